@@ -1,0 +1,189 @@
+//! kforge: a compiler-like pipeline for Kubernetes charts and manifests.
+//!
+//! ```text
+//! input ─load─▶ Chart | Manifests ─values─▶ Values ─render─▶ Rendered (text + origin map)
+//!       ─parse─▶ Objects ─check─▶ Findings ─report─▶ terminal / file
+//! check = schema ▶ rules ▶ cluster
+//! ```
+//! Every stage takes data and returns data plus diagnostics; only `diag::report` writes output.
+//! [`run`] drives the whole pipeline; the CLI, tests and benchmarks call it.
+
+pub mod chart;
+pub mod check;
+pub mod cli;
+pub mod cluster;
+pub mod config;
+pub mod diag;
+pub mod object;
+pub mod package;
+pub mod render;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod values;
+pub mod version;
+pub mod yaml;
+
+use chart::{Input, LoadOptions, Loaded};
+use check::CheckContext;
+use config::Config;
+use diag::Diagnostic;
+use object::Object;
+use render::{RenderOptions, RenderedFile};
+use source::{FileId, SourceMap};
+use values::ValueArgs;
+use version::KubeVersion;
+
+/// Which check stages run after parsing.
+#[derive(Clone, Copy, Debug)]
+pub struct Stages {
+    pub schema: bool,
+    pub rules: bool,
+    pub cluster: bool,
+}
+
+impl Default for Stages {
+    fn default() -> Stages {
+        Stages { schema: true, rules: true, cluster: true }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub values: ValueArgs,
+    pub release_name: String,
+    pub namespace: String,
+    pub kube_version: KubeVersion,
+    pub include_notes: bool,
+    pub stages: Stages,
+    pub config: Config,
+    pub strict: bool,
+    pub load: LoadOptions,
+    pub yaml: yaml::Limits,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            values: ValueArgs::default(),
+            release_name: "release".to_string(),
+            namespace: "default".to_string(),
+            kube_version: KubeVersion::NEWEST,
+            include_notes: false,
+            stages: Stages::default(),
+            config: Config::default(),
+            strict: false,
+            load: LoadOptions::default(),
+            yaml: yaml::Limits::default(),
+        }
+    }
+}
+
+/// Everything one run produced: the texts (for reporting), the rendered files, the objects and
+/// every diagnostic, sorted by location.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub sources: SourceMap,
+    /// Rendered templates (charts) in render order, each with its `# Source:` name.
+    pub rendered: Vec<RenderedFile>,
+    pub objects: Vec<Object>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub cluster: Option<cluster::ClusterState>,
+}
+
+impl Run {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn has_fatal(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_fatal)
+    }
+}
+
+/// Runs the pipeline over `inputs`: load, values, render, parse, then the check stages in
+/// `options.stages`. All inputs are checked together (cross-object rules see every object).
+pub fn run(inputs: &[Input], options: &Options) -> Run {
+    let mut run = Run::default();
+    let mut files: Vec<FileId> = Vec::new();
+    for input in inputs {
+        let (loaded, diags) = chart::load(input, &options.load, &mut run.sources);
+        run.diagnostics.extend(diags);
+        match loaded {
+            Some(Loaded::Chart(chart)) => {
+                let (values, diags) = values::merge(Some(&chart), &options.values, &mut run.sources);
+                run.diagnostics.extend(diags);
+                if run.diagnostics.iter().any(Diagnostic::is_fatal) {
+                    continue;
+                }
+                if options.stages.schema {
+                    run.diagnostics.extend(schema::check_values(&chart, &values, &run.sources));
+                }
+                let render_options = RenderOptions {
+                    release_name: options.release_name.clone(),
+                    namespace: options.namespace.clone(),
+                    revision: 1,
+                    is_upgrade: false,
+                    kube_version: options.kube_version,
+                    api_versions: schema::api_versions(options.kube_version),
+                    include_notes: options.include_notes,
+                };
+                let (rendered, diags) = render::render(&chart, &values, &render_options, &mut run.sources);
+                run.diagnostics.extend(diags);
+                files.extend(crds_of(&chart));
+                files.extend(rendered.iter().map(|r| r.file));
+                run.rendered.extend(rendered);
+            }
+            Some(Loaded::Manifests(manifests)) => files.extend(manifests),
+            None => {}
+        }
+    }
+    let (objects, diags) = object::parse(&run.sources, &files, &options.yaml);
+    run.diagnostics.extend(diags);
+    run.objects = objects;
+
+    let ctx = CheckContext {
+        sources: &run.sources,
+        objects: &run.objects,
+        kube_version: options.kube_version,
+        release_namespace: &options.namespace,
+        config: &options.config,
+        strict: options.strict,
+    };
+    let mut found = Vec::new();
+    if options.stages.schema {
+        found.extend(schema::check(&ctx));
+    }
+    if options.stages.rules {
+        found.extend(rules::check(&ctx));
+    }
+    if options.stages.cluster {
+        let (state, diags) = cluster::apply(&ctx);
+        found.extend(diags);
+        run.cluster = Some(state);
+    }
+    run.diagnostics.extend(found);
+    sort_diagnostics(&run.sources, &mut run.diagnostics);
+    run
+}
+
+fn crds_of(chart: &chart::Chart) -> Vec<FileId> {
+    let mut files = chart.crds.clone();
+    for sub in &chart.subcharts {
+        files.extend(crds_of(sub));
+    }
+    files
+}
+
+/// Orders findings by where they are reported (file, line, column), then rule and message, so
+/// output never depends on the order stages or threads produced them.
+pub fn sort_diagnostics(sources: &SourceMap, diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_cached_key(|d| {
+        let loc = d.primary.as_ref().map(|l| sources.locate(l.span));
+        (
+            loc.as_ref().map(|l| (l.path.clone(), l.line, l.column)),
+            d.rule.id,
+            d.message.clone(),
+        )
+    });
+}

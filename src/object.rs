@@ -1,0 +1,297 @@
+//! The parse stage: rendered or plain YAML files → Kubernetes objects with spans.
+//! Entry point: [`parse`].
+
+use crate::diag::{Diagnostic, ObjectRef, Rule, Severity};
+use crate::source::{FileId, SourceMap, Span};
+use crate::yaml::{self, Node};
+
+/// One Kubernetes object of the run.
+#[derive(Clone, Debug)]
+pub struct Object {
+    /// The whole document tree (a map).
+    pub root: Node,
+    /// The document's span in its (rendered or manifest) file.
+    pub span: Span,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// `metadata.namespace` as written; `None` when absent or empty.
+    pub namespace: Option<String>,
+    /// Position in the run, in input order; stable across runs.
+    pub index: usize,
+}
+
+impl Object {
+    /// API group (`""` for the core group).
+    pub fn group(&self) -> &str {
+        match self.api_version.rsplit_once('/') {
+            Some((g, _)) => g,
+            None => "",
+        }
+    }
+
+    pub fn version(&self) -> &str {
+        match self.api_version.rsplit_once('/') {
+            Some((_, v)) => v,
+            None => &self.api_version,
+        }
+    }
+
+    pub fn file(&self) -> FileId {
+        self.span.file
+    }
+
+    /// The namespace the object lands in: its own, or the release namespace.
+    pub fn namespace_or<'a>(&'a self, release_namespace: &'a str) -> &'a str {
+        self.namespace.as_deref().unwrap_or(release_namespace)
+    }
+
+    pub fn object_ref(&self) -> ObjectRef {
+        ObjectRef {
+            api_version: self.api_version.clone(),
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        }
+    }
+
+    pub fn metadata(&self) -> Option<&Node> {
+        self.root.get("metadata")
+    }
+
+    /// `metadata.labels` / `metadata.annotations` as (key, value) pairs of strings.
+    pub fn string_map(&self, field: &str) -> Vec<(&str, &str)> {
+        self.metadata()
+            .and_then(|m| m.get(field))
+            .map(|m| m.entries().filter_map(|(k, _, v)| v.as_str().map(|v| (k, v))).collect())
+            .unwrap_or_default()
+    }
+
+    /// Span to point at for the object as a whole: `metadata.name`'s value, else `kind`, else
+    /// the document.
+    pub fn name_span(&self) -> Span {
+        self.root
+            .path(&["metadata", "name"])
+            .or_else(|| self.root.get("kind"))
+            .map(Node::site)
+            .unwrap_or(self.span)
+    }
+}
+
+pub static MISSING_FIELD: Rule = Rule {
+    id: "object/missing-field",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A document lacks apiVersion, kind or metadata.name",
+    rationale: "The API server identifies every object by apiVersion, kind and name; a document \
+                without them is rejected by kubectl before anything is sent.",
+    failing: "kind: ConfigMap\nmetadata:\n  name: settings\n",
+    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+};
+
+pub static NOT_AN_OBJECT: Rule = Rule {
+    id: "object/not-a-map",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A YAML document is not a map, so it cannot be a Kubernetes object",
+    rationale: "A manifest document must be a map with apiVersion, kind and metadata. A list or a \
+                bare string at the top level usually means a template emitted text where YAML keys \
+                were expected.",
+    failing: "- apiVersion: v1\n  kind: ConfigMap\n",
+    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+};
+
+pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT];
+
+/// Parses `files` (in order) into objects. A `List` kind (`kubectl get -o yaml`) is expanded
+/// into its items. Empty documents are skipped silently, as kubectl does.
+pub fn parse(sources: &SourceMap, files: &[FileId], limits: &yaml::Limits) -> (Vec<Object>, Vec<Diagnostic>) {
+    let mut objects = Vec::new();
+    let mut diags = Vec::new();
+    for &file in files {
+        let (docs, yaml_diags) = yaml::parse_stream(sources, file, limits);
+        diags.extend(yaml_diags);
+        for doc in docs {
+            let Some(root) = doc.root else { continue };
+            collect(root, doc.span, &mut objects, &mut diags);
+        }
+    }
+    for (i, o) in objects.iter_mut().enumerate() {
+        o.index = i;
+    }
+    (objects, diags)
+}
+
+fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Diagnostic>) {
+    if root.as_map().is_none() {
+        diags.push(
+            Diagnostic::new(&NOT_AN_OBJECT, format!("this document is {}, not a Kubernetes object", article(root.type_name())))
+                .at(root.site(), "expected a map with apiVersion, kind and metadata"),
+        );
+        return;
+    }
+    let text = |key: &[&str]| root.path(key).and_then(Node::as_str).map(str::to_owned);
+    let api_version = text(&["apiVersion"]);
+    let kind = text(&["kind"]);
+    if kind.as_deref().is_some_and(|k| k.ends_with("List"))
+        && api_version.as_deref() == Some("v1")
+        && let Some(items) = root.get("items").and_then(Node::as_seq)
+    {
+        for item in items {
+            collect(item.clone(), item.span, objects, diags);
+        }
+        return;
+    }
+    let name = text(&["metadata", "name"]).filter(|n| !n.is_empty());
+    let missing: Vec<&str> = [
+        ("apiVersion", api_version.is_none()),
+        ("kind", kind.is_none()),
+        ("metadata.name", name.is_none() && root.path(&["metadata", "generateName"]).is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(f, m)| m.then_some(f))
+    .collect();
+    if !missing.is_empty() {
+        let what = match (&kind, &name) {
+            (Some(k), Some(n)) => format!("{k} \"{n}\""),
+            (Some(k), None) => format!("this {k}"),
+            _ => "this document".to_string(),
+        };
+        // Point at the metadata key when only the name is missing, else at the first key.
+        let at = root
+            .entry("metadata")
+            .filter(|_| missing == ["metadata.name"])
+            .map(|(k, _)| k.site())
+            .or_else(|| root.as_map().and_then(|m| m.first()).map(|(k, _)| k.site()))
+            .unwrap_or(root.site());
+        diags.push(
+            Diagnostic::new(&MISSING_FIELD, format!("{what} has no {}", missing.join(", no ")))
+                .at(at, format!("{} required", missing.join(", ")))
+                .with_help("every Kubernetes object needs apiVersion, kind and metadata.name"),
+        );
+        return;
+    }
+    let namespace = text(&["metadata", "namespace"]).filter(|n| !n.is_empty());
+    objects.push(Object {
+        api_version: api_version.unwrap_or_default(),
+        kind: kind.unwrap_or_default(),
+        name: name
+            .or_else(|| text(&["metadata", "generateName"]))
+            .unwrap_or_default(),
+        namespace,
+        root,
+        span,
+        index: 0,
+    });
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "array" | "integer" | "object" => format!("an {type_name}"),
+        "null" => "empty".to_string(),
+        _ => format!("a {type_name}"),
+    }
+}
+
+/// Helm's install order (`releaseutil.InstallOrder`): kinds not listed come after, by kind name.
+const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// Sort key placing `kind` in Helm's install order (stable sort by this key keeps input order
+/// within a kind).
+pub fn install_order_key(kind: &str) -> (usize, String) {
+    match INSTALL_ORDER.iter().position(|k| *k == kind) {
+        Some(i) => (i, String::new()),
+        None => (INSTALL_ORDER.len(), kind.to_string()),
+    }
+}
+
+/// Built-in kinds that are not namespaced. Custom resources take their scope from their CRD.
+const CLUSTER_SCOPED: &[(&str, &str)] = &[
+    ("", "Namespace"),
+    ("", "Node"),
+    ("", "PersistentVolume"),
+    ("", "ComponentStatus"),
+    ("rbac.authorization.k8s.io", "ClusterRole"),
+    ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+    ("apiextensions.k8s.io", "CustomResourceDefinition"),
+    ("apiregistration.k8s.io", "APIService"),
+    ("storage.k8s.io", "StorageClass"),
+    ("storage.k8s.io", "CSIDriver"),
+    ("storage.k8s.io", "CSINode"),
+    ("storage.k8s.io", "VolumeAttachment"),
+    ("storage.k8s.io", "VolumeAttributesClass"),
+    ("networking.k8s.io", "IngressClass"),
+    ("networking.k8s.io", "IPAddress"),
+    ("networking.k8s.io", "ServiceCIDR"),
+    ("scheduling.k8s.io", "PriorityClass"),
+    ("node.k8s.io", "RuntimeClass"),
+    ("policy", "PodSecurityPolicy"),
+    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+    ("admissionregistration.k8s.io", "MutatingAdmissionPolicy"),
+    ("admissionregistration.k8s.io", "MutatingAdmissionPolicyBinding"),
+    ("certificates.k8s.io", "CertificateSigningRequest"),
+    ("certificates.k8s.io", "ClusterTrustBundle"),
+    ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
+    ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"),
+    ("authentication.k8s.io", "TokenReview"),
+    ("authentication.k8s.io", "SelfSubjectReview"),
+    ("authorization.k8s.io", "SubjectAccessReview"),
+    ("authorization.k8s.io", "SelfSubjectAccessReview"),
+    ("authorization.k8s.io", "SelfSubjectRulesReview"),
+    ("resource.k8s.io", "DeviceClass"),
+    ("resource.k8s.io", "ResourceSlice"),
+    ("internal.apiserver.k8s.io", "StorageVersion"),
+    ("storagemigration.k8s.io", "StorageVersionMigration"),
+];
+
+/// Whether a built-in kind is cluster-scoped. `None` when the kind is not built in (a custom
+/// resource: ask its CRD).
+pub fn builtin_cluster_scoped(group: &str, kind: &str) -> Option<bool> {
+    if CLUSTER_SCOPED.iter().any(|(g, k)| *g == group && *k == kind) {
+        return Some(true);
+    }
+    let builtin_group = group.is_empty() || !group.contains('.') || group.ends_with(".k8s.io");
+    builtin_group.then_some(false)
+}
