@@ -15,4 +15,9 @@ pub struct CheckContext<'a> {
     pub config: &'a Config,
     /// `--strict`: warnings that depend on a closed world become errors where a rule says so.
     pub strict: bool,
+    /// CustomResourceDefinitions given with `--crd`: they validate custom resources of the run but
+    /// are not themselves part of it.
+    pub extra_crds: &'a [Object],
+    /// `--create-namespace`: the release namespace is created before anything is applied.
+    pub create_namespace: bool,
 }

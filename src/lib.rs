@@ -60,6 +60,10 @@ pub struct Options {
     pub strict: bool,
     pub load: LoadOptions,
     pub yaml: yaml::Limits,
+    pub cluster_profile: cluster::Profile,
+    pub create_namespace: bool,
+    /// Files or directories of CRDs given with `--crd`.
+    pub crd_inputs: Vec<Input>,
 }
 
 impl Default for Options {
@@ -75,6 +79,9 @@ impl Default for Options {
             strict: false,
             load: LoadOptions::default(),
             yaml: yaml::Limits::default(),
+            cluster_profile: cluster::Profile::default(),
+            create_namespace: false,
+            crd_inputs: Vec::new(),
         }
     }
 }
@@ -142,6 +149,17 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
     run.diagnostics.extend(diags);
     run.objects = objects;
 
+    let mut crd_files = Vec::new();
+    for input in &options.crd_inputs {
+        let (loaded, diags) = chart::load(input, &options.load, &mut run.sources);
+        run.diagnostics.extend(diags);
+        if let Some(Loaded::Manifests(files)) = loaded {
+            crd_files.extend(files);
+        }
+    }
+    let (extra_crds, diags) = object::parse(&run.sources, &crd_files, &options.yaml);
+    run.diagnostics.extend(diags);
+
     let ctx = CheckContext {
         sources: &run.sources,
         objects: &run.objects,
@@ -149,6 +167,8 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         release_namespace: &options.namespace,
         config: &options.config,
         strict: options.strict,
+        extra_crds: &extra_crds,
+        create_namespace: options.create_namespace,
     };
     let mut found = Vec::new();
     if options.stages.schema {
@@ -158,7 +178,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         found.extend(rules::check(&ctx));
     }
     if options.stages.cluster {
-        let (state, diags) = cluster::apply(&ctx);
+        let (state, diags) = cluster::apply(&ctx, &options.cluster_profile);
         found.extend(diags);
         run.cluster = Some(state);
     }

@@ -11,7 +11,12 @@ pub const RULES: &[&Rule] = &[];
 #[derive(Debug, Default)]
 pub struct ClusterState {}
 
-pub fn apply(ctx: &CheckContext) -> (ClusterState, Vec<Diagnostic>) {
-    let _ = ctx;
+/// The cluster the objects are applied to: nodes, NodePort range, service CIDR, what already
+/// exists. `Profile::default()` is the built-in profile.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {}
+
+pub fn apply(ctx: &CheckContext, profile: &Profile) -> (ClusterState, Vec<Diagnostic>) {
+    let _ = (ctx, profile);
     (ClusterState::default(), Vec::new())
 }
