@@ -110,7 +110,11 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic
             _ => p.error(key_node.site(), format!("unknown key \"{key}\""), "unknown key"),
         }
     }
-    if errors.is_empty() { Ok(config) } else { Err(errors) }
+    if errors.is_empty() {
+        return Ok(config);
+    }
+    errors.sort_by_key(|d| d.primary.as_ref().map(|l| l.span));
+    Err(errors)
 }
 
 struct Parser<'e> {

@@ -97,7 +97,7 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
+mod unit {
     use super::*;
 
     #[test]
@@ -119,3 +119,4 @@ mod tests {
         assert!(!c.assumes("ConfigMap", Some("a"), "tls"));
     }
 }
+

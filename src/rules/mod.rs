@@ -110,3 +110,4 @@ pub(crate) fn may_pre_exist(ctx: &CheckContext) -> Severity {
         Severity::Warning
     }
 }
+

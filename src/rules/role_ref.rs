@@ -3,8 +3,9 @@
 //!
 //! ## What it does
 //! Looks up `roleRef` (a ClusterRole, or a Role in the binding's namespace). Built-in
-//! ClusterRoles (`view`, `edit`, `admin`, `cluster-admin` and every `system:*` role) are always
-//! present. A missing role is a warning: it may already exist (an error with `--strict`).
+//! ClusterRoles (`view`, `edit`, `admin`, `cluster-admin` and every `system:*` role) and the
+//! control plane's Roles in `kube-system` (`extension-apiserver-authentication-reader`,
+//! `system:*`) are always present. A missing role is a warning: it may already exist (an error with `--strict`).
 //!
 //! ## Why is this bad?
 //! A binding to a missing role grants nothing, so the subjects are denied at run time.
@@ -35,6 +36,12 @@ pub static ROLE_REF: Rule = Rule {
 
 const BUILTIN_CLUSTER_ROLES: &[&str] = &["view", "edit", "admin", "cluster-admin"];
 
+/// Roles the control plane creates in its own namespaces (kube-apiserver bootstrap policy).
+fn builtin_role(namespace: &str, name: &str) -> bool {
+    matches!(namespace, "kube-system" | "kube-public")
+        && (name.starts_with("system:") || name == "extension-apiserver-authentication-reader")
+}
+
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     for binding in ix
         .objects()
@@ -57,7 +64,13 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                 }
                 ""
             }
-            "Role" => ix.ns(binding),
+            "Role" => {
+                let ns = ix.ns(binding);
+                if builtin_role(ns, name) {
+                    continue;
+                }
+                ns
+            }
             _ => continue,
         };
         if ix.get(kind, ns, name).is_some() || ix.ctx.config.assumes(kind, (!ns.is_empty()).then_some(ns), name) {

@@ -53,18 +53,28 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         if templates.is_empty() {
             continue;
         }
-        for port in svc.root.path(&["spec", "ports"]).and_then(Node::as_seq).unwrap_or(&[]) {
-            let Some(port_node) = port.get("port") else {
-                continue;
-            };
-            let Some(number) = port_node.as_i64() else {
-                continue;
-            };
+        let ports = svc.root.path(&["spec", "ports"]).and_then(Node::as_seq).unwrap_or(&[]);
+        // Whether some port of the Service reaches a named container port: when one does, a
+        // name that resolves nowhere is more likely a port the chart only declares in some
+        // configurations (TLS, several replicas) than a typo.
+        let named_resolves = |name: &str| {
+            templates
+                .iter()
+                .any(|t| t.all_containers().any(|c| c.ports.iter().any(|p| p.name == Some(name))))
+        };
+        let reachable = ports
+            .iter()
+            .filter_map(|p| p.get("targetPort").and_then(Node::as_str))
+            .filter(|name| named_resolves(name))
+            .count();
+        for port in ports {
+            let Some(port_node) = port.get("port") else { continue };
+            let Some(number) = port_node.as_i64() else { continue };
             match port.get("targetPort") {
                 None => check_number(svc, number, number, port_node.site(), true, &templates, out),
                 Some(t) => match &t.value {
                     Value::Int(n) => check_number(svc, number, *n, t.site(), false, &templates, out),
-                    Value::Str(name) => check_name(svc, number, name, t.site(), &templates, out),
+                    Value::Str(name) => check_name(svc, number, name, t.site(), &templates, reachable > 0, out),
                     _ => {}
                 },
             }
@@ -141,12 +151,32 @@ fn check_number(
     out.push(d.with_help(help));
 }
 
-fn check_name(svc: &Object, port: i64, name: &str, site: Span, templates: &[&PodTemplate], out: &mut Vec<Diagnostic>) {
+/// A named targetPort must name a container port in every selected template. Missing in some
+/// templates (Jobs sharing the labels, optional components): a warning, those pods are left
+/// out of the endpoints. Missing in all: an error when it looks like a typo (a close name
+/// exists, or no port of the Service reaches anything), else a warning.
+fn check_name(
+    svc: &Object,
+    port: i64,
+    name: &str,
+    site: Span,
+    templates: &[&PodTemplate],
+    other_ports_reach: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let lacking: Vec<&PodTemplate> = templates
         .iter()
         .copied()
         .filter(|t| !t.all_containers().any(|c| c.ports.iter().any(|p| p.name == Some(name))))
         .collect();
+    // Pods of Jobs and CronJobs sharing the Service's labels run to completion; leaving them out
+    // of the endpoints is what the user wants, as long as a long-running pod serves the port.
+    let batch = |t: &&PodTemplate| matches!(t.owner.kind.as_str(), "Job" | "CronJob");
+    let lacking: Vec<&PodTemplate> = if lacking.iter().all(batch) && lacking.len() < templates.len() {
+        Vec::new()
+    } else {
+        lacking
+    };
     if lacking.is_empty() {
         return;
     }
@@ -181,11 +211,24 @@ fn check_name(svc: &Object, port: i64, name: &str, site: Span, templates: &[&Pod
             names.extend(p.name);
         }
     }
-    let help = match did_you_mean(name, names.iter().copied()).or(if names.len() == 1 {
-        names.first().copied()
+    let close = did_you_mean(name, names.iter().copied());
+    let severity = if lacking.len() < templates.len() {
+        d = d.with_note(format!(
+            "the pods of {} are left out of this port's endpoints; the other selected pods serve it",
+            owners(&lacking)
+        ));
+        Severity::Warning
+    } else if close.is_some() || !other_ports_reach {
+        Severity::Error
     } else {
-        None
-    }) {
+        d = d.with_note(
+            "no selected pod serves this port; expected if the chart declares the container port only in some configurations",
+        );
+        Severity::Warning
+    };
+    d = d.with_severity(severity);
+    let only = if names.len() == 1 { names.first().copied() } else { None };
+    let help = match close.or(only) {
         Some(n) => format!("set targetPort to \"{n}\", or rename the container port to \"{name}\""),
         None => format!(
             "name the container port \"{name}\" (ports: - name: {name}, containerPort: …) or target it by number"
