@@ -120,3 +120,5 @@ mod unit {
     }
 }
 
+#[cfg(test)]
+mod tests;

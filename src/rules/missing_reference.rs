@@ -11,7 +11,8 @@
 //!   `Certificate.spec.secretName`, `ExternalSecret` targets, `SealedSecret`s, the `default`
 //!   ServiceAccount and the `kube-root-ca.crt` ConfigMap of every namespace.
 //! - The object is in the run but lacks the key (`data`, `binaryData`, `stringData`): always an
-//!   error.
+//!   error, except for Secrets whose data a controller fills in
+//!   (`kubernetes.io/service-account-token`).
 //!
 //! ## Why is this bad?
 //! The kubelet cannot start the container (`CreateContainerConfigError`) or mount the volume,
@@ -162,7 +163,19 @@ fn present_anyway(ix: &Index, produced: &BTreeSet<(&str, &str)>, ns: &str, kind:
     (kind == "Secret" && produced.contains(&(ns, name))) || ix.ctx.config.assumes(kind, Some(ns), name)
 }
 
+/// Secret types whose data a controller fills in after creation.
+const FILLED_AT_RUN_TIME: &[&str] = &["kubernetes.io/service-account-token"];
+
 fn check_keys(obj: &Object, r: &Reference, t: &PodTemplate, out: &mut Vec<Diagnostic>) {
+    if obj.kind == "Secret"
+        && obj
+            .root
+            .get("type")
+            .and_then(Node::as_str)
+            .is_some_and(|ty| FILLED_AT_RUN_TIME.contains(&ty))
+    {
+        return;
+    }
     let fields: &[&str] = if obj.kind == "Secret" {
         &["data", "stringData"]
     } else {

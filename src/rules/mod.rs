@@ -111,3 +111,5 @@ pub(crate) fn may_pre_exist(ctx: &CheckContext) -> Severity {
     }
 }
 
+#[cfg(test)]
+mod tests;
