@@ -19,13 +19,7 @@ pub static INVALID: Rule = Rule {
     passing: "rules:\n  disable: [rules/image-tag]\n",
 };
 
-const TOP_KEYS: &[&str] = &[
-    "rules",
-    "assume-exists",
-    "assume-namespaces",
-    "node-port-range",
-    "strict",
-];
+const TOP_KEYS: &[&str] = &["rules", "assume-exists", "assume-namespaces", "node-port-range", "strict"];
 const RULES_KEYS: &[&str] = &["enable", "disable", "severity"];
 const ASSUMED_KEYS: &[&str] = &["kind", "name", "namespace"];
 
@@ -52,10 +46,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnost
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            return Err(vec![Diagnostic::new(
-                &INVALID,
-                format!("cannot read {}: {e}", path.display()),
-            )]);
+            return Err(vec![Diagnostic::new(&INVALID, format!("cannot read {}: {e}", path.display()))]);
         }
     };
     let file = sources.add(path.display().to_string(), text, SourceKind::ChartFile);
@@ -65,11 +56,8 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnost
 /// Validates an already added configuration text (used by [`load`] and tests).
 pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic>> {
     let (docs, yaml_diags) = yaml::parse_stream(sources, file, &yaml::Limits::default());
-    let mut errors: Vec<Diagnostic> = yaml_diags
-        .into_iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.with_severity(Severity::Fatal))
-        .collect();
+    let mut errors: Vec<Diagnostic> =
+        yaml_diags.into_iter().filter(|d| d.is_error()).map(|d| d.with_severity(Severity::Fatal)).collect();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -202,11 +190,7 @@ impl Parser<'_> {
                 "enable" | "disable" => {
                     for item in self.seq(value, key) {
                         if let Some(id) = self.rule_id(item) {
-                            if key == "enable" {
-                                config.enable.push(id)
-                            } else {
-                                config.disable.push(id)
-                            }
+                            if key == "enable" { config.enable.push(id) } else { config.disable.push(id) }
                         }
                     }
                 }
@@ -255,11 +239,7 @@ impl Parser<'_> {
         match (kind, name) {
             (Some(kind), Some(name)) => Some(AssumedObject { kind, namespace, name }),
             _ => {
-                self.error(
-                    node.site(),
-                    "an assume-exists entry needs kind and name",
-                    "kind and name are required",
-                );
+                self.error(node.site(), "an assume-exists entry needs kind and name", "kind and name are required");
                 None
             }
         }

@@ -109,11 +109,7 @@ mod unit {
         c.disable.push("rules/image-tag".into());
         assert!(c.is_enabled(&crate::rules::RESOURCES));
         assert!(!c.is_enabled(&crate::rules::IMAGE_TAG));
-        c.assume_exists.push(AssumedObject {
-            kind: "Secret".into(),
-            namespace: Some("a".into()),
-            name: "*".into(),
-        });
+        c.assume_exists.push(AssumedObject { kind: "Secret".into(), namespace: Some("a".into()), name: "*".into() });
         assert!(c.assumes("Secret", Some("a"), "tls"));
         assert!(!c.assumes("Secret", Some("b"), "tls"));
         assert!(!c.assumes("ConfigMap", Some("a"), "tls"));

@@ -52,12 +52,7 @@ fn fatal(text: &str) -> (SourceMap, Vec<Diagnostic>) {
     let (sources, result) = parse_text(text);
     let errors = result.err().unwrap_or_default();
     assert!(!errors.is_empty(), "expected errors for {text:?}");
-    assert!(
-        errors
-            .iter()
-            .all(|d| d.severity == Severity::Fatal && d.rule.id == "config/invalid"),
-        "{errors:#?}"
-    );
+    assert!(errors.iter().all(|d| d.severity == Severity::Fatal && d.rule.id == "config/invalid"), "{errors:#?}");
     (sources, errors)
 }
 
@@ -65,20 +60,11 @@ fn fatal(text: &str) -> (SourceMap, Vec<Diagnostic>) {
 fn unknown_keys_are_fatal_with_did_you_mean() {
     let (sources, errors) = fatal("rules:\n  disabel: [rules/image-tag]\nnode-port-rang: \"1-2\"\n");
     assert_eq!(errors.len(), 2);
-    let lines: Vec<u32> = errors
-        .iter()
-        .filter_map(|d| d.primary.as_ref())
-        .map(|l| sources.locate(l.span).line)
-        .collect();
+    let lines: Vec<u32> =
+        errors.iter().filter_map(|d| d.primary.as_ref()).map(|l| sources.locate(l.span).line).collect();
     assert_eq!(lines, vec![2, 3]);
-    assert_eq!(
-        errors.first().and_then(|d| d.help.clone()).as_deref(),
-        Some("did you mean \"disable\"?")
-    );
-    assert_eq!(
-        errors.get(1).and_then(|d| d.help.clone()).as_deref(),
-        Some("did you mean \"node-port-range\"?")
-    );
+    assert_eq!(errors.first().and_then(|d| d.help.clone()).as_deref(), Some("did you mean \"disable\"?"));
+    assert_eq!(errors.get(1).and_then(|d| d.help.clone()).as_deref(), Some("did you mean \"node-port-range\"?"));
 }
 
 #[test]
@@ -167,11 +153,8 @@ fn run(config: &Config) -> Vec<Diagnostic> {
 #[test]
 fn annotations_and_comments_suppress_without_deleting() {
     let diags = run(&Config::default());
-    let tags: Vec<(bool, &str)> = diags
-        .iter()
-        .filter(|d| d.rule.id == "rules/image-tag")
-        .map(|d| (d.suppressed, d.message.as_str()))
-        .collect();
+    let tags: Vec<(bool, &str)> =
+        diags.iter().filter(|d| d.rule.id == "rules/image-tag").map(|d| (d.suppressed, d.message.as_str())).collect();
     assert_eq!(tags.len(), 3, "{tags:#?}");
     assert_eq!(tags.iter().filter(|(s, _)| *s).count(), 2);
     assert!(tags.iter().any(|(s, m)| !s && m.contains("\"nginx\"")));
@@ -179,26 +162,17 @@ fn annotations_and_comments_suppress_without_deleting() {
 
 #[test]
 fn disabled_and_default_off_rules_are_dropped_and_severities_overridden() {
-    let all_off = Config {
-        disable: vec!["rules/image-tag".into()],
-        ..Config::default()
-    };
+    let all_off = Config { disable: vec!["rules/image-tag".into()], ..Config::default() };
     assert!(run(&all_off).is_empty());
-    let mut diags = vec![
-        Diagnostic::new(&crate::rules::RESOURCES, "x"),
-        Diagnostic::new(&crate::rules::IMAGE_TAG, "y"),
-    ];
+    let mut diags =
+        vec![Diagnostic::new(&crate::rules::RESOURCES, "x"), Diagnostic::new(&crate::rules::IMAGE_TAG, "y")];
     let config = Config {
         severity: [("rules/image-tag".to_string(), Severity::Error)].into_iter().collect(),
         ..Config::default()
     };
     apply(&config, &[], &SourceMap::new(), &mut diags);
     assert_eq!(diags.len(), 1);
-    assert!(
-        diags
-            .iter()
-            .all(|d| d.rule.id == "rules/image-tag" && d.severity == Severity::Error)
-    );
+    assert!(diags.iter().all(|d| d.rule.id == "rules/image-tag" && d.severity == Severity::Error));
 }
 
 #[test]
@@ -208,18 +182,8 @@ fn comments_in_the_template_suppress_findings_on_rendered_lines() {
     let template = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      {{- /* kforge-ignore is for YAML comments; this one is a template comment */}}\n      # kforge-ignore: rules/image-tag\n      image: {{ .Values.image }}\n";
     let t = sources.add("templates/pod.yaml", template, SourceKind::Template);
     let rendered = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx\n";
-    let lines = [0, 1, 2, 3, 4, 5, 6, 9]
-        .iter()
-        .map(|&l| Some(LineOrigin { file: t, line: l }))
-        .collect();
-    let r = sources.add_rendered(
-        "templates/pod.yaml",
-        rendered,
-        OriginMap {
-            lines,
-            fallback: Some(t),
-        },
-    );
+    let lines = [0, 1, 2, 3, 4, 5, 6, 9].iter().map(|&l| Some(LineOrigin { file: t, line: l })).collect();
+    let r = sources.add_rendered("templates/pod.yaml", rendered, OriginMap { lines, fallback: Some(t) });
     let (objects, _) = crate::object::parse(&sources, &[r], &Default::default());
     let config = Config::default();
     let ctx = crate::check::CheckContext {
@@ -235,8 +199,5 @@ fn comments_in_the_template_suppress_findings_on_rendered_lines() {
     let mut diags = crate::rules::check(&ctx);
     assert_eq!(diags.len(), 1);
     apply(&config, &objects, &sources, &mut diags);
-    assert!(
-        diags.iter().all(|d| d.suppressed && d.rule.id == "rules/image-tag"),
-        "{diags:#?}"
-    );
+    assert!(diags.iter().all(|d| d.suppressed && d.rule.id == "rules/image-tag"), "{diags:#?}");
 }

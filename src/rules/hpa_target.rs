@@ -51,11 +51,7 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             if ix.ctx.config.assumes(kind, Some(ns), name) {
                 continue;
             }
-            let others: Vec<&str> = ix
-                .of_kind(kind)
-                .filter(|o| ix.ns(o) == ns)
-                .map(|o| o.name.as_str())
-                .collect();
+            let others: Vec<&str> = ix.of_kind(kind).filter(|o| ix.ns(o) == ns).map(|o| o.name.as_str()).collect();
             let help = match did_you_mean(name, others.iter().copied()) {
                 Some(n) => format!("did you mean {kind} \"{n}\"?"),
                 None => format!(
@@ -81,12 +77,7 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         let Some(t) = ix.templates.iter().find(|t| std::ptr::eq(t.owner, obj)) else {
             continue;
         };
-        for metric in hpa
-            .root
-            .path(&["spec", "metrics"])
-            .and_then(Node::as_seq)
-            .unwrap_or(&[])
-        {
+        for metric in hpa.root.path(&["spec", "metrics"]).and_then(Node::as_seq).unwrap_or(&[]) {
             let Some(res) = metric.get("resource") else {
                 continue;
             };
@@ -121,15 +112,11 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             .at(site, format!("utilization is measured against the {resource} request"))
             .with_object(hpa.object_ref());
             for c in t.containers.iter().filter(|c| lacking.contains(&c.name)) {
-                d = d.with_label(
-                    c.site(),
-                    format!("container \"{}\" has no resources.requests.{resource}", c.name),
-                );
+                d = d.with_label(c.site(), format!("container \"{}\" has no resources.requests.{resource}", c.name));
             }
-            out.push(d.with_help(format!(
-                "set resources.requests.{resource} on every container of {}",
-                t.owner_name()
-            )));
+            out.push(
+                d.with_help(format!("set resources.requests.{resource} on every container of {}", t.owner_name())),
+            );
         }
     }
 }

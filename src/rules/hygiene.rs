@@ -156,11 +156,7 @@ fn image_tag(t: &PodTemplate) -> Vec<Finding> {
         };
         found.push(Finding {
             site: node.site(),
-            message: format!(
-                "image \"{image}\" of container \"{}\" in {} {problem}",
-                c.name,
-                t.owner_name()
-            ),
+            message: format!("image \"{image}\" of container \"{}\" in {} {problem}", c.name, t.owner_name()),
             label: "not pinned to a version".to_string(),
             help: "pin the image to a version tag or a digest (image@sha256:…)",
         });

@@ -128,10 +128,7 @@ impl<'a> Index<'a> {
         };
         for obj in ctx.objects {
             let ns = ix.namespace_of(obj).unwrap_or("");
-            ix.by_key
-                .entry((obj.kind.as_str(), ns, obj.name.as_str()))
-                .or_default()
-                .push(obj);
+            ix.by_key.entry((obj.kind.as_str(), ns, obj.name.as_str())).or_default().push(obj);
             if object::builtin_cluster_scoped(obj.group(), &obj.kind).is_none()
                 && !NOT_POD_MAKING.contains(&obj.kind.as_str())
             {
@@ -151,11 +148,8 @@ impl<'a> Index<'a> {
     /// Whether objects of this kind are cluster-scoped: built-ins from the table, custom
     /// resources from their CRD; `None` when unknown.
     pub fn cluster_scoped(&self, obj: &Object) -> Option<bool> {
-        object::builtin_cluster_scoped(obj.group(), &obj.kind).or_else(|| {
-            self.crd_scopes
-                .get(&(obj.group().to_string(), obj.kind.clone()))
-                .copied()
-        })
+        object::builtin_cluster_scoped(obj.group(), &obj.kind)
+            .or_else(|| self.crd_scopes.get(&(obj.group().to_string(), obj.kind.clone())).copied())
     }
 
     /// The namespace an object lands in (`None` for cluster-scoped kinds).
@@ -173,9 +167,7 @@ impl<'a> Index<'a> {
 
     /// First object of `kind` named `name` in `namespace` ("" for cluster-scoped kinds).
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&'a Object> {
-        self.by_key
-            .get(&(kind, namespace, name))
-            .and_then(|v| v.first().copied())
+        self.by_key.get(&(kind, namespace, name)).and_then(|v| v.first().copied())
     }
 
     pub fn objects(&self) -> &'a [Object] {
@@ -203,10 +195,7 @@ impl<'a> Index<'a> {
     /// Custom resources in `namespace` (or cluster-scoped) of kinds that operators may turn
     /// into pods: Services and budgets may then select pods no template of the run makes.
     pub fn pod_making_custom_resources<'s>(&'s self, namespace: &'s str) -> impl Iterator<Item = &'a Object> + 's {
-        self.custom_resources
-            .iter()
-            .copied()
-            .filter(move |o| self.namespace_of(o).is_none_or(|ns| ns == namespace))
+        self.custom_resources.iter().copied().filter(move |o| self.namespace_of(o).is_none_or(|ns| ns == namespace))
     }
 }
 
@@ -265,14 +254,7 @@ fn pod_template<'a>(obj: &'a Object, namespace: &'a str) -> Option<PodTemplate<'
             containers.push(container(c, init));
         }
     }
-    Some(PodTemplate {
-        owner: obj,
-        namespace,
-        labels,
-        labels_node,
-        spec,
-        containers,
-    })
+    Some(PodTemplate { owner: obj, namespace, labels, labels_node, spec, containers })
 }
 
 fn container(node: &Node, init: bool) -> Container<'_> {
@@ -291,23 +273,14 @@ fn container(node: &Node, init: bool) -> Container<'_> {
             }
         })
         .collect();
-    Container {
-        name: node.get("name").and_then(Node::as_str).unwrap_or(""),
-        node,
-        init,
-        ports,
-    }
+    Container { name: node.get("name").and_then(Node::as_str).unwrap_or(""), node, init, ports }
 }
 
 /// `key: value` pairs of a labels map (values as Kubernetes prints them).
 pub fn label_entries(node: &Node) -> Vec<LabelEntry<'_>> {
     node.entries()
         .filter_map(|(key, _, value_node)| {
-            let value = if value_node.is_null() {
-                String::new()
-            } else {
-                value_node.scalar_text()?
-            };
+            let value = if value_node.is_null() { String::new() } else { value_node.scalar_text()? };
             Some(LabelEntry { key, value, value_node })
         })
         .collect()
@@ -315,6 +288,5 @@ pub fn label_entries(node: &Node) -> Vec<LabelEntry<'_>> {
 
 /// An integer written as a number or a numeric string.
 pub fn int_of(node: &Node) -> Option<i64> {
-    node.as_i64()
-        .or_else(|| node.as_str().and_then(|s| s.trim().parse().ok()))
+    node.as_i64().or_else(|| node.as_str().and_then(|s| s.trim().parse().ok()))
 }

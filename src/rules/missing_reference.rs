@@ -77,9 +77,7 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                     if r.optional || present_anyway(ix, &produced, t.namespace, r.kind, r.name) {
                         continue;
                     }
-                    let entry = missing
-                        .entry((r.kind, r.name))
-                        .or_insert((r.name_node.site(), Vec::new()));
+                    let entry = missing.entry((r.kind, r.name)).or_insert((r.name_node.site(), Vec::new()));
                     if entry.0 != r.name_node.site() {
                         entry.1.push(r.name_node.site());
                     }
@@ -89,17 +87,12 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         for ((kind, name), (site, others)) in missing {
             let mut d = Diagnostic::new(
                 &MISSING_REFERENCE,
-                format!(
-                    "{} refers to {kind} \"{name}\", which the run does not create",
-                    t.owner_name()
-                ),
+                format!("{} refers to {kind} \"{name}\", which the run does not create", t.owner_name()),
             )
             .with_severity(super::may_pre_exist(ix.ctx))
             .at(site, format!("no {kind} \"{name}\" in namespace \"{}\"", t.namespace))
             .with_object(t.owner.object_ref())
-            .with_note(format!(
-                "{kind} \"{name}\" may already exist in the cluster; if not, the pod cannot start"
-            ));
+            .with_note(format!("{kind} \"{name}\" may already exist in the cluster; if not, the pod cannot start"));
             for s in others {
                 d = d.with_label(s, "also used here");
             }
@@ -121,11 +114,7 @@ fn find<'a>(ix: &Index<'a>, ns: &str, kind: &str, name: &str) -> Option<&'a Obje
 }
 
 fn candidates<'a>(ix: &Index<'a>, ns: &str, kind: &str) -> Option<Vec<&'a str>> {
-    let c: Vec<&str> = ix
-        .of_kind(kind)
-        .filter(|o| ix.ns(o) == ns)
-        .map(|o| o.name.as_str())
-        .collect();
+    let c: Vec<&str> = ix.of_kind(kind).filter(|o| ix.ns(o) == ns).map(|o| o.name.as_str()).collect();
     (!c.is_empty()).then_some(c)
 }
 
@@ -136,16 +125,12 @@ fn produced_secrets<'a>(ix: &Index<'a>) -> BTreeSet<(&'a str, &'a str)> {
     for o in ix.objects() {
         let name = match (o.group(), o.kind.as_str()) {
             ("cert-manager.io", "Certificate") => o.root.path(&["spec", "secretName"]).and_then(Node::as_str),
-            ("external-secrets.io", "ExternalSecret") => o
-                .root
-                .path(&["spec", "target", "name"])
-                .and_then(Node::as_str)
-                .or(Some(o.name.as_str())),
-            ("bitnami.com", "SealedSecret") => o
-                .root
-                .path(&["spec", "template", "metadata", "name"])
-                .and_then(Node::as_str)
-                .or(Some(o.name.as_str())),
+            ("external-secrets.io", "ExternalSecret") => {
+                o.root.path(&["spec", "target", "name"]).and_then(Node::as_str).or(Some(o.name.as_str()))
+            }
+            ("bitnami.com", "SealedSecret") => {
+                o.root.path(&["spec", "template", "metadata", "name"]).and_then(Node::as_str).or(Some(o.name.as_str()))
+            }
             _ => None,
         };
         if let Some(name) = name {
@@ -168,24 +153,13 @@ const FILLED_AT_RUN_TIME: &[&str] = &["kubernetes.io/service-account-token"];
 
 fn check_keys(obj: &Object, r: &Reference, t: &PodTemplate, out: &mut Vec<Diagnostic>) {
     if obj.kind == "Secret"
-        && obj
-            .root
-            .get("type")
-            .and_then(Node::as_str)
-            .is_some_and(|ty| FILLED_AT_RUN_TIME.contains(&ty))
+        && obj.root.get("type").and_then(Node::as_str).is_some_and(|ty| FILLED_AT_RUN_TIME.contains(&ty))
     {
         return;
     }
-    let fields: &[&str] = if obj.kind == "Secret" {
-        &["data", "stringData"]
-    } else {
-        &["data", "binaryData"]
-    };
-    let present: Vec<&str> = fields
-        .iter()
-        .filter_map(|f| obj.root.get(f))
-        .flat_map(|m| m.entries().map(|(k, _, _)| k))
-        .collect();
+    let fields: &[&str] = if obj.kind == "Secret" { &["data", "stringData"] } else { &["data", "binaryData"] };
+    let present: Vec<&str> =
+        fields.iter().filter_map(|f| obj.root.get(f)).flat_map(|m| m.entries().map(|(k, _, _)| k)).collect();
     for key_node in &r.keys {
         let Some(key) = key_node.as_str() else {
             continue;
@@ -200,14 +174,10 @@ fn check_keys(obj: &Object, r: &Reference, t: &PodTemplate, out: &mut Vec<Diagno
             format!("keys {}", q.join(", "))
         };
         let help = match did_you_mean(key, present.iter().copied()) {
-            Some(close) => format!(
-                "did you mean \"{close}\"? Otherwise add \"{key}\" to {} \"{}\"",
-                obj.kind, obj.name
-            ),
-            None => format!(
-                "add \"{key}\" to {} \"{}\", or refer to one of its keys",
-                obj.kind, obj.name
-            ),
+            Some(close) => {
+                format!("did you mean \"{close}\"? Otherwise add \"{key}\" to {} \"{}\"", obj.kind, obj.name)
+            }
+            None => format!("add \"{key}\" to {} \"{}\", or refer to one of its keys", obj.kind, obj.name),
         };
         out.push(
             Diagnostic::new(
@@ -220,10 +190,7 @@ fn check_keys(obj: &Object, r: &Reference, t: &PodTemplate, out: &mut Vec<Diagno
                 ),
             )
             .with_severity(Severity::Error)
-            .at(
-                key_node.site(),
-                format!("{} \"{}\" has no key \"{key}\"", obj.kind, obj.name),
-            )
+            .at(key_node.site(), format!("{} \"{}\" has no key \"{key}\"", obj.kind, obj.name))
             .with_label(obj.name_span(), format!("{} \"{}\" has {listed}", obj.kind, obj.name))
             .with_object(t.owner.object_ref())
             .with_help(help),
@@ -238,22 +205,11 @@ fn is_optional(node: &Node) -> bool {
 fn reference<'a>(kind: &'static str, node: &'a Node, name_field: &str, keys: Vec<&'a Node>) -> Option<Reference<'a>> {
     let name_node = node.get(name_field)?;
     let name = name_node.as_str().filter(|n| !n.is_empty())?;
-    Some(Reference {
-        kind,
-        name,
-        name_node,
-        keys,
-        optional: is_optional(node),
-    })
+    Some(Reference { kind, name, name_node, keys, optional: is_optional(node) })
 }
 
 fn item_keys(node: &Node) -> Vec<&Node> {
-    node.get("items")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|i| i.get("key"))
-        .collect()
+    node.get("items").and_then(Node::as_seq).unwrap_or(&[]).iter().filter_map(|i| i.get("key")).collect()
 }
 
 fn collect<'a>(t: &PodTemplate<'a>, refs: &mut Vec<Reference<'a>>) {
@@ -298,10 +254,6 @@ fn collect<'a>(t: &PodTemplate<'a>, refs: &mut Vec<Reference<'a>>) {
     for s in t.spec.get("imagePullSecrets").and_then(Node::as_seq).unwrap_or(&[]) {
         refs.extend(reference("Secret", s, "name", Vec::new()));
     }
-    let sa = if t.spec.get("serviceAccountName").is_some() {
-        "serviceAccountName"
-    } else {
-        "serviceAccount"
-    };
+    let sa = if t.spec.get("serviceAccountName").is_some() { "serviceAccountName" } else { "serviceAccount" };
     refs.extend(reference("ServiceAccount", t.spec, sa, Vec::new()));
 }

@@ -104,11 +104,7 @@ pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {
 /// Severity of "the run does not create X": X may exist in the cluster already, so a warning,
 /// unless `--strict` (or `strict: true` in the config) closes the world.
 pub(crate) fn may_pre_exist(ctx: &CheckContext) -> Severity {
-    if ctx.strict || ctx.config.strict {
-        Severity::Error
-    } else {
-        Severity::Warning
-    }
+    if ctx.strict || ctx.config.strict { Severity::Error } else { Severity::Warning }
 }
 
 #[cfg(test)]

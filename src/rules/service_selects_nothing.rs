@@ -96,10 +96,7 @@ pub fn selects_nothing(ix: &Index, obj: &Object, ns: &str, sel: &Selector, rule:
             .at(sel.node.site(), format!("selects {}", sel.describe()))
             .with_label(
                 cr.name_span(),
-                format!(
-                    "{} \"{}\" is a custom resource; its operator may create the pods",
-                    cr.kind, cr.name
-                ),
+                format!("{} \"{}\" is a custom resource; its operator may create the pods", cr.kind, cr.name),
             )
             .with_help("if no operator creates these pods, fix the selector; otherwise suppress this warning"),
         );
@@ -110,23 +107,14 @@ pub fn selects_nothing(ix: &Index, obj: &Object, ns: &str, sel: &Selector, rule:
             let (first_req, _) = differing.first()?;
             let mut d = Diagnostic::new(
                 rule,
-                format!(
-                    "{what} selects no pods: no pod template in namespace \"{ns}\" has {}",
-                    first_req.describe()
-                ),
+                format!("{what} selects no pods: no pod template in namespace \"{ns}\" has {}", first_req.describe()),
             )
             .with_severity(rule.severity)
             .at(first_req.site, format!("no pod template has {}", first_req.describe()));
             for (r, l) in &differing {
-                d = d.with_label(
-                    l.value_node.site(),
-                    format!("{} has {}: {}", template.owner_name(), r.key, l.value),
-                );
+                d = d.with_label(l.value_node.site(), format!("{} has {}: {}", template.owner_name(), r.key, l.value));
             }
-            let fixes: Vec<String> = differing
-                .iter()
-                .map(|(_, l)| format!("{}: {}", l.key, l.value))
-                .collect();
+            let fixes: Vec<String> = differing.iter().map(|(_, l)| format!("{}: {}", l.key, l.value)).collect();
             Some(d.with_help(format!(
                 "did you mean {}? Make the selector and the labels of {} agree",
                 fixes.join(", "),
@@ -153,10 +141,7 @@ pub fn selects_nothing(ix: &Index, obj: &Object, ns: &str, sel: &Selector, rule:
         Miss::OnlyUnknownKeys { keys } => Some(
             Diagnostic::new(
                 rule,
-                format!(
-                    "{what} selects on {}, which no pod template in namespace \"{ns}\" sets",
-                    quoted(&keys)
-                ),
+                format!("{what} selects on {}, which no pod template in namespace \"{ns}\" sets", quoted(&keys)),
             )
             .with_severity(Severity::Warning)
             .at(sel.node.site(), format!("selects {}", sel.describe()))
@@ -169,10 +154,7 @@ pub fn selects_nothing(ix: &Index, obj: &Object, ns: &str, sel: &Selector, rule:
                 .at(sel.node.site(), format!("selects {}", sel.describe()));
             if let Some(t) = closest {
                 let labels: Vec<String> = t.labels.iter().map(|l| format!("{}: {}", l.key, l.value)).collect();
-                d = d.with_label(
-                    t.labels_site(),
-                    format!("closest: {} has {{{}}}", t.owner_name(), labels.join(", ")),
-                );
+                d = d.with_label(t.labels_site(), format!("closest: {} has {{{}}}", t.owner_name(), labels.join(", ")));
             }
             Some(d.with_help("make the selector a subset of the pod template labels of the workload it should select"))
         }
@@ -184,9 +166,7 @@ fn operator_resource<'a>(ix: &Index<'a>, ns: &str, sel: &Selector) -> Option<&'a
     let mut candidates = ix.pod_making_custom_resources(ns).peekable();
     let first = *candidates.peek()?;
     let named = candidates.find(|o| {
-        sel.requirements
-            .iter()
-            .any(|r| r.values.iter().any(|v| v == &o.name || v.eq_ignore_ascii_case(&o.kind)))
+        sel.requirements.iter().any(|r| r.values.iter().any(|v| v == &o.name || v.eq_ignore_ascii_case(&o.kind)))
     });
     Some(named.unwrap_or(first))
 }

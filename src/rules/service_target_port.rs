@@ -58,9 +58,7 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         // name that resolves nowhere is more likely a port the chart only declares in some
         // configurations (TLS, several replicas) than a typo.
         let named_resolves = |name: &str| {
-            templates
-                .iter()
-                .any(|t| t.all_containers().any(|c| c.ports.iter().any(|p| p.name == Some(name))))
+            templates.iter().any(|t| t.all_containers().any(|c| c.ports.iter().any(|p| p.name == Some(name))))
         };
         let reachable = ports
             .iter()
@@ -106,16 +104,9 @@ fn check_number(
     if declared.is_empty() || declared.iter().any(|(_, p)| p.number == Some(target)) {
         return;
     }
-    let how = if defaulted {
-        "defaults targetPort to port"
-    } else {
-        "sends port"
-    };
+    let how = if defaulted { "defaults targetPort to port" } else { "sends port" };
     let message = if defaulted {
-        format!(
-            "Service \"{}\" {how} {port}, which no selected container exposes",
-            svc.name
-        )
+        format!("Service \"{}\" {how} {port}, which no selected container exposes", svc.name)
     } else {
         format!(
             "Service \"{}\" sends port {port} to targetPort {target}, which no selected container exposes",
@@ -123,10 +114,7 @@ fn check_number(
         )
     };
     let mut d = Diagnostic::new(&SERVICE_TARGET_PORT, message)
-        .at(
-            site,
-            format!("no container of {} listens on {target}", owners(templates)),
-        )
+        .at(site, format!("no container of {} listens on {target}", owners(templates)))
         .with_object(svc.object_ref());
     for (container, p) in declared.iter().take(MAX_PORT_LABELS) {
         if let Some(n) = p.number {
@@ -142,10 +130,7 @@ fn check_number(
         }
         _ => {
             let list: Vec<String> = numbers.iter().map(i64::to_string).collect();
-            format!(
-                "set targetPort to the port the application listens on ({})",
-                list.join(", ")
-            )
+            format!("set targetPort to the port the application listens on ({})", list.join(", "))
         }
     };
     out.push(d.with_help(help));
@@ -172,11 +157,8 @@ fn check_name(
     // Pods of Jobs and CronJobs sharing the Service's labels run to completion; leaving them out
     // of the endpoints is what the user wants, as long as a long-running pod serves the port.
     let batch = |t: &&PodTemplate| matches!(t.owner.kind.as_str(), "Job" | "CronJob");
-    let lacking: Vec<&PodTemplate> = if lacking.iter().all(batch) && lacking.len() < templates.len() {
-        Vec::new()
-    } else {
-        lacking
-    };
+    let lacking: Vec<&PodTemplate> =
+        if lacking.iter().all(batch) && lacking.len() < templates.len() { Vec::new() } else { lacking };
     if lacking.is_empty() {
         return;
     }
@@ -197,10 +179,9 @@ fn check_name(
             let number = p.number.map(|n| n.to_string()).unwrap_or_default();
             if shown < MAX_PORT_LABELS {
                 d = match (p.name, p.name_node) {
-                    (Some(n), Some(node)) => d.with_label(
-                        node.site(),
-                        format!("container \"{}\" names port {number} \"{n}\"", c.name),
-                    ),
+                    (Some(n), Some(node)) => {
+                        d.with_label(node.site(), format!("container \"{}\" names port {number} \"{n}\"", c.name))
+                    }
                     _ => d.with_label(
                         p.number_node.site(),
                         format!("container \"{}\" exposes {number} without a name", c.name),

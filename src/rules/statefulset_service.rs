@@ -66,11 +66,9 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         };
         let cluster_ip = svc.root.path(&["spec", "clusterIP"]);
         if cluster_ip.and_then(Node::as_str) != Some("None") {
-            let mut d = base(format!(
-                "StatefulSet \"{}\" is governed by Service \"{name}\", which is not headless",
-                sts.name
-            ))
-            .at(name_node.site(), format!("Service \"{name}\" is not headless"));
+            let mut d =
+                base(format!("StatefulSet \"{}\" is governed by Service \"{name}\", which is not headless", sts.name))
+                    .at(name_node.site(), format!("Service \"{name}\" is not headless"));
             d = match cluster_ip {
                 Some(ip) => d.with_label(ip.site(), "a headless Service has clusterIP: None"),
                 None => d.with_label(svc.name_span(), format!("Service \"{name}\" has no clusterIP: None")),
@@ -88,14 +86,8 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                     "StatefulSet \"{}\" is governed by Service \"{name}\", which does not select its pods",
                     sts.name
                 ))
-                .at(
-                    name_node.site(),
-                    format!("Service \"{name}\" selects {}", sel.describe()),
-                )
-                .with_label(
-                    sel.node.site(),
-                    "this selector does not match the StatefulSet's pod labels",
-                )
+                .at(name_node.site(), format!("Service \"{name}\" selects {}", sel.describe()))
+                .with_label(sel.node.site(), "this selector does not match the StatefulSet's pod labels")
                 .with_label(t.labels_site(), "the StatefulSet's pod labels")
                 .with_help("make the Service's selector a subset of the StatefulSet's pod template labels"),
             );

@@ -38,10 +38,7 @@ pub(crate) fn check_with(yaml: &str, config: &Config, strict: bool) -> Checked {
     let mut sources = SourceMap::new();
     let file = sources.add("test.yaml", yaml, SourceKind::Manifest);
     let (objects, parse_diags) = object::parse(&sources, &[file], &Default::default());
-    assert!(
-        parse_diags.iter().all(|d| !d.is_error()),
-        "example does not parse: {parse_diags:?}"
-    );
+    assert!(parse_diags.iter().all(|d| !d.is_error()), "example does not parse: {parse_diags:?}");
     assert!(!objects.is_empty(), "example has no objects");
     let diags = {
         let ctx = CheckContext {
@@ -64,10 +61,7 @@ pub(crate) fn check(yaml: &str) -> Checked {
 }
 
 fn all_enabled() -> Config {
-    Config {
-        enable: RULES.iter().map(|r| r.id.to_string()).collect(),
-        ..Config::default()
-    }
+    Config { enable: RULES.iter().map(|r| r.id.to_string()).collect(), ..Config::default() }
 }
 
 #[test]
@@ -82,12 +76,7 @@ fn every_rule_fires_on_its_failing_example_and_not_on_its_passing_one() {
             assert!(d.object.is_some(), "{}: finding without an object", rule.id);
         }
         let passing = check_with(rule.passing, &config, false);
-        assert!(
-            passing.of(rule.id).is_empty(),
-            "{} fires on its passing example: {:?}",
-            rule.id,
-            passing.of(rule.id)
-        );
+        assert!(passing.of(rule.id).is_empty(), "{} fires on its passing example: {:?}", rule.id, passing.of(rule.id));
     }
 }
 
@@ -174,10 +163,7 @@ spec:
         d.primary.as_ref().map(|l| l.message.as_str()),
         Some("no container of Deployment \"mongo-express\" listens on 8080")
     );
-    assert_eq!(
-        d.secondary.first().map(|l| l.message.as_str()),
-        Some("container \"mongo-express\" exposes 8081")
-    );
+    assert_eq!(d.secondary.first().map(|l| l.message.as_str()), Some("container \"mongo-express\" exposes 8081"));
     assert!(d.help.as_deref().unwrap_or("").starts_with("set targetPort to 8081"));
 }
 
@@ -231,10 +217,7 @@ spec:
 ";
     let (c, d) = only_error(yaml);
     assert_eq!(d.rule.id, "rules/nodeport");
-    assert!(
-        d.message
-            .contains("provided port is not in the valid range. The range of valid ports is 30000-32767")
-    );
+    assert!(d.message.contains("provided port is not in the valid range. The range of valid ports is 30000-32767"));
     assert_eq!(c.lines(&d).0, 9);
 }
 
@@ -273,26 +256,12 @@ spec:
     let found = c.of("rules/nodeport");
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(
-        found
-            .iter()
-            .any(|d| d.message.contains("may not be used when `type` is 'ClusterIP'") && c.lines(d).0 == 8)
+        found.iter().any(|d| d.message.contains("may not be used when `type` is 'ClusterIP'") && c.lines(d).0 == 8)
     );
-    let dup: Vec<_> = found
-        .iter()
-        .filter(|d| d.message.contains("already allocated"))
-        .map(|d| c.lines(d))
-        .collect();
+    let dup: Vec<_> = found.iter().filter(|d| d.message.contains("already allocated")).map(|d| c.lines(d)).collect();
     assert_eq!(dup, vec![(28, vec![18])]);
-    let narrow = Config {
-        node_port_range: (30000, 30080),
-        ..Config::default()
-    };
-    assert!(
-        check_with(yaml, &narrow, false)
-            .of("rules/nodeport")
-            .iter()
-            .any(|d| d.message.contains("30000-30080"))
-    );
+    let narrow = Config { node_port_range: (30000, 30080), ..Config::default() };
+    assert!(check_with(yaml, &narrow, false).of("rules/nodeport").iter().any(|d| d.message.contains("30000-30080")));
 }
 
 #[test]
@@ -301,10 +270,7 @@ fn secret_key_missing_is_one_error() {
     let errors = c.errors();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let d = errors.first().copied().unwrap_or_else(|| unreachable!());
-    assert_eq!(
-        d.message,
-        "Pod \"app\" refers to key \"pasword\" of Secret \"db\", which has no such key"
-    );
+    assert_eq!(d.message, "Pod \"app\" refers to key \"pasword\" of Secret \"db\", which has no such key");
     assert_eq!(c.lines(d), (21, vec![4]));
     assert!(d.help.as_deref().unwrap_or("").contains("did you mean \"password\""));
 }
@@ -315,10 +281,7 @@ fn ingress_port_not_on_service_is_one_error() {
     let errors = c.errors();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let d = errors.first().copied().unwrap_or_else(|| unreachable!());
-    assert_eq!(
-        d.message,
-        "Ingress \"web\" sends traffic to port 80 of Service \"web\", which exposes 8080"
-    );
+    assert_eq!(d.message, "Ingress \"web\" sends traffic to port 80 of Service \"web\", which exposes 8080");
     assert_eq!(c.lines(d), (15, vec![23]));
 }
 
@@ -363,26 +326,11 @@ fn objects_missing_from_the_run_are_warnings_unless_strict_or_assumed() {
     assert_eq!(
         named,
         vec![
-            (
-                "Pod \"app\" refers to ConfigMap \"settings\", which the run does not create".to_string(),
-                14
-            ),
-            (
-                "Pod \"app\" refers to PersistentVolumeClaim \"data\", which the run does not create".to_string(),
-                27
-            ),
-            (
-                "Pod \"app\" refers to Secret \"registry\", which the run does not create".to_string(),
-                8
-            ),
-            (
-                "Pod \"app\" refers to Secret \"tls\", which the run does not create".to_string(),
-                22
-            ),
-            (
-                "Pod \"app\" refers to ServiceAccount \"app\", which the run does not create".to_string(),
-                6
-            ),
+            ("Pod \"app\" refers to ConfigMap \"settings\", which the run does not create".to_string(), 14),
+            ("Pod \"app\" refers to PersistentVolumeClaim \"data\", which the run does not create".to_string(), 27),
+            ("Pod \"app\" refers to Secret \"registry\", which the run does not create".to_string(), 8),
+            ("Pod \"app\" refers to Secret \"tls\", which the run does not create".to_string(), 22),
+            ("Pod \"app\" refers to ServiceAccount \"app\", which the run does not create".to_string(), 6),
         ]
     );
     assert!(found.iter().all(|d| d.severity == Severity::Warning));
@@ -390,11 +338,7 @@ fn objects_missing_from_the_run_are_warnings_unless_strict_or_assumed() {
     assert_eq!(strict.errors().len(), 5);
     let assumed = Config {
         assume_exists: vec![
-            crate::config::AssumedObject {
-                kind: "Secret".into(),
-                namespace: None,
-                name: "*".into(),
-            },
+            crate::config::AssumedObject { kind: "Secret".into(), namespace: None, name: "*".into() },
             crate::config::AssumedObject {
                 kind: "ConfigMap".into(),
                 namespace: Some("default".into()),
@@ -403,12 +347,7 @@ fn objects_missing_from_the_run_are_warnings_unless_strict_or_assumed() {
         ],
         ..Config::default()
     };
-    assert_eq!(
-        check_with(POD_REFS, &assumed, false)
-            .of("rules/missing-reference")
-            .len(),
-        2
-    );
+    assert_eq!(check_with(POD_REFS, &assumed, false).of("rules/missing-reference").len(), 2);
 }
 
 #[test]
@@ -429,11 +368,8 @@ metadata:
 "
     );
     let c = check(&yaml);
-    let secrets: Vec<&Diagnostic> = c
-        .of("rules/missing-reference")
-        .into_iter()
-        .filter(|d| d.message.contains("Secret"))
-        .collect();
+    let secrets: Vec<&Diagnostic> =
+        c.of("rules/missing-reference").into_iter().filter(|d| d.message.contains("Secret")).collect();
     assert!(secrets.is_empty(), "{secrets:#?}");
 }
 
@@ -540,11 +476,7 @@ spec:
     assert_eq!(found.len(), 1, "{found:#?}");
     let d = found.first().copied().unwrap_or_else(|| unreachable!());
     assert_eq!(d.severity, Severity::Warning);
-    assert!(
-        d.message.contains("Alertmanager \"release-alertmanager\""),
-        "{}",
-        d.message
-    );
+    assert!(d.message.contains("Alertmanager \"release-alertmanager\""), "{}", d.message);
     assert_eq!(c.lines(d), (25, vec![15]));
 }
 
@@ -559,32 +491,20 @@ fn workload_selector_points_at_selector_and_template_label() {
     let c = check(super::WORKLOAD_SELECTOR.failing);
     let found = c.of("rules/workload-selector");
     let d = found.first().copied().unwrap_or_else(|| unreachable!());
-    assert!(
-        d.message.ends_with("`selector` does not match template `labels`"),
-        "{}",
-        d.message
-    );
+    assert!(d.message.ends_with("`selector` does not match template `labels`"), "{}", d.message);
     assert_eq!(c.lines(d), (8, vec![12]));
 }
 
 #[test]
 fn probe_port_names_and_numbers() {
     let c = check(super::PROBE_PORT.failing);
-    let d = c
-        .of("rules/probe-port")
-        .first()
-        .copied()
-        .cloned()
-        .unwrap_or_else(|| unreachable!());
+    let d = c.of("rules/probe-port").first().copied().cloned().unwrap_or_else(|| unreachable!());
     assert_eq!(d.severity, Severity::Error);
     assert_eq!(c.lines(&d), (15, vec![10]));
     let numeric = super::PROBE_PORT.passing.replace("port: web\n", "port: 9000\n");
     let n = check(&numeric);
     let found = n.of("rules/probe-port");
-    assert!(
-        found.len() == 1 && found.iter().all(|d| d.severity == Severity::Warning),
-        "{found:#?}"
-    );
+    assert!(found.len() == 1 && found.iter().all(|d| d.severity == Severity::Warning), "{found:#?}");
 }
 
 #[test]
@@ -603,10 +523,7 @@ fn cross_object_findings_point_at_the_keys() {
     for (rule, primary, secondary) in cases {
         let c = check_with(rule.failing, &all_enabled(), false);
         let found = c.of(rule.id);
-        let d = found
-            .first()
-            .copied()
-            .unwrap_or_else(|| panic!("{} does not fire", rule.id));
+        let d = found.first().copied().unwrap_or_else(|| panic!("{} does not fire", rule.id));
         assert_eq!(c.lines(d), (*primary, secondary.to_vec()), "{}: {}", rule.id, d.message);
     }
 }
@@ -698,9 +615,6 @@ spec:
     assert_eq!(found.len(), 1, "{found:#?}");
     let d = found.first().copied().unwrap_or_else(|| unreachable!());
     assert_eq!(d.severity, Severity::Error);
-    assert_eq!(
-        d.message,
-        "Pod \"app\" refers to key \"z\" of ConfigMap \"settings\", which has no such key"
-    );
+    assert_eq!(d.message, "Pod \"app\" refers to key \"z\" of ConfigMap \"settings\", which has no such key");
     assert_eq!(c.lines(d), (37, vec![4]));
 }

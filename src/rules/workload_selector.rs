@@ -68,10 +68,7 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         .at(failed.site, format!("selector requires {}", failed.describe()))
         .with_object(owner.object_ref());
         d = match t.label(failed.key) {
-            Some(l) => d.with_label(
-                l.value_node.site(),
-                format!("the pod template has {}: {}", l.key, l.value),
-            ),
+            Some(l) => d.with_label(l.value_node.site(), format!("the pod template has {}: {}", l.key, l.value)),
             None => d.with_label(t.labels_site(), format!("the pod template has no label {}", failed.key)),
         };
         out.push(d.with_help("make every selector requirement hold for spec.template.metadata.labels (the selector is immutable once created)"));
