@@ -508,9 +508,16 @@ fn probe_port_names_and_numbers() {
 }
 
 #[test]
-fn cross_object_findings_point_at_the_keys() {
-    // (rule, primary line, secondary lines) on each rule's failing example.
+fn every_rule_points_at_the_keys_involved() {
+    // (rule, primary line, secondary lines) of the first finding on each rule's failing example.
     let cases: &[(&super::Rule, u32, &[u32])] = &[
+        (&super::WORKLOAD_SELECTOR, 8, &[12]),
+        (&super::SERVICE_SELECTS_NOTHING, 7, &[22]),
+        (&super::SERVICE_TARGET_PORT, 10, &[29]),
+        (&super::NODEPORT, 9, &[]),
+        (&super::INGRESS_BACKEND, 15, &[23]),
+        (&super::MISSING_REFERENCE, 21, &[4]),
+        (&super::PROBE_PORT, 15, &[10]),
         (&super::PDB_SELECTS_NOTHING, 9, &[22]),
         (&super::NETWORKPOLICY_SELECTS_NOTHING, 8, &[23]),
         (&super::HPA_TARGET, 9, &[]),
@@ -519,7 +526,16 @@ fn cross_object_findings_point_at_the_keys() {
         (&super::DUPLICATE_OBJECT, 11, &[4]),
         (&super::NAMESPACE, 5, &[]),
         (&super::IMAGE_TAG, 8, &[]),
+        (&super::RESOURCES, 7, &[]),
+        (&super::READINESS_PROBE, 7, &[]),
+        (&super::PRIVILEGED, 10, &[]),
+        (&super::RUN_AS_NON_ROOT, 7, &[]),
+        (&super::HOST_PATH, 11, &[]),
+        (&super::HOST_NETWORK, 6, &[]),
     ];
+    for rule in RULES {
+        assert!(cases.iter().any(|(r, _, _)| r.id == rule.id), "{}: no line assertion", rule.id);
+    }
     for (rule, primary, secondary) in cases {
         let c = check_with(rule.failing, &all_enabled(), false);
         let found = c.of(rule.id);
