@@ -28,7 +28,7 @@
 //! selector: {app: mongo-express}
 //! ```
 
-use super::index::Index;
+use super::index::{Index, PodTemplate};
 use super::selector::{self, Miss, Selector};
 use crate::diag::{Diagnostic, Rule, Severity};
 use crate::object::Object;
@@ -79,9 +79,45 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
 pub fn selects_nothing(ix: &Index, obj: &Object, ns: &str, sel: &Selector, rule: &'static Rule) -> Option<Diagnostic> {
     let what = format!("{} \"{}\"", obj.kind, obj.name);
     let miss = selector::explain(ix, ns, sel);
+    // A template in another namespace that matches: objects only select pods of their own
+    // namespace, a common slip when a chart sets namespaces explicitly.
+    let elsewhere = ix.templates.iter().find(|t| t.namespace != ns && sel.matches(&t.labels));
+    let no_templates = matches!(miss, Miss::NoTemplates);
+    let finding = selects_nothing_here(ix, ns, sel, rule, miss, elsewhere, &what)?;
+    Some(match elsewhere {
+        Some(t) if !no_templates => finding.with_label(
+            t.labels_site(),
+            format!(
+                "{} in namespace \"{}\" matches, but only pods of namespace \"{ns}\" are selected",
+                t.owner_name(),
+                t.namespace
+            ),
+        ),
+        _ => finding,
+    })
+}
+
+fn selects_nothing_here(
+    ix: &Index,
+    ns: &str,
+    sel: &Selector,
+    rule: &'static Rule,
+    miss: Miss,
+    elsewhere: Option<&PodTemplate>,
+    what: &str,
+) -> Option<Diagnostic> {
     if matches!(miss, Miss::NoTemplates) {
-        // The run makes no pod there (system pods in kube-system): nothing to compare with.
-        return None;
+        // The run makes no pod there (system pods in kube-system): nothing to compare with,
+        // unless a template of another namespace matches.
+        let t = elsewhere?;
+        return Some(
+            Diagnostic::new(rule, format!("{what} selects pods of namespace \"{ns}\", but the run makes the matching pods in namespace \"{}\"", t.namespace))
+                .with_severity(Severity::Warning)
+                .at(sel.node.site(), format!("selects {} in namespace \"{ns}\"", sel.describe()))
+                .with_label(t.labels_site(), format!("{} in namespace \"{}\" has these labels", t.owner_name(), t.namespace))
+                .with_note(format!("matching pods may exist in namespace \"{ns}\" outside the run; if not, this selects nothing"))
+                .with_help(format!("put {} and {} in the same namespace", what, t.owner_name())),
+        );
     }
     if let Some(cr) = operator_resource(ix, ns, sel) {
         return Some(

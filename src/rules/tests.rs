@@ -634,3 +634,31 @@ spec:
     assert_eq!(d.message, "Pod \"app\" refers to key \"z\" of ConfigMap \"settings\", which has no such key");
     assert_eq!(c.lines(d), (37, vec![4]));
 }
+
+#[test]
+fn a_service_in_another_namespace_than_its_pods_is_explained() {
+    let yaml = format!(
+        "{DEPLOYMENT_8081}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: mongo-express-service
+  namespace: tools
+spec:
+  selector:
+    app: mongo-express
+  ports:
+    - port: 8081
+"
+    );
+    let c = check(&yaml);
+    let found = c.of("rules/service-selects-nothing");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = found.first().copied().unwrap_or_else(|| unreachable!());
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.message,
+        "Service \"mongo-express-service\" selects pods of namespace \"tools\", but the run makes the matching pods in namespace \"default\""
+    );
+    assert_eq!(c.lines(d), (28, vec![12]));
+}
