@@ -26,7 +26,12 @@ pub struct ReportOptions {
     pub sarif_root: Option<std::path::PathBuf>,
 }
 
-pub fn write(format: Format, run: &Run, options: &ReportOptions, out: &mut dyn io::Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    run: &Run,
+    options: &ReportOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let _ = (format, options);
     for d in &run.diagnostics {
         writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.rule.id, d.message)?;
