@@ -28,6 +28,9 @@ pub mod schema;
 pub mod source;
 pub mod values;
 pub mod version;
+
+#[doc(hidden)]
+pub mod bench;
 pub mod yaml;
 
 use chart::{Input, LoadOptions, Loaded};
