@@ -1,0 +1,343 @@
+//! Every format on one hand-built run: an error with a secondary label in another file, a warning
+//! with help on a value that came from a template expression, a suppressed finding, an info on a
+//! plain manifest, and a fatal problem without a location.
+
+use std::time::Duration;
+
+use super::{Format, ReportOptions, write};
+use crate::Run;
+use crate::diag::{Diagnostic, ObjectRef, Rule, Severity};
+use crate::object::Object;
+use crate::render::RenderedFile;
+use crate::source::{FileId, LineOrigin, OriginMap, SourceKind, SourceMap, Span};
+use crate::yaml::{Node, Value};
+
+pub(super) static TARGET_PORT: Rule = Rule {
+    id: "rules/service-target-port",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A Service targets a port no selected container exposes",
+    rationale: "Traffic sent to a port nobody listens on is refused.",
+    failing: "targetPort: 8080\n",
+    passing: "targetPort: 8081\n",
+};
+
+pub(super) static LOW_PORT: Rule = Rule {
+    id: "rules/privileged-port",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A port below 1024 needs privileges in the container",
+    rationale: "Non-root containers cannot bind ports below 1024.",
+    failing: "port: 80\n",
+    passing: "port: 8080\n",
+};
+
+pub(super) static LATEST: Rule = Rule {
+    id: "rules/latest-tag",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "An image uses the latest tag",
+    rationale: "A moving tag makes rollouts unreproducible.",
+    failing: "image: nginx:latest\n",
+    passing: "image: nginx:1.27\n",
+};
+
+pub(super) static NO_LIMITS: Rule = Rule {
+    id: "rules/no-limits",
+    severity: Severity::Info,
+    default_enabled: false,
+    summary: "A ConfigMap is large",
+    rationale: "Large ConfigMaps slow down the API server.",
+    failing: "data: {}\n",
+    passing: "data: {a: b}\n",
+};
+
+pub(super) static UNREADABLE: Rule = Rule {
+    id: "values/unreadable-file",
+    severity: Severity::Fatal,
+    default_enabled: true,
+    summary: "A values file cannot be read",
+    rationale: "kforge cannot render without the values the user asked for.",
+    failing: "-f missing.yaml\n",
+    passing: "-f values.yaml\n",
+};
+
+const SERVICE_TEMPLATE: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: {{ release.name }}-web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: {{ values.port }}
+      targetPort: 8080
+";
+
+const SERVICE_RENDERED: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: demo-web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+";
+
+const DEPLOYMENT_TEMPLATE: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ release.name }}-web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: \"nginx:{{ values.tag }}\"
+          ports:
+            - containerPort: 8081
+";
+
+const DEPLOYMENT_RENDERED: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: demo-web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: \"nginx:latest\"
+          ports:
+            - containerPort: 8081
+";
+
+const CONFIG: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: tools
+data:
+  url: \"http://a,b:c/100%\"
+";
+
+fn span_of(sources: &SourceMap, file: FileId, needle: &str) -> Span {
+    let start = sources
+        .text(file)
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in file"));
+    Span::new(file, start, start + needle.len())
+}
+
+fn rendered(sources: &mut SourceMap, name: &str, template: &str, text: &str) -> (FileId, FileId) {
+    let t = sources.add(name, template, SourceKind::Template);
+    let lines = text.lines().count() as u32;
+    let origin = OriginMap {
+        lines: (0..lines)
+            .map(|line| Some(LineOrigin { file: t, line }))
+            .collect(),
+        fallback: Some(t),
+    };
+    let r = sources.add_rendered(name, text, origin);
+    (t, r)
+}
+
+fn object(
+    file: FileId,
+    sources: &SourceMap,
+    api_version: &str,
+    kind: &str,
+    name: &str,
+    namespace: Option<&str>,
+    index: usize,
+) -> Object {
+    let span = Span::new(file, 0, sources.text(file).len());
+    Object {
+        root: Node::new(Value::Map(Vec::new()), span),
+        span,
+        api_version: api_version.into(),
+        kind: kind.into(),
+        name: name.into(),
+        namespace: namespace.map(String::from),
+        index,
+    }
+}
+
+/// The run every format is tested on.
+pub(super) fn fixture() -> Run {
+    let mut sources = SourceMap::new();
+    sources.add(
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: chart\nversion: 1.0.0\n",
+        SourceKind::ChartFile,
+    );
+    sources.add(
+        "chart/values.yaml",
+        "port: 80\ntag: latest\n",
+        SourceKind::Values,
+    );
+    let (_, deploy) = rendered(
+        &mut sources,
+        "chart/templates/deployment.yaml",
+        DEPLOYMENT_TEMPLATE,
+        DEPLOYMENT_RENDERED,
+    );
+    let (_, service) = rendered(
+        &mut sources,
+        "chart/templates/service.yaml",
+        SERVICE_TEMPLATE,
+        SERVICE_RENDERED,
+    );
+    let config = sources.add("manifests/config.yaml", CONFIG, SourceKind::Manifest);
+    sources.add("--set", "tag=latest", SourceKind::Argument);
+
+    let objects = vec![
+        object(
+            deploy,
+            &sources,
+            "apps/v1",
+            "Deployment",
+            "demo-web",
+            None,
+            0,
+        ),
+        object(service, &sources, "v1", "Service", "demo-web", None, 1),
+        object(
+            config,
+            &sources,
+            "v1",
+            "ConfigMap",
+            "settings",
+            Some("tools"),
+            2,
+        ),
+    ];
+    let service_ref = objects[1].object_ref();
+    let deploy_ref = objects[0].object_ref();
+    let config_ref: ObjectRef = objects[2].object_ref();
+
+    let diagnostics = vec![
+        Diagnostic::new(&UNREADABLE, "cannot read values file \"missing.yaml\": no such file, 100% sure")
+            .with_help("check the path given to -f"),
+        Diagnostic::new(&LATEST, "container \"web\" of Deployment \"demo-web\" uses image \"nginx:latest\"")
+            .at(span_of(&sources, deploy, "\"nginx:latest\""), "moving tag")
+            .with_help("pin a version: tag: \"1.27\" & keep it <updated>")
+            .with_object(deploy_ref),
+        Diagnostic::new(
+            &TARGET_PORT,
+            "Service \"demo-web\" sends port 80 to targetPort 8080, which no selected container exposes",
+        )
+        .at(span_of(&sources, service, "8080"), "no container of Deployment \"demo-web\" listens on 8080")
+        .with_label(span_of(&sources, deploy, "containerPort: 8081"), "container \"web\" exposes 8081")
+        .with_help("set targetPort to 8081, or name the container port (name: http) and target it by name")
+        .with_object(service_ref.clone()),
+        Diagnostic::new(&LOW_PORT, "Service \"demo-web\" listens on port 80")
+            .at(span_of(&sources, service, "80\n"), "privileged port")
+            .with_help("use a port above 1023")
+            .with_note("the port comes from values.port")
+            .with_object(service_ref),
+        Diagnostic::new(&NO_LIMITS, "ConfigMap \"settings\" holds a URL")
+            .at(span_of(&sources, config, "\"http://a,b:c/100%\""), "")
+            .with_object(config_ref.clone()),
+        Diagnostic::new(&LATEST, "suppressed: ConfigMap \"settings\" is fine")
+            .at(span_of(&sources, config, "settings"), "here")
+            .with_object(config_ref)
+            .suppressed(),
+    ];
+    let mut run = Run {
+        sources,
+        rendered: vec![
+            RenderedFile {
+                template: "chart/templates/deployment.yaml".into(),
+                file: deploy,
+            },
+            RenderedFile {
+                template: "chart/templates/service.yaml".into(),
+                file: service,
+            },
+        ],
+        objects,
+        diagnostics,
+        cluster: None,
+    };
+    crate::sort_diagnostics(&run.sources, &mut run.diagnostics);
+    run
+}
+
+trait Suppress {
+    fn suppressed(self) -> Self;
+}
+
+impl Suppress for Diagnostic {
+    fn suppressed(mut self) -> Diagnostic {
+        self.suppressed = true;
+        self
+    }
+}
+
+pub(super) fn render(format: Format, options: &ReportOptions) -> String {
+    let mut out = Vec::new();
+    write(format, &fixture(), options, &mut out).expect("write to a Vec");
+    String::from_utf8(out).expect("reports are UTF-8")
+}
+
+#[test]
+fn human() {
+    insta::assert_snapshot!(render(Format::Human, &ReportOptions::default()));
+}
+
+#[test]
+fn human_quiet_shows_only_errors() {
+    let text = render(
+        Format::Human,
+        &ReportOptions {
+            quiet: true,
+            ..ReportOptions::default()
+        },
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn human_color_and_elapsed() {
+    let options = ReportOptions {
+        color: true,
+        elapsed: Some(Duration::from_millis(12)),
+        ..ReportOptions::default()
+    };
+    let text = render(Format::Human, &options);
+    assert!(
+        text.contains("\x1b[1;31merror[rules/service-target-port]\x1b[0m"),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("in 12 ms\x1b[0m"), "{text}");
+    let plain = render(Format::Human, &ReportOptions::default());
+    assert!(!plain.contains('\x1b'));
+}
+
+#[test]
+fn json() {
+    insta::assert_snapshot!(render(Format::Json, &ReportOptions::default()));
+}
+
+#[test]
+fn github() {
+    insta::assert_snapshot!(render(Format::Github, &ReportOptions::default()));
+}
+
+#[test]
+fn github_escaping() {
+    use super::github::{escape_data, escape_property};
+    assert_eq!(escape_data("100%\r\nnext: a,b"), "100%25%0D%0Anext: a,b");
+    assert_eq!(escape_property("C:\\x,y%\n"), "C%3A\\x%2Cy%25%0A");
+}
+
+#[test]
+fn suppressed_findings_are_counted_not_shown() {
+    let human = render(Format::Human, &ReportOptions::default());
+    assert!(!human.contains("suppressed: ConfigMap"));
+    assert!(human.contains("(1 suppressed)"));
+    assert!(!render(Format::Github, &ReportOptions::default()).contains("suppressed: ConfigMap"));
+}
