@@ -1,16 +1,172 @@
+//! Rule documentation generated from the registry: `kforge rules`, `kforge rules ID`, the
+//! README's rule table and the rule reference page (`docs/rules.md`) that SARIF's `helpUri`
+//! links point into.
+
 use crate::diag::Rule;
+use crate::diag::registry;
+
+/// Where the rule reference is published; each rule has a `### <id>` heading there.
+const RULES_PAGE: &str = "https://github.com/kforge-dev/kforge/blob/main/docs/rules.md";
+
+/// The documentation link of a rule: its heading in the rule reference
+/// (`yaml/duplicate-key` → `…/docs/rules.md#yamlduplicate-key`, GitHub's heading anchor).
 pub fn rule_doc_url(id: &str) -> String {
-    id.to_string()
+    format!("{RULES_PAGE}#{}", anchor(id))
 }
+
+/// GitHub's anchor for a heading: lower case, punctuation other than `-` and `_` dropped,
+/// spaces as `-`.
+fn anchor(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn enabled_word(rule: &Rule) -> &'static str {
+    if rule.default_enabled { "yes" } else { "no" }
+}
+
+/// `kforge rules`: every rule with its default severity, whether it runs by default, and its
+/// summary, as an aligned text table.
 pub fn rules_list() -> String {
-    String::new()
+    list_of(&registry::all())
 }
+
+pub(super) fn list_of(rules: &[&Rule]) -> String {
+    let header = ["RULE", "SEVERITY", "DEFAULT", "SUMMARY"];
+    let rows: Vec<[&str; 4]> = rules
+        .iter()
+        .map(|r| [r.id, r.severity.as_str(), enabled_word(r), r.summary])
+        .collect();
+    let widths: [usize; 3] = std::array::from_fn(|col| {
+        std::iter::once(&header)
+            .chain(&rows)
+            .filter_map(|row| row.get(col))
+            .map(|cell| cell.chars().count())
+            .max()
+            .unwrap_or(0)
+    });
+    let mut out = String::new();
+    for row in std::iter::once(header).chain(rows) {
+        let [id, severity, enabled, summary] = row;
+        out.push_str(&format!(
+            "{id:<w0$}  {severity:<w1$}  {enabled:<w2$}  {summary}\n",
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        ));
+    }
+    out
+}
+
+/// `kforge rules ID`: everything the registry knows about one rule.
 pub fn rule_explain(rule: &Rule) -> String {
-    rule.id.to_string()
+    let mut out = format!(
+        "{} ({}, {})\n\n{}\n\nWhy:\n{}\nFailing example:\n{}\nPassing example:\n{}\nDocs: {}\n",
+        rule.id,
+        rule.severity.as_str(),
+        if rule.default_enabled {
+            "enabled by default"
+        } else {
+            "disabled by default"
+        },
+        rule.summary,
+        indent(&wrap(rule.rationale, 92)),
+        indent(rule.failing),
+        indent(rule.passing),
+        rule_doc_url(rule.id),
+    );
+    // One trailing newline whatever the examples end with.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
 }
+
+/// Greedy word wrap: rationales are written as one long line.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for paragraph in text.lines() {
+        let mut line_len = 0;
+        for word in paragraph.split_whitespace() {
+            let len = word.chars().count();
+            if line_len > 0 && line_len + 1 + len > width {
+                out.push('\n');
+                line_len = 0;
+            } else if line_len > 0 {
+                out.push(' ');
+                line_len += 1;
+            }
+            out.push_str(word);
+            line_len += len;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect()
+}
+
+/// A Markdown table of every rule (README).
 pub fn rules_markdown() -> String {
-    String::new()
+    markdown_of(&registry::all())
 }
+
+pub(super) fn markdown_of(rules: &[&Rule]) -> String {
+    let mut out = String::from("| Rule | Severity | Default | Summary |\n|---|---|---|---|\n");
+    for r in rules {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            r.id,
+            r.severity.as_str(),
+            if r.default_enabled { "on" } else { "off" },
+            escape_cell(r.summary)
+        ));
+    }
+    out
+}
+
+/// The rule reference page (`docs/rules.md`): the table, then one section per rule with its
+/// rationale and examples; each section's heading is the anchor [`rule_doc_url`] links to.
 pub fn rules_reference_markdown() -> String {
-    String::new()
+    reference_of(&registry::all())
+}
+
+pub(super) fn reference_of(rules: &[&Rule]) -> String {
+    let mut out = String::from(
+        "# kforge rules\n\n<!-- generated by kforge from the rule registry; do not edit -->\n\n",
+    );
+    out.push_str(&markdown_of(rules));
+    for r in rules {
+        out.push_str(&format!(
+            "\n### {}\n\n{}. Default severity: {}, {}.\n\n{}\n\nFailing:\n\n```yaml\n{}\n```\n\nPassing:\n\n```yaml\n{}\n```\n",
+            r.id,
+            r.summary,
+            r.severity.as_str(),
+            if r.default_enabled { "enabled by default" } else { "disabled by default" },
+            r.rationale,
+            r.failing.trim_end_matches('\n'),
+            r.passing.trim_end_matches('\n'),
+        ));
+    }
+    out
+}
+
+fn escape_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
 }

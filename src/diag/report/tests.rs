@@ -341,3 +341,170 @@ fn suppressed_findings_are_counted_not_shown() {
     assert!(human.contains("(1 suppressed)"));
     assert!(!render(Format::Github, &ReportOptions::default()).contains("suppressed: ConfigMap"));
 }
+
+fn sarif_text(options: &ReportOptions) -> String {
+    let rules: [&'static Rule; 3] = [&LATEST, &TARGET_PORT, &UNREADABLE];
+    let doc = super::sarif::document(&fixture(), options, &rules);
+    let text = serde_json::to_string_pretty(&doc).expect("JSON");
+    // The tool version changes with every release; the snapshot should not.
+    text.replace(
+        &format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION")),
+        "\"version\": \"[version]\"",
+    )
+}
+
+#[test]
+fn sarif() {
+    insta::assert_snapshot!(sarif_text(&ReportOptions::default()));
+}
+
+#[test]
+fn sarif_is_valid_against_the_schema() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if !shared.exists() {
+        println!("skipping: ../shared not found");
+        return;
+    }
+    let schema_text =
+        std::fs::read_to_string(shared.join("reference/sarif-schema-2.1.0.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    let validator = jsonschema::draft4::new(&schema).expect("schema compiles");
+    for options in [
+        ReportOptions::default(),
+        ReportOptions {
+            sarif_root: Some("chart".into()),
+            ..ReportOptions::default()
+        },
+    ] {
+        let mut out = Vec::new();
+        write(Format::Sarif, &fixture(), &options, &mut out).expect("write");
+        let doc: serde_json::Value = serde_json::from_slice(&out).expect("SARIF is JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}
+
+#[test]
+fn sarif_paths_are_relative_to_the_root() {
+    use super::sarif::uri;
+    use std::path::Path;
+    assert_eq!(
+        uri("chart/templates/a b.yaml", None),
+        ("chart/templates/a%20b.yaml".to_string(), true)
+    );
+    assert_eq!(uri("./chart/../x.yaml", None), ("x.yaml".to_string(), true));
+    assert_eq!(
+        uri("/repo/chart/x.yaml", Some(Path::new("/repo"))),
+        ("chart/x.yaml".to_string(), true)
+    );
+    assert_eq!(
+        uri("/elsewhere/x.yaml", Some(Path::new("/repo"))),
+        ("file:///elsewhere/x.yaml".to_string(), false)
+    );
+    let cwd = std::env::current_dir().expect("cwd");
+    assert_eq!(
+        uri("chart/x.yaml", Some(&cwd)),
+        ("chart/x.yaml".to_string(), true)
+    );
+    assert_eq!(
+        uri("chart/x.yaml", Some(&cwd.join("chart"))),
+        ("x.yaml".to_string(), true)
+    );
+}
+
+#[test]
+fn sarif_fingerprints_ignore_line_moves() {
+    let doc = super::sarif::document(&fixture(), &ReportOptions::default(), &[]);
+    let fingerprints: Vec<String> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["kforge/v1"]
+                .as_str()
+                .expect("fingerprint")
+                .to_string()
+        })
+        .collect();
+    let mut unique = fingerprints.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        fingerprints.len(),
+        "distinct findings get distinct fingerprints"
+    );
+
+    // Shift every line of the manifest down by one: the fingerprints stay.
+    let mut run = fixture();
+    let mut moved = SourceMap::new();
+    for (_, f) in run.sources.files() {
+        let text = if f.name == "manifests/config.yaml" {
+            format!("# moved\n{}", f.text)
+        } else {
+            f.text.to_string()
+        };
+        match &f.origin {
+            Some(origin) => moved.add_rendered(f.name.clone(), text, origin.clone()),
+            None => moved.add(f.name.clone(), text, f.kind),
+        };
+    }
+    let config = run.objects[2].span.file;
+    for d in &mut run.diagnostics {
+        if let Some(p) = d.primary.as_mut().filter(|p| p.span.file == config) {
+            p.span.start += 8;
+            p.span.end += 8;
+        }
+    }
+    run.sources = moved;
+    let after = super::sarif::document(&run, &ReportOptions::default(), &[]);
+    assert_ne!(
+        after["runs"][0]["results"], doc["runs"][0]["results"],
+        "lines moved"
+    );
+    let after_fingerprints: Vec<String> = after["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["kforge/v1"]
+                .as_str()
+                .expect("fingerprint")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(after_fingerprints, fingerprints);
+}
+
+const DOC_RULES: [&Rule; 3] = [&NO_LIMITS, &TARGET_PORT, &UNREADABLE];
+
+#[test]
+fn rules_list() {
+    insta::assert_snapshot!(super::rules_doc::list_of(&DOC_RULES));
+}
+
+#[test]
+fn rule_explain() {
+    insta::assert_snapshot!(super::rule_explain(&TARGET_PORT));
+}
+
+#[test]
+fn rules_markdown() {
+    insta::assert_snapshot!(super::rules_doc::reference_of(&DOC_RULES));
+}
+
+#[test]
+fn rule_doc_urls_match_github_heading_anchors() {
+    assert_eq!(
+        super::rule_doc_url("yaml/duplicate-key"),
+        "https://github.com/kforge-dev/kforge/blob/main/docs/rules.md#yamlduplicate-key"
+    );
+    for rule in crate::diag::registry::all() {
+        assert!(super::rules_list().contains(rule.id));
+        assert!(super::rules_markdown().contains(&format!("`{}`", rule.id)));
+        assert!(super::rules_reference_markdown().contains(&format!("\n### {}\n", rule.id)));
+    }
+}
