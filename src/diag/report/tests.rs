@@ -508,3 +508,130 @@ fn rule_doc_urls_match_github_heading_anchors() {
         assert!(super::rules_reference_markdown().contains(&format!("\n### {}\n", rule.id)));
     }
 }
+
+#[test]
+fn junit() {
+    insta::assert_snapshot!(render(Format::Junit, &ReportOptions::default()));
+}
+
+#[test]
+fn junit_is_well_formed_xml() {
+    let xml = render(Format::Junit, &ReportOptions::default());
+    let elements = xml_check::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let count = |name: &str| elements.iter().filter(|(n, _)| n == name).count();
+    assert_eq!(count("testsuites"), 1);
+    assert_eq!(count("testsuite"), 3, "chart, manifest file, run-wide");
+    assert_eq!(count("testcase"), 4, "three objects and the run-wide fatal");
+    assert_eq!(count("failure"), 2);
+    let failure = elements
+        .iter()
+        .find(|(n, a)| {
+            n == "failure"
+                && a.iter()
+                    .any(|(k, v)| k == "type" && v == "values/unreadable-file")
+        })
+        .expect("the fatal's failure");
+    assert!(
+        failure
+            .1
+            .iter()
+            .any(|(k, v)| k == "message" && v.contains("\"missing.yaml\": no such file"))
+    );
+    let web = elements
+        .iter()
+        .find(|(n, a)| {
+            n == "testcase"
+                && a.iter()
+                    .any(|(k, v)| k == "name" && v == "Service/demo-web")
+        })
+        .expect("the Service's testcase");
+    assert!(web.1.iter().any(|(k, v)| k == "classname" && v == "chart"));
+}
+
+/// Just enough of an XML reader to prove the output well-formed: nesting, quoting and entities.
+mod xml_check {
+    type Element = (String, Vec<(String, String)>);
+
+    fn unescape(s: &str) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find('&') {
+            out.push_str(&rest[..i]);
+            let end = rest[i..]
+                .find(';')
+                .ok_or_else(|| format!("unterminated entity in {s:?}"))?
+                + i;
+            out.push_str(match &rest[i + 1..end] {
+                "amp" => "&",
+                "lt" => "<",
+                "gt" => ">",
+                "quot" => "\"",
+                "apos" => "'",
+                e if e.starts_with('#') => "\u{FFFD}",
+                e => return Err(format!("unknown entity &{e};")),
+            });
+            rest = &rest[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// Every element in document order with its unescaped attributes.
+    pub fn parse(xml: &str) -> Result<Vec<Element>, String> {
+        let body = xml
+            .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+            .ok_or("no XML declaration")?;
+        let mut stack: Vec<String> = Vec::new();
+        let mut elements = Vec::new();
+        let mut roots = 0;
+        let mut rest = body;
+        while let Some(open) = rest.find('<') {
+            let text = &rest[..open];
+            if stack.is_empty() && !text.trim().is_empty() {
+                return Err(format!("text outside the root: {text:?}"));
+            }
+            unescape(text)?;
+            let close = rest[open..].find('>').ok_or("unterminated tag")? + open;
+            let tag = &rest[open + 1..close];
+            rest = &rest[close + 1..];
+            if let Some(name) = tag.strip_prefix('/') {
+                if stack.pop().as_deref() != Some(name) {
+                    return Err(format!("mismatched </{name}>"));
+                }
+                continue;
+            }
+            let self_closing = tag.ends_with('/');
+            let tag = tag.trim_end_matches('/');
+            let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
+            let name = tag[..name_end].to_string();
+            let mut attrs = Vec::new();
+            let mut a = tag[name_end..].trim_start();
+            while !a.is_empty() {
+                let eq = a
+                    .find("=\"")
+                    .ok_or_else(|| format!("bad attribute in <{name}>: {a:?}"))?;
+                let key = a[..eq].trim().to_string();
+                let value_end = a[eq + 2..].find('"').ok_or("unterminated attribute")? + eq + 2;
+                let raw = &a[eq + 2..value_end];
+                if raw.contains('<') {
+                    return Err(format!("'<' in attribute {key}"));
+                }
+                attrs.push((key, unescape(raw)?));
+                a = a[value_end + 1..].trim_start();
+            }
+            if stack.is_empty() {
+                roots += 1;
+            }
+            elements.push((name.clone(), attrs));
+            if !self_closing {
+                stack.push(name);
+            }
+        }
+        if !rest.trim().is_empty() || !stack.is_empty() || roots != 1 {
+            return Err(format!(
+                "unbalanced document: open {stack:?}, {roots} roots"
+            ));
+        }
+        Ok(elements)
+    }
+}
