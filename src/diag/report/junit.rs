@@ -11,6 +11,7 @@
 //!   `<system-out>`. Suppressed findings are left out.
 //! - Findings about no object are testcases named by their file (`kforge` when they have none).
 
+use std::collections::BTreeMap;
 use std::io;
 
 use indexmap::IndexMap;
@@ -152,9 +153,9 @@ fn case_name(o: &ObjectRef) -> String {
 /// The suite and testcase a finding belongs to.
 fn place(run: &Run, inputs: &Inputs, d: &Diagnostic) -> (String, String) {
     if let Some(object) = &d.object
-        && let Some(o) = run.objects.iter().find(|o| o.object_ref() == *object)
+        && let Some(file) = inputs.objects.get(object)
     {
-        return (inputs.of(o.file()), case_name(object));
+        return (inputs.of(*file), case_name(object));
     }
     let suite = d
         .primary
@@ -174,6 +175,8 @@ struct Inputs<'a> {
     run: &'a Run,
     /// Chart directories, from the paths of the templates.
     charts: Vec<String>,
+    /// The file each object was read from (the first, should two objects share a name).
+    objects: BTreeMap<ObjectRef, FileId>,
 }
 
 impl<'a> Inputs<'a> {
@@ -200,7 +203,15 @@ impl<'a> Inputs<'a> {
             .collect();
         charts.sort();
         charts.dedup();
-        Inputs { run, charts }
+        let mut objects = BTreeMap::new();
+        for o in &run.objects {
+            objects.entry(o.object_ref()).or_insert(o.file());
+        }
+        Inputs {
+            run,
+            charts,
+            objects,
+        }
     }
 
     fn of(&self, file: FileId) -> String {

@@ -635,3 +635,36 @@ mod xml_check {
         Ok(elements)
     }
 }
+
+#[test]
+fn odd_spans_never_panic() {
+    let mut run = fixture();
+    let config = run.objects[2].span.file;
+    let len = run.sources.text(config).len();
+    let spans = [
+        Span::new(config, 0, 0),
+        Span::new(config, len, len),
+        Span::new(config, len + 10, len + 20),
+        Span::new(config, 3, len),
+        Span::new(FileId(999), 0, 5),
+    ];
+    run.diagnostics = spans
+        .iter()
+        .map(|s| {
+            Diagnostic::new(&LATEST, "odd")
+                .at(*s, "here")
+                .with_label(*s, "there")
+        })
+        .collect();
+    for format in [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+    ] {
+        let mut out = Vec::new();
+        write(format, &run, &ReportOptions::default(), &mut out).expect("write");
+        assert!(!out.is_empty());
+    }
+}
