@@ -210,7 +210,7 @@ fn draw(run: &Run, section: &Section, severity: Severity, style: Style) -> Strin
         .iter()
         .map(|(span, message, primary)| {
             let start = (span.start as usize).min(text_len);
-            let len = span.len().min(text_len - start);
+            let len = shorten(&file.text, start, span.len().min(text_len - start));
             let message = (!message.is_empty()).then(|| message.clone());
             let span = SourceSpan::from((start, len));
             if *primary {
@@ -244,6 +244,20 @@ fn draw(run: &Run, section: &Section, severity: Severity, style: Style) -> Strin
     let mut body = body.trim_end_matches('\n').to_string();
     body.push('\n');
     body
+}
+
+/// Spans over more than a few lines (a whole object or block) would draw every line: they are cut
+/// to their first line, which is where the reader needs to look.
+const MAX_LABEL_LINES: usize = 3;
+
+fn shorten(text: &str, start: usize, len: usize) -> usize {
+    let Some(spanned) = text.get(start..start + len) else {
+        return len;
+    };
+    if spanned.matches('\n').count() < MAX_LABEL_LINES {
+        return len;
+    }
+    spanned.find('\n').unwrap_or(len)
 }
 
 /// For a finding on rendered output: the rendered line, when it differs from the template line it

@@ -231,6 +231,7 @@ pub(super) fn fixture() -> Run {
         )
         .at(span_of(&sources, service, "8080"), "no container of Deployment \"demo-web\" listens on 8080")
         .with_label(span_of(&sources, deploy, "containerPort: 8081"), "container \"web\" exposes 8081")
+        .with_label(span_of(&sources, service, "app: web"), "selects pods labelled app=web")
         .with_help("set targetPort to 8081, or name the container port (name: http) and target it by name")
         .with_object(service_ref.clone()),
         Diagnostic::new(&LOW_PORT, "Service \"demo-web\" listens on port 80")
@@ -240,6 +241,7 @@ pub(super) fn fixture() -> Run {
             .with_object(service_ref),
         Diagnostic::new(&NO_LIMITS, "ConfigMap \"settings\" holds a URL")
             .at(span_of(&sources, config, "\"http://a,b:c/100%\""), "")
+            .with_label(Span::new(config, 0, CONFIG.len()), "the whole ConfigMap")
             .with_object(config_ref.clone()),
         Diagnostic::new(&LATEST, "suppressed: ConfigMap \"settings\" is fine")
             .at(span_of(&sources, config, "settings"), "here")
