@@ -670,3 +670,18 @@ fn odd_spans_never_panic() {
         assert!(!out.is_empty());
     }
 }
+
+#[test]
+#[ignore = "prints the coloured report for eyeballing: cargo test --lib report::tests::show -- --ignored --nocapture"]
+fn show() {
+    print!(
+        "{}",
+        render(
+            Format::Human,
+            &ReportOptions {
+                color: true,
+                ..ReportOptions::default()
+            }
+        )
+    );
+}
