@@ -29,13 +29,22 @@ pub fn write_large_chart(
     )?;
     for t in 0..templates {
         let mut text = String::new();
-        for o in 0..objects_per_template / 3 {
-            let name = format!("app-{t}-{o}");
-            text.push_str(&format!(
-                "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\n    release: {{{{ release.name }}}}\ndata:\n  LOG_LEVEL: info\n  PORT: \"{{{{ values.port }}}}\"\n\
-                 ---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\nspec:\n  replicas: {{{{ values.replicas }}}}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n        - name: web\n          image: \"{{{{ values.image.repository }}}}:{{{{ values.image.tag }}}}\"\n          ports:\n            - name: http\n              containerPort: {{{{ values.port }}}}\n          envFrom:\n            - configMapRef:\n                name: {name}\n          resources:\n            requests:\n              cpu: 10m\n              memory: 16Mi\n\
-                 ---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector:\n    app: {name}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n"
-            ));
+        // Exactly `objects_per_template` objects: ConfigMap, Deployment, Service, ConfigMap, ...
+        for i in 0..objects_per_template {
+            let name = format!("app-{t}-{}", i / 3);
+            let object = match i % 3 {
+                0 => format!(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\n    release: {{{{ release.name }}}}\ndata:\n  LOG_LEVEL: info\n  PORT: \"{{{{ values.port }}}}\"\n"
+                ),
+                1 => format!(
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  labels:\n    app: {name}\nspec:\n  replicas: {{{{ values.replicas }}}}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n        - name: web\n          image: \"{{{{ values.image.repository }}}}:{{{{ values.image.tag }}}}\"\n          ports:\n            - name: http\n              containerPort: {{{{ values.port }}}}\n          envFrom:\n            - configMapRef:\n                name: {name}\n          resources:\n            requests:\n              cpu: 10m\n              memory: 16Mi\n"
+                ),
+                _ => format!(
+                    "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector:\n    app: {name}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n"
+                ),
+            };
+            text.push_str("---\n");
+            text.push_str(&object);
         }
         std::fs::write(
             chart.join("templates").join(format!("app-{t:03}.yaml")),
