@@ -18,8 +18,13 @@ fn bitnami_corpus_has_no_rule_errors() {
 
 #[test]
 fn bitnami_corpus_has_no_rule_errors_with_every_rule_enabled() {
-    let config =
-        Config { enable: kforge::rules::RULES.iter().map(|r| r.id.to_string()).collect(), ..Config::default() };
+    let config = Config {
+        enable: kforge::rules::RULES
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect(),
+        ..Config::default()
+    };
     corpus_run(&config, "every rule enabled");
 }
 
@@ -61,23 +66,48 @@ fn corpus_run(config: &Config, what: &str) {
         spent += start.elapsed();
         for d in diags {
             if std::env::var_os("KFORGE_CORPUS_VERBOSE").is_some() {
-                let at = d.primary.as_ref().map(|l| sources.locate(l.span)).map(|l| format!("{}:{}", l.path, l.line));
-                println!("{} {:?} {}: {}", at.unwrap_or_default(), d.severity, d.rule.id, d.message);
+                let at = d
+                    .primary
+                    .as_ref()
+                    .map(|l| sources.locate(l.span))
+                    .map(|l| format!("{}:{}", l.path, l.line));
+                println!(
+                    "{} {:?} {}: {}",
+                    at.unwrap_or_default(),
+                    d.severity,
+                    d.rule.id,
+                    d.message
+                );
             }
             match d.severity {
                 Severity::Warning => *warnings.entry(d.rule.id).or_default() += 1,
                 Severity::Error | Severity::Fatal => {
-                    let at =
-                        d.primary.as_ref().map(|l| sources.locate(l.span)).map(|l| format!("{}:{}", l.path, l.line));
-                    errors.push(format!("{} {}: {}", at.unwrap_or_default(), d.rule.id, d.message));
+                    let at = d
+                        .primary
+                        .as_ref()
+                        .map(|l| sources.locate(l.span))
+                        .map(|l| format!("{}:{}", l.path, l.line));
+                    errors.push(format!(
+                        "{} {}: {}",
+                        at.unwrap_or_default(),
+                        d.rule.id,
+                        d.message
+                    ));
                 }
                 Severity::Info => {}
             }
         }
     }
-    println!("{what}: {} files, {objects_total} objects, rules::check took {spent:?} in all", paths.len());
+    println!(
+        "{what}: {} files, {objects_total} objects, rules::check took {spent:?} in all",
+        paths.len()
+    );
     for (rule, n) in &warnings {
         println!("  {n:4} warnings  {rule}");
     }
-    assert!(errors.is_empty(), "errors on the corpus:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "errors on the corpus:\n{}",
+        errors.join("\n")
+    );
 }

@@ -15,10 +15,23 @@ pub const IGNORE_COMMENT: &str = "kforge-ignore:";
 /// by default that were not enabled), applies severity overrides, and marks findings suppressed
 /// by an object annotation or a `# kforge-ignore:` comment (they are counted, never deleted).
 /// Fatal findings are never dropped, downgraded or suppressed.
-pub fn apply(config: &Config, objects: &[Object], sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+pub fn apply(
+    config: &Config,
+    objects: &[Object],
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     diagnostics.retain(|d| d.severity == Severity::Fatal || config.is_enabled(d.rule));
-    let by_ref: BTreeMap<(&str, Option<&str>, &str), &Object> =
-        objects.iter().rev().map(|o| ((o.kind.as_str(), o.namespace.as_deref(), o.name.as_str()), o)).collect();
+    let by_ref: BTreeMap<(&str, Option<&str>, &str), &Object> = objects
+        .iter()
+        .rev()
+        .map(|o| {
+            (
+                (o.kind.as_str(), o.namespace.as_deref(), o.name.as_str()),
+                o,
+            )
+        })
+        .collect();
     for d in diagnostics.iter_mut() {
         if d.severity == Severity::Fatal {
             continue;
@@ -29,7 +42,11 @@ pub fn apply(config: &Config, objects: &[Object], sources: &SourceMap, diagnosti
         let object = d
             .object
             .as_ref()
-            .and_then(|r| by_ref.get(&(r.kind.as_str(), r.namespace.as_deref(), r.name.as_str())).copied())
+            .and_then(|r| {
+                by_ref
+                    .get(&(r.kind.as_str(), r.namespace.as_deref(), r.name.as_str()))
+                    .copied()
+            })
             .or_else(|| d.primary.as_ref().and_then(|p| containing(objects, p.span)));
         if object.is_some_and(|o| annotation_ignores(o, d.rule.id)) {
             d.suppressed = true;
@@ -45,15 +62,21 @@ pub fn apply(config: &Config, objects: &[Object], sources: &SourceMap, diagnosti
 }
 
 fn containing(objects: &[Object], span: Span) -> Option<&Object> {
-    objects.iter().find(|o| o.span.file == span.file && o.span.start <= span.start && span.end <= o.span.end)
+    objects
+        .iter()
+        .find(|o| o.span.file == span.file && o.span.start <= span.start && span.end <= o.span.end)
 }
 
 fn lists(list: &str, rule: &str) -> bool {
-    list.split(',').map(str::trim).any(|r| r == rule || r == "all")
+    list.split(',')
+        .map(str::trim)
+        .any(|r| r == rule || r == "all")
 }
 
 fn annotation_ignores(obj: &Object, rule: &str) -> bool {
-    obj.string_map("annotations").iter().any(|(k, v)| *k == IGNORE_ANNOTATION && lists(v, rule))
+    obj.string_map("annotations")
+        .iter()
+        .any(|(k, v)| *k == IGNORE_ANNOTATION && lists(v, rule))
 }
 
 /// Whether the comment lines right above the span's line carry `# kforge-ignore:` for `rule`.

@@ -19,7 +19,13 @@ pub static INVALID: Rule = Rule {
     passing: "rules:\n  disable: [rules/image-tag]\n",
 };
 
-const TOP_KEYS: &[&str] = &["rules", "assume-exists", "assume-namespaces", "node-port-range", "strict"];
+const TOP_KEYS: &[&str] = &[
+    "rules",
+    "assume-exists",
+    "assume-namespaces",
+    "node-port-range",
+    "strict",
+];
 const RULES_KEYS: &[&str] = &["enable", "disable", "severity"];
 const ASSUMED_KEYS: &[&str] = &["kind", "name", "namespace"];
 
@@ -46,7 +52,10 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnost
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            return Err(vec![Diagnostic::new(&INVALID, format!("cannot read {}: {e}", path.display()))]);
+            return Err(vec![Diagnostic::new(
+                &INVALID,
+                format!("cannot read {}: {e}", path.display()),
+            )]);
         }
     };
     let file = sources.add(path.display().to_string(), text, SourceKind::ChartFile);
@@ -56,8 +65,11 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnost
 /// Validates an already added configuration text (used by [`load`] and tests).
 pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic>> {
     let (docs, yaml_diags) = yaml::parse_stream(sources, file, &yaml::Limits::default());
-    let mut errors: Vec<Diagnostic> =
-        yaml_diags.into_iter().filter(|d| d.is_error()).map(|d| d.with_severity(Severity::Fatal)).collect();
+    let mut errors: Vec<Diagnostic> = yaml_diags
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.with_severity(Severity::Fatal))
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -68,7 +80,9 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic
     if root.is_null() {
         return Ok(config);
     }
-    let mut p = Parser { errors: &mut errors };
+    let mut p = Parser {
+        errors: &mut errors,
+    };
     for (key, key_node, value) in p.map(&root, "the configuration", TOP_KEYS) {
         match key {
             "rules" => p.rules(value, &mut config),
@@ -93,9 +107,17 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic
             }
             "strict" => match value.as_bool() {
                 Some(b) => config.strict = b,
-                None => p.error(value.site(), "strict must be true or false", "expected a boolean"),
+                None => p.error(
+                    value.site(),
+                    "strict must be true or false",
+                    "expected a boolean",
+                ),
             },
-            _ => p.error(key_node.site(), format!("unknown key \"{key}\""), "unknown key"),
+            _ => p.error(
+                key_node.site(),
+                format!("unknown key \"{key}\""),
+                "unknown key",
+            ),
         }
     }
     if errors.is_empty() {
@@ -111,11 +133,17 @@ struct Parser<'e> {
 
 impl Parser<'_> {
     fn error(&mut self, span: Span, message: impl Into<String>, label: impl Into<String>) {
-        self.errors.push(Diagnostic::new(&INVALID, message).at(span, label));
+        self.errors
+            .push(Diagnostic::new(&INVALID, message).at(span, label));
     }
 
     /// The entries of a map, reporting (and skipping) keys not in `known`.
-    fn map<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Vec<(&'n str, &'n Node, &'n Node)> {
+    fn map<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+    ) -> Vec<(&'n str, &'n Node, &'n Node)> {
         if node.as_map().is_none() {
             self.error(
                 node.site(),
@@ -175,7 +203,8 @@ impl Parser<'_> {
         if all.iter().any(|r| r.id == id) {
             return Some(id.to_string());
         }
-        let mut d = Diagnostic::new(&INVALID, format!("unknown rule \"{id}\"")).at(node.site(), "no rule has this id");
+        let mut d = Diagnostic::new(&INVALID, format!("unknown rule \"{id}\""))
+            .at(node.site(), "no rule has this id");
         d = match did_you_mean(id, all.iter().map(|r| r.id)) {
             Some(r) => d.with_help(format!("did you mean \"{r}\"?")),
             None => d.with_help("`kforge rules` lists every rule id"),
@@ -190,7 +219,11 @@ impl Parser<'_> {
                 "enable" | "disable" => {
                     for item in self.seq(value, key) {
                         if let Some(id) = self.rule_id(item) {
-                            if key == "enable" { config.enable.push(id) } else { config.disable.push(id) }
+                            if key == "enable" {
+                                config.enable.push(id)
+                            } else {
+                                config.disable.push(id)
+                            }
                         }
                     }
                 }
@@ -207,7 +240,11 @@ impl Parser<'_> {
                         let Some(id) = self.rule_id(key_node) else {
                             continue;
                         };
-                        match sev.as_str().and_then(Severity::parse).filter(|s| *s != Severity::Fatal) {
+                        match sev
+                            .as_str()
+                            .and_then(Severity::parse)
+                            .filter(|s| *s != Severity::Fatal)
+                        {
                             Some(s) => {
                                 config.severity.insert(id, s);
                             }
@@ -237,9 +274,17 @@ impl Parser<'_> {
             }
         }
         match (kind, name) {
-            (Some(kind), Some(name)) => Some(AssumedObject { kind, namespace, name }),
+            (Some(kind), Some(name)) => Some(AssumedObject {
+                kind,
+                namespace,
+                name,
+            }),
             _ => {
-                self.error(node.site(), "an assume-exists entry needs kind and name", "kind and name are required");
+                self.error(
+                    node.site(),
+                    "an assume-exists entry needs kind and name",
+                    "kind and name are required",
+                );
                 None
             }
         }

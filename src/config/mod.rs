@@ -78,7 +78,8 @@ impl Default for Config {
 impl Config {
     /// Whether findings of `rule` are reported: not disabled, and on by default or enabled.
     pub fn is_enabled(&self, rule: &Rule) -> bool {
-        !self.disable.iter().any(|r| r == rule.id) && (rule.default_enabled || self.enable.iter().any(|r| r == rule.id))
+        !self.disable.iter().any(|r| r == rule.id)
+            && (rule.default_enabled || self.enable.iter().any(|r| r == rule.id))
     }
 
     /// Whether `assume-exists` lists an object of `kind` named `name` in `namespace` (`None` for
@@ -109,7 +110,11 @@ mod unit {
         c.disable.push("rules/image-tag".into());
         assert!(c.is_enabled(&crate::rules::RESOURCES));
         assert!(!c.is_enabled(&crate::rules::IMAGE_TAG));
-        c.assume_exists.push(AssumedObject { kind: "Secret".into(), namespace: Some("a".into()), name: "*".into() });
+        c.assume_exists.push(AssumedObject {
+            kind: "Secret".into(),
+            namespace: Some("a".into()),
+            name: "*".into(),
+        });
         assert!(c.assumes("Secret", Some("a"), "tls"));
         assert!(!c.assumes("Secret", Some("b"), "tls"));
         assert!(!c.assumes("ConfigMap", Some("a"), "tls"));

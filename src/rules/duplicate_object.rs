@@ -40,7 +40,11 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         let ns = ix.namespace_of(obj).unwrap_or("");
         match seen.get(&(obj.group(), obj.kind.as_str(), ns, obj.name.as_str())) {
             Some(first) => {
-                let where_ = if ns.is_empty() { String::new() } else { format!(" in namespace \"{ns}\"") };
+                let where_ = if ns.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in namespace \"{ns}\"")
+                };
                 out.push(
                     Diagnostic::new(
                         &DUPLICATE_OBJECT,

@@ -40,7 +40,10 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         let Some(target) = hpa.root.path(&["spec", "scaleTargetRef"]) else {
             continue;
         };
-        let (Some(kind), Some(name_node)) = (target.get("kind").and_then(Node::as_str), target.get("name")) else {
+        let (Some(kind), Some(name_node)) = (
+            target.get("kind").and_then(Node::as_str),
+            target.get("name"),
+        ) else {
             continue;
         };
         let Some(name) = name_node.as_str() else {
@@ -51,7 +54,11 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             if ix.ctx.config.assumes(kind, Some(ns), name) {
                 continue;
             }
-            let others: Vec<&str> = ix.of_kind(kind).filter(|o| ix.ns(o) == ns).map(|o| o.name.as_str()).collect();
+            let others: Vec<&str> = ix
+                .of_kind(kind)
+                .filter(|o| ix.ns(o) == ns)
+                .map(|o| o.name.as_str())
+                .collect();
             let help = match did_you_mean(name, others.iter().copied()) {
                 Some(n) => format!("did you mean {kind} \"{n}\"?"),
                 None => format!(
@@ -77,14 +84,20 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         let Some(t) = ix.templates.iter().find(|t| std::ptr::eq(t.owner, obj)) else {
             continue;
         };
-        for metric in hpa.root.path(&["spec", "metrics"]).and_then(Node::as_seq).unwrap_or(&[]) {
+        for metric in hpa
+            .root
+            .path(&["spec", "metrics"])
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+        {
             let Some(res) = metric.get("resource") else {
                 continue;
             };
             let Some(resource) = res.get("name").and_then(Node::as_str) else {
                 continue;
             };
-            let utilization = res.path(&["target", "type"]).and_then(Node::as_str) == Some("Utilization")
+            let utilization = res.path(&["target", "type"]).and_then(Node::as_str)
+                == Some("Utilization")
                 || res.get("targetAverageUtilization").is_some();
             if !utilization {
                 continue;
@@ -112,11 +125,18 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             .at(site, format!("utilization is measured against the {resource} request"))
             .with_object(hpa.object_ref());
             for c in t.containers.iter().filter(|c| lacking.contains(&c.name)) {
-                d = d.with_label(c.site(), format!("container \"{}\" has no resources.requests.{resource}", c.name));
+                d = d.with_label(
+                    c.site(),
+                    format!(
+                        "container \"{}\" has no resources.requests.{resource}",
+                        c.name
+                    ),
+                );
             }
-            out.push(
-                d.with_help(format!("set resources.requests.{resource} on every container of {}", t.owner_name())),
-            );
+            out.push(d.with_help(format!(
+                "set resources.requests.{resource} on every container of {}",
+                t.owner_name()
+            )));
         }
     }
 }

@@ -156,7 +156,11 @@ fn image_tag(t: &PodTemplate) -> Vec<Finding> {
         };
         found.push(Finding {
             site: node.site(),
-            message: format!("image \"{image}\" of container \"{}\" in {} {problem}", c.name, t.owner_name()),
+            message: format!(
+                "image \"{image}\" of container \"{}\" in {} {problem}",
+                c.name,
+                t.owner_name()
+            ),
             label: "not pinned to a version".to_string(),
             help: "pin the image to a version tag or a digest (image@sha256:…)",
         });
@@ -206,7 +210,11 @@ fn readiness_probe(t: &PodTemplate) -> Vec<Finding> {
         .filter(|c| !c.init && c.node.get("readinessProbe").is_none())
         .map(|c| Finding {
             site: c.site(),
-            message: format!("container \"{}\" in {} has no readiness probe", c.name, t.owner_name()),
+            message: format!(
+                "container \"{}\" in {} has no readiness probe",
+                c.name,
+                t.owner_name()
+            ),
             label: "no readinessProbe".to_string(),
             help: "add a readinessProbe so the pod only receives traffic when it can serve",
         })
@@ -220,7 +228,11 @@ fn privileged(t: &PodTemplate) -> Vec<Finding> {
             let node = c.node.path(&["securityContext", "privileged"])?;
             (node.as_bool() == Some(true)).then(|| Finding {
                 site: node.site(),
-                message: format!("container \"{}\" in {} runs privileged", c.name, t.owner_name()),
+                message: format!(
+                    "container \"{}\" in {} runs privileged",
+                    c.name,
+                    t.owner_name()
+                ),
                 label: "privileged: true".to_string(),
                 help: "drop privileged and grant only the capabilities the container needs",
             })
@@ -261,7 +273,10 @@ fn host_path(t: &PodTemplate) -> Vec<Finding> {
             let name = v.get("name").and_then(Node::as_str).unwrap_or("");
             Some(Finding {
                 site: key.site(),
-                message: format!("volume \"{name}\" of {} mounts a path of the host", t.owner_name()),
+                message: format!(
+                    "volume \"{name}\" of {} mounts a path of the host",
+                    t.owner_name()
+                ),
                 label: "hostPath volume".to_string(),
                 help: "use an emptyDir, a ConfigMap or a PersistentVolumeClaim instead",
             })

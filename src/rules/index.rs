@@ -48,7 +48,10 @@ pub struct Container<'a> {
 impl<'a> Container<'a> {
     /// Where to point for the container as a whole: its `name` value, else the item.
     pub fn site(&self) -> crate::source::Span {
-        self.node.get("name").map(Node::site).unwrap_or(self.node.site())
+        self.node
+            .get("name")
+            .map(Node::site)
+            .unwrap_or(self.node.site())
     }
 }
 
@@ -73,7 +76,9 @@ impl<'a> PodTemplate<'a> {
 
     /// Where to point for "these are the template's labels".
     pub fn labels_site(&self) -> crate::source::Span {
-        self.labels_node.map(Node::site).unwrap_or(self.owner.name_span())
+        self.labels_node
+            .map(Node::site)
+            .unwrap_or(self.owner.name_span())
     }
 
     /// Every container that runs for the life of the pod (regular containers; init containers
@@ -111,7 +116,10 @@ impl<'a> Index<'a> {
                 continue;
             }
             let group = crd.root.path(&["spec", "group"]).and_then(Node::as_str);
-            let kind = crd.root.path(&["spec", "names", "kind"]).and_then(Node::as_str);
+            let kind = crd
+                .root
+                .path(&["spec", "names", "kind"])
+                .and_then(Node::as_str);
             let scope = crd.root.path(&["spec", "scope"]).and_then(Node::as_str);
             if let (Some(g), Some(k)) = (group, kind) {
                 crd_scopes.insert((g.to_string(), k.to_string()), scope == Some("Cluster"));
@@ -128,7 +136,10 @@ impl<'a> Index<'a> {
         };
         for obj in ctx.objects {
             let ns = ix.namespace_of(obj).unwrap_or("");
-            ix.by_key.entry((obj.kind.as_str(), ns, obj.name.as_str())).or_default().push(obj);
+            ix.by_key
+                .entry((obj.kind.as_str(), ns, obj.name.as_str()))
+                .or_default()
+                .push(obj);
             if object::builtin_cluster_scoped(obj.group(), &obj.kind).is_none()
                 && !NOT_POD_MAKING.contains(&obj.kind.as_str())
             {
@@ -148,8 +159,11 @@ impl<'a> Index<'a> {
     /// Whether objects of this kind are cluster-scoped: built-ins from the table, custom
     /// resources from their CRD; `None` when unknown.
     pub fn cluster_scoped(&self, obj: &Object) -> Option<bool> {
-        object::builtin_cluster_scoped(obj.group(), &obj.kind)
-            .or_else(|| self.crd_scopes.get(&(obj.group().to_string(), obj.kind.clone())).copied())
+        object::builtin_cluster_scoped(obj.group(), &obj.kind).or_else(|| {
+            self.crd_scopes
+                .get(&(obj.group().to_string(), obj.kind.clone()))
+                .copied()
+        })
     }
 
     /// The namespace an object lands in (`None` for cluster-scoped kinds).
@@ -167,7 +181,9 @@ impl<'a> Index<'a> {
 
     /// First object of `kind` named `name` in `namespace` ("" for cluster-scoped kinds).
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&'a Object> {
-        self.by_key.get(&(kind, namespace, name)).and_then(|v| v.first().copied())
+        self.by_key
+            .get(&(kind, namespace, name))
+            .and_then(|v| v.first().copied())
     }
 
     pub fn objects(&self) -> &'a [Object] {
@@ -178,7 +194,10 @@ impl<'a> Index<'a> {
         self.ctx.objects.iter().filter(move |o| o.kind == kind)
     }
 
-    pub fn templates_in<'s>(&'s self, namespace: &str) -> impl Iterator<Item = &'s PodTemplate<'a>> + 's {
+    pub fn templates_in<'s>(
+        &'s self,
+        namespace: &str,
+    ) -> impl Iterator<Item = &'s PodTemplate<'a>> + 's {
         self.templates_by_ns
             .get(namespace)
             .map(Vec::as_slice)
@@ -189,13 +208,21 @@ impl<'a> Index<'a> {
 
     /// Whether some pod template in `namespace` sets label `key`.
     pub fn key_known_in(&self, namespace: &str, key: &str) -> bool {
-        self.label_keys_by_ns.get(namespace).is_some_and(|k| k.contains(key))
+        self.label_keys_by_ns
+            .get(namespace)
+            .is_some_and(|k| k.contains(key))
     }
 
     /// Custom resources in `namespace` (or cluster-scoped) of kinds that operators may turn
     /// into pods: Services and budgets may then select pods no template of the run makes.
-    pub fn pod_making_custom_resources<'s>(&'s self, namespace: &'s str) -> impl Iterator<Item = &'a Object> + 's {
-        self.custom_resources.iter().copied().filter(move |o| self.namespace_of(o).is_none_or(|ns| ns == namespace))
+    pub fn pod_making_custom_resources<'s>(
+        &'s self,
+        namespace: &'s str,
+    ) -> impl Iterator<Item = &'a Object> + 's {
+        self.custom_resources
+            .iter()
+            .copied()
+            .filter(move |o| self.namespace_of(o).is_none_or(|ns| ns == namespace))
     }
 }
 
@@ -254,7 +281,14 @@ fn pod_template<'a>(obj: &'a Object, namespace: &'a str) -> Option<PodTemplate<'
             containers.push(container(c, init));
         }
     }
-    Some(PodTemplate { owner: obj, namespace, labels, labels_node, spec, containers })
+    Some(PodTemplate {
+        owner: obj,
+        namespace,
+        labels,
+        labels_node,
+        spec,
+        containers,
+    })
 }
 
 fn container(node: &Node, init: bool) -> Container<'_> {
@@ -273,20 +307,34 @@ fn container(node: &Node, init: bool) -> Container<'_> {
             }
         })
         .collect();
-    Container { name: node.get("name").and_then(Node::as_str).unwrap_or(""), node, init, ports }
+    Container {
+        name: node.get("name").and_then(Node::as_str).unwrap_or(""),
+        node,
+        init,
+        ports,
+    }
 }
 
 /// `key: value` pairs of a labels map (values as Kubernetes prints them).
 pub fn label_entries(node: &Node) -> Vec<LabelEntry<'_>> {
     node.entries()
         .filter_map(|(key, _, value_node)| {
-            let value = if value_node.is_null() { String::new() } else { value_node.scalar_text()? };
-            Some(LabelEntry { key, value, value_node })
+            let value = if value_node.is_null() {
+                String::new()
+            } else {
+                value_node.scalar_text()?
+            };
+            Some(LabelEntry {
+                key,
+                value,
+                value_node,
+            })
         })
         .collect()
 }
 
 /// An integer written as a number or a numeric string.
 pub fn int_of(node: &Node) -> Option<i64> {
-    node.as_i64().or_else(|| node.as_str().and_then(|s| s.trim().parse().ok()))
+    node.as_i64()
+        .or_else(|| node.as_str().and_then(|s| s.trim().parse().ok()))
 }

@@ -45,10 +45,18 @@ struct Backend<'a> {
 
 fn backend(node: &Node) -> Option<Backend<'_>> {
     if let Some(svc) = node.get("service") {
-        let port = svc.get("port").and_then(|p| p.get("number").or_else(|| p.get("name")));
-        return Some(Backend { name: svc.get("name")?, port });
+        let port = svc
+            .get("port")
+            .and_then(|p| p.get("number").or_else(|| p.get("name")));
+        return Some(Backend {
+            name: svc.get("name")?,
+            port,
+        });
     }
-    Some(Backend { name: node.get("serviceName")?, port: node.get("servicePort") })
+    Some(Backend {
+        name: node.get("serviceName")?,
+        port: node.get("servicePort"),
+    })
 }
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
@@ -58,9 +66,17 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         };
         let ns = ix.ns(ing);
         let mut backends = Vec::new();
-        backends.extend(spec.get("defaultBackend").or_else(|| spec.get("backend")).and_then(backend));
+        backends.extend(
+            spec.get("defaultBackend")
+                .or_else(|| spec.get("backend"))
+                .and_then(backend),
+        );
         for rule in spec.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
-            for path in rule.path(&["http", "paths"]).and_then(Node::as_seq).unwrap_or(&[]) {
+            for path in rule
+                .path(&["http", "paths"])
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+            {
                 backends.extend(path.get("backend").and_then(backend));
             }
         }
@@ -104,17 +120,29 @@ fn check_backend(ix: &Index, ing: &Object, ns: &str, b: &Backend, out: &mut Vec<
         return;
     };
     let Some(port) = b.port else { return };
-    let ports = svc.root.path(&["spec", "ports"]).and_then(Node::as_seq).unwrap_or(&[]);
+    let ports = svc
+        .root
+        .path(&["spec", "ports"])
+        .and_then(Node::as_seq)
+        .unwrap_or(&[]);
     let found = match &port.value {
-        Value::Int(n) => ports.iter().any(|p| p.get("port").and_then(Node::as_i64) == Some(*n)),
-        Value::Str(s) => ports.iter().any(|p| p.get("name").and_then(Node::as_str) == Some(s.as_str())),
+        Value::Int(n) => ports
+            .iter()
+            .any(|p| p.get("port").and_then(Node::as_i64) == Some(*n)),
+        Value::Str(s) => ports
+            .iter()
+            .any(|p| p.get("name").and_then(Node::as_str) == Some(s.as_str())),
         _ => true,
     };
     if found {
         return;
     }
     let shown = port.scalar_text().unwrap_or_default();
-    let what = if port.as_i64().is_some() { format!("port {shown}") } else { format!("port \"{shown}\"") };
+    let what = if port.as_i64().is_some() {
+        format!("port {shown}")
+    } else {
+        format!("port \"{shown}\"")
+    };
     let exposed: Vec<String> = ports
         .iter()
         .filter_map(|p| {
@@ -130,14 +158,24 @@ fn check_backend(ix: &Index, ing: &Object, ns: &str, b: &Backend, out: &mut Vec<
         format!(
             "Ingress \"{}\" sends traffic to {what} of Service \"{name}\", which exposes {}",
             ing.name,
-            if exposed.is_empty() { "no ports".to_string() } else { exposed.join(", ") }
+            if exposed.is_empty() {
+                "no ports".to_string()
+            } else {
+                exposed.join(", ")
+            }
         ),
     )
     .at(port.site(), format!("Service \"{name}\" has no {what}"))
     .with_object(ing.object_ref());
     for p in ports {
         if let Some(n) = p.get("port") {
-            d = d.with_label(n.site(), format!("Service \"{name}\" exposes {}", n.scalar_text().unwrap_or_default()));
+            d = d.with_label(
+                n.site(),
+                format!(
+                    "Service \"{name}\" exposes {}",
+                    n.scalar_text().unwrap_or_default()
+                ),
+            );
         }
     }
     let help = match exposed.as_slice() {

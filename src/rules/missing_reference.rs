@@ -77,7 +77,9 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                     if r.optional || present_anyway(ix, &produced, t.namespace, r.kind, r.name) {
                         continue;
                     }
-                    let entry = missing.entry((r.kind, r.name)).or_insert((r.name_node.site(), Vec::new()));
+                    let entry = missing
+                        .entry((r.kind, r.name))
+                        .or_insert((r.name_node.site(), Vec::new()));
                     if entry.0 != r.name_node.site() {
                         entry.1.push(r.name_node.site());
                     }
@@ -87,16 +89,26 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         for ((kind, name), (site, others)) in missing {
             let mut d = Diagnostic::new(
                 &MISSING_REFERENCE,
-                format!("{} refers to {kind} \"{name}\", which the run does not create", t.owner_name()),
+                format!(
+                    "{} refers to {kind} \"{name}\", which the run does not create",
+                    t.owner_name()
+                ),
             )
             .with_severity(super::may_pre_exist(ix.ctx))
-            .at(site, format!("no {kind} \"{name}\" in namespace \"{}\"", t.namespace))
+            .at(
+                site,
+                format!("no {kind} \"{name}\" in namespace \"{}\"", t.namespace),
+            )
             .with_object(t.owner.object_ref())
-            .with_note(format!("{kind} \"{name}\" may already exist in the cluster; if not, the pod cannot start"));
+            .with_note(format!(
+                "{kind} \"{name}\" may already exist in the cluster; if not, the pod cannot start"
+            ));
             for s in others {
                 d = d.with_label(s, "also used here");
             }
-            let help = match candidates(ix, t.namespace, kind).and_then(|c| did_you_mean(name, c.iter().copied())) {
+            let help = match candidates(ix, t.namespace, kind)
+                .and_then(|c| did_you_mean(name, c.iter().copied()))
+            {
                 Some(close) => format!(
                     "did you mean \"{close}\"? Otherwise create {kind} \"{name}\", mark the reference optional: true, or list it under assume-exists in .kforge.yaml"
                 ),
@@ -114,7 +126,11 @@ fn find<'a>(ix: &Index<'a>, ns: &str, kind: &str, name: &str) -> Option<&'a Obje
 }
 
 fn candidates<'a>(ix: &Index<'a>, ns: &str, kind: &str) -> Option<Vec<&'a str>> {
-    let c: Vec<&str> = ix.of_kind(kind).filter(|o| ix.ns(o) == ns).map(|o| o.name.as_str()).collect();
+    let c: Vec<&str> = ix
+        .of_kind(kind)
+        .filter(|o| ix.ns(o) == ns)
+        .map(|o| o.name.as_str())
+        .collect();
     (!c.is_empty()).then_some(c)
 }
 
@@ -124,13 +140,19 @@ fn produced_secrets<'a>(ix: &Index<'a>) -> BTreeSet<(&'a str, &'a str)> {
     let mut set = BTreeSet::new();
     for o in ix.objects() {
         let name = match (o.group(), o.kind.as_str()) {
-            ("cert-manager.io", "Certificate") => o.root.path(&["spec", "secretName"]).and_then(Node::as_str),
-            ("external-secrets.io", "ExternalSecret") => {
-                o.root.path(&["spec", "target", "name"]).and_then(Node::as_str).or(Some(o.name.as_str()))
+            ("cert-manager.io", "Certificate") => {
+                o.root.path(&["spec", "secretName"]).and_then(Node::as_str)
             }
-            ("bitnami.com", "SealedSecret") => {
-                o.root.path(&["spec", "template", "metadata", "name"]).and_then(Node::as_str).or(Some(o.name.as_str()))
-            }
+            ("external-secrets.io", "ExternalSecret") => o
+                .root
+                .path(&["spec", "target", "name"])
+                .and_then(Node::as_str)
+                .or(Some(o.name.as_str())),
+            ("bitnami.com", "SealedSecret") => o
+                .root
+                .path(&["spec", "template", "metadata", "name"])
+                .and_then(Node::as_str)
+                .or(Some(o.name.as_str())),
             _ => None,
         };
         if let Some(name) = name {
@@ -140,12 +162,19 @@ fn produced_secrets<'a>(ix: &Index<'a>) -> BTreeSet<(&'a str, &'a str)> {
     set
 }
 
-fn present_anyway(ix: &Index, produced: &BTreeSet<(&str, &str)>, ns: &str, kind: &str, name: &str) -> bool {
+fn present_anyway(
+    ix: &Index,
+    produced: &BTreeSet<(&str, &str)>,
+    ns: &str,
+    kind: &str,
+    name: &str,
+) -> bool {
     match (kind, name) {
         ("ServiceAccount", "default") | ("ConfigMap", "kube-root-ca.crt") => return true,
         _ => {}
     }
-    (kind == "Secret" && produced.contains(&(ns, name))) || ix.ctx.config.assumes(kind, Some(ns), name)
+    (kind == "Secret" && produced.contains(&(ns, name)))
+        || ix.ctx.config.assumes(kind, Some(ns), name)
 }
 
 /// Secret types whose data a controller fills in after creation.
@@ -153,13 +182,24 @@ const FILLED_AT_RUN_TIME: &[&str] = &["kubernetes.io/service-account-token"];
 
 fn check_keys(obj: &Object, r: &Reference, t: &PodTemplate, out: &mut Vec<Diagnostic>) {
     if obj.kind == "Secret"
-        && obj.root.get("type").and_then(Node::as_str).is_some_and(|ty| FILLED_AT_RUN_TIME.contains(&ty))
+        && obj
+            .root
+            .get("type")
+            .and_then(Node::as_str)
+            .is_some_and(|ty| FILLED_AT_RUN_TIME.contains(&ty))
     {
         return;
     }
-    let fields: &[&str] = if obj.kind == "Secret" { &["data", "stringData"] } else { &["data", "binaryData"] };
-    let present: Vec<&str> =
-        fields.iter().filter_map(|f| obj.root.get(f)).flat_map(|m| m.entries().map(|(k, _, _)| k)).collect();
+    let fields: &[&str] = if obj.kind == "Secret" {
+        &["data", "stringData"]
+    } else {
+        &["data", "binaryData"]
+    };
+    let present: Vec<&str> = fields
+        .iter()
+        .filter_map(|f| obj.root.get(f))
+        .flat_map(|m| m.entries().map(|(k, _, _)| k))
+        .collect();
     for key_node in &r.keys {
         let Some(key) = key_node.as_str() else {
             continue;
@@ -175,9 +215,15 @@ fn check_keys(obj: &Object, r: &Reference, t: &PodTemplate, out: &mut Vec<Diagno
         };
         let help = match did_you_mean(key, present.iter().copied()) {
             Some(close) => {
-                format!("did you mean \"{close}\"? Otherwise add \"{key}\" to {} \"{}\"", obj.kind, obj.name)
+                format!(
+                    "did you mean \"{close}\"? Otherwise add \"{key}\" to {} \"{}\"",
+                    obj.kind, obj.name
+                )
             }
-            None => format!("add \"{key}\" to {} \"{}\", or refer to one of its keys", obj.kind, obj.name),
+            None => format!(
+                "add \"{key}\" to {} \"{}\", or refer to one of its keys",
+                obj.kind, obj.name
+            ),
         };
         out.push(
             Diagnostic::new(
@@ -190,8 +236,14 @@ fn check_keys(obj: &Object, r: &Reference, t: &PodTemplate, out: &mut Vec<Diagno
                 ),
             )
             .with_severity(Severity::Error)
-            .at(key_node.site(), format!("{} \"{}\" has no key \"{key}\"", obj.kind, obj.name))
-            .with_label(obj.name_span(), format!("{} \"{}\" has {listed}", obj.kind, obj.name))
+            .at(
+                key_node.site(),
+                format!("{} \"{}\" has no key \"{key}\"", obj.kind, obj.name),
+            )
+            .with_label(
+                obj.name_span(),
+                format!("{} \"{}\" has {listed}", obj.kind, obj.name),
+            )
             .with_object(t.owner.object_ref())
             .with_help(help),
         );
@@ -202,14 +254,30 @@ fn is_optional(node: &Node) -> bool {
     node.get("optional").and_then(Node::as_bool) == Some(true)
 }
 
-fn reference<'a>(kind: &'static str, node: &'a Node, name_field: &str, keys: Vec<&'a Node>) -> Option<Reference<'a>> {
+fn reference<'a>(
+    kind: &'static str,
+    node: &'a Node,
+    name_field: &str,
+    keys: Vec<&'a Node>,
+) -> Option<Reference<'a>> {
     let name_node = node.get(name_field)?;
     let name = name_node.as_str().filter(|n| !n.is_empty())?;
-    Some(Reference { kind, name, name_node, keys, optional: is_optional(node) })
+    Some(Reference {
+        kind,
+        name,
+        name_node,
+        keys,
+        optional: is_optional(node),
+    })
 }
 
 fn item_keys(node: &Node) -> Vec<&Node> {
-    node.get("items").and_then(Node::as_seq).unwrap_or(&[]).iter().filter_map(|i| i.get("key")).collect()
+    node.get("items")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|i| i.get("key"))
+        .collect()
 }
 
 fn collect<'a>(t: &PodTemplate<'a>, refs: &mut Vec<Reference<'a>>) {
@@ -220,7 +288,12 @@ fn collect<'a>(t: &PodTemplate<'a>, refs: &mut Vec<Reference<'a>>) {
             };
             for (field, kind) in [("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")] {
                 if let Some(r) = from.get(field) {
-                    refs.extend(reference(kind, r, "name", r.get("key").into_iter().collect()));
+                    refs.extend(reference(
+                        kind,
+                        r,
+                        "name",
+                        r.get("key").into_iter().collect(),
+                    ));
                 }
             }
         }
@@ -240,9 +313,18 @@ fn collect<'a>(t: &PodTemplate<'a>, refs: &mut Vec<Reference<'a>>) {
             refs.extend(reference("Secret", s, "secretName", item_keys(s)));
         }
         if let Some(pvc) = v.get("persistentVolumeClaim") {
-            refs.extend(reference("PersistentVolumeClaim", pvc, "claimName", Vec::new()));
+            refs.extend(reference(
+                "PersistentVolumeClaim",
+                pvc,
+                "claimName",
+                Vec::new(),
+            ));
         }
-        for src in v.path(&["projected", "sources"]).and_then(Node::as_seq).unwrap_or(&[]) {
+        for src in v
+            .path(&["projected", "sources"])
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+        {
             if let Some(cm) = src.get("configMap") {
                 refs.extend(reference("ConfigMap", cm, "name", item_keys(cm)));
             }
@@ -251,9 +333,18 @@ fn collect<'a>(t: &PodTemplate<'a>, refs: &mut Vec<Reference<'a>>) {
             }
         }
     }
-    for s in t.spec.get("imagePullSecrets").and_then(Node::as_seq).unwrap_or(&[]) {
+    for s in t
+        .spec
+        .get("imagePullSecrets")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+    {
         refs.extend(reference("Secret", s, "name", Vec::new()));
     }
-    let sa = if t.spec.get("serviceAccountName").is_some() { "serviceAccountName" } else { "serviceAccount" };
+    let sa = if t.spec.get("serviceAccountName").is_some() {
+        "serviceAccountName"
+    } else {
+        "serviceAccount"
+    };
     refs.extend(reference("ServiceAccount", t.spec, sa, Vec::new()));
 }

@@ -25,7 +25,9 @@ mod workload_selector;
 
 pub use duplicate_object::DUPLICATE_OBJECT;
 pub use hpa_target::HPA_TARGET;
-pub use hygiene::{HOST_NETWORK, HOST_PATH, IMAGE_TAG, PRIVILEGED, READINESS_PROBE, RESOURCES, RUN_AS_NON_ROOT};
+pub use hygiene::{
+    HOST_NETWORK, HOST_PATH, IMAGE_TAG, PRIVILEGED, READINESS_PROBE, RESOURCES, RUN_AS_NON_ROOT,
+};
 pub use ingress_backend::INGRESS_BACKEND;
 pub use missing_reference::MISSING_REFERENCE;
 pub use namespace::NAMESPACE;
@@ -80,7 +82,10 @@ const CHECKS: &[(&Rule, CheckFn)] = &[
     (&PROBE_PORT, probe_port::check),
     (&HPA_TARGET, hpa_target::check),
     (&PDB_SELECTS_NOTHING, pdb_selects_nothing::check),
-    (&NETWORKPOLICY_SELECTS_NOTHING, networkpolicy_selects_nothing::check),
+    (
+        &NETWORKPOLICY_SELECTS_NOTHING,
+        networkpolicy_selects_nothing::check,
+    ),
     (&STATEFULSET_SERVICE, statefulset_service::check),
     (&ROLE_REF, role_ref::check),
     (&DUPLICATE_OBJECT, duplicate_object::check),
@@ -104,7 +109,11 @@ pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {
 /// Severity of "the run does not create X": X may exist in the cluster already, so a warning,
 /// unless `--strict` (or `strict: true` in the config) closes the world.
 pub(crate) fn may_pre_exist(ctx: &CheckContext) -> Severity {
-    if ctx.strict || ctx.config.strict { Severity::Error } else { Severity::Warning }
+    if ctx.strict || ctx.config.strict {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
 }
 
 #[cfg(test)]

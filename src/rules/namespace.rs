@@ -61,18 +61,32 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let site = |o: &crate::object::Object| {
-            o.root.path(&["metadata", "namespace"]).map(Node::site).unwrap_or(o.name_span())
+            o.root
+                .path(&["metadata", "namespace"])
+                .map(Node::site)
+                .unwrap_or(o.name_span())
         };
         let mut d = Diagnostic::new(
             &NAMESPACE,
-            format!("{} \"{}\" is in namespace \"{ns}\", which the run does not create", first.kind, first.name),
+            format!(
+                "{} \"{}\" is in namespace \"{ns}\", which the run does not create",
+                first.kind, first.name
+            ),
         )
         .with_severity(super::may_pre_exist(ix.ctx))
-        .at(site(first), format!("namespace \"{ns}\" is not created by the run"))
+        .at(
+            site(first),
+            format!("namespace \"{ns}\" is not created by the run"),
+        )
         .with_object(first.object_ref())
-        .with_note(format!("the API server refuses it unless namespace \"{ns}\" already exists"));
+        .with_note(format!(
+            "the API server refuses it unless namespace \"{ns}\" already exists"
+        ));
         if objects.len() > 1 {
-            d = d.with_note(format!("{} more objects of the run use namespace \"{ns}\"", objects.len() - 1));
+            d = d.with_note(format!(
+                "{} more objects of the run use namespace \"{ns}\"",
+                objects.len() - 1
+            ));
         }
         out.push(d.with_help(format!(
             "add a Namespace \"{ns}\" to the run, or list it under assume-namespaces in .kforge.yaml"

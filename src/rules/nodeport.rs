@@ -47,8 +47,17 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         let Some(spec) = svc.root.get("spec") else {
             continue;
         };
-        let svc_type = spec.get("type").and_then(Node::as_str).unwrap_or("ClusterIP");
-        for (i, port) in spec.get("ports").and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
+        let svc_type = spec
+            .get("type")
+            .and_then(Node::as_str)
+            .unwrap_or("ClusterIP");
+        for (i, port) in spec
+            .get("ports")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
             let Some(node) = port.get("nodePort") else {
                 continue;
             };

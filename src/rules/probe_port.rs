@@ -52,7 +52,8 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                             if c.ports.iter().any(|cp| cp.name == Some(name.as_str())) {
                                 continue;
                             }
-                            let names: Vec<&str> = c.ports.iter().filter_map(|cp| cp.name).collect();
+                            let names: Vec<&str> =
+                                c.ports.iter().filter_map(|cp| cp.name).collect();
                             let help = match did_you_mean(name, names.iter().copied()) {
                                 Some(n) => format!(
                                     "did you mean \"{n}\"? Set the probe port to a port name of container \"{}\", or to a number",
@@ -77,7 +78,8 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                             out.push(d.with_help(help));
                         }
                         Value::Int(n) => {
-                            if c.ports.is_empty() || c.ports.iter().any(|cp| cp.number == Some(*n)) {
+                            if c.ports.is_empty() || c.ports.iter().any(|cp| cp.number == Some(*n))
+                            {
                                 continue;
                             }
                             let mut d = Diagnostic::new(
@@ -96,7 +98,9 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                                     );
                                 }
                             }
-                            out.push(d.with_help("probe a port the container listens on, preferably by its name"));
+                            out.push(d.with_help(
+                                "probe a port the container listens on, preferably by its name",
+                            ));
                         }
                         _ => {}
                     }

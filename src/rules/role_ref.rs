@@ -43,11 +43,18 @@ fn builtin_role(namespace: &str, name: &str) -> bool {
 }
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
-    for binding in ix.objects().iter().filter(|o| matches!(o.kind.as_str(), "RoleBinding" | "ClusterRoleBinding")) {
+    for binding in ix
+        .objects()
+        .iter()
+        .filter(|o| matches!(o.kind.as_str(), "RoleBinding" | "ClusterRoleBinding"))
+    {
         let Some(role_ref) = binding.root.get("roleRef") else {
             continue;
         };
-        let (Some(kind), Some(name_node)) = (role_ref.get("kind").and_then(Node::as_str), role_ref.get("name")) else {
+        let (Some(kind), Some(name_node)) = (
+            role_ref.get("kind").and_then(Node::as_str),
+            role_ref.get("name"),
+        ) else {
             continue;
         };
         let Some(name) = name_node.as_str() else {
@@ -69,25 +76,44 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             }
             _ => continue,
         };
-        if ix.get(kind, ns, name).is_some() || ix.ctx.config.assumes(kind, (!ns.is_empty()).then_some(ns), name) {
+        if ix.get(kind, ns, name).is_some()
+            || ix
+                .ctx
+                .config
+                .assumes(kind, (!ns.is_empty()).then_some(ns), name)
+        {
             continue;
         }
-        let others: Vec<&str> =
-            ix.of_kind(kind).filter(|o| kind == "ClusterRole" || ix.ns(o) == ns).map(|o| o.name.as_str()).collect();
-        let where_ = if ns.is_empty() { String::new() } else { format!(" in namespace \"{ns}\"") };
+        let others: Vec<&str> = ix
+            .of_kind(kind)
+            .filter(|o| kind == "ClusterRole" || ix.ns(o) == ns)
+            .map(|o| o.name.as_str())
+            .collect();
+        let where_ = if ns.is_empty() {
+            String::new()
+        } else {
+            format!(" in namespace \"{ns}\"")
+        };
         let help = match did_you_mean(name, others.iter().copied()) {
             Some(n) => format!("did you mean {kind} \"{n}\"?"),
-            None => format!("create {kind} \"{name}\" in the run, or list it under assume-exists in .kforge.yaml"),
+            None => format!(
+                "create {kind} \"{name}\" in the run, or list it under assume-exists in .kforge.yaml"
+            ),
         };
         out.push(
             Diagnostic::new(
                 &ROLE_REF,
-                format!("{} \"{}\" binds {kind} \"{name}\", which the run does not create", binding.kind, binding.name),
+                format!(
+                    "{} \"{}\" binds {kind} \"{name}\", which the run does not create",
+                    binding.kind, binding.name
+                ),
             )
             .with_severity(super::may_pre_exist(ix.ctx))
             .at(name_node.site(), format!("no {kind} \"{name}\"{where_}"))
             .with_object(binding.object_ref())
-            .with_note("the role may already exist in the cluster; if not, the binding grants nothing")
+            .with_note(
+                "the role may already exist in the cluster; if not, the binding grants nothing",
+            )
             .with_help(help),
         );
     }

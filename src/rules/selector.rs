@@ -26,7 +26,10 @@ pub struct Requirement<'a> {
 
 impl Requirement<'_> {
     pub fn matches(&self, labels: &[LabelEntry]) -> bool {
-        let value = labels.iter().find(|l| l.key == self.key).map(|l| l.value.as_str());
+        let value = labels
+            .iter()
+            .find(|l| l.key == self.key)
+            .map(|l| l.value.as_str());
         match self.op {
             Op::Equals | Op::In => value.is_some_and(|v| self.values.iter().any(|w| w == v)),
             Op::NotIn => value.is_none_or(|v| !self.values.iter().any(|w| w == v)),
@@ -38,7 +41,11 @@ impl Requirement<'_> {
     /// `app: web`, `tier in (a, b)`, … for messages.
     pub fn describe(&self) -> String {
         match self.op {
-            Op::Equals => format!("{}: {}", self.key, self.values.first().map(String::as_str).unwrap_or("")),
+            Op::Equals => format!(
+                "{}: {}",
+                self.key,
+                self.values.first().map(String::as_str).unwrap_or("")
+            ),
             Op::In => format!("{} in ({})", self.key, self.values.join(", ")),
             Op::NotIn => format!("{} notin ({})", self.key, self.values.join(", ")),
             Op::Exists => self.key.to_string(),
@@ -62,7 +69,11 @@ impl<'a> Selector<'a> {
             .map(|(key, _, v)| Requirement {
                 key,
                 op: Op::Equals,
-                values: vec![if v.is_null() { String::new() } else { v.scalar_text().unwrap_or_default() }],
+                values: vec![if v.is_null() {
+                    String::new()
+                } else {
+                    v.scalar_text().unwrap_or_default()
+                }],
                 site: v.site(),
             })
             .collect();
@@ -71,10 +82,19 @@ impl<'a> Selector<'a> {
 
     /// A `LabelSelector` (`matchLabels` and `matchExpressions`).
     pub fn from_label_selector(node: &'a Node) -> Selector<'a> {
-        let mut s =
-            node.get("matchLabels").map(Selector::from_map).unwrap_or(Selector { requirements: Vec::new(), node });
+        let mut s = node
+            .get("matchLabels")
+            .map(Selector::from_map)
+            .unwrap_or(Selector {
+                requirements: Vec::new(),
+                node,
+            });
         s.node = node;
-        for e in node.get("matchExpressions").and_then(Node::as_seq).unwrap_or(&[]) {
+        for e in node
+            .get("matchExpressions")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+        {
             let Some(key) = e.get("key").and_then(Node::as_str) else {
                 continue;
             };
@@ -85,9 +105,19 @@ impl<'a> Selector<'a> {
                 Some("DoesNotExist") => Op::DoesNotExist,
                 _ => continue,
             };
-            let values =
-                e.get("values").and_then(Node::as_seq).unwrap_or(&[]).iter().filter_map(Node::scalar_text).collect();
-            s.requirements.push(Requirement { key, op, values, site: e.site() });
+            let values = e
+                .get("values")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(Node::scalar_text)
+                .collect();
+            s.requirements.push(Requirement {
+                key,
+                op,
+                values,
+                site: e.site(),
+            });
         }
         s
     }
@@ -102,7 +132,11 @@ impl<'a> Selector<'a> {
 
     /// `{app: web, tier: db}` for messages.
     pub fn describe(&self) -> String {
-        let parts: Vec<String> = self.requirements.iter().map(Requirement::describe).collect();
+        let parts: Vec<String> = self
+            .requirements
+            .iter()
+            .map(Requirement::describe)
+            .collect();
         format!("{{{}}}", parts.join(", "))
     }
 }
@@ -113,42 +147,70 @@ pub enum Miss<'s, 'a> {
     /// The run makes no pod in that namespace: the pods, if any, come from elsewhere.
     NoTemplates,
     /// Every key of the selector is set by this template, but values differ: a typo.
-    Typo { template: &'s PodTemplate<'a>, differing: Vec<(&'s Requirement<'a>, &'s LabelEntry<'a>)> },
+    Typo {
+        template: &'s PodTemplate<'a>,
+        differing: Vec<(&'s Requirement<'a>, &'s LabelEntry<'a>)>,
+    },
     /// The selector matches this template except for keys no template of the namespace sets
     /// (run-time or controller-added labels).
-    ExtraKeys { template: &'s PodTemplate<'a>, keys: Vec<&'a str> },
+    ExtraKeys {
+        template: &'s PodTemplate<'a>,
+        keys: Vec<&'a str>,
+    },
     /// Only keys no template sets.
     OnlyUnknownKeys { keys: Vec<&'a str> },
     /// Nothing close; the template sharing most requirements, if any.
-    Unrelated { closest: Option<&'s PodTemplate<'a>> },
+    Unrelated {
+        closest: Option<&'s PodTemplate<'a>>,
+    },
 }
 
 /// Templates of `namespace` the selector selects.
-pub fn selected<'s, 'a>(ix: &'s Index<'a>, namespace: &str, selector: &Selector) -> Vec<&'s PodTemplate<'a>> {
-    ix.templates_in(namespace).filter(|t| selector.matches(&t.labels)).collect()
+pub fn selected<'s, 'a>(
+    ix: &'s Index<'a>,
+    namespace: &str,
+    selector: &Selector,
+) -> Vec<&'s PodTemplate<'a>> {
+    ix.templates_in(namespace)
+        .filter(|t| selector.matches(&t.labels))
+        .collect()
 }
 
 /// A typo candidate: (differences, spelling distance, template, the differing pairs).
-type Candidate<'s, 'a> = (usize, usize, &'s PodTemplate<'a>, Vec<(&'s Requirement<'a>, &'s LabelEntry<'a>)>);
+type Candidate<'s, 'a> = (
+    usize,
+    usize,
+    &'s PodTemplate<'a>,
+    Vec<(&'s Requirement<'a>, &'s LabelEntry<'a>)>,
+);
 
 /// Explains an empty selection (call only when [`selected`] is empty).
-pub fn explain<'s, 'a>(ix: &'s Index<'a>, namespace: &str, selector: &'s Selector<'a>) -> Miss<'s, 'a> {
+pub fn explain<'s, 'a>(
+    ix: &'s Index<'a>,
+    namespace: &str,
+    selector: &'s Selector<'a>,
+) -> Miss<'s, 'a> {
     let templates: Vec<&PodTemplate> = ix.templates_in(namespace).collect();
     if templates.is_empty() {
         return Miss::NoTemplates;
     }
-    let (known, unknown): (Vec<&Requirement>, Vec<&Requirement>) = selector
-        .requirements
-        .iter()
-        .partition(|r| ix.key_known_in(namespace, r.key) || !matches!(r.op, Op::Equals | Op::In | Op::Exists));
+    let (known, unknown): (Vec<&Requirement>, Vec<&Requirement>) =
+        selector.requirements.iter().partition(|r| {
+            ix.key_known_in(namespace, r.key) || !matches!(r.op, Op::Equals | Op::In | Op::Exists)
+        });
     let unknown_keys: Vec<&'a str> = unknown.iter().map(|r| r.key).collect();
     if known.is_empty() {
         return Miss::OnlyUnknownKeys { keys: unknown_keys };
     }
     if !unknown.is_empty()
-        && let Some(t) = templates.iter().find(|t| known.iter().all(|r| r.matches(&t.labels)))
+        && let Some(t) = templates
+            .iter()
+            .find(|t| known.iter().all(|r| r.matches(&t.labels)))
     {
-        return Miss::ExtraKeys { template: t, keys: unknown_keys };
+        return Miss::ExtraKeys {
+            template: t,
+            keys: unknown_keys,
+        };
     }
     // A typo: the template sets every known key, and only values differ. Prefer the template
     // with the fewest differences, then the closest spelling.
@@ -169,7 +231,11 @@ pub fn explain<'s, 'a>(ix: &'s Index<'a>, namespace: &str, selector: &'s Selecto
         let distance: usize = differing
             .iter()
             .map(|(r, l)| {
-                r.values.iter().map(|v| crate::diag::edit_distance(v, &l.value)).min().unwrap_or(usize::MAX / 4)
+                r.values
+                    .iter()
+                    .map(|v| crate::diag::edit_distance(v, &l.value))
+                    .min()
+                    .unwrap_or(usize::MAX / 4)
             })
             .sum();
         let key = (differing.len(), distance);
@@ -178,7 +244,10 @@ pub fn explain<'s, 'a>(ix: &'s Index<'a>, namespace: &str, selector: &'s Selecto
         }
     }
     if let Some((_, _, template, differing)) = best {
-        return Miss::Typo { template, differing };
+        return Miss::Typo {
+            template,
+            differing,
+        };
     }
     let closest = templates
         .iter()

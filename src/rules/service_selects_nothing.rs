@@ -76,12 +76,21 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
 /// The finding for an object (`Service "web"`, `PodDisruptionBudget "web"`, ...) whose selector
 /// selects no template of `ns`, shaped by why; shared with the budget and policy rules, which
 /// pass their own rule (their default severities decide how loud a plain miss is).
-pub fn selects_nothing(ix: &Index, obj: &Object, ns: &str, sel: &Selector, rule: &'static Rule) -> Option<Diagnostic> {
+pub fn selects_nothing(
+    ix: &Index,
+    obj: &Object,
+    ns: &str,
+    sel: &Selector,
+    rule: &'static Rule,
+) -> Option<Diagnostic> {
     let what = format!("{} \"{}\"", obj.kind, obj.name);
     let miss = selector::explain(ix, ns, sel);
     // A template in another namespace that matches: objects only select pods of their own
     // namespace, a common slip when a chart sets namespaces explicitly.
-    let elsewhere = ix.templates.iter().find(|t| t.namespace != ns && sel.matches(&t.labels));
+    let elsewhere = ix
+        .templates
+        .iter()
+        .find(|t| t.namespace != ns && sel.matches(&t.labels));
     let no_templates = matches!(miss, Miss::NoTemplates);
     let finding = selects_nothing_here(ix, ns, sel, rule, miss, elsewhere, &what)?;
     Some(match elsewhere {
@@ -139,18 +148,33 @@ fn selects_nothing_here(
     }
     match miss {
         Miss::NoTemplates => None,
-        Miss::Typo { template, differing } => {
+        Miss::Typo {
+            template,
+            differing,
+        } => {
             let (first_req, _) = differing.first()?;
             let mut d = Diagnostic::new(
                 rule,
-                format!("{what} selects no pods: no pod template in namespace \"{ns}\" has {}", first_req.describe()),
+                format!(
+                    "{what} selects no pods: no pod template in namespace \"{ns}\" has {}",
+                    first_req.describe()
+                ),
             )
             .with_severity(rule.severity)
-            .at(first_req.site, format!("no pod template has {}", first_req.describe()));
+            .at(
+                first_req.site,
+                format!("no pod template has {}", first_req.describe()),
+            );
             for (r, l) in &differing {
-                d = d.with_label(l.value_node.site(), format!("{} has {}: {}", template.owner_name(), r.key, l.value));
+                d = d.with_label(
+                    l.value_node.site(),
+                    format!("{} has {}: {}", template.owner_name(), r.key, l.value),
+                );
             }
-            let fixes: Vec<String> = differing.iter().map(|(_, l)| format!("{}: {}", l.key, l.value)).collect();
+            let fixes: Vec<String> = differing
+                .iter()
+                .map(|(_, l)| format!("{}: {}", l.key, l.value))
+                .collect();
             Some(d.with_help(format!(
                 "did you mean {}? Make the selector and the labels of {} agree",
                 fixes.join(", "),
@@ -177,7 +201,10 @@ fn selects_nothing_here(
         Miss::OnlyUnknownKeys { keys } => Some(
             Diagnostic::new(
                 rule,
-                format!("{what} selects on {}, which no pod template in namespace \"{ns}\" sets", quoted(&keys)),
+                format!(
+                    "{what} selects on {}, which no pod template in namespace \"{ns}\" sets",
+                    quoted(&keys)
+                ),
             )
             .with_severity(Severity::Warning)
             .at(sel.node.site(), format!("selects {}", sel.describe()))
@@ -185,12 +212,22 @@ fn selects_nothing_here(
             .with_help("check the selector against the labels of the pods it should select"),
         ),
         Miss::Unrelated { closest } => {
-            let mut d = Diagnostic::new(rule, format!("{what} selects no pod template in namespace \"{ns}\""))
-                .with_severity(rule.severity)
-                .at(sel.node.site(), format!("selects {}", sel.describe()));
+            let mut d = Diagnostic::new(
+                rule,
+                format!("{what} selects no pod template in namespace \"{ns}\""),
+            )
+            .with_severity(rule.severity)
+            .at(sel.node.site(), format!("selects {}", sel.describe()));
             if let Some(t) = closest {
-                let labels: Vec<String> = t.labels.iter().map(|l| format!("{}: {}", l.key, l.value)).collect();
-                d = d.with_label(t.labels_site(), format!("closest: {} has {{{}}}", t.owner_name(), labels.join(", ")));
+                let labels: Vec<String> = t
+                    .labels
+                    .iter()
+                    .map(|l| format!("{}: {}", l.key, l.value))
+                    .collect();
+                d = d.with_label(
+                    t.labels_site(),
+                    format!("closest: {} has {{{}}}", t.owner_name(), labels.join(", ")),
+                );
             }
             Some(d.with_help("make the selector a subset of the pod template labels of the workload it should select"))
         }
@@ -202,7 +239,11 @@ fn operator_resource<'a>(ix: &Index<'a>, ns: &str, sel: &Selector) -> Option<&'a
     let mut candidates = ix.pod_making_custom_resources(ns).peekable();
     let first = *candidates.peek()?;
     let named = candidates.find(|o| {
-        sel.requirements.iter().any(|r| r.values.iter().any(|v| v == &o.name || v.eq_ignore_ascii_case(&o.kind)))
+        sel.requirements.iter().any(|r| {
+            r.values
+                .iter()
+                .any(|v| v == &o.name || v.eq_ignore_ascii_case(&o.kind))
+        })
     });
     Some(named.unwrap_or(first))
 }

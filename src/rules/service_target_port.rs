@@ -53,12 +53,19 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         if templates.is_empty() {
             continue;
         }
-        let ports = svc.root.path(&["spec", "ports"]).and_then(Node::as_seq).unwrap_or(&[]);
+        let ports = svc
+            .root
+            .path(&["spec", "ports"])
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]);
         // Whether some port of the Service reaches a named container port: when one does, a
         // name that resolves nowhere is more likely a port the chart only declares in some
         // configurations (TLS, several replicas) than a typo.
         let named_resolves = |name: &str| {
-            templates.iter().any(|t| t.all_containers().any(|c| c.ports.iter().any(|p| p.name == Some(name))))
+            templates.iter().any(|t| {
+                t.all_containers()
+                    .any(|c| c.ports.iter().any(|p| p.name == Some(name)))
+            })
         };
         let reachable = ports
             .iter()
@@ -66,13 +73,21 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             .filter(|name| named_resolves(name))
             .count();
         for port in ports {
-            let Some(port_node) = port.get("port") else { continue };
-            let Some(number) = port_node.as_i64() else { continue };
+            let Some(port_node) = port.get("port") else {
+                continue;
+            };
+            let Some(number) = port_node.as_i64() else {
+                continue;
+            };
             match port.get("targetPort") {
                 None => check_number(svc, number, number, port_node.site(), true, &templates, out),
                 Some(t) => match &t.value {
-                    Value::Int(n) => check_number(svc, number, *n, t.site(), false, &templates, out),
-                    Value::Str(name) => check_name(svc, number, name, t.site(), &templates, reachable > 0, out),
+                    Value::Int(n) => {
+                        check_number(svc, number, *n, t.site(), false, &templates, out)
+                    }
+                    Value::Str(name) => {
+                        check_name(svc, number, name, t.site(), &templates, reachable > 0, out)
+                    }
                     _ => {}
                 },
             }
@@ -104,9 +119,16 @@ fn check_number(
     if declared.is_empty() || declared.iter().any(|(_, p)| p.number == Some(target)) {
         return;
     }
-    let how = if defaulted { "defaults targetPort to port" } else { "sends port" };
+    let how = if defaulted {
+        "defaults targetPort to port"
+    } else {
+        "sends port"
+    };
     let message = if defaulted {
-        format!("Service \"{}\" {how} {port}, which no selected container exposes", svc.name)
+        format!(
+            "Service \"{}\" {how} {port}, which no selected container exposes",
+            svc.name
+        )
     } else {
         format!(
             "Service \"{}\" sends port {port} to targetPort {target}, which no selected container exposes",
@@ -114,23 +136,37 @@ fn check_number(
         )
     };
     let mut d = Diagnostic::new(&SERVICE_TARGET_PORT, message)
-        .at(site, format!("no container of {} listens on {target}", owners(templates)))
+        .at(
+            site,
+            format!("no container of {} listens on {target}", owners(templates)),
+        )
         .with_object(svc.object_ref());
     for (container, p) in declared.iter().take(MAX_PORT_LABELS) {
         if let Some(n) = p.number {
-            d = d.with_label(p.number_node.site(), format!("container \"{container}\" exposes {n}"));
+            d = d.with_label(
+                p.number_node.site(),
+                format!("container \"{container}\" exposes {n}"),
+            );
         }
     }
     let mut numbers: Vec<i64> = declared.iter().filter_map(|(_, p)| p.number).collect();
     numbers.dedup();
-    let help = match (numbers.as_slice(), declared.iter().find_map(|(_, p)| p.name)) {
+    let help = match (
+        numbers.as_slice(),
+        declared.iter().find_map(|(_, p)| p.name),
+    ) {
         ([only], Some(name)) => format!("set targetPort to {only} or to its name \"{name}\""),
         ([only], None) => {
-            format!("set targetPort to {only}, or name the container port (name: http) and target it by name")
+            format!(
+                "set targetPort to {only}, or name the container port (name: http) and target it by name"
+            )
         }
         _ => {
             let list: Vec<String> = numbers.iter().map(i64::to_string).collect();
-            format!("set targetPort to the port the application listens on ({})", list.join(", "))
+            format!(
+                "set targetPort to the port the application listens on ({})",
+                list.join(", ")
+            )
         }
     };
     out.push(d.with_help(help));
@@ -152,13 +188,20 @@ fn check_name(
     let lacking: Vec<&PodTemplate> = templates
         .iter()
         .copied()
-        .filter(|t| !t.all_containers().any(|c| c.ports.iter().any(|p| p.name == Some(name))))
+        .filter(|t| {
+            !t.all_containers()
+                .any(|c| c.ports.iter().any(|p| p.name == Some(name)))
+        })
         .collect();
     // Pods of Jobs and CronJobs sharing the Service's labels run to completion; leaving them out
     // of the endpoints is what the user wants, as long as a long-running pod serves the port.
     let batch = |t: &&PodTemplate| matches!(t.owner.kind.as_str(), "Job" | "CronJob");
-    let lacking: Vec<&PodTemplate> =
-        if lacking.iter().all(batch) && lacking.len() < templates.len() { Vec::new() } else { lacking };
+    let lacking: Vec<&PodTemplate> = if lacking.iter().all(batch) && lacking.len() < templates.len()
+    {
+        Vec::new()
+    } else {
+        lacking
+    };
     if lacking.is_empty() {
         return;
     }
@@ -179,9 +222,10 @@ fn check_name(
             let number = p.number.map(|n| n.to_string()).unwrap_or_default();
             if shown < MAX_PORT_LABELS {
                 d = match (p.name, p.name_node) {
-                    (Some(n), Some(node)) => {
-                        d.with_label(node.site(), format!("container \"{}\" names port {number} \"{n}\"", c.name))
-                    }
+                    (Some(n), Some(node)) => d.with_label(
+                        node.site(),
+                        format!("container \"{}\" names port {number} \"{n}\"", c.name),
+                    ),
                     _ => d.with_label(
                         p.number_node.site(),
                         format!("container \"{}\" exposes {number} without a name", c.name),
@@ -208,7 +252,11 @@ fn check_name(
         Severity::Warning
     };
     d = d.with_severity(severity);
-    let only = if names.len() == 1 { names.first().copied() } else { None };
+    let only = if names.len() == 1 {
+        names.first().copied()
+    } else {
+        None
+    };
     let help = match close.or(only) {
         Some(n) => format!("set targetPort to \"{n}\", or rename the container port to \"{name}\""),
         None => format!(

@@ -36,7 +36,11 @@ pub static STATEFULSET_SERVICE: Rule = Rule {
 };
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
-    for t in ix.templates.iter().filter(|t| t.owner.kind == "StatefulSet") {
+    for t in ix
+        .templates
+        .iter()
+        .filter(|t| t.owner.kind == "StatefulSet")
+    {
         let sts = t.owner;
         let Some(name_node) = sts.root.path(&["spec", "serviceName"]) else {
             continue;
@@ -45,7 +49,8 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let ns = t.namespace;
-        let base = |msg: String| Diagnostic::new(&STATEFULSET_SERVICE, msg).with_object(sts.object_ref());
+        let base =
+            |msg: String| Diagnostic::new(&STATEFULSET_SERVICE, msg).with_object(sts.object_ref());
         let Some(svc) = ix.get("Service", ns, name) else {
             if ix.ctx.config.assumes("Service", Some(ns), name) {
                 continue;
@@ -66,12 +71,20 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         };
         let cluster_ip = svc.root.path(&["spec", "clusterIP"]);
         if cluster_ip.and_then(Node::as_str) != Some("None") {
-            let mut d =
-                base(format!("StatefulSet \"{}\" is governed by Service \"{name}\", which is not headless", sts.name))
-                    .at(name_node.site(), format!("Service \"{name}\" is not headless"));
+            let mut d = base(format!(
+                "StatefulSet \"{}\" is governed by Service \"{name}\", which is not headless",
+                sts.name
+            ))
+            .at(
+                name_node.site(),
+                format!("Service \"{name}\" is not headless"),
+            );
             d = match cluster_ip {
                 Some(ip) => d.with_label(ip.site(), "a headless Service has clusterIP: None"),
-                None => d.with_label(svc.name_span(), format!("Service \"{name}\" has no clusterIP: None")),
+                None => d.with_label(
+                    svc.name_span(),
+                    format!("Service \"{name}\" has no clusterIP: None"),
+                ),
             };
             out.push(d.with_help(format!(
                 "set clusterIP: None on Service \"{name}\", or govern the StatefulSet with a headless Service"

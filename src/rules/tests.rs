@@ -24,13 +24,19 @@ impl Checked {
     }
 
     pub fn errors(&self) -> Vec<&Diagnostic> {
-        self.diags.iter().filter(|d| d.severity == Severity::Error).collect()
+        self.diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect()
     }
 
     /// (primary line, secondary lines) of a finding.
     pub fn lines(&self, d: &Diagnostic) -> (u32, Vec<u32>) {
         let primary = d.primary.as_ref().map(|l| self.line(l.span)).unwrap_or(0);
-        (primary, d.secondary.iter().map(|l| self.line(l.span)).collect())
+        (
+            primary,
+            d.secondary.iter().map(|l| self.line(l.span)).collect(),
+        )
     }
 }
 
@@ -38,7 +44,10 @@ pub(crate) fn check_with(yaml: &str, config: &Config, strict: bool) -> Checked {
     let mut sources = SourceMap::new();
     let file = sources.add("test.yaml", yaml, SourceKind::Manifest);
     let (objects, parse_diags) = object::parse(&sources, &[file], &Default::default());
-    assert!(parse_diags.iter().all(|d| !d.is_error()), "example does not parse: {parse_diags:?}");
+    assert!(
+        parse_diags.iter().all(|d| !d.is_error()),
+        "example does not parse: {parse_diags:?}"
+    );
     assert!(!objects.is_empty(), "example has no objects");
     let diags = {
         let ctx = CheckContext {
@@ -61,7 +70,10 @@ pub(crate) fn check(yaml: &str) -> Checked {
 }
 
 fn all_enabled() -> Config {
-    Config { enable: RULES.iter().map(|r| r.id.to_string()).collect(), ..Config::default() }
+    Config {
+        enable: RULES.iter().map(|r| r.id.to_string()).collect(),
+        ..Config::default()
+    }
 }
 
 #[test]
@@ -70,13 +82,26 @@ fn every_rule_fires_on_its_failing_example_and_not_on_its_passing_one() {
     for rule in RULES {
         let failing = check_with(rule.failing, &config, false);
         let found = failing.of(rule.id);
-        assert!(!found.is_empty(), "{} does not fire on its failing example", rule.id);
+        assert!(
+            !found.is_empty(),
+            "{} does not fire on its failing example",
+            rule.id
+        );
         for d in found {
-            assert!(d.primary.is_some(), "{}: finding without a location", rule.id);
+            assert!(
+                d.primary.is_some(),
+                "{}: finding without a location",
+                rule.id
+            );
             assert!(d.object.is_some(), "{}: finding without an object", rule.id);
         }
         let passing = check_with(rule.passing, &config, false);
-        assert!(passing.of(rule.id).is_empty(), "{} fires on its passing example: {:?}", rule.id, passing.of(rule.id));
+        assert!(
+            passing.of(rule.id).is_empty(),
+            "{} fires on its passing example: {:?}",
+            rule.id,
+            passing.of(rule.id)
+        );
     }
 }
 
@@ -84,8 +109,16 @@ fn every_rule_fires_on_its_failing_example_and_not_on_its_passing_one() {
 fn only_error(yaml: &str) -> (Checked, Diagnostic) {
     let c = check(yaml);
     let errors = c.errors();
-    assert_eq!(errors.len(), 1, "expected exactly one error, got {:#?}", errors);
-    let d = errors.first().map(|d| (*d).clone()).unwrap_or_else(|| unreachable!());
+    assert_eq!(
+        errors.len(),
+        1,
+        "expected exactly one error, got {:#?}",
+        errors
+    );
+    let d = errors
+        .first()
+        .map(|d| (*d).clone())
+        .unwrap_or_else(|| unreachable!());
     (c, d)
 }
 
@@ -133,7 +166,12 @@ spec:
     );
     // Selector value at line 27, the Deployment's template label at line 12.
     assert_eq!(c.lines(&d), (27, vec![12]));
-    assert!(d.help.as_deref().unwrap_or("").contains("app: mongo-express"));
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("app: mongo-express")
+    );
 }
 
 #[test]
@@ -163,8 +201,16 @@ spec:
         d.primary.as_ref().map(|l| l.message.as_str()),
         Some("no container of Deployment \"mongo-express\" listens on 8080")
     );
-    assert_eq!(d.secondary.first().map(|l| l.message.as_str()), Some("container \"mongo-express\" exposes 8081"));
-    assert!(d.help.as_deref().unwrap_or("").starts_with("set targetPort to 8081"));
+    assert_eq!(
+        d.secondary.first().map(|l| l.message.as_str()),
+        Some("container \"mongo-express\" exposes 8081")
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("set targetPort to 8081")
+    );
 }
 
 #[test]
@@ -199,7 +245,11 @@ fn target_port_defaulted_to_port_and_matching_names_pass() {
         let yaml = format!(
             "{DEPLOYMENT_8081}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n{target}"
         );
-        assert!(check(&yaml).diags.is_empty(), "{target}: {:?}", check(&yaml).diags);
+        assert!(
+            check(&yaml).diags.is_empty(),
+            "{target}: {:?}",
+            check(&yaml).diags
+        );
     }
 }
 
@@ -217,7 +267,9 @@ spec:
 ";
     let (c, d) = only_error(yaml);
     assert_eq!(d.rule.id, "rules/nodeport");
-    assert!(d.message.contains("provided port is not in the valid range. The range of valid ports is 30000-32767"));
+    assert!(d.message.contains(
+        "provided port is not in the valid range. The range of valid ports is 30000-32767"
+    ));
     assert_eq!(c.lines(&d).0, 9);
 }
 
@@ -255,13 +307,27 @@ spec:
     let c = check(yaml);
     let found = c.of("rules/nodeport");
     assert_eq!(found.len(), 2, "{found:#?}");
-    assert!(
-        found.iter().any(|d| d.message.contains("may not be used when `type` is 'ClusterIP'") && c.lines(d).0 == 8)
-    );
-    let dup: Vec<_> = found.iter().filter(|d| d.message.contains("already allocated")).map(|d| c.lines(d)).collect();
+    assert!(found.iter().any(|d| {
+        d.message
+            .contains("may not be used when `type` is 'ClusterIP'")
+            && c.lines(d).0 == 8
+    }));
+    let dup: Vec<_> = found
+        .iter()
+        .filter(|d| d.message.contains("already allocated"))
+        .map(|d| c.lines(d))
+        .collect();
     assert_eq!(dup, vec![(28, vec![18])]);
-    let narrow = Config { node_port_range: (30000, 30080), ..Config::default() };
-    assert!(check_with(yaml, &narrow, false).of("rules/nodeport").iter().any(|d| d.message.contains("30000-30080")));
+    let narrow = Config {
+        node_port_range: (30000, 30080),
+        ..Config::default()
+    };
+    assert!(
+        check_with(yaml, &narrow, false)
+            .of("rules/nodeport")
+            .iter()
+            .any(|d| d.message.contains("30000-30080"))
+    );
 }
 
 #[test]
@@ -270,9 +336,17 @@ fn secret_key_missing_is_one_error() {
     let errors = c.errors();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let d = errors.first().copied().unwrap_or_else(|| unreachable!());
-    assert_eq!(d.message, "Pod \"app\" refers to key \"pasword\" of Secret \"db\", which has no such key");
+    assert_eq!(
+        d.message,
+        "Pod \"app\" refers to key \"pasword\" of Secret \"db\", which has no such key"
+    );
     assert_eq!(c.lines(d), (21, vec![4]));
-    assert!(d.help.as_deref().unwrap_or("").contains("did you mean \"password\""));
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean \"password\"")
+    );
 }
 
 #[test]
@@ -281,7 +355,10 @@ fn ingress_port_not_on_service_is_one_error() {
     let errors = c.errors();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let d = errors.first().copied().unwrap_or_else(|| unreachable!());
-    assert_eq!(d.message, "Ingress \"web\" sends traffic to port 80 of Service \"web\", which exposes 8080");
+    assert_eq!(
+        d.message,
+        "Ingress \"web\" sends traffic to port 80 of Service \"web\", which exposes 8080"
+    );
     assert_eq!(c.lines(d), (15, vec![23]));
 }
 
@@ -321,7 +398,10 @@ spec:
 fn objects_missing_from_the_run_are_warnings_unless_strict_or_assumed() {
     let c = check(POD_REFS);
     let found = c.of("rules/missing-reference");
-    let mut named: Vec<(String, u32)> = found.iter().map(|d| (d.message.clone(), c.lines(d).0)).collect();
+    let mut named: Vec<(String, u32)> = found
+        .iter()
+        .map(|d| (d.message.clone(), c.lines(d).0))
+        .collect();
     named.sort();
     assert_eq!(
         named,
@@ -338,7 +418,11 @@ fn objects_missing_from_the_run_are_warnings_unless_strict_or_assumed() {
     assert_eq!(strict.errors().len(), 5);
     let assumed = Config {
         assume_exists: vec![
-            crate::config::AssumedObject { kind: "Secret".into(), namespace: None, name: "*".into() },
+            crate::config::AssumedObject {
+                kind: "Secret".into(),
+                namespace: None,
+                name: "*".into(),
+            },
             crate::config::AssumedObject {
                 kind: "ConfigMap".into(),
                 namespace: Some("default".into()),
@@ -347,7 +431,12 @@ fn objects_missing_from_the_run_are_warnings_unless_strict_or_assumed() {
         ],
         ..Config::default()
     };
-    assert_eq!(check_with(POD_REFS, &assumed, false).of("rules/missing-reference").len(), 2);
+    assert_eq!(
+        check_with(POD_REFS, &assumed, false)
+            .of("rules/missing-reference")
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -368,8 +457,11 @@ metadata:
 "
     );
     let c = check(&yaml);
-    let secrets: Vec<&Diagnostic> =
-        c.of("rules/missing-reference").into_iter().filter(|d| d.message.contains("Secret")).collect();
+    let secrets: Vec<&Diagnostic> = c
+        .of("rules/missing-reference")
+        .into_iter()
+        .filter(|d| d.message.contains("Secret"))
+        .collect();
     assert!(secrets.is_empty(), "{secrets:#?}");
 }
 
@@ -476,7 +568,11 @@ spec:
     assert_eq!(found.len(), 1, "{found:#?}");
     let d = found.first().copied().unwrap_or_else(|| unreachable!());
     assert_eq!(d.severity, Severity::Warning);
-    assert!(d.message.contains("Alertmanager \"release-alertmanager\""), "{}", d.message);
+    assert!(
+        d.message.contains("Alertmanager \"release-alertmanager\""),
+        "{}",
+        d.message
+    );
     assert_eq!(c.lines(d), (25, vec![15]));
 }
 
@@ -491,20 +587,35 @@ fn workload_selector_points_at_selector_and_template_label() {
     let c = check(super::WORKLOAD_SELECTOR.failing);
     let found = c.of("rules/workload-selector");
     let d = found.first().copied().unwrap_or_else(|| unreachable!());
-    assert!(d.message.ends_with("`selector` does not match template `labels`"), "{}", d.message);
+    assert!(
+        d.message
+            .ends_with("`selector` does not match template `labels`"),
+        "{}",
+        d.message
+    );
     assert_eq!(c.lines(d), (8, vec![12]));
 }
 
 #[test]
 fn probe_port_names_and_numbers() {
     let c = check(super::PROBE_PORT.failing);
-    let d = c.of("rules/probe-port").first().copied().cloned().unwrap_or_else(|| unreachable!());
+    let d = c
+        .of("rules/probe-port")
+        .first()
+        .copied()
+        .cloned()
+        .unwrap_or_else(|| unreachable!());
     assert_eq!(d.severity, Severity::Error);
     assert_eq!(c.lines(&d), (15, vec![10]));
-    let numeric = super::PROBE_PORT.passing.replace("port: web\n", "port: 9000\n");
+    let numeric = super::PROBE_PORT
+        .passing
+        .replace("port: web\n", "port: 9000\n");
     let n = check(&numeric);
     let found = n.of("rules/probe-port");
-    assert!(found.len() == 1 && found.iter().all(|d| d.severity == Severity::Warning), "{found:#?}");
+    assert!(
+        found.len() == 1 && found.iter().all(|d| d.severity == Severity::Warning),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -534,13 +645,26 @@ fn every_rule_points_at_the_keys_involved() {
         (&super::HOST_NETWORK, 6, &[]),
     ];
     for rule in RULES {
-        assert!(cases.iter().any(|(r, _, _)| r.id == rule.id), "{}: no line assertion", rule.id);
+        assert!(
+            cases.iter().any(|(r, _, _)| r.id == rule.id),
+            "{}: no line assertion",
+            rule.id
+        );
     }
     for (rule, primary, secondary) in cases {
         let c = check_with(rule.failing, &all_enabled(), false);
         let found = c.of(rule.id);
-        let d = found.first().copied().unwrap_or_else(|| panic!("{} does not fire", rule.id));
-        assert_eq!(c.lines(d), (*primary, secondary.to_vec()), "{}: {}", rule.id, d.message);
+        let d = found
+            .first()
+            .copied()
+            .unwrap_or_else(|| panic!("{} does not fire", rule.id));
+        assert_eq!(
+            c.lines(d),
+            (*primary, secondary.to_vec()),
+            "{}: {}",
+            rule.id,
+            d.message
+        );
     }
 }
 
@@ -631,7 +755,10 @@ spec:
     assert_eq!(found.len(), 1, "{found:#?}");
     let d = found.first().copied().unwrap_or_else(|| unreachable!());
     assert_eq!(d.severity, Severity::Error);
-    assert_eq!(d.message, "Pod \"app\" refers to key \"z\" of ConfigMap \"settings\", which has no such key");
+    assert_eq!(
+        d.message,
+        "Pod \"app\" refers to key \"z\" of ConfigMap \"settings\", which has no such key"
+    );
     assert_eq!(c.lines(d), (37, vec![4]));
 }
 

@@ -39,11 +39,17 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         let owner = t.owner;
         let spec = owner.root.get("spec");
         let selector = match owner.kind.as_str() {
-            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => {
-                spec.and_then(|s| s.get("selector")).map(Selector::from_label_selector)
-            }
-            "Job" if spec.and_then(|s| s.get("manualSelector")).and_then(Node::as_bool) == Some(true) => {
-                spec.and_then(|s| s.get("selector")).map(Selector::from_label_selector)
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => spec
+                .and_then(|s| s.get("selector"))
+                .map(Selector::from_label_selector),
+            "Job"
+                if spec
+                    .and_then(|s| s.get("manualSelector"))
+                    .and_then(Node::as_bool)
+                    == Some(true) =>
+            {
+                spec.and_then(|s| s.get("selector"))
+                    .map(Selector::from_label_selector)
             }
             "ReplicationController" => spec.and_then(|s| s.get("selector")).map(Selector::from_map),
             _ => None,
@@ -55,7 +61,11 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         let Some(failed) = selector.requirements.iter().find(|r| !r.matches(&t.labels)) else {
             continue;
         };
-        let labels_json: Vec<String> = t.labels.iter().map(|l| format!("{:?}:{:?}", l.key, l.value)).collect();
+        let labels_json: Vec<String> = t
+            .labels
+            .iter()
+            .map(|l| format!("{:?}:{:?}", l.key, l.value))
+            .collect();
         let mut d = Diagnostic::new(
             &WORKLOAD_SELECTOR,
             format!(
@@ -68,8 +78,14 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         .at(failed.site, format!("selector requires {}", failed.describe()))
         .with_object(owner.object_ref());
         d = match t.label(failed.key) {
-            Some(l) => d.with_label(l.value_node.site(), format!("the pod template has {}: {}", l.key, l.value)),
-            None => d.with_label(t.labels_site(), format!("the pod template has no label {}", failed.key)),
+            Some(l) => d.with_label(
+                l.value_node.site(),
+                format!("the pod template has {}: {}", l.key, l.value),
+            ),
+            None => d.with_label(
+                t.labels_site(),
+                format!("the pod template has no label {}", failed.key),
+            ),
         };
         out.push(d.with_help("make every selector requirement hold for spec.template.metadata.labels (the selector is immutable once created)"));
     }
