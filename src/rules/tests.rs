@@ -890,3 +890,48 @@ spec:
         d.message
     );
 }
+
+#[test]
+fn secrets_a_job_creates_count_as_present() {
+    let yaml = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: make-certs
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: kubectl
+          image: bitnami/kubectl:1.31
+          command: [sh, -c]
+          args:
+            - kubectl create secret tls web-tls --cert=/tmp/c --key=/tmp/k
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: app:1.0
+  volumes:
+    - name: tls
+      secret:
+        secretName: web-tls
+    - name: other
+      secret:
+        secretName: web
+";
+    let c = check(yaml);
+    let found: Vec<&str> = c
+        .of("rules/missing-reference")
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        vec!["Pod \"app\" refers to Secret \"web\", which the run does not create"]
+    );
+}
