@@ -2,10 +2,28 @@
 //! (`kforge package`), the bounded, safe archive reader used to lint or render a `.tgz` without
 //! writing it to disk, and the directory reader (ignore file, VCS folders, symlink containment).
 
+mod archive_read;
+mod archive_write;
+mod atomic;
+mod build;
+mod chart_yaml;
+mod dir;
+mod ignore;
+mod rules;
+
 use std::path::Path;
 
 use crate::chart::FileTree;
 use crate::diag::{Diagnostic, Rule};
+
+pub use archive_write::{ArchiveOptions, DEFAULT_MTIME, GZIP_LEVEL, write_archive};
+pub use build::{PackageOptions, PackageOutput, package_chart};
+pub use dir::IGNORE_FILE;
+pub use ignore::{IgnoreMatcher, PatternError};
+pub use rules::{
+    CHART_YAML, CORRUPT, IGNORE_PATTERN, LAYOUT, LIMIT, SYMLINK_ESCAPE, UNREADABLE, UNSAFE_ENTRY,
+    WRITE,
+};
 
 /// Bounds on what reading an archive or a directory may cost.
 #[derive(Clone, Debug)]
@@ -18,22 +36,28 @@ pub struct TreeLimits {
 
 impl Default for TreeLimits {
     fn default() -> TreeLimits {
-        TreeLimits { max_total_bytes: 100 << 20, max_file_bytes: 5 << 20, max_files: 10_000 }
+        TreeLimits {
+            max_total_bytes: 100 << 20,
+            max_file_bytes: 5 << 20,
+            max_files: 10_000,
+        }
     }
 }
 
-pub const RULES: &[&Rule] = &[];
+pub const RULES: &[&Rule] = rules::ALL;
 
 /// Reads a chart archive in memory. Paths in the tree are relative to the chart's top folder
 /// (`mychart/templates/x.yaml` → `templates/x.yaml`).
-pub fn read_archive(bytes: &[u8], display_name: &str, limits: &TreeLimits) -> Result<FileTree, Vec<Diagnostic>> {
-    let _ = (bytes, display_name, limits);
-    Ok(FileTree::default())
+pub fn read_archive(
+    bytes: &[u8],
+    display_name: &str,
+    limits: &TreeLimits,
+) -> Result<FileTree, Vec<Diagnostic>> {
+    archive_read::read_archive(bytes, display_name, limits)
 }
 
 /// Reads a directory (a chart or a folder of manifests): `.kforgeignore` honoured, VCS folders and
 /// editor leftovers skipped, symlinks followed only when their target stays inside `root`.
 pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec<Diagnostic>) {
-    let _ = (root, limits);
-    (Some(FileTree::default()), Vec::new())
+    dir::read_dir_tree(root, limits)
 }
