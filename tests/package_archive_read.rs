@@ -295,7 +295,25 @@ fn hundred_thousand_tiny_files_are_refused_at_the_file_limit() {
     has(
         &d,
         "package/limit",
-        "hostile.tgz: more than 10000 files; reading stopped at `mychart/f/010000`",
+        "hostile.tgz: more than 10000 files and folders; reading stopped at `mychart/f/010000`",
+    );
+}
+
+#[test]
+fn many_refused_entries_stop_after_fifty_problems() {
+    let mut tar = Vec::new();
+    for i in 0..5_000 {
+        push(
+            &mut tar,
+            &link_header(format!("mychart/l{i}").as_bytes(), EntryType::Symlink, b"/"),
+            b"",
+        );
+    }
+    let d = refused(&finish(tar));
+    assert_eq!(d.len(), 50);
+    assert_eq!(
+        d[49].notes,
+        vec!["further entries were not examined".to_string()]
     );
 }
 

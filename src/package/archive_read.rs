@@ -20,6 +20,9 @@ use super::rules::{CORRUPT, LAYOUT, LIMIT, UNSAFE_ENTRY};
 use crate::chart::FileTree;
 use crate::diag::Diagnostic;
 
+/// Problems reported for one archive before reading stops: it is refused anyway.
+const MAX_PROBLEMS: usize = 50;
+
 /// Passes bytes through until `limit` have been read, then fails every read and raises `tripped`.
 struct BoundedReader<R> {
     inner: R,
@@ -155,6 +158,7 @@ fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut top: Option<String> = None;
     let mut total: u64 = 0;
+    let mut entry_count: usize = 0;
     for item in entries {
         let mut entry = match item {
             Ok(e) => e,
@@ -163,6 +167,30 @@ fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option
                 return None;
             }
         };
+        // Every entry counts, folders and refused ones too: the limit bounds the work, not only
+        // the tree.
+        entry_count += 1;
+        if entry_count > r.limits.max_files {
+            let shown = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            r.diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!(
+                        "{}: more than {} files and folders; reading stopped at `{shown}`",
+                        r.name, r.limits.max_files
+                    ),
+                )
+                .with_help("raise the file limit if this chart really has that many files"),
+            );
+            return None;
+        }
+        if r.diags.len() >= MAX_PROBLEMS {
+            if let Some(last) = r.diags.pop() {
+                r.diags
+                    .push(last.with_note("further entries were not examined"));
+            }
+            return None;
+        }
         let kind = entry.header().entry_type();
         if kind.is_pax_global_extensions() {
             // `git archive` writes one with the commit id: metadata, not a file.
@@ -216,19 +244,6 @@ fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option
         if !seen.insert(rel.clone()) {
             r.unsafe_entry(&path, "appears twice (which copy wins depends on the tool)");
             continue;
-        }
-        if seen.len() > r.limits.max_files {
-            r.diags.push(
-                Diagnostic::new(
-                    &LIMIT,
-                    format!(
-                        "{}: more than {} files; reading stopped at `{path}`",
-                        r.name, r.limits.max_files
-                    ),
-                )
-                .with_help("raise the file limit if this chart really has that many files"),
-            );
-            return None;
         }
         let size = entry.size();
         if size > r.limits.max_file_bytes {

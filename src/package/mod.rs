@@ -17,6 +17,7 @@ use crate::chart::FileTree;
 use crate::diag::{Diagnostic, Rule};
 
 pub use archive_write::{ArchiveOptions, DEFAULT_MTIME, GZIP_LEVEL, write_archive};
+pub use atomic::write_atomically;
 pub use build::{PackageOptions, PackageOutput, package_chart};
 pub use dir::IGNORE_FILE;
 pub use ignore::{IgnoreMatcher, PatternError};
