@@ -1,6 +1,21 @@
 //! Chart archives and chart directories as file trees: the byte-reproducible writer
 //! (`kforge package`), the bounded, safe archive reader used to lint or render a `.tgz` without
 //! writing it to disk, and the directory reader (ignore file, VCS folders, symlink containment).
+//!
+//! | file | job |
+//! |---|---|
+//! | `dir.rs` | [`read_dir_tree`]: sorted walk, `.kforgeignore`, never-included files, symlinks, limits |
+//! | `ignore.rs` | [`IgnoreMatcher`]: gitignore semantics on globset |
+//! | `archive_read.rs` | [`read_archive`]: bounded gzip+tar reading, entry safety checks |
+//! | `archive_write.rs` | [`write_archive`]: the reproducible format (decisions documented there) |
+//! | `chart_yaml.rs` | name/version lookup and in-place rewrite of Chart.yaml |
+//! | `atomic.rs` | [`write_atomically`]: temporary file, fsync, rename |
+//! | `build.rs` | [`package_chart`]: the `kforge package` command's library half |
+//!
+//! Reproducibility decisions, in short: entries sorted by path under `<name>/`, no directory
+//! entries (as Helm), mode 0644 for every file, uid/gid 0 and empty owner names, one mtime
+//! (`SOURCE_DATE_EPOCH` or [`DEFAULT_MTIME`], 1980-01-01), gzip with mtime 0, no name, OS 255,
+//! zlib-rs at level [`GZIP_LEVEL`]. `tests/package_golden.rs` pins the resulting bytes.
 
 mod archive_read;
 mod archive_write;
