@@ -21,7 +21,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_nodes: 1_000_000, max_depth: 256, max_document_bytes: 16 << 20 }
+        Limits {
+            max_nodes: 1_000_000,
+            max_depth: 256,
+            max_document_bytes: 16 << 20,
+        }
     }
 }
 
@@ -40,7 +44,11 @@ pub const RULES: &[&Rule] = &[];
 
 /// Parses every document of `file`. Documents after a syntax error are still returned when the
 /// parser can resynchronise at the next `---`.
-pub fn parse_stream(sources: &SourceMap, file: FileId, limits: &Limits) -> (Vec<Document>, Vec<Diagnostic>) {
+pub fn parse_stream(
+    sources: &SourceMap,
+    file: FileId,
+    limits: &Limits,
+) -> (Vec<Document>, Vec<Diagnostic>) {
     let _ = (sources, file, limits);
     (Vec::new(), Vec::new())
 }
