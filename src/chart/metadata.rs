@@ -137,7 +137,10 @@ pub fn read(root: &Node, check: &Check, diags: &mut Vec<Diagnostic>) -> ChartMet
         check_name(n, node, diags);
     }
     let version = required_string(root, "version", file_start, diags);
-    if let (Some(v), Some(node)) = (&version, root.get("version")) {
+    // A non-string version is already reported as the wrong type.
+    if let (Some(v), Some(node)) = (&version, root.get("version"))
+        && node.as_str().is_some()
+    {
         check_version(v, node, diags);
     }
     let chart_type = optional_string(root, "type", diags).unwrap_or_default();
