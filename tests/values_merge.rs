@@ -37,8 +37,17 @@ fn chart_defaults_alone() {
     // globals are copied in and win over the subchart's own.
     assert_eq!(
         v["redis"],
-        json!({"enabled": true, "port": 6380, "global": {"env": "dev", "registry": "docker.io", "tier": "cache"}, "auth": {"enabled": true}})
+        json!({
+            "enabled": true,
+            "port": 6380,
+            "global": {"env": "dev", "registry": "docker.io", "tier": "cache"},
+            "auth": {"enabled": true},
+            "exports": {"connection": {"timeoutSeconds": 5}}
+        })
     );
+    // import-values: `connection` is the child's exports.connection, at the parent's top level.
+    assert_eq!(v["timeoutSeconds"], json!(5));
+    assert_eq!(v["redisAuth"], json!({"enabled": true}));
     // The aliased copy gets the same defaults under its alias.
     assert_eq!(v["sessions"]["port"], json!(6379));
     assert_eq!(v["sessions"]["enabled"], json!(false));

@@ -264,6 +264,7 @@ impl ChartLoader<'_> {
                 return None;
             }
         };
+        let root = self.with_requirements(root, &tree, shown);
         let check = Check {
             kube_version: top.then_some(self.options.kube_version),
         };
@@ -318,7 +319,12 @@ impl ChartLoader<'_> {
                 }
             } else if matches!(
                 rel.as_str(),
-                "Chart.yaml" | "values.yaml" | "values.schema.json"
+                "Chart.yaml"
+                    | "values.yaml"
+                    | "values.schema.json"
+                    | "Chart.lock"
+                    | "requirements.yaml"
+                    | "requirements.lock"
             ) {
                 continue;
             } else {
@@ -452,6 +458,35 @@ impl ChartLoader<'_> {
         }
         result.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
         chart.subcharts = result;
+    }
+
+    /// Charts of apiVersion v1 (Helm 2) list dependencies in requirements.yaml; Helm 3 still
+    /// reads them from there. They are spliced into the metadata tree (keeping their spans in
+    /// requirements.yaml) so the rest of the loader sees one `dependencies` list.
+    fn with_requirements(&mut self, mut root: Node, tree: &FileTree, shown: &str) -> Node {
+        let is_v1 = root.get("apiVersion").and_then(Node::as_str) == Some("v1");
+        if !is_v1 || root.get("dependencies").is_some() {
+            return root;
+        }
+        let Some(bytes) = tree.files.get("requirements.yaml") else {
+            return root;
+        };
+        let Some(file) = self.text_file(
+            &join(shown, "requirements.yaml"),
+            bytes,
+            SourceKind::ChartFile,
+        ) else {
+            return root;
+        };
+        let Some(requirements) = self.parse_single(file) else {
+            return root;
+        };
+        if let (Some((key, deps)), Value::Map(entries)) =
+            (requirements.entry("dependencies"), &mut root.value)
+        {
+            entries.push((key.clone(), deps.clone()));
+        }
+        root
     }
 
     /// Adds a file to the source map, or reports it when it is not UTF-8.

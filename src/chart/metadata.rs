@@ -51,8 +51,20 @@ pub struct Dependency {
     pub condition: String,
     pub tags: Vec<String>,
     pub alias: Option<String>,
+    /// `import-values`: child values copied into the parent's values.
+    pub import_values: Vec<ImportValue>,
     /// The entry in Chart.yaml, for findings.
     pub span: Span,
+}
+
+/// One `import-values` entry: the string form `data` means child `exports.data` into the
+/// parent's top level (`.`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportValue {
+    /// Dotted path in the subchart's values.
+    pub child: String,
+    /// Dotted path in the parent's values, `.` for the top level.
+    pub parent: String,
 }
 
 impl Dependency {
@@ -89,8 +101,25 @@ fn dependency_of(node: &Node) -> Option<Dependency> {
         .get("alias")
         .and_then(Node::scalar_text)
         .filter(|a| !a.is_empty());
+    let import_values = node
+        .get("import-values")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|iv| match iv.as_str() {
+            Some(s) => Some(ImportValue {
+                child: format!("exports.{s}"),
+                parent: ".".into(),
+            }),
+            None => Some(ImportValue {
+                child: iv.get("child")?.scalar_text()?,
+                parent: iv.get("parent")?.scalar_text()?,
+            }),
+        })
+        .collect();
     Some(Dependency {
         name,
+        import_values,
         version: text("version"),
         repository: text("repository"),
         condition: text("condition"),
@@ -551,5 +580,148 @@ fn check_dependencies(root: &Node, diags: &mut Vec<Diagnostic>) {
         {
             diags.push(wrong_type("enabled", enabled, "true or false"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ids(chart_yaml: serde_json::Value, kube: Option<&str>) -> Vec<(&'static str, Severity)> {
+        let root = Node::from_json(&chart_yaml, Span::default());
+        let check = Check {
+            kube_version: kube.and_then(KubeVersion::parse),
+        };
+        let mut diags = Vec::new();
+        read(&root, &check, &mut diags);
+        diags.iter().map(|d| (d.rule.id, d.severity)).collect()
+    }
+
+    #[test]
+    fn a_valid_chart_has_no_findings() {
+        let chart = json!({
+            "apiVersion": "v2", "name": "web", "version": "1.0.0-rc.1+build.5", "type": "application",
+            "kubeVersion": ">=1.25.0-0 <1.38.0-0", "keywords": ["a"], "deprecated": false,
+            "annotations": {"a": "b"}, "maintainers": [{"name": "n", "email": "e"}],
+            "dependencies": [{"name": "redis", "version": "18.x", "alias": "cache_1", "tags": ["x"], "enabled": true}]
+        });
+        assert_eq!(ids(chart, Some("1.30")), []);
+    }
+
+    #[test]
+    fn each_problem_has_its_rule() {
+        use Severity::*;
+        let base = || json!({"apiVersion": "v2", "name": "web", "version": "1.0.0"});
+        let with = |k: &str, v: serde_json::Value| {
+            let mut c = base();
+            c[k] = v;
+            c
+        };
+        let table: Vec<(serde_json::Value, Vec<(&str, Severity)>)> = vec![
+            (json!({}), vec![("chart/missing-field", Error); 3]),
+            (
+                with("version", json!("v1.2")),
+                vec![("chart/invalid-version", Warning)],
+            ),
+            (
+                with("version", json!("1.2.3.4")),
+                vec![("chart/invalid-version", Error)],
+            ),
+            (
+                with("version", json!(1.5)),
+                vec![("chart/invalid-field", Error)],
+            ),
+            (
+                with("name", json!("My_Chart")),
+                vec![("chart/invalid-name", Warning)],
+            ),
+            (
+                with("name", json!("..")),
+                vec![("chart/invalid-name", Error)],
+            ),
+            (
+                with("type", json!("app")),
+                vec![("chart/invalid-type", Error)],
+            ),
+            (
+                with("apiVersion", json!("v3")),
+                vec![("chart/invalid-api-version", Error)],
+            ),
+            (
+                with("kubeVersion", json!(">= 1.40")),
+                vec![("chart/kube-version", Error)],
+            ),
+            (
+                with("kubeVersion", json!("1.2.3.4")),
+                vec![("chart/invalid-kube-version", Error)],
+            ),
+            (
+                with("dependancies", json!([])),
+                vec![("chart/unknown-field", Warning)],
+            ),
+            (
+                with("maintainers", json!([{"name": "n", "mail": "m"}])),
+                vec![("chart/unknown-field", Warning)],
+            ),
+            (
+                with("dependencies", json!([{"name": "a"}, {"name": "a"}])),
+                vec![("chart/invalid-dependency", Error)],
+            ),
+            (
+                with("dependencies", json!([{"name": "a", "alias": "x.y"}])),
+                vec![("chart/invalid-dependency", Error)],
+            ),
+        ];
+        for (chart, want) in table {
+            assert_eq!(ids(chart.clone(), Some("1.37")), want, "{chart}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_suggest_the_known_one() {
+        let root = Node::from_json(
+            &json!({"apiVersion": "v2", "name": "web", "version": "1.0.0", "appversion": "1"}),
+            Span::default(),
+        );
+        let mut diags = Vec::new();
+        read(&root, &Check { kube_version: None }, &mut diags);
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `appVersion`?"));
+    }
+
+    #[test]
+    fn dependencies_and_import_values_are_read() {
+        let root = Node::from_json(
+            &json!({"dependencies": [{"name": "redis", "alias": "cache", "condition": "cache.enabled,x.y", "tags": ["a"],
+                "import-values": ["data", {"child": "c.d", "parent": "p"}]}, {"version": "1"}]}),
+            Span::default(),
+        );
+        let md = ChartMetadata {
+            api_version: String::new(),
+            name: String::new(),
+            version: String::new(),
+            app_version: None,
+            description: None,
+            kube_version: None,
+            chart_type: String::new(),
+            deprecated: false,
+            tree: root,
+        };
+        let deps = md.dependencies();
+        assert_eq!(deps.len(), 1);
+        assert_eq!(deps[0].key(), "cache");
+        assert_eq!(
+            deps[0].import_values,
+            [
+                ImportValue {
+                    child: "exports.data".into(),
+                    parent: ".".into()
+                },
+                ImportValue {
+                    child: "c.d".into(),
+                    parent: "p".into()
+                }
+            ]
+        );
     }
 }

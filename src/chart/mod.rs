@@ -14,7 +14,7 @@ mod rules;
 pub use constraint::Constraint;
 pub use load::{load_tree, load_tree_with_options};
 pub use manifests::add_manifest_text;
-pub use metadata::Dependency;
+pub use metadata::{Dependency, ImportValue};
 pub use rules::*;
 
 use crate::diag::{Diagnostic, Rule};

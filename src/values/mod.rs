@@ -256,6 +256,40 @@ fn coalesce_chart(
         }
         coalesce_chart(sub, section, sources, diags);
     }
+    import_values(chart, dest);
+}
+
+/// Chart.yaml `import-values`: values of a subchart copied into the parent, below everything the
+/// parent sets (Helm: "parent values override imported values"); earlier imports win.
+fn import_values(chart: &Chart, dest: &mut Node) {
+    let mut imported = empty_map(dest.span);
+    for dep in chart.metadata.dependencies() {
+        let Some(section) = dest.get(dep.key()) else {
+            continue;
+        };
+        for iv in &dep.import_values {
+            let Some(value) = path_value(section, &iv.child).filter(|v| is_map(v)) else {
+                continue;
+            };
+            let placed = nest_under(&iv.parent, value.clone());
+            coalesce_tables(&mut imported, &placed, false);
+        }
+    }
+    coalesce_tables(dest, &imported, false);
+}
+
+/// `a.b` + value → `{a: {b: value}}`; `.` → the value itself.
+fn nest_under(path: &str, value: Node) -> Node {
+    if path == "." || path.is_empty() {
+        return value;
+    }
+    path.rsplit('.').fold(value, |inner, key| {
+        let span = inner.span;
+        Node::new(
+            Value::Map(vec![(Node::new(Value::Str(key.to_string()), span), inner)]),
+            span,
+        )
+    })
 }
 
 /// Copies the parent's `global` into a subchart section; the parent's entries win.
