@@ -199,11 +199,14 @@ impl Parser<'_, '_> {
                 };
                 let list_start = run.start;
                 let list = self.list_item(existing, index, level)?;
-                set(
-                    data,
-                    key_node,
-                    Node::new(Value::Seq(list), self.span(list_start, self.pos)),
-                );
+                // Helm ignores an empty key (`[0]=x`), after parsing what follows.
+                if !k.is_empty() {
+                    set(
+                        data,
+                        key_node,
+                        Node::new(Value::Seq(list), self.span(list_start, self.pos)),
+                    );
+                }
                 Ok(())
             }
             Some('=') => {

@@ -61,6 +61,8 @@ fn set_syntax_table() {
         ("a=x y", json!({"a": "x y"})),
         ("a=1,", json!({"a": 1})),
         ("list={}", json!({"list": [""]})),
+        ("[0]=x,a=1", json!({"a": 1})),
+        (".a=x,b=1", json!({"b": 1})),
     ];
     for (expr, want) in table {
         assert_eq!(&set(&[expr]), want, "--set {expr}");
