@@ -216,10 +216,12 @@ fn field_types_dependencies_and_library_charts() {
         ("chart/invalid-api-version", 1),
         ("chart/invalid-name", 2),
         ("chart/invalid-field", 3),
+        // The YAML stage also flags `1.10` (read as the number 1.1).
+        ("yaml/ambiguous-scalar", 3),
         ("chart/invalid-field", 5),
         ("chart/invalid-field", 6),
+        // The alias `b c` is invalid; the last entry has no name.
         ("chart/invalid-dependency", 9),
-        ("chart/invalid-dependency", 10),
         ("chart/invalid-dependency", 11),
         // a and b are not in charts/ (the nameless entry cannot be looked up).
         ("chart/missing-dependency", 8),

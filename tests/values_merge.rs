@@ -169,8 +169,14 @@ fn conditions_and_tags_enable_subcharts_as_helm_does() {
         (true, true)
     );
     assert_eq!(
-        enabled(&["sessions.enabled=null,tags.extras=false"], &mut sources),
+        enabled(&["sessions.enabled=maybe,tags.extras=false"], &mut sources),
         (true, false)
+    );
+    // A null deletes the parent's `sessions.enabled: false`; the subchart's own default
+    // (`enabled: true`) then fills it, and the condition reads that.
+    assert_eq!(
+        enabled(&["sessions.enabled=null,tags.extras=false"], &mut sources),
+        (true, true)
     );
 }
 

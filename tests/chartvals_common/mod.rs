@@ -1,5 +1,5 @@
 //! Helpers for the chart and values tests: fixture trees read without the package module's
-//! directory reader, and a guard while the YAML loader is not merged.
+//! directory reader.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -44,16 +44,17 @@ pub fn tree(files: &[(&str, &str)]) -> FileTree {
     tree
 }
 
-/// False (with a note) until the YAML loader is merged: Chart.yaml and values files need it.
+/// The YAML loader works (Chart.yaml and values files need it); a failure here explains the
+/// failures that follow.
 pub fn yaml_ready() -> bool {
     let mut sources = SourceMap::new();
     let f = sources.add("probe.yaml", "a: 1\n", SourceKind::Values);
     let (docs, _) = kforge::yaml::parse_stream(&sources, f, &Default::default());
-    let ready = docs.first().is_some_and(|d| d.root.is_some());
-    if !ready {
-        eprintln!("skipping: the YAML loader is not merged yet");
-    }
-    ready
+    assert!(
+        docs.first().is_some_and(|d| d.root.is_some()),
+        "the YAML loader returned nothing"
+    );
+    true
 }
 
 pub fn load_fixture(
