@@ -2,8 +2,8 @@
 //! custom resources against CRDs of the run, values against `values.schema.json`.
 //! Entry points: [`check`], [`check_values`].
 
-use crate::check::CheckContext;
 use crate::chart::Chart;
+use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Rule};
 use crate::source::SourceMap;
 use crate::version::KubeVersion;
