@@ -119,14 +119,18 @@ pub struct FieldError {
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let value = self.value.as_deref().unwrap_or("null");
+        // The object root (ConfigMap size) has an empty path: no "path: " prefix then.
+        if !self.path.0.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
         match self.kind {
-            ErrorType::Required => write!(f, "{}: Required value", self.path)?,
-            ErrorType::Invalid => write!(f, "{}: Invalid value: {value}", self.path)?,
-            ErrorType::Unsupported => write!(f, "{}: Unsupported value: {value}", self.path)?,
-            ErrorType::Duplicate => write!(f, "{}: Duplicate value: {value}", self.path)?,
-            ErrorType::NotFound => write!(f, "{}: Not found: {value}", self.path)?,
-            ErrorType::Forbidden => write!(f, "{}: Forbidden", self.path)?,
-            ErrorType::TooLong => write!(f, "{}: Too long", self.path)?,
+            ErrorType::Required => write!(f, "Required value")?,
+            ErrorType::Invalid => write!(f, "Invalid value: {value}")?,
+            ErrorType::Unsupported => write!(f, "Unsupported value: {value}")?,
+            ErrorType::Duplicate => write!(f, "Duplicate value: {value}")?,
+            ErrorType::NotFound => write!(f, "Not found: {value}")?,
+            ErrorType::Forbidden => write!(f, "Forbidden")?,
+            ErrorType::TooLong => write!(f, "Too long")?,
         }
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
