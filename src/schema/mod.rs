@@ -55,3 +55,8 @@ pub fn check_values(chart: &Chart, values: &Node, sources: &SourceMap) -> Vec<Di
 pub fn api_versions(version: KubeVersion) -> Vec<String> {
     apis::api_versions(version)
 }
+
+#[cfg(test)]
+mod test_yaml;
+#[cfg(test)]
+mod tests;

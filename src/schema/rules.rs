@@ -42,8 +42,8 @@ pub static ENUM: Rule = Rule {
     default_enabled: true,
     summary: "A value outside the field's supported values",
     rationale: "The API server rejects the object with `Unsupported value`.",
-    failing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata: {}\n",
+    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancr\n  ports:\n    - port: 80\n",
+    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n",
 };
 
 pub static RANGE: Rule = Rule {
