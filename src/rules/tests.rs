@@ -935,3 +935,37 @@ spec:
         vec!["Pod \"app\" refers to Secret \"web\", which the run does not create"]
     );
 }
+
+#[test]
+fn a_chart_that_renders_no_workload_gets_a_warning_in_its_namespace_only() {
+    // neo4j with default values: the Service and NetworkPolicy render, the StatefulSet does not.
+    let service = "apiVersion: v1
+kind: Service
+metadata:
+  name: release-neo4j
+spec:
+  selector:
+    app.kubernetes.io/name: neo4j
+  ports:
+    - port: 7474
+";
+    let c = check(service);
+    let found = c.of("rules/service-selects-nothing");
+    assert_eq!(found.len(), 1);
+    let d = found.first().copied().unwrap_or_else(|| unreachable!());
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.message,
+        "Service \"release-neo4j\" selects pods, but the run creates no pod in namespace \"default\""
+    );
+    assert_eq!(c.lines(d), (7, vec![]));
+    let elsewhere = service.replace(
+        "  name: release-neo4j\n",
+        "  name: release-neo4j\n  namespace: db\n",
+    );
+    assert!(
+        check(&elsewhere)
+            .of("rules/service-selects-nothing")
+            .is_empty()
+    );
+}
