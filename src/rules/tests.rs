@@ -969,3 +969,72 @@ spec:
             .is_empty()
     );
 }
+
+#[test]
+fn odd_shapes_do_not_panic() {
+    let yaml = "apiVersion: v1
+kind: Service
+metadata:
+  name: s
+spec:
+  type: [NodePort]
+  selector: [app, web]
+  ports: {port: 80}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: t
+spec:
+  selector:
+    app: web
+    tier: null
+  ports:
+    - port: \"80\"
+      targetPort: [1]
+      nodePort: -1
+    - {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: [app]
+    matchExpressions:
+      - {key: app, operator: Bogus}
+      - {operator: In}
+  template:
+    metadata:
+      labels: {app: web, n: 1, b: true}
+    spec:
+      containers:
+        - name: web
+          ports: [{containerPort: http}, 8080, {name: 7}]
+          env: [{valueFrom: {secretKeyRef: {name: 1, key: [a]}}}, null]
+          readinessProbe: {httpGet: {port: [1]}}
+        - just-a-string
+      volumes: [{configMap: {name: null, items: [{key: 1}]}}, {projected: {sources: [null]}}]
+      imagePullSecrets: [a, {name: {}}]
+      serviceAccountName: [x]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: i
+spec:
+  defaultBackend: {service: {name: t, port: {number: \"x\"}}}
+  rules: [{http: {paths: [{backend: {}}]}}, null]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: h
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  metrics: [{resource: {name: cpu, target: {type: Utilization}}}, {resource: null}]
+";
+    let c = check_with(yaml, &all_enabled(), true);
+    assert!(c.diags.iter().all(|d| d.primary.is_some()));
+}
