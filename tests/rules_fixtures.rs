@@ -96,3 +96,28 @@ fn each_mistake_gives_exactly_one_error_through_the_pipeline() {
         );
     }
 }
+
+/// A namespace nothing creates: the cluster stage's error (the profile lacks it) is the one
+/// finding; the rules stage's "may not exist" warning would only repeat it.
+#[test]
+fn a_missing_namespace_is_reported_once() {
+    let text =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: monitoring\n";
+    let input = kforge::chart::Input::Text {
+        name: "cm.yaml".into(),
+        text: text.into(),
+    };
+    let run = kforge::run(std::slice::from_ref(&input), &kforge::Options::default());
+    let ids: Vec<&str> = run.diagnostics.iter().map(|d| d.rule.id).collect();
+    assert_eq!(ids, vec!["cluster/namespace-not-found"]);
+    let options = kforge::Options {
+        stages: kforge::Stages {
+            cluster: false,
+            ..kforge::Stages::default()
+        },
+        ..kforge::Options::default()
+    };
+    let run = kforge::run(&[input], &options);
+    let ids: Vec<&str> = run.diagnostics.iter().map(|d| d.rule.id).collect();
+    assert_eq!(ids, vec!["rules/namespace"]);
+}

@@ -24,6 +24,7 @@ pub fn apply(
 ) {
     diagnostics.retain(|d| d.severity == Severity::Fatal || config.is_enabled(d.rule));
     drop_cluster_repeats(diagnostics);
+    drop_namespace_repeats(sources, diagnostics);
     let by_ref: BTreeMap<(&str, Option<&str>, &str), &Object> = objects
         .iter()
         .rev()
@@ -151,4 +152,26 @@ fn invalid_key(message: &str) -> Option<(&str, &str)> {
     let path = rest.split(": ").next()?;
     let detail = rest.rsplit(": ").next()?;
     Some((path, detail))
+}
+
+/// `rules/namespace` warns that a namespace may not exist; when the cluster stage, which knows
+/// the cluster profile's namespaces, reports it missing (`cluster/namespace-not-found`), the
+/// warning only repeats it. Both point at a `namespace:` value; the name decides.
+fn drop_namespace_repeats(sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+    let name = |d: &Diagnostic| {
+        d.primary
+            .as_ref()
+            .map(|p| sources.slice(p.span).trim_matches(['"', '\'']).to_string())
+    };
+    let missing: std::collections::BTreeSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.rule.id == "cluster/namespace-not-found")
+        .filter_map(name)
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        d.rule.id != "rules/namespace" || !name(d).is_some_and(|n| missing.contains(&n))
+    });
 }
