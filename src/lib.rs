@@ -204,6 +204,12 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         run.cluster = Some(state);
     }
     run.diagnostics.extend(found);
+    config::apply(
+        &options.config,
+        &run.objects,
+        &run.sources,
+        &mut run.diagnostics,
+    );
     sort_diagnostics(&run.sources, &mut run.diagnostics);
     run
 }
