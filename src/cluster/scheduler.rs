@@ -161,6 +161,21 @@ struct Usage {
     pods: i64,
     ports: BTreeSet<(String, String, i64)>,
     ips: u32,
+    /// Requests with the non-zero defaults, for scoring only.
+    score_cpu: i128,
+    score_memory: i128,
+}
+
+impl Usage {
+    fn add(&mut self, pod: &Value, req: Requests) {
+        self.cpu += req.cpu;
+        self.memory += req.memory;
+        self.score_cpu += req.cpu.max(NONZERO_CPU);
+        self.score_memory += req.memory.max(NONZERO_MEMORY);
+        self.pods += 1;
+        self.ports.extend(host_ports(pod));
+        self.ips += 1;
+    }
 }
 
 fn ports_conflict(used: &BTreeSet<(String, String, i64)>, want: &[(String, String, i64)]) -> bool {
@@ -248,12 +263,7 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
         match bound.and_then(|n| nodes.iter().position(|x| x.name == n)) {
             Some(i) => {
                 if let Some(u) = usage.get_mut(i) {
-                    let r = pod_requests(&pod.json);
-                    u.cpu += r.cpu;
-                    u.memory += r.memory;
-                    u.pods += 1;
-                    u.ports.extend(host_ports(&pod.json));
-                    u.ips += 1;
+                    u.add(&pod.json, pod_requests(&pod.json));
                     let ip = format!("10.244.{i}.{}", u.ips + 1);
                     mark_running(&mut pod.json, &ip);
                 }
@@ -276,9 +286,10 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
             let rs = filter(&pod.json, node, u, req);
             if rs.is_empty() {
                 // Least allocated after placing the pod, with the scheduler's non-zero defaults.
-                let cpu = (u.cpu + req.cpu.max(NONZERO_CPU)) * 1000 / node.cpu_milli.max(1);
-                let mem =
-                    (u.memory + req.memory.max(NONZERO_MEMORY)) * 1000 / node.memory_milli.max(1);
+                let cpu =
+                    (u.score_cpu + req.cpu.max(NONZERO_CPU)) * 1_000_000 / node.cpu_milli.max(1);
+                let mem = (u.score_memory + req.memory.max(NONZERO_MEMORY)) * 1_000_000
+                    / node.memory_milli.max(1);
                 let score = cpu + mem;
                 if best.is_none_or(|(b, _)| score < b) {
                     best = Some((score, i));
@@ -293,11 +304,7 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
                 let (Some(u), Some(node)) = (usage.get_mut(i), nodes.get(i)) else {
                     continue;
                 };
-                u.cpu += req.cpu;
-                u.memory += req.memory;
-                u.pods += 1;
-                u.ports.extend(host_ports(&pod.json));
-                u.ips += 1;
+                u.add(&pod.json, req);
                 if let Some(spec) = pod.json.get_mut("spec").and_then(Value::as_object_mut) {
                     spec.insert("nodeName".to_string(), json!(node.name));
                 }
