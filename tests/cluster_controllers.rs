@@ -248,8 +248,10 @@ fn scheduler_host_port_conflicts() {
 
 #[test]
 fn scheduler_pod_count_and_cordoned_nodes() {
-    let mut profile = Profile::default();
-    profile.nodes = vec![NodeSpec::new("small", "4", "16Gi", 1)];
+    let mut profile = Profile {
+        nodes: vec![NodeSpec::new("small", "4", "16Gi", 1)],
+        ..Profile::default()
+    };
     let msg = unschedulable_message(&deployment(2, ""), &profile);
     assert!(
         msg.ends_with("0/1 nodes are available: 1 Too many pods."),
