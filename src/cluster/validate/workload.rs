@@ -134,6 +134,7 @@ pub fn deployment(root: &Node, e: &mut Errors) {
         let ty = strategy
             .get("type")
             .and_then(Node::as_str)
+            .filter(|t| !t.is_empty())
             .unwrap_or("RollingUpdate");
         if let Some(t) = strategy.get("type")
             && !matches!(ty, "Recreate" | "RollingUpdate")
@@ -247,6 +248,7 @@ pub fn stateful_set(root: &Node, e: &mut Errors) {
         let ty = us
             .get("type")
             .and_then(Node::as_str)
+            .filter(|t| !t.is_empty())
             .unwrap_or("RollingUpdate");
         if let Some(t) = us.get("type")
             && !matches!(ty, "RollingUpdate" | "OnDelete")
