@@ -190,16 +190,16 @@ fn scheduler_insufficient_memory() {
         "          image: nginx:1.27\n",
         "          image: nginx:1.27\n          resources: {requests: {memory: 64Gi}}\n",
     );
-    assert_eq!(
-        unschedulable_message(&text, &Profile::default()),
-        "pod \"web-".to_string()
-            + &unschedulable_message(&text, &Profile::default())["pod \"web-".len()..]
-    );
-    let msg = unschedulable_message(&text, &Profile::default());
+    let s = sim(&text);
+    let d = s.only();
+    assert!(d.message.starts_with("pod \"web-"), "{}", d.message);
     assert!(
-        msg.ends_with("stays Pending: 0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory."),
-        "{msg}"
+        d.message.ends_with("stays Pending: 0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory."),
+        "{}",
+        d.message
     );
+    assert_eq!(s.line(d), 16, "points at the memory request");
+    assert_eq!(s.sources.locate(d.secondary[0].span).line, 4);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use cluster_support::sim_files;
 use kforge::cluster::Profile;
 use kforge::diag::Severity;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const OPERATOR_CHARTS: &[&str] = &[
     "grafana-operator.yaml",
@@ -83,9 +83,8 @@ fn bitnami_corpus_applies_without_errors() {
                 d.message
             );
         }
-        let start = Instant::now();
         let s = sim_files(&[(&name, &text)], &with_crds, false);
-        elapsed += start.elapsed();
+        elapsed += s.apply_time;
         objects += s.objects.len();
         for d in &s.diags {
             let line = format!("{name}:{}: {}: {}", s.line(d), d.rule.id, d.message);
@@ -109,4 +108,51 @@ fn bitnami_corpus_applies_without_errors() {
         errors.len(),
         errors.join("\n")
     );
+}
+
+/// Every file of kubernetes/examples (old API versions, non-objects, odd values) applies
+/// without a panic; the findings themselves are not asserted.
+#[test]
+fn kubernetes_examples_apply_without_panicking() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/kubernetes-examples");
+    if !dir.is_dir() {
+        println!("skipping: ../shared not found");
+        return;
+    }
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if !path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let mut sources = kforge::source::SourceMap::new();
+        let id = sources.add(
+            path.display().to_string(),
+            text,
+            kforge::source::SourceKind::Manifest,
+        );
+        let (objects, _) = kforge::object::parse(&sources, &[id], &kforge::yaml::Limits::default());
+        let config = kforge::config::Config::default();
+        let ctx = kforge::check::CheckContext {
+            sources: &sources,
+            objects: &objects,
+            kube_version: kforge::version::KubeVersion::NEWEST,
+            release_namespace: "default",
+            config: &config,
+            strict: false,
+            extra_crds: &[],
+            create_namespace: true,
+        };
+        let (state, _) = kforge::cluster::apply(&ctx, &Profile::default());
+        let _ = (state.table(), state.to_yaml(), state.to_json());
+        count += 1;
+    }
+    println!("applied {count} files");
 }
