@@ -126,8 +126,13 @@ impl Run {
 pub fn run(inputs: &[Input], options: &Options) -> Run {
     let mut run = Run::default();
     let mut files: Vec<FileId> = Vec::new();
+    // A chart's kubeVersion is checked against the version the run targets.
+    let load_options = LoadOptions {
+        kube_version: options.kube_version,
+        ..options.load.clone()
+    };
     for input in inputs {
-        let (loaded, diags) = chart::load(input, &options.load, &mut run.sources);
+        let (loaded, diags) = chart::load(input, &load_options, &mut run.sources);
         run.diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Chart(chart)) => {
@@ -199,6 +204,12 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         run.cluster = Some(state);
     }
     run.diagnostics.extend(found);
+    config::apply(
+        &options.config,
+        &run.objects,
+        &run.sources,
+        &mut run.diagnostics,
+    );
     sort_diagnostics(&run.sources, &mut run.diagnostics);
     run
 }
