@@ -3,6 +3,7 @@
 //! and the limits. Uses saphyr's pull API, which keeps its own state on the heap (its recursive
 //! `load` is not used), and keeps our own stack of open collections, so nesting never recurses.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{
@@ -151,14 +152,7 @@ impl<'a> ChunkLoader<'a> {
             }
             Event::DocumentEnd => self.finish_document(raw_start),
             Event::Scalar(text, style, anchor, tag) => {
-                self.scalar(
-                    text.into_owned(),
-                    style,
-                    anchor,
-                    tag.as_deref(),
-                    raw_start,
-                    raw_end,
-                )?;
+                self.scalar(text, style, anchor, tag.as_deref(), raw_start, raw_end)?;
             }
             Event::Alias(id) => self.alias(id, raw_start, raw_end)?,
             Event::SequenceStart(anchor, _) => {
@@ -184,7 +178,7 @@ impl<'a> ChunkLoader<'a> {
 
     fn scalar(
         &mut self,
-        text: String,
+        text: Cow<'a, str>,
         style: SaphyrStyle,
         anchor: usize,
         tag: Option<&Tag>,
@@ -242,7 +236,8 @@ impl<'a> ChunkLoader<'a> {
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Int(i) => Value::Int(i),
             Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(text),
+            // The only allocation per scalar: the text of a string value.
+            Scalar::Str => Value::Str(text.into_owned()),
         };
         let node = Node {
             value,

@@ -394,3 +394,20 @@ fn nested_aliases_expand_with_the_outer_alias_site() {
     );
     assert_eq!(map.slice(docs[0].span), text.trim_end());
 }
+
+#[test]
+fn block_scalar_headers_in_odd_places() {
+    let text = "k:\n- |\n  one\n- >-\n  two\n  # not a comment\nh:\n  # comment with | and >\n  |-\n  three\nc: | # trailing > comment\n  four\n\n# after\nlast: x\n";
+    let (map, docs, diags) = load(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let r = root(&docs, 0);
+    let k = r.get("k").unwrap().as_seq().unwrap();
+    assert_eq!(map.slice(k[0].span), "|\n  one");
+    assert_eq!(map.slice(k[1].span), ">-\n  two\n  # not a comment");
+    assert_eq!(map.slice(r.get("h").unwrap().span), "|-\n  three");
+    assert_eq!(
+        map.slice(r.get("c").unwrap().span),
+        "| # trailing > comment\n  four"
+    );
+    assert_eq!(r.get("c").unwrap().as_str(), Some("four\n"));
+}
