@@ -411,3 +411,15 @@ fn block_scalar_headers_in_odd_places() {
     );
     assert_eq!(r.get("c").unwrap().as_str(), Some("four\n"));
 }
+
+#[test]
+fn crlf_and_byte_order_mark() {
+    let text = "\u{feff}a: 1\r\nb: |\r\n  x\r\n---\r\nc: é\r\n";
+    let (map, docs, diags) = load(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(map.slice(root(&docs, 0).get("a").unwrap().span), "1");
+    assert_eq!(map.slice(root(&docs, 0).get("b").unwrap().span), "|\r\n  x");
+    assert_eq!(root(&docs, 0).get("b").unwrap().as_str(), Some("x\n"));
+    assert_eq!(map.slice(root(&docs, 1).get("c").unwrap().span), "é");
+    assert_eq!(map.locate(root(&docs, 1).get("c").unwrap().span).line, 5);
+}
