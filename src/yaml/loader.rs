@@ -412,12 +412,12 @@ impl<'a> ChunkLoader<'a> {
                 ..
             })
         );
-        if expects_key && matches!(node.value, Value::Seq(_) | Value::Map(_)) {
+        let collection =
+            matches!(node.value, Value::Seq(_) | Value::Map(_)) || placeholder_id(&node).is_some();
+        if expects_key && collection {
             // From the character before: `{{name}}` is a map whose key is the map `{name}`.
-            let text = self.slice(
-                (node.span.start as usize).saturating_sub(1),
-                node.span.end as usize,
-            );
+            let site = node.site();
+            let text = self.slice((site.start as usize).saturating_sub(1), site.end as usize);
             self.diags.push(collection_key(&node, text));
         }
         let Some(frame) = self.stack.last_mut() else {
@@ -658,10 +658,10 @@ fn mark_alias(node: &mut Node, site: Span) {
 
 /// go-yaml cannot decode a map or list used as a key (`{{name}}: x` in an unrendered template).
 fn collection_key(key: &Node, text: &str) -> Diagnostic {
-    let what = if matches!(key.value, Value::Map(_)) {
-        "a map"
-    } else {
-        "a list"
+    let what = match key.value {
+        Value::Map(_) => "a map",
+        Value::Seq(_) => "a list",
+        _ => "an alias to a map or list",
     };
     let help = if text.contains("{{") {
         "this is an unrendered template expression: render the template first"

@@ -423,3 +423,14 @@ fn crlf_and_byte_order_mark() {
     assert_eq!(map.slice(root(&docs, 1).get("c").unwrap().span), "é");
     assert_eq!(map.locate(root(&docs, 1).get("c").unwrap().span).line, 5);
 }
+
+#[test]
+fn alias_to_a_collection_as_key_is_an_error() {
+    let (_, _, diags) = load("a: &a [1]\n*a : x\n");
+    assert_eq!(ids(&diags), ["yaml/syntax"]);
+    assert!(
+        diags[0].message.ends_with("not an alias to a map or list"),
+        "{}",
+        diags[0].message
+    );
+}
