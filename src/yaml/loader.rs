@@ -701,6 +701,7 @@ fn ambiguous(text: &str, a: Ambiguity, is_key: bool, span: Span) -> Diagnostic {
         )
     };
     let help = match a {
+        _ if is_key => format!("quote the key (\"{text}\":) so it stays the text \"{text}\""),
         Ambiguity::Bool(_) => {
             format!("quote it (\"{text}\") if you mean text; write {seen} if you mean the boolean")
         }

@@ -203,6 +203,10 @@ fn ambiguous_scalars_warn() {
     let (_, _, diags) = load(AMBIGUOUS_SCALAR.passing);
     assert!(diags.is_empty());
     let (_, _, diags) = load("on: x\nperm: 0644\nok: true\nnum: 10\nf: 1.5\ndefaultMode: 0644\n");
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some("quote the key (\"on\":) so it stays the text \"on\"")
+    );
     let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         messages,
