@@ -431,3 +431,31 @@ fn a_packaged_chart_with_a_packaged_subchart() {
             .ends_with("app-1.0.0.tgz/charts/db-0.1.0.tgz/templates/svc.yaml")
     );
 }
+
+#[test]
+fn a_misspelt_chart_yaml_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Chart.yml"),
+        "apiVersion: v2\nname: a\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/cm.yaml"), "kind: ConfigMap\n").unwrap();
+    let mut sources = SourceMap::new();
+    let (loaded, diags) = chart::load(
+        &Input::Path(dir.path().to_path_buf()),
+        &LoadOptions::default(),
+        &mut sources,
+    );
+    assert!(loaded.is_none());
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].rule.id, "chart/missing-chart-yaml");
+    assert!(
+        diags[0]
+            .message
+            .ends_with("has Chart.yml but no Chart.yaml"),
+        "{}",
+        diags[0].message
+    );
+}

@@ -161,6 +161,21 @@ pub(super) fn load_dir_tree(
         let (chart, diags) = load_tree_with_options(tree, shown, options, sources);
         return (chart.map(|c| Loaded::Chart(Box::new(c))), diags);
     }
+    // A misspelt Chart.yaml would otherwise make the chart a folder of odd manifests.
+    if let Some(near) = ["chart.yaml", "Chart.yml", "chart.yml", "Chart.YAML"]
+        .iter()
+        .find(|n| tree.files.contains_key(**n))
+    {
+        let d = Diagnostic::new(
+            &MISSING_CHART_YAML,
+            format!("{shown} has {near} but no Chart.yaml"),
+        )
+        .with_severity(Severity::Fatal)
+        .with_help(format!(
+            "Helm only reads a file named exactly Chart.yaml: rename {near} to Chart.yaml"
+        ));
+        return (None, vec![d]);
+    }
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for (rel, bytes) in &tree.files {

@@ -143,6 +143,16 @@ fn read_values_file(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
     let shown = path.to_string_lossy().replace('\\', "/");
+    if shown.starts_with("http://") || shown.starts_with("https://") {
+        diags.push(
+            Diagnostic::new(
+                &FILE_UNREADABLE,
+                format!("values file {shown} is a URL; kforge never uses the network"),
+            )
+            .with_help("download the file and pass its path to -f"),
+        );
+        return None;
+    }
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,

@@ -328,3 +328,15 @@ fn a_conflict_points_at_both_arguments() {
     assert_eq!(sources.slice(earlier.span), "nginx");
     assert_eq!(sources.text(earlier.span.file), "image=nginx");
 }
+
+#[test]
+fn a_values_url_is_refused_offline() {
+    let args = ValueArgs {
+        files: vec!["https://example.com/values.yaml".into()],
+        ..ValueArgs::default()
+    };
+    let mut sources = SourceMap::new();
+    let (_, diags) = merge(None, &args, &mut sources);
+    assert_eq!(diags[0].rule.id, "values/file-unreadable");
+    assert!(diags[0].message.contains("never uses the network"));
+}
