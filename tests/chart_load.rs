@@ -534,3 +534,25 @@ fn a_file_over_the_size_limit_is_refused() {
         diags[0].message
     );
 }
+
+#[test]
+fn a_subchart_folder_without_chart_yaml_is_an_error_not_fatal() {
+    let mut sources = SourceMap::new();
+    let files = tree(&[
+        ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n"),
+        ("templates/a.yaml", "kind: A\n"),
+        ("charts/db/values.yaml", "port: 1\n"),
+        ("charts/.hidden/Chart.yaml", "not: read\n"),
+    ]);
+    let (chart, diags) = chart::load_tree(files, "c", &mut sources);
+    let chart = chart.unwrap();
+    assert!(chart.subcharts.is_empty());
+    let [d] = diags.as_slice() else {
+        panic!("{diags:?}")
+    };
+    assert_eq!(
+        (d.rule.id, d.severity.as_str()),
+        ("chart/missing-chart-yaml", "error")
+    );
+    assert_eq!(d.message, "c/charts/db has no Chart.yaml");
+}
