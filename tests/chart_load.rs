@@ -61,6 +61,11 @@ fn a_chart_with_aliased_subcharts_loads() {
             ("sessions", "webapp/charts/sessions/templates/service.yaml")
         ]
     );
+    let sessions = &chart.subcharts[1].metadata.tree;
+    assert_eq!(
+        sessions.get("name").and_then(|n| n.as_str()),
+        Some("sessions")
+    );
     let deps = chart.metadata.dependencies();
     assert_eq!(deps[1].key(), "sessions");
     assert_eq!(deps[1].tags, ["extras"]);

@@ -535,6 +535,15 @@ fn rename(chart: &mut Chart, prefix: &str, new_name: &str) {
     let new = format!("{prefix}{new_name}/");
     rewrite_names(chart, &old, &new);
     chart.metadata.name = new_name.to_string();
+    // Templates read the name from the tree (`chart.name`): Helm shows the alias there too.
+    if let Value::Map(entries) = &mut chart.metadata.tree.value
+        && let Some((_, name)) = entries
+            .iter_mut()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some("name"))
+    {
+        name.value = Value::Str(new_name.to_string());
+    }
 }
 
 fn rewrite_names(chart: &mut Chart, old: &str, new: &str) {
