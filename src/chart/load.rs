@@ -225,10 +225,12 @@ pub fn load_tree_with_options(
     sources: &mut SourceMap,
 ) -> (Option<Chart>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let size: u64 = tree.files.values().map(|b| b.len() as u64).sum();
     let chart = ChartLoader {
         options,
         sources,
         diags: &mut diags,
+        remaining_bytes: options.max_total_bytes.saturating_sub(size),
     }
     .chart(tree, display_path, "", 0);
     (chart, diags)
@@ -238,6 +240,9 @@ struct ChartLoader<'a> {
     options: &'a LoadOptions,
     sources: &'a mut SourceMap,
     diags: &'a mut Vec<Diagnostic>,
+    /// What archives nested in charts/ may still unpack: one budget for the whole chart, so
+    /// archives of archives cannot multiply the work.
+    remaining_bytes: u64,
 }
 
 impl ChartLoader<'_> {
@@ -374,16 +379,28 @@ impl ChartLoader<'_> {
             }
             for (file_name, bytes) in sub_archives {
                 let sub_shown = join(shown, &format!("charts/{file_name}"));
-                match package::read_archive(
-                    &bytes,
-                    &sub_shown,
-                    &TreeLimits {
-                        max_total_bytes: self.options.max_total_bytes,
-                        max_file_bytes: self.options.max_file_bytes,
-                        ..TreeLimits::default()
-                    },
-                ) {
+                if self.remaining_bytes == 0 {
+                    self.diags.push(
+                        Diagnostic::new(
+                            &INPUT_UNREADABLE,
+                            format!(
+                                "{sub_shown} is not read: the chart's archives together exceed the input limit of {} bytes",
+                                self.options.max_total_bytes
+                            ),
+                        )
+                        .with_help("unpack the subchart archives, or check for archives that contain themselves"),
+                    );
+                    continue;
+                }
+                let limits = TreeLimits {
+                    max_total_bytes: self.remaining_bytes,
+                    max_file_bytes: self.options.max_file_bytes,
+                    ..TreeLimits::default()
+                };
+                match package::read_archive(&bytes, &sub_shown, &limits) {
                     Ok(sub_tree) => {
+                        let size: u64 = sub_tree.files.values().map(|b| b.len() as u64).sum();
+                        self.remaining_bytes = self.remaining_bytes.saturating_sub(size.max(1));
                         subcharts.extend(self.chart(sub_tree, &sub_shown, &sub_prefix, depth + 1))
                     }
                     Err(d) => self.diags.extend(d),
