@@ -605,3 +605,16 @@ fn archives_of_archives_share_one_budget() {
     let template_bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
     assert!(template_bytes < 200_000, "read {template_bytes} bytes");
 }
+
+#[test]
+fn only_partials_render_nothing() {
+    let mut sources = SourceMap::new();
+    let files = tree(&[
+        ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n"),
+        ("templates/_helpers.tpl", "{% macro x() %}{% endmacro %}\n"),
+        ("templates/NOTES.txt", "hello\n"),
+    ]);
+    let (_, diags) = chart::load_tree(files, "c", &mut sources);
+    let ids: Vec<&str> = diags.iter().map(|d| d.rule.id).collect();
+    assert_eq!(ids, ["chart/no-templates"]);
+}

@@ -421,13 +421,13 @@ impl ChartLoader<'_> {
         };
         self.resolve_dependencies(&mut chart, &full_name);
         if chart.metadata.chart_type != "library"
-            && chart.templates.is_empty()
+            && !chart.templates.iter().any(renders)
             && chart.subcharts.is_empty()
         {
             let d = Diagnostic::new(
                 &NO_TEMPLATES,
                 format!(
-                    "chart {:?} has no templates and no subcharts: installing it creates nothing",
+                    "chart {:?} has no templates (other than partials and NOTES.txt) and no subcharts: installing it creates nothing",
                     chart.metadata.name
                 ),
             )
@@ -538,6 +538,12 @@ impl ChartLoader<'_> {
         self.diags.extend(diags);
         docs.into_iter().find_map(|d| d.root)
     }
+}
+
+/// Whether a template produces manifests: not a partial (`_*`) and not NOTES.txt.
+fn renders(template: &Template) -> bool {
+    let base = template.name.rsplit('/').next().unwrap_or("");
+    !base.starts_with('_') && base != "NOTES.txt"
 }
 
 fn is_manifest_name(rel: &str) -> bool {

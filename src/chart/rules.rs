@@ -176,8 +176,8 @@ pub static NO_TEMPLATES: Rule = Rule {
     id: "chart/no-templates",
     severity: Severity::Error,
     default_enabled: true,
-    summary: "An application chart has no templates and no subcharts",
-    rationale: "Installing it creates nothing; usually the templates/ folder is missing or misnamed (`template/`).",
+    summary: "An application chart has no templates that render and no subcharts",
+    rationale: "Installing it creates nothing; usually the templates/ folder is missing or misnamed (`template/`), or the chart holds only partials (`_helpers.tpl`) and should be `type: library`.",
     failing: "web/Chart.yaml\nweb/template/deployment.yaml",
     passing: "web/Chart.yaml\nweb/templates/deployment.yaml",
 };
