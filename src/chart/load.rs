@@ -96,15 +96,22 @@ fn load_path(
         diags.extend(more);
         return (loaded, diags);
     }
-    if meta.len() > options.max_file_bytes {
+    let lower = shown.to_ascii_lowercase();
+    let is_archive = lower.ends_with(".tgz") || lower.ends_with(".tar.gz");
+    // An archive is bounded by the total limit (its reader bounds what it unpacks).
+    let limit = if is_archive {
+        options.max_total_bytes
+    } else {
+        options.max_file_bytes
+    };
+    if meta.len() > limit {
         return (
             None,
             fatal(
                 &INPUT_UNREADABLE,
                 format!(
-                    "{shown} is {} bytes, more than the limit of {} bytes",
+                    "{shown} is {} bytes, more than the limit of {limit} bytes",
                     meta.len(),
-                    options.max_file_bytes
                 ),
                 "split the input, or raise the limit",
             ),
@@ -123,8 +130,7 @@ fn load_path(
             );
         }
     };
-    let lower = shown.to_ascii_lowercase();
-    if lower.ends_with(".tgz") || lower.ends_with(".tar.gz") {
+    if is_archive {
         return match package::read_archive(&bytes, &shown, &limits(options)) {
             Ok(tree) => {
                 let (chart, diags) = load_tree_with_options(tree, &shown, options, sources);
