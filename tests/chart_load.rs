@@ -618,3 +618,16 @@ fn only_partials_render_nothing() {
     let ids: Vec<&str> = diags.iter().map(|d| d.rule.id).collect();
     assert_eq!(ids, ["chart/no-templates"]);
 }
+
+#[test]
+fn a_mistyped_path_suggests_its_neighbour() {
+    let mut sources = SourceMap::new();
+    let path = fixture("webap");
+    let (_, diags) = chart::load(&Input::Path(path), &LoadOptions::default(), &mut sources);
+    assert_eq!(diags[0].rule.id, "input/not-found");
+    let help = diags[0].help.as_deref().unwrap_or("");
+    assert!(
+        help.starts_with("did you mean `") && help.ends_with("chartvals/webapp`?"),
+        "{help}"
+    );
+}

@@ -42,6 +42,22 @@ fn display(path: &Path) -> String {
     }
 }
 
+/// A file or folder next to a missing path whose name is a likely typo of it.
+fn sibling_like(path: &Path) -> Option<String> {
+    let wanted = path.file_name()?.to_str()?;
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut names: Vec<String> = std::fs::read_dir(parent)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    let near = crate::diag::did_you_mean(wanted, names.iter().map(String::as_str))?;
+    Some(display(&path.with_file_name(near)))
+}
+
 fn limits(options: &LoadOptions) -> TreeLimits {
     TreeLimits {
         max_total_bytes: options.max_total_bytes,
@@ -67,12 +83,16 @@ fn load_path(
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let help = match sibling_like(path) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "check the path; give a chart directory, a .tgz chart, a manifest file or directory, or `-` for stdin".to_string(),
+            };
             return (
                 None,
                 fatal(
                     &INPUT_NOT_FOUND,
                     format!("{shown}: no such file or directory"),
-                    "check the path; give a chart directory, a .tgz chart, a manifest file or directory, or `-` for stdin",
+                    &help,
                 ),
             );
         }
