@@ -631,3 +631,48 @@ fn a_mistyped_path_suggests_its_neighbour() {
         "{help}"
     );
 }
+
+#[test]
+fn v1_charts_keep_dependencies_in_requirements_yaml() {
+    let mut sources = SourceMap::new();
+    let files = tree(&[
+        ("Chart.yaml", "apiVersion: v1\nname: c\nversion: 1.0.0\n"),
+        (
+            "requirements.yaml",
+            "dependencies:\n  - name: db\n    version: 1.x\n",
+        ),
+        ("templates/a.yaml", "kind: A\n"),
+        (
+            "charts/db/Chart.yaml",
+            "apiVersion: v1\nname: db\nversion: 1.2.0\n",
+        ),
+        ("charts/db/templates/s.yaml", "kind: S\n"),
+    ]);
+    let (chart, diags) = chart::load_tree(files, "c", &mut sources);
+    assert!(diags.is_empty(), "{diags:?}");
+    let chart = chart.unwrap();
+    assert_eq!(chart.metadata.dependencies()[0].name, "db");
+    assert!(!chart.files.files.contains_key("requirements.yaml"));
+
+    let files = tree(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v1\nname: c\nversion: 1.0.0\ntype: application\ndependencies: []\n",
+        ),
+        ("templates/a.yaml", "kind: A\n"),
+    ]);
+    let (_, diags) = chart::load_tree(files, "c", &mut sources);
+    let got: Vec<(&str, u32)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d.rule.id,
+                sources.locate(d.primary.as_ref().unwrap().span).line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("chart/invalid-field", 4), ("chart/invalid-field", 5)]
+    );
+}

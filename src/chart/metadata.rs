@@ -162,6 +162,9 @@ pub fn read(root: &Node, check: &Check, diags: &mut Vec<Diagnostic>) -> ChartMet
             .with_help("use `apiVersion: v2` (charts for Helm 3)"),
         );
     }
+    if api_version.as_deref() == Some("v1") {
+        check_v1_only_fields(root, diags);
+    }
     let name = required_string(root, "name", file_start, diags);
     if let (Some(n), Some(node)) = (&name, root.get("name")) {
         check_name(n, node, diags);
@@ -227,6 +230,32 @@ pub fn read(root: &Node, check: &Check, diags: &mut Vec<Diagnostic>) -> ChartMet
         },
         deprecated,
         tree: root.clone(),
+    }
+}
+
+/// `type` and `dependencies` came with apiVersion v2; `helm lint` rejects them in v1 charts
+/// (v1 lists dependencies in requirements.yaml, which the loader splices in with their own spans).
+fn check_v1_only_fields(root: &Node, diags: &mut Vec<Diagnostic>) {
+    for key in ["type", "dependencies"] {
+        let Some((key_node, _)) = root.entry(key) else {
+            continue;
+        };
+        if key_node.span.file != root.span.file {
+            continue;
+        }
+        let fix = if key == "type" {
+            "set `apiVersion: v2`, or remove `type`"
+        } else {
+            "set `apiVersion: v2`, or move the dependencies to requirements.yaml"
+        };
+        diags.push(
+            Diagnostic::new(
+                &INVALID_FIELD,
+                format!("{key} is not valid in a Chart.yaml with apiVersion v1; it is valid in apiVersion v2"),
+            )
+            .at(key_node.span, "needs apiVersion: v2")
+            .with_help(fix),
+        );
     }
 }
 
