@@ -6,6 +6,10 @@
 //! then the chart's `values.yaml` fills what the user did not set, a user `null` deleting the
 //! default, and each subchart's defaults fill its section (named by the dependency alias), after
 //! the parent's `global` was copied into it.
+//!
+//! Unlike Helm, the defaults of subcharts that their `condition`/`tags` disable are coalesced too
+//! (Helm drops those subcharts first). Which subcharts render is the same (see
+//! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
 
 mod rules;
 pub mod strvals;
