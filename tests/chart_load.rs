@@ -480,6 +480,7 @@ fn chart_rule_examples() {
         (&chart::KUBE_VERSION, false),
         (&chart::INVALID_KUBE_VERSION, false),
         (&chart::INVALID_CHART_YAML, false),
+        (&chart::DEPRECATED, false),
         // Dependency examples show only the dependencies; the dependencies themselves are absent
         // from charts/, which is a different rule.
         (&chart::INVALID_DEPENDENCY, true),

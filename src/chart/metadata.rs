@@ -205,6 +205,15 @@ pub fn read(root: &Node, check: &Check, diags: &mut Vec<Diagnostic>) -> ChartMet
     let deprecated = match root.get("deprecated") {
         None => false,
         Some(node) => match node.value {
+            Value::Bool(true) => {
+                let d = Diagnostic::new(&DEPRECATED, "this chart is deprecated")
+                    .at(node.span, "deprecated: true");
+                diags.push(match root.get("description").and_then(Node::as_str) {
+                    Some(text) => d.with_note(format!("description: {text}")),
+                    None => d,
+                });
+                true
+            }
             Value::Bool(b) => b,
             Value::Null => false,
             _ => {

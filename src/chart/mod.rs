@@ -129,6 +129,7 @@ pub const RULES: &[&Rule] = &[
     &INVALID_DEPENDENCY,
     &MISSING_DEPENDENCY,
     &NO_TEMPLATES,
+    &DEPRECATED,
 ];
 
 /// Loads one input: a directory with Chart.yaml is a chart; a directory without is a folder of
