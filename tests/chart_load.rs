@@ -677,3 +677,20 @@ fn v1_charts_keep_dependencies_in_requirements_yaml() {
         [("chart/invalid-field", 4), ("chart/invalid-field", 5)]
     );
 }
+
+#[test]
+fn a_chart_yaml_path_loads_its_chart() {
+    let mut sources = SourceMap::new();
+    let path = fixture("webapp/Chart.yaml");
+    let (loaded, diags) = chart::load(&Input::Path(path), &LoadOptions::default(), &mut sources);
+    assert!(diags.is_empty(), "{diags:?}");
+    let Some(Loaded::Chart(chart)) = loaded else {
+        panic!("expected the chart")
+    };
+    assert_eq!(chart.metadata.name, "webapp");
+    assert!(
+        chart.display_path.ends_with("chartvals/webapp"),
+        "{}",
+        chart.display_path
+    );
+}

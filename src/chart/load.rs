@@ -107,6 +107,14 @@ fn load_path(
             );
         }
     };
+    // `kforge lint mychart/Chart.yaml` means the chart, not a manifest named Chart.yaml.
+    if meta.is_file() && path.file_name().is_some_and(|n| n == "Chart.yaml") {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        return load_path(dir, options, sources);
+    }
     if meta.is_dir() {
         let (tree, mut diags) = package::read_dir_tree(path, &limits(options));
         let Some(tree) = tree else {
