@@ -414,21 +414,10 @@ fn render_one(
                 map.fallback = Some(job.file);
                 map
             } else {
-                if std::env::var_os("KFORGE_DEBUG_MARKERS").is_some() {
-                    eprintln!(
-                        "MISMATCH {}\n--- plain\n{plain:?}\n--- marked\n{stripped:?}",
-                        job.name
-                    );
-                }
                 fallback
             }
         }
-        Err(e) => {
-            if std::env::var_os("KFORGE_DEBUG_MARKERS").is_some() {
-                eprintln!("MARKED FAILED {}: {:#}", job.name, e.0);
-            }
-            fallback
-        }
+        Err(_) => fallback,
     };
     Outcome {
         text: Some(plain),
