@@ -146,10 +146,10 @@ impl<'a> Walker<'a> {
                 {
                     self.walk(defs.def(meta), value, path, key_node.site(), depth + 1);
                 }
-            } else if custom_root && matches!(&*key, "apiVersion" | "kind") {
-            } else if s.embedded_resource
-                && matches!(&*key, "apiVersion" | "kind" | "metadata")
+            } else if (custom_root && matches!(&*key, "apiVersion" | "kind"))
+                || (s.embedded_resource && matches!(&*key, "apiVersion" | "kind" | "metadata"))
             {
+                // Type metadata of a custom resource or an embedded object: checked elsewhere.
             } else {
                 match &s.additional {
                     Additional::Schema(sub) => {
