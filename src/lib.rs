@@ -8,6 +8,12 @@
 //! Every stage takes data and returns data plus diagnostics; only `diag::report` writes output.
 //! [`run`] drives the whole pipeline; the CLI, tests and benchmarks call it.
 
+// Input must never panic kforge: no unwrap/expect/indexing outside tests (use get, ?, let-else).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 pub mod chart;
 pub mod check;
 pub mod cli;
@@ -22,6 +28,9 @@ pub mod schema;
 pub mod source;
 pub mod values;
 pub mod version;
+
+#[doc(hidden)]
+pub mod bench;
 pub mod yaml;
 
 use chart::{Input, LoadOptions, Loaded};
@@ -44,7 +53,11 @@ pub struct Stages {
 
 impl Default for Stages {
     fn default() -> Stages {
-        Stages { schema: true, rules: true, cluster: true }
+        Stages {
+            schema: true,
+            rules: true,
+            cluster: true,
+        }
     }
 }
 
@@ -118,13 +131,15 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         run.diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Chart(chart)) => {
-                let (values, diags) = values::merge(Some(&chart), &options.values, &mut run.sources);
+                let (values, diags) =
+                    values::merge(Some(&chart), &options.values, &mut run.sources);
                 run.diagnostics.extend(diags);
                 if run.diagnostics.iter().any(Diagnostic::is_fatal) {
                     continue;
                 }
                 if options.stages.schema {
-                    run.diagnostics.extend(schema::check_values(&chart, &values, &run.sources));
+                    run.diagnostics
+                        .extend(schema::check_values(&chart, &values, &run.sources));
                 }
                 let render_options = RenderOptions {
                     release_name: options.release_name.clone(),
@@ -135,7 +150,8 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
                     api_versions: schema::api_versions(options.kube_version),
                     include_notes: options.include_notes,
                 };
-                let (rendered, diags) = render::render(&chart, &values, &render_options, &mut run.sources);
+                let (rendered, diags) =
+                    render::render(&chart, &values, &render_options, &mut run.sources);
                 run.diagnostics.extend(diags);
                 files.extend(crds_of(&chart));
                 files.extend(rendered.iter().map(|r| r.file));

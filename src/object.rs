@@ -63,7 +63,11 @@ impl Object {
     pub fn string_map(&self, field: &str) -> Vec<(&str, &str)> {
         self.metadata()
             .and_then(|m| m.get(field))
-            .map(|m| m.entries().filter_map(|(k, _, v)| v.as_str().map(|v| (k, v))).collect())
+            .map(|m| {
+                m.entries()
+                    .filter_map(|(k, _, v)| v.as_str().map(|v| (k, v)))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -105,7 +109,11 @@ pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT];
 
 /// Parses `files` (in order) into objects. A `List` kind (`kubectl get -o yaml`) is expanded
 /// into its items. Empty documents are skipped silently, as kubectl does.
-pub fn parse(sources: &SourceMap, files: &[FileId], limits: &yaml::Limits) -> (Vec<Object>, Vec<Diagnostic>) {
+pub fn parse(
+    sources: &SourceMap,
+    files: &[FileId],
+    limits: &yaml::Limits,
+) -> (Vec<Object>, Vec<Diagnostic>) {
     let mut objects = Vec::new();
     let mut diags = Vec::new();
     for &file in files {
@@ -125,8 +133,17 @@ pub fn parse(sources: &SourceMap, files: &[FileId], limits: &yaml::Limits) -> (V
 fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Diagnostic>) {
     if root.as_map().is_none() {
         diags.push(
-            Diagnostic::new(&NOT_AN_OBJECT, format!("this document is {}, not a Kubernetes object", article(root.type_name())))
-                .at(root.site(), "expected a map with apiVersion, kind and metadata"),
+            Diagnostic::new(
+                &NOT_AN_OBJECT,
+                format!(
+                    "this document is {}, not a Kubernetes object",
+                    article(root.type_name())
+                ),
+            )
+            .at(
+                root.site(),
+                "expected a map with apiVersion, kind and metadata",
+            ),
         );
         return;
     }
@@ -146,7 +163,10 @@ fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Di
     let missing: Vec<&str> = [
         ("apiVersion", api_version.is_none()),
         ("kind", kind.is_none()),
-        ("metadata.name", name.is_none() && root.path(&["metadata", "generateName"]).is_none()),
+        (
+            "metadata.name",
+            name.is_none() && root.path(&["metadata", "generateName"]).is_none(),
+        ),
     ]
     .into_iter()
     .filter_map(|(f, m)| m.then_some(f))
@@ -165,9 +185,12 @@ fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Di
             .or_else(|| root.as_map().and_then(|m| m.first()).map(|(k, _)| k.site()))
             .unwrap_or(root.site());
         diags.push(
-            Diagnostic::new(&MISSING_FIELD, format!("{what} has no {}", missing.join(", no ")))
-                .at(at, format!("{} required", missing.join(", ")))
-                .with_help("every Kubernetes object needs apiVersion, kind and metadata.name"),
+            Diagnostic::new(
+                &MISSING_FIELD,
+                format!("{what} has no {}", missing.join(", no ")),
+            )
+            .at(at, format!("{} required", missing.join(", ")))
+            .with_help("every Kubernetes object needs apiVersion, kind and metadata.name"),
         );
         return;
     }
@@ -265,12 +288,24 @@ const CLUSTER_SCOPED: &[(&str, &str)] = &[
     ("scheduling.k8s.io", "PriorityClass"),
     ("node.k8s.io", "RuntimeClass"),
     ("policy", "PodSecurityPolicy"),
-    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
-    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+    (
+        "admissionregistration.k8s.io",
+        "MutatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "ValidatingWebhookConfiguration",
+    ),
     ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
-    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
+    (
+        "admissionregistration.k8s.io",
+        "ValidatingAdmissionPolicyBinding",
+    ),
     ("admissionregistration.k8s.io", "MutatingAdmissionPolicy"),
-    ("admissionregistration.k8s.io", "MutatingAdmissionPolicyBinding"),
+    (
+        "admissionregistration.k8s.io",
+        "MutatingAdmissionPolicyBinding",
+    ),
     ("certificates.k8s.io", "CertificateSigningRequest"),
     ("certificates.k8s.io", "ClusterTrustBundle"),
     ("flowcontrol.apiserver.k8s.io", "FlowSchema"),
@@ -289,7 +324,10 @@ const CLUSTER_SCOPED: &[(&str, &str)] = &[
 /// Whether a built-in kind is cluster-scoped. `None` when the kind is not built in (a custom
 /// resource: ask its CRD).
 pub fn builtin_cluster_scoped(group: &str, kind: &str) -> Option<bool> {
-    if CLUSTER_SCOPED.iter().any(|(g, k)| *g == group && *k == kind) {
+    if CLUSTER_SCOPED
+        .iter()
+        .any(|(g, k)| *g == group && *k == kind)
+    {
         return Some(true);
     }
     let builtin_group = group.is_empty() || !group.contains('.') || group.ends_with(".k8s.io");

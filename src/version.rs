@@ -14,7 +14,11 @@ pub const OLDEST_MINOR: u32 = 25;
 pub const NEWEST_MINOR: u32 = 37;
 
 impl KubeVersion {
-    pub const NEWEST: KubeVersion = KubeVersion { major: 1, minor: NEWEST_MINOR, patch: 0 };
+    pub const NEWEST: KubeVersion = KubeVersion {
+        major: 1,
+        minor: NEWEST_MINOR,
+        patch: 0,
+    };
 
     /// Parses `1.NN`, `1.NN.P` or `v1.NN.P`.
     pub fn parse(text: &str) -> Option<KubeVersion> {
@@ -30,7 +34,11 @@ impl KubeVersion {
         if parts.next().is_some() {
             return None;
         }
-        Some(KubeVersion { major, minor, patch })
+        Some(KubeVersion {
+            major,
+            minor,
+            patch,
+        })
     }
 
     /// Whether schemas for this version are embedded.
@@ -39,7 +47,11 @@ impl KubeVersion {
     }
 
     pub fn embedded() -> impl Iterator<Item = KubeVersion> {
-        (OLDEST_MINOR..=NEWEST_MINOR).map(|minor| KubeVersion { major: 1, minor, patch: 0 })
+        (OLDEST_MINOR..=NEWEST_MINOR).map(|minor| KubeVersion {
+            major: 1,
+            minor,
+            patch: 0,
+        })
     }
 }
 
@@ -55,8 +67,22 @@ mod tests {
 
     #[test]
     fn parses_the_forms_users_type() {
-        assert_eq!(KubeVersion::parse("1.33"), Some(KubeVersion { major: 1, minor: 33, patch: 0 }));
-        assert_eq!(KubeVersion::parse("v1.29.4"), Some(KubeVersion { major: 1, minor: 29, patch: 4 }));
+        assert_eq!(
+            KubeVersion::parse("1.33"),
+            Some(KubeVersion {
+                major: 1,
+                minor: 33,
+                patch: 0
+            })
+        );
+        assert_eq!(
+            KubeVersion::parse("v1.29.4"),
+            Some(KubeVersion {
+                major: 1,
+                minor: 29,
+                patch: 4
+            })
+        );
         assert_eq!(KubeVersion::parse("1"), None);
         assert_eq!(KubeVersion::parse("1.x"), None);
         assert!(!KubeVersion::parse("1.24").is_some_and(|v| v.is_embedded()));

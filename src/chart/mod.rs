@@ -83,14 +83,21 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> LoadOptions {
-        LoadOptions { max_file_bytes: 5 << 20, max_total_bytes: 100 << 20 }
+        LoadOptions {
+            max_file_bytes: 5 << 20,
+            max_total_bytes: 100 << 20,
+        }
     }
 }
 
 pub const RULES: &[&Rule] = &[];
 
 /// Loads one input. `None` (with a fatal diagnostic) when there is nothing that can be checked.
-pub fn load(input: &Input, options: &LoadOptions, sources: &mut SourceMap) -> (Option<Loaded>, Vec<Diagnostic>) {
+pub fn load(
+    input: &Input,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
     let _ = (input, options, sources);
     (None, Vec::new())
 }

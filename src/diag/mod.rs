@@ -69,7 +69,10 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span, message: impl Into<String>) -> Label {
-        Label { span, message: message.into() }
+        Label {
+            span,
+            message: message.into(),
+        }
     }
 }
 
@@ -164,7 +167,10 @@ impl Diagnostic {
 }
 
 /// "Did you mean" over candidates: the closest by edit distance, if close enough to be a typo.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted_lower = wanted.to_ascii_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
@@ -179,17 +185,25 @@ pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a s
 
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    // One row of the Levenshtein table at a time; `diagonal` is the previous row's value at j-1.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        let mut diagonal = i;
+        let mut left = i + 1;
+        for (cell, cb) in row.iter_mut().skip(1).zip(&b) {
+            let up = *cell;
+            let value = (diagonal + usize::from(ca != *cb))
+                .min(up + 1)
+                .min(left + 1);
+            diagonal = up;
+            *cell = value;
+            left = value;
         }
-        std::mem::swap(&mut prev, &mut cur);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
     }
-    prev[b.len()]
+    row.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -198,8 +212,16 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_typos_only() {
-        assert_eq!(did_you_mean("replica", ["replicas", "selector", "template"]), Some("replicas"));
-        assert_eq!(did_you_mean("imagePullPolcy", ["image", "imagePullPolicy"]), Some("imagePullPolicy"));
+        assert_eq!(
+            did_you_mean("replica", ["replicas", "selector", "template"]),
+            Some("replicas")
+        );
+        assert_eq!(
+            did_you_mean("imagePullPolcy", ["image", "imagePullPolicy"]),
+            Some("imagePullPolicy")
+        );
         assert_eq!(did_you_mean("zzz", ["replicas", "selector"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

@@ -38,10 +38,22 @@ mod tests {
         }
         for r in &rules {
             let (stage, name) = r.id.split_once('/').unwrap_or(("", ""));
-            assert!(!stage.is_empty() && !name.is_empty(), "{}: id must be <stage>/<name>", r.id);
-            assert!(!r.summary.is_empty() && !r.summary.ends_with('.'), "{}: summary", r.id);
+            assert!(
+                !stage.is_empty() && !name.is_empty(),
+                "{}: id must be <stage>/<name>",
+                r.id
+            );
+            assert!(
+                !r.summary.is_empty() && !r.summary.ends_with('.'),
+                "{}: summary",
+                r.id
+            );
             assert!(!r.rationale.is_empty(), "{}: rationale", r.id);
-            assert!(!r.failing.is_empty() && !r.passing.is_empty(), "{}: examples", r.id);
+            assert!(
+                !r.failing.is_empty() && !r.passing.is_empty(),
+                "{}: examples",
+                r.id
+            );
             assert_ne!(r.failing, r.passing, "{}: examples must differ", r.id);
         }
     }

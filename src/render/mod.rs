@@ -33,7 +33,12 @@ pub const RULES: &[&Rule] = &[];
 
 /// Renders every non-partial template of the chart and of its subcharts (each with its own values
 /// section plus `global`), in template-name order.
-pub fn render(chart: &Chart, values: &Node, options: &RenderOptions, sources: &mut SourceMap) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+pub fn render(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    sources: &mut SourceMap,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
     let _ = (chart, values, options, sources);
     (Vec::new(), Vec::new())
 }

@@ -36,7 +36,11 @@ impl Span {
         if self.file != other.file {
             return self;
         }
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -154,15 +158,31 @@ impl SourceMap {
         SourceMap::default()
     }
 
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>, kind: SourceKind) -> FileId {
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        kind: SourceKind,
+    ) -> FileId {
         let text: Arc<str> = text.into();
         let id = FileId(self.files.len() as u32);
         let line_starts = line_starts(&text);
-        self.files.push(SourceFile { name: name.into(), text, kind, origin: None, line_starts });
+        self.files.push(SourceFile {
+            name: name.into(),
+            text,
+            kind,
+            origin: None,
+            line_starts,
+        });
         id
     }
 
-    pub fn add_rendered(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>, origin: OriginMap) -> FileId {
+    pub fn add_rendered(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        origin: OriginMap,
+    ) -> FileId {
         let id = self.add(name, text, SourceKind::Rendered);
         if let Some(f) = self.files.last_mut() {
             f.origin = Some(origin);
@@ -175,7 +195,10 @@ impl SourceMap {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     pub fn name(&self, id: FileId) -> &str {
@@ -187,7 +210,9 @@ impl SourceMap {
     }
 
     pub fn slice(&self, span: Span) -> &str {
-        self.text(span.file).get(span.start as usize..span.end as usize).unwrap_or("")
+        self.text(span.file)
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 
     /// Maps a span in rendered output to the template text that produced it; other spans are
@@ -195,8 +220,12 @@ impl SourceMap {
     /// rendered text on the template line (a literal such as `8080`), else the template
     /// expression on that line (`{{ .Values.port }}`), else the line's content.
     pub fn resolve(&self, span: Span) -> Span {
-        let Some(file) = self.get(span.file) else { return span };
-        let Some(origin) = &file.origin else { return span };
+        let Some(file) = self.get(span.file) else {
+            return span;
+        };
+        let Some(origin) = &file.origin else {
+            return span;
+        };
         let (line, _) = file.line_col(span.start);
         let Some(Some(o)) = origin.lines.get(line as usize) else {
             return match origin.fallback {
@@ -204,8 +233,12 @@ impl SourceMap {
                 None => span,
             };
         };
-        let Some(template) = self.get(o.file) else { return span };
-        let Some((ls, le)) = template.line_range(o.line) else { return Span::new(o.file, 0, 0) };
+        let Some(template) = self.get(o.file) else {
+            return span;
+        };
+        let Some((ls, le)) = template.line_range(o.line) else {
+            return Span::new(o.file, 0, 0);
+        };
         let tline = template.text.get(ls as usize..le as usize).unwrap_or("");
         let wanted = self.slice(span);
         let first_line_of_wanted = wanted.lines().next().unwrap_or("").trim();
@@ -218,7 +251,10 @@ impl SourceMap {
             }
         }
         if let Some(open) = tline.find("{{") {
-            let close = tline[open..].find("}}").map(|c| open + c + 2).unwrap_or(tline.len());
+            let close = tline[open..]
+                .find("}}")
+                .map(|c| open + c + 2)
+                .unwrap_or(tline.len());
             return Span::new(o.file, ls as usize + open, ls as usize + close);
         }
         let trimmed_start = tline.len() - tline.trim_start().len();
@@ -258,11 +294,15 @@ impl SourceMap {
 
 /// Finds `needle` in the template line, preferring the occurrence at the same column as in the
 /// rendered line (templates usually keep the indentation of what they produce).
-fn find_same_column_or_any(template_line: &str, rendered_line: &str, needle: &str) -> Option<usize> {
-    if let Some(rcol) = rendered_line.find(needle) {
-        if template_line.get(rcol..rcol + needle.len()) == Some(needle) {
-            return Some(rcol);
-        }
+fn find_same_column_or_any(
+    template_line: &str,
+    rendered_line: &str,
+    needle: &str,
+) -> Option<usize> {
+    if let Some(rcol) = rendered_line.find(needle)
+        && template_line.get(rcol..rcol + needle.len()) == Some(needle)
+    {
+        return Some(rcol);
     }
     template_line.find(needle)
 }
@@ -282,16 +322,29 @@ mod tests {
     #[test]
     fn rendered_span_resolves_to_template_literal_or_expression() {
         let mut map = SourceMap::new();
-        let t = map.add("t.yaml", "kind: Service\nspec:\n  port: {{ .Values.port }}\n  targetPort: 8080\n", SourceKind::Template);
+        let t = map.add(
+            "t.yaml",
+            "kind: Service\nspec:\n  port: {{ .Values.port }}\n  targetPort: 8080\n",
+            SourceKind::Template,
+        );
         let origin = OriginMap {
-            lines: (0..4).map(|l| Some(LineOrigin { file: t, line: l })).collect(),
+            lines: (0..4)
+                .map(|l| Some(LineOrigin { file: t, line: l }))
+                .collect(),
             fallback: Some(t),
         };
-        let r = map.add_rendered("t.yaml (rendered)", "kind: Service\nspec:\n  port: 80\n  targetPort: 8080\n", origin);
+        let r = map.add_rendered(
+            "t.yaml (rendered)",
+            "kind: Service\nspec:\n  port: 80\n  targetPort: 8080\n",
+            origin,
+        );
         let text = map.text(r).to_string();
         let at = |s: &str| text.find(s).unwrap();
         let lit = map.locate(Span::new(r, at("8080"), at("8080") + 4));
-        assert_eq!((lit.path.as_str(), lit.line, lit.column, lit.end_column), ("t.yaml", 4, 15, 19));
+        assert_eq!(
+            (lit.path.as_str(), lit.line, lit.column, lit.end_column),
+            ("t.yaml", 4, 15, 19)
+        );
         let expr = map.locate(Span::new(r, at("80\n"), at("80\n") + 2));
         assert_eq!((expr.line, expr.column), (3, 9));
     }

@@ -23,9 +23,16 @@ pub const RULES: &[&Rule] = &[];
 /// Merges chart defaults (subcharts' defaults coalesced under their names, `global` shared),
 /// then `-f` files in order, then `--set-json`, `--set`, `--set-string`, `--set-file`. Maps merge
 /// deeply; scalars and lists replace; `null` deletes. Returns a map node.
-pub fn merge(chart: Option<&Chart>, args: &ValueArgs, sources: &mut SourceMap) -> (Node, Vec<Diagnostic>) {
+pub fn merge(
+    chart: Option<&Chart>,
+    args: &ValueArgs,
+    sources: &mut SourceMap,
+) -> (Node, Vec<Diagnostic>) {
     let _ = (chart, args, sources);
-    (Node::new(crate::yaml::Value::Map(Vec::new()), Default::default()), Vec::new())
+    (
+        Node::new(crate::yaml::Value::Map(Vec::new()), Default::default()),
+        Vec::new(),
+    )
 }
 
 /// The values a subchart's templates see: its own section of the parent's merged values (which

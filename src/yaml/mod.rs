@@ -1,9 +1,23 @@
 //! Span-aware YAML loader on saphyr-parser, resolving scalars the way Kubernetes does (go-yaml v2,
-//! YAML 1.1 style). Entry point: [`parse_stream`].
+//! YAML 1.1 style). Entry point: [`parse_stream`]; [`emit`] writes YAML back.
 
+mod chunks;
+mod emit;
+mod keys;
+mod loader;
 mod node;
+mod positions;
+mod resolve;
+mod rules;
+mod syntax_help;
 
+pub use emit::{emit, emit_node};
 pub use node::{Node, ScalarStyle, Value};
+pub use rules::{
+    ALIAS_LIMIT, AMBIGUOUS_SCALAR, DOCUMENT_TOO_LARGE, DUPLICATE_KEY, SYNTAX, TOO_DEEP,
+};
+
+use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{FileId, SourceMap, Span};
@@ -21,14 +35,19 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_nodes: 1_000_000, max_depth: 256, max_document_bytes: 16 << 20 }
+        Limits {
+            max_nodes: 1_000_000,
+            max_depth: 256,
+            max_document_bytes: 16 << 20,
+        }
     }
 }
 
 /// One document of a stream.
 #[derive(Clone, Debug)]
 pub struct Document {
-    /// `None` for an empty document (only comments, or `---` alone).
+    /// `None` for an empty document (only comments, or `---` alone), and for a document that
+    /// could not be loaded (a diagnostic says why).
     pub root: Option<Node>,
     /// From the document's first to last byte (the `---` marker included when present).
     pub span: Span,
@@ -36,11 +55,96 @@ pub struct Document {
     pub index: usize,
 }
 
-pub const RULES: &[&Rule] = &[];
+pub const RULES: &[&Rule] = &[
+    &SYNTAX,
+    &DUPLICATE_KEY,
+    &AMBIGUOUS_SCALAR,
+    &ALIAS_LIMIT,
+    &TOO_DEEP,
+    &DOCUMENT_TOO_LARGE,
+];
 
-/// Parses every document of `file`. Documents after a syntax error are still returned when the
-/// parser can resynchronise at the next `---`.
-pub fn parse_stream(sources: &SourceMap, file: FileId, limits: &Limits) -> (Vec<Document>, Vec<Diagnostic>) {
-    let _ = (sources, file, limits);
-    (Vec::new(), Vec::new())
+/// Parses every document of `file`. A syntax error or a limit ends only its own document:
+/// loading resumes at the next `---` line.
+pub fn parse_stream(
+    sources: &SourceMap,
+    file: FileId,
+    limits: &Limits,
+) -> (Vec<Document>, Vec<Diagnostic>) {
+    let text = sources.text(file);
+    let chunks = chunks::split(text);
+    let load = |&(start, end): &(usize, usize)| load_chunk(file, text, start, end, limits);
+    // Documents are independent: large streams (`helm template` output) load in parallel; the
+    // results are joined in input order, so output does not depend on scheduling.
+    let parts: Vec<(Vec<Document>, Vec<Diagnostic>)> =
+        if text.len() >= PARALLEL_MIN_BYTES && chunks.len() > 1 {
+            chunks.par_iter().map(load).collect()
+        } else {
+            chunks.iter().map(load).collect()
+        };
+    let mut docs = Vec::with_capacity(chunks.len());
+    let mut diags = Vec::new();
+    for (d, g) in parts {
+        docs.extend(d);
+        diags.extend(g);
+    }
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.index = i;
+    }
+    (docs, diags)
 }
+
+/// Below this, splitting work across threads costs more than it saves.
+const PARALLEL_MIN_BYTES: usize = 64 << 10;
+
+fn load_chunk(
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+    limits: &Limits,
+) -> (Vec<Document>, Vec<Diagnostic>) {
+    let mut docs = Vec::new();
+    let mut diags = Vec::new();
+    let Some(chunk) = text.get(start..end) else {
+        return (docs, diags);
+    };
+    if chunk.len() > limits.max_document_bytes {
+        let first_line = chunk.find('\n').unwrap_or(chunk.len());
+        let at = Span::new(file, start, start + first_line);
+        diags.push(
+            Diagnostic::new(
+                &DOCUMENT_TOO_LARGE,
+                format!(
+                    "this YAML document is {} bytes, over the limit of {} bytes per document",
+                    chunk.len(),
+                    limits.max_document_bytes
+                ),
+            )
+            .at(at, "document starts here")
+            .with_help("split it into several documents, or check that it was generated correctly"),
+        );
+        docs.push(Document {
+            root: None,
+            span: Span::new(file, start, end),
+            index: 0,
+        });
+        return (docs, diags);
+    }
+    loader::ChunkLoader::new(file, chunk, start, limits, &mut docs, &mut diags).run();
+    (docs, diags)
+}
+
+/// A single-document file (values.yaml, Chart.yaml): its first document's root, `None` when it
+/// is empty or broken. A second document is ignored, as Helm does.
+pub fn parse_single(
+    sources: &SourceMap,
+    file: FileId,
+    limits: &Limits,
+) -> (Option<Node>, Vec<Diagnostic>) {
+    let (docs, diags) = parse_stream(sources, file, limits);
+    (docs.into_iter().next().and_then(|d| d.root), diags)
+}
+
+#[cfg(test)]
+mod tests;

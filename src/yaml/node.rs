@@ -39,7 +39,12 @@ pub struct Node {
 
 impl Node {
     pub fn new(value: Value, span: Span) -> Node {
-        Node { value, span, style: ScalarStyle::Plain, alias: None }
+        Node {
+            value,
+            span,
+            style: ScalarStyle::Plain,
+            alias: None,
+        }
     }
 
     /// Where a finding about this node should point: the alias site when expanded from one.
@@ -148,7 +153,9 @@ impl Node {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             Value::Str(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => {
@@ -176,7 +183,12 @@ impl Node {
             J::Array(items) => Value::Seq(items.iter().map(|i| Node::from_json(i, span)).collect()),
             J::Object(m) => Value::Map(
                 m.iter()
-                    .map(|(k, v)| (Node::new(Value::Str(k.clone()), span), Node::from_json(v, span)))
+                    .map(|(k, v)| {
+                        (
+                            Node::new(Value::Str(k.clone()), span),
+                            Node::from_json(v, span),
+                        )
+                    })
                     .collect(),
             ),
         };

@@ -1,0 +1,181 @@
+//! Flag handling shared by the commands: inputs, options, colour, exit status.
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use super::Status;
+use super::args::{CheckArgs, Color, FailOn, RenderArgs};
+use crate::chart::Input;
+use crate::diag::Severity;
+use crate::diag::report::{self, Format, ReportOptions};
+use crate::values::ValueArgs;
+use crate::version::KubeVersion;
+use crate::{Options, Run, Stages};
+
+/// A problem with the command line itself: printed as `error: ...`, exit 2.
+pub struct UsageError(pub String);
+
+pub fn usage_error(e: UsageError) -> Status {
+    eprintln!("error: {}", e.0);
+    Status::CouldNotRun
+}
+
+pub fn kube_version(arg: Option<&str>) -> Result<KubeVersion, UsageError> {
+    let Some(text) = arg else {
+        return Ok(KubeVersion::NEWEST);
+    };
+    let embedded = || {
+        let all: Vec<String> = KubeVersion::embedded()
+            .map(|v| format!("{}.{}", v.major, v.minor))
+            .collect();
+        all.join(", ")
+    };
+    match KubeVersion::parse(text) {
+        Some(v) if v.is_embedded() => Ok(v),
+        Some(_) => Err(UsageError(format!(
+            "Kubernetes {text} is not embedded in this kforge; choose one of: {}",
+            embedded()
+        ))),
+        None => Err(UsageError(format!(
+            "--kube-version {text:?} is not a version: write 1.NN or 1.NN.P (embedded: {})",
+            embedded()
+        ))),
+    }
+}
+
+/// Turns paths into inputs; `-` reads standard input once.
+pub fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
+    let mut inputs = Vec::new();
+    let mut stdin_used = false;
+    for p in paths {
+        if p.as_os_str() == "-" {
+            if stdin_used {
+                return Err(UsageError(
+                    "standard input (-) can be given only once".into(),
+                ));
+            }
+            stdin_used = true;
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                UsageError("standard input is not UTF-8 text: kforge reads YAML manifests".into())
+            })?;
+            inputs.push(Input::Text {
+                name: "<stdin>".into(),
+                text,
+            });
+        } else {
+            inputs.push(Input::Path(p.clone()));
+        }
+    }
+    Ok(inputs)
+}
+
+pub fn value_args(render: &RenderArgs) -> ValueArgs {
+    ValueArgs {
+        files: render.values.values.clone(),
+        set: render.values.set.clone(),
+        set_string: render.values.set_string.clone(),
+        set_file: render.values.set_file.clone(),
+        set_json: render.values.set_json.clone(),
+    }
+}
+
+/// Pipeline options from the render flags (and check flags when the command has them).
+pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options, UsageError> {
+    let kube_version = kube_version(render.kube_version.as_deref())?;
+    let mut options = Options {
+        values: value_args(render),
+        release_name: render.release_name.clone(),
+        namespace: render.namespace.clone(),
+        kube_version,
+        ..Options::default()
+    };
+    // INTEGRATE(chartvals): options.load.kube_version = kube_version;
+    if let Some(check) = check {
+        options.strict = check.strict;
+        options.stages = Stages {
+            schema: true,
+            rules: true,
+            cluster: !check.no_cluster,
+        };
+        options.create_namespace = check.create_namespace;
+        options.crd_inputs = check.crd.iter().cloned().map(Input::Path).collect();
+        options.config.enable.extend(check.enable.iter().cloned());
+        options.config.disable.extend(check.disable.iter().cloned());
+        for id in check.enable.iter().chain(&check.disable) {
+            if crate::diag::registry::find(id).is_none() {
+                let ids: Vec<&str> = crate::diag::registry::all().iter().map(|r| r.id).collect();
+                let hint = crate::diag::did_you_mean(id, ids)
+                    .map(|s| format!("; did you mean {s}?"))
+                    .unwrap_or_else(|| "; `kforge rules` lists them".into());
+                return Err(UsageError(format!("unknown rule {id:?}{hint}")));
+            }
+        }
+    }
+    Ok(options)
+}
+
+pub fn color_for(choice: Color, stream_is_terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Prints findings for people on standard error (commands whose standard output is data).
+pub fn report_to_stderr(run: &Run, color: Color, quiet: bool) {
+    let options = ReportOptions {
+        color: color_for(color, std::io::stderr().is_terminal()),
+        quiet,
+        elapsed: None,
+        sarif_root: None,
+    };
+    let mut err = std::io::stderr().lock();
+    let _ = report::write(Format::Human, run, &options, &mut err);
+}
+
+/// Exit status of a run: fatal problems → 2; otherwise findings at or above the fail level → 1.
+pub fn status(run: &Run, strict: bool, fail_on: Option<FailOn>) -> Status {
+    if run.has_fatal() {
+        return Status::CouldNotRun;
+    }
+    let fail_on = fail_on.unwrap_or(if strict {
+        FailOn::Warning
+    } else {
+        FailOn::Error
+    });
+    let failing = |s: Severity| match fail_on {
+        FailOn::Never => false,
+        FailOn::Error => matches!(s, Severity::Error | Severity::Fatal),
+        FailOn::Warning => matches!(s, Severity::Error | Severity::Fatal | Severity::Warning),
+    };
+    if run
+        .diagnostics
+        .iter()
+        .any(|d| !d.suppressed && failing(d.severity))
+    {
+        Status::Findings
+    } else {
+        Status::Clean
+    }
+}
+
+#[allow(dead_code)] // INTEGRATE(rules): used once config discovery lands
+/// Directory to start looking for `.kforge.yaml` from: the first path's directory.
+pub fn config_start(paths: &[PathBuf]) -> PathBuf {
+    let first = paths.iter().find(|p| p.as_os_str() != "-");
+    match first {
+        Some(p) if p.is_dir() => p.clone(),
+        Some(p) => p
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(".")),
+        None => PathBuf::from("."),
+    }
+}

@@ -1,0 +1,149 @@
+//! `kforge lint`: the whole pipeline, reported in one or more formats.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::ArgMatches;
+
+use super::Status;
+use super::args::LintArgs;
+use super::common::{self, UsageError};
+use crate::diag::report::{self, Format, ReportOptions};
+
+pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
+    let started = Instant::now();
+    let inputs = match common::inputs(&args.paths) {
+        Ok(i) => i,
+        Err(e) => return common::usage_error(e),
+    };
+    let options = match common::options(&args.render, Some(&args.check)) {
+        Ok(o) => o,
+        Err(e) => return common::usage_error(e),
+    };
+    let destinations = match destinations(&args, matches) {
+        Ok(d) => d,
+        Err(e) => return common::usage_error(e),
+    };
+    let run = crate::run(&inputs, &options);
+    let elapsed = started.elapsed();
+    for (format, path) in &destinations {
+        let to_terminal = path.is_none() && std::io::stdout().is_terminal();
+        let report_options = ReportOptions {
+            color: *format == Format::Human && common::color_for(args.report.color, to_terminal),
+            quiet: args.report.quiet,
+            elapsed: Some(elapsed),
+            sarif_root: args.report.sarif_root.clone().or_else(git_root),
+        };
+        let mut buffer = Vec::new();
+        if report::write(*format, &run, &report_options, &mut buffer).is_err() {
+            return Status::CouldNotRun;
+        }
+        let written = match path {
+            Some(p) => write_atomically(p, &buffer),
+            None => std::io::stdout()
+                .lock()
+                .write_all(&buffer)
+                .map_err(|e| format!("cannot write to standard output: {e}")),
+        };
+        if let Err(message) = written {
+            return common::usage_error(UsageError(message));
+        }
+    }
+    common::status(&run, args.check.strict, args.check.fail_on)
+}
+
+/// Pairs each `--output` with the `--format` given before it; formats without an output go to
+/// standard output. With no `--format`, an output's format follows its extension.
+fn destinations(
+    args: &LintArgs,
+    matches: Option<&ArgMatches>,
+) -> Result<Vec<(Format, Option<PathBuf>)>, UsageError> {
+    let formats = &args.report.format;
+    let outputs = &args.report.output;
+    if formats.is_empty() {
+        if outputs.len() > 1 {
+            return Err(UsageError(
+                "several --output files need a --format before each".into(),
+            ));
+        }
+        return Ok(vec![match outputs.first() {
+            Some(p) => (format_from_extension(p), Some(p.clone())),
+            None => (Format::Human, None),
+        }]);
+    }
+    let index_list = |id: &str| -> Vec<usize> {
+        matches
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
+    let format_at = index_list("format");
+    let output_at = index_list("output");
+    let mut pairs: Vec<(Format, Option<PathBuf>)> = formats.iter().map(|f| (*f, None)).collect();
+    for (oi, out) in outputs.iter().enumerate() {
+        let at = output_at.get(oi).copied().unwrap_or(usize::MAX);
+        // The nearest --format before this --output, else the first one after it.
+        let before = format_at.iter().rposition(|&fi| fi < at);
+        let slot = before
+            .or_else(|| format_at.iter().position(|&fi| fi > at))
+            .unwrap_or(oi.min(pairs.len() - 1));
+        match pairs.get_mut(slot) {
+            Some((_, dest @ None)) => *dest = Some(out.clone()),
+            Some((format, Some(_))) => {
+                return Err(UsageError(format!(
+                    "--output {} has no --format of its own (the {:?} format already writes to a file)",
+                    out.display(),
+                    format
+                )));
+            }
+            None => {
+                return Err(UsageError(format!(
+                    "--output {} has no --format",
+                    out.display()
+                )));
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+fn format_from_extension(path: &Path) -> Format {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Format::Json,
+        Some("sarif") => Format::Sarif,
+        Some("xml") => Format::Junit,
+        _ => Format::Human,
+    }
+}
+
+/// Writes through a temporary file in the same directory and renames it into place, so a reader
+/// never sees half a report and a failed run leaves the old file alone.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.kforge-tmp-{}", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+fn git_root() -> Option<PathBuf> {
+    let mut dir = std::env::current_dir().ok()?;
+    loop {
+        if dir.join(".git").exists() {
+            return Some(dir);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}

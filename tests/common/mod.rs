@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `kforge` run from the repository root, with colour off and a fixed terminal width.
+pub fn kforge() -> Command {
+    let mut cmd = Command::cargo_bin("kforge").unwrap_or_else(|e| panic!("kforge binary: {e}"));
+    cmd.current_dir(repo())
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+/// `../shared`, or `None` with a note (tests that need it skip).
+pub fn shared() -> Option<PathBuf> {
+    let dir = repo().join("../shared");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: ../shared not found");
+        None
+    }
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("running kforge: {e}"));
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn example(name: &str) -> PathBuf {
+    Path::new("charts-examples").join(name)
+}
