@@ -185,6 +185,7 @@ fn kubernetes_examples_removed_apis_are_reported_and_current_ones_are_valid() {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for d in &diags {
         *counts.entry(d.rule.id).or_default() += 1;
+        println!("  {}", describe(&corpus, d));
     }
     println!(
         "kubernetes-examples at 1.37: {} objects, findings by rule: {counts:?}",

@@ -1,6 +1,21 @@
 //! Failing and passing examples of every schema rule, asserting rule id, message and line.
 
-use super::test_yaml;
+use crate::source::SourceKind;
+use crate::yaml::Limits;
+
+/// Objects of a manifest added to `sources` as one file, parsed by the real loader.
+fn load_objects(sources: &mut SourceMap, name: &str, text: &str) -> Vec<Object> {
+    let file = sources.add(name, text.to_string(), SourceKind::Manifest);
+    let (objects, diags) = crate::object::parse(sources, &[file], &Limits::default());
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+    objects
+}
+
+/// The root node of a YAML file (values).
+fn yaml_root(sources: &SourceMap, file: crate::source::FileId) -> crate::yaml::Node {
+    let (docs, _) = crate::yaml::parse_stream(sources, file, &Limits::default());
+    docs.into_iter().find_map(|d| d.root).expect("a document")
+}
 use crate::check::CheckContext;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
@@ -52,11 +67,11 @@ fn run(yaml: &str) -> Run {
 
 fn run_with(minor: u32, yaml: &str, extra: &str, strict: bool) -> Run {
     let mut sources = SourceMap::new();
-    let objects: Vec<Object> = test_yaml::objects(&mut sources, "test.yaml", yaml);
+    let objects: Vec<Object> = load_objects(&mut sources, "test.yaml", yaml);
     let extra_crds = if extra.is_empty() {
         Vec::new()
     } else {
-        test_yaml::objects(&mut sources, "crds.yaml", extra)
+        load_objects(&mut sources, "crds.yaml", extra)
     };
     let config = Config::default();
     let diags = {
@@ -533,7 +548,7 @@ fn explain_a_field() {
 }
 
 mod values {
-    use super::super::test_yaml;
+    use super::yaml_root;
     use crate::chart::{Chart, ChartMetadata, FileTree};
     use crate::source::{SourceKind, SourceMap};
     use crate::yaml::Node;
@@ -583,7 +598,7 @@ mod values {
         let schema = sources.add("web/values.schema.json", SCHEMA, SourceKind::ChartFile);
         let text = "replicaCount: two\nimage:\n  tag: latest\nsub:\n  port: \"80\"\n";
         let values_file = sources.add("web/values.yaml", text, SourceKind::Values);
-        let values = test_yaml::parse(text, values_file);
+        let values = yaml_root(&sources, values_file);
         let sub_schema = sources.add(
             "web/charts/sub/values.schema.json",
             r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "properties": {"port": {"type": "integer"}}}"#,
@@ -635,7 +650,7 @@ mod values {
         let schema = sources.add("web/values.schema.json", SCHEMA, SourceKind::ChartFile);
         let text = "replicaCount: 2\nimage:\n  repository: nginx\n";
         let values_file = sources.add("web/values.yaml", text, SourceKind::Values);
-        let values = test_yaml::parse(text, values_file);
+        let values = yaml_root(&sources, values_file);
         assert!(
             super::super::check_values(
                 &chart("web", Some(schema), Vec::new(), schema),
