@@ -206,6 +206,13 @@ impl<'a> Walker<'a> {
         } else {
             raw.to_string()
         };
+        // A whole map or list would make an unreadable message: its first line is enough.
+        let shown = match shown.lines().next() {
+            Some(first) if first.len() < shown.len() || first.chars().count() > 40 => {
+                format!("{}…", first.chars().take(40).collect::<String>())
+            }
+            _ => shown,
+        };
         let mut d = Diagnostic::new(
             &TYPE,
             format!(
