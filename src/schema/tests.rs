@@ -739,3 +739,9 @@ fn archived_initializer_configuration_is_removed() {
         "admissionregistration.k8s.io/v1alpha1 InitializerConfiguration is not served by Kubernetes 1.37: removed in 1.14"
     );
 }
+
+#[test]
+fn a_version_outside_the_embedded_range_uses_the_nearest() {
+    run_at(40, DEPLOYMENT).assert_clean();
+    run_at(20, DEPLOYMENT).assert_clean();
+}
