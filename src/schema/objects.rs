@@ -37,6 +37,7 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
         sources: ctx.sources,
         object: o.object_ref(),
         custom_root: false,
+        custom: false,
         diags: Vec::new(),
     };
     let parent = o.root.get("kind").map(Node::site).unwrap_or(o.span);
@@ -132,6 +133,7 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
         if let Some(schema) = v.schema() {
             let mut w = walker(store::version(target));
             w.custom_root = true;
+            w.custom = true;
             let mut path = String::new();
             w.walk(schema, &o.root, &mut path, parent, 0);
             diags.extend(w.diags);

@@ -309,6 +309,7 @@ fn duplicate_container_names() {
     );
     let r = run(&text);
     let d = r.only("schema/duplicate-list-key");
+    assert_eq!(d.severity, Severity::Error);
     assert_eq!(
         d.message,
         "spec.template.spec.containers[1]: Duplicate value: name=app"
@@ -321,10 +322,13 @@ fn duplicate_container_names() {
 fn duplicate_ports_default_protocol_to_tcp() {
     let text = DEPLOYMENT.replace("            - containerPort: 80\n", "            - containerPort: 80\n            - containerPort: 80\n              protocol: TCP\n");
     let r = run(&text);
+    let d = r.only("schema/duplicate-list-key");
     assert_eq!(
-        r.only("schema/duplicate-list-key").message,
+        d.message,
         "spec.template.spec.containers[0].ports[1]: Duplicate value: containerPort=80, protocol=TCP"
     );
+    // The API server itself only warns about duplicate container ports.
+    assert_eq!(d.severity, Severity::Warning);
     assert_eq!(r.lines("schema/duplicate-list-key"), vec![20]);
     run(&DEPLOYMENT.replace("            - containerPort: 80\n", "            - containerPort: 80\n            - containerPort: 80\n              protocol: UDP\n"))
         .assert_clean();
@@ -744,4 +748,32 @@ fn archived_initializer_configuration_is_removed() {
 fn a_version_outside_the_embedded_range_uses_the_nearest() {
     run_at(40, DEPLOYMENT).assert_clean();
     run_at(20, DEPLOYMENT).assert_clean();
+}
+
+#[test]
+fn duplicate_service_ports_are_errors() {
+    let svc = "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+    - name: http
+      port: 80
+    - name: http2
+      port: 80
+";
+    let r = run(svc);
+    let d = r.only("schema/duplicate-list-key");
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        d.message,
+        "spec.ports[1]: Duplicate value: port=80, protocol=TCP"
+    );
+    assert_eq!(r.lines("schema/duplicate-list-key"), vec![10]);
+    run(&svc.replace(
+        "      port: 80\n    - name: http2\n      port: 80",
+        "      port: 80\n    - name: http2\n      port: 81",
+    ))
+    .assert_clean();
 }
