@@ -153,7 +153,10 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
         .at(kind_at, "unknown kind")
         .with_object(o.object_ref())
         .with_severity(strict_severity(ctx));
-        if let Some(schemas) = store::version(target) {
+        if let Some(served) = apis::preferred_version(target, group, kind) {
+            // The kind exists; only the version is wrong (`apps/v2`).
+            d = d.with_help(format!("use apiVersion: {served}"));
+        } else if let Some(schemas) = store::version(target) {
             let kinds: Vec<&str> = schemas
                 .kinds
                 .keys()

@@ -410,6 +410,11 @@ fn unknown_kind_is_a_warning_or_an_error_when_strict() {
     assert_eq!(r.lines("schema/unknown-kind"), vec![2]);
     let r = run_with(33, text, "", true);
     assert_eq!(r.only("schema/unknown-kind").severity, Severity::Error);
+    let r = run("apiVersion: apps/v2\nkind: Deployment\nmetadata:\n  name: web\n");
+    assert_eq!(
+        r.only("schema/unknown-kind").help.as_deref(),
+        Some("use apiVersion: apps/v1")
+    );
 }
 
 const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
