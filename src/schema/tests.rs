@@ -782,3 +782,34 @@ spec:
     ))
     .assert_clean();
 }
+
+#[test]
+fn embedded_resources_allow_type_metadata() {
+    let crd = CRD.replace(
+        "                extra:\n",
+        "                template:\n                  type: object\n                  x-kubernetes-embedded-resource: true\n                  properties:\n                    spec:\n                      type: object\n                      properties:\n                        a:\n                          type: string\n                extra:\n",
+    );
+    let cr = "apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+spec:
+  size: 1
+  template:
+    apiVersion: v1
+    kind: Thing
+    metadata:
+      name: t
+    spec:
+      a: x
+";
+    run(&format!("{crd}---\n{cr}")).assert_clean();
+    let r = run(&format!(
+        "{crd}---\n{}",
+        cr.replace("      a: x", "      b: x")
+    ));
+    assert_eq!(
+        r.only("schema/unknown-field").message,
+        "unknown field \"spec.template.spec.b\""
+    );
+}
