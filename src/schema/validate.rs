@@ -10,7 +10,7 @@ use super::model::{self, Additional, Format, Schema};
 use super::quantity;
 use super::rules::*;
 use super::store::VersionSchemas;
-use crate::diag::{Diagnostic, ObjectRef, did_you_mean};
+use crate::diag::{Diagnostic, ObjectRef, Severity, did_you_mean};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{Node, ScalarStyle, Value};
 
@@ -27,6 +27,8 @@ pub struct Walker<'a> {
     pub object: ObjectRef,
     /// The root of a custom resource: apiVersion, kind and metadata are implicit.
     pub custom_root: bool,
+    /// Validating a custom resource: the API server enforces every keyed list of its schema.
+    pub custom: bool,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -146,10 +148,10 @@ impl<'a> Walker<'a> {
                 {
                     self.walk(defs.def(meta), value, path, key_node.site(), depth + 1);
                 }
-            } else if custom_root && matches!(&*key, "apiVersion" | "kind") {
-            } else if s.embedded_resource
-                && matches!(&*key, "apiVersion" | "kind" | "metadata")
+            } else if (custom_root && matches!(&*key, "apiVersion" | "kind"))
+                || (s.embedded_resource && matches!(&*key, "apiVersion" | "kind" | "metadata"))
             {
+                // Type metadata of a custom resource or an embedded object: checked elsewhere.
             } else {
                 match &s.additional {
                     Additional::Schema(sub) => {
@@ -205,6 +207,13 @@ impl<'a> Walker<'a> {
             node.scalar_text().unwrap_or_default()
         } else {
             raw.to_string()
+        };
+        // A whole map or list would make an unreadable message: its first line is enough.
+        let shown = match shown.lines().next() {
+            Some(first) if first.len() < shown.len() || first.chars().count() > 40 => {
+                format!("{}…", first.chars().take(40).collect::<String>())
+            }
+            _ => shown,
         };
         let mut d = Diagnostic::new(
             &TYPE,
@@ -348,24 +357,40 @@ impl<'a> Walker<'a> {
                     .zip(&key)
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect();
-                self.report(
-                    Diagnostic::new(
-                        &DUPLICATE_LIST_KEY,
-                        format!("{path}[{i}]: Duplicate value: {}", shown.join(", ")),
-                    )
-                    .at(site, "duplicate key")
-                    .with_label(*first, "first used here")
-                    .with_help(format!(
-                        "items of `{}` must differ in {}",
-                        last_segment(path),
-                        s.list_map_keys.join(" + ")
-                    )),
-                );
+                let mut d = Diagnostic::new(
+                    &DUPLICATE_LIST_KEY,
+                    format!("{path}[{i}]: Duplicate value: {}", shown.join(", ")),
+                )
+                .at(site, "duplicate key")
+                .with_label(*first, "first used here")
+                .with_help(format!(
+                    "items of `{}` must differ in {}",
+                    last_segment(path),
+                    s.list_map_keys.join(" + ")
+                ));
+                if !self.custom && !validated_unique(path) {
+                    d = d.with_severity(Severity::Warning).with_note(
+                        "the API server accepts it with a warning and client-side apply keeps the \
+                         last item, but server-side apply (Helm 4, kubectl --server-side) rejects it",
+                    );
+                }
+                self.report(d);
             } else {
                 seen.push((key, site));
             }
         }
     }
+}
+
+/// Built-in lists whose uniqueness the API server's validation enforces (`Duplicate value`):
+/// container names and Service ports. Other keyed lists (env, container ports, volume mounts)
+/// only trouble server-side apply.
+fn validated_unique(path: &str) -> bool {
+    let list = last_segment(path);
+    matches!(
+        list,
+        "containers" | "initContainers" | "ephemeralContainers"
+    ) || path == "spec.ports"
 }
 
 fn is_integral(node: &Node) -> bool {
