@@ -57,6 +57,8 @@ fn custom_resources_need_their_crd() {
     assert_eq!(s.line(d), 1);
     let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - {name: v1, served: true, storage: true}\n";
     sim(&format!("{cr}---\n{crd}")).clean();
+    // With the built-in profile the CRD may be installed in the real cluster: a warning.
+    assert_eq!(d.severity, kforge::diag::Severity::Warning);
     // A CRD serving another version does not help.
     let s = sim(&format!(
         "{cr}---\n{}",
@@ -285,4 +287,19 @@ fn mongo_express_runs_on_the_workers() {
     assert!(table.contains("8081:30000/TCP"), "{table}");
     assert!(table.contains("service/mongodb-service"), "{table}");
     assert!(s.state.to_yaml().contains("imagePullPolicy: IfNotPresent"));
+}
+
+#[test]
+fn a_profile_file_makes_missing_crds_and_namespaces_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cluster.yaml");
+    std::fs::write(&path, "namespaces: [apps]\n").unwrap();
+    let mut sources = kforge::source::SourceMap::new();
+    let profile = Profile::load(&path, &mut sources).unwrap();
+    let text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\n";
+    let s = sim_files(&[("a.yaml", text)], &profile, false);
+    assert_eq!(s.errors().len(), 2, "{:#?}", s.messages());
+    let s = sim(text);
+    assert!(s.errors().is_empty());
+    assert_eq!(s.diags.len(), 2);
 }
