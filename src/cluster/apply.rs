@@ -94,7 +94,22 @@ impl<'a> Applier<'a> {
             closed_world: profile.from_file || ctx.strict,
         };
         a.crds.extend(ctx.extra_crds.iter().filter_map(crd_of));
+        // Labels may point into the profile file only if the run's source map holds it.
+        let spans_ok = profile
+            .source
+            .as_ref()
+            .is_some_and(|(id, name)| ctx.sources.name(*id) == name);
         for o in &profile.objects {
+            let stripped;
+            let o = if spans_ok {
+                o
+            } else {
+                stripped = Object {
+                    span: Span::default(),
+                    ..o.clone()
+                };
+                &stripped
+            };
             a.crds.extend(crd_of(o));
             let namespaced = a.namespaced(o).unwrap_or(true);
             let ns = if namespaced {
