@@ -72,6 +72,13 @@ fn stateful_set_makes_ordered_pods_and_claims() {
         "PersistentVolumeClaim \"data-db-0\" stays Pending: storageclass.storage.k8s.io \"fast\" not found"
     );
     assert_eq!(s.line(d), 21);
+    // Their pods wait for the claims, without a second finding.
+    let pod = s.state.get("", "Pod", "default", "db-0").unwrap();
+    assert_eq!(pod.json["status"]["phase"], "Pending");
+    assert_eq!(
+        pod.json["status"]["conditions"][0]["message"],
+        "0/4 nodes are available: pod has unbound immediate PersistentVolumeClaims."
+    );
 }
 
 #[test]

@@ -20,7 +20,16 @@ pub struct Sim {
 }
 
 pub fn sim_files(files: &[(&str, &str)], profile: &Profile, create_namespace: bool) -> Sim {
-    let mut sources = SourceMap::new();
+    sim_in(SourceMap::new(), files, profile, create_namespace)
+}
+
+/// Like [`sim_files`] with a source map that may already hold the profile file.
+pub fn sim_in(
+    mut sources: SourceMap,
+    files: &[(&str, &str)],
+    profile: &Profile,
+    create_namespace: bool,
+) -> Sim {
     let ids: Vec<_> = files
         .iter()
         .map(|(name, text)| sources.add(*name, *text, SourceKind::Manifest))
