@@ -73,6 +73,7 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
 
     let mut tree = FileTree::default();
     let mut total: u64 = 0;
+    let mut walked: usize = 0;
     for item in walker {
         let entry = match item {
             Ok(e) => e,
@@ -81,6 +82,25 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
                 continue;
             }
         };
+        // Folders count too: a tree of empty folders is work as well.
+        walked += usize::from(entry.depth() > 0);
+        if walked > limits.max_files {
+            let at = relative_path(entry.path(), root)
+                .unwrap_or_else(|| entry.path().display().to_string());
+            diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!(
+                        "{shown} has more than {} files and folders (limit reached at {at})",
+                        limits.max_files
+                    ),
+                )
+                .with_help(
+                    "add folders that are not part of the chart to .kforgeignore, or raise the file limit",
+                ),
+            );
+            return (None, merge(diags, escapes));
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -94,16 +114,6 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
             ));
             continue;
         };
-        if tree.files.len() >= limits.max_files {
-            diags.push(
-                Diagnostic::new(
-                    &LIMIT,
-                    format!("{shown} has more than {} files (limit reached at {rel})", limits.max_files),
-                )
-                .with_help("add folders that are not part of the chart to .kforgeignore, or raise the file limit"),
-            );
-            return (None, merge(diags, escapes));
-        }
         let data = match read_bounded(entry.path(), limits.max_file_bytes) {
             Ok(Some(data)) => data,
             Ok(None) => {
