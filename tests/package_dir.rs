@@ -159,6 +159,25 @@ fn ignored_escaping_symlink_is_not_reported() {
 }
 
 #[test]
+fn ignore_file_linking_outside_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("mychart");
+    copy_fixture(&root);
+    fs::write(tmp.path().join("outside-ignore"), "*.yaml\n").unwrap();
+    fs::remove_file(root.join(".kforgeignore")).unwrap();
+    symlink("../outside-ignore", root.join(".kforgeignore")).unwrap();
+    let (tree, diags) = read(&root);
+    assert!(tree.files.contains_key("values.yaml"));
+    assert!(!tree.files.contains_key(".kforgeignore"));
+    assert_eq!(diags.len(), 1, "{:?}", messages(&diags));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.rule.id == "package/symlink-escape" && d.message.contains(".kforgeignore"))
+    );
+}
+
+#[test]
 fn symlink_loop_ends_in_a_diagnostic() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("mychart");
