@@ -216,8 +216,10 @@ fn node_ports_are_auto_allocated_until_the_range_is_full() {
             "apiVersion: v1\nkind: Service\nmetadata:\n  name: {n}\nspec:\n  type: NodePort\n  ports: [{{port: 80}}]\n"
         )
     };
-    let mut profile = Profile::default();
-    profile.node_port_range = kforge::cluster::PortRange::parse("30000-30001").unwrap();
+    let profile = Profile {
+        node_port_range: kforge::cluster::PortRange::parse("30000-30001").unwrap(),
+        ..Profile::default()
+    };
     let text = [svc("a"), svc("b"), svc("c")].join("---\n");
     let s = sim_files(&[("s.yaml", &text)], &profile, false);
     assert_eq!(s.only().rule.id, "cluster/nodeport-range");

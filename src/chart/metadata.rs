@@ -53,7 +53,7 @@ pub struct Dependency {
     pub alias: Option<String>,
     /// `import-values`: child values copied into the parent's values.
     pub import_values: Vec<ImportValue>,
-    /// The entry in Chart.yaml, for findings.
+    /// The dependency's `name:` value in Chart.yaml (or requirements.yaml), for findings.
     pub span: Span,
 }
 
@@ -91,7 +91,8 @@ fn dependency_of(node: &Node) -> Option<Dependency> {
             .and_then(Node::scalar_text)
             .unwrap_or_default()
     };
-    let name = node.get("name")?.scalar_text()?;
+    let name_node = node.get("name")?;
+    let name = name_node.scalar_text()?;
     let tags = node
         .get("tags")
         .and_then(Node::as_seq)
@@ -125,7 +126,7 @@ fn dependency_of(node: &Node) -> Option<Dependency> {
         condition: text("condition"),
         tags,
         alias,
-        span: node.span,
+        span: name_node.span,
     })
 }
 

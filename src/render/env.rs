@@ -99,7 +99,7 @@ fn wrap(inner: Error) -> Error {
 /// the partial's final newline is not part of the result.
 fn include(shared: &Shared, state: &State, name: &str, ctx: Option<Value>) -> Result<Value, Error> {
     let full = shared.resolve(name, state.name());
-    if shared.broken.contains(&full) {
+    if shared.is_broken(&full) {
         return Err(issue(
             Issue::Reported,
             format!("partial `{name}` does not compile"),

@@ -16,7 +16,7 @@ pub mod rules;
 mod semver;
 mod shared;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::sync::{Arc, OnceLock};
 
@@ -50,6 +50,13 @@ pub struct RenderedFile {
     pub template: String,
     /// The rendered text in the source map; its origin map points into the template.
     pub file: FileId,
+}
+
+impl RenderedFile {
+    /// `templates/NOTES.txt` (rendered with `include_notes`): text, not manifests.
+    pub fn is_notes(&self) -> bool {
+        self.template.ends_with("/templates/NOTES.txt")
+    }
 }
 
 pub const RULES: &[&Rule] = &[
@@ -120,53 +127,40 @@ pub fn render_with_limits(
 
     // Compile: the plain copy decides what is broken (and is reported); the marked copy only
     // decides whether origins are available.
-    let mut plain_shared = Shared {
-        marked: false,
+    let new_shared = |marked| Shared {
+        marked,
         limits: limits.clone(),
         base_paths: base_paths.clone(),
         broken: Default::default(),
     };
-    let mut compiled: Vec<(String, String)> = Vec::new();
-    {
-        let probe = env::new(&Arc::new(Shared::default()));
-        for (name, file, _, _) in &jobs_all {
-            let text = sources.text(*file).to_string();
-            match probe.template_from_named_str(name, &text) {
-                Ok(_) => compiled.push((name.clone(), text)),
-                Err(e) => {
-                    plain_shared.broken.insert(name.clone());
-                    let lookup = errors::Lookup {
-                        sources,
-                        files: &files,
-                    };
-                    diagnostics.extend(errors::diagnostic(
-                        &e,
-                        &lookup,
-                        &serde_json::Map::new(),
-                        None,
-                        Some(*file),
-                    ));
-                }
-            }
-        }
-    }
-    let marked_shared = Shared {
-        marked: true,
-        ..clone_shared(&plain_shared)
-    };
-    let plain_shared = Arc::new(plain_shared);
-    let marked_shared = Arc::new(marked_shared);
+    let plain_shared = Arc::new(new_shared(false));
+    let marked_shared = Arc::new(new_shared(true));
     let mut plain_env = env::new(&plain_shared);
     let mut marked_env = env::new(&marked_shared);
-    for (name, text) in compiled {
-        let Some(file) = files.get(&name).copied() else {
+    let mut broken = BTreeSet::new();
+    for (name, file, _, _) in &jobs_all {
+        let text = sources.text(*file).to_string();
+        let marked_text = markers::insert(&text, *file);
+        if let Err(e) = plain_env.add_template_owned(name.clone(), text) {
+            broken.insert(name.clone());
+            let lookup = errors::Lookup {
+                sources,
+                files: &files,
+            };
+            diagnostics.extend(errors::diagnostic(
+                &e,
+                &lookup,
+                &serde_json::Map::new(),
+                None,
+                Some(*file),
+            ));
             continue;
-        };
-        let marked_text = markers::insert(&text, file);
-        // Both compile errors were handled above (plain) or only cost origins (marked).
-        let _ = plain_env.add_template_owned(name.clone(), text);
-        let _ = marked_env.add_template_owned(name, marked_text);
+        }
+        // A marked copy that does not compile only costs that template its origins.
+        let _ = marked_env.add_template_owned(name.clone(), marked_text);
     }
+    let _ = plain_shared.broken.set(broken.clone());
+    let _ = marked_shared.broken.set(broken.clone());
 
     let contexts: Vec<context::ChartContext> = units
         .iter()
@@ -174,7 +168,7 @@ pub fn render_with_limits(
         .collect();
     let mut jobs: Vec<Job> = jobs_all
         .iter()
-        .filter(|(name, _, _, renders)| *renders && !plain_shared.broken.contains(name))
+        .filter(|(name, _, _, renders)| *renders && !broken.contains(name))
         .map(|(name, file, unit, _)| Job {
             name,
             file: *file,
@@ -228,15 +222,6 @@ pub fn render_with_limits(
         });
     }
     (rendered, diagnostics)
-}
-
-fn clone_shared(s: &Shared) -> Shared {
-    Shared {
-        marked: s.marked,
-        limits: s.limits.clone(),
-        base_paths: s.base_paths.clone(),
-        broken: s.broken.clone(),
-    }
 }
 
 use shared::Shared;

@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::OnceLock;
 
 use minijinja::{Error, ErrorKind};
 
@@ -44,19 +45,24 @@ pub struct Shared {
     /// Template name → its chart's `templates` directory name (`mychart/templates`).
     pub base_paths: BTreeMap<String, String>,
     /// Templates that failed to compile: already reported, so includes of them stay silent.
-    pub broken: BTreeSet<String>,
+    /// Set once every template was added to the environment.
+    pub broken: OnceLock<BTreeSet<String>>,
 }
 
 impl Shared {
+    pub fn is_broken(&self, name: &str) -> bool {
+        self.broken.get().is_some_and(|b| b.contains(name))
+    }
+
     /// Resolves a name given to `include` / `{% include %}`: a full template name, or a name
     /// relative to the calling template's `templates` directory.
     pub fn resolve(&self, name: &str, caller: &str) -> String {
-        if self.base_paths.contains_key(name) || self.broken.contains(name) {
+        if self.base_paths.contains_key(name) {
             return name.to_string();
         }
         if let Some(base) = self.base_paths.get(caller) {
             let joined = format!("{base}/{name}");
-            if self.base_paths.contains_key(&joined) || self.broken.contains(&joined) {
+            if self.base_paths.contains_key(&joined) {
                 return joined;
             }
         }

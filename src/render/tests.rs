@@ -547,3 +547,131 @@ fn filters_that_see_markers_fall_back_to_the_file() {
     assert_eq!(r.only_text(), "n: 2\nm: 1\n");
     assert_eq!(r.origins(), ["t.yaml:1", "t.yaml:1"]);
 }
+
+#[test]
+fn fromyaml_parses_with_kubernetes_scalars() {
+    assert_eq!(
+        one("{{ fromyaml('a: yes\\nb: [1, 2]\\n') | tojson }}\n"),
+        "{\"a\":true,\"b\":[1,2]}\n"
+    );
+}
+
+#[test]
+fn subcharts_render_with_their_own_base_path_and_relative_includes() {
+    let mut sources = SourceMap::new();
+    let mut parent = chart(
+        &mut sources,
+        "p",
+        &[
+            ("templates/a.yaml", "a: {{ include('_h.yaml') }}\n"),
+            ("templates/_h.yaml", "parent\n"),
+        ],
+    );
+    let mut sub = chart(
+        &mut sources,
+        "s",
+        &[
+            (
+                "templates/b.yaml",
+                "b: {{ include('_h.yaml') }} {{ template.base_path }}\n",
+            ),
+            ("templates/_h.yaml", "sub\n"),
+        ],
+    );
+    for t in &mut sub.templates {
+        t.name = t.name.replacen("s/", "p/charts/s/", 1);
+    }
+    parent.subcharts.push(sub);
+    let values = Node::from_json(&serde_json::json!({}), Span::default());
+    let (files, diags) = render(&parent, &values, &options(), &mut sources);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let out: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.template.clone(), sources.text(f.file).to_string()))
+        .collect();
+    assert_eq!(
+        out,
+        [
+            (
+                "p/charts/s/templates/b.yaml".to_string(),
+                "b: sub p/charts/s/templates\n".to_string()
+            ),
+            ("p/templates/a.yaml".to_string(), "a: parent\n".to_string())
+        ]
+    );
+}
+
+/// `cargo test --release --lib render::tests::measure_render_speed -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn measure_render_speed() {
+    let mut template = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ release.name }}\ndata:\n",
+    );
+    for i in 0..195 {
+        template.push_str(&format!(
+            "  k{i}: {{{{ values.image.tag }}}}-{{{{ values.name | quote }}}}\n"
+        ));
+    }
+    let values = Node::from_json(
+        &serde_json::json!({"image": {"tag": "1.0"}, "name": "web"}),
+        Span::default(),
+    );
+    let n = 200;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        let mut s = SourceMap::new();
+        let c = chart(&mut s, "c", &[("templates/t.yaml", &template)]);
+        let (files, _) = render(&c, &values, &options(), &mut s);
+        assert_eq!(files.len(), 1);
+    }
+    let whole = start.elapsed() / n;
+    let mut env = minijinja::Environment::new();
+    let bare_template = template.replace("quote", "upper");
+    env.add_template("t", &bare_template).unwrap();
+    let ctx = minijinja::context! { values => minijinja::Value::from(minijinja::value::Serde(values.to_json())), release => minijinja::context!{ name => "r" } };
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        env.get_template("t").unwrap().render(&ctx).unwrap();
+    }
+    let bare = start.elapsed() / n;
+    println!(
+        "200-line / 400-expression template: render() {whole:?} per call (compile x2, plain + marked render, origin map); bare minijinja render {bare:?}"
+    );
+}
+
+#[test]
+#[ignore]
+fn measure_render_pieces() {
+    let mut template = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ release.name }}\ndata:\n",
+    );
+    for i in 0..195 {
+        template.push_str(&format!(
+            "  k{i}: {{{{ values.image.tag }}}}-{{{{ values.name | quote }}}}\n"
+        ));
+    }
+    let n = 50;
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let _ = env::new(&Arc::new(shared::Shared::default()));
+    }
+    println!("env::new {:?}", t.elapsed() / n);
+    let e = env::new(&Arc::new(shared::Shared::default()));
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let _ = e.template_from_named_str("t", &template).unwrap();
+    }
+    println!("compile {:?}", t.elapsed() / n);
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let _ = markers::insert(&template, FileId(3));
+    }
+    println!("insert {:?}", t.elapsed() / n);
+    let marked = markers::insert(&template, FileId(3));
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        let _ = markers::strip(&marked);
+    }
+    println!("strip {:?}", t.elapsed() / n);
+}

@@ -789,3 +789,149 @@ spec:
     );
     assert_eq!(c.lines(d), (28, vec![12]));
 }
+
+const CRONJOB_SAME_LABELS: &str = "---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: archive
+spec:
+  schedule: \"@hourly\"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels:
+            app: mongo-express
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: archive
+              image: mongo-express:1.0
+";
+
+#[test]
+fn named_target_ports_missing_only_from_batch_pods_are_fine() {
+    // matomo: the CronJobs share the web Deployment's labels, so the Service selects them too.
+    let yaml = format!(
+        "{DEPLOYMENT_8081}{CRONJOB_SAME_LABELS}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: mongo-express
+  ports:
+    - port: 80
+      targetPort: web
+"
+    );
+    assert!(check(&yaml).of("rules/service-target-port").is_empty());
+}
+
+#[test]
+fn named_target_ports_declared_only_in_some_configurations_are_warnings() {
+    // cassandra, zookeeper: the headless Service lists a TLS or peer port that the container
+    // only declares when TLS or several replicas are configured.
+    let yaml = format!(
+        "{DEPLOYMENT_8081}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: headless
+spec:
+  clusterIP: None
+  selector:
+    app: mongo-express
+  ports:
+    - port: 8081
+      targetPort: web
+    - port: 7001
+      targetPort: tls
+"
+    );
+    let c = check(&yaml);
+    let found = c.of("rules/service-target-port");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = found.first().copied().unwrap_or_else(|| unreachable!());
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(c.lines(d), (33, vec![19]));
+}
+
+#[test]
+fn named_target_ports_missing_from_some_long_running_pods_are_warnings() {
+    let other = DEPLOYMENT_8081
+        .replace("name: mongo-express\nspec", "name: other\nspec")
+        .replace("name: web\n", "name: admin\n");
+    let yaml = format!(
+        "{DEPLOYMENT_8081}---\n{other}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: mongo-express
+  ports:
+    - port: 80
+      targetPort: web
+"
+    );
+    let c = check(&yaml);
+    let found = c.of("rules/service-target-port");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = found.first().copied().unwrap_or_else(|| unreachable!());
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(
+        d.message
+            .contains("which no container of Deployment \"other\" names"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn secrets_a_job_creates_count_as_present() {
+    let yaml = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: make-certs
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: kubectl
+          image: bitnami/kubectl:1.31
+          command: [sh, -c]
+          args:
+            - kubectl create secret tls web-tls --cert=/tmp/c --key=/tmp/k
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: app:1.0
+  volumes:
+    - name: tls
+      secret:
+        secretName: web-tls
+    - name: other
+      secret:
+        secretName: web
+";
+    let c = check(yaml);
+    let found: Vec<&str> = c
+        .of("rules/missing-reference")
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        vec!["Pod \"app\" refers to Secret \"web\", which the run does not create"]
+    );
+}

@@ -1,6 +1,7 @@
 //! CustomResourceDefinitions of the run (and `--crd`): their served versions and schemas.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::model::Schema;
 use crate::object::Object;
@@ -8,8 +9,17 @@ use crate::yaml::Node;
 
 pub struct CrdVersion<'a> {
     /// `None`: the version has no schema (v1beta1 without validation): anything goes.
-    pub schema: Option<Schema>,
+    source: Option<&'a Node>,
+    /// Compiled on first use: CRDs are large (operator CRDs run to megabytes) and most runs
+    /// have few of their resources.
+    compiled: OnceLock<Option<Schema>>,
     pub crd: &'a Object,
+}
+
+impl CrdVersion<'_> {
+    pub fn schema(&self) -> Option<&Schema> {
+        self.compiled.get_or_init(|| self.source.map(compile)).as_ref()
+    }
 }
 
 /// (group, kind) → version name → what validates it.
@@ -43,10 +53,7 @@ impl<'a> Crds<'a> {
             if let Some(v) = spec.get("version").and_then(Node::as_str) {
                 entry.insert(
                     v.to_string(),
-                    CrdVersion {
-                        schema: shared.map(compile),
-                        crd: o,
-                    },
+                    CrdVersion { source: shared, compiled: OnceLock::new(), crd: o },
                 );
             }
             for v in spec.get("versions").and_then(Node::as_seq).unwrap_or(&[]) {
@@ -56,11 +63,9 @@ impl<'a> Crds<'a> {
                 if v.get("served").and_then(Node::as_bool) == Some(false) {
                     continue;
                 }
-                let schema = v
-                    .path(&["schema", "openAPIV3Schema"])
-                    .or(shared)
-                    .map(compile);
-                entry.insert(name.to_string(), CrdVersion { schema, crd: o });
+                let source = v.path(&["schema", "openAPIV3Schema"]).or(shared);
+                let version = CrdVersion { source, compiled: OnceLock::new(), crd: o };
+                entry.insert(name.to_string(), version);
             }
         }
         crds

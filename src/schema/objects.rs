@@ -128,8 +128,8 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
             diags.push(d);
             return diags;
         };
-        if let Some(schema) = &v.schema {
-            let mut w = walker(None);
+        if let Some(schema) = v.schema() {
+            let mut w = walker(store::version(ctx.kube_version));
             w.custom_root = true;
             let mut path = String::new();
             w.walk(schema, &o.root, &mut path, parent, 0);

@@ -700,3 +700,18 @@ fn every_rule_example_fails_and_passes_as_documented() {
         );
     }
 }
+
+#[test]
+fn custom_resource_metadata_is_object_meta() {
+    let cr = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  lables:\n    app: w\nspec:\n  size: 3\n";
+    let r = run(&format!("{CRD}---\n{cr}"));
+    let base = CRD.lines().count() as u32 + 1;
+    assert_eq!(r.only("schema/unknown-field").message, "unknown field \"metadata.lables\"");
+    assert_eq!(r.lines("schema/unknown-field"), vec![base + 5]);
+}
+
+#[test]
+fn archived_initializer_configuration_is_removed() {
+    let r = run_at(37, "apiVersion: admissionregistration.k8s.io/v1alpha1\nkind: InitializerConfiguration\nmetadata:\n  name: pvlabel.kubernetes.io\n");
+    assert_eq!(r.only("schema/removed-api").message, "admissionregistration.k8s.io/v1alpha1 InitializerConfiguration is not served by Kubernetes 1.37: removed in 1.14");
+}

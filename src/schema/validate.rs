@@ -1,6 +1,9 @@
 //! The interpreter: walks an object's value tree beside its schema, with Kubernetes semantics
 //! (null is absent, int-or-string, quantities, keyed lists), and reports at the exact key or value.
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use base64::Engine;
 
 use super::model::{self, Additional, Format, Schema};
@@ -14,8 +17,11 @@ use crate::yaml::{Node, ScalarStyle, Value};
 /// Deeper values than this are not walked (the YAML loader bounds depth too).
 const MAX_DEPTH: usize = 128;
 
+const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+
 pub struct Walker<'a> {
-    /// Definitions `$ref`s resolve against; `None` for CRD schemas.
+    /// Definitions `$ref`s resolve against (CRD schemas have none, but their metadata is
+    /// ObjectMeta).
     pub defs: Option<&'a VersionSchemas>,
     pub sources: &'a SourceMap,
     pub object: ObjectRef,
@@ -94,7 +100,7 @@ impl<'a> Walker<'a> {
                 if let Some(item_schema) = &s.items {
                     let len = path.len();
                     for (i, item) in items.iter().enumerate() {
-                        path.push_str(&format!("[{i}]"));
+                        let _ = write!(path, "[{i}]");
                         self.walk(item_schema, item, path, item.site(), depth + 1);
                         path.truncate(len);
                     }
@@ -119,8 +125,13 @@ impl<'a> Walker<'a> {
         let custom_root = std::mem::take(&mut self.custom_root);
         let len = path.len();
         for (key_node, value) in entries {
-            let Some(key) = key_node.scalar_text() else {
-                continue;
+            // Non-string keys (`80:`, `on:`) become strings as sigs.k8s.io/yaml would make them.
+            let key: Cow<str> = match key_node.as_str() {
+                Some(k) => Cow::Borrowed(k),
+                None => match key_node.scalar_text() {
+                    Some(k) => Cow::Owned(k),
+                    None => continue,
+                },
             };
             if !path.is_empty() {
                 path.push('.');
@@ -128,10 +139,16 @@ impl<'a> Walker<'a> {
             path.push_str(&key);
             if let Some(sub) = s.property(&key) {
                 self.walk(sub, value, path, key_node.site(), depth + 1);
-            } else if custom_root && matches!(key.as_str(), "apiVersion" | "kind" | "metadata") {
-                // Checked by the API server's own metadata validation.
+            } else if custom_root && key == "metadata" {
+                // Custom resources get the built-in ObjectMeta whatever their schema says.
+                if let Some(defs) = self.defs
+                    && let Some(meta) = defs.index_of(OBJECT_META)
+                {
+                    self.walk(defs.def(meta), value, path, key_node.site(), depth + 1);
+                }
+            } else if custom_root && matches!(&*key, "apiVersion" | "kind") {
             } else if s.embedded_resource
-                && matches!(key.as_str(), "apiVersion" | "kind" | "metadata")
+                && matches!(&*key, "apiVersion" | "kind" | "metadata")
             {
             } else {
                 match &s.additional {
@@ -147,10 +164,7 @@ impl<'a> Walker<'a> {
             path.truncate(len);
         }
         for req in &s.required {
-            let present = node.get(req).is_some_and(|v| !v.is_null())
-                || entries
-                    .iter()
-                    .any(|(k, v)| k.scalar_text().as_deref() == Some(req) && !v.is_null());
+            let present = node.get(req).is_some_and(|v| !v.is_null());
             if !present {
                 let field = if path.is_empty() {
                     req.clone()

@@ -120,11 +120,13 @@ fn apply_set(
             ErrorKind::File => e.message,
             _ => format!("failed parsing {flag} data: {}", e.message),
         };
-        diags.push(
-            Diagnostic::new(rule, message)
-                .at(Span::new(file, e.start, end), e.label)
-                .with_help(e.help),
-        );
+        let mut d = Diagnostic::new(rule, message)
+            .at(Span::new(file, e.start, end), e.label)
+            .with_help(e.help);
+        if let Some(earlier) = e.earlier {
+            d = d.with_label(earlier, "set here");
+        }
+        diags.push(d);
     }
 }
 

@@ -306,3 +306,25 @@ fn globals_flow_down_with_the_parent_winning() {
         json!({"global": {"a": "parent", "b": "sub", "m": {"x": "parent", "y": "sub"}, "c": "parent"}, "own": 1})
     );
 }
+
+#[test]
+fn a_conflict_points_at_both_arguments() {
+    let args = ValueArgs {
+        set: vec!["image=nginx".into(), "image.tag=1".into()],
+        ..ValueArgs::default()
+    };
+    let mut sources = SourceMap::new();
+    let (_, diags) = merge(None, &args, &mut sources);
+    let [d] = diags.as_slice() else {
+        panic!("{diags:?}")
+    };
+    assert_eq!(d.rule.id, "values/set-conflict");
+    assert_eq!(
+        d.message,
+        "failed parsing --set data: cannot set inside \"image\": it is already a string (\"nginx\"), not a map"
+    );
+    assert_eq!(sources.slice(d.primary.as_ref().unwrap().span), "image");
+    let earlier = &d.secondary[0];
+    assert_eq!(sources.slice(earlier.span), "nginx");
+    assert_eq!(sources.text(earlier.span.file), "image=nginx");
+}

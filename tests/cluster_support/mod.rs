@@ -15,6 +15,8 @@ pub struct Sim {
     pub objects: Vec<Object>,
     pub state: ClusterState,
     pub diags: Vec<Diagnostic>,
+    /// Time of the cluster stage alone (not parsing).
+    pub apply_time: std::time::Duration,
 }
 
 pub fn sim_files(files: &[(&str, &str)], profile: &Profile, create_namespace: bool) -> Sim {
@@ -40,12 +42,15 @@ pub fn sim_files(files: &[(&str, &str)], profile: &Profile, create_namespace: bo
         extra_crds: &[],
         create_namespace,
     };
+    let start = std::time::Instant::now();
     let (state, diags) = cluster::apply(&ctx, profile);
+    let apply_time = start.elapsed();
     Sim {
         sources,
         objects,
         state,
         diags,
+        apply_time,
     }
 }
 
