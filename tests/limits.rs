@@ -1,0 +1,280 @@
+//! Limits that belong to no single module (issue 9), end to end: each hostile input must end
+//! quickly in a clear diagnostic with a location, never in a hang, a stack overflow or unbounded
+//! memory. Inputs that could crash the process (deep nesting, memory) go through the binary, so a
+//! stack overflow or an abort is a failed assertion, not a dead test runner.
+//!
+//! Time bounds are for a debug build on a loaded two-core machine; the release figures are far
+//! lower (billion laughs: well under a second).
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use kforge::chart::Input;
+use kforge::diag::Diagnostic;
+use kforge::{Options, Run};
+
+const DEBUG_BUDGET: Duration = Duration::from_secs(10);
+
+fn lint_text(text: String, options: &Options) -> (Run, Duration) {
+    let start = Instant::now();
+    let run = kforge::run(
+        &[Input::Text {
+            name: "<stdin>".to_string(),
+            text,
+        }],
+        options,
+    );
+    (run, start.elapsed())
+}
+
+/// The diagnostic with rule `id`: an error, at a place, with a message that says something.
+fn expect<'a>(run: &'a Run, id: &str) -> &'a Diagnostic {
+    let found = run.diagnostics.iter().find(|d| d.rule.id == id);
+    let Some(d) = found else {
+        let ids: Vec<String> = run
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}", d.rule.id, d.message))
+            .collect();
+        panic!("expected a {id} diagnostic; got {ids:#?}");
+    };
+    assert!(d.is_error(), "{id} should fail the run: {d:?}");
+    assert!(d.primary.is_some(), "{id} should point at the input: {d:?}");
+    assert!(d.message.len() > 10, "{id} needs a message: {d:?}");
+    d
+}
+
+/// Nine levels of ten aliases each: 10^9 nodes if expanded.
+pub fn billion_laughs() -> String {
+    let mut text = String::from(
+        "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
+    for level in 1..=9 {
+        let prev = level - 1;
+        let refs = vec![format!("*a{prev}"); 10].join(", ");
+        text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+    }
+    format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  {}",
+        text.replace('\n', "\n  ")
+    )
+}
+
+/// Runs the binary on `stdin` under a virtual-memory cap (Linux `ulimit -v`), so an expansion
+/// that is not bounded dies instead of eating the machine.
+fn lint_stdin_capped(stdin: String, cap_kib: u64) -> common::Output {
+    let bin = assert_cmd::cargo::cargo_bin("kforge");
+    let mut cmd = assert_cmd::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -v {cap_kib}; exec \"$0\" lint -"))
+        .arg(bin)
+        .env("NO_COLOR", "1")
+        .write_stdin(stdin)
+        .timeout(Duration::from_secs(60));
+    common::run(&mut cmd)
+}
+
+fn assert_clean_failure(out: &common::Output, id: &str) {
+    assert!(
+        !out.stderr.contains("panicked") && !out.stderr.contains("overflow"),
+        "kforge crashed: {}",
+        out.stderr
+    );
+    assert_eq!(
+        out.code, 1,
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains(id), "expected {id} in the report:\n{all}");
+}
+
+#[test]
+#[ignore = "waiting for the YAML loader (branch yaml): yaml/alias-limit"]
+fn billion_laughs_ends_fast_at_the_alias_limit() {
+    let (run, took) = lint_text(billion_laughs(), &Options::default());
+    let d = expect(&run, "yaml/alias-limit");
+    assert!(took < DEBUG_BUDGET, "took {took:?}");
+    let at = run.sources.locate(d.primary.as_ref().unwrap().span);
+    assert!(
+        at.line >= 6,
+        "should point at an alias, got line {}",
+        at.line
+    );
+}
+
+#[test]
+#[ignore = "waiting for the YAML loader (branch yaml): yaml/alias-limit"]
+fn billion_laughs_stays_in_bounded_memory() {
+    // 1 GiB of address space: room for the binary, its threads and their malloc arenas, and
+    // nowhere near enough for 10^9 nodes.
+    let out = lint_stdin_capped(billion_laughs(), 1 << 20);
+    assert_clean_failure(&out, "yaml/alias-limit");
+}
+
+#[test]
+#[ignore = "waiting for the YAML loader (branch yaml): yaml/too-deep"]
+fn a_hundred_thousand_nested_flow_lists_are_too_deep_not_a_stack_overflow() {
+    let depth = 100_000;
+    let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let out = lint_stdin_capped(text, 4 << 20);
+    assert_clean_failure(&out, "yaml/too-deep");
+}
+
+#[test]
+#[ignore = "waiting for the YAML loader (branch yaml): yaml/too-deep"]
+fn a_hundred_thousand_nested_block_lists_and_maps_are_too_deep() {
+    let lists = format!("{}x\n", "- ".repeat(100_000));
+    assert_clean_failure(&lint_stdin_capped(lists, 4 << 20), "yaml/too-deep");
+    let maps = format!("{}1{}\n", "{a: ".repeat(100_000), "}".repeat(100_000));
+    assert_clean_failure(&lint_stdin_capped(maps, 4 << 20), "yaml/too-deep");
+}
+
+#[test]
+#[ignore = "waiting for the YAML loader (branch yaml): yaml/too-deep"]
+fn nesting_depth_is_reported_in_process() {
+    // Deep enough to pass the limit, shallow enough that a missing limit cannot overflow the
+    // test thread's stack before the assertion says what is wrong.
+    let depth = 1_000;
+    let text = format!("a: {}{}", "[".repeat(depth), "]".repeat(depth));
+    let (run, took) = lint_text(text, &Options::default());
+    expect(&run, "yaml/too-deep");
+    assert!(took < DEBUG_BUDGET, "took {took:?}");
+}
+
+#[test]
+#[ignore = "waiting for the YAML loader (branch yaml): yaml/document-too-large"]
+fn a_document_larger_than_the_configured_limit_is_reported() {
+    let mut options = Options::default();
+    options.yaml.max_document_bytes = 1 << 20;
+    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n");
+    let mut i = 0;
+    while text.len() < 2 << 20 {
+        text.push_str(&format!("  key{i}: \"{}\"\n", "x".repeat(100)));
+        i += 1;
+    }
+    // A small document after the big one is still checked.
+    text.push_str("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\n");
+    let (run, took) = lint_text(text, &options);
+    expect(&run, "yaml/document-too-large");
+    assert!(took < DEBUG_BUDGET, "took {took:?}");
+    assert!(
+        run.objects.iter().any(|o| o.name == "small"),
+        "the document after the large one should still be parsed"
+    );
+}
+
+#[test]
+#[ignore = "waiting for the chart loader (branch chartvals): input/unreadable on a file over the limit"]
+fn a_file_over_the_size_limit_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.yaml");
+    let line = format!("# {}\n", "x".repeat(1000));
+    std::fs::write(&path, line.repeat(6 << 10)).unwrap(); // 6 MB > 5 MB default
+    let out = common::run(
+        common::kforge()
+            .arg("lint")
+            .arg(&path)
+            .timeout(Duration::from_secs(60)),
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("input/unreadable"), "{}", out.stderr);
+}
+
+const CHART_YAML: &str = "apiVersion: v2\nname: hostile\nversion: 0.1.0\n";
+
+fn chart_with(templates: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("Chart.yaml"), CHART_YAML).unwrap();
+    std::fs::write(root.join("values.yaml"), "a: 1\n").unwrap();
+    for (name, text) in templates {
+        std::fs::write(root.join("templates").join(name), text).unwrap();
+    }
+    dir
+}
+
+fn lint_chart(root: &Path) -> (Run, Duration) {
+    let start = Instant::now();
+    let run = kforge::run(&[Input::Path(root.to_path_buf())], &Options::default());
+    (run, start.elapsed())
+}
+
+#[test]
+#[ignore = "waiting for the render stage (branch render) and chart loader (chartvals): render/limit"]
+fn a_billion_loop_iterations_end_in_a_render_limit() {
+    let chart = chart_with(&[(
+        "loop.yaml",
+        "data:\n{% for i in range(1000000000) %}  k{{ i }}: v\n{% endfor %}",
+    )]);
+    let (run, took) = lint_chart(chart.path());
+    expect(&run, "render/limit");
+    assert!(took < DEBUG_BUDGET, "took {took:?}");
+}
+
+#[test]
+#[ignore = "waiting for the render stage (branch render) and chart loader (chartvals): render/limit"]
+fn infinite_include_recursion_ends_in_a_render_limit() {
+    let chart = chart_with(&[
+        ("_self.tpl", "{% include \"hostile/templates/_self.tpl\" %}"),
+        ("a.yaml", "{% include \"hostile/templates/_self.tpl\" %}"),
+        (
+            "macro.yaml",
+            "{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}",
+        ),
+    ]);
+    let (run, took) = lint_chart(chart.path());
+    let d = expect(&run, "render/limit");
+    assert!(took < DEBUG_BUDGET, "took {took:?}");
+    let _ = d;
+    let count = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.id == "render/limit")
+        .count();
+    assert!(count >= 2, "both recursive templates should be reported");
+}
+
+#[test]
+#[ignore = "waiting for the render stage (branch render) and chart loader (chartvals): render/limit"]
+fn rendered_output_size_is_bounded() {
+    // 10 iterations of a 100 MB string: cheap in template work, huge in output.
+    let chart = chart_with(&[(
+        "big.yaml",
+        "{% set s = \"x\" * 100000000 %}{% for i in range(10) %}{{ s }}{% endfor %}",
+    )]);
+    let (run, took) = lint_chart(chart.path());
+    expect(&run, "render/limit");
+    assert!(took < DEBUG_BUDGET, "took {took:?}");
+}
+
+/// What runs today, whatever the stages do: none of these inputs may crash or hang the binary.
+#[test]
+fn hostile_inputs_never_crash_the_binary() {
+    let cases = [
+        ("billion laughs", billion_laughs()),
+        (
+            "nested flow lists",
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+        ("nested block lists", format!("{}x\n", "- ".repeat(100_000))),
+        ("many documents", "---\n".repeat(100_000)),
+    ];
+    for (what, text) in cases {
+        let start = Instant::now();
+        let out = lint_stdin_capped(text, 4 << 20);
+        assert!(
+            matches!(out.code, 0..=2) && !out.stderr.contains("panicked"),
+            "{what}: exit {} stderr:\n{}",
+            out.code,
+            out.stderr
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{what}: too slow"
+        );
+    }
+}
