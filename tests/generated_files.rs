@@ -53,3 +53,34 @@ fn completions_command_prints_the_same_script() {
         completions::script(Shell::Bash).as_slice()
     );
 }
+
+#[test]
+fn rules_reference_is_fresh() {
+    check(
+        "docs/rules.md",
+        kforge::diag::report::rules_reference_markdown().as_bytes(),
+    );
+}
+
+/// The README's rule table sits between two markers and equals the registry's table.
+#[test]
+fn readme_rule_table_is_fresh() {
+    let readme_path = common::repo().join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let (begin, end) = ("<!-- rules:begin -->\n", "<!-- rules:end -->");
+    let start = readme
+        .find(begin)
+        .expect("README has the rules:begin marker")
+        + begin.len();
+    let stop = readme.find(end).expect("README has the rules:end marker");
+    let table = kforge::diag::report::rules_markdown();
+    if std::env::var_os("KFORGE_BLESS").is_some() {
+        let updated = format!("{}{}{}", &readme[..start], table, &readme[stop..]);
+        std::fs::write(&readme_path, updated).unwrap();
+        return;
+    }
+    assert!(
+        readme[start..stop] == table,
+        "README.md's rule table is stale: regenerate with `KFORGE_BLESS=1 cargo test --test generated_files`"
+    );
+}

@@ -1,6 +1,17 @@
 //! The schema stage: every object against the embedded Kubernetes schemas of the target version,
 //! custom resources against CRDs of the run, values against `values.schema.json`.
-//! Entry points: [`check`], [`check_values`].
+//! Entry points: [`check`], [`check_values`], [`api_versions`], [`explain`].
+
+mod apis;
+mod crd;
+mod explain;
+mod model;
+mod objects;
+mod quantity;
+mod rules;
+mod store;
+mod validate;
+mod values;
 
 use crate::chart::Chart;
 use crate::check::CheckContext;
@@ -9,22 +20,43 @@ use crate::source::SourceMap;
 use crate::version::KubeVersion;
 use crate::yaml::Node;
 
-pub const RULES: &[&Rule] = &[];
+pub use explain::explain;
+pub use rules::*;
 
+pub const RULES: &[&Rule] = &[
+    &UNKNOWN_FIELD,
+    &TYPE,
+    &REQUIRED,
+    &ENUM,
+    &RANGE,
+    &BASE64,
+    &QUANTITY,
+    &DUPLICATE_LIST_KEY,
+    &REMOVED_API,
+    &DEPRECATED_API,
+    &UNKNOWN_KIND,
+    &MISSING_CRD,
+    &VALUES_SCHEMA,
+    &VALUES_SCHEMA_INVALID,
+];
+
+/// Validates every object of the run (in parallel; output in object order).
 pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {
-    let _ = ctx;
-    Vec::new()
+    objects::check(ctx)
 }
 
 /// Validates merged values against the chart's (and each subchart's) `values.schema.json`.
 pub fn check_values(chart: &Chart, values: &Node, sources: &SourceMap) -> Vec<Diagnostic> {
-    let _ = (chart, values, sources);
-    Vec::new()
+    values::check(chart, values, sources)
 }
 
 /// `capabilities.api_versions` for templates: every served `group/version` and
 /// `group/version/Kind` of the version.
 pub fn api_versions(version: KubeVersion) -> Vec<String> {
-    let _ = version;
-    Vec::new()
+    apis::api_versions(version)
 }
+
+#[cfg(test)]
+mod test_yaml;
+#[cfg(test)]
+mod tests;

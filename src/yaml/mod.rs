@@ -1,9 +1,21 @@
 //! Span-aware YAML loader on saphyr-parser, resolving scalars the way Kubernetes does (go-yaml v2,
-//! YAML 1.1 style). Entry point: [`parse_stream`].
+//! YAML 1.1 style). Entry point: [`parse_stream`]; [`emit`] writes YAML back.
 
+mod chunks;
+mod emit;
+mod keys;
+mod loader;
 mod node;
+mod positions;
+mod resolve;
+mod rules;
+mod syntax_help;
 
+pub use emit::{emit, emit_node};
 pub use node::{Node, ScalarStyle, Value};
+pub use rules::{
+    ALIAS_LIMIT, AMBIGUOUS_SCALAR, DOCUMENT_TOO_LARGE, DUPLICATE_KEY, SYNTAX, TOO_DEEP,
+};
 
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{FileId, SourceMap, Span};
@@ -32,7 +44,8 @@ impl Default for Limits {
 /// One document of a stream.
 #[derive(Clone, Debug)]
 pub struct Document {
-    /// `None` for an empty document (only comments, or `---` alone).
+    /// `None` for an empty document (only comments, or `---` alone), and for a document that
+    /// could not be loaded (a diagnostic says why).
     pub root: Option<Node>,
     /// From the document's first to last byte (the `---` marker included when present).
     pub span: Span,
@@ -40,15 +53,71 @@ pub struct Document {
     pub index: usize,
 }
 
-pub const RULES: &[&Rule] = &[];
+pub const RULES: &[&Rule] = &[
+    &SYNTAX,
+    &DUPLICATE_KEY,
+    &AMBIGUOUS_SCALAR,
+    &ALIAS_LIMIT,
+    &TOO_DEEP,
+    &DOCUMENT_TOO_LARGE,
+];
 
-/// Parses every document of `file`. Documents after a syntax error are still returned when the
-/// parser can resynchronise at the next `---`.
+/// Parses every document of `file`. A syntax error or a limit ends only its own document:
+/// loading resumes at the next `---` line.
 pub fn parse_stream(
     sources: &SourceMap,
     file: FileId,
     limits: &Limits,
 ) -> (Vec<Document>, Vec<Diagnostic>) {
-    let _ = (sources, file, limits);
-    (Vec::new(), Vec::new())
+    let text = sources.text(file);
+    let mut docs = Vec::new();
+    let mut diags = Vec::new();
+    for (start, end) in chunks::split(text) {
+        let Some(chunk) = text.get(start..end) else {
+            continue;
+        };
+        if chunk.len() > limits.max_document_bytes {
+            let first_line = chunk.find('\n').unwrap_or(chunk.len());
+            let at = Span::new(file, start, start + first_line);
+            diags.push(
+                Diagnostic::new(
+                    &DOCUMENT_TOO_LARGE,
+                    format!(
+                        "this YAML document is {} bytes, over the limit of {} bytes per document",
+                        chunk.len(),
+                        limits.max_document_bytes
+                    ),
+                )
+                .at(at, "document starts here")
+                .with_help(
+                    "split it into several documents, or check that it was generated correctly",
+                ),
+            );
+            docs.push(Document {
+                root: None,
+                span: Span::new(file, start, end),
+                index: 0,
+            });
+            continue;
+        }
+        loader::ChunkLoader::new(file, chunk, start, limits, &mut docs, &mut diags).run();
+    }
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.index = i;
+    }
+    (docs, diags)
 }
+
+/// A single-document file (values.yaml, Chart.yaml): its first document's root, `None` when it
+/// is empty or broken. A second document is ignored, as Helm does.
+pub fn parse_single(
+    sources: &SourceMap,
+    file: FileId,
+    limits: &Limits,
+) -> (Option<Node>, Vec<Diagnostic>) {
+    let (docs, diags) = parse_stream(sources, file, limits);
+    (docs.into_iter().next().and_then(|d| d.root), diags)
+}
+
+#[cfg(test)]
+mod tests;

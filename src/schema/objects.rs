@@ -1,0 +1,199 @@
+//! Per object: find what validates it (built-in kind of the target version, or a CRD), report
+//! removed, deprecated and unknown API versions, then walk it.
+
+use rayon::prelude::*;
+
+use super::apis::{self, Status};
+use super::crd::Crds;
+use super::rules::*;
+use super::store;
+use super::validate::Walker;
+use crate::check::CheckContext;
+use crate::diag::{Diagnostic, Severity, did_you_mean};
+use crate::object::Object;
+use crate::yaml::Node;
+
+pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {
+    let crds = Crds::collect(ctx.objects.iter().chain(ctx.extra_crds.iter()));
+    let per_object: Vec<Vec<Diagnostic>> = ctx
+        .objects
+        .par_iter()
+        .map(|o| check_object(ctx, &crds, o))
+        .collect();
+    per_object.into_iter().flatten().collect()
+}
+
+fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if o.api_version.is_empty() || o.kind.is_empty() {
+        return diags; // object/missing-field reports it.
+    }
+    let at = o.root.get("apiVersion").map(Node::site).unwrap_or(o.span);
+    let (group, version, kind) = (o.group(), o.version(), o.kind.as_str());
+    let walker = |defs| Walker {
+        defs,
+        sources: ctx.sources,
+        object: o.object_ref(),
+        custom_root: false,
+        diags: Vec::new(),
+    };
+    let parent = o.root.get("kind").map(Node::site).unwrap_or(o.span);
+
+    let builtin =
+        store::version(ctx.kube_version).and_then(|s| s.kind(group, version, kind).map(|d| (s, d)));
+    if let Some((schemas, def)) = builtin {
+        if let Status::Deprecated {
+            removed_in,
+            replacement,
+            changes,
+        } = apis::status(ctx.kube_version, group, &o.api_version, kind)
+        {
+            let mut d = Diagnostic::new(
+                &DEPRECATED_API,
+                format!(
+                    "{} {kind} is deprecated and no longer served from Kubernetes 1.{removed_in}",
+                    o.api_version
+                ),
+            )
+            .at(at, format!("removed in 1.{removed_in}"))
+            .with_object(o.object_ref());
+            d = with_migration(d, &replacement, changes);
+            diags.push(d);
+        }
+        let mut w = walker(Some(schemas));
+        let mut path = String::new();
+        w.walk(schemas.def(def), &o.root, &mut path, parent, 0);
+        diags.extend(w.diags);
+        return diags;
+    }
+    match apis::status(ctx.kube_version, group, &o.api_version, kind) {
+        Status::Removed {
+            removed_in,
+            replacement,
+            changes,
+        } => {
+            let mut d = Diagnostic::new(
+                &REMOVED_API,
+                format!(
+                    "{} {kind} is not served by Kubernetes {}: removed in 1.{removed_in}",
+                    o.api_version,
+                    short(ctx)
+                ),
+            )
+            .at(at, format!("removed in 1.{removed_in}"))
+            .with_object(o.object_ref());
+            d = with_migration(d, &replacement, changes);
+            diags.push(d);
+            return diags;
+        }
+        Status::NotYet { since } => {
+            diags.push(
+                Diagnostic::new(
+                    &UNKNOWN_KIND,
+                    format!(
+                        "{} {kind} is not served by Kubernetes {}: it exists from 1.{since}",
+                        o.api_version,
+                        short(ctx)
+                    ),
+                )
+                .at(at, format!("needs Kubernetes 1.{since} or newer"))
+                .with_object(o.object_ref())
+                .with_severity(strict_severity(ctx)),
+            );
+            return diags;
+        }
+        Status::Served | Status::Deprecated { .. } | Status::Unknown => {}
+    }
+    if let Some(versions) = crds.get(group, kind) {
+        let Some(v) = versions.get(version) else {
+            let served: Vec<&str> = versions.keys().map(String::as_str).collect();
+            let crd = versions.values().next().map(|v| v.crd);
+            let mut d = Diagnostic::new(
+                &UNKNOWN_KIND,
+                format!(
+                    "no CRD in the run serves {} {kind}: it serves {}",
+                    o.api_version,
+                    served.join(", ")
+                ),
+            )
+            .at(at, "version not served")
+            .with_object(o.object_ref())
+            .with_severity(Severity::Error);
+            if let Some(crd) = crd {
+                d = d.with_label(
+                    crd.name_span(),
+                    format!("CustomResourceDefinition \"{}\"", crd.name),
+                );
+            }
+            diags.push(d);
+            return diags;
+        };
+        if let Some(schema) = v.schema() {
+            let mut w = walker(store::version(ctx.kube_version));
+            w.custom_root = true;
+            let mut path = String::new();
+            w.walk(schema, &o.root, &mut path, parent, 0);
+            diags.extend(w.diags);
+        }
+        return diags;
+    }
+    if apis::builtin_groups().contains(group) {
+        let kind_at = o.root.get("kind").map(Node::site).unwrap_or(at);
+        let mut d = Diagnostic::new(
+            &UNKNOWN_KIND,
+            format!(
+                "Kubernetes {} has no kind {kind} in {}",
+                short(ctx),
+                o.api_version
+            ),
+        )
+        .at(kind_at, "unknown kind")
+        .with_object(o.object_ref())
+        .with_severity(strict_severity(ctx));
+        if let Some(schemas) = store::version(ctx.kube_version) {
+            let kinds: Vec<&str> = schemas
+                .kinds
+                .keys()
+                .filter(|(g, _, _)| g == group)
+                .map(|(_, _, k)| k.as_str())
+                .collect();
+            if let Some(best) = did_you_mean(kind, kinds) {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            }
+        }
+        diags.push(d);
+        return diags;
+    }
+    diags.push(
+        Diagnostic::new(
+            &MISSING_CRD,
+            format!("no CustomResourceDefinition for {kind} ({}) in the run: it cannot be validated", o.api_version),
+        )
+        .at(at, "custom resource without a CRD")
+        .with_object(o.object_ref())
+        .with_help("if the CRD is installed separately (an operator chart), pass it with --crd to validate against it"),
+    );
+    diags
+}
+
+fn strict_severity(ctx: &CheckContext) -> Severity {
+    if ctx.strict {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+fn short(ctx: &CheckContext) -> String {
+    format!("1.{}", ctx.kube_version.minor)
+}
+
+fn with_migration(mut d: Diagnostic, replacement: &str, changes: &str) -> Diagnostic {
+    if !replacement.is_empty() {
+        d = d.with_help(format!("use apiVersion: {replacement}"));
+    }
+    if !changes.is_empty() {
+        d = d.with_note(changes.to_string());
+    }
+    d
+}

@@ -1,0 +1,230 @@
+//! The embedded Kubernetes schemas (`schemas/k8s.bin`, written by `scripts/gen-schemas.py`; the
+//! format is in `schemas/README.md`). Nothing is inflated until asked for: the header on first use,
+//! one version's index when that version is used, one definition when a walk reaches it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::model::Schema;
+use crate::version::{KubeVersion, NEWEST_MINOR, OLDEST_MINOR};
+
+static DATA: &[u8] = include_bytes!("../../schemas/k8s.bin");
+const MAGIC: &[u8] = b"KFSCHEM1";
+
+#[derive(Deserialize)]
+struct Header {
+    versions: BTreeMap<String, (usize, usize)>,
+    blobs: Vec<(usize, usize)>,
+    docs: Vec<(usize, usize)>,
+    /// `group/version/Kind` → bit `minor - OLDEST_MINOR` set when that version serves it.
+    served: BTreeMap<String, u32>,
+}
+
+#[derive(Deserialize)]
+struct IndexJson {
+    defs: BTreeMap<String, (u32, u32)>,
+    gvk: Vec<(String, String, String, String)>,
+}
+
+/// Group, version, kind.
+pub type Gvk = (String, String, String);
+
+/// One Kubernetes version's definitions.
+pub struct VersionSchemas {
+    names: Vec<String>,
+    by_name: HashMap<String, u32>,
+    blobs: Vec<(u32, u32)>,
+    slots: Vec<OnceLock<Schema>>,
+    /// Every top-level kind: (group, version, kind) → definition index.
+    pub kinds: BTreeMap<Gvk, u32>,
+}
+
+struct Embedded {
+    header: Header,
+    data_start: usize,
+}
+
+fn embedded() -> Option<&'static Embedded> {
+    static EMBEDDED: OnceLock<Option<Embedded>> = OnceLock::new();
+    EMBEDDED
+        .get_or_init(|| {
+            let rest = DATA.strip_prefix(MAGIC)?;
+            let len_bytes: [u8; 4] = rest.get(..4)?.try_into().ok()?;
+            let len = u32::from_le_bytes(len_bytes) as usize;
+            let head = inflate(rest.get(4..4 + len)?)?;
+            let header: Header = serde_json::from_slice(&head).ok()?;
+            Some(Embedded {
+                header,
+                data_start: MAGIC.len() + 4 + len,
+            })
+        })
+        .as_ref()
+}
+
+fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() * 4);
+    flate2::read::ZlibDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+fn section(offset: usize, len: usize) -> Option<&'static [u8]> {
+    let e = embedded()?;
+    DATA.get(e.data_start + offset..e.data_start + offset + len)
+}
+
+/// The schemas of `version` (by minor), or `None` when it is not embedded.
+pub fn version(version: KubeVersion) -> Option<&'static VersionSchemas> {
+    static VERSIONS: OnceLock<Vec<OnceLock<Option<VersionSchemas>>>> = OnceLock::new();
+    if !version.is_embedded() {
+        return None;
+    }
+    let slots = VERSIONS.get_or_init(|| {
+        (OLDEST_MINOR..=NEWEST_MINOR)
+            .map(|_| OnceLock::new())
+            .collect()
+    });
+    let slot = slots.get((version.minor - OLDEST_MINOR) as usize)?;
+    slot.get_or_init(|| load_version(version.minor)).as_ref()
+}
+
+fn load_version(minor: u32) -> Option<VersionSchemas> {
+    let e = embedded()?;
+    let &(off, len) = e.header.versions.get(&format!("1.{minor}"))?;
+    let index: IndexJson = serde_json::from_slice(&inflate(section(off, len)?)?).ok()?;
+    let mut names = Vec::with_capacity(index.defs.len());
+    let mut blobs = Vec::with_capacity(index.defs.len());
+    let mut by_name = HashMap::with_capacity(index.defs.len());
+    for (i, (name, ids)) in index.defs.into_iter().enumerate() {
+        by_name.insert(name.clone(), i as u32);
+        names.push(name);
+        blobs.push(ids);
+    }
+    let kinds = index
+        .gvk
+        .into_iter()
+        .filter_map(|(g, v, k, name)| by_name.get(&name).map(|&i| ((g, v, k), i)))
+        .collect();
+    let slots = names.iter().map(|_| OnceLock::new()).collect();
+    Some(VersionSchemas {
+        names,
+        by_name,
+        blobs,
+        slots,
+        kinds,
+    })
+}
+
+/// Schema used when a definition cannot be read: accepts anything.
+static ANY: OnceLock<Schema> = OnceLock::new();
+
+impl VersionSchemas {
+    pub fn index_of(&self, name: &str) -> Option<u32> {
+        self.by_name.get(name).copied()
+    }
+
+    pub fn name(&self, def: u32) -> &str {
+        self.names
+            .get(def as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Definition `def`, inflated and compiled on first use (thread-safe).
+    pub fn def(&self, def: u32) -> &Schema {
+        let Some(slot) = self.slots.get(def as usize) else {
+            return ANY.get_or_init(Schema::default);
+        };
+        slot.get_or_init(|| self.load_def(def).unwrap_or_default())
+    }
+
+    fn load_def(&self, def: u32) -> Option<Schema> {
+        let e = embedded()?;
+        let &(blob, _) = self.blobs.get(def as usize)?;
+        let &(off, len) = e.header.blobs.get(blob as usize)?;
+        let json: serde_json::Value = serde_json::from_slice(&inflate(section(off, len)?)?).ok()?;
+        Some(Schema::compile(&json, &|name| self.index_of(name), false))
+    }
+
+    /// The definition's documentation: its description and each property's description.
+    pub fn docs(&self, def: u32) -> Docs {
+        let load = || -> Option<Docs> {
+            let e = embedded()?;
+            let &(_, doc) = self.blobs.get(def as usize)?;
+            let &(off, len) = e.header.docs.get(doc as usize)?;
+            serde_json::from_slice(&inflate(section(off, len)?)?).ok()
+        };
+        load().unwrap_or_default()
+    }
+
+    /// The definition of a kind.
+    pub fn kind(&self, group: &str, version: &str, kind: &str) -> Option<u32> {
+        self.kinds
+            .get(&(group.to_string(), version.to_string(), kind.to_string()))
+            .copied()
+    }
+}
+
+#[derive(Deserialize, Default, Debug)]
+pub struct Docs {
+    #[serde(default)]
+    pub d: String,
+    #[serde(default)]
+    pub p: BTreeMap<String, String>,
+}
+
+/// The minor versions that serve `group/version/kind`, oldest first, from the header alone
+/// (no version index is inflated).
+pub fn served_minors(group: &str, version: &str, kind: &str) -> Vec<u32> {
+    let Some(e) = embedded() else { return Vec::new() };
+    let Some(&bits) = e.header.served.get(&format!("{group}/{version}/{kind}")) else {
+        return Vec::new();
+    };
+    (OLDEST_MINOR..=NEWEST_MINOR).filter(|m| bits & (1 << (m - OLDEST_MINOR)) != 0).collect()
+}
+
+/// Every `(group, version, kind)` any embedded version serves.
+pub fn all_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    embedded().into_iter().flat_map(|e| {
+        e.header.served.keys().filter_map(|key| {
+            let (group, rest) = key.split_once('/')?;
+            let (version, kind) = rest.split_once('/')?;
+            Some((group, version, kind))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_version_is_embedded_with_deployment() {
+        for v in KubeVersion::embedded() {
+            let schemas = version(v).expect("embedded");
+            let def = schemas
+                .kind("apps", "v1", "Deployment")
+                .expect("Deployment");
+            let schema = schemas.def(def);
+            assert!(schema.property("spec").is_some(), "1.{}", v.minor);
+        }
+    }
+
+    #[test]
+    fn docs_are_kept_apart() {
+        let schemas = version(KubeVersion::NEWEST).expect("embedded");
+        let def = schemas
+            .index_of("io.k8s.api.apps.v1.DeploymentSpec")
+            .expect("def");
+        let docs = schemas.docs(def);
+        assert!(
+            docs.p
+                .get("replicas")
+                .is_some_and(|d| d.contains("desired pods"))
+        );
+    }
+}

@@ -1,0 +1,717 @@
+//! Failing and passing examples of every schema rule, asserting rule id, message and line.
+
+use super::test_yaml;
+use crate::check::CheckContext;
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::object::Object;
+use crate::source::SourceMap;
+use crate::version::KubeVersion;
+
+struct Run {
+    sources: SourceMap,
+    diags: Vec<Diagnostic>,
+}
+
+impl Run {
+    fn lines(&self, rule: &str) -> Vec<u32> {
+        self.diags
+            .iter()
+            .filter(|d| d.rule.id == rule)
+            .filter_map(|d| d.primary.as_ref())
+            .map(|l| self.sources.locate(l.span).line)
+            .collect()
+    }
+
+    fn only(&self, rule: &str) -> &Diagnostic {
+        let found: Vec<&Diagnostic> = self.diags.iter().filter(|d| d.rule.id == rule).collect();
+        assert_eq!(found.len(), 1, "expected one {rule}, got {:#?}", self.diags);
+        found[0]
+    }
+
+    fn assert_clean(&self) {
+        let shown: Vec<String> = self
+            .diags
+            .iter()
+            .map(|d| format!("{}: {}", d.rule.id, d.message))
+            .collect();
+        assert!(
+            self.diags.is_empty(),
+            "expected no findings, got {shown:#?}"
+        );
+    }
+}
+
+fn run_at(minor: u32, yaml: &str) -> Run {
+    run_with(minor, yaml, "", false)
+}
+
+fn run(yaml: &str) -> Run {
+    run_at(33, yaml)
+}
+
+fn run_with(minor: u32, yaml: &str, extra: &str, strict: bool) -> Run {
+    let mut sources = SourceMap::new();
+    let objects: Vec<Object> = test_yaml::objects(&mut sources, "test.yaml", yaml);
+    let extra_crds = if extra.is_empty() {
+        Vec::new()
+    } else {
+        test_yaml::objects(&mut sources, "crds.yaml", extra)
+    };
+    let config = Config::default();
+    let diags = {
+        let ctx = CheckContext {
+            sources: &sources,
+            objects: &objects,
+            kube_version: KubeVersion {
+                major: 1,
+                minor,
+                patch: 0,
+            },
+            release_namespace: "default",
+            config: &config,
+            strict,
+            extra_crds: &extra_crds,
+            create_namespace: false,
+        };
+        super::check(&ctx)
+    };
+    Run { sources, diags }
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: app
+          image: nginx
+          ports:
+            - containerPort: 80
+          env:
+            - name: DEBUG
+              value: \"yes\"
+          resources:
+            limits:
+              memory: 512Mi
+              cpu: 500m
+";
+
+#[test]
+fn a_valid_deployment_passes_at_every_version() {
+    for minor in 25..=37 {
+        run_at(minor, DEPLOYMENT).assert_clean();
+    }
+}
+
+#[test]
+fn unknown_field_points_at_the_key_with_did_you_mean() {
+    let r = run(&DEPLOYMENT.replace("  replicas: 2", "  replica: 2"));
+    let d = r.only("schema/unknown-field");
+    assert_eq!(d.message, "unknown field \"spec.replica\"");
+    assert_eq!(d.help.as_deref(), Some("did you mean `replicas`?"));
+    assert_eq!(r.lines("schema/unknown-field"), vec![6]);
+    let loc = r.sources.locate(d.primary.as_ref().unwrap().span);
+    assert_eq!((loc.column, loc.end_column), (3, 10));
+}
+
+#[test]
+fn unknown_field_deep_in_a_list() {
+    let r = run(&DEPLOYMENT.replace(
+        "          image: nginx",
+        "          imagePullPolcy: Always\n          image: nginx",
+    ));
+    let d = r.only("schema/unknown-field");
+    assert_eq!(
+        d.message,
+        "unknown field \"spec.template.spec.containers[0].imagePullPolcy\""
+    );
+    assert_eq!(d.help.as_deref(), Some("did you mean `imagePullPolicy`?"));
+    assert_eq!(r.lines("schema/unknown-field"), vec![17]);
+}
+
+#[test]
+fn integer_in_configmap_data_is_a_type_error() {
+    let r = run(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  retries: 3\n  mode: \"fast\"\n",
+    );
+    let d = r.only("schema/type");
+    assert_eq!(d.message, "data.retries: expected a string, got integer 3");
+    assert_eq!(d.help.as_deref(), Some("quote it: \"3\""));
+    assert_eq!(r.lines("schema/type"), vec![6]);
+    run("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  retries: \"3\"\n")
+        .assert_clean();
+}
+
+#[test]
+fn quoted_replicas_is_a_type_error() {
+    let r = run(&DEPLOYMENT.replace("  replicas: 2", "  replicas: \"3\""));
+    let d = r.only("schema/type");
+    assert_eq!(
+        d.message,
+        "spec.replicas: expected an integer, got string \"3\""
+    );
+    assert_eq!(d.help.as_deref(), Some("remove the quotes: 3"));
+    assert_eq!(r.lines("schema/type"), vec![6]);
+}
+
+#[test]
+fn unquoted_yes_in_env_value_is_a_boolean() {
+    let r = run(&DEPLOYMENT.replace("value: \"yes\"", "value: yes"));
+    let d = r.only("schema/type");
+    assert_eq!(
+        d.message,
+        "spec.template.spec.containers[0].env[0].value: expected a string, got boolean yes"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("quote it: \"yes\" (YAML 1.1 reads it as a boolean)")
+    );
+    assert_eq!(r.lines("schema/type"), vec![22]);
+}
+
+#[test]
+fn missing_selector_is_required_at_the_parent_key() {
+    let text = DEPLOYMENT.replace("  selector:\n    matchLabels:\n      app: web\n", "");
+    let r = run(&text);
+    let d = r.only("schema/required");
+    assert_eq!(d.message, "spec.selector: Required value");
+    assert_eq!(r.lines("schema/required"), vec![5]);
+}
+
+#[test]
+fn container_without_name_is_required_at_the_item() {
+    let r = run(&DEPLOYMENT.replace(
+        "        - name: app\n          image: nginx",
+        "        - image: nginx",
+    ));
+    let d = r.only("schema/required");
+    assert_eq!(
+        d.message,
+        "spec.template.spec.containers[0].name: Required value"
+    );
+    assert_eq!(r.lines("schema/required"), vec![16]);
+}
+
+#[test]
+fn unsupported_enum_value() {
+    let r = run(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancr\n  ports:\n    - port: 80\n",
+    );
+    let d = r.only("schema/enum");
+    assert_eq!(
+        d.message,
+        "spec.type: Unsupported value: \"LoadBalancr\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""
+    );
+    assert_eq!(d.help.as_deref(), Some("did you mean \"LoadBalancer\"?"));
+    assert_eq!(r.lines("schema/enum"), vec![6]);
+    run("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n").assert_clean();
+}
+
+#[test]
+fn int32_range() {
+    let r = run(&DEPLOYMENT.replace("  replicas: 2", "  replicas: 3000000000"));
+    assert_eq!(
+        r.only("schema/range").message,
+        "spec.replicas: 3000000000 does not fit in int32 (-2147483648 to 2147483647)"
+    );
+    assert_eq!(r.lines("schema/range"), vec![6]);
+}
+
+#[test]
+fn secret_data_must_be_base64() {
+    let r = run(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  user: YWRtaW4=\n  password: hunter2!\n",
+    );
+    assert_eq!(
+        r.only("schema/base64").message,
+        "data.password: illegal base64 data"
+    );
+    assert_eq!(r.lines("schema/base64"), vec![7]);
+    run("apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  user: YWRtaW4=\nstringData:\n  password: hunter2!\n")
+        .assert_clean();
+}
+
+#[test]
+fn int_or_string_accepts_both_and_null_is_absent() {
+    let np = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow
+spec:
+  podSelector: {}
+  ingress:
+    - ports:
+        - port: null
+        - port: 8080
+        - port: http
+          protocol: TCP
+";
+    run(np).assert_clean();
+    let r = run(&np.replace("port: 8080", "port: 80.5"));
+    assert_eq!(
+        r.only("schema/type").message,
+        "spec.ingress[0].ports[1].port: expected an integer or a string, got number 80.5"
+    );
+    assert_eq!(r.lines("schema/type"), vec![10]);
+}
+
+#[test]
+fn quantities_must_parse() {
+    let r = run(&DEPLOYMENT.replace("memory: 512Mi", "memory: 512mb"));
+    let d = r.only("schema/quantity");
+    assert!(
+        d.message.starts_with(
+            "spec.template.spec.containers[0].resources.limits.memory: invalid quantity \"512mb\""
+        ),
+        "{}",
+        d.message
+    );
+    let help = d.help.as_deref().unwrap_or("");
+    assert!(
+        help.starts_with("did you mean 512Mi?") && help.contains("Ki, Mi, Gi"),
+        "{help}"
+    );
+    assert_eq!(r.lines("schema/quantity"), vec![25]);
+    run(&DEPLOYMENT.replace("memory: 512Mi", "memory: 1")).assert_clean();
+}
+
+#[test]
+fn duplicate_container_names() {
+    let text = DEPLOYMENT.replace(
+        "        - name: app\n",
+        "        - name: app\n          image: busybox\n        - name: app\n",
+    );
+    let r = run(&text);
+    let d = r.only("schema/duplicate-list-key");
+    assert_eq!(
+        d.message,
+        "spec.template.spec.containers[1]: Duplicate value: name=app"
+    );
+    assert_eq!(r.lines("schema/duplicate-list-key"), vec![18]);
+    assert_eq!(r.sources.locate(d.secondary[0].span).line, 16);
+}
+
+#[test]
+fn duplicate_ports_default_protocol_to_tcp() {
+    let text = DEPLOYMENT.replace("            - containerPort: 80\n", "            - containerPort: 80\n            - containerPort: 80\n              protocol: TCP\n");
+    let r = run(&text);
+    assert_eq!(
+        r.only("schema/duplicate-list-key").message,
+        "spec.template.spec.containers[0].ports[1]: Duplicate value: containerPort=80, protocol=TCP"
+    );
+    assert_eq!(r.lines("schema/duplicate-list-key"), vec![20]);
+    run(&DEPLOYMENT.replace("            - containerPort: 80\n", "            - containerPort: 80\n            - containerPort: 80\n              protocol: UDP\n"))
+        .assert_clean();
+}
+
+#[test]
+fn removed_api_names_replacement_and_changes() {
+    let ingress = "apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  rules:
+    - http:
+        paths:
+          - backend:
+              serviceName: web
+              servicePort: 80
+";
+    let r = run_at(37, ingress);
+    let d = r.only("schema/removed-api");
+    assert_eq!(
+        d.message,
+        "extensions/v1beta1 Ingress is not served by Kubernetes 1.37: removed in 1.22"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("use apiVersion: networking.k8s.io/v1")
+    );
+    assert!(d.notes[0].contains("service.name") && d.notes[0].contains("pathType"));
+    assert_eq!(r.lines("schema/removed-api"), vec![1]);
+
+    let cron = "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: nightly\n";
+    let r = run_at(33, cron);
+    assert_eq!(
+        r.only("schema/removed-api").message,
+        "batch/v1beta1 CronJob is not served by Kubernetes 1.33: removed in 1.25"
+    );
+    let r = run_at(
+        30,
+        "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\n",
+    );
+    assert_eq!(
+        r.only("schema/removed-api").help.as_deref(),
+        Some("use apiVersion: autoscaling/v2")
+    );
+}
+
+#[test]
+fn deprecated_api_warns_while_served() {
+    let hpa = "apiVersion: autoscaling/v2beta2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    kind: Deployment
+    name: web
+  maxReplicas: 3
+";
+    let r = run_at(25, hpa);
+    let d = r.only("schema/deprecated-api");
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.message,
+        "autoscaling/v2beta2 HorizontalPodAutoscaler is deprecated and no longer served from Kubernetes 1.26"
+    );
+    assert_eq!(r.lines("schema/deprecated-api"), vec![1]);
+    run_at(25, &hpa.replace("v2beta2", "v2")).assert_clean();
+}
+
+#[test]
+fn unknown_kind_is_a_warning_or_an_error_when_strict() {
+    let text = "apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n";
+    let r = run(text);
+    let d = r.only("schema/unknown-kind");
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(d.help.as_deref(), Some("did you mean `Deployment`?"));
+    assert_eq!(r.lines("schema/unknown-kind"), vec![2]);
+    let r = run_with(33, text, "", true);
+    assert_eq!(r.only("schema/unknown-kind").severity, Severity::Error);
+}
+
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names:
+    kind: Widget
+    plural: widgets
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required:
+                - size
+              properties:
+                size:
+                  type: integer
+                color:
+                  type: string
+                  enum:
+                    - red
+                    - blue
+                port:
+                  x-kubernetes-int-or-string: true
+                extra:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+";
+
+#[test]
+fn custom_resources_are_validated_by_the_crd_of_the_run() {
+    let cr = "apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+spec:
+  size: 3
+  color: red
+  port: http
+  extra:
+    anything: goes
+";
+    let r = run(&format!("{CRD}---\n{cr}"));
+    r.assert_clean();
+    let bad = cr
+        .replace("  size: 3\n", "  sise: 3\n")
+        .replace("color: red", "color: green");
+    let r = run(&format!("{CRD}---\n{bad}"));
+    let base = CRD.lines().count() as u32 + 1;
+    assert_eq!(
+        r.only("schema/unknown-field").message,
+        "unknown field \"spec.sise\""
+    );
+    assert_eq!(r.lines("schema/unknown-field"), vec![base + 6]);
+    assert_eq!(r.lines("schema/required"), vec![base + 5]);
+    assert_eq!(r.lines("schema/enum"), vec![base + 7]);
+    // Given with --crd instead of in the run.
+    run_with(33, cr, CRD, false).assert_clean();
+}
+
+#[test]
+fn crds_themselves_are_validated() {
+    let r = run(&CRD.replace("  scope: Namespaced\n", "  scope: Namespaced\n  scop: x\n"));
+    assert_eq!(
+        r.only("schema/unknown-field").message,
+        "unknown field \"spec.scop\""
+    );
+    assert_eq!(r.lines("schema/unknown-field"), vec![8]);
+}
+
+#[test]
+fn custom_resource_without_crd_is_a_warning() {
+    let r =
+        run("apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\n");
+    let d = r.only("schema/missing-crd");
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(
+        d.message
+            .contains("ServiceMonitor (monitoring.coreos.com/v1)"),
+        "{}",
+        d.message
+    );
+    assert_eq!(r.lines("schema/missing-crd"), vec![1]);
+}
+
+#[test]
+fn api_versions_lists_group_versions_and_kinds() {
+    let all = super::api_versions(KubeVersion::NEWEST);
+    for want in [
+        "v1",
+        "v1/Pod",
+        "apps/v1",
+        "apps/v1/Deployment",
+        "networking.k8s.io/v1/Ingress",
+        "batch/v1/CronJob",
+    ] {
+        assert!(all.iter().any(|a| a == want), "{want}");
+    }
+    assert!(
+        !all.iter()
+            .any(|a| a.ends_with("List") || a == "batch/v1beta1")
+    );
+    let old = super::api_versions(KubeVersion {
+        major: 1,
+        minor: 25,
+        patch: 0,
+    });
+    assert!(old.iter().any(|a| a == "autoscaling/v2beta2"));
+}
+
+#[test]
+fn explain_a_field() {
+    let out = super::explain(KubeVersion::NEWEST, "deployment.spec.strategy", None, false).unwrap();
+    assert!(out.starts_with("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: strategy <DeploymentStrategy>\n"), "{out}");
+    assert!(
+        out.contains("  type\t<string>\n  enum: Recreate, RollingUpdate\n"),
+        "{out}"
+    );
+    let rec = super::explain(KubeVersion::NEWEST, "deployment.spec.strategy", None, true).unwrap();
+    assert!(
+        rec.contains("  rollingUpdate\t<RollingUpdateDeployment>\n    maxSurge\t<IntOrString>\n"),
+        "{rec}"
+    );
+    let e =
+        super::explain(KubeVersion::NEWEST, "deployment.spec.replica", None, false).unwrap_err();
+    assert_eq!(e, "field \"replica\" does not exist in Deployment.spec");
+    let pods = super::explain(KubeVersion::NEWEST, "pods.spec.containers", None, false).unwrap();
+    assert!(pods.contains("FIELD: containers <[]Container>"), "{pods}");
+    assert!(pods.contains("  name\t<string> -required-"), "{pods}");
+}
+
+mod values {
+    use super::super::test_yaml;
+    use crate::chart::{Chart, ChartMetadata, FileTree};
+    use crate::source::{SourceKind, SourceMap};
+    use crate::yaml::Node;
+
+    fn chart(
+        name: &str,
+        schema: Option<crate::source::FileId>,
+        subcharts: Vec<Chart>,
+        file: crate::source::FileId,
+    ) -> Chart {
+        Chart {
+            metadata: ChartMetadata {
+                api_version: "v2".into(),
+                name: name.into(),
+                version: "0.1.0".into(),
+                app_version: None,
+                description: None,
+                kube_version: None,
+                chart_type: "application".into(),
+                deprecated: false,
+                tree: Node::new(crate::yaml::Value::Null, crate::source::Span::default()),
+            },
+            display_path: name.into(),
+            chart_file: file,
+            values_file: None,
+            schema_file: schema,
+            templates: Vec::new(),
+            crds: Vec::new(),
+            files: FileTree::default(),
+            subcharts,
+        }
+    }
+
+    const SCHEMA: &str = r#"{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "required": ["image"],
+  "properties": {
+    "replicaCount": {"type": "integer", "minimum": 1},
+    "image": {"type": "object", "required": ["repository"], "properties": {"repository": {"type": "string"}}}
+  }
+}"#;
+
+    #[test]
+    fn findings_point_at_the_values_line() {
+        let mut sources = SourceMap::new();
+        let schema = sources.add("web/values.schema.json", SCHEMA, SourceKind::ChartFile);
+        let text = "replicaCount: two\nimage:\n  tag: latest\nsub:\n  port: \"80\"\n";
+        let values_file = sources.add("web/values.yaml", text, SourceKind::Values);
+        let values = test_yaml::parse(text, values_file);
+        let sub_schema = sources.add(
+            "web/charts/sub/values.schema.json",
+            r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "properties": {"port": {"type": "integer"}}}"#,
+            SourceKind::ChartFile,
+        );
+        let sub = chart("sub", Some(sub_schema), Vec::new(), schema);
+        let c = chart("web", Some(schema), vec![sub], schema);
+        let diags = super::super::check_values(&c, &values, &sources);
+        let found: Vec<(String, u32)> = diags
+            .iter()
+            .map(|d| {
+                (
+                    d.message.clone(),
+                    sources.locate(d.primary.as_ref().unwrap().span).line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            diags
+                .iter()
+                .filter(|d| d.rule.id == "values/schema")
+                .count(),
+            3,
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(m, l)| m.starts_with("replicaCount: ") && *l == 1),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(m, l)| m.starts_with("image: ") && m.contains("repository") && *l == 2),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(m, l)| m.starts_with("port: ") && *l == 5),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn valid_values_and_invalid_schemas() {
+        let mut sources = SourceMap::new();
+        let schema = sources.add("web/values.schema.json", SCHEMA, SourceKind::ChartFile);
+        let text = "replicaCount: 2\nimage:\n  repository: nginx\n";
+        let values_file = sources.add("web/values.yaml", text, SourceKind::Values);
+        let values = test_yaml::parse(text, values_file);
+        assert!(
+            super::super::check_values(
+                &chart("web", Some(schema), Vec::new(), schema),
+                &values,
+                &sources
+            )
+            .is_empty()
+        );
+
+        let broken = sources.add(
+            "bad/values.schema.json",
+            "{\n  \"type\": \n}",
+            SourceKind::ChartFile,
+        );
+        let diags = super::super::check_values(
+            &chart("bad", Some(broken), Vec::new(), broken),
+            &values,
+            &sources,
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].rule.id, "values/schema-invalid");
+        assert_eq!(
+            sources.locate(diags[0].primary.as_ref().unwrap().span).line,
+            3
+        );
+
+        let wrong = sources.add(
+            "wrong/values.schema.json",
+            "{\"type\": \"objekt\"}",
+            SourceKind::ChartFile,
+        );
+        let diags = super::super::check_values(
+            &chart("wrong", Some(wrong), Vec::new(), wrong),
+            &values,
+            &sources,
+        );
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].rule.id, "values/schema-invalid");
+    }
+}
+
+#[test]
+fn every_rule_example_fails_and_passes_as_documented() {
+    for rule in super::RULES.iter().filter(|r| r.id.starts_with("schema/")) {
+        let minor = if rule.id == "schema/deprecated-api" {
+            25
+        } else {
+            33
+        };
+        let failing = run_at(minor, rule.failing);
+        assert!(
+            failing.diags.iter().any(|d| d.rule.id == rule.id),
+            "{}: failing example does not fail",
+            rule.id
+        );
+        let passing = run_at(minor, rule.passing);
+        assert!(
+            !passing.diags.iter().any(|d| d.rule.id == rule.id),
+            "{}: passing example fails: {:#?}",
+            rule.id,
+            passing.diags
+        );
+    }
+}
+
+#[test]
+fn custom_resource_metadata_is_object_meta() {
+    let cr = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  lables:\n    app: w\nspec:\n  size: 3\n";
+    let r = run(&format!("{CRD}---\n{cr}"));
+    let base = CRD.lines().count() as u32 + 1;
+    assert_eq!(r.only("schema/unknown-field").message, "unknown field \"metadata.lables\"");
+    assert_eq!(r.lines("schema/unknown-field"), vec![base + 5]);
+}
+
+#[test]
+fn archived_initializer_configuration_is_removed() {
+    let r = run_at(37, "apiVersion: admissionregistration.k8s.io/v1alpha1\nkind: InitializerConfiguration\nmetadata:\n  name: pvlabel.kubernetes.io\n");
+    assert_eq!(r.only("schema/removed-api").message, "admissionregistration.k8s.io/v1alpha1 InitializerConfiguration is not served by Kubernetes 1.37: removed in 1.14");
+}

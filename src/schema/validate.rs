@@ -1,0 +1,405 @@
+//! The interpreter: walks an object's value tree beside its schema, with Kubernetes semantics
+//! (null is absent, int-or-string, quantities, keyed lists), and reports at the exact key or value.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use base64::Engine;
+
+use super::model::{self, Additional, Format, Schema};
+use super::quantity;
+use super::rules::*;
+use super::store::VersionSchemas;
+use crate::diag::{Diagnostic, ObjectRef, did_you_mean};
+use crate::source::{SourceMap, Span};
+use crate::yaml::{Node, ScalarStyle, Value};
+
+/// Deeper values than this are not walked (the YAML loader bounds depth too).
+const MAX_DEPTH: usize = 128;
+
+const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+
+pub struct Walker<'a> {
+    /// Definitions `$ref`s resolve against (CRD schemas have none, but their metadata is
+    /// ObjectMeta).
+    pub defs: Option<&'a VersionSchemas>,
+    pub sources: &'a SourceMap,
+    pub object: ObjectRef,
+    /// The root of a custom resource: apiVersion, kind and metadata are implicit.
+    pub custom_root: bool,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Walker<'a> {
+    fn resolve<'s>(&self, mut schema: &'s Schema) -> &'s Schema
+    where
+        'a: 's,
+    {
+        for _ in 0..8 {
+            match (schema.reference, self.defs) {
+                (Some(r), Some(defs)) => schema = defs.def(r),
+                _ => break,
+            }
+        }
+        schema
+    }
+
+    fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d.with_object(self.object.clone()));
+    }
+
+    /// Validates `node` (the value of `path`) against `schema`; `parent` is the span of the key
+    /// holding it (where `Required value` points).
+    pub fn walk(
+        &mut self,
+        schema: &'a Schema,
+        node: &Node,
+        path: &mut String,
+        parent: Span,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let s = self.resolve(schema);
+        // Kubernetes decodes null as the field's zero value: the same as leaving it out.
+        if node.is_null() {
+            return;
+        }
+        if s.int_or_string {
+            if !matches!(node.value, Value::Int(_) | Value::Str(_)) && !is_integral(node) {
+                self.type_error(node, path, "an integer or a string");
+            }
+            return;
+        }
+        if s.quantity {
+            self.check_quantity(node, path);
+            return;
+        }
+        if s.types != 0 && !type_matches(s.types, node) {
+            self.type_error(node, path, &article_types(s.types));
+            return;
+        }
+        if !s.enumeration.is_empty() {
+            self.check_enum(s, node, path);
+        }
+        match s.format {
+            Format::Byte => self.check_base64(node, path),
+            Format::Int32 => self.check_range(
+                node,
+                path,
+                i64::from(i32::MIN),
+                i64::from(i32::MAX),
+                "int32",
+            ),
+            Format::Int64 | Format::None => {}
+        }
+        match &node.value {
+            Value::Map(entries) => self.walk_map(s, node, entries, path, parent, depth),
+            Value::Seq(items) => {
+                if let Some(item_schema) = &s.items {
+                    let len = path.len();
+                    for (i, item) in items.iter().enumerate() {
+                        let _ = write!(path, "[{i}]");
+                        self.walk(item_schema, item, path, item.site(), depth + 1);
+                        path.truncate(len);
+                    }
+                }
+                if !s.list_map_keys.is_empty() {
+                    self.check_list_keys(s, items, path);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn walk_map(
+        &mut self,
+        s: &'a Schema,
+        node: &Node,
+        entries: &[(Node, Node)],
+        path: &mut String,
+        parent: Span,
+        depth: usize,
+    ) {
+        let custom_root = std::mem::take(&mut self.custom_root);
+        let len = path.len();
+        for (key_node, value) in entries {
+            // Non-string keys (`80:`, `on:`) become strings as sigs.k8s.io/yaml would make them.
+            let key: Cow<str> = match key_node.as_str() {
+                Some(k) => Cow::Borrowed(k),
+                None => match key_node.scalar_text() {
+                    Some(k) => Cow::Owned(k),
+                    None => continue,
+                },
+            };
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&key);
+            if let Some(sub) = s.property(&key) {
+                self.walk(sub, value, path, key_node.site(), depth + 1);
+            } else if custom_root && key == "metadata" {
+                // Custom resources get the built-in ObjectMeta whatever their schema says.
+                if let Some(defs) = self.defs
+                    && let Some(meta) = defs.index_of(OBJECT_META)
+                {
+                    self.walk(defs.def(meta), value, path, key_node.site(), depth + 1);
+                }
+            } else if custom_root && matches!(&*key, "apiVersion" | "kind") {
+            } else if s.embedded_resource
+                && matches!(&*key, "apiVersion" | "kind" | "metadata")
+            {
+            } else {
+                match &s.additional {
+                    Additional::Schema(sub) => {
+                        self.walk(sub, value, path, key_node.site(), depth + 1)
+                    }
+                    Additional::Forbidden if !s.preserve_unknown => {
+                        self.unknown_field(s, key_node, &key, path)
+                    }
+                    _ => {}
+                }
+            }
+            path.truncate(len);
+        }
+        for req in &s.required {
+            let present = node.get(req).is_some_and(|v| !v.is_null());
+            if !present {
+                let field = if path.is_empty() {
+                    req.clone()
+                } else {
+                    format!("{path}.{req}")
+                };
+                let holder = if path.is_empty() {
+                    "the object".to_string()
+                } else {
+                    format!("`{}`", last_segment(path))
+                };
+                self.report(
+                    Diagnostic::new(&REQUIRED, format!("{field}: Required value"))
+                        .at(parent, format!("{holder} needs `{req}`")),
+                );
+            }
+        }
+    }
+
+    fn unknown_field(&mut self, s: &Schema, key_node: &Node, key: &str, path: &str) {
+        let mut d = Diagnostic::new(&UNKNOWN_FIELD, format!("unknown field \"{path}\""))
+            .at(key_node.site(), "not a field of this object");
+        if let Some(best) = did_you_mean(key, s.property_names()) {
+            d = d.with_help(format!("did you mean `{best}`?"));
+        } else if s.properties.is_empty() {
+            d = d.with_help("this object takes no fields here");
+        } else {
+            let mut names: Vec<&str> = s.property_names().collect();
+            names.truncate(12);
+            d = d.with_help(format!("known fields: {}", names.join(", ")));
+        }
+        self.report(d);
+    }
+
+    fn type_error(&mut self, node: &Node, path: &str, wanted: &str) {
+        let raw = self.sources.slice(node.span);
+        let shown = if raw.is_empty() {
+            node.scalar_text().unwrap_or_default()
+        } else {
+            raw.to_string()
+        };
+        let mut d = Diagnostic::new(
+            &TYPE,
+            format!(
+                "{path}: expected {wanted}, got {} {shown}",
+                node.type_name()
+            ),
+        )
+        .at(
+            node.site(),
+            format!("this is {} {}", article(node.type_name()), node.type_name()),
+        );
+        let scalar = !matches!(node.value, Value::Map(_) | Value::Seq(_));
+        if wanted.contains("string") && scalar && node.style == ScalarStyle::Plain {
+            let text = if raw.is_empty() {
+                shown.clone()
+            } else {
+                raw.to_string()
+            };
+            let why = match node.value {
+                Value::Bool(_) => " (YAML 1.1 reads it as a boolean)",
+                _ => "",
+            };
+            d = d.with_help(format!("quote it: \"{text}\"{why}"));
+        } else if (wanted.contains("integer") || wanted.contains("number"))
+            && let Some(s) = node.as_str().filter(|s| s.trim().parse::<f64>().is_ok())
+        {
+            d = d.with_help(format!("remove the quotes: {}", s.trim()));
+        }
+        self.report(d);
+    }
+
+    fn check_quantity(&mut self, node: &Node, path: &str) {
+        match &node.value {
+            Value::Int(_) | Value::Float(_) => {}
+            Value::Str(text) if quantity::is_valid(text) => {}
+            Value::Str(text) => {
+                let mut help = format!("valid suffixes: {}", quantity::VALID_SUFFIXES);
+                if let Some(s) = quantity::suggestion(text) {
+                    help = format!("did you mean {s}? {help}");
+                }
+                self.report(
+                    Diagnostic::new(
+                        &QUANTITY,
+                        format!(
+                            "{path}: invalid quantity \"{text}\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+                        ),
+                    )
+                    .at(node.site(), "not a Kubernetes quantity")
+                    .with_help(help),
+                );
+            }
+            _ => self.type_error(node, path, "a quantity (string or number)"),
+        }
+    }
+
+    fn check_enum(&mut self, s: &Schema, node: &Node, path: &str) {
+        let json = node.to_json();
+        if s.enumeration.contains(&json) || (s.enum_allows_empty && json.as_str() == Some("")) {
+            return;
+        }
+        let supported: Vec<String> = s.enumeration.iter().map(|v| v.to_string()).collect();
+        let mut d = Diagnostic::new(
+            &ENUM,
+            format!(
+                "{path}: Unsupported value: {json}: supported values: {}",
+                supported.join(", ")
+            ),
+        )
+        .at(node.site(), "not a supported value");
+        if let Some(text) = json.as_str()
+            && let Some(best) = did_you_mean(text, s.enumeration.iter().filter_map(|v| v.as_str()))
+        {
+            d = d.with_help(format!("did you mean \"{best}\"?"));
+        }
+        self.report(d);
+    }
+
+    fn check_base64(&mut self, node: &Node, path: &str) {
+        let Some(text) = node.as_str() else { return };
+        // The API server's decoder ignores line breaks inside the value (folded blocks).
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if base64::engine::general_purpose::STANDARD
+            .decode(compact.as_bytes())
+            .is_err()
+        {
+            self.report(
+                Diagnostic::new(&BASE64, format!("{path}: illegal base64 data"))
+                    .at(node.site(), "not base64")
+                    .with_help("encode the value (`b64enc` in templates), or put plain text under `stringData`"),
+            );
+        }
+    }
+
+    fn check_range(&mut self, node: &Node, path: &str, min: i64, max: i64, ty: &str) {
+        let Some(v) = node.as_i64() else { return };
+        if v < min || v > max {
+            self.report(
+                Diagnostic::new(
+                    &RANGE,
+                    format!("{path}: {v} does not fit in {ty} ({min} to {max})"),
+                )
+                .at(node.site(), format!("out of {ty} range")),
+            );
+        }
+    }
+
+    fn check_list_keys(&mut self, s: &Schema, items: &[Node], path: &str) {
+        let mut seen: Vec<(Vec<String>, Span)> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if item.as_map().is_none() {
+                continue;
+            }
+            let mut key = Vec::with_capacity(s.list_map_keys.len());
+            let mut complete = true;
+            for k in &s.list_map_keys {
+                match item
+                    .get(k)
+                    .filter(|v| !v.is_null())
+                    .and_then(Node::scalar_text)
+                {
+                    Some(v) => key.push(v),
+                    // Ports default their protocol to TCP before the uniqueness check.
+                    None if k == "protocol" => key.push("TCP".to_string()),
+                    None => complete = false,
+                }
+            }
+            if !complete {
+                continue;
+            }
+            let site = s
+                .list_map_keys
+                .first()
+                .and_then(|k| item.entry(k))
+                .map(|(_, v)| v.site())
+                .unwrap_or(item.site());
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                let shown: Vec<String> = s
+                    .list_map_keys
+                    .iter()
+                    .zip(&key)
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                self.report(
+                    Diagnostic::new(
+                        &DUPLICATE_LIST_KEY,
+                        format!("{path}[{i}]: Duplicate value: {}", shown.join(", ")),
+                    )
+                    .at(site, "duplicate key")
+                    .with_label(*first, "first used here")
+                    .with_help(format!(
+                        "items of `{}` must differ in {}",
+                        last_segment(path),
+                        s.list_map_keys.join(" + ")
+                    )),
+                );
+            } else {
+                seen.push((key, site));
+            }
+        }
+    }
+}
+
+fn is_integral(node: &Node) -> bool {
+    matches!(node.value, Value::Float(f) if f.fract() == 0.0 && f.is_finite())
+}
+
+fn type_matches(types: u8, node: &Node) -> bool {
+    let bit = match node.value {
+        Value::Null => return true,
+        Value::Bool(_) => model::BOOLEAN,
+        // sigs.k8s.io/yaml turns 3.0 into JSON 3, which decodes into an integer field.
+        Value::Int(_) => model::INTEGER | model::NUMBER,
+        Value::Float(_) if is_integral(node) => model::INTEGER | model::NUMBER,
+        Value::Float(_) => model::NUMBER,
+        Value::Str(_) => model::STRING,
+        Value::Seq(_) => model::ARRAY,
+        Value::Map(_) => model::OBJECT,
+    };
+    types & bit != 0
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn article_types(types: u8) -> String {
+    let names = model::type_names(types);
+    format!("{} {names}", article(&names))
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
