@@ -145,3 +145,34 @@ fn every_corpus_file_loads_and_syntax_errors_are_real() {
 
 /// Checked by hand and against PyYAML: each is a Helm/Jinja template or otherwise not YAML.
 const KNOWN_BROKEN: usize = 100;
+
+/// `cargo test --release --test yaml_corpus -- --ignored --nocapture`: loader throughput on the
+/// rendered bitnami charts, concatenated.
+#[test]
+#[ignore]
+fn loader_throughput() {
+    let Some(dir) = corpus() else { return };
+    let mut text = String::new();
+    for path in yaml_files(&dir.join("bitnami-rendered")) {
+        text.push_str(&std::fs::read_to_string(path).unwrap());
+        text.push('\n');
+    }
+    let mut map = SourceMap::new();
+    let f = map.add("all.yaml", text.as_str(), SourceKind::Manifest);
+    let rounds = 10;
+    let started = std::time::Instant::now();
+    let mut docs = 0;
+    for _ in 0..rounds {
+        docs += yaml::parse_stream(&map, f, &yaml::Limits::default())
+            .0
+            .len();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mb = (text.len() * rounds) as f64 / 1e6;
+    println!(
+        "{} documents, {:.1} MB in {secs:.2} s: {:.1} MB/s",
+        docs / rounds,
+        mb,
+        mb / secs
+    );
+}

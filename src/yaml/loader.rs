@@ -68,6 +68,8 @@ pub(crate) struct ChunkLoader<'a> {
     /// End of the previous event: block scalar headers are searched after it.
     prev_end: usize,
     doc: Option<OpenDoc>,
+    /// Whether the open document holds alias placeholders to expand when it is complete.
+    placeholders: bool,
 }
 
 impl<'a> ChunkLoader<'a> {
@@ -90,6 +92,7 @@ impl<'a> ChunkLoader<'a> {
             nodes: 0,
             prev_end: base,
             doc: None,
+            placeholders: false,
         }
     }
 
@@ -139,6 +142,7 @@ impl<'a> ChunkLoader<'a> {
             Event::DocumentStart(explicit) => {
                 self.anchors.clear();
                 self.nodes = 0;
+                self.placeholders = false;
                 self.doc = Some(OpenDoc {
                     marker: explicit.then_some((raw_start, raw_end)),
                     root: None,
@@ -212,14 +216,22 @@ impl<'a> ChunkLoader<'a> {
             None if style == SaphyrStyle::Plain => {
                 let r = resolve::resolve_plain(&text);
                 if let Some(a) = resolve::ambiguity(&text, r) {
-                    let is_key = matches!(
-                        self.stack.last(),
+                    let key = match self.stack.last() {
                         Some(Frame {
-                            kind: Kind::Map { key: None, .. },
+                            kind: Kind::Map { key, .. },
                             ..
-                        })
-                    );
-                    self.diags.push(ambiguous(&text, a, is_key, span));
+                        }) => Some(key.as_ref()),
+                        _ => None,
+                    };
+                    let is_key = key.is_some_and(|k| k.is_none());
+                    // `defaultMode: 0644` is the documented way to write file modes: octal meant.
+                    let mode_field = key
+                        .flatten()
+                        .and_then(Node::as_str)
+                        .is_some_and(|k| k == "mode" || k.ends_with("Mode"));
+                    if !(mode_field && matches!(a, Ambiguity::Octal(_))) {
+                        self.diags.push(ambiguous(&text, a, is_key, span));
+                    }
                 }
                 r
             }
@@ -268,16 +280,50 @@ impl<'a> ChunkLoader<'a> {
             return Err(Stop);
         };
         let count = anchored.count;
-        // Counted before cloning: a "billion laughs" document stops here, cheaply.
+        let collection = matches!(anchored.node.value, Value::Seq(_) | Value::Map(_));
+        // Counted before anything is copied: a "billion laughs" document stops here, cheaply.
         self.count(count, site)?;
-        let mut node = self
-            .anchors
-            .get(&id)
-            .map(|a| a.node.clone())
-            .unwrap_or_else(|| Node::new(Value::Null, site));
-        mark_alias(&mut node, site);
+        // Scalars are copied now; collections stay placeholders until the document is complete
+        // (and known to be within the limit), so rejected documents never copy anything.
+        let node = if collection {
+            self.placeholders = true;
+            placeholder(id, site)
+        } else {
+            let mut node = self
+                .anchors
+                .get(&id)
+                .map_or_else(|| Node::new(Value::Null, site), |a| a.node.clone());
+            node.alias = Some(site);
+            node
+        };
         self.push(node, raw_start, count);
         Ok(())
+    }
+
+    /// Replaces every alias placeholder in `node` by a copy of its anchor, recursively.
+    fn expand(&self, node: &mut Node) {
+        let mut todo = vec![node];
+        while let Some(n) = todo.pop() {
+            if let Some(id) = placeholder_id(n) {
+                let site = n.site();
+                let mut copy = match self.anchors.get(&id) {
+                    Some(a) => a.node.clone(),
+                    None => Node::new(Value::Null, site),
+                };
+                mark_alias(&mut copy, site);
+                *n = copy;
+            }
+            match &mut n.value {
+                Value::Seq(items) => todo.extend(items.iter_mut()),
+                Value::Map(entries) => {
+                    for (k, v) in entries.iter_mut() {
+                        todo.push(k);
+                        todo.push(v);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     fn open(
@@ -337,6 +383,13 @@ impl<'a> ChunkLoader<'a> {
                     // saphyr always pairs keys; keep a dangling key as a null entry.
                     let at = self.span(k.span.end as usize, k.span.end as usize);
                     entries.push((k, Node::new(Value::Null, at)));
+                }
+                if merge && self.placeholders {
+                    for (k, v) in entries.iter_mut() {
+                        if keys::is_merge_key(k) {
+                            self.expand(v);
+                        }
+                    }
                 }
                 let entries = keys::finish_map(entries, merge, self.diags);
                 (Value::Map(entries), frame.start)
@@ -418,7 +471,14 @@ impl<'a> ChunkLoader<'a> {
     }
 
     fn finish_document(&mut self, end_marker: usize) {
-        let Some(doc) = self.doc.take() else { return };
+        let Some(mut doc) = self.doc.take() else {
+            return;
+        };
+        if self.placeholders
+            && let Some(root) = &mut doc.root
+        {
+            self.expand(root);
+        }
         let start = doc
             .marker
             .map(|(s, _)| s)
@@ -559,6 +619,28 @@ fn node_style(style: SaphyrStyle) -> ScalarStyle {
         SaphyrStyle::Literal => ScalarStyle::Literal,
         SaphyrStyle::Folded => ScalarStyle::Folded,
     }
+}
+
+/// Placeholders live in no file: their span's file is this id, their start the anchor id.
+const PLACEHOLDER_FILE: FileId = FileId(u32::MAX);
+
+fn placeholder(anchor: usize, site: Span) -> Node {
+    let id = u32::try_from(anchor).unwrap_or(u32::MAX);
+    let span = Span {
+        file: PLACEHOLDER_FILE,
+        start: id,
+        end: id,
+    };
+    Node {
+        value: Value::Null,
+        span,
+        style: ScalarStyle::Plain,
+        alias: Some(site),
+    }
+}
+
+fn placeholder_id(n: &Node) -> Option<usize> {
+    (n.span.file == PLACEHOLDER_FILE && n.is_null()).then_some(n.span.start as usize)
 }
 
 /// Every node of an alias expansion points back at the alias site.

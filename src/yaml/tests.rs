@@ -202,7 +202,7 @@ fn ambiguous_scalars_warn() {
     );
     let (_, _, diags) = load(AMBIGUOUS_SCALAR.passing);
     assert!(diags.is_empty());
-    let (_, _, diags) = load("on: x\nmode: 0644\nok: true\nnum: 10\nf: 1.5\n");
+    let (_, _, diags) = load("on: x\nperm: 0644\nok: true\nnum: 10\nf: 1.5\ndefaultMode: 0644\n");
     let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         messages,
@@ -371,4 +371,25 @@ fn collection_keys_are_errors() {
     );
     assert_eq!(map.locate(diags[0].primary.as_ref().unwrap().span).line, 4);
     assert!(diags[0].help.as_deref().unwrap().contains("template"));
+}
+
+#[test]
+fn nested_aliases_expand_with_the_outer_alias_site() {
+    let text = "a: &a {x: 1}\nb: &b {w: *a, s: &s text}\nc: *b\nd: *s\ne: [*a, *a]\n";
+    let (map, docs, diags) = load(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let r = root(&docs, 0);
+    assert_eq!(
+        r.get("c").unwrap().to_json(),
+        serde_json::json!({"w": {"x": 1}, "s": "text"})
+    );
+    assert_eq!(map.slice(r.path(&["c", "w", "x"]).unwrap().site()), "*b");
+    assert_eq!(map.slice(r.path(&["b", "w", "x"]).unwrap().site()), "*a");
+    assert_eq!(map.slice(r.path(&["b", "w", "x"]).unwrap().span), "1");
+    assert_eq!(map.slice(r.get("d").unwrap().site()), "*s");
+    assert_eq!(
+        r.get("e").unwrap().to_json(),
+        serde_json::json!([{"x": 1}, {"x": 1}])
+    );
+    assert_eq!(map.slice(docs[0].span), text.trim_end());
 }
