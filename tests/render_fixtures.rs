@@ -234,3 +234,52 @@ fn d_broken_indentation_from_a_loop_over_a_partial_is_traced_to_the_partial_line
         "{loc}: {syntax:#?}"
     );
 }
+
+/// The charts kforge ships (examples and the `kforge init` scaffold) render without findings,
+/// and every rendered file has line origins (the marked render agreed with the plain one).
+#[test]
+fn shipped_charts_render_with_line_origins() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in [
+        "charts-examples/nginx",
+        "charts-examples/mongo-express",
+        "src/cli/init",
+    ] {
+        let mut sources = SourceMap::new();
+        let (loaded, diags) = kforge::chart::load(
+            &Input::Path(repo.join(dir)),
+            &LoadOptions::default(),
+            &mut sources,
+        );
+        assert!(diags.iter().all(|d| !d.is_error()), "{dir}: {diags:#?}");
+        let Some(Loaded::Chart(chart)) = loaded else {
+            panic!("{dir}: not a chart")
+        };
+        let (values, _) = kforge::values::merge(Some(&chart), &Default::default(), &mut sources);
+        let opts = RenderOptions {
+            include_notes: true,
+            ..options()
+        };
+        let (rendered, diags) = render(&chart, &values, &opts, &mut sources);
+        assert!(diags.is_empty(), "{dir}: {diags:#?}");
+        assert!(!rendered.is_empty(), "{dir}");
+        for r in &rendered {
+            let file = sources.get(r.file).unwrap();
+            let origin = file.origin.as_ref().unwrap();
+            assert_eq!(
+                origin.lines.len(),
+                file.line_count(),
+                "{dir}: {} fell back to per-file origins",
+                r.template
+            );
+            // Only a blank line before the first marker (a trimmed first tag) has no origin.
+            for (i, o) in origin.lines.iter().enumerate() {
+                assert!(
+                    o.is_some() || file.line_text(i as u32).trim().is_empty(),
+                    "{dir}: {} line {i}",
+                    r.template
+                );
+            }
+        }
+    }
+}

@@ -229,7 +229,8 @@ fn default(value: &Value, fallback: Option<Value>, _strict: Option<bool>) -> Val
 }
 
 /// `trunc(text, n)`: the first n characters, or the last -n when n is negative (Sprig).
-fn trunc(text: String, n: i64) -> String {
+fn trunc(shared: &Shared, text: String, n: i64) -> String {
+    let text = clean(shared, text);
     let len = text.chars().count() as i64;
     if n >= 0 {
         if len > n {
@@ -568,7 +569,8 @@ pub fn register(env: &mut Environment<'static>, shared: &Arc<Shared>) {
     env.add_function("fail", fail);
     both!(env, "default", default);
     env.add_filter("d", default);
-    both!(env, "trunc", trunc);
+    let s = shared.clone();
+    both!(env, "trunc", move |t: String, n: i64| trunc(&s, t, n));
     let s = shared.clone();
     both!(env, "trimsuffix", move |t: String, x: String| trimsuffix(
         &s, t, x
@@ -626,9 +628,10 @@ mod tests {
     fn sprig_string_helpers() {
         assert_eq!(indent("a\nb", 2), "  a\n  b");
         assert_eq!(go_quote("a\"b\\\n"), "\"a\\\"b\\\\\\n\"");
-        assert_eq!(trunc("abcdef".into(), 3), "abc");
-        assert_eq!(trunc("abcdef".into(), -2), "ef");
-        assert_eq!(trunc("ab".into(), 5), "ab");
+        let s = Shared::default();
+        assert_eq!(trunc(&s, "abcdef".into(), 3), "abc");
+        assert_eq!(trunc(&s, "abcdef".into(), -2), "ef");
+        assert_eq!(trunc(&s, "ab".into(), 5), "ab");
         assert_eq!(title("hello wORLD-x".into()), "Hello WORLD-X");
     }
 }

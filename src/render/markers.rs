@@ -48,9 +48,10 @@ pub fn marker(file: FileId, line: u32) -> String {
     s
 }
 
-/// Inserts a marker at every line start of `source` that is outside a tag, and rewrites a
-/// `{{-` that opens a line into `{{- "" }}MARKER{{` so that the expression's output still carries
-/// its own line after the trim removed the line-start marker.
+/// Inserts a marker at every line start of `source` that is outside a tag. Where whitespace
+/// control would trim that marker away together with the indentation, a second marker is placed
+/// behind an empty expression that the trim cannot cross: a `{{-` opening a line becomes
+/// `{{- "" }}MARKER{{`, and the first text after a `-%}` / `-}}` / `-#}` gets `{{ "" }}MARKER`.
 pub fn insert(source: &str, file: FileId) -> String {
     let bytes = source.as_bytes();
     let mut out = String::with_capacity(source.len() + source.len() / 4);
@@ -58,6 +59,8 @@ pub fn insert(source: &str, file: FileId) -> String {
     let mut line = 0u32;
     let mut at_line_start = true;
     let mut in_raw = false;
+    // A tag ending in `-}}`, `-%}` or `-#}` trims the whitespace after it, markers included.
+    let mut pending_trim = false;
     while pos < bytes.len() {
         if at_line_start {
             at_line_start = false;
@@ -82,9 +85,25 @@ pub fn insert(source: &str, file: FileId) -> String {
                     out.push_str("{{");
                     pos = after + 3;
                     let end = scan_tag_body(source, pos, b"}}");
-                    line += count_newlines(source.get(pos..end).unwrap_or(""));
-                    out.push_str(source.get(pos..end).unwrap_or(""));
+                    let body = source.get(pos..end).unwrap_or("");
+                    line += count_newlines(body);
+                    out.push_str(body);
+                    pending_trim = body.ends_with("-}}");
                     pos = end;
+                    continue;
+                }
+                let next = bytes.get(after).copied();
+                // Block tags and comments print nothing a marker could attribute.
+                let opens_tag = bytes
+                    .get(after..after + 2)
+                    .is_some_and(|t| t == b"{%" || t == b"{#")
+                    || bytes.get(after..after + 3) == Some(b"{{-");
+                if pending_trim && !opens_tag && !matches!(next, None | Some(b'\n' | b'\r')) {
+                    pending_trim = false;
+                    out.push_str(source.get(pos..after).unwrap_or(""));
+                    out.push_str("{{ \"\" }}");
+                    out.push_str(&marker(file, line));
+                    pos = after;
                     continue;
                 }
             }
@@ -123,6 +142,7 @@ pub fn insert(source: &str, file: FileId) -> String {
                 let tag = source.get(pos..end).unwrap_or("");
                 line += count_newlines(tag);
                 out.push_str(tag);
+                pending_trim = tag.ends_with("-}}") || tag.ends_with("-%}") || tag.ends_with("-#}");
                 pos = end;
                 continue;
             }
@@ -134,7 +154,11 @@ pub fn insert(source: &str, file: FileId) -> String {
             .iter()
             .position(|c| *c == b'\n' || *c == b'{')
             .map_or(bytes.len(), |i| pos + 1 + i);
-        out.push_str(source.get(pos..run).unwrap_or(""));
+        let text = source.get(pos..run).unwrap_or("");
+        if !text.trim().is_empty() {
+            pending_trim = false;
+        }
+        out.push_str(text);
         pos = run;
     }
     out
@@ -362,6 +386,17 @@ mod tests {
         let marked = insert(src, FileId(0));
         assert_eq!(marked.matches(SEP).count(), 6, "{marked:?}");
         assert!(marked.contains("\"}}\"}} }}\n\u{200a}"));
+    }
+
+    #[test]
+    fn text_after_a_right_trimming_tag_keeps_its_line() {
+        let src = "{%- import 'h' as h -%}\n\n  a: {{ x }}\n{{ y -}}\n{{ z }}\n";
+        let marked = insert(src, FileId(0));
+        assert_eq!(marked.matches("{{ \"\" }}").count(), 2, "{marked:?}");
+        assert!(
+            marked.contains(&format!("  {{{{ \"\" }}}}{}a: ", marker(FileId(0), 2))),
+            "{marked:?}"
+        );
     }
 
     #[test]

@@ -675,3 +675,52 @@ fn measure_render_pieces() {
     }
     println!("strip {:?}", t.elapsed() / n);
 }
+
+#[test]
+fn errors_inside_tpl_and_required_inside_partials_keep_their_rule() {
+    let r = run(
+        &[
+            ("templates/t.yaml", "a: 1\nb: {{ tpl('{{ nope.x }}') }}\n"),
+            ("templates/u.yaml", "u: 1\n"),
+        ],
+        serde_json::json!({}),
+    );
+    let (rule, msg, at) = r.diag();
+    assert_eq!(
+        (rule, msg.as_str()),
+        ("render/undefined", "`nope` is undefined")
+    );
+    assert!(at.starts_with("c/templates/t.yaml:2:"), "{at}");
+    assert_eq!(r.text("u.yaml"), "u: 1\n");
+    let r = run(
+        &[
+            (
+                "templates/_p.yaml",
+                "{{ required(values.pw, 'set values.pw') }}\n",
+            ),
+            ("templates/t.yaml", "pw: {{ include('_p.yaml') }}\n"),
+        ],
+        serde_json::json!({}),
+    );
+    let (rule, msg, at) = r.diag();
+    assert_eq!(
+        (rule, msg.as_str(), at.as_str()),
+        (
+            "render/required",
+            "set values.pw",
+            "c/templates/_p.yaml:1:4-40"
+        )
+    );
+    let r = run(
+        &[("templates/t.yaml", "{{ include('_missing.yaml') }}\n")],
+        serde_json::json!({}),
+    );
+    let (rule, msg, _) = r.diag();
+    assert_eq!(
+        (rule, msg.as_str()),
+        (
+            "render/error",
+            "template not found: include: no template named `_missing.yaml`"
+        )
+    );
+}
