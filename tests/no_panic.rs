@@ -271,6 +271,36 @@ fn kept_fuzz_findings_stay_fixed() {
     }
 }
 
+/// Each harness on a small valid input: keeps the fuzz harnesses compiling and working in CI.
+#[test]
+fn every_fuzz_harness_runs() {
+    let samples: &[(&str, &[u8])] = &[
+        (
+            "yaml",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+        ),
+        ("set", b"a.b[0].c=1,d=x"),
+        (
+            "values",
+            b"a: 1\nb: {c: 2}\n\0b.c=3\nsname=x\nj{\"l\": [1]}\n",
+        ),
+        (
+            "render",
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ values.n }}\n\0n: web\n",
+        ),
+        ("archive", b"\x1f\x8b\x08\x00"),
+        (
+            "lint",
+            b"apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n",
+        ),
+    ];
+    assert_eq!(samples.len(), harness::TARGETS.len());
+    for (target, harness) in harness::TARGETS {
+        let (_, input) = samples.iter().find(|(t, _)| t == target).unwrap();
+        harness(input);
+    }
+}
+
 /// The hand-made hostile inputs (limits, odd encodings) through the whole pipeline.
 #[test]
 fn hostile_fixtures_never_panic() {

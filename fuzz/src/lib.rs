@@ -7,13 +7,15 @@
 //! (`-rss_limit_mb`) or takes longer than the per-input timeout: the pipeline must turn any
 //! input into diagnostics, within bounded time and memory.
 
-use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use kforge::chart::Input;
+use kforge::Options;
+use kforge::chart::{FileTree, Input};
 use kforge::package::TreeLimits;
+use kforge::render::RenderOptions;
 use kforge::source::{SourceKind, SourceMap};
 use kforge::values::ValueArgs;
-use kforge::{Options, Stages};
 
 /// A fuzz target's entry point: it takes the fuzzer's bytes and must return normally.
 pub type Harness = fn(&[u8]);
@@ -55,17 +57,6 @@ fn locate_all(sources: &SourceMap, diagnostics: &[kforge::diag::Diagnostic]) {
     }
 }
 
-fn no_checks() -> Options {
-    Options {
-        stages: Stages {
-            schema: false,
-            rules: false,
-            cluster: false,
-        },
-        ..Options::default()
-    }
-}
-
 /// The YAML loader and the object model: `object::parse` on one file holding the bytes.
 pub fn yaml(data: &[u8]) {
     let mut sources = SourceMap::new();
@@ -87,15 +78,13 @@ pub fn set(data: &[u8]) {
 }
 
 /// Values merging: `values file \0 flag lines`. The file is given with `-f`; each following line
-/// is one argument of the flag the first byte of the line picks (`--set`, `--set-string`,
-/// `--set-json`, or another `-f`-less `--set` when the byte is not a selector).
+/// is one argument of the flag the first byte of the line picks (`s…` `--set-string`, `j…`
+/// `--set-json`, `=…` `--set`, anything else the whole line as `--set`).
 pub fn values(data: &[u8]) {
     let (file_bytes, flags) = split_nul(data);
-    let Ok(dir) = tempfile::tempdir() else { return };
-    let path = dir.path().join("values.yaml");
-    if std::fs::write(&path, file_bytes).is_err() {
+    let Some(path) = scratch_file("values.yaml", file_bytes) else {
         return;
-    }
+    };
     let mut args = ValueArgs {
         files: vec![path],
         ..ValueArgs::default()
@@ -114,31 +103,63 @@ pub fn values(data: &[u8]) {
     locate_all(&sources, &diagnostics);
 }
 
+thread_local! {
+    /// One scratch directory per thread, reused: a fresh one per input would cost more than the
+    /// merge itself. Per thread because `tests/no_panic.rs` replays inputs on two threads.
+    static SCRATCH: Option<tempfile::TempDir> = tempfile::tempdir().ok();
+}
+
+/// Writes `bytes` to `name` in this thread's scratch directory.
+fn scratch_file(name: &str, bytes: &[u8]) -> Option<PathBuf> {
+    SCRATCH.with(|dir| {
+        let path = dir.as_ref()?.path().join(name);
+        std::fs::write(&path, bytes).ok()?;
+        Some(path)
+    })
+}
+
 const CHART_YAML: &str = "apiVersion: v2\nname: fuzz\nversion: 0.1.0\n";
 
-/// Rendering: `template \0 values.yaml \0 templates/_helpers.tpl`, written as a chart into a
-/// fresh directory and run through `kforge::run` up to parsing (check stages off: the `lint`
-/// target covers them).
+/// Rendering: `template \0 values.yaml \0 templates/_helpers.tpl`, a chart built in memory
+/// (`chart::load_tree`), then the pipeline's own steps up to parsing: values, render, parse (the
+/// check stages are left to the `lint` target).
 pub fn render(data: &[u8]) {
     let (template, rest) = split_nul(data);
     let (values, helpers) = split_nul(rest);
-    let Ok(dir) = tempfile::tempdir() else { return };
-    if write_chart(dir.path(), template, values, helpers).is_err() {
-        return;
-    }
-    let run = kforge::run(&[Input::Path(dir.path().to_path_buf())], &no_checks());
-    locate_all(&run.sources, &run.diagnostics);
-}
-
-fn write_chart(root: &Path, template: &[u8], values: &[u8], helpers: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(root.join("templates"))?;
-    std::fs::write(root.join("Chart.yaml"), CHART_YAML)?;
-    std::fs::write(root.join("values.yaml"), values)?;
-    std::fs::write(root.join("templates/fuzz.yaml"), template)?;
+    let mut tree = FileTree::default();
+    let mut add = |path: &str, bytes: &[u8]| {
+        tree.files.insert(path.to_string(), Arc::from(bytes));
+    };
+    add("Chart.yaml", CHART_YAML.as_bytes());
+    add("values.yaml", values);
+    add("templates/fuzz.yaml", template);
     if !helpers.is_empty() {
-        std::fs::write(root.join("templates/_helpers.tpl"), helpers)?;
+        add("templates/_helpers.tpl", helpers);
     }
-    Ok(())
+    let mut sources = SourceMap::new();
+    let (chart, mut diagnostics) = kforge::chart::load_tree(tree, "fuzz", &mut sources);
+    if let Some(chart) = chart {
+        let (values, diags) =
+            kforge::values::merge(Some(&chart), &ValueArgs::default(), &mut sources);
+        diagnostics.extend(diags);
+        let options = Options::default();
+        let render_options = RenderOptions {
+            release_name: options.release_name.clone(),
+            namespace: options.namespace.clone(),
+            revision: 1,
+            is_upgrade: false,
+            kube_version: options.kube_version,
+            api_versions: kforge::schema::api_versions(options.kube_version),
+            include_notes: true,
+        };
+        let (rendered, diags) =
+            kforge::render::render(&chart, &values, &render_options, &mut sources);
+        diagnostics.extend(diags);
+        let files: Vec<_> = rendered.iter().map(|r| r.file).collect();
+        let (_, diags) = kforge::object::parse(&sources, &files, &options.yaml);
+        diagnostics.extend(diags);
+    }
+    locate_all(&sources, &diagnostics);
 }
 
 /// The archive reader on arbitrary bytes (gzip, tar, paths, sizes, links all hostile).
