@@ -272,3 +272,58 @@ fn hostile_inputs_never_crash_the_binary() {
         );
     }
 }
+
+fn lint_path_capped(path: &Path, extra: &[&str]) -> common::Output {
+    common::run(
+        common::kforge()
+            .arg("lint")
+            .arg(path)
+            .args(extra)
+            .timeout(Duration::from_secs(60)),
+    )
+}
+
+fn assert_no_crash(what: &str, out: &common::Output) {
+    assert!(
+        matches!(out.code, 1 | 2)
+            && !out.stderr.contains("overflow")
+            && !out.stderr.contains("panicked"),
+        "{what}: exit {} (-1: killed by a signal, e.g. the abort after a stack overflow)\nstdout:\n{}\nstderr:\n{}",
+        out.code,
+        out.stdout,
+        out.stderr
+    );
+}
+
+#[test]
+#[ignore = "values: src/values/strvals.rs list_item recurses once per `[i]` with no depth limit; \
+            `--set a[0][0]…[0]=1` with 3,000 indexes overflows the stack (debug build)"]
+fn deeply_nested_set_list_indexes_are_an_error_not_a_stack_overflow() {
+    let chart = chart_with(&[("cm.yaml", "a: 1\n")]);
+    let set = format!("a{}=1", "[0]".repeat(30_000));
+    let out = lint_path_capped(chart.path(), &["--set", &set]);
+    assert_no_crash("--set a[0]×30000=1", &out);
+    assert!(out.stdout.contains("values/"), "{}", out.stdout);
+}
+
+#[test]
+#[ignore = "render: minijinja's compiler (CodeGenerator::compile_expr, Expr::as_const) recurses \
+            once per operator; a template expression of 10,000 chained operators overflows the \
+            stack in Environment::add_template_owned (src/render/mod.rs render_with_limits)"]
+fn long_template_expressions_are_an_error_not_a_stack_overflow() {
+    let n = 20_000;
+    let cases = [
+        ("chained +", format!("{{{{ 1{} }}}}", " + 1".repeat(n))),
+        (
+            "attribute chain",
+            format!("{{{{ values{} }}}}", ".a".repeat(n)),
+        ),
+        ("unary minus", format!("{{{{ {}1 }}}}", "-".repeat(n))),
+    ];
+    for (what, template) in cases {
+        let chart = chart_with(&[("t.yaml", &template)]);
+        let out = lint_path_capped(chart.path(), &[]);
+        assert_no_crash(what, &out);
+        assert!(out.stdout.contains("render/"), "{what}: {}", out.stdout);
+    }
+}
