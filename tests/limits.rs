@@ -327,3 +327,55 @@ fn long_template_expressions_are_an_error_not_a_stack_overflow() {
         assert!(out.stdout.contains("render/"), "{what}: {}", out.stdout);
     }
 }
+
+/// Runs `kforge ARGS` (stdin from `stdin_cmd`, a shell pipeline) under a 1 GiB address-space cap.
+fn capped_shell(stdin_cmd: &str, args: &str) -> common::Output {
+    let bin = assert_cmd::cargo::cargo_bin("kforge");
+    let mut cmd = assert_cmd::Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "ulimit -v {}; {stdin_cmd} | \"$0\" {args}",
+            1 << 20
+        ))
+        .arg(bin)
+        .current_dir(common::repo())
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60));
+    common::run(&mut cmd)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "values (-f, --set-file) and cli (stdin, src/cli/common.rs read_to_end) read without a \
+            size limit: /dev/zero or an endless pipe is read until memory runs out (24 GiB \
+            machine: minutes of swapping); expected: stop at LoadOptions::max_file_bytes"]
+fn endless_inputs_stop_at_the_size_limit() {
+    let cases = [
+        (
+            "-f /dev/zero",
+            "true",
+            "lint charts-examples/nginx -f /dev/zero",
+        ),
+        (
+            "--set-file /dev/zero",
+            "true",
+            "lint charts-examples/nginx --set-file a=/dev/zero",
+        ),
+        ("endless stdin", "yes 'a: b'", "lint -"),
+    ];
+    for (what, stdin, args) in cases {
+        let start = Instant::now();
+        let out = capped_shell(stdin, args);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert_eq!(out.code, 2, "{what}: {all}");
+        assert!(
+            all.contains("limit") && !all.contains("out of memory"),
+            "{what}: should stop at the size limit, not when memory runs out:\n{all}"
+        );
+        assert!(
+            start.elapsed() < DEBUG_BUDGET,
+            "{what}: took {:?}",
+            start.elapsed()
+        );
+    }
+}
