@@ -1,0 +1,31 @@
+//! When two stages see the same mistake, the user gets one finding.
+
+mod common;
+use common::{kforge, run};
+
+const CUSTOM_RESOURCE: &str = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\nspec:\n  endpoints:\n    - port: http\n";
+
+fn rules_of(args: &[&str]) -> Vec<String> {
+    let out = run(kforge()
+        .args(["lint", "-", "--format", "json"])
+        .args(args)
+        .write_stdin(CUSTOM_RESOURCE));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["rule"], f["severity"]))
+        .collect()
+}
+
+#[test]
+fn custom_resource_without_crd() {
+    // The apply failure is reported (a warning: the CRD may be installed in the real cluster) ...
+    assert_eq!(rules_of(&[]), ["\"cluster/no-crd\" \"warning\""]);
+    // ... and without the cluster stage, the schema stage's warning remains.
+    assert_eq!(
+        rules_of(&["--no-cluster"]),
+        ["\"schema/missing-crd\" \"warning\""]
+    );
+}
