@@ -29,3 +29,31 @@ fn custom_resource_without_crd() {
         ["\"schema/missing-crd\" \"warning\""]
     );
 }
+
+/// Issue 5: two inputs applied together that both ask for nodePort 30000 give one conflict
+/// finding (the rules stage and the cluster allocator both see it), labelling both Services.
+#[test]
+fn the_same_node_port_in_two_inputs() {
+    let out = run(kforge().args([
+        "lint",
+        "charts-examples/mongo-express",
+        "tests/fixtures/cli/nodeport-30000.yaml",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("provided port is already allocated")
+    );
+    assert_eq!(findings[0]["line"], 12);
+    assert_eq!(
+        findings[0]["labels"][0]["file"],
+        "charts-examples/mongo-express/templates/express.yaml"
+    );
+}
