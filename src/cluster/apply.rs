@@ -218,7 +218,11 @@ impl<'a> Applier<'a> {
             String::new()
         };
 
-        let errors = validate::validate(o, namespaced);
+        let errors = validate::validate(
+            o,
+            namespaced,
+            super::field::Wording::for_version(self.ctx.kube_version),
+        );
         let mut failed = false;
         for err in &errors.0 {
             failed |= !err.warning;
