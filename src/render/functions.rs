@@ -85,7 +85,7 @@ fn toyaml(shared: &Shared, value: &Value) -> Result<String, Error> {
     Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
 }
 
-/// `tojson(value, indent=none)`: compact JSON, or indented with `indent` spaces.
+/// `tojson(value, indent=none)`: compact JSON, or indented with `indent` spaces (also `indent=n`).
 fn tojson(shared: &Shared, value: &Value, indent: Option<usize>) -> Result<String, Error> {
     let json = to_json(shared, value)?;
     match indent {
@@ -472,6 +472,19 @@ fn ternary(if_true: Value, if_false: Value, condition: &Value) -> Value {
     }
 }
 
+/// `x is has(item)` / `has(x, item)`: a list or string contains the item, or a map has the key.
+fn has(container: &Value, item: &Value) -> Result<bool, Error> {
+    Ok(match container.kind() {
+        ValueKind::String => match (container.as_str(), item.as_str()) {
+            (Some(c), Some(i)) => c.contains(i),
+            _ => false,
+        },
+        ValueKind::Map => map_pairs(container)?.iter().any(|(k, _)| k == item),
+        ValueKind::Seq | ValueKind::Iterable => container.try_iter()?.any(|v| &v == item),
+        _ => false,
+    })
+}
+
 /// `empty(value)`: whether the value is empty in Sprig's sense.
 fn empty(value: &Value) -> bool {
     is_empty(value)
@@ -545,9 +558,19 @@ pub fn register(env: &mut Environment<'static>, shared: &Arc<Shared>) {
     let s = shared.clone();
     both!(env, "toyaml", move |v: &Value| toyaml(&s, v));
     let s = shared.clone();
-    both!(env, "tojson", move |v: &Value, indent: Option<usize>| {
-        tojson(&s, v, indent)
-    });
+    // `tojson(x, 2)` or `tojson(x, indent=2)`, like minijinja's own.
+    both!(
+        env,
+        "tojson",
+        move |v: &Value, indent: Option<Value>, kwargs: Kwargs| {
+            let indent = match indent {
+                Some(n) => n.as_usize(),
+                None => kwargs.get::<Option<usize>>("indent")?,
+            };
+            kwargs.assert_all_used()?;
+            tojson(&s, v, indent)
+        }
+    );
     let s = shared.clone();
     both!(env, "fromjson", move |t: String| fromjson(&s, t));
     let s = shared.clone();
@@ -605,6 +628,8 @@ pub fn register(env: &mut Environment<'static>, shared: &Arc<Shared>) {
     env.add_function("coalesce", coalesce);
     env.add_function("ternary", ternary);
     both!(env, "empty", empty);
+    env.add_test("has", has);
+    env.add_function("has", has);
     let s = shared.clone();
     both!(env, "regex_match", move |t: String, p: String| regex_match(
         &s, t, p

@@ -5,6 +5,29 @@
 //! Every template is rendered twice: plainly (the output) and with invisible line markers (the
 //! origin map, see [`markers`]); the two must agree after the markers are stripped, else the file
 //! falls back to per-file attribution.
+//!
+//! # The template dialect
+//! - Names: `values`, `release` (name, namespace, revision, is_install, is_upgrade, service),
+//!   `chart` (Chart.yaml as written plus snake_case aliases: `appVersion` and `app_version`),
+//!   `capabilities` (`kube_version.{version,major,minor}`, `api_versions` with `.has("apps/v1")`),
+//!   `files` (`get`, `get_bytes`, `lines`, `glob(...)` → files with `as_config()` / `as_secrets()`;
+//!   chart-relative paths only), `template` (`name`, `base_path`).
+//! - Undefined values: testing one in `if` is fine; printing, iterating or reading an attribute of
+//!   one is a `render/undefined` error. `true`/`false` print lower-case, none prints nothing, and
+//!   nothing is auto-escaped.
+//! - Partials: templates whose file name starts with `_`. `include("_x.yaml", ctx)` renders one
+//!   to a string (its final newline dropped, like a Helm `define`); the partial sees the caller's
+//!   names, plus `ctx` and, when `ctx` is a map, each of its keys. `{% import "_helpers.tpl" as h %}`
+//!   and `{% include %}` work too. Names are relative to the chart's `templates/` directory.
+//! - Helpers (filter and function, value first: `x | toyaml` = `toyaml(x)`): toyaml, tojson,
+//!   fromyaml, fromjson, b64enc, b64dec, sha256sum, indent and nindent (Sprig: every line padded),
+//!   quote, squote, required, default (Sprig: replaces empty values), trunc, trimsuffix,
+//!   trimprefix, lower, upper, title, contains, hasprefix, hassuffix, merge, keys, haskey, append,
+//!   uniq, compact, without, empty, regex_match, regex_replace; functions only: fail, tpl, include,
+//!   dict, list, pluck, coalesce, ternary, lookup (always empty), semver_compare(constraint,
+//!   version), range (at most 100,000 items); tests: contains, hasprefix, hassuffix, has.
+//! - Limits ([`Limits`]): work (fuel), include/tpl depth, recursion, output size per template and
+//!   in total; each ends in a `render/limit` error.
 
 mod context;
 mod emit;

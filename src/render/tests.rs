@@ -172,6 +172,12 @@ fn keeps_trailing_newline_and_context_names() {
         ),
         "v1.33.0 33 true false\n"
     );
+    assert_eq!(
+        one(
+            "{{ capabilities.api_versions is has('v1') }} {{ has(values.m, 'k') }} {{ has('abc', 'z') }}\n"
+        ),
+        "true true false\n"
+    );
 }
 
 #[test]
@@ -179,6 +185,10 @@ fn sprig_helpers() {
     assert_eq!(
         one("{{ values.m | toyaml }}|{{ values.m | tojson }}|{{ tojson(values.l) }}\n"),
         "k: v|{\"k\":\"v\"}|[1,2]\n"
+    );
+    assert_eq!(
+        one("{{ values.m | tojson(indent=1) }}|{{ tojson(values.m, 1) }}\n"),
+        "{\n \"k\": \"v\"\n}|{\n \"k\": \"v\"\n}\n"
     );
     assert_eq!(
         one("{{ 'hi' | b64enc }} {{ 'aGk=' | b64dec }} {{ 'a' | sha256sum | trunc(8) }}\n"),
