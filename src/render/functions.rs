@@ -150,6 +150,30 @@ pub fn indent(text: &str, width: usize) -> String {
     format!("{pad}{}", text.replace('\n', &format!("\n{pad}")))
 }
 
+/// [`indent`] refusing results larger than the output limit (the padding multiplies the size).
+fn bounded_indent(
+    shared: &Shared,
+    text: &str,
+    width: usize,
+    newline: bool,
+) -> Result<String, Error> {
+    let lines = text.bytes().filter(|b| *b == b'\n').count() + 1;
+    let size = lines
+        .saturating_mul(width.min(1024))
+        .saturating_add(text.len());
+    if size > shared.limits.max_output_bytes {
+        return Err(issue(
+            Issue::Limit,
+            format!(
+                "indent: the result would exceed {} bytes",
+                shared.limits.max_output_bytes
+            ),
+        ));
+    }
+    let out = indent(text, width);
+    Ok(if newline { format!("\n{out}") } else { out })
+}
+
 /// Go's `%q`: double quotes, backslash escapes for quotes, backslashes and control characters.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -581,10 +605,13 @@ pub fn register(env: &mut Environment<'static>, shared: &Arc<Shared>) {
     both!(env, "b64dec", move |t: String| b64dec(&s, t));
     let s = shared.clone();
     both!(env, "sha256sum", move |t: String| sha256sum(&s, t));
-    both!(env, "indent", |t: String, n: usize| indent(&t, n));
-    both!(env, "nindent", |t: String, n: usize| format!(
-        "\n{}",
-        indent(&t, n)
+    let s = shared.clone();
+    both!(env, "indent", move |t: String, n: usize| bounded_indent(
+        &s, &t, n, false
+    ));
+    let s = shared.clone();
+    both!(env, "nindent", move |t: String, n: usize| bounded_indent(
+        &s, &t, n, true
     ));
     both!(env, "quote", quote);
     both!(env, "squote", squote);

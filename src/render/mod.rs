@@ -154,27 +154,55 @@ pub fn render_with_limits(
     let mut plain_env = env::new(&plain_shared);
     let mut marked_env = env::new(&marked_shared);
     let mut broken = BTreeSet::new();
-    for (name, file, _, _) in &jobs_all {
-        let text = sources.text(*file).to_string();
-        let marked_text = markers::insert(&text, *file);
-        if let Err(e) = plain_env.add_template_owned(name.clone(), text) {
-            broken.insert(name.clone());
-            let lookup = errors::Lookup {
-                sources,
-                files: &files,
-            };
-            diagnostics.extend(errors::diagnostic(
-                &e,
-                &lookup,
-                &serde_json::Map::new(),
-                None,
-                Some(*file),
-            ));
-            continue;
+    // Compiling recurses per operator and nesting level: on the render pool's large stacks.
+    let mut compile = || {
+        let mut diagnostics = Vec::new();
+        for (name, file, _, _) in &jobs_all {
+            let text = sources.text(*file);
+            if let Some((start, end, tokens)) =
+                markers::largest_tag(text).filter(|t| t.2 > limits.max_tag_tokens)
+            {
+                broken.insert(name.clone());
+                diagnostics.push(
+                    Diagnostic::new(
+                        &rules::LIMIT,
+                        format!(
+                            "a tag with {tokens} tokens is more than kforge compiles (at most {})",
+                            limits.max_tag_tokens
+                        ),
+                    )
+                    .at(
+                        crate::source::Span::new(*file, start, start.max(end.min(start + 2))),
+                        "this tag",
+                    ),
+                );
+                continue;
+            }
+            let marked_text = markers::insert(text, *file);
+            if let Err(e) = plain_env.add_template_owned(name.clone(), text.to_string()) {
+                broken.insert(name.clone());
+                let lookup = errors::Lookup {
+                    sources,
+                    files: &files,
+                };
+                diagnostics.extend(errors::diagnostic(
+                    &e,
+                    &lookup,
+                    &serde_json::Map::new(),
+                    None,
+                    Some(*file),
+                ));
+                continue;
+            }
+            // A marked copy that does not compile only costs that template its origins.
+            let _ = marked_env.add_template_owned(name.clone(), marked_text);
         }
-        // A marked copy that does not compile only costs that template its origins.
-        let _ = marked_env.add_template_owned(name.clone(), marked_text);
-    }
+        diagnostics
+    };
+    diagnostics.extend(match pool() {
+        Some(pool) => pool.install(compile),
+        None => compile(),
+    });
     let _ = plain_shared.broken.set(broken.clone());
     let _ = marked_shared.broken.set(broken.clone());
 

@@ -439,6 +439,29 @@ fn runaway_templates_end_with_a_limit_error() {
         let r = run(&[("templates/t.yaml", case)], serde_json::json!({}));
         assert_eq!(r.diag().0, "render/limit", "{case}: {:#?}", r.diags);
     }
+    let r = run(
+        &[(
+            "templates/t.yaml",
+            "{% set s = \"\\n\" * 3000000 %}{{ s | indent(1000) | length }}\n",
+        )],
+        serde_json::json!({}),
+    );
+    assert_eq!(r.diag().0, "render/limit", "{:#?}", r.diags);
+    let long = format!("{{{{ 1{} }}}}\n", " + 1".repeat(20_000));
+    let r = run(
+        &[("templates/t.yaml", &long), ("templates/u.yaml", "u: 1\n")],
+        serde_json::json!({}),
+    );
+    let (rule, msg, at) = r.diag();
+    assert_eq!(
+        (rule, msg.as_str(), at.as_str()),
+        (
+            "render/limit",
+            "a tag with 40005 tokens is more than kforge compiles (at most 2000)",
+            "c/templates/t.yaml:1:1-3"
+        )
+    );
+    assert_eq!(r.text("u.yaml"), "u: 1\n");
     let small = Limits {
         max_output_bytes: 1000,
         ..Limits::default()
