@@ -142,6 +142,9 @@ def version_key(name):
 def main():
     versions = sorted((d for d in os.listdir(SCHEMA_ROOT) if d.startswith("v1.")), key=version_key)
     blobs, doc_blobs, indexes = Store(), Store(), []
+    # "group/version/Kind" (core: "/v1/Pod") -> bit i set when versions[i] serves it: lets the
+    # validator tell removed from unknown without inflating every version's index.
+    served = {}
     for vdir in versions:
         with gzip.open(os.path.join(SCHEMA_ROOT, vdir, "_definitions.json.gz")) as f:
             defs = json.load(f)["$defs"]
@@ -155,6 +158,8 @@ def main():
             if len(kinds) == 1:
                 k = kinds[0]
                 gvks.append([k["group"], k["version"], k["kind"], name])
+                key = f'{k["group"]}/{k["version"]}/{k["kind"]}'
+                served[key] = served.get(key, 0) | (1 << len(indexes))
         minor = ".".join(vdir[1:].split(".")[:2])
         indexes.append((minor, zlib.compress(dumps({"defs": entries, "gvk": gvks}), 9)))
 
@@ -171,6 +176,7 @@ def main():
         "versions": {minor: loc for (minor, _), loc in zip(indexes, place([i for _, i in indexes]))},
         "blobs": place(blobs.items),
         "docs": place(doc_blobs.items),
+        "served": dict(sorted(served.items())),
     }
     head = zlib.compress(dumps(header), 9)
     with open(OUT, "wb") as f:

@@ -5,7 +5,6 @@
 mod package_support;
 
 use std::io::Write;
-use std::time::{Duration, Instant};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -15,16 +14,15 @@ use kforge::package::{ArchiveOptions, TreeLimits, read_archive, write_archive};
 use package_support::{chart_with, file, finish, header, link_header, push};
 use tar::EntryType;
 
-/// Reads `bytes`, expects a refusal, and returns the diagnostics; fails when it took long.
+/// Reads `bytes`, expects a refusal, and returns the diagnostics.
 fn refused(bytes: &[u8]) -> Vec<Diagnostic> {
     refused_with(bytes, &TreeLimits::default())
 }
 
 fn refused_with(bytes: &[u8], limits: &TreeLimits) -> Vec<Diagnostic> {
-    let start = Instant::now();
+    // Bounded by the limits (bytes inflated, entries read), never by a clock: tests here do not
+    // time themselves.
     let result = read_archive(bytes, "hostile.tgz", limits);
-    let took = start.elapsed();
-    assert!(took < Duration::from_secs(5), "took {took:?}");
     match result {
         Ok(tree) => panic!("accepted: {:?}", tree.files.keys().collect::<Vec<_>>()),
         Err(diags) => {

@@ -213,6 +213,19 @@ fn chart_without_version_is_refused() {
 }
 
 #[test]
+fn broken_chart_yaml_is_refused_with_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("c");
+    fs::create_dir(&chart).unwrap();
+    fs::write(chart.join("Chart.yaml"), "name: web\nversion: [1.0.0\n").unwrap();
+    let d = package_chart(&chart, &options(&tmp.path().join("dist"))).unwrap_err();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].rule.id, "package/chart-yaml");
+    let prefix = format!("{}/Chart.yaml: line 2: ", chart.display());
+    assert!(d[0].message.starts_with(&prefix), "{}", d[0].message);
+}
+
+#[test]
 fn chart_name_cannot_escape_the_destination() {
     let tmp = tempfile::tempdir().unwrap();
     let chart = tmp.path().join("c");

@@ -3,7 +3,8 @@
 //! them.
 //!
 //! A stream with Source comments is split into one source file per Source section, named by the
-//! path in the comment, so findings name the template. A section's text starts on the line after
+//! path in the comment (a section opens where Helm writes one: a `# Source:` line right after a
+//! `---` line, or on the first line), so findings name the template. A section's text starts on the line after
 //! its `# Source:` comment and ends before the `---` that opens the next section: line numbers in
 //! findings are counted within the section, which is the template's rendered output as Helm
 //! produced it (not the template source, which kforge does not have here).
@@ -56,7 +57,12 @@ fn split_sources(text: &str) -> Vec<Section> {
         let start = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
-        if let Some(name) = content.strip_prefix(SOURCE_PREFIX) {
+        // Helm writes `---` then `# Source:`; a Source comment elsewhere is the template's own
+        // text (bitnami CRD templates carry `# Source: https://...` lines).
+        let opens_section = last_separator.is_some() || start == 0;
+        if let Some(name) = content.strip_prefix(SOURCE_PREFIX)
+            && opens_section
+        {
             let name = name.trim();
             if !name.is_empty() {
                 sections.push(Section {
@@ -104,6 +110,19 @@ mod tests {
         assert_eq!(
             sources.text(files[1]),
             "apiVersion: apps/v1\nkind: Deployment\n---\napiVersion: apps/v1\nkind: Deployment\n"
+        );
+    }
+
+    #[test]
+    fn source_comments_inside_a_template_do_not_split() {
+        let stream = "---\r\n# Source: c/templates/crd.yaml\r\n# Source: https://example.com/crd.yaml\r\nkind: CustomResourceDefinition\r\n---\r\n# Source: c/templates/b.yaml\r\nkind: B\r\n";
+        let mut sources = SourceMap::new();
+        let files = add_manifest_text("<stdin>", stream, &mut sources);
+        let names: Vec<&str> = files.iter().map(|f| sources.name(*f)).collect();
+        assert_eq!(names, ["c/templates/crd.yaml", "c/templates/b.yaml"]);
+        assert_eq!(
+            sources.text(files[0]),
+            "# Source: https://example.com/crd.yaml\r\nkind: CustomResourceDefinition\r\n"
         );
     }
 

@@ -5,7 +5,10 @@ use base64::Engine;
 use serde_json::{Map, Value, json};
 
 fn set(m: &mut Map<String, Value>, key: &str, value: Value) {
-    if m.get(key).is_none_or(Value::is_null) {
+    // Go's zero value: an empty string is unset too.
+    if m.get(key)
+        .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
+    {
         m.insert(key.to_string(), value);
     }
 }

@@ -193,7 +193,12 @@ impl Errors {
         self.push(path, ErrorType::Invalid, Some(render(node)), detail);
     }
 
+    /// An enum field with a value outside `supported`. Null and `""` are left alone: defaulting
+    /// runs before validation and fills them in.
     pub fn unsupported(&mut self, path: &FieldPath, node: &Node, supported: &[&str]) {
+        if node.is_null() || node.as_str() == Some("") {
+            return;
+        }
         let list: Vec<String> = supported.iter().map(|s| quote(s)).collect();
         self.push(
             path,

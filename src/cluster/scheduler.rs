@@ -3,6 +3,7 @@
 //! that pass. An unschedulable pod gets the scheduler's `0/N nodes are available: ...` text.
 
 use super::catalog::UNSCHEDULABLE;
+use super::field::FieldPath;
 use super::profile::{NodeSpec, Taint};
 use super::quantity;
 use super::selector;
@@ -161,6 +162,21 @@ struct Usage {
     pods: i64,
     ports: BTreeSet<(String, String, i64)>,
     ips: u32,
+    /// Requests with the non-zero defaults, for scoring only.
+    score_cpu: i128,
+    score_memory: i128,
+}
+
+impl Usage {
+    fn add(&mut self, pod: &Value, req: Requests) {
+        self.cpu += req.cpu;
+        self.memory += req.memory;
+        self.score_cpu += req.cpu.max(NONZERO_CPU);
+        self.score_memory += req.memory.max(NONZERO_MEMORY);
+        self.pods += 1;
+        self.ports.extend(host_ports(pod));
+        self.ips += 1;
+    }
 }
 
 fn ports_conflict(used: &BTreeSet<(String, String, i64)>, want: &[(String, String, i64)]) -> bool {
@@ -248,12 +264,7 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
         match bound.and_then(|n| nodes.iter().position(|x| x.name == n)) {
             Some(i) => {
                 if let Some(u) = usage.get_mut(i) {
-                    let r = pod_requests(&pod.json);
-                    u.cpu += r.cpu;
-                    u.memory += r.memory;
-                    u.pods += 1;
-                    u.ports.extend(host_ports(&pod.json));
-                    u.ips += 1;
+                    u.add(&pod.json, pod_requests(&pod.json));
                     let ip = format!("10.244.{i}.{}", u.ips + 1);
                     mark_running(&mut pod.json, &ip);
                 }
@@ -263,11 +274,36 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
     }
     let mut reported: BTreeMap<Option<usize>, ()> = BTreeMap::new();
     let mut pending_count: BTreeMap<Option<usize>, usize> = BTreeMap::new();
-    let mut first_pending: Vec<(Option<usize>, String, String)> = Vec::new();
+    let mut first_pending: Vec<Pending> = Vec::new();
+    let pending_claims: BTreeSet<(String, String)> = state
+        .objects
+        .values()
+        .filter(|o| o.key.kind == "PersistentVolumeClaim" && o.key.group.is_empty())
+        .filter(|o| o.json.pointer("/status/phase").and_then(Value::as_str) == Some("Pending"))
+        .map(|o| (o.key.namespace.clone(), o.key.name.clone()))
+        .collect();
     for key in unbound {
         let Some(pod) = state.objects.get_mut(&key) else {
             continue;
         };
+        // VolumeBinding runs before the node filters: a pod whose claim cannot bind waits.
+        // The claim already has its own finding; the pod only shows why it is Pending.
+        if claims_of(&pod.json)
+            .iter()
+            .any(|c| pending_claims.contains(&(key.namespace.clone(), c.clone())))
+        {
+            let msg = format!(
+                "0/{} nodes are available: pod has unbound immediate PersistentVolumeClaims.",
+                nodes.len()
+            );
+            if let Some(m) = pod.json.as_object_mut() {
+                m.insert(
+                    "status".to_string(),
+                    json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": msg}]}),
+                );
+            }
+            continue;
+        }
         let req = pod_requests(&pod.json);
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i128, usize)> = None;
@@ -276,9 +312,10 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
             let rs = filter(&pod.json, node, u, req);
             if rs.is_empty() {
                 // Least allocated after placing the pod, with the scheduler's non-zero defaults.
-                let cpu = (u.cpu + req.cpu.max(NONZERO_CPU)) * 1000 / node.cpu_milli.max(1);
-                let mem =
-                    (u.memory + req.memory.max(NONZERO_MEMORY)) * 1000 / node.memory_milli.max(1);
+                let cpu =
+                    (u.score_cpu + req.cpu.max(NONZERO_CPU)) * 1_000_000 / node.cpu_milli.max(1);
+                let mem = (u.score_memory + req.memory.max(NONZERO_MEMORY)) * 1_000_000
+                    / node.memory_milli.max(1);
                 let score = cpu + mem;
                 if best.is_none_or(|(b, _)| score < b) {
                     best = Some((score, i));
@@ -293,11 +330,7 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
                 let (Some(u), Some(node)) = (usage.get_mut(i), nodes.get(i)) else {
                     continue;
                 };
-                u.cpu += req.cpu;
-                u.memory += req.memory;
-                u.pods += 1;
-                u.ports.extend(host_ports(&pod.json));
-                u.ips += 1;
+                u.add(&pod.json, req);
                 if let Some(spec) = pod.json.get_mut("spec").and_then(Value::as_object_mut) {
                     spec.insert("nodeName".to_string(), json!(node.name));
                 }
@@ -314,33 +347,164 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
                 }
                 *pending_count.entry(pod.source).or_default() += 1;
                 if reported.insert(pod.source, ()).is_none() {
-                    first_pending.push((pod.source, key.name.clone(), msg));
+                    first_pending.push(Pending {
+                        source: pod.source,
+                        pod: key.name.clone(),
+                        message: msg,
+                        reasons,
+                    });
                 }
             }
         }
     }
-    for (source, pod_name, msg) in first_pending {
-        let Some(obj) = source.and_then(|i| ctx.objects.get(i)) else {
+    for p in first_pending {
+        let Some(obj) = p.source.and_then(|i| ctx.objects.get(i)) else {
             continue;
         };
-        let n = pending_count.get(&source).copied().unwrap_or(1);
-        let who = if n > 1 {
-            format!("{n} pods of {} \"{}\" stay Pending", obj.kind, obj.name)
-        } else {
-            format!(
-                "pod \"{pod_name}\" of {} \"{}\" stays Pending",
-                obj.kind, obj.name
-            )
+        let n = pending_count.get(&p.source).copied().unwrap_or(1);
+        let who = match (n, obj.kind.as_str()) {
+            (_, "Pod") => format!("pod \"{}\" stays Pending", obj.name),
+            (1, _) => format!(
+                "pod \"{}\" of {} \"{}\" stays Pending",
+                p.pod, obj.kind, obj.name
+            ),
+            _ => format!("{n} pods of {} \"{}\" stay Pending", obj.kind, obj.name),
         };
-        let mut d = Diagnostic::new(&UNSCHEDULABLE, format!("{who}: {msg}"))
-            .at(obj.name_span(), "no node of the cluster profile can run this pod")
+        let (span, label) = cause(obj, &p.reasons);
+        let mut d = Diagnostic::new(&UNSCHEDULABLE, format!("{who}: {}", p.message))
+            .at(span, label)
             .with_help("check tolerations, nodeSelector, node affinity, host ports and resource requests against the cluster's nodes (--cluster FILE describes them)")
             .with_object(obj.object_ref());
+        if span != obj.name_span() {
+            d = d.with_label(
+                obj.name_span(),
+                format!("pods of {} \"{}\"", obj.kind, obj.name),
+            );
+        }
         if ctx.strict {
             d = d.with_severity(Severity::Error);
         }
         diags.push(d);
     }
+}
+
+struct Pending {
+    source: Option<usize>,
+    pod: String,
+    message: String,
+    reasons: BTreeMap<String, usize>,
+}
+
+/// Where the pod template asks for what no node offers: the field behind the most common
+/// reason (requests, nodeSelector or affinity, hostPort, tolerations).
+fn cause(
+    obj: &crate::object::Object,
+    reasons: &BTreeMap<String, usize>,
+) -> (crate::source::Span, String) {
+    let ps = match obj.kind.as_str() {
+        "Pod" => FieldPath::of("spec"),
+        "CronJob" => FieldPath::of("spec.jobTemplate.spec.template.spec"),
+        _ => FieldPath::of("spec.template.spec"),
+    };
+    let fallback = obj.name_span();
+    let Some(spec_node) = locate_node(&obj.root, &ps) else {
+        return (
+            fallback,
+            "no node of the cluster profile can run this pod".to_string(),
+        );
+    };
+    let mut ranked: Vec<(&String, &usize)> = reasons.iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let Some((top, _)) = ranked.first() else {
+        return (
+            fallback,
+            "no node of the cluster profile can run this pod".to_string(),
+        );
+    };
+    let containers = spec_node
+        .get("containers")
+        .and_then(crate::yaml::Node::as_seq)
+        .unwrap_or(&[]);
+    let at = |path: FieldPath| path.locate(&obj.root, fallback);
+    if let Some(res) = top.strip_prefix("Insufficient ") {
+        for section in ["requests", "limits"] {
+            if let Some(i) = containers
+                .iter()
+                .position(|c| c.path(&["resources", section, res]).is_some())
+            {
+                let path = ps
+                    .key("containers")
+                    .index(i)
+                    .key("resources")
+                    .key(section)
+                    .key(res);
+                return (
+                    at(path),
+                    format!("requests more {res} than any node has free"),
+                );
+            }
+        }
+    }
+    if top.contains("node affinity/selector") {
+        let key = if spec_node.get("nodeSelector").is_some() {
+            "nodeSelector"
+        } else {
+            "affinity"
+        };
+        return (at(ps.key(key)), "no node has matching labels".to_string());
+    }
+    if top.contains("free ports") {
+        for (i, c) in containers.iter().enumerate() {
+            let ports = c
+                .get("ports")
+                .and_then(crate::yaml::Node::as_seq)
+                .unwrap_or(&[]);
+            if let Some(j) = ports.iter().position(|p| p.get("hostPort").is_some()) {
+                return (
+                    at(ps
+                        .key("containers")
+                        .index(i)
+                        .key("ports")
+                        .index(j)
+                        .key("hostPort")),
+                    "this host port is taken on every node".to_string(),
+                );
+            }
+        }
+    }
+    if top.contains("untolerated taint") {
+        return (
+            at(ps.key("tolerations")),
+            format!(
+                "no toleration for {}",
+                top.trim_start_matches("node(s) had untolerated taint ")
+            ),
+        );
+    }
+    (
+        fallback,
+        "no node of the cluster profile can run this pod".to_string(),
+    )
+}
+
+fn locate_node<'a>(root: &'a crate::yaml::Node, path: &FieldPath) -> Option<&'a crate::yaml::Node> {
+    let text = path.to_string();
+    let keys: Vec<&str> = text.split('.').collect();
+    root.path(&keys)
+}
+
+fn claims_of(pod: &Value) -> Vec<String> {
+    pod.pointer("/spec/volumes")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|v| {
+            v.pointer("/persistentVolumeClaim/claimName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 fn mark_running(pod: &mut Value, ip: &str) {

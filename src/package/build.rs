@@ -16,7 +16,7 @@ use crate::diag::Diagnostic;
 
 #[derive(Clone, Debug, Default)]
 pub struct PackageOptions {
-    /// Folder the archive is written to; created when missing.
+    /// Folder the archive is written to; created when missing (empty: the current directory).
     pub destination: PathBuf,
     /// Replaces `version` in the packaged Chart.yaml (`--version`).
     pub version: Option<String>,
@@ -67,11 +67,15 @@ pub fn package_chart(
         )]);
     };
     let mut text = text.to_string();
-    if let Some(v) = &options.version {
-        text = chart_yaml::set_scalar(&text, "version", v);
-    }
-    if let Some(v) = &options.app_version {
-        text = chart_yaml::set_scalar(&text, "appVersion", v);
+    let edits = [
+        ("version", &options.version),
+        ("appVersion", &options.app_version),
+    ];
+    for (key, new_value) in edits {
+        if let Some(v) = new_value {
+            text = chart_yaml::set_scalar(&text, key, v)
+                .map_err(|why| vec![invalid_chart_yaml(&shown, &why)])?;
+        }
     }
     let name = required_field(&text, "name", &shown)?;
     let version = required_field(&text, "version", &shown)?;
@@ -109,10 +113,13 @@ pub fn package_chart(
 
 /// A Chart.yaml field that names the archive: present, and safe as part of a file name.
 fn required_field(text: &str, key: &str, shown: &str) -> Result<String, Vec<Diagnostic>> {
-    let Some(field) = chart_yaml::scalar(text, key) else {
+    let field =
+        chart_yaml::scalar(text, key).map_err(|why| vec![invalid_chart_yaml(shown, &why)])?;
+    let Some(field) = field else {
         return Err(vec![
-            Diagnostic::new(&CHART_YAML, format!("{shown}/{CHART_FILE} has no `{key}`"))
-                .with_help(format!("add a top-level `{key}:` line to Chart.yaml")),
+            Diagnostic::new(&CHART_YAML, format!("{shown}/{CHART_FILE} has no `{key}`")).with_help(
+                format!("add a top-level `{key}:` line with a single value to Chart.yaml"),
+            ),
         ]);
     };
     let value = field.value.trim().to_string();
@@ -134,6 +141,11 @@ fn required_field(text: &str, key: &str, shown: &str) -> Result<String, Vec<Diag
         ]);
     }
     Ok(value)
+}
+
+fn invalid_chart_yaml(shown: &str, why: &str) -> Diagnostic {
+    Diagnostic::new(&CHART_YAML, format!("{shown}/{CHART_FILE}: {why}"))
+        .with_help("`kforge lint` shows the problem in context")
 }
 
 fn hex(bytes: &[u8]) -> String {

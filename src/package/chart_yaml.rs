@@ -1,154 +1,131 @@
 //! The few Chart.yaml fields packaging needs (`name`, `version`, `appVersion`), and rewriting one
-//! of them in place: the text is edited at the value's span, so comments, key order and the rest
-//! of the formatting stay as the author wrote them.
-//!
-//! Only top-level scalar keys are looked at, by a line scan: a key at column 0 followed by `:`.
-//! That is what these three fields always are in a Chart.yaml; a value written as a block scalar
-//! or a collection is reported as missing rather than guessed at.
+//! of them in place: the text is edited at the value's span (from the span-aware YAML loader), so
+//! comments, key order and the rest of the formatting stay as the author wrote them.
 
 use std::ops::Range;
+
+use crate::source::{SourceKind, SourceMap, Span};
+use crate::yaml::{self, Node, ScalarStyle, Value};
 
 /// A top-level scalar and where its text is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScalarField {
+    /// As written for plain scalars (`1.0` stays `1.0`), unquoted for quoted ones.
     pub value: String,
     /// The value as written, quotes included.
     pub span: Range<usize>,
     pub quote: Option<char>,
 }
 
-/// Where a top-level key is, and its scalar value when it has one.
+/// Where a top-level key's value is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Found {
     Scalar(ScalarField),
-    /// `key:` with nothing after it on the line: the offset just after the colon.
-    Empty(usize),
+    /// `key:` with nothing after it (or `null`, `~`): where a value goes, and the text to replace.
+    Null(Range<usize>),
+    /// A map or a list: not a name or a version.
+    Collection,
 }
 
-/// The top-level scalar `key`, if present with a one-line scalar value. The last occurrence wins,
-/// as in the YAML loaders Helm uses.
-pub fn scalar(text: &str, key: &str) -> Option<ScalarField> {
-    match find(text, key)? {
-        Found::Scalar(f) => Some(f),
-        Found::Empty(_) => None,
-    }
+/// The top-level scalar `key`; `Ok(None)` when absent, null or not a scalar. `Err` says why the
+/// text is not usable YAML (with its line).
+pub fn scalar(text: &str, key: &str) -> Result<Option<ScalarField>, String> {
+    Ok(match find(text, key)? {
+        Some(Found::Scalar(f)) => Some(f),
+        _ => None,
+    })
 }
 
 /// `text` with `key` set to `value`: replaced where it is, or added as the last line.
-pub fn set_scalar(text: &str, key: &str, value: &str) -> String {
-    match find(text, key) {
-        Some(Found::Scalar(f)) => {
-            let written = render(value, f.quote);
-            let mut out = String::with_capacity(text.len() + written.len());
-            out.push_str(text.get(..f.span.start).unwrap_or(""));
-            out.push_str(&written);
-            out.push_str(text.get(f.span.end..).unwrap_or(""));
-            out
+pub fn set_scalar(text: &str, key: &str, value: &str) -> Result<String, String> {
+    let (range, written) = match find(text, key)? {
+        Some(Found::Scalar(f)) => (f.span, render(value, f.quote)),
+        Some(Found::Null(range)) if range.is_empty() => {
+            (range, format!(" {}", render(value, None)))
         }
-        Some(Found::Empty(at)) => {
-            let mut out = String::with_capacity(text.len() + value.len() + 3);
-            out.push_str(text.get(..at).unwrap_or(""));
-            out.push(' ');
-            out.push_str(&render(value, None));
-            out.push_str(text.get(at..).unwrap_or(""));
-            out
+        Some(Found::Null(range)) => (range, render(value, None)),
+        Some(Found::Collection) => {
+            return Err(format!("`{key}` is a map or a list, not a single value"));
         }
         None => {
             let mut out = text.to_string();
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
             }
-            out.push_str(key);
-            out.push_str(": ");
-            out.push_str(&render(value, None));
-            out.push('\n');
-            out
+            out.push_str(&format!("{key}: {}\n", render(value, None)));
+            return Ok(out);
         }
-    }
+    };
+    let mut out = String::with_capacity(text.len() + written.len());
+    out.push_str(text.get(..range.start).unwrap_or(""));
+    out.push_str(&written);
+    out.push_str(text.get(range.end..).unwrap_or(""));
+    Ok(out)
 }
 
-fn find(text: &str, key: &str) -> Option<Found> {
-    let mut found = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        if line.starts_with("---") || line.starts_with("...") {
-            // A second document is not part of the chart's metadata.
-            if start > 0 && found.is_some() {
-                break;
-            }
-            continue;
-        }
-        let Some(after_key) = line.strip_prefix(key) else {
-            continue;
-        };
-        let after_key_trimmed = after_key.trim_start_matches([' ', '\t']);
-        let Some(after_colon) = after_key_trimmed.strip_prefix(':') else {
-            continue;
-        };
-        let colon_end = start + line.len() - after_colon.len();
-        let value_text = after_colon.trim_start_matches([' ', '\t']);
-        let value_start = start + line.len() - value_text.len();
-        let content = value_text.trim_end_matches(['\n', '\r']);
-        found = Some(match scalar_token(content) {
-            Some((len, value, quote)) if len > 0 => Found::Scalar(ScalarField {
-                value,
-                span: value_start..value_start + len,
-                quote,
-            }),
-            _ if content.is_empty() || content.starts_with('#') => Found::Empty(colon_end),
-            _ => continue,
-        });
+/// Parses `text` (first document only, as Helm) and finds the top-level `key`.
+fn find(text: &str, key: &str) -> Result<Option<Found>, String> {
+    let mut sources = SourceMap::new();
+    let file = sources.add("Chart.yaml", text, SourceKind::ChartFile);
+    let (docs, diags) = yaml::parse_stream(&sources, file, &yaml::Limits::default());
+    if let Some(d) = diags.iter().find(|d| d.is_error()) {
+        let line = d
+            .primary
+            .as_ref()
+            .map(|l| sources.locate(l.span).line)
+            .unwrap_or(1);
+        return Err(format!("line {line}: {}", d.message));
     }
-    found
+    let Some(root) = docs.first().and_then(|d| d.root.as_ref()) else {
+        return Ok(None);
+    };
+    if !matches!(root.value, Value::Map(_)) {
+        return Err(format!(
+            "expected a map of fields, found {}",
+            root.type_name()
+        ));
+    }
+    let Some((key_node, value)) = root.entry(key) else {
+        return Ok(None);
+    };
+    Ok(Some(classify(&sources, text, key_node, value)))
 }
 
-/// The scalar at the start of `s`: (length as written, value, quote). `None` for block scalars,
-/// flow collections, anchors and tags, which packaging does not rewrite.
-fn scalar_token(s: &str) -> Option<(usize, String, Option<char>)> {
-    let first = s.chars().next()?;
-    match first {
-        '"' => {
-            let mut value = String::new();
-            let mut chars = s.char_indices().skip(1);
-            while let Some((i, c)) = chars.next() {
-                match c {
-                    '"' => return Some((i + 1, value, Some('"'))),
-                    '\\' => match chars.next()?.1 {
-                        'n' => value.push('\n'),
-                        't' => value.push('\t'),
-                        other => value.push(other),
-                    },
-                    c => value.push(c),
-                }
-            }
-            None
+fn classify(sources: &SourceMap, text: &str, key_node: &Node, value: &Node) -> Found {
+    let site: Span = value.site();
+    let range = site.start as usize..site.end as usize;
+    match &value.value {
+        Value::Map(_) | Value::Seq(_) => Found::Collection,
+        Value::Null if range.is_empty() => {
+            Found::Null(after_colon(text, key_node.span.end as usize))
         }
-        '\'' => {
-            let mut value = String::new();
-            let mut chars = s.char_indices().skip(1).peekable();
-            while let Some((i, c)) = chars.next() {
-                if c == '\'' {
-                    if chars.peek().map(|p| p.1) == Some('\'') {
-                        chars.next();
-                        value.push('\'');
-                        continue;
-                    }
-                    return Some((i + 1, value, Some('\'')));
-                }
-                value.push(c);
-            }
-            None
-        }
-        '|' | '>' | '[' | '{' | '&' | '*' | '!' | '#' => None,
+        Value::Null => Found::Null(range),
         _ => {
-            // A plain scalar ends at ` #` (a comment) or the end of the line.
-            let end = s.find(" #").or_else(|| s.find("\t#")).unwrap_or(s.len());
-            let token = s.get(..end).unwrap_or(s).trim_end();
-            Some((token.len(), token.to_string(), None))
+            let (value_text, quote) = match value.style {
+                ScalarStyle::SingleQuoted => (value.scalar_text(), Some('\'')),
+                ScalarStyle::DoubleQuoted => (value.scalar_text(), Some('"')),
+                ScalarStyle::Plain if value.alias.is_none() => {
+                    (Some(sources.slice(site).to_string()), None)
+                }
+                _ => (value.scalar_text(), None),
+            };
+            match value_text {
+                Some(v) => Found::Scalar(ScalarField {
+                    value: v,
+                    span: range,
+                    quote,
+                }),
+                None => Found::Collection,
+            }
         }
     }
+}
+
+/// The empty range just after the `:` that follows a key ending at `key_end`.
+fn after_colon(text: &str, key_end: usize) -> Range<usize> {
+    let rest = text.get(key_end..).unwrap_or("");
+    let at = rest.find(':').map(|i| key_end + i + 1).unwrap_or(key_end);
+    at..at
 }
 
 /// `value` as YAML text: in the quote style the old value used, else plain when YAML (1.1 or 1.2)
@@ -218,47 +195,61 @@ mod tests {
     const CHART: &str = "# The chart\napiVersion: v2\nname: web # the name\nversion: 0.1.0\n\
                          description: |\n  multi\n  line\nappVersion: \"1.16\"\nnested:\n  version: 9\n";
 
+    fn get(text: &str, key: &str) -> Option<String> {
+        scalar(text, key).unwrap().map(|f| f.value)
+    }
+
     #[test]
     fn reads_top_level_scalars_only() {
-        assert_eq!(
-            scalar(CHART, "name").map(|f| f.value),
-            Some("web".to_string())
+        assert_eq!(get(CHART, "name"), Some("web".to_string()));
+        assert_eq!(get(CHART, "version"), Some("0.1.0".to_string()));
+        assert_eq!(get(CHART, "appVersion"), Some("1.16".to_string()));
+        assert_eq!(get(CHART, "description"), Some("multi\nline\n".to_string()));
+        assert_eq!(get(CHART, "missing"), None);
+        assert_eq!(get("name: 'it''s'\n", "name"), Some("it's".to_string()));
+        assert_eq!(get("nameX: a\n", "name"), None);
+        assert_eq!(get("version: 1.0\n", "version"), Some("1.0".to_string()));
+        assert_eq!(get("name:\n  a: 1\n", "name"), None);
+        assert_eq!(get("name: ~\n", "name"), None);
+    }
+
+    #[test]
+    fn broken_yaml_is_an_error_with_its_line() {
+        let err = scalar("name: web\nversion: [1\n", "name").unwrap_err();
+        assert!(err.starts_with("line 2"), "{err}");
+        assert!(
+            scalar("- a\n- b\n", "name")
+                .unwrap_err()
+                .contains("expected a map")
         );
-        assert_eq!(
-            scalar(CHART, "version").map(|f| f.value),
-            Some("0.1.0".to_string())
-        );
-        assert_eq!(
-            scalar(CHART, "appVersion").map(|f| f.value),
-            Some("1.16".to_string())
-        );
-        assert_eq!(scalar(CHART, "description"), None);
-        assert_eq!(scalar(CHART, "missing"), None);
-        assert_eq!(
-            scalar("name: 'it''s'\n", "name").map(|f| f.value),
-            Some("it's".to_string())
-        );
-        assert_eq!(scalar("nameX: a\n", "name"), None);
     }
 
     #[test]
     fn rewrites_in_place_keeping_comments_and_order() {
-        let out = set_scalar(CHART, "version", "1.2.3");
+        let out = set_scalar(CHART, "version", "1.2.3").unwrap();
         assert_eq!(out, CHART.replace("version: 0.1.0", "version: 1.2.3"));
-        let out = set_scalar(CHART, "name", "api");
+        let out = set_scalar(CHART, "name", "api").unwrap();
         assert!(out.contains("name: api # the name\n"), "{out}");
         // the quote style of the old value is kept
-        let out = set_scalar(CHART, "appVersion", "2.0");
+        let out = set_scalar(CHART, "appVersion", "2.0").unwrap();
         assert!(out.contains("appVersion: \"2.0\"\n"), "{out}");
         assert!(out.contains("nested:\n  version: 9\n"));
+        // flow style and CRLF line ends are edited in place too
+        let out = set_scalar("{name: web, version: 1.0.0}\n", "version", "2.0.0").unwrap();
+        assert_eq!(out, "{name: web, version: 2.0.0}\n");
+        let out = set_scalar("name: web\r\nversion: 1.0.0\r\n", "version", "2.0.0").unwrap();
+        assert_eq!(out, "name: web\r\nversion: 2.0.0\r\n");
     }
 
     #[test]
     fn adds_missing_key_at_the_end_quoted_as_needed() {
-        let out = set_scalar("apiVersion: v2\nname: web", "appVersion", "1.0");
+        let out = set_scalar("apiVersion: v2\nname: web", "appVersion", "1.0").unwrap();
         assert_eq!(out, "apiVersion: v2\nname: web\nappVersion: \"1.0\"\n");
-        let out = set_scalar("name: web\nappVersion:\n", "appVersion", "v1.2.3");
+        let out = set_scalar("name: web\nappVersion:\n", "appVersion", "v1.2.3").unwrap();
         assert_eq!(out, "name: web\nappVersion: v1.2.3\n");
+        let out = set_scalar("name: web\nappVersion: ~ # unset\n", "appVersion", "v1").unwrap();
+        assert_eq!(out, "name: web\nappVersion: v1 # unset\n");
+        assert!(set_scalar("version:\n  - 1\n", "version", "2").is_err());
     }
 
     #[test]

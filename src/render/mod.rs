@@ -75,6 +75,13 @@ pub struct RenderedFile {
     pub file: FileId,
 }
 
+impl RenderedFile {
+    /// `templates/NOTES.txt` (rendered with `include_notes`): text, not manifests.
+    pub fn is_notes(&self) -> bool {
+        self.template.ends_with("/templates/NOTES.txt")
+    }
+}
+
 pub const RULES: &[&Rule] = &[
     &rules::SYNTAX,
     &rules::UNDEFINED,

@@ -8,8 +8,10 @@
 //! - The object is not in the run: a warning saying it may already exist (an error with
 //!   `--strict`); nothing when the reference is `optional: true` or the object is listed under
 //!   `assume-exists`. Objects something in the run produces count as present: cert-manager
-//!   `Certificate.spec.secretName`, `ExternalSecret` targets, `SealedSecret`s, the `default`
-//!   ServiceAccount and the `kube-root-ca.crt` ConfigMap of every namespace.
+//!   `Certificate.spec.secretName`, `ExternalSecret` targets, `SealedSecret`s, Secrets and
+//!   ConfigMaps a Job of the namespace names in its command, arguments or env values (hooks that
+//!   run `kubectl create secret`), the `default` ServiceAccount and the `kube-root-ca.crt`
+//!   ConfigMap of every namespace.
 //! - The object is in the run but lacks the key (`data`, `binaryData`, `stringData`): always an
 //!   error, except for Secrets whose data a controller fills in
 //!   (`kubernetes.io/service-account-token`).
@@ -162,6 +164,41 @@ fn produced_secrets<'a>(ix: &Index<'a>) -> BTreeSet<(&'a str, &'a str)> {
     set
 }
 
+/// Whether a Job or CronJob of the namespace names the object in its command, arguments or env
+/// values: such Jobs (often Helm hooks running `kubectl create secret …`) create it at run time.
+fn job_mentions(ix: &Index, ns: &str, name: &str) -> bool {
+    ix.templates_in(ns)
+        .filter(|t| matches!(t.owner.kind.as_str(), "Job" | "CronJob"))
+        .any(|t| {
+            t.containers.iter().any(|c| {
+                let strings = ["command", "args"]
+                    .iter()
+                    .filter_map(|f| c.node.get(f).and_then(Node::as_seq))
+                    .flatten()
+                    .chain(
+                        c.node
+                            .get("env")
+                            .and_then(Node::as_seq)
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter_map(|e| e.get("value")),
+                    )
+                    .filter_map(Node::as_str);
+                strings.into_iter().any(|text| mentions(text, name))
+            })
+        })
+}
+
+/// `name` occurs in `text` as a whole word (not inside a longer name).
+fn mentions(text: &str, name: &str) -> bool {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_';
+    text.match_indices(name).any(|(i, _)| {
+        let before = text.get(..i).and_then(|t| t.chars().next_back());
+        let after = text.get(i + name.len()..).and_then(|t| t.chars().next());
+        !before.is_some_and(is_name_char) && !after.is_some_and(is_name_char)
+    })
+}
+
 fn present_anyway(
     ix: &Index,
     produced: &BTreeSet<(&str, &str)>,
@@ -175,6 +212,7 @@ fn present_anyway(
     }
     (kind == "Secret" && produced.contains(&(ns, name)))
         || ix.ctx.config.assumes(kind, Some(ns), name)
+        || (matches!(kind, "Secret" | "ConfigMap") && job_mentions(ix, ns, name))
 }
 
 /// Secret types whose data a controller fills in after creation.

@@ -7,6 +7,12 @@
 //! selected template; a numeric one must be a declared `containerPort` when the selected
 //! containers declare their ports at all.
 //!
+//! A name that resolves in some selected templates but not others (Jobs sharing the labels,
+//! optional components) is a warning, and is not reported when only Job or CronJob pods lack
+//! it. A name that resolves nowhere is an error when it looks like a typo (a close port name
+//! exists, or no other port of the Service reaches a pod), else a warning: charts often declare
+//! a container port only in some configurations (TLS, several replicas).
+//!
 //! ## Why is this bad?
 //! Traffic goes to a port nothing listens on (connection refused), or, for a name that does not
 //! resolve, the pod is left out of the Service's endpoints.
@@ -36,7 +42,9 @@ pub static SERVICE_TARGET_PORT: Rule = Rule {
     summary: "A Service's targetPort is not a port of the containers it selects",
     rationale: "A Service forwards each port to its targetPort on the selected pods. A number no \
                 container exposes sends traffic nowhere; a name that no container port carries \
-                leaves the pod out of the endpoints.",
+                leaves the pod out of the endpoints. A name missing from only some selected \
+                templates, or from all of them while the Service's other ports work (a port the \
+                chart declares only in some configurations), is a warning.",
     failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n      targetPort: 8080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
     passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n      targetPort: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
 };

@@ -789,3 +789,252 @@ spec:
     );
     assert_eq!(c.lines(d), (28, vec![12]));
 }
+
+const CRONJOB_SAME_LABELS: &str = "---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: archive
+spec:
+  schedule: \"@hourly\"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          labels:
+            app: mongo-express
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: archive
+              image: mongo-express:1.0
+";
+
+#[test]
+fn named_target_ports_missing_only_from_batch_pods_are_fine() {
+    // matomo: the CronJobs share the web Deployment's labels, so the Service selects them too.
+    let yaml = format!(
+        "{DEPLOYMENT_8081}{CRONJOB_SAME_LABELS}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: mongo-express
+  ports:
+    - port: 80
+      targetPort: web
+"
+    );
+    assert!(check(&yaml).of("rules/service-target-port").is_empty());
+}
+
+#[test]
+fn named_target_ports_declared_only_in_some_configurations_are_warnings() {
+    // cassandra, zookeeper: the headless Service lists a TLS or peer port that the container
+    // only declares when TLS or several replicas are configured.
+    let yaml = format!(
+        "{DEPLOYMENT_8081}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: headless
+spec:
+  clusterIP: None
+  selector:
+    app: mongo-express
+  ports:
+    - port: 8081
+      targetPort: web
+    - port: 7001
+      targetPort: tls
+"
+    );
+    let c = check(&yaml);
+    let found = c.of("rules/service-target-port");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = found.first().copied().unwrap_or_else(|| unreachable!());
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(c.lines(d), (33, vec![19]));
+}
+
+#[test]
+fn named_target_ports_missing_from_some_long_running_pods_are_warnings() {
+    let other = DEPLOYMENT_8081
+        .replace("name: mongo-express\nspec", "name: other\nspec")
+        .replace("name: web\n", "name: admin\n");
+    let yaml = format!(
+        "{DEPLOYMENT_8081}---\n{other}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: mongo-express
+  ports:
+    - port: 80
+      targetPort: web
+"
+    );
+    let c = check(&yaml);
+    let found = c.of("rules/service-target-port");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = found.first().copied().unwrap_or_else(|| unreachable!());
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(
+        d.message
+            .contains("which no container of Deployment \"other\" names"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn secrets_a_job_creates_count_as_present() {
+    let yaml = "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: make-certs
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: kubectl
+          image: bitnami/kubectl:1.31
+          command: [sh, -c]
+          args:
+            - kubectl create secret tls web-tls --cert=/tmp/c --key=/tmp/k
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: app:1.0
+  volumes:
+    - name: tls
+      secret:
+        secretName: web-tls
+    - name: other
+      secret:
+        secretName: web
+";
+    let c = check(yaml);
+    let found: Vec<&str> = c
+        .of("rules/missing-reference")
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        found,
+        vec!["Pod \"app\" refers to Secret \"web\", which the run does not create"]
+    );
+}
+
+#[test]
+fn a_chart_that_renders_no_workload_gets_a_warning_in_its_namespace_only() {
+    // neo4j with default values: the Service and NetworkPolicy render, the StatefulSet does not.
+    let service = "apiVersion: v1
+kind: Service
+metadata:
+  name: release-neo4j
+spec:
+  selector:
+    app.kubernetes.io/name: neo4j
+  ports:
+    - port: 7474
+";
+    let c = check(service);
+    let found = c.of("rules/service-selects-nothing");
+    assert_eq!(found.len(), 1);
+    let d = found.first().copied().unwrap_or_else(|| unreachable!());
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.message,
+        "Service \"release-neo4j\" selects pods, but the run creates no pod in namespace \"default\""
+    );
+    assert_eq!(c.lines(d), (7, vec![]));
+    let elsewhere = service.replace(
+        "  name: release-neo4j\n",
+        "  name: release-neo4j\n  namespace: db\n",
+    );
+    assert!(
+        check(&elsewhere)
+            .of("rules/service-selects-nothing")
+            .is_empty()
+    );
+}
+
+#[test]
+fn odd_shapes_do_not_panic() {
+    let yaml = "apiVersion: v1
+kind: Service
+metadata:
+  name: s
+spec:
+  type: [NodePort]
+  selector: [app, web]
+  ports: {port: 80}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: t
+spec:
+  selector:
+    app: web
+    tier: null
+  ports:
+    - port: \"80\"
+      targetPort: [1]
+      nodePort: -1
+    - {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: [app]
+    matchExpressions:
+      - {key: app, operator: Bogus}
+      - {operator: In}
+  template:
+    metadata:
+      labels: {app: web, n: 1, b: true}
+    spec:
+      containers:
+        - name: web
+          ports: [{containerPort: http}, 8080, {name: 7}]
+          env: [{valueFrom: {secretKeyRef: {name: 1, key: [a]}}}, null]
+          readinessProbe: {httpGet: {port: [1]}}
+        - just-a-string
+      volumes: [{configMap: {name: null, items: [{key: 1}]}}, {projected: {sources: [null]}}]
+      imagePullSecrets: [a, {name: {}}]
+      serviceAccountName: [x]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: i
+spec:
+  defaultBackend: {service: {name: t, port: {number: \"x\"}}}
+  rules: [{http: {paths: [{backend: {}}]}}, null]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: h
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  metrics: [{resource: {name: cpu, target: {type: Utilization}}}, {resource: null}]
+";
+    let c = check_with(yaml, &all_enabled(), true);
+    assert!(c.diags.iter().all(|d| d.primary.is_some()));
+}

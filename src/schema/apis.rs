@@ -38,6 +38,14 @@ pub const REMOVALS: &[Removal] = &[
         changes: "spec.selector is now required and immutable",
     },
     Removal {
+        group_version: "admissionregistration.k8s.io/v1alpha1",
+        kinds: &["InitializerConfiguration"],
+        deprecated_in: 12,
+        removed_in: 14,
+        replacement: "",
+        changes: "initializers were removed: use a mutating admission webhook (MutatingWebhookConfiguration)",
+    },
+    Removal {
         group_version: "extensions/v1beta1",
         kinds: &["PodSecurityPolicy"],
         deprecated_in: 11,
@@ -319,10 +327,7 @@ pub fn status(version: KubeVersion, group: &str, api_version: &str, kind: &str) 
         .rsplit_once('/')
         .map(|(_, v)| v)
         .unwrap_or(api_version);
-    let served: Vec<u32> = store::all_versions()
-        .filter(|s| s.kind(group, v, kind).is_some())
-        .map(|s| s.minor)
-        .collect();
+    let served = store::served_minors(group, v, kind);
     let table = removal(api_version, kind);
     let replacement = |table: Option<&Removal>| -> String {
         match table {
@@ -408,9 +413,8 @@ fn stability(v: &str) -> u8 {
 pub fn builtin_groups() -> &'static BTreeSet<String> {
     static GROUPS: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
     GROUPS.get_or_init(|| {
-        let mut groups: BTreeSet<String> = store::all_versions()
-            .flat_map(|s| s.kinds.keys().map(|(g, _, _)| g.clone()))
-            .collect();
+        let mut groups: BTreeSet<String> =
+            store::all_kinds().map(|(g, _, _)| g.to_string()).collect();
         for r in REMOVALS {
             groups.insert(
                 r.group_version

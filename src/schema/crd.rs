@@ -1,6 +1,7 @@
 //! CustomResourceDefinitions of the run (and `--crd`): their served versions and schemas.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::model::Schema;
 use crate::object::Object;
@@ -8,8 +9,19 @@ use crate::yaml::Node;
 
 pub struct CrdVersion<'a> {
     /// `None`: the version has no schema (v1beta1 without validation): anything goes.
-    pub schema: Option<Schema>,
+    source: Option<&'a Node>,
+    /// Compiled on first use: CRDs are large (operator CRDs run to megabytes) and most runs
+    /// have few of their resources.
+    compiled: OnceLock<Option<Schema>>,
     pub crd: &'a Object,
+}
+
+impl CrdVersion<'_> {
+    pub fn schema(&self) -> Option<&Schema> {
+        self.compiled
+            .get_or_init(|| self.source.map(compile))
+            .as_ref()
+    }
 }
 
 /// (group, kind) → version name → what validates it.
@@ -44,7 +56,8 @@ impl<'a> Crds<'a> {
                 entry.insert(
                     v.to_string(),
                     CrdVersion {
-                        schema: shared.map(compile),
+                        source: shared,
+                        compiled: OnceLock::new(),
                         crd: o,
                     },
                 );
@@ -56,11 +69,13 @@ impl<'a> Crds<'a> {
                 if v.get("served").and_then(Node::as_bool) == Some(false) {
                     continue;
                 }
-                let schema = v
-                    .path(&["schema", "openAPIV3Schema"])
-                    .or(shared)
-                    .map(compile);
-                entry.insert(name.to_string(), CrdVersion { schema, crd: o });
+                let source = v.path(&["schema", "openAPIV3Schema"]).or(shared);
+                let version = CrdVersion {
+                    source,
+                    compiled: OnceLock::new(),
+                    crd: o,
+                };
+                entry.insert(name.to_string(), version);
             }
         }
         crds

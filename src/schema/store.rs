@@ -19,6 +19,8 @@ struct Header {
     versions: BTreeMap<String, (usize, usize)>,
     blobs: Vec<(usize, usize)>,
     docs: Vec<(usize, usize)>,
+    /// `group/version/Kind` → bit `minor - OLDEST_MINOR` set when that version serves it.
+    served: BTreeMap<String, u32>,
 }
 
 #[derive(Deserialize)]
@@ -32,7 +34,6 @@ pub type Gvk = (String, String, String);
 
 /// One Kubernetes version's definitions.
 pub struct VersionSchemas {
-    pub minor: u32,
     names: Vec<String>,
     by_name: HashMap<String, u32>,
     blobs: Vec<(u32, u32)>,
@@ -110,7 +111,6 @@ fn load_version(minor: u32) -> Option<VersionSchemas> {
         .collect();
     let slots = names.iter().map(|_| OnceLock::new()).collect();
     Some(VersionSchemas {
-        minor,
         names,
         by_name,
         blobs,
@@ -177,9 +177,29 @@ pub struct Docs {
     pub p: BTreeMap<String, String>,
 }
 
-/// Every embedded version's schemas, oldest first (decodes each version's index).
-pub fn all_versions() -> impl Iterator<Item = &'static VersionSchemas> {
-    KubeVersion::embedded().filter_map(version)
+/// The minor versions that serve `group/version/kind`, oldest first, from the header alone
+/// (no version index is inflated).
+pub fn served_minors(group: &str, version: &str, kind: &str) -> Vec<u32> {
+    let Some(e) = embedded() else {
+        return Vec::new();
+    };
+    let Some(&bits) = e.header.served.get(&format!("{group}/{version}/{kind}")) else {
+        return Vec::new();
+    };
+    (OLDEST_MINOR..=NEWEST_MINOR)
+        .filter(|m| bits & (1 << (m - OLDEST_MINOR)) != 0)
+        .collect()
+}
+
+/// Every `(group, version, kind)` any embedded version serves.
+pub fn all_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    embedded().into_iter().flat_map(|e| {
+        e.header.served.keys().filter_map(|key| {
+            let (group, rest) = key.split_once('/')?;
+            let (version, kind) = rest.split_once('/')?;
+            Some((group, version, kind))
+        })
+    })
 }
 
 #[cfg(test)]

@@ -1,26 +1,34 @@
 //! The interpreter: walks an object's value tree beside its schema, with Kubernetes semantics
 //! (null is absent, int-or-string, quantities, keyed lists), and reports at the exact key or value.
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use base64::Engine;
 
 use super::model::{self, Additional, Format, Schema};
 use super::quantity;
 use super::rules::*;
 use super::store::VersionSchemas;
-use crate::diag::{Diagnostic, ObjectRef, did_you_mean};
+use crate::diag::{Diagnostic, ObjectRef, Severity, did_you_mean};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{Node, ScalarStyle, Value};
 
 /// Deeper values than this are not walked (the YAML loader bounds depth too).
 const MAX_DEPTH: usize = 128;
 
+const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+
 pub struct Walker<'a> {
-    /// Definitions `$ref`s resolve against; `None` for CRD schemas.
+    /// Definitions `$ref`s resolve against (CRD schemas have none, but their metadata is
+    /// ObjectMeta).
     pub defs: Option<&'a VersionSchemas>,
     pub sources: &'a SourceMap,
     pub object: ObjectRef,
     /// The root of a custom resource: apiVersion, kind and metadata are implicit.
     pub custom_root: bool,
+    /// Validating a custom resource: the API server enforces every keyed list of its schema.
+    pub custom: bool,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -94,7 +102,7 @@ impl<'a> Walker<'a> {
                 if let Some(item_schema) = &s.items {
                     let len = path.len();
                     for (i, item) in items.iter().enumerate() {
-                        path.push_str(&format!("[{i}]"));
+                        let _ = write!(path, "[{i}]");
                         self.walk(item_schema, item, path, item.site(), depth + 1);
                         path.truncate(len);
                     }
@@ -119,8 +127,13 @@ impl<'a> Walker<'a> {
         let custom_root = std::mem::take(&mut self.custom_root);
         let len = path.len();
         for (key_node, value) in entries {
-            let Some(key) = key_node.scalar_text() else {
-                continue;
+            // Non-string keys (`80:`, `on:`) become strings as sigs.k8s.io/yaml would make them.
+            let key: Cow<str> = match key_node.as_str() {
+                Some(k) => Cow::Borrowed(k),
+                None => match key_node.scalar_text() {
+                    Some(k) => Cow::Owned(k),
+                    None => continue,
+                },
             };
             if !path.is_empty() {
                 path.push('.');
@@ -128,11 +141,17 @@ impl<'a> Walker<'a> {
             path.push_str(&key);
             if let Some(sub) = s.property(&key) {
                 self.walk(sub, value, path, key_node.site(), depth + 1);
-            } else if custom_root && matches!(key.as_str(), "apiVersion" | "kind" | "metadata") {
-                // Checked by the API server's own metadata validation.
-            } else if s.embedded_resource
-                && matches!(key.as_str(), "apiVersion" | "kind" | "metadata")
+            } else if custom_root && key == "metadata" {
+                // Custom resources get the built-in ObjectMeta whatever their schema says.
+                if let Some(defs) = self.defs
+                    && let Some(meta) = defs.index_of(OBJECT_META)
+                {
+                    self.walk(defs.def(meta), value, path, key_node.site(), depth + 1);
+                }
+            } else if (custom_root && matches!(&*key, "apiVersion" | "kind"))
+                || (s.embedded_resource && matches!(&*key, "apiVersion" | "kind" | "metadata"))
             {
+                // Type metadata of a custom resource or an embedded object: checked elsewhere.
             } else {
                 match &s.additional {
                     Additional::Schema(sub) => {
@@ -147,10 +166,7 @@ impl<'a> Walker<'a> {
             path.truncate(len);
         }
         for req in &s.required {
-            let present = node.get(req).is_some_and(|v| !v.is_null())
-                || entries
-                    .iter()
-                    .any(|(k, v)| k.scalar_text().as_deref() == Some(req) && !v.is_null());
+            let present = node.get(req).is_some_and(|v| !v.is_null());
             if !present {
                 let field = if path.is_empty() {
                     req.clone()
@@ -191,6 +207,13 @@ impl<'a> Walker<'a> {
             node.scalar_text().unwrap_or_default()
         } else {
             raw.to_string()
+        };
+        // A whole map or list would make an unreadable message: its first line is enough.
+        let shown = match shown.lines().next() {
+            Some(first) if first.len() < shown.len() || first.chars().count() > 40 => {
+                format!("{}…", first.chars().take(40).collect::<String>())
+            }
+            _ => shown,
         };
         let mut d = Diagnostic::new(
             &TYPE,
@@ -334,24 +357,40 @@ impl<'a> Walker<'a> {
                     .zip(&key)
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect();
-                self.report(
-                    Diagnostic::new(
-                        &DUPLICATE_LIST_KEY,
-                        format!("{path}[{i}]: Duplicate value: {}", shown.join(", ")),
-                    )
-                    .at(site, "duplicate key")
-                    .with_label(*first, "first used here")
-                    .with_help(format!(
-                        "items of `{}` must differ in {}",
-                        last_segment(path),
-                        s.list_map_keys.join(" + ")
-                    )),
-                );
+                let mut d = Diagnostic::new(
+                    &DUPLICATE_LIST_KEY,
+                    format!("{path}[{i}]: Duplicate value: {}", shown.join(", ")),
+                )
+                .at(site, "duplicate key")
+                .with_label(*first, "first used here")
+                .with_help(format!(
+                    "items of `{}` must differ in {}",
+                    last_segment(path),
+                    s.list_map_keys.join(" + ")
+                ));
+                if !self.custom && !validated_unique(path) {
+                    d = d.with_severity(Severity::Warning).with_note(
+                        "the API server accepts it with a warning and client-side apply keeps the \
+                         last item, but server-side apply (Helm 4, kubectl --server-side) rejects it",
+                    );
+                }
+                self.report(d);
             } else {
                 seen.push((key, site));
             }
         }
     }
+}
+
+/// Built-in lists whose uniqueness the API server's validation enforces (`Duplicate value`):
+/// container names and Service ports. Other keyed lists (env, container ports, volume mounts)
+/// only trouble server-side apply.
+fn validated_unique(path: &str) -> bool {
+    let list = last_segment(path);
+    matches!(
+        list,
+        "containers" | "initContainers" | "ephemeralContainers"
+    ) || path == "spec.ports"
 }
 
 fn is_integral(node: &Node) -> bool {

@@ -47,6 +47,8 @@ pub struct SetError {
     pub message: String,
     pub label: String,
     pub help: String,
+    /// For conflicts: where the value in the way was set.
+    pub earlier: Option<Span>,
 }
 
 enum Stop {
@@ -107,6 +109,7 @@ impl Parser<'_, '_> {
 
     fn err(&self, start: usize, end: usize, message: String, label: &str, help: &str) -> Stop {
         Stop::Error(SetError {
+            earlier: None,
             kind: ErrorKind::Syntax,
             start,
             end,
@@ -266,18 +269,19 @@ impl Parser<'_, '_> {
             end,
             format!(
                 "cannot set inside {key:?}: it is already {} ({}), not {wanted}",
-                existing.type_name(),
+                a(existing.type_name()),
                 describe(existing)
             ),
             &format!("{key:?} is not {wanted}"),
             &format!(
                 "set `{key}` itself (`{key}=...`), or remove the earlier value that made it {}",
-                existing.type_name()
+                a(existing.type_name())
             ),
         );
         match stop {
             Stop::Error(e) => Stop::Error(SetError {
                 kind: ErrorKind::Conflict,
+                earlier: Some(existing.site()),
                 ..e
             }),
             other => other,
@@ -453,6 +457,7 @@ impl Parser<'_, '_> {
             Mode::File(reader) => match reader(raw) {
                 Ok(content) => Ok(str_node(content, span)),
                 Err(why) => Err(Stop::Error(SetError {
+                    earlier: None,
                     kind: ErrorKind::File,
                     start,
                     end,
@@ -560,5 +565,12 @@ fn describe(node: &Node) -> String {
     match node.scalar_text() {
         Some(s) => format!("{s:?}"),
         None => node.type_name().to_string(),
+    }
+}
+
+fn a(type_name: &str) -> String {
+    match type_name {
+        "array" | "object" | "integer" => format!("an {type_name}"),
+        _ => format!("a {type_name}"),
     }
 }

@@ -306,3 +306,59 @@ fn globals_flow_down_with_the_parent_winning() {
         json!({"global": {"a": "parent", "b": "sub", "m": {"x": "parent", "y": "sub"}, "c": "parent"}, "own": 1})
     );
 }
+
+#[test]
+fn a_conflict_points_at_both_arguments() {
+    let args = ValueArgs {
+        set: vec!["image=nginx".into(), "image.tag=1".into()],
+        ..ValueArgs::default()
+    };
+    let mut sources = SourceMap::new();
+    let (_, diags) = merge(None, &args, &mut sources);
+    let [d] = diags.as_slice() else {
+        panic!("{diags:?}")
+    };
+    assert_eq!(d.rule.id, "values/set-conflict");
+    assert_eq!(
+        d.message,
+        "failed parsing --set data: cannot set inside \"image\": it is already a string (\"nginx\"), not a map"
+    );
+    assert_eq!(sources.slice(d.primary.as_ref().unwrap().span), "image");
+    let earlier = &d.secondary[0];
+    assert_eq!(sources.slice(earlier.span), "nginx");
+    assert_eq!(sources.text(earlier.span.file), "image=nginx");
+}
+
+#[test]
+fn a_values_url_is_refused_offline() {
+    let args = ValueArgs {
+        files: vec!["https://example.com/values.yaml".into()],
+        ..ValueArgs::default()
+    };
+    let mut sources = SourceMap::new();
+    let (_, diags) = merge(None, &args, &mut sources);
+    assert_eq!(diags[0].rule.id, "values/file-unreadable");
+    assert!(diags[0].message.contains("never uses the network"));
+}
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Any argument parses or fails with a span that sits on character boundaries in it.
+        #[test]
+        fn any_set_argument(text in r#"[a-c.\[\]0-9=,{}\\ "é:-]{0,24}"#) {
+            for json in [false, true] {
+                let mode = if json { Mode::Json } else { Mode::Typed };
+                let mut root = empty_map(Span::default());
+                if let Err(e) = parse_into(&text, FileId(0), mode, &mut root) {
+                    prop_assert!(e.start <= e.end && e.end <= text.len(), "{text:?}: {e:?}");
+                    prop_assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end), "{text:?}: {e:?}");
+                }
+            }
+        }
+    }
+}

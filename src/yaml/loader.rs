@@ -3,6 +3,7 @@
 //! and the limits. Uses saphyr's pull API, which keeps its own state on the heap (its recursive
 //! `load` is not used), and keeps our own stack of open collections, so nesting never recurses.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{
@@ -68,6 +69,8 @@ pub(crate) struct ChunkLoader<'a> {
     /// End of the previous event: block scalar headers are searched after it.
     prev_end: usize,
     doc: Option<OpenDoc>,
+    /// Whether the open document holds alias placeholders to expand when it is complete.
+    placeholders: bool,
 }
 
 impl<'a> ChunkLoader<'a> {
@@ -90,6 +93,7 @@ impl<'a> ChunkLoader<'a> {
             nodes: 0,
             prev_end: base,
             doc: None,
+            placeholders: false,
         }
     }
 
@@ -139,6 +143,7 @@ impl<'a> ChunkLoader<'a> {
             Event::DocumentStart(explicit) => {
                 self.anchors.clear();
                 self.nodes = 0;
+                self.placeholders = false;
                 self.doc = Some(OpenDoc {
                     marker: explicit.then_some((raw_start, raw_end)),
                     root: None,
@@ -147,14 +152,7 @@ impl<'a> ChunkLoader<'a> {
             }
             Event::DocumentEnd => self.finish_document(raw_start),
             Event::Scalar(text, style, anchor, tag) => {
-                self.scalar(
-                    text.into_owned(),
-                    style,
-                    anchor,
-                    tag.as_deref(),
-                    raw_start,
-                    raw_end,
-                )?;
+                self.scalar(text, style, anchor, tag.as_deref(), raw_start, raw_end)?;
             }
             Event::Alias(id) => self.alias(id, raw_start, raw_end)?,
             Event::SequenceStart(anchor, _) => {
@@ -180,7 +178,7 @@ impl<'a> ChunkLoader<'a> {
 
     fn scalar(
         &mut self,
-        text: String,
+        text: Cow<'a, str>,
         style: SaphyrStyle,
         anchor: usize,
         tag: Option<&Tag>,
@@ -212,14 +210,22 @@ impl<'a> ChunkLoader<'a> {
             None if style == SaphyrStyle::Plain => {
                 let r = resolve::resolve_plain(&text);
                 if let Some(a) = resolve::ambiguity(&text, r) {
-                    let is_key = matches!(
-                        self.stack.last(),
+                    let key = match self.stack.last() {
                         Some(Frame {
-                            kind: Kind::Map { key: None, .. },
+                            kind: Kind::Map { key, .. },
                             ..
-                        })
-                    );
-                    self.diags.push(ambiguous(&text, a, is_key, span));
+                        }) => Some(key.as_ref()),
+                        _ => None,
+                    };
+                    let is_key = key.is_some_and(|k| k.is_none());
+                    // `defaultMode: 0644` is the documented way to write file modes: octal meant.
+                    let mode_field = key
+                        .flatten()
+                        .and_then(Node::as_str)
+                        .is_some_and(|k| k == "mode" || k.ends_with("Mode"));
+                    if !(mode_field && matches!(a, Ambiguity::Octal(_))) {
+                        self.diags.push(ambiguous(&text, a, is_key, span));
+                    }
                 }
                 r
             }
@@ -230,7 +236,8 @@ impl<'a> ChunkLoader<'a> {
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Int(i) => Value::Int(i),
             Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(text),
+            // The only allocation per scalar: the text of a string value.
+            Scalar::Str => Value::Str(text.into_owned()),
         };
         let node = Node {
             value,
@@ -268,16 +275,50 @@ impl<'a> ChunkLoader<'a> {
             return Err(Stop);
         };
         let count = anchored.count;
-        // Counted before cloning: a "billion laughs" document stops here, cheaply.
+        let collection = matches!(anchored.node.value, Value::Seq(_) | Value::Map(_));
+        // Counted before anything is copied: a "billion laughs" document stops here, cheaply.
         self.count(count, site)?;
-        let mut node = self
-            .anchors
-            .get(&id)
-            .map(|a| a.node.clone())
-            .unwrap_or_else(|| Node::new(Value::Null, site));
-        mark_alias(&mut node, site);
+        // Scalars are copied now; collections stay placeholders until the document is complete
+        // (and known to be within the limit), so rejected documents never copy anything.
+        let node = if collection {
+            self.placeholders = true;
+            placeholder(id, site)
+        } else {
+            let mut node = self
+                .anchors
+                .get(&id)
+                .map_or_else(|| Node::new(Value::Null, site), |a| a.node.clone());
+            node.alias = Some(site);
+            node
+        };
         self.push(node, raw_start, count);
         Ok(())
+    }
+
+    /// Replaces every alias placeholder in `node` by a copy of its anchor, recursively.
+    fn expand(&self, node: &mut Node) {
+        let mut todo = vec![node];
+        while let Some(n) = todo.pop() {
+            if let Some(id) = placeholder_id(n) {
+                let site = n.site();
+                let mut copy = match self.anchors.get(&id) {
+                    Some(a) => a.node.clone(),
+                    None => Node::new(Value::Null, site),
+                };
+                mark_alias(&mut copy, site);
+                *n = copy;
+            }
+            match &mut n.value {
+                Value::Seq(items) => todo.extend(items.iter_mut()),
+                Value::Map(entries) => {
+                    for (k, v) in entries.iter_mut() {
+                        todo.push(k);
+                        todo.push(v);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     fn open(
@@ -338,6 +379,13 @@ impl<'a> ChunkLoader<'a> {
                     let at = self.span(k.span.end as usize, k.span.end as usize);
                     entries.push((k, Node::new(Value::Null, at)));
                 }
+                if merge && self.placeholders {
+                    for (k, v) in entries.iter_mut() {
+                        if keys::is_merge_key(k) {
+                            self.expand(v);
+                        }
+                    }
+                }
                 let entries = keys::finish_map(entries, merge, self.diags);
                 (Value::Map(entries), frame.start)
             }
@@ -364,12 +412,12 @@ impl<'a> ChunkLoader<'a> {
                 ..
             })
         );
-        if expects_key && matches!(node.value, Value::Seq(_) | Value::Map(_)) {
+        let collection =
+            matches!(node.value, Value::Seq(_) | Value::Map(_)) || placeholder_id(&node).is_some();
+        if expects_key && collection {
             // From the character before: `{{name}}` is a map whose key is the map `{name}`.
-            let text = self.slice(
-                (node.span.start as usize).saturating_sub(1),
-                node.span.end as usize,
-            );
+            let site = node.site();
+            let text = self.slice((site.start as usize).saturating_sub(1), site.end as usize);
             self.diags.push(collection_key(&node, text));
         }
         let Some(frame) = self.stack.last_mut() else {
@@ -418,7 +466,14 @@ impl<'a> ChunkLoader<'a> {
     }
 
     fn finish_document(&mut self, end_marker: usize) {
-        let Some(doc) = self.doc.take() else { return };
+        let Some(mut doc) = self.doc.take() else {
+            return;
+        };
+        if self.placeholders
+            && let Some(root) = &mut doc.root
+        {
+            self.expand(root);
+        }
         let start = doc
             .marker
             .map(|(s, _)| s)
@@ -561,6 +616,28 @@ fn node_style(style: SaphyrStyle) -> ScalarStyle {
     }
 }
 
+/// Placeholders live in no file: their span's file is this id, their start the anchor id.
+const PLACEHOLDER_FILE: FileId = FileId(u32::MAX);
+
+fn placeholder(anchor: usize, site: Span) -> Node {
+    let id = u32::try_from(anchor).unwrap_or(u32::MAX);
+    let span = Span {
+        file: PLACEHOLDER_FILE,
+        start: id,
+        end: id,
+    };
+    Node {
+        value: Value::Null,
+        span,
+        style: ScalarStyle::Plain,
+        alias: Some(site),
+    }
+}
+
+fn placeholder_id(n: &Node) -> Option<usize> {
+    (n.span.file == PLACEHOLDER_FILE && n.is_null()).then_some(n.span.start as usize)
+}
+
 /// Every node of an alias expansion points back at the alias site.
 fn mark_alias(node: &mut Node, site: Span) {
     let mut todo = vec![node];
@@ -581,10 +658,10 @@ fn mark_alias(node: &mut Node, site: Span) {
 
 /// go-yaml cannot decode a map or list used as a key (`{{name}}: x` in an unrendered template).
 fn collection_key(key: &Node, text: &str) -> Diagnostic {
-    let what = if matches!(key.value, Value::Map(_)) {
-        "a map"
-    } else {
-        "a list"
+    let what = match key.value {
+        Value::Map(_) => "a map",
+        Value::Seq(_) => "a list",
+        _ => "an alias to a map or list",
     };
     let help = if text.contains("{{") {
         "this is an unrendered template expression: render the template first"
@@ -624,6 +701,7 @@ fn ambiguous(text: &str, a: Ambiguity, is_key: bool, span: Span) -> Diagnostic {
         )
     };
     let help = match a {
+        _ if is_key => format!("quote the key (\"{text}\":) so it stays the text \"{text}\""),
         Ambiguity::Bool(_) => {
             format!("quote it (\"{text}\") if you mean text; write {seen} if you mean the boolean")
         }

@@ -17,6 +17,8 @@ pub use rules::{
     ALIAS_LIMIT, AMBIGUOUS_SCALAR, DOCUMENT_TOO_LARGE, DUPLICATE_KEY, SYNTAX, TOO_DEEP,
 };
 
+use rayon::prelude::*;
+
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -70,41 +72,66 @@ pub fn parse_stream(
     limits: &Limits,
 ) -> (Vec<Document>, Vec<Diagnostic>) {
     let text = sources.text(file);
-    let mut docs = Vec::new();
-    let mut diags = Vec::new();
-    for (start, end) in chunks::split(text) {
-        let Some(chunk) = text.get(start..end) else {
-            continue;
+    let chunks = chunks::split(text);
+    let load = |&(start, end): &(usize, usize)| load_chunk(file, text, start, end, limits);
+    // Documents are independent: large streams (`helm template` output) load in parallel; the
+    // results are joined in input order, so output does not depend on scheduling.
+    let parts: Vec<(Vec<Document>, Vec<Diagnostic>)> =
+        if text.len() >= PARALLEL_MIN_BYTES && chunks.len() > 1 {
+            chunks.par_iter().map(load).collect()
+        } else {
+            chunks.iter().map(load).collect()
         };
-        if chunk.len() > limits.max_document_bytes {
-            let first_line = chunk.find('\n').unwrap_or(chunk.len());
-            let at = Span::new(file, start, start + first_line);
-            diags.push(
-                Diagnostic::new(
-                    &DOCUMENT_TOO_LARGE,
-                    format!(
-                        "this YAML document is {} bytes, over the limit of {} bytes per document",
-                        chunk.len(),
-                        limits.max_document_bytes
-                    ),
-                )
-                .at(at, "document starts here")
-                .with_help(
-                    "split it into several documents, or check that it was generated correctly",
-                ),
-            );
-            docs.push(Document {
-                root: None,
-                span: Span::new(file, start, end),
-                index: 0,
-            });
-            continue;
-        }
-        loader::ChunkLoader::new(file, chunk, start, limits, &mut docs, &mut diags).run();
+    let mut docs = Vec::with_capacity(chunks.len());
+    let mut diags = Vec::new();
+    for (d, g) in parts {
+        docs.extend(d);
+        diags.extend(g);
     }
     for (i, d) in docs.iter_mut().enumerate() {
         d.index = i;
     }
+    (docs, diags)
+}
+
+/// Below this, splitting work across threads costs more than it saves.
+const PARALLEL_MIN_BYTES: usize = 64 << 10;
+
+fn load_chunk(
+    file: FileId,
+    text: &str,
+    start: usize,
+    end: usize,
+    limits: &Limits,
+) -> (Vec<Document>, Vec<Diagnostic>) {
+    let mut docs = Vec::new();
+    let mut diags = Vec::new();
+    let Some(chunk) = text.get(start..end) else {
+        return (docs, diags);
+    };
+    if chunk.len() > limits.max_document_bytes {
+        let first_line = chunk.find('\n').unwrap_or(chunk.len());
+        let at = Span::new(file, start, start + first_line);
+        diags.push(
+            Diagnostic::new(
+                &DOCUMENT_TOO_LARGE,
+                format!(
+                    "this YAML document is {} bytes, over the limit of {} bytes per document",
+                    chunk.len(),
+                    limits.max_document_bytes
+                ),
+            )
+            .at(at, "document starts here")
+            .with_help("split it into several documents, or check that it was generated correctly"),
+        );
+        docs.push(Document {
+            root: None,
+            span: Span::new(file, start, end),
+            index: 0,
+        });
+        return (docs, diags);
+    }
+    loader::ChunkLoader::new(file, chunk, start, limits, &mut docs, &mut diags).run();
     (docs, diags)
 }
 

@@ -15,10 +15,21 @@ pub struct Sim {
     pub objects: Vec<Object>,
     pub state: ClusterState,
     pub diags: Vec<Diagnostic>,
+    /// Time of the cluster stage alone (not parsing).
+    pub apply_time: std::time::Duration,
 }
 
 pub fn sim_files(files: &[(&str, &str)], profile: &Profile, create_namespace: bool) -> Sim {
-    let mut sources = SourceMap::new();
+    sim_in(SourceMap::new(), files, profile, create_namespace)
+}
+
+/// Like [`sim_files`] with a source map that may already hold the profile file.
+pub fn sim_in(
+    mut sources: SourceMap,
+    files: &[(&str, &str)],
+    profile: &Profile,
+    create_namespace: bool,
+) -> Sim {
     let ids: Vec<_> = files
         .iter()
         .map(|(name, text)| sources.add(*name, *text, SourceKind::Manifest))
@@ -40,12 +51,15 @@ pub fn sim_files(files: &[(&str, &str)], profile: &Profile, create_namespace: bo
         extra_crds: &[],
         create_namespace,
     };
+    let start = std::time::Instant::now();
     let (state, diags) = cluster::apply(&ctx, profile);
+    let apply_time = start.elapsed();
     Sim {
         sources,
         objects,
         state,
         diags,
+        apply_time,
     }
 }
 

@@ -5,6 +5,7 @@ mod cron;
 pub mod meta;
 mod other;
 pub mod pod;
+mod policy;
 mod service;
 mod workload;
 
@@ -44,6 +45,8 @@ pub fn validate(obj: &Object, namespaced: bool) -> Errors {
         ("rbac.authorization.k8s.io", "ClusterRoleBinding") => other::binding(root, true, &mut e),
         ("rbac.authorization.k8s.io", "Role") => other::role(root, true, &mut e),
         ("rbac.authorization.k8s.io", "ClusterRole") => other::role(root, false, &mut e),
+        ("autoscaling", "HorizontalPodAutoscaler") => policy::hpa(root, &mut e),
+        ("policy", "PodDisruptionBudget") => policy::pdb(root, &mut e),
         _ => {}
     }
     e

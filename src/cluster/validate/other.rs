@@ -403,11 +403,7 @@ pub fn binding(root: &Node, cluster: bool, e: &mut Errors) {
                 Some(k) if k.as_str().is_some_and(|v| !allowed.contains(&v)) => {
                     e.unsupported(&rp.key("kind"), k, allowed)
                 }
-                None => e.unsupported(
-                    &rp.key("kind"),
-                    &Node::new(crate::yaml::Value::Str(String::new()), r.site()),
-                    allowed,
-                ),
+                None => e.required(&rp.key("kind"), ""),
                 _ => {}
             }
             match r

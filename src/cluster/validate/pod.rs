@@ -69,7 +69,19 @@ fn one_of(e: &mut Errors, path: &FieldPath, node: Option<&Node>, allowed: &[&str
 }
 
 pub fn pod_spec(spec: &Node, path: &FieldPath, owner: Owner, e: &mut Errors) {
-    let volumes = volumes(spec, &path.key("volumes"), e);
+    pod_spec_with_claims(spec, path, owner, &[], e);
+}
+
+/// A StatefulSet's volumeClaimTemplates are volumes of its pods too.
+pub fn pod_spec_with_claims(
+    spec: &Node,
+    path: &FieldPath,
+    owner: Owner,
+    claims: &[String],
+    e: &mut Errors,
+) {
+    let mut volumes = volumes(spec, &path.key("volumes"), e);
+    volumes.extend(claims.iter().cloned());
     let containers = seq(spec, "containers");
     if containers.is_empty() {
         e.required(&path.key("containers"), "");

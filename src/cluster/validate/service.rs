@@ -16,6 +16,7 @@ pub fn service(root: &Node, e: &mut Errors) {
     let ty = spec
         .get("type")
         .and_then(Node::as_str)
+        .filter(|t| !t.is_empty())
         .unwrap_or("ClusterIP");
     if let Some(t) = spec.get("type")
         && !TYPES.contains(&ty)

@@ -2,7 +2,7 @@
 //! rollout strategies, Job restart policies, CronJob schedules.
 
 use super::cron;
-use super::pod::{Owner, pod_spec};
+use super::pod::{Owner, pod_spec_with_claims};
 use crate::cluster::field::{Errors, FieldPath, quote, render};
 use crate::cluster::selector;
 use crate::yaml::Node;
@@ -19,6 +19,16 @@ fn non_negative(spec: &Node, sp: &FieldPath, keys: &[&str], e: &mut Errors) {
 
 /// Template metadata and spec of a pod template at `tp` (`spec.template`).
 fn template(spec: &Node, tp: &FieldPath, owner: Owner, e: &mut Errors) {
+    template_with_claims(spec, tp, owner, &[], e);
+}
+
+fn template_with_claims(
+    spec: &Node,
+    tp: &FieldPath,
+    owner: Owner,
+    claims: &[String],
+    e: &mut Errors,
+) {
     let Some(t) = spec.get("template") else {
         e.required(tp, "");
         return;
@@ -34,7 +44,7 @@ fn template(spec: &Node, tp: &FieldPath, owner: Owner, e: &mut Errors) {
         e,
     );
     match t.get("spec") {
-        Some(ps) => pod_spec(ps, &tp.key("spec"), owner, e),
+        Some(ps) => pod_spec_with_claims(ps, &tp.key("spec"), owner, claims, e),
         None => e.required(&tp.key("spec").key("containers"), ""),
     }
 }
@@ -124,6 +134,7 @@ pub fn deployment(root: &Node, e: &mut Errors) {
         let ty = strategy
             .get("type")
             .and_then(Node::as_str)
+            .filter(|t| !t.is_empty())
             .unwrap_or("RollingUpdate");
         if let Some(t) = strategy.get("type")
             && !matches!(ty, "Recreate" | "RollingUpdate")
@@ -237,6 +248,7 @@ pub fn stateful_set(root: &Node, e: &mut Errors) {
         let ty = us
             .get("type")
             .and_then(Node::as_str)
+            .filter(|t| !t.is_empty())
             .unwrap_or("RollingUpdate");
         if let Some(t) = us.get("type")
             && !matches!(ty, "RollingUpdate" | "OnDelete")
@@ -270,7 +282,18 @@ pub fn stateful_set(root: &Node, e: &mut Errors) {
             crate::cluster::names::dns1123_label(s),
         );
     }
-    template(spec, &sp.key("template"), Owner::Replicated, e);
+    let claims: Vec<String> = spec
+        .get("volumeClaimTemplates")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|c| {
+            c.path(&["metadata", "name"])
+                .and_then(Node::as_str)
+                .map(str::to_string)
+        })
+        .collect();
+    template_with_claims(spec, &sp.key("template"), Owner::Replicated, &claims, e);
     for (i, vct) in spec
         .get("volumeClaimTemplates")
         .and_then(Node::as_seq)

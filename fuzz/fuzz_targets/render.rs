@@ -1,0 +1,3 @@
+#![no_main]
+// The harness lives in src/lib.rs so tests/no_panic.rs replays fuzz/regressions/render/ through it.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| kforge_fuzz::render(data));
