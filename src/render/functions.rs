@@ -81,7 +81,7 @@ fn from_json_value(json: &serde_json::Value) -> Value {
 /// `toyaml(value)`: YAML block text without a final newline (Helm's `toYaml`).
 fn toyaml(shared: &Shared, value: &Value) -> Result<String, Error> {
     let json = to_json(shared, value)?;
-    let text = super::emit::emit(&json);
+    let text = crate::yaml::emit(&json);
     Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
 }
 

@@ -30,7 +30,6 @@
 //!   in total; each ends in a `render/limit` error.
 
 mod context;
-mod emit;
 mod env;
 mod errors;
 mod functions;
