@@ -77,6 +77,11 @@ pub struct Options {
     pub create_namespace: bool,
     /// Files or directories of CRDs given with `--crd`.
     pub crd_inputs: Vec<Input>,
+    /// `.kforge.yaml` to read at the start of the run; its settings come first, `config`'s
+    /// enable/disable lists (the flags) are added after them.
+    pub config_file: Option<std::path::PathBuf>,
+    /// Cluster profile to read instead of `cluster_profile` (`--cluster FILE`).
+    pub cluster_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -95,6 +100,8 @@ impl Default for Options {
             cluster_profile: cluster::Profile::default(),
             create_namespace: false,
             crd_inputs: Vec::new(),
+            config_file: None,
+            cluster_file: None,
         }
     }
 }
@@ -125,9 +132,18 @@ impl Run {
 /// `options.stages`. All inputs are checked together (cross-object rules see every object).
 pub fn run(inputs: &[Input], options: &Options) -> Run {
     let mut run = Run::default();
+    let Some((config, profile)) = settings(options, &mut run) else {
+        return run;
+    };
+    let strict = options.strict || config.strict;
     let mut files: Vec<FileId> = Vec::new();
+    // A chart's kubeVersion is checked against the version the run targets.
+    let load_options = LoadOptions {
+        kube_version: options.kube_version,
+        ..options.load.clone()
+    };
     for input in inputs {
-        let (loaded, diags) = chart::load(input, &options.load, &mut run.sources);
+        let (loaded, diags) = chart::load(input, &load_options, &mut run.sources);
         run.diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Chart(chart)) => {
@@ -154,7 +170,8 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
                     render::render(&chart, &values, &render_options, &mut run.sources);
                 run.diagnostics.extend(diags);
                 files.extend(crds_of(&chart));
-                files.extend(rendered.iter().map(|r| r.file));
+                // NOTES.txt is text for people, not manifests.
+                files.extend(rendered.iter().filter(|r| !r.is_notes()).map(|r| r.file));
                 run.rendered.extend(rendered);
             }
             Some(Loaded::Manifests(manifests)) => files.extend(manifests),
@@ -181,8 +198,8 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         objects: &run.objects,
         kube_version: options.kube_version,
         release_namespace: &options.namespace,
-        config: &options.config,
-        strict: options.strict,
+        config: &config,
+        strict,
         extra_crds: &extra_crds,
         create_namespace: options.create_namespace,
     };
@@ -194,13 +211,49 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         found.extend(rules::check(&ctx));
     }
     if options.stages.cluster {
-        let (state, diags) = cluster::apply(&ctx, &options.cluster_profile);
+        let (state, diags) = cluster::apply(&ctx, &profile);
         found.extend(diags);
         run.cluster = Some(state);
     }
     run.diagnostics.extend(found);
+    config::apply(&config, &run.objects, &run.sources, &mut run.diagnostics);
     sort_diagnostics(&run.sources, &mut run.diagnostics);
     run
+}
+
+/// Reads the configuration and cluster profile files named in `options` into the run. `None`
+/// when either is unusable (its fatal diagnostics are in the run): checking with the wrong
+/// settings would report wrong findings.
+fn settings(options: &Options, run: &mut Run) -> Option<(Config, cluster::Profile)> {
+    let mut config = options.config.clone();
+    if let Some(path) = &options.config_file {
+        match config::load(path, &mut run.sources) {
+            Ok(mut from_file) => {
+                from_file
+                    .enable
+                    .extend(options.config.enable.iter().cloned());
+                from_file
+                    .disable
+                    .extend(options.config.disable.iter().cloned());
+                config = from_file;
+            }
+            Err(diags) => {
+                run.diagnostics.extend(diags);
+                return None;
+            }
+        }
+    }
+    let profile = match &options.cluster_file {
+        Some(path) => match cluster::Profile::load(path, &mut run.sources) {
+            Ok(p) => p,
+            Err(diags) => {
+                run.diagnostics.extend(diags);
+                return None;
+            }
+        },
+        None => options.cluster_profile.clone(),
+    };
+    Some((config, profile))
 }
 
 fn crds_of(chart: &chart::Chart) -> Vec<FileId> {

@@ -5,8 +5,21 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub mod constraint;
+mod load;
+mod manifests;
+mod metadata;
+mod rules;
+
+pub use constraint::Constraint;
+pub use load::{load_tree, load_tree_with_options};
+pub use manifests::add_manifest_text;
+pub use metadata::{Dependency, ImportValue};
+pub use rules::*;
+
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{FileId, SourceMap};
+use crate::version::KubeVersion;
 use crate::yaml::Node;
 
 /// Files of a chart (or of a manifest directory), by path relative to its root with `/`
@@ -61,8 +74,12 @@ pub struct Chart {
     pub templates: Vec<Template>,
     /// Files under `crds/` (never templated), sorted.
     pub crds: Vec<FileId>,
-    /// Every file of the chart not ignored, for `files.get` / `files.glob` in templates.
+    /// The chart's files as Helm's `.Files` sees them, for `files.get` / `files.glob` in
+    /// templates: every file not ignored except Chart.yaml, values.yaml, values.schema.json,
+    /// `templates/` and `charts/` (crds/ included).
     pub files: FileTree,
+    /// Subcharts after applying Chart.yaml `dependencies`: an aliased dependency is a copy named
+    /// by its alias (template names too); sorted by name.
     pub subcharts: Vec<Chart>,
 }
 
@@ -79,6 +96,8 @@ pub struct LoadOptions {
     pub max_file_bytes: u64,
     /// Largest total input, in bytes.
     pub max_total_bytes: u64,
+    /// The Kubernetes version the run targets: a chart whose `kubeVersion` excludes it is reported.
+    pub kube_version: KubeVersion,
 }
 
 impl Default for LoadOptions {
@@ -86,18 +105,40 @@ impl Default for LoadOptions {
         LoadOptions {
             max_file_bytes: 5 << 20,
             max_total_bytes: 100 << 20,
+            kube_version: KubeVersion::NEWEST,
         }
     }
 }
 
-pub const RULES: &[&Rule] = &[];
+pub const RULES: &[&Rule] = &[
+    &INPUT_NOT_FOUND,
+    &INPUT_UNREADABLE,
+    &INPUT_EMPTY,
+    &INPUT_NOT_TEXT,
+    &MISSING_CHART_YAML,
+    &INVALID_CHART_YAML,
+    &MISSING_FIELD,
+    &INVALID_VERSION,
+    &INVALID_API_VERSION,
+    &INVALID_TYPE,
+    &INVALID_NAME,
+    &INVALID_FIELD,
+    &UNKNOWN_FIELD,
+    &KUBE_VERSION,
+    &INVALID_KUBE_VERSION,
+    &INVALID_DEPENDENCY,
+    &MISSING_DEPENDENCY,
+    &NO_TEMPLATES,
+];
 
-/// Loads one input. `None` (with a fatal diagnostic) when there is nothing that can be checked.
+/// Loads one input: a directory with Chart.yaml is a chart; a directory without is a folder of
+/// manifests (`*.yaml`, `*.yml`, `*.json`, recursive, sorted); a `.tgz`/`.tar.gz` file is a
+/// packaged chart; any other file, and stdin, are manifests (`# Source:` comments honoured, see
+/// [`add_manifest_text`]). `None` (with a fatal diagnostic) when there is nothing to check.
 pub fn load(
     input: &Input,
     options: &LoadOptions,
     sources: &mut SourceMap,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
-    let _ = (input, options, sources);
-    (None, Vec::new())
+    load::load(input, options, sources)
 }

@@ -93,7 +93,6 @@ pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options
         kube_version,
         ..Options::default()
     };
-    // INTEGRATE(chartvals): options.load.kube_version = kube_version;
     if let Some(check) = check {
         options.strict = check.strict;
         options.stages = Stages {
@@ -103,6 +102,7 @@ pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options
         };
         options.create_namespace = check.create_namespace;
         options.crd_inputs = check.crd.iter().cloned().map(Input::Path).collect();
+        options.cluster_file = check.cluster.clone();
         options.config.enable.extend(check.enable.iter().cloned());
         options.config.disable.extend(check.disable.iter().cloned());
         for id in check.enable.iter().chain(&check.disable) {
@@ -166,9 +166,16 @@ pub fn status(run: &Run, strict: bool, fail_on: Option<FailOn>) -> Status {
     }
 }
 
-#[allow(dead_code)] // INTEGRATE(rules): used once config discovery lands
+/// `--config FILE`, else the `.kforge.yaml` found upwards from the first input.
+pub fn config_file(check: &CheckArgs, paths: &[PathBuf]) -> Option<PathBuf> {
+    check
+        .config
+        .clone()
+        .or_else(|| crate::config::discover(&config_start(paths)))
+}
+
 /// Directory to start looking for `.kforge.yaml` from: the first path's directory.
-pub fn config_start(paths: &[PathBuf]) -> PathBuf {
+fn config_start(paths: &[PathBuf]) -> PathBuf {
     let first = paths.iter().find(|p| p.as_os_str() != "-");
     match first {
         Some(p) if p.is_dir() => p.clone(),

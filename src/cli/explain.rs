@@ -1,10 +1,27 @@
-//! INTEGRATE: `kforge explain` is wired once its library side lands.
+//! `kforge explain KIND[.field.path]`: the embedded schema's documentation, like `kubectl explain`.
 
 use super::Status;
-use super::args::*;
+use super::args::ExplainArgs;
+use super::common::{self, UsageError};
 
 pub fn run(args: ExplainArgs) -> Status {
-    let _ = args;
-    eprintln!("error: kforge explain is not available yet");
-    Status::CouldNotRun
+    let version = match common::kube_version(args.kube_version.as_deref()) {
+        Ok(v) => v,
+        Err(e) => return common::usage_error(e),
+    };
+    match crate::schema::explain(
+        version,
+        &args.field,
+        args.api_version.as_deref(),
+        args.recursive,
+    ) {
+        Ok(text) => {
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            Status::Clean
+        }
+        Err(message) => common::usage_error(UsageError(message)),
+    }
 }

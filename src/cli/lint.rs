@@ -17,10 +17,11 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
         Ok(i) => i,
         Err(e) => return common::usage_error(e),
     };
-    let options = match common::options(&args.render, Some(&args.check)) {
+    let mut options = match common::options(&args.render, Some(&args.check)) {
         Ok(o) => o,
         Err(e) => return common::usage_error(e),
     };
+    options.config_file = common::config_file(&args.check, &args.paths);
     let destinations = match destinations(&args, matches) {
         Ok(d) => d,
         Err(e) => return common::usage_error(e),

@@ -70,7 +70,7 @@ pub fn manifests(run: &Run) -> Vec<Manifest> {
     let mut notes = Vec::new();
     for rendered in &run.rendered {
         let text = run.sources.text(rendered.file);
-        if rendered.template.ends_with("NOTES.txt") {
+        if rendered.is_notes() {
             notes.push(Manifest {
                 source: rendered.template.clone(),
                 kind: String::new(),

@@ -1,22 +1,44 @@
 //! The cluster stage: dry-run apply of the objects to an in-memory model of the API server, the
 //! controllers and the scheduler. Entry point: [`apply`].
+//!
+//! Order of work, as in a real cluster: the apply (install order; namespaces and CRDs must
+//! exist; API-server validation; defaulting; immutable fields on update; clusterIP and nodePort
+//! allocation), then the controllers (workloads → pods, StatefulSet claims, PVC binding), the
+//! scheduler (pods → nodes), and the endpoints controller (Services → ready pods).
+
+mod allocators;
+mod apply;
+mod catalog;
+mod controllers;
+mod defaults;
+mod field;
+mod immutable;
+mod names;
+mod output;
+mod profile;
+mod quantity;
+mod scheduler;
+mod selector;
+mod state;
+mod validate;
+
+pub use allocators::{Cidr, PortRange};
+pub use catalog::*;
+pub use profile::{NodeSpec, Profile, Taint};
+pub use state::{ClusterState, Key, Origin, Stored};
 
 use crate::check::CheckContext;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 
-pub const RULES: &[&Rule] = &[];
-
-/// The cluster after the apply: every object with defaults applied, plus what the controllers
-/// and the scheduler made of them.
-#[derive(Debug, Default)]
-pub struct ClusterState {}
-
-/// The cluster the objects are applied to: nodes, NodePort range, service CIDR, what already
-/// exists. `Profile::default()` is the built-in profile.
-#[derive(Clone, Debug, Default)]
-pub struct Profile {}
-
+/// Applies `ctx.objects` to `profile` and runs the controllers and the scheduler.
 pub fn apply(ctx: &CheckContext, profile: &Profile) -> (ClusterState, Vec<Diagnostic>) {
-    let _ = (ctx, profile);
-    (ClusterState::default(), Vec::new())
+    let mut applier = apply::Applier::new(ctx, profile);
+    applier.apply_all();
+    let mut state = applier.state;
+    let mut diags = applier.diags;
+    controllers::expand(&mut state);
+    controllers::bind_claims(&mut state, ctx, &mut diags);
+    scheduler::schedule(&mut state, ctx, &mut diags);
+    controllers::endpoints(&mut state);
+    (state, diags)
 }

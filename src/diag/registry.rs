@@ -6,6 +6,7 @@ use super::Rule;
 pub fn all() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = Vec::new();
     for stage in [
+        crate::config::RULES,
         crate::chart::RULES,
         crate::values::RULES,
         crate::render::RULES,

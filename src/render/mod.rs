@@ -1,11 +1,34 @@
 //! The render stage: chart templates + values → rendered YAML files with origin maps.
 //! Entry point: [`render`].
+//!
+//! Templates are Jinja (minijinja): `{{ values.image.tag }}`, `{% if values.ingress.enabled %}`.
+//! Every template is rendered twice: plainly (the output) and with invisible line markers (the
+//! origin map, see [`markers`]); the two must agree after the markers are stripped, else the file
+//! falls back to per-file attribution.
+
+mod context;
+mod emit;
+mod env;
+mod errors;
+mod functions;
+pub mod markers;
+pub mod rules;
+mod semver;
+mod shared;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::diag::{Diagnostic, Rule};
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, OriginMap, SourceMap};
 use crate::version::KubeVersion;
 use crate::yaml::Node;
+
+pub use shared::Limits;
 
 #[derive(Clone, Debug)]
 pub struct RenderOptions {
@@ -29,7 +52,21 @@ pub struct RenderedFile {
     pub file: FileId,
 }
 
-pub const RULES: &[&Rule] = &[];
+impl RenderedFile {
+    /// `templates/NOTES.txt` (rendered with `include_notes`): text, not manifests.
+    pub fn is_notes(&self) -> bool {
+        self.template.ends_with("/templates/NOTES.txt")
+    }
+}
+
+pub const RULES: &[&Rule] = &[
+    &rules::SYNTAX,
+    &rules::UNDEFINED,
+    &rules::ERROR,
+    &rules::REQUIRED,
+    &rules::FAIL,
+    &rules::LIMIT,
+];
 
 /// Renders every non-partial template of the chart and of its subcharts (each with its own values
 /// section plus `global`), in template-name order.
@@ -39,6 +76,362 @@ pub fn render(
     options: &RenderOptions,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
-    let _ = (chart, values, options, sources);
-    (Vec::new(), Vec::new())
+    render_with_limits(chart, values, options, &Limits::default(), sources)
 }
+
+/// One chart of the tree being rendered (the top chart or an enabled subchart).
+struct Unit<'a> {
+    chart: &'a Chart,
+    values: Node,
+    base_path: String,
+}
+
+/// One template to render.
+struct Job<'a> {
+    name: &'a str,
+    file: FileId,
+    unit: usize,
+}
+
+/// What rendering one template gave.
+struct Outcome {
+    text: Option<String>,
+    origin: OriginMap,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// [`render`] with explicit limits (tests, fuzzing).
+pub fn render_with_limits(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    limits: &Limits,
+    sources: &mut SourceMap,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    let mut units = Vec::new();
+    collect_units(chart, values.clone(), None, &mut units);
+    let mut diagnostics = Vec::new();
+
+    // Every template of every chart, by name.
+    let mut files: BTreeMap<String, FileId> = BTreeMap::new();
+    let mut base_paths: BTreeMap<String, String> = BTreeMap::new();
+    let mut jobs_all: Vec<(String, FileId, usize, bool)> = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        for t in &unit.chart.templates {
+            files.insert(t.name.clone(), t.file);
+            base_paths.insert(t.name.clone(), unit.base_path.clone());
+            let renders = is_rendered(&t.name, &unit.base_path, options.include_notes);
+            jobs_all.push((t.name.clone(), t.file, i, renders));
+        }
+    }
+
+    // Compile: the plain copy decides what is broken (and is reported); the marked copy only
+    // decides whether origins are available.
+    let new_shared = |marked| Shared {
+        marked,
+        limits: limits.clone(),
+        base_paths: base_paths.clone(),
+        broken: Default::default(),
+    };
+    let plain_shared = Arc::new(new_shared(false));
+    let marked_shared = Arc::new(new_shared(true));
+    let mut plain_env = env::new(&plain_shared);
+    let mut marked_env = env::new(&marked_shared);
+    let mut broken = BTreeSet::new();
+    for (name, file, _, _) in &jobs_all {
+        let text = sources.text(*file).to_string();
+        let marked_text = markers::insert(&text, *file);
+        if let Err(e) = plain_env.add_template_owned(name.clone(), text) {
+            broken.insert(name.clone());
+            let lookup = errors::Lookup {
+                sources,
+                files: &files,
+            };
+            diagnostics.extend(errors::diagnostic(
+                &e,
+                &lookup,
+                &serde_json::Map::new(),
+                None,
+                Some(*file),
+            ));
+            continue;
+        }
+        // A marked copy that does not compile only costs that template its origins.
+        let _ = marked_env.add_template_owned(name.clone(), marked_text);
+    }
+    let _ = plain_shared.broken.set(broken.clone());
+    let _ = marked_shared.broken.set(broken.clone());
+
+    let contexts: Vec<context::ChartContext> = units
+        .iter()
+        .map(|u| context::chart_context(u.chart, &u.values, options))
+        .collect();
+    let mut jobs: Vec<Job> = jobs_all
+        .iter()
+        .filter(|(name, _, _, renders)| *renders && !broken.contains(name))
+        .map(|(name, file, unit, _)| Job {
+            name,
+            file: *file,
+            unit: *unit,
+        })
+        .collect();
+    jobs.sort_by(|a, b| a.name.cmp(b.name));
+
+    let lookup = errors::Lookup {
+        sources,
+        files: &files,
+    };
+    let run = |job: &Job| -> Outcome {
+        let Some(ctx) = contexts.get(job.unit) else {
+            return Outcome {
+                text: None,
+                origin: OriginMap::default(),
+                diagnostics: Vec::new(),
+            };
+        };
+        render_one(job, ctx, &units, &plain_env, &marked_env, limits, &lookup)
+    };
+    let outcomes: Vec<Outcome> = match pool() {
+        Some(pool) => pool.install(|| jobs.par_iter().map(run).collect()),
+        None => jobs.iter().map(run).collect(),
+    };
+
+    let mut rendered = Vec::new();
+    let mut total = 0usize;
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        diagnostics.extend(outcome.diagnostics);
+        let Some(text) = outcome.text else { continue };
+        total += text.len();
+        if total > limits.max_total_output_bytes {
+            diagnostics.push(
+                Diagnostic::new(
+                    &rules::LIMIT,
+                    format!(
+                        "the rendered chart exceeds {} bytes in total",
+                        limits.max_total_output_bytes
+                    ),
+                )
+                .at(crate::source::Span::new(job.file, 0, 0), "not rendered"),
+            );
+            continue;
+        }
+        let file = sources.add_rendered(job.name, text, outcome.origin);
+        rendered.push(RenderedFile {
+            template: job.name.to_string(),
+            file,
+        });
+    }
+    (rendered, diagnostics)
+}
+
+use shared::Shared;
+
+/// Threads with stacks large enough for the deepest nesting the limits allow (minijinja's
+/// recursion limit inside each of `max_include_depth` nested renders), even in debug builds.
+fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .stack_size(64 << 20)
+            .thread_name(|i| format!("kforge-render-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+fn collect_units<'a>(
+    chart: &'a Chart,
+    values: Node,
+    parent_base: Option<&str>,
+    out: &mut Vec<Unit<'a>>,
+) {
+    let base_path = base_path(chart, parent_base);
+    for sub in &chart.subcharts {
+        if crate::values::subchart_enabled(chart, sub, &values) {
+            let sub_values = crate::values::for_subchart(&values, sub);
+            collect_units(sub, sub_values, Some(&base_path), out);
+        }
+    }
+    out.push(Unit {
+        chart,
+        values,
+        base_path,
+    });
+}
+
+/// The chart's `templates` directory as a template-name prefix (`mychart/templates`,
+/// `mychart/charts/sub/templates`), as the loader names templates.
+fn base_path(chart: &Chart, parent_base: Option<&str>) -> String {
+    let expected = match parent_base {
+        None => format!("{}/templates", chart.metadata.name),
+        Some(p) => format!(
+            "{}/charts/{}/templates",
+            p.strip_suffix("/templates").unwrap_or(p),
+            chart.metadata.name
+        ),
+    };
+    let prefix = format!("{expected}/");
+    if chart.templates.iter().all(|t| t.name.starts_with(&prefix)) {
+        return expected;
+    }
+    let skip = parent_base.map_or(0, str::len);
+    chart
+        .templates
+        .first()
+        .and_then(|t| {
+            let pos = t.name.get(skip..)?.find("/templates/")?;
+            t.name
+                .get(..skip + pos + "/templates".len())
+                .map(str::to_string)
+        })
+        .unwrap_or(expected)
+}
+
+/// Whether a template renders on its own: `*.yaml|yml|json` not starting with `_`, and
+/// `NOTES.txt` when asked.
+fn is_rendered(name: &str, base_path: &str, include_notes: bool) -> bool {
+    let relative = name
+        .strip_prefix(base_path)
+        .and_then(|r| r.strip_prefix('/'))
+        .unwrap_or(name);
+    let base = relative.rsplit('/').next().unwrap_or(relative);
+    if base.starts_with('_') {
+        return false;
+    }
+    if relative == "NOTES.txt" {
+        return include_notes;
+    }
+    let ext = base.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(ext.as_deref(), Some("yaml" | "yml" | "json"))
+}
+
+/// Output bounded in size: the render fails with a write error once the cap is reached.
+struct Capped {
+    buf: Vec<u8>,
+    max: usize,
+    exceeded: bool,
+}
+
+impl io::Write for Capped {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.buf.len() + data.len() > self.max {
+            self.exceeded = true;
+            return Err(io::Error::other("output limit reached"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn template_value(name: &str, base_path: &str) -> minijinja::Value {
+    minijinja::Value::from_pairs([
+        ("name", minijinja::Value::from(name)),
+        ("base_path", minijinja::Value::from(base_path)),
+    ])
+}
+
+fn render_to_string(
+    env: &minijinja::Environment<'static>,
+    name: &str,
+    ctx: minijinja::Value,
+    limits: &Limits,
+    max: usize,
+) -> Result<String, (minijinja::Error, bool)> {
+    shared::start_budget(limits);
+    let template = env.get_template(name).map_err(|e| (e, false))?;
+    let mut out = Capped {
+        buf: Vec::new(),
+        max,
+        exceeded: false,
+    };
+    match template.render_captured_to(ctx, &mut out) {
+        Ok(_) => Ok(String::from_utf8_lossy(&out.buf).into_owned()),
+        Err(e) => Err((e, out.exceeded)),
+    }
+}
+
+fn render_one(
+    job: &Job,
+    ctx: &context::ChartContext,
+    units: &[Unit],
+    plain_env: &minijinja::Environment<'static>,
+    marked_env: &minijinja::Environment<'static>,
+    limits: &Limits,
+    lookup: &errors::Lookup,
+) -> Outcome {
+    let base_path = units.get(job.unit).map_or("", |u| u.base_path.as_str());
+    let mut pairs: Vec<(&str, minijinja::Value)> = ctx.base.clone();
+    pairs.push(("template", template_value(job.name, base_path)));
+    let value = minijinja::Value::from_pairs(pairs);
+    let plain = match render_to_string(
+        plain_env,
+        job.name,
+        value.clone(),
+        limits,
+        limits.max_output_bytes,
+    ) {
+        Ok(text) => text,
+        Err((e, exceeded)) => {
+            let mut root = ctx.json.clone();
+            root.insert(
+                "template".into(),
+                serde_json::json!({"name": job.name, "base_path": base_path}),
+            );
+            let diag = errors::diagnostic(
+                &e,
+                lookup,
+                &root,
+                exceeded.then_some(limits.max_output_bytes),
+                Some(job.file),
+            );
+            return Outcome {
+                text: None,
+                origin: OriginMap::default(),
+                diagnostics: diag.into_iter().collect(),
+            };
+        }
+    };
+    if plain.trim().is_empty() {
+        return Outcome {
+            text: None,
+            origin: OriginMap::default(),
+            diagnostics: Vec::new(),
+        };
+    }
+    let fallback = OriginMap {
+        lines: Vec::new(),
+        fallback: Some(job.file),
+    };
+    let origin = match render_to_string(
+        marked_env,
+        job.name,
+        value,
+        limits,
+        limits.max_output_bytes.saturating_mul(4),
+    ) {
+        Ok(marked) => {
+            let (stripped, mut map) = markers::strip(&marked);
+            if stripped == plain {
+                map.fallback = Some(job.file);
+                map
+            } else {
+                fallback
+            }
+        }
+        Err(_) => fallback,
+    };
+    Outcome {
+        text: Some(plain),
+        origin,
+        diagnostics: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,12 +1,26 @@
 //! The values stage: chart defaults, `-f` files, and the `--set` family merged into one tree in
 //! which every value keeps the span that set it. Entry point: [`merge`].
+//!
+//! Order and semantics are Helm's: the `-f` files merge in order (maps deeply, anything else
+//! replaces), then `--set-json`, `--set`, `--set-string` and `--set-file` write into that tree;
+//! then the chart's `values.yaml` fills what the user did not set, a user `null` deleting the
+//! default, and each subchart's defaults fill its section (named by the dependency alias), after
+//! the parent's `global` was copied into it.
+
+mod rules;
+pub mod strvals;
+mod tree;
+
+pub use rules::*;
 
 use std::path::PathBuf;
 
 use crate::chart::Chart;
 use crate::diag::{Diagnostic, Rule};
-use crate::source::SourceMap;
-use crate::yaml::Node;
+use crate::source::{FileId, SourceKind, SourceMap, Span};
+use crate::yaml::{self, Node, Value};
+use strvals::{ErrorKind, Mode};
+use tree::{coalesce_tables, empty_map, is_map, merge_maps, path_value, position};
 
 /// The values flags, each in command-line order.
 #[derive(Clone, Debug, Default)]
@@ -18,32 +32,366 @@ pub struct ValueArgs {
     pub set_json: Vec<String>,
 }
 
-pub const RULES: &[&Rule] = &[];
+pub const RULES: &[&Rule] = &[&SET_SYNTAX, &SET_CONFLICT, &FILE_UNREADABLE, &NOT_A_MAP];
 
 /// Merges chart defaults (subcharts' defaults coalesced under their names, `global` shared),
 /// then `-f` files in order, then `--set-json`, `--set`, `--set-string`, `--set-file`. Maps merge
 /// deeply; scalars and lists replace; `null` deletes. Returns a map node.
+///
+/// Each flag's argument is added to `sources` (kind `Argument`, named by the flag, e.g. `--set`),
+/// and every node it creates spans its text there.
 pub fn merge(
     chart: Option<&Chart>,
     args: &ValueArgs,
     sources: &mut SourceMap,
 ) -> (Node, Vec<Diagnostic>) {
-    let _ = (chart, args, sources);
-    (
-        Node::new(crate::yaml::Value::Map(Vec::new()), Default::default()),
-        Vec::new(),
-    )
+    let mut diags = Vec::new();
+    let mut user = user_values(args, sources, &mut diags);
+    if let Some(chart) = chart {
+        coalesce_chart(chart, &mut user, sources, &mut diags);
+    }
+    (user, diags)
+}
+
+/// What the user gave: `-f` files, then the `--set` family (Helm's `MergeValues`).
+pub fn user_values(args: &ValueArgs, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Node {
+    let mut user = empty_map(Span::default());
+    for path in &args.files {
+        if let Some(root) = read_values_file(path, sources, diags) {
+            merge_maps(&mut user, root);
+        }
+    }
+    for text in &args.set_json {
+        apply_set("--set-json", text, Mode::Json, &mut user, sources, diags);
+    }
+    for text in &args.set {
+        apply_set("--set", text, Mode::Typed, &mut user, sources, diags);
+    }
+    for text in &args.set_string {
+        apply_set(
+            "--set-string",
+            text,
+            Mode::Strings,
+            &mut user,
+            sources,
+            diags,
+        );
+    }
+    for text in &args.set_file {
+        let mut reader = |path: &str| -> Result<String, String> {
+            std::fs::read(path)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .map_err(|e| e.to_string())
+        };
+        apply_set(
+            "--set-file",
+            text,
+            Mode::File(&mut reader),
+            &mut user,
+            sources,
+            diags,
+        );
+    }
+    user
+}
+
+fn apply_set(
+    flag: &str,
+    text: &str,
+    mode: Mode<'_>,
+    user: &mut Node,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let file = sources.add(flag, text, SourceKind::Argument);
+    if let Err(e) = strvals::parse_into(text, file, mode, user) {
+        let rule = match e.kind {
+            ErrorKind::Syntax => &SET_SYNTAX,
+            ErrorKind::Conflict => &SET_CONFLICT,
+            ErrorKind::File => &FILE_UNREADABLE,
+        };
+        // A caret needs at least one character to sit under.
+        let end = if e.end > e.start {
+            e.end
+        } else {
+            next_char_end(text, e.start)
+        };
+        let message = match e.kind {
+            ErrorKind::File => e.message,
+            _ => format!("failed parsing {flag} data: {}", e.message),
+        };
+        let mut d = Diagnostic::new(rule, message)
+            .at(Span::new(file, e.start, end), e.label)
+            .with_help(e.help);
+        if let Some(earlier) = e.earlier {
+            d = d.with_label(earlier, "set here");
+        }
+        diags.push(d);
+    }
+}
+
+fn next_char_end(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|r| r.chars().next())
+        .map_or(at, |c| at + c.len_utf8())
+}
+
+/// A `-f` file as a map node; problems are fatal, as in Helm.
+fn read_values_file(
+    path: &std::path::Path,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                diags.push(
+                    Diagnostic::new(
+                        &FILE_UNREADABLE,
+                        format!("values file {shown} is not UTF-8 text"),
+                    )
+                    .with_help("values files are YAML, which is UTF-8 text"),
+                );
+                return None;
+            }
+        },
+        Err(e) => {
+            let help = if e.kind() == std::io::ErrorKind::NotFound {
+                "check the path given to -f/--values (it is relative to the current directory)"
+            } else {
+                "check the file's permissions"
+            };
+            diags.push(
+                Diagnostic::new(
+                    &FILE_UNREADABLE,
+                    format!("cannot read values file {shown}: {e}"),
+                )
+                .with_help(help),
+            );
+            return None;
+        }
+    };
+    let file = sources.add(shown.clone(), text, SourceKind::Values);
+    parse_values(file, &shown, sources, diags)
+}
+
+/// The first document of a values file; `None` (reported) when it is not a map. An empty file is
+/// an empty map.
+fn parse_values(
+    file: FileId,
+    shown: &str,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    let (docs, yaml_diags) = yaml::parse_stream(sources, file, &yaml::Limits::default());
+    diags.extend(yaml_diags);
+    let root = docs.into_iter().next().and_then(|d| d.root);
+    match root {
+        None => Some(empty_map(Span::new(file, 0, 0))),
+        Some(node) if node.is_null() => Some(empty_map(node.span)),
+        Some(node) if is_map(&node) => Some(node),
+        Some(node) => {
+            diags.push(
+                Diagnostic::new(&NOT_A_MAP, format!("values file {shown} is {}, not a map of values", article(node.type_name())))
+                    .at(node.span, "expected `name: value` entries")
+                    .with_help("a values file maps names to values, e.g.\nreplicaCount: 2\nimage:\n  tag: \"1.2\""),
+            );
+            None
+        }
+    }
+}
+
+fn article(type_name: &str) -> String {
+    match type_name {
+        "array" | "object" | "integer" => format!("an {type_name}"),
+        _ => format!("a {type_name}"),
+    }
+}
+
+/// Helm's `coalesce`: the chart's defaults fill `dest`, then each subchart's fill its section.
+fn coalesce_chart(
+    chart: &Chart,
+    dest: &mut Node,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !is_map(dest) {
+        return;
+    }
+    if let Some(file) = chart.values_file {
+        let shown = sources.name(file).to_string();
+        if let Some(defaults) = parse_values(file, &shown, sources, diags) {
+            if dest.span == Span::default() {
+                dest.span = Span::new(file, 0, 0);
+            }
+            coalesce_tables(dest, &defaults, true);
+        }
+    }
+    let parent_global = dest.get("global").cloned();
+    for sub in &chart.subcharts {
+        let Value::Map(entries) = &mut dest.value else {
+            return;
+        };
+        let name = sub.metadata.name.as_str();
+        let at = match position(entries, name) {
+            Some(i) => i,
+            None => {
+                let span = Span::new(sub.values_file.unwrap_or(sub.chart_file), 0, 0);
+                entries.push((
+                    Node::new(Value::Str(name.to_string()), span),
+                    empty_map(span),
+                ));
+                entries.len() - 1
+            }
+        };
+        let Some((_, section)) = entries.get_mut(at) else {
+            continue;
+        };
+        if !is_map(section) {
+            // Helm warns and leaves a non-map section alone.
+            continue;
+        }
+        if let Some(global) = &parent_global {
+            coalesce_globals(section, global);
+        }
+        coalesce_chart(sub, section, sources, diags);
+    }
+    import_values(chart, dest);
+}
+
+/// Chart.yaml `import-values`: values of a subchart copied into the parent, below everything the
+/// parent sets (Helm: "parent values override imported values"); earlier imports win.
+fn import_values(chart: &Chart, dest: &mut Node) {
+    let mut imported = empty_map(dest.span);
+    for dep in chart.metadata.dependencies() {
+        let Some(section) = dest.get(dep.key()) else {
+            continue;
+        };
+        for iv in &dep.import_values {
+            let Some(value) = path_value(section, &iv.child).filter(|v| is_map(v)) else {
+                continue;
+            };
+            let placed = nest_under(&iv.parent, value.clone());
+            coalesce_tables(&mut imported, &placed, false);
+        }
+    }
+    coalesce_tables(dest, &imported, false);
+}
+
+/// `a.b` + value → `{a: {b: value}}`; `.` → the value itself.
+fn nest_under(path: &str, value: Node) -> Node {
+    if path == "." || path.is_empty() {
+        return value;
+    }
+    path.rsplit('.').fold(value, |inner, key| {
+        let span = inner.span;
+        Node::new(
+            Value::Map(vec![(Node::new(Value::Str(key.to_string()), span), inner)]),
+            span,
+        )
+    })
+}
+
+/// Copies the parent's `global` into a subchart section; the parent's entries win.
+fn coalesce_globals(section: &mut Node, parent_global: &Node) {
+    let Value::Map(parent_entries) = &parent_global.value else {
+        return;
+    };
+    let Value::Map(entries) = &mut section.value else {
+        return;
+    };
+    let at = match position(entries, "global") {
+        Some(i) => i,
+        None => {
+            entries.push((
+                Node::new(Value::Str("global".into()), parent_global.span),
+                empty_map(parent_global.span),
+            ));
+            entries.len() - 1
+        }
+    };
+    let Some((_, global)) = entries.get_mut(at) else {
+        return;
+    };
+    if !is_map(global) {
+        *global = empty_map(parent_global.span);
+    }
+    let Value::Map(sub_entries) = &mut global.value else {
+        return;
+    };
+    for (k, v) in parent_entries {
+        let Some(key) = k.as_str() else { continue };
+        match position(sub_entries, key).and_then(|i| sub_entries.get_mut(i)) {
+            None => sub_entries.push((k.clone(), v.clone())),
+            Some((_, existing)) => {
+                if is_map(v) {
+                    if is_map(existing) {
+                        let mut merged = v.clone();
+                        coalesce_tables(&mut merged, existing, false);
+                        *existing = merged;
+                    }
+                } else if !is_map(existing) {
+                    *existing = v.clone();
+                }
+            }
+        }
+    }
 }
 
 /// The values a subchart's templates see: its own section of the parent's merged values (which
 /// already holds its defaults) plus `global`.
 pub fn for_subchart(parent_values: &Node, subchart: &Chart) -> Node {
-    let _ = subchart;
-    parent_values.clone()
+    let mut section = match parent_values.get(&subchart.metadata.name) {
+        Some(node) if is_map(node) => node.clone(),
+        _ => empty_map(Span::new(
+            subchart.values_file.unwrap_or(subchart.chart_file),
+            0,
+            0,
+        )),
+    };
+    if let Some(global) = parent_values.get("global") {
+        coalesce_globals(&mut section, global);
+    }
+    section
 }
 
-/// Whether a subchart is enabled by its Chart.yaml dependency `condition` / `tags`.
+/// Whether a subchart is enabled by its Chart.yaml dependency `condition` / `tags`, as Helm
+/// decides: every dependency starts enabled; `tags` disable it when one of its tags is false and
+/// none is true; then the first `condition` path that holds a boolean decides. Tags are read from
+/// `tags` in `parent_values` (Helm reads the top-level `tags`; for a nested subchart pass the
+/// values it should be read from).
 pub fn subchart_enabled(parent: &Chart, subchart: &Chart, parent_values: &Node) -> bool {
-    let _ = (parent, subchart, parent_values);
-    true
+    let deps = parent.metadata.dependencies();
+    let Some(dep) = deps.iter().find(|d| d.key() == subchart.metadata.name) else {
+        return true;
+    };
+    let mut enabled = true;
+    if let Some(tags) = parent_values.get("tags") {
+        let values: Vec<bool> = dep
+            .tags
+            .iter()
+            .filter_map(|t| tags.get(t))
+            .filter_map(Node::as_bool)
+            .collect();
+        if !values.contains(&true) && values.contains(&false) {
+            enabled = false;
+        }
+    }
+    for path in dep
+        .condition
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        if let Some(b) = path_value(parent_values, path).and_then(Node::as_bool) {
+            enabled = b;
+            break;
+        }
+    }
+    enabled
 }
+
+#[cfg(test)]
+mod tests;

@@ -50,3 +50,9 @@ pub fn run(cmd: &mut Command) -> Output {
 pub fn example(name: &str) -> PathBuf {
     Path::new("charts-examples").join(name)
 }
+
+/// Replaces what legitimately varies between runs (the elapsed time) so outputs can be snapshotted.
+pub fn stable(text: &str) -> String {
+    let re = regex::Regex::new(r" in \d+ ms").unwrap();
+    re.replace_all(text, " in [elapsed]").into_owned()
+}

@@ -1,0 +1,541 @@
+//! From a path (or stdin text) to a [`Loaded`]: detect what the input is, read it through the
+//! package module's readers, and build the chart (subcharts included) from its file tree.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::constraint::Constraint;
+use super::manifests::add_manifest_text;
+use super::metadata::{self, Check};
+use super::rules::*;
+use super::{Chart, ChartMetadata, FileTree, Input, LoadOptions, Loaded, Template};
+use crate::diag::{Diagnostic, Severity};
+use crate::package::{self, TreeLimits};
+use crate::source::{FileId, SourceKind, SourceMap, Span};
+use crate::yaml::{self, Node, Value};
+
+/// Subcharts nest at most this deep (a chart that contains itself through archives would
+/// otherwise never end).
+const MAX_DEPTH: usize = 16;
+
+pub fn load(
+    input: &Input,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
+    match input {
+        Input::Text { name, text } => {
+            let files = add_manifest_text(name, text, sources);
+            (Some(Loaded::Manifests(files)), Vec::new())
+        }
+        Input::Path(path) => load_path(path, options, sources),
+    }
+}
+
+fn display(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let trimmed = s.trim_end_matches('/');
+    if trimmed.is_empty() {
+        s
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn limits(options: &LoadOptions) -> TreeLimits {
+    TreeLimits {
+        max_total_bytes: options.max_total_bytes,
+        max_file_bytes: options.max_file_bytes,
+        ..TreeLimits::default()
+    }
+}
+
+fn fatal(rule: &'static crate::diag::Rule, message: String, help: &str) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::new(rule, message)
+            .with_severity(Severity::Fatal)
+            .with_help(help.to_string()),
+    ]
+}
+
+fn load_path(
+    path: &Path,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let shown = display(path);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (
+                None,
+                fatal(
+                    &INPUT_NOT_FOUND,
+                    format!("{shown}: no such file or directory"),
+                    "check the path; give a chart directory, a .tgz chart, a manifest file or directory, or `-` for stdin",
+                ),
+            );
+        }
+        Err(e) => {
+            return (
+                None,
+                fatal(
+                    &INPUT_UNREADABLE,
+                    format!("cannot read {shown}: {e}"),
+                    "check the permissions of the path",
+                ),
+            );
+        }
+    };
+    if meta.is_dir() {
+        let (tree, mut diags) = package::read_dir_tree(path, &limits(options));
+        let Some(tree) = tree else {
+            return (None, diags);
+        };
+        let (loaded, more) = load_dir_tree(tree, &shown, options, sources);
+        diags.extend(more);
+        return (loaded, diags);
+    }
+    if meta.len() > options.max_file_bytes {
+        return (
+            None,
+            fatal(
+                &INPUT_UNREADABLE,
+                format!(
+                    "{shown} is {} bytes, more than the limit of {} bytes",
+                    meta.len(),
+                    options.max_file_bytes
+                ),
+                "split the input, or raise the limit",
+            ),
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                None,
+                fatal(
+                    &INPUT_UNREADABLE,
+                    format!("cannot read {shown}: {e}"),
+                    "check the permissions of the file",
+                ),
+            );
+        }
+    };
+    let lower = shown.to_ascii_lowercase();
+    if lower.ends_with(".tgz") || lower.ends_with(".tar.gz") {
+        return match package::read_archive(&bytes, &shown, &limits(options)) {
+            Ok(tree) => {
+                let (chart, diags) = load_tree_with_options(tree, &shown, options, sources);
+                (chart.map(|c| Loaded::Chart(Box::new(c))), diags)
+            }
+            Err(diags) => (None, diags),
+        };
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (
+            Some(Loaded::Manifests(add_manifest_text(&shown, &text, sources))),
+            Vec::new(),
+        ),
+        Err(e) => (
+            None,
+            vec![not_text(&shown, e.utf8_error().valid_up_to()).with_severity(Severity::Fatal)],
+        ),
+    }
+}
+
+fn not_text(name: &str, valid_up_to: usize) -> Diagnostic {
+    Diagnostic::new(&INPUT_NOT_TEXT, format!("{name} is not UTF-8 text (invalid byte at offset {valid_up_to})"))
+        .with_help("manifests and templates must be UTF-8; binary files belong outside templates/ and manifest folders")
+}
+
+/// A directory: a chart when it has Chart.yaml, else a folder of manifests.
+pub(super) fn load_dir_tree(
+    tree: FileTree,
+    shown: &str,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
+    if tree.files.contains_key("Chart.yaml") {
+        let (chart, diags) = load_tree_with_options(tree, shown, options, sources);
+        return (chart.map(|c| Loaded::Chart(Box::new(c))), diags);
+    }
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for (rel, bytes) in &tree.files {
+        let lower = rel.to_ascii_lowercase();
+        if !(lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")) {
+            continue;
+        }
+        let name = join(shown, rel);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => files.extend(add_manifest_text(&name, text, sources)),
+            Err(e) => diags.push(not_text(&name, e.valid_up_to())),
+        }
+    }
+    if files.is_empty() && !diags.iter().any(Diagnostic::is_error) {
+        diags.extend(fatal(
+            &INPUT_EMPTY,
+            format!("{shown} has no Chart.yaml and no .yaml, .yml or .json files"),
+            "point kforge at a chart directory (with Chart.yaml) or at a folder of Kubernetes manifests",
+        ));
+        return (None, diags);
+    }
+    (Some(Loaded::Manifests(files)), diags)
+}
+
+fn join(base: &str, rel: &str) -> String {
+    if base.is_empty() || base == "." {
+        rel.to_string()
+    } else {
+        format!("{base}/{rel}")
+    }
+}
+
+/// Builds a chart from its files (a directory read from disk or an archive read in memory).
+/// Uses the default [`LoadOptions`] (target Kubernetes: the newest embedded version).
+pub fn load_tree(
+    tree: FileTree,
+    display_path: &str,
+    sources: &mut SourceMap,
+) -> (Option<Chart>, Vec<Diagnostic>) {
+    load_tree_with_options(tree, display_path, &LoadOptions::default(), sources)
+}
+
+pub fn load_tree_with_options(
+    tree: FileTree,
+    display_path: &str,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> (Option<Chart>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let chart = ChartLoader {
+        options,
+        sources,
+        diags: &mut diags,
+    }
+    .chart(tree, display_path, "", 0);
+    (chart, diags)
+}
+
+struct ChartLoader<'a> {
+    options: &'a LoadOptions,
+    sources: &'a mut SourceMap,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl ChartLoader<'_> {
+    /// `helm_prefix` is what precedes the chart's name in Helm template names: empty for the
+    /// top chart, `parent/charts/` for a subchart.
+    fn chart(
+        &mut self,
+        tree: FileTree,
+        shown: &str,
+        helm_prefix: &str,
+        depth: usize,
+    ) -> Option<Chart> {
+        let top = depth == 0;
+        let Some(chart_bytes) = tree.files.get("Chart.yaml").cloned() else {
+            let d = Diagnostic::new(&MISSING_CHART_YAML, format!("{shown} has no Chart.yaml"))
+                .with_help("every chart needs Chart.yaml with apiVersion, name and version");
+            self.diags.push(if top {
+                d.with_severity(Severity::Fatal)
+            } else {
+                d
+            });
+            return None;
+        };
+        let chart_name_shown = join(shown, "Chart.yaml");
+        let chart_file = self.text_file(&chart_name_shown, &chart_bytes, SourceKind::ChartFile)?;
+        let root = self.parse_single(chart_file);
+        let root = match root {
+            Some(r) if matches!(r.value, Value::Map(_)) => r,
+            other => {
+                let span = other.map_or(Span::new(chart_file, 0, 0), |n| n.span);
+                let d = Diagnostic::new(&INVALID_CHART_YAML, format!("{chart_name_shown} is not a map of chart fields"))
+                    .at(span, "expected `apiVersion:`, `name:`, `version:` ...")
+                    .with_help("Chart.yaml holds fields such as:\napiVersion: v2\nname: mychart\nversion: 0.1.0");
+                self.diags.push(if top {
+                    d.with_severity(Severity::Fatal)
+                } else {
+                    d
+                });
+                return None;
+            }
+        };
+        let root = self.with_requirements(root, &tree, shown);
+        let check = Check {
+            kube_version: top.then_some(self.options.kube_version),
+        };
+        let mut metadata = metadata::read(&root, &check, self.diags);
+        if metadata.name.is_empty() {
+            // Keeps template names meaningful; the missing name is already reported.
+            metadata.name = shown
+                .rsplit('/')
+                .next()
+                .unwrap_or("chart")
+                .trim_end_matches(".tgz")
+                .to_string();
+        }
+        let full_name = format!("{helm_prefix}{}", metadata.name);
+
+        let values_file = match tree.files.get("values.yaml") {
+            Some(b) => self.text_file(&join(shown, "values.yaml"), b, SourceKind::Values),
+            None => None,
+        };
+        let schema_file = match tree.files.get("values.schema.json") {
+            Some(b) => self.text_file(&join(shown, "values.schema.json"), b, SourceKind::ChartFile),
+            None => None,
+        };
+        let mut templates = Vec::new();
+        let mut crds = Vec::new();
+        let mut files = FileTree::default();
+        let mut sub_trees: std::collections::BTreeMap<String, FileTree> = Default::default();
+        let mut sub_archives: Vec<(String, Arc<[u8]>)> = Vec::new();
+        for (rel, bytes) in &tree.files {
+            if let Some(t) = rel.strip_prefix("templates/") {
+                if let Some(file) = self.text_file(&join(shown, rel), bytes, SourceKind::Template) {
+                    templates.push(Template {
+                        name: format!("{full_name}/templates/{t}"),
+                        file,
+                    });
+                }
+            } else if let Some(rest) = rel.strip_prefix("charts/") {
+                let (first, inner) = rest.split_once('/').unwrap_or((rest, ""));
+                if first.starts_with('.') || first.starts_with('_') {
+                    continue;
+                }
+                if inner.is_empty() {
+                    if first.ends_with(".tgz") {
+                        sub_archives.push((first.to_string(), bytes.clone()));
+                    }
+                } else {
+                    sub_trees
+                        .entry(first.to_string())
+                        .or_default()
+                        .files
+                        .insert(inner.to_string(), bytes.clone());
+                }
+            } else if matches!(
+                rel.as_str(),
+                "Chart.yaml"
+                    | "values.yaml"
+                    | "values.schema.json"
+                    | "Chart.lock"
+                    | "requirements.yaml"
+                    | "requirements.lock"
+            ) {
+                continue;
+            } else {
+                if rel.starts_with("crds/")
+                    && is_manifest_name(rel)
+                    && let Some(file) =
+                        self.text_file(&join(shown, rel), bytes, SourceKind::ChartFile)
+                {
+                    crds.push(file);
+                }
+                files.files.insert(rel.clone(), bytes.clone());
+            }
+        }
+
+        let mut subcharts = Vec::new();
+        if depth + 1 >= MAX_DEPTH {
+            if !sub_trees.is_empty() || !sub_archives.is_empty() {
+                self.diags.push(
+                    Diagnostic::new(&INPUT_UNREADABLE, format!("{shown}: subcharts nest more than {MAX_DEPTH} levels deep; the deeper ones are skipped"))
+                        .with_help("a chart archive probably contains itself"),
+                );
+            }
+        } else {
+            let sub_prefix = format!("{full_name}/charts/");
+            for (dir, sub_tree) in sub_trees {
+                subcharts.extend(self.chart(
+                    sub_tree,
+                    &join(shown, &format!("charts/{dir}")),
+                    &sub_prefix,
+                    depth + 1,
+                ));
+            }
+            for (file_name, bytes) in sub_archives {
+                let sub_shown = join(shown, &format!("charts/{file_name}"));
+                match package::read_archive(
+                    &bytes,
+                    &sub_shown,
+                    &TreeLimits {
+                        max_total_bytes: self.options.max_total_bytes,
+                        max_file_bytes: self.options.max_file_bytes,
+                        ..TreeLimits::default()
+                    },
+                ) {
+                    Ok(sub_tree) => {
+                        subcharts.extend(self.chart(sub_tree, &sub_shown, &sub_prefix, depth + 1))
+                    }
+                    Err(d) => self.diags.extend(d),
+                }
+            }
+        }
+
+        let mut chart = Chart {
+            metadata,
+            display_path: shown.to_string(),
+            chart_file,
+            values_file,
+            schema_file,
+            templates,
+            crds,
+            files,
+            subcharts,
+        };
+        self.resolve_dependencies(&mut chart, &full_name);
+        if chart.metadata.chart_type != "library"
+            && chart.templates.is_empty()
+            && chart.subcharts.is_empty()
+        {
+            let d = Diagnostic::new(
+                &NO_TEMPLATES,
+                format!(
+                    "chart {:?} has no templates and no subcharts: installing it creates nothing",
+                    chart.metadata.name
+                ),
+            )
+            .at(Span::new(chart_file, 0, 0), "this chart")
+            .with_help("put manifests under templates/ (a folder named exactly `templates`)");
+            self.diags.push(d);
+        }
+        Some(chart)
+    }
+
+    /// Applies Chart.yaml `dependencies` to the charts found in charts/, as Helm does: each
+    /// dependency takes the subchart of its name (and a compatible version), renamed to its alias;
+    /// subcharts no dependency names stay as they are.
+    fn resolve_dependencies(&mut self, chart: &mut Chart, full_name: &str) {
+        let deps = chart.metadata.dependencies();
+        if deps.is_empty() {
+            return;
+        }
+        let found = std::mem::take(&mut chart.subcharts);
+        let compatible = |dep: &metadata::Dependency, sub: &Chart| {
+            sub.metadata.name == dep.name
+                && (dep.version.trim().is_empty()
+                    || Constraint::parse(&dep.version).is_ok_and(|c| {
+                        semver::Version::parse(&sub.metadata.version).is_ok_and(|v| c.matches(&v))
+                    }))
+        };
+        let mut result: Vec<Chart> = found
+            .iter()
+            .filter(|sub| !deps.iter().any(|d| compatible(d, sub)))
+            .cloned()
+            .collect();
+        for dep in &deps {
+            match found.iter().find(|sub| compatible(dep, sub)) {
+                Some(sub) => {
+                    let mut copy = sub.clone();
+                    if let Some(alias) = &dep.alias {
+                        rename(&mut copy, &format!("{full_name}/charts/"), alias);
+                    }
+                    result.push(copy);
+                }
+                None => {
+                    let other = found.iter().find(|sub| sub.metadata.name == dep.name);
+                    let message = match other {
+                        Some(sub) => format!(
+                            "dependency {:?} wants version {:?}, but charts/ has {} {}",
+                            dep.name, dep.version, sub.metadata.name, sub.metadata.version
+                        ),
+                        None => format!(
+                            "dependency {:?} is not in charts/ of chart {:?}",
+                            dep.name, chart.metadata.name
+                        ),
+                    };
+                    self.diags.push(
+                        Diagnostic::new(&MISSING_DEPENDENCY, message)
+                            .at(dep.span, "declared here")
+                            .with_help("run `helm dependency build` to fetch it; kforge checks the chart without it"),
+                    );
+                }
+            }
+        }
+        result.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        chart.subcharts = result;
+    }
+
+    /// Charts of apiVersion v1 (Helm 2) list dependencies in requirements.yaml; Helm 3 still
+    /// reads them from there. They are spliced into the metadata tree (keeping their spans in
+    /// requirements.yaml) so the rest of the loader sees one `dependencies` list.
+    fn with_requirements(&mut self, mut root: Node, tree: &FileTree, shown: &str) -> Node {
+        let is_v1 = root.get("apiVersion").and_then(Node::as_str) == Some("v1");
+        if !is_v1 || root.get("dependencies").is_some() {
+            return root;
+        }
+        let Some(bytes) = tree.files.get("requirements.yaml") else {
+            return root;
+        };
+        let Some(file) = self.text_file(
+            &join(shown, "requirements.yaml"),
+            bytes,
+            SourceKind::ChartFile,
+        ) else {
+            return root;
+        };
+        let Some(requirements) = self.parse_single(file) else {
+            return root;
+        };
+        if let (Some((key, deps)), Value::Map(entries)) =
+            (requirements.entry("dependencies"), &mut root.value)
+        {
+            entries.push((key.clone(), deps.clone()));
+        }
+        root
+    }
+
+    /// Adds a file to the source map, or reports it when it is not UTF-8.
+    fn text_file(&mut self, name: &str, bytes: &[u8], kind: SourceKind) -> Option<FileId> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Some(self.sources.add(name, text, kind)),
+            Err(e) => {
+                self.diags.push(not_text(name, e.valid_up_to()));
+                None
+            }
+        }
+    }
+
+    /// The first document of a YAML file (Chart.yaml), with the YAML stage's diagnostics.
+    fn parse_single(&mut self, file: FileId) -> Option<Node> {
+        let (docs, diags) = yaml::parse_stream(self.sources, file, &yaml::Limits::default());
+        self.diags.extend(diags);
+        docs.into_iter().find_map(|d| d.root)
+    }
+}
+
+fn is_manifest_name(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+}
+
+/// Renames a subchart (Helm sets an aliased dependency's chart name to the alias) and rewrites
+/// its template names and its subcharts' under the new name.
+fn rename(chart: &mut Chart, prefix: &str, new_name: &str) {
+    let old = format!("{prefix}{}/", chart.metadata.name);
+    let new = format!("{prefix}{new_name}/");
+    rewrite_names(chart, &old, &new);
+    chart.metadata.name = new_name.to_string();
+}
+
+fn rewrite_names(chart: &mut Chart, old: &str, new: &str) {
+    for t in &mut chart.templates {
+        if let Some(rest) = t.name.strip_prefix(old) {
+            t.name = format!("{new}{rest}");
+        }
+    }
+    for sub in &mut chart.subcharts {
+        rewrite_names(sub, old, new);
+    }
+}
+
+impl ChartMetadata {
+    /// Whether this is a library chart (renders nothing itself).
+    pub fn is_library(&self) -> bool {
+        self.chart_type == "library"
+    }
+}

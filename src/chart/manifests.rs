@@ -1,0 +1,149 @@
+//! Plain manifests: files given as they are, and streams written by `helm template` whose
+//! `# Source: chart/templates/x.yaml` comments say which template produced the documents after
+//! them.
+//!
+//! A stream with Source comments is split into one source file per Source section, named by the
+//! path in the comment (a section opens where Helm writes one: a `# Source:` line right after a
+//! `---` line, or on the first line), so findings name the template. A section's text starts on the line after
+//! its `# Source:` comment and ends before the `---` that opens the next section: line numbers in
+//! findings are counted within the section, which is the template's rendered output as Helm
+//! produced it (not the template source, which kforge does not have here).
+
+use crate::source::{FileId, SourceKind, SourceMap};
+
+const SOURCE_PREFIX: &str = "# Source: ";
+
+/// Adds `text` to the source map as one or more manifest files. Text before the first Source
+/// comment (when it holds more than separators and comments) keeps `display_name`.
+pub fn add_manifest_text(display_name: &str, text: &str, sources: &mut SourceMap) -> Vec<FileId> {
+    let sections = split_sources(text);
+    if sections.is_empty() {
+        return vec![sources.add(display_name, text, SourceKind::Manifest)];
+    }
+    let mut files = Vec::new();
+    if let Some(first) = sections.first() {
+        let head = text.get(..first.separator_start).unwrap_or("");
+        if has_content(head) {
+            files.push(sources.add(display_name, head, SourceKind::Manifest));
+        }
+    }
+    for (i, section) in sections.iter().enumerate() {
+        let end = sections
+            .get(i + 1)
+            .map_or(text.len(), |next| next.separator_start);
+        let body = text
+            .get(section.body_start..end.max(section.body_start))
+            .unwrap_or("");
+        files.push(sources.add(section.name.clone(), body, SourceKind::Manifest));
+    }
+    files
+}
+
+struct Section {
+    name: String,
+    /// Where the section's own `---` line begins (or its Source line when it has none): the
+    /// previous section ends here.
+    separator_start: usize,
+    /// First byte after the Source comment line.
+    body_start: usize,
+}
+
+fn split_sources(text: &str) -> Vec<Section> {
+    let mut sections = Vec::new();
+    let mut offset = 0;
+    // Start of the last `---` line seen, while only blank lines followed it.
+    let mut last_separator: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        // Helm writes `---` then `# Source:`; a Source comment elsewhere is the template's own
+        // text (bitnami CRD templates carry `# Source: https://...` lines).
+        let opens_section = last_separator.is_some() || start == 0;
+        if let Some(name) = content.strip_prefix(SOURCE_PREFIX)
+            && opens_section
+        {
+            let name = name.trim();
+            if !name.is_empty() {
+                sections.push(Section {
+                    name: name.to_string(),
+                    separator_start: last_separator.unwrap_or(start),
+                    body_start: offset,
+                });
+                last_separator = None;
+                continue;
+            }
+        }
+        if content.trim_end() == "---" {
+            last_separator = Some(start);
+        } else if !content.trim().is_empty() {
+            last_separator = None;
+        }
+    }
+    sections
+}
+
+/// Whether text holds anything but blank lines, comments and document separators.
+fn has_content(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim();
+        !(t.is_empty() || t.starts_with('#') || t == "---" || t == "...")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helm_template_output_splits_by_source() {
+        let stream = "---\n# Source: web/templates/svc.yaml\napiVersion: v1\nkind: Service\n---\n# Source: web/templates/deploy.yaml\napiVersion: apps/v1\nkind: Deployment\n---\napiVersion: apps/v1\nkind: Deployment\n";
+        let mut sources = SourceMap::new();
+        let files = add_manifest_text("<stdin>", stream, &mut sources);
+        let names: Vec<&str> = files.iter().map(|f| sources.name(*f)).collect();
+        assert_eq!(
+            names,
+            ["web/templates/svc.yaml", "web/templates/deploy.yaml"]
+        );
+        assert_eq!(sources.text(files[0]), "apiVersion: v1\nkind: Service\n");
+        // A `---` not followed by a Source comment stays inside the section.
+        assert_eq!(
+            sources.text(files[1]),
+            "apiVersion: apps/v1\nkind: Deployment\n---\napiVersion: apps/v1\nkind: Deployment\n"
+        );
+    }
+
+    #[test]
+    fn source_comments_inside_a_template_do_not_split() {
+        let stream = "---\r\n# Source: c/templates/crd.yaml\r\n# Source: https://example.com/crd.yaml\r\nkind: CustomResourceDefinition\r\n---\r\n# Source: c/templates/b.yaml\r\nkind: B\r\n";
+        let mut sources = SourceMap::new();
+        let files = add_manifest_text("<stdin>", stream, &mut sources);
+        let names: Vec<&str> = files.iter().map(|f| sources.name(*f)).collect();
+        assert_eq!(names, ["c/templates/crd.yaml", "c/templates/b.yaml"]);
+        assert_eq!(
+            sources.text(files[0]),
+            "# Source: https://example.com/crd.yaml\r\nkind: CustomResourceDefinition\r\n"
+        );
+    }
+
+    #[test]
+    fn text_without_source_comments_is_one_file() {
+        let mut sources = SourceMap::new();
+        let files = add_manifest_text("app.yaml", "kind: A\n---\nkind: B\n", &mut sources);
+        assert_eq!(files.len(), 1);
+        assert_eq!(sources.name(files[0]), "app.yaml");
+    }
+
+    #[test]
+    fn content_before_the_first_source_keeps_the_input_name() {
+        let mut sources = SourceMap::new();
+        let files = add_manifest_text(
+            "<stdin>",
+            "kind: A\n---\n# Source: c/templates/b.yaml\nkind: B\n",
+            &mut sources,
+        );
+        let names: Vec<&str> = files.iter().map(|f| sources.name(*f)).collect();
+        assert_eq!(names, ["<stdin>", "c/templates/b.yaml"]);
+        assert_eq!(sources.text(files[0]), "kind: A\n");
+    }
+}

@@ -1,0 +1,242 @@
+//! ClusterIP and NodePort allocation (`pkg/registry/core/service/ipallocator`, `portallocator`).
+//! Dynamic allocation is deterministic: the first free address or port of the upper ("dynamic")
+//! band, as the real allocators prefer that band and leave the lower one to explicit requests.
+
+use crate::source::Span;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::Ipv4Addr;
+
+/// Who holds an address or port, for the conflict finding's secondary label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holder {
+    /// `Service "web"` (namespace-qualified when it differs).
+    pub what: String,
+    /// The field that asked for it, when it is in a file.
+    pub span: Option<Span>,
+}
+
+/// An IPv4 service CIDR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cidr {
+    pub base: u32,
+    pub prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(text: &str) -> Option<Cidr> {
+        let (ip, prefix) = text.trim().split_once('/')?;
+        let ip: Ipv4Addr = ip.parse().ok()?;
+        let prefix: u8 = prefix.parse().ok()?;
+        if prefix > 30 {
+            return None;
+        }
+        let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+        Some(Cidr {
+            base: u32::from(ip) & mask,
+            prefix,
+        })
+    }
+
+    pub fn size(&self) -> u64 {
+        1u64 << (32 - u32::from(self.prefix))
+    }
+
+    pub fn contains(&self, ip: u32) -> bool {
+        let offset = u64::from(ip.wrapping_sub(self.base));
+        ip >= self.base && offset < self.size()
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", Ipv4Addr::from(self.base), self.prefix)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IpError {
+    NotInRange,
+    Taken(Holder),
+    Full,
+    /// Not an IPv4 address (IPv6 service ranges are not modelled).
+    Unparsable,
+}
+
+#[derive(Clone, Debug)]
+pub struct IpAllocator {
+    pub cidr: Cidr,
+    taken: BTreeMap<u32, Holder>,
+}
+
+impl IpAllocator {
+    pub fn new(cidr: Cidr) -> IpAllocator {
+        IpAllocator {
+            cidr,
+            taken: BTreeMap::new(),
+        }
+    }
+
+    pub fn allocate(&mut self, ip: &str, holder: Holder) -> Result<(), IpError> {
+        let addr: Ipv4Addr = ip.parse().map_err(|_| IpError::Unparsable)?;
+        let a = u32::from(addr);
+        // The network address and the broadcast address are not allocatable.
+        let last = u64::from(self.cidr.base) + self.cidr.size() - 1;
+        if !self.cidr.contains(a) || a == self.cidr.base || u64::from(a) == last {
+            return Err(IpError::NotInRange);
+        }
+        if let Some(h) = self.taken.get(&a) {
+            return Err(IpError::Taken(h.clone()));
+        }
+        self.taken.insert(a, holder);
+        Ok(())
+    }
+
+    pub fn allocate_next(&mut self, holder: Holder) -> Result<String, IpError> {
+        let size = self.cidr.size();
+        let band = (size / 16).clamp(16, 256).min(size.saturating_sub(2));
+        let usable = 1..size.saturating_sub(1);
+        let order = (band.max(1)..usable.end).chain(usable.start..band.max(1));
+        for offset in order {
+            let Ok(offset) = u32::try_from(offset) else {
+                continue;
+            };
+            let a = self.cidr.base.wrapping_add(offset);
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.taken.entry(a) {
+                slot.insert(holder);
+                return Ok(Ipv4Addr::from(a).to_string());
+            }
+        }
+        Err(IpError::Full)
+    }
+
+    pub fn release(&mut self, ip: &str) {
+        if let Ok(addr) = ip.parse::<Ipv4Addr>() {
+            self.taken.remove(&u32::from(addr));
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PortRange {
+    pub base: i64,
+    /// Inclusive.
+    pub last: i64,
+}
+
+impl PortRange {
+    pub const DEFAULT: PortRange = PortRange {
+        base: 30000,
+        last: 32767,
+    };
+
+    /// `30000-32767`, or a single port.
+    pub fn parse(text: &str) -> Option<PortRange> {
+        let (a, b) = text
+            .trim()
+            .split_once('-')
+            .unwrap_or((text.trim(), text.trim()));
+        let base: i64 = a.trim().parse().ok()?;
+        let last: i64 = b.trim().parse().ok()?;
+        ((1..=65535).contains(&base) && (base..=65535).contains(&last))
+            .then_some(PortRange { base, last })
+    }
+}
+
+impl fmt::Display for PortRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.base, self.last)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortError {
+    NotInRange,
+    Taken(Holder),
+    Full,
+}
+
+#[derive(Clone, Debug)]
+pub struct PortAllocator {
+    pub range: PortRange,
+    taken: BTreeMap<i64, Holder>,
+}
+
+impl PortAllocator {
+    pub fn new(range: PortRange) -> PortAllocator {
+        PortAllocator {
+            range,
+            taken: BTreeMap::new(),
+        }
+    }
+
+    pub fn allocate(&mut self, port: i64, holder: Holder) -> Result<(), PortError> {
+        if !(self.range.base..=self.range.last).contains(&port) {
+            return Err(PortError::NotInRange);
+        }
+        if let Some(h) = self.taken.get(&port) {
+            return Err(PortError::Taken(h.clone()));
+        }
+        self.taken.insert(port, holder);
+        Ok(())
+    }
+
+    pub fn allocate_next(&mut self, holder: Holder) -> Result<i64, PortError> {
+        let size = self.range.last - self.range.base + 1;
+        let band = (size / 32).clamp(16, 128).min(size - 1).max(0);
+        let start = self.range.base + band;
+        let order = (start..=self.range.last).chain(self.range.base..start);
+        for port in order {
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.taken.entry(port) {
+                slot.insert(holder);
+                return Ok(port);
+            }
+        }
+        Err(PortError::Full)
+    }
+
+    pub fn release(&mut self, port: i64) {
+        self.taken.remove(&port);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(n: &str) -> Holder {
+        Holder {
+            what: n.to_string(),
+            span: None,
+        }
+    }
+
+    #[test]
+    fn cluster_ips() {
+        let cidr = Cidr::parse("10.96.0.0/12").unwrap();
+        let mut a = IpAllocator::new(cidr);
+        assert_eq!(a.allocate("10.96.0.1", h("kubernetes")), Ok(()));
+        assert_eq!(
+            a.allocate("10.96.0.1", h("x")),
+            Err(IpError::Taken(h("kubernetes")))
+        );
+        assert_eq!(a.allocate("192.168.0.1", h("x")), Err(IpError::NotInRange));
+        assert_eq!(a.allocate_next(h("web")), Ok("10.96.1.0".to_string()));
+        assert_eq!(a.allocate_next(h("db")), Ok("10.96.1.1".to_string()));
+        assert!(cidr.contains(u32::from(Ipv4Addr::new(10, 111, 255, 254))));
+        assert!(!cidr.contains(u32::from(Ipv4Addr::new(10, 112, 0, 0))));
+    }
+
+    #[test]
+    fn node_ports() {
+        let mut a = PortAllocator::new(PortRange::DEFAULT);
+        assert_eq!(a.allocate(30000, h("a")), Ok(()));
+        assert_eq!(a.allocate(30000, h("b")), Err(PortError::Taken(h("a"))));
+        assert_eq!(a.allocate(8080, h("b")), Err(PortError::NotInRange));
+        assert_eq!(a.allocate_next(h("c")), Ok(30086));
+        let mut tiny = PortAllocator::new(PortRange::parse("30000-30001").unwrap());
+        assert!(tiny.allocate_next(h("a")).is_ok());
+        assert!(tiny.allocate_next(h("b")).is_ok());
+        assert_eq!(tiny.allocate_next(h("c")), Err(PortError::Full));
+    }
+}

@@ -1,0 +1,579 @@
+//! The apply loop: objects in Helm's install order, each one through namespace and CRD
+//! lookup, validation, defaulting, immutable-field checks on update, and allocation.
+
+use super::allocators::{Cidr, Holder, IpAllocator, IpError, PortAllocator, PortError};
+use super::catalog::*;
+use super::field::{ErrorType, FieldError, FieldPath};
+use super::profile::Profile;
+use super::state::{ClusterState, Key, Origin, Stored};
+use super::{defaults, immutable, validate};
+use crate::check::CheckContext;
+use crate::diag::Diagnostic;
+use crate::object::{self, Object};
+use crate::source::Span;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+/// A kind served by a CustomResourceDefinition.
+#[derive(Clone, Debug)]
+struct Crd {
+    group: String,
+    kind: String,
+    served: Vec<String>,
+    namespaced: bool,
+    span: Option<Span>,
+}
+
+fn crd_of(o: &Object) -> Option<Crd> {
+    if o.kind != "CustomResourceDefinition" || o.group() != "apiextensions.k8s.io" {
+        return None;
+    }
+    let spec = o.root.get("spec")?;
+    let s = |p: &[&str]| {
+        spec.path(p)
+            .and_then(crate::yaml::Node::as_str)
+            .map(str::to_string)
+    };
+    let mut served: Vec<String> = spec
+        .get("versions")
+        .and_then(crate::yaml::Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|v| v.get("served").and_then(crate::yaml::Node::as_bool) != Some(false))
+        .filter_map(|v| {
+            v.get("name")
+                .and_then(crate::yaml::Node::as_str)
+                .map(str::to_string)
+        })
+        .collect();
+    served.extend(s(&["version"]));
+    Some(Crd {
+        group: s(&["group"])?,
+        kind: s(&["names", "kind"])?,
+        served,
+        namespaced: s(&["scope"]).as_deref() != Some("Cluster"),
+        span: real_span(o),
+    })
+}
+
+/// Built-in profile objects have no place in a file.
+fn real_span(o: &Object) -> Option<Span> {
+    (!o.span.is_empty()).then(|| o.name_span())
+}
+
+fn what(kind: &str, name: &str) -> String {
+    format!("{kind} \"{name}\"")
+}
+
+pub struct Applier<'a> {
+    ctx: &'a CheckContext<'a>,
+    pub state: ClusterState,
+    ips: IpAllocator,
+    ports: PortAllocator,
+    namespaces: BTreeSet<String>,
+    crds: Vec<Crd>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Applier<'a> {
+    pub fn new(ctx: &'a CheckContext<'a>, profile: &Profile) -> Applier<'a> {
+        let mut a = Applier {
+            ctx,
+            state: ClusterState {
+                nodes: profile.nodes.clone(),
+                ..ClusterState::default()
+            },
+            ips: IpAllocator::new(profile.service_cidr),
+            ports: PortAllocator::new(profile.node_port_range),
+            namespaces: profile.namespaces.iter().cloned().collect(),
+            crds: Vec::new(),
+            diags: Vec::new(),
+        };
+        a.crds.extend(ctx.extra_crds.iter().filter_map(crd_of));
+        for o in &profile.objects {
+            a.crds.extend(crd_of(o));
+            let namespaced = a.namespaced(o).unwrap_or(true);
+            let ns = if namespaced {
+                o.namespace_or("default").to_string()
+            } else {
+                String::new()
+            };
+            let mut json = o.root.to_json();
+            defaults::apply(o.group(), &o.kind, &mut json);
+            if o.kind == "Service" && o.group().is_empty() {
+                // Existing Services hold their addresses; conflicts among them are not ours.
+                let _ = a.allocate_service(o, &mut json);
+            }
+            if o.kind == "Namespace" {
+                a.namespaces.insert(o.name.clone());
+            }
+            let key = Key::new(o.group(), &o.kind, &ns, &o.name);
+            a.state.insert(Stored {
+                key,
+                api_version: o.api_version.clone(),
+                json,
+                origin: Origin::Profile,
+                source: None,
+            });
+        }
+        if ctx.create_namespace {
+            a.namespaces.insert(ctx.release_namespace.to_string());
+        }
+        a
+    }
+
+    /// `Some(true)` namespaced, `Some(false)` cluster-scoped, `None` unknown kind (no CRD).
+    fn namespaced(&self, o: &Object) -> Option<bool> {
+        match object::builtin_cluster_scoped(o.group(), &o.kind) {
+            Some(cluster) => Some(!cluster),
+            None => self.crd_for(o).map(|c| c.namespaced),
+        }
+    }
+
+    fn crd_for(&self, o: &Object) -> Option<&Crd> {
+        self.crds.iter().rev().find(|c| {
+            c.group == o.group() && c.kind == o.kind && c.served.iter().any(|v| v == o.version())
+        })
+    }
+
+    /// Applies every run object in Helm's install order.
+    pub fn apply_all(&mut self) {
+        let mut order: Vec<&Object> = self.ctx.objects.iter().collect();
+        order.sort_by_key(|o| object::install_order_key(&o.kind));
+        for o in order {
+            self.apply_one(o);
+        }
+    }
+
+    fn apply_one(&mut self, o: &Object) {
+        let Some(namespaced) = self.namespaced(o) else {
+            self.no_crd(o);
+            return;
+        };
+        let ns_node = o
+            .root
+            .path(&["metadata", "namespace"])
+            .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
+        let namespace = if namespaced {
+            let ns = o.namespace_or(self.ctx.release_namespace).to_string();
+            if !self.namespaces.contains(&ns) {
+                let span = ns_node
+                    .map(crate::yaml::Node::site)
+                    .unwrap_or_else(|| o.name_span());
+                let label = match ns_node {
+                    Some(_) => format!(
+                        "namespace \"{ns}\" does not exist when {} is applied",
+                        what(&o.kind, &o.name)
+                    ),
+                    None => format!(
+                        "no namespace given: {} goes to the release namespace \"{ns}\", which does not exist",
+                        what(&o.kind, &o.name)
+                    ),
+                };
+                self.diags.push(
+                    Diagnostic::new(&NAMESPACE_NOT_FOUND, format!("error when creating {}: namespaces \"{ns}\" not found", what(&o.kind, &o.name)))
+                        .at(span, label)
+                        .with_help("create the Namespace earlier in the run or in the cluster profile, or pass --create-namespace for the release namespace")
+                        .with_object(o.object_ref()),
+                );
+                return;
+            }
+            ns
+        } else {
+            if let Some(n) = ns_node {
+                self.diags.push(
+                    Diagnostic::new(
+                        &NAMESPACE_CLEARED,
+                        format!(
+                            "{} is cluster-scoped: the API server ignores metadata.namespace",
+                            what(&o.kind, &o.name)
+                        ),
+                    )
+                    .at(n.site(), "cleared on create")
+                    .with_help("remove metadata.namespace from cluster-scoped objects")
+                    .with_object(o.object_ref()),
+                );
+            }
+            String::new()
+        };
+
+        let errors = validate::validate(o, namespaced);
+        let mut failed = false;
+        for err in &errors.0 {
+            failed |= !err.warning;
+            self.report_field_error(o, err, &INVALID);
+        }
+        if failed {
+            return;
+        }
+        let mut json = o.root.to_json();
+        defaults::apply(o.group(), &o.kind, &mut json);
+        if !namespaced && let Some(m) = json.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("namespace");
+        } else if let Some(m) = json.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.insert("namespace".to_string(), json!(namespace));
+        }
+        let key = Key::new(o.group(), &o.kind, &namespace, &o.name);
+        let old = self.state.objects.get(&key).cloned();
+        if let Some(old) = &old {
+            let errs = immutable::check(o.group(), &o.kind, &old.json, &json);
+            if !errs.is_empty() {
+                for err in &errs.0 {
+                    let mut d = self.field_diagnostic(o, err, &IMMUTABLE_FIELD);
+                    if let Some(src) = old.source.and_then(|i| self.ctx.objects.get(i)) {
+                        d = d.with_label(
+                            src.name_span(),
+                            format!("{} first applied here", what(&o.kind, &o.name)),
+                        );
+                    }
+                    self.diags.push(d);
+                }
+                return;
+            }
+        }
+        if o.kind == "Service" && o.group().is_empty() {
+            if let Some(old) = &old {
+                carry_allocations(&old.json, &mut json);
+                self.release_service(&old.json);
+            }
+            if let Err(diags) = self.allocate_service(o, &mut json) {
+                self.diags.extend(diags);
+                if let Some(old) = &old {
+                    let mut old_json = old.json.clone();
+                    let _ = self.allocate_service(o, &mut old_json);
+                }
+                return;
+            }
+        }
+        if o.kind == "Namespace" && o.group().is_empty() {
+            self.namespaces.insert(o.name.clone());
+        }
+        self.crds.extend(crd_of(o));
+        self.state.insert(Stored {
+            key,
+            api_version: o.api_version.clone(),
+            json,
+            origin: Origin::Run,
+            source: Some(o.index),
+        });
+    }
+
+    fn no_crd(&mut self, o: &Object) {
+        let mut d = Diagnostic::new(
+            &NO_CRD,
+            format!("resource mapping not found for {}: no matches for kind \"{}\" in version \"{}\"", what(&o.kind, &o.name), o.kind, o.api_version),
+        )
+        .at(o.root.get("apiVersion").map(crate::yaml::Node::site).unwrap_or_else(|| o.name_span()), "no installed CustomResourceDefinition serves this kind and version")
+        .with_help("ensure CRDs are installed first: add the CRD to the run (a chart's crds/ directory, --crd) or to the cluster profile")
+        .with_object(o.object_ref());
+        if let Some(other) = self
+            .crds
+            .iter()
+            .find(|c| c.group == o.group() && c.kind == o.kind)
+        {
+            let versions = other.served.join(", ");
+            d = d.with_note(format!(
+                "the CRD for {} serves version(s) {versions}",
+                o.kind
+            ));
+            if let Some(span) = other.span {
+                d = d.with_label(span, format!("serves {}/{versions}", other.group));
+            }
+        }
+        self.diags.push(d);
+    }
+
+    fn field_diagnostic(
+        &self,
+        o: &Object,
+        err: &FieldError,
+        rule: &'static crate::diag::Rule,
+    ) -> Diagnostic {
+        let span = err
+            .span
+            .unwrap_or_else(|| err.path.locate(&o.root, o.name_span()));
+        let (message, label) = if err.warning {
+            (
+                format!("Warning: {}: {}", err.path, err.detail),
+                "accepted with a warning",
+            )
+        } else {
+            let label = match err.kind {
+                ErrorType::Required => "required",
+                ErrorType::Invalid => "invalid value",
+                ErrorType::Unsupported => "unsupported value",
+                ErrorType::Duplicate => "duplicate value",
+                ErrorType::NotFound => "not found",
+                ErrorType::Forbidden => "forbidden",
+                ErrorType::TooLong => "too long",
+            };
+            (
+                format!("The {} \"{}\" is invalid: {err}", o.kind, o.name),
+                label,
+            )
+        };
+        Diagnostic::new(rule, message)
+            .at(span, label)
+            .with_object(o.object_ref())
+    }
+
+    fn report_field_error(
+        &mut self,
+        o: &Object,
+        err: &FieldError,
+        rule: &'static crate::diag::Rule,
+    ) {
+        let rule = if err.warning { &API_WARNING } else { rule };
+        let d = self.field_diagnostic(o, err, rule);
+        self.diags.push(d);
+    }
+
+    fn release_service(&mut self, json: &Value) {
+        if let Some(ip) = json.pointer("/spec/clusterIP").and_then(Value::as_str) {
+            self.ips.release(ip);
+        }
+        for p in json
+            .pointer("/spec/ports")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            if let Some(np) = p.get("nodePort").and_then(Value::as_i64) {
+                self.ports.release(np);
+            }
+        }
+    }
+
+    /// Allocates the clusterIP and nodePorts of a Service, writing them into `json`. On failure
+    /// nothing stays allocated.
+    fn allocate_service(&mut self, o: &Object, json: &mut Value) -> Result<(), Vec<Diagnostic>> {
+        let has_span = !o.span.is_empty();
+        let holder = |path: &FieldPath| Holder {
+            what: what(&o.kind, &o.name),
+            span: has_span.then(|| path.locate(&o.root, o.name_span())),
+        };
+        let mut diags = Vec::new();
+        let mut got_ip: Option<String> = None;
+        let mut got_ports: Vec<i64> = Vec::new();
+        let ty = json
+            .pointer("/spec/type")
+            .and_then(Value::as_str)
+            .unwrap_or("ClusterIP")
+            .to_string();
+        let cidr: Cidr = self.ips.cidr;
+        if ty != "ExternalName" {
+            let ip = json
+                .pointer("/spec/clusterIP")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let path = FieldPath::of("spec.clusterIP");
+            if ip == "None" {
+                set_spec(json, "clusterIPs", json!(["None"]));
+            } else if ip.is_empty() {
+                match self.ips.allocate_next(holder(&path)) {
+                    Ok(a) => got_ip = Some(a),
+                    Err(_) => diags.push(
+                        Diagnostic::new(&CLUSTERIP_RANGE, format!("Internal error occurred: failed to allocate a serviceIP for {}: range is full", what(&o.kind, &o.name)))
+                            .at(o.name_span(), "no free clusterIP")
+                            .with_object(o.object_ref()),
+                    ),
+                }
+            } else {
+                let span = path.locate(&o.root, o.name_span());
+                let prefix = format!(
+                    "The Service \"{}\" is invalid: spec.clusterIPs: Invalid value: [\"{ip}\"]: failed to allocate IP {ip}",
+                    o.name
+                );
+                match self.ips.allocate(&ip, holder(&path)) {
+                    Ok(()) => got_ip = Some(ip.clone()),
+                    Err(IpError::Taken(h)) => {
+                        let mut d = Diagnostic::new(&CLUSTERIP_CONFLICT, format!("{prefix}: provided IP is already allocated"))
+                            .at(span, format!("{ip} is already allocated to {}", h.what))
+                            .with_help("leave clusterIP empty to get a free address, or pick another one")
+                            .with_object(o.object_ref());
+                        if let Some(s) = h.span {
+                            d = d.with_label(s, format!("{} holds {ip}", h.what));
+                        }
+                        diags.push(d);
+                    }
+                    Err(IpError::NotInRange | IpError::Full) => diags.push(
+                        Diagnostic::new(&CLUSTERIP_RANGE, format!("{prefix}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {cidr}"))
+                            .at(span, format!("outside the service CIDR {cidr}"))
+                            .with_object(o.object_ref()),
+                    ),
+                    Err(IpError::Unparsable) => {
+                        // IPv6 or garbage: IPv6 ranges are not modelled; garbage is the schema's.
+                    }
+                }
+            }
+            if let Some(ip) = &got_ip {
+                set_spec(json, "clusterIP", json!(ip));
+                set_spec(json, "clusterIPs", json!([ip]));
+                set_spec(json, "ipFamilies", json!(["IPv4"]));
+                set_spec(json, "ipFamilyPolicy", json!("SingleStack"));
+            }
+        }
+        let wants_node_ports = ty == "NodePort"
+            || (ty == "LoadBalancer"
+                && json
+                    .pointer("/spec/allocateLoadBalancerNodePorts")
+                    .and_then(Value::as_bool)
+                    != Some(false));
+        let n_ports = json
+            .pointer("/spec/ports")
+            .and_then(Value::as_array)
+            .map(Vec::len)
+            .unwrap_or(0);
+        // TCP and UDP entries with the same port share one nodePort.
+        let mut by_port: Vec<(i64, i64)> = Vec::new();
+        for i in 0..n_ports {
+            let ptr = format!("/spec/ports/{i}");
+            let port = json
+                .pointer(&format!("{ptr}/port"))
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let explicit = json
+                .pointer(&format!("{ptr}/nodePort"))
+                .and_then(Value::as_i64)
+                .filter(|p| *p != 0);
+            let path = FieldPath::of("spec").key("ports").index(i).key("nodePort");
+            let shared = by_port.iter().find(|(p, _)| *p == port).map(|(_, np)| *np);
+            match explicit {
+                Some(np) if ty != "ClusterIP" => {
+                    if shared == Some(np) || got_ports.contains(&np) {
+                        continue;
+                    }
+                    let span = path.locate(&o.root, o.name_span());
+                    let prefix = format!(
+                        "The Service \"{}\" is invalid: {path}: Invalid value: {np}",
+                        o.name
+                    );
+                    match self.ports.allocate(np, holder(&path)) {
+                        Ok(()) => {
+                            got_ports.push(np);
+                            by_port.push((port, np));
+                        }
+                        Err(PortError::Taken(h)) => {
+                            let mut d = Diagnostic::new(&NODEPORT_CONFLICT, format!("{prefix}: provided port is already allocated"))
+                                .at(span, format!("nodePort {np} is already allocated to {}", h.what))
+                                .with_help("remove nodePort to get a free port, or pick a port no other Service uses")
+                                .with_object(o.object_ref());
+                            if let Some(s) = h.span {
+                                d = d.with_label(s, format!("{} holds nodePort {np}", h.what));
+                            } else {
+                                d = d.with_note(format!(
+                                    "{} in the cluster profile holds nodePort {np}",
+                                    h.what
+                                ));
+                            }
+                            diags.push(d);
+                        }
+                        Err(_) => {
+                            let range = self.ports.range;
+                            diags.push(
+                                Diagnostic::new(&NODEPORT_RANGE, format!("{prefix}: provided port is not in the valid range. The range of valid ports is {range}"))
+                                    .at(span, format!("outside the NodePort range {range}"))
+                                    .with_help(format!("pick a nodePort in {range} or leave it out to get one allocated"))
+                                    .with_object(o.object_ref()),
+                            );
+                        }
+                    }
+                }
+                None if wants_node_ports => {
+                    let np = match shared {
+                        Some(np) => np,
+                        None => match self.ports.allocate_next(holder(&path)) {
+                            Ok(np) => {
+                                got_ports.push(np);
+                                by_port.push((port, np));
+                                np
+                            }
+                            Err(_) => {
+                                diags.push(
+                                    Diagnostic::new(&NODEPORT_RANGE, format!("Internal error occurred: failed to allocate a nodePort for {}: range is full", what(&o.kind, &o.name)))
+                                        .at(o.root.path(&["spec", "type"]).map(crate::yaml::Node::site).unwrap_or_else(|| o.name_span()), "needs a nodePort")
+                                        .with_object(o.object_ref()),
+                                );
+                                continue;
+                            }
+                        },
+                    };
+                    if let Some(p) = json.pointer_mut(&ptr).and_then(Value::as_object_mut) {
+                        p.insert("nodePort".to_string(), json!(np));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if diags.is_empty() {
+            return Ok(());
+        }
+        if let Some(ip) = got_ip {
+            self.ips.release(&ip);
+        }
+        for p in got_ports {
+            self.ports.release(p);
+        }
+        Err(diags)
+    }
+}
+
+fn set_spec(json: &mut Value, key: &str, value: Value) {
+    if let Some(spec) = json.get_mut("spec").and_then(Value::as_object_mut) {
+        spec.insert(key.to_string(), value);
+    }
+}
+
+/// `patchAllocatedValues`: an update that leaves out clusterIP or nodePorts keeps the old ones.
+fn carry_allocations(old: &Value, new: &mut Value) {
+    let new_ip = new
+        .pointer("/spec/clusterIP")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if new_ip.is_empty()
+        && let Some(ip) = old.pointer("/spec/clusterIP").cloned()
+    {
+        set_spec(new, "clusterIP", ip);
+    }
+    let old_ports: Vec<(i64, String, i64)> = old
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.get("port")?.as_i64()?,
+                p.get("protocol")
+                    .and_then(Value::as_str)
+                    .unwrap_or("TCP")
+                    .to_string(),
+                p.get("nodePort")?.as_i64()?,
+            ))
+        })
+        .collect();
+    if let Some(ports) = new.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
+        for p in ports.iter_mut() {
+            let Some(m) = p.as_object_mut() else { continue };
+            if m.get("nodePort")
+                .and_then(Value::as_i64)
+                .is_some_and(|n| n != 0)
+            {
+                continue;
+            }
+            let port = m.get("port").and_then(Value::as_i64).unwrap_or(0);
+            let proto = m
+                .get("protocol")
+                .and_then(Value::as_str)
+                .unwrap_or("TCP")
+                .to_string();
+            if let Some((_, _, np)) = old_ports
+                .iter()
+                .find(|(p, pr, _)| *p == port && *pr == proto)
+            {
+                m.insert("nodePort".to_string(), json!(np));
+            }
+        }
+    }
+}

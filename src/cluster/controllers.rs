@@ -1,0 +1,581 @@
+//! What the controllers make of the applied objects: Deployment → ReplicaSet → Pods,
+//! StatefulSet → ordered Pods and PVCs, DaemonSet → a Pod per eligible node, Job and CronJob →
+//! Pods, PVC binding. Names are deterministic: hashes of the template stand in for the
+//! random suffixes.
+
+use super::catalog::PVC_UNBOUND;
+use super::field::FieldPath;
+use super::profile::NodeSpec;
+use super::scheduler;
+use super::state::{ClusterState, Key, Origin, Stored};
+use crate::check::CheckContext;
+use crate::diag::{Diagnostic, Severity};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+/// The alphabet Kubernetes uses for generated suffixes (`rand.SafeEncodeString`).
+const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// A stable suffix of `len` characters derived from `seed`.
+pub fn suffix(seed: &str, len: usize) -> String {
+    let digest = Sha256::digest(seed.as_bytes());
+    digest
+        .iter()
+        .take(len)
+        .map(|b| {
+            ALPHABET
+                .get(usize::from(*b) % ALPHABET.len())
+                .map(|c| char::from(*c))
+                .unwrap_or('b')
+        })
+        .collect()
+}
+
+fn labels_of(template: &Value) -> Map<String, Value> {
+    template
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+struct PodMaker<'a> {
+    namespace: &'a str,
+    owner_kind: &'a str,
+    owner_name: &'a str,
+    source: Option<usize>,
+}
+
+impl PodMaker<'_> {
+    fn pod(
+        &self,
+        name: &str,
+        template: &Value,
+        extra_labels: &[(&str, String)],
+        extra: impl FnOnce(&mut Map<String, Value>),
+    ) -> Stored {
+        let mut labels = labels_of(template);
+        for (k, v) in extra_labels {
+            labels.insert((*k).to_string(), json!(v));
+        }
+        let mut spec = template.get("spec").cloned().unwrap_or(json!({}));
+        if let Some(s) = spec.as_object_mut() {
+            super::defaults::pod_spec(s, true);
+            extra(s);
+        }
+        let mut metadata = json!({
+            "name": name,
+            "namespace": self.namespace,
+            "labels": labels,
+            "ownerReferences": [{"kind": self.owner_kind, "name": self.owner_name, "controller": true}],
+        });
+        if let Some(a) = template.pointer("/metadata/annotations")
+            && let Some(m) = metadata.as_object_mut()
+        {
+            m.insert("annotations".to_string(), a.clone());
+        }
+        Stored {
+            key: Key::new("", "Pod", self.namespace, name),
+            api_version: "v1".to_string(),
+            json: json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec, "status": {"phase": "Pending"}}),
+            origin: Origin::Controller,
+            source: self.source,
+        }
+    }
+}
+
+fn replicas(spec: &Value) -> i64 {
+    spec.get("replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1)
+        .clamp(0, 10_000)
+}
+
+/// Runs the workload controllers over the run's objects.
+pub fn expand(state: &mut ClusterState) {
+    let workloads: Vec<Stored> = state
+        .objects
+        .values()
+        .filter(|o| o.origin == Origin::Run)
+        .cloned()
+        .collect();
+    for w in workloads {
+        let ns = w.key.namespace.as_str();
+        let name = w.key.name.as_str();
+        let spec = w.spec().clone();
+        let template = spec.get("template").cloned().unwrap_or(Value::Null);
+        match (w.key.group.as_str(), w.key.kind.as_str()) {
+            ("apps", "Deployment") => {
+                let hash = suffix(&template.to_string(), 10);
+                let rs_name = format!("{name}-{hash}");
+                let mut rs_template = template.clone();
+                if let Some(l) = rs_template
+                    .pointer_mut("/metadata/labels")
+                    .and_then(Value::as_object_mut)
+                {
+                    l.insert("pod-template-hash".to_string(), json!(hash));
+                }
+                let mut selector = spec.get("selector").cloned().unwrap_or(json!({}));
+                if let Some(ml) = selector
+                    .get_mut("matchLabels")
+                    .and_then(Value::as_object_mut)
+                {
+                    ml.insert("pod-template-hash".to_string(), json!(hash));
+                }
+                let n = replicas(&spec);
+                state.insert(Stored {
+                    key: Key::new("apps", "ReplicaSet", ns, &rs_name),
+                    api_version: "apps/v1".to_string(),
+                    json: json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                        "metadata": {"name": rs_name, "namespace": ns, "labels": labels_of(&rs_template),
+                            "ownerReferences": [{"kind": "Deployment", "name": name, "controller": true}]},
+                        "spec": {"replicas": n, "selector": selector, "template": rs_template}}),
+                    origin: Origin::Controller,
+                    source: w.source,
+                });
+                let maker = PodMaker {
+                    namespace: ns,
+                    owner_kind: "ReplicaSet",
+                    owner_name: &rs_name,
+                    source: w.source,
+                };
+                for i in 0..n {
+                    let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
+                    state.insert(maker.pod(
+                        &pod_name,
+                        &template,
+                        &[("pod-template-hash", hash.clone())],
+                        |_| {},
+                    ));
+                }
+            }
+            ("apps", "ReplicaSet") | ("", "ReplicationController") => {
+                let maker = PodMaker {
+                    namespace: ns,
+                    owner_kind: &w.key.kind,
+                    owner_name: name,
+                    source: w.source,
+                };
+                for i in 0..replicas(&spec) {
+                    let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
+                    state.insert(maker.pod(&pod_name, &template, &[], |_| {}));
+                }
+            }
+            ("apps", "StatefulSet") => {
+                let revision = format!("{name}-{}", suffix(&template.to_string(), 10));
+                let maker = PodMaker {
+                    namespace: ns,
+                    owner_kind: "StatefulSet",
+                    owner_name: name,
+                    source: w.source,
+                };
+                let claims = spec
+                    .get("volumeClaimTemplates")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                let service = spec
+                    .get("serviceName")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                for i in 0..replicas(&spec) {
+                    let pod_name = format!("{name}-{i}");
+                    let mut volumes = Vec::new();
+                    for (ci, claim) in claims.iter().enumerate() {
+                        let Some(claim_name) =
+                            claim.pointer("/metadata/name").and_then(Value::as_str)
+                        else {
+                            continue;
+                        };
+                        let pvc_name = format!("{claim_name}-{pod_name}");
+                        let mut pvc_spec = claim.get("spec").cloned().unwrap_or(json!({}));
+                        if let Some(s) = pvc_spec.as_object_mut() {
+                            s.entry("volumeMode").or_insert(json!("Filesystem"));
+                        }
+                        state.insert(Stored {
+                            key: Key::new("", "PersistentVolumeClaim", ns, &pvc_name),
+                            api_version: "v1".to_string(),
+                            json: json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                                "metadata": {"name": pvc_name, "namespace": ns, "labels": claim.pointer("/metadata/labels").cloned().unwrap_or(json!({})),
+                                    "annotations": {"kforge.dev/volume-claim-template": ci}},
+                                "spec": pvc_spec, "status": {"phase": "Pending"}}),
+                            origin: Origin::Controller,
+                            source: w.source,
+                        });
+                        volumes.push(json!({"name": claim_name, "persistentVolumeClaim": {"claimName": pvc_name}}));
+                    }
+                    let labels = [
+                        ("statefulset.kubernetes.io/pod-name", pod_name.clone()),
+                        ("apps.kubernetes.io/pod-index", i.to_string()),
+                        ("controller-revision-hash", revision.clone()),
+                    ];
+                    let host = pod_name.clone();
+                    let svc = service.clone();
+                    let pod = maker.pod(&pod_name, &template, &labels, move |s| {
+                        s.insert("hostname".to_string(), json!(host));
+                        if let Some(svc) = svc {
+                            s.insert("subdomain".to_string(), json!(svc));
+                        }
+                        if !volumes.is_empty() {
+                            let list = s.entry("volumes").or_insert(json!([]));
+                            if let Some(a) = list.as_array_mut() {
+                                a.extend(volumes);
+                            }
+                        }
+                    });
+                    state.insert(pod);
+                }
+            }
+            ("apps", "DaemonSet") => {
+                let hash = suffix(&template.to_string(), 10);
+                let maker = PodMaker {
+                    namespace: ns,
+                    owner_kind: "DaemonSet",
+                    owner_name: name,
+                    source: w.source,
+                };
+                let nodes: Vec<NodeSpec> = state.nodes.clone();
+                for node in &nodes {
+                    let mut probe = maker.pod("probe", &template, &[], add_daemon_tolerations);
+                    if !scheduler::daemon_eligible(&probe.json, node) {
+                        continue;
+                    }
+                    let pod_name =
+                        format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
+                    probe = maker.pod(
+                        &pod_name,
+                        &template,
+                        &[("controller-revision-hash", hash.clone())],
+                        |s| {
+                            add_daemon_tolerations(s);
+                            pin_to_node(s, &node.name);
+                        },
+                    );
+                    state.insert(probe);
+                }
+            }
+            ("batch", "Job") => job_pods(state, ns, name, &spec, w.source),
+            ("batch", "CronJob") => {
+                // Pods appear at schedule time; the model creates the first Job.
+                let job_name = format!(
+                    "{name}-{}",
+                    29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
+                );
+                let mut full = json!({"metadata": {"name": job_name}, "spec": spec.pointer("/jobTemplate/spec").cloned().unwrap_or(json!({}))});
+                super::defaults::apply("batch", "Job", &mut full);
+                let job_spec = full.get("spec").cloned().unwrap_or(json!({}));
+                state.insert(Stored {
+                    key: Key::new("batch", "Job", ns, &job_name),
+                    api_version: "batch/v1".to_string(),
+                    json: json!({"apiVersion": "batch/v1", "kind": "Job",
+                        "metadata": {"name": job_name, "namespace": ns, "ownerReferences": [{"kind": "CronJob", "name": name, "controller": true}]},
+                        "spec": job_spec}),
+                    origin: Origin::Controller,
+                    source: w.source,
+                });
+                job_pods(state, ns, &job_name, &job_spec, w.source);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn hex8(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn job_pods(state: &mut ClusterState, ns: &str, name: &str, spec: &Value, source: Option<usize>) {
+    let template = spec.get("template").cloned().unwrap_or(Value::Null);
+    let parallelism = spec.get("parallelism").and_then(Value::as_i64).unwrap_or(1);
+    let completions = spec
+        .get("completions")
+        .and_then(Value::as_i64)
+        .unwrap_or(parallelism);
+    let n = parallelism.min(completions).clamp(0, 10_000);
+    let maker = PodMaker {
+        namespace: ns,
+        owner_kind: "Job",
+        owner_name: name,
+        source,
+    };
+    for i in 0..n {
+        let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
+        state.insert(maker.pod(&pod_name, &template, &[], |_| {}));
+    }
+}
+
+/// The tolerations the DaemonSet controller adds to every pod it creates.
+fn add_daemon_tolerations(spec: &mut Map<String, Value>) {
+    let host_network = spec
+        .get("hostNetwork")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let list = spec.entry("tolerations").or_insert(json!([]));
+    let Some(t) = list.as_array_mut() else { return };
+    for key in ["not-ready", "unreachable"] {
+        t.push(json!({"key": format!("node.kubernetes.io/{key}"), "operator": "Exists", "effect": "NoExecute"}));
+    }
+    for key in [
+        "disk-pressure",
+        "memory-pressure",
+        "pid-pressure",
+        "unschedulable",
+    ] {
+        t.push(json!({"key": format!("node.kubernetes.io/{key}"), "operator": "Exists", "effect": "NoSchedule"}));
+    }
+    if host_network {
+        t.push(json!({"key": "node.kubernetes.io/network-unavailable", "operator": "Exists", "effect": "NoSchedule"}));
+    }
+}
+
+/// DaemonSet pods are pinned with node affinity on `metadata.name`, as the controller does.
+fn pin_to_node(spec: &mut Map<String, Value>, node: &str) {
+    spec.insert(
+        "affinity".to_string(),
+        json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+            {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}}),
+    );
+}
+
+/// Binds PVCs to a StorageClass (dynamic provisioning) or a matching PersistentVolume.
+pub fn bind_claims(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Diagnostic>) {
+    let classes: Vec<(String, bool)> = state
+        .of_kind("storage.k8s.io", "StorageClass")
+        .map(|c| {
+            let default = c
+                .json
+                .pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class")
+                .and_then(Value::as_str)
+                == Some("true");
+            (c.key.name.clone(), default)
+        })
+        .collect();
+    let default_class = classes.iter().find(|(_, d)| *d).map(|(n, _)| n.clone());
+    let mut volumes: Vec<(String, Value)> = state
+        .of_kind("", "PersistentVolume")
+        .map(|p| (p.key.name.clone(), p.json.clone()))
+        .collect();
+    let claims: Vec<Key> = state
+        .objects
+        .values()
+        .filter(|o| {
+            o.key.kind == "PersistentVolumeClaim"
+                && o.key.group.is_empty()
+                && o.origin != Origin::Profile
+        })
+        .map(|o| o.key.clone())
+        .collect();
+    let mut reported: Vec<(Option<usize>, String)> = Vec::new();
+    for key in claims {
+        let Some(claim) = state.objects.get(&key) else {
+            continue;
+        };
+        let class = claim
+            .json
+            .pointer("/spec/storageClassName")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let outcome: Result<Option<String>, String> = match class.as_deref() {
+            Some("") => match volumes.iter().position(|(_, pv)| pv_fits(pv, &claim.json)) {
+                Some(i) => Ok(Some(volumes.remove(i).0)),
+                None => Err("no persistent volumes available for this claim and no storage class is set".to_string()),
+            },
+            Some(c) => {
+                if classes.iter().any(|(n, _)| n == c) {
+                    Ok(None)
+                } else {
+                    Err(format!("storageclass.storage.k8s.io \"{c}\" not found"))
+                }
+            }
+            None => match &default_class {
+                Some(_) => Ok(None),
+                None => match volumes.iter().position(|(_, pv)| pv_fits(pv, &claim.json)) {
+                    Some(i) => Ok(Some(volumes.remove(i).0)),
+                    None => Err("no persistent volumes available for this claim and no storage class is set".to_string()),
+                },
+            },
+        };
+        let source = claim.source;
+        let template_index = claim
+            .json
+            .pointer("/metadata/annotations/kforge.dev~1volume-claim-template")
+            .and_then(Value::as_u64);
+        let Some(claim) = state.objects.get_mut(&key) else {
+            continue;
+        };
+        match outcome {
+            Ok(volume) => {
+                if let Some(m) = claim.json.as_object_mut() {
+                    m.insert("status".to_string(), json!({"phase": "Bound"}));
+                }
+                let class_name = class.clone().or(default_class.clone());
+                if let Some(spec) = claim.json.get_mut("spec").and_then(Value::as_object_mut) {
+                    if let Some(v) = volume {
+                        spec.insert("volumeName".to_string(), json!(v));
+                    } else if let Some(c) = class_name {
+                        spec.entry("storageClassName").or_insert(json!(c));
+                        spec.insert(
+                            "volumeName".to_string(),
+                            json!(format!(
+                                "pvc-{}",
+                                super::controllers::hex8(&format!(
+                                    "{}/{}",
+                                    key.namespace, key.name
+                                ))
+                            )),
+                        );
+                    }
+                }
+            }
+            Err(reason) => {
+                if let Some(m) = claim.json.as_object_mut() {
+                    m.insert(
+                        "status".to_string(),
+                        json!({"phase": "Pending", "message": reason}),
+                    );
+                }
+                if reported.contains(&(source, reason.clone())) {
+                    continue;
+                }
+                reported.push((source, reason.clone()));
+                let Some(obj) = source.and_then(|i| ctx.objects.get(i)) else {
+                    continue;
+                };
+                let path = match template_index {
+                    Some(i) => FieldPath::of("spec")
+                        .key("volumeClaimTemplates")
+                        .index(i as usize)
+                        .key("spec")
+                        .key("storageClassName"),
+                    None => FieldPath::of("spec.storageClassName"),
+                };
+                let mut d = Diagnostic::new(&PVC_UNBOUND, format!("PersistentVolumeClaim \"{}\" stays Pending: {reason}", key.name))
+                    .at(path.locate(&obj.root, obj.name_span()), "no StorageClass or PersistentVolume in the cluster profile can serve this claim")
+                    .with_help("create the StorageClass or a matching PersistentVolume, or describe them in the cluster profile")
+                    .with_object(obj.object_ref());
+                if ctx.strict {
+                    d = d.with_severity(Severity::Error);
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
+fn pv_fits(pv: &Value, claim: &Value) -> bool {
+    let class = pv
+        .pointer("/spec/storageClassName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let want = claim
+        .pointer("/spec/resources/requests/storage")
+        .and_then(super::quantity::of_json)
+        .unwrap_or(0);
+    let have = pv
+        .pointer("/spec/capacity/storage")
+        .and_then(super::quantity::of_json)
+        .unwrap_or(0);
+    let modes = |v: &Value| -> Vec<String> {
+        v.pointer("/spec/accessModes")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|m| m.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let pv_modes = modes(pv);
+    class.is_empty()
+        && have >= want
+        && modes(claim).iter().all(|m| pv_modes.contains(m))
+        && pv.pointer("/spec/claimRef").is_none()
+}
+
+/// Endpoints of every Service with a selector: ready (scheduled) pods × resolved target ports.
+pub fn endpoints(state: &mut ClusterState) {
+    let services: Vec<Stored> = state
+        .of_kind("", "Service")
+        .filter(|s| s.origin != Origin::Profile || s.spec().get("selector").is_some())
+        .cloned()
+        .collect();
+    let pods: Vec<Stored> = state.of_kind("", "Pod").cloned().collect();
+    for svc in services {
+        let Some(selector) = svc.spec().get("selector").and_then(Value::as_object) else {
+            continue;
+        };
+        if selector.is_empty() {
+            continue;
+        }
+        let mut subsets = Vec::new();
+        for port in svc
+            .spec()
+            .get("ports")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let mut addresses = Vec::new();
+            let mut number = None;
+            for pod in pods.iter().filter(|p| {
+                p.key.namespace == svc.key.namespace
+                    && super::selector::map_matches(selector, &p.labels())
+            }) {
+                let (Some(ip), Some(node)) = (
+                    pod.json.pointer("/status/podIP").and_then(Value::as_str),
+                    pod.json.pointer("/spec/nodeName").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                let Some(target) = resolve_target_port(port, &pod.json) else {
+                    continue;
+                };
+                number = Some(target);
+                addresses.push(json!({"ip": ip, "nodeName": node, "targetRef": {"kind": "Pod", "name": pod.key.name, "namespace": pod.key.namespace}}));
+            }
+            if let Some(n) = number {
+                let mut p = json!({"port": n, "protocol": port.get("protocol").cloned().unwrap_or(json!("TCP"))});
+                if let (Some(name), Some(m)) = (port.get("name"), p.as_object_mut()) {
+                    m.insert("name".to_string(), name.clone());
+                }
+                subsets.push(json!({"addresses": addresses, "ports": [p]}));
+            }
+        }
+        let name = svc.key.name.clone();
+        let ns = svc.key.namespace.clone();
+        state.insert(Stored {
+            key: Key::new("", "Endpoints", &ns, &name),
+            api_version: "v1".to_string(),
+            json: json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns}, "subsets": subsets}),
+            origin: Origin::Controller,
+            source: svc.source,
+        });
+    }
+}
+
+/// A Service port's targetPort on one pod: a number as is, a name through the pod's ports.
+pub fn resolve_target_port(port: &Value, pod: &Value) -> Option<i64> {
+    match port.get("targetPort") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => match s.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => pod
+                .pointer("/spec/containers")
+                .and_then(Value::as_array)?
+                .iter()
+                .flat_map(|c| {
+                    c.get("ports")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .find(|p| p.get("name").and_then(Value::as_str) == Some(s))
+                .and_then(|p| p.get("containerPort").and_then(Value::as_i64)),
+        },
+        _ => port.get("port").and_then(Value::as_i64),
+    }
+}

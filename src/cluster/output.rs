@@ -1,0 +1,369 @@
+//! What `kforge simulate` prints: a `kubectl get all -o wide`-like table, YAML of every object
+//! with defaults applied, and JSON for machines.
+
+use super::state::{ClusterState, Origin, Stored};
+use serde_json::{Value, json};
+
+fn text(v: &Value, ptr: &str) -> String {
+    match v.pointer(ptr) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn table(rows: Vec<Vec<String>>) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map(|s| s.chars().count()).unwrap_or(0))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            if i + 1 == r.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<w$}   "));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn or_none(s: String) -> String {
+    if s.is_empty() {
+        "<none>".to_string()
+    } else {
+        s
+    }
+}
+
+impl ClusterState {
+    fn visible(&self) -> impl Iterator<Item = &Stored> {
+        self.objects
+            .values()
+            .filter(|o| o.origin != Origin::Profile || o.key.kind == "Service")
+    }
+
+    /// Like `kubectl get all -A -o wide`: pods (node or why Pending), Services (ClusterIP,
+    /// ports with NodePorts, endpoints), workloads, PVCs.
+    pub fn table(&self) -> String {
+        let mut sections = Vec::new();
+        let pods: Vec<&Stored> = self.visible().filter(|o| o.key.kind == "Pod").collect();
+        if !pods.is_empty() {
+            let mut rows = vec![
+                [
+                    "NAMESPACE",
+                    "NAME",
+                    "READY",
+                    "STATUS",
+                    "IP",
+                    "NODE",
+                    "REASON",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            for p in pods {
+                let n = p
+                    .json
+                    .pointer("/spec/containers")
+                    .and_then(Value::as_array)
+                    .map(Vec::len)
+                    .unwrap_or(0);
+                let phase = text(&p.json, "/status/phase");
+                let ready = if phase == "Running" { n } else { 0 };
+                rows.push(vec![
+                    p.key.namespace.clone(),
+                    format!("pod/{}", p.key.name),
+                    format!("{ready}/{n}"),
+                    phase,
+                    or_none(text(&p.json, "/status/podIP")),
+                    or_none(text(&p.json, "/spec/nodeName")),
+                    text(&p.json, "/status/conditions/0/message"),
+                ]);
+            }
+            sections.push(table(rows));
+        }
+        let services: Vec<&Stored> = self
+            .visible()
+            .filter(|o| o.key.kind == "Service" && o.key.group.is_empty())
+            .collect();
+        if !services.is_empty() {
+            let mut rows = vec![
+                [
+                    "NAMESPACE",
+                    "NAME",
+                    "TYPE",
+                    "CLUSTER-IP",
+                    "PORT(S)",
+                    "ENDPOINTS",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            for s in services {
+                let ports: Vec<String> = s
+                    .spec()
+                    .get("ports")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|p| {
+                        let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
+                        match p.get("nodePort").and_then(Value::as_i64) {
+                            Some(np) => format!("{}:{np}/{proto}", text(p, "/port")),
+                            None => format!("{}/{proto}", text(p, "/port")),
+                        }
+                    })
+                    .collect();
+                let eps = self.get("", "Endpoints", &s.key.namespace, &s.key.name);
+                let endpoints: Vec<String> = eps
+                    .and_then(|e| e.json.get("subsets").and_then(Value::as_array))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                    .iter()
+                    .flat_map(|sub| {
+                        let port = text(sub, "/ports/0/port");
+                        sub.get("addresses")
+                            .and_then(Value::as_array)
+                            .cloned()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(move |a| format!("{}:{port}", text(&a, "/ip")))
+                    })
+                    .collect();
+                let ep_text = if s.spec().get("selector").is_none() {
+                    "<no selector>".to_string()
+                } else {
+                    or_none(endpoints.join(","))
+                };
+                rows.push(vec![
+                    s.key.namespace.clone(),
+                    format!("service/{}", s.key.name),
+                    text(&s.json, "/spec/type"),
+                    or_none(text(&s.json, "/spec/clusterIP")),
+                    or_none(ports.join(",")),
+                    ep_text,
+                ]);
+            }
+            sections.push(table(rows));
+        }
+        for (group, kind, short) in [
+            ("apps", "Deployment", "deployment.apps"),
+            ("apps", "ReplicaSet", "replicaset.apps"),
+            ("apps", "StatefulSet", "statefulset.apps"),
+            ("apps", "DaemonSet", "daemonset.apps"),
+            ("batch", "Job", "job.batch"),
+            ("batch", "CronJob", "cronjob.batch"),
+        ] {
+            let objs: Vec<&Stored> = self
+                .visible()
+                .filter(|o| o.key.group == group && o.key.kind == kind)
+                .collect();
+            if objs.is_empty() {
+                continue;
+            }
+            let mut rows = vec![
+                ["NAMESPACE", "NAME", "READY", "DESIRED"]
+                    .map(String::from)
+                    .to_vec(),
+            ];
+            for o in objs {
+                let mine: Vec<&Stored> = self.pods_of(o);
+                let running = mine
+                    .iter()
+                    .filter(|p| text(&p.json, "/status/phase") == "Running")
+                    .count();
+                let desired = match kind {
+                    "CronJob" => text(&o.json, "/spec/schedule"),
+                    "DaemonSet" | "Job" => mine.len().to_string(),
+                    _ => text(&o.json, "/spec/replicas"),
+                };
+                rows.push(vec![
+                    o.key.namespace.clone(),
+                    format!("{short}/{}", o.key.name),
+                    format!("{running}/{}", mine.len()),
+                    desired,
+                ]);
+            }
+            sections.push(table(rows));
+        }
+        let pvcs: Vec<&Stored> = self
+            .visible()
+            .filter(|o| o.key.kind == "PersistentVolumeClaim")
+            .collect();
+        if !pvcs.is_empty() {
+            let mut rows = vec![
+                [
+                    "NAMESPACE",
+                    "NAME",
+                    "STATUS",
+                    "STORAGECLASS",
+                    "CAPACITY",
+                    "REASON",
+                ]
+                .map(String::from)
+                .to_vec(),
+            ];
+            for c in pvcs {
+                rows.push(vec![
+                    c.key.namespace.clone(),
+                    format!("persistentvolumeclaim/{}", c.key.name),
+                    text(&c.json, "/status/phase"),
+                    or_none(text(&c.json, "/spec/storageClassName")),
+                    text(&c.json, "/spec/resources/requests/storage"),
+                    text(&c.json, "/status/message"),
+                ]);
+            }
+            sections.push(table(rows));
+        }
+        sections.join("\n")
+    }
+
+    /// Pods owned by a workload (directly, through a ReplicaSet, or through a Job).
+    pub fn pods_of(&self, owner: &Stored) -> Vec<&Stored> {
+        let owned_by = |o: &Stored, kind: &str, name: &str| {
+            o.key.namespace == owner.key.namespace
+                && o.json
+                    .pointer("/metadata/ownerReferences/0/kind")
+                    .and_then(Value::as_str)
+                    == Some(kind)
+                && o.json
+                    .pointer("/metadata/ownerReferences/0/name")
+                    .and_then(Value::as_str)
+                    == Some(name)
+        };
+        let mut owners = vec![(owner.key.kind.clone(), owner.key.name.clone())];
+        for o in self.objects.values() {
+            if matches!(o.key.kind.as_str(), "ReplicaSet" | "Job")
+                && owned_by(o, &owner.key.kind, &owner.key.name)
+            {
+                owners.push((o.key.kind.clone(), o.key.name.clone()));
+            }
+        }
+        self.objects
+            .values()
+            .filter(|p| p.key.kind == "Pod" && owners.iter().any(|(k, n)| owned_by(p, k, n)))
+            .collect()
+    }
+
+    /// Every object of the run and what the controllers made, with defaults: a JSON List.
+    pub fn to_json(&self) -> Value {
+        let items: Vec<Value> = self.visible().map(|o| o.json.clone()).collect();
+        let nodes: Vec<Value> = self
+            .nodes
+            .iter()
+            .map(|n| {
+                json!({"name": n.name, "labels": n.labels, "taints": n.taints.iter().map(|t| json!({"key": t.key, "value": t.value, "effect": t.effect})).collect::<Vec<_>>(),
+                    "allocatable": {"cpu": super::quantity::format_milli(n.cpu_milli, false), "memory": super::quantity::format_milli(n.memory_milli, true), "pods": n.pods}})
+            })
+            .collect();
+        json!({"apiVersion": "v1", "kind": "List", "items": items, "nodes": nodes})
+    }
+
+    /// The objects as a multi-document YAML stream.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        for o in self.visible() {
+            out.push_str("---\n");
+            emit(&o.json, 0, &mut out);
+        }
+        out
+    }
+}
+
+/// A small block-style YAML writer for JSON values (strings quoted when YAML would read them
+/// as something else).
+fn emit(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, val) in m {
+                out.push_str(&pad);
+                out.push_str(&scalar_key(k));
+                out.push(':');
+                inline_or_block(val, indent, out);
+            }
+        }
+        Value::Array(a) if !a.is_empty() => {
+            for item in a {
+                out.push_str(&pad);
+                out.push('-');
+                match item {
+                    Value::Object(m) if !m.is_empty() => {
+                        let mut sub = String::new();
+                        emit(item, indent + 2, &mut sub);
+                        out.push(' ');
+                        out.push_str(sub.trim_start());
+                    }
+                    _ => inline_or_block(item, indent, out),
+                }
+            }
+        }
+        other => {
+            out.push_str(&pad);
+            out.push_str(&scalar(other));
+            out.push('\n');
+        }
+    }
+}
+
+fn inline_or_block(val: &Value, indent: usize, out: &mut String) {
+    match val {
+        Value::Object(m) if !m.is_empty() => {
+            out.push('\n');
+            emit(val, indent + 2, out);
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            emit(val, indent, out);
+        }
+        other => {
+            out.push(' ');
+            out.push_str(&scalar(other));
+            out.push('\n');
+        }
+    }
+}
+
+fn scalar_key(k: &str) -> String {
+    scalar(&Value::String(k.to_string()))
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            let plain = !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+                && !s.starts_with(['-', '.'])
+                && !matches!(
+                    s.to_ascii_lowercase().as_str(),
+                    "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "~"
+                )
+                && s.parse::<f64>().is_err()
+                && !s.chars().all(|c| c.is_ascii_digit() || c == '_');
+            if plain {
+                s.clone()
+            } else {
+                serde_json::to_string(s).unwrap_or_default()
+            }
+        }
+        Value::Array(_) => "[]".to_string(),
+        Value::Object(_) => "{}".to_string(),
+    }
+}

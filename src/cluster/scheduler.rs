@@ -1,0 +1,475 @@
+//! The scheduler's filters (NodeUnschedulable, TaintToleration, NodeAffinity, NodePorts,
+//! NodeResourcesFit, in the default plugin order) and a least-allocated choice among the nodes
+//! that pass. An unschedulable pod gets the scheduler's `0/N nodes are available: ...` text.
+
+use super::catalog::UNSCHEDULABLE;
+use super::field::FieldPath;
+use super::profile::{NodeSpec, Taint};
+use super::quantity;
+use super::selector;
+use super::state::{ClusterState, Key};
+use crate::check::CheckContext;
+use crate::diag::{Diagnostic, Severity};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the scheduler counts for a pod: requests, and zero requests counted as 100m / 200Mi
+/// for scoring (`schedutil.GetNonzeroRequests`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Requests {
+    cpu: i128,
+    memory: i128,
+}
+
+fn container_requests(c: &Value) -> Requests {
+    let q = |k: &str| {
+        c.pointer(&format!("/resources/requests/{k}"))
+            .and_then(quantity::of_json)
+            .unwrap_or(0)
+    };
+    Requests {
+        cpu: q("cpu"),
+        memory: q("memory"),
+    }
+}
+
+fn pod_requests(pod: &Value) -> Requests {
+    let list = |k: &str| {
+        pod.pointer(&format!("/spec/{k}"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut sum = Requests::default();
+    for c in list("containers") {
+        let r = container_requests(&c);
+        sum.cpu += r.cpu;
+        sum.memory += r.memory;
+    }
+    // Sidecar init containers (restartPolicy Always) run alongside; others run before.
+    let mut init_max = Requests::default();
+    for c in list("initContainers") {
+        let r = container_requests(&c);
+        if c.get("restartPolicy").and_then(Value::as_str) == Some("Always") {
+            sum.cpu += r.cpu;
+            sum.memory += r.memory;
+        } else {
+            init_max.cpu = init_max.cpu.max(r.cpu);
+            init_max.memory = init_max.memory.max(r.memory);
+        }
+    }
+    Requests {
+        cpu: sum.cpu.max(init_max.cpu),
+        memory: sum.memory.max(init_max.memory),
+    }
+}
+
+fn host_ports(pod: &Value) -> Vec<(String, String, i64)> {
+    let mut out = Vec::new();
+    for list in ["containers", "initContainers"] {
+        for c in pod
+            .pointer(&format!("/spec/{list}"))
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            for p in c
+                .get("ports")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                if let Some(hp) = p.get("hostPort").and_then(Value::as_i64).filter(|h| *h > 0) {
+                    let proto = p
+                        .get("protocol")
+                        .and_then(Value::as_str)
+                        .unwrap_or("TCP")
+                        .to_string();
+                    let ip = p
+                        .get("hostIP")
+                        .and_then(Value::as_str)
+                        .unwrap_or("0.0.0.0")
+                        .to_string();
+                    out.push((proto, ip, hp));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn tolerates(tolerations: &[Value], taint: &Taint) -> bool {
+    tolerations.iter().any(|t| {
+        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+        let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
+        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        let value = t.get("value").and_then(Value::as_str).unwrap_or("");
+        (effect.is_empty() || effect == taint.effect)
+            && (key.is_empty() || key == taint.key)
+            && match op {
+                "Exists" => true,
+                _ => value == taint.value,
+            }
+    })
+}
+
+fn untolerated_taint<'a>(pod: &Value, node: &'a NodeSpec) -> Option<&'a Taint> {
+    let tolerations = pod
+        .pointer("/spec/tolerations")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    node.taints
+        .iter()
+        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+        .find(|t| !tolerates(tolerations, t))
+}
+
+fn node_labels(node: &NodeSpec) -> Map<String, Value> {
+    node.labels
+        .iter()
+        .map(|(k, v)| (k.clone(), json!(v)))
+        .collect()
+}
+
+fn matches_affinity(pod: &Value, node: &NodeSpec) -> bool {
+    let labels = node_labels(node);
+    if let Some(sel) = pod.pointer("/spec/nodeSelector").and_then(Value::as_object)
+        && !selector::map_matches(sel, &labels)
+    {
+        return false;
+    }
+    let terms = pod
+        .pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+        .and_then(Value::as_array);
+    match terms {
+        Some(terms) => terms
+            .iter()
+            .any(|t| selector::node_term_matches(t, &node.name, &labels)),
+        None => true,
+    }
+}
+
+/// Whether the DaemonSet controller would create a pod for `node` (taints, selector, affinity).
+pub fn daemon_eligible(pod: &Value, node: &NodeSpec) -> bool {
+    untolerated_taint(pod, node).is_none() && matches_affinity(pod, node)
+}
+
+#[derive(Default, Clone)]
+struct Usage {
+    cpu: i128,
+    memory: i128,
+    pods: i64,
+    ports: BTreeSet<(String, String, i64)>,
+    ips: u32,
+    /// Requests with the non-zero defaults, for scoring only.
+    score_cpu: i128,
+    score_memory: i128,
+}
+
+impl Usage {
+    fn add(&mut self, pod: &Value, req: Requests) {
+        self.cpu += req.cpu;
+        self.memory += req.memory;
+        self.score_cpu += req.cpu.max(NONZERO_CPU);
+        self.score_memory += req.memory.max(NONZERO_MEMORY);
+        self.pods += 1;
+        self.ports.extend(host_ports(pod));
+        self.ips += 1;
+    }
+}
+
+fn ports_conflict(used: &BTreeSet<(String, String, i64)>, want: &[(String, String, i64)]) -> bool {
+    want.iter().any(|(proto, ip, port)| {
+        used.iter().any(|(p2, ip2, port2)| {
+            p2 == proto && port2 == port && (ip == ip2 || ip == "0.0.0.0" || ip2 == "0.0.0.0")
+        })
+    })
+}
+
+/// The reasons one node rejects the pod (the first failing filter), or none.
+fn filter(pod: &Value, node: &NodeSpec, usage: &Usage, req: Requests) -> Vec<String> {
+    if node.unschedulable {
+        let t = Taint {
+            key: "node.kubernetes.io/unschedulable".to_string(),
+            value: String::new(),
+            effect: "NoSchedule".to_string(),
+        };
+        let tol = pod
+            .pointer("/spec/tolerations")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if !tolerates(tol, &t) {
+            return vec!["node(s) were unschedulable".to_string()];
+        }
+    }
+    if let Some(t) = untolerated_taint(pod, node) {
+        return vec![format!(
+            "node(s) had untolerated taint {{{}: {}}}",
+            t.key, t.value
+        )];
+    }
+    if !matches_affinity(pod, node) {
+        return vec!["node(s) didn't match Pod's node affinity/selector".to_string()];
+    }
+    if ports_conflict(&usage.ports, &host_ports(pod)) {
+        return vec!["node(s) didn't have free ports for the requested pod ports".to_string()];
+    }
+    let mut reasons = Vec::new();
+    if usage.pods + 1 > node.pods {
+        reasons.push("Too many pods".to_string());
+    }
+    if req.cpu > 0 && usage.cpu + req.cpu > node.cpu_milli {
+        reasons.push("Insufficient cpu".to_string());
+    }
+    if req.memory > 0 && usage.memory + req.memory > node.memory_milli {
+        reasons.push("Insufficient memory".to_string());
+    }
+    reasons
+}
+
+/// `0/4 nodes are available: 1 node(s) had untolerated taint {…}, 3 Insufficient memory.`
+fn fit_error(total: usize, reasons: &BTreeMap<String, usize>) -> String {
+    let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    parts.sort();
+    format!("0/{total} nodes are available: {}.", parts.join(", "))
+}
+
+const NONZERO_CPU: i128 = 100;
+const NONZERO_MEMORY: i128 = 200 * (1 << 20) * 1000;
+
+/// Places every pod of the state in creation order; unschedulable pods stay Pending with the
+/// scheduler's message, reported once per workload.
+pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Diagnostic>) {
+    let nodes = state.nodes.clone();
+    let mut usage: Vec<Usage> = vec![Usage::default(); nodes.len()];
+    let pods: Vec<Key> = state
+        .objects
+        .values()
+        .filter(|o| o.key.kind == "Pod" && o.key.group.is_empty())
+        .map(|o| o.key.clone())
+        .collect();
+    // Pods already bound (profile pods, spec.nodeName) take their place first.
+    let mut unbound = Vec::new();
+    for key in pods {
+        let Some(pod) = state.objects.get_mut(&key) else {
+            continue;
+        };
+        let bound = pod
+            .json
+            .pointer("/spec/nodeName")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match bound.and_then(|n| nodes.iter().position(|x| x.name == n)) {
+            Some(i) => {
+                if let Some(u) = usage.get_mut(i) {
+                    u.add(&pod.json, pod_requests(&pod.json));
+                    let ip = format!("10.244.{i}.{}", u.ips + 1);
+                    mark_running(&mut pod.json, &ip);
+                }
+            }
+            None => unbound.push(key),
+        }
+    }
+    let mut reported: BTreeMap<Option<usize>, ()> = BTreeMap::new();
+    let mut pending_count: BTreeMap<Option<usize>, usize> = BTreeMap::new();
+    let mut first_pending: Vec<Pending> = Vec::new();
+    for key in unbound {
+        let Some(pod) = state.objects.get_mut(&key) else {
+            continue;
+        };
+        let req = pod_requests(&pod.json);
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let mut best: Option<(i128, usize)> = None;
+        for (i, node) in nodes.iter().enumerate() {
+            let Some(u) = usage.get(i) else { continue };
+            let rs = filter(&pod.json, node, u, req);
+            if rs.is_empty() {
+                // Least allocated after placing the pod, with the scheduler's non-zero defaults.
+                let cpu =
+                    (u.score_cpu + req.cpu.max(NONZERO_CPU)) * 1_000_000 / node.cpu_milli.max(1);
+                let mem = (u.score_memory + req.memory.max(NONZERO_MEMORY)) * 1_000_000
+                    / node.memory_milli.max(1);
+                let score = cpu + mem;
+                if best.is_none_or(|(b, _)| score < b) {
+                    best = Some((score, i));
+                }
+            }
+            for r in rs {
+                *reasons.entry(r).or_default() += 1;
+            }
+        }
+        match best {
+            Some((_, i)) => {
+                let (Some(u), Some(node)) = (usage.get_mut(i), nodes.get(i)) else {
+                    continue;
+                };
+                u.add(&pod.json, req);
+                if let Some(spec) = pod.json.get_mut("spec").and_then(Value::as_object_mut) {
+                    spec.insert("nodeName".to_string(), json!(node.name));
+                }
+                let ip = format!("10.244.{i}.{}", u.ips + 1);
+                mark_running(&mut pod.json, &ip);
+            }
+            None => {
+                let msg = fit_error(nodes.len(), &reasons);
+                if let Some(m) = pod.json.as_object_mut() {
+                    m.insert(
+                        "status".to_string(),
+                        json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": msg}]}),
+                    );
+                }
+                *pending_count.entry(pod.source).or_default() += 1;
+                if reported.insert(pod.source, ()).is_none() {
+                    first_pending.push(Pending {
+                        source: pod.source,
+                        pod: key.name.clone(),
+                        message: msg,
+                        reasons,
+                    });
+                }
+            }
+        }
+    }
+    for p in first_pending {
+        let Some(obj) = p.source.and_then(|i| ctx.objects.get(i)) else {
+            continue;
+        };
+        let n = pending_count.get(&p.source).copied().unwrap_or(1);
+        let who = match (n, obj.kind.as_str()) {
+            (_, "Pod") => format!("pod \"{}\" stays Pending", obj.name),
+            (1, _) => format!(
+                "pod \"{}\" of {} \"{}\" stays Pending",
+                p.pod, obj.kind, obj.name
+            ),
+            _ => format!("{n} pods of {} \"{}\" stay Pending", obj.kind, obj.name),
+        };
+        let (span, label) = cause(obj, &p.reasons);
+        let mut d = Diagnostic::new(&UNSCHEDULABLE, format!("{who}: {}", p.message))
+            .at(span, label)
+            .with_help("check tolerations, nodeSelector, node affinity, host ports and resource requests against the cluster's nodes (--cluster FILE describes them)")
+            .with_object(obj.object_ref());
+        if span != obj.name_span() {
+            d = d.with_label(
+                obj.name_span(),
+                format!("pods of {} \"{}\"", obj.kind, obj.name),
+            );
+        }
+        if ctx.strict {
+            d = d.with_severity(Severity::Error);
+        }
+        diags.push(d);
+    }
+}
+
+struct Pending {
+    source: Option<usize>,
+    pod: String,
+    message: String,
+    reasons: BTreeMap<String, usize>,
+}
+
+/// Where the pod template asks for what no node offers: the field behind the most common
+/// reason (requests, nodeSelector or affinity, hostPort, tolerations).
+fn cause(
+    obj: &crate::object::Object,
+    reasons: &BTreeMap<String, usize>,
+) -> (crate::source::Span, String) {
+    let ps = match obj.kind.as_str() {
+        "Pod" => FieldPath::of("spec"),
+        "CronJob" => FieldPath::of("spec.jobTemplate.spec.template.spec"),
+        _ => FieldPath::of("spec.template.spec"),
+    };
+    let fallback = obj.name_span();
+    let Some(spec_node) = locate_node(&obj.root, &ps) else {
+        return (
+            fallback,
+            "no node of the cluster profile can run this pod".to_string(),
+        );
+    };
+    let mut ranked: Vec<(&String, &usize)> = reasons.iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let Some((top, _)) = ranked.first() else {
+        return (
+            fallback,
+            "no node of the cluster profile can run this pod".to_string(),
+        );
+    };
+    let containers = spec_node
+        .get("containers")
+        .and_then(crate::yaml::Node::as_seq)
+        .unwrap_or(&[]);
+    let at = |path: FieldPath| path.locate(&obj.root, fallback);
+    if let Some(res) = top.strip_prefix("Insufficient ") {
+        for section in ["requests", "limits"] {
+            if let Some(i) = containers
+                .iter()
+                .position(|c| c.path(&["resources", section, res]).is_some())
+            {
+                let path = ps
+                    .key("containers")
+                    .index(i)
+                    .key("resources")
+                    .key(section)
+                    .key(res);
+                return (
+                    at(path),
+                    format!("requests more {res} than any node has free"),
+                );
+            }
+        }
+    }
+    if top.contains("node affinity/selector") {
+        let key = if spec_node.get("nodeSelector").is_some() {
+            "nodeSelector"
+        } else {
+            "affinity"
+        };
+        return (at(ps.key(key)), "no node has matching labels".to_string());
+    }
+    if top.contains("free ports") {
+        for (i, c) in containers.iter().enumerate() {
+            let ports = c
+                .get("ports")
+                .and_then(crate::yaml::Node::as_seq)
+                .unwrap_or(&[]);
+            if let Some(j) = ports.iter().position(|p| p.get("hostPort").is_some()) {
+                return (
+                    at(ps
+                        .key("containers")
+                        .index(i)
+                        .key("ports")
+                        .index(j)
+                        .key("hostPort")),
+                    "this host port is taken on every node".to_string(),
+                );
+            }
+        }
+    }
+    if top.contains("untolerated taint") {
+        return (
+            at(ps.key("tolerations")),
+            format!(
+                "no toleration for {}",
+                top.trim_start_matches("node(s) had untolerated taint ")
+            ),
+        );
+    }
+    (
+        fallback,
+        "no node of the cluster profile can run this pod".to_string(),
+    )
+}
+
+fn locate_node<'a>(root: &'a crate::yaml::Node, path: &FieldPath) -> Option<&'a crate::yaml::Node> {
+    let text = path.to_string();
+    let keys: Vec<&str> = text.split('.').collect();
+    root.path(&keys)
+}
+
+fn mark_running(pod: &mut Value, ip: &str) {
+    if let Some(m) = pod.as_object_mut() {
+        m.insert("status".to_string(), json!({"phase": "Running", "podIP": ip, "conditions": [{"type": "Ready", "status": "True"}]}));
+    }
+}

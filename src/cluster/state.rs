@@ -1,0 +1,91 @@
+//! The store: every object of the cluster after the apply, keyed by group, kind, namespace and
+//! name, in the order it was created.
+
+use super::profile::NodeSpec;
+use indexmap::IndexMap;
+use serde_json::Value;
+
+/// Where a stored object came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// It existed before the apply (cluster profile).
+    Profile,
+    /// Applied from the run.
+    Run,
+    /// Made by a controller (ReplicaSets, Pods, PVCs, Jobs, Endpoints).
+    Controller,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub group: String,
+    pub kind: String,
+    /// Empty for cluster-scoped objects.
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Key {
+    pub fn new(group: &str, kind: &str, namespace: &str, name: &str) -> Key {
+        Key {
+            group: group.to_string(),
+            kind: kind.to_string(),
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub key: Key,
+    pub api_version: String,
+    /// The object as the API server would return it: defaults, allocations, status.
+    pub json: Value,
+    pub origin: Origin,
+    /// Index (in `CheckContext::objects`) of the run object this is, or was made for.
+    pub source: Option<usize>,
+}
+
+impl Stored {
+    pub fn labels(&self) -> serde_json::Map<String, Value> {
+        self.json
+            .pointer("/metadata/labels")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    pub fn spec(&self) -> &Value {
+        self.json.get("spec").unwrap_or(&Value::Null)
+    }
+}
+
+/// The cluster after the apply: every object with defaults applied, plus what the controllers
+/// and the scheduler made of them.
+#[derive(Debug, Default)]
+pub struct ClusterState {
+    pub objects: IndexMap<Key, Stored>,
+    pub nodes: Vec<NodeSpec>,
+}
+
+impl ClusterState {
+    pub fn get(&self, group: &str, kind: &str, namespace: &str, name: &str) -> Option<&Stored> {
+        self.objects.get(&Key::new(group, kind, namespace, name))
+    }
+
+    /// Objects of one kind, in creation order.
+    pub fn of_kind<'a>(
+        &'a self,
+        group: &'a str,
+        kind: &'a str,
+    ) -> impl Iterator<Item = &'a Stored> + 'a {
+        self.objects
+            .values()
+            .filter(move |o| o.key.group == group && o.key.kind == kind)
+    }
+
+    pub fn insert(&mut self, stored: Stored) {
+        self.objects.insert(stored.key.clone(), stored);
+    }
+}

@@ -1,0 +1,323 @@
+//! Reading a chart archive (`.tgz`) in memory, safely.
+//!
+//! The decompressed stream is bounded: reading stops as soon as it passes `max_total_bytes`
+//! (headers included), so a gzip bomb is refused after inflating at most that much. File count and
+//! single file size are checked from each header before its data is read. Entries that could
+//! escape the chart when extracted (absolute paths, `..`, links, devices, duplicates, names that
+//! are not UTF-8) refuse the whole archive. Nothing is written to disk.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::io::{self, Read};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use flate2::read::GzDecoder;
+use tar::{Archive, EntryType};
+
+use super::TreeLimits;
+use super::rules::{CORRUPT, LAYOUT, LIMIT, UNSAFE_ENTRY};
+use crate::chart::FileTree;
+use crate::diag::Diagnostic;
+
+/// Problems reported for one archive before reading stops: it is refused anyway.
+const MAX_PROBLEMS: usize = 50;
+
+/// Passes bytes through until `limit` have been read, then fails every read and raises `tripped`.
+struct BoundedReader<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+    tripped: Rc<Cell<bool>>,
+}
+
+impl<R: Read> Read for BoundedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.read >= self.limit {
+            // One byte more tells a stream of exactly `limit` bytes from a longer one.
+            let mut probe = [0u8; 1];
+            if self.inner.read(&mut probe)? == 0 {
+                return Ok(0);
+            }
+            self.tripped.set(true);
+            return Err(io::Error::other("decompressed size limit reached"));
+        }
+        let room = usize::try_from(self.limit - self.read)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let Some(window) = buf.get_mut(..room) else {
+            return Ok(0);
+        };
+        let n = self.inner.read(window)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// Collects the problems of one archive; a fatal one ends the reading.
+struct Reader<'a> {
+    name: &'a str,
+    limits: &'a TreeLimits,
+    diags: Vec<Diagnostic>,
+    tripped: Rc<Cell<bool>>,
+}
+
+impl Reader<'_> {
+    fn limit_reached(&self) -> Diagnostic {
+        Diagnostic::new(
+            &LIMIT,
+            format!(
+                "{}: decompressed content is larger than {} bytes; reading stopped (a gzip bomb?)",
+                self.name, self.limits.max_total_bytes
+            ),
+        )
+        .with_help("raise the total size limit if this chart really is that large")
+    }
+
+    /// A read error, told apart from the limit having been reached.
+    fn stream_error(&self, e: &io::Error) -> Diagnostic {
+        if self.tripped.get() {
+            return self.limit_reached();
+        }
+        Diagnostic::new(&CORRUPT, format!("{}: not a readable chart archive: {e}", self.name))
+            .with_help("a chart archive is a gzip-compressed tar file, as written by `kforge package` or `helm package`")
+    }
+
+    fn unsafe_entry(&mut self, entry: &str, why: &str) {
+        self.diags.push(
+            Diagnostic::new(
+                &UNSAFE_ENTRY,
+                format!(
+                    "{}: entry `{entry}` {why}; the archive is refused",
+                    self.name
+                ),
+            )
+            .with_help(
+                "a chart archive holds only plain files and folders under one top-level folder",
+            ),
+        );
+    }
+}
+
+pub fn read_archive(
+    bytes: &[u8],
+    display_name: &str,
+    limits: &TreeLimits,
+) -> Result<FileTree, Vec<Diagnostic>> {
+    let tripped = Rc::new(Cell::new(false));
+    let mut r = Reader {
+        name: display_name,
+        limits,
+        diags: Vec::new(),
+        tripped: Rc::clone(&tripped),
+    };
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        let d = Diagnostic::new(&CORRUPT, format!("{display_name}: not a gzip file (a chart archive is a .tgz)"))
+            .with_help("a chart archive is a gzip-compressed tar file, as written by `kforge package` or `helm package`");
+        return Err(vec![d]);
+    }
+    let bounded = BoundedReader {
+        inner: GzDecoder::new(bytes),
+        read: 0,
+        limit: limits.max_total_bytes,
+        tripped,
+    };
+    let mut archive = Archive::new(bounded);
+    let tree = read_entries(&mut archive, &mut r);
+    let Some(tree) = tree else {
+        return Err(r.diags);
+    };
+    if !r.diags.is_empty() {
+        return Err(r.diags);
+    }
+    // Read to the end of the gzip stream (still bounded) so truncation and bad checksums show.
+    let mut rest = archive.into_inner();
+    if let Err(e) = io::copy(&mut rest, &mut io::sink()) {
+        return Err(vec![r.stream_error(&e)]);
+    }
+    if tree.files.is_empty() {
+        let d = Diagnostic::new(
+            &LAYOUT,
+            format!("{display_name}: the archive holds no files"),
+        );
+        return Err(vec![d]);
+    }
+    Ok(tree)
+}
+
+/// `None` when reading had to stop (a diagnostic says why).
+fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option<FileTree> {
+    let entries = match archive.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            r.diags.push(r.stream_error(&e));
+            return None;
+        }
+    };
+    let mut tree = FileTree::default();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut top: Option<String> = None;
+    let mut total: u64 = 0;
+    let mut entry_count: usize = 0;
+    for item in entries {
+        let mut entry = match item {
+            Ok(e) => e,
+            Err(e) => {
+                r.diags.push(r.stream_error(&e));
+                return None;
+            }
+        };
+        // Every entry counts, folders and refused ones too: the limit bounds the work, not only
+        // the tree.
+        entry_count += 1;
+        if entry_count > r.limits.max_files {
+            let shown = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            r.diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!(
+                        "{}: more than {} files and folders; reading stopped at `{shown}`",
+                        r.name, r.limits.max_files
+                    ),
+                )
+                .with_help("raise the file limit if this chart really has that many files"),
+            );
+            return None;
+        }
+        if r.diags.len() >= MAX_PROBLEMS {
+            if let Some(last) = r.diags.pop() {
+                r.diags
+                    .push(last.with_note("further entries were not examined"));
+            }
+            return None;
+        }
+        let kind = entry.header().entry_type();
+        if kind.is_pax_global_extensions() {
+            // `git archive` writes one with the commit id: metadata, not a file.
+            continue;
+        }
+        let raw = entry.path_bytes().into_owned();
+        let Ok(path) = String::from_utf8(raw.clone()) else {
+            let shown = String::from_utf8_lossy(&raw).into_owned();
+            r.unsafe_entry(&shown, "has a name that is not valid UTF-8");
+            continue;
+        };
+        if let Some(why) = unsafe_kind(kind) {
+            r.unsafe_entry(&path, why);
+            continue;
+        }
+        let Some(parts) = checked_components(&path, r) else {
+            continue;
+        };
+        let Some((first, rest)) = parts.split_first() else {
+            r.unsafe_entry(&path, "has an empty name");
+            continue;
+        };
+        match &top {
+            None => top = Some(first.clone()),
+            Some(t) if t != first => {
+                r.diags.push(Diagnostic::new(
+                    &LAYOUT,
+                    format!(
+                        "{}: entry `{path}` is outside the chart folder `{t}/`; a chart archive has one top-level folder",
+                        r.name
+                    ),
+                ));
+                continue;
+            }
+            Some(_) => {}
+        }
+        let rel = rest.join("/");
+        if kind.is_dir() {
+            continue;
+        }
+        if rel.is_empty() {
+            r.diags.push(Diagnostic::new(
+                &LAYOUT,
+                format!(
+                    "{}: file `{path}` is not inside a chart folder; expected `<chart>/{path}`",
+                    r.name
+                ),
+            ));
+            continue;
+        }
+        if !seen.insert(rel.clone()) {
+            r.unsafe_entry(&path, "appears twice (which copy wins depends on the tool)");
+            continue;
+        }
+        let size = entry.size();
+        if size > r.limits.max_file_bytes {
+            r.diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!(
+                        "{}: file `{path}` is {size} bytes, more than the {} byte limit for one file",
+                        r.name, r.limits.max_file_bytes
+                    ),
+                )
+                .with_help("raise the single file limit if this file really belongs in the chart"),
+            );
+            return None;
+        }
+        total = total.saturating_add(size);
+        if total > r.limits.max_total_bytes {
+            r.diags.push(r.limit_reached());
+            return None;
+        }
+        let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0).min(1 << 20));
+        if let Err(e) = (&mut entry).take(size).read_to_end(&mut data) {
+            r.diags.push(r.stream_error(&e));
+            return None;
+        }
+        if (data.len() as u64) < size {
+            r.diags.push(Diagnostic::new(
+                &CORRUPT,
+                format!("{}: file `{path}` is truncated", r.name),
+            ));
+            return None;
+        }
+        tree.files.insert(rel, Arc::from(data));
+    }
+    Some(tree)
+}
+
+/// Why an entry type is refused, if it is.
+fn unsafe_kind(kind: EntryType) -> Option<&'static str> {
+    match kind {
+        EntryType::Regular | EntryType::Continuous | EntryType::Directory => None,
+        EntryType::Symlink => Some("is a symbolic link"),
+        EntryType::Link => Some("is a hard link"),
+        EntryType::Char | EntryType::Block => Some("is a device file"),
+        EntryType::Fifo => Some("is a named pipe (fifo)"),
+        EntryType::GNUSparse => Some("is a sparse file, which chart archives do not use"),
+        _ => Some("has an entry type chart archives do not use"),
+    }
+}
+
+/// The path's components, or `None` (with a diagnostic) when it could escape the extraction folder.
+fn checked_components(path: &str, r: &mut Reader<'_>) -> Option<Vec<String>> {
+    if path.starts_with('/') {
+        r.unsafe_entry(path, "has an absolute path");
+        return None;
+    }
+    if path.contains('\\') {
+        r.unsafe_entry(path, "contains a backslash, a path separator on Windows");
+        return None;
+    }
+    if path.as_bytes().get(1) == Some(&b':') {
+        r.unsafe_entry(path, "starts with a drive letter");
+        return None;
+    }
+    let mut parts = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                r.unsafe_entry(path, "has a `..` component that climbs out of the chart");
+                return None;
+            }
+            _ => parts.push(part.to_string()),
+        }
+    }
+    Some(parts)
+}

@@ -1,0 +1,149 @@
+//! The byte-reproducible archive writer.
+//!
+//! The same [`FileTree`] and options always give the same bytes, whatever the machine:
+//! - entries are the tree's files in path order (the tree is a `BTreeMap`), each under `<name>/`;
+//! - no directory entries (as Helm): tar tools create folders from file paths;
+//! - every header is built by hand: ustar, mode 0644 (a chart is data; the tree carries no
+//!   permissions, so an executable bit cannot leak in), uid/gid 0, empty owner names, one mtime;
+//! - the mtime is `SOURCE_DATE_EPOCH` when given, else [`DEFAULT_MTIME`];
+//! - paths longer than the 100-byte ustar name field get a PAX `path` record (written by hand,
+//!   so its bytes are fixed too);
+//! - gzip header without time or file name, OS byte 255 ("unknown"), level [`GZIP_LEVEL`] on the
+//!   pinned zlib-rs backend (another deflate backend gives other bytes: the backend is part of the
+//!   reproducibility contract, guarded by a golden-hash test).
+
+use std::io::Write;
+
+use flate2::{Compression, GzBuilder};
+use tar::{EntryType, Header};
+
+use crate::chart::FileTree;
+
+/// 1980-01-01T00:00:00Z: the mtime of every entry when no `SOURCE_DATE_EPOCH` is given. Not 0, so
+/// extracted files do not look like they date from 1970 (and zip-based tools accept it).
+pub const DEFAULT_MTIME: u64 = 315_532_800;
+
+/// Fixed deflate level.
+pub const GZIP_LEVEL: u32 = 9;
+
+const FILE_MODE: u32 = 0o644;
+const NAME_FIELD: usize = 100;
+
+#[derive(Clone, Debug, Default)]
+pub struct ArchiveOptions {
+    /// Seconds since the epoch stamped on every entry (reproducible-builds.org `SOURCE_DATE_EPOCH`).
+    pub source_date_epoch: Option<u64>,
+}
+
+/// Writes `tree` as a gzip-compressed tar with every entry under `<chart_name>/`.
+///
+/// Paths are written as given: callers pass trees from [`super::read_dir_tree`] or
+/// [`super::read_archive`], whose paths are relative and free of `..`.
+pub fn write_archive(tree: &FileTree, chart_name: &str, options: &ArchiveOptions) -> Vec<u8> {
+    let mtime = options.source_date_epoch.unwrap_or(DEFAULT_MTIME);
+    let mut tar = Vec::new();
+    for (path, data) in &tree.files {
+        let full = format!("{chart_name}/{path}");
+        if full.len() > NAME_FIELD {
+            let record = pax_record("path", &full);
+            append(
+                &mut tar,
+                &header(
+                    EntryType::XHeader,
+                    "././@PaxHeader",
+                    record.len() as u64,
+                    mtime,
+                ),
+                &record,
+            );
+        }
+        let name = truncate_to_boundary(&full, NAME_FIELD);
+        append(
+            &mut tar,
+            &header(EntryType::Regular, name, data.len() as u64, mtime),
+            data,
+        );
+    }
+    // End of archive: two zero blocks.
+    tar.extend_from_slice(&[0u8; 1024]);
+    gzip(&tar)
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(Vec::new(), Compression::new(GZIP_LEVEL));
+    // Writing to a Vec cannot fail; an error here would be a bug in flate2, and an empty result
+    // is then safer than a panic: the caller's digest and size show it.
+    if encoder.write_all(data).is_err() {
+        return Vec::new();
+    }
+    encoder.finish().unwrap_or_default()
+}
+
+fn header(kind: EntryType, name: &str, size: u64, mtime: u64) -> Header {
+    let mut h = Header::new_ustar();
+    h.set_entry_type(kind);
+    if let Some(ustar) = h.as_ustar_mut() {
+        let n = name.len().min(ustar.name.len());
+        if let (Some(dst), Some(src)) = (ustar.name.get_mut(..n), name.as_bytes().get(..n)) {
+            dst.copy_from_slice(src);
+        }
+    }
+    h.set_mode(FILE_MODE);
+    h.set_uid(0);
+    h.set_gid(0);
+    h.set_size(size);
+    h.set_mtime(mtime);
+    // Empty names: `set_username("")` writes nothing, the fields stay zeroed.
+    h.set_cksum();
+    h
+}
+
+/// Appends one header and its data padded to a 512-byte block.
+fn append(tar: &mut Vec<u8>, header: &Header, data: &[u8]) {
+    tar.extend_from_slice(header.as_bytes());
+    tar.extend_from_slice(data);
+    let pad = (512 - data.len() % 512) % 512;
+    tar.resize(tar.len() + pad, 0);
+}
+
+/// One PAX record: `"<len> <key>=<value>\n"`, where `<len>` counts the whole record, itself included.
+fn pax_record(key: &str, value: &str) -> Vec<u8> {
+    let body = key.len() + value.len() + 3; // space, '=', newline
+    let mut len = body + 1;
+    while body + len.to_string().len() != len {
+        len = body + len.to_string().len();
+    }
+    format!("{len} {key}={value}\n").into_bytes()
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn truncate_to_boundary(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pax_record_length_counts_itself() {
+        let r = pax_record("path", "a");
+        assert_eq!(r, b"9 path=a\n");
+        let long = "x".repeat(95);
+        let r = String::from_utf8(pax_record("path", &long)).unwrap_or_default();
+        assert_eq!(r.len().to_string(), r.split(' ').next().unwrap_or_default());
+    }
+
+    #[test]
+    fn truncation_keeps_characters_whole() {
+        assert_eq!(truncate_to_boundary("aé", 2), "a");
+        assert_eq!(truncate_to_boundary("abc", 10), "abc");
+    }
+}

@@ -1,0 +1,279 @@
+//! Reading a directory into a [`FileTree`]: sorted walk, `.kforgeignore`, files that never belong in
+//! a chart, symlink containment and limits.
+//!
+//! Nothing is loaded into the source map yet, so diagnostics carry no span: each names the path in
+//! its message.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use walkdir::{DirEntry, WalkDir};
+
+use super::TreeLimits;
+use super::ignore::IgnoreMatcher;
+use super::rules::{IGNORE_PATTERN, LIMIT, SYMLINK_ESCAPE, UNREADABLE};
+use crate::chart::FileTree;
+use crate::diag::{Diagnostic, Severity};
+
+/// The ignore file, read from the root only.
+pub const IGNORE_FILE: &str = ".kforgeignore";
+
+/// Version-control folders: never part of a chart.
+const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr"];
+/// Editor and OS folders: never part of a chart.
+const EDITOR_DIRS: &[&str] = &[".idea", ".vscode"];
+
+/// Editor swap and backup files, and macOS folder metadata.
+fn is_editor_leftover(name: &str) -> bool {
+    name.ends_with(".swp")
+        || name.ends_with(".swo")
+        || name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.len() >= 2 && name.starts_with('#') && name.ends_with('#'))
+        || name == ".DS_Store"
+}
+
+/// Whether a file or folder is left out whatever the ignore file says.
+fn never_included(name: &str, is_dir: bool) -> bool {
+    if is_dir {
+        VCS_DIRS.contains(&name) || EDITOR_DIRS.contains(&name)
+    } else {
+        is_editor_leftover(name) || VCS_DIRS.contains(&name)
+    }
+}
+
+pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec<Diagnostic>) {
+    let shown = root.display().to_string();
+    let canonical_root = match fs::canonicalize(root) {
+        Ok(p) => p,
+        Err(e) => {
+            let d = Diagnostic::new(&UNREADABLE, format!("cannot read directory {shown}: {e}"))
+                .with_severity(Severity::Fatal);
+            return (None, vec![d]);
+        }
+    };
+    if !canonical_root.is_dir() {
+        let d = Diagnostic::new(&UNREADABLE, format!("{shown} is not a directory"))
+            .with_severity(Severity::Fatal);
+        return (None, vec![d]);
+    }
+    let mut diags = Vec::new();
+    let matcher = load_ignore_file(root, &shown, &mut diags);
+
+    let mut escapes: Vec<Diagnostic> = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            keep_entry(entry, root, &canonical_root, &matcher, &shown, &mut escapes)
+        });
+
+    let mut tree = FileTree::default();
+    let mut total: u64 = 0;
+    for item in walker {
+        let entry = match item {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(walk_error(&e, root, &shown));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(rel) = relative_path(entry.path(), root) else {
+            diags.push(Diagnostic::new(
+                &UNREADABLE,
+                format!(
+                    "{}: file name is not valid UTF-8; it is left out",
+                    entry.path().display()
+                ),
+            ));
+            continue;
+        };
+        if tree.files.len() >= limits.max_files {
+            diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!("{shown} has more than {} files (limit reached at {rel})", limits.max_files),
+                )
+                .with_help("add folders that are not part of the chart to .kforgeignore, or raise the file limit"),
+            );
+            return (None, merge(diags, escapes));
+        }
+        let data = match read_bounded(entry.path(), limits.max_file_bytes) {
+            Ok(Some(data)) => data,
+            Ok(None) => {
+                diags.push(
+                    Diagnostic::new(
+                        &LIMIT,
+                        format!("{shown}/{rel} is larger than the {} byte limit for one file; it is left out", limits.max_file_bytes),
+                    )
+                    .with_severity(Severity::Error)
+                    .with_help("add it to .kforgeignore if it is not part of the chart"),
+                );
+                continue;
+            }
+            Err(e) => {
+                diags.push(Diagnostic::new(
+                    &UNREADABLE,
+                    format!("cannot read {shown}/{rel}: {e}"),
+                ));
+                continue;
+            }
+        };
+        total = total.saturating_add(data.len() as u64);
+        if total > limits.max_total_bytes {
+            diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!("{shown} holds more than {} bytes (limit reached at {rel})", limits.max_total_bytes),
+                )
+                .with_help("add large files that are not part of the chart to .kforgeignore, or raise the size limit"),
+            );
+            return (None, merge(diags, escapes));
+        }
+        tree.files.insert(rel, Arc::from(data));
+    }
+    (Some(tree), merge(diags, escapes))
+}
+
+fn merge(mut diags: Vec<Diagnostic>, escapes: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.extend(escapes);
+    diags
+}
+
+fn load_ignore_file(root: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> IgnoreMatcher {
+    let path = root.join(IGNORE_FILE);
+    let text = match fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return IgnoreMatcher::default(),
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                &UNREADABLE,
+                format!("cannot read {shown}/{IGNORE_FILE}: {e}"),
+            ));
+            return IgnoreMatcher::default();
+        }
+    };
+    let (matcher, errors) = IgnoreMatcher::parse(&text);
+    for e in errors {
+        diags.push(Diagnostic::new(
+            &IGNORE_PATTERN,
+            format!(
+                "{shown}/{IGNORE_FILE}:{}: invalid pattern `{}`: {}",
+                e.line,
+                e.text.trim(),
+                e.reason
+            ),
+        ));
+    }
+    matcher
+}
+
+/// Decides whether the walk enters (or yields) an entry. Ignored folders are pruned whole.
+fn keep_entry(
+    entry: &DirEntry,
+    root: &Path,
+    canonical_root: &Path,
+    matcher: &IgnoreMatcher,
+    shown: &str,
+    escapes: &mut Vec<Diagnostic>,
+) -> bool {
+    if entry.depth() == 0 {
+        return true;
+    }
+    let is_dir = entry.file_type().is_dir();
+    let name = entry.file_name().to_string_lossy();
+    if never_included(&name, is_dir) {
+        return false;
+    }
+    if let Some(rel) = relative_path(entry.path(), root)
+        && matcher.is_ignored(&rel, is_dir)
+    {
+        return false;
+    }
+    if entry.path_is_symlink() {
+        let rel =
+            relative_path(entry.path(), root).unwrap_or_else(|| entry.path().display().to_string());
+        match fs::canonicalize(entry.path()) {
+            Ok(target) if target.starts_with(canonical_root) => {}
+            Ok(target) => {
+                escapes.push(
+                    Diagnostic::new(
+                        &SYMLINK_ESCAPE,
+                        format!(
+                            "symbolic link {shown}/{rel} points to {}, outside the chart; it is left out",
+                            target.display()
+                        ),
+                    )
+                    .with_help("copy the file into the chart, or point the link at a file inside it"),
+                );
+                return false;
+            }
+            Err(e) => {
+                let target = fs::read_link(entry.path())
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                escapes.push(Diagnostic::new(
+                    &UNREADABLE,
+                    format!("symbolic link {shown}/{rel} -> {target} cannot be followed: {e}"),
+                ));
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn walk_error(e: &walkdir::Error, root: &Path, shown: &str) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| relative_path(p, root).unwrap_or_else(|| p.display().to_string()));
+    let msg = match (e.loop_ancestor(), path) {
+        (Some(ancestor), Some(p)) => format!(
+            "symbolic link {shown}/{p} loops back to {}; it is left out",
+            relative_path(ancestor, root).unwrap_or_else(|| ancestor.display().to_string())
+        ),
+        (_, Some(p)) if p.is_empty() => format!("cannot read {shown}: {e}"),
+        (_, Some(p)) => format!("cannot read {shown}/{p}: {}", io_reason(e)),
+        (_, None) => format!("cannot read {shown}: {e}"),
+    };
+    Diagnostic::new(&UNREADABLE, msg)
+}
+
+fn io_reason(e: &walkdir::Error) -> String {
+    e.io_error()
+        .map(|io| io.to_string())
+        .unwrap_or_else(|| e.to_string())
+}
+
+/// `path` below `root` as a `/`-separated string; `None` when a name is not UTF-8.
+pub(crate) fn relative_path(path: &Path, root: &Path) -> Option<String> {
+    let rel: PathBuf = path.strip_prefix(root).ok()?.to_path_buf();
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_str()?.to_string()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Reads at most `max + 1` bytes so a file growing while read cannot exceed the limit.
+/// `Ok(None)` when the file is larger than `max`.
+fn read_bounded(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = fs::File::open(path)?;
+    let mut data = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut data)?;
+    if data.len() as u64 > max {
+        Ok(None)
+    } else {
+        Ok(Some(data))
+    }
+}

@@ -1,0 +1,69 @@
+//! The render stage's rules: every way a template can fail to render.
+
+use crate::diag::{Rule, Severity};
+
+pub static SYNTAX: Rule = Rule {
+    id: "render/syntax",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A template is not valid Jinja syntax",
+    rationale: "A template that does not parse renders nothing: every object it should produce is missing \
+                from the release. The error points at the token where the parser gave up.",
+    failing: "kind: ConfigMap\ndata:\n  a: {{ values.a }\n",
+    passing: "kind: ConfigMap\ndata:\n  a: {{ values.a }}\n",
+};
+
+pub static UNDEFINED: Rule = Rule {
+    id: "render/undefined",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A template prints or iterates a value that is not defined",
+    rationale: "A misspelt or missing value would silently render as an empty string and produce a \
+                manifest that means something else. Testing a missing key in `if` is allowed; printing, \
+                iterating or reading an attribute of it is not.",
+    failing: "image: {{ values.image.tagg }}\n",
+    passing: "image: {{ values.image.tag }}\n",
+};
+
+pub static ERROR: Rule = Rule {
+    id: "render/error",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A template fails while rendering",
+    rationale: "A runtime error (a wrong type, an unknown filter, a missing partial) stops the template: \
+                none of its objects are produced.",
+    failing: "replicas: {{ values.replicas + \"x\" }}\n",
+    passing: "replicas: {{ values.replicas }}\n",
+};
+
+pub static REQUIRED: Rule = Rule {
+    id: "render/required",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A value the chart marks as required is missing or empty",
+    rationale: "The chart author declared with `required` that the chart cannot work without this value; \
+                Helm refuses to install it.",
+    failing: "password: {{ required(values.password, \"set values.password\") }}\n",
+    passing: "password: {{ required(values.password | default(\"changeme\"), \"set values.password\") }}\n",
+};
+
+pub static FAIL: Rule = Rule {
+    id: "render/fail",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A template called fail",
+    rationale: "The chart author rejects this combination of values with `fail`; Helm refuses to install it.",
+    failing: "{% if values.replicas > 1 and not values.persistence %}{{ fail(\"replicas need persistence\") }}{% endif %}\n",
+    passing: "{% if values.replicas > 1 and not values.persistence %}{% endif %}\n",
+};
+
+pub static LIMIT: Rule = Rule {
+    id: "render/limit",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A template exceeds a rendering limit (work, recursion, output size)",
+    rationale: "kforge bounds the work, the recursion depth and the output size of every template so that \
+                hostile or runaway templates end with an error instead of a hang or an exhausted machine.",
+    failing: "{% for i in range(1000000000) %}x{% endfor %}\n",
+    passing: "{% for i in range(3) %}x{% endfor %}\n",
+};

@@ -1,0 +1,142 @@
+//! `rules/hpa-target`: a HorizontalPodAutoscaler scales an object the run does not create.
+//!
+//! ## What it does
+//! Looks up `spec.scaleTargetRef` (kind and name) in the autoscaler's namespace. A missing target
+//! is a warning (it may already exist; an error with `--strict`). A resource metric on CPU or
+//! memory `Utilization` whose target's containers set no request for it is a warning too.
+//!
+//! ## Why is this bad?
+//! The autoscaler reports `FailedGetScale` and never scales; utilization of a resource without
+//! requests cannot be computed (`missing request for cpu`).
+//!
+//! ## Example
+//! ```yaml
+//! scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: wbe}
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+//! ```
+
+use super::index::Index;
+use crate::diag::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::yaml::Node;
+
+pub static HPA_TARGET: Rule = Rule {
+    id: "rules/hpa-target",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A HorizontalPodAutoscaler targets an object the run does not create, or one without the requests it measures",
+    rationale: "An autoscaler whose scaleTargetRef names no object never scales (FailedGetScale), \
+                and a Utilization target on a resource the pods do not request cannot be computed. \
+                The target may exist outside the run, so this is a warning unless --strict.",
+    failing: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: wbe\n  minReplicas: 1\n  maxReplicas: 3\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
+    passing: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: 3\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
+};
+
+pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
+    for hpa in ix.of_kind("HorizontalPodAutoscaler") {
+        let Some(target) = hpa.root.path(&["spec", "scaleTargetRef"]) else {
+            continue;
+        };
+        let (Some(kind), Some(name_node)) = (
+            target.get("kind").and_then(Node::as_str),
+            target.get("name"),
+        ) else {
+            continue;
+        };
+        let Some(name) = name_node.as_str() else {
+            continue;
+        };
+        let ns = ix.ns(hpa);
+        let Some(obj) = ix.get(kind, ns, name) else {
+            if ix.ctx.config.assumes(kind, Some(ns), name) {
+                continue;
+            }
+            let others: Vec<&str> = ix
+                .of_kind(kind)
+                .filter(|o| ix.ns(o) == ns)
+                .map(|o| o.name.as_str())
+                .collect();
+            let help = match did_you_mean(name, others.iter().copied()) {
+                Some(n) => format!("did you mean {kind} \"{n}\"?"),
+                None => format!(
+                    "point scaleTargetRef at a {kind} of the run, or list it under assume-exists in .kforge.yaml"
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    &HPA_TARGET,
+                    format!(
+                        "HorizontalPodAutoscaler \"{}\" scales {kind} \"{name}\", which the run does not create",
+                        hpa.name
+                    ),
+                )
+                .with_severity(super::may_pre_exist(ix.ctx))
+                .at(name_node.site(), format!("no {kind} \"{name}\" in namespace \"{ns}\""))
+                .with_object(hpa.object_ref())
+                .with_note("the target may already exist in the cluster")
+                .with_help(help),
+            );
+            continue;
+        };
+        let Some(t) = ix.templates.iter().find(|t| std::ptr::eq(t.owner, obj)) else {
+            continue;
+        };
+        for metric in hpa
+            .root
+            .path(&["spec", "metrics"])
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+        {
+            let Some(res) = metric.get("resource") else {
+                continue;
+            };
+            let Some(resource) = res.get("name").and_then(Node::as_str) else {
+                continue;
+            };
+            let utilization = res.path(&["target", "type"]).and_then(Node::as_str)
+                == Some("Utilization")
+                || res.get("targetAverageUtilization").is_some();
+            if !utilization {
+                continue;
+            }
+            let lacking: Vec<&str> = t
+                .containers
+                .iter()
+                .filter(|c| !c.init)
+                .filter(|c| c.node.path(&["resources", "requests", resource]).is_none())
+                .map(|c| c.name)
+                .collect();
+            if lacking.is_empty() {
+                continue;
+            }
+            let site = res.get("name").map(Node::site).unwrap_or(res.site());
+            let mut d = Diagnostic::new(
+                &HPA_TARGET,
+                format!(
+                    "HorizontalPodAutoscaler \"{}\" scales on {resource} utilization, but container \"{}\" of {} requests no {resource}",
+                    hpa.name,
+                    lacking.join("\", \""),
+                    t.owner_name()
+                ),
+            )
+            .at(site, format!("utilization is measured against the {resource} request"))
+            .with_object(hpa.object_ref());
+            for c in t.containers.iter().filter(|c| lacking.contains(&c.name)) {
+                d = d.with_label(
+                    c.site(),
+                    format!(
+                        "container \"{}\" has no resources.requests.{resource}",
+                        c.name
+                    ),
+                );
+            }
+            out.push(d.with_help(format!(
+                "set resources.requests.{resource} on every container of {}",
+                t.owner_name()
+            )));
+        }
+    }
+}

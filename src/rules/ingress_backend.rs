@@ -1,0 +1,186 @@
+//! `rules/ingress-backend`: an Ingress backend that names a Service or port the run lacks.
+//!
+//! ## What it does
+//! For every backend of an Ingress (`defaultBackend` and every rule path; `serviceName` and
+//! `servicePort` in the old v1beta1 form) looks the Service up in the Ingress's namespace and
+//! checks that the port number or name is a port of that Service. A Service absent from the run
+//! is a warning (it may already exist; an error with `--strict` unless assumed to exist in
+//! `.kforge.yaml`); an `ingressClassName` naming no IngressClass of the run is a warning.
+//!
+//! ## Why is this bad?
+//! The ingress controller has nowhere to send the request and answers 503.
+//!
+//! ## Example
+//! ```yaml
+//! backend: {service: {name: web, port: {number: 80}}}   # Service web exposes 8080
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! backend: {service: {name: web, port: {number: 8080}}}
+//! ```
+
+use super::index::Index;
+use crate::diag::{Diagnostic, Rule, Severity};
+use crate::object::Object;
+use crate::yaml::{Node, Value};
+
+pub static INGRESS_BACKEND: Rule = Rule {
+    id: "rules/ingress-backend",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "An Ingress backend names a Service or a Service port that does not exist",
+    rationale: "An Ingress routes to a Service port by number or name. A port the Service does \
+                not expose, or a Service that does not exist, makes the ingress controller answer \
+                503 for every request on that path.",
+    failing: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port:\n                  number: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 8080\n",
+    passing: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port:\n                  number: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 8080\n",
+};
+
+/// A backend: the Service name node and the port node (number or name).
+struct Backend<'a> {
+    name: &'a Node,
+    port: Option<&'a Node>,
+}
+
+fn backend(node: &Node) -> Option<Backend<'_>> {
+    if let Some(svc) = node.get("service") {
+        let port = svc
+            .get("port")
+            .and_then(|p| p.get("number").or_else(|| p.get("name")));
+        return Some(Backend {
+            name: svc.get("name")?,
+            port,
+        });
+    }
+    Some(Backend {
+        name: node.get("serviceName")?,
+        port: node.get("servicePort"),
+    })
+}
+
+pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
+    for ing in ix.of_kind("Ingress") {
+        let Some(spec) = ing.root.get("spec") else {
+            continue;
+        };
+        let ns = ix.ns(ing);
+        let mut backends = Vec::new();
+        backends.extend(
+            spec.get("defaultBackend")
+                .or_else(|| spec.get("backend"))
+                .and_then(backend),
+        );
+        for rule in spec.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
+            for path in rule
+                .path(&["http", "paths"])
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+            {
+                backends.extend(path.get("backend").and_then(backend));
+            }
+        }
+        for b in backends {
+            check_backend(ix, ing, ns, &b, out);
+        }
+        if let Some(class) = spec.get("ingressClassName")
+            && let Some(name) = class.as_str()
+            && ix.get("IngressClass", "", name).is_none()
+            && !ix.ctx.config.assumes("IngressClass", None, name)
+        {
+            out.push(
+                Diagnostic::new(&INGRESS_BACKEND, format!("Ingress \"{}\" uses IngressClass \"{name}\", which the run does not create", ing.name))
+                    .with_severity(Severity::Warning)
+                    .at(class.site(), format!("no IngressClass \"{name}\" in the run"))
+                    .with_object(ing.object_ref())
+                    .with_note("the class is usually installed with the ingress controller; without it no controller serves this Ingress")
+                    .with_help(format!("check that the cluster's ingress controller provides class \"{name}\", or list it under assume-exists in .kforge.yaml")),
+            );
+        }
+    }
+}
+
+fn check_backend(ix: &Index, ing: &Object, ns: &str, b: &Backend, out: &mut Vec<Diagnostic>) {
+    let Some(name) = b.name.as_str() else { return };
+    let Some(svc) = ix.get("Service", ns, name) else {
+        if ix.ctx.config.assumes("Service", Some(ns), name) {
+            return;
+        }
+        out.push(
+            Diagnostic::new(
+                &INGRESS_BACKEND,
+                format!("Ingress \"{}\" routes to Service \"{name}\", which the run does not create", ing.name),
+            )
+            .with_severity(super::may_pre_exist(ix.ctx))
+            .at(b.name.site(), format!("no Service \"{name}\" in namespace \"{ns}\""))
+            .with_object(ing.object_ref())
+            .with_note("the Service may already exist in the cluster")
+            .with_help("create the Service in the same namespace, or list it under assume-exists in .kforge.yaml"),
+        );
+        return;
+    };
+    let Some(port) = b.port else { return };
+    let ports = svc
+        .root
+        .path(&["spec", "ports"])
+        .and_then(Node::as_seq)
+        .unwrap_or(&[]);
+    let found = match &port.value {
+        Value::Int(n) => ports
+            .iter()
+            .any(|p| p.get("port").and_then(Node::as_i64) == Some(*n)),
+        Value::Str(s) => ports
+            .iter()
+            .any(|p| p.get("name").and_then(Node::as_str) == Some(s.as_str())),
+        _ => true,
+    };
+    if found {
+        return;
+    }
+    let shown = port.scalar_text().unwrap_or_default();
+    let what = if port.as_i64().is_some() {
+        format!("port {shown}")
+    } else {
+        format!("port \"{shown}\"")
+    };
+    let exposed: Vec<String> = ports
+        .iter()
+        .filter_map(|p| {
+            let n = p.get("port").and_then(Node::scalar_text)?;
+            Some(match p.get("name").and_then(Node::as_str) {
+                Some(name) => format!("{n} ({name})"),
+                None => n,
+            })
+        })
+        .collect();
+    let mut d = Diagnostic::new(
+        &INGRESS_BACKEND,
+        format!(
+            "Ingress \"{}\" sends traffic to {what} of Service \"{name}\", which exposes {}",
+            ing.name,
+            if exposed.is_empty() {
+                "no ports".to_string()
+            } else {
+                exposed.join(", ")
+            }
+        ),
+    )
+    .at(port.site(), format!("Service \"{name}\" has no {what}"))
+    .with_object(ing.object_ref());
+    for p in ports {
+        if let Some(n) = p.get("port") {
+            d = d.with_label(
+                n.site(),
+                format!(
+                    "Service \"{name}\" exposes {}",
+                    n.scalar_text().unwrap_or_default()
+                ),
+            );
+        }
+    }
+    let help = match exposed.as_slice() {
+        [only] => format!("use port {only} of Service \"{name}\""),
+        _ => format!("use one of the ports Service \"{name}\" exposes"),
+    };
+    out.push(d.with_help(help));
+}

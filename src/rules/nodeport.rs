@@ -1,0 +1,113 @@
+//! `rules/nodeport`: a nodePort the API server would reject.
+//!
+//! ## What it does
+//! Checks every `spec.ports[].nodePort` of the run's Services: it must lie in the cluster's
+//! NodePort range (`node-port-range` in `.kforge.yaml`, 30000-32767 by default), may only be set
+//! on NodePort and LoadBalancer Services, and the same nodePort and protocol may not be used
+//! twice in the run.
+//!
+//! ## Why is this bad?
+//! The API server rejects the Service (`provided port is not in the valid range`,
+//! `may not be used when type is 'ClusterIP'`, `provided port is already allocated`).
+//!
+//! ## Example
+//! ```yaml
+//! type: NodePort
+//! ports: [{port: 80, nodePort: 80}]
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! type: NodePort
+//! ports: [{port: 80, nodePort: 30080}]
+//! ```
+
+use super::index::Index;
+use crate::diag::{Diagnostic, Rule, Severity};
+use crate::object::Object;
+use crate::yaml::Node;
+use std::collections::BTreeMap;
+
+pub static NODEPORT: Rule = Rule {
+    id: "rules/nodeport",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A nodePort outside the NodePort range, on a Service type without node ports, or used twice",
+    rationale: "The API server allocates node ports from a fixed range (30000-32767 by default), \
+                forbids them on ClusterIP and ExternalName Services, and refuses a port already \
+                allocated to another Service for the same protocol.",
+    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 80\n",
+    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n",
+};
+
+pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
+    let (low, high) = ix.ctx.config.node_port_range;
+    let mut seen: BTreeMap<(i64, &str), (&Object, &Node)> = BTreeMap::new();
+    for svc in ix.of_kind("Service") {
+        let Some(spec) = svc.root.get("spec") else {
+            continue;
+        };
+        let svc_type = spec
+            .get("type")
+            .and_then(Node::as_str)
+            .unwrap_or("ClusterIP");
+        for (i, port) in spec
+            .get("ports")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            let Some(node) = port.get("nodePort") else {
+                continue;
+            };
+            let Some(n) = node.as_i64() else { continue };
+            if n == 0 {
+                continue;
+            }
+            let d = Diagnostic::new(&NODEPORT, String::new()).with_object(svc.object_ref());
+            if matches!(svc_type, "ClusterIP" | "ExternalName") {
+                out.push(Diagnostic {
+                    message: format!(
+                        "Service \"{}\" is invalid: spec.ports[{i}].nodePort: Forbidden: may not be used when `type` is '{svc_type}'",
+                        svc.name
+                    ),
+                    ..d
+                }
+                .at(node.site(), format!("a {svc_type} Service has no node ports"))
+                .with_help("set type: NodePort (or LoadBalancer), or remove nodePort"));
+                continue;
+            }
+            if n < i64::from(low) || n > i64::from(high) {
+                out.push(Diagnostic {
+                    message: format!(
+                        "Service \"{}\" is invalid: spec.ports[{i}].nodePort: Invalid value: {n}: provided port is not in the valid range. The range of valid ports is {low}-{high}",
+                        svc.name
+                    ),
+                    ..d
+                }
+                .at(node.site(), format!("{n} is outside {low}-{high}"))
+                .with_help(format!("pick a nodePort between {low} and {high}, or leave it out to have one allocated")));
+                continue;
+            }
+            let protocol = port.get("protocol").and_then(Node::as_str).unwrap_or("TCP");
+            match seen.get(&(n, protocol)) {
+                Some((first, first_node)) => out.push(
+                    Diagnostic {
+                        message: format!(
+                            "Service \"{}\" is invalid: spec.ports[{i}].nodePort: Invalid value: {n}: provided port is already allocated to Service \"{}\"",
+                            svc.name, first.name
+                        ),
+                        ..d
+                    }
+                    .at(node.site(), format!("{protocol} node port {n} is used twice"))
+                    .with_label(first_node.site(), format!("Service \"{}\" uses it first", first.name))
+                    .with_help("give each Service its own nodePort, or leave nodePort out to have one allocated"),
+                ),
+                None => {
+                    seen.insert((n, protocol), (svc, node));
+                }
+            }
+        }
+    }
+}

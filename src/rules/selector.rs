@@ -1,0 +1,259 @@
+//! Label selectors (Service map selectors and `LabelSelector`s) and why one selects nothing.
+//! Shared by every rule that compares a selector with pod templates.
+
+use super::index::{Index, LabelEntry, PodTemplate};
+use crate::source::Span;
+use crate::yaml::Node;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Equals,
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+}
+
+/// One requirement of a selector.
+#[derive(Clone, Debug)]
+pub struct Requirement<'a> {
+    pub key: &'a str,
+    pub op: Op,
+    pub values: Vec<String>,
+    /// Where to point: the value of a `key: value` pair, else the expression item.
+    pub site: Span,
+}
+
+impl Requirement<'_> {
+    pub fn matches(&self, labels: &[LabelEntry]) -> bool {
+        let value = labels
+            .iter()
+            .find(|l| l.key == self.key)
+            .map(|l| l.value.as_str());
+        match self.op {
+            Op::Equals | Op::In => value.is_some_and(|v| self.values.iter().any(|w| w == v)),
+            Op::NotIn => value.is_none_or(|v| !self.values.iter().any(|w| w == v)),
+            Op::Exists => value.is_some(),
+            Op::DoesNotExist => value.is_none(),
+        }
+    }
+
+    /// `app: web`, `tier in (a, b)`, … for messages.
+    pub fn describe(&self) -> String {
+        match self.op {
+            Op::Equals => format!(
+                "{}: {}",
+                self.key,
+                self.values.first().map(String::as_str).unwrap_or("")
+            ),
+            Op::In => format!("{} in ({})", self.key, self.values.join(", ")),
+            Op::NotIn => format!("{} notin ({})", self.key, self.values.join(", ")),
+            Op::Exists => self.key.to_string(),
+            Op::DoesNotExist => format!("!{}", self.key),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Selector<'a> {
+    pub requirements: Vec<Requirement<'a>>,
+    /// The selector node (to point at when it is not about one requirement).
+    pub node: &'a Node,
+}
+
+impl<'a> Selector<'a> {
+    /// A Service or ReplicationController selector: a plain `key: value` map.
+    pub fn from_map(node: &'a Node) -> Selector<'a> {
+        let requirements = node
+            .entries()
+            .map(|(key, _, v)| Requirement {
+                key,
+                op: Op::Equals,
+                values: vec![if v.is_null() {
+                    String::new()
+                } else {
+                    v.scalar_text().unwrap_or_default()
+                }],
+                site: v.site(),
+            })
+            .collect();
+        Selector { requirements, node }
+    }
+
+    /// A `LabelSelector` (`matchLabels` and `matchExpressions`).
+    pub fn from_label_selector(node: &'a Node) -> Selector<'a> {
+        let mut s = node
+            .get("matchLabels")
+            .map(Selector::from_map)
+            .unwrap_or(Selector {
+                requirements: Vec::new(),
+                node,
+            });
+        s.node = node;
+        for e in node
+            .get("matchExpressions")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+        {
+            let Some(key) = e.get("key").and_then(Node::as_str) else {
+                continue;
+            };
+            let op = match e.get("operator").and_then(Node::as_str) {
+                Some("In") => Op::In,
+                Some("NotIn") => Op::NotIn,
+                Some("Exists") => Op::Exists,
+                Some("DoesNotExist") => Op::DoesNotExist,
+                _ => continue,
+            };
+            let values = e
+                .get("values")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(Node::scalar_text)
+                .collect();
+            s.requirements.push(Requirement {
+                key,
+                op,
+                values,
+                site: e.site(),
+            });
+        }
+        s
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.requirements.is_empty()
+    }
+
+    pub fn matches(&self, labels: &[LabelEntry]) -> bool {
+        self.requirements.iter().all(|r| r.matches(labels))
+    }
+
+    /// `{app: web, tier: db}` for messages.
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .requirements
+            .iter()
+            .map(Requirement::describe)
+            .collect();
+        format!("{{{}}}", parts.join(", "))
+    }
+}
+
+/// Why a selector selects no pod template of its namespace.
+#[derive(Debug)]
+pub enum Miss<'s, 'a> {
+    /// The run makes no pod in that namespace: the pods, if any, come from elsewhere.
+    NoTemplates,
+    /// Every key of the selector is set by this template, but values differ: a typo.
+    Typo {
+        template: &'s PodTemplate<'a>,
+        differing: Vec<(&'s Requirement<'a>, &'s LabelEntry<'a>)>,
+    },
+    /// The selector matches this template except for keys no template of the namespace sets
+    /// (run-time or controller-added labels).
+    ExtraKeys {
+        template: &'s PodTemplate<'a>,
+        keys: Vec<&'a str>,
+    },
+    /// Only keys no template sets.
+    OnlyUnknownKeys { keys: Vec<&'a str> },
+    /// Nothing close; the template sharing most requirements, if any.
+    Unrelated {
+        closest: Option<&'s PodTemplate<'a>>,
+    },
+}
+
+/// Templates of `namespace` the selector selects.
+pub fn selected<'s, 'a>(
+    ix: &'s Index<'a>,
+    namespace: &str,
+    selector: &Selector,
+) -> Vec<&'s PodTemplate<'a>> {
+    ix.templates_in(namespace)
+        .filter(|t| selector.matches(&t.labels))
+        .collect()
+}
+
+/// A typo candidate: (differences, spelling distance, template, the differing pairs).
+type Candidate<'s, 'a> = (
+    usize,
+    usize,
+    &'s PodTemplate<'a>,
+    Vec<(&'s Requirement<'a>, &'s LabelEntry<'a>)>,
+);
+
+/// Explains an empty selection (call only when [`selected`] is empty).
+pub fn explain<'s, 'a>(
+    ix: &'s Index<'a>,
+    namespace: &str,
+    selector: &'s Selector<'a>,
+) -> Miss<'s, 'a> {
+    let templates: Vec<&PodTemplate> = ix.templates_in(namespace).collect();
+    if templates.is_empty() {
+        return Miss::NoTemplates;
+    }
+    let (known, unknown): (Vec<&Requirement>, Vec<&Requirement>) =
+        selector.requirements.iter().partition(|r| {
+            ix.key_known_in(namespace, r.key) || !matches!(r.op, Op::Equals | Op::In | Op::Exists)
+        });
+    let unknown_keys: Vec<&'a str> = unknown.iter().map(|r| r.key).collect();
+    if known.is_empty() {
+        return Miss::OnlyUnknownKeys { keys: unknown_keys };
+    }
+    if !unknown.is_empty()
+        && let Some(t) = templates
+            .iter()
+            .find(|t| known.iter().all(|r| r.matches(&t.labels)))
+    {
+        return Miss::ExtraKeys {
+            template: t,
+            keys: unknown_keys,
+        };
+    }
+    // A typo: the template sets every known key, and only values differ. Prefer the template
+    // with the fewest differences, then the closest spelling.
+    let mut best: Option<Candidate> = None;
+    for t in &templates {
+        let mut differing = Vec::new();
+        let mut all_keys = true;
+        for r in &known {
+            match t.label(r.key) {
+                Some(l) if !r.matches(std::slice::from_ref(l)) => differing.push((*r, l)),
+                Some(_) => {}
+                None => all_keys = false,
+            }
+        }
+        if !all_keys || differing.is_empty() {
+            continue;
+        }
+        let distance: usize = differing
+            .iter()
+            .map(|(r, l)| {
+                r.values
+                    .iter()
+                    .map(|v| crate::diag::edit_distance(v, &l.value))
+                    .min()
+                    .unwrap_or(usize::MAX / 4)
+            })
+            .sum();
+        let key = (differing.len(), distance);
+        if best.as_ref().is_none_or(|(n, d, _, _)| key < (*n, *d)) {
+            best = Some((key.0, key.1, t, differing));
+        }
+    }
+    if let Some((_, _, template, differing)) = best {
+        return Miss::Typo {
+            template,
+            differing,
+        };
+    }
+    let closest = templates
+        .iter()
+        .map(|t| (known.iter().filter(|r| r.matches(&t.labels)).count(), *t))
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, t)| (*n, std::cmp::Reverse(t.owner.index)))
+        .map(|(_, t)| t);
+    Miss::Unrelated { closest }
+}

@@ -1,0 +1,254 @@
+//! `rules/service-selects-nothing`: a Service's selector matches no pod template in its
+//! namespace.
+//!
+//! ## What it does
+//! Compares each Service selector with the pod templates (Deployment, StatefulSet, DaemonSet,
+//! ReplicaSet, Job, CronJob, Pod) of the Service's namespace and explains a miss:
+//! - every selector key is set by some template but a value differs: a typo, an error showing
+//!   the closest template's labels;
+//! - the selector matches a template except for keys no template sets (labels added at run
+//!   time by the application or a controller, such as `pod-template-hash`): a warning naming
+//!   those keys;
+//! - the run creates no pod in that namespace (system pods in `kube-system`), or contains a
+//!   custom resource an operator turns into pods (a prometheus-operator `Alertmanager`): no
+//!   error, at most a warning that says why.
+//!
+//! Services without a selector (manual Endpoints/EndpointSlices) are never flagged.
+//!
+//! ## Why is this bad?
+//! A Service that selects no pod has no endpoints: connections to it are refused or hang.
+//!
+//! ## Example
+//! ```yaml
+//! selector: {app: mongoexpress}   # the Deployment's pods have app: mongo-express
+//! ```
+//!
+//! ## Use instead
+//! ```yaml
+//! selector: {app: mongo-express}
+//! ```
+
+use super::index::{Index, PodTemplate};
+use super::selector::{self, Miss, Selector};
+use crate::diag::{Diagnostic, Rule, Severity};
+use crate::object::Object;
+use crate::yaml::Node;
+
+pub static SERVICE_SELECTS_NOTHING: Rule = Rule {
+    id: "rules/service-selects-nothing",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A Service's selector matches no pod template in its namespace",
+    rationale: "A Service whose selector matches no pod gets no endpoints, so every connection \
+                to it fails. A selector whose keys all appear on a pod template but with another \
+                value is almost always a typo. Selectors that need labels set at run time, pods \
+                outside the run's namespaces and pods made by operators are reported as warnings \
+                at most.",
+    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongoexpress\n  ports:\n    - port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
+    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
+};
+
+/// The selector of a Service that selects pods, or `None` (no selector, empty, ExternalName).
+pub fn service_selector(svc: &Object) -> Option<Selector<'_>> {
+    let spec = svc.root.get("spec")?;
+    if spec.get("type").and_then(Node::as_str) == Some("ExternalName") {
+        return None;
+    }
+    let s = Selector::from_map(spec.get("selector")?);
+    (!s.is_empty()).then_some(s)
+}
+
+pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
+    for svc in ix.of_kind("Service") {
+        let Some(sel) = service_selector(svc) else {
+            continue;
+        };
+        let ns = ix.ns(svc);
+        if !selector::selected(ix, ns, &sel).is_empty() {
+            continue;
+        }
+        if let Some(d) = selects_nothing(ix, svc, ns, &sel, &SERVICE_SELECTS_NOTHING) {
+            out.push(d.with_object(svc.object_ref()));
+        }
+    }
+}
+
+/// The finding for an object (`Service "web"`, `PodDisruptionBudget "web"`, ...) whose selector
+/// selects no template of `ns`, shaped by why; shared with the budget and policy rules, which
+/// pass their own rule (their default severities decide how loud a plain miss is).
+pub fn selects_nothing(
+    ix: &Index,
+    obj: &Object,
+    ns: &str,
+    sel: &Selector,
+    rule: &'static Rule,
+) -> Option<Diagnostic> {
+    let what = format!("{} \"{}\"", obj.kind, obj.name);
+    let miss = selector::explain(ix, ns, sel);
+    // A template in another namespace that matches: objects only select pods of their own
+    // namespace, a common slip when a chart sets namespaces explicitly.
+    let elsewhere = ix
+        .templates
+        .iter()
+        .find(|t| t.namespace != ns && sel.matches(&t.labels));
+    let no_templates = matches!(miss, Miss::NoTemplates);
+    let finding = selects_nothing_here(ix, ns, sel, rule, miss, elsewhere, &what)?;
+    Some(match elsewhere {
+        Some(t) if !no_templates => finding.with_label(
+            t.labels_site(),
+            format!(
+                "{} in namespace \"{}\" matches, but only pods of namespace \"{ns}\" are selected",
+                t.owner_name(),
+                t.namespace
+            ),
+        ),
+        _ => finding,
+    })
+}
+
+fn selects_nothing_here(
+    ix: &Index,
+    ns: &str,
+    sel: &Selector,
+    rule: &'static Rule,
+    miss: Miss,
+    elsewhere: Option<&PodTemplate>,
+    what: &str,
+) -> Option<Diagnostic> {
+    if matches!(miss, Miss::NoTemplates) {
+        // The run makes no pod there (system pods in kube-system): nothing to compare with,
+        // unless a template of another namespace matches.
+        let t = elsewhere?;
+        return Some(
+            Diagnostic::new(rule, format!("{what} selects pods of namespace \"{ns}\", but the run makes the matching pods in namespace \"{}\"", t.namespace))
+                .with_severity(Severity::Warning)
+                .at(sel.node.site(), format!("selects {} in namespace \"{ns}\"", sel.describe()))
+                .with_label(t.labels_site(), format!("{} in namespace \"{}\" has these labels", t.owner_name(), t.namespace))
+                .with_note(format!("matching pods may exist in namespace \"{ns}\" outside the run; if not, this selects nothing"))
+                .with_help(format!("put {} and {} in the same namespace", what, t.owner_name())),
+        );
+    }
+    if let Some(cr) = operator_resource(ix, ns, sel) {
+        return Some(
+            Diagnostic::new(
+                rule,
+                format!(
+                    "{what} selects no pod template of the run; its pods may be created by an operator from {} \"{}\"",
+                    cr.kind, cr.name
+                ),
+            )
+            .with_severity(Severity::Warning)
+            .at(sel.node.site(), format!("selects {}", sel.describe()))
+            .with_label(
+                cr.name_span(),
+                format!("{} \"{}\" is a custom resource; its operator may create the pods", cr.kind, cr.name),
+            )
+            .with_help("if no operator creates these pods, fix the selector; otherwise suppress this warning"),
+        );
+    }
+    match miss {
+        Miss::NoTemplates => None,
+        Miss::Typo {
+            template,
+            differing,
+        } => {
+            let (first_req, _) = differing.first()?;
+            let mut d = Diagnostic::new(
+                rule,
+                format!(
+                    "{what} selects no pods: no pod template in namespace \"{ns}\" has {}",
+                    first_req.describe()
+                ),
+            )
+            .with_severity(rule.severity)
+            .at(
+                first_req.site,
+                format!("no pod template has {}", first_req.describe()),
+            );
+            for (r, l) in &differing {
+                d = d.with_label(
+                    l.value_node.site(),
+                    format!("{} has {}: {}", template.owner_name(), r.key, l.value),
+                );
+            }
+            let fixes: Vec<String> = differing
+                .iter()
+                .map(|(_, l)| format!("{}: {}", l.key, l.value))
+                .collect();
+            Some(d.with_help(format!(
+                "did you mean {}? Make the selector and the labels of {} agree",
+                fixes.join(", "),
+                template.owner_name()
+            )))
+        }
+        Miss::ExtraKeys { template, keys } => {
+            let first = sel.requirements.iter().find(|r| keys.contains(&r.key))?;
+            Some(
+                Diagnostic::new(
+                    rule,
+                    format!(
+                        "{what} selects pods only when they carry {}, which no pod template in namespace \"{ns}\" sets",
+                        quoted(&keys)
+                    ),
+                )
+                .with_severity(Severity::Warning)
+                .at(first.site, format!("no pod template sets {}", first.key))
+                .with_label(template.labels_site(), format!("{} matches the rest of the selector", template.owner_name()))
+                .with_note("labels set at run time (by the application, or controllers such as pod-template-hash) make this work; a misspelt key does not")
+                .with_help(format!("if {} is not added at run time, remove it from the selector", quoted(&keys))),
+            )
+        }
+        Miss::OnlyUnknownKeys { keys } => Some(
+            Diagnostic::new(
+                rule,
+                format!(
+                    "{what} selects on {}, which no pod template in namespace \"{ns}\" sets",
+                    quoted(&keys)
+                ),
+            )
+            .with_severity(Severity::Warning)
+            .at(sel.node.site(), format!("selects {}", sel.describe()))
+            .with_note("the pods may be created outside the run, or get these labels at run time")
+            .with_help("check the selector against the labels of the pods it should select"),
+        ),
+        Miss::Unrelated { closest } => {
+            let mut d = Diagnostic::new(
+                rule,
+                format!("{what} selects no pod template in namespace \"{ns}\""),
+            )
+            .with_severity(rule.severity)
+            .at(sel.node.site(), format!("selects {}", sel.describe()));
+            if let Some(t) = closest {
+                let labels: Vec<String> = t
+                    .labels
+                    .iter()
+                    .map(|l| format!("{}: {}", l.key, l.value))
+                    .collect();
+                d = d.with_label(
+                    t.labels_site(),
+                    format!("closest: {} has {{{}}}", t.owner_name(), labels.join(", ")),
+                );
+            }
+            Some(d.with_help("make the selector a subset of the pod template labels of the workload it should select"))
+        }
+    }
+}
+
+/// A custom resource of the run that may explain the miss, preferring one the selector names.
+fn operator_resource<'a>(ix: &Index<'a>, ns: &str, sel: &Selector) -> Option<&'a Object> {
+    let mut candidates = ix.pod_making_custom_resources(ns).peekable();
+    let first = *candidates.peek()?;
+    let named = candidates.find(|o| {
+        sel.requirements.iter().any(|r| {
+            r.values
+                .iter()
+                .any(|v| v == &o.name || v.eq_ignore_ascii_case(&o.kind))
+        })
+    });
+    Some(named.unwrap_or(first))
+}
+
+fn quoted(keys: &[&str]) -> String {
+    let q: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
+    q.join(", ")
+}

@@ -1,0 +1,43 @@
+//! The rules of the values stage.
+
+use crate::diag::{Rule, Severity};
+
+pub static SET_SYNTAX: Rule = Rule {
+    id: "values/set-syntax",
+    severity: Severity::Fatal,
+    default_enabled: true,
+    summary: "A --set, --set-string, --set-json or --set-file expression is malformed",
+    rationale: "Helm refuses to run with a malformed expression (`failed parsing --set data`); kforge shows where the expression goes wrong.",
+    failing: "--set image.tag",
+    passing: "--set image.tag=1.2.3",
+};
+
+pub static SET_CONFLICT: Rule = Rule {
+    id: "values/set-conflict",
+    severity: Severity::Fatal,
+    default_enabled: true,
+    summary: "A --set path goes through a value that is not a map or list",
+    rationale: "Helm stops with `unable to parse key` when `--set a.b=1` meets an `a` that is already a string or number.",
+    failing: "--set image=nginx --set image.tag=1.2",
+    passing: "--set image.repository=nginx --set image.tag=1.2",
+};
+
+pub static FILE_UNREADABLE: Rule = Rule {
+    id: "values/file-unreadable",
+    severity: Severity::Fatal,
+    default_enabled: true,
+    summary: "A values file given with -f or --set-file cannot be read",
+    rationale: "Helm stops when a values file is missing; rendering without it would check other values than the ones deployed.",
+    failing: "-f values-prod.yml   # the file is values-prod.yaml",
+    passing: "-f values-prod.yaml",
+};
+
+pub static NOT_A_MAP: Rule = Rule {
+    id: "values/not-a-map",
+    severity: Severity::Fatal,
+    default_enabled: true,
+    summary: "A values file is not a YAML map",
+    rationale: "Helm reads values files into a map of names to values; a list or a scalar at the top fails to load.",
+    failing: "- replicas: 2\n",
+    passing: "replicas: 2\n",
+};

@@ -1,0 +1,98 @@
+//! Small edits on value trees (maps as ordered key/value lists), shared by the `--set` parser and
+//! the mergers.
+
+use crate::source::Span;
+use crate::yaml::{Node, Value};
+
+pub fn empty_map(span: Span) -> Node {
+    Node::new(Value::Map(Vec::new()), span)
+}
+
+pub fn str_node(s: impl Into<String>, span: Span) -> Node {
+    Node::new(Value::Str(s.into()), span)
+}
+
+pub fn is_map(node: &Node) -> bool {
+    matches!(node.value, Value::Map(_))
+}
+
+/// Index of the entry with string key `key` (the last one, as lookups do).
+pub fn position(entries: &[(Node, Node)], key: &str) -> Option<usize> {
+    entries.iter().rposition(|(k, _)| k.as_str() == Some(key))
+}
+
+/// Sets `key` to `value`, keeping the key's place when it exists.
+pub fn set(entries: &mut Vec<(Node, Node)>, key: Node, value: Node) {
+    let Some(name) = key.as_str().map(str::to_string) else {
+        return;
+    };
+    match position(entries, &name) {
+        Some(i) => {
+            if let Some(slot) = entries.get_mut(i) {
+                *slot = (key, value);
+            }
+        }
+        None => entries.push((key, value)),
+    }
+}
+
+pub fn remove(entries: &mut Vec<(Node, Node)>, key: &str) {
+    entries.retain(|(k, _)| k.as_str() != Some(key));
+}
+
+/// Helm's `mergeMaps`, used between `-f` files: maps merge deeply, anything else replaces
+/// (a `null` too: it is kept so that coalescing with the chart's defaults deletes the key).
+pub fn merge_maps(base: &mut Node, overlay: Node) {
+    let Value::Map(over) = overlay.value else {
+        *base = overlay;
+        return;
+    };
+    let Value::Map(entries) = &mut base.value else {
+        *base = Node {
+            value: Value::Map(over),
+            ..overlay
+        };
+        return;
+    };
+    for (k, v) in over {
+        let Some(name) = k.as_str() else { continue };
+        match position(entries, name).and_then(|i| entries.get_mut(i)) {
+            Some((_, existing)) if is_map(existing) && is_map(&v) => merge_maps(existing, v),
+            _ => set(entries, k, v),
+        }
+    }
+}
+
+/// Helm's `coalesceTables`: fills `dst` (higher precedence) from `src` (defaults). With
+/// `delete_nulls`, a null in `dst` over a key that `src` has removes the key.
+pub fn coalesce_tables(dst: &mut Node, src: &Node, delete_nulls: bool) {
+    let Value::Map(src_entries) = &src.value else {
+        return;
+    };
+    let Value::Map(dst_entries) = &mut dst.value else {
+        return;
+    };
+    for (k, sv) in src_entries {
+        let Some(name) = k.as_str() else { continue };
+        match position(dst_entries, name) {
+            None => dst_entries.push((k.clone(), sv.clone())),
+            Some(i) => {
+                let Some((_, dv)) = dst_entries.get_mut(i) else {
+                    continue;
+                };
+                if dv.is_null() && delete_nulls {
+                    remove(dst_entries, name);
+                } else if is_map(dv) && is_map(sv) {
+                    coalesce_tables(dv, sv, delete_nulls);
+                }
+                // Otherwise the higher-precedence value stays (a table over a scalar, or the
+                // reverse, is only a warning in Helm).
+            }
+        }
+    }
+}
+
+/// Follows a dotted path of map keys (Helm's `PathValue`).
+pub fn path_value<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
+    path.split('.').try_fold(root, |node, key| node.get(key))
+}

@@ -1,0 +1,178 @@
+//! `kforge lint` and `kforge template` end to end: exit codes and exact output.
+
+mod common;
+use common::{kforge, run, stable};
+
+#[test]
+fn example_charts_lint_clean() {
+    for chart in ["charts-examples/mongo-express", "charts-examples/nginx"] {
+        let out = run(kforge().args(["lint", chart]));
+        assert_eq!(out.code, 0, "{chart}:\n{}{}", out.stdout, out.stderr);
+        assert!(
+            stable(&out.stdout).starts_with("0 errors, 0 warnings in "),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn template_prints_manifests_with_source_headers_in_install_order() {
+    let out = run(kforge().args(["template", "charts-examples/mongo-express"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("template_mongo_express", out.stdout);
+}
+
+#[test]
+fn template_show_only_and_missing_template() {
+    let out = run(kforge().args([
+        "template",
+        "charts-examples/nginx",
+        "-s",
+        "templates/service.yaml",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("---\n# Source: nginx/templates/service.yaml\n")
+    );
+    assert_eq!(out.stdout.matches("# Source:").count(), 1);
+    let out = run(kforge().args([
+        "template",
+        "charts-examples/nginx",
+        "-s",
+        "templates/nope.yaml",
+    ]));
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: could not find template templates/nope.yaml in chart\n"
+    );
+}
+
+#[test]
+fn template_output_dir_writes_one_file_per_template() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(kforge()
+        .args(["template", "charts-examples/nginx", "--output-dir"])
+        .arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for t in ["deployment.yaml", "service.yaml", "ingress.yaml"] {
+        let text = std::fs::read_to_string(dir.path().join("nginx/templates").join(t)).unwrap();
+        assert!(
+            text.starts_with(&format!("---\n# Source: nginx/templates/{t}\n")),
+            "{text}"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        vec![std::ffi::OsString::from("nginx")],
+        "no staging folder left behind"
+    );
+}
+
+/// Issue 2's four broken charts: each finding is at the template file and line that caused it.
+#[test]
+fn broken_charts_point_at_the_template_line() {
+    for (fixture, rule, location) in [
+        (
+            "syntax-error",
+            "render/syntax",
+            "templates/configmap.yaml:6:32",
+        ),
+        (
+            "undefined-value",
+            "render/undefined",
+            "templates/pod.yaml:8:46",
+        ),
+        (
+            "duplicate-key",
+            "yaml/duplicate-key",
+            "templates/configmap.yaml:8:3",
+        ),
+        (
+            "partial-indent",
+            "yaml/syntax",
+            "templates/_container.yaml:3:19",
+        ),
+    ] {
+        let path = format!("tests/fixtures/render/{fixture}");
+        let human = run(kforge().args(["lint", &path]));
+        assert_eq!(human.code, 1, "{fixture}: {}", human.stdout);
+        assert!(
+            human.stdout.contains(&format!("error[{rule}]")),
+            "{fixture}: {}",
+            human.stdout
+        );
+        assert!(
+            human.stdout.contains(&format!("{path}/{location}]")),
+            "{fixture}: {}",
+            human.stdout
+        );
+        insta::assert_snapshot!(format!("broken_{fixture}_human"), stable(&human.stdout));
+
+        let json = run(kforge().args(["lint", &path, "--format", "json"]));
+        assert_eq!(json.code, 1);
+        let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        let finding = &value["findings"][0];
+        let (file, rest) = location.split_once(':').unwrap();
+        let (line, column) = rest.split_once(':').unwrap();
+        assert_eq!(finding["rule"], rule);
+        assert_eq!(finding["file"], format!("{path}/{file}"));
+        assert_eq!(finding["line"].to_string(), line);
+        assert_eq!(finding["column"].to_string(), column);
+        insta::assert_snapshot!(format!("broken_{fixture}_json"), json.stdout);
+    }
+}
+
+#[test]
+fn stdin_with_source_comments_reports_template_paths() {
+    let rendered = "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: 1\n  x: 2\n";
+    let out = run(kforge()
+        .args(["lint", "-", "--format", "json"])
+        .write_stdin(rendered));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let files: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert!(
+        !files.is_empty() && files.iter().all(|f| *f == "web/templates/cm.yaml"),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn init_scaffold_lints_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(kforge().current_dir(dir.path()).args(["init", "demo"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(kforge().current_dir(dir.path()).args(["lint", "demo"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        stable(&out.stdout).starts_with("0 errors, 0 warnings in 2 objects"),
+        "{}",
+        out.stdout
+    );
+    let out = run(kforge().current_dir(dir.path()).args([
+        "lint",
+        "demo",
+        "--set",
+        "ingress.enabled=true",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let again = run(kforge().current_dir(dir.path()).args(["init", "demo"]));
+    assert_eq!(again.code, 2);
+    assert_eq!(
+        again.stderr,
+        "error: demo already exists and is not empty\n"
+    );
+}

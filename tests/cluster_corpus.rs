@@ -1,0 +1,158 @@
+//! The bitnami corpus (58 Helm-rendered charts) applies to the default cluster profile without
+//! errors. Each chart is applied on its own, as `helm install` would.
+//!
+//! Explained findings:
+//! - kube-prometheus, kuberay, grafana-operator and pinniped create custom resources whose CRDs
+//!   ship in the charts' `crds/` directories, which `helm template` does not render; `helm
+//!   install` applies them first. The test adds those CRDs to the profile (`crd_profile`).
+
+mod cluster_support;
+use cluster_support::sim_files;
+use kforge::cluster::Profile;
+use kforge::diag::Severity;
+use std::path::Path;
+use std::time::Duration;
+
+const OPERATOR_CHARTS: &[&str] = &[
+    "grafana-operator.yaml",
+    "kube-prometheus.yaml",
+    "kuberay.yaml",
+    "pinniped.yaml",
+];
+
+/// The CRDs of the operators whose custom resources appear in the corpus.
+fn crd_profile() -> Profile {
+    let crds = [
+        ("monitoring.coreos.com", "PrometheusRule", "v1"),
+        ("monitoring.coreos.com", "ServiceMonitor", "v1"),
+        ("monitoring.coreos.com", "Prometheus", "v1"),
+        ("monitoring.coreos.com", "Alertmanager", "v1"),
+        ("ray.io", "RayCluster", "v1"),
+        ("grafana.integreatly.org", "Grafana", "v1beta1"),
+        (
+            "config.concierge.pinniped.dev",
+            "CredentialIssuer",
+            "v1alpha1",
+        ),
+    ];
+    let mut text = String::new();
+    for (group, kind, version) in crds {
+        text.push_str(&format!(
+            "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: {}s.{group}\nspec:\n  group: {group}\n  names: {{kind: {kind}, plural: {}s}}\n  scope: Namespaced\n  versions: [{{name: {version}, served: true, storage: true}}]\n",
+            kind.to_lowercase(),
+            kind.to_lowercase()
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crds.yaml");
+    std::fs::write(&path, format!("objects: []\n{text}")).unwrap();
+    let mut sources = kforge::source::SourceMap::new();
+    Profile::load(&path, &mut sources)
+        .unwrap_or_else(|d| panic!("{:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()))
+}
+
+#[test]
+fn bitnami_corpus_applies_without_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bitnami-rendered");
+    if !dir.is_dir() {
+        println!("skipping: ../shared not found");
+        return;
+    }
+    let with_crds = crd_profile();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut elapsed = Duration::ZERO;
+    let mut objects = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        // Without the operators' CRDs, their custom resources are the only errors.
+        let bare = sim_files(&[(&name, &text)], &Profile::default(), false);
+        for d in bare.errors() {
+            assert_eq!(d.rule.id, "cluster/no-crd", "{name}: {}", d.message);
+            assert!(
+                OPERATOR_CHARTS.contains(&name.as_str()),
+                "{name}: {}",
+                d.message
+            );
+        }
+        let s = sim_files(&[(&name, &text)], &with_crds, false);
+        elapsed += s.apply_time;
+        objects += s.objects.len();
+        for d in &s.diags {
+            let line = format!("{name}:{}: {}: {}", s.line(d), d.rule.id, d.message);
+            if d.severity <= Severity::Error {
+                errors.push(line);
+            } else {
+                warnings.push(line);
+            }
+        }
+    }
+    println!(
+        "cluster stage: {} charts, {objects} objects in {elapsed:?}",
+        files.len()
+    );
+    for w in &warnings {
+        println!("warning: {w}");
+    }
+    assert!(
+        errors.is_empty(),
+        "{} errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}
+
+/// Every file of kubernetes/examples (old API versions, non-objects, odd values) applies
+/// without a panic; the findings themselves are not asserted.
+#[test]
+fn kubernetes_examples_apply_without_panicking() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/kubernetes-examples");
+    if !dir.is_dir() {
+        println!("skipping: ../shared not found");
+        return;
+    }
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if !path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let mut sources = kforge::source::SourceMap::new();
+        let id = sources.add(
+            path.display().to_string(),
+            text,
+            kforge::source::SourceKind::Manifest,
+        );
+        let (objects, _) = kforge::object::parse(&sources, &[id], &kforge::yaml::Limits::default());
+        let config = kforge::config::Config::default();
+        let ctx = kforge::check::CheckContext {
+            sources: &sources,
+            objects: &objects,
+            kube_version: kforge::version::KubeVersion::NEWEST,
+            release_namespace: "default",
+            config: &config,
+            strict: false,
+            extra_crds: &[],
+            create_namespace: true,
+        };
+        let (state, _) = kforge::cluster::apply(&ctx, &Profile::default());
+        let _ = (state.table(), state.to_yaml(), state.to_json());
+        count += 1;
+    }
+    println!("applied {count} files");
+}

@@ -1,0 +1,113 @@
+//! The rules stage on real charts: ../shared/corpus/bitnami-rendered (58 charts rendered by
+//! Helm with default values, release namespace `default`) must give no errors. Each file is its
+//! own run, as each is its own release. Prints the warning count per rule.
+
+use kforge::check::CheckContext;
+use kforge::config::Config;
+use kforge::diag::Severity;
+use kforge::source::{SourceKind, SourceMap};
+use kforge::version::KubeVersion;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+#[test]
+fn bitnami_corpus_has_no_rule_errors() {
+    corpus_run(&Config::default(), "default rules");
+}
+
+#[test]
+fn bitnami_corpus_has_no_rule_errors_with_every_rule_enabled() {
+    let config = Config {
+        enable: kforge::rules::RULES
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect(),
+        ..Config::default()
+    };
+    corpus_run(&config, "every rule enabled");
+}
+
+fn corpus_run(config: &Config, what: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/bitnami-rendered");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        println!("skipping: ../shared not found");
+        return;
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    let mut warnings: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut objects_total = 0;
+    let mut spent = Duration::ZERO;
+    for path in &paths {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let mut sources = SourceMap::new();
+        let file = sources.add(path.display().to_string(), text, SourceKind::Manifest);
+        let (objects, _) = kforge::object::parse(&sources, &[file], &Default::default());
+        objects_total += objects.len();
+        let ctx = CheckContext {
+            sources: &sources,
+            objects: &objects,
+            kube_version: KubeVersion::NEWEST,
+            release_namespace: "default",
+            config,
+            strict: false,
+            extra_crds: &[],
+            create_namespace: false,
+        };
+        let start = Instant::now();
+        let diags = kforge::rules::check(&ctx);
+        spent += start.elapsed();
+        for d in diags {
+            if std::env::var_os("KFORGE_CORPUS_VERBOSE").is_some() {
+                let at = d
+                    .primary
+                    .as_ref()
+                    .map(|l| sources.locate(l.span))
+                    .map(|l| format!("{}:{}", l.path, l.line));
+                println!(
+                    "{} {:?} {}: {}",
+                    at.unwrap_or_default(),
+                    d.severity,
+                    d.rule.id,
+                    d.message
+                );
+            }
+            match d.severity {
+                Severity::Warning => *warnings.entry(d.rule.id).or_default() += 1,
+                Severity::Error | Severity::Fatal => {
+                    let at = d
+                        .primary
+                        .as_ref()
+                        .map(|l| sources.locate(l.span))
+                        .map(|l| format!("{}:{}", l.path, l.line));
+                    errors.push(format!(
+                        "{} {}: {}",
+                        at.unwrap_or_default(),
+                        d.rule.id,
+                        d.message
+                    ));
+                }
+                Severity::Info => {}
+            }
+        }
+    }
+    println!(
+        "{what}: {} files, {objects_total} objects, rules::check took {spent:?} in all",
+        paths.len()
+    );
+    for (rule, n) in &warnings {
+        println!("  {n:4} warnings  {rule}");
+    }
+    assert!(
+        errors.is_empty(),
+        "errors on the corpus:\n{}",
+        errors.join("\n")
+    );
+}

@@ -1,0 +1,61 @@
+//! The mistakes of issue 4, one manifest set each under tests/fixtures/rules/: each gives
+//! exactly one error, of the rule and at the line its first line names
+//! (`# expect: rules/x at line N`).
+
+use kforge::check::CheckContext;
+use kforge::config::Config;
+use kforge::source::{SourceKind, SourceMap};
+use kforge::version::KubeVersion;
+use std::path::Path;
+
+#[test]
+fn each_mistake_gives_exactly_one_error() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 6);
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expect = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .unwrap();
+        let (rule, line) = expect.split_once(" at line ").unwrap();
+        let line: u32 = line.parse().unwrap();
+        let mut sources = SourceMap::new();
+        let file = sources.add(
+            path.display().to_string(),
+            text.clone(),
+            SourceKind::Manifest,
+        );
+        let (objects, diags) = kforge::object::parse(&sources, &[file], &Default::default());
+        assert!(diags.is_empty(), "{}: {diags:?}", path.display());
+        let config = Config::default();
+        let ctx = CheckContext {
+            sources: &sources,
+            objects: &objects,
+            kube_version: KubeVersion::NEWEST,
+            release_namespace: "default",
+            config: &config,
+            strict: false,
+            extra_crds: &[],
+            create_namespace: false,
+        };
+        let found = kforge::rules::check(&ctx);
+        let errors: Vec<_> = found.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{}: {errors:#?}", path.display());
+        let d = errors[0];
+        assert_eq!(d.rule.id, rule, "{}", path.display());
+        let at = sources.locate(d.primary.as_ref().unwrap().span);
+        assert_eq!(at.line, line, "{}: {}", path.display(), d.message);
+        assert!(
+            d.help.is_some() && !d.secondary.is_empty() || rule == "rules/nodeport",
+            "{}",
+            path.display()
+        );
+    }
+}
