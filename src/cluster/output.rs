@@ -299,102 +299,12 @@ impl ClusterState {
         let mut out = String::new();
         for o in self.visible() {
             out.push_str("---\n");
-            // The shared emitter when it is available; this module's small writer until then.
-            let shared = crate::yaml::emit(&o.json);
-            if shared.is_empty() {
-                emit(&o.json, 0, &mut out);
-            } else {
-                out.push_str(&shared);
-                if !shared.ends_with('\n') {
-                    out.push('\n');
-                }
+            let yaml = crate::yaml::emit(&o.json);
+            out.push_str(&yaml);
+            if !yaml.ends_with('\n') {
+                out.push('\n');
             }
         }
         out
-    }
-}
-
-/// A small block-style YAML writer for JSON values (strings quoted when YAML would read them
-/// as something else).
-fn emit(v: &Value, indent: usize, out: &mut String) {
-    let pad = " ".repeat(indent);
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            for (k, val) in m {
-                out.push_str(&pad);
-                out.push_str(&scalar_key(k));
-                out.push(':');
-                inline_or_block(val, indent, out);
-            }
-        }
-        Value::Array(a) if !a.is_empty() => {
-            for item in a {
-                out.push_str(&pad);
-                out.push('-');
-                match item {
-                    Value::Object(m) if !m.is_empty() => {
-                        let mut sub = String::new();
-                        emit(item, indent + 2, &mut sub);
-                        out.push(' ');
-                        out.push_str(sub.trim_start());
-                    }
-                    _ => inline_or_block(item, indent, out),
-                }
-            }
-        }
-        other => {
-            out.push_str(&pad);
-            out.push_str(&scalar(other));
-            out.push('\n');
-        }
-    }
-}
-
-fn inline_or_block(val: &Value, indent: usize, out: &mut String) {
-    match val {
-        Value::Object(m) if !m.is_empty() => {
-            out.push('\n');
-            emit(val, indent + 2, out);
-        }
-        Value::Array(a) if !a.is_empty() => {
-            out.push('\n');
-            emit(val, indent, out);
-        }
-        other => {
-            out.push(' ');
-            out.push_str(&scalar(other));
-            out.push('\n');
-        }
-    }
-}
-
-fn scalar_key(k: &str) -> String {
-    scalar(&Value::String(k.to_string()))
-}
-
-fn scalar(v: &Value) -> String {
-    match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => {
-            let plain = !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-                && !s.starts_with(['-', '.'])
-                && !matches!(
-                    s.to_ascii_lowercase().as_str(),
-                    "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "~"
-                )
-                && s.parse::<f64>().is_err()
-                && !s.chars().all(|c| c.is_ascii_digit() || c == '_');
-            if plain {
-                s.clone()
-            } else {
-                serde_json::to_string(s).unwrap_or_default()
-            }
-        }
-        Value::Array(_) => "[]".to_string(),
-        Value::Object(_) => "{}".to_string(),
     }
 }
