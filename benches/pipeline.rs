@@ -16,8 +16,7 @@ fn corpus_files(
     sources: &mut kforge::source::SourceMap,
     dir: &std::path::Path,
 ) -> (Vec<FileId>, u64) {
-    let mut paths: Vec<PathBuf> = walk(dir);
-    paths.sort();
+    let paths = bench::yaml_files(dir);
     let mut bytes = 0;
     let mut files = Vec::new();
     for p in paths {
@@ -31,16 +30,6 @@ fn corpus_files(
         }
     }
     (files, bytes)
-}
-
-fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-        .collect()
 }
 
 fn stages(c: &mut Criterion) {

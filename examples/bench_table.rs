@@ -39,17 +39,6 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn yaml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-        .collect();
-    files.sort();
-    files
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     // Child mode: one whole-pipeline run over a directory, then report peak memory.
@@ -78,7 +67,7 @@ fn main() {
     ] {
         let mut sources = SourceMap::new();
         let mut bytes = 0usize;
-        let files: Vec<_> = yaml_files(&dir)
+        let files: Vec<_> = bench::yaml_files(&dir)
             .into_iter()
             .filter_map(|p| {
                 let text = std::fs::read_to_string(&p).ok()?;

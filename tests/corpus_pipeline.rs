@@ -5,28 +5,16 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use kforge::chart::Input;
 use kforge::diag::Severity;
-
-fn yaml_files(dir: PathBuf) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
-        .collect();
-    files.sort();
-    files
-}
 
 #[test]
 fn bitnami_charts_have_no_errors_through_every_stage() {
     let Some(shared) = common::shared() else {
         return;
     };
-    let files = yaml_files(shared.join("corpus/bitnami-rendered"));
+    let files = kforge::bench::yaml_files(&shared.join("corpus/bitnami-rendered"));
     assert_eq!(files.len(), 58);
     let mut warnings: BTreeMap<&str, usize> = BTreeMap::new();
     let mut errors = Vec::new();
@@ -70,7 +58,7 @@ fn kubernetes_examples_go_through_every_stage() {
     let Some(shared) = common::shared() else {
         return;
     };
-    let files = yaml_files(shared.join("corpus/kubernetes-examples"));
+    let files = kforge::bench::yaml_files(&shared.join("corpus/kubernetes-examples"));
     assert!(files.len() > 200);
     let mut rules: BTreeMap<&str, usize> = BTreeMap::new();
     for file in &files {

@@ -58,3 +58,15 @@ pub fn write_large_chart(
 pub fn write_one_file_chart(root: &Path) -> std::io::Result<PathBuf> {
     write_large_chart(&root.join("one"), 1, 3)
 }
+
+/// Every `.yaml`/`.yml` file under `dir`, sorted: how the corpora are walked.
+pub fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    files.sort();
+    files
+}

@@ -305,7 +305,8 @@ pub fn pull_policy(image: &str) -> &'static str {
     }
 }
 
-const SOURCES: &[&str] = &[
+/// Every volume source field of a pod volume (a volume has exactly one).
+pub(crate) const VOLUME_SOURCES: &[&str] = &[
     "hostPath",
     "emptyDir",
     "gcePersistentDisk",
@@ -339,7 +340,7 @@ const SOURCES: &[&str] = &[
 ];
 
 fn volume(v: &mut Map<String, Value>) {
-    if !SOURCES
+    if !VOLUME_SOURCES
         .iter()
         .any(|s| v.get(*s).is_some_and(|x| !x.is_null()))
     {
