@@ -26,8 +26,11 @@
 //!   uniq, compact, without, empty, regex_match, regex_replace; functions only: fail, tpl, include,
 //!   dict, list, pluck, coalesce, ternary, lookup (always empty), semver_compare(constraint,
 //!   version), range (at most 100,000 items); tests: contains, hasprefix, hassuffix, has.
-//! - Limits ([`Limits`]): work (fuel), include/tpl depth, recursion, output size per template and
-//!   in total; each ends in a `render/limit` error.
+//! - Limits ([`Limits`]): work (fuel), include/tpl depth, recursion, tokens per tag, output size
+//!   per template, per `include`/`indent` and in total; each ends in a `render/limit` error.
+//!   Templates render on a pool whose threads have 64 MiB stacks, so the deepest nesting the limits
+//!   allow cannot overflow the stack. Not bounded: memory of intermediate strings built with `~`
+//!   (minijinja has no hook for it).
 
 mod context;
 mod env;
