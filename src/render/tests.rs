@@ -782,3 +782,21 @@ fn origin_of_imported_macro_output_is_the_macro_line() {
         ["t.yaml:2", "t.yaml:3", "_h.tpl:2", "_h.tpl:3"]
     );
 }
+
+#[test]
+fn helm_helper_names_get_a_did_you_mean() {
+    let r = run(
+        &[("templates/t.yaml", "a:\n  {{ values | toYaml }}\n")],
+        serde_json::json!({}),
+    );
+    let (rule, msg, at) = r.diag();
+    assert_eq!(
+        (rule, msg.as_str(), at.as_str()),
+        (
+            "render/error",
+            "unknown filter: filter toYaml is unknown",
+            "c/templates/t.yaml:2:15-21"
+        )
+    );
+    assert_eq!(r.diags[0].help.as_deref(), Some("did you mean `toyaml`?"));
+}
