@@ -603,3 +603,20 @@ fn generate_name_without_name() {
         s.only().message
     );
 }
+
+#[test]
+fn length_messages_follow_the_target_version() {
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    app: {}\n",
+        "a".repeat(64)
+    );
+    // kforge targets the newest version by default: v1.35+ says bytes.
+    assert!(
+        sim(&text)
+            .only()
+            .message
+            .ends_with("must be no more than 63 bytes"),
+        "{}",
+        sim(&text).only().message
+    );
+}

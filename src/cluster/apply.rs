@@ -218,10 +218,30 @@ impl<'a> Applier<'a> {
             String::new()
         };
 
-        let errors = validate::validate(o, namespaced);
+        let errors = validate::validate(
+            o,
+            namespaced,
+            super::field::Wording::for_version(self.ctx.kube_version),
+        );
         let mut failed = false;
+        // Before v1.34 the API server did not validate a StatefulSet's pod template and claim
+        // templates (PRs #131790, #132212): the same mistake surfaced as a controller event.
+        let late =
+            o.kind == "StatefulSet" && o.group() == "apps" && self.ctx.kube_version.minor < 34;
         for err in &errors.0 {
             failed |= !err.warning;
+            let path = err.path.to_string();
+            if late
+                && (path.starts_with("spec.template.")
+                    || path.starts_with("spec.volumeClaimTemplates"))
+            {
+                let d = self.field_diagnostic(o, err, &INVALID).with_note(format!(
+                    "Kubernetes {} accepts the StatefulSet; this fails at pod creation (event `create Pod {}-0 in StatefulSet {} failed`)",
+                    self.ctx.kube_version, o.name, o.name
+                ));
+                self.diags.push(d);
+                continue;
+            }
             self.report_field_error(o, err, &INVALID);
         }
         if failed {

@@ -25,6 +25,7 @@ pub fn apply(
     diagnostics.retain(|d| d.severity == Severity::Fatal || config.is_enabled(d.rule));
     drop_cluster_repeats(diagnostics);
     drop_namespace_repeats(sources, diagnostics);
+    drop_object_repeats(diagnostics, "cluster/no-crd", "schema/missing-crd");
     let by_ref: BTreeMap<(&str, Option<&str>, &str), &Object> = objects
         .iter()
         .rev()
@@ -152,6 +153,20 @@ fn invalid_key(message: &str) -> Option<(&str, &str)> {
     let path = rest.split(": ").next()?;
     let detail = rest.rsplit(": ").next()?;
     Some((path, detail))
+}
+
+/// Drops `repeat` findings about an object that also has a `kept` finding: two stages saying the
+/// same thing about it (a custom resource without CRD: the schema stage cannot validate it, the
+/// cluster stage cannot apply it; the apply failure is the one to keep, and with `--no-cluster`
+/// the schema warning is still there).
+fn drop_object_repeats(diagnostics: &mut Vec<Diagnostic>, kept: &str, repeat: &str) {
+    let objects: std::collections::BTreeSet<crate::diag::ObjectRef> = diagnostics
+        .iter()
+        .filter(|d| d.rule.id == kept)
+        .filter_map(|d| d.object.clone())
+        .collect();
+    diagnostics
+        .retain(|d| d.rule.id != repeat || !d.object.as_ref().is_some_and(|o| objects.contains(o)));
 }
 
 /// `rules/namespace` warns that a namespace may not exist; when the cluster stage, which knows

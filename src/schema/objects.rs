@@ -7,7 +7,7 @@ use super::apis::{self, Status};
 use super::crd::Crds;
 use super::rules::*;
 use super::store;
-use super::validate::Walker;
+use super::validate::{Path, Walker};
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::object::Object;
@@ -63,7 +63,7 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
             diags.push(d);
         }
         let mut w = walker(Some(schemas));
-        let mut path = String::new();
+        let mut path = Path::default();
         w.walk(schemas.def(def), &o.root, &mut path, parent, 0);
         diags.extend(w.diags);
         return diags;
@@ -134,7 +134,7 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
             let mut w = walker(store::version(target));
             w.custom_root = true;
             w.custom = true;
-            let mut path = String::new();
+            let mut path = Path::default();
             w.walk(schema, &o.root, &mut path, parent, 0);
             diags.extend(w.diags);
         }

@@ -2,7 +2,6 @@
 //! (null is absent, int-or-string, quantities, keyed lists), and reports at the exact key or value.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use base64::Engine;
 
@@ -52,11 +51,11 @@ impl<'a> Walker<'a> {
 
     /// Validates `node` (the value of `path`) against `schema`; `parent` is the span of the key
     /// holding it (where `Required value` points).
-    pub fn walk(
+    pub fn walk<'n>(
         &mut self,
         schema: &'a Schema,
-        node: &Node,
-        path: &mut String,
+        node: &'n Node,
+        path: &mut Path<'n>,
         parent: Span,
         depth: usize,
     ) {
@@ -100,11 +99,10 @@ impl<'a> Walker<'a> {
             Value::Map(entries) => self.walk_map(s, node, entries, path, parent, depth),
             Value::Seq(items) => {
                 if let Some(item_schema) = &s.items {
-                    let len = path.len();
                     for (i, item) in items.iter().enumerate() {
-                        let _ = write!(path, "[{i}]");
+                        path.segments.push(Segment::Index(i));
                         self.walk(item_schema, item, path, item.site(), depth + 1);
-                        path.truncate(len);
+                        path.segments.pop();
                     }
                 }
                 if !s.list_map_keys.is_empty() {
@@ -115,30 +113,26 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn walk_map(
+    fn walk_map<'n>(
         &mut self,
         s: &'a Schema,
-        node: &Node,
-        entries: &[(Node, Node)],
-        path: &mut String,
+        node: &'n Node,
+        entries: &'n [(Node, Node)],
+        path: &mut Path<'n>,
         parent: Span,
         depth: usize,
     ) {
         let custom_root = std::mem::take(&mut self.custom_root);
-        let len = path.len();
         for (key_node, value) in entries {
             // Non-string keys (`80:`, `on:`) become strings as sigs.k8s.io/yaml would make them.
-            let key: Cow<str> = match key_node.as_str() {
+            let key: Cow<'n, str> = match key_node.as_str() {
                 Some(k) => Cow::Borrowed(k),
                 None => match key_node.scalar_text() {
                     Some(k) => Cow::Owned(k),
                     None => continue,
                 },
             };
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(&key);
+            path.segments.push(Segment::Key(key.clone()));
             if let Some(sub) = s.property(&key) {
                 self.walk(sub, value, path, key_node.site(), depth + 1);
             } else if custom_root && key == "metadata" {
@@ -158,12 +152,12 @@ impl<'a> Walker<'a> {
                         self.walk(sub, value, path, key_node.site(), depth + 1)
                     }
                     Additional::Forbidden if !s.preserve_unknown => {
-                        self.unknown_field(s, key_node, &key, path)
+                        self.unknown_field(s, key_node, &key, &path.to_string())
                     }
                     _ => {}
                 }
             }
-            path.truncate(len);
+            path.segments.pop();
         }
         for req in &s.required {
             let present = node.get(req).is_some_and(|v| !v.is_null());
@@ -176,7 +170,7 @@ impl<'a> Walker<'a> {
                 let holder = if path.is_empty() {
                     "the object".to_string()
                 } else {
-                    format!("`{}`", last_segment(path))
+                    format!("`{}`", path.last_segment())
                 };
                 self.report(
                     Diagnostic::new(&REQUIRED, format!("{field}: Required value"))
@@ -201,7 +195,7 @@ impl<'a> Walker<'a> {
         self.report(d);
     }
 
-    fn type_error(&mut self, node: &Node, path: &str, wanted: &str) {
+    fn type_error(&mut self, node: &Node, path: &Path, wanted: &str) {
         let raw = self.sources.slice(node.span);
         let shown = if raw.is_empty() {
             node.scalar_text().unwrap_or_default()
@@ -246,7 +240,7 @@ impl<'a> Walker<'a> {
         self.report(d);
     }
 
-    fn check_quantity(&mut self, node: &Node, path: &str) {
+    fn check_quantity(&mut self, node: &Node, path: &Path) {
         match &node.value {
             Value::Int(_) | Value::Float(_) => {}
             Value::Str(text) if quantity::is_valid(text) => {}
@@ -270,7 +264,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn check_enum(&mut self, s: &Schema, node: &Node, path: &str) {
+    fn check_enum(&mut self, s: &Schema, node: &Node, path: &Path) {
         let json = node.to_json();
         if s.enumeration.contains(&json) || (s.enum_allows_empty && json.as_str() == Some("")) {
             return;
@@ -292,7 +286,7 @@ impl<'a> Walker<'a> {
         self.report(d);
     }
 
-    fn check_base64(&mut self, node: &Node, path: &str) {
+    fn check_base64(&mut self, node: &Node, path: &Path) {
         let Some(text) = node.as_str() else { return };
         // The API server's decoder ignores line breaks inside the value (folded blocks).
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -308,7 +302,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn check_range(&mut self, node: &Node, path: &str, min: i64, max: i64, ty: &str) {
+    fn check_range(&mut self, node: &Node, path: &Path, min: i64, max: i64, ty: &str) {
         let Some(v) = node.as_i64() else { return };
         if v < min || v > max {
             self.report(
@@ -321,7 +315,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn check_list_keys(&mut self, s: &Schema, items: &[Node], path: &str) {
+    fn check_list_keys(&mut self, s: &Schema, items: &[Node], path: &Path) {
         let mut seen: Vec<(Vec<String>, Span)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             if item.as_map().is_none() {
@@ -365,10 +359,10 @@ impl<'a> Walker<'a> {
                 .with_label(*first, "first used here")
                 .with_help(format!(
                     "items of `{}` must differ in {}",
-                    last_segment(path),
+                    path.last_segment(),
                     s.list_map_keys.join(" + ")
                 ));
-                if !self.custom && !validated_unique(path) {
+                if !self.custom && !validated_unique(&path.to_string()) {
                     d = d.with_severity(Severity::Warning).with_note(
                         "the API server accepts it with a warning and client-side apply keeps the \
                          last item, but server-side apply (Helm 4, kubectl --server-side) rejects it",
@@ -427,4 +421,41 @@ fn article_types(types: u8) -> String {
 
 fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
+}
+
+/// Where the walk is, as segments: rendered (`spec.containers[0].image`) only when a finding
+/// needs it, so the walk itself copies no strings.
+#[derive(Default)]
+pub struct Path<'n> {
+    segments: Vec<Segment<'n>>,
+}
+
+enum Segment<'n> {
+    Key(Cow<'n, str>),
+    Index(usize),
+}
+
+impl Path<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// The last field name with its indexes (`containers[0]`).
+    fn last_segment(&self) -> String {
+        let full = self.to_string();
+        last_segment(&full).to_string()
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, seg) in self.segments.iter().enumerate() {
+            match seg {
+                Segment::Key(k) if i == 0 => f.write_str(k)?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
 }

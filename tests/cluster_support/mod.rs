@@ -25,10 +25,40 @@ pub fn sim_files(files: &[(&str, &str)], profile: &Profile, create_namespace: bo
 
 /// Like [`sim_files`] with a source map that may already hold the profile file.
 pub fn sim_in(
+    sources: SourceMap,
+    files: &[(&str, &str)],
+    profile: &Profile,
+    create_namespace: bool,
+) -> Sim {
+    sim_full(
+        sources,
+        files,
+        profile,
+        create_namespace,
+        KubeVersion::NEWEST,
+        false,
+    )
+}
+
+/// One manifest against the built-in profile with a target version and `--strict`.
+pub fn sim_with(text: &str, kube_version: KubeVersion, strict: bool) -> Sim {
+    sim_full(
+        SourceMap::new(),
+        &[("test.yaml", text)],
+        &Profile::default(),
+        false,
+        kube_version,
+        strict,
+    )
+}
+
+pub fn sim_full(
     mut sources: SourceMap,
     files: &[(&str, &str)],
     profile: &Profile,
     create_namespace: bool,
+    kube_version: KubeVersion,
+    strict: bool,
 ) -> Sim {
     let ids: Vec<_> = files
         .iter()
@@ -44,10 +74,10 @@ pub fn sim_in(
     let ctx = CheckContext {
         sources: &sources,
         objects: &objects,
-        kube_version: KubeVersion::NEWEST,
+        kube_version,
         release_namespace: "default",
         config: &config,
-        strict: false,
+        strict,
         extra_crds: &[],
         create_namespace,
     };

@@ -13,8 +13,8 @@ use crate::cluster::field::Errors;
 use crate::object::Object;
 
 /// Everything the API server would reject (or warn about) in `obj` on create.
-pub fn validate(obj: &Object, namespaced: bool) -> Errors {
-    let mut e = Errors::default();
+pub fn validate(obj: &Object, namespaced: bool, wording: crate::cluster::field::Wording) -> Errors {
+    let mut e = Errors(Vec::new(), wording);
     meta::object_meta(obj, namespaced, &mut e);
     let root = &obj.root;
     match (obj.group(), obj.kind.as_str()) {
