@@ -135,6 +135,98 @@ pub fn undefined_help(
     None
 }
 
+/// Helper names a chart can use (kforge's and minijinja's common ones), for did-you-mean on an
+/// unknown filter, test or function (Helm habits such as `toYaml` or `semverCompare`).
+const HELPERS: &[&str] = &[
+    "toyaml",
+    "tojson",
+    "fromyaml",
+    "fromjson",
+    "b64enc",
+    "b64dec",
+    "sha256sum",
+    "indent",
+    "nindent",
+    "quote",
+    "squote",
+    "required",
+    "fail",
+    "default",
+    "trunc",
+    "trimsuffix",
+    "trimprefix",
+    "lower",
+    "upper",
+    "title",
+    "replace",
+    "contains",
+    "hasprefix",
+    "hassuffix",
+    "semver_compare",
+    "dict",
+    "list",
+    "merge",
+    "keys",
+    "haskey",
+    "pluck",
+    "append",
+    "uniq",
+    "compact",
+    "without",
+    "coalesce",
+    "ternary",
+    "empty",
+    "regex_match",
+    "regex_replace",
+    "lookup",
+    "include",
+    "tpl",
+    "range",
+    "has",
+    "trim",
+    "join",
+    "split",
+    "first",
+    "last",
+    "length",
+    "int",
+    "float",
+    "string",
+    "items",
+    "sort",
+    "unique",
+    "map",
+    "select",
+    "reject",
+    "selectattr",
+    "rejectattr",
+    "round",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "reverse",
+    "capitalize",
+    "format",
+    "dictsort",
+    "defined",
+    "undefined",
+    "none",
+    "number",
+];
+
+/// Help for an unknown filter, test or function: the helper it most likely means.
+fn unknown_helper_help(detail: &str) -> Option<String> {
+    let name = detail.strip_suffix(" is unknown")?;
+    let name = name
+        .strip_prefix("filter ")
+        .or_else(|| name.strip_prefix("test "))
+        .unwrap_or(name);
+    let best = did_you_mean(&name.replace('_', ""), HELPERS.iter().copied())
+        .or_else(|| did_you_mean(name, HELPERS.iter().copied()))?;
+    Some(format!("did you mean `{best}`?"))
+}
+
 /// The diagnostic for a failed render, or `None` when the problem was already reported.
 pub fn diagnostic(
     err: &minijinja::Error,
@@ -220,7 +312,14 @@ pub fn diagnostic(
             diag = diag.with_label(*span, "called from here");
         }
     }
-    if let Some(help) = expr.and_then(|e| undefined_help(e, root)) {
+    if matches!(
+        innermost.kind(),
+        ErrorKind::UnknownFilter | ErrorKind::UnknownTest | ErrorKind::UnknownFunction
+    ) {
+        if let Some(help) = unknown_helper_help(&detail) {
+            diag = diag.with_help(help);
+        }
+    } else if let Some(help) = expr.and_then(|e| undefined_help(e, root)) {
         diag = diag.with_help(help);
     } else if rule.id == rules::UNDEFINED.id {
         diag = diag.with_help("define it in the values, test it with `{% if x is defined %}`, or use `x | default(...)`");
@@ -231,6 +330,23 @@ pub fn diagnostic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_helpers_suggest_the_kforge_name() {
+        assert_eq!(
+            unknown_helper_help("filter toYaml is unknown").as_deref(),
+            Some("did you mean `toyaml`?")
+        );
+        assert_eq!(
+            unknown_helper_help("semverCompare is unknown").as_deref(),
+            Some("did you mean `semver_compare`?")
+        );
+        assert_eq!(
+            unknown_helper_help("test hasPrefix is unknown").as_deref(),
+            Some("did you mean `hasprefix`?")
+        );
+        assert_eq!(unknown_helper_help("zzzzzzzz is unknown"), None);
+    }
 
     #[test]
     fn help_names_the_closest_key_at_the_deepest_level() {

@@ -757,3 +757,46 @@ fn errors_inside_tpl_and_required_inside_partials_keep_their_rule() {
         )
     );
 }
+
+#[test]
+fn origin_of_imported_macro_output_is_the_macro_line() {
+    let r = run(
+        &[
+            (
+                "templates/_h.tpl",
+                "{%- macro labels(name) -%}\napp: {{ name }}\ntier: web\n{%- endmacro -%}\n",
+            ),
+            (
+                "templates/t.yaml",
+                "{%- import \"_h.tpl\" as h %}\nmetadata:\n  labels:\n    {{- h.labels(\"x\") | nindent(4) }}\n",
+            ),
+        ],
+        serde_json::json!({}),
+    );
+    assert_eq!(
+        r.only_text(),
+        "\nmetadata:\n  labels:\n    app: x\n    tier: web\n"
+    );
+    assert_eq!(
+        r.origins()[1..],
+        ["t.yaml:2", "t.yaml:3", "_h.tpl:2", "_h.tpl:3"]
+    );
+}
+
+#[test]
+fn helm_helper_names_get_a_did_you_mean() {
+    let r = run(
+        &[("templates/t.yaml", "a:\n  {{ values | toYaml }}\n")],
+        serde_json::json!({}),
+    );
+    let (rule, msg, at) = r.diag();
+    assert_eq!(
+        (rule, msg.as_str(), at.as_str()),
+        (
+            "render/error",
+            "unknown filter: filter toYaml is unknown",
+            "c/templates/t.yaml:2:15-21"
+        )
+    );
+    assert_eq!(r.diags[0].help.as_deref(), Some("did you mean `toyaml`?"));
+}
