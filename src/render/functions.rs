@@ -563,9 +563,48 @@ fn range(lower: i64, upper: Option<i64>, step: Option<i64>) -> Result<Value, Err
     })
 }
 
-/// `semver_compare(constraint, version)`: whether the version satisfies the constraint.
+/// `semver_compare(constraint, version)`: whether the version satisfies the constraint, with
+/// the Masterminds semantics Chart.yaml's `kubeVersion` uses (`>=1.25.0-0 <1.38.0`, `||`, `~`,
+/// `^`, `1.2.x`, ranges, `v` prefixes); a version may leave out its minor or patch part.
 fn semver_compare(constraint: String, version: String) -> Result<bool, Error> {
-    super::semver::matches(&constraint, &version).map_err(invalid)
+    let parsed = crate::chart::Constraint::parse(&constraint).map_err(invalid)?;
+    let bare = version.trim().trim_start_matches(['v', 'V']);
+    let (core, rest) = match bare.find(['-', '+']) {
+        Some(i) => bare.split_at(i),
+        None => (bare, ""),
+    };
+    let padded = match core.matches('.').count() {
+        0 => format!("{core}.0.0{rest}"),
+        1 => format!("{core}.0{rest}"),
+        _ => bare.to_string(),
+    };
+    let version = semver::Version::parse(&padded)
+        .map_err(|_| invalid(format!("semver_compare: `{version}` is not a version")))?;
+    Ok(parsed.matches(&version))
+}
+
+#[cfg(test)]
+mod semver_tests {
+    use super::semver_compare;
+
+    #[test]
+    fn masterminds_constraints() {
+        let t = |c: &str, v: &str| semver_compare(c.into(), v.into()).unwrap();
+        assert!(t(">=1.19-0", "v1.33.0"));
+        assert!(t(">= 1.13.0 < 1.15.0", "1.14.2"));
+        assert!(!t(">= 1.13.0 < 1.15.0", "1.15.0"));
+        assert!(t("<1.20 || >=1.30", "1.31.0"));
+        assert!(t("~1.2.3", "1.2.9") && !t("~1.2.3", "1.3.0"));
+        assert!(t("^1.2", "1.9.0") && !t("^1.2", "2.0.0"));
+        assert!(t("^0.2.3", "0.2.5") && !t("^0.2.3", "0.3.0"));
+        assert!(t("1.2.x", "1.2.7") && !t("1.2.x", "1.3.0"));
+        assert!(!t(">=1.19.0", "1.29.3-gke.1200"));
+        assert!(t(">=1.19.0-0", "1.29.3-gke.1200"));
+        assert!(t("1.2 - 1.4", "1.3.0"));
+        assert!(t(">=1.25", "1.29"));
+        assert!(semver_compare(">=abc".into(), "1.0.0".into()).is_err());
+        assert!(semver_compare(">=1.0".into(), "one".into()).is_err());
+    }
 }
 
 /// Registers one helper both as a filter and as a function.

@@ -38,7 +38,6 @@ mod errors;
 mod functions;
 pub mod markers;
 pub mod rules;
-mod semver;
 mod shared;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,8 +1,8 @@
 //! Pod spec checks (`pkg/apis/core/validation/validation.go` ValidatePodSpec), run on bare Pods
 //! and on every pod template.
 
-use crate::cluster::field::{Errors, FieldPath, render};
 use crate::cluster::defaults::VOLUME_SOURCES;
+use crate::cluster::field::{Errors, FieldPath, render};
 use crate::cluster::names;
 use crate::cluster::quantity;
 use crate::yaml::Node;
