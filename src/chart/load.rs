@@ -115,6 +115,37 @@ fn load_path(
             .unwrap_or(Path::new("."));
         return load_path(dir, options, sources);
     }
+    // A single template of a chart is not a manifest: its `{{ }}` would read as broken YAML.
+    if meta.is_file()
+        && let Some(templates) = path
+            .parent()
+            .filter(|p| p.file_name().is_some_and(|n| n == "templates"))
+        && let Some(chart) = templates
+            .parent()
+            .filter(|c| c.join("Chart.yaml").is_file())
+    {
+        let chart = if chart.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            chart
+        };
+        return (
+            None,
+            vec![
+                Diagnostic::new(
+                    &INPUT_CHART_TEMPLATE,
+                    format!(
+                        "{shown} is a template of the chart in {}, not a manifest",
+                        chart.display()
+                    ),
+                )
+                .with_help(format!(
+                    "lint the chart, which renders its templates with its values: kforge lint {}",
+                    chart.display()
+                )),
+            ],
+        );
+    }
     if meta.is_dir() {
         let (tree, mut diags) = package::read_dir_tree(path, &limits(options));
         let Some(tree) = tree else {
@@ -167,20 +198,30 @@ fn load_path(
             Err(diags) => (None, diags),
         };
     }
-    match String::from_utf8(bytes) {
+    match text_of(&bytes) {
         Ok(text) => (
-            Some(Loaded::Manifests(add_manifest_text(&shown, &text, sources))),
+            Some(Loaded::Manifests(add_manifest_text(&shown, text, sources))),
             Vec::new(),
         ),
-        Err(e) => (
+        Err(offset) => (
             None,
-            vec![not_text(&shown, e.utf8_error().valid_up_to()).with_severity(Severity::Fatal)],
+            vec![not_text(&shown, offset).with_severity(Severity::Fatal)],
         ),
     }
 }
 
-fn not_text(name: &str, valid_up_to: usize) -> Diagnostic {
-    Diagnostic::new(&INPUT_NOT_TEXT, format!("{name} is not UTF-8 text (invalid byte at offset {valid_up_to})"))
+/// The bytes as text; `Err(offset)` of the first byte that makes them binary (a NUL, which
+/// no YAML or template contains) or not UTF-8.
+pub(super) fn text_of(bytes: &[u8]) -> Result<&str, usize> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.valid_up_to())?;
+    match text.find('\0') {
+        Some(nul) => Err(nul),
+        None => Ok(text),
+    }
+}
+
+fn not_text(name: &str, offset: usize) -> Diagnostic {
+    Diagnostic::new(&INPUT_NOT_TEXT, format!("{name} is not UTF-8 text: binary or wrongly encoded data at byte {offset}"))
         .with_help("manifests and templates must be UTF-8; binary files belong outside templates/ and manifest folders")
 }
 
@@ -218,9 +259,9 @@ pub(super) fn load_dir_tree(
             continue;
         }
         let name = join(shown, rel);
-        match std::str::from_utf8(bytes) {
+        match text_of(bytes) {
             Ok(text) => files.extend(add_manifest_text(&name, text, sources)),
-            Err(e) => diags.push(not_text(&name, e.valid_up_to())),
+            Err(offset) => diags.push(not_text(&name, offset)),
         }
     }
     if files.is_empty() && !diags.iter().any(Diagnostic::is_error) {
@@ -555,12 +596,12 @@ impl ChartLoader<'_> {
         root
     }
 
-    /// Adds a file to the source map, or reports it when it is not UTF-8.
+    /// Adds a file to the source map, or reports it when it is not UTF-8 text.
     fn text_file(&mut self, name: &str, bytes: &[u8], kind: SourceKind) -> Option<FileId> {
-        match std::str::from_utf8(bytes) {
+        match text_of(bytes) {
             Ok(text) => Some(self.sources.add(name, text, kind)),
-            Err(e) => {
-                self.diags.push(not_text(name, e.valid_up_to()));
+            Err(offset) => {
+                self.diags.push(not_text(name, offset));
                 None
             }
         }

@@ -42,6 +42,16 @@ pub static INPUT_NOT_TEXT: Rule = Rule {
     passing: "templates/deployment.yaml   # UTF-8 YAML",
 };
 
+pub static INPUT_CHART_TEMPLATE: Rule = Rule {
+    id: "input/chart-template",
+    severity: Severity::Fatal,
+    default_enabled: true,
+    summary: "A chart's template was given as a manifest",
+    rationale: "A file under a chart's templates/ is only YAML after rendering with the chart's values; read as a manifest its `{{ }}` expressions are YAML errors that say nothing about the chart.",
+    failing: "kforge lint charts-examples/nginx/templates/deployment.yaml",
+    passing: "kforge lint charts-examples/nginx",
+};
+
 pub static MISSING_CHART_YAML: Rule = Rule {
     id: "chart/missing-chart-yaml",
     severity: Severity::Error,

@@ -26,6 +26,7 @@ pub fn apply(
     drop_cluster_repeats(diagnostics);
     drop_namespace_repeats(sources, diagnostics);
     drop_object_repeats(diagnostics, "cluster/no-crd", "schema/missing-crd");
+    drop_span_repeats(diagnostics, "schema/type", "yaml/ambiguous-scalar");
     let by_ref: BTreeMap<(&str, Option<&str>, &str), &Object> = objects
         .iter()
         .rev()
@@ -167,6 +168,21 @@ fn drop_object_repeats(diagnostics: &mut Vec<Diagnostic>, kept: &str, repeat: &s
         .collect();
     diagnostics
         .retain(|d| d.rule.id != repeat || !d.object.as_ref().is_some_and(|o| objects.contains(o)));
+}
+
+/// Drops `repeat` findings at the same place as a `kept` finding: an unquoted `yes` in an env
+/// value is one mistake, which the schema stage reports as the wrong type (an error, since the
+/// API server rejects it) and the YAML stage as an ambiguous scalar (a warning that then adds
+/// nothing).
+fn drop_span_repeats(diagnostics: &mut Vec<Diagnostic>, kept: &str, repeat: &str) {
+    let spans: std::collections::BTreeSet<Span> = diagnostics
+        .iter()
+        .filter(|d| d.rule.id == kept)
+        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
+        .collect();
+    diagnostics.retain(|d| {
+        d.rule.id != repeat || !d.primary.as_ref().is_some_and(|l| spans.contains(&l.span))
+    });
 }
 
 /// `rules/namespace` warns that a namespace may not exist; when the cluster stage, which knows
