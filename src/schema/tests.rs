@@ -135,6 +135,10 @@ fn unknown_field_points_at_the_key_with_did_you_mean() {
     let d = r.only("schema/unknown-field");
     assert_eq!(d.message, "unknown field \"spec.replica\"");
     assert_eq!(d.help.as_deref(), Some("did you mean `replicas`?"));
+    assert_eq!(
+        d.primary.as_ref().unwrap().message,
+        "not a field of DeploymentSpec"
+    );
     assert_eq!(r.lines("schema/unknown-field"), vec![6]);
     let loc = r.sources.locate(d.primary.as_ref().unwrap().span);
     assert_eq!((loc.column, loc.end_column), (3, 10));

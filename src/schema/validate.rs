@@ -28,21 +28,28 @@ pub struct Walker<'a> {
     pub custom_root: bool,
     /// Validating a custom resource: the API server enforces every keyed list of its schema.
     pub custom: bool,
+    /// The definition of the map being walked, handed from `walk` to `walk_map`.
+    pub current_def: Option<u32>,
     pub diags: Vec<Diagnostic>,
 }
 
 impl<'a> Walker<'a> {
-    fn resolve<'s>(&self, mut schema: &'s Schema) -> &'s Schema
+    /// Follows `$ref`s; also returns the definition reached (for messages).
+    fn resolve<'s>(&self, mut schema: &'s Schema) -> (Option<u32>, &'s Schema)
     where
         'a: 's,
     {
+        let mut def = None;
         for _ in 0..8 {
             match (schema.reference, self.defs) {
-                (Some(r), Some(defs)) => schema = defs.def(r),
+                (Some(r), Some(defs)) => {
+                    def = Some(r);
+                    schema = defs.def(r);
+                }
                 _ => break,
             }
         }
-        schema
+        (def, schema)
     }
 
     fn report(&mut self, d: Diagnostic) {
@@ -62,7 +69,7 @@ impl<'a> Walker<'a> {
         if depth > MAX_DEPTH {
             return;
         }
-        let s = self.resolve(schema);
+        let (def, s) = self.resolve(schema);
         // Kubernetes decodes null as the field's zero value: the same as leaving it out.
         if node.is_null() {
             return;
@@ -96,7 +103,10 @@ impl<'a> Walker<'a> {
             Format::Int64 | Format::None => {}
         }
         match &node.value {
-            Value::Map(entries) => self.walk_map(s, node, entries, path, parent, depth),
+            Value::Map(entries) => {
+                self.current_def = def;
+                self.walk_map(s, node, entries, path, parent, depth)
+            }
             Value::Seq(items) => {
                 if let Some(item_schema) = &s.items {
                     for (i, item) in items.iter().enumerate() {
@@ -123,6 +133,7 @@ impl<'a> Walker<'a> {
         depth: usize,
     ) {
         let custom_root = std::mem::take(&mut self.custom_root);
+        let def = self.current_def.take();
         for (key_node, value) in entries {
             // Non-string keys (`80:`, `on:`) become strings as sigs.k8s.io/yaml would make them.
             let key: Cow<'n, str> = match key_node.as_str() {
@@ -152,7 +163,7 @@ impl<'a> Walker<'a> {
                         self.walk(sub, value, path, key_node.site(), depth + 1)
                     }
                     Additional::Forbidden if !s.preserve_unknown => {
-                        self.unknown_field(s, key_node, &key, &path.to_string())
+                        self.unknown_field(s, def, key_node, &key, &path.to_string())
                     }
                     _ => {}
                 }
@@ -180,9 +191,24 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn unknown_field(&mut self, s: &Schema, key_node: &Node, key: &str, path: &str) {
+    fn unknown_field(
+        &mut self,
+        s: &Schema,
+        def: Option<u32>,
+        key_node: &Node,
+        key: &str,
+        path: &str,
+    ) {
+        let type_name = def
+            .zip(self.defs)
+            .map(|(d, defs)| defs.name(d).rsplit('.').next().unwrap_or("").to_string())
+            .filter(|n| !n.is_empty());
+        let label = match type_name {
+            Some(t) => format!("not a field of {t}"),
+            None => "not a field of this object".to_string(),
+        };
         let mut d = Diagnostic::new(&UNKNOWN_FIELD, format!("unknown field \"{path}\""))
-            .at(key_node.site(), "not a field of this object");
+            .at(key_node.site(), label);
         if let Some(best) = did_you_mean(key, s.property_names()) {
             d = d.with_help(format!("did you mean `{best}`?"));
         } else if s.properties.is_empty() {
