@@ -229,12 +229,13 @@ fn settings(options: &Options, run: &mut Run) -> Option<(Config, cluster::Profil
     if let Some(path) = &options.config_file {
         match config::load(path, &mut run.sources) {
             Ok(mut from_file) => {
-                from_file
-                    .enable
-                    .extend(options.config.enable.iter().cloned());
-                from_file
-                    .disable
-                    .extend(options.config.disable.iter().cloned());
+                // Flags are more specific than the file: `--enable X` beats the file's
+                // `disable: [X]`, and `--disable X` its `enable: [X]`.
+                let (flags_on, flags_off) = (&options.config.enable, &options.config.disable);
+                from_file.disable.retain(|id| !flags_on.contains(id));
+                from_file.enable.retain(|id| !flags_off.contains(id));
+                from_file.enable.extend(flags_on.iter().cloned());
+                from_file.disable.extend(flags_off.iter().cloned());
                 config = from_file;
             }
             Err(diags) => {

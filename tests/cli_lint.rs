@@ -176,3 +176,28 @@ fn init_scaffold_lints_clean() {
         "error: demo already exists and is not empty\n"
     );
 }
+
+/// The demo chart with four classic mistakes: each is exactly one error, at the template line.
+#[test]
+fn broken_mongo_express_demo() {
+    let out = run(kforge().args(["lint", "charts-examples/broken/mongo-express"]));
+    assert_eq!(out.code, 1);
+    let errors: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error["))
+        .collect();
+    assert_eq!(
+        errors
+            .iter()
+            .map(|l| l.split(']').next().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        [
+            "error[rules/missing-reference",
+            "error[rules/service-target-port",
+            "error[rules/nodeport",
+            "error[rules/service-selects-nothing"
+        ]
+    );
+    insta::assert_snapshot!("broken_mongo_express_human", stable(&out.stdout));
+}

@@ -57,6 +57,8 @@ fn custom_resources_need_their_crd() {
     assert_eq!(s.line(d), 1);
     let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - {name: v1, served: true, storage: true}\n";
     sim(&format!("{cr}---\n{crd}")).clean();
+    // With the built-in profile the CRD may be installed in the real cluster: a warning.
+    assert_eq!(d.severity, kforge::diag::Severity::Warning);
     // A CRD serving another version does not help.
     let s = sim(&format!(
         "{cr}---\n{}",
@@ -282,7 +284,58 @@ fn mongo_express_runs_on_the_workers() {
         .unwrap();
     assert_eq!(express.json["spec"]["ports"][0]["nodePort"], 30000);
     let table = s.state.table();
+    insta::assert_snapshot!("mongo_express_table", table);
     assert!(table.contains("8081:30000/TCP"), "{table}");
     assert!(table.contains("service/mongodb-service"), "{table}");
     assert!(s.state.to_yaml().contains("imagePullPolicy: IfNotPresent"));
+}
+
+#[test]
+fn a_profile_file_makes_missing_crds_and_namespaces_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cluster.yaml");
+    std::fs::write(&path, "namespaces: [apps]\n").unwrap();
+    let mut sources = kforge::source::SourceMap::new();
+    let profile = Profile::load(&path, &mut sources).unwrap();
+    let text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\n";
+    let s = sim_files(&[("a.yaml", text)], &profile, false);
+    assert_eq!(s.errors().len(), 2, "{:#?}", s.messages());
+    let s = sim(text);
+    assert!(s.errors().is_empty());
+    assert_eq!(s.diags.len(), 2);
+}
+
+#[test]
+fn simulate_yaml_shows_defaults() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          readinessProbe:\n            httpGet: {port: 80}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n";
+    let s = sim(text);
+    s.clean();
+    let yaml = s.state.to_yaml();
+    let deployment = yaml
+        .split("---\n")
+        .find(|d| d.contains("kind: Deployment"))
+        .unwrap();
+    // Not a snapshot: the shared YAML emitter may format differently; the defaults must be there.
+    for line in [
+        "imagePullPolicy: Always",
+        "progressDeadlineSeconds: 600",
+        "revisionHistoryLimit: 10",
+        "terminationGracePeriodSeconds: 30",
+        "periodSeconds: 10",
+        "dnsPolicy: ClusterFirst",
+    ] {
+        assert!(
+            deployment.contains(line),
+            "{line} missing from\n{deployment}"
+        );
+    }
+    let json = s.state.to_json();
+    assert_eq!(json["kind"], "List");
+    assert!(
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "Endpoints")
+    );
 }

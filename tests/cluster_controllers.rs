@@ -72,6 +72,13 @@ fn stateful_set_makes_ordered_pods_and_claims() {
         "PersistentVolumeClaim \"data-db-0\" stays Pending: storageclass.storage.k8s.io \"fast\" not found"
     );
     assert_eq!(s.line(d), 21);
+    // Their pods wait for the claims, without a second finding.
+    let pod = s.state.get("", "Pod", "default", "db-0").unwrap();
+    assert_eq!(pod.json["status"]["phase"], "Pending");
+    assert_eq!(
+        pod.json["status"]["conditions"][0]["message"],
+        "0/4 nodes are available: pod has unbound immediate PersistentVolumeClaims."
+    );
 }
 
 #[test]
@@ -279,4 +286,33 @@ fn simulate_output_is_deterministic() {
     assert!(table.contains("deployment.apps/web"), "{table}");
     assert!(table.contains("daemonset.apps/agent"), "{table}");
     assert!(table.contains("Running"), "{table}");
+}
+
+#[test]
+fn strict_makes_scheduling_findings_errors() {
+    let text = deployment(1, "      nodeSelector: {disktype: ssd}\n");
+    let s = cluster_support::sim_with(&text, kforge::version::KubeVersion::NEWEST, true);
+    assert_eq!(s.only().severity, kforge::diag::Severity::Error);
+    assert_eq!(sim(&text).only().severity, kforge::diag::Severity::Warning);
+}
+
+#[test]
+fn stateful_set_template_errors_on_older_targets_fail_at_pod_creation() {
+    let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers: [{name: db}]\n";
+    let old = cluster_support::sim_with(
+        sts,
+        kforge::version::KubeVersion::parse("1.30").unwrap(),
+        false,
+    );
+    let d = old.only();
+    assert_eq!(
+        d.message,
+        "The StatefulSet \"db\" is invalid: spec.template.spec.containers[0].image: Required value"
+    );
+    assert!(
+        d.notes[0].contains("fails at pod creation"),
+        "{:?}",
+        d.notes
+    );
+    assert!(sim(sts).only().notes.is_empty());
 }

@@ -2,16 +2,19 @@
 //! cluster rule's own failing and passing example.
 
 mod cluster_support;
-use cluster_support::{sim, sim_files};
+use cluster_support::{sim, sim_files, sim_in};
 use kforge::cluster::{self, Profile};
 use kforge::source::SourceMap;
 
 fn load(text: &str) -> Result<Profile, Vec<String>> {
+    load_into(text, &mut SourceMap::new())
+}
+
+fn load_into(text: &str, sources: &mut SourceMap) -> Result<Profile, Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cluster.yaml");
     std::fs::write(&path, text).unwrap();
-    let mut sources = SourceMap::new();
-    Profile::load(&path, &mut sources).map_err(|d| d.iter().map(|d| d.message.clone()).collect())
+    Profile::load(&path, sources).map_err(|d| d.iter().map(|d| d.message.clone()).collect())
 }
 
 #[test]
@@ -37,8 +40,10 @@ fn default_profile_matches_the_issue() {
 
 #[test]
 fn profile_file_format() {
-    let p = load(
+    let mut sources = SourceMap::new();
+    let p = load_into(
         "nodes:\n  - name: gpu-1\n    labels: {accelerator: nvidia}\n    taints:\n      - {key: gpu, value: \"true\", effect: NoSchedule}\n    allocatable: {cpu: \"8\", memory: 64Gi, pods: 50}\nnodePortRange: 31000-31999\nserviceCIDR: 10.0.0.0/16\nnamespaces: [monitoring]\nobjects:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: taken, namespace: default}\n    spec:\n      type: NodePort\n      ports: [{port: 80, nodePort: 31000}]\n",
+        &mut sources,
     )
     .unwrap();
     assert_eq!(p.nodes.len(), 1);
@@ -48,13 +53,21 @@ fn profile_file_format() {
     assert!(p.namespaces.iter().any(|n| n == "monitoring"));
     // The profile's Service holds nodePort 31000.
     let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: monitoring\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 31000}]\n";
-    let s = sim_files(&[("web.yaml", svc)], &p, false);
+    let s = sim_in(sources, &[("web.yaml", svc)], &p, false);
     let d = s.only();
     assert_eq!(d.rule.id, "cluster/nodeport-conflict");
     assert_eq!(
         d.secondary.len(),
         1,
         "the profile object is labelled in the profile file"
+    );
+    assert_eq!(s.sources.locate(d.secondary[0].span).line, 16);
+    // Loaded into another source map, the profile's places are not trusted: a note instead.
+    let s = sim_files(&[("web.yaml", svc)], &p, false);
+    assert!(s.only().secondary.is_empty());
+    assert_eq!(
+        s.only().notes,
+        vec!["Service \"taken\" in the cluster profile holds nodePort 31000".to_string()]
     );
     // A pod must tolerate the gpu taint.
     let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: a, image: nginx:1.27}]\n";

@@ -490,3 +490,133 @@ fn rbac_role_ref_and_subjects() {
         .replace("    name: sa\n", "    name: sa\n    namespace: default\n"))
     .clean();
 }
+
+#[test]
+fn job_names_must_fit_a_label() {
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: NAME\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: busybox:1.36}]\n";
+    let long = "j".repeat(64);
+    let s = sim(&job.replace("NAME", &long));
+    assert_eq!(
+        s.only().message,
+        format!(
+            "The Job \"{long}\" is invalid: spec.template.labels: Invalid value: \"{long}\": must be no more than 63 characters"
+        )
+    );
+    sim(&job.replace("NAME", "migrate")).clean();
+}
+
+#[test]
+fn basic_auth_and_ssh_auth_secrets() {
+    let s =
+        sim("apiVersion: v1\nkind: Secret\nmetadata:\n  name: b\ntype: kubernetes.io/basic-auth\n");
+    assert_eq!(s.diags.len(), 2, "{:?}", s.messages());
+    sim("apiVersion: v1\nkind: Secret\nmetadata:\n  name: b\ntype: kubernetes.io/basic-auth\nstringData: {password: p}\n").clean();
+    let s = sim(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: k\ntype: kubernetes.io/ssh-auth\nstringData: {ssh-privatekey: \"\"}\n",
+    );
+    assert_eq!(
+        s.only().message,
+        "The Secret \"k\" is invalid: data[ssh-privatekey]: Required value"
+    );
+}
+
+#[test]
+fn service_port_names_and_node_ports_are_unique() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - {name: http, port: 80, nodePort: 30080}\n    - {name: http, port: 81, nodePort: 30080}\n";
+    let s = sim(text);
+    assert_eq!(
+        s.messages(),
+        vec![
+            "cluster/invalid: The Service \"web\" is invalid: spec.ports[1].name: Duplicate value: \"http\"".to_string(),
+            "cluster/invalid: The Service \"web\" is invalid: spec.ports[1].nodePort: Duplicate value: 30080".to_string(),
+        ]
+    );
+    // TCP and UDP on the same port share one nodePort.
+    let shared = "apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  type: NodePort\n  ports:\n    - {name: dns, port: 53, protocol: UDP}\n    - {name: dns-tcp, port: 53, protocol: TCP}\n";
+    let s = sim(shared);
+    s.clean();
+    let svc = s.state.get("", "Service", "default", "dns").unwrap();
+    assert_eq!(
+        svc.json["spec"]["ports"][0]["nodePort"],
+        svc.json["spec"]["ports"][1]["nodePort"]
+    );
+}
+
+#[test]
+fn stateful_set_policies() {
+    let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  podManagementPolicy: Sometimes\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers: [{name: db, image: postgres:16}]\n";
+    expect_one(
+        sts,
+        INVALID,
+        "The StatefulSet \"db\" is invalid: spec.podManagementPolicy: Unsupported value: \"Sometimes\": supported values: \"OrderedReady\", \"Parallel\"",
+        6,
+    );
+    sim(&sts.replace("Sometimes", "Parallel")).clean();
+    // Empty values are defaulted before validation (seen in real charts).
+    sim(&sts.replace("Sometimes", "\"\"")).clean();
+}
+
+#[test]
+fn daemon_set_rolling_update() {
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  updateStrategy:\n    rollingUpdate: {maxUnavailable: 0}\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      containers: [{name: a, image: fluent-bit:3.0}]\n";
+    expect_one(
+        ds,
+        INVALID,
+        "The DaemonSet \"agent\" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: cannot be 0 when maxSurge is 0",
+        7,
+    );
+    sim(&ds.replace("maxUnavailable: 0", "maxUnavailable: 1")).clean();
+}
+
+#[test]
+fn hpa_and_pdb() {
+    let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 5\n  maxReplicas: 2\n";
+    expect_one(
+        hpa,
+        INVALID,
+        "The HorizontalPodAutoscaler \"web\" is invalid: spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`",
+        8,
+    );
+    sim(&hpa.replace("maxReplicas: 2", "maxReplicas: 10")).clean();
+    let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  maxUnavailable: 1\n  selector:\n    matchLabels: {app: web}\n";
+    let s = sim(pdb);
+    assert!(
+        s.only()
+            .message
+            .ends_with("minAvailable and maxUnavailable cannot be both set")
+    );
+    sim(&pdb.replace("  maxUnavailable: 1\n", "")).clean();
+    let s = sim(&pdb
+        .replace("  maxUnavailable: 1\n", "")
+        .replace("minAvailable: 1", "minAvailable: 120%"));
+    assert!(s.only().message.ends_with("must not be greater than 100%"));
+}
+
+#[test]
+fn generate_name_without_name() {
+    let s = sim("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: Settings-\n");
+    assert!(
+        s.only()
+            .message
+            .contains("metadata.generateName: Invalid value: \"Settings-\""),
+        "{}",
+        s.only().message
+    );
+}
+
+#[test]
+fn length_messages_follow_the_target_version() {
+    let text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    app: {}\n",
+        "a".repeat(64)
+    );
+    // kforge targets the newest version by default: v1.35+ says bytes.
+    assert!(
+        sim(&text)
+            .only()
+            .message
+            .ends_with("must be no more than 63 bytes"),
+        "{}",
+        sim(&text).only().message
+    );
+}

@@ -159,6 +159,25 @@ fn ignored_escaping_symlink_is_not_reported() {
 }
 
 #[test]
+fn ignore_file_linking_outside_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("mychart");
+    copy_fixture(&root);
+    fs::write(tmp.path().join("outside-ignore"), "*.yaml\n").unwrap();
+    fs::remove_file(root.join(".kforgeignore")).unwrap();
+    symlink("../outside-ignore", root.join(".kforgeignore")).unwrap();
+    let (tree, diags) = read(&root);
+    assert!(tree.files.contains_key("values.yaml"));
+    assert!(!tree.files.contains_key(".kforgeignore"));
+    assert_eq!(diags.len(), 1, "{:?}", messages(&diags));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.rule.id == "package/symlink-escape" && d.message.contains(".kforgeignore"))
+    );
+}
+
+#[test]
 fn symlink_loop_ends_in_a_diagnostic() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("mychart");
@@ -191,7 +210,7 @@ fn limits_end_in_clear_diagnostics() {
     assert_eq!(d.severity, Severity::Fatal);
     assert!(
         d.message
-            .contains("has more than 3 files (limit reached at files/keep.bak)"),
+            .contains("has more than 3 files and folders (limit reached at files/config.yaml)"),
         "{}",
         d.message
     );
@@ -230,6 +249,27 @@ fn limits_end_in_clear_diagnostics() {
             .contains("templates/deployment.yaml is larger than the 200 byte limit"),
         "{}",
         d.message
+    );
+}
+
+#[test]
+fn empty_folders_count_against_the_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..20 {
+        fs::create_dir_all(tmp.path().join(format!("d{i:02}/e"))).unwrap();
+    }
+    let limits = TreeLimits {
+        max_files: 10,
+        ..TreeLimits::default()
+    };
+    let (tree, diags) = read_dir_tree(tmp.path(), &limits);
+    assert!(tree.is_none());
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.rule.id == "package/limit" && d.message.ends_with("(limit reached at d05)")),
+        "{:?}",
+        messages(&diags)
     );
 }
 

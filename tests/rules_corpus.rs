@@ -111,3 +111,68 @@ fn corpus_run(config: &Config, what: &str) {
         errors.join("\n")
     );
 }
+
+/// kubernetes/examples: archived API versions, odd shapes and files that are not Kubernetes
+/// objects. Every rule runs on each directory (one run each) without panicking, and every
+/// finding has a location.
+#[test]
+fn kubernetes_examples_run_every_rule_without_panicking() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/kubernetes-examples");
+    if !dir.is_dir() {
+        println!("skipping: ../shared not found");
+        return;
+    }
+    let mut by_dir: BTreeMap<std::path::PathBuf, Vec<std::path::PathBuf>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+            && let Some(parent) = path.parent()
+        {
+            by_dir
+                .entry(parent.to_path_buf())
+                .or_default()
+                .push(path.to_path_buf());
+        }
+    }
+    let config = Config {
+        enable: kforge::rules::RULES
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect(),
+        ..Config::default()
+    };
+    let mut findings = 0;
+    for files in by_dir.values() {
+        let mut sources = SourceMap::new();
+        let ids: Vec<_> = files
+            .iter()
+            .filter_map(|f| {
+                std::fs::read_to_string(f)
+                    .ok()
+                    .map(|t| sources.add(f.display().to_string(), t, SourceKind::Manifest))
+            })
+            .collect();
+        let (objects, _) = kforge::object::parse(&sources, &ids, &Default::default());
+        let ctx = CheckContext {
+            sources: &sources,
+            objects: &objects,
+            kube_version: KubeVersion::NEWEST,
+            release_namespace: "default",
+            config: &config,
+            strict: true,
+            extra_crds: &[],
+            create_namespace: false,
+        };
+        for d in kforge::rules::check(&ctx) {
+            assert!(d.primary.is_some(), "{}: {}", d.rule.id, d.message);
+            findings += 1;
+        }
+    }
+    println!(
+        "kubernetes-examples: {} directories, {findings} findings",
+        by_dir.len()
+    );
+}

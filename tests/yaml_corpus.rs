@@ -135,16 +135,26 @@ fn every_corpus_file_loads_and_syntax_errors_are_real() {
         println!("{b}");
     }
     println!("{} files with syntax errors", broken.len());
+    let mut files: Vec<&str> = broken.iter().filter_map(|b| b.split(':').next()).collect();
+    files.sort_unstable();
+    assert_eq!(files, KNOWN_BROKEN);
     assert!(
-        broken.len() <= KNOWN_BROKEN,
-        "{} files with syntax errors, expected at most {KNOWN_BROKEN}",
-        broken.len()
+        broken
+            .iter()
+            .all(|b| b.contains("a map key must be a string, a number or a boolean, not a map"))
     );
-    assert!(broken.iter().all(|b| b.starts_with("kubernetes-examples")));
 }
 
-/// Checked by hand and against PyYAML: each is a Helm/Jinja template or otherwise not YAML.
-const KNOWN_BROKEN: usize = 100;
+/// Unrendered templates (`cell: {{cell}}`): YAML reads `{{cell}}` as a map whose key is a map,
+/// which Kubernetes cannot decode. PyYAML rejects the same five files ("found unhashable key");
+/// every other file of the corpus loads.
+const KNOWN_BROKEN: &[&str] = &[
+    "kubernetes-examples/_archived/newrelic-infrastructure/newrelic-config-template.yaml",
+    "kubernetes-examples/_archived/newrelic/newrelic-config-template.yaml",
+    "kubernetes-examples/_archived/storage/vitess/etcd-controller-template.yaml",
+    "kubernetes-examples/_archived/storage/vitess/etcd-service-template.yaml",
+    "kubernetes-examples/_archived/storage/vitess/vtgate-controller-template.yaml",
+];
 
 /// `cargo test --release --test yaml_corpus -- --ignored --nocapture`: loader throughput on the
 /// rendered bitnami charts, concatenated.
@@ -160,6 +170,7 @@ fn loader_throughput() {
     let mut map = SourceMap::new();
     let f = map.add("all.yaml", text.as_str(), SourceKind::Manifest);
     let rounds = 10;
+    let cpu_started = process_cpu_seconds();
     let started = std::time::Instant::now();
     let mut docs = 0;
     for _ in 0..rounds {
@@ -168,11 +179,27 @@ fn loader_throughput() {
             .len();
     }
     let secs = started.elapsed().as_secs_f64();
+    let cpu = process_cpu_seconds() - cpu_started;
     let mb = (text.len() * rounds) as f64 / 1e6;
     println!(
-        "{} documents, {:.1} MB in {secs:.2} s: {:.1} MB/s",
+        "{} documents, {mb:.1} MB in {secs:.2} s wall ({:.1} MB/s), {cpu:.2} s CPU ({:.1} MB/s per core)",
         docs / rounds,
-        mb,
-        mb / secs
+        mb / secs,
+        mb / cpu
     );
+}
+
+/// User + system CPU time of this process (Linux), so a busy machine does not skew the figure.
+fn process_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; 1/100 s ticks.
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }

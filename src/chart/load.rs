@@ -42,6 +42,22 @@ fn display(path: &Path) -> String {
     }
 }
 
+/// A file or folder next to a missing path whose name is a likely typo of it.
+fn sibling_like(path: &Path) -> Option<String> {
+    let wanted = path.file_name()?.to_str()?;
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut names: Vec<String> = std::fs::read_dir(parent)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    let near = crate::diag::did_you_mean(wanted, names.iter().map(String::as_str))?;
+    Some(display(&path.with_file_name(near)))
+}
+
 fn limits(options: &LoadOptions) -> TreeLimits {
     TreeLimits {
         max_total_bytes: options.max_total_bytes,
@@ -67,12 +83,16 @@ fn load_path(
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let help = match sibling_like(path) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "check the path; give a chart directory, a .tgz chart, a manifest file or directory, or `-` for stdin".to_string(),
+            };
             return (
                 None,
                 fatal(
                     &INPUT_NOT_FOUND,
                     format!("{shown}: no such file or directory"),
-                    "check the path; give a chart directory, a .tgz chart, a manifest file or directory, or `-` for stdin",
+                    &help,
                 ),
             );
         }
@@ -87,6 +107,14 @@ fn load_path(
             );
         }
     };
+    // `kforge lint mychart/Chart.yaml` means the chart, not a manifest named Chart.yaml.
+    if meta.is_file() && path.file_name().is_some_and(|n| n == "Chart.yaml") {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        return load_path(dir, options, sources);
+    }
     if meta.is_dir() {
         let (tree, mut diags) = package::read_dir_tree(path, &limits(options));
         let Some(tree) = tree else {
@@ -96,15 +124,22 @@ fn load_path(
         diags.extend(more);
         return (loaded, diags);
     }
-    if meta.len() > options.max_file_bytes {
+    let lower = shown.to_ascii_lowercase();
+    let is_archive = lower.ends_with(".tgz") || lower.ends_with(".tar.gz");
+    // An archive is bounded by the total limit (its reader bounds what it unpacks).
+    let limit = if is_archive {
+        options.max_total_bytes
+    } else {
+        options.max_file_bytes
+    };
+    if meta.len() > limit {
         return (
             None,
             fatal(
                 &INPUT_UNREADABLE,
                 format!(
-                    "{shown} is {} bytes, more than the limit of {} bytes",
+                    "{shown} is {} bytes, more than the limit of {limit} bytes",
                     meta.len(),
-                    options.max_file_bytes
                 ),
                 "split the input, or raise the limit",
             ),
@@ -123,8 +158,7 @@ fn load_path(
             );
         }
     };
-    let lower = shown.to_ascii_lowercase();
-    if lower.ends_with(".tgz") || lower.ends_with(".tar.gz") {
+    if is_archive {
         return match package::read_archive(&bytes, &shown, &limits(options)) {
             Ok(tree) => {
                 let (chart, diags) = load_tree_with_options(tree, &shown, options, sources);
@@ -160,6 +194,21 @@ pub(super) fn load_dir_tree(
     if tree.files.contains_key("Chart.yaml") {
         let (chart, diags) = load_tree_with_options(tree, shown, options, sources);
         return (chart.map(|c| Loaded::Chart(Box::new(c))), diags);
+    }
+    // A misspelt Chart.yaml would otherwise make the chart a folder of odd manifests.
+    if let Some(near) = ["chart.yaml", "Chart.yml", "chart.yml", "Chart.YAML"]
+        .iter()
+        .find(|n| tree.files.contains_key(**n))
+    {
+        let d = Diagnostic::new(
+            &MISSING_CHART_YAML,
+            format!("{shown} has {near} but no Chart.yaml"),
+        )
+        .with_severity(Severity::Fatal)
+        .with_help(format!(
+            "Helm only reads a file named exactly Chart.yaml: rename {near} to Chart.yaml"
+        ));
+        return (None, vec![d]);
     }
     let mut files = Vec::new();
     let mut diags = Vec::new();
@@ -210,10 +259,12 @@ pub fn load_tree_with_options(
     sources: &mut SourceMap,
 ) -> (Option<Chart>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    let size: u64 = tree.files.values().map(|b| b.len() as u64).sum();
     let chart = ChartLoader {
         options,
         sources,
         diags: &mut diags,
+        remaining_bytes: options.max_total_bytes.saturating_sub(size),
     }
     .chart(tree, display_path, "", 0);
     (chart, diags)
@@ -223,6 +274,9 @@ struct ChartLoader<'a> {
     options: &'a LoadOptions,
     sources: &'a mut SourceMap,
     diags: &'a mut Vec<Diagnostic>,
+    /// What archives nested in charts/ may still unpack: one budget for the whole chart, so
+    /// archives of archives cannot multiply the work.
+    remaining_bytes: u64,
 }
 
 impl ChartLoader<'_> {
@@ -359,16 +413,28 @@ impl ChartLoader<'_> {
             }
             for (file_name, bytes) in sub_archives {
                 let sub_shown = join(shown, &format!("charts/{file_name}"));
-                match package::read_archive(
-                    &bytes,
-                    &sub_shown,
-                    &TreeLimits {
-                        max_total_bytes: self.options.max_total_bytes,
-                        max_file_bytes: self.options.max_file_bytes,
-                        ..TreeLimits::default()
-                    },
-                ) {
+                if self.remaining_bytes == 0 {
+                    self.diags.push(
+                        Diagnostic::new(
+                            &INPUT_UNREADABLE,
+                            format!(
+                                "{sub_shown} is not read: the chart's archives together exceed the input limit of {} bytes",
+                                self.options.max_total_bytes
+                            ),
+                        )
+                        .with_help("unpack the subchart archives, or check for archives that contain themselves"),
+                    );
+                    continue;
+                }
+                let limits = TreeLimits {
+                    max_total_bytes: self.remaining_bytes,
+                    max_file_bytes: self.options.max_file_bytes,
+                    ..TreeLimits::default()
+                };
+                match package::read_archive(&bytes, &sub_shown, &limits) {
                     Ok(sub_tree) => {
+                        let size: u64 = sub_tree.files.values().map(|b| b.len() as u64).sum();
+                        self.remaining_bytes = self.remaining_bytes.saturating_sub(size.max(1));
                         subcharts.extend(self.chart(sub_tree, &sub_shown, &sub_prefix, depth + 1))
                     }
                     Err(d) => self.diags.extend(d),
@@ -389,13 +455,13 @@ impl ChartLoader<'_> {
         };
         self.resolve_dependencies(&mut chart, &full_name);
         if chart.metadata.chart_type != "library"
-            && chart.templates.is_empty()
+            && !chart.templates.iter().any(renders)
             && chart.subcharts.is_empty()
         {
             let d = Diagnostic::new(
                 &NO_TEMPLATES,
                 format!(
-                    "chart {:?} has no templates and no subcharts: installing it creates nothing",
+                    "chart {:?} has no templates (other than partials and NOTES.txt) and no subcharts: installing it creates nothing",
                     chart.metadata.name
                 ),
             )
@@ -508,6 +574,12 @@ impl ChartLoader<'_> {
     }
 }
 
+/// Whether a template produces manifests: not a partial (`_*`) and not NOTES.txt.
+fn renders(template: &Template) -> bool {
+    let base = template.name.rsplit('/').next().unwrap_or("");
+    !base.starts_with('_') && base != "NOTES.txt"
+}
+
 fn is_manifest_name(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
@@ -520,6 +592,15 @@ fn rename(chart: &mut Chart, prefix: &str, new_name: &str) {
     let new = format!("{prefix}{new_name}/");
     rewrite_names(chart, &old, &new);
     chart.metadata.name = new_name.to_string();
+    // Templates read the name from the tree (`chart.name`): Helm shows the alias there too.
+    if let Value::Map(entries) = &mut chart.metadata.tree.value
+        && let Some((_, name)) = entries
+            .iter_mut()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some("name"))
+    {
+        name.value = Value::Str(new_name.to_string());
+    }
 }
 
 fn rewrite_names(chart: &mut Chart, old: &str, new: &str) {

@@ -162,6 +162,9 @@ pub fn read(root: &Node, check: &Check, diags: &mut Vec<Diagnostic>) -> ChartMet
             .with_help("use `apiVersion: v2` (charts for Helm 3)"),
         );
     }
+    if api_version.as_deref() == Some("v1") {
+        check_v1_only_fields(root, diags);
+    }
     let name = required_string(root, "name", file_start, diags);
     if let (Some(n), Some(node)) = (&name, root.get("name")) {
         check_name(n, node, diags);
@@ -202,6 +205,15 @@ pub fn read(root: &Node, check: &Check, diags: &mut Vec<Diagnostic>) -> ChartMet
     let deprecated = match root.get("deprecated") {
         None => false,
         Some(node) => match node.value {
+            Value::Bool(true) => {
+                let d = Diagnostic::new(&DEPRECATED, "this chart is deprecated")
+                    .at(node.span, "deprecated: true");
+                diags.push(match root.get("description").and_then(Node::as_str) {
+                    Some(text) => d.with_note(format!("description: {text}")),
+                    None => d,
+                });
+                true
+            }
             Value::Bool(b) => b,
             Value::Null => false,
             _ => {
@@ -227,6 +239,32 @@ pub fn read(root: &Node, check: &Check, diags: &mut Vec<Diagnostic>) -> ChartMet
         },
         deprecated,
         tree: root.clone(),
+    }
+}
+
+/// `type` and `dependencies` came with apiVersion v2; `helm lint` rejects them in v1 charts
+/// (v1 lists dependencies in requirements.yaml, which the loader splices in with their own spans).
+fn check_v1_only_fields(root: &Node, diags: &mut Vec<Diagnostic>) {
+    for key in ["type", "dependencies"] {
+        let Some((key_node, _)) = root.entry(key) else {
+            continue;
+        };
+        if key_node.span.file != root.span.file {
+            continue;
+        }
+        let fix = if key == "type" {
+            "set `apiVersion: v2`, or remove `type`"
+        } else {
+            "set `apiVersion: v2`, or move the dependencies to requirements.yaml"
+        };
+        diags.push(
+            Diagnostic::new(
+                &INVALID_FIELD,
+                format!("{key} is not valid in a Chart.yaml with apiVersion v1; it is valid in apiVersion v2"),
+            )
+            .at(key_node.span, "needs apiVersion: v2")
+            .with_help(fix),
+        );
     }
 }
 

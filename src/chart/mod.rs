@@ -129,12 +129,14 @@ pub const RULES: &[&Rule] = &[
     &INVALID_DEPENDENCY,
     &MISSING_DEPENDENCY,
     &NO_TEMPLATES,
+    &DEPRECATED,
 ];
 
 /// Loads one input: a directory with Chart.yaml is a chart; a directory without is a folder of
 /// manifests (`*.yaml`, `*.yml`, `*.json`, recursive, sorted); a `.tgz`/`.tar.gz` file is a
-/// packaged chart; any other file, and stdin, are manifests (`# Source:` comments honoured, see
-/// [`add_manifest_text`]). `None` (with a fatal diagnostic) when there is nothing to check.
+/// packaged chart; a path to a `Chart.yaml` means its chart; any other file, and stdin, are
+/// manifests (`# Source:` comments honoured, see [`add_manifest_text`]). `None` (with a fatal
+/// diagnostic) when there is nothing to check.
 pub fn load(
     input: &Input,
     options: &LoadOptions,

@@ -176,8 +176,18 @@ pub static NO_TEMPLATES: Rule = Rule {
     id: "chart/no-templates",
     severity: Severity::Error,
     default_enabled: true,
-    summary: "An application chart has no templates and no subcharts",
-    rationale: "Installing it creates nothing; usually the templates/ folder is missing or misnamed (`template/`).",
+    summary: "An application chart has no templates that render and no subcharts",
+    rationale: "Installing it creates nothing; usually the templates/ folder is missing or misnamed (`template/`), or the chart holds only partials (`_helpers.tpl`) and should be `type: library`.",
     failing: "web/Chart.yaml\nweb/template/deployment.yaml",
     passing: "web/Chart.yaml\nweb/templates/deployment.yaml",
+};
+
+pub static DEPRECATED: Rule = Rule {
+    id: "chart/deprecated",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "The chart is marked deprecated",
+    rationale: "Helm prints `WARNING: This chart is deprecated` on install: a deprecated chart gets no fixes, and its Chart.yaml description usually names the replacement.",
+    failing: "apiVersion: v2\nname: web\nversion: 1.0.0\ndeprecated: true\n",
+    passing: "apiVersion: v2\nname: web\nversion: 1.0.0\n",
 };

@@ -73,6 +73,9 @@ pub struct Applier<'a> {
     namespaces: BTreeSet<String>,
     crds: Vec<Crd>,
     pub diags: Vec<Diagnostic>,
+    /// The profile describes the target cluster (a file) or --strict: what the profile lacks
+    /// is certainly missing. With the built-in profile it may exist in the real cluster.
+    closed_world: bool,
 }
 
 impl<'a> Applier<'a> {
@@ -88,9 +91,25 @@ impl<'a> Applier<'a> {
             namespaces: profile.namespaces.iter().cloned().collect(),
             crds: Vec::new(),
             diags: Vec::new(),
+            closed_world: profile.from_file || ctx.strict,
         };
         a.crds.extend(ctx.extra_crds.iter().filter_map(crd_of));
+        // Labels may point into the profile file only if the run's source map holds it.
+        let spans_ok = profile
+            .source
+            .as_ref()
+            .is_some_and(|(id, name)| ctx.sources.name(*id) == name);
         for o in &profile.objects {
+            let stripped;
+            let o = if spans_ok {
+                o
+            } else {
+                stripped = Object {
+                    span: Span::default(),
+                    ..o.clone()
+                };
+                &stripped
+            };
             a.crds.extend(crd_of(o));
             let namespaced = a.namespaced(o).unwrap_or(true);
             let ns = if namespaced {
@@ -170,12 +189,14 @@ impl<'a> Applier<'a> {
                         what(&o.kind, &o.name)
                     ),
                 };
-                self.diags.push(
+                let d = self.open_world(
                     Diagnostic::new(&NAMESPACE_NOT_FOUND, format!("error when creating {}: namespaces \"{ns}\" not found", what(&o.kind, &o.name)))
                         .at(span, label)
                         .with_help("create the Namespace earlier in the run or in the cluster profile, or pass --create-namespace for the release namespace")
                         .with_object(o.object_ref()),
+                    "the namespace",
                 );
+                self.diags.push(d);
                 return;
             }
             ns
@@ -197,10 +218,30 @@ impl<'a> Applier<'a> {
             String::new()
         };
 
-        let errors = validate::validate(o, namespaced);
+        let errors = validate::validate(
+            o,
+            namespaced,
+            super::field::Wording::for_version(self.ctx.kube_version),
+        );
         let mut failed = false;
+        // Before v1.34 the API server did not validate a StatefulSet's pod template and claim
+        // templates (PRs #131790, #132212): the same mistake surfaced as a controller event.
+        let late =
+            o.kind == "StatefulSet" && o.group() == "apps" && self.ctx.kube_version.minor < 34;
         for err in &errors.0 {
             failed |= !err.warning;
+            let path = err.path.to_string();
+            if late
+                && (path.starts_with("spec.template.")
+                    || path.starts_with("spec.volumeClaimTemplates"))
+            {
+                let d = self.field_diagnostic(o, err, &INVALID).with_note(format!(
+                    "Kubernetes {} accepts the StatefulSet; this fails at pod creation (event `create Pod {}-0 in StatefulSet {} failed`)",
+                    self.ctx.kube_version, o.name, o.name
+                ));
+                self.diags.push(d);
+                continue;
+            }
             self.report_field_error(o, err, &INVALID);
         }
         if failed {
@@ -266,11 +307,14 @@ impl<'a> Applier<'a> {
         .at(o.root.get("apiVersion").map(crate::yaml::Node::site).unwrap_or_else(|| o.name_span()), "no installed CustomResourceDefinition serves this kind and version")
         .with_help("ensure CRDs are installed first: add the CRD to the run (a chart's crds/ directory, --crd) or to the cluster profile")
         .with_object(o.object_ref());
-        if let Some(other) = self
+        let other = self
             .crds
             .iter()
-            .find(|c| c.group == o.group() && c.kind == o.kind)
-        {
+            .find(|c| c.group == o.group() && c.kind == o.kind);
+        if other.is_none() {
+            d = self.open_world(d, "the CustomResourceDefinition");
+        }
+        if let Some(other) = other {
             let versions = other.served.join(", ");
             d = d.with_note(format!(
                 "the CRD for {} serves version(s) {versions}",
@@ -281,6 +325,18 @@ impl<'a> Applier<'a> {
             }
         }
         self.diags.push(d);
+    }
+
+    /// With the built-in profile, something missing from it may still exist in the real
+    /// cluster: a warning that says so.
+    fn open_world(&self, d: Diagnostic, what: &str) -> Diagnostic {
+        if self.closed_world {
+            return d;
+        }
+        d.with_severity(crate::diag::Severity::Warning).with_note(format!(
+            "a warning because the built-in cluster profile is assumed and {what} may exist in the real cluster; \
+             describe the cluster with --cluster FILE, or use --strict, to make this an error"
+        ))
     }
 
     fn field_diagnostic(

@@ -156,7 +156,25 @@ pub fn quote(s: &str) -> String {
 
 /// Collects field errors for one object.
 #[derive(Debug, Default)]
-pub struct Errors(pub Vec<FieldError>);
+pub struct Errors(pub Vec<FieldError>, pub Wording);
+
+/// Texts that changed between Kubernetes releases (apiserver-rules.md §0).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Wording {
+    /// v1.35+: label key name parts and values say `must be no more than 63 bytes`.
+    pub label_bytes: bool,
+    /// Up to v1.31: `Too long: must have at most N bytes`.
+    pub old_too_long: bool,
+}
+
+impl Wording {
+    pub fn for_version(v: crate::version::KubeVersion) -> Wording {
+        Wording {
+            label_bytes: v.minor >= 35,
+            old_too_long: v.minor <= 31,
+        }
+    }
+}
 
 impl Errors {
     fn push(
@@ -225,7 +243,11 @@ impl Errors {
             path,
             ErrorType::TooLong,
             None,
-            format!("may not be more than {limit} bytes"),
+            if self.1.old_too_long {
+                format!("must have at most {limit} bytes")
+            } else {
+                format!("may not be more than {limit} bytes")
+            },
         );
     }
 
@@ -306,6 +328,27 @@ mod tests {
         assert_eq!(
             e.0[1].to_string(),
             "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""
+        );
+    }
+
+    #[test]
+    fn too_long_wording_follows_the_version() {
+        let v = |minor| crate::version::KubeVersion {
+            major: 1,
+            minor,
+            patch: 0,
+        };
+        let mut old = Errors(Vec::new(), Wording::for_version(v(30)));
+        old.too_long(&FieldPath::of("metadata.annotations"), 262144);
+        assert_eq!(
+            old.0[0].to_string(),
+            "metadata.annotations: Too long: must have at most 262144 bytes"
+        );
+        let mut new = Errors(Vec::new(), Wording::for_version(v(33)));
+        new.too_long(&FieldPath::of("metadata.annotations"), 262144);
+        assert_eq!(
+            new.0[0].to_string(),
+            "metadata.annotations: Too long: may not be more than 262144 bytes"
         );
     }
 }

@@ -39,6 +39,26 @@ fn table(rows: Vec<Vec<String>>) -> String {
     out
 }
 
+/// No load balancer exists offline: `<pending>` as kubectl shows before one is provisioned.
+fn external_ip(s: &Stored) -> String {
+    match s.json.pointer("/spec/type").and_then(Value::as_str) {
+        Some("LoadBalancer") => "<pending>".to_string(),
+        Some("ExternalName") => text(&s.json, "/spec/externalName"),
+        _ => match s
+            .json
+            .pointer("/spec/externalIPs")
+            .and_then(Value::as_array)
+        {
+            Some(ips) if !ips.is_empty() => ips
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(","),
+            _ => "<none>".to_string(),
+        },
+    }
+}
+
 fn or_none(s: String) -> String {
     if s.is_empty() {
         "<none>".to_string()
@@ -105,6 +125,7 @@ impl ClusterState {
                     "NAME",
                     "TYPE",
                     "CLUSTER-IP",
+                    "EXTERNAL-IP",
                     "PORT(S)",
                     "ENDPOINTS",
                 ]
@@ -153,6 +174,7 @@ impl ClusterState {
                     format!("service/{}", s.key.name),
                     text(&s.json, "/spec/type"),
                     or_none(text(&s.json, "/spec/clusterIP")),
+                    external_ip(s),
                     or_none(ports.join(",")),
                     ep_text,
                 ]);
@@ -277,7 +299,16 @@ impl ClusterState {
         let mut out = String::new();
         for o in self.visible() {
             out.push_str("---\n");
-            emit(&o.json, 0, &mut out);
+            // The shared emitter when it is available; this module's small writer until then.
+            let shared = crate::yaml::emit(&o.json);
+            if shared.is_empty() {
+                emit(&o.json, 0, &mut out);
+            } else {
+                out.push_str(&shared);
+                if !shared.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
         }
         out
     }

@@ -84,6 +84,9 @@ pub struct Profile {
     pub objects: Vec<Object>,
     /// Whether the objects' spans point into a loaded file (the built-in objects have none).
     pub from_file: bool,
+    /// The profile file in the [`SourceMap`] it was loaded into (id and name). Spans of file
+    /// objects are used only when the run's source map holds that same file.
+    pub source: Option<(crate::source::FileId, String)>,
 }
 
 const BUILTIN_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
@@ -149,6 +152,7 @@ impl Default for Profile {
             namespaces: BUILTIN_NAMESPACES.iter().map(|s| s.to_string()).collect(),
             objects: builtin_objects(),
             from_file: false,
+            source: None,
         }
     }
 }
@@ -352,6 +356,7 @@ impl Profile {
         // Built-ins first (they have no span); file objects after.
         profile.objects.extend(b.objects);
         profile.from_file = true;
+        profile.source = Some((file, sources.name(file).to_string()));
         Ok(profile)
     }
 }

@@ -275,10 +275,35 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
     let mut reported: BTreeMap<Option<usize>, ()> = BTreeMap::new();
     let mut pending_count: BTreeMap<Option<usize>, usize> = BTreeMap::new();
     let mut first_pending: Vec<Pending> = Vec::new();
+    let pending_claims: BTreeSet<(String, String)> = state
+        .objects
+        .values()
+        .filter(|o| o.key.kind == "PersistentVolumeClaim" && o.key.group.is_empty())
+        .filter(|o| o.json.pointer("/status/phase").and_then(Value::as_str) == Some("Pending"))
+        .map(|o| (o.key.namespace.clone(), o.key.name.clone()))
+        .collect();
     for key in unbound {
         let Some(pod) = state.objects.get_mut(&key) else {
             continue;
         };
+        // VolumeBinding runs before the node filters: a pod whose claim cannot bind waits.
+        // The claim already has its own finding; the pod only shows why it is Pending.
+        if claims_of(&pod.json)
+            .iter()
+            .any(|c| pending_claims.contains(&(key.namespace.clone(), c.clone())))
+        {
+            let msg = format!(
+                "0/{} nodes are available: pod has unbound immediate PersistentVolumeClaims.",
+                nodes.len()
+            );
+            if let Some(m) = pod.json.as_object_mut() {
+                m.insert(
+                    "status".to_string(),
+                    json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": msg}]}),
+                );
+            }
+            continue;
+        }
         let req = pod_requests(&pod.json);
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i128, usize)> = None;
@@ -466,6 +491,20 @@ fn locate_node<'a>(root: &'a crate::yaml::Node, path: &FieldPath) -> Option<&'a 
     let text = path.to_string();
     let keys: Vec<&str> = text.split('.').collect();
     root.path(&keys)
+}
+
+fn claims_of(pod: &Value) -> Vec<String> {
+    pod.pointer("/spec/volumes")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|v| {
+            v.pointer("/persistentVolumeClaim/claimName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 fn mark_running(pod: &mut Value, ip: &str) {

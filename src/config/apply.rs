@@ -12,7 +12,8 @@ pub const IGNORE_ANNOTATION: &str = "kforge.dev/ignore";
 pub const IGNORE_COMMENT: &str = "kforge-ignore:";
 
 /// Called by the pipeline after every stage: drops findings of disabled rules (and of rules off
-/// by default that were not enabled), applies severity overrides, and marks findings suppressed
+/// by default that were not enabled) and cluster findings that repeat a rules finding, applies
+/// severity overrides, and marks findings suppressed
 /// by an object annotation or a `# kforge-ignore:` comment (they are counted, never deleted).
 /// Fatal findings are never dropped, downgraded or suppressed.
 pub fn apply(
@@ -22,6 +23,9 @@ pub fn apply(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     diagnostics.retain(|d| d.severity == Severity::Fatal || config.is_enabled(d.rule));
+    drop_cluster_repeats(diagnostics);
+    drop_namespace_repeats(sources, diagnostics);
+    drop_object_repeats(diagnostics, "cluster/no-crd", "schema/missing-crd");
     let by_ref: BTreeMap<(&str, Option<&str>, &str), &Object> = objects
         .iter()
         .rev()
@@ -98,4 +102,91 @@ fn comment_ignores(sources: &SourceMap, span: Span, rule: &str) -> bool {
         }
     }
     false
+}
+
+/// The same API-server check can run twice: in the rules stage, which labels every place
+/// involved, and in the cluster stage's dry-run apply (`rules/nodeport` and
+/// `cluster/nodeport-range`, `rules/workload-selector` and `cluster/invalid`). Keeps the rules
+/// finding and drops the cluster finding with the same object, field path and detail, so one
+/// mistake gives one finding.
+fn drop_cluster_repeats(diagnostics: &mut Vec<Diagnostic>) {
+    let said: std::collections::BTreeSet<(String, String, String, String)> = diagnostics
+        .iter()
+        .filter(|d| d.rule.id.starts_with("rules/"))
+        .filter_map(|d| {
+            let o = d.object.as_ref()?;
+            let (path, detail) = invalid_key(&d.message)?;
+            Some((
+                o.kind.clone(),
+                o.name.clone(),
+                path.to_string(),
+                detail.to_string(),
+            ))
+        })
+        .collect();
+    if said.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        if !d.rule.id.starts_with("cluster/") {
+            return true;
+        }
+        let Some(o) = d.object.as_ref() else {
+            return true;
+        };
+        let Some((path, detail)) = invalid_key(&d.message) else {
+            return true;
+        };
+        !said.contains(&(
+            o.kind.clone(),
+            o.name.clone(),
+            path.to_string(),
+            detail.to_string(),
+        ))
+    });
+}
+
+/// `(field path, detail)` of an API-server style message
+/// (`… is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is …`).
+fn invalid_key(message: &str) -> Option<(&str, &str)> {
+    let (_, rest) = message.split_once(" is invalid: ")?;
+    let path = rest.split(": ").next()?;
+    let detail = rest.rsplit(": ").next()?;
+    Some((path, detail))
+}
+
+/// Drops `repeat` findings about an object that also has a `kept` finding: two stages saying the
+/// same thing about it (a custom resource without CRD: the schema stage cannot validate it, the
+/// cluster stage cannot apply it; the apply failure is the one to keep, and with `--no-cluster`
+/// the schema warning is still there).
+fn drop_object_repeats(diagnostics: &mut Vec<Diagnostic>, kept: &str, repeat: &str) {
+    let objects: std::collections::BTreeSet<crate::diag::ObjectRef> = diagnostics
+        .iter()
+        .filter(|d| d.rule.id == kept)
+        .filter_map(|d| d.object.clone())
+        .collect();
+    diagnostics
+        .retain(|d| d.rule.id != repeat || !d.object.as_ref().is_some_and(|o| objects.contains(o)));
+}
+
+/// `rules/namespace` warns that a namespace may not exist; when the cluster stage, which knows
+/// the cluster profile's namespaces, reports it missing (`cluster/namespace-not-found`), the
+/// warning only repeats it. Both point at a `namespace:` value; the name decides.
+fn drop_namespace_repeats(sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+    let name = |d: &Diagnostic| {
+        d.primary
+            .as_ref()
+            .map(|p| sources.slice(p.span).trim_matches(['"', '\'']).to_string())
+    };
+    let missing: std::collections::BTreeSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.rule.id == "cluster/namespace-not-found")
+        .filter_map(name)
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    diagnostics.retain(|d| {
+        d.rule.id != "rules/namespace" || !name(d).is_some_and(|n| missing.contains(&n))
+    });
 }

@@ -16,7 +16,7 @@ use crate::diag::Diagnostic;
 
 #[derive(Clone, Debug, Default)]
 pub struct PackageOptions {
-    /// Folder the archive is written to; created when missing.
+    /// Folder the archive is written to; created when missing (empty: the current directory).
     pub destination: PathBuf,
     /// Replaces `version` in the packaged Chart.yaml (`--version`).
     pub version: Option<String>,

@@ -20,6 +20,9 @@ use crate::diag::{Diagnostic, Severity};
 /// The ignore file, read from the root only.
 pub const IGNORE_FILE: &str = ".kforgeignore";
 
+/// An ignore file is a few lines; a huge one is a mistake (and a globset too large to build).
+const IGNORE_FILE_MAX_BYTES: u64 = 1 << 20;
+
 /// Version-control folders: never part of a chart.
 const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr"];
 /// Editor and OS folders: never part of a chart.
@@ -60,7 +63,7 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
         return (None, vec![d]);
     }
     let mut diags = Vec::new();
-    let matcher = load_ignore_file(root, &shown, &mut diags);
+    let matcher = load_ignore_file(root, &canonical_root, &shown, &mut diags);
 
     let mut escapes: Vec<Diagnostic> = Vec::new();
     let walker = WalkDir::new(root)
@@ -73,6 +76,7 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
 
     let mut tree = FileTree::default();
     let mut total: u64 = 0;
+    let mut walked: usize = 0;
     for item in walker {
         let entry = match item {
             Ok(e) => e,
@@ -81,6 +85,25 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
                 continue;
             }
         };
+        // Folders count too: a tree of empty folders is work as well.
+        walked += usize::from(entry.depth() > 0);
+        if walked > limits.max_files {
+            let at = relative_path(entry.path(), root)
+                .unwrap_or_else(|| entry.path().display().to_string());
+            diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!(
+                        "{shown} has more than {} files and folders (limit reached at {at})",
+                        limits.max_files
+                    ),
+                )
+                .with_help(
+                    "add folders that are not part of the chart to .kforgeignore, or raise the file limit",
+                ),
+            );
+            return (None, merge(diags, escapes));
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -94,16 +117,6 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
             ));
             continue;
         };
-        if tree.files.len() >= limits.max_files {
-            diags.push(
-                Diagnostic::new(
-                    &LIMIT,
-                    format!("{shown} has more than {} files (limit reached at {rel})", limits.max_files),
-                )
-                .with_help("add folders that are not part of the chart to .kforgeignore, or raise the file limit"),
-            );
-            return (None, merge(diags, escapes));
-        }
         let data = match read_bounded(entry.path(), limits.max_file_bytes) {
             Ok(Some(data)) => data,
             Ok(None) => {
@@ -146,11 +159,41 @@ fn merge(mut diags: Vec<Diagnostic>, escapes: Vec<Diagnostic>) -> Vec<Diagnostic
     diags
 }
 
-fn load_ignore_file(root: &Path, shown: &str, diags: &mut Vec<Diagnostic>) -> IgnoreMatcher {
+fn load_ignore_file(
+    root: &Path,
+    canonical_root: &Path,
+    shown: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> IgnoreMatcher {
     let path = root.join(IGNORE_FILE);
-    let text = match fs::read(&path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return IgnoreMatcher::default(),
+    // The ignore file may be a link too: it is read only when it stays inside the chart.
+    if let Ok(target) = fs::canonicalize(&path)
+        && !target.starts_with(canonical_root)
+    {
+        diags.push(
+            Diagnostic::new(
+                &SYMLINK_ESCAPE,
+                format!(
+                    "symbolic link {shown}/{IGNORE_FILE} points to {}, outside the chart; it is not read",
+                    target.display()
+                ),
+            )
+            .with_help("copy the ignore file into the chart"),
+        );
+        return IgnoreMatcher::default();
+    }
+    let text = match read_bounded(&path, IGNORE_FILE_MAX_BYTES) {
+        Ok(Some(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok(None) => {
+            diags.push(Diagnostic::new(
+                &LIMIT,
+                format!("{shown}/{IGNORE_FILE} is larger than {IGNORE_FILE_MAX_BYTES} bytes; it is not read"),
+            ).with_severity(Severity::Error));
+            return IgnoreMatcher::default();
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return IgnoreMatcher::default();
+        }
         Err(e) => {
             diags.push(Diagnostic::new(
                 &UNREADABLE,
@@ -201,6 +244,10 @@ fn keep_entry(
             relative_path(entry.path(), root).unwrap_or_else(|| entry.path().display().to_string());
         match fs::canonicalize(entry.path()) {
             Ok(target) if target.starts_with(canonical_root) => {}
+            Ok(_) if entry.depth() == 1 && name == IGNORE_FILE => {
+                // Already reported when the ignore file was loaded.
+                return false;
+            }
             Ok(target) => {
                 escapes.push(
                     Diagnostic::new(

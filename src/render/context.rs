@@ -224,7 +224,7 @@ impl Files {
                 )
             })
             .collect();
-        let text = super::emit::emit(&serde_json::Value::Object(map));
+        let text = crate::yaml::emit(&serde_json::Value::Object(map));
         if self.0.is_empty() {
             String::new()
         } else {
@@ -244,7 +244,7 @@ impl Files {
                 )
             })
             .collect();
-        let text = super::emit::emit(&serde_json::Value::Object(map));
+        let text = crate::yaml::emit(&serde_json::Value::Object(map));
         if self.0.is_empty() {
             String::new()
         } else {

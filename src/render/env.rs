@@ -124,6 +124,17 @@ fn include(shared: &Shared, state: &State, name: &str, ctx: Option<Value>) -> Re
 fn tpl(shared: &Shared, state: &State, text: &str, ctx: Option<Value>) -> Result<Value, Error> {
     let env: &Environment<'_> = state.env();
     let context = nested_context(state, ctx);
+    if let Some((_, _, tokens)) =
+        super::markers::largest_tag(text).filter(|t| t.2 > shared.limits.max_tag_tokens)
+    {
+        return Err(issue(
+            Issue::Limit,
+            format!(
+                "tpl: a tag with {tokens} tokens is more than kforge compiles (at most {})",
+                shared.limits.max_tag_tokens
+            ),
+        ));
+    }
     let text = nested(&shared.limits, "tpl", || {
         let template = env.template_from_named_str("<tpl>", text).map_err(wrap)?;
         let captured = template.render_captured(context).map_err(wrap)?;

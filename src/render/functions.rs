@@ -81,11 +81,11 @@ fn from_json_value(json: &serde_json::Value) -> Value {
 /// `toyaml(value)`: YAML block text without a final newline (Helm's `toYaml`).
 fn toyaml(shared: &Shared, value: &Value) -> Result<String, Error> {
     let json = to_json(shared, value)?;
-    let text = super::emit::emit(&json);
+    let text = crate::yaml::emit(&json);
     Ok(text.strip_suffix('\n').unwrap_or(&text).to_string())
 }
 
-/// `tojson(value, indent=none)`: compact JSON, or indented with `indent` spaces.
+/// `tojson(value, indent=none)`: compact JSON, or indented with `indent` spaces (also `indent=n`).
 fn tojson(shared: &Shared, value: &Value, indent: Option<usize>) -> Result<String, Error> {
     let json = to_json(shared, value)?;
     match indent {
@@ -148,6 +148,30 @@ fn sha256sum(shared: &Shared, text: String) -> String {
 pub fn indent(text: &str, width: usize) -> String {
     let pad = " ".repeat(width.min(1024));
     format!("{pad}{}", text.replace('\n', &format!("\n{pad}")))
+}
+
+/// [`indent`] refusing results larger than the output limit (the padding multiplies the size).
+fn bounded_indent(
+    shared: &Shared,
+    text: &str,
+    width: usize,
+    newline: bool,
+) -> Result<String, Error> {
+    let lines = text.bytes().filter(|b| *b == b'\n').count() + 1;
+    let size = lines
+        .saturating_mul(width.min(1024))
+        .saturating_add(text.len());
+    if size > shared.limits.max_output_bytes {
+        return Err(issue(
+            Issue::Limit,
+            format!(
+                "indent: the result would exceed {} bytes",
+                shared.limits.max_output_bytes
+            ),
+        ));
+    }
+    let out = indent(text, width);
+    Ok(if newline { format!("\n{out}") } else { out })
 }
 
 /// Go's `%q`: double quotes, backslash escapes for quotes, backslashes and control characters.
@@ -472,6 +496,19 @@ fn ternary(if_true: Value, if_false: Value, condition: &Value) -> Value {
     }
 }
 
+/// `x is has(item)` / `has(x, item)`: a list or string contains the item, or a map has the key.
+fn has(container: &Value, item: &Value) -> Result<bool, Error> {
+    Ok(match container.kind() {
+        ValueKind::String => match (container.as_str(), item.as_str()) {
+            (Some(c), Some(i)) => c.contains(i),
+            _ => false,
+        },
+        ValueKind::Map => map_pairs(container)?.iter().any(|(k, _)| k == item),
+        ValueKind::Seq | ValueKind::Iterable => container.try_iter()?.any(|v| &v == item),
+        _ => false,
+    })
+}
+
 /// `empty(value)`: whether the value is empty in Sprig's sense.
 fn empty(value: &Value) -> bool {
     is_empty(value)
@@ -545,9 +582,19 @@ pub fn register(env: &mut Environment<'static>, shared: &Arc<Shared>) {
     let s = shared.clone();
     both!(env, "toyaml", move |v: &Value| toyaml(&s, v));
     let s = shared.clone();
-    both!(env, "tojson", move |v: &Value, indent: Option<usize>| {
-        tojson(&s, v, indent)
-    });
+    // `tojson(x, 2)` or `tojson(x, indent=2)`, like minijinja's own.
+    both!(
+        env,
+        "tojson",
+        move |v: &Value, indent: Option<Value>, kwargs: Kwargs| {
+            let indent = match indent {
+                Some(n) => n.as_usize(),
+                None => kwargs.get::<Option<usize>>("indent")?,
+            };
+            kwargs.assert_all_used()?;
+            tojson(&s, v, indent)
+        }
+    );
     let s = shared.clone();
     both!(env, "fromjson", move |t: String| fromjson(&s, t));
     let s = shared.clone();
@@ -558,10 +605,13 @@ pub fn register(env: &mut Environment<'static>, shared: &Arc<Shared>) {
     both!(env, "b64dec", move |t: String| b64dec(&s, t));
     let s = shared.clone();
     both!(env, "sha256sum", move |t: String| sha256sum(&s, t));
-    both!(env, "indent", |t: String, n: usize| indent(&t, n));
-    both!(env, "nindent", |t: String, n: usize| format!(
-        "\n{}",
-        indent(&t, n)
+    let s = shared.clone();
+    both!(env, "indent", move |t: String, n: usize| bounded_indent(
+        &s, &t, n, false
+    ));
+    let s = shared.clone();
+    both!(env, "nindent", move |t: String, n: usize| bounded_indent(
+        &s, &t, n, true
     ));
     both!(env, "quote", quote);
     both!(env, "squote", squote);
@@ -605,6 +655,8 @@ pub fn register(env: &mut Environment<'static>, shared: &Arc<Shared>) {
     env.add_function("coalesce", coalesce);
     env.add_function("ternary", ternary);
     both!(env, "empty", empty);
+    env.add_test("has", has);
+    env.add_function("has", has);
     let s = shared.clone();
     both!(env, "regex_match", move |t: String, p: String| regex_match(
         &s, t, p

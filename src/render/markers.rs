@@ -164,6 +164,77 @@ pub fn insert(source: &str, file: FileId) -> String {
     out
 }
 
+/// The tag with the most tokens (`{{ }}` and `{% %}`; comments and raw blocks do not count):
+/// `(start, end, tokens)`. minijinja's compiler recurses once per operator, so a huge expression
+/// must be refused before compiling it.
+pub fn largest_tag(source: &str) -> Option<(usize, usize, usize)> {
+    let bytes = source.as_bytes();
+    let mut pos = 0;
+    let mut best: Option<(usize, usize, usize)> = None;
+    while let Some(i) = source.get(pos..).and_then(|r| r.find('{')) {
+        let start = pos + i;
+        let end = match bytes.get(start + 1) {
+            Some(b'#') => {
+                pos = find_or_end(source, start + 2, "#}");
+                continue;
+            }
+            Some(b'%') => {
+                if let Some(raw_end) = match_basic_tag(source, start, "raw") {
+                    pos = source
+                        .get(raw_end..)
+                        .and_then(|r| r.find("endraw"))
+                        .map_or(source.len(), |e| raw_end + e);
+                    continue;
+                }
+                scan_tag_body(source, start + 2, b"%}")
+            }
+            Some(b'{') => scan_tag_body(source, start + 2, b"}}"),
+            _ => {
+                pos = start + 1;
+                continue;
+            }
+        };
+        let tokens = count_tokens(source.get(start..end).unwrap_or(""));
+        if best.is_none_or(|(_, _, t)| tokens > t) {
+            best = Some((start, end, tokens));
+        }
+        pos = end.max(start + 1);
+    }
+    best
+}
+
+/// Tokens of a tag, roughly as the lexer sees them: names and numbers, strings, punctuation.
+fn count_tokens(tag: &str) -> usize {
+    let mut count = 0;
+    let mut chars = tag.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        count += 1;
+        if c.is_alphanumeric() || c == '_' {
+            while chars
+                .peek()
+                .is_some_and(|n| n.is_alphanumeric() || *n == '_')
+            {
+                chars.next();
+            }
+        } else if c == '"' || c == '\'' {
+            let mut escaped = false;
+            for n in chars.by_ref() {
+                if escaped {
+                    escaped = false;
+                } else if n == '\\' {
+                    escaped = true;
+                } else if n == c {
+                    break;
+                }
+            }
+        }
+    }
+    count
+}
+
 fn count_newlines(s: &str) -> u32 {
     s.bytes().filter(|b| *b == b'\n').count() as u32
 }
@@ -397,6 +468,14 @@ mod tests {
             marked.contains(&format!("  {{{{ \"\" }}}}{}a: ", marker(FileId(0), 2))),
             "{marked:?}"
         );
+    }
+
+    #[test]
+    fn largest_tag_counts_tokens_not_bytes() {
+        let src =
+            "{# {{ a + b + c + d }} #}{{ 'a long string literal' }}{% if a and b %}x{% endif %}";
+        let (start, end, tokens) = largest_tag(src).unwrap_or_default();
+        assert_eq!((&src[start..end], tokens), ("{% if a and b %}", 8));
     }
 
     #[test]

@@ -5,9 +5,31 @@
 //! Every template is rendered twice: plainly (the output) and with invisible line markers (the
 //! origin map, see [`markers`]); the two must agree after the markers are stripped, else the file
 //! falls back to per-file attribution.
+//!
+//! # The template dialect
+//! - Names: `values`, `release` (name, namespace, revision, is_install, is_upgrade, service),
+//!   `chart` (Chart.yaml as written plus snake_case aliases: `appVersion` and `app_version`),
+//!   `capabilities` (`kube_version.{version,major,minor}`, `api_versions` with `.has("apps/v1")`),
+//!   `files` (`get`, `get_bytes`, `lines`, `glob(...)` → files with `as_config()` / `as_secrets()`;
+//!   chart-relative paths only), `template` (`name`, `base_path`).
+//! - Undefined values: testing one in `if` is fine; printing, iterating or reading an attribute of
+//!   one is a `render/undefined` error. `true`/`false` print lower-case, none prints nothing, and
+//!   nothing is auto-escaped.
+//! - Partials: templates whose file name starts with `_`. `include("_x.yaml", ctx)` renders one
+//!   to a string (its final newline dropped, like a Helm `define`); the partial sees the caller's
+//!   names, plus `ctx` and, when `ctx` is a map, each of its keys. `{% import "_helpers.tpl" as h %}`
+//!   and `{% include %}` work too. Names are relative to the chart's `templates/` directory.
+//! - Helpers (filter and function, value first: `x | toyaml` = `toyaml(x)`): toyaml, tojson,
+//!   fromyaml, fromjson, b64enc, b64dec, sha256sum, indent and nindent (Sprig: every line padded),
+//!   quote, squote, required, default (Sprig: replaces empty values), trunc, trimsuffix,
+//!   trimprefix, lower, upper, title, contains, hasprefix, hassuffix, merge, keys, haskey, append,
+//!   uniq, compact, without, empty, regex_match, regex_replace; functions only: fail, tpl, include,
+//!   dict, list, pluck, coalesce, ternary, lookup (always empty), semver_compare(constraint,
+//!   version), range (at most 100,000 items); tests: contains, hasprefix, hassuffix, has.
+//! - Limits ([`Limits`]): work (fuel), include/tpl depth, recursion, output size per template and
+//!   in total; each ends in a `render/limit` error.
 
 mod context;
-mod emit;
 mod env;
 mod errors;
 mod functions;
@@ -138,27 +160,55 @@ pub fn render_with_limits(
     let mut plain_env = env::new(&plain_shared);
     let mut marked_env = env::new(&marked_shared);
     let mut broken = BTreeSet::new();
-    for (name, file, _, _) in &jobs_all {
-        let text = sources.text(*file).to_string();
-        let marked_text = markers::insert(&text, *file);
-        if let Err(e) = plain_env.add_template_owned(name.clone(), text) {
-            broken.insert(name.clone());
-            let lookup = errors::Lookup {
-                sources,
-                files: &files,
-            };
-            diagnostics.extend(errors::diagnostic(
-                &e,
-                &lookup,
-                &serde_json::Map::new(),
-                None,
-                Some(*file),
-            ));
-            continue;
+    // Compiling recurses per operator and nesting level: on the render pool's large stacks.
+    let mut compile = || {
+        let mut diagnostics = Vec::new();
+        for (name, file, _, _) in &jobs_all {
+            let text = sources.text(*file);
+            if let Some((start, end, tokens)) =
+                markers::largest_tag(text).filter(|t| t.2 > limits.max_tag_tokens)
+            {
+                broken.insert(name.clone());
+                diagnostics.push(
+                    Diagnostic::new(
+                        &rules::LIMIT,
+                        format!(
+                            "a tag with {tokens} tokens is more than kforge compiles (at most {})",
+                            limits.max_tag_tokens
+                        ),
+                    )
+                    .at(
+                        crate::source::Span::new(*file, start, start.max(end.min(start + 2))),
+                        "this tag",
+                    ),
+                );
+                continue;
+            }
+            let marked_text = markers::insert(text, *file);
+            if let Err(e) = plain_env.add_template_owned(name.clone(), text.to_string()) {
+                broken.insert(name.clone());
+                let lookup = errors::Lookup {
+                    sources,
+                    files: &files,
+                };
+                diagnostics.extend(errors::diagnostic(
+                    &e,
+                    &lookup,
+                    &serde_json::Map::new(),
+                    None,
+                    Some(*file),
+                ));
+                continue;
+            }
+            // A marked copy that does not compile only costs that template its origins.
+            let _ = marked_env.add_template_owned(name.clone(), marked_text);
         }
-        // A marked copy that does not compile only costs that template its origins.
-        let _ = marked_env.add_template_owned(name.clone(), marked_text);
-    }
+        diagnostics
+    };
+    diagnostics.extend(match pool() {
+        Some(pool) => pool.install(compile),
+        None => compile(),
+    });
     let _ = plain_shared.broken.set(broken.clone());
     let _ = marked_shared.broken.set(broken.clone());
 

@@ -22,6 +22,8 @@ pub struct Limits {
     pub max_output_bytes: usize,
     /// Largest output of all templates together, in bytes.
     pub max_total_output_bytes: usize,
+    /// Most tokens in one tag: minijinja's compiler recurses once per operator.
+    pub max_tag_tokens: usize,
 }
 
 impl Default for Limits {
@@ -32,6 +34,7 @@ impl Default for Limits {
             recursion_limit: 200,
             max_output_bytes: 16 << 20,
             max_total_output_bytes: 128 << 20,
+            max_tag_tokens: 2_000,
         }
     }
 }

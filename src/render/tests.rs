@@ -172,6 +172,12 @@ fn keeps_trailing_newline_and_context_names() {
         ),
         "v1.33.0 33 true false\n"
     );
+    assert_eq!(
+        one(
+            "{{ capabilities.api_versions is has('v1') }} {{ has(values.m, 'k') }} {{ has('abc', 'z') }}\n"
+        ),
+        "true true false\n"
+    );
 }
 
 #[test]
@@ -179,6 +185,10 @@ fn sprig_helpers() {
     assert_eq!(
         one("{{ values.m | toyaml }}|{{ values.m | tojson }}|{{ tojson(values.l) }}\n"),
         "k: v|{\"k\":\"v\"}|[1,2]\n"
+    );
+    assert_eq!(
+        one("{{ values.m | tojson(indent=1) }}|{{ tojson(values.m, 1) }}\n"),
+        "{\n \"k\": \"v\"\n}|{\n \"k\": \"v\"\n}\n"
     );
     assert_eq!(
         one("{{ 'hi' | b64enc }} {{ 'aGk=' | b64dec }} {{ 'a' | sha256sum | trunc(8) }}\n"),
@@ -429,6 +439,29 @@ fn runaway_templates_end_with_a_limit_error() {
         let r = run(&[("templates/t.yaml", case)], serde_json::json!({}));
         assert_eq!(r.diag().0, "render/limit", "{case}: {:#?}", r.diags);
     }
+    let r = run(
+        &[(
+            "templates/t.yaml",
+            "{% set s = \"\\n\" * 3000000 %}{{ s | indent(1000) | length }}\n",
+        )],
+        serde_json::json!({}),
+    );
+    assert_eq!(r.diag().0, "render/limit", "{:#?}", r.diags);
+    let long = format!("{{{{ 1{} }}}}\n", " + 1".repeat(20_000));
+    let r = run(
+        &[("templates/t.yaml", &long), ("templates/u.yaml", "u: 1\n")],
+        serde_json::json!({}),
+    );
+    let (rule, msg, at) = r.diag();
+    assert_eq!(
+        (rule, msg.as_str(), at.as_str()),
+        (
+            "render/limit",
+            "a tag with 40005 tokens is more than kforge compiles (at most 2000)",
+            "c/templates/t.yaml:1:1-3"
+        )
+    );
+    assert_eq!(r.text("u.yaml"), "u: 1\n");
     let small = Limits {
         max_output_bytes: 1000,
         ..Limits::default()

@@ -95,13 +95,13 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                 Some((first, first_node)) => out.push(
                     Diagnostic {
                         message: format!(
-                            "Service \"{}\" is invalid: spec.ports[{i}].nodePort: Invalid value: {n}: provided port is already allocated to Service \"{}\"",
-                            svc.name, first.name
+                            "Service \"{}\" is invalid: spec.ports[{i}].nodePort: Invalid value: {n}: provided port is already allocated",
+                            svc.name
                         ),
                         ..d
                     }
                     .at(node.site(), format!("{protocol} node port {n} is used twice"))
-                    .with_label(first_node.site(), format!("Service \"{}\" uses it first", first.name))
+                    .with_label(first_node.site(), format!("Service \"{}\" has it already", first.name))
                     .with_help("give each Service its own nodePort, or leave nodePort out to have one allocated"),
                 ),
                 None => {

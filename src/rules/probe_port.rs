@@ -54,13 +54,17 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                             }
                             let names: Vec<&str> =
                                 c.ports.iter().filter_map(|cp| cp.name).collect();
-                            let help = match did_you_mean(name, names.iter().copied()) {
-                                Some(n) => format!(
-                                    "did you mean \"{n}\"? Set the probe port to a port name of container \"{}\", or to a number",
-                                    c.name
-                                ),
+                            let only = if names.len() == 1 {
+                                names.first().copied()
+                            } else {
+                                None
+                            };
+                            let help = match did_you_mean(name, names.iter().copied()).or(only) {
+                                Some(n) => {
+                                    format!("set the probe's port to \"{n}\", or to a port number")
+                                }
                                 None => format!(
-                                    "name a port of container \"{}\" \"{name}\", or give the probe a port number",
+                                    "name the port container \"{}\" listens on \"{name}\", or give the probe a port number",
                                     c.name
                                 ),
                             };

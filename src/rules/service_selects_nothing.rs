@@ -9,9 +9,12 @@
 //! - the selector matches a template except for keys no template sets (labels added at run
 //!   time by the application or a controller, such as `pod-template-hash`): a warning naming
 //!   those keys;
-//! - the run creates no pod in that namespace (system pods in `kube-system`), or contains a
-//!   custom resource an operator turns into pods (a prometheus-operator `Alertmanager`): no
-//!   error, at most a warning that says why.
+//! - the run creates no pod in that namespace: nothing outside the release namespace (system
+//!   pods in `kube-system`), a warning in it (charts that render their workload only when some
+//!   values are set);
+//! - the run contains a custom resource an operator turns into pods (a prometheus-operator
+//!   `Alertmanager`): no error, at most a warning that says why;
+//! - a template of another namespace matches: a warning labelling both.
 //!
 //! Services without a selector (manual Endpoints/EndpointSlices) are never flagged.
 //!
@@ -116,9 +119,24 @@ fn selects_nothing_here(
     what: &str,
 ) -> Option<Diagnostic> {
     if matches!(miss, Miss::NoTemplates) {
-        // The run makes no pod there (system pods in kube-system): nothing to compare with,
-        // unless a template of another namespace matches.
-        let t = elsewhere?;
+        // The run makes no pod there. Outside the release namespace (system pods in
+        // kube-system) there is nothing to compare with; in it, say so once per object, as a
+        // warning: the chart may need values to render its workload.
+        let Some(t) = elsewhere else {
+            if ns != ix.ctx.release_namespace {
+                return None;
+            }
+            if let Some(d) = operator_warning(ix, ns, sel, rule, what) {
+                return Some(d);
+            }
+            return Some(
+                Diagnostic::new(rule, format!("{what} selects pods, but the run creates no pod in namespace \"{ns}\""))
+                    .with_severity(Severity::Warning)
+                    .at(sel.node.site(), format!("selects {}", sel.describe()))
+                    .with_note("the pods may come from outside the run; or the chart renders its workload only when some values are set")
+                    .with_help("check that something creates pods with these labels in this namespace"),
+            );
+        };
         return Some(
             Diagnostic::new(rule, format!("{what} selects pods of namespace \"{ns}\", but the run makes the matching pods in namespace \"{}\"", t.namespace))
                 .with_severity(Severity::Warning)
@@ -128,23 +146,8 @@ fn selects_nothing_here(
                 .with_help(format!("put {} and {} in the same namespace", what, t.owner_name())),
         );
     }
-    if let Some(cr) = operator_resource(ix, ns, sel) {
-        return Some(
-            Diagnostic::new(
-                rule,
-                format!(
-                    "{what} selects no pod template of the run; its pods may be created by an operator from {} \"{}\"",
-                    cr.kind, cr.name
-                ),
-            )
-            .with_severity(Severity::Warning)
-            .at(sel.node.site(), format!("selects {}", sel.describe()))
-            .with_label(
-                cr.name_span(),
-                format!("{} \"{}\" is a custom resource; its operator may create the pods", cr.kind, cr.name),
-            )
-            .with_help("if no operator creates these pods, fix the selector; otherwise suppress this warning"),
-        );
+    if let Some(d) = operator_warning(ix, ns, sel, rule, what) {
+        return Some(d);
     }
     match miss {
         Miss::NoTemplates => None,
@@ -232,6 +235,34 @@ fn selects_nothing_here(
             Some(d.with_help("make the selector a subset of the pod template labels of the workload it should select"))
         }
     }
+}
+
+/// The warning for an object whose pods an operator may create from a custom resource of the
+/// run, if the run has such a resource.
+fn operator_warning(
+    ix: &Index,
+    ns: &str,
+    sel: &Selector,
+    rule: &'static Rule,
+    what: &str,
+) -> Option<Diagnostic> {
+    let cr = operator_resource(ix, ns, sel)?;
+    Some(
+            Diagnostic::new(
+                rule,
+                format!(
+                    "{what} selects no pod template of the run; its pods may be created by an operator from {} \"{}\"",
+                    cr.kind, cr.name
+                ),
+            )
+            .with_severity(Severity::Warning)
+            .at(sel.node.site(), format!("selects {}", sel.describe()))
+            .with_label(
+                cr.name_span(),
+                format!("{} \"{}\" is a custom resource; its operator may create the pods", cr.kind, cr.name),
+            )
+            .with_help("if no operator creates these pods, fix the selector; otherwise suppress this warning"),
+        )
 }
 
 /// A custom resource of the run that may explain the miss, preferring one the selector names.

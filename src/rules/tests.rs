@@ -935,3 +935,106 @@ spec:
         vec!["Pod \"app\" refers to Secret \"web\", which the run does not create"]
     );
 }
+
+#[test]
+fn a_chart_that_renders_no_workload_gets_a_warning_in_its_namespace_only() {
+    // neo4j with default values: the Service and NetworkPolicy render, the StatefulSet does not.
+    let service = "apiVersion: v1
+kind: Service
+metadata:
+  name: release-neo4j
+spec:
+  selector:
+    app.kubernetes.io/name: neo4j
+  ports:
+    - port: 7474
+";
+    let c = check(service);
+    let found = c.of("rules/service-selects-nothing");
+    assert_eq!(found.len(), 1);
+    let d = found.first().copied().unwrap_or_else(|| unreachable!());
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.message,
+        "Service \"release-neo4j\" selects pods, but the run creates no pod in namespace \"default\""
+    );
+    assert_eq!(c.lines(d), (7, vec![]));
+    let elsewhere = service.replace(
+        "  name: release-neo4j\n",
+        "  name: release-neo4j\n  namespace: db\n",
+    );
+    assert!(
+        check(&elsewhere)
+            .of("rules/service-selects-nothing")
+            .is_empty()
+    );
+}
+
+#[test]
+fn odd_shapes_do_not_panic() {
+    let yaml = "apiVersion: v1
+kind: Service
+metadata:
+  name: s
+spec:
+  type: [NodePort]
+  selector: [app, web]
+  ports: {port: 80}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: t
+spec:
+  selector:
+    app: web
+    tier: null
+  ports:
+    - port: \"80\"
+      targetPort: [1]
+      nodePort: -1
+    - {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: [app]
+    matchExpressions:
+      - {key: app, operator: Bogus}
+      - {operator: In}
+  template:
+    metadata:
+      labels: {app: web, n: 1, b: true}
+    spec:
+      containers:
+        - name: web
+          ports: [{containerPort: http}, 8080, {name: 7}]
+          env: [{valueFrom: {secretKeyRef: {name: 1, key: [a]}}}, null]
+          readinessProbe: {httpGet: {port: [1]}}
+        - just-a-string
+      volumes: [{configMap: {name: null, items: [{key: 1}]}}, {projected: {sources: [null]}}]
+      imagePullSecrets: [a, {name: {}}]
+      serviceAccountName: [x]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: i
+spec:
+  defaultBackend: {service: {name: t, port: {number: \"x\"}}}
+  rules: [{http: {paths: [{backend: {}}]}}, null]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: h
+spec:
+  scaleTargetRef: {kind: Deployment, name: web}
+  metrics: [{resource: {name: cpu, target: {type: Utilization}}}, {resource: null}]
+";
+    let c = check_with(yaml, &all_enabled(), true);
+    assert!(c.diags.iter().all(|d| d.primary.is_some()));
+}

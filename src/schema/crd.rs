@@ -18,7 +18,9 @@ pub struct CrdVersion<'a> {
 
 impl CrdVersion<'_> {
     pub fn schema(&self) -> Option<&Schema> {
-        self.compiled.get_or_init(|| self.source.map(compile)).as_ref()
+        self.compiled
+            .get_or_init(|| self.source.map(compile))
+            .as_ref()
     }
 }
 
@@ -53,7 +55,11 @@ impl<'a> Crds<'a> {
             if let Some(v) = spec.get("version").and_then(Node::as_str) {
                 entry.insert(
                     v.to_string(),
-                    CrdVersion { source: shared, compiled: OnceLock::new(), crd: o },
+                    CrdVersion {
+                        source: shared,
+                        compiled: OnceLock::new(),
+                        crd: o,
+                    },
                 );
             }
             for v in spec.get("versions").and_then(Node::as_seq).unwrap_or(&[]) {
@@ -64,7 +70,11 @@ impl<'a> Crds<'a> {
                     continue;
                 }
                 let source = v.path(&["schema", "openAPIV3Schema"]).or(shared);
-                let version = CrdVersion { source, compiled: OnceLock::new(), crd: o };
+                let version = CrdVersion {
+                    source,
+                    compiled: OnceLock::new(),
+                    crd: o,
+                };
                 entry.insert(name.to_string(), version);
             }
         }

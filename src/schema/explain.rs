@@ -9,6 +9,37 @@ use super::store::{self, VersionSchemas};
 use crate::version::KubeVersion;
 
 const WIDTH: usize = 80;
+
+/// kubectl's short names for built-in resources.
+const SHORT_NAMES: &[(&str, &str)] = &[
+    ("cm", "configmap"),
+    ("crd", "customresourcedefinition"),
+    ("crds", "customresourcedefinition"),
+    ("cj", "cronjob"),
+    ("csr", "certificatesigningrequest"),
+    ("deploy", "deployment"),
+    ("ds", "daemonset"),
+    ("ep", "endpoints"),
+    ("ev", "event"),
+    ("hpa", "horizontalpodautoscaler"),
+    ("ing", "ingress"),
+    ("limits", "limitrange"),
+    ("netpol", "networkpolicy"),
+    ("no", "node"),
+    ("ns", "namespace"),
+    ("pc", "priorityclass"),
+    ("pdb", "poddisruptionbudget"),
+    ("po", "pod"),
+    ("pv", "persistentvolume"),
+    ("pvc", "persistentvolumeclaim"),
+    ("quota", "resourcequota"),
+    ("rc", "replicationcontroller"),
+    ("rs", "replicaset"),
+    ("sa", "serviceaccount"),
+    ("sc", "storageclass"),
+    ("sts", "statefulset"),
+    ("svc", "service"),
+];
 const MAX_RECURSION: usize = 12;
 
 /// Explains `query` (`deployment`, `deployment.spec.strategy`, `pods.spec.containers`).
@@ -96,6 +127,11 @@ fn find_kind(
     api_version: Option<&str>,
 ) -> Result<((String, String, String), u32), String> {
     let lower = wanted.to_ascii_lowercase();
+    let lower = SHORT_NAMES
+        .iter()
+        .find(|(short, _)| *short == lower)
+        .map(|(_, kind)| kind.to_string())
+        .unwrap_or(lower);
     let matches = |k: &str| {
         let k = k.to_ascii_lowercase();
         k == lower

@@ -57,6 +57,4 @@ pub fn api_versions(version: KubeVersion) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod test_yaml;
-#[cfg(test)]
 mod tests;

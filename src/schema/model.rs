@@ -37,8 +37,11 @@ pub struct Schema {
     pub reference: Option<u32>,
     /// Bit set of the types above; 0 = any type.
     pub types: u8,
-    /// Sorted by name, for binary search.
+    /// Sorted by name (explain lists them in this order).
     pub properties: Vec<(String, Schema)>,
+    /// Indexes into `properties` sorted by (length, name): lookups compare lengths first and
+    /// rarely touch the bytes.
+    by_len: Vec<u16>,
     pub required: Vec<String>,
     pub additional: Additional,
     pub items: Option<Box<Schema>>,
@@ -63,16 +66,35 @@ impl Schema {
     }
 
     pub fn property(&self, name: &str) -> Option<&Schema> {
-        self.properties
-            .binary_search_by(|(n, _)| n.as_str().cmp(name))
-            .ok()
-            .and_then(|i| self.properties.get(i))
-            .map(|(_, s)| s)
+        let props = &self.properties;
+        let at = self
+            .by_len
+            .binary_search_by(|&i| match props.get(i as usize) {
+                Some((n, _)) => len_then_bytes(n, name),
+                None => std::cmp::Ordering::Less,
+            })
+            .ok()?;
+        let i = *self.by_len.get(at)?;
+        props.get(i as usize).map(|(_, s)| s)
     }
 
     pub fn property_names(&self) -> impl Iterator<Item = &str> {
         self.properties.iter().map(|(n, _)| n.as_str())
     }
+}
+
+/// Orders by length, then bytewise. Inline on purpose: property names are short, and a libc
+/// `memcmp` call per probe dominated the walk's profile.
+fn len_then_bytes(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len().cmp(&b.len()).then_with(|| {
+        for (x, y) in a.iter().zip(b) {
+            if x != y {
+                return x.cmp(y);
+            }
+        }
+        std::cmp::Ordering::Equal
+    })
 }
 
 /// Deeper CRD schemas than this are cut off (accept anything below): bounded work on any input.
@@ -123,6 +145,18 @@ fn compile(
             .map(|(k, v)| (k.clone(), compile(v, resolve, structural, depth + 1)))
             .collect();
         s.properties.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut by_len: Vec<u16> = (0..s.properties.len().min(u16::MAX as usize) as u16).collect();
+        by_len.sort_by(|&a, &b| {
+            let name = |i: u16| {
+                s.properties
+                    .get(i as usize)
+                    .map(|(n, _)| n.as_str())
+                    .unwrap_or("")
+            };
+            let (a, b) = (name(a), name(b));
+            len_then_bytes(a, b)
+        });
+        s.by_len = by_len;
     }
     if let Some(req) = obj.get("required").and_then(J::as_array) {
         s.required = req

@@ -7,10 +7,11 @@ use super::apis::{self, Status};
 use super::crd::Crds;
 use super::rules::*;
 use super::store;
-use super::validate::Walker;
+use super::validate::{Path, Walker};
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::object::Object;
+use crate::version::{KubeVersion, NEWEST_MINOR, OLDEST_MINOR};
 use crate::yaml::Node;
 
 pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {
@@ -24,6 +25,7 @@ pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {
 }
 
 fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> {
+    let target = embedded_target(ctx.kube_version);
     let mut diags = Vec::new();
     if o.api_version.is_empty() || o.kind.is_empty() {
         return diags; // object/missing-field reports it.
@@ -35,18 +37,18 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
         sources: ctx.sources,
         object: o.object_ref(),
         custom_root: false,
+        custom: false,
         diags: Vec::new(),
     };
     let parent = o.root.get("kind").map(Node::site).unwrap_or(o.span);
 
-    let builtin =
-        store::version(ctx.kube_version).and_then(|s| s.kind(group, version, kind).map(|d| (s, d)));
+    let builtin = store::version(target).and_then(|s| s.kind(group, version, kind).map(|d| (s, d)));
     if let Some((schemas, def)) = builtin {
         if let Status::Deprecated {
             removed_in,
             replacement,
             changes,
-        } = apis::status(ctx.kube_version, group, &o.api_version, kind)
+        } = apis::status(target, group, &o.api_version, kind)
         {
             let mut d = Diagnostic::new(
                 &DEPRECATED_API,
@@ -61,12 +63,12 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
             diags.push(d);
         }
         let mut w = walker(Some(schemas));
-        let mut path = String::new();
+        let mut path = Path::default();
         w.walk(schemas.def(def), &o.root, &mut path, parent, 0);
         diags.extend(w.diags);
         return diags;
     }
-    match apis::status(ctx.kube_version, group, &o.api_version, kind) {
+    match apis::status(target, group, &o.api_version, kind) {
         Status::Removed {
             removed_in,
             replacement,
@@ -77,7 +79,7 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
                 format!(
                     "{} {kind} is not served by Kubernetes {}: removed in 1.{removed_in}",
                     o.api_version,
-                    short(ctx)
+                    short(target)
                 ),
             )
             .at(at, format!("removed in 1.{removed_in}"))
@@ -93,7 +95,7 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
                     format!(
                         "{} {kind} is not served by Kubernetes {}: it exists from 1.{since}",
                         o.api_version,
-                        short(ctx)
+                        short(target)
                     ),
                 )
                 .at(at, format!("needs Kubernetes 1.{since} or newer"))
@@ -129,9 +131,10 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
             return diags;
         };
         if let Some(schema) = v.schema() {
-            let mut w = walker(store::version(ctx.kube_version));
+            let mut w = walker(store::version(target));
             w.custom_root = true;
-            let mut path = String::new();
+            w.custom = true;
+            let mut path = Path::default();
             w.walk(schema, &o.root, &mut path, parent, 0);
             diags.extend(w.diags);
         }
@@ -143,14 +146,17 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
             &UNKNOWN_KIND,
             format!(
                 "Kubernetes {} has no kind {kind} in {}",
-                short(ctx),
+                short(target),
                 o.api_version
             ),
         )
         .at(kind_at, "unknown kind")
         .with_object(o.object_ref())
         .with_severity(strict_severity(ctx));
-        if let Some(schemas) = store::version(ctx.kube_version) {
+        if let Some(served) = apis::preferred_version(target, group, kind) {
+            // The kind exists; only the version is wrong (`apps/v2`).
+            d = d.with_help(format!("use apiVersion: {served}"));
+        } else if let Some(schemas) = store::version(target) {
             let kinds: Vec<&str> = schemas
                 .kinds
                 .keys()
@@ -176,6 +182,23 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
     diags
 }
 
+/// The CLI refuses versions that are not embedded; should one get here anyway, the nearest
+/// embedded version stands in rather than every object being reported as removed.
+fn embedded_target(v: KubeVersion) -> KubeVersion {
+    let minor = if v.major < 1 {
+        OLDEST_MINOR
+    } else if v.major > 1 {
+        NEWEST_MINOR
+    } else {
+        v.minor
+    };
+    KubeVersion {
+        major: 1,
+        minor: minor.clamp(OLDEST_MINOR, NEWEST_MINOR),
+        patch: v.patch,
+    }
+}
+
 fn strict_severity(ctx: &CheckContext) -> Severity {
     if ctx.strict {
         Severity::Error
@@ -184,8 +207,8 @@ fn strict_severity(ctx: &CheckContext) -> Severity {
     }
 }
 
-fn short(ctx: &CheckContext) -> String {
-    format!("1.{}", ctx.kube_version.minor)
+fn short(target: KubeVersion) -> String {
+    format!("1.{}", target.minor)
 }
 
 fn with_migration(mut d: Diagnostic, replacement: &str, changes: &str) -> Diagnostic {

@@ -180,11 +180,15 @@ pub struct Docs {
 /// The minor versions that serve `group/version/kind`, oldest first, from the header alone
 /// (no version index is inflated).
 pub fn served_minors(group: &str, version: &str, kind: &str) -> Vec<u32> {
-    let Some(e) = embedded() else { return Vec::new() };
+    let Some(e) = embedded() else {
+        return Vec::new();
+    };
     let Some(&bits) = e.header.served.get(&format!("{group}/{version}/{kind}")) else {
         return Vec::new();
     };
-    (OLDEST_MINOR..=NEWEST_MINOR).filter(|m| bits & (1 << (m - OLDEST_MINOR)) != 0).collect()
+    (OLDEST_MINOR..=NEWEST_MINOR)
+        .filter(|m| bits & (1 << (m - OLDEST_MINOR)) != 0)
+        .collect()
 }
 
 /// Every `(group, version, kind)` any embedded version serves.

@@ -1,6 +1,21 @@
 //! Failing and passing examples of every schema rule, asserting rule id, message and line.
 
-use super::test_yaml;
+use crate::source::SourceKind;
+use crate::yaml::Limits;
+
+/// Objects of a manifest added to `sources` as one file, parsed by the real loader.
+fn load_objects(sources: &mut SourceMap, name: &str, text: &str) -> Vec<Object> {
+    let file = sources.add(name, text.to_string(), SourceKind::Manifest);
+    let (objects, diags) = crate::object::parse(sources, &[file], &Limits::default());
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:#?}");
+    objects
+}
+
+/// The root node of a YAML file (values).
+fn yaml_root(sources: &SourceMap, file: crate::source::FileId) -> crate::yaml::Node {
+    let (docs, _) = crate::yaml::parse_stream(sources, file, &Limits::default());
+    docs.into_iter().find_map(|d| d.root).expect("a document")
+}
 use crate::check::CheckContext;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
@@ -52,11 +67,11 @@ fn run(yaml: &str) -> Run {
 
 fn run_with(minor: u32, yaml: &str, extra: &str, strict: bool) -> Run {
     let mut sources = SourceMap::new();
-    let objects: Vec<Object> = test_yaml::objects(&mut sources, "test.yaml", yaml);
+    let objects: Vec<Object> = load_objects(&mut sources, "test.yaml", yaml);
     let extra_crds = if extra.is_empty() {
         Vec::new()
     } else {
-        test_yaml::objects(&mut sources, "crds.yaml", extra)
+        load_objects(&mut sources, "crds.yaml", extra)
     };
     let config = Config::default();
     let diags = {
@@ -294,6 +309,7 @@ fn duplicate_container_names() {
     );
     let r = run(&text);
     let d = r.only("schema/duplicate-list-key");
+    assert_eq!(d.severity, Severity::Error);
     assert_eq!(
         d.message,
         "spec.template.spec.containers[1]: Duplicate value: name=app"
@@ -306,10 +322,13 @@ fn duplicate_container_names() {
 fn duplicate_ports_default_protocol_to_tcp() {
     let text = DEPLOYMENT.replace("            - containerPort: 80\n", "            - containerPort: 80\n            - containerPort: 80\n              protocol: TCP\n");
     let r = run(&text);
+    let d = r.only("schema/duplicate-list-key");
     assert_eq!(
-        r.only("schema/duplicate-list-key").message,
+        d.message,
         "spec.template.spec.containers[0].ports[1]: Duplicate value: containerPort=80, protocol=TCP"
     );
+    // The API server itself only warns about duplicate container ports.
+    assert_eq!(d.severity, Severity::Warning);
     assert_eq!(r.lines("schema/duplicate-list-key"), vec![20]);
     run(&DEPLOYMENT.replace("            - containerPort: 80\n", "            - containerPort: 80\n            - containerPort: 80\n              protocol: UDP\n"))
         .assert_clean();
@@ -391,6 +410,11 @@ fn unknown_kind_is_a_warning_or_an_error_when_strict() {
     assert_eq!(r.lines("schema/unknown-kind"), vec![2]);
     let r = run_with(33, text, "", true);
     assert_eq!(r.only("schema/unknown-kind").severity, Severity::Error);
+    let r = run("apiVersion: apps/v2\nkind: Deployment\nmetadata:\n  name: web\n");
+    assert_eq!(
+        r.only("schema/unknown-kind").help.as_deref(),
+        Some("use apiVersion: apps/v1")
+    );
 }
 
 const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
@@ -533,7 +557,7 @@ fn explain_a_field() {
 }
 
 mod values {
-    use super::super::test_yaml;
+    use super::yaml_root;
     use crate::chart::{Chart, ChartMetadata, FileTree};
     use crate::source::{SourceKind, SourceMap};
     use crate::yaml::Node;
@@ -583,7 +607,7 @@ mod values {
         let schema = sources.add("web/values.schema.json", SCHEMA, SourceKind::ChartFile);
         let text = "replicaCount: two\nimage:\n  tag: latest\nsub:\n  port: \"80\"\n";
         let values_file = sources.add("web/values.yaml", text, SourceKind::Values);
-        let values = test_yaml::parse(text, values_file);
+        let values = yaml_root(&sources, values_file);
         let sub_schema = sources.add(
             "web/charts/sub/values.schema.json",
             r#"{"$schema": "https://json-schema.org/draft/2020-12/schema", "properties": {"port": {"type": "integer"}}}"#,
@@ -635,7 +659,7 @@ mod values {
         let schema = sources.add("web/values.schema.json", SCHEMA, SourceKind::ChartFile);
         let text = "replicaCount: 2\nimage:\n  repository: nginx\n";
         let values_file = sources.add("web/values.yaml", text, SourceKind::Values);
-        let values = test_yaml::parse(text, values_file);
+        let values = yaml_root(&sources, values_file);
         assert!(
             super::super::check_values(
                 &chart("web", Some(schema), Vec::new(), schema),
@@ -706,12 +730,86 @@ fn custom_resource_metadata_is_object_meta() {
     let cr = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  lables:\n    app: w\nspec:\n  size: 3\n";
     let r = run(&format!("{CRD}---\n{cr}"));
     let base = CRD.lines().count() as u32 + 1;
-    assert_eq!(r.only("schema/unknown-field").message, "unknown field \"metadata.lables\"");
+    assert_eq!(
+        r.only("schema/unknown-field").message,
+        "unknown field \"metadata.lables\""
+    );
     assert_eq!(r.lines("schema/unknown-field"), vec![base + 5]);
 }
 
 #[test]
 fn archived_initializer_configuration_is_removed() {
-    let r = run_at(37, "apiVersion: admissionregistration.k8s.io/v1alpha1\nkind: InitializerConfiguration\nmetadata:\n  name: pvlabel.kubernetes.io\n");
-    assert_eq!(r.only("schema/removed-api").message, "admissionregistration.k8s.io/v1alpha1 InitializerConfiguration is not served by Kubernetes 1.37: removed in 1.14");
+    let r = run_at(
+        37,
+        "apiVersion: admissionregistration.k8s.io/v1alpha1\nkind: InitializerConfiguration\nmetadata:\n  name: pvlabel.kubernetes.io\n",
+    );
+    assert_eq!(
+        r.only("schema/removed-api").message,
+        "admissionregistration.k8s.io/v1alpha1 InitializerConfiguration is not served by Kubernetes 1.37: removed in 1.14"
+    );
+}
+
+#[test]
+fn a_version_outside_the_embedded_range_uses_the_nearest() {
+    run_at(40, DEPLOYMENT).assert_clean();
+    run_at(20, DEPLOYMENT).assert_clean();
+}
+
+#[test]
+fn duplicate_service_ports_are_errors() {
+    let svc = "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+    - name: http
+      port: 80
+    - name: http2
+      port: 80
+";
+    let r = run(svc);
+    let d = r.only("schema/duplicate-list-key");
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        d.message,
+        "spec.ports[1]: Duplicate value: port=80, protocol=TCP"
+    );
+    assert_eq!(r.lines("schema/duplicate-list-key"), vec![10]);
+    run(&svc.replace(
+        "      port: 80\n    - name: http2\n      port: 80",
+        "      port: 80\n    - name: http2\n      port: 81",
+    ))
+    .assert_clean();
+}
+
+#[test]
+fn embedded_resources_allow_type_metadata() {
+    let crd = CRD.replace(
+        "                extra:\n",
+        "                template:\n                  type: object\n                  x-kubernetes-embedded-resource: true\n                  properties:\n                    spec:\n                      type: object\n                      properties:\n                        a:\n                          type: string\n                extra:\n",
+    );
+    let cr = "apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+spec:
+  size: 1
+  template:
+    apiVersion: v1
+    kind: Thing
+    metadata:
+      name: t
+    spec:
+      a: x
+";
+    run(&format!("{crd}---\n{cr}")).assert_clean();
+    let r = run(&format!(
+        "{crd}---\n{}",
+        cr.replace("      a: x", "      b: x")
+    ));
+    assert_eq!(
+        r.only("schema/unknown-field").message,
+        "unknown field \"spec.template.spec.b\""
+    );
 }

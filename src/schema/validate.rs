@@ -2,7 +2,6 @@
 //! (null is absent, int-or-string, quantities, keyed lists), and reports at the exact key or value.
 
 use std::borrow::Cow;
-use std::fmt::Write;
 
 use base64::Engine;
 
@@ -10,7 +9,7 @@ use super::model::{self, Additional, Format, Schema};
 use super::quantity;
 use super::rules::*;
 use super::store::VersionSchemas;
-use crate::diag::{Diagnostic, ObjectRef, did_you_mean};
+use crate::diag::{Diagnostic, ObjectRef, Severity, did_you_mean};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{Node, ScalarStyle, Value};
 
@@ -27,6 +26,8 @@ pub struct Walker<'a> {
     pub object: ObjectRef,
     /// The root of a custom resource: apiVersion, kind and metadata are implicit.
     pub custom_root: bool,
+    /// Validating a custom resource: the API server enforces every keyed list of its schema.
+    pub custom: bool,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -50,11 +51,11 @@ impl<'a> Walker<'a> {
 
     /// Validates `node` (the value of `path`) against `schema`; `parent` is the span of the key
     /// holding it (where `Required value` points).
-    pub fn walk(
+    pub fn walk<'n>(
         &mut self,
         schema: &'a Schema,
-        node: &Node,
-        path: &mut String,
+        node: &'n Node,
+        path: &mut Path<'n>,
         parent: Span,
         depth: usize,
     ) {
@@ -98,11 +99,10 @@ impl<'a> Walker<'a> {
             Value::Map(entries) => self.walk_map(s, node, entries, path, parent, depth),
             Value::Seq(items) => {
                 if let Some(item_schema) = &s.items {
-                    let len = path.len();
                     for (i, item) in items.iter().enumerate() {
-                        let _ = write!(path, "[{i}]");
+                        path.segments.push(Segment::Index(i));
                         self.walk(item_schema, item, path, item.site(), depth + 1);
-                        path.truncate(len);
+                        path.segments.pop();
                     }
                 }
                 if !s.list_map_keys.is_empty() {
@@ -113,30 +113,26 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn walk_map(
+    fn walk_map<'n>(
         &mut self,
         s: &'a Schema,
-        node: &Node,
-        entries: &[(Node, Node)],
-        path: &mut String,
+        node: &'n Node,
+        entries: &'n [(Node, Node)],
+        path: &mut Path<'n>,
         parent: Span,
         depth: usize,
     ) {
         let custom_root = std::mem::take(&mut self.custom_root);
-        let len = path.len();
         for (key_node, value) in entries {
             // Non-string keys (`80:`, `on:`) become strings as sigs.k8s.io/yaml would make them.
-            let key: Cow<str> = match key_node.as_str() {
+            let key: Cow<'n, str> = match key_node.as_str() {
                 Some(k) => Cow::Borrowed(k),
                 None => match key_node.scalar_text() {
                     Some(k) => Cow::Owned(k),
                     None => continue,
                 },
             };
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(&key);
+            path.segments.push(Segment::Key(key.clone()));
             if let Some(sub) = s.property(&key) {
                 self.walk(sub, value, path, key_node.site(), depth + 1);
             } else if custom_root && key == "metadata" {
@@ -146,22 +142,22 @@ impl<'a> Walker<'a> {
                 {
                     self.walk(defs.def(meta), value, path, key_node.site(), depth + 1);
                 }
-            } else if custom_root && matches!(&*key, "apiVersion" | "kind") {
-            } else if s.embedded_resource
-                && matches!(&*key, "apiVersion" | "kind" | "metadata")
+            } else if (custom_root && matches!(&*key, "apiVersion" | "kind"))
+                || (s.embedded_resource && matches!(&*key, "apiVersion" | "kind" | "metadata"))
             {
+                // Type metadata of a custom resource or an embedded object: checked elsewhere.
             } else {
                 match &s.additional {
                     Additional::Schema(sub) => {
                         self.walk(sub, value, path, key_node.site(), depth + 1)
                     }
                     Additional::Forbidden if !s.preserve_unknown => {
-                        self.unknown_field(s, key_node, &key, path)
+                        self.unknown_field(s, key_node, &key, &path.to_string())
                     }
                     _ => {}
                 }
             }
-            path.truncate(len);
+            path.segments.pop();
         }
         for req in &s.required {
             let present = node.get(req).is_some_and(|v| !v.is_null());
@@ -174,7 +170,7 @@ impl<'a> Walker<'a> {
                 let holder = if path.is_empty() {
                     "the object".to_string()
                 } else {
-                    format!("`{}`", last_segment(path))
+                    format!("`{}`", path.last_segment())
                 };
                 self.report(
                     Diagnostic::new(&REQUIRED, format!("{field}: Required value"))
@@ -199,12 +195,19 @@ impl<'a> Walker<'a> {
         self.report(d);
     }
 
-    fn type_error(&mut self, node: &Node, path: &str, wanted: &str) {
+    fn type_error(&mut self, node: &Node, path: &Path, wanted: &str) {
         let raw = self.sources.slice(node.span);
         let shown = if raw.is_empty() {
             node.scalar_text().unwrap_or_default()
         } else {
             raw.to_string()
+        };
+        // A whole map or list would make an unreadable message: its first line is enough.
+        let shown = match shown.lines().next() {
+            Some(first) if first.len() < shown.len() || first.chars().count() > 40 => {
+                format!("{}…", first.chars().take(40).collect::<String>())
+            }
+            _ => shown,
         };
         let mut d = Diagnostic::new(
             &TYPE,
@@ -237,7 +240,7 @@ impl<'a> Walker<'a> {
         self.report(d);
     }
 
-    fn check_quantity(&mut self, node: &Node, path: &str) {
+    fn check_quantity(&mut self, node: &Node, path: &Path) {
         match &node.value {
             Value::Int(_) | Value::Float(_) => {}
             Value::Str(text) if quantity::is_valid(text) => {}
@@ -261,7 +264,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn check_enum(&mut self, s: &Schema, node: &Node, path: &str) {
+    fn check_enum(&mut self, s: &Schema, node: &Node, path: &Path) {
         let json = node.to_json();
         if s.enumeration.contains(&json) || (s.enum_allows_empty && json.as_str() == Some("")) {
             return;
@@ -283,7 +286,7 @@ impl<'a> Walker<'a> {
         self.report(d);
     }
 
-    fn check_base64(&mut self, node: &Node, path: &str) {
+    fn check_base64(&mut self, node: &Node, path: &Path) {
         let Some(text) = node.as_str() else { return };
         // The API server's decoder ignores line breaks inside the value (folded blocks).
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -299,7 +302,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn check_range(&mut self, node: &Node, path: &str, min: i64, max: i64, ty: &str) {
+    fn check_range(&mut self, node: &Node, path: &Path, min: i64, max: i64, ty: &str) {
         let Some(v) = node.as_i64() else { return };
         if v < min || v > max {
             self.report(
@@ -312,7 +315,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn check_list_keys(&mut self, s: &Schema, items: &[Node], path: &str) {
+    fn check_list_keys(&mut self, s: &Schema, items: &[Node], path: &Path) {
         let mut seen: Vec<(Vec<String>, Span)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             if item.as_map().is_none() {
@@ -348,24 +351,40 @@ impl<'a> Walker<'a> {
                     .zip(&key)
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect();
-                self.report(
-                    Diagnostic::new(
-                        &DUPLICATE_LIST_KEY,
-                        format!("{path}[{i}]: Duplicate value: {}", shown.join(", ")),
-                    )
-                    .at(site, "duplicate key")
-                    .with_label(*first, "first used here")
-                    .with_help(format!(
-                        "items of `{}` must differ in {}",
-                        last_segment(path),
-                        s.list_map_keys.join(" + ")
-                    )),
-                );
+                let mut d = Diagnostic::new(
+                    &DUPLICATE_LIST_KEY,
+                    format!("{path}[{i}]: Duplicate value: {}", shown.join(", ")),
+                )
+                .at(site, "duplicate key")
+                .with_label(*first, "first used here")
+                .with_help(format!(
+                    "items of `{}` must differ in {}",
+                    path.last_segment(),
+                    s.list_map_keys.join(" + ")
+                ));
+                if !self.custom && !validated_unique(&path.to_string()) {
+                    d = d.with_severity(Severity::Warning).with_note(
+                        "the API server accepts it with a warning and client-side apply keeps the \
+                         last item, but server-side apply (Helm 4, kubectl --server-side) rejects it",
+                    );
+                }
+                self.report(d);
             } else {
                 seen.push((key, site));
             }
         }
     }
+}
+
+/// Built-in lists whose uniqueness the API server's validation enforces (`Duplicate value`):
+/// container names and Service ports. Other keyed lists (env, container ports, volume mounts)
+/// only trouble server-side apply.
+fn validated_unique(path: &str) -> bool {
+    let list = last_segment(path);
+    matches!(
+        list,
+        "containers" | "initContainers" | "ephemeralContainers"
+    ) || path == "spec.ports"
 }
 
 fn is_integral(node: &Node) -> bool {
@@ -402,4 +421,41 @@ fn article_types(types: u8) -> String {
 
 fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
+}
+
+/// Where the walk is, as segments: rendered (`spec.containers[0].image`) only when a finding
+/// needs it, so the walk itself copies no strings.
+#[derive(Default)]
+pub struct Path<'n> {
+    segments: Vec<Segment<'n>>,
+}
+
+enum Segment<'n> {
+    Key(Cow<'n, str>),
+    Index(usize),
+}
+
+impl Path<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.segments.is_empty()
+    }
+
+    /// The last field name with its indexes (`containers[0]`).
+    fn last_segment(&self) -> String {
+        let full = self.to_string();
+        last_segment(&full).to_string()
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, seg) in self.segments.iter().enumerate() {
+            match seg {
+                Segment::Key(k) if i == 0 => f.write_str(k)?,
+                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
 }

@@ -6,6 +6,10 @@
 //! then the chart's `values.yaml` fills what the user did not set, a user `null` deleting the
 //! default, and each subchart's defaults fill its section (named by the dependency alias), after
 //! the parent's `global` was copied into it.
+//!
+//! Unlike Helm, the defaults of subcharts that their `condition`/`tags` disable are coalesced too
+//! (Helm drops those subcharts first). Which subcharts render is the same (see
+//! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
 
 mod rules;
 pub mod strvals;
@@ -143,6 +147,16 @@ fn read_values_file(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
     let shown = path.to_string_lossy().replace('\\', "/");
+    if shown.starts_with("http://") || shown.starts_with("https://") {
+        diags.push(
+            Diagnostic::new(
+                &FILE_UNREADABLE,
+                format!("values file {shown} is a URL; kforge never uses the network"),
+            )
+            .with_help("download the file and pass its path to -f"),
+        );
+        return None;
+    }
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,

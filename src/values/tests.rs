@@ -328,3 +328,37 @@ fn a_conflict_points_at_both_arguments() {
     assert_eq!(sources.slice(earlier.span), "nginx");
     assert_eq!(sources.text(earlier.span.file), "image=nginx");
 }
+
+#[test]
+fn a_values_url_is_refused_offline() {
+    let args = ValueArgs {
+        files: vec!["https://example.com/values.yaml".into()],
+        ..ValueArgs::default()
+    };
+    let mut sources = SourceMap::new();
+    let (_, diags) = merge(None, &args, &mut sources);
+    assert_eq!(diags[0].rule.id, "values/file-unreadable");
+    assert!(diags[0].message.contains("never uses the network"));
+}
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Any argument parses or fails with a span that sits on character boundaries in it.
+        #[test]
+        fn any_set_argument(text in r#"[a-c.\[\]0-9=,{}\\ "é:-]{0,24}"#) {
+            for json in [false, true] {
+                let mode = if json { Mode::Json } else { Mode::Typed };
+                let mut root = empty_map(Span::default());
+                if let Err(e) = parse_into(&text, FileId(0), mode, &mut root) {
+                    prop_assert!(e.start <= e.end && e.end <= text.len(), "{text:?}: {e:?}");
+                    prop_assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end), "{text:?}: {e:?}");
+                }
+            }
+        }
+    }
+}

@@ -37,9 +37,19 @@ fn write_map(out: &mut String, map: &Map<String, Value>, col: usize, inline: boo
         if i > 0 || !inline {
             indent(out, col);
         }
-        write_string_inline(out, k);
-        out.push(':');
-        write_value_after(out, v, col);
+        if k.len() > MAX_IMPLICIT_KEY {
+            // Implicit keys are limited to 1024 characters: write `? key` / `: value`.
+            out.push_str("? ");
+            write_string_inline(out, k);
+            out.push('\n');
+            indent(out, col);
+            out.push(':');
+            write_value_after(out, v, col, 2);
+        } else {
+            write_string_inline(out, k);
+            out.push(':');
+            write_value_after(out, v, col, 0);
+        }
     }
 }
 
@@ -60,8 +70,12 @@ fn write_seq(out: &mut String, items: &[Value], col: usize, inline: bool) {
     }
 }
 
-/// After `key:`: a scalar on the same line, a collection on the next lines.
-fn write_value_after(out: &mut String, v: &Value, col: usize) {
+/// Longest key written as `key:`; YAML allows 1024 characters, quotes and escapes included.
+const MAX_IMPLICIT_KEY: usize = 256;
+
+/// After `key:`: a scalar on the same line, a collection on the next lines (a sequence
+/// `seq_indent` deeper than the key).
+fn write_value_after(out: &mut String, v: &Value, col: usize, seq_indent: usize) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             out.push('\n');
@@ -69,7 +83,7 @@ fn write_value_after(out: &mut String, v: &Value, col: usize) {
         }
         Value::Array(a) if !a.is_empty() => {
             out.push('\n');
-            write_seq(out, a, col, false);
+            write_seq(out, a, col + seq_indent, false);
         }
         other => {
             out.push(' ');
@@ -301,6 +315,20 @@ mod tests {
         ] {
             let v = json!({"k": s, "l": [s]});
             assert_eq!(parse(&emit(&v)), v, "{s:?}\n{}", emit(&v));
+        }
+    }
+
+    #[test]
+    fn long_keys_use_explicit_key_syntax() {
+        let k = "k".repeat(2000);
+        for v in [
+            json!({ k.clone(): 1 }),
+            json!({ k.clone(): [1, {"a": "b"}] }),
+            json!({ k.clone(): {"a": "x\ny"} }),
+        ] {
+            let text = emit(&v);
+            assert!(text.starts_with("? "), "{text}");
+            assert_eq!(parse(&text), v);
         }
     }
 

@@ -3,15 +3,18 @@
 //! and the limits. Uses saphyr's pull API, which keeps its own state on the heap (its recursive
 //! `load` is not used), and keeps our own stack of open collections, so nesting never recurses.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{
     Event, Parser, ScalarStyle as SaphyrStyle, ScanError, Span as SaphyrSpan, Tag,
 };
 
+use super::alias::{mark_alias, placeholder, placeholder_id};
+use super::findings::{ambiguous, collection_key, too_deep};
 use super::positions::Positions;
 use super::resolve::{self, Ambiguity, Scalar};
-use super::rules::{ALIAS_LIMIT, AMBIGUOUS_SCALAR, SYNTAX, TOO_DEEP};
+use super::rules::{ALIAS_LIMIT, SYNTAX};
 use super::{Document, Limits, Node, ScalarStyle, Value, keys, syntax_help};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -151,14 +154,7 @@ impl<'a> ChunkLoader<'a> {
             }
             Event::DocumentEnd => self.finish_document(raw_start),
             Event::Scalar(text, style, anchor, tag) => {
-                self.scalar(
-                    text.into_owned(),
-                    style,
-                    anchor,
-                    tag.as_deref(),
-                    raw_start,
-                    raw_end,
-                )?;
+                self.scalar(text, style, anchor, tag.as_deref(), raw_start, raw_end)?;
             }
             Event::Alias(id) => self.alias(id, raw_start, raw_end)?,
             Event::SequenceStart(anchor, _) => {
@@ -184,7 +180,7 @@ impl<'a> ChunkLoader<'a> {
 
     fn scalar(
         &mut self,
-        text: String,
+        text: Cow<'a, str>,
         style: SaphyrStyle,
         anchor: usize,
         tag: Option<&Tag>,
@@ -242,7 +238,8 @@ impl<'a> ChunkLoader<'a> {
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Int(i) => Value::Int(i),
             Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(text),
+            // The only allocation per scalar: the text of a string value.
+            Scalar::Str => Value::Str(text.into_owned()),
         };
         let node = Node {
             value,
@@ -417,12 +414,12 @@ impl<'a> ChunkLoader<'a> {
                 ..
             })
         );
-        if expects_key && matches!(node.value, Value::Seq(_) | Value::Map(_)) {
+        let collection =
+            matches!(node.value, Value::Seq(_) | Value::Map(_)) || placeholder_id(&node).is_some();
+        if expects_key && collection {
             // From the character before: `{{name}}` is a map whose key is the map `{name}`.
-            let text = self.slice(
-                (node.span.start as usize).saturating_sub(1),
-                node.span.end as usize,
-            );
+            let site = node.site();
+            let text = self.slice((site.start as usize).saturating_sub(1), site.end as usize);
             self.diags.push(collection_key(&node, text));
         }
         let Some(frame) = self.stack.last_mut() else {
@@ -619,107 +616,4 @@ fn node_style(style: SaphyrStyle) -> ScalarStyle {
         SaphyrStyle::Literal => ScalarStyle::Literal,
         SaphyrStyle::Folded => ScalarStyle::Folded,
     }
-}
-
-/// Placeholders live in no file: their span's file is this id, their start the anchor id.
-const PLACEHOLDER_FILE: FileId = FileId(u32::MAX);
-
-fn placeholder(anchor: usize, site: Span) -> Node {
-    let id = u32::try_from(anchor).unwrap_or(u32::MAX);
-    let span = Span {
-        file: PLACEHOLDER_FILE,
-        start: id,
-        end: id,
-    };
-    Node {
-        value: Value::Null,
-        span,
-        style: ScalarStyle::Plain,
-        alias: Some(site),
-    }
-}
-
-fn placeholder_id(n: &Node) -> Option<usize> {
-    (n.span.file == PLACEHOLDER_FILE && n.is_null()).then_some(n.span.start as usize)
-}
-
-/// Every node of an alias expansion points back at the alias site.
-fn mark_alias(node: &mut Node, site: Span) {
-    let mut todo = vec![node];
-    while let Some(n) = todo.pop() {
-        n.alias = Some(site);
-        match &mut n.value {
-            Value::Seq(items) => todo.extend(items.iter_mut()),
-            Value::Map(entries) => {
-                for (k, v) in entries.iter_mut() {
-                    todo.push(k);
-                    todo.push(v);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// go-yaml cannot decode a map or list used as a key (`{{name}}: x` in an unrendered template).
-fn collection_key(key: &Node, text: &str) -> Diagnostic {
-    let what = if matches!(key.value, Value::Map(_)) {
-        "a map"
-    } else {
-        "a list"
-    };
-    let help = if text.contains("{{") {
-        "this is an unrendered template expression: render the template first"
-    } else {
-        "use a string as the key"
-    };
-    Diagnostic::new(
-        &SYNTAX,
-        format!("a map key must be a string, a number or a boolean, not {what}"),
-    )
-    .at(key.site(), format!("{what} used as a key"))
-    .with_help(help)
-}
-
-fn too_deep(max_depth: usize, at: Span) -> Diagnostic {
-    Diagnostic::new(
-        &TOO_DEEP,
-        format!("collections are nested more than {max_depth} levels deep (the depth limit)"),
-    )
-    .at(at, "the limit is reached here")
-    .with_help("no Kubernetes manifest nests this deep; check that the file is generated correctly")
-}
-
-fn ambiguous(text: &str, a: Ambiguity, is_key: bool, span: Span) -> Diagnostic {
-    let (seen, what) = match a {
-        Ambiguity::Bool(b) => (b.to_string(), "the boolean"),
-        Ambiguity::Octal(i) => (i.to_string(), "the octal number"),
-        Ambiguity::Float(f) => (f.to_string(), "the number"),
-    };
-    let message = if is_key {
-        format!(
-            "key `{text}` is read as {what} {seen} by Kubernetes (YAML 1.1), so the key becomes \"{seen}\""
-        )
-    } else {
-        format!(
-            "`{text}` is read as {what} {seen} by Kubernetes (YAML 1.1), not as the text \"{text}\""
-        )
-    };
-    let help = match a {
-        Ambiguity::Bool(_) => {
-            format!("quote it (\"{text}\") if you mean text; write {seen} if you mean the boolean")
-        }
-        Ambiguity::Octal(_) => {
-            format!(
-                "quote it (\"{text}\") if you mean text; write {seen} (or 0o{}) if you mean the octal number",
-                text.trim_start_matches(['-', '+', '0'])
-            )
-        }
-        Ambiguity::Float(_) => {
-            format!("quote it (\"{text}\") if you mean text; write {seen} if you mean the number")
-        }
-    };
-    Diagnostic::new(&AMBIGUOUS_SCALAR, message)
-        .at(span, format!("read as {seen}"))
-        .with_help(help)
 }

@@ -1,8 +1,10 @@
 //! Span-aware YAML loader on saphyr-parser, resolving scalars the way Kubernetes does (go-yaml v2,
 //! YAML 1.1 style). Entry point: [`parse_stream`]; [`emit`] writes YAML back.
 
+mod alias;
 mod chunks;
 mod emit;
+mod findings;
 mod keys;
 mod loader;
 mod node;

@@ -14,7 +14,9 @@ pub(crate) struct Positions<'a> {
 impl<'a> Positions<'a> {
     pub(crate) fn new(chunk: &'a str, base: usize) -> Positions<'a> {
         let line_starts = (!chunk.is_ascii()).then(|| {
-            let mut starts = vec![0];
+            // saphyr skips a byte order mark without counting it as a column.
+            let first = if chunk.starts_with('\u{feff}') { 3 } else { 0 };
+            let mut starts = vec![first];
             starts.extend(chunk.match_indices('\n').map(|(i, _)| i + 1));
             starts
         });

@@ -203,6 +203,10 @@ fn ambiguous_scalars_warn() {
     let (_, _, diags) = load(AMBIGUOUS_SCALAR.passing);
     assert!(diags.is_empty());
     let (_, _, diags) = load("on: x\nperm: 0644\nok: true\nnum: 10\nf: 1.5\ndefaultMode: 0644\n");
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some("quote the key (\"on\":) so it stays the text \"on\"")
+    );
     let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(
         messages,
@@ -392,4 +396,44 @@ fn nested_aliases_expand_with_the_outer_alias_site() {
         serde_json::json!([{"x": 1}, {"x": 1}])
     );
     assert_eq!(map.slice(docs[0].span), text.trim_end());
+}
+
+#[test]
+fn block_scalar_headers_in_odd_places() {
+    let text = "k:\n- |\n  one\n- >-\n  two\n  # not a comment\nh:\n  # comment with | and >\n  |-\n  three\nc: | # trailing > comment\n  four\n\n# after\nlast: x\n";
+    let (map, docs, diags) = load(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let r = root(&docs, 0);
+    let k = r.get("k").unwrap().as_seq().unwrap();
+    assert_eq!(map.slice(k[0].span), "|\n  one");
+    assert_eq!(map.slice(k[1].span), ">-\n  two\n  # not a comment");
+    assert_eq!(map.slice(r.get("h").unwrap().span), "|-\n  three");
+    assert_eq!(
+        map.slice(r.get("c").unwrap().span),
+        "| # trailing > comment\n  four"
+    );
+    assert_eq!(r.get("c").unwrap().as_str(), Some("four\n"));
+}
+
+#[test]
+fn crlf_and_byte_order_mark() {
+    let text = "\u{feff}a: 1\r\nb: |\r\n  x\r\n---\r\nc: é\r\n";
+    let (map, docs, diags) = load(text);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(map.slice(root(&docs, 0).get("a").unwrap().span), "1");
+    assert_eq!(map.slice(root(&docs, 0).get("b").unwrap().span), "|\r\n  x");
+    assert_eq!(root(&docs, 0).get("b").unwrap().as_str(), Some("x\n"));
+    assert_eq!(map.slice(root(&docs, 1).get("c").unwrap().span), "é");
+    assert_eq!(map.locate(root(&docs, 1).get("c").unwrap().span).line, 5);
+}
+
+#[test]
+fn alias_to_a_collection_as_key_is_an_error() {
+    let (_, _, diags) = load("a: &a [1]\n*a : x\n");
+    assert_eq!(ids(&diags), ["yaml/syntax"]);
+    assert!(
+        diags[0].message.ends_with("not an alias to a map or list"),
+        "{}",
+        diags[0].message
+    );
 }

@@ -20,7 +20,46 @@ pub struct Sim {
 }
 
 pub fn sim_files(files: &[(&str, &str)], profile: &Profile, create_namespace: bool) -> Sim {
-    let mut sources = SourceMap::new();
+    sim_in(SourceMap::new(), files, profile, create_namespace)
+}
+
+/// Like [`sim_files`] with a source map that may already hold the profile file.
+pub fn sim_in(
+    sources: SourceMap,
+    files: &[(&str, &str)],
+    profile: &Profile,
+    create_namespace: bool,
+) -> Sim {
+    sim_full(
+        sources,
+        files,
+        profile,
+        create_namespace,
+        KubeVersion::NEWEST,
+        false,
+    )
+}
+
+/// One manifest against the built-in profile with a target version and `--strict`.
+pub fn sim_with(text: &str, kube_version: KubeVersion, strict: bool) -> Sim {
+    sim_full(
+        SourceMap::new(),
+        &[("test.yaml", text)],
+        &Profile::default(),
+        false,
+        kube_version,
+        strict,
+    )
+}
+
+pub fn sim_full(
+    mut sources: SourceMap,
+    files: &[(&str, &str)],
+    profile: &Profile,
+    create_namespace: bool,
+    kube_version: KubeVersion,
+    strict: bool,
+) -> Sim {
     let ids: Vec<_> = files
         .iter()
         .map(|(name, text)| sources.add(*name, *text, SourceKind::Manifest))
@@ -35,10 +74,10 @@ pub fn sim_files(files: &[(&str, &str)], profile: &Profile, create_namespace: bo
     let ctx = CheckContext {
         sources: &sources,
         objects: &objects,
-        kube_version: KubeVersion::NEWEST,
+        kube_version,
         release_namespace: "default",
         config: &config,
-        strict: false,
+        strict,
         extra_crds: &[],
         create_namespace,
     };

@@ -66,13 +66,22 @@ pub fn object_meta(obj: &Object, namespaced: bool, e: &mut Errors) {
 /// Label keys and values, each error pointed at the offending key or value.
 pub fn labels(node: Option<&Node>, path: &FieldPath, e: &mut Errors) {
     let Some(node) = node else { return };
+    let bytes = e.1.label_bytes;
+    let word = |msgs: Vec<String>| -> Vec<String> {
+        if !bytes {
+            return msgs;
+        }
+        msgs.into_iter()
+            .map(|m| m.replace("no more than 63 characters", "no more than 63 bytes"))
+            .collect()
+    };
     for (k, key_node, value) in node.entries() {
         let from = e.len();
-        e.check(path, key_node, names::qualified_name(k));
+        e.check(path, key_node, word(names::qualified_name(k)));
         e.point_since(from, key_node.site());
         if let Some(v) = value.as_str() {
             let from = e.len();
-            e.check(path, value, names::label_value(v));
+            e.check(path, value, word(names::label_value(v)));
             e.point_since(from, value.site());
         }
     }

@@ -5,6 +5,7 @@ mod cron;
 pub mod meta;
 mod other;
 pub mod pod;
+mod policy;
 mod service;
 mod workload;
 
@@ -12,8 +13,8 @@ use crate::cluster::field::Errors;
 use crate::object::Object;
 
 /// Everything the API server would reject (or warn about) in `obj` on create.
-pub fn validate(obj: &Object, namespaced: bool) -> Errors {
-    let mut e = Errors::default();
+pub fn validate(obj: &Object, namespaced: bool, wording: crate::cluster::field::Wording) -> Errors {
+    let mut e = Errors(Vec::new(), wording);
     meta::object_meta(obj, namespaced, &mut e);
     let root = &obj.root;
     match (obj.group(), obj.kind.as_str()) {
@@ -44,6 +45,8 @@ pub fn validate(obj: &Object, namespaced: bool) -> Errors {
         ("rbac.authorization.k8s.io", "ClusterRoleBinding") => other::binding(root, true, &mut e),
         ("rbac.authorization.k8s.io", "Role") => other::role(root, true, &mut e),
         ("rbac.authorization.k8s.io", "ClusterRole") => other::role(root, false, &mut e),
+        ("autoscaling", "HorizontalPodAutoscaler") => policy::hpa(root, &mut e),
+        ("policy", "PodDisruptionBudget") => policy::pdb(root, &mut e),
         _ => {}
     }
     e

@@ -143,10 +143,25 @@ struct Section {
     labels: Vec<(Span, String, bool)>,
 }
 
-/// Groups the labels by the file they resolve to: the primary label's file first, then the other
-/// files in the order their labels appear.
+/// Groups the labels into snippets: the primary label first, with the labels near it (miette
+/// draws far-apart labels of one file as separate boxes in file order, which would put a
+/// secondary place before the primary one); then the other labels, by file, in the order they
+/// appear.
 fn sections(run: &Run, d: &Diagnostic) -> Vec<Section> {
-    let mut sections: Vec<Section> = Vec::new();
+    /// Labels within this many lines of the primary share its box.
+    const NEAR_LINES: u32 = 3;
+    let line_of = |span: Span| {
+        run.sources
+            .get(span.file)
+            .map(|f| f.line_col(span.start).0)
+            .unwrap_or(0)
+    };
+    let primary_at = d
+        .primary
+        .as_ref()
+        .map(|l| run.sources.resolve(l.span))
+        .map(|span| (span.file, line_of(span)));
+    let mut sections: Vec<(bool, Section)> = Vec::new();
     let labels = d
         .primary
         .iter()
@@ -157,16 +172,27 @@ fn sections(run: &Run, d: &Diagnostic) -> Vec<Section> {
         if run.sources.get(span.file).is_none() {
             continue;
         }
+        let with_primary = primary
+            || primary_at.is_some_and(|(file, line)| {
+                file == span.file && line_of(span).abs_diff(line) <= NEAR_LINES
+            });
         let entry = (span, label.message.clone(), primary);
-        match sections.iter_mut().find(|s| s.file == span.file) {
-            Some(section) => section.labels.push(entry),
-            None => sections.push(Section {
-                file: span.file,
-                labels: vec![entry],
-            }),
+        match sections
+            .iter_mut()
+            .find(|(p, s)| *p == with_primary && s.file == span.file)
+        {
+            Some((_, section)) => section.labels.push(entry),
+            None => sections.push((
+                with_primary,
+                Section {
+                    file: span.file,
+                    labels: vec![entry],
+                },
+            )),
         }
     }
-    sections
+    // The primary's section was created first; keep the rest in order of appearance.
+    sections.into_iter().map(|(_, s)| s).collect()
 }
 
 /// A snippet of one file with its labels, drawn by miette.
