@@ -26,8 +26,11 @@
 //!   uniq, compact, without, empty, regex_match, regex_replace; functions only: fail, tpl, include,
 //!   dict, list, pluck, coalesce, ternary, lookup (always empty), semver_compare(constraint,
 //!   version), range (at most 100,000 items); tests: contains, hasprefix, hassuffix, has.
-//! - Limits ([`Limits`]): work (fuel), include/tpl depth, recursion, output size per template and
-//!   in total; each ends in a `render/limit` error.
+//! - Limits ([`Limits`]): work (fuel), include/tpl depth, recursion, tokens per tag, output size
+//!   per template, per `include`/`indent` and in total; each ends in a `render/limit` error.
+//!   Templates render on a pool whose threads have 64 MiB stacks, so the deepest nesting the limits
+//!   allow cannot overflow the stack. Not bounded: memory of intermediate strings built with `~`
+//!   (minijinja has no hook for it).
 
 mod context;
 mod env;
@@ -160,14 +163,12 @@ pub fn render_with_limits(
     let mut plain_env = env::new(&plain_shared);
     let mut marked_env = env::new(&marked_shared);
     let mut broken = BTreeSet::new();
-    // Compiling recurses per operator and nesting level: on the render pool's large stacks.
-    let mut compile = || {
-        let mut diagnostics = Vec::new();
-        for (name, file, _, _) in &jobs_all {
-            let text = sources.text(*file);
-            if let Some((start, end, tokens)) =
-                markers::largest_tag(text).filter(|t| t.2 > limits.max_tag_tokens)
-            {
+    // Huge tags are refused before compiling: minijinja's compiler recurses once per operator.
+    let mut to_compile: Vec<(&str, FileId)> = Vec::new();
+    for (name, file, _, _) in &jobs_all {
+        let text = sources.text(*file);
+        match markers::largest_tag(text).filter(|t| t.2 > limits.max_tag_tokens) {
+            Some((start, end, tokens)) => {
                 broken.insert(name.clone());
                 diagnostics.push(
                     Diagnostic::new(
@@ -182,33 +183,53 @@ pub fn render_with_limits(
                         "this tag",
                     ),
                 );
-                continue;
             }
-            let marked_text = markers::insert(text, *file);
-            if let Err(e) = plain_env.add_template_owned(name.clone(), text.to_string()) {
-                broken.insert(name.clone());
-                let lookup = errors::Lookup {
-                    sources,
-                    files: &files,
-                };
-                diagnostics.extend(errors::diagnostic(
-                    &e,
-                    &lookup,
-                    &serde_json::Map::new(),
-                    None,
-                    Some(*file),
-                ));
-                continue;
-            }
-            // A marked copy that does not compile only costs that template its origins.
-            let _ = marked_env.add_template_owned(name.clone(), marked_text);
+            None => to_compile.push((name, *file)),
         }
-        diagnostics
+    }
+    // The plain and the marked copies compile side by side, on the pool's large stacks.
+    let mut compile_plain = || {
+        let mut failed = Vec::new();
+        for (name, file) in &to_compile {
+            if let Err(e) =
+                plain_env.add_template_owned(name.to_string(), sources.text(*file).to_string())
+            {
+                failed.push((name.to_string(), *file, e));
+            }
+        }
+        failed
     };
-    diagnostics.extend(match pool() {
-        Some(pool) => pool.install(compile),
-        None => compile(),
-    });
+    let mut compile_marked = || {
+        for (name, file) in &to_compile {
+            // A marked copy that does not compile only costs that template its origins.
+            let _ = marked_env.add_template_owned(
+                name.to_string(),
+                markers::insert(sources.text(*file), *file),
+            );
+        }
+    };
+    let failed = match pool() {
+        Some(pool) => pool.install(|| rayon::join(compile_plain, compile_marked).0),
+        None => {
+            compile_marked();
+            compile_plain()
+        }
+    };
+    for (name, file, e) in failed {
+        broken.insert(name);
+        let lookup = errors::Lookup {
+            sources,
+            files: &files,
+        };
+        diagnostics.extend(errors::diagnostic(
+            &e,
+            &lookup,
+            &serde_json::Map::new(),
+            None,
+            Some(file),
+        ));
+    }
+
     let _ = plain_shared.broken.set(broken.clone());
     let _ = marked_shared.broken.set(broken.clone());
 
