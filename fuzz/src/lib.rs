@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use kforge::Options;
 use kforge::chart::{FileTree, Input};
+use kforge::diag::report::{Format, ReportOptions};
 use kforge::package::TreeLimits;
 use kforge::render::RenderOptions;
 use kforge::source::{SourceKind, SourceMap};
@@ -167,7 +168,8 @@ pub fn archive(data: &[u8]) {
     let _ = kforge::package::read_archive(data, "fuzz.tgz", &TreeLimits::default());
 }
 
-/// The whole lint pipeline (load, parse, schema, rules, cluster) on stdin-like text.
+/// The whole lint pipeline (load, parse, schema, rules, cluster) on stdin-like text, then every
+/// report format.
 pub fn lint(data: &[u8]) {
     let input = Input::Text {
         name: "<stdin>".to_string(),
@@ -175,4 +177,20 @@ pub fn lint(data: &[u8]) {
     };
     let run = kforge::run(&[input], &Options::default());
     locate_all(&run.sources, &run.diagnostics);
+    // Every reporter draws every finding: odd spans, long lines and control characters must not
+    // break them either.
+    for format in [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+    ] {
+        let _ = kforge::diag::report::write(
+            format,
+            &run,
+            &ReportOptions::default(),
+            &mut std::io::sink(),
+        );
+    }
 }
