@@ -1,6 +1,6 @@
 //! Flag handling shared by the commands: inputs, options, colour, exit status.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::Status;
@@ -55,10 +55,11 @@ pub fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
                 ));
             }
             stdin_used = true;
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+            let bytes = crate::source::read_limited(
+                std::io::stdin().lock(),
+                crate::source::MAX_INPUT_BYTES,
+            )
+            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 UsageError("standard input is not UTF-8 text: kforge reads YAML manifests".into())
             })?;

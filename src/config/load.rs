@@ -49,7 +49,11 @@ pub fn discover(start_dir: &Path) -> Option<PathBuf> {
 /// Reads and validates a configuration file. Any problem is fatal: the run must not go on with
 /// a configuration the user did not mean.
 pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnostic>> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::source::read_file_limited(path, crate::source::MAX_INPUT_BYTES)
+        .and_then(|b| {
+            String::from_utf8(b)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        }) {
         Ok(t) => t,
         Err(e) => {
             return Err(vec![Diagnostic::new(

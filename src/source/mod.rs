@@ -2,6 +2,10 @@
 //! byte range in it. Rendered files carry an [`OriginMap`] so a span in rendered output can be
 //! resolved back to the template line that produced it.
 
+mod read;
+
+pub use read::{MAX_INPUT_BYTES, read_file_limited, read_limited};
+
 use std::sync::Arc;
 
 /// Index of a file in the [`SourceMap`].

@@ -17,7 +17,7 @@ mod tree;
 
 pub use rules::*;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
 use crate::diag::{Diagnostic, Rule};
@@ -83,7 +83,7 @@ pub fn user_values(args: &ValueArgs, sources: &mut SourceMap, diags: &mut Vec<Di
     }
     for text in &args.set_file {
         let mut reader = |path: &str| -> Result<String, String> {
-            std::fs::read(path)
+            crate::source::read_file_limited(Path::new(path), crate::source::MAX_INPUT_BYTES)
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .map_err(|e| e.to_string())
         };
@@ -157,7 +157,7 @@ fn read_values_file(
         );
         return None;
     }
-    let text = match std::fs::read(path) {
+    let text = match crate::source::read_file_limited(path, crate::source::MAX_INPUT_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(_) => {

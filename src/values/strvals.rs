@@ -359,6 +359,17 @@ impl Parser<'_, '_> {
                 Ok(list)
             }
             Some('[') => {
+                // A list in a list nests as deep as a dotted name, and recurses the same way.
+                let level = level + 1;
+                if level > MAX_NESTED_NAME_LEVEL {
+                    return Err(self.err(
+                        run.start,
+                        run.end,
+                        format!("value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"),
+                        "too deep",
+                        "use -f with a values file for deeply nested values",
+                    ));
+                }
                 let next = self.key_index()?;
                 let current = match list.get_mut(index) {
                     Some(node) => match &mut node.value {
