@@ -88,3 +88,47 @@ fn rules_lists_and_explains() {
         "error: unknown rule \"rules/service-targetport\"; did you mean rules/service-target-port?\n"
     );
 }
+
+/// `--crd` adds CRDs from elsewhere: custom resources are validated against their schema.
+#[test]
+fn crd_from_elsewhere_validates_custom_resources() {
+    let out = run(kforge().args([
+        "lint",
+        "tests/fixtures/cli/widget.yaml",
+        "--crd",
+        "tests/fixtures/cli/widget-crd.yaml",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(out.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let found: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f["rule"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "schema/type 6:9 spec.size: expected an integer, got string \"big\"",
+            "schema/unknown-field 7:3 unknown field \"spec.colour\""
+        ]
+    );
+    // Without it, the resource cannot be checked, and kforge says why.
+    let out = run(kforge().args(["lint", "tests/fixtures/cli/widget.yaml"]));
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("warning[cluster/no-crd]"),
+        "{}",
+        out.stdout
+    );
+}
