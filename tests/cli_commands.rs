@@ -10,6 +10,10 @@ fn explain_deployment_strategy() {
     insta::assert_snapshot!("explain_deployment_strategy", out.stdout);
     let missing = run(kforge().args(["explain", "deploymnt"]));
     assert_eq!(missing.code, 2);
+    assert_eq!(
+        missing.stderr,
+        "error: the server doesn't have a resource type \"deploymnt\"; did you mean deployment?\n"
+    );
 }
 
 /// Issue 5: both Deployments' pods land on workers, both Services get endpoints, NodePort 30000

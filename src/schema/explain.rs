@@ -156,9 +156,20 @@ fn find_kind(
         })
         .collect();
     if candidates.is_empty() {
+        // kubectl's wording, plus the closest kind (kforge knows every kind of the version).
+        let kinds: Vec<String> = schemas
+            .kinds
+            .keys()
+            .map(|(_, _, k)| k.to_ascii_lowercase())
+            .collect();
+        let hint = crate::diag::did_you_mean(&lower, kinds.iter().map(String::as_str))
+            .map(|k| format!("; did you mean {k}?"))
+            .unwrap_or_default();
         return Err(match api_version {
-            Some(av) => format!("the server doesn't have a resource type \"{wanted}\" in {av}"),
-            None => format!("the server doesn't have a resource type \"{wanted}\""),
+            Some(av) => {
+                format!("the server doesn't have a resource type \"{wanted}\" in {av}{hint}")
+            }
+            None => format!("the server doesn't have a resource type \"{wanted}\"{hint}"),
         });
     }
     // Prefer the group's preferred (GA) version, then core and well-known groups.
