@@ -40,6 +40,9 @@ fn explain_picks_the_requested_api_version() {
     let unknown = explain(KubeVersion::NEWEST, "deploymnet", None, false);
     assert_eq!(
         unknown,
-        Err("the server doesn't have a resource type \"deploymnet\"".to_string())
+        Err(
+            "the server doesn't have a resource type \"deploymnet\"; did you mean deployment?"
+                .to_string()
+        )
     );
 }
