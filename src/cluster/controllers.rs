@@ -12,6 +12,7 @@ use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// The alphabet Kubernetes uses for generated suffixes (`rand.SafeEncodeString`).
 const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -91,12 +92,24 @@ fn replicas(spec: &Value) -> i64 {
         .clamp(0, 10_000)
 }
 
+/// Kinds `expand` makes objects for; only these are copied out of the store.
+fn is_workload(key: &Key) -> bool {
+    matches!(
+        (key.group.as_str(), key.kind.as_str()),
+        (
+            "apps",
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+        ) | ("", "ReplicationController")
+            | ("batch", "Job" | "CronJob")
+    )
+}
+
 /// Runs the workload controllers over the run's objects.
 pub fn expand(state: &mut ClusterState) {
     let workloads: Vec<Stored> = state
         .objects
         .values()
-        .filter(|o| o.origin == Origin::Run)
+        .filter(|o| o.origin == Origin::Run && is_workload(&o.key))
         .cloned()
         .collect();
     for w in workloads {
@@ -498,19 +511,78 @@ fn pv_fits(pv: &Value, claim: &Value) -> bool {
 
 /// Endpoints of every Service with a selector: ready (scheduled) pods × resolved target ports.
 pub fn endpoints(state: &mut ClusterState) {
-    let services: Vec<Stored> = state
+    // Every pod once: its labels, and its IP and node when it is scheduled. Then an index from
+    // (namespace, label, value) to those pods in creation order, so a Service only tests the pods
+    // that carry one of its selector's pairs instead of every pod of the cluster.
+    let no_labels = Map::new();
+    let pods: Vec<(&Stored, &Map<String, Value>, Option<(&str, &str)>)> = state
+        .of_kind("", "Pod")
+        .map(|pod| {
+            let labels = pod
+                .json
+                .get("metadata")
+                .and_then(|m| m.get("labels"))
+                .and_then(Value::as_object)
+                .unwrap_or(&no_labels);
+            let ip = pod
+                .json
+                .get("status")
+                .and_then(|s| s.get("podIP"))
+                .and_then(Value::as_str);
+            let node = pod
+                .json
+                .get("spec")
+                .and_then(|s| s.get("nodeName"))
+                .and_then(Value::as_str);
+            (pod, labels, ip.zip(node))
+        })
+        .collect();
+    let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    for (i, (pod, labels, _)) in pods.iter().enumerate() {
+        for (k, v) in labels.iter() {
+            if let Some(v) = v.as_str() {
+                by_label
+                    .entry((pod.key.namespace.as_str(), k.as_str(), v))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+    let mut made = Vec::new();
+    for svc in state
         .of_kind("", "Service")
         .filter(|s| s.origin != Origin::Profile || s.spec().get("selector").is_some())
-        .cloned()
-        .collect();
-    let pods: Vec<Stored> = state.of_kind("", "Pod").cloned().collect();
-    for svc in services {
+    {
         let Some(selector) = svc.spec().get("selector").and_then(Value::as_object) else {
             continue;
         };
-        if selector.is_empty() {
-            continue;
-        }
+        let Some((key, value)) = selector.iter().next() else {
+            continue; // an empty selector selects nothing
+        };
+        let in_namespace: Vec<usize>;
+        let candidates = match value {
+            Value::String(value) => by_label
+                .get(&(svc.key.namespace.as_str(), key.as_str(), value.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            // Not a string: not indexed (rare); test every pod of the namespace.
+            _ => {
+                in_namespace = (0..pods.len())
+                    .filter(|&i| {
+                        pods.get(i)
+                            .is_some_and(|(p, _, _)| p.key.namespace == svc.key.namespace)
+                    })
+                    .collect();
+                &in_namespace
+            }
+        };
+        // Selected pods that are scheduled and have an IP, in creation order.
+        let ready: Vec<(&Stored, &str, &str)> = candidates
+            .iter()
+            .filter_map(|&i| pods.get(i))
+            .filter(|(_, labels, _)| super::selector::map_matches(selector, labels))
+            .filter_map(|(pod, _, placed)| placed.map(|(ip, node)| (*pod, ip, node)))
+            .collect();
         let mut subsets = Vec::new();
         for port in svc
             .spec()
@@ -521,16 +593,7 @@ pub fn endpoints(state: &mut ClusterState) {
         {
             let mut addresses = Vec::new();
             let mut number = None;
-            for pod in pods.iter().filter(|p| {
-                p.key.namespace == svc.key.namespace
-                    && super::selector::map_matches(selector, &p.labels())
-            }) {
-                let (Some(ip), Some(node)) = (
-                    pod.json.pointer("/status/podIP").and_then(Value::as_str),
-                    pod.json.pointer("/spec/nodeName").and_then(Value::as_str),
-                ) else {
-                    continue;
-                };
+            for (pod, ip, node) in &ready {
                 let Some(target) = resolve_target_port(port, &pod.json) else {
                     continue;
                 };
@@ -547,13 +610,18 @@ pub fn endpoints(state: &mut ClusterState) {
         }
         let name = svc.key.name.clone();
         let ns = svc.key.namespace.clone();
-        state.insert(Stored {
+        made.push(Stored {
             key: Key::new("", "Endpoints", &ns, &name),
             api_version: "v1".to_string(),
             json: json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns}, "subsets": subsets}),
             origin: Origin::Controller,
             source: svc.source,
         });
+    }
+    // Inserted after the scan, in Service order: Endpoints are neither Services nor Pods, so
+    // the scan above could not have seen them.
+    for stored in made {
+        state.insert(stored);
     }
 }
 
@@ -570,8 +638,8 @@ pub fn resolve_target_port(port: &Value, pod: &Value) -> Option<i64> {
                 .flat_map(|c| {
                     c.get("ports")
                         .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default()
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
                 })
                 .find(|p| p.get("name").and_then(Value::as_str) == Some(s))
                 .and_then(|p| p.get("containerPort").and_then(Value::as_i64)),
