@@ -509,13 +509,16 @@ fn pv_fits(pv: &Value, claim: &Value) -> bool {
         && pv.pointer("/spec/claimRef").is_none()
 }
 
+/// A pod as the endpoints controller sees it: labels, and IP and node once scheduled.
+type PodView<'a> = (&'a Stored, &'a Map<String, Value>, Option<(&'a str, &'a str)>);
+
 /// Endpoints of every Service with a selector: ready (scheduled) pods × resolved target ports.
 pub fn endpoints(state: &mut ClusterState) {
     // Every pod once: its labels, and its IP and node when it is scheduled. Then an index from
     // (namespace, label, value) to those pods in creation order, so a Service only tests the pods
     // that carry one of its selector's pairs instead of every pod of the cluster.
     let no_labels = Map::new();
-    let pods: Vec<(&Stored, &Map<String, Value>, Option<(&str, &str)>)> = state
+    let pods: Vec<PodView> = state
         .of_kind("", "Pod")
         .map(|pod| {
             let labels = pod
