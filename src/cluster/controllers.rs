@@ -115,8 +115,9 @@ pub fn expand(state: &mut ClusterState) {
     for w in workloads {
         let ns = w.key.namespace.as_str();
         let name = w.key.name.as_str();
-        let spec = w.spec().clone();
-        let template = spec.get("template").cloned().unwrap_or(Value::Null);
+        // `w` is already a copy: borrow from it rather than copying spec and template again.
+        let spec = w.spec();
+        let template = spec.get("template").unwrap_or(&Value::Null);
         match (w.key.group.as_str(), w.key.kind.as_str()) {
             ("apps", "Deployment") => {
                 let hash = suffix(&template.to_string(), 10);
@@ -135,7 +136,7 @@ pub fn expand(state: &mut ClusterState) {
                 {
                     ml.insert("pod-template-hash".to_string(), json!(hash));
                 }
-                let n = replicas(&spec);
+                let n = replicas(spec);
                 state.insert(Stored {
                     key: Key::new("apps", "ReplicaSet", ns, &rs_name),
                     api_version: "apps/v1".to_string(),
@@ -156,7 +157,7 @@ pub fn expand(state: &mut ClusterState) {
                     let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
                     state.insert(maker.pod(
                         &pod_name,
-                        &template,
+                        template,
                         &[("pod-template-hash", hash.clone())],
                         |_| {},
                     ));
@@ -169,9 +170,9 @@ pub fn expand(state: &mut ClusterState) {
                     owner_name: name,
                     source: w.source,
                 };
-                for i in 0..replicas(&spec) {
+                for i in 0..replicas(spec) {
                     let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-                    state.insert(maker.pod(&pod_name, &template, &[], |_| {}));
+                    state.insert(maker.pod(&pod_name, template, &[], |_| {}));
                 }
             }
             ("apps", "StatefulSet") => {
@@ -191,7 +192,7 @@ pub fn expand(state: &mut ClusterState) {
                     .get("serviceName")
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                for i in 0..replicas(&spec) {
+                for i in 0..replicas(spec) {
                     let pod_name = format!("{name}-{i}");
                     let mut volumes = Vec::new();
                     for (ci, claim) in claims.iter().enumerate() {
@@ -224,7 +225,7 @@ pub fn expand(state: &mut ClusterState) {
                     ];
                     let host = pod_name.clone();
                     let svc = service.clone();
-                    let pod = maker.pod(&pod_name, &template, &labels, move |s| {
+                    let pod = maker.pod(&pod_name, template, &labels, move |s| {
                         s.insert("hostname".to_string(), json!(host));
                         if let Some(svc) = svc {
                             s.insert("subdomain".to_string(), json!(svc));
@@ -249,7 +250,7 @@ pub fn expand(state: &mut ClusterState) {
                 };
                 let nodes: Vec<NodeSpec> = state.nodes.clone();
                 for node in &nodes {
-                    let mut probe = maker.pod("probe", &template, &[], add_daemon_tolerations);
+                    let mut probe = maker.pod("probe", template, &[], add_daemon_tolerations);
                     if !scheduler::daemon_eligible(&probe.json, node) {
                         continue;
                     }
@@ -257,7 +258,7 @@ pub fn expand(state: &mut ClusterState) {
                         format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
                     probe = maker.pod(
                         &pod_name,
-                        &template,
+                        template,
                         &[("controller-revision-hash", hash.clone())],
                         |s| {
                             add_daemon_tolerations(s);
@@ -267,7 +268,7 @@ pub fn expand(state: &mut ClusterState) {
                     state.insert(probe);
                 }
             }
-            ("batch", "Job") => job_pods(state, ns, name, &spec, w.source),
+            ("batch", "Job") => job_pods(state, ns, name, spec, w.source),
             ("batch", "CronJob") => {
                 // Pods appear at schedule time; the model creates the first Job.
                 let job_name = format!(
@@ -510,7 +511,11 @@ fn pv_fits(pv: &Value, claim: &Value) -> bool {
 }
 
 /// A pod as the endpoints controller sees it: labels, and IP and node once scheduled.
-type PodView<'a> = (&'a Stored, &'a Map<String, Value>, Option<(&'a str, &'a str)>);
+type PodView<'a> = (
+    &'a Stored,
+    &'a Map<String, Value>,
+    Option<(&'a str, &'a str)>,
+);
 
 /// Endpoints of every Service with a selector: ready (scheduled) pods × resolved target ports.
 pub fn endpoints(state: &mut ClusterState) {
