@@ -11,6 +11,10 @@ use kforge::check::CheckContext;
 use kforge::source::{SourceKind, SourceMap};
 use kforge::{Options, bench, object};
 
+// The same allocator as the `kforge` binary, so in-process figures match the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples.get(samples.len() / 2).copied().unwrap_or_default()
@@ -37,6 +41,79 @@ fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Writes `copies` copies of every corpus file into `out`, each copy with its own release name
+/// (`release` → `r<k>`, as `sed 's/\brelease\b/r<k>/g'` would), so the objects do not collide.
+/// Returns the bytes written.
+fn scaled_corpus(corpus: &Path, out: &Path, copies: usize) -> std::io::Result<usize> {
+    let word = regex::Regex::new(r"\brelease\b").map_err(std::io::Error::other)?;
+    let mut bytes = 0;
+    for path in bench::yaml_files(corpus) {
+        let text = std::fs::read_to_string(&path)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        for k in 0..copies {
+            let copy = word.replace_all(&text, format!("r{k}").as_str());
+            bytes += copy.len();
+            let file = format!("copy{k:02}-{}", name.clone().unwrap_or_default());
+            std::fs::write(out.join(file), copy.as_bytes())?;
+        }
+    }
+    Ok(bytes)
+}
+
+/// Peak memory (MiB) and object count of one whole run over `dir`, in a child process.
+fn peak_of(dir: &Path) -> Option<(String, f64)> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe).arg("--peak").arg(dir).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let objs = parts.next()?.to_string();
+    let kib = parts.next()?.parse::<f64>().ok()?;
+    Some((objs, kib / 1024.0))
+}
+
+/// Issue 8: a corpus ten times larger takes at most eleven times as long, and memory grows at
+/// most linearly.
+fn scaling(shared: &Path, options: &Options) {
+    let corpus = shared.join("corpus/bitnami-rendered");
+    let (Ok(one), Ok(ten)) = (tempfile::tempdir(), tempfile::tempdir()) else {
+        return;
+    };
+    let (Ok(b1), Ok(b10)) = (
+        scaled_corpus(&corpus, one.path(), 1),
+        scaled_corpus(&corpus, ten.path(), 10),
+    ) else {
+        return;
+    };
+    let t1 = time(9, || {
+        kforge::run(&[Input::Path(one.path().to_path_buf())], options)
+    });
+    let t10 = time(5, || {
+        kforge::run(&[Input::Path(ten.path().to_path_buf())], options)
+    });
+    for (label, d, bytes, dir) in [
+        (
+            "bitnami x1 (renamed copy): whole pipeline",
+            t1,
+            b1,
+            one.path(),
+        ),
+        ("bitnami x10: whole pipeline", t10, b10, ten.path()),
+    ] {
+        let (objs, mib) = peak_of(dir).unwrap_or_else(|| ("?".to_string(), 0.0));
+        println!(
+            "{:<44} {:>12} {:>12.1}   peak {mib:.1} MiB, {objs} objects",
+            label,
+            ms(d),
+            bytes as f64 / 1e6 / d.as_secs_f64().max(1e-9),
+        );
+    }
+    println!(
+        "{:<44} {:>12.2}x (target <= 11x)",
+        "bitnami x10 / x1 time",
+        t10.as_secs_f64() / t1.as_secs_f64().max(1e-9)
+    );
 }
 
 fn main() {
@@ -149,4 +226,5 @@ fn main() {
             );
         }
     }
+    scaling(&shared, &options);
 }

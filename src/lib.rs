@@ -203,15 +203,22 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         extra_crds: &extra_crds,
         create_namespace: options.create_namespace,
     };
+    // The three check stages only read `ctx`: they run concurrently, and their findings are
+    // joined in a fixed order (schema, rules, cluster) before the final sort.
+    let stages = options.stages;
+    let ((schema_found, rules_found), cluster_result) = rayon::join(
+        || {
+            rayon::join(
+                || stages.schema.then(|| schema::check(&ctx)),
+                || stages.rules.then(|| rules::check(&ctx)),
+            )
+        },
+        || stages.cluster.then(|| cluster::apply(&ctx, &profile)),
+    );
     let mut found = Vec::new();
-    if options.stages.schema {
-        found.extend(schema::check(&ctx));
-    }
-    if options.stages.rules {
-        found.extend(rules::check(&ctx));
-    }
-    if options.stages.cluster {
-        let (state, diags) = cluster::apply(&ctx, &profile);
+    found.extend(schema_found.into_iter().flatten());
+    found.extend(rules_found.into_iter().flatten());
+    if let Some((state, diags)) = cluster_result {
         found.extend(diags);
         run.cluster = Some(state);
     }

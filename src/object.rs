@@ -4,6 +4,7 @@
 use crate::diag::{Diagnostic, ObjectRef, Rule, Severity};
 use crate::source::{FileId, SourceMap, Span};
 use crate::yaml::{self, Node};
+use rayon::prelude::*;
 
 /// One Kubernetes object of the run.
 #[derive(Clone, Debug)]
@@ -114,15 +115,27 @@ pub fn parse(
     files: &[FileId],
     limits: &yaml::Limits,
 ) -> (Vec<Object>, Vec<Diagnostic>) {
-    let mut objects = Vec::new();
-    let mut diags = Vec::new();
-    for &file in files {
-        let (docs, yaml_diags) = yaml::parse_stream(sources, file, limits);
-        diags.extend(yaml_diags);
+    // Files are independent: they load on both cores, and the results are joined in input
+    // order, so objects, indexes and diagnostics do not depend on scheduling.
+    let one = |&file: &FileId| {
+        let mut objects = Vec::new();
+        let (docs, mut diags) = yaml::parse_stream(sources, file, limits);
         for doc in docs {
             let Some(root) = doc.root else { continue };
             collect(root, doc.span, &mut objects, &mut diags);
         }
+        (objects, diags)
+    };
+    let parts: Vec<(Vec<Object>, Vec<Diagnostic>)> = if files.len() > 1 {
+        files.par_iter().map(one).collect()
+    } else {
+        files.iter().map(one).collect()
+    };
+    let mut objects = Vec::new();
+    let mut diags = Vec::new();
+    for (o, d) in parts {
+        objects.extend(o);
+        diags.extend(d);
     }
     for (i, o) in objects.iter_mut().enumerate() {
         o.index = i;

@@ -67,6 +67,10 @@ pub enum IpError {
 pub struct IpAllocator {
     pub cidr: Cidr,
     taken: BTreeMap<u32, Holder>,
+    /// How many leading positions of `allocate_next`'s probe order are known to be taken, so a
+    /// run with thousands of Services does not probe the same taken addresses again each time
+    /// (quadratic). Only `release` can free one of them: it resets this to 0.
+    probed: u64,
 }
 
 impl IpAllocator {
@@ -74,6 +78,7 @@ impl IpAllocator {
         IpAllocator {
             cidr,
             taken: BTreeMap::new(),
+            probed: 0,
         }
     }
 
@@ -97,22 +102,29 @@ impl IpAllocator {
         let band = (size / 16).clamp(16, 256).min(size.saturating_sub(2));
         let usable = 1..size.saturating_sub(1);
         let order = (band.max(1)..usable.end).chain(usable.start..band.max(1));
-        for offset in order {
+        for (position, offset) in order.enumerate().skip(self.probed_positions()) {
+            self.probed = position as u64;
             let Ok(offset) = u32::try_from(offset) else {
                 continue;
             };
             let a = self.cidr.base.wrapping_add(offset);
             if let std::collections::btree_map::Entry::Vacant(slot) = self.taken.entry(a) {
                 slot.insert(holder);
+                self.probed = position as u64 + 1;
                 return Ok(Ipv4Addr::from(a).to_string());
             }
         }
         Err(IpError::Full)
     }
 
+    fn probed_positions(&self) -> usize {
+        usize::try_from(self.probed).unwrap_or(usize::MAX)
+    }
+
     pub fn release(&mut self, ip: &str) {
         if let Ok(addr) = ip.parse::<Ipv4Addr>() {
             self.taken.remove(&u32::from(addr));
+            self.probed = 0;
         }
     }
 }

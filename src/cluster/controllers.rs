@@ -12,6 +12,7 @@ use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// The alphabet Kubernetes uses for generated suffixes (`rand.SafeEncodeString`).
 const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -91,19 +92,32 @@ fn replicas(spec: &Value) -> i64 {
         .clamp(0, 10_000)
 }
 
+/// Kinds `expand` makes objects for; only these are copied out of the store.
+fn is_workload(key: &Key) -> bool {
+    matches!(
+        (key.group.as_str(), key.kind.as_str()),
+        (
+            "apps",
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+        ) | ("", "ReplicationController")
+            | ("batch", "Job" | "CronJob")
+    )
+}
+
 /// Runs the workload controllers over the run's objects.
 pub fn expand(state: &mut ClusterState) {
     let workloads: Vec<Stored> = state
         .objects
         .values()
-        .filter(|o| o.origin == Origin::Run)
+        .filter(|o| o.origin == Origin::Run && is_workload(&o.key))
         .cloned()
         .collect();
     for w in workloads {
         let ns = w.key.namespace.as_str();
         let name = w.key.name.as_str();
-        let spec = w.spec().clone();
-        let template = spec.get("template").cloned().unwrap_or(Value::Null);
+        // `w` is already a copy: borrow from it rather than copying spec and template again.
+        let spec = w.spec();
+        let template = spec.get("template").unwrap_or(&Value::Null);
         match (w.key.group.as_str(), w.key.kind.as_str()) {
             ("apps", "Deployment") => {
                 let hash = suffix(&template.to_string(), 10);
@@ -122,7 +136,7 @@ pub fn expand(state: &mut ClusterState) {
                 {
                     ml.insert("pod-template-hash".to_string(), json!(hash));
                 }
-                let n = replicas(&spec);
+                let n = replicas(spec);
                 state.insert(Stored {
                     key: Key::new("apps", "ReplicaSet", ns, &rs_name),
                     api_version: "apps/v1".to_string(),
@@ -143,7 +157,7 @@ pub fn expand(state: &mut ClusterState) {
                     let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
                     state.insert(maker.pod(
                         &pod_name,
-                        &template,
+                        template,
                         &[("pod-template-hash", hash.clone())],
                         |_| {},
                     ));
@@ -156,9 +170,9 @@ pub fn expand(state: &mut ClusterState) {
                     owner_name: name,
                     source: w.source,
                 };
-                for i in 0..replicas(&spec) {
+                for i in 0..replicas(spec) {
                     let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-                    state.insert(maker.pod(&pod_name, &template, &[], |_| {}));
+                    state.insert(maker.pod(&pod_name, template, &[], |_| {}));
                 }
             }
             ("apps", "StatefulSet") => {
@@ -178,7 +192,7 @@ pub fn expand(state: &mut ClusterState) {
                     .get("serviceName")
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                for i in 0..replicas(&spec) {
+                for i in 0..replicas(spec) {
                     let pod_name = format!("{name}-{i}");
                     let mut volumes = Vec::new();
                     for (ci, claim) in claims.iter().enumerate() {
@@ -211,7 +225,7 @@ pub fn expand(state: &mut ClusterState) {
                     ];
                     let host = pod_name.clone();
                     let svc = service.clone();
-                    let pod = maker.pod(&pod_name, &template, &labels, move |s| {
+                    let pod = maker.pod(&pod_name, template, &labels, move |s| {
                         s.insert("hostname".to_string(), json!(host));
                         if let Some(svc) = svc {
                             s.insert("subdomain".to_string(), json!(svc));
@@ -236,7 +250,7 @@ pub fn expand(state: &mut ClusterState) {
                 };
                 let nodes: Vec<NodeSpec> = state.nodes.clone();
                 for node in &nodes {
-                    let mut probe = maker.pod("probe", &template, &[], add_daemon_tolerations);
+                    let mut probe = maker.pod("probe", template, &[], add_daemon_tolerations);
                     if !scheduler::daemon_eligible(&probe.json, node) {
                         continue;
                     }
@@ -244,7 +258,7 @@ pub fn expand(state: &mut ClusterState) {
                         format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
                     probe = maker.pod(
                         &pod_name,
-                        &template,
+                        template,
                         &[("controller-revision-hash", hash.clone())],
                         |s| {
                             add_daemon_tolerations(s);
@@ -254,7 +268,7 @@ pub fn expand(state: &mut ClusterState) {
                     state.insert(probe);
                 }
             }
-            ("batch", "Job") => job_pods(state, ns, name, &spec, w.source),
+            ("batch", "Job") => job_pods(state, ns, name, spec, w.source),
             ("batch", "CronJob") => {
                 // Pods appear at schedule time; the model creates the first Job.
                 let job_name = format!(
@@ -496,21 +510,87 @@ fn pv_fits(pv: &Value, claim: &Value) -> bool {
         && pv.pointer("/spec/claimRef").is_none()
 }
 
+/// A pod as the endpoints controller sees it: labels, and IP and node once scheduled.
+type PodView<'a> = (
+    &'a Stored,
+    &'a Map<String, Value>,
+    Option<(&'a str, &'a str)>,
+);
+
 /// Endpoints of every Service with a selector: ready (scheduled) pods × resolved target ports.
 pub fn endpoints(state: &mut ClusterState) {
-    let services: Vec<Stored> = state
+    // Every pod once: its labels, and its IP and node when it is scheduled. Then an index from
+    // (namespace, label, value) to those pods in creation order, so a Service only tests the pods
+    // that carry one of its selector's pairs instead of every pod of the cluster.
+    let no_labels = Map::new();
+    let pods: Vec<PodView> = state
+        .of_kind("", "Pod")
+        .map(|pod| {
+            let labels = pod
+                .json
+                .get("metadata")
+                .and_then(|m| m.get("labels"))
+                .and_then(Value::as_object)
+                .unwrap_or(&no_labels);
+            let ip = pod
+                .json
+                .get("status")
+                .and_then(|s| s.get("podIP"))
+                .and_then(Value::as_str);
+            let node = pod
+                .json
+                .get("spec")
+                .and_then(|s| s.get("nodeName"))
+                .and_then(Value::as_str);
+            (pod, labels, ip.zip(node))
+        })
+        .collect();
+    let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    for (i, (pod, labels, _)) in pods.iter().enumerate() {
+        for (k, v) in labels.iter() {
+            if let Some(v) = v.as_str() {
+                by_label
+                    .entry((pod.key.namespace.as_str(), k.as_str(), v))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+    let mut made = Vec::new();
+    for svc in state
         .of_kind("", "Service")
         .filter(|s| s.origin != Origin::Profile || s.spec().get("selector").is_some())
-        .cloned()
-        .collect();
-    let pods: Vec<Stored> = state.of_kind("", "Pod").cloned().collect();
-    for svc in services {
+    {
         let Some(selector) = svc.spec().get("selector").and_then(Value::as_object) else {
             continue;
         };
-        if selector.is_empty() {
-            continue;
-        }
+        let Some((key, value)) = selector.iter().next() else {
+            continue; // an empty selector selects nothing
+        };
+        let in_namespace: Vec<usize>;
+        let candidates = match value {
+            Value::String(value) => by_label
+                .get(&(svc.key.namespace.as_str(), key.as_str(), value.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            // Not a string: not indexed (rare); test every pod of the namespace.
+            _ => {
+                in_namespace = (0..pods.len())
+                    .filter(|&i| {
+                        pods.get(i)
+                            .is_some_and(|(p, _, _)| p.key.namespace == svc.key.namespace)
+                    })
+                    .collect();
+                &in_namespace
+            }
+        };
+        // Selected pods that are scheduled and have an IP, in creation order.
+        let ready: Vec<(&Stored, &str, &str)> = candidates
+            .iter()
+            .filter_map(|&i| pods.get(i))
+            .filter(|(_, labels, _)| super::selector::map_matches(selector, labels))
+            .filter_map(|(pod, _, placed)| placed.map(|(ip, node)| (*pod, ip, node)))
+            .collect();
         let mut subsets = Vec::new();
         for port in svc
             .spec()
@@ -521,16 +601,7 @@ pub fn endpoints(state: &mut ClusterState) {
         {
             let mut addresses = Vec::new();
             let mut number = None;
-            for pod in pods.iter().filter(|p| {
-                p.key.namespace == svc.key.namespace
-                    && super::selector::map_matches(selector, &p.labels())
-            }) {
-                let (Some(ip), Some(node)) = (
-                    pod.json.pointer("/status/podIP").and_then(Value::as_str),
-                    pod.json.pointer("/spec/nodeName").and_then(Value::as_str),
-                ) else {
-                    continue;
-                };
+            for (pod, ip, node) in &ready {
                 let Some(target) = resolve_target_port(port, &pod.json) else {
                     continue;
                 };
@@ -547,13 +618,18 @@ pub fn endpoints(state: &mut ClusterState) {
         }
         let name = svc.key.name.clone();
         let ns = svc.key.namespace.clone();
-        state.insert(Stored {
+        made.push(Stored {
             key: Key::new("", "Endpoints", &ns, &name),
             api_version: "v1".to_string(),
             json: json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns}, "subsets": subsets}),
             origin: Origin::Controller,
             source: svc.source,
         });
+    }
+    // Inserted after the scan, in Service order: Endpoints are neither Services nor Pods, so
+    // the scan above could not have seen them.
+    for stored in made {
+        state.insert(stored);
     }
 }
 
@@ -570,8 +646,8 @@ pub fn resolve_target_port(port: &Value, pod: &Value) -> Option<i64> {
                 .flat_map(|c| {
                     c.get("ports")
                         .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default()
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
                 })
                 .find(|p| p.get("name").and_then(Value::as_str) == Some(s))
                 .and_then(|p| p.get("containerPort").and_then(Value::as_i64)),
