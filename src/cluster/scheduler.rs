@@ -22,8 +22,10 @@ struct Requests {
 }
 
 fn container_requests(c: &Value) -> Requests {
+    let requests = c.get("resources").and_then(|r| r.get("requests"));
     let q = |k: &str| {
-        c.pointer(&format!("/resources/requests/{k}"))
+        requests
+            .and_then(|r| r.get(k))
             .and_then(quantity::of_json)
             .unwrap_or(0)
     };
@@ -35,21 +37,22 @@ fn container_requests(c: &Value) -> Requests {
 
 fn pod_requests(pod: &Value) -> Requests {
     let list = |k: &str| {
-        pod.pointer(&format!("/spec/{k}"))
+        pod.get("spec")
+            .and_then(|s| s.get(k))
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     };
     let mut sum = Requests::default();
     for c in list("containers") {
-        let r = container_requests(&c);
+        let r = container_requests(c);
         sum.cpu += r.cpu;
         sum.memory += r.memory;
     }
     // Sidecar init containers (restartPolicy Always) run alongside; others run before.
     let mut init_max = Requests::default();
     for c in list("initContainers") {
-        let r = container_requests(&c);
+        let r = container_requests(c);
         if c.get("restartPolicy").and_then(Value::as_str) == Some("Always") {
             sum.cpu += r.cpu;
             sum.memory += r.memory;
@@ -132,10 +135,9 @@ fn node_labels(node: &NodeSpec) -> Map<String, Value> {
         .collect()
 }
 
-fn matches_affinity(pod: &Value, node: &NodeSpec) -> bool {
-    let labels = node_labels(node);
+fn matches_affinity(pod: &Value, node: &NodeSpec, labels: &Map<String, Value>) -> bool {
     if let Some(sel) = pod.pointer("/spec/nodeSelector").and_then(Value::as_object)
-        && !selector::map_matches(sel, &labels)
+        && !selector::map_matches(sel, labels)
     {
         return false;
     }
@@ -145,14 +147,14 @@ fn matches_affinity(pod: &Value, node: &NodeSpec) -> bool {
     match terms {
         Some(terms) => terms
             .iter()
-            .any(|t| selector::node_term_matches(t, &node.name, &labels)),
+            .any(|t| selector::node_term_matches(t, &node.name, labels)),
         None => true,
     }
 }
 
 /// Whether the DaemonSet controller would create a pod for `node` (taints, selector, affinity).
 pub fn daemon_eligible(pod: &Value, node: &NodeSpec) -> bool {
-    untolerated_taint(pod, node).is_none() && matches_affinity(pod, node)
+    untolerated_taint(pod, node).is_none() && matches_affinity(pod, node, &node_labels(node))
 }
 
 #[derive(Default, Clone)]
@@ -168,13 +170,13 @@ struct Usage {
 }
 
 impl Usage {
-    fn add(&mut self, pod: &Value, req: Requests) {
+    fn add(&mut self, ports: &[(String, String, i64)], req: Requests) {
         self.cpu += req.cpu;
         self.memory += req.memory;
         self.score_cpu += req.cpu.max(NONZERO_CPU);
         self.score_memory += req.memory.max(NONZERO_MEMORY);
         self.pods += 1;
-        self.ports.extend(host_ports(pod));
+        self.ports.extend(ports.iter().cloned());
         self.ips += 1;
     }
 }
@@ -187,8 +189,30 @@ fn ports_conflict(used: &BTreeSet<(String, String, i64)>, want: &[(String, Strin
     })
 }
 
+/// What the filters need of a pod, read once rather than once per node.
+struct PodNeeds {
+    requests: Requests,
+    host_ports: Vec<(String, String, i64)>,
+}
+
+impl PodNeeds {
+    fn of(pod: &Value) -> PodNeeds {
+        PodNeeds {
+            requests: pod_requests(pod),
+            host_ports: host_ports(pod),
+        }
+    }
+}
+
+/// A node with its labels as JSON, built once for every pod's affinity test.
+struct Candidate<'n> {
+    node: &'n NodeSpec,
+    labels: Map<String, Value>,
+}
+
 /// The reasons one node rejects the pod (the first failing filter), or none.
-fn filter(pod: &Value, node: &NodeSpec, usage: &Usage, req: Requests) -> Vec<String> {
+fn filter(pod: &Value, needs: &PodNeeds, at: &Candidate, usage: &Usage) -> Vec<String> {
+    let (node, req) = (at.node, needs.requests);
     if node.unschedulable {
         let t = Taint {
             key: "node.kubernetes.io/unschedulable".to_string(),
@@ -210,10 +234,10 @@ fn filter(pod: &Value, node: &NodeSpec, usage: &Usage, req: Requests) -> Vec<Str
             t.key, t.value
         )];
     }
-    if !matches_affinity(pod, node) {
+    if !matches_affinity(pod, node, &at.labels) {
         return vec!["node(s) didn't match Pod's node affinity/selector".to_string()];
     }
-    if ports_conflict(&usage.ports, &host_ports(pod)) {
+    if ports_conflict(&usage.ports, &needs.host_ports) {
         return vec!["node(s) didn't have free ports for the requested pod ports".to_string()];
     }
     let mut reasons = Vec::new();
@@ -243,6 +267,13 @@ const NONZERO_MEMORY: i128 = 200 * (1 << 20) * 1000;
 /// scheduler's message, reported once per workload.
 pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Diagnostic>) {
     let nodes = state.nodes.clone();
+    let candidates: Vec<Candidate> = nodes
+        .iter()
+        .map(|node| Candidate {
+            node,
+            labels: node_labels(node),
+        })
+        .collect();
     let mut usage: Vec<Usage> = vec![Usage::default(); nodes.len()];
     let pods: Vec<Key> = state
         .objects
@@ -264,7 +295,8 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
         match bound.and_then(|n| nodes.iter().position(|x| x.name == n)) {
             Some(i) => {
                 if let Some(u) = usage.get_mut(i) {
-                    u.add(&pod.json, pod_requests(&pod.json));
+                    let needs = PodNeeds::of(&pod.json);
+                    u.add(&needs.host_ports, needs.requests);
                     let ip = format!("10.244.{i}.{}", u.ips + 1);
                     mark_running(&mut pod.json, &ip);
                 }
@@ -304,12 +336,14 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
             }
             continue;
         }
-        let req = pod_requests(&pod.json);
+        let needs = PodNeeds::of(&pod.json);
+        let req = needs.requests;
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i128, usize)> = None;
-        for (i, node) in nodes.iter().enumerate() {
+        for (i, at) in candidates.iter().enumerate() {
             let Some(u) = usage.get(i) else { continue };
-            let rs = filter(&pod.json, node, u, req);
+            let node = at.node;
+            let rs = filter(&pod.json, &needs, at, u);
             if rs.is_empty() {
                 // Least allocated after placing the pod, with the scheduler's non-zero defaults.
                 let cpu =
@@ -330,7 +364,7 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
                 let (Some(u), Some(node)) = (usage.get_mut(i), nodes.get(i)) else {
                     continue;
                 };
-                u.add(&pod.json, req);
+                u.add(&needs.host_ports, req);
                 if let Some(spec) = pod.json.get_mut("spec").and_then(Value::as_object_mut) {
                     spec.insert("nodeName".to_string(), json!(node.name));
                 }

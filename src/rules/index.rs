@@ -4,7 +4,7 @@
 use crate::check::CheckContext;
 use crate::object::{self, Object};
 use crate::yaml::Node;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Kinds whose objects carry a pod template, and where it sits.
 const TEMPLATE_PATHS: &[(&str, &[&str])] = &[
@@ -102,6 +102,10 @@ pub struct Index<'a> {
     templates_by_ns: BTreeMap<&'a str, Vec<usize>>,
     /// Resolved namespace → every label key some template there sets.
     label_keys_by_ns: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    /// (resolved namespace, label key) → label value → indices into `templates`, ascending:
+    /// selectors look up their candidates instead of testing every template of the namespace
+    /// (Services × templates was quadratic).
+    templates_by_label: HashMap<(&'a str, &'a str), HashMap<String, Vec<usize>>>,
     /// Custom resources whose kind is cluster-scoped per a CRD of the run (or `--crd`).
     crd_scopes: BTreeMap<(String, String), bool>,
     /// Custom resources of kinds not known to only configure things (see [`NOT_POD_MAKING`]).
@@ -131,6 +135,7 @@ impl<'a> Index<'a> {
             templates: Vec::new(),
             templates_by_ns: BTreeMap::new(),
             label_keys_by_ns: BTreeMap::new(),
+            templates_by_label: HashMap::new(),
             crd_scopes,
             custom_resources: Vec::new(),
         };
@@ -150,6 +155,19 @@ impl<'a> Index<'a> {
                 ix.templates_by_ns.entry(ns).or_default().push(i);
                 let keys = ix.label_keys_by_ns.entry(ns).or_default();
                 keys.extend(t.labels.iter().map(|l| l.key));
+                for (j, l) in t.labels.iter().enumerate() {
+                    // A repeated key counts once, with its first value, as `Requirement::matches`
+                    // reads it.
+                    if t.labels.iter().take(j).any(|earlier| earlier.key == l.key) {
+                        continue;
+                    }
+                    ix.templates_by_label
+                        .entry((ns, l.key))
+                        .or_default()
+                        .entry(l.value.clone())
+                        .or_default()
+                        .push(i);
+                }
                 ix.templates.push(t);
             }
         }
@@ -204,6 +222,32 @@ impl<'a> Index<'a> {
             .unwrap_or(&[])
             .iter()
             .filter_map(|&i| self.templates.get(i))
+    }
+
+    /// Templates of `namespace` whose label `key` has one of `values`, in input order.
+    pub fn templates_labelled<'s>(
+        &'s self,
+        namespace: &str,
+        key: &str,
+        values: &[String],
+    ) -> impl Iterator<Item = &'s PodTemplate<'a>> + 's {
+        let mut found: Vec<usize> = self
+            .templates_by_label
+            .get(&(namespace, key))
+            .map(|by_value| {
+                values
+                    .iter()
+                    .filter_map(|v| by_value.get(v.as_str()))
+                    .flatten()
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default();
+        if values.len() > 1 {
+            found.sort_unstable();
+            found.dedup();
+        }
+        found.into_iter().filter_map(|i| self.templates.get(i))
     }
 
     /// Whether some pod template in `namespace` sets label `key`.

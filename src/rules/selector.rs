@@ -171,9 +171,22 @@ pub fn selected<'s, 'a>(
     namespace: &str,
     selector: &Selector,
 ) -> Vec<&'s PodTemplate<'a>> {
-    ix.templates_in(namespace)
-        .filter(|t| selector.matches(&t.labels))
-        .collect()
+    // An equality requirement narrows the candidates through the label index; the whole
+    // selector then decides.
+    match selector
+        .requirements
+        .iter()
+        .find(|r| matches!(r.op, Op::Equals | Op::In))
+    {
+        Some(r) => ix
+            .templates_labelled(namespace, r.key, &r.values)
+            .filter(|t| selector.matches(&t.labels))
+            .collect(),
+        None => ix
+            .templates_in(namespace)
+            .filter(|t| selector.matches(&t.labels))
+            .collect(),
+    }
 }
 
 /// A typo candidate: (differences, spelling distance, template, the differing pairs).

@@ -1038,3 +1038,74 @@ spec:
     let c = check_with(yaml, &all_enabled(), true);
     assert!(c.diags.iter().all(|d| d.primary.is_some()));
 }
+
+/// `selector::selected` looks candidates up by label; it must select exactly what testing the
+/// whole selector against every template of the namespace selects, in the same order.
+#[test]
+fn indexed_selection_equals_testing_every_template() {
+    use super::index::Index;
+    use super::selector::{self, Selector};
+    let pod = |name: &str, ns: &str, labels: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels: {labels}\nspec:\n  containers:\n    - name: c\n      image: x\n---\n"
+        )
+    };
+    let mut yaml = String::new();
+    yaml += &pod("a", "default", "{app: web, tier: front}");
+    yaml += &pod("b", "default", "{app: api, tier: back}");
+    yaml += &pod("c", "other", "{app: web}");
+    yaml += &pod("d", "default", "{app: web, tier: back, \"\": x}");
+    yaml += &pod("e", "default", "{app: \"\"}");
+    let selectors = "\
+apiVersion: test.kforge.dev/v1\nkind: Selectors\nmetadata: {name: s}\nitems:\n\
+- {matchLabels: {app: web}}\n\
+- {matchLabels: {app: web, tier: back}}\n\
+- {matchExpressions: [{key: app, operator: In, values: [api, web]}]}\n\
+- {matchExpressions: [{key: app, operator: NotIn, values: [web]}]}\n\
+- {matchExpressions: [{key: tier, operator: Exists}]}\n\
+- {matchExpressions: [{key: tier, operator: DoesNotExist}]}\n\
+- {matchLabels: {app: \"\"}}\n\
+- {matchLabels: {app: nothing}}\n";
+    let mut sources = SourceMap::new();
+    let file = sources.add("test.yaml", yaml.as_str(), SourceKind::Manifest);
+    let sel_file = sources.add("selectors.yaml", selectors, SourceKind::Manifest);
+    let (objects, _) = object::parse(&sources, &[file], &Default::default());
+    let (selector_list, _) = object::parse(&sources, &[sel_file], &Default::default());
+    let config = Config::default();
+    let ctx = CheckContext {
+        sources: &sources,
+        objects: &objects,
+        kube_version: KubeVersion::NEWEST,
+        release_namespace: "default",
+        config: &config,
+        strict: false,
+        extra_crds: &[],
+        create_namespace: false,
+    };
+    let ix = Index::build(&ctx);
+    let items = selector_list
+        .first()
+        .and_then(|l| l.root.get("items"))
+        .expect("selector list");
+    let mut checked = 0;
+    for node in items.as_seq().unwrap_or(&[]) {
+        let sel = Selector::from_label_selector(node);
+        for ns in ["default", "other", "none"] {
+            let names = |ts: Vec<&super::index::PodTemplate>| -> Vec<String> {
+                ts.iter().map(|t| t.owner.name.clone()).collect()
+            };
+            let indexed = names(selector::selected(&ix, ns, &sel));
+            let every = names(
+                ix.templates_in(ns)
+                    .filter(|t| sel.matches(&t.labels))
+                    .collect(),
+            );
+            assert_eq!(indexed, every, "{} in {ns}", sel.describe());
+            checked += usize::from(!every.is_empty());
+        }
+    }
+    assert!(
+        checked >= 7,
+        "the selectors select too little to test anything"
+    );
+}
