@@ -13,7 +13,8 @@ use kforge::{Options, bench, object};
 
 // The same allocator as the `kforge` binary, so in-process figures match the CLI's.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: kforge::memory::Guarded<mimalloc::MiMalloc> =
+    kforge::memory::Guarded::new(mimalloc::MiMalloc);
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();

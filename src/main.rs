@@ -1,7 +1,9 @@
 // kforge builds and drops many small trees (YAML nodes, JSON objects): mimalloc is markedly
-// faster than the system allocator at that, and with several threads.
+// faster than the system allocator at that, and with several threads. `Guarded` bounds the
+// memory of each template render (see kforge::memory).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: kforge::memory::Guarded<mimalloc::MiMalloc> =
+    kforge::memory::Guarded::new(mimalloc::MiMalloc);
 
 fn main() -> std::process::ExitCode {
     kforge::cli::main()

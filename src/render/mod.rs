@@ -259,7 +259,9 @@ pub fn render_with_limits(
                 diagnostics: Vec::new(),
             };
         };
-        render_one(job, ctx, &units, &plain_env, &marked_env, limits, &lookup)
+        crate::memory::rendering(job.name, limits.max_memory_bytes, || {
+            render_one(job, ctx, &units, &plain_env, &marked_env, limits, &lookup)
+        })
     };
     let outcomes: Vec<Outcome> = match pool() {
         Some(pool) => pool.install(|| jobs.par_iter().map(run).collect()),

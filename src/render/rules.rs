@@ -61,7 +61,7 @@ pub static LIMIT: Rule = Rule {
     id: "render/limit",
     severity: Severity::Error,
     default_enabled: true,
-    summary: "A template exceeds a rendering limit (work, recursion, output size)",
+    summary: "A template exceeds a rendering limit (work, recursion, output size, memory)",
     rationale: "kforge bounds the work, the recursion depth and the output size of every template so that \
                 hostile or runaway templates end with an error instead of a hang or an exhausted machine.",
     failing: "{% for i in range(1000000000) %}x{% endfor %}\n",

@@ -24,6 +24,19 @@ pub struct Limits {
     pub max_total_output_bytes: usize,
     /// Most tokens in one tag: minijinja's compiler recurses once per operator.
     pub max_tag_tokens: usize,
+    /// Most memory one template's render may take, in bytes; enforced by the binary's
+    /// allocator (see `crate::memory`).
+    pub max_memory_bytes: usize,
+}
+
+/// The render memory budget in MiB: `KFORGE_RENDER_MEMORY_MB` when set to a number, else 256
+/// (a template's values rarely take more than a few MiB; the output of one is at most 16 MiB).
+fn render_memory_mib() -> usize {
+    std::env::var("KFORGE_RENDER_MEMORY_MB")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&mib| mib > 0)
+        .map_or(256, |mib| mib.min(usize::MAX >> 21))
 }
 
 impl Default for Limits {
@@ -35,6 +48,7 @@ impl Default for Limits {
             max_output_bytes: 16 << 20,
             max_total_output_bytes: 128 << 20,
             max_tag_tokens: 2_000,
+            max_memory_bytes: render_memory_mib() << 20,
         }
     }
 }

@@ -1,0 +1,214 @@
+//! A last-resort bound on the memory one template render may take.
+//!
+//! minijinja bounds instructions (fuel) and recursion, and kforge bounds what a template
+//! outputs, but nothing bounds the values a template builds on the way: `{% set t = s ~ s ~ s %}`
+//! repeated a few times asks for gigabytes in a handful of instructions (`+`, `join`,
+//! `replace` and the like can do the same), and minijinja offers no hook in those operations.
+//! The allocator is the one place that sees them, so the binary installs [`Guarded`] around its
+//! allocator: while a thread renders a template ([`rendering`]), the bytes it allocates net of
+//! what it frees are counted, and past the budget kforge stops with a `render/limit` error that
+//! names the template, and exit code 2. It cannot unwind from inside an allocation, so it
+//! writes the error itself and exits without running anything else; nothing has been printed
+//! or written before rendering ends, so nothing is left half-written.
+//!
+//! Outside a render the only cost is one thread-local flag read per allocation.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::cell::Cell;
+
+/// Longest template name kept for the message (longer ones are cut).
+const LABEL_BYTES: usize = 200;
+
+thread_local! {
+    /// The budget of the render running on this thread, if any.
+    static BUDGET: Cell<Option<usize>> = const { Cell::new(None) };
+    /// Bytes this thread allocated minus bytes it freed since its render began.
+    static USED: Cell<isize> = const { Cell::new(0) };
+    static LABEL: Cell<([u8; LABEL_BYTES], usize)> = const { Cell::new(([0; LABEL_BYTES], 0)) };
+}
+
+/// Runs `f` (the render of `template`) with a budget of `limit` bytes on this thread. A nested
+/// call (a render inside a render) runs under the outer budget.
+pub fn rendering<R>(template: &str, limit: usize, f: impl FnOnce() -> R) -> R {
+    if BUDGET.with(Cell::get).is_some() {
+        return f();
+    }
+    let mut label = [0u8; LABEL_BYTES];
+    let mut len = template.len().min(LABEL_BYTES);
+    while !template.is_char_boundary(len) {
+        len -= 1;
+    }
+    if let (Some(dst), Some(src)) = (label.get_mut(..len), template.as_bytes().get(..len)) {
+        dst.copy_from_slice(src);
+    }
+    LABEL.with(|l| l.set((label, len)));
+    USED.with(|u| u.set(0));
+    BUDGET.with(|b| b.set(Some(limit)));
+    // Ends the budget however `f` ends.
+    struct End;
+    impl Drop for End {
+        fn drop(&mut self) {
+            BUDGET.with(|b| b.set(None));
+        }
+    }
+    let _end = End;
+    f()
+}
+
+/// An allocator that enforces the render budget of [`rendering`] over `A`.
+pub struct Guarded<A> {
+    inner: A,
+}
+
+impl<A> Guarded<A> {
+    pub const fn new(inner: A) -> Guarded<A> {
+        Guarded { inner }
+    }
+}
+
+/// Counts `delta` bytes against the running render, if any, and stops kforge past its budget.
+fn count(delta: isize) {
+    // `try_with`: the thread-local may already be gone while a thread exits.
+    let Ok(Some(limit)) = BUDGET.try_with(Cell::get) else {
+        return;
+    };
+    let used = USED.try_with(|u| {
+        let used = u.get().saturating_add(delta);
+        u.set(used);
+        used
+    });
+    if let Ok(used) = used
+        && used > 0
+        && used.unsigned_abs() > limit
+    {
+        stop(b" took more than ", limit >> 20, b" MiB of memory");
+    }
+}
+
+/// Ends the process when `inner` could not serve an allocation of `size` bytes during a
+/// render (a memory limit of the machine or the shell came first); outside a render, the
+/// caller handles the failure as usual.
+fn check_served(ptr: *mut u8, size: usize) -> *mut u8 {
+    if ptr.is_null() && matches!(BUDGET.try_with(Cell::get), Ok(Some(_))) {
+        stop(
+            b" ran out of memory: an allocation of ",
+            size,
+            b" bytes failed",
+        );
+    }
+    ptr
+}
+
+/// Writes the error without allocating and ends the process: exit code 2, "could not run".
+fn stop(what: &[u8], number: usize, unit: &[u8]) -> ! {
+    let _ = BUDGET.try_with(|b| b.set(None));
+    let (label, len) = LABEL.try_with(Cell::get).unwrap_or(([0; LABEL_BYTES], 0));
+    let name = label.get(..len).unwrap_or(&[]);
+    let mut buf = [0u8; 20];
+    let digits = decimal(number, &mut buf);
+    for part in [
+        b"error[render/limit]: rendering ".as_slice(),
+        name,
+        what,
+        digits,
+        unit,
+        b"; kforge stopped\n  = help: the template builds huge values (chained `~` or `+`, \
+          repeated strings or lists, `join`, `replace`); render less, or raise the limit with \
+          KFORGE_RENDER_MEMORY_MB\n",
+    ] {
+        write_stderr(part);
+    }
+    // SAFETY: `_exit` ends the process at once; nothing of it runs afterwards.
+    unsafe { libc::_exit(2) }
+}
+
+fn write_stderr(mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        // SAFETY: writes from a live slice to the standard error descriptor.
+        let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
+        match usize::try_from(n) {
+            Ok(n) if n > 0 => bytes = bytes.get(n..).unwrap_or(&[]),
+            _ => return,
+        }
+    }
+}
+
+/// `n` in decimal, in `buf`, without allocating.
+fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        if let Some(d) = buf.get_mut(start) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    buf.get(start..).unwrap_or(&[])
+}
+
+fn signed(size: usize) -> isize {
+    isize::try_from(size).unwrap_or(isize::MAX)
+}
+
+// SAFETY: every call is passed to `inner` unchanged; the counting around it does not allocate.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for Guarded<A> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(signed(layout.size()));
+        // SAFETY: the caller's guarantees for `layout` hold for `inner` too.
+        check_served(unsafe { self.inner.alloc(layout) }, layout.size())
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(signed(layout.size()));
+        // SAFETY: as for `alloc`.
+        check_served(unsafe { self.inner.alloc_zeroed(layout) }, layout.size())
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        count(-signed(layout.size()));
+        // SAFETY: `ptr` came from `inner` with this `layout`.
+        unsafe { self.inner.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(signed(new_size).saturating_sub(signed(layout.size())));
+        // SAFETY: as for `dealloc` and `alloc`.
+        check_served(
+            unsafe { self.inner.realloc(ptr, layout, new_size) },
+            new_size,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_written_without_allocating() {
+        let mut buf = [0u8; 20];
+        assert_eq!(decimal(0, &mut buf), b"0");
+        assert_eq!(decimal(256, &mut buf), b"256");
+        assert_eq!(
+            decimal(usize::MAX, &mut buf),
+            usize::MAX.to_string().as_bytes()
+        );
+    }
+
+    #[test]
+    fn a_budget_ends_with_its_render_and_nested_renders_share_it() {
+        assert_eq!(BUDGET.with(Cell::get), None);
+        rendering("outer.yaml", 1 << 30, || {
+            assert_eq!(BUDGET.with(Cell::get), Some(1 << 30));
+            rendering("inner.yaml", 1, || {
+                assert_eq!(BUDGET.with(Cell::get), Some(1 << 30));
+            });
+            let (label, len) = LABEL.with(Cell::get);
+            assert_eq!(label.get(..len), Some(b"outer.yaml".as_slice()));
+        });
+        assert_eq!(BUDGET.with(Cell::get), None);
+    }
+}
