@@ -49,20 +49,27 @@ pub(crate) fn check_with(yaml: &str, config: &Config, strict: bool) -> Checked {
         "example does not parse: {parse_diags:?}"
     );
     assert!(!objects.is_empty(), "example has no objects");
-    let diags = {
-        let ctx = CheckContext {
-            sources: &sources,
-            objects: &objects,
-            kube_version: KubeVersion::NEWEST,
-            release_namespace: "default",
-            config,
-            strict,
-            extra_crds: &[],
-            create_namespace: false,
-        };
-        super::check(&ctx)
-    };
+    let diags = super::check(&context(&sources, &objects, config, strict));
     Checked { sources, diags }
+}
+
+/// The context of a test run: release namespace `default`, the newest Kubernetes version.
+fn context<'a>(
+    sources: &'a SourceMap,
+    objects: &'a [object::Object],
+    config: &'a Config,
+    strict: bool,
+) -> CheckContext<'a> {
+    CheckContext {
+        sources,
+        objects,
+        kube_version: KubeVersion::NEWEST,
+        release_namespace: "default",
+        config,
+        strict,
+        extra_crds: &[],
+        create_namespace: false,
+    }
 }
 
 pub(crate) fn check(yaml: &str) -> Checked {
@@ -1072,16 +1079,7 @@ apiVersion: test.kforge.dev/v1\nkind: Selectors\nmetadata: {name: s}\nitems:\n\
     let (objects, _) = object::parse(&sources, &[file], &Default::default());
     let (selector_list, _) = object::parse(&sources, &[sel_file], &Default::default());
     let config = Config::default();
-    let ctx = CheckContext {
-        sources: &sources,
-        objects: &objects,
-        kube_version: KubeVersion::NEWEST,
-        release_namespace: "default",
-        config: &config,
-        strict: false,
-        extra_crds: &[],
-        create_namespace: false,
-    };
+    let ctx = context(&sources, &objects, &config, false);
     let ix = Index::build(&ctx);
     let items = selector_list
         .first()
