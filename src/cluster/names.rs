@@ -148,6 +148,17 @@ pub fn iana_svc_name(s: &str) -> Vec<String> {
     errs
 }
 
+/// The API server's `.` / `..` checks of key and variable names (they become file names).
+fn dot_names(s: &str) -> Option<String> {
+    let msg = match s {
+        "." => "must not be '.'",
+        ".." => "must not be '..'",
+        _ if s.starts_with("..") => "must not start with '..'",
+        _ => return None,
+    };
+    Some(msg.to_string())
+}
+
 /// ConfigMap and Secret data keys, and keyRef keys.
 pub fn config_key(s: &str) -> Vec<String> {
     let mut errs: Vec<String> = max_len(s, 253).into_iter().collect();
@@ -158,13 +169,7 @@ pub fn config_key(s: &str) -> Vec<String> {
     {
         errs.push(CONFIG_KEY_MSG.to_string());
     }
-    if s == "." {
-        errs.push("must not be '.'".to_string());
-    } else if s == ".." {
-        errs.push("must not be '..'".to_string());
-    } else if s.starts_with("..") {
-        errs.push("must not start with '..'".to_string());
-    }
+    errs.extend(dot_names(s));
     errs
 }
 
@@ -181,13 +186,7 @@ pub fn env_var_name(s: &str) -> Vec<String> {
     {
         errs.push(ENV_VAR_MSG.to_string());
     }
-    if s == "." {
-        errs.push("must not be '.'".to_string());
-    } else if s == ".." {
-        errs.push("must not be '..'".to_string());
-    } else if s.starts_with("..") {
-        errs.push("must not start with '..'".to_string());
-    }
+    errs.extend(dot_names(s));
     errs
 }
 
