@@ -12,6 +12,11 @@ use kforge::check::CheckContext;
 use kforge::source::FileId;
 use kforge::{Options, bench, object};
 
+// The binary's allocator, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: kforge::memory::Guarded<mimalloc::MiMalloc> =
+    kforge::memory::Guarded::new(mimalloc::MiMalloc);
+
 fn corpus_files(
     sources: &mut kforge::source::SourceMap,
     dir: &std::path::Path,
