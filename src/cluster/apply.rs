@@ -5,6 +5,7 @@ use super::allocators::{Cidr, Holder, IpAllocator, IpError, PortAllocator, PortE
 use super::catalog::*;
 use super::field::{ErrorType, FieldError, FieldPath};
 use super::profile::Profile;
+use super::state::JsonAt;
 use super::state::{ClusterState, Key, Origin, Stored};
 use super::{defaults, immutable, validate};
 use crate::check::CheckContext;
@@ -385,11 +386,11 @@ impl<'a> Applier<'a> {
     }
 
     fn release_service(&mut self, json: &Value) {
-        if let Some(ip) = json.pointer("/spec/clusterIP").and_then(Value::as_str) {
+        if let Some(ip) = json.at(&["spec", "clusterIP"]).and_then(Value::as_str) {
             self.ips.release(ip);
         }
         for p in json
-            .pointer("/spec/ports")
+            .at(&["spec", "ports"])
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -412,14 +413,14 @@ impl<'a> Applier<'a> {
         let mut got_ip: Option<String> = None;
         let mut got_ports: Vec<i64> = Vec::new();
         let ty = json
-            .pointer("/spec/type")
+            .at(&["spec", "type"])
             .and_then(Value::as_str)
             .unwrap_or("ClusterIP")
             .to_string();
         let cidr: Cidr = self.ips.cidr;
         if ty != "ExternalName" {
             let ip = json
-                .pointer("/spec/clusterIP")
+                .at(&["spec", "clusterIP"])
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
@@ -473,11 +474,11 @@ impl<'a> Applier<'a> {
         let wants_node_ports = ty == "NodePort"
             || (ty == "LoadBalancer"
                 && json
-                    .pointer("/spec/allocateLoadBalancerNodePorts")
+                    .at(&["spec", "allocateLoadBalancerNodePorts"])
                     .and_then(Value::as_bool)
                     != Some(false));
         let n_ports = json
-            .pointer("/spec/ports")
+            .at(&["spec", "ports"])
             .and_then(Value::as_array)
             .map(Vec::len)
             .unwrap_or(0);
@@ -584,16 +585,16 @@ fn set_spec(json: &mut Value, key: &str, value: Value) {
 /// `patchAllocatedValues`: an update that leaves out clusterIP or nodePorts keeps the old ones.
 fn carry_allocations(old: &Value, new: &mut Value) {
     let new_ip = new
-        .pointer("/spec/clusterIP")
+        .at(&["spec", "clusterIP"])
         .and_then(Value::as_str)
         .unwrap_or("");
     if new_ip.is_empty()
-        && let Some(ip) = old.pointer("/spec/clusterIP").cloned()
+        && let Some(ip) = old.at(&["spec", "clusterIP"]).cloned()
     {
         set_spec(new, "clusterIP", ip);
     }
     let old_ports: Vec<(i64, String, i64)> = old
-        .pointer("/spec/ports")
+        .at(&["spec", "ports"])
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])

@@ -7,6 +7,7 @@ use super::catalog::PVC_UNBOUND;
 use super::field::FieldPath;
 use super::profile::NodeSpec;
 use super::scheduler;
+use super::state::JsonAt;
 use super::state::{ClusterState, Key, Origin, Stored};
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
@@ -34,7 +35,7 @@ pub fn suffix(seed: &str, len: usize) -> String {
 
 fn labels_of(template: &Value) -> Map<String, Value> {
     template
-        .pointer("/metadata/labels")
+        .at(&["metadata", "labels"])
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default()
@@ -70,7 +71,7 @@ impl PodMaker<'_> {
             "labels": labels,
             "ownerReferences": [{"kind": self.owner_kind, "name": self.owner_name, "controller": true}],
         });
-        if let Some(a) = template.pointer("/metadata/annotations")
+        if let Some(a) = template.at(&["metadata", "annotations"])
             && let Some(m) = metadata.as_object_mut()
         {
             m.insert("annotations".to_string(), a.clone());
@@ -197,7 +198,7 @@ pub fn expand(state: &mut ClusterState) {
                     let mut volumes = Vec::new();
                     for (ci, claim) in claims.iter().enumerate() {
                         let Some(claim_name) =
-                            claim.pointer("/metadata/name").and_then(Value::as_str)
+                            claim.at(&["metadata", "name"]).and_then(Value::as_str)
                         else {
                             continue;
                         };
@@ -210,7 +211,7 @@ pub fn expand(state: &mut ClusterState) {
                             key: Key::new("", "PersistentVolumeClaim", ns, &pvc_name),
                             api_version: "v1".to_string(),
                             json: json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-                                "metadata": {"name": pvc_name, "namespace": ns, "labels": claim.pointer("/metadata/labels").cloned().unwrap_or(json!({})),
+                                "metadata": {"name": pvc_name, "namespace": ns, "labels": claim.at(&["metadata", "labels"]).cloned().unwrap_or(json!({})),
                                     "annotations": {"kforge.dev/volume-claim-template": ci}},
                                 "spec": pvc_spec, "status": {"phase": "Pending"}}),
                             origin: Origin::Controller,
@@ -275,7 +276,7 @@ pub fn expand(state: &mut ClusterState) {
                     "{name}-{}",
                     29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
                 );
-                let mut full = json!({"metadata": {"name": job_name}, "spec": spec.pointer("/jobTemplate/spec").cloned().unwrap_or(json!({}))});
+                let mut full = json!({"metadata": {"name": job_name}, "spec": spec.at(&["jobTemplate", "spec"]).cloned().unwrap_or(json!({}))});
                 super::defaults::apply("batch", "Job", &mut full);
                 let job_spec = full.get("spec").cloned().unwrap_or(json!({}));
                 state.insert(Stored {
@@ -390,7 +391,7 @@ pub fn bind_claims(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec
         };
         let class = claim
             .json
-            .pointer("/spec/storageClassName")
+            .at(&["spec", "storageClassName"])
             .and_then(Value::as_str)
             .map(str::to_string);
         let outcome: Result<Option<String>, String> = match class.as_deref() {
@@ -482,19 +483,19 @@ pub fn bind_claims(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec
 
 fn pv_fits(pv: &Value, claim: &Value) -> bool {
     let class = pv
-        .pointer("/spec/storageClassName")
+        .at(&["spec", "storageClassName"])
         .and_then(Value::as_str)
         .unwrap_or("");
     let want = claim
-        .pointer("/spec/resources/requests/storage")
+        .at(&["spec", "resources", "requests", "storage"])
         .and_then(super::quantity::of_json)
         .unwrap_or(0);
     let have = pv
-        .pointer("/spec/capacity/storage")
+        .at(&["spec", "capacity", "storage"])
         .and_then(super::quantity::of_json)
         .unwrap_or(0);
     let modes = |v: &Value| -> Vec<String> {
-        v.pointer("/spec/accessModes")
+        v.at(&["spec", "accessModes"])
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()
@@ -507,7 +508,7 @@ fn pv_fits(pv: &Value, claim: &Value) -> bool {
     class.is_empty()
         && have >= want
         && modes(claim).iter().all(|m| pv_modes.contains(m))
-        && pv.pointer("/spec/claimRef").is_none()
+        && pv.at(&["spec", "claimRef"]).is_none()
 }
 
 /// A pod as the endpoints controller sees it: labels, and IP and node once scheduled.
@@ -640,7 +641,7 @@ pub fn resolve_target_port(port: &Value, pod: &Value) -> Option<i64> {
         Some(Value::String(s)) => match s.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => pod
-                .pointer("/spec/containers")
+                .at(&["spec", "containers"])
                 .and_then(Value::as_array)?
                 .iter()
                 .flat_map(|c| {

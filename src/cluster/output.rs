@@ -1,6 +1,7 @@
 //! What `kforge simulate` prints: a `kubectl get all -o wide`-like table, YAML of every object
 //! with defaults applied, and JSON for machines.
 
+use super::state::JsonAt;
 use super::state::{ClusterState, Origin, Stored};
 use serde_json::{Value, json};
 
@@ -41,12 +42,12 @@ fn table(rows: Vec<Vec<String>>) -> String {
 
 /// No load balancer exists offline: `<pending>` as kubectl shows before one is provisioned.
 fn external_ip(s: &Stored) -> String {
-    match s.json.pointer("/spec/type").and_then(Value::as_str) {
+    match s.json.at(&["spec", "type"]).and_then(Value::as_str) {
         Some("LoadBalancer") => "<pending>".to_string(),
         Some("ExternalName") => text(&s.json, "/spec/externalName"),
         _ => match s
             .json
-            .pointer("/spec/externalIPs")
+            .at(&["spec", "externalIPs"])
             .and_then(Value::as_array)
         {
             Some(ips) if !ips.is_empty() => ips
@@ -96,7 +97,7 @@ impl ClusterState {
             for p in pods {
                 let n = p
                     .json
-                    .pointer("/spec/containers")
+                    .at(&["spec", "containers"])
                     .and_then(Value::as_array)
                     .map(Vec::len)
                     .unwrap_or(0);
@@ -258,11 +259,11 @@ impl ClusterState {
         let owned_by = |o: &Stored, kind: &str, name: &str| {
             o.key.namespace == owner.key.namespace
                 && o.json
-                    .pointer("/metadata/ownerReferences/0/kind")
+                    .at(&["metadata", "ownerReferences", "0", "kind"])
                     .and_then(Value::as_str)
                     == Some(kind)
                 && o.json
-                    .pointer("/metadata/ownerReferences/0/name")
+                    .at(&["metadata", "ownerReferences", "0", "name"])
                     .and_then(Value::as_str)
                     == Some(name)
         };

@@ -7,6 +7,7 @@ use super::field::FieldPath;
 use super::profile::{NodeSpec, Taint};
 use super::quantity;
 use super::selector;
+use super::state::JsonAt;
 use super::state::{ClusterState, Key};
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
@@ -118,7 +119,7 @@ fn tolerates(tolerations: &[Value], taint: &Taint) -> bool {
 
 fn untolerated_taint<'a>(pod: &Value, node: &'a NodeSpec) -> Option<&'a Taint> {
     let tolerations = pod
-        .pointer("/spec/tolerations")
+        .at(&["spec", "tolerations"])
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
@@ -136,13 +137,19 @@ fn node_labels(node: &NodeSpec) -> Map<String, Value> {
 }
 
 fn matches_affinity(pod: &Value, node: &NodeSpec, labels: &Map<String, Value>) -> bool {
-    if let Some(sel) = pod.pointer("/spec/nodeSelector").and_then(Value::as_object)
+    if let Some(sel) = pod.at(&["spec", "nodeSelector"]).and_then(Value::as_object)
         && !selector::map_matches(sel, labels)
     {
         return false;
     }
     let terms = pod
-        .pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+        .at(&[
+            "spec",
+            "affinity",
+            "nodeAffinity",
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "nodeSelectorTerms",
+        ])
         .and_then(Value::as_array);
     match terms {
         Some(terms) => terms
@@ -220,7 +227,7 @@ fn filter(pod: &Value, needs: &PodNeeds, at: &Candidate, usage: &Usage) -> Vec<S
             effect: "NoSchedule".to_string(),
         };
         let tol = pod
-            .pointer("/spec/tolerations")
+            .at(&["spec", "tolerations"])
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
@@ -289,7 +296,7 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
         };
         let bound = pod
             .json
-            .pointer("/spec/nodeName")
+            .at(&["spec", "nodeName"])
             .and_then(Value::as_str)
             .map(str::to_string);
         match bound.and_then(|n| nodes.iter().position(|x| x.name == n)) {
@@ -311,7 +318,7 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
         .objects
         .values()
         .filter(|o| o.key.kind == "PersistentVolumeClaim" && o.key.group.is_empty())
-        .filter(|o| o.json.pointer("/status/phase").and_then(Value::as_str) == Some("Pending"))
+        .filter(|o| o.json.at(&["status", "phase"]).and_then(Value::as_str) == Some("Pending"))
         .map(|o| (o.key.namespace.clone(), o.key.name.clone()))
         .collect();
     for key in unbound {
@@ -528,13 +535,13 @@ fn locate_node<'a>(root: &'a crate::yaml::Node, path: &FieldPath) -> Option<&'a 
 }
 
 fn claims_of(pod: &Value) -> Vec<String> {
-    pod.pointer("/spec/volumes")
+    pod.at(&["spec", "volumes"])
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])
         .iter()
         .filter_map(|v| {
-            v.pointer("/persistentVolumeClaim/claimName")
+            v.at(&["persistentVolumeClaim", "claimName"])
                 .and_then(Value::as_str)
                 .map(str::to_string)
         })

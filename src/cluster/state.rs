@@ -36,6 +36,22 @@ impl Key {
     }
 }
 
+/// `value.at(&["spec", "template"])`: `Value::pointer` without its per-call parsing and
+/// unescaping of the path (it allocates for every segment, and the model reads paths per pod
+/// and per node). A key of an array is an index, as in a JSON pointer.
+pub trait JsonAt {
+    fn at(&self, keys: &[&str]) -> Option<&Value>;
+}
+
+impl JsonAt for Value {
+    fn at(&self, keys: &[&str]) -> Option<&Value> {
+        keys.iter().try_fold(self, |v, k| match v {
+            Value::Array(items) => k.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => v.get(*k),
+        })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Stored {
     pub key: Key,
@@ -50,7 +66,7 @@ pub struct Stored {
 impl Stored {
     pub fn labels(&self) -> serde_json::Map<String, Value> {
         self.json
-            .pointer("/metadata/labels")
+            .at(&["metadata", "labels"])
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default()
@@ -87,5 +103,31 @@ impl ClusterState {
 
     pub fn insert(&mut self, stored: Stored) {
         self.objects.insert(stored.key.clone(), stored);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonAt;
+    use serde_json::json;
+
+    #[test]
+    fn at_reads_what_a_json_pointer_reads() {
+        let v = json!({"metadata": {"ownerReferences": [{"kind": "ReplicaSet"}], "a/b": 1}});
+        for (keys, pointer) in [
+            (
+                &["metadata", "ownerReferences", "0", "kind"][..],
+                "/metadata/ownerReferences/0/kind",
+            ),
+            (
+                &["metadata", "ownerReferences", "1"][..],
+                "/metadata/ownerReferences/1",
+            ),
+            (&["metadata", "a/b"][..], "/metadata/a~1b"),
+            (&["metadata", "missing", "x"][..], "/metadata/missing/x"),
+            (&[][..], ""),
+        ] {
+            assert_eq!(v.at(keys), v.pointer(pointer), "{pointer}");
+        }
     }
 }
