@@ -332,3 +332,54 @@ fn unreadable_file_and_folder_are_named() {
     );
     assert!(m.iter().any(|m| m.contains("mychart/files: ")), "{m:?}");
 }
+
+/// A chart written for Helm keeps its exclusions: `.helmignore` is read when there is no
+/// `.kforgeignore`, and only then.
+#[test]
+fn helmignore_applies_when_there_is_no_kforgeignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("mychart");
+    copy_fixture(&root);
+    fs::remove_file(root.join(".kforgeignore")).unwrap();
+    fs::create_dir_all(root.join("ci")).unwrap();
+    fs::write(root.join("ci/values-test.yaml"), "a: 1\n").unwrap();
+    fs::write(root.join("old.tgz"), b"x").unwrap();
+    fs::write(
+        root.join(".helmignore"),
+        "# Helm's default patterns\n*.tgz\nci/\n/docs/\n*.bak\n!files/keep.bak\n",
+    )
+    .unwrap();
+    let (tree, diags) = read(&root);
+    assert!(diags.is_empty(), "{:?}", messages(&diags));
+    assert_eq!(
+        paths(&tree),
+        [
+            ".helmignore",
+            "Chart.yaml",
+            "files/config.yaml",
+            "files/keep.bak",
+            "templates/NOTES.txt",
+            "templates/_helpers.tpl",
+            "templates/deployment.yaml",
+            "values.yaml",
+        ]
+    );
+
+    // With a .kforgeignore beside it, .helmignore is an ordinary file.
+    fs::write(root.join(".kforgeignore"), "*.tgz\n").unwrap();
+    let (tree, _) = read(&root);
+    assert!(tree.files.contains_key("ci/values-test.yaml"));
+    assert!(!tree.files.contains_key("old.tgz"));
+
+    // Its invalid patterns are reported under its own name.
+    fs::remove_file(root.join(".kforgeignore")).unwrap();
+    fs::write(root.join(".helmignore"), "secrets/[abc\n").unwrap();
+    let (_, diags) = read(&root);
+    assert!(
+        messages(&diags)
+            .iter()
+            .any(|m| m.contains("/.helmignore:1: invalid pattern `secrets/[abc`")),
+        "{:?}",
+        messages(&diags)
+    );
+}

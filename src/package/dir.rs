@@ -19,6 +19,10 @@ use crate::diag::{Diagnostic, Severity};
 
 /// The ignore file, read from the root only.
 pub const IGNORE_FILE: &str = ".kforgeignore";
+/// Read instead when the chart has no `.kforgeignore`: charts written for Helm keep their
+/// exclusions. Helm's patterns (Go `filepath.Match` globs, `!`, trailing `/`, no `**`) mean the
+/// same under gitignore rules, which are a superset.
+pub const HELM_IGNORE_FILE: &str = ".helmignore";
 
 /// An ignore file is a few lines; a huge one is a mistake (and a globset too large to build).
 const IGNORE_FILE_MAX_BYTES: u64 = 1 << 20;
@@ -63,7 +67,11 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
         return (None, vec![d]);
     }
     let mut diags = Vec::new();
-    let matcher = load_ignore_file(root, &canonical_root, &shown, &mut diags);
+    let ignore_file = [IGNORE_FILE, HELM_IGNORE_FILE]
+        .into_iter()
+        .find(|name| fs::symlink_metadata(root.join(name)).is_ok())
+        .unwrap_or(IGNORE_FILE);
+    let matcher = load_ignore_file(root, &canonical_root, &shown, ignore_file, &mut diags);
 
     let mut escapes: Vec<Diagnostic> = Vec::new();
     let walker = WalkDir::new(root)
@@ -71,7 +79,14 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
-            keep_entry(entry, root, &canonical_root, &matcher, &shown, &mut escapes)
+            keep_entry(
+                entry,
+                root,
+                &canonical_root,
+                (&matcher, ignore_file),
+                &shown,
+                &mut escapes,
+            )
         });
 
     let mut tree = FileTree::default();
@@ -163,9 +178,10 @@ fn load_ignore_file(
     root: &Path,
     canonical_root: &Path,
     shown: &str,
+    file: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> IgnoreMatcher {
-    let path = root.join(IGNORE_FILE);
+    let path = root.join(file);
     // The ignore file may be a link too: it is read only when it stays inside the chart.
     if let Ok(target) = fs::canonicalize(&path)
         && !target.starts_with(canonical_root)
@@ -174,7 +190,7 @@ fn load_ignore_file(
             Diagnostic::new(
                 &SYMLINK_ESCAPE,
                 format!(
-                    "symbolic link {shown}/{IGNORE_FILE} points to {}, outside the chart; it is not read",
+                    "symbolic link {shown}/{file} points to {}, outside the chart; it is not read",
                     target.display()
                 ),
             )
@@ -187,7 +203,7 @@ fn load_ignore_file(
         Ok(None) => {
             diags.push(Diagnostic::new(
                 &LIMIT,
-                format!("{shown}/{IGNORE_FILE} is larger than {IGNORE_FILE_MAX_BYTES} bytes; it is not read"),
+                format!("{shown}/{file} is larger than {IGNORE_FILE_MAX_BYTES} bytes; it is not read"),
             ).with_severity(Severity::Error));
             return IgnoreMatcher::default();
         }
@@ -197,7 +213,7 @@ fn load_ignore_file(
         Err(e) => {
             diags.push(Diagnostic::new(
                 &UNREADABLE,
-                format!("cannot read {shown}/{IGNORE_FILE}: {e}"),
+                format!("cannot read {shown}/{file}: {e}"),
             ));
             return IgnoreMatcher::default();
         }
@@ -207,7 +223,7 @@ fn load_ignore_file(
         diags.push(Diagnostic::new(
             &IGNORE_PATTERN,
             format!(
-                "{shown}/{IGNORE_FILE}:{}: invalid pattern `{}`: {}",
+                "{shown}/{file}:{}: invalid pattern `{}`: {}",
                 e.line,
                 e.text.trim(),
                 e.reason
@@ -222,7 +238,7 @@ fn keep_entry(
     entry: &DirEntry,
     root: &Path,
     canonical_root: &Path,
-    matcher: &IgnoreMatcher,
+    (matcher, ignore_file): (&IgnoreMatcher, &str),
     shown: &str,
     escapes: &mut Vec<Diagnostic>,
 ) -> bool {
@@ -244,7 +260,7 @@ fn keep_entry(
             relative_path(entry.path(), root).unwrap_or_else(|| entry.path().display().to_string());
         match fs::canonicalize(entry.path()) {
             Ok(target) if target.starts_with(canonical_root) => {}
-            Ok(_) if entry.depth() == 1 && name == IGNORE_FILE => {
+            Ok(_) if entry.depth() == 1 && name == ignore_file => {
                 // Already reported when the ignore file was loaded.
                 return false;
             }

@@ -9,8 +9,9 @@
 //! - the last matching pattern wins. An excluded directory is not walked, so (as in git) nothing
 //!   under it can be re-included.
 //!
-//! This is deliberately not `.helmignore` (Go `filepath.Match`, no `**`): gitignore is what people
-//! already know.
+//! These are gitignore's rules, what people already know, rather than `.helmignore`'s (Go
+//! `filepath.Match`, no `**`); a `.helmignore`, read when a chart has no `.kforgeignore`, means
+//! the same under them.
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 

@@ -74,7 +74,7 @@ pub static IGNORE_PATTERN: Rule = Rule {
     id: "package/ignore-pattern",
     severity: Severity::Error,
     default_enabled: true,
-    summary: "Invalid pattern in .kforgeignore",
+    summary: "Invalid pattern in .kforgeignore (or .helmignore)",
     rationale: "A pattern that cannot be parsed ignores nothing, so files meant to stay out of the \
                 package would go in.",
     failing: "echo 'secrets/[abc' >> mychart/.kforgeignore",
