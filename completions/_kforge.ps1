@@ -37,8 +37,8 @@ Register-ArgumentCompleter -Native -CommandName 'kforge' -ScriptBlock {
             break
         }
         'kforge;lint' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML); may repeat, later files win')
-            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML); may repeat, later files win')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML; - reads standard input); may repeat, later files win')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML; - reads standard input); may repeat, later files win')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set values: a.b=c,d[0]=e (types inferred)')
             [CompletionResult]::new('--set-string', '--set-string', [CompletionResultType]::ParameterName, 'Set values, always as strings')
             [CompletionResult]::new('--set-file', '--set-file', [CompletionResultType]::ParameterName, 'Set a value to the content of a file: key=path')
@@ -68,8 +68,8 @@ Register-ArgumentCompleter -Native -CommandName 'kforge' -ScriptBlock {
             break
         }
         'kforge;template' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML); may repeat, later files win')
-            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML); may repeat, later files win')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML; - reads standard input); may repeat, later files win')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML; - reads standard input); may repeat, later files win')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set values: a.b=c,d[0]=e (types inferred)')
             [CompletionResult]::new('--set-string', '--set-string', [CompletionResultType]::ParameterName, 'Set values, always as strings')
             [CompletionResult]::new('--set-file', '--set-file', [CompletionResultType]::ParameterName, 'Set a value to the content of a file: key=path')
@@ -88,8 +88,8 @@ Register-ArgumentCompleter -Native -CommandName 'kforge' -ScriptBlock {
             break
         }
         'kforge;simulate' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML); may repeat, later files win')
-            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML); may repeat, later files win')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML; - reads standard input); may repeat, later files win')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML; - reads standard input); may repeat, later files win')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set values: a.b=c,d[0]=e (types inferred)')
             [CompletionResult]::new('--set-string', '--set-string', [CompletionResultType]::ParameterName, 'Set values, always as strings')
             [CompletionResult]::new('--set-file', '--set-file', [CompletionResultType]::ParameterName, 'Set a value to the content of a file: key=path')
@@ -119,8 +119,8 @@ Register-ArgumentCompleter -Native -CommandName 'kforge' -ScriptBlock {
             [CompletionResult]::new('--destination', '--destination', [CompletionResultType]::ParameterName, 'Where to write the archive')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Set the chart version in the archive')
             [CompletionResult]::new('--app-version', '--app-version', [CompletionResultType]::ParameterName, 'Set the appVersion in the archive')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML); may repeat, later files win')
-            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML); may repeat, later files win')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Values file (YAML; - reads standard input); may repeat, later files win')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Values file (YAML; - reads standard input); may repeat, later files win')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set values: a.b=c,d[0]=e (types inferred)')
             [CompletionResult]::new('--set-string', '--set-string', [CompletionResultType]::ParameterName, 'Set values, always as strings')
             [CompletionResult]::new('--set-file', '--set-file', [CompletionResultType]::ParameterName, 'Set a value to the content of a file: key=path')

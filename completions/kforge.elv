@@ -33,8 +33,8 @@ set edit:completion:arg-completer[kforge] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kforge;lint'= {
-            cand -f 'Values file (YAML); may repeat, later files win'
-            cand --values 'Values file (YAML); may repeat, later files win'
+            cand -f 'Values file (YAML; - reads standard input); may repeat, later files win'
+            cand --values 'Values file (YAML; - reads standard input); may repeat, later files win'
             cand --set 'Set values: a.b=c,d[0]=e (types inferred)'
             cand --set-string 'Set values, always as strings'
             cand --set-file 'Set a value to the content of a file: key=path'
@@ -63,8 +63,8 @@ set edit:completion:arg-completer[kforge] = {|@words|
             cand --help 'Print help'
         }
         &'kforge;template'= {
-            cand -f 'Values file (YAML); may repeat, later files win'
-            cand --values 'Values file (YAML); may repeat, later files win'
+            cand -f 'Values file (YAML; - reads standard input); may repeat, later files win'
+            cand --values 'Values file (YAML; - reads standard input); may repeat, later files win'
             cand --set 'Set values: a.b=c,d[0]=e (types inferred)'
             cand --set-string 'Set values, always as strings'
             cand --set-file 'Set a value to the content of a file: key=path'
@@ -82,8 +82,8 @@ set edit:completion:arg-completer[kforge] = {|@words|
             cand --help 'Print help'
         }
         &'kforge;simulate'= {
-            cand -f 'Values file (YAML); may repeat, later files win'
-            cand --values 'Values file (YAML); may repeat, later files win'
+            cand -f 'Values file (YAML; - reads standard input); may repeat, later files win'
+            cand --values 'Values file (YAML; - reads standard input); may repeat, later files win'
             cand --set 'Set values: a.b=c,d[0]=e (types inferred)'
             cand --set-string 'Set values, always as strings'
             cand --set-file 'Set a value to the content of a file: key=path'
@@ -112,8 +112,8 @@ set edit:completion:arg-completer[kforge] = {|@words|
             cand --destination 'Where to write the archive'
             cand --version 'Set the chart version in the archive'
             cand --app-version 'Set the appVersion in the archive'
-            cand -f 'Values file (YAML); may repeat, later files win'
-            cand --values 'Values file (YAML); may repeat, later files win'
+            cand -f 'Values file (YAML; - reads standard input); may repeat, later files win'
+            cand --values 'Values file (YAML; - reads standard input); may repeat, later files win'
             cand --set 'Set values: a.b=c,d[0]=e (types inferred)'
             cand --set-string 'Set values, always as strings'
             cand --set-file 'Set a value to the content of a file: key=path'

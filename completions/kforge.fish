@@ -35,7 +35,7 @@ complete -c kforge -n "__fish_kforge_needs_command" -f -a "explain" -d 'Show the
 complete -c kforge -n "__fish_kforge_needs_command" -f -a "init" -d 'Create a new chart that lints clean'
 complete -c kforge -n "__fish_kforge_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c kforge -n "__fish_kforge_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kforge -n "__fish_kforge_using_subcommand lint" -s f -l values -d 'Values file (YAML); may repeat, later files win' -r -F
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -s f -l values -d 'Values file (YAML; - reads standard input); may repeat, later files win' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l set -d 'Set values: a.b=c,d[0]=e (types inferred)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l set-string -d 'Set values, always as strings' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l set-file -d 'Set a value to the content of a file: key=path' -r
@@ -66,7 +66,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand lint" -l no-cluster -d 'Sk
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l create-namespace -d 'Create the release namespace before applying'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -s q -l quiet -d 'Only errors; no summary'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -s h -l help -d 'Print help'
-complete -c kforge -n "__fish_kforge_using_subcommand template" -s f -l values -d 'Values file (YAML); may repeat, later files win' -r -F
+complete -c kforge -n "__fish_kforge_using_subcommand template" -s f -l values -d 'Values file (YAML; - reads standard input); may repeat, later files win' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l set -d 'Set values: a.b=c,d[0]=e (types inferred)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l set-string -d 'Set values, always as strings' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l set-file -d 'Set a value to the content of a file: key=path' -r
@@ -81,7 +81,7 @@ always\t''
 never\t''"
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l notes -d 'Render templates/NOTES.txt too'
 complete -c kforge -n "__fish_kforge_using_subcommand template" -s h -l help -d 'Print help'
-complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s f -l values -d 'Values file (YAML); may repeat, later files win' -r -F
+complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s f -l values -d 'Values file (YAML; - reads standard input); may repeat, later files win' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l set -d 'Set values: a.b=c,d[0]=e (types inferred)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l set-string -d 'Set values, always as strings' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l set-file -d 'Set a value to the content of a file: key=path' -r
@@ -110,7 +110,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s h -l help -d 
 complete -c kforge -n "__fish_kforge_using_subcommand package" -s d -l destination -d 'Where to write the archive' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l version -d 'Set the chart version in the archive' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l app-version -d 'Set the appVersion in the archive' -r
-complete -c kforge -n "__fish_kforge_using_subcommand package" -s f -l values -d 'Values file (YAML); may repeat, later files win' -r -F
+complete -c kforge -n "__fish_kforge_using_subcommand package" -s f -l values -d 'Values file (YAML; - reads standard input); may repeat, later files win' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l set -d 'Set values: a.b=c,d[0]=e (types inferred)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l set-string -d 'Set values, always as strings' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l set-file -d 'Set a value to the content of a file: key=path' -r

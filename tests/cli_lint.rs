@@ -201,3 +201,47 @@ fn broken_mongo_express_demo() {
     );
     insta::assert_snapshot!("broken_mongo_express_human", stable(&out.stdout));
 }
+
+#[test]
+fn values_from_standard_input() {
+    // `-f -` reads values from standard input, in its place among the -f files.
+    let out = run(kforge()
+        .args([
+            "template",
+            "charts-examples/nginx",
+            "-f",
+            "-",
+            "--set",
+            "replicaCount=4",
+        ])
+        .write_stdin("replicaCount: 3\nimage:\n  tag: \"9.9\"\n"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("replicas: 4"), "{}", out.stdout);
+    assert!(out.stdout.contains(":9.9\""), "{}", out.stdout);
+
+    // Findings in those values point at <stdin>.
+    let out = run(kforge()
+        .args([
+            "lint",
+            "charts-examples/nginx",
+            "-f",
+            "-",
+            "--format",
+            "json",
+        ])
+        .write_stdin("- not\n- a map\n"));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["findings"][0]["rule"], "values/not-a-map");
+    assert_eq!(value["findings"][0]["file"], "<stdin>");
+
+    // Standard input holds one thing.
+    let out = run(kforge()
+        .args(["lint", "-", "-f", "-"])
+        .write_stdin("a: 1\n"));
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: standard input (-) can be given only once; it already holds the manifests\n"
+    );
+}

@@ -44,7 +44,7 @@ pub enum Command {
 /// Values flags, as in Helm.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ValuesArgs {
-    /// Values file (YAML); may repeat, later files win
+    /// Values file (YAML; - reads standard input); may repeat, later files win
     #[arg(short = 'f', long = "values", value_name = "FILE")]
     pub values: Vec<PathBuf>,
     /// Set values: a.b=c,d[0]=e (types inferred)

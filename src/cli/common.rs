@@ -43,26 +43,33 @@ pub fn kube_version(arg: Option<&str>) -> Result<KubeVersion, UsageError> {
     }
 }
 
-/// Turns paths into inputs; `-` reads standard input once.
+/// What standard input was read for, once it has been (`-` as an input or as `-f -`).
+static STDIN_READ_FOR: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Reads standard input, once per process, as UTF-8 text; `what` says what it holds.
+fn read_stdin(what: &'static str) -> Result<String, UsageError> {
+    if let Err(first) = STDIN_READ_FOR.set(what).map_err(|_| STDIN_READ_FOR.get()) {
+        return Err(UsageError(format!(
+            "standard input (-) can be given only once; it already holds the {}",
+            first.copied().unwrap_or(what)
+        )));
+    }
+    let bytes =
+        crate::source::read_limited(std::io::stdin().lock(), crate::source::MAX_INPUT_BYTES)
+            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| {
+        UsageError(format!(
+            "standard input is not UTF-8 text: kforge reads {what} as YAML"
+        ))
+    })
+}
+
+/// Turns paths into inputs; `-` reads standard input.
 pub fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
     let mut inputs = Vec::new();
-    let mut stdin_used = false;
     for p in paths {
         if p.as_os_str() == "-" {
-            if stdin_used {
-                return Err(UsageError(
-                    "standard input (-) can be given only once".into(),
-                ));
-            }
-            stdin_used = true;
-            let bytes = crate::source::read_limited(
-                std::io::stdin().lock(),
-                crate::source::MAX_INPUT_BYTES,
-            )
-            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                UsageError("standard input is not UTF-8 text: kforge reads YAML manifests".into())
-            })?;
+            let text = read_stdin("manifests")?;
             inputs.push(Input::Text {
                 name: "<stdin>".into(),
                 text,
@@ -74,21 +81,28 @@ pub fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
     Ok(inputs)
 }
 
-pub fn value_args(render: &RenderArgs) -> ValueArgs {
-    ValueArgs {
+/// The values flags; `-f -` reads standard input.
+pub fn value_args(render: &RenderArgs) -> Result<ValueArgs, UsageError> {
+    let stdin = if render.values.values.iter().any(|p| p.as_os_str() == "-") {
+        Some(read_stdin("values (-f -)")?)
+    } else {
+        None
+    };
+    Ok(ValueArgs {
         files: render.values.values.clone(),
+        stdin,
         set: render.values.set.clone(),
         set_string: render.values.set_string.clone(),
         set_file: render.values.set_file.clone(),
         set_json: render.values.set_json.clone(),
-    }
+    })
 }
 
 /// Pipeline options from the render flags (and check flags when the command has them).
 pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options, UsageError> {
     let kube_version = kube_version(render.kube_version.as_deref())?;
     let mut options = Options {
-        values: value_args(render),
+        values: value_args(render)?,
         release_name: render.release_name.clone(),
         namespace: render.namespace.clone(),
         kube_version,

@@ -30,6 +30,8 @@ use tree::{coalesce_tables, empty_map, is_map, merge_maps, path_value, position}
 #[derive(Clone, Debug, Default)]
 pub struct ValueArgs {
     pub files: Vec<PathBuf>,
+    /// Standard input, already read, for a file given as `-` (`-f -`).
+    pub stdin: Option<String>,
     pub set: Vec<String>,
     pub set_string: Vec<String>,
     pub set_file: Vec<String>,
@@ -61,7 +63,11 @@ pub fn merge(
 pub fn user_values(args: &ValueArgs, sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Node {
     let mut user = empty_map(Span::default());
     for path in &args.files {
-        if let Some(root) = read_values_file(path, sources, diags) {
+        let root = match (path.as_os_str() == "-", &args.stdin) {
+            (true, Some(text)) => parse_values_text("<stdin>", text.clone(), sources, diags),
+            _ => read_values_file(path, sources, diags),
+        };
+        if let Some(root) = root {
             merge_maps(&mut user, root);
         }
     }
@@ -187,8 +193,18 @@ fn read_values_file(
             return None;
         }
     };
-    let file = sources.add(shown.clone(), text, SourceKind::Values);
-    parse_values(file, &shown, sources, diags)
+    parse_values_text(&shown, text, sources, diags)
+}
+
+/// Adds a values text to `sources` under `shown` and parses it.
+fn parse_values_text(
+    shown: &str,
+    text: String,
+    sources: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    let file = sources.add(shown.to_string(), text, SourceKind::Values);
+    parse_values(file, shown, sources, diags)
 }
 
 /// The first document of a values file; `None` (reported) when it is not a map. An empty file is
