@@ -245,3 +245,51 @@ fn values_from_standard_input() {
         "error: standard input (-) can be given only once; it already holds the manifests\n"
     );
 }
+
+/// A subchart's values.schema.json checks its section under the name the parent gives it: a
+/// dependency's alias (`sessions`) as well as its name (`redis`).
+#[test]
+fn subchart_values_schemas_apply_under_aliases_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("webapp");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/chartvals/webapp");
+    for entry in walkdir::WalkDir::new(&fixture) {
+        let entry = entry.unwrap();
+        let to = chart.join(entry.path().strip_prefix(&fixture).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    std::fs::write(
+        chart.join("charts/redis/values.schema.json"),
+        r#"{"type": "object", "properties": {"port": {"type": "integer"}}}"#,
+    )
+    .unwrap();
+    let out = run(kforge().arg("lint").arg(&chart).args([
+        "--set",
+        "sessions.port=abc",
+        "--set",
+        "redis.port=xyz",
+        "--format",
+        "json",
+    ]));
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut found: Vec<String> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "values/schema")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            r#"port: "abc" is not of type "integer""#,
+            r#"port: "xyz" is not of type "integer""#
+        ]
+    );
+}
