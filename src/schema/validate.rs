@@ -52,7 +52,7 @@ impl<'a> Walker<'a> {
         (def, schema)
     }
 
-    fn report(&mut self, d: Diagnostic) {
+    pub(super) fn report(&mut self, d: Diagnostic) {
         self.diags.push(d.with_object(self.object.clone()));
     }
 
@@ -77,6 +77,8 @@ impl<'a> Walker<'a> {
         if s.int_or_string {
             if !matches!(node.value, Value::Int(_) | Value::Str(_)) && !is_integral(node) {
                 self.type_error(node, path, "an integer or a string");
+            } else if let Some(c) = &s.constraints {
+                self.check_constraints(c, node, path);
             }
             return;
         }
@@ -90,6 +92,9 @@ impl<'a> Walker<'a> {
         }
         if !s.enumeration.is_empty() {
             self.check_enum(s, node, path);
+        }
+        if let Some(c) = &s.constraints {
+            self.check_constraints(c, node, path);
         }
         match s.format {
             Format::Byte => self.check_base64(node, path),
