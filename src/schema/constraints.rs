@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Bound, Constraints};
+use super::model::{Bound, Constraints, Schema};
 use super::rules::{LIST_CONSTRAINT, VALUE_CONSTRAINT};
 use super::validate::{Path, Walker};
 use crate::diag::Diagnostic;
@@ -20,6 +20,27 @@ impl Walker<'_> {
             Value::Seq(items) => self.check_items(c, items, node, path),
             Value::Map(entries) => self.check_properties(c, entries, node, path),
             Value::Null | Value::Bool(_) => {}
+        }
+    }
+
+    /// `metadata.name` and `metadata.generateName` against the constraints a CRD's schema
+    /// declares for them (the rest of a declared metadata schema is not used).
+    pub(super) fn check_name_constraints<'n>(
+        &mut self,
+        declared: &Schema,
+        metadata: &'n Node,
+        path: &mut Path<'n>,
+    ) {
+        for field in ["name", "generateName"] {
+            if let Some(c) = declared
+                .property(field)
+                .and_then(|s| s.constraints.as_deref())
+                && let Some(value) = metadata.get(field).filter(|v| !v.is_null())
+            {
+                path.push_key(field);
+                self.check_constraints(c, value, path);
+                path.pop();
+            }
         }
     }
 

@@ -1171,6 +1171,57 @@ spec:
             .assert_clean();
     }
 
+    /// controller-gen writes `metadata: {type: object}`: the resource still gets ObjectMeta, and
+    /// only the constraints on name and generateName are taken from the schema.
+    #[test]
+    fn declared_metadata_is_object_meta_with_name_constraints() {
+        let crd = WIDGET_CRD.replace(
+            "            spec:\n",
+            "            metadata:
+              type: object
+              properties:
+                name:
+                  type: string
+                  maxLength: 8
+                  pattern: '^[a-z-]+$'
+            spec:\n",
+        );
+        let cr = "---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+  namespace: default
+  labels:
+    app: w
+spec: {}
+";
+        let props = "                size:\n                  type: integer\n";
+        run(&format!("{crd}{props}{cr}")).assert_clean();
+        let r = run(&format!(
+            "{crd}{props}{}",
+            cr.replace("name: w\n", "name: widget-number-1\n")
+        ));
+        let base = format!("{crd}{props}").lines().count() as u32;
+        assert_eq!(
+            messages(&r, VALUE),
+            [
+                "metadata.name: Too long: may not be longer than 8",
+                "metadata.name: Invalid value: \"widget-number-1\": metadata.name in body should match '^[a-z-]+$'",
+            ]
+        );
+        assert_eq!(r.lines(VALUE), [base + 5, base + 5]);
+        // ObjectMeta is still what validates the rest.
+        let r = run(&format!(
+            "{crd}{props}{}",
+            cr.replace("  labels:", "  lables:")
+        ));
+        assert_eq!(
+            r.only("schema/unknown-field").message,
+            "unknown field \"metadata.lables\""
+        );
+    }
+
     #[test]
     fn built_in_sets_are_left_to_the_api_server() {
         // ObjectMeta.finalizers is a list-type set; the API server accepts duplicates.
