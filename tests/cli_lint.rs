@@ -293,3 +293,39 @@ fn subchart_values_schemas_apply_under_aliases_too() {
         ]
     );
 }
+
+/// A custom resource value from `values.yaml` that breaks its CRD's `minimum`, and a repeated
+/// item of a `x-kubernetes-list-type: set`, are reported at the template line that wrote them.
+#[test]
+fn crd_constraints_point_at_the_template_line() {
+    let path = "tests/fixtures/cli/crd-constraints";
+    let out = run(kforge().args(["lint", path, "--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let found: Vec<String> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}:{} {}",
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["column"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            format!(
+                "schema/value-constraint {path}/templates/widget.yaml:6:13 spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1"
+            ),
+            format!(
+                "schema/list-constraint {path}/templates/widget.yaml:9:7 spec.zones[1]: Duplicate value: \"eu-1\""
+            ),
+        ]
+    );
+}

@@ -192,3 +192,60 @@ fn kubernetes_examples_removed_apis_are_reported_and_current_ones_are_valid() {
         corpus.objects.len()
     );
 }
+
+/// The CRDs in the bitnami corpus (flux, metallb) carry patterns, lengths and bounds; none of
+/// their resources is in the corpus, so typical ones are written beside the tests. They pass;
+/// each broken value gives one error with the API server's message.
+#[test]
+fn bitnami_crds_check_the_constraints_of_typical_resources() {
+    let Some(shared) = shared() else { return };
+    let resources = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/schema/flux-metallb-resources.yaml");
+    let good = std::fs::read_to_string(resources).unwrap();
+    let run = |resources: &str| {
+        let mut sources = SourceMap::new();
+        let mut files = Vec::new();
+        for chart in ["flux", "metallb"] {
+            let path = shared.join(format!("corpus/bitnami-rendered/{chart}.yaml"));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            files.push(sources.add(format!("{chart}.yaml"), text, SourceKind::Manifest));
+        }
+        files.push(sources.add(
+            "resources.yaml",
+            resources.to_string(),
+            SourceKind::Manifest,
+        ));
+        let (objects, _) = object::parse(&sources, &files, &Limits::default());
+        let corpus = Corpus {
+            sources,
+            files,
+            objects,
+        };
+        let diags = check(&corpus, 33);
+        diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| describe(&corpus, d))
+            .collect::<Vec<String>>()
+    };
+    assert_eq!(run(&good), Vec::<String>::new());
+    let bad = good
+        .replace("interval: 1m0s", "interval: 1 minute")
+        .replace("targetNamespace: default", "targetNamespace: \"\"")
+        .replace(
+            "releaseName: podinfo",
+            &format!("releaseName: {}", "p".repeat(54)),
+        )
+        .replace("receiveInterval: 380", "receiveInterval: 5")
+        .replace("minimumTtl: 254", "minimumTtl: 256");
+    assert_eq!(
+        run(&bad),
+        [
+            "resources.yaml:9: schema/value-constraint: spec.interval: Invalid value: \"1 minute\": spec.interval in body should match '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$'",
+            "resources.yaml:24: schema/value-constraint: spec.targetNamespace: Invalid value: \"\": spec.targetNamespace in body should be at least 1 chars long",
+            "resources.yaml:45: schema/value-constraint: spec.releaseName: Too long: may not be longer than 53",
+            "resources.yaml:180: schema/value-constraint: spec.receiveInterval: Invalid value: 5: spec.receiveInterval in body should be greater than or equal to 10",
+            "resources.yaml:184: schema/value-constraint: spec.minimumTtl: Invalid value: 256: spec.minimumTtl in body should be less than or equal to 254",
+        ]
+    );
+}

@@ -3,6 +3,7 @@
 //! Entry points: [`check`], [`check_values`], [`api_versions`], [`explain`].
 
 mod apis;
+mod constraints;
 mod crd;
 mod explain;
 mod model;
@@ -32,6 +33,8 @@ pub const RULES: &[&Rule] = &[
     &BASE64,
     &QUANTITY,
     &DUPLICATE_LIST_KEY,
+    &VALUE_CONSTRAINT,
+    &LIST_CONSTRAINT,
     &REMOVED_API,
     &DEPRECATED_API,
     &UNKNOWN_KIND,

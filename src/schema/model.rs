@@ -2,6 +2,8 @@
 //! extensions as plain fields. Built from an embedded definition or from a CRD's
 //! `openAPIV3Schema` by [`Schema::compile`].
 
+use std::sync::OnceLock;
+
 use serde_json::Value as J;
 
 pub const STRING: u8 = 1;
@@ -55,6 +57,93 @@ pub struct Schema {
     pub embedded_resource: bool,
     /// `x-kubernetes-list-type: map` keys.
     pub list_map_keys: Vec<String>,
+    /// `minimum`, `pattern`, `maxItems`, ...: boxed because most nodes (and every built-in
+    /// definition) have none.
+    pub constraints: Option<Box<Constraints>>,
+}
+
+/// The OpenAPI v3.0 value constraints the API server enforces on custom resources.
+#[derive(Clone, Debug, Default)]
+pub struct Constraints {
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub multiple_of: Option<f64>,
+    pub min_length: Option<i64>,
+    pub max_length: Option<i64>,
+    pub pattern: Option<Pattern>,
+    pub min_items: Option<i64>,
+    pub max_items: Option<i64>,
+    /// `uniqueItems: true` or `x-kubernetes-list-type: set`.
+    pub unique_items: bool,
+    pub min_properties: Option<i64>,
+    pub max_properties: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Bound {
+    pub value: f64,
+    /// `exclusiveMinimum`/`exclusiveMaximum: true` (booleans in OpenAPI v3.0).
+    pub exclusive: bool,
+}
+
+/// A `pattern`, compiled on first use: operator CRDs carry hundreds and a run checks few.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    pub source: String,
+    compiled: OnceLock<Option<regex::Regex>>,
+}
+
+/// Compiled patterns are capped: a hostile CRD must not make the run slow or large.
+const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+impl Pattern {
+    pub fn new(source: &str) -> Pattern {
+        Pattern {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// `None` when the pattern does not compile (nothing is checked against it then).
+    pub fn regex(&self) -> Option<&regex::Regex> {
+        self.compiled
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&go_perl_classes(&self.source))
+                    .size_limit(PATTERN_SIZE_LIMIT)
+                    .dfa_size_limit(PATTERN_SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// The API server matches patterns with Go's RE2, whose `\d`, `\w` and `\s` are ASCII-only;
+/// the `regex` crate's are Unicode. Rewritten as explicit ASCII classes (nested classes are
+/// fine inside `[...]`), everything else is passed through.
+fn go_perl_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('d') => out.push_str("[0-9]"),
+            Some('D') => out.push_str("[^0-9]"),
+            Some('w') => out.push_str("[0-9A-Za-z_]"),
+            Some('W') => out.push_str("[^0-9A-Za-z_]"),
+            Some('s') => out.push_str("[\\t\\n\\f\\r ]"),
+            Some('S') => out.push_str("[^\\t\\n\\f\\r ]"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 impl Schema {
@@ -195,7 +284,105 @@ fn compile(
             .map(str::to_string)
             .collect();
     }
+    s.constraints = constraints(obj, structural);
     s
+}
+
+/// The constraints of one schema node, in one pass over its keys (most have none of them).
+fn constraints(obj: &serde_json::Map<String, J>, structural: bool) -> Option<Box<Constraints>> {
+    let mut c = Constraints::default();
+    let mut found = false;
+    let mut exclusive_min = false;
+    let mut exclusive_max = false;
+    for (key, v) in obj {
+        let bound = || {
+            v.as_f64().map(|value| Bound {
+                value,
+                exclusive: false,
+            })
+        };
+        found |= match key.as_str() {
+            "minimum" => {
+                c.minimum = bound();
+                true
+            }
+            "maximum" => {
+                c.maximum = bound();
+                true
+            }
+            "exclusiveMinimum" => {
+                exclusive_min = v.as_bool() == Some(true);
+                false
+            }
+            "exclusiveMaximum" => {
+                exclusive_max = v.as_bool() == Some(true);
+                false
+            }
+            // Not positive: the API server reports the schema, not the value; nothing to check.
+            "multipleOf" => {
+                c.multiple_of = v.as_f64().filter(|n| *n > 0.0 && n.is_finite());
+                true
+            }
+            "minLength" => {
+                c.min_length = count(v);
+                true
+            }
+            "maxLength" => {
+                c.max_length = count(v);
+                true
+            }
+            "pattern" => {
+                c.pattern = v.as_str().map(Pattern::new);
+                true
+            }
+            "minItems" => {
+                c.min_items = count(v);
+                true
+            }
+            "maxItems" => {
+                c.max_items = count(v);
+                true
+            }
+            "uniqueItems" if v.as_bool() == Some(true) => {
+                c.unique_items = true;
+                true
+            }
+            // Built-in sets (finalizers, ...) are left to the API server's own validation,
+            // which does not reject duplicates.
+            "x-kubernetes-list-type" if structural && v.as_str() == Some("set") => {
+                c.unique_items = true;
+                true
+            }
+            "minProperties" => {
+                c.min_properties = count(v);
+                true
+            }
+            "maxProperties" => {
+                c.max_properties = count(v);
+                true
+            }
+            _ => false,
+        };
+    }
+    if !found {
+        return None;
+    }
+    if let Some(b) = c.minimum.as_mut() {
+        b.exclusive = exclusive_min;
+    }
+    if let Some(b) = c.maximum.as_mut() {
+        b.exclusive = exclusive_max;
+    }
+    Some(Box::new(c))
+}
+
+/// A length or count limit (int64 in the CRD; `3.0` from YAML is 3).
+fn count(v: &J) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
 }
 
 fn type_bit(t: &str) -> u8 {

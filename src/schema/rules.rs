@@ -89,6 +89,103 @@ pub static DUPLICATE_LIST_KEY: Rule = Rule {
     passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: a\n    - name: sidecar\n      image: b\n",
 };
 
+/// A complete example for the CRD rules: a Widget CRD whose `spec` has `$properties` (each
+/// indented 16 spaces), then a Widget whose `spec` is `$spec` (indented 2).
+macro_rules! widget_example {
+    ($properties:expr, $spec:expr) => {
+        concat!(
+            "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names:
+    kind: Widget
+    plural: widgets
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+",
+            $properties,
+            "---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+spec:
+",
+            $spec
+        )
+    };
+}
+
+macro_rules! value_constraint_properties {
+    () => {
+        "                replicas:
+                  type: integer
+                  minimum: 1
+                  maximum: 10
+                size:
+                  type: string
+                  pattern: '^[0-9]+(Mi|Gi)$'
+"
+    };
+}
+
+macro_rules! list_constraint_properties {
+    () => {
+        "                zones:
+                  type: array
+                  maxItems: 3
+                  x-kubernetes-list-type: set
+                  items:
+                    type: string
+"
+    };
+}
+
+pub static VALUE_CONSTRAINT: Rule = Rule {
+    id: "schema/value-constraint",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A custom resource value outside its CRD's minimum, maximum, multipleOf, length or pattern",
+    rationale: "The API server validates custom resources against the CRD's openAPIV3Schema and \
+                rejects a number outside `minimum`/`maximum` or not a `multipleOf`, and a string \
+                shorter than `minLength`, longer than `maxLength` (counted in characters) or not \
+                matching `pattern` (`Invalid value: … in body should …`).",
+    failing: widget_example!(
+        value_constraint_properties!(),
+        "  replicas: 0\n  size: 10GB\n"
+    ),
+    passing: widget_example!(
+        value_constraint_properties!(),
+        "  replicas: 1\n  size: 10Gi\n"
+    ),
+};
+
+pub static LIST_CONSTRAINT: Rule = Rule {
+    id: "schema/list-constraint",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A custom resource list or map with too few or too many entries, or a repeated item of a set",
+    rationale: "The API server rejects a list outside the CRD's `minItems`/`maxItems`, a map \
+                outside `minProperties`/`maxProperties` (`Too many`, `should have at least`), and \
+                a repeated item of a list declared `x-kubernetes-list-type: set` (`Duplicate \
+                value`).",
+    failing: widget_example!(list_constraint_properties!(), "  zones: [a, b, a]\n"),
+    passing: widget_example!(list_constraint_properties!(), "  zones: [a, b, c]\n"),
+};
+
 pub static REMOVED_API: Rule = Rule {
     id: "schema/removed-api",
     severity: Severity::Error,

@@ -817,3 +817,415 @@ spec:
         "unknown field \"spec.template.spec.b\""
     );
 }
+
+/// The value constraints of CRD schemas (`minimum`, `pattern`, `maxItems`, ...) in custom
+/// resources: the API server's messages, at the value's line.
+mod constraints {
+    use super::{Run, run};
+
+    const WIDGET_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names:
+    kind: Widget
+    plural: widgets
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+";
+
+    /// A Widget CRD whose `spec` has `properties` (indented 16 spaces) and a Widget whose
+    /// `spec` is `spec` (indented 2). Also returns the line of the Widget's `spec:`: the first
+    /// field of `spec` is on the next line.
+    fn widget(properties: &str, spec: &str) -> (Run, u32) {
+        let crd = format!("{WIDGET_CRD}{properties}");
+        let base = crd.lines().count() as u32 + 6;
+        let text = format!(
+            "{crd}---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n{spec}"
+        );
+        (run(&text), base)
+    }
+
+    fn messages(r: &Run, rule: &str) -> Vec<String> {
+        r.diags
+            .iter()
+            .filter(|d| d.rule.id == rule)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    const VALUE: &str = "schema/value-constraint";
+    const LIST: &str = "schema/list-constraint";
+
+    const NUMBERS: &str = "                replicas:
+                  type: integer
+                  minimum: 1
+                  maximum: 10
+                ratio:
+                  type: number
+                  minimum: 0
+                  exclusiveMinimum: true
+                  maximum: 1
+                  exclusiveMaximum: true
+                step:
+                  type: number
+                  multipleOf: 0.1
+                port:
+                  type: integer
+                  multipleOf: 5
+                  maximum: 1000000
+";
+
+    #[test]
+    fn minimum_inclusive_and_exclusive() {
+        let (r, base) = widget(NUMBERS, "  replicas: 0\n  ratio: 0\n");
+        assert_eq!(
+            messages(&r, VALUE),
+            [
+                "spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1",
+                "spec.ratio: Invalid value: 0: spec.ratio in body should be greater than 0",
+            ]
+        );
+        assert_eq!(r.lines(VALUE), [base + 1, base + 2]);
+        let d = &r.diags[0];
+        let loc = r.sources.locate(d.primary.as_ref().unwrap().span);
+        assert_eq!((loc.column, loc.end_column), (13, 14));
+        widget(NUMBERS, "  replicas: 1\n  ratio: 0.001\n")
+            .0
+            .assert_clean();
+    }
+
+    #[test]
+    fn maximum_inclusive_and_exclusive() {
+        let (r, base) = widget(NUMBERS, "  replicas: 11\n  ratio: 1.0\n  port: 1000005\n");
+        assert_eq!(
+            messages(&r, VALUE),
+            [
+                "spec.replicas: Invalid value: 11: spec.replicas in body should be less than or equal to 10",
+                "spec.ratio: Invalid value: 1: spec.ratio in body should be less than 1",
+                "spec.port: Invalid value: 1000005: spec.port in body should be less than or equal to 1e+06",
+            ]
+        );
+        assert_eq!(r.lines(VALUE), [base + 1, base + 2, base + 3]);
+        widget(NUMBERS, "  replicas: 10\n  ratio: 0.999\n  port: 1000000\n")
+            .0
+            .assert_clean();
+    }
+
+    #[test]
+    fn multiple_of() {
+        let (r, base) = widget(NUMBERS, "  step: 0.25\n  port: 81\n");
+        assert_eq!(
+            messages(&r, VALUE),
+            [
+                "spec.step: Invalid value: 0.25: spec.step in body should be a multiple of 0.1",
+                "spec.port: Invalid value: 81: spec.port in body should be a multiple of 5",
+            ]
+        );
+        assert_eq!(r.lines(VALUE), [base + 1, base + 2]);
+        // 0.3 / 0.1 is 2.9999999999999996 in floating point: still a multiple.
+        widget(NUMBERS, "  step: 0.3\n  port: 80\n")
+            .0
+            .assert_clean();
+    }
+
+    const STRINGS: &str = "                name:
+                  type: string
+                  minLength: 3
+                  maxLength: 5
+                  pattern: '^[a-zé]+$'
+                digits:
+                  type: string
+                  pattern: '^\\d+$'
+";
+
+    #[test]
+    fn min_length() {
+        let (r, base) = widget(STRINGS, "  name: ab\n");
+        let d = r.only(VALUE);
+        assert_eq!(
+            d.message,
+            "spec.name: Invalid value: \"ab\": spec.name in body should be at least 3 chars long"
+        );
+        assert_eq!(r.lines(VALUE), [base + 1]);
+        widget(STRINGS, "  name: abc\n").0.assert_clean();
+    }
+
+    #[test]
+    fn max_length_counts_characters_not_bytes() {
+        let (r, base) = widget(STRINGS, "  name: abcdef\n");
+        assert_eq!(
+            r.only(VALUE).message,
+            "spec.name: Too long: may not be longer than 5"
+        );
+        assert_eq!(r.lines(VALUE), [base + 1]);
+        // Five characters, ten bytes.
+        widget(STRINGS, "  name: ééééé\n").0.assert_clean();
+    }
+
+    #[test]
+    fn pattern() {
+        let (r, base) = widget(STRINGS, "  name: Abc\n");
+        assert_eq!(
+            r.only(VALUE).message,
+            "spec.name: Invalid value: \"Abc\": spec.name in body should match '^[a-zé]+$'"
+        );
+        assert_eq!(r.lines(VALUE), [base + 1]);
+        widget(STRINGS, "  name: abc\n  digits: \"0123\"\n")
+            .0
+            .assert_clean();
+    }
+
+    #[test]
+    fn pattern_perl_classes_are_ascii_as_in_go() {
+        // Go's `\d` does not match Arabic-Indic digits.
+        let (r, base) = widget(STRINGS, "  digits: \"١٢\"\n");
+        assert_eq!(
+            r.only(VALUE).message,
+            "spec.digits: Invalid value: \"١٢\": spec.digits in body should match '^\\d+$'"
+        );
+        assert_eq!(r.lines(VALUE), [base + 1]);
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_compile_checks_nothing() {
+        for pattern in ["'^[a-z'", "'(?=lookahead)x'", "'a{99999}{99999}'", "'\\'"] {
+            let props = format!(
+                "                name:\n                  type: string\n                  pattern: {pattern}\n"
+            );
+            widget(&props, "  name: anything\n").0.assert_clean();
+        }
+    }
+
+    #[test]
+    fn null_values_are_not_checked() {
+        let props = format!(
+            "{NUMBERS}{STRINGS}                zones:
+                  type: array
+                  minItems: 1
+                  x-kubernetes-list-type: set
+                  items:
+                    type: string
+                labels:
+                  type: object
+                  maxProperties: 1
+                  minProperties: 1
+                  additionalProperties:
+                    type: string
+"
+        );
+        widget(
+            &props,
+            "  replicas: null\n  ratio: ~\n  name: null\n  zones: null\n  labels:\n    a: x\n    b: null\n",
+        )
+        .0
+        .assert_clean();
+    }
+
+    #[test]
+    fn int_or_string_checks_the_constraints_of_its_value_kind() {
+        let props = "                port:
+                  x-kubernetes-int-or-string: true
+                  maximum: 65535
+                  pattern: '^[a-z]+$'
+";
+        let (r, base) = widget(props, "  port: 70000\n");
+        assert_eq!(
+            r.only(VALUE).message,
+            "spec.port: Invalid value: 70000: spec.port in body should be less than or equal to 65535"
+        );
+        assert_eq!(r.lines(VALUE), [base + 1]);
+        let (r, _) = widget(props, "  port: HTTP\n");
+        assert!(r.only(VALUE).message.ends_with("should match '^[a-z]+$'"));
+        widget(props, "  port: 8080\n").0.assert_clean();
+        widget(props, "  port: http\n").0.assert_clean();
+    }
+
+    const LISTS: &str = "                zones:
+                  type: array
+                  minItems: 1
+                  maxItems: 3
+                  items:
+                    type: string
+                primary:
+                  type: array
+                  maxItems: 1
+                  items:
+                    type: string
+                tags:
+                  type: array
+                  x-kubernetes-list-type: set
+                  items:
+                    type: string
+                rules:
+                  type: array
+                  uniqueItems: true
+                  items:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+                labels:
+                  type: object
+                  minProperties: 1
+                  maxProperties: 2
+                  additionalProperties:
+                    type: string
+";
+
+    #[test]
+    fn min_items() {
+        let (r, base) = widget(LISTS, "  zones: []\n");
+        assert_eq!(
+            r.only(LIST).message,
+            "spec.zones: Invalid value: 0: spec.zones in body should have at least 1 items"
+        );
+        assert_eq!(r.lines(LIST), [base + 1]);
+        widget(LISTS, "  zones: [a]\n").0.assert_clean();
+    }
+
+    #[test]
+    fn max_items_points_at_the_first_item_too_many() {
+        let (r, base) = widget(
+            LISTS,
+            "  zones:\n    - a\n    - b\n    - c\n    - d\n    - e\n  primary: [a, b]\n",
+        );
+        assert_eq!(
+            messages(&r, LIST),
+            [
+                "spec.zones: Too many: 5: must have at most 3 items",
+                "spec.primary: Too many: 2: must have at most 1 item",
+            ]
+        );
+        assert_eq!(r.lines(LIST), [base + 5, base + 7]);
+        widget(
+            LISTS,
+            "  zones:\n    - a\n    - b\n    - c\n  primary: [a]\n",
+        )
+        .0
+        .assert_clean();
+    }
+
+    #[test]
+    fn list_type_set_reports_each_repeated_value_once() {
+        let (r, base) = widget(
+            LISTS,
+            "  tags:\n    - a\n    - b\n    - a\n    - a\n    - b\n    - c\n",
+        );
+        assert_eq!(
+            messages(&r, LIST),
+            [
+                "spec.tags[2]: Duplicate value: \"a\"",
+                "spec.tags[4]: Duplicate value: \"b\"",
+            ]
+        );
+        assert_eq!(r.lines(LIST), [base + 4, base + 6]);
+        let first = &r.diags[0].secondary[0];
+        assert_eq!(r.sources.locate(first.span).line, base + 2);
+        widget(LISTS, "  tags: [a, b, c]\n").0.assert_clean();
+    }
+
+    #[test]
+    fn unique_items_compares_whole_values() {
+        let (r, base) = widget(
+            LISTS,
+            "  rules:\n    - {port: 80, host: a}\n    - {host: a, port: 80.0}\n    - {host: a, port: 81}\n",
+        );
+        assert_eq!(
+            r.only(LIST).message,
+            "spec.rules[1]: Duplicate value: {\"host\":\"a\",\"port\":80}"
+        );
+        assert_eq!(r.lines(LIST), [base + 3]);
+        widget(LISTS, "  rules:\n    - {port: 80}\n    - {port: \"80\"}\n")
+            .0
+            .assert_clean();
+    }
+
+    #[test]
+    fn min_and_max_properties() {
+        let (r, base) = widget(LISTS, "  labels: {}\n");
+        assert_eq!(
+            r.only(LIST).message,
+            "spec.labels: Invalid value: 0: spec.labels in body should have at least 1 properties"
+        );
+        assert_eq!(r.lines(LIST), [base + 1]);
+        // The API server words maxProperties like maxItems.
+        let (r, base) = widget(LISTS, "  labels:\n    a: x\n    b: w\n    c: z\n");
+        assert_eq!(
+            r.only(LIST).message,
+            "spec.labels: Too many: 3: must have at most 2 items"
+        );
+        assert_eq!(r.lines(LIST), [base + 4]);
+        widget(LISTS, "  labels:\n    a: x\n    b: w\n")
+            .0
+            .assert_clean();
+    }
+
+    /// controller-gen writes `metadata: {type: object}`: the resource still gets ObjectMeta, and
+    /// only the constraints on name and generateName are taken from the schema.
+    #[test]
+    fn declared_metadata_is_object_meta_with_name_constraints() {
+        let crd = WIDGET_CRD.replace(
+            "            spec:\n",
+            "            metadata:
+              type: object
+              properties:
+                name:
+                  type: string
+                  maxLength: 8
+                  pattern: '^[a-z-]+$'
+            spec:\n",
+        );
+        let cr = "---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+  namespace: default
+  labels:
+    app: w
+spec: {}
+";
+        let props = "                size:\n                  type: integer\n";
+        run(&format!("{crd}{props}{cr}")).assert_clean();
+        let r = run(&format!(
+            "{crd}{props}{}",
+            cr.replace("name: w\n", "name: widget-number-1\n")
+        ));
+        let base = format!("{crd}{props}").lines().count() as u32;
+        assert_eq!(
+            messages(&r, VALUE),
+            [
+                "metadata.name: Too long: may not be longer than 8",
+                "metadata.name: Invalid value: \"widget-number-1\": metadata.name in body should match '^[a-z-]+$'",
+            ]
+        );
+        assert_eq!(r.lines(VALUE), [base + 5, base + 5]);
+        // ObjectMeta is still what validates the rest.
+        let r = run(&format!(
+            "{crd}{props}{}",
+            cr.replace("  labels:", "  lables:")
+        ));
+        assert_eq!(
+            r.only("schema/unknown-field").message,
+            "unknown field \"metadata.lables\""
+        );
+    }
+
+    #[test]
+    fn built_in_sets_are_left_to_the_api_server() {
+        // ObjectMeta.finalizers is a list-type set; the API server accepts duplicates.
+        super::run("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  finalizers: [a, a]\n")
+            .assert_clean();
+    }
+}

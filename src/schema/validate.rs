@@ -52,7 +52,7 @@ impl<'a> Walker<'a> {
         (def, schema)
     }
 
-    fn report(&mut self, d: Diagnostic) {
+    pub(super) fn report(&mut self, d: Diagnostic) {
         self.diags.push(d.with_object(self.object.clone()));
     }
 
@@ -77,6 +77,8 @@ impl<'a> Walker<'a> {
         if s.int_or_string {
             if !matches!(node.value, Value::Int(_) | Value::Str(_)) && !is_integral(node) {
                 self.type_error(node, path, "an integer or a string");
+            } else if let Some(c) = &s.constraints {
+                self.check_constraints(c, node, path);
             }
             return;
         }
@@ -90,6 +92,9 @@ impl<'a> Walker<'a> {
         }
         if !s.enumeration.is_empty() {
             self.check_enum(s, node, path);
+        }
+        if let Some(c) = &s.constraints {
+            self.check_constraints(c, node, path);
         }
         match s.format {
             Format::Byte => self.check_base64(node, path),
@@ -144,17 +149,22 @@ impl<'a> Walker<'a> {
                 },
             };
             path.segments.push(Segment::Key(key.clone()));
-            if let Some(sub) = s.property(&key) {
-                self.walk(sub, value, path, key_node.site(), depth + 1);
-            } else if custom_root && key == "metadata" {
-                // Custom resources get the built-in ObjectMeta whatever their schema says.
+            if (custom_root || s.embedded_resource) && key == "metadata" {
+                // Custom resources and embedded objects get the built-in ObjectMeta whatever
+                // their schema says (controller-gen writes `metadata: {type: object}`); of the
+                // schema, the API server honours only the constraints on name and generateName.
                 if let Some(defs) = self.defs
                     && let Some(meta) = defs.index_of(OBJECT_META)
                 {
                     self.walk(defs.def(meta), value, path, key_node.site(), depth + 1);
                 }
+                if let Some(declared) = s.property("metadata") {
+                    self.check_name_constraints(declared, value, path);
+                }
+            } else if let Some(sub) = s.property(&key) {
+                self.walk(sub, value, path, key_node.site(), depth + 1);
             } else if (custom_root && matches!(&*key, "apiVersion" | "kind"))
-                || (s.embedded_resource && matches!(&*key, "apiVersion" | "kind" | "metadata"))
+                || (s.embedded_resource && matches!(&*key, "apiVersion" | "kind"))
             {
                 // Type metadata of a custom resource or an embedded object: checked elsewhere.
             } else {
@@ -461,9 +471,17 @@ enum Segment<'n> {
     Index(usize),
 }
 
-impl Path<'_> {
+impl<'n> Path<'n> {
     pub fn is_empty(&self) -> bool {
         self.segments.is_empty()
+    }
+
+    pub(super) fn push_key(&mut self, key: &'n str) {
+        self.segments.push(Segment::Key(Cow::Borrowed(key)));
+    }
+
+    pub(super) fn pop(&mut self) {
+        self.segments.pop();
     }
 
     /// The last field name with its indexes (`containers[0]`).
