@@ -48,10 +48,10 @@ static STDIN_READ_FOR: std::sync::OnceLock<&'static str> = std::sync::OnceLock::
 
 /// Reads standard input, once per process, as UTF-8 text; `what` says what it holds.
 fn read_stdin(what: &'static str) -> Result<String, UsageError> {
-    if let Err(first) = STDIN_READ_FOR.set(what).map_err(|_| STDIN_READ_FOR.get()) {
+    if STDIN_READ_FOR.set(what).is_err() {
+        let first = STDIN_READ_FOR.get().copied().unwrap_or(what);
         return Err(UsageError(format!(
-            "standard input (-) can be given only once; it already holds the {}",
-            first.copied().unwrap_or(what)
+            "standard input (-) can be given only once; it already holds the {first}"
         )));
     }
     let bytes =
