@@ -620,3 +620,125 @@ fn length_messages_follow_the_target_version() {
         sim(&text).only().message
     );
 }
+
+/// A NetworkPolicy that passes every check below; each case breaks one thing.
+const NETWORK_POLICY: &str = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+spec:
+  podSelector:
+    matchLabels: {app: web}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from:
+        - podSelector:
+            matchExpressions:
+              - {key: role, operator: In, values: [frontend]}
+        - ipBlock:
+            cidr: 10.0.0.0/8
+            except: [10.1.0.0/16]
+      ports:
+        - {protocol: TCP, port: 8080, endPort: 8090}
+        - {port: http}
+  egress:
+    - to:
+        - namespaceSelector: {}
+      ports:
+        - {protocol: UDP, port: 53}
+";
+
+#[test]
+fn network_policies() {
+    sim(NETWORK_POLICY).clean();
+    let invalid = |what: &str| format!("The NetworkPolicy \"web\" is invalid: {what}");
+    let cases = [
+        (
+            "cidr: 10.0.0.0/8",
+            "cidr: 10.0.0.0/33",
+            "spec.ingress[0].from[1].ipBlock.cidr: Invalid value: \"10.0.0.0/33\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+            15,
+        ),
+        (
+            "except: [10.1.0.0/16]",
+            "except: [192.168.0.0/16]",
+            "spec.ingress[0].from[1].ipBlock.except[0]: Invalid value: \"192.168.0.0/16\": must be a strict subset of `cidr`",
+            16,
+        ),
+        (
+            "        - ipBlock:\n",
+            "        - namespaceSelector: {}\n          ipBlock:\n",
+            "spec.ingress[0].from[1]: Forbidden: may not specify both ipBlock and another peer",
+            14,
+        ),
+        (
+            "        - namespaceSelector: {}\n",
+            "        - {}\n",
+            "spec.egress[0].to[0]: Required value: must specify a peer",
+            22,
+        ),
+        (
+            "endPort: 8090",
+            "endPort: 8000",
+            "spec.ingress[0].ports[0].endPort: Invalid value: 8080: must be greater than or equal to `port`",
+            18,
+        ),
+        (
+            "{port: http}",
+            "{port: http, endPort: 9000}",
+            "spec.ingress[0].ports[1].endPort: Invalid value: 9000: may not be specified when `port` is non-numeric",
+            19,
+        ),
+        (
+            "protocol: UDP",
+            "protocol: ICMP",
+            "spec.egress[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+            24,
+        ),
+        (
+            "port: 53}",
+            "port: 70000}",
+            "spec.egress[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive",
+            24,
+        ),
+        (
+            "operator: In, values: [frontend]",
+            "operator: In, values: []",
+            "spec.ingress[0].from[0].podSelector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+            13,
+        ),
+        (
+            "operator: In, values: [frontend]",
+            "operator: Equals, values: [frontend]",
+            "spec.ingress[0].from[0].podSelector.matchExpressions[0].operator: Invalid value: \"Equals\": not a valid selector operator",
+            13,
+        ),
+        (
+            "policyTypes: [Ingress, Egress]",
+            "policyTypes: [Ingress, Outgoing]",
+            "spec.policyTypes[1]: Unsupported value: \"Outgoing\": supported values: \"Ingress\", \"Egress\"",
+            8,
+        ),
+    ];
+    for (from, to, message, line) in cases {
+        assert!(NETWORK_POLICY.contains(from), "{from}");
+        expect_one(
+            &NETWORK_POLICY.replacen(from, to, 1),
+            INVALID,
+            &invalid(message),
+            line,
+        );
+    }
+}
+
+#[test]
+fn pod_disruption_budget_selectors_are_label_selectors() {
+    let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchExpressions:\n      - {key: app, operator: Exists, values: [web]}\n";
+    expect_one(
+        pdb,
+        INVALID,
+        "The PodDisruptionBudget \"web\" is invalid: spec.selector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+        9,
+    );
+    sim(&pdb.replace(", values: [web]", "")).clean();
+}

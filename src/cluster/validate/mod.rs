@@ -41,6 +41,7 @@ pub fn validate(obj: &Object, namespaced: bool, wording: crate::cluster::field::
         ("batch", "Job") => workload::job(root, &obj.name, &mut e),
         ("batch", "CronJob") => workload::cron_job(root, &obj.name, &mut e),
         ("networking.k8s.io", "Ingress") => other::ingress(root, &mut e),
+        ("networking.k8s.io", "NetworkPolicy") => policy::network_policy(root, &mut e),
         ("rbac.authorization.k8s.io", "RoleBinding") => other::binding(root, false, &mut e),
         ("rbac.authorization.k8s.io", "ClusterRoleBinding") => other::binding(root, true, &mut e),
         ("rbac.authorization.k8s.io", "Role") => other::role(root, true, &mut e),
