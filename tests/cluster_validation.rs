@@ -742,3 +742,15 @@ fn pod_disruption_budget_selectors_are_label_selectors() {
     );
     sim(&pdb.replace(", values: [web]", "")).clean();
 }
+
+#[test]
+fn workload_selectors_are_label_selectors() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchExpressions:\n      - {key: app, operator: Equal, values: [web]}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx:1.27}]\n";
+    expect_one(
+        deployment,
+        INVALID,
+        "The Deployment \"web\" is invalid: spec.selector.matchExpressions[0].operator: Invalid value: \"Equal\": not a valid selector operator",
+        8,
+    );
+    sim(&deployment.replace("operator: Equal", "operator: In")).clean();
+}

@@ -104,3 +104,46 @@ pub fn annotations(node: Option<&Node>, path: &FieldPath, e: &mut Errors) {
         e.too_long(path, ANNOTATIONS_LIMIT);
     }
 }
+
+/// `metav1.LabelSelector` (`ValidateLabelSelector`): label syntax of matchLabels, and operators
+/// and values of matchExpressions.
+pub fn label_selector(selector: &Node, path: &FieldPath, e: &mut Errors) {
+    labels(selector.get("matchLabels"), &path.key("matchLabels"), e);
+    for (i, expr) in selector
+        .get("matchExpressions")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        let xp = path.key("matchExpressions").index(i);
+        let values = expr.get("values").and_then(Node::as_seq).unwrap_or(&[]);
+        match expr.get("operator").and_then(Node::as_str) {
+            Some("In" | "NotIn") => {
+                if values.is_empty() {
+                    e.required(
+                        &xp.key("values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                    );
+                }
+            }
+            Some("Exists" | "DoesNotExist") => {
+                if !values.is_empty() {
+                    e.forbidden(
+                        &xp.key("values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    );
+                }
+            }
+            _ => {
+                if let Some(op) = expr.get("operator") {
+                    e.invalid_node(&xp.key("operator"), op, "not a valid selector operator");
+                }
+            }
+        }
+        e.check_str(&xp.key("key"), expr.get("key"), names::qualified_name);
+        for (j, v) in values.iter().enumerate() {
+            e.check_str(&xp.key("values").index(j), Some(v), names::label_value);
+        }
+    }
+}

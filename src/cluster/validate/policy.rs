@@ -86,7 +86,7 @@ pub fn pdb(root: &Node, e: &mut Errors) {
         int_or_percent(m, &sp.key("maxUnavailable"), e);
     }
     if let Some(s) = spec.get("selector").filter(|n| !n.is_null()) {
-        label_selector(s, &sp.key("selector"), e);
+        super::meta::label_selector(s, &sp.key("selector"), e);
     }
 }
 
@@ -95,7 +95,7 @@ pub fn network_policy(root: &Node, e: &mut Errors) {
     let sp = FieldPath::of("spec");
     let Some(spec) = root.get("spec") else { return };
     if let Some(s) = spec.get("podSelector") {
-        label_selector(s, &sp.key("podSelector"), e);
+        super::meta::label_selector(s, &sp.key("podSelector"), e);
     }
     for (direction, peers_key) in [("ingress", "from"), ("egress", "to")] {
         for (i, rule) in items(spec.get(direction)).iter().enumerate() {
@@ -183,7 +183,7 @@ fn network_policy_peer(peer: &Node, path: &FieldPath, e: &mut Errors) {
     for key in ["podSelector", "namespaceSelector"] {
         if let Some(s) = peer.get(key).filter(|n| !n.is_null()) {
             peers += 1;
-            label_selector(s, &path.key(key), e);
+            super::meta::label_selector(s, &path.key(key), e);
         }
     }
     let ip_block = peer.get("ipBlock").filter(|n| !n.is_null());
@@ -270,43 +270,6 @@ impl Cidr {
             && inner.prefix > self.prefix
             && inner.network.checked_shr(host_bits).unwrap_or(0)
                 == self.network.checked_shr(host_bits).unwrap_or(0)
-    }
-}
-
-/// `metav1.LabelSelector` (`ValidateLabelSelector`): label syntax of matchLabels, and operators
-/// and values of matchExpressions.
-fn label_selector(selector: &Node, path: &FieldPath, e: &mut Errors) {
-    super::meta::labels(selector.get("matchLabels"), &path.key("matchLabels"), e);
-    for (i, expr) in items(selector.get("matchExpressions")).iter().enumerate() {
-        let xp = path.key("matchExpressions").index(i);
-        let values = expr.get("values").and_then(Node::as_seq).unwrap_or(&[]);
-        match expr.get("operator").and_then(Node::as_str) {
-            Some("In" | "NotIn") => {
-                if values.is_empty() {
-                    e.required(
-                        &xp.key("values"),
-                        "must be specified when `operator` is 'In' or 'NotIn'",
-                    );
-                }
-            }
-            Some("Exists" | "DoesNotExist") => {
-                if !values.is_empty() {
-                    e.forbidden(
-                        &xp.key("values"),
-                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                    );
-                }
-            }
-            _ => {
-                if let Some(op) = expr.get("operator") {
-                    e.invalid_node(&xp.key("operator"), op, "not a valid selector operator");
-                }
-            }
-        }
-        e.check_str(&xp.key("key"), expr.get("key"), names::qualified_name);
-        for (j, v) in values.iter().enumerate() {
-            e.check_str(&xp.key("values").index(j), Some(v), names::label_value);
-        }
     }
 }
 

@@ -82,7 +82,12 @@ fn selector_matches_template(
                     s,
                     format!("empty selector is invalid for {what}"),
                 );
-            } else if !selector::label_selector_matches(&j, &labels_json) {
+                return;
+            }
+            let before = e.len();
+            super::meta::label_selector(s, &sp.key("selector"), e);
+            // Invalid requirements leave the API server no selector to test the labels with.
+            if e.len() == before && !selector::label_selector_matches(&j, &labels_json) {
                 let tp = sp.key("template").key("metadata").key("labels");
                 let value = labels.map(render).unwrap_or_else(|| "null".to_string());
                 e.invalid(&tp, value, "`selector` does not match template `labels`");
