@@ -191,11 +191,7 @@ fn backend(b: &Node, path: &FieldPath, e: &mut Errors) {
         }
         (None, Some(v)) => {
             if !(1..=65535).contains(&v) {
-                e.invalid(
-                    &pp.key("number"),
-                    v.to_string(),
-                    "must be between 1 and 65535, inclusive",
-                );
+                e.invalid(&pp.key("number"), v.to_string(), names::PORT_NUMBER_MSG);
             }
         }
     }

@@ -288,11 +288,7 @@ fn ports(c: &Node, path: &FieldPath, e: &mut Errors) {
                 if let Some(v) = n.as_i64()
                     && !(1..=65535).contains(&v)
                 {
-                    e.invalid_node(
-                        &pp.key("containerPort"),
-                        n,
-                        "must be between 1 and 65535, inclusive",
-                    );
+                    e.invalid_node(&pp.key("containerPort"), n, names::PORT_NUMBER_MSG);
                 }
             }
         }
@@ -301,11 +297,7 @@ fn ports(c: &Node, path: &FieldPath, e: &mut Errors) {
             && v != 0
             && !(1..=65535).contains(&v)
         {
-            e.invalid_node(
-                &pp.key("hostPort"),
-                n,
-                "must be between 1 and 65535, inclusive",
-            );
+            e.invalid_node(&pp.key("hostPort"), n, names::PORT_NUMBER_MSG);
         }
         if let Some(n) = p.get("name")
             && let Some(name) = n.as_str()

@@ -135,11 +135,10 @@ fn network_policy_port(port: &Node, path: &FieldPath, e: &mut Errors) {
     }
     let number = port.get("port").filter(|n| !n.is_null());
     let end = port.get("endPort").filter(|n| !n.is_null());
-    const RANGE: &str = "must be between 1 and 65535, inclusive";
     match number.map(|n| (n, n.as_i64())) {
         Some((n, Some(v))) => {
             if !(1..=65535).contains(&v) {
-                e.invalid_node(&path.key("port"), n, RANGE);
+                e.invalid_node(&path.key("port"), n, names::PORT_NUMBER_MSG);
             }
             if let Some(end_node) = end
                 && let Some(end_value) = end_node.as_i64()
@@ -152,7 +151,7 @@ fn network_policy_port(port: &Node, path: &FieldPath, e: &mut Errors) {
                     );
                 }
                 if !(1..=65535).contains(&end_value) {
-                    e.invalid_node(&path.key("endPort"), end_node, RANGE);
+                    e.invalid_node(&path.key("endPort"), end_node, names::PORT_NUMBER_MSG);
                 }
             }
         }

@@ -60,11 +60,7 @@ pub fn service(root: &Node, e: &mut Errors) {
             Some(n) => {
                 if let Some(v) = n.as_i64() {
                     if !(1..=65535).contains(&v) {
-                        e.invalid_node(
-                            &pp.key("port"),
-                            n,
-                            "must be between 1 and 65535, inclusive",
-                        );
+                        e.invalid_node(&pp.key("port"), n, names::PORT_NUMBER_MSG);
                     } else if !port_proto.insert((v, proto.to_string())) {
                         e.duplicate(
                             &pp,
@@ -76,11 +72,9 @@ pub fn service(root: &Node, e: &mut Errors) {
         }
         if let Some(tp) = p.get("targetPort") {
             match (tp.as_i64(), tp.as_str()) {
-                (Some(v), _) if !(0..=65535).contains(&v) => e.invalid_node(
-                    &pp.key("targetPort"),
-                    tp,
-                    "must be between 1 and 65535, inclusive",
-                ),
+                (Some(v), _) if !(0..=65535).contains(&v) => {
+                    e.invalid_node(&pp.key("targetPort"), tp, names::PORT_NUMBER_MSG)
+                }
                 (_, Some(s)) if !s.is_empty() && s.parse::<i64>().is_err() => {
                     e.check(&pp.key("targetPort"), tp, names::iana_svc_name(s))
                 }
