@@ -11,6 +11,7 @@ use super::state::JsonAt;
 use super::state::{ClusterState, Key, Origin, Stored};
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -105,40 +106,51 @@ fn is_workload(key: &Key) -> bool {
     )
 }
 
-/// Runs the workload controllers over the run's objects.
+/// Runs the workload controllers over the run's objects. Each workload expands on its own (in
+/// parallel: copying templates into pods is most of this stage's work); what they make is
+/// stored in the workloads' order, as one controller after another would.
 pub fn expand(state: &mut ClusterState) {
-    let workloads: Vec<Stored> = state
+    let workloads: Vec<&Stored> = state
         .objects
         .values()
         .filter(|o| o.origin == Origin::Run && is_workload(&o.key))
-        .cloned()
         .collect();
-    for w in workloads {
-        let ns = w.key.namespace.as_str();
-        let name = w.key.name.as_str();
-        // `w` is already a copy: borrow from it rather than copying spec and template again.
-        let spec = w.spec();
-        let template = spec.get("template").unwrap_or(&Value::Null);
-        match (w.key.group.as_str(), w.key.kind.as_str()) {
-            ("apps", "Deployment") => {
-                let hash = suffix(&template.to_string(), 10);
-                let rs_name = format!("{name}-{hash}");
-                let mut rs_template = template.clone();
-                if let Some(l) = rs_template
-                    .pointer_mut("/metadata/labels")
-                    .and_then(Value::as_object_mut)
-                {
-                    l.insert("pod-template-hash".to_string(), json!(hash));
-                }
-                let mut selector = spec.get("selector").cloned().unwrap_or(json!({}));
-                if let Some(ml) = selector
-                    .get_mut("matchLabels")
-                    .and_then(Value::as_object_mut)
-                {
-                    ml.insert("pod-template-hash".to_string(), json!(hash));
-                }
-                let n = replicas(spec);
-                state.insert(Stored {
+    let made: Vec<Vec<Stored>> = workloads
+        .par_iter()
+        .map(|w| expand_one(w, &state.nodes))
+        .collect();
+    for stored in made.into_iter().flatten() {
+        state.insert(stored);
+    }
+}
+
+/// What the controllers make of one workload, in creation order.
+fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
+    let mut out = Vec::new();
+    let ns = w.key.namespace.as_str();
+    let name = w.key.name.as_str();
+    let spec = w.spec();
+    let template = spec.get("template").unwrap_or(&Value::Null);
+    match (w.key.group.as_str(), w.key.kind.as_str()) {
+        ("apps", "Deployment") => {
+            let hash = suffix(&template.to_string(), 10);
+            let rs_name = format!("{name}-{hash}");
+            let mut rs_template = template.clone();
+            if let Some(l) = rs_template
+                .pointer_mut("/metadata/labels")
+                .and_then(Value::as_object_mut)
+            {
+                l.insert("pod-template-hash".to_string(), json!(hash));
+            }
+            let mut selector = spec.get("selector").cloned().unwrap_or(json!({}));
+            if let Some(ml) = selector
+                .get_mut("matchLabels")
+                .and_then(Value::as_object_mut)
+            {
+                ml.insert("pod-template-hash".to_string(), json!(hash));
+            }
+            let n = replicas(spec);
+            out.push(Stored {
                     key: Key::new("apps", "ReplicaSet", ns, &rs_name),
                     api_version: "apps/v1".to_string(),
                     json: json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
@@ -148,66 +160,65 @@ pub fn expand(state: &mut ClusterState) {
                     origin: Origin::Controller,
                     source: w.source,
                 });
-                let maker = PodMaker {
-                    namespace: ns,
-                    owner_kind: "ReplicaSet",
-                    owner_name: &rs_name,
-                    source: w.source,
-                };
-                for i in 0..n {
-                    let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
-                    state.insert(maker.pod(
-                        &pod_name,
-                        template,
-                        &[("pod-template-hash", hash.clone())],
-                        |_| {},
-                    ));
-                }
+            let maker = PodMaker {
+                namespace: ns,
+                owner_kind: "ReplicaSet",
+                owner_name: &rs_name,
+                source: w.source,
+            };
+            for i in 0..n {
+                let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
+                out.push(maker.pod(
+                    &pod_name,
+                    template,
+                    &[("pod-template-hash", hash.clone())],
+                    |_| {},
+                ));
             }
-            ("apps", "ReplicaSet") | ("", "ReplicationController") => {
-                let maker = PodMaker {
-                    namespace: ns,
-                    owner_kind: &w.key.kind,
-                    owner_name: name,
-                    source: w.source,
-                };
-                for i in 0..replicas(spec) {
-                    let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-                    state.insert(maker.pod(&pod_name, template, &[], |_| {}));
-                }
+        }
+        ("apps", "ReplicaSet") | ("", "ReplicationController") => {
+            let maker = PodMaker {
+                namespace: ns,
+                owner_kind: &w.key.kind,
+                owner_name: name,
+                source: w.source,
+            };
+            for i in 0..replicas(spec) {
+                let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
+                out.push(maker.pod(&pod_name, template, &[], |_| {}));
             }
-            ("apps", "StatefulSet") => {
-                let revision = format!("{name}-{}", suffix(&template.to_string(), 10));
-                let maker = PodMaker {
-                    namespace: ns,
-                    owner_kind: "StatefulSet",
-                    owner_name: name,
-                    source: w.source,
-                };
-                let claims = spec
-                    .get("volumeClaimTemplates")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                let service = spec
-                    .get("serviceName")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                for i in 0..replicas(spec) {
-                    let pod_name = format!("{name}-{i}");
-                    let mut volumes = Vec::new();
-                    for (ci, claim) in claims.iter().enumerate() {
-                        let Some(claim_name) =
-                            claim.at(&["metadata", "name"]).and_then(Value::as_str)
-                        else {
-                            continue;
-                        };
-                        let pvc_name = format!("{claim_name}-{pod_name}");
-                        let mut pvc_spec = claim.get("spec").cloned().unwrap_or(json!({}));
-                        if let Some(s) = pvc_spec.as_object_mut() {
-                            s.entry("volumeMode").or_insert(json!("Filesystem"));
-                        }
-                        state.insert(Stored {
+        }
+        ("apps", "StatefulSet") => {
+            let revision = format!("{name}-{}", suffix(&template.to_string(), 10));
+            let maker = PodMaker {
+                namespace: ns,
+                owner_kind: "StatefulSet",
+                owner_name: name,
+                source: w.source,
+            };
+            let claims = spec
+                .get("volumeClaimTemplates")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let service = spec
+                .get("serviceName")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            for i in 0..replicas(spec) {
+                let pod_name = format!("{name}-{i}");
+                let mut volumes = Vec::new();
+                for (ci, claim) in claims.iter().enumerate() {
+                    let Some(claim_name) = claim.at(&["metadata", "name"]).and_then(Value::as_str)
+                    else {
+                        continue;
+                    };
+                    let pvc_name = format!("{claim_name}-{pod_name}");
+                    let mut pvc_spec = claim.get("spec").cloned().unwrap_or(json!({}));
+                    if let Some(s) = pvc_spec.as_object_mut() {
+                        s.entry("volumeMode").or_insert(json!("Filesystem"));
+                    }
+                    out.push(Stored {
                             key: Key::new("", "PersistentVolumeClaim", ns, &pvc_name),
                             api_version: "v1".to_string(),
                             json: json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
@@ -217,69 +228,67 @@ pub fn expand(state: &mut ClusterState) {
                             origin: Origin::Controller,
                             source: w.source,
                         });
-                        volumes.push(json!({"name": claim_name, "persistentVolumeClaim": {"claimName": pvc_name}}));
-                    }
-                    let labels = [
-                        ("statefulset.kubernetes.io/pod-name", pod_name.clone()),
-                        ("apps.kubernetes.io/pod-index", i.to_string()),
-                        ("controller-revision-hash", revision.clone()),
-                    ];
-                    let host = pod_name.clone();
-                    let svc = service.clone();
-                    let pod = maker.pod(&pod_name, template, &labels, move |s| {
-                        s.insert("hostname".to_string(), json!(host));
-                        if let Some(svc) = svc {
-                            s.insert("subdomain".to_string(), json!(svc));
-                        }
-                        if !volumes.is_empty() {
-                            let list = s.entry("volumes").or_insert(json!([]));
-                            if let Some(a) = list.as_array_mut() {
-                                a.extend(volumes);
-                            }
-                        }
-                    });
-                    state.insert(pod);
+                    volumes.push(json!({"name": claim_name, "persistentVolumeClaim": {"claimName": pvc_name}}));
                 }
-            }
-            ("apps", "DaemonSet") => {
-                let hash = suffix(&template.to_string(), 10);
-                let maker = PodMaker {
-                    namespace: ns,
-                    owner_kind: "DaemonSet",
-                    owner_name: name,
-                    source: w.source,
-                };
-                let nodes: Vec<NodeSpec> = state.nodes.clone();
-                for node in &nodes {
-                    let mut probe = maker.pod("probe", template, &[], add_daemon_tolerations);
-                    if !scheduler::daemon_eligible(&probe.json, node) {
-                        continue;
+                let labels = [
+                    ("statefulset.kubernetes.io/pod-name", pod_name.clone()),
+                    ("apps.kubernetes.io/pod-index", i.to_string()),
+                    ("controller-revision-hash", revision.clone()),
+                ];
+                let host = pod_name.clone();
+                let svc = service.clone();
+                let pod = maker.pod(&pod_name, template, &labels, move |s| {
+                    s.insert("hostname".to_string(), json!(host));
+                    if let Some(svc) = svc {
+                        s.insert("subdomain".to_string(), json!(svc));
                     }
-                    let pod_name =
-                        format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
-                    probe = maker.pod(
-                        &pod_name,
-                        template,
-                        &[("controller-revision-hash", hash.clone())],
-                        |s| {
-                            add_daemon_tolerations(s);
-                            pin_to_node(s, &node.name);
-                        },
-                    );
-                    state.insert(probe);
-                }
+                    if !volumes.is_empty() {
+                        let list = s.entry("volumes").or_insert(json!([]));
+                        if let Some(a) = list.as_array_mut() {
+                            a.extend(volumes);
+                        }
+                    }
+                });
+                out.push(pod);
             }
-            ("batch", "Job") => job_pods(state, ns, name, spec, w.source),
-            ("batch", "CronJob") => {
-                // Pods appear at schedule time; the model creates the first Job.
-                let job_name = format!(
-                    "{name}-{}",
-                    29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
+        }
+        ("apps", "DaemonSet") => {
+            let hash = suffix(&template.to_string(), 10);
+            let maker = PodMaker {
+                namespace: ns,
+                owner_kind: "DaemonSet",
+                owner_name: name,
+                source: w.source,
+            };
+            for node in nodes {
+                let mut probe = maker.pod("probe", template, &[], add_daemon_tolerations);
+                if !scheduler::daemon_eligible(&probe.json, node) {
+                    continue;
+                }
+                let pod_name = format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
+                probe = maker.pod(
+                    &pod_name,
+                    template,
+                    &[("controller-revision-hash", hash.clone())],
+                    |s| {
+                        add_daemon_tolerations(s);
+                        pin_to_node(s, &node.name);
+                    },
                 );
-                let mut full = json!({"metadata": {"name": job_name}, "spec": spec.at(&["jobTemplate", "spec"]).cloned().unwrap_or(json!({}))});
-                super::defaults::apply("batch", "Job", &mut full);
-                let job_spec = full.get("spec").cloned().unwrap_or(json!({}));
-                state.insert(Stored {
+                out.push(probe);
+            }
+        }
+        ("batch", "Job") => job_pods(&mut out, ns, name, spec, w.source),
+        ("batch", "CronJob") => {
+            // Pods appear at schedule time; the model creates the first Job.
+            let job_name = format!(
+                "{name}-{}",
+                29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
+            );
+            let mut full = json!({"metadata": {"name": job_name}, "spec": spec.at(&["jobTemplate", "spec"]).cloned().unwrap_or(json!({}))});
+            super::defaults::apply("batch", "Job", &mut full);
+            let job_spec = full.get("spec").cloned().unwrap_or(json!({}));
+            out.push(Stored {
                     key: Key::new("batch", "Job", ns, &job_name),
                     api_version: "batch/v1".to_string(),
                     json: json!({"apiVersion": "batch/v1", "kind": "Job",
@@ -288,11 +297,11 @@ pub fn expand(state: &mut ClusterState) {
                     origin: Origin::Controller,
                     source: w.source,
                 });
-                job_pods(state, ns, &job_name, &job_spec, w.source);
-            }
-            _ => {}
+            job_pods(&mut out, ns, &job_name, &job_spec, w.source);
         }
+        _ => {}
     }
+    out
 }
 
 fn hex8(s: &str) -> String {
@@ -303,7 +312,7 @@ fn hex8(s: &str) -> String {
         .collect()
 }
 
-fn job_pods(state: &mut ClusterState, ns: &str, name: &str, spec: &Value, source: Option<usize>) {
+fn job_pods(out: &mut Vec<Stored>, ns: &str, name: &str, spec: &Value, source: Option<usize>) {
     let template = spec.get("template").cloned().unwrap_or(Value::Null);
     let parallelism = spec.get("parallelism").and_then(Value::as_i64).unwrap_or(1);
     let completions = spec
@@ -319,7 +328,7 @@ fn job_pods(state: &mut ClusterState, ns: &str, name: &str, spec: &Value, source
     };
     for i in 0..n {
         let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-        state.insert(maker.pod(&pod_name, &template, &[], |_| {}));
+        out.push(maker.pod(&pod_name, &template, &[], |_| {}));
     }
 }
 
