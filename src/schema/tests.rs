@@ -421,7 +421,10 @@ fn unknown_kind_is_a_warning_or_an_error_when_strict() {
     );
 }
 
-const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+/// The Widget CRD up to its `spec` schema's own keys (indented 14 spaces).
+macro_rules! widget_crd_head {
+    () => {
+        "apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
   name: widgets.example.com
@@ -441,7 +444,13 @@ spec:
           properties:
             spec:
               type: object
-              required:
+"
+    };
+}
+
+const CRD: &str = concat!(
+    widget_crd_head!(),
+    "              required:
                 - size
               properties:
                 size:
@@ -456,7 +465,8 @@ spec:
                 extra:
                   type: object
                   x-kubernetes-preserve-unknown-fields: true
-";
+"
+);
 
 #[test]
 fn custom_resources_are_validated_by_the_crd_of_the_run() {
@@ -823,28 +833,7 @@ spec:
 mod constraints {
     use super::{Run, run};
 
-    const WIDGET_CRD: &str = "apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names:
-    kind: Widget
-    plural: widgets
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-";
+    const WIDGET_CRD: &str = concat!(widget_crd_head!(), "              properties:\n");
 
     /// A Widget CRD whose `spec` has `properties` (indented 16 spaces) and a Widget whose
     /// `spec` is `spec` (indented 2). Also returns the line of the Widget's `spec:`: the first
