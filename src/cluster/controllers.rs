@@ -94,18 +94,6 @@ fn replicas(spec: &Value) -> i64 {
         .clamp(0, 10_000)
 }
 
-/// Kinds `expand` makes objects for; only these are copied out of the store.
-fn is_workload(key: &Key) -> bool {
-    matches!(
-        (key.group.as_str(), key.kind.as_str()),
-        (
-            "apps",
-            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
-        ) | ("", "ReplicationController")
-            | ("batch", "Job" | "CronJob")
-    )
-}
-
 /// Runs the workload controllers over the run's objects. Each workload expands on its own (in
 /// parallel: copying templates into pods is most of this stage's work); what they make is
 /// stored in the workloads' order, as one controller after another would.
@@ -113,7 +101,7 @@ pub fn expand(state: &mut ClusterState) {
     let workloads: Vec<&Stored> = state
         .objects
         .values()
-        .filter(|o| o.origin == Origin::Run && is_workload(&o.key))
+        .filter(|o| o.origin == Origin::Run)
         .collect();
     let made: Vec<Vec<Stored>> = workloads
         .par_iter()
@@ -199,8 +187,8 @@ fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
             let claims = spec
                 .get("volumeClaimTemplates")
                 .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let service = spec
                 .get("serviceName")
                 .and_then(Value::as_str)
@@ -538,20 +526,11 @@ pub fn endpoints(state: &mut ClusterState) {
         .map(|pod| {
             let labels = pod
                 .json
-                .get("metadata")
-                .and_then(|m| m.get("labels"))
+                .at(&["metadata", "labels"])
                 .and_then(Value::as_object)
                 .unwrap_or(&no_labels);
-            let ip = pod
-                .json
-                .get("status")
-                .and_then(|s| s.get("podIP"))
-                .and_then(Value::as_str);
-            let node = pod
-                .json
-                .get("spec")
-                .and_then(|s| s.get("nodeName"))
-                .and_then(Value::as_str);
+            let ip = pod.json.at(&["status", "podIP"]).and_then(Value::as_str);
+            let node = pod.json.at(&["spec", "nodeName"]).and_then(Value::as_str);
             (pod, labels, ip.zip(node))
         })
         .collect();

@@ -263,17 +263,14 @@ impl Builder {
 impl Profile {
     /// Reads a profile file (format above). Problems are `cluster/profile` findings.
     pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Profile, Vec<Diagnostic>> {
-        let text = crate::source::read_file_limited(path, crate::source::MAX_INPUT_BYTES)
-            .and_then(|b| {
-                String::from_utf8(b)
-                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-            })
-            .map_err(|e| {
+        let text = crate::source::read_text_limited(path, crate::source::MAX_INPUT_BYTES).map_err(
+            |e| {
                 vec![Diagnostic::new(
                     &PROFILE_INVALID,
                     format!("cannot read cluster profile {}: {e}", path.display()),
                 )]
-            })?;
+            },
+        )?;
         let file = sources.add(path.display().to_string(), text, SourceKind::Manifest);
         let (docs, mut diags) = yaml::parse_stream(sources, file, &yaml::Limits::default());
         let mut profile = Profile::default();

@@ -24,9 +24,29 @@ pub fn apply(
 ) {
     diagnostics.retain(|d| d.severity == Severity::Fatal || config.is_enabled(d.rule));
     drop_cluster_repeats(diagnostics);
-    drop_namespace_repeats(sources, diagnostics);
-    drop_object_repeats(diagnostics, "cluster/no-crd", "schema/missing-crd");
-    drop_span_repeats(diagnostics, "schema/type", "yaml/ambiguous-scalar");
+    // A custom resource without CRD: the schema stage cannot validate it, the cluster stage
+    // cannot apply it; the apply failure is kept (with --no-cluster the schema warning stays).
+    drop_repeats(diagnostics, "cluster/no-crd", "schema/missing-crd", |d| {
+        d.object.clone()
+    });
+    // An unquoted `yes` in an env value: the schema stage's type error (the API server rejects
+    // it) makes the YAML stage's ambiguous-scalar warning at the same place redundant.
+    drop_repeats(diagnostics, "schema/type", "yaml/ambiguous-scalar", |d| {
+        d.primary.as_ref().map(|l| l.span)
+    });
+    // `rules/namespace` warns that a namespace may not exist; the cluster stage, which knows the
+    // profile's namespaces, says it is missing. Both point at a `namespace:` value: the name
+    // decides.
+    drop_repeats(
+        diagnostics,
+        "cluster/namespace-not-found",
+        "rules/namespace",
+        |d| {
+            d.primary
+                .as_ref()
+                .map(|p| sources.slice(p.span).trim_matches(['"', '\'']).to_string())
+        },
+    );
     let by_ref: BTreeMap<(&str, Option<&str>, &str), &Object> = objects
         .iter()
         .rev()
@@ -156,53 +176,21 @@ fn invalid_key(message: &str) -> Option<(&str, &str)> {
     Some((path, detail))
 }
 
-/// Drops `repeat` findings about an object that also has a `kept` finding: two stages saying the
-/// same thing about it (a custom resource without CRD: the schema stage cannot validate it, the
-/// cluster stage cannot apply it; the apply failure is the one to keep, and with `--no-cluster`
-/// the schema warning is still there).
-fn drop_object_repeats(diagnostics: &mut Vec<Diagnostic>, kept: &str, repeat: &str) {
-    let objects: std::collections::BTreeSet<crate::diag::ObjectRef> = diagnostics
+/// Drops `repeat` findings that share their `key` with a `kept` finding: two stages saying the
+/// same thing about one mistake.
+fn drop_repeats<K: Ord>(
+    diagnostics: &mut Vec<Diagnostic>,
+    kept: &str,
+    repeat: &str,
+    key: impl Fn(&Diagnostic) -> Option<K>,
+) {
+    let keys: std::collections::BTreeSet<K> = diagnostics
         .iter()
         .filter(|d| d.rule.id == kept)
-        .filter_map(|d| d.object.clone())
+        .filter_map(&key)
         .collect();
-    diagnostics
-        .retain(|d| d.rule.id != repeat || !d.object.as_ref().is_some_and(|o| objects.contains(o)));
-}
-
-/// Drops `repeat` findings at the same place as a `kept` finding: an unquoted `yes` in an env
-/// value is one mistake, which the schema stage reports as the wrong type (an error, since the
-/// API server rejects it) and the YAML stage as an ambiguous scalar (a warning that then adds
-/// nothing).
-fn drop_span_repeats(diagnostics: &mut Vec<Diagnostic>, kept: &str, repeat: &str) {
-    let spans: std::collections::BTreeSet<Span> = diagnostics
-        .iter()
-        .filter(|d| d.rule.id == kept)
-        .filter_map(|d| d.primary.as_ref().map(|l| l.span))
-        .collect();
-    diagnostics.retain(|d| {
-        d.rule.id != repeat || !d.primary.as_ref().is_some_and(|l| spans.contains(&l.span))
-    });
-}
-
-/// `rules/namespace` warns that a namespace may not exist; when the cluster stage, which knows
-/// the cluster profile's namespaces, reports it missing (`cluster/namespace-not-found`), the
-/// warning only repeats it. Both point at a `namespace:` value; the name decides.
-fn drop_namespace_repeats(sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
-    let name = |d: &Diagnostic| {
-        d.primary
-            .as_ref()
-            .map(|p| sources.slice(p.span).trim_matches(['"', '\'']).to_string())
-    };
-    let missing: std::collections::BTreeSet<String> = diagnostics
-        .iter()
-        .filter(|d| d.rule.id == "cluster/namespace-not-found")
-        .filter_map(name)
-        .collect();
-    if missing.is_empty() {
+    if keys.is_empty() {
         return;
     }
-    diagnostics.retain(|d| {
-        d.rule.id != "rules/namespace" || !name(d).is_some_and(|n| missing.contains(&n))
-    });
+    diagnostics.retain(|d| d.rule.id != repeat || !key(d).is_some_and(|k| keys.contains(&k)));
 }

@@ -49,11 +49,7 @@ pub fn discover(start_dir: &Path) -> Option<PathBuf> {
 /// Reads and validates a configuration file. Any problem is fatal: the run must not go on with
 /// a configuration the user did not mean.
 pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnostic>> {
-    let text = match crate::source::read_file_limited(path, crate::source::MAX_INPUT_BYTES)
-        .and_then(|b| {
-            String::from_utf8(b)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-        }) {
+    let text = match crate::source::read_text_limited(path, crate::source::MAX_INPUT_BYTES) {
         Ok(t) => t,
         Err(e) => {
             return Err(vec![Diagnostic::new(

@@ -124,9 +124,7 @@ fn include(shared: &Shared, state: &State, name: &str, ctx: Option<Value>) -> Re
 fn tpl(shared: &Shared, state: &State, text: &str, ctx: Option<Value>) -> Result<Value, Error> {
     let env: &Environment<'_> = state.env();
     let context = nested_context(state, ctx);
-    if let Some((_, _, tokens)) =
-        super::markers::largest_tag(text).filter(|t| t.2 > shared.limits.max_tag_tokens)
-    {
+    if let Some((_, _, tokens)) = shared.limits.oversized_tag(text) {
         return Err(issue(
             Issue::Limit,
             format!(

@@ -331,6 +331,30 @@ pub fn diagnostic(
 mod tests {
     use super::*;
 
+    /// The did-you-mean list must only suggest helpers that exist: each name is known to the
+    /// environment as a filter, a function or a test.
+    #[test]
+    fn suggested_helpers_are_registered() {
+        let env =
+            super::super::env::new(&std::sync::Arc::new(super::super::shared::Shared::default()));
+        for name in HELPERS {
+            let known = [
+                format!("{{{{ 1 | {name} }}}}"),
+                format!("{{{{ {name}() }}}}"),
+                format!("{{{{ 1 is {name} }}}}"),
+            ]
+            .iter()
+            .any(|t| match env.render_str(t, ()) {
+                Ok(_) => true,
+                Err(e) => !matches!(
+                    e.kind(),
+                    ErrorKind::UnknownFilter | ErrorKind::UnknownFunction | ErrorKind::UnknownTest
+                ),
+            });
+            assert!(known, "{name} is suggested but not registered");
+        }
+    }
+
     #[test]
     fn unknown_helpers_suggest_the_kforge_name() {
         assert_eq!(

@@ -29,8 +29,8 @@
 //! - Limits ([`Limits`]): work (fuel), include/tpl depth, recursion, tokens per tag, output size
 //!   per template, per `include`/`indent` and in total; each ends in a `render/limit` error.
 //!   Templates render on a pool whose threads have 64 MiB stacks, so the deepest nesting the limits
-//!   allow cannot overflow the stack. Not bounded: memory of intermediate strings built with `~`
-//!   (minijinja has no hook for it).
+//!   allow cannot overflow the stack. The memory of values a template builds (`~`, `+`, `join`,
+//!   where minijinja has no hook) is bounded by the binary's allocator: see [`crate::memory`].
 
 mod context;
 mod env;
@@ -166,7 +166,7 @@ pub fn render_with_limits(
     let mut to_compile: Vec<(&str, FileId)> = Vec::new();
     for (name, file, _, _) in &jobs_all {
         let text = sources.text(*file);
-        match markers::largest_tag(text).filter(|t| t.2 > limits.max_tag_tokens) {
+        match limits.oversized_tag(text) {
             Some((start, end, tokens)) => {
                 broken.insert(name.clone());
                 diagnostics.push(

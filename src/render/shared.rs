@@ -39,6 +39,14 @@ fn render_memory_mib() -> usize {
         .map_or(256, |mib| mib.min(usize::MAX >> 21))
 }
 
+impl Limits {
+    /// The largest tag of `text` when it has more tokens than kforge compiles:
+    /// `(start, end, tokens)` (minijinja's compiler recurses once per operator).
+    pub fn oversized_tag(&self, text: &str) -> Option<(usize, usize, usize)> {
+        super::markers::largest_tag(text).filter(|t| t.2 > self.max_tag_tokens)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Limits {
         Limits {

@@ -230,7 +230,7 @@ impl Walker<'_> {
                     .with_label(first_site, "first here")
                     .with_help(format!(
                         "the items of `{}` form a set: each value may appear once",
-                        path_tail(path)
+                        path.last_segment()
                     ));
                     self.report(d);
                 }
@@ -282,11 +282,6 @@ impl Walker<'_> {
 fn too_many(path: &Path, n: i64, max: i64) -> String {
     let items = if max == 1 { "item" } else { "items" };
     format!("{path}: Too many: {n}: must have at most {max} {items}")
-}
-
-fn path_tail(path: &Path) -> String {
-    let full = path.to_string();
-    full.rsplit('.').next().unwrap_or(&full).to_string()
 }
 
 /// A string value as the API server quotes it, cut short when long (certificates, scripts).

@@ -38,7 +38,6 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
         object: o.object_ref(),
         custom_root: false,
         custom: false,
-        current_def: None,
         diags: Vec::new(),
     };
     let parent = o.root.get("kind").map(Node::site).unwrap_or(o.span);

@@ -28,8 +28,6 @@ pub struct Walker<'a> {
     pub custom_root: bool,
     /// Validating a custom resource: the API server enforces every keyed list of its schema.
     pub custom: bool,
-    /// The definition of the map being walked, handed from `walk` to `walk_map`.
-    pub current_def: Option<u32>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -108,10 +106,7 @@ impl<'a> Walker<'a> {
             Format::Int64 | Format::None => {}
         }
         match &node.value {
-            Value::Map(entries) => {
-                self.current_def = def;
-                self.walk_map(s, node, entries, path, parent, depth)
-            }
+            Value::Map(entries) => self.walk_map((def, s), node, entries, path, parent, depth),
             Value::Seq(items) => {
                 if let Some(item_schema) = &s.items {
                     for (i, item) in items.iter().enumerate() {
@@ -128,9 +123,11 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// `(def, s)`: the schema as [`Self::resolve`] gives it, with the definition it was reached
+    /// through (named in unknown-field labels).
     fn walk_map<'n>(
         &mut self,
-        s: &'a Schema,
+        (def, s): (Option<u32>, &'a Schema),
         node: &'n Node,
         entries: &'n [(Node, Node)],
         path: &mut Path<'n>,
@@ -138,7 +135,8 @@ impl<'a> Walker<'a> {
         depth: usize,
     ) {
         let custom_root = std::mem::take(&mut self.custom_root);
-        let def = self.current_def.take();
+        // Custom resources and embedded objects: apiVersion, kind and metadata are implicit.
+        let typed_object = custom_root || s.embedded_resource;
         for (key_node, value) in entries {
             // Non-string keys (`80:`, `on:`) become strings as sigs.k8s.io/yaml would make them.
             let key: Cow<'n, str> = match key_node.as_str() {
@@ -149,7 +147,7 @@ impl<'a> Walker<'a> {
                 },
             };
             path.segments.push(Segment::Key(key.clone()));
-            if (custom_root || s.embedded_resource) && key == "metadata" {
+            if typed_object && key == "metadata" {
                 // Custom resources and embedded objects get the built-in ObjectMeta whatever
                 // their schema says (controller-gen writes `metadata: {type: object}`); of the
                 // schema, the API server honours only the constraints on name and generateName.
@@ -163,9 +161,7 @@ impl<'a> Walker<'a> {
                 }
             } else if let Some(sub) = s.property(&key) {
                 self.walk(sub, value, path, key_node.site(), depth + 1);
-            } else if (custom_root && matches!(&*key, "apiVersion" | "kind"))
-                || (s.embedded_resource && matches!(&*key, "apiVersion" | "kind"))
-            {
+            } else if typed_object && matches!(&*key, "apiVersion" | "kind") {
                 // Type metadata of a custom resource or an embedded object: checked elsewhere.
             } else {
                 match &s.additional {
@@ -485,7 +481,7 @@ impl<'n> Path<'n> {
     }
 
     /// The last field name with its indexes (`containers[0]`).
-    fn last_segment(&self) -> String {
+    pub(super) fn last_segment(&self) -> String {
         let full = self.to_string();
         last_segment(&full).to_string()
     }

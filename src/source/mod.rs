@@ -4,7 +4,7 @@
 
 mod read;
 
-pub use read::{MAX_INPUT_BYTES, read_file_limited, read_limited};
+pub use read::{MAX_INPUT_BYTES, read_file_limited, read_limited, read_text_limited};
 
 use std::sync::Arc;
 

@@ -27,6 +27,12 @@ pub fn read_file_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     read_limited(std::fs::File::open(path)?, limit)
 }
 
+/// A file named on the command line, read within `limit` bytes, as UTF-8 text.
+pub fn read_text_limited(path: &Path, limit: u64) -> io::Result<String> {
+    String::from_utf8(read_file_limited(path, limit)?)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

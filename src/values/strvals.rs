@@ -119,6 +119,20 @@ impl Parser<'_, '_> {
         })
     }
 
+    /// One nesting level below `level`, or Helm's error past its nesting limit.
+    fn deeper(&self, level: usize, start: usize, end: usize) -> Result<usize> {
+        if level + 1 > MAX_NESTED_NAME_LEVEL {
+            return Err(self.err(
+                start,
+                end,
+                format!("value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"),
+                "too deep",
+                "use -f with a values file for deeply nested values",
+            ));
+        }
+        Ok(level + 1)
+    }
+
     fn peek(&self) -> Option<char> {
         self.text.get(self.pos..).and_then(|r| r.chars().next())
     }
@@ -221,16 +235,7 @@ impl Parser<'_, '_> {
             }
             Some(_) => {
                 // A dot: a nested map.
-                let level = level + 1;
-                if level > MAX_NESTED_NAME_LEVEL {
-                    return Err(self.err(
-                        run.start,
-                        run.end,
-                        format!("value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"),
-                        "too deep",
-                        "use -f with a values file for deeply nested values",
-                    ));
-                }
+                let level = self.deeper(level, run.start, run.end)?;
                 let inner_start = self.pos;
                 let mut inner = match position(data, k).and_then(|i| data.get_mut(i)) {
                     Some((_, node)) => match &mut node.value {
@@ -360,16 +365,7 @@ impl Parser<'_, '_> {
             }
             Some('[') => {
                 // A list in a list nests as deep as a dotted name, and recurses the same way.
-                let level = level + 1;
-                if level > MAX_NESTED_NAME_LEVEL {
-                    return Err(self.err(
-                        run.start,
-                        run.end,
-                        format!("value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"),
-                        "too deep",
-                        "use -f with a values file for deeply nested values",
-                    ));
-                }
+                let level = self.deeper(level, run.start, run.end)?;
                 let next = self.key_index()?;
                 let current = match list.get_mut(index) {
                     Some(node) => match &mut node.value {

@@ -29,9 +29,15 @@ pub(crate) fn placeholder_id(n: &Node) -> Option<usize> {
 
 /// Every node of an alias expansion points back at the alias site.
 pub(crate) fn mark_alias(node: &mut Node, site: Span) {
+    visit_mut(node, |n| n.alias = Some(site));
+}
+
+/// Calls `f` on `node` and then on every node below it (including what `f` put there), without
+/// recursion: the trees may be as deep as the depth limit allows.
+pub(crate) fn visit_mut(node: &mut Node, mut f: impl FnMut(&mut Node)) {
     let mut todo = vec![node];
     while let Some(n) = todo.pop() {
-        n.alias = Some(site);
+        f(n);
         match &mut n.value {
             Value::Seq(items) => todo.extend(items.iter_mut()),
             Value::Map(entries) => {

@@ -10,7 +10,7 @@ use saphyr_parser::{
     Event, Parser, ScalarStyle as SaphyrStyle, ScanError, Span as SaphyrSpan, Tag,
 };
 
-use super::alias::{mark_alias, placeholder, placeholder_id};
+use super::alias::{mark_alias, placeholder, placeholder_id, visit_mut};
 use super::findings::{ambiguous, collection_key, too_deep};
 use super::positions::Positions;
 use super::resolve::{self, Ambiguity, Scalar};
@@ -299,8 +299,7 @@ impl<'a> ChunkLoader<'a> {
 
     /// Replaces every alias placeholder in `node` by a copy of its anchor, recursively.
     fn expand(&self, node: &mut Node) {
-        let mut todo = vec![node];
-        while let Some(n) = todo.pop() {
+        visit_mut(node, |n| {
             if let Some(id) = placeholder_id(n) {
                 let site = n.site();
                 let mut copy = match self.anchors.get(&id) {
@@ -310,17 +309,7 @@ impl<'a> ChunkLoader<'a> {
                 mark_alias(&mut copy, site);
                 *n = copy;
             }
-            match &mut n.value {
-                Value::Seq(items) => todo.extend(items.iter_mut()),
-                Value::Map(entries) => {
-                    for (k, v) in entries.iter_mut() {
-                        todo.push(k);
-                        todo.push(v);
-                    }
-                }
-                _ => {}
-            }
-        }
+        });
     }
 
     fn open(
