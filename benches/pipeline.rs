@@ -62,14 +62,8 @@ fn stages(c: &mut Criterion) {
         });
         let (objects, _) = object::parse(&sources, &files, &options.yaml);
         let ctx = CheckContext {
-            sources: &sources,
-            objects: &objects,
             kube_version: options.kube_version,
-            release_namespace: "default",
-            config: &options.config,
-            strict: false,
-            extra_crds: &[],
-            create_namespace: false,
+            ..CheckContext::new(&sources, &objects, &options.config)
         };
         group.bench_function("schema", |b| b.iter(|| kforge::schema::check(&ctx)));
         group.bench_function("rules", |b| b.iter(|| kforge::rules::check(&ctx)));

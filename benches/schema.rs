@@ -10,7 +10,6 @@ use kforge::check::CheckContext;
 use kforge::config::Config;
 use kforge::object::{self, Object};
 use kforge::source::{FileId, SourceKind, SourceMap};
-use kforge::version::KubeVersion;
 use kforge::yaml::Limits;
 
 fn corpus() -> Option<(SourceMap, Vec<FileId>, usize)> {
@@ -35,16 +34,7 @@ fn corpus() -> Option<(SourceMap, Vec<FileId>, usize)> {
 }
 
 fn check(sources: &SourceMap, objects: &[Object], config: &Config) -> usize {
-    let ctx = CheckContext {
-        sources,
-        objects,
-        kube_version: KubeVersion::NEWEST,
-        release_namespace: "default",
-        config,
-        strict: false,
-        extra_crds: &[],
-        create_namespace: false,
-    };
+    let ctx = CheckContext::new(sources, objects, config);
     kforge::schema::check(&ctx).len()
 }
 

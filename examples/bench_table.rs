@@ -155,14 +155,8 @@ fn main() {
             .collect();
         let (objects, _) = object::parse(&sources, &files, &options.yaml);
         let ctx = CheckContext {
-            sources: &sources,
-            objects: &objects,
             kube_version: options.kube_version,
-            release_namespace: "default",
-            config: &options.config,
-            strict: false,
-            extra_crds: &[],
-            create_namespace: false,
+            ..CheckContext::new(&sources, &objects, &options.config)
         };
         let row = |stage: &str, d: Duration| {
             let secs = d.as_secs_f64().max(1e-9);

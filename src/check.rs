@@ -21,3 +21,20 @@ pub struct CheckContext<'a> {
     /// `--create-namespace`: the release namespace is created before anything is applied.
     pub create_namespace: bool,
 }
+
+impl<'a> CheckContext<'a> {
+    /// A context with the defaults of a plain run: the newest Kubernetes version, release
+    /// namespace `default`, not strict, no `--crd`, no `--create-namespace`.
+    pub fn new(sources: &'a SourceMap, objects: &'a [Object], config: &'a Config) -> Self {
+        CheckContext {
+            sources,
+            objects,
+            kube_version: KubeVersion::NEWEST,
+            release_namespace: "default",
+            config,
+            strict: false,
+            extra_crds: &[],
+            create_namespace: false,
+        }
+    }
+}

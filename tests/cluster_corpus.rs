@@ -154,14 +154,8 @@ fn kubernetes_examples_apply_without_panicking() {
         let (objects, _) = kforge::object::parse(&sources, &[id], &kforge::yaml::Limits::default());
         let config = kforge::config::Config::default();
         let ctx = kforge::check::CheckContext {
-            sources: &sources,
-            objects: &objects,
-            kube_version: kforge::version::KubeVersion::NEWEST,
-            release_namespace: "default",
-            config: &config,
-            strict: false,
-            extra_crds: &[],
             create_namespace: true,
+            ..kforge::check::CheckContext::new(&sources, &objects, &config)
         };
         let (state, _) = kforge::cluster::apply(&ctx, &Profile::default());
         let _ = (state.table(), state.to_yaml(), state.to_json());

@@ -6,7 +6,6 @@ use kforge::check::CheckContext;
 use kforge::config::Config;
 use kforge::diag::Severity;
 use kforge::source::{SourceKind, SourceMap};
-use kforge::version::KubeVersion;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -51,16 +50,7 @@ fn corpus_run(config: &Config, what: &str) {
         let file = sources.add(path.display().to_string(), text, SourceKind::Manifest);
         let (objects, _) = kforge::object::parse(&sources, &[file], &Default::default());
         objects_total += objects.len();
-        let ctx = CheckContext {
-            sources: &sources,
-            objects: &objects,
-            kube_version: KubeVersion::NEWEST,
-            release_namespace: "default",
-            config,
-            strict: false,
-            extra_crds: &[],
-            create_namespace: false,
-        };
+        let ctx = CheckContext::new(&sources, &objects, config);
         let start = Instant::now();
         let diags = kforge::rules::check(&ctx);
         spent += start.elapsed();
@@ -157,14 +147,8 @@ fn kubernetes_examples_run_every_rule_without_panicking() {
             .collect();
         let (objects, _) = kforge::object::parse(&sources, &ids, &Default::default());
         let ctx = CheckContext {
-            sources: &sources,
-            objects: &objects,
-            kube_version: KubeVersion::NEWEST,
-            release_namespace: "default",
-            config: &config,
             strict: true,
-            extra_crds: &[],
-            create_namespace: false,
+            ..CheckContext::new(&sources, &objects, &config)
         };
         for d in kforge::rules::check(&ctx) {
             assert!(d.primary.is_some(), "{}: {}", d.rule.id, d.message);

@@ -5,7 +5,6 @@
 use kforge::check::CheckContext;
 use kforge::config::Config;
 use kforge::source::{SourceKind, SourceMap};
-use kforge::version::KubeVersion;
 use std::path::Path;
 
 #[test]
@@ -35,16 +34,7 @@ fn each_mistake_gives_exactly_one_error() {
         let (objects, diags) = kforge::object::parse(&sources, &[file], &Default::default());
         assert!(diags.is_empty(), "{}: {diags:?}", path.display());
         let config = Config::default();
-        let ctx = CheckContext {
-            sources: &sources,
-            objects: &objects,
-            kube_version: KubeVersion::NEWEST,
-            release_namespace: "default",
-            config: &config,
-            strict: false,
-            extra_crds: &[],
-            create_namespace: false,
-        };
+        let ctx = CheckContext::new(&sources, &objects, &config);
         let found = kforge::rules::check(&ctx);
         let errors: Vec<_> = found.iter().filter(|d| d.is_error()).collect();
         assert_eq!(errors.len(), 1, "{}: {errors:#?}", path.display());

@@ -64,18 +64,12 @@ fn load(root: &Path) -> Corpus {
 fn check(c: &Corpus, minor: u32) -> Vec<Diagnostic> {
     let config = Config::default();
     let ctx = CheckContext {
-        sources: &c.sources,
-        objects: &c.objects,
         kube_version: KubeVersion {
             major: 1,
             minor,
             patch: 0,
         },
-        release_namespace: "default",
-        config: &config,
-        strict: false,
-        extra_crds: &[],
-        create_namespace: false,
+        ..CheckContext::new(&c.sources, &c.objects, &config)
     };
     kforge::schema::check(&ctx)
 }

@@ -163,16 +163,7 @@ fn run(config: &Config) -> Vec<Diagnostic> {
     let mut sources = SourceMap::new();
     let file = sources.add("m.yaml", MANIFEST, SourceKind::Manifest);
     let (objects, _) = crate::object::parse(&sources, &[file], &Default::default());
-    let ctx = crate::check::CheckContext {
-        sources: &sources,
-        objects: &objects,
-        kube_version: crate::version::KubeVersion::NEWEST,
-        release_namespace: "default",
-        config,
-        strict: false,
-        extra_crds: &[],
-        create_namespace: false,
-    };
+    let ctx = crate::check::CheckContext::new(&sources, &objects, config);
     let mut diags = crate::rules::check(&ctx);
     apply(config, &objects, &sources, &mut diags);
     diags
@@ -238,16 +229,7 @@ fn comments_in_the_template_suppress_findings_on_rendered_lines() {
     );
     let (objects, _) = crate::object::parse(&sources, &[r], &Default::default());
     let config = Config::default();
-    let ctx = crate::check::CheckContext {
-        sources: &sources,
-        objects: &objects,
-        kube_version: crate::version::KubeVersion::NEWEST,
-        release_namespace: "default",
-        config: &config,
-        strict: false,
-        extra_crds: &[],
-        create_namespace: false,
-    };
+    let ctx = crate::check::CheckContext::new(&sources, &objects, &config);
     let mut diags = crate::rules::check(&ctx);
     assert_eq!(diags.len(), 1);
     apply(&config, &objects, &sources, &mut diags);

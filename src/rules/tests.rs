@@ -7,7 +7,6 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::object;
 use crate::source::{SourceKind, SourceMap, Span};
-use crate::version::KubeVersion;
 
 pub(crate) struct Checked {
     pub sources: SourceMap,
@@ -61,14 +60,8 @@ fn context<'a>(
     strict: bool,
 ) -> CheckContext<'a> {
     CheckContext {
-        sources,
-        objects,
-        kube_version: KubeVersion::NEWEST,
-        release_namespace: "default",
-        config,
         strict,
-        extra_crds: &[],
-        create_namespace: false,
+        ..CheckContext::new(sources, objects, config)
     }
 }
 

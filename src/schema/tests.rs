@@ -76,18 +76,14 @@ fn run_with(minor: u32, yaml: &str, extra: &str, strict: bool) -> Run {
     let config = Config::default();
     let diags = {
         let ctx = CheckContext {
-            sources: &sources,
-            objects: &objects,
             kube_version: KubeVersion {
                 major: 1,
                 minor,
                 patch: 0,
             },
-            release_namespace: "default",
-            config: &config,
             strict,
             extra_crds: &extra_crds,
-            create_namespace: false,
+            ..CheckContext::new(&sources, &objects, &config)
         };
         super::check(&ctx)
     };

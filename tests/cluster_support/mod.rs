@@ -72,14 +72,10 @@ pub fn sim_full(
     );
     let config = Config::default();
     let ctx = CheckContext {
-        sources: &sources,
-        objects: &objects,
         kube_version,
-        release_namespace: "default",
-        config: &config,
         strict,
-        extra_crds: &[],
         create_namespace,
+        ..CheckContext::new(&sources, &objects, &config)
     };
     let start = std::time::Instant::now();
     let (state, diags) = cluster::apply(&ctx, profile);
