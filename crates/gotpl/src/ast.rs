@@ -1,0 +1,174 @@
+//! The parse tree, after Go's `text/template/parse` (node.go), with a byte span on every node so
+//! errors and origins point at the template text. A [`Tree`] is one template: a file's top level or
+//! one `define`/`block` body. Trees hold no runtime values: they are `Send + Sync` and can be
+//! parsed once and shared.
+
+use std::sync::Arc;
+
+/// A byte range in the template text the tree was parsed from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// One template: what `{{ template "name" }}` and `include` find by name.
+#[derive(Debug)]
+pub struct Tree {
+    /// The template's name: the file name for a file's top level, the `define`d name otherwise.
+    pub name: String,
+    /// The name of the file (parse call) the tree came from: Go's `ParseName`, which error
+    /// messages print as `template: FILE:LINE:COL: …`.
+    pub parse_name: String,
+    /// The whole text of that file; spans index into it (line and column are derived).
+    pub text: Arc<str>,
+    pub root: List,
+}
+
+/// A sequence of nodes (Go's ListNode).
+#[derive(Debug, Default)]
+pub struct List {
+    pub span: Span,
+    pub nodes: Vec<Node>,
+}
+
+#[derive(Debug)]
+pub enum Node {
+    /// Plain text, already trimmed by `{{-`/`-}}`. `span` covers the text kept.
+    Text {
+        span: Span,
+        text: Box<str>,
+    },
+    /// `{{ pipeline }}`: prints the pipeline's value unless it declares or assigns variables.
+    Action {
+        span: Span,
+        pipe: Pipe,
+    },
+    /// `{{/* … */}}`: kept so tools can see it; renders nothing.
+    Comment {
+        span: Span,
+    },
+    If(Branch),
+    /// `range`; `else` runs when there is nothing to iterate.
+    Range(Branch),
+    With(Branch),
+    /// `{{ template "name" pipeline }}` (also what `block` leaves in place).
+    Template {
+        span: Span,
+        name: String,
+        pipe: Option<Pipe>,
+    },
+    Break {
+        span: Span,
+    },
+    Continue {
+        span: Span,
+    },
+}
+
+/// `if`/`range`/`with`: the pipeline, the body and the optional `else` part. `else if` and
+/// `else with` are an else list holding one nested If/With, as Go parses them.
+#[derive(Debug)]
+pub struct Branch {
+    pub span: Span,
+    pub pipe: Pipe,
+    pub list: List,
+    pub else_list: Option<List>,
+}
+
+/// `$x := a | b c | d` (Go's PipeNode).
+#[derive(Debug, Default)]
+pub struct Pipe {
+    pub span: Span,
+    /// `=` rather than `:=`.
+    pub is_assign: bool,
+    /// Declared or assigned variables: none, one, or two in `range $k, $v :=`.
+    pub decl: Vec<Variable>,
+    pub cmds: Vec<Command>,
+}
+
+/// One stage of a pipeline: a function call, method call or single operand.
+#[derive(Debug)]
+pub struct Command {
+    pub span: Span,
+    pub args: Vec<Arg>,
+}
+
+/// `$name.Field.Chain` (`$` alone is the template's starting dot).
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub span: Span,
+    /// `["$x", "Field", "Chain"]`, as Go's VariableNode.Ident.
+    pub ident: Vec<String>,
+}
+
+#[derive(Debug)]
+pub enum Arg {
+    /// `.`
+    Dot(Span),
+    Nil(Span),
+    Bool(Span, bool),
+    Number(Span, Number),
+    /// A quoted or raw string, unquoted.
+    String(Span, String),
+    /// A function name.
+    Identifier(Span, String),
+    /// `.A.B` (fields of dot).
+    Field(Span, Vec<String>),
+    Variable(Variable),
+    /// `(pipeline).A.B` or `$x.A` after a parenthesised term (Go's ChainNode).
+    Chain(Span, Box<Arg>, Vec<String>),
+    /// `( pipeline )`
+    Pipe(Span, Box<Pipe>),
+}
+
+impl Arg {
+    pub fn span(&self) -> Span {
+        match self {
+            Arg::Dot(s)
+            | Arg::Nil(s)
+            | Arg::Bool(s, _)
+            | Arg::Number(s, _)
+            | Arg::String(s, _)
+            | Arg::Identifier(s, _)
+            | Arg::Field(s, _)
+            | Arg::Chain(s, _, _)
+            | Arg::Pipe(s, _) => *s,
+            Arg::Variable(v) => v.span,
+        }
+    }
+}
+
+/// A numeric constant as Go's NumberNode classifies it: one text may be several kinds at once
+/// (`1` is int, uint and float); the executor picks by context (Go's `idealConstant`).
+#[derive(Debug, Clone, Default)]
+pub struct Number {
+    pub text: String,
+    pub int: Option<i64>,
+    pub uint: Option<u64>,
+    pub float: Option<f64>,
+    /// Complex constants (`1i`) are parsed by Go but never useful in charts.
+    pub is_complex: bool,
+    /// A character constant (`'a'`), which is an int (rune).
+    pub is_char: bool,
+}
+
+/// Line (1-based) and column of a byte offset in `text` as Go's `ErrorContext` prints them in
+/// `name:LINE:COL`: the column is the byte offset from the start of the line, counted from 0
+/// (Go's quirk, kept so messages match Helm's).
+pub fn go_line_col(text: &str, offset: u32) -> (usize, usize) {
+    let offset = (offset as usize).min(text.len());
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, offset - line_start)
+}

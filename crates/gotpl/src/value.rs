@@ -1,0 +1,203 @@
+//! The value model: what a Go template sees through `interface{}`.
+//!
+//! Output depends on Go's dynamic types, so they are kept: `int` vs `int64` vs `float64` (numbers
+//! from values files are float64, `--set` integers int64, `len` returns int), `string` vs `[]byte`,
+//! nil. Lists and maps are shared by reference (`Rc<RefCell<…>>`): Sprig's `set`, `unset`, `merge`
+//! and `mergeOverwrite` mutate in place and every alias sees it, as in Go. A render is
+//! single-threaded (Helm renders templates in order, and `set .Values` leaks into later ones), so
+//! `Rc` is enough; the parsed templates ([`crate::ast`]) hold no values and are `Send + Sync`.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::rc::Rc;
+
+/// A Go `map[string]interface{}`. Go maps have no order; everything that iterates one (range,
+/// printing, `keys` before sorting, toJson) sorts by key bytes, which `BTreeMap<String, _>` gives.
+pub type MapRef = Rc<RefCell<BTreeMap<String, Value>>>;
+
+/// A Go slice. `elem` is its element type (`[]interface {}` from `list`, `[]string` from
+/// `splitList`/`keys`): it shows in `typeOf`/`kindIs` and in what typed parameters accept.
+#[derive(Clone, Debug)]
+pub struct List {
+    pub items: Rc<RefCell<Vec<Value>>>,
+    pub elem: Elem,
+}
+
+/// Element type of a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Elem {
+    /// `[]interface {}`
+    Any,
+    /// `[]string`
+    String,
+    /// `[]int`
+    Int,
+}
+
+#[derive(Clone, Default)]
+pub enum Value {
+    /// A nil interface: a missing map key, `nil`, a YAML `null`. Printed directly it is
+    /// `<no value>`; through `%v` it is `<nil>`.
+    #[default]
+    Nil,
+    Bool(bool),
+    /// Go `int` (64-bit): `len`, range indexes, `atoi`, `int`, integer constants in templates.
+    Int(i64),
+    /// Go `int64`: `--set` integers, Sprig arithmetic (`add`, `mul`, …), `int64`.
+    Int64(i64),
+    /// Go `uint64` (semver's Major/Minor/Patch).
+    Uint(u64),
+    /// Go `float64`: every number from a values file or from JSON.
+    Float(f64),
+    Str(Rc<str>),
+    /// Go `[]byte` (`.Files.GetBytes`): `%v` prints `[104 105]`, `%s` the text.
+    Bytes(Rc<[u8]>),
+    List(List),
+    Map(MapRef),
+    /// A typed Go value with fields and methods (`.Chart`, `.Capabilities`, `.Files`, a semver
+    /// version, a time, a certificate).
+    Object(Rc<dyn Object>),
+}
+
+/// A Go struct (or other named type) reachable from a template: fields and methods by name.
+pub trait Object: fmt::Debug {
+    /// Go's type name as `%T` and error messages print it: `*chart.Metadata`, `engine.files`.
+    fn type_name(&self) -> &str;
+    /// A field, or a method that takes no arguments, by its Go name. `None`: no such field, which
+    /// is an execution error (`can't evaluate field X in type T`).
+    fn field(&self, name: &str) -> Option<Value>;
+    /// Calls a method that takes arguments (`.Files.Get "x"`, `.Capabilities.APIVersions.Has`).
+    /// `None`: no such method. `Some(Err(msg))`: the method's error, reported as Go reports it.
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>>;
+    /// Whether `name` is a method (so `.Obj.Name arg` is a call, not a field followed by args).
+    fn has_method(&self, name: &str) -> bool;
+    /// What `%v` (and so `{{ . }}`) prints: Go's struct form `{a b}` or the `String()` method.
+    fn go_string(&self) -> String;
+    /// The value as `encoding/json` would marshal it (json tags, omitempty), for toJson/toYaml.
+    fn to_json(&self) -> Value;
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::from(s))
+    }
+
+    pub fn string(s: String) -> Value {
+        Value::Str(Rc::from(s))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(List {
+            items: Rc::new(RefCell::new(items)),
+            elem: Elem::Any,
+        })
+    }
+
+    pub fn str_list(items: Vec<String>) -> Value {
+        Value::List(List {
+            items: Rc::new(RefCell::new(items.into_iter().map(Value::string).collect())),
+            elem: Elem::String,
+        })
+    }
+
+    pub fn map(entries: BTreeMap<String, Value>) -> Value {
+        Value::Map(Rc::new(RefCell::new(entries)))
+    }
+
+    pub fn empty_map() -> Value {
+        Value::map(BTreeMap::new())
+    }
+
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Go's `%T` for this value.
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Nil => "<nil>".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Int(_) => "int".into(),
+            Value::Int64(_) => "int64".into(),
+            Value::Uint(_) => "uint64".into(),
+            Value::Float(_) => "float64".into(),
+            Value::Str(_) => "string".into(),
+            Value::Bytes(_) => "[]uint8".into(),
+            Value::List(l) => match l.elem {
+                Elem::Any => "[]interface {}".into(),
+                Elem::String => "[]string".into(),
+                Elem::Int => "[]int".into(),
+            },
+            Value::Map(_) => "map[string]interface {}".into(),
+            Value::Object(o) => o.type_name().into(),
+        }
+    }
+
+    /// Go's `reflect.Kind` name (Sprig's `kindOf`).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Nil => "invalid",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Uint(_) => "uint64",
+            Value::Float(_) => "float64",
+            Value::Str(_) => "string",
+            Value::Bytes(_) | Value::List(_) => "slice",
+            Value::Map(_) => "map",
+            Value::Object(_) => "ptr",
+        }
+    }
+
+    /// Go template truth (`if`, `and`, `or`, `not`): false for the zero value of its type, nil
+    /// and empty collections.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Uint(u) => *u != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(l) => !l.items.borrow().is_empty(),
+            Value::Map(m) => !m.borrow().is_empty(),
+            Value::Object(_) => true,
+        }
+    }
+
+    /// Same object (for maps and lists, the same shared storage), as Go's `==` on references.
+    pub fn same_ref(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Map(a), Value::Map(b)) => Rc::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(&a.items, &b.items),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Nil => write!(f, "nil"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "int({i})"),
+            Value::Int64(i) => write!(f, "int64({i})"),
+            Value::Uint(u) => write!(f, "uint64({u})"),
+            Value::Float(x) => write!(f, "float64({x})"),
+            Value::Str(s) => write!(f, "{s:?}"),
+            Value::Bytes(b) => write!(f, "bytes({b:?})"),
+            Value::List(l) => f.debug_list().entries(l.items.borrow().iter()).finish(),
+            Value::Map(m) => f.debug_map().entries(m.borrow().iter()).finish(),
+            Value::Object(o) => write!(f, "{o:?}"),
+        }
+    }
+}
