@@ -25,7 +25,18 @@
 )]
 
 pub mod ast;
+pub mod builtins;
+pub mod crypto;
+pub mod date;
+pub mod encode;
+pub mod exec;
+pub mod fmt;
 pub mod func;
+pub mod funcs;
+pub mod lex;
+pub mod parse;
+pub mod random;
+pub mod sprig;
 pub mod value;
 
 pub use value::Value;

@@ -1,0 +1,5 @@
+//! Sprig's time functions (`now`, `date`, `toDate`, `duration`, …) on a fixed instant.
+
+use crate::func::Func;
+
+pub const FUNCS: &[Func] = &[];
