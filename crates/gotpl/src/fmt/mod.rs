@@ -10,6 +10,7 @@ mod float;
 mod quote;
 
 pub use float::format_float;
+pub(crate) use quote::is_print;
 pub use quote::{quote, quote_to_ascii};
 
 use crate::value::Value;
