@@ -51,11 +51,27 @@ impl ArgParser<'_> {
                 while self.s[self.i] != b'"' {
                     if self.s[self.i] == b'\\' {
                         self.i += 1;
-                        out.push(match self.s[self.i] {
-                            b'n' => b'\n',
-                            b't' => b'\t',
-                            other => other,
-                        });
+                        let hex_len = match self.s[self.i] {
+                            b'x' => 2,
+                            b'u' => 4,
+                            b'U' => 8,
+                            _ => 0,
+                        };
+                        if hex_len > 0 {
+                            let hex =
+                                std::str::from_utf8(&self.s[self.i + 1..self.i + 1 + hex_len])
+                                    .unwrap();
+                            let c = char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap();
+                            out.extend_from_slice(c.to_string().as_bytes());
+                            self.i += hex_len;
+                        } else {
+                            out.push(match self.s[self.i] {
+                                b'n' => b'\n',
+                                b't' => b'\t',
+                                b'a' => 7,
+                                other => other,
+                            });
+                        }
                     } else {
                         out.push(self.s[self.i]);
                     }
@@ -122,7 +138,14 @@ fn json_str(s: &str) -> String {
             't' => out.push('\t'),
             'u' => {
                 let hex: String = chars.by_ref().take(4).collect();
-                out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+                let mut n = u32::from_str_radix(&hex, 16).unwrap();
+                if (0xd800..0xdc00).contains(&n) {
+                    // A surrogate pair: \uD83D\uDE00.
+                    let low: String = chars.by_ref().skip(2).take(4).collect();
+                    let low = u32::from_str_radix(&low, 16).unwrap();
+                    n = 0x10000 + ((n - 0xd800) << 10) + (low - 0xdc00);
+                }
+                out.push(char::from_u32(n).unwrap());
             }
             other => out.push(other),
         }
