@@ -107,7 +107,18 @@ fn shortest(a: f64) -> Digits {
             dp: 0,
         };
     }
-    parse_sci(&format!("{a:e}"))
+    let digs = parse_sci(&format!("{a:e}"));
+    // When two shortest strings are equally close to the value (1486036621150071.25 at 17
+    // digits), Go rounds half to even and Rust does not; the exactly rounded string of the same
+    // length is Go's choice whenever it reads back as the same float. Ties need ~16 digits.
+    if digs.d.len() >= 15 {
+        let decimals = digs.d.len() - 1;
+        let exact = format!("{a:.decimals$e}");
+        if exact.parse::<f64>() == Ok(a) {
+            return parse_sci(&exact);
+        }
+    }
+    digs
 }
 
 /// `n` significant digits, correctly rounded (n ≥ 1).

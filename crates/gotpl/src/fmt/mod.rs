@@ -18,10 +18,15 @@ use crate::value::Value;
 /// What `{{ pipeline }}` prints (text/template's printValue): `<no value>` for nil, otherwise
 /// `fmt.Sprint` of the value.
 pub fn print_value(v: &Value) -> String {
-    if v.is_nil() {
-        return "<no value>".to_owned();
+    match v {
+        Value::Nil => "<no value>".to_owned(),
+        // The common cases, without the printer's machinery.
+        Value::Str(s) => s.to_string(),
+        Value::Int(i) | Value::Int64(i) => i.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Float(f) => format_float(*f, b'g', -1),
+        _ => sprint(std::slice::from_ref(v)),
     }
-    sprint(std::slice::from_ref(v))
 }
 
 /// Go's `fmt.Sprint`: operands in their `%v` form, a space between two operands when neither

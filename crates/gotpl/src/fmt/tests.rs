@@ -241,3 +241,21 @@ fn self_containing_map_is_bounded() {
         inner.borrow_mut().clear(); // break the cycle so the test does not leak
     }
 }
+
+/// 600 floats of every magnitude (uniform, log-uniform, random bit patterns, short decimals)
+/// through `%v %e %.3g %.2f %g %.0e %G`, as Helm printed them.
+#[test]
+fn random_floats_match_helm() {
+    let mut failures = Vec::new();
+    let table = include_str!("testdata/floats.tsv");
+    for line in table.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (format, args, want) = (json_str(cols[0]), parse_args(cols[1]), json_str(cols[2]));
+        let got = sprintf(&format, &args);
+        if got != want {
+            failures.push(format!("{}: got {got:?}, want {want:?}", cols[1]));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(table.lines().count(), 600);
+}
