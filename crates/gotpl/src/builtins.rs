@@ -837,6 +837,7 @@ mod tests {
             "\\u0000\\u001F\u{7f}\\u00AD"
         );
         assert_eq!(run("js", vec![i(1), i(2)]).unwrap(), "1 2");
+        assert_eq!(run("js", vec![s("\u{d7ff}")]).unwrap(), "\\uD7FF");
         assert_eq!(
             run("urlquery", vec![s("a b&c=d/é~._-")]).unwrap(),
             "a+b%26c%3Dd%2F%C3%A9~._-"

@@ -7,6 +7,7 @@
 //! `%x` of a string is hex, `%d` of a float is an error inline) come out as Go prints them.
 
 mod float;
+mod isprint;
 mod quote;
 
 pub use float::format_float;

@@ -101,42 +101,18 @@ fn escaped_rune(out: &mut String, r: char, quote: u8, ascii_only: bool) {
 }
 
 /// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
-/// Without Unicode category tables this knows the non-printing ranges that occur in text
-/// (controls, format characters, separators other than U+0020, private use, noncharacters);
-/// unassigned code points are taken as printable.
 pub(crate) fn is_print(r: char) -> bool {
     let n = u32::from(r);
     if n < 0x80 {
         return (0x20..0x7f).contains(&n);
     }
-    !matches!(n,
-        0x80..=0xa0
-        | 0xad
-        | 0x600..=0x605
-        | 0x61c
-        | 0x6dd
-        | 0x70f
-        | 0x890..=0x891
-        | 0x8e2
-        | 0x1680
-        | 0x180e
-        | 0x2000..=0x200f
-        | 0x2028..=0x202f
-        | 0x205f..=0x206f
-        | 0x3000
-        | 0xd800..=0xf8ff
-        | 0xfdd0..=0xfdef
-        | 0xfeff
-        | 0xfff0..=0xfffb
-        | 0xfffe..=0xffff
-        | 0x110bd
-        | 0x110cd
-        | 0x13430..=0x1343f
-        | 0x1bca0..=0x1bca3
-        | 0x1d173..=0x1d17a
-        | 0xe0000..=0xe00ff
-        | 0xf0000..
-    ) && n & 0xfffe != 0xfffe
+    let table = super::isprint::NOT_PRINT;
+    // The last range starting at or below n decides.
+    let i = table.partition_point(|&(lo, _)| lo <= n);
+    match i.checked_sub(1).and_then(|i| table.get(i)) {
+        Some(&(_, hi)) => n > hi,
+        None => true,
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +135,10 @@ mod tests {
         assert_eq!(quote_bytes(b"a\xffb", b'"', false), r#""a\xffb""#);
         assert_eq!(quote_rune('\'', false), r"'\''");
         assert_eq!(quote_rune('"', false), "'\"'");
+        assert_eq!(
+            quote("\u{d7ff}\u{378}\u{e000}\u{10ffff}\u{1f600}"),
+            r#""\ud7ff\u0378\ue000\U0010ffff😀""#
+        );
         assert!(can_backquote(b"a\tb"));
         assert!(!can_backquote(b"a`b"));
         assert!(!can_backquote(b"a\nb"));
