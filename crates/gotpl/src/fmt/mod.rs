@@ -212,6 +212,9 @@ impl Printer {
             num.make_ascii_uppercase();
         }
         let mut out = Vec::with_capacity(prec.max(num.len()) + 4);
+        if verb == 'O' {
+            out.extend_from_slice(b"0o");
+        }
         if self.f.sharp {
             match base {
                 2 => out.extend_from_slice(b"0b"),
@@ -222,9 +225,6 @@ impl Printer {
                 }
                 _ => {}
             }
-        }
-        if verb == 'O' {
-            out.extend_from_slice(b"0o");
         }
         if prec > num.len() {
             out.resize(out.len() + prec - num.len(), b'0');
