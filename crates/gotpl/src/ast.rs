@@ -242,7 +242,7 @@ impl Node {
             Node::With(b) => b.write_go("with", src, out),
             Node::Template { name, pipe, .. } => {
                 out.push_str("{{template ");
-                out.push_str(&go_quote(name));
+                out.push_str(&crate::fmt::quote(name));
                 if let Some(p) = pipe {
                     out.push(' ');
                     p.write_go(src, out);
@@ -355,8 +355,4 @@ impl Arg {
 fn span_text(src: &str, span: Span) -> &str {
     src.get(span.start as usize..span.end as usize)
         .unwrap_or("")
-}
-
-fn go_quote(s: &str) -> String {
-    crate::parse::strconv::quote(s)
 }

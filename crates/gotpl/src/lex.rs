@@ -6,7 +6,8 @@
 //! before the action and ` -}}` the whitespace after it; the marker needs one of those four
 //! characters next to the `-`, so `{{-3}}` is the number -3.
 
-use crate::parse::strconv::{format_unicode, quote};
+use crate::fmt::quote;
+use crate::parse::strconv::format_unicode;
 
 const LEFT_DELIM: &str = "{{";
 const RIGHT_DELIM: &str = "}}";
@@ -488,7 +489,7 @@ impl<'a> Lexer<'a> {
                 }
                 self.emit(ItemType::RightParen)
             }
-            _ if r.is_ascii() && crate::parse::strconv::is_print(r) => self.emit(ItemType::Char),
+            ' '..='~' => self.emit(ItemType::Char),
             _ => self.errorf(format!(
                 "unrecognized character in action: {}",
                 format_unicode(r)

@@ -71,6 +71,19 @@ impl ParseError {
     }
 }
 
+impl ParseError {
+    /// What Helm v4 prints (`cleanupParseError` in pkg/engine): the location and only the last
+    /// `: `-separated part of Go's text, so `bad number syntax: "3k"` shows as `"3k"`.
+    pub fn helm_message(&self) -> String {
+        let go = self.go_message();
+        let parts: Vec<&str> = go.split(": ").collect();
+        match (parts.get(1), parts.last()) {
+            (Some(location), Some(msg)) => format!("parse error at ({location}): {msg}"),
+            _ => format!("parse error in ({}): {go}", self.parse_name),
+        }
+    }
+}
+
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.go_message())
@@ -329,7 +342,7 @@ impl<'a> Parser<'a, '_> {
             Some(_) => {
                 let msg = format!(
                     "template: multiple definition of template {}",
-                    strconv::quote(&name)
+                    crate::fmt::quote(&name)
                 );
                 return Err(self.error_at(at, msg));
             }
@@ -763,7 +776,10 @@ impl<'a> Parser<'a, '_> {
         if let Arg::Bool(..) | Arg::String(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) = node
         {
             let text = self.term_string(&node);
-            return self.errorf(format!("unexpected . after term {}", strconv::quote(&text)));
+            return self.errorf(format!(
+                "unexpected . after term {}",
+                crate::fmt::quote(&text)
+            ));
         }
         Ok(Some(match node {
             Arg::Field(_, mut ident) => {
@@ -807,7 +823,7 @@ impl<'a> Parser<'a, '_> {
                 if !(self.is_func)(token.val) {
                     return self.errorf(format!(
                         "function {} not defined",
-                        strconv::quote(token.val)
+                        crate::fmt::quote(token.val)
                     ));
                 }
                 Arg::Identifier(span, token.val.to_owned())
@@ -816,8 +832,10 @@ impl<'a> Parser<'a, '_> {
             ItemType::Nil => Arg::Nil(span),
             ItemType::Variable => {
                 if !self.t.has_var(token.val) {
-                    return self
-                        .errorf(format!("undefined variable {}", strconv::quote(token.val)));
+                    return self.errorf(format!(
+                        "undefined variable {}",
+                        crate::fmt::quote(token.val)
+                    ));
                 }
                 Arg::Variable(Variable {
                     span,
@@ -877,7 +895,7 @@ fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
         }
         ItemType::Complex => {
             let (re, im) = parse_complex(text)
-                .ok_or_else(|| format!("illegal number syntax: {}", strconv::quote(text)))?;
+                .ok_or_else(|| format!("illegal number syntax: {}", crate::fmt::quote(text)))?;
             n.is_complex = true;
             simplify_complex(&mut n, re, im);
             return Ok(n);
@@ -910,14 +928,17 @@ fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
     } else if let Some(f) = strconv::parse_float(text) {
         // Parsed as a float but looks like an integer: a huge number that fits no int.
         if !text.contains(['.', 'e', 'E', 'p', 'P']) {
-            return Err(format!("integer overflow: {}", strconv::quote(text)));
+            return Err(format!("integer overflow: {}", crate::fmt::quote(text)));
         }
         n.float = Some(f);
         n.int = float_to_int(f);
         n.uint = float_to_uint(f);
     }
     if n.int.is_none() && n.uint.is_none() && n.float.is_none() {
-        return Err(format!("illegal number syntax: {}", strconv::quote(text)));
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::fmt::quote(text)
+        ));
     }
     Ok(n)
 }

@@ -1,74 +1,19 @@
-//! The parts of Go's `strconv` the parser needs, ported so literals and error messages match Go:
-//! `Quote` (for `%q` in messages), `Unquote`/`UnquoteChar` (string and char constants), and
+//! The parts of Go's `strconv` the parser needs, ported so literals and error messages match Go
+//! (`Quote` is [`crate::fmt::quote`]): `Unquote`/`UnquoteChar` (string and char constants), and
 //! `ParseInt`/`ParseUint`/`ParseFloat` with base 0 (number constants: `0x`, `0o`, `0b`, leading-0
 //! octal, `_` separators, hex floats).
 
-/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
-/// Rust's std has no general-category table, so outside ASCII this is an approximation: control
-/// characters, non-ASCII spaces, the common format characters and private-use code points are
-/// not printable; everything else is (unassigned code points differ from Go).
-pub fn is_print(r: char) -> bool {
-    let c = r as u32;
-    if c < 0x80 {
-        return (0x20..0x7f).contains(&c);
-    }
-    if r.is_control() || r.is_whitespace() {
-        return false;
-    }
-    !matches!(c,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F
-        | 0x202A..=0x202E | 0x2060..=0x206F | 0xD800..=0xF8FF | 0xFEFF | 0xFFF9..=0xFFFB
-        | 0xFFFE | 0xFFFF | 0x110BD | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001
-        | 0xE0020..=0xE007F | 0xF0000..)
-}
-
-/// Go's `strconv.Quote`: a double-quoted Go string literal.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for r in s.chars() {
-        escape_rune(&mut out, r);
-    }
-    out.push('"');
-    out
+/// Go's `strconv.IsPrint`, from the fmt module's table: `Quote` leaves exactly the printable
+/// runes as they are.
+fn is_print(r: char) -> bool {
+    r.is_ascii() && (' '..='~').contains(&r)
+        || !r.is_ascii() && crate::fmt::quote(r.encode_utf8(&mut [0; 4])).len() == r.len_utf8() + 2
 }
 
 /// `fmt`'s `%.Nq`: the first `n` runes of `s`, quoted.
 pub fn quote_prefix(s: &str, n: usize) -> String {
     let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
-    quote(s.get(..end).unwrap_or(s))
-}
-
-fn escape_rune(out: &mut String, r: char) {
-    use std::fmt::Write;
-    if r == '"' || r == '\\' {
-        out.push('\\');
-        out.push(r);
-        return;
-    }
-    if is_print(r) {
-        out.push(r);
-        return;
-    }
-    let c = r as u32;
-    match r {
-        '\u{7}' => out.push_str("\\a"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{b}' => out.push_str("\\v"),
-        _ if c < 0x20 || c == 0x7f => {
-            let _ = write!(out, "\\x{c:02x}");
-        }
-        _ if c < 0x10000 => {
-            let _ = write!(out, "\\u{c:04x}");
-        }
-        _ => {
-            let _ = write!(out, "\\U{c:08x}");
-        }
-    }
+    crate::fmt::quote(s.get(..end).unwrap_or(s))
 }
 
 /// `fmt`'s `%#U`: `U+0041 'A'` (the character only when printable).
@@ -369,11 +314,9 @@ mod tests {
 
     #[test]
     fn quote_escapes_like_go() {
-        assert_eq!(quote("a\"b\\c"), r#""a\"b\\c""#);
-        assert_eq!(
-            quote("\n\t\u{1}\u{7f}é\u{a0}\u{1F600}"),
-            "\"\\n\\t\\x01\\x7fé\\u00a0\u{1F600}\""
-        );
+        assert_eq!(quote_prefix("ééééééééééé", 10), "\"éééééééééé\"");
+        assert_eq!(format_unicode('é'), "U+00E9 'é'");
+        assert_eq!(format_unicode('\u{a0}'), "U+00A0");
         assert_eq!(quote_prefix("abcdefghijkl", 10), "\"abcdefghij\"");
         assert_eq!(format_unicode('+'), "U+002B '+'");
         assert_eq!(format_unicode('\u{1}'), "U+0001");

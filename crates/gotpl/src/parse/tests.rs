@@ -35,15 +35,11 @@ fn err(src: &str) -> String {
     }
 }
 
-/// What Helm prints (its `cleanupParseError`: location and the last `: `-part of Go's text).
 fn helm(src: &str) -> String {
-    let go = err(src);
-    let parts: Vec<&str> = go.split(": ").collect();
-    format!(
-        "parse error at ({}): {}",
-        parts.get(1).unwrap_or(&""),
-        parts.last().unwrap_or(&"")
-    )
+    match p(src) {
+        Ok(_) => panic!("{src:?} parsed"),
+        Err(e) => e.helm_message(),
+    }
 }
 
 #[test]
@@ -535,4 +531,116 @@ fn nesting_limits_hold_on_a_2mib_stack() {
         );
         assert!(p(&mixed).is_ok());
     });
+}
+
+/// Every span lies inside the text and is not reversed.
+fn check_spans(list: &List, len: u32) {
+    let ok = |s: Span| assert!(s.start <= s.end && s.end <= len, "{s:?} in {len}");
+    let check_pipe = |pipe: &Pipe| {
+        ok(pipe.span);
+        fn arg(a: &Arg, ok: &dyn Fn(Span)) {
+            ok(a.span());
+            match a {
+                Arg::Pipe(_, p) => {
+                    ok(p.span);
+                    p.cmds
+                        .iter()
+                        .for_each(|c| c.args.iter().for_each(|x| arg(x, ok)));
+                }
+                Arg::Chain(_, base, _) => arg(base, ok),
+                _ => {}
+            }
+        }
+        for v in &pipe.decl {
+            ok(v.span);
+        }
+        for c in &pipe.cmds {
+            ok(c.span);
+            c.args.iter().for_each(|a| arg(a, &ok));
+        }
+    };
+    ok(list.span);
+    for n in &list.nodes {
+        ok(n.span());
+        match n {
+            Node::If(b) | Node::Range(b) | Node::With(b) => {
+                check_pipe(&b.pipe);
+                check_spans(&b.list, len);
+                if let Some(e) = &b.else_list {
+                    check_spans(e, len);
+                }
+            }
+            Node::Action { pipe, .. }
+            | Node::Template {
+                pipe: Some(pipe), ..
+            } => check_pipe(pipe),
+            _ => {}
+        }
+    }
+}
+
+fn parse_any(src: &str) {
+    let any = |_: &str| true;
+    if let Ok(parsed) = parse("x", src, &any) {
+        for t in &parsed.trees {
+            check_spans(&t.root, u32::try_from(src.len()).unwrap());
+        }
+    }
+    let _ = parse("x", src, &known);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_text_never_panics(src in "\\PC{0,64}") {
+        parse_any(&src);
+    }
+
+    #[test]
+    fn template_like_text_never_panics(
+        src in "(\\{\\{-? |\\{\\{| -?\\}\\}|\\}\\}|[ .$a-z()|:=,\"'`0-9\n\\\\+_-]|if |range |with |else |end|break|define \"x\"|block \"y\" |template \"x\" |/\\*|\\*/|\\$x := |0x|1e|é){0,40}"
+    ) {
+        parse_any(&src);
+    }
+}
+
+/// The parse-level expectations of the recorded golden cases (tests/golden/parse.txt): Helm's
+/// parse errors verbatim, and every other case's templates parse.
+#[test]
+fn golden_parse_cases() {
+    let text = include_str!("../../tests/golden/parse.txt");
+    let mut checked = 0;
+    for case in text.split("#### case: ").skip(1) {
+        let mut sections = std::collections::HashMap::new();
+        let mut parts = case.split("\n#### ");
+        let name = parts.next().unwrap_or("").trim().to_owned();
+        for part in parts {
+            let (head, body) = part.split_once('\n').unwrap_or((part, ""));
+            sections.insert(head.trim().to_owned(), body.to_owned());
+        }
+        // The split on "\n#### " already dropped the newline that ends a section.
+        let template = sections.get("template").map_or("", String::as_str);
+        match sections.get("error") {
+            Some(e) if e.starts_with("parse error") => {
+                let got = match p(template) {
+                    Ok(_) => panic!("{name}: parsed"),
+                    Err(err) => err.helm_message(),
+                };
+                assert_eq!(got, e.trim_end(), "{name}");
+            }
+            _ => {
+                let any = |_: &str| true;
+                for file in ["helpers", "template"] {
+                    if let Some(t) = sections.get(file)
+                        && let Err(err) = parse("t/templates/case.yaml", t, &any)
+                    {
+                        panic!("{name}: {}", err.go_message());
+                    }
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 61);
 }
