@@ -18,7 +18,9 @@
 //! exceeded") and control structures (`if`, `else if`, `range`, `with`, `block`) at most
 //! [`MAX_CONTROL_DEPTH`] deep (Go has no limit; kforge says "max control nesting depth
 //! exceeded"), so the recursive descent, the executor's walk and dropping a tree stay well
-//! within a 2 MiB stack.
+//! within a 2 MiB stack: a debug build spends about 10 KiB of stack per control level and
+//! 7 KiB per parenthesis (release: 3.4 and 1.3), so both limits at once take ~1.7 MiB. The
+//! bitnami charts nest at most 19 control structures and 5 parentheses deep.
 
 pub mod strconv;
 

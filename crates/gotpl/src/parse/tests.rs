@@ -644,3 +644,441 @@ fn golden_parse_cases() {
     }
     assert_eq!(checked, 61);
 }
+
+/// Go's numberTests (parse_test.go): the kinds and values each constant has.
+#[test]
+fn numbers_as_go_classifies_them() {
+    type Want = (Option<i64>, Option<u64>, Option<f64>, bool);
+    let cases: &[(&str, ItemType, Want)] = &[
+        ("0", ItemType::Number, (Some(0), Some(0), Some(0.0), false)),
+        ("-0", ItemType::Number, (Some(0), Some(0), Some(0.0), false)),
+        (
+            "73",
+            ItemType::Number,
+            (Some(73), Some(73), Some(73.0), false),
+        ),
+        (
+            "7_3",
+            ItemType::Number,
+            (Some(73), Some(73), Some(73.0), false),
+        ),
+        (
+            "0b10_010_01",
+            ItemType::Number,
+            (Some(73), Some(73), Some(73.0), false),
+        ),
+        (
+            "0B10_010_01",
+            ItemType::Number,
+            (Some(73), Some(73), Some(73.0), false),
+        ),
+        (
+            "073",
+            ItemType::Number,
+            (Some(59), Some(59), Some(59.0), false),
+        ),
+        (
+            "0o73",
+            ItemType::Number,
+            (Some(59), Some(59), Some(59.0), false),
+        ),
+        (
+            "0O73",
+            ItemType::Number,
+            (Some(59), Some(59), Some(59.0), false),
+        ),
+        (
+            "0x73",
+            ItemType::Number,
+            (Some(115), Some(115), Some(115.0), false),
+        ),
+        (
+            "0X73",
+            ItemType::Number,
+            (Some(115), Some(115), Some(115.0), false),
+        ),
+        (
+            "0x7_3",
+            ItemType::Number,
+            (Some(115), Some(115), Some(115.0), false),
+        ),
+        (
+            "-73",
+            ItemType::Number,
+            (Some(-73), None, Some(-73.0), false),
+        ),
+        ("+73", ItemType::Number, (Some(73), None, Some(73.0), false)),
+        (
+            "100",
+            ItemType::Number,
+            (Some(100), Some(100), Some(100.0), false),
+        ),
+        (
+            "1e9",
+            ItemType::Number,
+            (Some(1_000_000_000), Some(1_000_000_000), Some(1e9), false),
+        ),
+        (
+            "-1e9",
+            ItemType::Number,
+            (Some(-1_000_000_000), None, Some(-1e9), false),
+        ),
+        ("-1.2", ItemType::Number, (None, None, Some(-1.2), false)),
+        (
+            "1e19",
+            ItemType::Number,
+            (None, Some(10_000_000_000_000_000_000), Some(1e19), false),
+        ),
+        (
+            "1e1_9",
+            ItemType::Number,
+            (None, Some(10_000_000_000_000_000_000), Some(1e19), false),
+        ),
+        (
+            "1E19",
+            ItemType::Number,
+            (None, Some(10_000_000_000_000_000_000), Some(1e19), false),
+        ),
+        ("-1e19", ItemType::Number, (None, None, Some(-1e19), false)),
+        (
+            "0x_1p4",
+            ItemType::Number,
+            (Some(16), Some(16), Some(16.0), false),
+        ),
+        (
+            "0X_1P4",
+            ItemType::Number,
+            (Some(16), Some(16), Some(16.0), false),
+        ),
+        (
+            "0x_1p-4",
+            ItemType::Number,
+            (None, None, Some(1.0 / 16.0), false),
+        ),
+        ("4i", ItemType::Number, (None, None, None, true)),
+        ("-1.2+4.2i", ItemType::Complex, (None, None, None, true)),
+        ("073i", ItemType::Number, (None, None, None, true)),
+        ("0i", ItemType::Number, (Some(0), Some(0), Some(0.0), true)),
+        ("-1.2+0i", ItemType::Complex, (None, None, Some(-1.2), true)),
+        (
+            "-12+0i",
+            ItemType::Complex,
+            (Some(-12), None, Some(-12.0), true),
+        ),
+        (
+            "13+0i",
+            ItemType::Complex,
+            (Some(13), Some(13), Some(13.0), true),
+        ),
+        (
+            "0123",
+            ItemType::Number,
+            (Some(83), Some(83), Some(83.0), false),
+        ),
+        (
+            "-0x0",
+            ItemType::Number,
+            (Some(0), Some(0), Some(0.0), false),
+        ),
+        (
+            "0xdeadbeef",
+            ItemType::Number,
+            (
+                Some(0xdead_beef),
+                Some(0xdead_beef),
+                Some(3_735_928_559.0),
+                false,
+            ),
+        ),
+        (
+            "'a'",
+            ItemType::CharConstant,
+            (Some(97), Some(97), Some(97.0), false),
+        ),
+        (
+            "'\\n'",
+            ItemType::CharConstant,
+            (Some(10), Some(10), Some(10.0), false),
+        ),
+        (
+            "'\\\\'",
+            ItemType::CharConstant,
+            (Some(92), Some(92), Some(92.0), false),
+        ),
+        (
+            "'\\''",
+            ItemType::CharConstant,
+            (Some(39), Some(39), Some(39.0), false),
+        ),
+        (
+            "'\\xFF'",
+            ItemType::CharConstant,
+            (Some(255), Some(255), Some(255.0), false),
+        ),
+        (
+            "'パ'",
+            ItemType::CharConstant,
+            (Some(0x30d1), Some(0x30d1), Some(12497.0), false),
+        ),
+        (
+            "'\\u30d1'",
+            ItemType::CharConstant,
+            (Some(0x30d1), Some(0x30d1), Some(12497.0), false),
+        ),
+        (
+            "'\\U000030d1'",
+            ItemType::CharConstant,
+            (Some(0x30d1), Some(0x30d1), Some(12497.0), false),
+        ),
+        (
+            "0xef",
+            ItemType::Number,
+            (Some(0xef), Some(0xef), Some(239.0), false),
+        ),
+    ];
+    for (text, typ, want) in cases {
+        let n = new_number(text, *typ).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!((n.int, n.uint, n.float, n.is_complex), *want, "{text}");
+        assert_eq!(n.is_char, *typ == ItemType::CharConstant, "{text}");
+        assert_eq!(n.text, *text);
+    }
+    let bad = [
+        ("+-2", ItemType::Number, "illegal number syntax: \"+-2\""),
+        (
+            "0x123.",
+            ItemType::Number,
+            "illegal number syntax: \"0x123.\"",
+        ),
+        ("1e.", ItemType::Number, "illegal number syntax: \"1e.\""),
+        ("0xi.", ItemType::Number, "illegal number syntax: \"0xi.\""),
+        ("1+2.", ItemType::Number, "illegal number syntax: \"1+2.\""),
+        (
+            "'x",
+            ItemType::CharConstant,
+            "malformed character constant: 'x",
+        ),
+        (
+            "'xx'",
+            ItemType::CharConstant,
+            "malformed character constant: 'xx'",
+        ),
+        ("''", ItemType::CharConstant, "invalid syntax"),
+        (
+            "'433937734937734969526500969526500'",
+            ItemType::CharConstant,
+            "malformed character constant: '433937734937734969526500969526500'",
+        ),
+        (
+            "99999999999999999999",
+            ItemType::Number,
+            "integer overflow: \"99999999999999999999\"",
+        ),
+    ];
+    for (text, typ, want) in bad {
+        assert_eq!(
+            new_number(text, typ).map(|_| ()),
+            Err(want.to_owned()),
+            "{text}"
+        );
+    }
+}
+
+fn only_action(parsed: &Parsed) -> &Pipe {
+    match parsed.trees.first().and_then(|t| t.root.nodes.first()) {
+        Some(Node::Action { pipe, .. }) => pipe,
+        other => panic!("not an action: {other:?}"),
+    }
+}
+
+fn first_arg(pipe: &Pipe) -> &Arg {
+    pipe.cmds
+        .first()
+        .and_then(|c| c.args.first())
+        .expect("an argument")
+}
+
+/// Spans start where Go's Pos is: the columns Helm prints in execution errors (recorded).
+#[test]
+fn positions_are_gos() {
+    let col = |src: &str, offset: u32| crate::ast::go_line_col(src, offset);
+    // `template: t/templates/case.yaml:1:10: executing … at <.Values.nope.x>`: the second segment.
+    let src = "{{ .Values.nope.x }}";
+    let parsed = p(src).unwrap();
+    let field = first_arg(only_action(&parsed));
+    assert!(matches!(field, Arg::Field(_, ident) if ident == &["Values", "nope", "x"]));
+    assert_eq!(col(src, field.span().start), (1, 10));
+    assert_eq!(field.span().end, 17);
+    // `{{ template "missing" . }}` fails at 1:12, the name.
+    let src = "{{ template \"missing\" . }}";
+    let parsed = p(src).unwrap();
+    let node = parsed
+        .trees
+        .first()
+        .and_then(|t| t.root.nodes.first())
+        .unwrap();
+    assert!(matches!(node, Node::Template { name, pipe: Some(_), .. } if name == "missing"));
+    assert_eq!(col(src, node.span().start), (1, 12));
+    assert_eq!(node.span().end as usize, src.len());
+    // `{{ printf "%d" (len 3) }}` fails at 1:16 in <len 3>: the command inside the parentheses.
+    let src = "{{ printf \"%d\" (len 3) }}";
+    let parsed = p(src).unwrap();
+    let Some(Arg::Pipe(span, inner)) = only_action(&parsed)
+        .cmds
+        .first()
+        .and_then(|c| c.args.get(2))
+    else {
+        panic!("no parenthesised pipeline")
+    };
+    assert_eq!((span.start, span.end), (16, 22));
+    assert_eq!(
+        inner.cmds.first().map(|c| col(src, c.span.start)),
+        Some((1, 16))
+    );
+    // `{{ if (index .Values.nope 1) }}` fails at 1:7.
+    let src = "{{ if (index .Values.nope 1) }}{{ end }}";
+    let parsed = p(src).unwrap();
+    let Some(Node::If(b)) = parsed.trees.first().and_then(|t| t.root.nodes.first()) else {
+        panic!("no if")
+    };
+    assert_eq!(col(src, b.span.start), (1, 6));
+    assert_eq!(b.span.end as usize, src.len());
+    let Arg::Pipe(_, inner) = first_arg(&b.pipe) else {
+        panic!("no pipe")
+    };
+    assert_eq!(
+        inner.cmds.first().map(|c| col(src, c.span.start)),
+        Some((1, 7))
+    );
+    // `x: {{ (  .Values.nope.a ).b }}` fails at 1:16 in <.Values.nope.a>.
+    let src = "x: {{ (  .Values.nope.a ).b }}";
+    let parsed = p(src).unwrap();
+    let Some(Node::Action { pipe, .. }) = parsed.trees[0].root.nodes.get(1) else {
+        panic!("no action")
+    };
+    let Arg::Chain(span, base, fields) = first_arg(pipe) else {
+        panic!("no chain")
+    };
+    assert_eq!(fields, &["b"]);
+    assert_eq!((span.start, span.end), (25, 27));
+    let Arg::Pipe(_, inner) = base.as_ref() else {
+        panic!("no pipe")
+    };
+    assert_eq!(col(src, first_arg(inner).span().start), (1, 16));
+    // A variable with fields is at its first field too; a lone one at the `$`.
+    let src = "{{ $x := . }}{{ $x.a.b }}{{ $ }}";
+    let parsed = p(src).unwrap();
+    let nodes = &parsed.trees.first().unwrap().root.nodes;
+    let Some(Node::Action { pipe, span }) = nodes.get(1) else {
+        panic!()
+    };
+    assert_eq!((span.start, span.end), (16, 25));
+    assert!(
+        matches!(first_arg(pipe), Arg::Variable(v) if v.ident == ["$x", "a", "b"] && v.span.start == 18)
+    );
+    let Some(Node::Action { pipe, .. }) = nodes.get(2) else {
+        panic!()
+    };
+    assert_eq!(first_arg(pipe).span(), Span::new(28, 29));
+    let Some(Node::Action { pipe, .. }) = nodes.first() else {
+        panic!()
+    };
+    assert_eq!(
+        pipe.decl.first().map(|v| (v.span, v.ident.clone())),
+        Some((Span::new(3, 5), vec!["$x".to_owned()]))
+    );
+    assert_eq!(pipe.span, Span::new(3, 10));
+}
+
+#[test]
+fn trees_text_and_definitions() {
+    let src = "a {{- define \"x\" }}X{{ end -}}\n b {{ block \"y\" . }}Y{{ end }}{{ define \"e\" }} {{ end }}";
+    let parsed = p(src).unwrap();
+    let names: Vec<&str> = parsed.trees.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["t/templates/case.yaml", "x", "y", "e"]);
+    for t in &parsed.trees {
+        assert_eq!(t.parse_name, "t/templates/case.yaml");
+        assert_eq!(&*t.text, src);
+        assert!(Arc::ptr_eq(&t.text, &parsed.trees[0].text));
+    }
+    let top = &parsed.trees[0];
+    assert_eq!(top.root.go_string(src), "ab {{template \"y\" .}}");
+    assert!(
+        matches!(top.root.nodes.first(), Some(Node::Text { span, text }) if &**text == "a" && *span == Span::new(0, 1))
+    );
+    assert_eq!(parsed.trees[1].root.go_string(src), "X");
+    assert_eq!(parsed.trees[2].root.go_string(src), "Y");
+    assert!(parsed.trees[3].root.is_empty_tree());
+    assert!(!top.root.is_empty_tree());
+    // A file of definitions only has an empty top-level tree.
+    let parsed = p("{{/* c */}}\n{{ define \"a\" }}1{{ end }}\n").unwrap();
+    assert!(parsed.trees[0].root.is_empty_tree());
+    // Redefinition in one file: empty never replaces, non-empty replaces empty.
+    let parsed = p("{{define \"a\"}}x{{end}}{{define \"a\"}} {{end}}{{define \"b\"}}{{end}}{{define \"b\"}}y{{end}}").unwrap();
+    let bodies: Vec<String> = parsed
+        .trees
+        .iter()
+        .skip(1)
+        .map(|t| format!("{}={}", t.name, t.root.go_string("")))
+        .collect();
+    assert_eq!(bodies, ["a=x", "b=y"]);
+    // Variables do not cross into definitions or blocks; each starts with `$` only.
+    assert_eq!(
+        err("{{ $x := 1 }}{{ block \"b\" . }}{{ $x }}{{ end }}"),
+        "template: t/templates/case.yaml:1: undefined variable \"$x\""
+    );
+    assert!(p("{{ block \"b\" . }}{{ $ }}{{ end }}").is_ok());
+    // …nor does being inside a range.
+    assert_eq!(
+        err("{{ range . }}{{ block \"b\" . }}{{ break }}{{ end }}{{ end }}"),
+        "template: t/templates/case.yaml:1: {{break}} outside {{range}}"
+    );
+    assert!(p("{{ range . }}{{ if . }}{{ with . }}{{ break }}{{ end }}{{ end }}{{ continue }}{{ end }}").is_ok());
+}
+
+#[test]
+fn break_and_continue_are_functions_when_defined() {
+    let with_break = |n: &str| n == "break" || n == "continue";
+    let parsed = parse("x", "{{ break }}{{ continue 1 }}", &with_break).unwrap();
+    assert_eq!(
+        parsed.trees[0].root.go_string(""),
+        "{{break}}{{continue 1}}"
+    );
+    assert!(matches!(
+        parsed.trees[0].root.nodes.first(),
+        Some(Node::Action { .. })
+    ));
+}
+
+#[test]
+fn comments_are_kept_as_nodes() {
+    let src = "a{{/* one */}}b{{- /* two */ -}} c";
+    let parsed = p(src).unwrap();
+    let root = &parsed.trees[0].root;
+    assert_eq!(root.go_string(src), "a{{/* one */}}b{{/* two */}}c");
+    assert!(matches!(root.nodes.get(1), Some(Node::Comment { span }) if *span == Span::new(3, 12)));
+}
+
+#[test]
+fn strings_and_go_escapes() {
+    let src = r#"{{ print "a\tb\u00e9\x41\101\"" `raw\n` '\'' }}"#;
+    let parsed = p(src).unwrap();
+    let args = &only_action(&parsed).cmds[0].args;
+    assert!(matches!(&args[1], Arg::String(_, s) if s == "a\tbéAA\""));
+    assert!(matches!(&args[2], Arg::String(_, s) if s == "raw\\n"));
+    assert!(matches!(&args[3], Arg::Number(_, n) if n.int == Some(39) && n.is_char));
+    assert_eq!(
+        only_action(&parsed).go_string(src),
+        r#"print "a\tb\u00e9\x41\101\"" `raw\n` '\''"#
+    );
+}
+
+#[test]
+fn linear_in_declared_variables() {
+    // 20,000 declarations and uses at one level: a quadratic lookup would take seconds.
+    let src: String = (0..20_000)
+        .map(|i| format!("{{{{ $v{i} := 1 }}}}{{{{ $v{i} }}}}"))
+        .collect();
+    let start = std::time::Instant::now();
+    assert!(p(&src).is_ok());
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+}
