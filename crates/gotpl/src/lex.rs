@@ -243,9 +243,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
-        let Some(r) = self.rest().chars().next() else {
-            self.at_eof = true;
-            return None;
+        let r = match self.input.as_bytes().get(self.pos) {
+            None => {
+                self.at_eof = true;
+                return None;
+            }
+            Some(&b) if b.is_ascii() => char::from(b),
+            Some(_) => self.rest().chars().next()?,
         };
         self.pos += r.len_utf8();
         if r == '\n' {
@@ -255,18 +259,27 @@ impl<'a> Lexer<'a> {
     }
 
     fn peek(&mut self) -> Option<char> {
-        self.rest().chars().next()
+        match self.input.as_bytes().get(self.pos) {
+            None => None,
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.rest().chars().next(),
+        }
     }
 
     fn backup(&mut self) {
-        if !self.at_eof
-            && self.pos > 0
-            && let Some(r) = self.slice(0, self.pos).chars().next_back()
-        {
-            self.pos -= r.len_utf8();
-            if r == '\n' {
-                self.line -= 1;
-            }
+        if self.at_eof || self.pos == 0 {
+            return;
+        }
+        let r = match self.input.as_bytes().get(self.pos - 1) {
+            Some(&b) if b.is_ascii() => char::from(b),
+            _ => match self.slice(0, self.pos).chars().next_back() {
+                Some(r) => r,
+                None => return,
+            },
+        };
+        self.pos -= r.len_utf8();
+        if r == '\n' {
+            self.line -= 1;
         }
     }
 
@@ -328,8 +341,23 @@ impl<'a> Lexer<'a> {
         None
     }
 
+    /// Offset from `pos` of the next `{{` (a byte search for `{`, which memchr makes fast).
+    fn find_left_delim(&self) -> Option<usize> {
+        let rest = self.rest();
+        let bytes = rest.as_bytes();
+        let mut from = 0;
+        while let Some(i) = rest.get(from..).and_then(|r| r.find('{')) {
+            let at = from + i;
+            if bytes.get(at + 1) == Some(&b'{') {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
+    }
+
     fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = self.rest().find(LEFT_DELIM) {
+        if let Some(x) = self.find_left_delim() {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
@@ -583,7 +611,14 @@ impl<'a> Lexer<'a> {
     /// A quoted string or character constant; the opening quote has been consumed. Syntax is
     /// checked by the parser (strconv.Unquote).
     fn lex_quoted(&mut self, quote_char: char, unterminated: &str, typ: ItemType) -> Option<State> {
+        let quote_byte = quote_char as u8;
         loop {
+            // Skip to the next byte that matters; UTF-8 continuation bytes never equal these.
+            let rest = self.input.as_bytes().get(self.pos..).unwrap_or(&[]);
+            let skip = rest
+                .iter()
+                .position(|&b| b == quote_byte || b == b'\\' || b == b'\n');
+            self.pos += skip.unwrap_or(rest.len());
             match self.next() {
                 Some('\\') => match self.next() {
                     Some(r) if r != '\n' => {}
@@ -598,13 +633,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_quote(&mut self) -> Option<State> {
-        loop {
-            match self.next() {
-                None => return self.errorf("unterminated raw quoted string".to_owned()),
-                Some('`') => break,
-                Some(_) => {}
-            }
-        }
+        let Some(x) = self.rest().find('`') else {
+            self.line += count_newlines(self.rest());
+            self.pos = self.input.len();
+            return self.errorf("unterminated raw quoted string".to_owned());
+        };
+        self.line += count_newlines(self.slice(self.pos, self.pos + x));
+        self.pos += x + 1;
         self.emit(ItemType::RawString)
     }
 
