@@ -1,0 +1,1 @@
+//! Executor tests on hand-built trees (the golden cases test against Helm).
