@@ -212,7 +212,7 @@ impl State<'_> {
                 }
                 r
             }
-            Callee::Special(s) => self.call_special(fr, s, argv),
+            Callee::Special(s) => self.call_special(fr, call_node.pos(), s, argv),
         };
         match result {
             Ok(v) => Ok(Rv::val(v)),

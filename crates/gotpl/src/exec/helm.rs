@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::errors::{Chain, ErrorKind, WARN_END, WARN_START, go_quote};
 use super::output::Out;
 use super::state::{Frame, R, Rv, State};
-use super::{Entry, ROOT_NAME, associate, is_empty_tree};
+use super::{Entry, ROOT_NAME, associate, is_empty_tree, is_func};
 use crate::value::Value;
 
 /// Helm's `recursionMaxNums`: nested includes of one name beyond this fail.
@@ -36,6 +36,11 @@ pub(crate) struct TplCache {
 const TPL_CACHE_BYTES: usize = 32 << 20;
 
 impl TplCache {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
     fn get(&mut self, text: &str) -> Arc<Result<TplParsed, String>> {
         if let Some(p) = self.map.get(text) {
             return p.clone();
@@ -60,6 +65,7 @@ impl State<'_> {
     pub(crate) fn call_special(
         &mut self,
         fr: &Frame<'_>,
+        call_pos: u32,
         s: super::args::Special,
         args: Vec<Value>,
     ) -> Result<Value, Chain> {
@@ -71,7 +77,7 @@ impl State<'_> {
             }
             Special::Tpl => {
                 let vals = args.get(1).cloned().unwrap_or_default();
-                self.tpl(fr, arg_str(&args, 0), vals)
+                self.tpl(fr, call_pos, arg_str(&args, 0), vals)
             }
             Special::Required => {
                 let val = args.get(1).cloned().unwrap_or_default();
@@ -148,7 +154,13 @@ impl State<'_> {
 
     /// Helm's `tpl`: the string parsed as a template named `gotpl`, with every defined template
     /// available and its own defines visible only inside it; `<no value>` removed.
-    fn tpl(&mut self, fr: &Frame<'_>, text: &str, vals: Value) -> Result<Value, Chain> {
+    fn tpl(
+        &mut self,
+        fr: &Frame<'_>,
+        call_pos: u32,
+        text: &str,
+        vals: Value,
+    ) -> Result<Value, Chain> {
         let parsed = self.env.tpl_cache.get(text);
         let parsed = match parsed.as_ref() {
             Ok(p) => p,
@@ -171,6 +183,9 @@ impl State<'_> {
         match r {
             Ok(mut out) => {
                 out.remove_no_value();
+                // The tpl text is not a file (it usually comes from values): its own output is
+                // attributed to the calling action. Output of defines it includes keeps theirs.
+                out.reattribute(&parsed.main.file, fr.file, call_pos);
                 Ok(self.tracked_string(out))
             }
             Err(inner) => Err(Chain::wrap(
@@ -211,7 +226,20 @@ fn warn(msg: &str) -> Chain {
     c
 }
 
-/// Parses a tpl string (with the parser, once it lands in this crate).
-fn parse_tpl(_text: &str) -> Result<TplParsed, String> {
-    Err("template: gotpl: the parser is not available yet".to_string())
+/// Parses a tpl string: Helm parses it as a new template named `gotpl`.
+fn parse_tpl(text: &str) -> Result<TplParsed, String> {
+    let parsed = crate::parse::parse(ROOT_NAME, text, &is_func).map_err(|e| e.to_string())?;
+    let mut main = None;
+    let mut defs = Vec::new();
+    for tree in parsed.trees {
+        let e = Entry::new(tree);
+        if e.tree.name == ROOT_NAME && main.is_none() {
+            main = Some(e.clone());
+        }
+        defs.push(e);
+    }
+    match main {
+        Some(main) => Ok(TplParsed { main, defs }),
+        None => Err(format!("template: {ROOT_NAME}: no main template")),
+    }
 }

@@ -7,8 +7,9 @@
 //! Errors keep Go's error chain so that both Go's text and Helm v4's reprint of it are exact.
 //!
 //! Work is bounded ([`Limits`]): fuel for every node, iteration and call; a depth for nested
-//! templates, includes and expressions (the executor recurses on the Rust stack, so the bound is
-//! what keeps a hostile chart from overflowing it); a size for every output buffer.
+//! templates, includes and expressions, and a budget of stack bytes (the executor recurses on the
+//! caller's stack; the budget is what keeps a hostile chart from overflowing it); a size for
+//! every output buffer.
 
 mod args;
 mod errors;
@@ -97,7 +98,18 @@ impl Templates {
         }
     }
 
-    // `add_file(parse_name, text) -> Result<(), crate::parse::ParseError>` comes with the parser.
+    /// Parses a file and adds its trees. A name defined again replaces the earlier definition
+    /// (the caller adds files in Helm's order so the right one wins), except that an empty
+    /// redefinition does not replace a non-empty one (Go's rule).
+    pub fn add_file(
+        &mut self,
+        parse_name: &str,
+        text: &str,
+    ) -> Result<(), crate::parse::ParseError> {
+        let parsed = crate::parse::parse(parse_name, text, &is_func)?;
+        self.add_trees(parsed.trees);
+        Ok(())
+    }
 
     /// Whether a template of that name exists.
     pub fn contains(&self, name: &str) -> bool {
@@ -139,10 +151,14 @@ impl Templates {
 pub struct Limits {
     /// Work units: one per node walked, range iteration, function call and 64 output bytes.
     pub fuel: u64,
-    /// Nesting of template calls (`template`, `include`, `tpl`) and of expressions and control
-    /// structures inside a template. Go allows 100000 template levels and Helm 1000 includes of
-    /// one name; kforge stops earlier because it recurses on the caller's stack.
+    /// Nesting of template calls (`template`, `include`, `tpl`), control structures and
+    /// parenthesized pipelines. Go allows 100000 template levels, Helm 1000 includes of one name.
     pub max_depth: u32,
+    /// Bytes of the caller's stack the executor may use. It recurses on that stack (a debug
+    /// build spends about 13 KiB per `include` level, a release build a fraction of it), so
+    /// nesting stops with an error here rather than overflowing the thread. The default fits a
+    /// 2 MiB thread.
+    pub max_stack: usize,
     /// Size of any one output (a file's, or a string built by `include`/`tpl`), in bytes.
     pub max_output: usize,
 }
@@ -151,14 +167,12 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             fuel: 200_000_000,
-            max_depth: DEFAULT_MAX_DEPTH,
+            max_depth: 10_000,
+            max_stack: 1 << 20,
             max_output: 64 << 20,
         }
     }
 }
-
-/// Fits a 2 MiB thread stack in a debug build (tested in `tests::deep_recursion_*`).
-pub const DEFAULT_MAX_DEPTH: u32 = 150;
 
 /// What an execution may use besides its templates: function state (randomness, time), limits,
 /// and the cache of parsed `tpl` strings (the same strings are rendered thousands of times).

@@ -87,6 +87,35 @@ impl Out {
     }
 }
 
+impl Out {
+    /// Points the runs from `from` at the single position `at` of `to`.
+    pub fn reattribute(&mut self, from: &Arc<str>, to: &Arc<str>, at: u32) {
+        let mut runs: Vec<Origin> = Vec::with_capacity(self.runs.len());
+        for r in self.runs.drain(..) {
+            let r = if Arc::ptr_eq(&r.tree_parse_name, from) {
+                Origin {
+                    out: r.out,
+                    tree_parse_name: to.clone(),
+                    src: at,
+                    linear: false,
+                }
+            } else {
+                r
+            };
+            let same = runs.last().is_some_and(|p| {
+                !p.linear
+                    && !r.linear
+                    && p.src == r.src
+                    && Arc::ptr_eq(&p.tree_parse_name, &r.tree_parse_name)
+            });
+            if !same {
+                runs.push(r);
+            }
+        }
+        self.runs = runs;
+    }
+}
+
 /// The runs of a text after deleting `len` bytes at each of `cuts` (ascending, disjoint).
 fn remap_cuts(runs: &[Origin], cuts: &[usize], len: usize, total: usize) -> Vec<Origin> {
     // Kept byte ranges of the old text, each with its new offset.

@@ -86,6 +86,17 @@ pub(crate) struct State<'a> {
     pub overlays: Vec<Arc<TplOverlay>>,
     /// Helm's `includedNames`: how many includes of each name are executing.
     pub included: HashMap<String, u32>,
+    /// Where the stack was when execution started (see [`Limits::max_stack`]).
+    ///
+    /// [`Limits::max_stack`]: super::Limits::max_stack
+    stack_base: usize,
+}
+
+/// An address near the current top of the stack.
+#[inline(never)]
+fn stack_pos() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 impl<'a> State<'a> {
@@ -100,6 +111,7 @@ impl<'a> State<'a> {
             tracked: Tracked::default(),
             overlays: Vec::new(),
             included: HashMap::new(),
+            stack_base: stack_pos(),
         }
     }
 
@@ -178,6 +190,14 @@ impl<'a> State<'a> {
             } else {
                 format!("exceeded maximum nesting depth ({max})")
             };
+            return Err(self.error_kind(fr, msg, None, ErrorKind::Limit));
+        }
+        let budget = self.env.limits.max_stack;
+        if self.stack_base.abs_diff(stack_pos()) > budget {
+            let msg = format!(
+                "nesting too deep: templates nested {} levels use more than kforge's stack budget ({budget} bytes)",
+                self.depth
+            );
             return Err(self.error_kind(fr, msg, None, ErrorKind::Limit));
         }
         self.depth += 1;
