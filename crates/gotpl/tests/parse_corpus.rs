@@ -18,7 +18,9 @@ fn depth(list: &List) -> (usize, usize) {
                 (1 + c1.max(c2), pipe_depth(&b.pipe).max(p1).max(p2))
             }
             Node::Action { pipe, .. } => (0, pipe_depth(pipe)),
-            Node::Template { pipe: Some(pipe), .. } => (0, pipe_depth(pipe)),
+            Node::Template {
+                pipe: Some(pipe), ..
+            } => (0, pipe_depth(pipe)),
             _ => (0, 0),
         };
         max = (max.0.max(c), max.1.max(p));
@@ -35,12 +37,20 @@ fn pipe_depth(pipe: &Pipe) -> usize {
         },
         _ => 0,
     };
-    pipe.cmds.iter().flat_map(|c| c.args.iter()).map(arg_depth).max().unwrap_or(0)
+    pipe.cmds
+        .iter()
+        .flat_map(|c| c.args.iter())
+        .map(arg_depth)
+        .max()
+        .unwrap_or(0)
 }
 
 fn corpus() -> PathBuf {
     std::env::var_os("KFORGE_BITNAMI_TGZ").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/helm/bitnami-charts.tgz"),
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/corpus/helm/bitnami-charts.tgz")
+        },
         PathBuf::from,
     )
 }
@@ -55,7 +65,11 @@ fn templates() -> Vec<(String, String)> {
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let path = entry.path().expect("entry path").to_string_lossy().into_owned();
+        let path = entry
+            .path()
+            .expect("entry path")
+            .to_string_lossy()
+            .into_owned();
         if !path.contains("/templates/") {
             continue;
         }
@@ -70,8 +84,10 @@ fn templates() -> Vec<(String, String)> {
 #[ignore = "needs ../shared/corpus/helm"]
 fn every_bitnami_template_parses() {
     let files = templates();
-    let charts: std::collections::BTreeSet<&str> =
-        files.iter().filter_map(|(p, _)| p.split('/').nth(1)).collect();
+    let charts: std::collections::BTreeSet<&str> = files
+        .iter()
+        .filter_map(|(p, _)| p.split('/').nth(1))
+        .collect();
     // The tgz has 139 folders; 22 are empty, the other 117 are charts with templates.
     assert_eq!(charts.len(), 117, "charts with templates");
     let any = |_: &str| true;
@@ -93,7 +109,10 @@ fn every_bitnami_template_parses() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    eprintln!("deepest control nesting {}, parentheses {}", deepest.0, deepest.1);
+    eprintln!(
+        "deepest control nesting {}, parentheses {}",
+        deepest.0, deepest.1
+    );
     eprintln!(
         "{} files, {} defines, {:.1} MB in {:.3}s: {:.1} MB/s",
         files.len(),
@@ -102,5 +121,10 @@ fn every_bitnami_template_parses() {
         secs,
         bytes as f64 / 1e6 / secs
     );
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -196,6 +196,14 @@ impl State<'_> {
             argv.push(self.validate(fr, f, PTy::Go(ty))?.v);
         }
 
+        // Go passes `call` the callee's source text first, for its error messages.
+        if name == "call" && matches!(callee, Callee::Func(_)) {
+            let callee_text = rest
+                .first()
+                .map_or(String::new(), |a| At::Arg(a).context(&fr.tree.text));
+            argv.insert(0, Value::string(callee_text));
+        }
+
         let result = match callee {
             Callee::Func(f) => {
                 let tracked_in = origin_preserving(name).and_then(|i| match argv.get(i) {

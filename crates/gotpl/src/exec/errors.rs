@@ -103,141 +103,22 @@ impl At<'_> {
 
     /// Go's `Node.String()`.
     pub fn context(&self, text: &str) -> String {
-        let mut s = String::new();
         match self {
-            At::Arg(a) => write_arg(&mut s, text, a),
-            At::Cmd(c) => write_cmd(&mut s, text, c),
-            At::Pipe(p) | At::Branch(p) => write_pipe(&mut s, text, p),
-            At::Action { pipe, .. } => {
-                s.push_str("{{");
-                write_pipe(&mut s, text, pipe);
-                s.push_str("}}");
-            }
-            At::Template { name, pipe, .. } => {
-                s.push_str("{{template ");
-                s.push_str(&go_quote(name));
-                if let Some(p) = pipe {
-                    s.push(' ');
-                    write_pipe(&mut s, text, p);
-                }
-                s.push_str("}}");
-            }
+            At::Arg(a) => a.go_string(text),
+            At::Cmd(c) => c.go_string(text),
+            At::Pipe(p) | At::Branch(p) => p.go_string(text),
+            At::Action { pipe, .. } => format!("{{{{{}}}}}", pipe.go_string(text)),
+            At::Template { name, pipe, .. } => match pipe {
+                Some(p) => format!("{{{{template {} {}}}}}", go_quote(name), p.go_string(text)),
+                None => format!("{{{{template {}}}}}", go_quote(name)),
+            },
         }
-        s
-    }
-}
-
-fn write_pipe(s: &mut String, text: &str, p: &Pipe) {
-    if !p.decl.is_empty() {
-        for (i, v) in p.decl.iter().enumerate() {
-            if i > 0 {
-                s.push_str(", ");
-            }
-            s.push_str(&v.ident.join("."));
-        }
-        // Go prints `:=` for assignments too.
-        s.push_str(" := ");
-    }
-    for (i, c) in p.cmds.iter().enumerate() {
-        if i > 0 {
-            s.push_str(" | ");
-        }
-        write_cmd(s, text, c);
-    }
-}
-
-fn write_cmd(s: &mut String, text: &str, c: &Command) {
-    for (i, a) in c.args.iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        write_arg(s, text, a);
-    }
-}
-
-fn write_arg(s: &mut String, text: &str, a: &Arg) {
-    match a {
-        Arg::Dot(_) => s.push('.'),
-        Arg::Nil(_) => s.push_str("nil"),
-        Arg::Bool(_, b) => s.push_str(if *b { "true" } else { "false" }),
-        Arg::Number(_, n) => s.push_str(&n.text),
-        Arg::String(span, unquoted) => s.push_str(&quoted_source(text, *span, unquoted)),
-        Arg::Identifier(_, name) => s.push_str(name),
-        Arg::Field(_, idents) => {
-            for id in idents {
-                s.push('.');
-                s.push_str(id);
-            }
-        }
-        Arg::Variable(v) => s.push_str(&v.ident.join(".")),
-        Arg::Chain(_, node, fields) => {
-            if let Arg::Pipe(_, p) = node.as_ref() {
-                s.push('(');
-                write_pipe(s, text, p);
-                s.push(')');
-            } else {
-                write_arg(s, text, node);
-            }
-            for f in fields {
-                s.push('.');
-                s.push_str(f);
-            }
-        }
-        Arg::Pipe(_, p) => {
-            s.push('(');
-            write_pipe(s, text, p);
-            s.push(')');
-        }
-    }
-}
-
-/// A string constant as written (Go keeps the quoted source text for `String()`).
-fn quoted_source(text: &str, span: Span, unquoted: &str) -> String {
-    let src = text
-        .get(span.start as usize..span.end as usize)
-        .unwrap_or("");
-    let quoted = (src.starts_with('"') && src.ends_with('"') && src.len() >= 2)
-        || (src.starts_with('`') && src.ends_with('`') && src.len() >= 2);
-    if quoted {
-        src.to_string()
-    } else {
-        go_quote(unquoted)
     }
 }
 
 /// Go's `strconv.Quote`.
 pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if is_go_printable(c) => out.push(c),
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `strconv.IsPrint` for the characters templates meet: Unicode spaces other than ' ',
-/// controls, format characters and private use are escaped.
-fn is_go_printable(c: char) -> bool {
-    let u = c as u32;
-    !(matches!(u, 0x80..=0xa0 | 0xad | 0x1680 | 0x2000..=0x200f | 0x2028..=0x202f)
-        || matches!(u, 0x205f..=0x206f | 0x3000 | 0xe000..=0xf8ff | 0xfeff | 0xfff9..=0xfffb))
+    crate::fmt::quote(s)
 }
 
 /// Go's `template: LOC: executing "NAME" at <CTX>: MSG` for a node of `tree`.
@@ -389,12 +270,6 @@ fn parse_executing(name: &str, after: &str) -> Option<Trace> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quote_like_go() {
-        assert_eq!(go_quote("a\"b\\c\n\t"), "\"a\\\"b\\\\c\\n\\t\"");
-        assert_eq!(go_quote("é\u{1}"), "\"é\\x01\"");
-    }
 
     #[test]
     fn helm_reformats_nested_include_errors() {

@@ -15,7 +15,6 @@ mod args;
 mod errors;
 mod helm;
 mod output;
-mod print;
 mod state;
 
 use std::collections::HashMap;

@@ -357,7 +357,7 @@ impl<'a> State<'a> {
                 if r.pipe.decl.len() > 1 {
                     let msg = format!(
                         "can't use {} to iterate over more than one variable",
-                        super::print::sprint_v(&val.v)
+                        crate::fmt::sprint_one(&val.v)
                     );
                     return Err(self.errorf(fr, msg));
                 }
@@ -384,7 +384,7 @@ impl<'a> State<'a> {
             _ => {
                 let msg = format!(
                     "range can't iterate over {}",
-                    super::print::sprint_v(&val.v)
+                    crate::fmt::sprint_one(&val.v)
                 );
                 return Err(self.errorf(fr, msg));
             }
@@ -772,7 +772,7 @@ impl<'a> State<'a> {
             }
             return Ok(());
         }
-        let text = super::print::sprint(&v.v);
+        let text = crate::fmt::print_value(&v.v);
         self.write(fr, &text, pos, false)
     }
 }
