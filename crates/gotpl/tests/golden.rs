@@ -170,6 +170,41 @@ impl Object for Capabilities {
     }
 }
 
+/// Helm's `.Files` of the case chart: no files besides Chart.yaml, values.yaml and templates,
+/// which Helm leaves out.
+#[derive(Debug)]
+struct Files;
+
+impl Object for Files {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, name: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        Some(Ok(match name {
+            "Get" | "AsConfig" | "AsSecrets" => Value::str(""),
+            "GetBytes" => Value::Bytes(Rc::from(Vec::new().into_boxed_slice())),
+            "Lines" => Value::str_list(vec![]),
+            "Glob" => Value::Object(Rc::new(Files)),
+            _ => return None,
+        }))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "Get" | "GetBytes" | "Lines" | "Glob" | "AsConfig" | "AsSecrets"
+        )
+    }
+    fn go_string(&self) -> String {
+        "map[]".into()
+    }
+    fn to_json(&self) -> Value {
+        Value::empty_map()
+    }
+}
+
 fn dot(values: Value) -> Value {
     let s = Value::str;
     map(&[
@@ -216,6 +251,7 @@ fn dot(values: Value) -> Value {
             ]),
         ),
         ("Capabilities", Value::Object(Rc::new(Capabilities))),
+        ("Files", Value::Object(Rc::new(Files))),
     ])
 }
 

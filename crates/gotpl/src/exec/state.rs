@@ -736,7 +736,16 @@ impl<'a> State<'a> {
         if let Some(f) = fin {
             argv.push(f.v);
         }
-        match o.call(name, &argv) {
+        let result = match o.call(name, &argv) {
+            // An object may answer argument-less methods as fields.
+            None if argv.is_empty() => o.field(name).map(Ok),
+            None if o.field(name).is_some() => {
+                let msg = format!("wrong number of args for {name}: want 0 got {}", argv.len());
+                return Err(self.errorf(fr, msg));
+            }
+            r => r,
+        };
+        match result {
             Some(Ok(v)) => Ok(Rv::val(v)),
             Some(Err(msg)) => {
                 fr.at(At::Arg(node));
