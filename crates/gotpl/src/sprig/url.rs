@@ -1,0 +1,5 @@
+//! Sprig's `urlParse` and `urlJoin` (Go's net/url), and `getHostByName`.
+
+use crate::func::Func;
+
+pub const FUNCS: &[Func] = &[];
