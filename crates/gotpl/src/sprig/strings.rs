@@ -516,12 +516,17 @@ fn to_string(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     ok_str(strval(&any(&a, 0)))
 }
 
-/// `strconv.Atoi` with its error dropped: decimal only, optional sign, else 0.
+/// `strconv.Atoi` with its error dropped: decimal only with an optional sign; a syntax error
+/// gives 0, an out-of-range number the nearest int (what Atoi returns beside its range error).
 fn atoi(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let s = string(&a, 0)?;
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     let n = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse::<i64>().unwrap_or(0)
+        s.parse::<i64>().unwrap_or(if s.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        })
     } else {
         0
     };
@@ -983,6 +988,10 @@ mod xstrings {
             buf.push(c);
         }
         if !seen {
+            // Go writes the last connector once more for an input made only of connectors.
+            if let Some(last) = s.chars().last() {
+                buf.push(last);
+            }
             return buf;
         }
         for c in chars {
@@ -1321,6 +1330,19 @@ mod tests {
             call("substr", vec![Value::Int(4), Value::Int(-1), s("abc")]).unwrap_err(),
             "runtime error: slice bounds out of range [4:3]"
         );
+    }
+
+    #[test]
+    fn atoi_clamps_like_strconv() {
+        let n = |x: &str| match call("atoi", vec![s(x)]).unwrap() {
+            Value::Int(i) => i,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(n("99999999999999999999"), i64::MAX);
+        assert_eq!(n("-99999999999999999999"), i64::MIN);
+        assert_eq!(n("+5"), 5);
+        assert_eq!(n(" 5"), 0);
+        assert_eq!(n("0x1f"), 0);
     }
 
     #[test]
