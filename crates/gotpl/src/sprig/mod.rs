@@ -115,65 +115,7 @@ pub(crate) fn strval(v: &Value) -> String {
 
 /// `fmt.Sprintf("%v", v)`.
 pub(crate) fn sprint_v(v: &Value) -> String {
-    let mut out = String::new();
-    stand_in_fmt::write_v(&mut out, v, 0);
-    out
-}
-
-/// A private `%v` until `crate::fmt` lands its printer: Go's forms for every value kind.
-mod stand_in_fmt {
-    use crate::value::Value;
-
-    /// Nesting beyond this prints `...` (Go would recurse without end on a cycle too).
-    const MAX_DEPTH: usize = 100;
-
-    pub(super) fn write_v(out: &mut String, v: &Value, depth: usize) {
-        if depth > MAX_DEPTH {
-            out.push_str("...");
-            return;
-        }
-        match v {
-            Value::Nil => out.push_str("<nil>"),
-            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
-            Value::Uint(u) => out.push_str(&u.to_string()),
-            Value::Float(f) => out.push_str(&super::strings::format_float_g(*f)),
-            Value::Str(s) => out.push_str(s),
-            Value::Bytes(b) => {
-                out.push('[');
-                for (i, byte) in b.iter().enumerate() {
-                    if i > 0 {
-                        out.push(' ');
-                    }
-                    out.push_str(&byte.to_string());
-                }
-                out.push(']');
-            }
-            Value::List(l) => {
-                out.push('[');
-                for (i, item) in l.items.borrow().iter().enumerate() {
-                    if i > 0 {
-                        out.push(' ');
-                    }
-                    write_v(out, item, depth + 1);
-                }
-                out.push(']');
-            }
-            Value::Map(m) => {
-                out.push_str("map[");
-                for (i, (k, item)) in m.borrow().iter().enumerate() {
-                    if i > 0 {
-                        out.push(' ');
-                    }
-                    out.push_str(k);
-                    out.push(':');
-                    write_v(out, item, depth + 1);
-                }
-                out.push(']');
-            }
-            Value::Object(o) => out.push_str(&o.go_string()),
-        }
-    }
+    crate::fmt::sprint_one(v)
 }
 
 /// Sprig's `empty`: the zero value of its type (0, 0.0, "", false, nil, empty list or map) is

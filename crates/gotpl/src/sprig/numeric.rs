@@ -4,7 +4,6 @@
 //! shortest decimal forms, quotients rounded to 16 places) and return float64.
 
 use super::cast::{to_float64, to_int, to_int64};
-use super::strings::format_float_g;
 use super::{any, f, int, rest};
 use crate::func::{Func, FuncEnv, Ty};
 use crate::value::{Elem, List, Value};
@@ -344,7 +343,7 @@ impl Decimal {
         if !x.is_finite() {
             return Err(format!(
                 "Cannot create a Decimal from {}",
-                format_float_g(x)
+                crate::fmt::format_float(x, b'g', -1)
             ));
         }
         let sci = format!("{x:e}");

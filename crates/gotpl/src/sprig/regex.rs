@@ -65,12 +65,15 @@ fn must_compile(pattern: &str) -> Result<Regex, String> {
     compile(pattern).map_err(|e| format!("regexp: Compile({}): {e}", go_backquote(pattern)))
 }
 
-/// Go's `quote` in MustCompile's panic: a backquoted string when it can be one.
+/// regexp's `quote` in MustCompile's panic: backquoted when `strconv.CanBackquote`.
 fn go_backquote(s: &str) -> String {
-    if !s.contains('`') && s.chars().all(|c| c == '\t' || super::strings::is_print(c)) {
+    let can_backquote = s
+        .chars()
+        .all(|c| (c >= ' ' || c == '\t') && c != '`' && c != '\u{7f}' && c != '\u{feff}');
+    if can_backquote {
         format!("`{s}`")
     } else {
-        super::strings::go_quote(s)
+        crate::fmt::quote(s)
     }
 }
 

@@ -102,7 +102,7 @@ fn parse_segment(s: &str) -> Result<u64, String> {
     s.parse::<u64>().map_err(|_| {
         format!(
             "error parsing version segment: strconv.ParseUint: parsing {}: value out of range",
-            super::strings::go_quote(s)
+            crate::fmt::quote(s)
         )
     })
 }
@@ -267,7 +267,7 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
     let caps = p
         .constraint
         .captures(c)
-        .ok_or_else(|| format!("improper constraint: {}", super::strings::go_quote(c)))?;
+        .ok_or_else(|| format!("improper constraint: {}", crate::fmt::quote(c)))?;
     let g = |i: usize| caps.get(i).map_or("", |m| m.as_str());
     let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
     let ver = if is_x(g(3)) || g(3).is_empty() {
@@ -402,10 +402,7 @@ fn parse_constraints(c: &str) -> Result<Vec<(Vec<Constraint>, bool)>, String> {
     let mut groups = Vec::new();
     for part in rewritten.split("||") {
         if !p.valid.is_match(part) {
-            return Err(format!(
-                "improper constraint: {}",
-                super::strings::go_quote(part)
-            ));
+            return Err(format!("improper constraint: {}", crate::fmt::quote(part)));
         }
         let mut found: Vec<String> = p
             .find

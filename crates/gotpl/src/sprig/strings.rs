@@ -406,7 +406,7 @@ fn quote(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let parts: Vec<String> = a
         .iter()
         .filter(|v| !v.is_nil())
-        .map(|v| go_quote(&strval(v)))
+        .map(|v| crate::fmt::quote(&strval(v)))
         .collect();
     ok_str(parts.join(" "))
 }
@@ -638,52 +638,6 @@ fn b32dec(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     })
 }
 
-/// `strconv.Quote`: Go's double-quoted form, printable characters kept.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if is_print(c) => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `strconv.IsPrint` for the characters a chart can hold: not a control or format
-/// character, not a space other than U+0020, not private use or a noncharacter.
-pub(crate) fn is_print(c: char) -> bool {
-    let u = c as u32;
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    let format_or_private = matches!(u,
-        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
-        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
-        | 0xD800..=0xF8FF | 0xFDD0..=0xFDEF | 0xFEFF | 0xFFF0..=0xFFFB | 0x110BD | 0x110CD
-        | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF
-        | 0xF0000..=0x10FFFF);
-    !format_or_private && (u & 0xFFFE) != 0xFFFE
-}
-
 /// Go's `unicode.ToUpper`: one-to-one mappings only (Rust's multi-character ones, like
 /// `ß` → `SS`, leave the character as Go does).
 pub(crate) fn to_upper(c: char) -> char {
@@ -732,54 +686,6 @@ fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
     } else {
         Some(first)
     }
-}
-
-/// Go's `%v` for a float64: `%g` with the shortest digits, exponent form from 1e+06 and below
-/// 1e-04.
-pub(crate) fn format_float_g(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if !(-4..6).contains(&exp) {
-        let (first, tail) = digits.split_at(1.min(digits.len()));
-        out.push_str(first);
-        if !tail.is_empty() {
-            out.push('.');
-            out.push_str(tail);
-        }
-        out.push('e');
-        out.push(if exp < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exp.unsigned_abs()));
-        return out;
-    }
-    let dp = exp + 1;
-    let nd = digits.len() as i32;
-    if dp <= 0 {
-        out.push_str("0.");
-        out.push_str(&"0".repeat((-dp) as usize));
-        out.push_str(&digits);
-    } else if dp >= nd {
-        out.push_str(&digits);
-        out.push_str(&"0".repeat((dp - nd) as usize));
-    } else {
-        let (head, tail) = digits.split_at(dp as usize);
-        out.push_str(head);
-        out.push('.');
-        out.push_str(tail);
-    }
-    out
 }
 
 /// huandu/xstrings v1.5.0's case conversions.
@@ -1386,25 +1292,6 @@ mod tests {
         assert_eq!(
             text("camelcase", vec![s("_complex__case_")]),
             "_Complex_Case_"
-        );
-    }
-
-    #[test]
-    fn floats_print_as_go_percent_v() {
-        assert_eq!(format_float_g(1e6), "1e+06");
-        assert_eq!(format_float_g(123456.0), "123456");
-        assert_eq!(format_float_g(12345678.0), "1.2345678e+07");
-        assert_eq!(format_float_g(0.0001), "0.0001");
-        assert_eq!(format_float_g(0.00001), "1e-05");
-        assert_eq!(format_float_g(-2.5), "-2.5");
-        assert_eq!(format_float_g(0.0), "0");
-    }
-
-    #[test]
-    fn quote_escapes_as_strconv() {
-        assert_eq!(
-            go_quote("a\"b\\c\n\u{1}é\u{a0}"),
-            "\"a\\\"b\\\\c\\n\\x01é\\u00a0\""
         );
     }
 }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::strings::go_quote;
 use super::{f, map, string};
+use crate::fmt::quote as go_quote;
 use crate::func::{Func, FuncEnv, Ty};
 use crate::value::Value;
 
