@@ -46,10 +46,8 @@ pub const FUNCS: &[Func] = &[
 
 /// `regexp.Compile`: the compiled pattern or Go's error text.
 pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
-    if let Some(message) = go_syntax::check(pattern) {
-        return Err(format!("error parsing regexp: {message}"));
-    }
-    let translated = go_syntax::translate(pattern);
+    let translated =
+        go_syntax::translate(pattern).map_err(|m| format!("error parsing regexp: {m}"))?;
     regex::RegexBuilder::new(&translated)
         .size_limit(1 << 24)
         .build()
@@ -235,7 +233,7 @@ fn expand(out: &mut String, template: &str, re: &Regex, locs: &regex::CaptureLoc
             Some(n) => group(n),
             None => re
                 .capture_names()
-                .position(|n| n == Some(name))
+                .position(|n| n.and_then(|n| n.strip_prefix(go_syntax::GROUP_PREFIX)) == Some(name))
                 .and_then(group),
         };
         out.push_str(text.unwrap_or_default());
@@ -312,10 +310,11 @@ fn regex_quote_meta(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     Ok(Value::string(out))
 }
 
-/// Go's RE2 syntax on top of the `regex` crate's.
+/// Go's RE2 syntax, checked with Go's error messages and rewritten for the `regex` crate:
+/// Go's `\d`, `\w`, `\s`, `\b` are ASCII; a `{` that is not a repeat is a literal; `\Q…\E`
+/// quotes; octal escapes; class items that the crate would read as set operations or nested
+/// classes (`&&`, `--`, `[`) are escaped.
 mod go_syntax {
-    /// Go's ASCII meaning of the Perl classes, spelled for the `regex` crate (which nests
-    /// classes, so these also work inside brackets).
     fn perl_class(c: char) -> Option<&'static str> {
         Some(match c {
             'd' => "[0-9]",
@@ -324,136 +323,428 @@ mod go_syntax {
             'W' => "[^0-9A-Za-z_]",
             's' => "[\\t\\n\\f\\r ]",
             'S' => "[^\\t\\n\\f\\r ]",
-            'b' => "(?-u:\\b)",
-            'B' => "(?-u:\\B)",
             _ => return None,
         })
     }
 
-    /// The pattern with Go's ASCII classes made explicit.
-    pub(super) fn translate(pattern: &str) -> String {
-        let mut out = String::with_capacity(pattern.len() + 16);
-        let mut chars = pattern.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some(e) => match perl_class(e) {
-                    Some(class) => out.push_str(class),
-                    None => {
-                        out.push('\\');
-                        out.push(e);
-                    }
-                },
-                None => out.push('\\'),
-            }
-        }
-        out
+    /// Prefix of every group name given to the `regex` crate.
+    pub(super) const GROUP_PREFIX: &str = "g";
+
+    const POSIX: &[&str] = &[
+        "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
+        "space", "upper", "word", "xdigit",
+    ];
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Last {
+        /// Nothing to repeat: the start, after `(`, `|` or a flag group.
+        Nothing,
+        Atom,
+        /// A repetition operator starting at this byte offset.
+        Repeat(usize),
     }
 
-    /// Go's messages for the syntax errors charts meet; `None` leaves the pattern to the
-    /// `regex` crate.
-    pub(super) fn check(pattern: &str) -> Option<String> {
-        let b = pattern.as_bytes();
-        let mut depth: Vec<usize> = Vec::new();
-        let mut i = 0usize;
-        let mut last_was_repeat = false;
-        let mut can_repeat = false;
-        while let Some(&c) = b.get(i) {
+    struct Parser<'a> {
+        src: &'a str,
+        pos: usize,
+        out: String,
+    }
+
+    /// A literal character; the crate's meta characters escaped (not `<` and `>`: `\<` and
+    /// `\>` are word boundaries there).
+    fn push_literal(out: &mut String, c: char) {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+
+    impl<'a> Parser<'a> {
+        fn peek(&self) -> Option<char> {
+            self.src.get(self.pos..).and_then(|t| t.chars().next())
+        }
+
+        fn peek_at(&self, n: usize) -> Option<char> {
+            self.src.get(self.pos..).and_then(|t| t.chars().nth(n))
+        }
+
+        fn text(&self, from: usize, to: usize) -> &'a str {
+            self.src
+                .get(from..to.min(self.src.len()))
+                .unwrap_or_default()
+        }
+
+        fn bump(&mut self) -> Option<char> {
+            let c = self.peek()?;
+            self.pos += c.len_utf8();
+            Some(c)
+        }
+
+        /// An escape after its backslash, outside or inside a class: the text for the
+        /// `regex` crate, or Go's error.
+        fn escape(&mut self, in_class: bool) -> Result<String, String> {
+            let start = self.pos - 1;
+            let Some(c) = self.bump() else {
+                return Err("trailing backslash at end of expression: ``".into());
+            };
+            if let Some(class) = perl_class(c) {
+                return Ok(class.into());
+            }
             match c {
-                b'\\' => {
-                    let Some(&e) = b.get(i + 1) else {
-                        return Some("trailing backslash at end of expression: ``".into());
-                    };
-                    if e.is_ascii_alphanumeric() && !b"dDwWsSbBAzpPQEnrtfvax0123456789".contains(&e)
-                    {
-                        return Some(format!("invalid escape sequence: `\\{}`", char::from(e)));
-                    }
-                    i += 2;
-                    can_repeat = true;
-                    last_was_repeat = false;
-                    continue;
-                }
-                b'(' => {
-                    depth.push(i);
-                    if b.get(i + 1) == Some(&b'?') {
-                        // A flag or named group: `(?i)`, `(?P<n>…)`, `(?:…)`.
-                        i += 1;
-                    }
-                    can_repeat = false;
-                    last_was_repeat = false;
-                }
-                b')' => {
-                    if depth.pop().is_none() {
-                        return Some(format!("unexpected ): `{pattern}`"));
-                    }
-                    can_repeat = true;
-                    last_was_repeat = false;
-                }
-                b'[' => {
-                    let start = i;
-                    i += 1;
-                    if b.get(i) == Some(&b'^') {
-                        i += 1;
-                    }
-                    if b.get(i) == Some(&b']') {
-                        i += 1;
-                    }
-                    loop {
-                        match b.get(i) {
+                'b' | 'B' if !in_class => Ok(format!("(?-u:\\{c})")),
+                'A' | 'z' if !in_class => Ok(format!("\\{c}")),
+                'a' | 'f' | 't' | 'n' | 'r' | 'v' => Ok(format!("\\{c}")),
+                'p' | 'P' => {
+                    let from = self.pos;
+                    if self.peek() == Some('{') {
+                        match self.src.get(self.pos..).and_then(|t| t.find('}')) {
+                            Some(close) => self.pos += close + 1,
                             None => {
-                                let whole = pattern.get(start..).unwrap_or_default();
-                                return Some(format!("missing closing ]: `{whole}`"));
+                                return Err(format!(
+                                    "invalid character class range: `{}`",
+                                    self.text(start, self.src.len())
+                                ));
                             }
-                            Some(b'\\') => i += 2,
-                            Some(b'[') if b.get(i + 1) == Some(&b':') => {
-                                match pattern.get(i + 2..).and_then(|t| t.find(":]")) {
-                                    Some(close) => i += close + 4,
-                                    None => i += 1,
-                                }
+                        }
+                    } else if self.bump().is_none() {
+                        return Err(format!(
+                            "invalid character class range: `{}`",
+                            self.text(start, self.pos)
+                        ));
+                    }
+                    Ok(format!("\\{c}{}", self.text(from, self.pos)))
+                }
+                'x' => {
+                    let from = self.pos;
+                    if self.peek() == Some('{') {
+                        let close = self.src.get(self.pos..).and_then(|t| t.find('}'));
+                        let Some(close) = close else {
+                            return Err(format!(
+                                "invalid escape sequence: `{}`",
+                                self.text(start, self.src.len())
+                            ));
+                        };
+                        self.pos += close + 1;
+                    } else {
+                        for _ in 0..2 {
+                            if !self.peek().is_some_and(|h| h.is_ascii_hexdigit()) {
+                                let end = self.pos + self.peek().map_or(0, char::len_utf8);
+                                return Err(format!(
+                                    "invalid escape sequence: `{}`",
+                                    self.text(start, end)
+                                ));
                             }
-                            Some(b']') => break,
-                            Some(_) => i += 1,
+                            self.bump();
                         }
                     }
-                    can_repeat = true;
-                    last_was_repeat = false;
+                    Ok(format!("\\x{}", self.text(from, self.pos)))
                 }
-                b'*' | b'+' | b'?' => {
-                    if last_was_repeat {
-                        // `a**` is an error in Go; a lazy `??`/`*?` is not.
-                        let prev = b.get(i - 1).copied().unwrap_or(b' ');
-                        if !(c == b'?' && matches!(prev, b'*' | b'+' | b'?' | b'}')) {
-                            let op = pattern.get(i - 1..=i).unwrap_or_default();
-                            return Some(format!("invalid nested repetition operator: `{op}`"));
+                '0'..='7' => {
+                    // `\1`…`\7` alone would be a backreference, which RE2 refuses.
+                    let octal = |ch: Option<char>| ch.is_some_and(|d| ('0'..='7').contains(&d));
+                    if c != '0' && !octal(self.peek()) {
+                        return Err(format!("invalid escape sequence: `\\{c}`"));
+                    }
+                    let mut value = c.to_digit(8).unwrap_or(0);
+                    for _ in 0..2 {
+                        if !octal(self.peek()) {
+                            break;
                         }
-                        last_was_repeat = false;
-                        i += 1;
+                        value = value * 8 + self.bump().and_then(|d| d.to_digit(8)).unwrap_or(0);
+                    }
+                    Ok(format!("\\x{{{value:x}}}"))
+                }
+                c if c.is_ascii() && !c.is_ascii_alphanumeric() => {
+                    let mut lit = String::new();
+                    push_literal(&mut lit, c);
+                    Ok(lit)
+                }
+                _ => Err(format!(
+                    "invalid escape sequence: `{}`",
+                    self.text(start, self.pos)
+                )),
+            }
+        }
+
+        /// A bracket class after its `[`.
+        fn class(&mut self) -> Result<(), String> {
+            let start = self.pos - 1;
+            let missing =
+                |p: &Parser| format!("missing closing ]: `{}`", p.text(start, p.src.len()));
+            self.out.push('[');
+            if self.peek() == Some('^') {
+                self.bump();
+                self.out.push('^');
+            }
+            let mut first = true;
+            loop {
+                let Some(c) = self.peek() else {
+                    return Err(missing(self));
+                };
+                if c == ']' && !first {
+                    self.bump();
+                    self.out.push(']');
+                    return Ok(());
+                }
+                first = false;
+                if c == '[' && self.peek_at(1) == Some(':') {
+                    let rest = self.src.get(self.pos + 2..).unwrap_or_default();
+                    if let Some(close) = rest.find(":]") {
+                        let name = rest.get(..close).unwrap_or_default();
+                        let whole = self.text(self.pos, self.pos + close + 4);
+                        let bare = name.strip_prefix('^').unwrap_or(name);
+                        if !POSIX.contains(&bare) {
+                            return Err(format!("invalid character class range: `{whole}`"));
+                        }
+                        self.out.push_str(whole);
+                        self.pos += close + 4;
                         continue;
                     }
-                    if !can_repeat {
-                        let op = char::from(c);
-                        return Some(format!("missing argument to repetition operator: `{op}`"));
+                }
+                // One item: a character (maybe starting a range) or an escape.
+                let item_start = self.pos;
+                self.bump();
+                let (lo, lo_text) = if c == '\\' {
+                    let text = self.escape(true)?;
+                    let single = self.text(item_start, self.pos).chars().nth(1);
+                    let is_char = single.is_some_and(|e| e.is_ascii_punctuation());
+                    (if is_char { single } else { None }, text)
+                } else {
+                    let mut t = String::new();
+                    push_literal(&mut t, c);
+                    (Some(c), t)
+                };
+                let is_range =
+                    self.peek() == Some('-') && self.peek_at(1).is_some_and(|n| n != ']');
+                if let (Some(lo), true) = (lo, is_range) {
+                    self.bump();
+                    let hi_start = self.pos;
+                    let Some(h) = self.bump() else {
+                        return Err(missing(self));
+                    };
+                    let (hi, hi_text) = if h == '\\' {
+                        let text = self.escape(true)?;
+                        (self.text(hi_start, self.pos).chars().nth(1), text)
+                    } else {
+                        let mut t = String::new();
+                        push_literal(&mut t, h);
+                        (Some(h), t)
+                    };
+                    if let Some(hi) = hi
+                        && hi < lo
+                    {
+                        return Err(format!(
+                            "invalid character class range: `{}`",
+                            self.text(item_start, self.pos)
+                        ));
                     }
-                    last_was_repeat = true;
-                }
-                b'|' => {
-                    can_repeat = false;
-                    last_was_repeat = false;
-                }
-                _ => {
-                    can_repeat = true;
-                    last_was_repeat = false;
+                    self.out.push_str(&lo_text);
+                    self.out.push('-');
+                    self.out.push_str(&hi_text);
+                } else {
+                    self.out.push_str(&lo_text);
                 }
             }
-            i += 1;
         }
-        if !depth.is_empty() {
-            return Some(format!("missing closing ): `{pattern}`"));
+
+        /// `{n}`, `{n,}`, `{n,m}` at the current `{`: (min, max, end offset), or `None` when
+        /// it is a literal brace.
+        fn repeat_braces(&self) -> Option<(i64, i64, usize)> {
+            let rest = self.src.get(self.pos + 1..)?;
+            let close = rest.find('}')?;
+            let body = rest.get(..close)?;
+            let num = |t: &str| -> Option<i64> {
+                if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                Some(t.parse::<i64>().unwrap_or(i64::MAX))
+            };
+            let (min, max) = match body.split_once(',') {
+                None => {
+                    let n = num(body)?;
+                    (n, n)
+                }
+                Some((a, "")) => (num(a)?, -1),
+                Some((a, b)) => (num(a)?, num(b)?),
+            };
+            Some((min, max, self.pos + close + 2))
         }
-        None
+
+        fn translate(mut self) -> Result<String, String> {
+            let mut groups: Vec<usize> = Vec::new();
+            let mut last = Last::Nothing;
+            while let Some(c) = self.peek() {
+                let start = self.pos;
+                match c {
+                    '\\' => {
+                        self.bump();
+                        if self.peek() == Some('Q') {
+                            self.bump();
+                            let rest = self.src.get(self.pos..).unwrap_or_default();
+                            let (lit, skip) = match rest.find("\\E") {
+                                Some(i) => (rest.get(..i).unwrap_or_default(), i + 2),
+                                None => (rest, rest.len()),
+                            };
+                            self.out.push_str(&regex::escape(lit));
+                            self.pos += skip;
+                            if !lit.is_empty() {
+                                last = Last::Atom;
+                            }
+                            continue;
+                        }
+                        if self.peek() == Some('C') {
+                            return Err("invalid escape sequence: `\\C`".into());
+                        }
+                        let text = self.escape(false)?;
+                        self.out.push_str(&text);
+                        last = Last::Atom;
+                    }
+                    '[' => {
+                        self.bump();
+                        self.class()?;
+                        last = Last::Atom;
+                    }
+                    '(' => {
+                        self.bump();
+                        groups.push(start);
+                        if self.peek() == Some('?') {
+                            self.bump();
+                            let name_start = match (self.peek(), self.peek_at(1)) {
+                                (Some('P'), Some('<')) => Some(2),
+                                (Some('<'), _) => Some(1),
+                                _ => None,
+                            };
+                            if let Some(skip) = name_start {
+                                let rest = self.src.get(self.pos + skip..).unwrap_or_default();
+                                let end = rest.find('>');
+                                let name = end.and_then(|e| rest.get(..e)).unwrap_or(rest);
+                                if end.is_none()
+                                    || name.is_empty()
+                                    || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                                {
+                                    let to =
+                                        end.map_or(self.src.len(), |e| self.pos + skip + e + 1);
+                                    return Err(format!(
+                                        "invalid named capture: `{}`",
+                                        self.text(start, to)
+                                    ));
+                                }
+                                // Go names may start with a digit; the crate's may not.
+                                self.out.push_str(&format!("(?P<{GROUP_PREFIX}{name}>"));
+                                self.pos += skip + name.len() + 1;
+                                last = Last::Nothing;
+                                continue;
+                            }
+                            // Flags: `(?flags)` or `(?flags:…)`.
+                            let mut flags = String::new();
+                            loop {
+                                match self.bump() {
+                                    Some(f @ ('i' | 'm' | 's' | 'U' | '-')) => flags.push(f),
+                                    Some(':') if !flags.ends_with('-') => {
+                                        self.out.push_str(&format!("(?{flags}:"));
+                                        last = Last::Nothing;
+                                        break;
+                                    }
+                                    Some(')') if !flags.is_empty() && !flags.ends_with('-') => {
+                                        groups.pop();
+                                        self.out.push_str(&format!("(?{flags})"));
+                                        last = Last::Nothing;
+                                        break;
+                                    }
+                                    _ => {
+                                        return Err(format!(
+                                            "invalid or unsupported Perl syntax: `{}`",
+                                            self.text(start, self.pos)
+                                        ));
+                                    }
+                                }
+                            }
+                            continue;
+                        }
+                        self.out.push('(');
+                        last = Last::Nothing;
+                    }
+                    ')' => {
+                        self.bump();
+                        if groups.pop().is_none() {
+                            return Err(format!("unexpected ): `{}`", self.src));
+                        }
+                        self.out.push(')');
+                        last = Last::Atom;
+                    }
+                    '|' => {
+                        self.bump();
+                        self.out.push('|');
+                        last = Last::Nothing;
+                    }
+                    '*' | '+' | '?' | '{' => {
+                        let mut end = start + 1;
+                        if c == '{' {
+                            match self.repeat_braces() {
+                                None => {
+                                    self.bump();
+                                    self.out.push_str("\\{");
+                                    last = Last::Atom;
+                                    continue;
+                                }
+                                Some((min, max, close)) => {
+                                    if min > 1000 || max > 1000 || max >= 0 && min > max {
+                                        return Err(format!(
+                                            "invalid repeat count: `{}`",
+                                            self.text(start, close)
+                                        ));
+                                    }
+                                    end = close;
+                                }
+                            }
+                        }
+                        if self.src.get(end..).is_some_and(|t| t.starts_with('?')) {
+                            end += 1;
+                        }
+                        match last {
+                            Last::Repeat(prev) => {
+                                return Err(format!(
+                                    "invalid nested repetition operator: `{}`",
+                                    self.text(prev, end)
+                                ));
+                            }
+                            Last::Nothing => {
+                                return Err(format!(
+                                    "missing argument to repetition operator: `{}`",
+                                    self.text(start, end)
+                                ));
+                            }
+                            Last::Atom => {}
+                        }
+                        self.out.push_str(self.text(start, end));
+                        self.pos = end;
+                        last = Last::Repeat(start);
+                    }
+                    _ => {
+                        self.bump();
+                        match c {
+                            '.' | '^' | '$' => self.out.push(c),
+                            _ => push_literal(&mut self.out, c),
+                        }
+                        last = Last::Atom;
+                    }
+                }
+            }
+            if !groups.is_empty() {
+                return Err(format!("missing closing ): `{}`", self.src));
+            }
+            Ok(self.out)
+        }
+    }
+
+    /// The pattern for the `regex` crate, or Go's message for its syntax error.
+    pub(super) fn translate(pattern: &str) -> Result<String, String> {
+        Parser {
+            src: pattern,
+            pos: 0,
+            out: String::with_capacity(pattern.len() + 16),
+        }
+        .translate()
     }
 }
 
@@ -485,6 +776,8 @@ mod tests {
         assert_eq!(r("a*", "baaac", "-"), "-b-c-");
         assert_eq!(r("(?P<n>x)", "x", "[$n]"), "[x]");
         assert_eq!(r("\\d", "1٣", "#"), "#٣");
+        assert_eq!(r("(?P<1x>a)", "a", "<${1x}>"), "<a>");
+        assert_eq!(r("\\w+", "héllo", "-"), "-é-");
     }
 
     #[test]
@@ -501,6 +794,88 @@ mod tests {
             shown(call("regexSplit", vec![s("a"), s("banana"), Value::Int(2)]).unwrap()),
             "[b nana]"
         );
+    }
+
+    /// Helm's `mustRegexFindAll PATTERN SUBJECT -1 | toJson` for Go's syntax corners.
+    #[test]
+    fn go_syntax_corners_match_helm() {
+        let subject = "aaa Q.*E word_1 éÉ αβ z-]a{,3} b\nb 41 A x";
+        let cases: &[(&str, &str)] = &[
+            (
+                "a**",
+                "error parsing regexp: invalid nested repetition operator: `**`",
+            ),
+            (
+                "a{2}{3}",
+                "error parsing regexp: invalid nested repetition operator: `{2}{3}`",
+            ),
+            (
+                "x{1001}",
+                "error parsing regexp: invalid repeat count: `{1001}`",
+            ),
+            ("\\Q.*\\E", "[.*]"),
+            ("[[:word:]]+", "[aaa Q E word_1 z a 3 b b 41 A x]"),
+            ("\\pL+", "[aaa Q E word éÉ αβ z a b b A x]"),
+            ("(?P<n>a)", "[a a a a]"),
+            ("(?<n>a)", "[a a a a]"),
+            ("(?i)é", "[é É]"),
+            ("[a-]", "[a a a - a]"),
+            ("[]a]", "[a a a ] a]"),
+            ("a{,3}", "[a{,3}]"),
+            (
+                "\\8",
+                "error parsing regexp: invalid escape sequence: `\\8`",
+            ),
+            (
+                "(?z)",
+                "error parsing regexp: invalid or unsupported Perl syntax: `(?z`",
+            ),
+            (
+                "a|*",
+                "error parsing regexp: missing argument to repetition operator: `*`",
+            ),
+            ("\\z", "[]"),
+            ("(?U)a+", "[a a a a]"),
+            (
+                "[[:foo:]]",
+                "error parsing regexp: invalid character class range: `[:foo:]`",
+            ),
+            ("\\x{41}", "[A]"),
+            (
+                "\\C",
+                "error parsing regexp: invalid escape sequence: `\\C`",
+            ),
+            ("a{3", "[]"),
+            (
+                "[z-a]",
+                "error parsing regexp: invalid character class range: `z-a`",
+            ),
+            ("(?m)^b", "[b]"),
+            ("\\pN", "[1 3 4 1]"),
+            ("\\p{Greek}", "[α β]"),
+            ("[&&a]", "[a a a a]"),
+            ("\\101", "[A]"),
+            ("a{1,2}?", "[a a a a]"),
+            ("(?i:A)b", "[]"),
+            ("(?P<1x>a)", "[a a a a]"),
+            ("[^\\d\\s]+", "[aaa Q.*E word_ éÉ αβ z-]a{, } b b A x]"),
+            ("[\\w-]+", "[aaa Q E word_1 z- a 3 b b 41 A x]"),
+            (
+                "x{2,1}",
+                "error parsing regexp: invalid repeat count: `{2,1}`",
+            ),
+            ("\\Qa", "[a a a a]"),
+        ];
+        for (pattern, want) in cases {
+            let got = match call(
+                "mustRegexFindAll",
+                vec![s(pattern), s(subject), Value::Int(-1)],
+            ) {
+                Ok(v) => shown(v),
+                Err(e) => e,
+            };
+            assert_eq!(&got, want, "pattern {pattern}");
+        }
     }
 
     #[test]

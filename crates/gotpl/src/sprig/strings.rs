@@ -12,6 +12,7 @@ use crate::value::Value;
 use Ty::{Any, Int, String as S};
 
 pub const FUNCS: &[Func] = &[
+    f("hello", &[], None, hello),
     f("abbrev", &[Int, S], None, abbrev),
     f("abbrevboth", &[Int, Int, S], None, abbrevboth),
     f("trunc", &[Int, S], None, trunc),
@@ -73,6 +74,10 @@ fn ok_str(s: impl Into<String>) -> Result<Value, String> {
 /// A byte range of `s` as Go's `s[a:b]` (bounds already checked), invalid UTF-8 replaced.
 fn byte_slice(s: &str, a: usize, b: usize) -> String {
     String::from_utf8_lossy(s.as_bytes().get(a..b).unwrap_or_default()).into_owned()
+}
+
+fn hello(_: &mut FuncEnv, _: Vec<Value>) -> Result<Value, String> {
+    ok_str("Hello!")
 }
 
 fn abbrev(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
