@@ -9,8 +9,12 @@ fn shortest(f: f64) -> (Vec<u8>, i32) {
     if f == 0.0 {
         return (Vec::new(), 0);
     }
-    let text = format!("{:e}", f.abs());
-    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    digits_of(&format!("{:e}", f.abs()))
+}
+
+/// Splits Rust's `{:e}` text (`1.25e-7`) into digits and decimal point position.
+fn digits_of(text: &str) -> (Vec<u8>, i32) {
+    let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
     let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
     let exp: i32 = exp.parse().unwrap_or(0);
     (digits, exp + 1)
@@ -76,12 +80,29 @@ fn push_f(out: &mut String, digits: &[u8], dp: i32) {
 
 /// `strconv.FormatFloat(f, 'g', -1, 64)`: `1e+06`, `0.5`, `1e-05`, `123456`.
 pub fn format_g(f: f64) -> String {
+    format_g_digits(f, shortest)
+}
+
+/// `strconv.FormatFloat(f, 'g', -1, 32)`: the shortest digits that identify the float32 nearest
+/// to `f` (how sigs.k8s.io/yaml names a float map key).
+pub fn format_g32(f: f64) -> String {
+    format_g_digits(f, |f| {
+        let f32v = f as f32;
+        if f32v == 0.0 {
+            (Vec::new(), 0)
+        } else {
+            digits_of(&format!("{:e}", f32v.abs()))
+        }
+    })
+}
+
+fn format_g_digits(f: f64, digits_fn: impl Fn(f64) -> (Vec<u8>, i32)) -> String {
     if let Some(s) = special(f) {
         return s.to_string();
     }
     let mut out = String::new();
     sign(f, &mut out);
-    let (digits, dp) = shortest(f);
+    let (digits, dp) = digits_fn(f);
     if digits.is_empty() {
         out.push('0');
         return out;

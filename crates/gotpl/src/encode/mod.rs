@@ -8,7 +8,9 @@
 
 mod emitter;
 mod float;
+mod from_yaml;
 mod json;
+mod json_decode;
 mod resolve;
 mod sorter;
 mod timestamp;
@@ -32,12 +34,102 @@ pub fn to_json(v: &Value) -> Result<String, String> {
 /// `Unmarshal` into `map[string]interface{}` (go-yaml v2 resolution, then a JSON round trip, so
 /// every number is a float64). The error is Go's message.
 pub fn from_yaml_str(text: &str) -> Result<Value, String> {
-    let _ = text;
-    Err("fromYaml: not implemented yet".into())
+    match from_yaml::load(text)? {
+        Value::Nil => Ok(Value::empty_map()),
+        m @ Value::Map(_) => Ok(m),
+        other => Err(from_yaml::type_error(&other, MAP_TYPE)),
+    }
+}
+
+const MAP_TYPE: &str = "map[string]interface {}";
+const LIST_TYPE: &str = "[]interface {}";
+
+fn error_map(msg: String) -> Value {
+    let mut m = std::collections::BTreeMap::new();
+    m.insert("Error".to_string(), Value::string(msg));
+    Value::map(m)
+}
+
+/// Helm's `fromYaml`: the message goes under `Error`.
+fn from_yaml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    let text = arg(&args).as_str().unwrap_or_default();
+    Ok(from_yaml_str(text).unwrap_or_else(error_map))
+}
+
+/// Helm's `fromYamlArray`: a failure is a list holding the message.
+fn from_yaml_array_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    let text = arg(&args).as_str().unwrap_or_default();
+    Ok(match from_yaml::load(text) {
+        Ok(Value::Nil) => Value::list(Vec::new()),
+        Ok(l @ Value::List(_)) => l,
+        Ok(other) => Value::list(vec![Value::string(from_yaml::type_error(
+            &other, LIST_TYPE,
+        ))]),
+        Err(msg) => Value::list(vec![Value::string(msg)]),
+    })
+}
+
+fn json_type_error(v: &Value, target: &str) -> String {
+    format!(
+        "json: cannot unmarshal {} into Go value of type {target}",
+        json_decode::kind_word(v)
+    )
+}
+
+/// Helm's `fromJson`: what decoded (a number out of range stays nil) plus an `Error` key.
+fn from_json_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    let text = arg(&args).as_str().unwrap_or_default();
+    Ok(match json_decode::decode(text) {
+        Err(msg) => error_map(msg),
+        Ok(d) => match d.value {
+            Value::Nil => Value::empty_map(),
+            m @ Value::Map(_) => {
+                if let (Some(msg), Value::Map(inner)) = (d.type_error, &m) {
+                    inner
+                        .borrow_mut()
+                        .insert("Error".to_string(), Value::string(msg));
+                }
+                m
+            }
+            other => error_map(json_type_error(&other, MAP_TYPE)),
+        },
+    })
+}
+
+/// Helm's `fromJsonArray`: a failure replaces the list by one holding the message.
+fn from_json_array_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    let text = arg(&args).as_str().unwrap_or_default();
+    Ok(match json_decode::decode(text) {
+        Err(msg) => Value::list(vec![Value::string(msg)]),
+        Ok(d) => match d.value {
+            Value::Nil => Value::list(Vec::new()),
+            l @ Value::List(_) => match d.type_error {
+                Some(msg) => Value::list(vec![Value::string(msg)]),
+                None => l,
+            },
+            // The kind mismatch is found first; the values inside are never converted.
+            other => Value::list(vec![Value::string(json_type_error(&other, LIST_TYPE))]),
+        },
+    })
+}
+
+/// Sprig's `mustFromJson`: any JSON value, or the error.
+fn must_from_json_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    let text = arg(&args).as_str().unwrap_or_default();
+    let d = json_decode::decode(text)?;
+    match d.type_error {
+        Some(msg) => Err(msg),
+        None => Ok(d.value),
+    }
 }
 
 const ANY: Signature = Signature {
     params: &[Ty::Any],
+    variadic: None,
+};
+
+const STRING: Signature = Signature {
+    params: &[Ty::String],
     variadic: None,
 };
 
@@ -131,5 +223,30 @@ pub const FUNCS: &[Func] = &[
         name: "mustToRawJson",
         sig: ANY,
         body: to_raw_json_fn,
+    },
+    Func {
+        name: "fromYaml",
+        sig: STRING,
+        body: from_yaml_fn,
+    },
+    Func {
+        name: "fromYamlArray",
+        sig: STRING,
+        body: from_yaml_array_fn,
+    },
+    Func {
+        name: "fromJson",
+        sig: STRING,
+        body: from_json_fn,
+    },
+    Func {
+        name: "fromJsonArray",
+        sig: STRING,
+        body: from_json_array_fn,
+    },
+    Func {
+        name: "mustFromJson",
+        sig: STRING,
+        body: must_from_json_fn,
     },
 ];

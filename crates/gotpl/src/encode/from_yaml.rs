@@ -1,0 +1,406 @@
+//! sigs.k8s.io/yaml's `Unmarshal` (what Helm reads values files and `fromYaml` arguments with):
+//! go-yaml v2 reads the first document with YAML 1.1 resolution, merge keys and aliases; keys
+//! become strings (`1` → "1", `yes` → "true", float keys through float32 `%g`); the tree goes
+//! through JSON, so every number is a float64 and timestamps are RFC 3339 strings; NaN and ±Inf
+//! make the JSON step fail. Parsing is saphyr-parser's; only go-yaml's messages for the common
+//! syntax errors are reproduced.
+//!
+//! Hostile input: aliases are expanded under a node budget, nesting under a depth limit.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use base64::Engine as _;
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use super::float::{format_g32, go_special};
+use super::resolve::{Resolved, resolve};
+use crate::value::Value;
+
+/// Most nodes a document may expand to through aliases (go-yaml reports "excessive aliasing").
+const MAX_NODES: usize = 1_000_000;
+/// Deepest nesting accepted.
+const MAX_DEPTH: usize = 1000;
+
+#[derive(Debug)]
+enum Node {
+    Scalar {
+        text: String,
+        plain: bool,
+        tag: Option<String>,
+    },
+    Seq(Vec<Rc<Node>>),
+    Map(Vec<(Rc<Node>, Rc<Node>)>),
+}
+
+enum Open {
+    Seq(Vec<Rc<Node>>, usize),
+    Map(Vec<(Rc<Node>, Rc<Node>)>, Option<Rc<Node>>, usize),
+}
+
+/// Where an error is in go-yaml's words: the yaml error text, or the JSON step's.
+pub enum Failure {
+    Yaml(String),
+    Json(String),
+}
+
+impl Failure {
+    /// sigs.k8s.io/yaml's wrapping of the message.
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Yaml(m) | Failure::Json(m) => format!("error converting YAML to JSON: {m}"),
+        }
+    }
+}
+
+/// go-yaml's message for a saphyr scan error, as `yaml: line N: PROBLEM`.
+fn scan_message(e: &ScanError) -> String {
+    let line = e.marker().line();
+    let info = e.info();
+    let problem = if info.contains("mapping values are not allowed") {
+        "mapping values are not allowed in this context"
+    } else if info.contains("did not find expected key") || info.contains("expected key") {
+        "did not find expected key"
+    } else if info.contains("could not find expected ':'") || info.contains("expected ':'") {
+        "could not find expected ':'"
+    } else if info.contains("found character that cannot start any token")
+        || info.contains("cannot start any token")
+    {
+        "found character that cannot start any token"
+    } else if info.contains("unclosed quote") || info.contains("found unexpected end of stream") {
+        "found unexpected end of stream"
+    } else if info.contains("expected ',' or '}'") || info.contains("',' or '}'") {
+        "did not find expected ',' or '}'"
+    } else if info.contains("expected ',' or ']'") || info.contains("',' or ']'") {
+        "did not find expected ',' or ']'"
+    } else if info.contains("block sequence entries are not allowed") {
+        "block sequence entries are not allowed in this context"
+    } else if info.contains("tab") {
+        "found character that cannot start any token"
+    } else {
+        return format!("yaml: line {line}: {info}");
+    };
+    format!("yaml: line {line}: {problem}")
+}
+
+struct Loader {
+    anchors: HashMap<usize, (Rc<Node>, usize)>,
+    nodes: usize,
+}
+
+/// Parses the first document into a node tree; `None` for an empty stream or document.
+fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
+    let mut parser = Parser::new_from_str(text);
+    let mut loader = Loader {
+        anchors: HashMap::new(),
+        nodes: 0,
+    };
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root: Option<Rc<Node>> = None;
+    let mut in_doc = false;
+    while let Some(next) = parser.next_event() {
+        let (event, _span) = next.map_err(|e| Failure::Yaml(scan_message(&e)))?;
+        let (node, count, anchor) = match event {
+            Event::DocumentStart(_) => {
+                in_doc = true;
+                continue;
+            }
+            Event::DocumentEnd => {
+                if in_doc {
+                    break;
+                }
+                continue;
+            }
+            Event::StreamEnd => break,
+            Event::StreamStart | Event::Nothing => continue,
+            Event::SequenceStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(Failure::Yaml("yaml: exceeded max depth of 10000".into()));
+                }
+                stack.push(Open::Seq(Vec::new(), anchor));
+                continue;
+            }
+            Event::MappingStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(Failure::Yaml("yaml: exceeded max depth of 10000".into()));
+                }
+                stack.push(Open::Map(Vec::new(), None, anchor));
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Open::Seq(items, anchor)) => {
+                    let count = 1 + items.len();
+                    (Rc::new(Node::Seq(items)), count, anchor)
+                }
+                _ => {
+                    return Err(Failure::Yaml(
+                        "yaml: did not find expected node content".into(),
+                    ));
+                }
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Open::Map(entries, _, anchor)) => {
+                    let count = 1 + entries.len();
+                    (Rc::new(Node::Map(entries)), count, anchor)
+                }
+                _ => {
+                    return Err(Failure::Yaml(
+                        "yaml: did not find expected node content".into(),
+                    ));
+                }
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let tag = tag.map(|t| {
+                    if t.is_yaml_core_schema() {
+                        format!("!!{}", t.suffix)
+                    } else {
+                        format!("{}{}", t.handle, t.suffix)
+                    }
+                });
+                (
+                    Rc::new(Node::Scalar {
+                        text: text.into_owned(),
+                        plain: style == ScalarStyle::Plain,
+                        tag,
+                    }),
+                    1,
+                    anchor,
+                )
+            }
+            Event::Alias(id) => {
+                let Some((node, count)) = loader.anchors.get(&id).cloned() else {
+                    return Err(Failure::Yaml("yaml: unknown anchor referenced".into()));
+                };
+                loader.nodes = loader.nodes.saturating_add(count);
+                if loader.nodes > MAX_NODES {
+                    return Err(Failure::Yaml(
+                        "yaml: document contains excessive aliasing".into(),
+                    ));
+                }
+                // An alias is the anchored node itself: shared, expanded when converted.
+                (node, 0, 0)
+            }
+        };
+        loader.nodes = loader.nodes.saturating_add(count);
+        if loader.nodes > MAX_NODES {
+            return Err(Failure::Yaml(
+                "yaml: document contains excessive aliasing".into(),
+            ));
+        }
+        if anchor != 0 {
+            loader.anchors.insert(anchor, (node.clone(), count.max(1)));
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Open::Seq(items, _)) => items.push(node),
+            Some(Open::Map(entries, key, _)) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+    // saphyr reports an empty document as an empty plain scalar: null either way.
+    Ok(root)
+}
+
+/// What go-yaml v2 decodes a scalar to (tagged or not), before the JSON step.
+fn scalar_value(text: &str, plain: bool, tag: Option<&str>) -> Result<Resolved, Failure> {
+    match tag {
+        None if plain => Ok(resolve(text)),
+        None | Some("!!str") => Ok(Resolved::Str),
+        Some("!!binary") => Ok(Resolved::Str),
+        Some(core @ ("!!int" | "!!float" | "!!bool" | "!!null" | "!!timestamp")) => {
+            let r = resolve(text);
+            let ok = matches!(
+                (core, &r),
+                ("!!int", Resolved::Int(_) | Resolved::Uint(_))
+                    | (
+                        "!!float",
+                        Resolved::Float(_) | Resolved::Int(_) | Resolved::Uint(_)
+                    )
+                    | ("!!bool", Resolved::Bool(_))
+                    | ("!!null", Resolved::Null)
+                    | ("!!timestamp", Resolved::Timestamp(_))
+            );
+            if ok {
+                Ok(r)
+            } else {
+                let found = match r {
+                    Resolved::Null => "!!null",
+                    Resolved::Bool(_) => "!!bool",
+                    Resolved::Int(_) | Resolved::Uint(_) => "!!int",
+                    Resolved::Float(_) => "!!float",
+                    Resolved::Timestamp(_) => "!!timestamp",
+                    Resolved::Str => "!!str",
+                };
+                Err(Failure::Yaml(format!(
+                    "yaml: cannot decode {found} `{text}` as a {core}"
+                )))
+            }
+        }
+        // Other tags keep the text.
+        Some(_) => Ok(Resolved::Str),
+    }
+}
+
+fn binary_text(text: &str) -> Result<String, Failure> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(e) => Err(Failure::Yaml(format!(
+            "yaml: !!binary value contains invalid base64 data: {e}"
+        ))),
+    }
+}
+
+/// The JSON-able form of a decoded scalar.
+fn scalar_json(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, Failure> {
+    if tag == Some("!!binary") {
+        return Ok(Value::string(binary_text(text)?));
+    }
+    Ok(match scalar_value(text, plain, tag)? {
+        Resolved::Null => Value::Nil,
+        Resolved::Bool(b) => Value::Bool(b),
+        Resolved::Int(i) => Value::Float(i as f64),
+        Resolved::Uint(u) => Value::Float(u as f64),
+        Resolved::Float(f) => {
+            if let Some(name) = go_special(f) {
+                return Err(Failure::Json(format!("json: unsupported value: {name}")));
+            }
+            Value::Float(f)
+        }
+        Resolved::Timestamp(t) => Value::string(t),
+        Resolved::Str => Value::str(text),
+    })
+}
+
+/// sigs.k8s.io/yaml's key to string: ints in decimal, floats with float32 `%g`, booleans.
+fn key_string(key: &Node) -> Result<String, Failure> {
+    let Node::Scalar { text, plain, tag } = key else {
+        return Err(Failure::Yaml(
+            "yaml: invalid map key: a collection cannot be a key".into(),
+        ));
+    };
+    if tag.as_deref() == Some("!!binary") {
+        return binary_text(text);
+    }
+    Ok(match scalar_value(text, *plain, tag.as_deref())? {
+        Resolved::Str => text.clone(),
+        Resolved::Bool(b) => b.to_string(),
+        Resolved::Int(i) => i.to_string(),
+        Resolved::Uint(u) => u.to_string(),
+        Resolved::Float(f) => match go_special(f) {
+            Some("+Inf") => ".inf".into(),
+            Some("-Inf") => "-.inf".into(),
+            Some(_) => ".nan".into(),
+            None => format_g32(f),
+        },
+        Resolved::Timestamp(_) => {
+            return Err(Failure::Json(format!(
+                "unsupported map key of type: time.Time, key: {text}"
+            )));
+        }
+        Resolved::Null => {
+            return Err(Failure::Json(
+                "unsupported map key of type: %!s(<nil>), key: <nil>".into(),
+            ));
+        }
+    })
+}
+
+fn is_merge_key(key: &Node) -> bool {
+    matches!(key, Node::Scalar { text, plain: true, tag: None } if text == "<<")
+        || matches!(key, Node::Scalar { text, tag: Some(t), .. } if text == "<<" && t == "!!merge")
+}
+
+struct Converter {
+    budget: usize,
+}
+
+impl Converter {
+    fn spend(&mut self) -> Result<(), Failure> {
+        if self.budget == 0 {
+            return Err(Failure::Yaml(
+                "yaml: document contains excessive aliasing".into(),
+            ));
+        }
+        self.budget -= 1;
+        Ok(())
+    }
+
+    fn value(&mut self, node: &Node, depth: usize) -> Result<Value, Failure> {
+        self.spend()?;
+        if depth > MAX_DEPTH {
+            return Err(Failure::Yaml("yaml: exceeded max depth of 10000".into()));
+        }
+        match node {
+            Node::Scalar { text, plain, tag } => scalar_json(text, *plain, tag.as_deref()),
+            Node::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.value(item, depth + 1)?);
+                }
+                Ok(Value::list(out))
+            }
+            Node::Map(entries) => {
+                let mut out = BTreeMap::new();
+                self.fill_map(entries, &mut out, depth)?;
+                Ok(Value::map(out))
+            }
+        }
+    }
+
+    /// go-yaml v2's `mapping` into a map: entries in order, a later key overwriting an earlier
+    /// one; a merge key writes the merged mapping(s) in place (for a list, the last first, so
+    /// earlier ones win).
+    fn fill_map(
+        &mut self,
+        entries: &[(Rc<Node>, Rc<Node>)],
+        out: &mut BTreeMap<String, Value>,
+        depth: usize,
+    ) -> Result<(), Failure> {
+        for (k, v) in entries {
+            if is_merge_key(k) {
+                match v.as_ref() {
+                    Node::Map(inner) => self.fill_map(inner, out, depth + 1)?,
+                    Node::Seq(items) => {
+                        for item in items.iter().rev() {
+                            let Node::Map(inner) = item.as_ref() else {
+                                return Err(want_map());
+                            };
+                            self.fill_map(inner, out, depth + 1)?;
+                        }
+                    }
+                    Node::Scalar { .. } => return Err(want_map()),
+                }
+                continue;
+            }
+            let key = key_string(k)?;
+            let value = self.value(v, depth + 1)?;
+            out.insert(key, value);
+        }
+        Ok(())
+    }
+}
+
+fn want_map() -> Failure {
+    Failure::Yaml("yaml: map merge requires map or sequence of maps as the value".into())
+}
+
+/// The document's JSON-able value (`Nil` for an empty document), or sigs.k8s.io/yaml's error.
+pub fn load(text: &str) -> Result<Value, String> {
+    let root = parse(text).map_err(|f| f.message())?;
+    let Some(root) = root else {
+        return Ok(Value::Nil);
+    };
+    let mut conv = Converter { budget: MAX_NODES };
+    conv.value(&root, 0).map_err(|f| f.message())
+}
+
+/// What the JSON step of `Unmarshal` into `target` says when the document is another kind.
+pub fn type_error(v: &Value, target: &str) -> String {
+    format!(
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type {target}",
+        super::json_decode::kind_word(v)
+    )
+}
