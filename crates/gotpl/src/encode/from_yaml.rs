@@ -53,34 +53,67 @@ impl Failure {
     }
 }
 
-/// go-yaml's message for a saphyr scan error, as `yaml: line N: PROBLEM`.
-fn scan_message(e: &ScanError) -> String {
-    let line = e.marker().line();
+/// go-yaml's message for a saphyr scan error. go-yaml numbers lines oddly: a scanner error shows
+/// the 1-based line, a parser error the 0-based one, and either is left out when the 0-based
+/// line is 0.
+fn scan_message(e: &ScanError, text: &str) -> String {
     let info = e.info();
-    let problem = if info.contains("mapping values are not allowed") {
-        "mapping values are not allowed in this context"
-    } else if info.contains("did not find expected key") || info.contains("expected key") {
-        "did not find expected key"
-    } else if info.contains("could not find expected ':'") || info.contains("expected ':'") {
-        "could not find expected ':'"
-    } else if info.contains("found character that cannot start any token")
-        || info.contains("cannot start any token")
-    {
-        "found character that cannot start any token"
-    } else if info.contains("unclosed quote") || info.contains("found unexpected end of stream") {
-        "found unexpected end of stream"
-    } else if info.contains("expected ',' or '}'") || info.contains("',' or '}'") {
-        "did not find expected ',' or '}'"
-    } else if info.contains("expected ',' or ']'") || info.contains("',' or ']'") {
-        "did not find expected ',' or ']'"
+    let mut line0 = e.marker().line().saturating_sub(1);
+    let (problem, scanner): (String, bool) = if info.contains("mapping values are not allowed") {
+        (
+            "mapping values are not allowed in this context".into(),
+            true,
+        )
+    } else if info.contains("unexpected character") || info.contains("cannot start any token") {
+        ("found character that cannot start any token".into(), true)
     } else if info.contains("block sequence entries are not allowed") {
-        "block sequence entries are not allowed in this context"
+        (
+            "block sequence entries are not allowed in this context".into(),
+            true,
+        )
+    } else if info.contains("could not find expected ':'") {
+        ("could not find expected ':'".into(), true)
+    } else if info.contains("unclosed quote") || info.contains("unexpected end of stream") {
+        // go-yaml reports it where the input ends.
+        line0 = text.matches('\n').count();
+        ("found unexpected end of stream".into(), true)
+    } else if info.contains("unknown anchor") {
+        return format!("yaml: unknown anchor '{}' referenced", alias_name(e, text));
+    } else if info.contains("',' or ']'") {
+        ("did not find expected ',' or ']'".into(), false)
+    } else if info.contains("',' or '}'") {
+        ("did not find expected ',' or '}'".into(), false)
+    } else if info.contains("expected key") || info.contains("invalid indentation") {
+        ("did not find expected key".into(), false)
     } else if info.contains("tab") {
-        "found character that cannot start any token"
+        ("found character that cannot start any token".into(), true)
     } else {
-        return format!("yaml: line {line}: {info}");
+        (info.to_string(), true)
     };
-    format!("yaml: line {line}: {problem}")
+    let shown = if scanner { line0 + 1 } else { line0 };
+    if line0 == 0 {
+        format!("yaml: {problem}")
+    } else {
+        format!("yaml: line {shown}: {problem}")
+    }
+}
+
+/// The name after the `*` saphyr's error points at (or near).
+fn alias_name(e: &ScanError, text: &str) -> String {
+    let at = e.marker().index();
+    let from = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+    let before = text.get(..from).unwrap_or("");
+    let star = before
+        .rfind('*')
+        .or_else(|| text.get(from..)?.find('*').map(|i| i + from));
+    let Some(star) = star else {
+        return String::new();
+    };
+    text.get(star + 1..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .collect()
 }
 
 struct Loader {
@@ -99,7 +132,7 @@ fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
     let mut root: Option<Rc<Node>> = None;
     let mut in_doc = false;
     while let Some(next) = parser.next_event() {
-        let (event, _span) = next.map_err(|e| Failure::Yaml(scan_message(&e)))?;
+        let (event, _span) = next.map_err(|e| Failure::Yaml(scan_message(&e, text)))?;
         let (node, count, anchor) = match event {
             Event::DocumentStart(_) => {
                 in_doc = true;
@@ -269,13 +302,14 @@ fn scalar_json(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, Fail
             }
             Value::Float(f)
         }
-        Resolved::Timestamp(t) => Value::string(t),
+        // go-yaml v2 keeps a timestamp's text when decoding into interface{} (compatibility).
+        Resolved::Timestamp(_) => Value::str(text),
         Resolved::Str => Value::str(text),
     })
 }
 
 /// sigs.k8s.io/yaml's key to string: ints in decimal, floats with float32 `%g`, booleans.
-fn key_string(key: &Node) -> Result<String, Failure> {
+fn key_string(key: &Node, value: &Node) -> Result<String, Failure> {
     let Node::Scalar { text, plain, tag } = key else {
         return Err(Failure::Yaml(
             "yaml: invalid map key: a collection cannot be a key".into(),
@@ -295,17 +329,30 @@ fn key_string(key: &Node) -> Result<String, Failure> {
             Some(_) => ".nan".into(),
             None => format_g32(f),
         },
-        Resolved::Timestamp(_) => {
+        Resolved::Timestamp(_) => text.clone(),
+        Resolved::Null => {
             return Err(Failure::Json(format!(
-                "unsupported map key of type: time.Time, key: {text}"
+                "unsupported map key of type: %!s(<nil>), key: <nil>, value: {}",
+                go_sharp_v(value)
             )));
         }
-        Resolved::Null => {
-            return Err(Failure::Json(
-                "unsupported map key of type: %!s(<nil>), key: <nil>".into(),
-            ));
-        }
     })
+}
+
+/// Go's `%+#v` of what go-yaml decoded a value to, for scalars (collections are abbreviated).
+fn go_sharp_v(node: &Node) -> String {
+    match node {
+        Node::Scalar { text, plain, tag } => match scalar_value(text, *plain, tag.as_deref()) {
+            Ok(Resolved::Null) => "<nil>".into(),
+            Ok(Resolved::Bool(b)) => b.to_string(),
+            Ok(Resolved::Int(i)) => i.to_string(),
+            Ok(Resolved::Uint(u)) => format!("0x{u:x}"),
+            Ok(Resolved::Float(f)) => super::float::format_g(f),
+            _ => format!("{text:?}"),
+        },
+        Node::Seq(_) => "[]interface {}{...}".into(),
+        Node::Map(_) => "map[interface {}]interface {}{...}".into(),
+    }
 }
 
 fn is_merge_key(key: &Node) -> bool {
@@ -375,7 +422,7 @@ impl Converter {
                 }
                 continue;
             }
-            let key = key_string(k)?;
+            let key = key_string(k, v)?;
             let value = self.value(v, depth + 1)?;
             out.insert(key, value);
         }
