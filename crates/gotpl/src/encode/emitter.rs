@@ -29,16 +29,26 @@ pub enum Style {
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
     pub best_indent: i64,
-    /// yaml.v3 indents a block sequence under its key; v2 does not (`a:\n- x`).
-    pub indent_sequence_in_mapping: bool,
+    /// yaml.v3 (go.yaml.in/yaml/v3 v3.0.4, as Helm's `toYamlPretty` uses it with
+    /// `SetIndent(2)`): a block sequence is indented under its key (v2: `a:\n- x`); only line
+    /// breaks set the indention flag; tabs rule out plain and single-quoted styles but not
+    /// literal blocks. (v3's indentation formula equals v2's `+2` for an indent of 2.)
+    pub v3: bool,
+    /// Column after which long scalars are folded: 80 in v2, none in v3.
+    pub best_width: i64,
 }
 
 pub const V2: Options = Options {
     best_indent: 2,
-    indent_sequence_in_mapping: false,
+    v3: false,
+    best_width: 80,
 };
 
-const BEST_WIDTH: i64 = 80;
+pub const V3: Options = Options {
+    best_indent: 2,
+    v3: true,
+    best_width: i64::MAX,
+};
 
 #[derive(Default, Clone, Copy)]
 struct Analysis {
@@ -143,7 +153,7 @@ fn starts_with_bom(b: &[u8]) -> bool {
     b.starts_with(&[0xEF, 0xBB, 0xBF])
 }
 
-fn analyze(value: &[u8]) -> Analysis {
+fn analyze(value: &[u8], v3: bool) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -157,6 +167,7 @@ fn analyze(value: &[u8]) -> Analysis {
     let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
+    let mut tab_characters = false;
     let mut leading_space = false;
     let mut leading_break = false;
     let mut trailing_space = false;
@@ -212,7 +223,9 @@ fn analyze(value: &[u8]) -> Analysis {
             }
         }
         // The emitter is in unicode mode: only unprintable characters are special.
-        if !is_printable(value, i) {
+        if v3 && c == b'\t' {
+            tab_characters = true;
+        } else if !is_printable(value, i) {
             special_characters = true;
         }
         if is_space(value, i) {
@@ -267,10 +280,12 @@ fn analyze(value: &[u8]) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || special_characters {
+    if space_break || tab_characters || special_characters {
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
+    }
+    if space_break || special_characters {
         a.block_allowed = false;
     }
     if line_breaks {
@@ -287,10 +302,10 @@ fn analyze(value: &[u8]) -> Analysis {
 }
 
 /// Whether a key can be written as `key: value` rather than `? key\n: value`.
-fn simple_key(node: &Node) -> bool {
+fn simple_key(node: &Node, v3: bool) -> bool {
     match node {
         Node::Scalar(value, _) => {
-            let a = analyze(value.as_bytes());
+            let a = analyze(value.as_bytes(), v3);
             !a.multiline && value.len() <= 128
         }
         Node::Seq(items) => items.is_empty(),
@@ -307,6 +322,9 @@ impl Emitter {
     fn put_break(&mut self) {
         self.out.push('\n');
         self.column = 0;
+        if self.opts.v3 {
+            self.indention = true;
+        }
     }
 
     /// Copies one character of `s` at `*i`.
@@ -333,6 +351,9 @@ impl Emitter {
         } else {
             self.write(s, i);
             self.column = 0;
+            if self.opts.v3 {
+                self.indention = true;
+            }
         }
     }
 
@@ -358,7 +379,9 @@ impl Emitter {
             self.put(' ');
         }
         self.whitespace = true;
-        self.indention = true;
+        if !self.opts.v3 {
+            self.indention = true;
+        }
     }
 
     fn write_indicator(
@@ -412,7 +435,7 @@ impl Emitter {
             if i > 0 {
                 self.write_indicator(",", false, false, false);
             }
-            if self.column > BEST_WIDTH {
+            if self.column > self.opts.best_width {
                 self.write_indent();
             }
             self.node(item, false, true, false);
@@ -430,16 +453,16 @@ impl Emitter {
             if i > 0 {
                 self.write_indicator(",", false, false, false);
             }
-            if self.column > BEST_WIDTH {
+            if self.column > self.opts.best_width {
                 self.write_indent();
             }
-            if simple_key(k) {
+            if simple_key(k, self.opts.v3) {
                 self.node_in(k, false, false, true, true);
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, false);
                 self.node_in(k, false, false, true, false);
-                if self.column > BEST_WIDTH {
+                if self.column > self.opts.best_width {
                     self.write_indent();
                 }
                 self.write_indicator(":", true, false, false);
@@ -452,8 +475,8 @@ impl Emitter {
     }
 
     fn block_sequence(&mut self, items: &[Node]) {
-        let indentless = self.mapping_context && !self.indention;
-        self.increase_indent(false, indentless && !self.opts.indent_sequence_in_mapping);
+        let indentless = self.mapping_context && !self.indention && !self.opts.v3;
+        self.increase_indent(false, indentless);
         for item in items {
             self.write_indent();
             self.write_indicator("-", true, false, true);
@@ -466,7 +489,7 @@ impl Emitter {
         self.increase_indent(false, false);
         for (k, v) in entries {
             self.write_indent();
-            if simple_key(k) {
+            if simple_key(k, self.opts.v3) {
                 self.node_in(k, false, false, true, true);
                 self.write_indicator(":", false, false, false);
             } else {
@@ -507,7 +530,7 @@ impl Emitter {
     }
 
     fn scalar(&mut self, value: &str, requested: Style) {
-        let a = analyze(value.as_bytes());
+        let a = analyze(value.as_bytes(), self.opts.v3);
         let style = self.select_style(value, requested, &a);
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;
@@ -522,7 +545,7 @@ impl Emitter {
 
     fn plain(&mut self, value: &str, allow_breaks: bool) {
         let b = value.as_bytes();
-        if !self.whitespace {
+        if !self.whitespace && !(self.opts.v3 && b.is_empty()) {
             self.put(' ');
         }
         let mut spaces = false;
@@ -530,7 +553,11 @@ impl Emitter {
         let mut i = 0;
         while i < b.len() {
             if is_space(b, i) {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && !is_space(b, i + 1) {
+                if allow_breaks
+                    && !spaces
+                    && self.column > self.opts.best_width
+                    && !is_space(b, i + 1)
+                {
                     self.write_indent();
                     i += 1;
                 } else {
@@ -554,7 +581,9 @@ impl Emitter {
                 breaks = false;
             }
         }
-        self.whitespace = false;
+        if !(self.opts.v3 && b.is_empty()) {
+            self.whitespace = false;
+        }
         self.indention = false;
         if self.root_context {
             self.open_ended = true;
@@ -571,7 +600,7 @@ impl Emitter {
             if is_space(b, i) {
                 if allow_breaks
                     && !spaces
-                    && self.column > BEST_WIDTH
+                    && self.column > self.opts.best_width
                     && i > 0
                     && i < b.len() - 1
                     && !is_space(b, i + 1)
@@ -657,7 +686,12 @@ impl Emitter {
                 }
                 spaces = false;
             } else if is_space(b, i) {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i < b.len() - 1 {
+                if allow_breaks
+                    && !spaces
+                    && self.column > self.opts.best_width
+                    && i > 0
+                    && i < b.len() - 1
+                {
                     self.write_indent();
                     if is_space(b, i + 1) {
                         self.put('\\');

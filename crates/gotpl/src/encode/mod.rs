@@ -150,6 +150,15 @@ fn to_yaml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
     ))
 }
 
+/// Helm's `toYamlPretty` (yaml.v3); errors give "".
+fn to_yaml_pretty_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    Ok(Value::string(
+        to_yaml::marshal_pretty(arg(&args))
+            .map(trim_newline)
+            .unwrap_or_default(),
+    ))
+}
+
 fn must_to_yaml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
     to_yaml(arg(&args)).map(|s| Value::string(trim_newline(s)))
 }
@@ -193,6 +202,11 @@ pub const FUNCS: &[Func] = &[
         name: "mustToYaml",
         sig: ANY,
         body: must_to_yaml_fn,
+    },
+    Func {
+        name: "toYamlPretty",
+        sig: ANY,
+        body: to_yaml_pretty_fn,
     },
     Func {
         name: "toJson",

@@ -12,16 +12,27 @@ fn is_digit(c: char) -> bool {
     c.is_ascii_digit()
 }
 
-/// `keyList.Less` for two string keys.
+/// `keyList.Less` for two string keys (go-yaml v2).
 pub fn less(a: &str, b: &str) -> bool {
+    less_impl(a, b, false)
+}
+
+/// yaml.v3's `keyList.Less`: after a common digit, a letter sorts after a non-letter.
+pub fn less_v3(a: &str, b: &str) -> bool {
+    less_impl(a, b, true)
+}
+
+fn less_impl(a: &str, b: &str, v3: bool) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let n = ar.len().min(br.len());
+    let mut digits = false;
     for i in 0..n {
         let (Some(&ac), Some(&bc)) = (ar.get(i), br.get(i)) else {
             break;
         };
         if ac == bc {
+            digits = is_digit(ac);
             continue;
         }
         let al = is_letter(ac);
@@ -30,7 +41,7 @@ pub fn less(a: &str, b: &str) -> bool {
             return ac < bc;
         }
         if al || bl {
-            return bl;
+            return if v3 && digits { al } else { bl };
         }
         let mut an: i64 = 0;
         let mut bn: i64 = 0;
@@ -73,7 +84,7 @@ pub fn less(a: &str, b: &str) -> bool {
 
 /// Sorts with [`less`] by merging, which needs no total order (Rust's `sort_by` may panic when
 /// the comparison is inconsistent; go-yaml's is for some digit runs).
-pub fn sort_keys<T>(items: &mut Vec<(String, T)>) {
+pub fn sort_keys<T>(items: &mut Vec<(String, T)>, less: fn(&str, &str) -> bool) {
     let n = items.len();
     if n < 2 {
         return;
@@ -133,7 +144,7 @@ mod tests {
     fn natural_order() {
         let want = ["_x", "1", "9", "10", "A", "B", "a2", "a10", "z1b", "z01a"];
         let mut items: Vec<(String, ())> = want.iter().rev().map(|k| (k.to_string(), ())).collect();
-        sort_keys(&mut items);
+        sort_keys(&mut items, less);
         let got: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(got, want);
     }

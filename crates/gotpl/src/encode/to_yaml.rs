@@ -13,7 +13,7 @@ use super::emitter::{self, Node, Style};
 use super::float::{format_g, format_json, go_special};
 use super::json::MAX_DEPTH;
 use super::resolve::{Resolved, go_parse_int, go_parse_uint, is_base60_float, resolve};
-use super::sorter::sort_keys;
+use super::sorter::{less, less_v3, sort_keys};
 use crate::value::Value;
 use base64::Engine as _;
 
@@ -69,7 +69,7 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
                 out.push((k.clone(), to_node(item, depth + 1)?));
             }
             drop(entries);
-            sort_keys(&mut out);
+            sort_keys(&mut out, less);
             let mut pairs = Vec::with_capacity(out.len());
             for (k, node) in out {
                 pairs.push((string(&k)?, node));
@@ -78,6 +78,68 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
         }
         Value::Object(o) => to_node(&o.to_json(), depth + 1)?,
     })
+}
+
+/// Helm's `toYamlPretty`: yaml.v3's encoder with `SetIndent(2)` on the value itself (no JSON
+/// step: floats keep `%g` (`1e+06`), NaN is `.nan`, `[]byte` is a list of numbers, control
+/// characters are escaped rather than refused). Objects go through their JSON form, an
+/// approximation of v3's struct encoding.
+pub fn marshal_pretty(v: &Value) -> Result<String, String> {
+    let node = to_node_v3(v, 0)?;
+    Ok(emitter::emit(&node, emitter::V3))
+}
+
+fn to_node_v3(v: &Value, depth: usize) -> Result<Node, String> {
+    if depth > MAX_DEPTH {
+        return Err("yaml: value nested too deeply".into());
+    }
+    Ok(match v {
+        Value::Nil => plain("null"),
+        Value::Bool(b) => plain(if *b { "true" } else { "false" }),
+        Value::Int(i) | Value::Int64(i) => plain(&i.to_string()),
+        Value::Uint(u) => plain(&u.to_string()),
+        Value::Float(f) => plain(match go_special(*f) {
+            Some("+Inf") => ".inf",
+            Some("-Inf") => "-.inf",
+            Some(_) => ".nan",
+            None => return Ok(plain(&format_g(*f))),
+        }),
+        Value::Str(s) => string_v3(s),
+        Value::Bytes(b) => Node::Seq(b.iter().map(|x| plain(&x.to_string())).collect()),
+        Value::List(l) => {
+            let items = l.items.borrow();
+            let mut out = Vec::with_capacity(items.len());
+            for item in items.iter() {
+                out.push(to_node_v3(item, depth + 1)?);
+            }
+            Node::Seq(out)
+        }
+        Value::Map(m) => {
+            let entries = m.borrow();
+            let mut out = Vec::with_capacity(entries.len());
+            for (k, item) in entries.iter() {
+                out.push((k.clone(), to_node_v3(item, depth + 1)?));
+            }
+            drop(entries);
+            sort_keys(&mut out, less_v3);
+            Node::Map(out.into_iter().map(|(k, n)| (string_v3(&k), n)).collect())
+        }
+        Value::Object(o) => to_node_v3(&o.to_json(), depth + 1)?,
+    })
+}
+
+/// yaml.v3's `stringv`: its resolver knows only `true`/`false` as booleans, but it still quotes
+/// YAML 1.1's `yes`/`no`/`on`/`off`/`y`/`n` (`isOldBool`), so the choice matches v2's.
+fn string_v3(s: &str) -> Node {
+    let can_use_plain = resolve(s) == Resolved::Str && !is_base60_float(s);
+    let style = if s.contains('\n') {
+        Style::Literal
+    } else if can_use_plain {
+        Style::Plain
+    } else {
+        Style::DoubleQuoted
+    };
+    Node::Scalar(s.to_string(), style)
 }
 
 fn plain(s: &str) -> Node {
