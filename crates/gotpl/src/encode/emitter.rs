@@ -545,7 +545,8 @@ impl Emitter {
 
     fn plain(&mut self, value: &str, allow_breaks: bool) {
         let b = value.as_bytes();
-        if !self.whitespace && !(self.opts.v3 && b.is_empty()) {
+        let v3_empty = self.opts.v3 && b.is_empty();
+        if !self.whitespace && !v3_empty {
             self.put(' ');
         }
         let mut spaces = false;
@@ -581,7 +582,7 @@ impl Emitter {
                 breaks = false;
             }
         }
-        if !(self.opts.v3 && b.is_empty()) {
+        if !v3_empty {
             self.whitespace = false;
         }
         self.indention = false;
