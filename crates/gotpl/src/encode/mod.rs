@@ -15,6 +15,7 @@ mod resolve;
 mod sorter;
 mod timestamp;
 mod to_yaml;
+mod toml;
 
 use crate::func::{Func, FuncEnv, Signature, Ty};
 use crate::value::Value;
@@ -159,6 +160,20 @@ fn to_yaml_pretty_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String>
     ))
 }
 
+/// Helm's `toToml`: on error the message is the result, but nil panics inside the encoder
+/// (Go's reflection), which fails the template.
+fn to_toml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    match toml::encode(arg(&args)) {
+        Ok(s) => Ok(Value::string(s)),
+        Err(e) if arg(&args).is_nil() => Err(e),
+        Err(e) => Ok(Value::string(e)),
+    }
+}
+
+fn must_to_toml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    toml::encode(arg(&args)).map(Value::string)
+}
+
 fn must_to_yaml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
     to_yaml(arg(&args)).map(|s| Value::string(trim_newline(s)))
 }
@@ -207,6 +222,16 @@ pub const FUNCS: &[Func] = &[
         name: "toYamlPretty",
         sig: ANY,
         body: to_yaml_pretty_fn,
+    },
+    Func {
+        name: "toToml",
+        sig: ANY,
+        body: to_toml_fn,
+    },
+    Func {
+        name: "mustToToml",
+        sig: ANY,
+        body: must_to_toml_fn,
     },
     Func {
         name: "toJson",
