@@ -123,6 +123,77 @@ struct Loader {
 
 /// Parses the first document into a node tree; `None` for an empty stream or document.
 fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
+    parse_lenient(text, 0)
+}
+
+/// Most closing brackets re-indented before giving up.
+const MAX_REINDENTS: usize = 64;
+
+/// go-yaml accepts a flow collection's closing `]`/`}` on its own line at the indentation of
+/// the key that opened it (`args: [` … `]`); saphyr, following YAML 1.2, does not. Such a line
+/// is given the indentation of the line above and the parse retried; nothing else changes.
+fn parse_lenient(text: &str, attempt: usize) -> Result<Option<Rc<Node>>, Failure> {
+    match parse_once(text) {
+        Err(Stop::Scan(e)) => {
+            if attempt < MAX_REINDENTS
+                && e.info().contains("indentation")
+                && let Some(fixed) = reindent_closer(text, e.marker().line())
+            {
+                return parse_lenient(&fixed, attempt + 1);
+            }
+            Err(Failure::Yaml(scan_message(&e, text)))
+        }
+        Err(Stop::Other(f)) => Err(f),
+        Ok(root) => Ok(root),
+    }
+}
+
+/// `text` with 1-based line `line` re-indented like the previous non-blank line, when it starts
+/// with a closing bracket and is less indented.
+fn reindent_closer(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let target = lines.get(line.checked_sub(1)?)?;
+    let trimmed = target.trim_start_matches(' ');
+    if !(trimmed.starts_with(']') || trimmed.starts_with('}')) {
+        return None;
+    }
+    let prev = lines
+        .get(..line - 1)?
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty())?;
+    let want = prev.len() - prev.trim_start_matches(' ').len();
+    let have = target.len() - trimmed.len();
+    if want <= have {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + want);
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if i + 1 == line {
+            out.push_str(&" ".repeat(want));
+            out.push_str(trimmed);
+        } else {
+            out.push_str(l);
+        }
+    }
+    Some(out)
+}
+
+enum Stop {
+    Scan(ScanError),
+    Other(Failure),
+}
+
+impl From<Failure> for Stop {
+    fn from(f: Failure) -> Stop {
+        Stop::Other(f)
+    }
+}
+
+fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
     let mut parser = Parser::new_from_str(text);
     let mut loader = Loader {
         anchors: HashMap::new(),
@@ -132,7 +203,7 @@ fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
     let mut root: Option<Rc<Node>> = None;
     let mut in_doc = false;
     while let Some(next) = parser.next_event() {
-        let (event, _span) = next.map_err(|e| Failure::Yaml(scan_message(&e, text)))?;
+        let (event, _span) = next.map_err(Stop::Scan)?;
         let (node, count, anchor) = match event {
             Event::DocumentStart(_) => {
                 in_doc = true;
@@ -148,14 +219,18 @@ fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
             Event::StreamStart | Event::Nothing => continue,
             Event::SequenceStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Failure::Yaml("yaml: exceeded max depth of 10000".into()));
+                    return Err(Stop::Other(Failure::Yaml(
+                        "yaml: exceeded max depth of 10000".into(),
+                    )));
                 }
                 stack.push(Open::Seq(Vec::new(), anchor));
                 continue;
             }
             Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Failure::Yaml("yaml: exceeded max depth of 10000".into()));
+                    return Err(Stop::Other(Failure::Yaml(
+                        "yaml: exceeded max depth of 10000".into(),
+                    )));
                 }
                 stack.push(Open::Map(Vec::new(), None, anchor));
                 continue;
@@ -166,9 +241,9 @@ fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
                     (Rc::new(Node::Seq(items)), count, anchor)
                 }
                 _ => {
-                    return Err(Failure::Yaml(
+                    return Err(Stop::Other(Failure::Yaml(
                         "yaml: did not find expected node content".into(),
-                    ));
+                    )));
                 }
             },
             Event::MappingEnd => match stack.pop() {
@@ -177,9 +252,9 @@ fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
                     (Rc::new(Node::Map(entries)), count, anchor)
                 }
                 _ => {
-                    return Err(Failure::Yaml(
+                    return Err(Stop::Other(Failure::Yaml(
                         "yaml: did not find expected node content".into(),
-                    ));
+                    )));
                 }
             },
             Event::Scalar(text, style, anchor, tag) => {
@@ -202,13 +277,15 @@ fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
             }
             Event::Alias(id) => {
                 let Some((node, count)) = loader.anchors.get(&id).cloned() else {
-                    return Err(Failure::Yaml("yaml: unknown anchor referenced".into()));
+                    return Err(Stop::Other(Failure::Yaml(
+                        "yaml: unknown anchor referenced".into(),
+                    )));
                 };
                 loader.nodes = loader.nodes.saturating_add(count);
                 if loader.nodes > MAX_NODES {
-                    return Err(Failure::Yaml(
+                    return Err(Stop::Other(Failure::Yaml(
                         "yaml: document contains excessive aliasing".into(),
-                    ));
+                    )));
                 }
                 // An alias is the anchored node itself: shared, expanded when converted.
                 (node, 0, 0)
@@ -216,9 +293,9 @@ fn parse(text: &str) -> Result<Option<Rc<Node>>, Failure> {
         };
         loader.nodes = loader.nodes.saturating_add(count);
         if loader.nodes > MAX_NODES {
-            return Err(Failure::Yaml(
+            return Err(Stop::Other(Failure::Yaml(
                 "yaml: document contains excessive aliasing".into(),
-            ));
+            )));
         }
         if anchor != 0 {
             loader.anchors.insert(anchor, (node.clone(), count.max(1)));
