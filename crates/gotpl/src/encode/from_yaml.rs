@@ -14,13 +14,12 @@ use base64::Engine as _;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use super::float::{format_g32, go_special};
+use super::json::MAX_DEPTH;
 use super::resolve::{Resolved, resolve};
 use crate::value::Value;
 
 /// Most nodes a document may expand to through aliases (go-yaml reports "excessive aliasing").
 const MAX_NODES: usize = 1_000_000;
-/// Deepest nesting accepted.
-const MAX_DEPTH: usize = 1000;
 
 #[derive(Debug)]
 enum Node {
@@ -527,4 +526,43 @@ pub fn type_error(v: &Value, target: &str) -> String {
         "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type {target}",
         super::json_decode::kind_word(v)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_bombs_stop_on_the_budget() {
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            doc.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        assert_eq!(
+            load(&doc).unwrap_err(),
+            "error converting YAML to JSON: yaml: document contains excessive aliasing"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflow() {
+        let deep = "[".repeat(5000) + &"]".repeat(5000);
+        let err = load(&deep).unwrap_err();
+        assert!(
+            err.starts_with("error converting YAML to JSON: yaml: "),
+            "{err}"
+        );
+        let ok = "[".repeat(200) + &"]".repeat(200);
+        assert!(load(&ok).is_ok());
+    }
+
+    #[test]
+    fn closer_reindent_only_touches_bracket_lines() {
+        assert_eq!(
+            reindent_closer("a: [\n  1\n]\n", 3).as_deref(),
+            Some("a: [\n  1\n  ]\n")
+        );
+        assert_eq!(reindent_closer("a: [\n  1\nb\n", 3), None);
+    }
 }

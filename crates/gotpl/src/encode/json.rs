@@ -4,17 +4,18 @@
 //! Map keys come out sorted by bytes (a `BTreeMap` already is); strings escape `"`, `\`, control
 //! characters (`\n`, `\r`, `\t`, `\b`, `\f`, else `\u00XX`), U+2028/U+2029 and, unless raw, `<`,
 //! `>`, `&`; `[]byte` is standard base64; floats use [`format_json`]; NaN and ±Inf are errors, as is
-//! a structure deeper than [`MAX_DEPTH`] (Go reports a cycle there, which is what a map that
-//! contains itself through `set` is).
+//! a structure deeper than [`MAX_DEPTH`] (reported as Go reports a cycle).
 
 use base64::Engine as _;
 
 use super::float::{format_json, go_special};
 use crate::value::Value;
 
-/// Nesting at which Go starts checking for cycles; kforge refuses deeper values outright, which
-/// also bounds recursion on a map that contains itself.
-pub const MAX_DEPTH: usize = 1000;
+/// Deepest value the encoders and decoders accept. Go detects cycles from depth 1000 and go-yaml
+/// allows 10000; kforge refuses anything deeper than this outright (a map that contains itself
+/// through `set` included), which keeps the recursion within a small thread stack. Real values
+/// nest a few dozen levels.
+pub const MAX_DEPTH: usize = 256;
 
 #[derive(Clone, Copy)]
 pub struct Style {

@@ -1,14 +1,14 @@
 //! Go's `json.Unmarshal` into `interface{}` over [`Value`]: objects become maps, arrays lists,
 //! every number a float64, with Go's error messages (`invalid character 'x' looking for
 //! beginning of value`, `unexpected end of JSON input`, `json: cannot unmarshal number 1e400 into
-//! Go value of type float64`). Iterative, so nesting costs no stack; Go's nesting limit (10000)
-//! applies.
+//! Go value of type float64`). Iterative; nesting is limited to [`MAX_DEPTH`] levels (Go allows
+//! 10000, with the same message), since deeper values cost stack when dropped and printed.
 
 use std::collections::BTreeMap;
 
 use crate::value::Value;
 
-const MAX_NESTING: usize = 10000;
+use super::json::MAX_DEPTH as MAX_NESTING;
 
 /// The outcome of a decode: Go keeps what it could decode alongside a type error (a number out of
 /// float64's range becomes nil), but nothing at all on a syntax error.
@@ -403,6 +403,14 @@ mod tests {
             d.type_error.as_deref(),
             Some("json: cannot unmarshal number 1e400 into Go value of type float64")
         );
+    }
+
+    #[test]
+    fn deep_documents_decode_and_drop() {
+        let deep = "[".repeat(256) + &"]".repeat(256);
+        assert!(decode(&deep).is_ok());
+        let deeper = "[".repeat(257) + &"]".repeat(257);
+        assert_eq!(decode(&deeper).err().as_deref(), Some("exceeded max depth"));
     }
 
     #[test]

@@ -230,3 +230,27 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    fn nested(depth: usize) -> Value {
+        let mut v = Value::str("x");
+        for _ in 0..depth {
+            v = Value::list(vec![v]);
+        }
+        v
+    }
+
+    #[test]
+    fn deep_values_are_bounded() {
+        assert!(marshal(&nested(250)).is_ok());
+        assert!(marshal_pretty(&nested(250)).is_ok());
+        assert_eq!(
+            marshal(&nested(5000)).unwrap_err(),
+            "error marshaling into JSON: json: unsupported value: encountered a cycle via []interface {}"
+        );
+        assert!(marshal_pretty(&nested(5000)).is_err());
+    }
+}
