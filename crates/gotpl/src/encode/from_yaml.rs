@@ -512,6 +512,14 @@ fn want_map() -> Failure {
 
 /// The document's JSON-able value (`Nil` for an empty document), or sigs.k8s.io/yaml's error.
 pub fn load(text: &str) -> Result<Value, String> {
+    // go-yaml's reader refuses characters outside YAML's printable set anywhere it reads.
+    let printable = |c: char| {
+        matches!(c as u32,
+            0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+    };
+    if !text.chars().all(|c| printable(c) || c == '\u{FEFF}') {
+        return Err(Failure::Yaml("yaml: control characters are not allowed".into()).message());
+    }
     let root = parse(text).map_err(|f| f.message())?;
     let Some(root) = root else {
         return Ok(Value::Nil);
