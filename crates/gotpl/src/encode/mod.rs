@@ -16,6 +16,7 @@ mod sorter;
 mod timestamp;
 mod to_yaml;
 mod toml;
+mod toml_decode;
 
 use crate::func::{Func, FuncEnv, Signature, Ty};
 use crate::value::Value;
@@ -174,6 +175,12 @@ fn must_to_toml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
     toml::encode(arg(&args)).map(Value::string)
 }
 
+/// Helm's `fromToml`: the message goes under `Error`.
+fn from_toml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
+    let text = arg(&args).as_str().unwrap_or_default();
+    Ok(toml_decode::decode(text).unwrap_or_else(error_map))
+}
+
 fn must_to_yaml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
     to_yaml(arg(&args)).map(|s| Value::string(trim_newline(s)))
 }
@@ -232,6 +239,11 @@ pub const FUNCS: &[Func] = &[
         name: "mustToToml",
         sig: ANY,
         body: must_to_toml_fn,
+    },
+    Func {
+        name: "fromToml",
+        sig: STRING,
+        body: from_toml_fn,
     },
     Func {
         name: "toJson",
