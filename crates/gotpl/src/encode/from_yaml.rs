@@ -70,8 +70,19 @@ fn scan_message(e: &ScanError, text: &str) -> String {
             "block sequence entries are not allowed in this context".into(),
             true,
         )
-    } else if info.contains("could not find expected ':'") {
+    } else if info.contains("could not find expected ':'") || info.contains("simple key expect ':'")
+    {
         ("could not find expected ':'".into(), true)
+    } else if info.contains("did not find expected alphabetic or numeric character") {
+        (
+            "did not find expected alphabetic or numeric character".into(),
+            true,
+        )
+    } else if info.contains("expected '-' indicator") {
+        ("did not find expected '-' indicator".into(), false)
+    } else if info.contains("invalid trailing content after") || info.contains("misplaced bracket")
+    {
+        ("did not find expected key".into(), false)
     } else if info.contains("unclosed quote") || info.contains("unexpected end of stream") {
         // go-yaml reports it where the input ends.
         line0 = text.matches('\n').count();
