@@ -1129,3 +1129,34 @@ fn differential_against_helm() {
         bad.join("\n")
     );
 }
+
+/// Hostile inputs of 256 KiB each take time linear in their size (a quadratic scan would take
+/// minutes here; checked by hand that 4x the input takes 4x the time).
+#[test]
+fn hostile_inputs_parse_in_linear_time() {
+    let n = 1 << 18;
+    let inputs = [
+        "{".repeat(n),
+        "a{ ".repeat(n / 3),
+        format!("{{{{/*{}", "*".repeat(n)),
+        format!("{{{{ \"{}", "\\\\".repeat(n / 2)),
+        format!("{{{{ `{}", "\n".repeat(n)),
+        format!("{{{{ {}", "(".repeat(n)),
+        format!("{{{{ {} }}}}", ".a".repeat(n / 2)),
+        format!("{{{{ print {} }}}}", "1 ".repeat(n / 2)),
+        format!("{{{{ 1 {}}}}}", "| print ".repeat(n / 8)),
+        "{{ if . }}{{ else if . }}x".repeat(n / 26),
+        "{{ define \"a\" }} {{ end }}".repeat(n / 26),
+        "x{{- /* */ -}}\n".repeat(n / 15),
+    ];
+    for input in &inputs {
+        let start = std::time::Instant::now();
+        let _ = p(input);
+        let took = start.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{took:?} for {:?}…",
+            &input[..40]
+        );
+    }
+}
