@@ -211,7 +211,7 @@ fn uuidv4(env: &mut FuncEnv, _args: Vec<Value>) -> Result<Value, String> {
 /// Standard base64 with padding (Go's `base64.StdEncoding`).
 pub(crate) fn base64_std(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sym = |i: u32| char::from(ALPHABET[(i & 63) as usize]);
+    let sym = |i: u32| char::from(ALPHABET.get((i & 63) as usize).copied().unwrap_or(b'A'));
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
         let b0 = u32::from(chunk.first().copied().unwrap_or(0));
@@ -228,6 +228,7 @@ pub(crate) fn base64_std(data: &[u8]) -> String {
 
 /// Standard base64 decoding as Go's `base64.StdEncoding.DecodeString` accepts it (padding
 /// required, `\r` and `\n` ignored). `None` on malformed input.
+#[allow(dead_code)] // buildCustomCert's decoding lands with crypto
 pub(crate) fn base64_std_decode(text: &str) -> Option<Vec<u8>> {
     let mut vals = Vec::with_capacity(text.len());
     let mut pad = 0;
