@@ -228,7 +228,6 @@ pub(crate) fn base64_std(data: &[u8]) -> String {
 
 /// Standard base64 decoding as Go's `base64.StdEncoding.DecodeString` accepts it (padding
 /// required, `\r` and `\n` ignored). `None` on malformed input.
-#[allow(dead_code)] // buildCustomCert's decoding lands with crypto
 pub(crate) fn base64_std_decode(text: &str) -> Option<Vec<u8>> {
     let mut vals = Vec::with_capacity(text.len());
     let mut pad = 0;
