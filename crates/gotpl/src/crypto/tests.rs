@@ -443,35 +443,3 @@ fn passwords_and_aes() {
         "illegal base64 data at input byte 0"
     );
 }
-
-#[test]
-#[ignore]
-fn dump_for_openssl() {
-    let mut env = FuncEnv::default();
-    let dir = std::path::Path::new("/tmp/kforge-certs");
-    std::fs::create_dir_all(dir).unwrap();
-    let ca_v = ca(&mut env);
-    let leaf = call(
-        &mut env,
-        "genSignedCert",
-        vec![Value::str("foo.example"), list(&["10.0.0.1", "::1"]), list(&["a.example"]), Value::Int(30), ca_v.clone()],
-    )
-    .unwrap();
-    std::fs::write(dir.join("ca.pem"), cert_of(&ca_v).cert).unwrap();
-    std::fs::write(dir.join("ca.key"), cert_of(&ca_v).key).unwrap();
-    std::fs::write(dir.join("leaf.pem"), cert_of(&leaf).cert).unwrap();
-    std::fs::write(dir.join("leaf.key"), cert_of(&leaf).key).unwrap();
-    for typ in ["ecdsa", "ed25519"] {
-        let key = call(&mut env, "genPrivateKey", vec![Value::str(typ)]).unwrap();
-        let ca2 = call(&mut env, "genCAWithKey", vec![Value::str("*.wild&card ü"), Value::Int(10), key.clone()]).unwrap();
-        let leaf2 = call(
-            &mut env,
-            "genSignedCertWithKey",
-            vec![Value::str("leaf"), Value::Nil, list(&["l.example"]), Value::Int(5), ca2.clone(), key.clone()],
-        )
-        .unwrap();
-        std::fs::write(dir.join(format!("{typ}-ca.pem")), cert_of(&ca2).cert).unwrap();
-        std::fs::write(dir.join(format!("{typ}-leaf.pem")), cert_of(&leaf2).cert).unwrap();
-        std::fs::write(dir.join(format!("{typ}.key")), key.as_str().unwrap()).unwrap();
-    }
-}
