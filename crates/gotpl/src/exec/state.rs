@@ -786,7 +786,7 @@ impl<'a> State<'a> {
         {
             self.check_size(fr, s.len())?;
             if let Some(out) = self.outs.last_mut() {
-                out.push_tracked(s, &runs);
+                out.push_tracked(s, &runs, fr.file, pos);
             }
             return Ok(());
         }

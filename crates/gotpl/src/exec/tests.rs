@@ -322,3 +322,30 @@ fn map_kind_objects_have_go_truth_and_range() {
     let out = run(&t, "t/templates/a.yaml", dot(&[("f", f), ("e", e)])).unwrap();
     assert_eq!(out.text, "a=1;b=2;2emptynone");
 }
+
+#[test]
+fn nindent_and_trim_keep_the_lines_of_an_included_define() {
+    let t = set(&[
+        (
+            "t/templates/_helpers.tpl",
+            "{{- define \"labels\" }}\napp: x\nbad: {{ .Values.n }}\n{{ end }}\n",
+        ),
+        (
+            "t/templates/a.yaml",
+            "metadata:\n  labels: {{- include \"labels\" . | trim | nindent 4 }}\nspec: {}\n",
+        ),
+    ]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[("n", Value::str("v"))])).unwrap();
+    assert_eq!(
+        out.text,
+        "metadata:\n  labels:\n    app: x\n    bad: v\nspec: {}\n"
+    );
+    let h = "t/templates/_helpers.tpl".to_string();
+    let a = "t/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 2), (a.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 3), (h.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 4), (h, 3));
+    assert_eq!(origin_line(&t, &out, 5), (a.clone(), 3));
+    // The newline and indentation nindent adds belong to the action that printed them.
+    assert_eq!(out.origin_of(20), Some((a.as_str(), 24)));
+}
