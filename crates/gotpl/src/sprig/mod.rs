@@ -139,13 +139,16 @@ pub(crate) fn is_empty(v: &Value) -> bool {
 }
 
 /// Go's `reflect.DeepEqual` on two interface values: same dynamic type and deeply equal
-/// contents (an `int` 1 is not an `int64` 1 nor a `float64` 1).
+/// contents (an `int` 1 is not an `int64` 1 nor a `float64` 1). As in Go, a pair of maps or
+/// lists already being compared counts as equal, so cycles and shared parts end.
 pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
-    deep_equal_at(a, b, 0)
+    deep_equal_at(a, b, 0, &mut std::collections::HashSet::new())
 }
 
-fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
-    if depth > 200 {
+type Visited = std::collections::HashSet<(usize, usize)>;
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut Visited) -> bool {
+    if depth > 1000 {
         return false;
     }
     match (a, b) {
@@ -161,23 +164,33 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
             if x.elem != y.elem {
                 return false;
             }
-            if std::rc::Rc::ptr_eq(&x.items, &y.items) {
+            let key = (
+                std::rc::Rc::as_ptr(&x.items) as usize,
+                std::rc::Rc::as_ptr(&y.items) as usize,
+            );
+            if key.0 == key.1 || !visited.insert(key) {
                 return true;
             }
             let (x, y) = (x.items.borrow(), y.items.borrow());
             x.len() == y.len()
                 && x.iter()
                     .zip(y.iter())
-                    .all(|(p, q)| deep_equal_at(p, q, depth + 1))
+                    .all(|(p, q)| deep_equal_at(p, q, depth + 1, visited))
         }
         (Value::Map(x), Value::Map(y)) => {
-            if std::rc::Rc::ptr_eq(x, y) {
+            let key = (
+                std::rc::Rc::as_ptr(x) as *const u8 as usize,
+                std::rc::Rc::as_ptr(y) as *const u8 as usize,
+            );
+            if key.0 == key.1 || !visited.insert(key) {
                 return true;
             }
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len()
-                && x.iter()
-                    .all(|(k, p)| y.get(k).is_some_and(|q| deep_equal_at(p, q, depth + 1)))
+                && x.iter().all(|(k, p)| {
+                    y.get(k)
+                        .is_some_and(|q| deep_equal_at(p, q, depth + 1, visited))
+                })
         }
         (Value::Object(x), Value::Object(y)) => {
             x.type_name() == y.type_name() && x.go_string() == y.go_string()
