@@ -163,7 +163,7 @@ mod mergo {
     use crate::value::{MapRef, Value};
 
     /// Go would recurse until its stack ran out on a map that contains itself.
-    const MAX_DEPTH: usize = 1000;
+    const MAX_DEPTH: usize = super::super::MAX_NESTING;
     /// Keys one merge may visit: maps shared through `set` are walked once per reference.
     pub(super) const BUDGET: usize = 1 << 22;
 
@@ -257,8 +257,11 @@ const COPY_BUDGET: usize = 1 << 22;
 
 /// mitchellh/copystructure's `Copy`: maps and slices copied all the way down.
 fn copy_value(v: &Value, depth: usize, budget: &mut usize) -> Result<Value, String> {
-    if depth > 1000 {
-        return Err("deepCopy: values nested deeper than kforge's limit of 1000".into());
+    if depth > super::MAX_NESTING {
+        return Err(format!(
+            "deepCopy: values nested deeper than kforge's limit of {}",
+            super::MAX_NESTING
+        ));
     }
     if *budget == 0 {
         return Err(format!(
@@ -439,6 +442,30 @@ mod tests {
             dig_of(&["a"], Value::str("x")).unwrap_err(),
             "interface conversion: interface {} is string, not map[string]interface {}"
         );
+    }
+
+    #[test]
+    fn cyclic_maps_end() {
+        let a = d(&[]);
+        let b = d(&[]);
+        call("set", vec![a.clone(), Value::str("x"), a.clone()]).unwrap();
+        call("set", vec![b.clone(), Value::str("x"), b.clone()]).unwrap();
+        assert!(super::super::deep_equal(&a, &b));
+        assert!(matches!(
+            call("deepCopy", vec![a.clone()]),
+            Err(e) if e == "deepCopy: values nested deeper than kforge's limit of 200"
+        ));
+        assert!(matches!(
+            call("merge", vec![b.clone(), a.clone()]),
+            Err(e) if e == "merge: maps nested deeper than kforge's limit of 200"
+        ));
+        assert_eq!(
+            call("deepCopy", vec![Value::Nil]).unwrap_err(),
+            "reflect: call of reflect.Value.Type on zero Value"
+        );
+        // Break the cycles so the maps are freed.
+        call("unset", vec![a, Value::str("x")]).unwrap();
+        call("unset", vec![b, Value::str("x")]).unwrap();
     }
 
     #[test]

@@ -138,6 +138,10 @@ pub(crate) fn is_empty(v: &Value) -> bool {
     !v.truthy() && !matches!(v, Value::Object(_))
 }
 
+/// How deep the recursive walks over values go (`deepEqual`, `deepCopy`, `merge`): Go recurses
+/// until its stack runs out; kforge stops well before a 2 MiB thread stack would.
+pub(crate) const MAX_NESTING: usize = 200;
+
 /// Go's `reflect.DeepEqual` on two interface values: same dynamic type and deeply equal
 /// contents (an `int` 1 is not an `int64` 1 nor a `float64` 1). As in Go, a pair of maps or
 /// lists already being compared counts as equal, so cycles and shared parts end.
@@ -148,7 +152,7 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
 type Visited = std::collections::HashSet<(usize, usize)>;
 
 fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut Visited) -> bool {
-    if depth > 1000 {
+    if depth > MAX_NESTING {
         return false;
     }
     match (a, b) {
