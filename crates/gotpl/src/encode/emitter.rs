@@ -8,10 +8,12 @@
 //! Not ported: anchors, tags, flow style for non-empty collections, canonical mode, document
 //! markers: the encoders never ask for them.
 
+use std::rc::Rc;
+
 /// A node to emit.
 #[derive(Clone, Debug)]
 pub enum Node {
-    Scalar(String, Style),
+    Scalar(Rc<str>, Style),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -301,15 +303,16 @@ fn analyze(value: &[u8], v3: bool) -> Analysis {
     a
 }
 
-/// Whether a key can be written as `key: value` rather than `? key\n: value`.
-fn simple_key(node: &Node, v3: bool) -> bool {
+/// Whether a key can be written as `key: value` rather than `? key\n: value`, with the key's
+/// analysis when it is a scalar (so it is not analysed twice).
+fn simple_key(node: &Node, v3: bool) -> (bool, Option<Analysis>) {
     match node {
         Node::Scalar(value, _) => {
             let a = analyze(value.as_bytes(), v3);
-            !a.multiline && value.len() <= 128
+            (!a.multiline && value.len() <= 128, Some(a))
         }
-        Node::Seq(items) => items.is_empty(),
-        Node::Map(entries) => entries.is_empty(),
+        Node::Seq(items) => (items.is_empty(), None),
+        Node::Map(entries) => (entries.is_empty(), None),
     }
 }
 
@@ -401,15 +404,23 @@ impl Emitter {
     }
 
     fn node(&mut self, node: &Node, root: bool, sequence: bool, mapping: bool) {
-        self.node_in(node, root, sequence, mapping, false);
+        self.node_in(node, root, sequence, mapping, false, None);
     }
 
-    fn node_in(&mut self, node: &Node, root: bool, _sequence: bool, mapping: bool, simple: bool) {
+    fn node_in(
+        &mut self,
+        node: &Node,
+        root: bool,
+        _sequence: bool,
+        mapping: bool,
+        simple: bool,
+        analysis: Option<Analysis>,
+    ) {
         self.root_context = root;
         self.mapping_context = mapping;
         self.simple_key_context = simple;
         match node {
-            Node::Scalar(value, style) => self.scalar(value, *style),
+            Node::Scalar(value, style) => self.scalar(value, *style, analysis),
             Node::Seq(items) => {
                 if self.flow_level > 0 || items.is_empty() {
                     self.flow_sequence(items);
@@ -456,12 +467,13 @@ impl Emitter {
             if self.column > self.opts.best_width {
                 self.write_indent();
             }
-            if simple_key(k, self.opts.v3) {
-                self.node_in(k, false, false, true, true);
+            let (simple, analysis) = simple_key(k, self.opts.v3);
+            if simple {
+                self.node_in(k, false, false, true, true, analysis);
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, false);
-                self.node_in(k, false, false, true, false);
+                self.node_in(k, false, false, true, false, analysis);
                 if self.column > self.opts.best_width {
                     self.write_indent();
                 }
@@ -489,12 +501,13 @@ impl Emitter {
         self.increase_indent(false, false);
         for (k, v) in entries {
             self.write_indent();
-            if simple_key(k, self.opts.v3) {
-                self.node_in(k, false, false, true, true);
+            let (simple, analysis) = simple_key(k, self.opts.v3);
+            if simple {
+                self.node_in(k, false, false, true, true, analysis);
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, true);
-                self.node_in(k, false, false, true, false);
+                self.node_in(k, false, false, true, false, analysis);
                 self.write_indent();
                 self.write_indicator(":", true, false, true);
             }
@@ -529,8 +542,8 @@ impl Emitter {
         style
     }
 
-    fn scalar(&mut self, value: &str, requested: Style) {
-        let a = analyze(value.as_bytes(), self.opts.v3);
+    fn scalar(&mut self, value: &str, requested: Style, analysis: Option<Analysis>) {
+        let a = analysis.unwrap_or_else(|| analyze(value.as_bytes(), self.opts.v3));
         let style = self.select_style(value, requested, &a);
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;
