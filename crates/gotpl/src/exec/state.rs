@@ -379,6 +379,15 @@ impl<'a> State<'a> {
                 }
                 n > 0
             }
+            Value::Object(o) if let Some(entries) = o.range_entries() => {
+                for (k, v) in &entries {
+                    let (k, v) = (Rv::val(k.clone()), Rv::val(v.clone()));
+                    if self.one_iteration(fr, r, mark, k, v)? == Flow::Break {
+                        break;
+                    }
+                }
+                !entries.is_empty()
+            }
             // An invalid value (a nil map, a missing key) ranges like an empty map.
             Value::Nil => false,
             _ => {
@@ -777,7 +786,7 @@ impl<'a> State<'a> {
         {
             self.check_size(fr, s.len())?;
             if let Some(out) = self.outs.last_mut() {
-                out.push_tracked(s, &runs);
+                out.push_tracked(s, &runs, fr.file, pos);
             }
             return Ok(());
         }

@@ -28,7 +28,7 @@ pub const FUNCS: &[Func] = &[
     f("mustMergeOverwrite", &[Map], Some(Map), merge_overwrite),
     f("values", &[Map], None, values),
     f("deepCopy", &[Any], None, deep_copy),
-    f("mustDeepCopy", &[Any], None, must_deep_copy),
+    f("mustDeepCopy", &[Any], None, deep_copy),
     f("dig", &[], Some(Any), dig),
 ];
 
@@ -273,15 +273,9 @@ fn copy_value(v: &Value, depth: usize) -> Result<Value, String> {
 
 const COPY_NIL: &str = "reflect: call of reflect.Value.Type on zero Value";
 
+/// `deepCopy` and `mustDeepCopy`: copystructure panics on nil itself, before Sprig can wrap
+/// the error, so both report reflect's message.
 fn deep_copy(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
-    let v = any(&a, 0);
-    if v.is_nil() {
-        return Err(format!("deepCopy error: {COPY_NIL}"));
-    }
-    copy_value(&v, 0)
-}
-
-fn must_deep_copy(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let v = any(&a, 0);
     if v.is_nil() {
         return Err(COPY_NIL.into());

@@ -108,9 +108,23 @@ pub(crate) fn rest(args: &[Value], i: usize) -> &[Value] {
 pub(crate) fn strval(v: &Value) -> String {
     match v {
         Value::Str(s) => s.to_string(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Bytes(b) => lossy(b),
         other => sprint_v(other),
     }
+}
+
+/// Go bytes as text: each byte that is not part of valid UTF-8 becomes U+FFFD, as Go's
+/// `range` over a string (and `encoding/json`) reads it. Go keeps the raw bytes; kforge's text
+/// is UTF-8, so a cut inside a character shows as U+FFFD per cut-off byte.
+pub(crate) fn lossy(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    out
 }
 
 /// `fmt.Sprintf("%v", v)`.
