@@ -92,7 +92,7 @@ pub fn emit(root: &Node, opts: Options) -> String {
         mapping_context: false,
         simple_key_context: false,
     };
-    e.node(root, true, false, false);
+    e.node(root, true, false);
     // Document end: the implicit end writes only a line break.
     e.write_indent();
     e.out
@@ -403,15 +403,16 @@ impl Emitter {
         self.open_ended = false;
     }
 
-    fn node(&mut self, node: &Node, root: bool, sequence: bool, mapping: bool) {
-        self.node_in(node, root, sequence, mapping, false, None);
+    /// go-yaml's `emit_node(root, sequence, mapping, simple_key)`; the sequence context does
+    /// not change the output and is not kept.
+    fn node(&mut self, node: &Node, root: bool, mapping: bool) {
+        self.node_in(node, root, mapping, false, None);
     }
 
     fn node_in(
         &mut self,
         node: &Node,
         root: bool,
-        _sequence: bool,
         mapping: bool,
         simple: bool,
         analysis: Option<Analysis>,
@@ -449,7 +450,7 @@ impl Emitter {
             if self.column > self.opts.best_width {
                 self.write_indent();
             }
-            self.node(item, false, true, false);
+            self.node(item, false, false);
         }
         self.flow_level -= 1;
         self.pop_indent();
@@ -469,17 +470,17 @@ impl Emitter {
             }
             let (simple, analysis) = simple_key(k, self.opts.v3);
             if simple {
-                self.node_in(k, false, false, true, true, analysis);
+                self.node_in(k, false, true, true, analysis);
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, false);
-                self.node_in(k, false, false, true, false, analysis);
+                self.node_in(k, false, true, false, analysis);
                 if self.column > self.opts.best_width {
                     self.write_indent();
                 }
                 self.write_indicator(":", true, false, false);
             }
-            self.node(v, false, false, true);
+            self.node(v, false, true);
         }
         self.flow_level -= 1;
         self.pop_indent();
@@ -492,7 +493,7 @@ impl Emitter {
         for item in items {
             self.write_indent();
             self.write_indicator("-", true, false, true);
-            self.node(item, false, true, false);
+            self.node(item, false, false);
         }
         self.pop_indent();
     }
@@ -503,15 +504,15 @@ impl Emitter {
             self.write_indent();
             let (simple, analysis) = simple_key(k, self.opts.v3);
             if simple {
-                self.node_in(k, false, false, true, true, analysis);
+                self.node_in(k, false, true, true, analysis);
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, true);
-                self.node_in(k, false, false, true, false, analysis);
+                self.node_in(k, false, true, false, analysis);
                 self.write_indent();
                 self.write_indicator(":", true, false, true);
             }
-            self.node(v, false, false, true);
+            self.node(v, false, true);
         }
         self.pop_indent();
     }
