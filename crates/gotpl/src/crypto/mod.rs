@@ -81,6 +81,9 @@ impl Object for Certificate {
     fn as_any(&self) -> Option<&dyn Any> {
         Some(self)
     }
+    fn kind_name(&self) -> &'static str {
+        "struct"
+    }
 }
 
 fn cert_value(c: Certificate) -> Value {
@@ -304,7 +307,8 @@ fn decrypt_aes(args: &[Value]) -> Result<Value, String> {
         return Ok(Value::str(""));
     }
     let data = base64_std_decode(text).ok_or_else(|| base64_error(text))?;
-    let plain = aes::decrypt(password, &data)?;
+    // Go's DecodeString allocates DecodedLen(len) bytes: the capacity its panics report.
+    let plain = aes::decrypt(password, &data, text.len() / 4 * 3)?;
     Ok(Value::string(String::from_utf8_lossy(&plain).into_owned()))
 }
 
