@@ -94,6 +94,40 @@ fn replicas(spec: &Value) -> i64 {
         .clamp(0, 10_000)
 }
 
+fn job_pod_count(spec: &Value) -> i64 {
+    let parallelism = spec.get("parallelism").and_then(Value::as_i64).unwrap_or(1);
+    let completions = spec
+        .get("completions")
+        .and_then(Value::as_i64)
+        .unwrap_or(parallelism);
+    parallelism.min(completions).clamp(0, 10_000)
+}
+
+/// How many pods [`expand`] would create at most (a DaemonSet counts every node): checked
+/// against the run's budget before any is made.
+pub fn planned_pods(state: &ClusterState) -> u64 {
+    let nodes = state.nodes.len() as u64;
+    state
+        .objects
+        .values()
+        .filter(|o| o.origin == Origin::Run)
+        .map(|w| {
+            let spec = w.spec();
+            let n = match (w.key.group.as_str(), w.key.kind.as_str()) {
+                ("apps", "Deployment" | "ReplicaSet" | "StatefulSet")
+                | ("", "ReplicationController") => replicas(spec),
+                ("apps", "DaemonSet") => return nodes,
+                ("batch", "Job") => job_pod_count(spec),
+                ("batch", "CronJob") => {
+                    job_pod_count(spec.at(&["jobTemplate", "spec"]).unwrap_or(&Value::Null))
+                }
+                _ => 0,
+            };
+            u64::try_from(n).unwrap_or(0)
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
 /// Runs the workload controllers over the run's objects. Each workload expands on its own (in
 /// parallel: copying templates into pods is most of this stage's work); what they make is
 /// stored in the workloads' order, as one controller after another would.
@@ -248,13 +282,14 @@ fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
                 owner_name: name,
                 source: w.source,
             };
+            // One probe for every node: what the controller tests does not depend on the node.
+            let probe = maker.pod("probe", template, &[], add_daemon_tolerations);
             for node in nodes {
-                let mut probe = maker.pod("probe", template, &[], add_daemon_tolerations);
                 if !scheduler::daemon_eligible(&probe.json, node) {
                     continue;
                 }
                 let pod_name = format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
-                probe = maker.pod(
+                let pod = maker.pod(
                     &pod_name,
                     template,
                     &[("controller-revision-hash", hash.clone())],
@@ -263,7 +298,7 @@ fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
                         pin_to_node(s, &node.name);
                     },
                 );
-                out.push(probe);
+                out.push(pod);
             }
         }
         ("batch", "Job") => job_pods(&mut out, ns, name, spec, w.source),
@@ -302,12 +337,7 @@ fn hex8(s: &str) -> String {
 
 fn job_pods(out: &mut Vec<Stored>, ns: &str, name: &str, spec: &Value, source: Option<usize>) {
     let template = spec.get("template").cloned().unwrap_or(Value::Null);
-    let parallelism = spec.get("parallelism").and_then(Value::as_i64).unwrap_or(1);
-    let completions = spec
-        .get("completions")
-        .and_then(Value::as_i64)
-        .unwrap_or(parallelism);
-    let n = parallelism.min(completions).clamp(0, 10_000);
+    let n = job_pod_count(spec);
     let maker = PodMaker {
         namespace: ns,
         owner_kind: "Job",
