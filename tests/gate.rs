@@ -528,24 +528,39 @@ fn eight_thousand_nodes_schedule_in_linear_work() {
         .timeout(HANG));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(!out.stdout.contains("Pending"), "every pod is placed");
-    assert!(out.stdout.contains("deployment.apps/web   3/3     3\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("deployment.apps/web   3/3     3\n"),
+        "{}",
+        out.stdout
+    );
     let web_nodes: Vec<u32> = out
         .stdout
         .lines()
         .filter(|l| l.contains("pod/web-"))
-        .filter_map(|l| l.split_whitespace().nth(5)?.strip_prefix("node-")?.parse().ok())
+        .filter_map(|l| {
+            l.split_whitespace()
+                .nth(5)?
+                .strip_prefix("node-")?
+                .parse()
+                .ok()
+        })
         .collect();
     assert_eq!(web_nodes.len(), 3);
-    assert!(web_nodes.iter().all(|n| n % 2 == 1), "zone b: {web_nodes:?}");
+    assert!(
+        web_nodes.iter().all(|n| n % 2 == 1),
+        "zone b: {web_nodes:?}"
+    );
     let daemons = out
         .stdout
         .lines()
         .find(|l| l.contains("daemonset.apps/agent"))
         .unwrap();
-    let counts: Vec<&str> = daemons.split_whitespace().collect();
-    let (ready, desired) = counts[2].split_once('/').unwrap();
-    assert_eq!(ready, desired);
-    assert!(desired.parse::<u32>().unwrap() > 7990, "{daemons}");
+    // Eight thousand five-letter suffixes collide: each pod still gets a name of its own.
+    assert_eq!(
+        daemons.split_whitespace().nth(2),
+        Some("8000/8000"),
+        "{daemons}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -142,8 +142,48 @@ pub fn expand(state: &mut ClusterState) {
         .map(|w| expand_one(w, &state.nodes))
         .collect();
     for stored in made.into_iter().flatten() {
+        let stored = unique_name(state, stored);
         state.insert(stored);
     }
+}
+
+/// A generated pod name already taken (five letters of suffix collide within a few thousand
+/// pods: 8,000 DaemonSet pods or 10,000 replicas do) is drawn again, as the API server's
+/// `generateName` retries: otherwise one pod would silently replace another.
+fn unique_name(state: &ClusterState, mut stored: Stored) -> Stored {
+    let random_suffix = stored.key.kind == "Pod"
+        && stored.key.group.is_empty()
+        && stored
+            .json
+            .at(&["metadata", "ownerReferences"])
+            .and_then(Value::as_array)
+            .and_then(|o| o.first())
+            .and_then(|o| o.get("kind"))
+            .and_then(Value::as_str)
+            .is_some_and(|k| k != "StatefulSet");
+    if !random_suffix || !state.objects.contains_key(&stored.key) {
+        return stored;
+    }
+    let base = stored.key.name.clone();
+    let Some((prefix, _)) = base.rsplit_once('-') else {
+        return stored;
+    };
+    for attempt in 1..100 {
+        let name = format!("{prefix}-{}", suffix(&format!("{base}#{attempt}"), 5));
+        let key = Key::new("", "Pod", &stored.key.namespace, &name);
+        if !state.objects.contains_key(&key) {
+            if let Some(meta) = stored
+                .json
+                .get_mut("metadata")
+                .and_then(Value::as_object_mut)
+            {
+                meta.insert("name".to_string(), json!(name));
+            }
+            stored.key = key;
+            return stored;
+        }
+    }
+    stored
 }
 
 /// What the controllers make of one workload, in creation order.
