@@ -76,6 +76,21 @@ pub trait Object: fmt::Debug {
     fn go_string(&self) -> String;
     /// The value as `encoding/json` would marshal it (json tags, omitempty), for toJson/toYaml.
     fn to_json(&self) -> Value;
+    /// The concrete value, for functions whose Go parameter has this object's type
+    /// (`genSignedCert`'s certificate, `dateModify`'s time). `None`: no function takes it.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
+    /// Go template truth of the underlying value: a pointer to a struct is always true, a map
+    /// or slice type (Helm's `files` from `.Files.Glob`) only when not empty.
+    fn truthy(&self) -> bool {
+        true
+    }
+    /// For an object of map or slice kind: its (key or index, element) pairs in the order
+    /// `range` visits them (maps by sorted key). `None`: `range` cannot iterate over it.
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        None
+    }
 }
 
 impl Value {
@@ -170,7 +185,7 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
-            Value::Object(_) => true,
+            Value::Object(o) => o.truthy(),
         }
     }
 
