@@ -74,9 +74,7 @@ impl ParseError {
             self.parse_name, self.line, self.message
         )
     }
-}
 
-impl ParseError {
     /// What Helm v4 prints (`cleanupParseError` in pkg/engine): the location and only the last
     /// `: `-separated part of Go's text, so `bad number syntax: "3k"` shows as `"3k"`.
     pub fn helm_message(&self) -> String {
