@@ -24,6 +24,12 @@
 //! within a 2 MiB stack: a debug build spends about 7 KiB of stack per level of either kind
 //! (release: about 1 to 3 KiB), so both limits at once take ~1.4 MiB. The bitnami charts nest
 //! at most 19 control structures and 5 parentheses deep.
+//!
+//! Known differences from Go, none seen in charts: identifiers take Rust's alphabetic and
+//! numeric characters where Go takes letters and decimal digits (they differ outside ASCII for
+//! combining marks and letter-like numbers); a string escape that makes invalid UTF-8
+//! (`"\xff"`) becomes U+FFFD; hex float mantissas longer than 53 bits may round differently;
+//! complex constants (`1+2i`) are split by hand where Go uses `fmt.Sscan`.
 
 pub mod strconv;
 
