@@ -24,6 +24,7 @@ pub fn apply(
 ) {
     diagnostics.retain(|d| d.severity == Severity::Fatal || config.is_enabled(d.rule));
     drop_cluster_repeats(diagnostics);
+    fold_cluster_into_schema(diagnostics);
     // A custom resource without CRD: the schema stage cannot validate it, the cluster stage
     // cannot apply it; the apply failure is kept (with --no-cluster the schema warning stays).
     // The cluster stage reports each kind once, so the kind decides.
@@ -168,6 +169,73 @@ fn drop_cluster_repeats(diagnostics: &mut Vec<Diagnostic>) {
             detail.to_string(),
         ))
     });
+}
+
+/// The schema stage and the cluster stage's API-server validation can both see one field's
+/// mistake (an enum typo: `schema/enum` and `cluster/invalid`; a duplicate containerPort:
+/// `schema/duplicate-list-key` and `cluster/api-warning`). The schema finding is kept (it knows
+/// the field's schema); the cluster finding is dropped, its wording kept as a note when it says
+/// something else.
+fn fold_cluster_into_schema(diagnostics: &mut Vec<Diagnostic>) {
+    type FieldKey = (String, Option<String>, String, String);
+    let key = |d: &Diagnostic| -> Option<FieldKey> {
+        let o = d.object.as_ref()?;
+        let path = if d.rule.id.starts_with("schema/") {
+            d.message.split_once(": ")?.0
+        } else if d.rule.id == "cluster/invalid" {
+            invalid_key(&d.message)?.0
+        } else if d.rule.id == "cluster/api-warning" {
+            d.message.strip_prefix("Warning: ")?.split_once(": ")?.0
+        } else {
+            return None;
+        };
+        // Only a field path (`spec.ports[0].port`) identifies a field.
+        if path.contains(' ') || !path.contains(['.', '[']) {
+            return None;
+        }
+        Some((
+            o.kind.clone(),
+            o.namespace.clone(),
+            o.name.clone(),
+            path.to_string(),
+        ))
+    };
+    let schema: BTreeMap<FieldKey, usize> = diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.rule.id.starts_with("schema/"))
+        .filter_map(|(i, d)| Some((key(d)?, i)))
+        .collect();
+    if schema.is_empty() {
+        return;
+    }
+    let mut notes: Vec<(usize, String)> = Vec::new();
+    let mut drop = vec![false; diagnostics.len()];
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.severity == Severity::Fatal || !d.rule.id.starts_with("cluster/") {
+            continue;
+        }
+        let Some(&at) = key(d).as_ref().and_then(|k| schema.get(k)) else {
+            continue;
+        };
+        if let Some(flag) = drop.get_mut(i) {
+            *flag = true;
+        }
+        let detail = d.message.rsplit(": ").next().unwrap_or("");
+        let said = diagnostics
+            .get(at)
+            .is_some_and(|s| s.message.ends_with(detail));
+        if !said {
+            notes.push((at, format!("the API server says: {}", d.message)));
+        }
+    }
+    for (at, note) in notes {
+        if let Some(d) = diagnostics.get_mut(at) {
+            d.notes.push(note);
+        }
+    }
+    let mut flags = drop.into_iter();
+    diagnostics.retain(|_| !flags.next().unwrap_or(false));
 }
 
 /// `(field path, detail)` of an API-server style message
