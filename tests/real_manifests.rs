@@ -170,3 +170,78 @@ fn probe_ports_by_number_are_not_checked() {
         ]
     );
 }
+
+/// Class "one mistake, one finding": an enum typo and a duplicate containerPort are each
+/// reported once, by the schema stage; the API server's other wording becomes a note.
+#[test]
+fn one_field_mistake_gives_one_finding_across_stages() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          imagePullPolicy: Allways\n          ports:\n            - containerPort: 80\n            - containerPort: 80\n";
+    assert_eq!(
+        lint(text, &[]),
+        [
+            "schema/enum error 15: spec.template.spec.containers[0].imagePullPolicy: Unsupported value: \"Allways\": supported values: \"Always\", \"IfNotPresent\", \"Never\"",
+            "schema/duplicate-list-key warning 18: spec.template.spec.containers[0].ports[1]: Duplicate value: containerPort=80, protocol=TCP",
+        ]
+    );
+    let out = run(kforge()
+        .args(["lint", "-", "--format", "json"])
+        .write_stdin(text));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        json["findings"][1]["notes"][1],
+        "the API server says: Warning: spec.template.spec.containers[0].ports[1]: duplicate port definition with spec.template.spec.containers[0].ports[0]"
+    );
+}
+
+const WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop-web}\nspec:\n  selector: {matchLabels: {app.kubernetes.io/name: web, app.kubernetes.io/instance: shop}}\n  template:\n    metadata:\n      labels: {app.kubernetes.io/name: web, app.kubernetes.io/instance: shop}\n    spec:\n      containers: [{name: web, image: nginx:1.27, ports: [{containerPort: 80}]}]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: shop-db}\nspec:\n  selector: {matchLabels: {app.kubernetes.io/name: postgresql, app.kubernetes.io/instance: shop}}\n  template:\n    metadata:\n      labels: {app.kubernetes.io/name: postgresql, app.kubernetes.io/instance: shop}\n    spec:\n      containers: [{name: db, image: postgres:16, ports: [{containerPort: 5432}]}]\n";
+
+fn service(selector: &str) -> String {
+    format!(
+        "{WEB}---\napiVersion: v1\nkind: Service\nmetadata: {{name: shop}}\nspec:\n  selector: {selector}\n  ports: [{{port: 80}}]\n"
+    )
+}
+
+/// Class "service selects nothing": a warning when nothing in the run carries the selector's
+/// app identity (and no suggestion pointing at another app); an error with did-you-mean for a
+/// near-miss value or a misspelt key.
+#[test]
+fn service_selects_nothing_needs_evidence_for_an_error() {
+    // Another app of the same release: not a typo of the database's labels.
+    assert_eq!(
+        lint(
+            &service("{app.kubernetes.io/name: api, app.kubernetes.io/instance: shop}"),
+            &[]
+        ),
+        [
+            "rules/service-selects-nothing warning 27: Service \"shop\" selects nothing in this run: no pod template in namespace \"default\" has {app.kubernetes.io/name: api, app.kubernetes.io/instance: shop}"
+        ]
+    );
+    // A near miss (case) is an error naming the label.
+    let out = run(kforge()
+        .args(["lint", "-", "--format", "json"])
+        .write_stdin(service(
+            "{app.kubernetes.io/name: Web, app.kubernetes.io/instance: shop}",
+        )));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert_eq!(
+        json["findings"][0]["help"],
+        "did you mean app.kubernetes.io/name: web? Make the selector and the labels of Deployment \"shop-web\" agree"
+    );
+    // A misspelt key is an error with did-you-mean.
+    let out = run(kforge()
+        .args(["lint", "-", "--format", "json"])
+        .write_stdin(service(
+            "{app.kubernetes.io/name: web, app.kubernetes.io/instnace: shop}",
+        )));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        json["findings"][0]["message"],
+        "Service \"shop\" selects no pods: no pod template in namespace \"default\" has the label key \"app.kubernetes.io/instnace\""
+    );
+    assert_eq!(json["findings"][0]["severity"], "error");
+    assert_eq!(
+        json["findings"][0]["help"],
+        "did you mean app.kubernetes.io/instance: shop? Make the selector and the labels of Deployment \"shop-web\" agree"
+    );
+}

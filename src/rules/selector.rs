@@ -183,10 +183,8 @@ pub enum Miss<'s, 'a> {
     },
     /// Only keys no template sets.
     OnlyUnknownKeys { keys: Vec<&'a str> },
-    /// Nothing close; the template sharing most requirements, if any.
-    Unrelated {
-        closest: Option<&'s PodTemplate<'a>>,
-    },
+    /// Nothing close: no template carries the selector's identity.
+    Unrelated,
 }
 
 /// Whether a value fits a label a controller adds (given the owner's name).
@@ -355,11 +353,5 @@ pub fn explain<'s, 'a>(
             differing,
         };
     }
-    let closest = templates
-        .iter()
-        .map(|t| (known.iter().filter(|r| r.matches_template(t)).count(), *t))
-        .filter(|(n, _)| *n > 0)
-        .max_by_key(|(n, t)| (*n, std::cmp::Reverse(t.owner.index)))
-        .map(|(_, t)| t);
-    Miss::Unrelated { closest }
+    Miss::Unrelated
 }

@@ -155,6 +155,12 @@ fn selects_nothing_here(
             template,
             differing,
         } => {
+            // Evidence of a mistake: one label differs, and only slightly. Otherwise the
+            // template is another application's (same release, other name): no suggestion.
+            let near = matches!(differing.as_slice(), [(r, l)] if r.values.iter().any(|v| near_miss(v, &l.value)));
+            if !near {
+                return Some(nothing_in_this_run(rule, what, ns, sel));
+            }
             let (first_req, _) = differing.first()?;
             let mut d = Diagnostic::new(
                 rule,
@@ -185,6 +191,37 @@ fn selects_nothing_here(
             )))
         }
         Miss::ExtraKeys { template, keys } => {
+            // A misspelt key (`app.kubernetes.io/instnace`) whose value the template carries
+            // under the right key is a mistake, not a run-time label.
+            if let [key] = keys.as_slice()
+                && let Some(r) = sel.requirements.iter().find(|r| r.key == *key)
+                && let Some(l) = template.labels.iter().find(|l| {
+                    near_miss(key, l.key)
+                        && sel.requirements.iter().all(|o| o.key != l.key)
+                        && r.values.iter().any(|v| v == &l.value)
+                })
+            {
+                return Some(
+                    Diagnostic::new(
+                        rule,
+                        format!(
+                            "{what} selects no pods: no pod template in namespace \"{ns}\" has the label key \"{key}\""
+                        ),
+                    )
+                    .with_severity(rule.severity)
+                    .at(r.site, format!("no pod template sets {key}"))
+                    .with_label(
+                        l.value_node.site(),
+                        format!("{} has {}: {}", template.owner_name(), l.key, l.value),
+                    )
+                    .with_help(format!(
+                        "did you mean {}: {}? Make the selector and the labels of {} agree",
+                        l.key,
+                        l.value,
+                        template.owner_name()
+                    )),
+                );
+            }
             let first = sel.requirements.iter().find(|r| keys.contains(&r.key))?;
             Some(
                 Diagnostic::new(
@@ -214,27 +251,43 @@ fn selects_nothing_here(
             .with_note("the pods may be created outside the run, or get these labels at run time")
             .with_help("check the selector against the labels of the pods it should select"),
         ),
-        Miss::Unrelated { closest } => {
-            let mut d = Diagnostic::new(
-                rule,
-                format!("{what} selects no pod template in namespace \"{ns}\""),
-            )
-            .with_severity(rule.severity)
-            .at(sel.node.site(), format!("selects {}", sel.describe()));
-            if let Some(t) = closest {
-                let labels: Vec<String> = t
-                    .labels
-                    .iter()
-                    .map(|l| format!("{}: {}", l.key, l.value))
-                    .collect();
-                d = d.with_label(
-                    t.labels_site(),
-                    format!("closest: {} has {{{}}}", t.owner_name(), labels.join(", ")),
-                );
-            }
-            Some(d.with_help("make the selector a subset of the pod template labels of the workload it should select"))
-        }
+        // Nothing in the run carries this selector's identity: the workload may be rendered
+        // only once some values are set, or come from elsewhere. Pointing at the closest
+        // template would suggest another application's labels.
+        Miss::Unrelated => Some(nothing_in_this_run(rule, what, ns, sel)),
     }
+}
+
+fn nothing_in_this_run(rule: &'static Rule, what: &str, ns: &str, sel: &Selector) -> Diagnostic {
+    Diagnostic::new(
+        rule,
+        format!("{what} selects nothing in this run: no pod template in namespace \"{ns}\" has {}", sel.describe()),
+    )
+    .with_severity(Severity::Warning)
+    .at(sel.node.site(), format!("selects {}", sel.describe()))
+    .with_note("the pods may come from outside the run, or the chart renders its workload only when some values are set")
+    .with_help("check the selector against the labels of the pods it should select")
+}
+
+/// Whether two spellings are one slip apart: case, a small edit, or a missing prefix
+/// (`web` for `release-web`, `name` for `app.kubernetes.io/name`).
+fn near_miss(a: &str, b: &str) -> bool {
+    if a == b {
+        return false;
+    }
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if !short.is_empty()
+        && long
+            .strip_suffix(short)
+            .is_some_and(|p| p.ends_with(['-', '/', '.', '_']))
+    {
+        return true;
+    }
+    let d = crate::diag::edit_distance(a, b);
+    d <= 2 && d * 4 <= short.chars().count()
 }
 
 /// The warning for an object whose pods an operator may create from a custom resource of the
