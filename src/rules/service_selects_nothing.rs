@@ -287,7 +287,17 @@ fn near_miss(a: &str, b: &str) -> bool {
         return true;
     }
     let d = crate::diag::edit_distance(a, b);
-    d <= 2 && d * 4 <= short.chars().count()
+    transposed(a, b) || (d <= 2 && d * 4 <= short.chars().count())
+}
+
+/// Two adjacent characters swapped (`wbe` for `web`).
+fn transposed(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a.get(i) != b.get(i)).collect();
+    matches!(diff.as_slice(), [i, j] if *j == i + 1 && a.get(*i) == b.get(*j) && a.get(*j) == b.get(*i))
 }
 
 /// The warning for an object whose pods an operator may create from a custom resource of the
