@@ -81,6 +81,16 @@ pub trait Object: fmt::Debug {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
+    /// Go template truth of the underlying value: a pointer to a struct is always true, a map
+    /// or slice type (Helm's `files` from `.Files.Glob`) only when not empty.
+    fn truthy(&self) -> bool {
+        true
+    }
+    /// For an object of map or slice kind: its (key or index, element) pairs in the order
+    /// `range` visits them (maps by sorted key). `None`: `range` cannot iterate over it.
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        None
+    }
     /// Go's `reflect.Kind` name (`kindOf`): "ptr" for the `*T` values Helm passes (`.Chart`,
     /// `.Capabilities`), "struct" for values such as `time.Time` and Sprig's certificate.
     fn kind_name(&self) -> &'static str {
@@ -180,7 +190,7 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
-            Value::Object(_) => true,
+            Value::Object(o) => o.truthy(),
         }
     }
 

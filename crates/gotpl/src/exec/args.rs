@@ -87,7 +87,12 @@ fn origin_preserving(name: &str) -> Option<usize> {
 }
 
 fn can_be_nil(t: Ty) -> bool {
-    matches!(t, Ty::Any | Ty::List | Ty::StringList | Ty::Map | Ty::Bytes)
+    match t {
+        Ty::Any | Ty::List | Ty::StringList | Ty::Map | Ty::Bytes => true,
+        // Pointer types can be nil, structs (time.Time) cannot.
+        Ty::Object(name) => name.starts_with('*'),
+        _ => false,
+    }
 }
 
 fn assignable(v: &Value, t: Ty) -> bool {
@@ -104,6 +109,7 @@ fn assignable(v: &Value, t: Ty) -> bool {
         Ty::StringList => matches!(v, Value::List(l) if l.elem == Elem::String),
         Ty::Map => matches!(v, Value::Map(_)),
         Ty::Bytes => matches!(v, Value::Bytes(_)),
+        Ty::Object(name) => matches!(v, Value::Object(o) if o.type_name() == name),
     }
 }
 
@@ -348,7 +354,7 @@ impl State<'_> {
                 Ok(Rv::val(Value::Float(num.float.unwrap_or(0.0))))
             }
             (Ty::Float64, _) => Err(self.errorf(fr, format!("expected float; found {}", found()))),
-            (Ty::List | Ty::StringList | Ty::Map | Ty::Bytes, _) => {
+            (Ty::List | Ty::StringList | Ty::Map | Ty::Bytes | Ty::Object(_), _) => {
                 let msg = format!("can't handle {} for arg of type {}", found(), t.go_name());
                 Err(self.errorf(fr, msg))
             }

@@ -55,12 +55,21 @@ impl Out {
         self.text.push_str(s);
     }
 
-    /// Appends `s` whose own runs (relative to its start) are `runs`.
-    pub fn push_tracked(&mut self, s: &str, runs: &[Origin]) {
+    /// Appends `s` whose own runs (relative to its start) are `runs`; bytes before the first
+    /// run (the newline and padding `nindent` adds) belong to the printing action at `src`.
+    pub fn push_tracked(&mut self, s: &str, runs: &[Origin], file: &Arc<str>, src: u32) {
         if s.is_empty() {
             return;
         }
         let base = off(self.text.len());
+        if runs.first().is_none_or(|r| r.out > 0) {
+            self.runs.push(Origin {
+                out: base,
+                tree_parse_name: file.clone(),
+                src,
+                linear: false,
+            });
+        }
         for r in runs {
             self.runs.push(Origin {
                 out: base.saturating_add(r.out),

@@ -379,6 +379,15 @@ impl<'a> State<'a> {
                 }
                 n > 0
             }
+            Value::Object(o) if let Some(entries) = o.range_entries() => {
+                for (k, v) in &entries {
+                    let (k, v) = (Rv::val(k.clone()), Rv::val(v.clone()));
+                    if self.one_iteration(fr, r, mark, k, v)? == Flow::Break {
+                        break;
+                    }
+                }
+                !entries.is_empty()
+            }
             // An invalid value (a nil map, a missing key) ranges like an empty map.
             Value::Nil => false,
             _ => {
@@ -671,6 +680,13 @@ impl<'a> State<'a> {
         receiver: Rv,
     ) -> R<Rv> {
         if receiver.is_invalid() {
+            if self.env.strict {
+                let msg = format!(
+                    "nil data; no entry for key {}",
+                    super::errors::go_quote(name)
+                );
+                return Err(self.errorf(fr, msg));
+            }
             // missingkey=zero: a field of nothing is nothing.
             return Ok(Rv::invalid());
         }
@@ -705,8 +721,16 @@ impl<'a> State<'a> {
                         self.errorf(fr, format!("{name} is not a method but has arguments"))
                     );
                 }
-                let v = m.borrow().get(name).cloned().unwrap_or(Value::Nil);
-                return Ok(Rv::boxed(v));
+                let v = m.borrow().get(name).cloned();
+                return match v {
+                    Some(v) => Ok(Rv::boxed(v)),
+                    None if self.env.strict => {
+                        let msg =
+                            format!("map has no entry for key {}", super::errors::go_quote(name));
+                        Err(self.errorf(fr, msg))
+                    }
+                    None => Ok(Rv::boxed(Value::Nil)),
+                };
             }
             _ => {}
         }
@@ -777,7 +801,7 @@ impl<'a> State<'a> {
         {
             self.check_size(fr, s.len())?;
             if let Some(out) = self.outs.last_mut() {
-                out.push_tracked(s, &runs);
+                out.push_tracked(s, &runs, fr.file, pos);
             }
             return Ok(());
         }

@@ -274,3 +274,96 @@ fn later_files_override_defines_but_not_with_empty_ones() {
     assert_eq!(run(&t, "x", Value::Nil).unwrap().text, "b");
     assert_eq!(run(&t, "y", Value::Nil).unwrap().text, "a");
 }
+
+/// A map-kind Go value with methods, like Helm's `files` (`.Files.Glob` results).
+#[derive(Debug)]
+struct FileSet(Vec<(&'static str, &'static str)>);
+
+impl crate::value::Object for FileSet {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, name: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        (name == "Count").then(|| Ok(Value::Int(self.0.len() as i64)))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "Count"
+    }
+    fn go_string(&self) -> String {
+        String::new()
+    }
+    fn to_json(&self) -> Value {
+        Value::Nil
+    }
+    fn truthy(&self) -> bool {
+        !self.0.is_empty()
+    }
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        Some(
+            self.0
+                .iter()
+                .map(|(k, v)| (Value::str(k), Value::str(v)))
+                .collect(),
+        )
+    }
+}
+
+#[test]
+fn map_kind_objects_have_go_truth_and_range() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ range $k, $v := .Values.f }}{{ $k }}={{ $v }};{{ end }}{{ if .Values.f }}{{ .Values.f.Count }}{{ end }}{{ if .Values.e }}x{{ else }}empty{{ end }}{{ range .Values.e }}x{{ else }}none{{ end }}",
+    )]);
+    let f = Value::Object(std::rc::Rc::new(FileSet(vec![("a", "1"), ("b", "2")])));
+    let e = Value::Object(std::rc::Rc::new(FileSet(vec![])));
+    let out = run(&t, "t/templates/a.yaml", dot(&[("f", f), ("e", e)])).unwrap();
+    assert_eq!(out.text, "a=1;b=2;2emptynone");
+}
+
+#[test]
+fn nindent_and_trim_keep_the_lines_of_an_included_define() {
+    let t = set(&[
+        (
+            "t/templates/_helpers.tpl",
+            "{{- define \"labels\" }}\napp: x\nbad: {{ .Values.n }}\n{{ end }}\n",
+        ),
+        (
+            "t/templates/a.yaml",
+            "metadata:\n  labels: {{- include \"labels\" . | trim | nindent 4 }}\nspec: {}\n",
+        ),
+    ]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[("n", Value::str("v"))])).unwrap();
+    assert_eq!(
+        out.text,
+        "metadata:\n  labels:\n    app: x\n    bad: v\nspec: {}\n"
+    );
+    let h = "t/templates/_helpers.tpl".to_string();
+    let a = "t/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 2), (a.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 3), (h.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 4), (h, 3));
+    assert_eq!(origin_line(&t, &out, 5), (a.clone(), 3));
+    // The newline and indentation nindent adds belong to the action that printed them.
+    assert_eq!(out.origin_of(20), Some((a.as_str(), 24)));
+}
+
+#[test]
+fn strict_mode_refuses_missing_keys() {
+    let t = set(&[("t/templates/a.yaml", "{{ .Values.a }}{{ .Values.nope }}")]);
+    let mut env = ExecEnv::new();
+    env.strict = true;
+    let d = || dot(&[("a", Value::str("x"))]);
+    let err = t.execute("t/templates/a.yaml", d(), &mut env).unwrap_err();
+    assert_eq!(
+        err.helm_message(),
+        "t/templates/a.yaml:1:25\n  executing \"t/templates/a.yaml\" at <.Values.nope>:\n    map has no entry for key \"nope\""
+    );
+    env.strict = false;
+    assert_eq!(
+        t.execute("t/templates/a.yaml", d(), &mut env).unwrap().text,
+        "x"
+    );
+}

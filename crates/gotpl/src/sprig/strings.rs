@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{any, f, int, string, strval};
+use super::{any, f, int, lossy, string, strval};
 use crate::func::{Func, FuncEnv, Ty};
 use crate::value::Value;
 
@@ -73,7 +73,7 @@ fn ok_str(s: impl Into<String>) -> Result<Value, String> {
 
 /// A byte range of `s` as Go's `s[a:b]` (bounds already checked), invalid UTF-8 replaced.
 fn byte_slice(s: &str, a: usize, b: usize) -> String {
-    String::from_utf8_lossy(s.as_bytes().get(a..b).unwrap_or_default()).into_owned()
+    lossy(s.as_bytes().get(a..b).unwrap_or_default())
 }
 
 fn hello(_: &mut FuncEnv, _: Vec<Value>) -> Result<Value, String> {
@@ -85,7 +85,7 @@ fn abbrev(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     if width < 4 {
         return ok_str(s);
     }
-    ok_str(abbreviate_full(s, 0, width))
+    ok_str(lossy(&abbreviate_full(s.as_bytes(), 0, width)))
 }
 
 fn abbrevboth(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
@@ -93,35 +93,38 @@ fn abbrevboth(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     if right < 4 || left > 0 && right < 7 {
         return ok_str(s);
     }
-    ok_str(abbreviate_full(s, left, right))
+    ok_str(lossy(&abbreviate_full(s.as_bytes(), left, right)))
 }
 
-/// goutils' `AbbreviateFull` (its width errors are unreachable from Sprig's guards; they give
-/// "" as Sprig ignores the error).
-fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> String {
+/// goutils' `AbbreviateFull`, on bytes (its width errors are unreachable from Sprig's guards;
+/// they give "" as Sprig ignores the error).
+fn abbreviate_full(s: &[u8], offset: i64, max_width: i64) -> Vec<u8> {
     let len = s.len() as i64;
+    let cut = |from: i64, to: i64| s.get(from as usize..to as usize).unwrap_or_default();
     if s.is_empty() || max_width < 4 {
-        return String::new();
+        return Vec::new();
     }
     if len <= max_width {
-        return s.to_string();
+        return s.to_vec();
     }
     let mut offset = offset.min(len);
     if len - offset < max_width - 3 {
         offset = len - (max_width - 3);
     }
     if offset <= 4 {
-        return byte_slice(s, 0, (max_width - 3) as usize) + "...";
+        return [cut(0, max_width - 3), b"..."].concat();
     }
     if max_width < 7 {
-        return String::new();
+        return Vec::new();
     }
     if offset + max_width - 3 < len {
-        let tail = s.as_bytes().get(offset as usize..).unwrap_or_default();
-        let tail = String::from_utf8_lossy(tail);
-        return "...".to_string() + &abbreviate_full(&tail, 0, max_width - 3);
+        return [
+            &b"..."[..],
+            &abbreviate_full(cut(offset, len), 0, max_width - 3),
+        ]
+        .concat();
     }
-    "...".to_string() + &byte_slice(s, (len - (max_width - 3)) as usize, len as usize)
+    [&b"..."[..], cut(len - (max_width - 3), len)].concat()
 }
 
 fn trunc(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
@@ -335,18 +338,23 @@ fn camelcase(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
 
 fn wrap(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (l, s) = (int(&a, 0)?, string(&a, 1)?);
-    ok_str(wrap_custom(s, l, "", false))
+    ok_str(wrap_custom(s, l, "", false)?)
 }
 
 fn wrap_with(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (l, sep, s) = (int(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    ok_str(wrap_custom(s, l, sep, true))
+    ok_str(wrap_custom(s, l, sep, true)?)
 }
 
 /// goutils' `WrapCustom`, on bytes.
-fn wrap_custom(s: &str, wrap_length: i64, new_line: &str, wrap_long_words: bool) -> String {
+fn wrap_custom(
+    s: &str,
+    wrap_length: i64,
+    new_line: &str,
+    wrap_long_words: bool,
+) -> Result<String, String> {
     if s.is_empty() {
-        return String::new();
+        return Ok(String::new());
     }
     let new_line = if new_line.is_empty() { "\n" } else { new_line };
     let wrap_length = wrap_length.max(1) as usize;
@@ -356,6 +364,11 @@ fn wrap_custom(s: &str, wrap_length: i64, new_line: &str, wrap_long_words: bool)
     let mut out: Vec<u8> = Vec::with_capacity(len);
     let piece = |from: usize, to: usize| b.get(from..to.min(len)).unwrap_or_default();
     while len - offset > wrap_length {
+        if out.len() > MAX_STRING {
+            return Err(format!(
+                "wrap: the result would be over kforge's limit of {MAX_STRING} bytes"
+            ));
+        }
         if b.get(offset) == Some(&b' ') {
             offset += 1;
             continue;
@@ -389,7 +402,7 @@ fn wrap_custom(s: &str, wrap_length: i64, new_line: &str, wrap_long_words: bool)
         }
     }
     out.extend_from_slice(piece(offset, len));
-    String::from_utf8_lossy(&out).into_owned()
+    Ok(lossy(&out))
 }
 
 fn contains(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
@@ -627,7 +640,7 @@ fn b64enc(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
 
 fn b64dec(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     ok_str(match codec::base64_decode(string(&a, 0)?.as_bytes()) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok(bytes) => lossy(&bytes),
         Err(at) => format!("illegal base64 data at input byte {at}"),
     })
 }
@@ -638,7 +651,7 @@ fn b32enc(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
 
 fn b32dec(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     ok_str(match codec::base32_decode(string(&a, 0)?.as_bytes()) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Ok(bytes) => lossy(&bytes),
         Err(at) => format!("illegal base32 data at input byte {at}"),
     })
 }
@@ -1229,6 +1242,10 @@ mod tests {
         assert_eq!(text("trunc", vec![Value::Int(-2), s("abcdef")]), "ef");
         assert_eq!(text("trunc", vec![Value::Int(-9), s("abc")]), "abc");
         assert_eq!(text("trunc", vec![Value::Int(2), s("héllo")]), "h\u{fffd}");
+        assert_eq!(
+            text("wrapWith", vec![Value::Int(5), s("|"), s("日本語")]),
+            "日\u{fffd}\u{fffd}|\u{fffd}語"
+        );
         assert_eq!(
             text("substr", vec![Value::Int(1), Value::Int(5), s("abc")]),
             "bc"

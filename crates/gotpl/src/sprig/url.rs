@@ -122,7 +122,7 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
             }
         }
     }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    Ok(super::lossy(&out))
 }
 
 #[derive(Default)]
