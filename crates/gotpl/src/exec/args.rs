@@ -229,7 +229,10 @@ impl State<'_> {
             Callee::Special(s) => self.call_special(fr, call_node.pos(), s, argv),
         };
         match result {
-            Ok(v) => Ok(Rv::val(v)),
+            Ok(v) => {
+                self.check_value_size(fr, &v)?;
+                Ok(Rv::val(v))
+            }
             Err(inner) => {
                 fr.at(call_node);
                 let msg = format!("error calling {name}: {}", inner.top());

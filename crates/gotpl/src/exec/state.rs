@@ -217,6 +217,23 @@ impl<'a> State<'a> {
         Ok(())
     }
 
+    /// Strings a function builds count as work, and may not outgrow the output limit: a loop
+    /// that doubles a string (`$x = cat $x $x`) stops here, not when memory runs out.
+    pub fn check_value_size(&mut self, fr: &Frame<'_>, v: &Value) -> R<()> {
+        let len = match v {
+            Value::Str(s) => s.len(),
+            Value::Bytes(b) => b.len(),
+            _ => return Ok(()),
+        };
+        self.burn(fr, (len / 64) as u64)?;
+        let max = self.env.limits.max_output;
+        if len > max {
+            let msg = format!("a value exceeds the size limit ({max} bytes)");
+            return Err(self.error_kind(fr, msg, None, ErrorKind::Limit));
+        }
+        Ok(())
+    }
+
     fn check_size(&mut self, fr: &Frame<'_>, add: usize) -> R<()> {
         self.burn(fr, (add / 64) as u64)?;
         let len = self.outs.last().map_or(0, |o| o.text.len());

@@ -367,3 +367,21 @@ fn strict_mode_refuses_missing_keys() {
         "x"
     );
 }
+
+#[test]
+fn doubling_a_string_stops_at_the_size_limit() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ $x := \"ab\" }}{{ range 40 }}{{ $x = cat $x $x }}{{ end }}{{ len $x }}",
+    )]);
+    let mut env = ExecEnv::new();
+    env.limits.max_output = 1 << 20;
+    let err = t
+        .execute("t/templates/a.yaml", dot(&[]), &mut env)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        err.go_message()
+            .ends_with("a value exceeds the size limit (1048576 bytes)")
+    );
+}
