@@ -181,6 +181,11 @@ pub struct ExecEnv {
     pub limits: Limits,
     /// Helm's lint mode: `required` and `fail` return "" instead of failing.
     pub lint_mode: bool,
+    /// Templates whose parse name starts with one of these (a library chart such as
+    /// `app/charts/common/`) are not given as origins: what they produce is attributed to the
+    /// `include`/`template` call in the nearest template up the call chain that is not opaque,
+    /// so a finding points at the user's template rather than into the library.
+    pub opaque_prefixes: Vec<String>,
     /// Helm's strict mode (`helm lint --strict`, Go's `missingkey=error`): a missing map key is an
     /// error instead of `<no value>`.
     pub strict: bool,

@@ -469,6 +469,8 @@ impl<'a> State<'a> {
         name: &str,
         pipe: Option<&'n Pipe>,
     ) -> R<()> {
+        // The `{{template}}` node, which `walk` made current.
+        let call_pos = fr.cur.map_or(0, |a| a.pos());
         let Some(entry) = self.lookup(name) else {
             let msg = format!("template {} not defined", super::errors::go_quote(name));
             return Err(self.errorf(fr, msg));
@@ -479,9 +481,25 @@ impl<'a> State<'a> {
             Some(p) => self.eval_pipeline(fr, dot, p),
             None => Ok(Rv::invalid()),
         };
+        let first = self.outs.last().map_or(0, |o| o.runs.len());
         let r = new_dot.and_then(|d| self.exec_tree(&entry, d));
         self.leave();
+        if !self.env.opaque_prefixes.is_empty() && !self.is_opaque(fr.file) {
+            let prefixes = &self.env.opaque_prefixes;
+            let opaque = |f: &Arc<str>| prefixes.iter().any(|p| f.starts_with(p.as_str()));
+            if let Some(out) = self.outs.last_mut() {
+                out.reattribute_where(first, opaque, fr.file, call_pos);
+            }
+        }
         r
+    }
+
+    /// Whether output of `file` is attributed to its caller (see `ExecEnv::opaque_prefixes`).
+    fn is_opaque(&self, file: &str) -> bool {
+        self.env
+            .opaque_prefixes
+            .iter()
+            .any(|p| file.starts_with(p.as_str()))
     }
 
     // ---- eval
@@ -817,8 +835,15 @@ impl<'a> State<'a> {
             && let Some(runs) = self.tracked.get(s)
         {
             self.check_size(fr, s.len())?;
+            let opaque_here = self.is_opaque(fr.file);
+            let prefixes = &self.env.opaque_prefixes;
             if let Some(out) = self.outs.last_mut() {
+                let first = out.runs.len();
                 out.push_tracked(s, &runs, fr.file, pos);
+                if !opaque_here && !prefixes.is_empty() {
+                    let opaque = |f: &Arc<str>| prefixes.iter().any(|p| f.starts_with(p.as_str()));
+                    out.reattribute_where(first, opaque, fr.file, pos);
+                }
             }
             return Ok(());
         }

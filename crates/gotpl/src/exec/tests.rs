@@ -385,3 +385,38 @@ fn doubling_a_string_stops_at_the_size_limit() {
             .ends_with("a value exceeds the size limit (1048576 bytes)")
     );
 }
+
+#[test]
+fn output_of_opaque_library_templates_points_at_the_users_call() {
+    let t = set(&[
+        (
+            "app/charts/common/templates/_labels.tpl",
+            "{{- define \"common.labels\" -}}\nlib: {{ .Values.n }}\n{{- end }}",
+        ),
+        (
+            "app/templates/_helpers.tpl",
+            "{{- define \"app.labels\" -}}\nmine: 1\n{{ include \"common.labels\" . }}\n{{- end }}",
+        ),
+        (
+            "app/templates/a.yaml",
+            "a:\n{{ include \"app.labels\" . }}\nb:\n{{ template \"common.labels\" . }}\n",
+        ),
+    ]);
+    let mut env = ExecEnv::new();
+    env.opaque_prefixes = vec!["app/charts/common/".to_string()];
+    let out = t
+        .execute(
+            "app/templates/a.yaml",
+            dot(&[("n", Value::str("v"))]),
+            &mut env,
+        )
+        .unwrap();
+    assert_eq!(out.text, "a:\nmine: 1\nlib: v\nb:\nlib: v\n");
+    let h = "app/templates/_helpers.tpl".to_string();
+    let a = "app/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 2), (h.clone(), 2));
+    // The library's line is the user's include of it (helpers line 3) ...
+    assert_eq!(origin_line(&t, &out, 3), (h, 3));
+    // ... and the user's template call (a.yaml line 4).
+    assert_eq!(origin_line(&t, &out, 5), (a, 4));
+}
