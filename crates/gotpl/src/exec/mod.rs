@@ -128,7 +128,7 @@ impl Templates {
                 errors::go_quote(name),
                 errors::go_quote(ROOT_NAME)
             ));
-            return Err(ExecError::from_chain(chain));
+            return Err(ExecError::from_chain(chain, name));
         };
         let entry = entry.clone();
         let mut st = state::State::new(self, env);
@@ -140,7 +140,7 @@ impl Templates {
                     origins: out.runs,
                 })
             }
-            Err(chain) => Err(ExecError::from_chain(chain)),
+            Err(chain) => Err(ExecError::from_chain(chain, name)),
         }
     }
 }
@@ -231,10 +231,10 @@ pub struct ExecError {
 }
 
 impl ExecError {
-    fn from_chain(chain: errors::Chain) -> ExecError {
+    fn from_chain(chain: errors::Chain, filename: &str) -> ExecError {
         ExecError {
             go: chain.top().to_string(),
-            helm: errors::helm_message(&chain),
+            helm: errors::helm_message(&chain, filename),
             kind: chain.kind,
             at: chain.at,
         }
