@@ -80,8 +80,8 @@ enum Callee {
 /// index of that argument.
 fn origin_preserving(name: &str) -> Option<usize> {
     match name {
-        "indent" | "nindent" | "trimSuffix" | "trimPrefix" => Some(1),
-        "trim" | "trimAll" => Some(0),
+        "indent" | "nindent" | "trimSuffix" | "trimPrefix" | "trimAll" => Some(1),
+        "trim" => Some(0),
         _ => None,
     }
 }
