@@ -189,6 +189,28 @@ impl Value {
         }
     }
 
+    /// Drops the value without recursion: Rust drops nested maps and lists recursively, so a
+    /// value nested 100,000 deep (a template can build one with `dict` in a loop) would overflow
+    /// the stack. Containers this value owns alone are taken apart on an explicit stack.
+    pub fn drop_iteratively(self) {
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Map(m) => {
+                    if let Ok(cell) = Rc::try_unwrap(m) {
+                        stack.extend(cell.into_inner().into_values());
+                    }
+                }
+                Value::List(l) => {
+                    if let Ok(cell) = Rc::try_unwrap(l.items) {
+                        stack.extend(cell.into_inner());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Same object (for maps and lists, the same shared storage), as Go's `==` on references.
     pub fn same_ref(&self, other: &Value) -> bool {
         match (self, other) {

@@ -73,6 +73,23 @@ impl<'n> Frame<'n> {
     pub fn at(&mut self, at: At<'n>) {
         self.cur = Some(at);
     }
+
+    /// Go's `state.pop`: variables declared since `mark` go out of scope.
+    pub fn pop_vars(&mut self, mark: usize) {
+        while self.vars.len() > mark {
+            if let Some((_, v)) = self.vars.pop() {
+                v.v.drop_iteratively();
+            }
+        }
+    }
+}
+
+/// A frame's variables are the usual last owners of values a template built; they are dropped
+/// without recursion (see [`Value::drop_iteratively`]).
+impl Drop for Frame<'_> {
+    fn drop(&mut self) {
+        self.pop_vars(0);
+    }
 }
 
 pub(crate) struct State<'a> {
@@ -314,7 +331,7 @@ impl<'a> State<'a> {
                 }
             }
         };
-        fr.vars.truncate(mark);
+        fr.pop_vars(mark);
         self.leave();
         r
     }
@@ -420,7 +437,7 @@ impl<'a> State<'a> {
         } else {
             Ok(())
         };
-        fr.vars.truncate(mark0);
+        fr.pop_vars(mark0);
         res
     }
 
@@ -455,7 +472,7 @@ impl<'a> State<'a> {
             }
         }
         let flow = self.walk_list(fr, &elem, &r.list);
-        fr.vars.truncate(mark);
+        fr.pop_vars(mark);
         match flow? {
             Flow::Break => Ok(Flow::Break),
             _ => Ok(Flow::Normal),
@@ -525,7 +542,7 @@ impl<'a> State<'a> {
 
     fn set_var<'n>(&self, fr: &mut Frame<'n>, name: &str, value: Rv) -> R<()> {
         if let Some(slot) = fr.vars.iter_mut().rev().find(|(n, _)| *n == name) {
-            slot.1 = value;
+            std::mem::replace(&mut slot.1, value).v.drop_iteratively();
             return Ok(());
         }
         Err(self.errorf(fr, format!("undefined variable: {name}")))
@@ -862,6 +879,6 @@ fn set_top_var(fr: &mut Frame<'_>, n: usize, value: Rv) {
     if let Some(i) = len.checked_sub(n)
         && let Some(slot) = fr.vars.get_mut(i)
     {
-        slot.1 = value;
+        std::mem::replace(&mut slot.1, value).v.drop_iteratively();
     }
 }

@@ -420,3 +420,20 @@ fn output_of_opaque_library_templates_points_at_the_users_call() {
     // ... and the user's template call (a.yaml line 4).
     assert_eq!(origin_line(&t, &out, 5), (a, 4));
 }
+
+/// A value nested 100,000 deep, built by a template, is dropped without overflowing a 2 MiB
+/// stack in a debug build.
+#[test]
+fn deeply_nested_values_built_by_a_template_drop_safely() {
+    let h = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let t = set(&[(
+                "t/templates/a.yaml",
+                "{{ $d := dict }}{{ range 100000 }}{{ $d = dict \"a\" $d }}{{ end }}{{ $l := list }}{{ range 100000 }}{{ $l = list $l }}{{ end }}{{ $d = 1 }}{{ range 1 }}{{ $e := dict }}{{ range 100000 }}{{ $e = dict \"a\" $e }}{{ end }}{{ end }}x",
+            )]);
+            run(&t, "t/templates/a.yaml", dot(&[])).map(|o| o.text).ok()
+        })
+        .unwrap();
+    assert_eq!(h.join().unwrap().as_deref(), Some("x"));
+}
