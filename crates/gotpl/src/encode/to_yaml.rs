@@ -19,26 +19,26 @@ use std::rc::Rc;
 use crate::value::Value;
 use base64::Engine as _;
 
-/// sigs.k8s.io/yaml's `Marshal(v)` (with the final newline); the error is Go's message.
+/// sigs.k8s.io/yaml's `Marshal(v)` (with the final newline); the error is Go's message. The JSON
+/// step sees the whole value before go-yaml reads any of it, so a JSON error anywhere wins over
+/// an unreadable character.
 pub fn marshal(v: &Value) -> Result<String, String> {
-    let node = to_node(v, 0).map_err(|e| match e {
-        Fail::Json(msg) => format!("error marshaling into JSON: {msg}"),
-        Fail::Yaml(msg) => msg,
-    })?;
+    let mut unreadable = false;
+    let node = to_node(v, 0, &mut unreadable)
+        .map_err(|msg| format!("error marshaling into JSON: {msg}"))?;
+    if unreadable {
+        return Err("yaml: control characters are not allowed".into());
+    }
     Ok(emitter::emit(&node, emitter::V2))
 }
 
-enum Fail {
-    Json(String),
-    Yaml(String),
-}
-
-fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
+/// The go-yaml node for `v` after the JSON round trip; the error is encoding/json's.
+fn to_node(v: &Value, depth: usize, unreadable: &mut bool) -> Result<Node, String> {
     if depth > MAX_DEPTH {
-        return Err(Fail::Json(format!(
+        return Err(format!(
             "json: unsupported value: encountered a cycle via {}",
             v.type_name()
-        )));
+        ));
     }
     Ok(match v {
         Value::Nil => plain("null"),
@@ -47,20 +47,23 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
         Value::Uint(u) => plain(&u.to_string()),
         Value::Float(f) => {
             let Some(text) = format_json(*f) else {
-                return Err(Fail::Json(format!(
+                return Err(format!(
                     "json: unsupported value: {}",
                     go_special(*f).unwrap_or("NaN")
-                )));
+                ));
             };
             plain(&number_from_json(&text))
         }
-        Value::Str(s) => string_rc(s.clone())?,
-        Value::Bytes(b) => string(&base64::engine::general_purpose::STANDARD.encode(b))?,
+        Value::Str(s) => string_rc(s.clone(), unreadable),
+        Value::Bytes(b) => string(
+            &base64::engine::general_purpose::STANDARD.encode(b),
+            unreadable,
+        ),
         Value::List(l) => {
             let items = l.items.borrow();
             let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
-                out.push(to_node(item, depth + 1)?);
+                out.push(to_node(item, depth + 1, unreadable)?);
             }
             Node::Seq(out)
         }
@@ -69,19 +72,19 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
             let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
             let mut nodes: Vec<Option<Node>> = Vec::with_capacity(entries.len());
             for item in entries.values() {
-                nodes.push(Some(to_node(item, depth + 1)?));
+                nodes.push(Some(to_node(item, depth + 1, unreadable)?));
             }
             let mut pairs = Vec::with_capacity(keys.len());
             for i in sorted_order(&keys, less) {
                 if let (Some(k), Some(node)) =
                     (keys.get(i), nodes.get_mut(i).and_then(Option::take))
                 {
-                    pairs.push((string(k)?, node));
+                    pairs.push((string(k, unreadable), node));
                 }
             }
             Node::Map(pairs)
         }
-        Value::Object(o) => to_node(&o.to_json(), depth + 1)?,
+        Value::Object(o) => to_node(&o.to_json(), depth + 1, unreadable)?,
     })
 }
 
@@ -173,29 +176,25 @@ fn number_from_json(text: &str) -> String {
 }
 
 /// go-yaml's reader: characters outside YAML's printable set end the parse of the JSON text.
-fn check_readable(s: &str) -> Result<(), Fail> {
+fn readable(s: &str) -> bool {
     let ok = |c: char| {
         matches!(c as u32,
             0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
     };
     // encoding/json escapes C0 controls (and U+2028/U+2029), so they never reach the reader raw.
-    if s.chars().all(|c| (c as u32) < 0x20 || ok(c)) {
-        Ok(())
-    } else {
-        Err(Fail::Yaml(
-            "yaml: control characters are not allowed".into(),
-        ))
-    }
+    s.chars().all(|c| (c as u32) < 0x20 || ok(c))
 }
 
 /// go-yaml v2's `stringv`: plain when the text reads back as the same string, double-quoted when
 /// it would read as something else, literal when it has a line break.
-fn string(s: &str) -> Result<Node, Fail> {
-    string_rc(Rc::from(s))
+fn string(s: &str, unreadable: &mut bool) -> Node {
+    string_rc(Rc::from(s), unreadable)
 }
 
-fn string_rc(s: Rc<str>) -> Result<Node, Fail> {
-    check_readable(&s)?;
+fn string_rc(s: Rc<str>, unreadable: &mut bool) -> Node {
+    if !readable(&s) {
+        *unreadable = true;
+    }
     let can_use_plain = resolve(&s) == Resolved::Str && !is_base60_float(&s);
     let style = if s.contains('\n') {
         Style::Literal
@@ -204,7 +203,7 @@ fn string_rc(s: Rc<str>) -> Result<Node, Fail> {
     } else {
         Style::DoubleQuoted
     };
-    Ok(Node::Scalar(s, style))
+    Node::Scalar(s, style)
 }
 
 #[cfg(test)]
@@ -257,6 +256,21 @@ mod depth_tests {
             v = Value::list(vec![v]);
         }
         v
+    }
+
+    #[test]
+    fn a_json_error_wins_over_an_unreadable_character() {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("a".to_string(), Value::str("x\u{7f}"));
+        m.insert("b".to_string(), Value::Float(f64::NAN));
+        assert_eq!(
+            marshal(&Value::map(m)).unwrap_err(),
+            "error marshaling into JSON: json: unsupported value: NaN"
+        );
+        assert_eq!(
+            marshal(&Value::str("x\u{7f}")).unwrap_err(),
+            "yaml: control characters are not allowed"
+        );
     }
 
     #[test]
