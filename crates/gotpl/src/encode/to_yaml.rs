@@ -21,19 +21,45 @@ use base64::Engine as _;
 
 /// sigs.k8s.io/yaml's `Marshal(v)` (with the final newline); the error is Go's message. The JSON
 /// step sees the whole value before go-yaml reads any of it, so a JSON error anywhere wins over
-/// an unreadable character.
+/// what go-yaml then trips on first.
 pub fn marshal(v: &Value) -> Result<String, String> {
-    let mut unreadable = false;
-    let node = to_node(v, 0, &mut unreadable)
-        .map_err(|msg| format!("error marshaling into JSON: {msg}"))?;
-    if unreadable {
-        return Err("yaml: control characters are not allowed".into());
+    let mut read = Reading::default();
+    let node =
+        to_node(v, 0, &mut read).map_err(|msg| format!("error marshaling into JSON: {msg}"))?;
+    match read.problem {
+        Some(Problem::Unreadable) => Err("yaml: control characters are not allowed".into()),
+        Some(Problem::KeyBreak(line)) => Err(format!(
+            "yaml: line {line}: did not find expected ',' or '}}'"
+        )),
+        None => Ok(emitter::emit(&node, emitter::V2)),
     }
-    Ok(emitter::emit(&node, emitter::V2))
+}
+
+/// What go-yaml meets reading the JSON text, in text order.
+#[derive(Default)]
+struct Reading {
+    /// NEL characters so far: go-yaml (YAML 1.1) counts each as a line break.
+    nels: usize,
+    problem: Option<Problem>,
+}
+
+enum Problem {
+    /// A character outside YAML's printable set.
+    Unreadable,
+    /// A NEL inside a key makes it a multi-line key, which a flow mapping refuses (at this line).
+    KeyBreak(usize),
+}
+
+impl Reading {
+    fn note(&mut self, p: Problem) {
+        if self.problem.is_none() {
+            self.problem = Some(p);
+        }
+    }
 }
 
 /// The go-yaml node for `v` after the JSON round trip; the error is encoding/json's.
-fn to_node(v: &Value, depth: usize, unreadable: &mut bool) -> Result<Node, String> {
+fn to_node(v: &Value, depth: usize, read: &mut Reading) -> Result<Node, String> {
     if depth > MAX_DEPTH {
         return Err(format!(
             "json: unsupported value: encountered a cycle via {}",
@@ -54,16 +80,13 @@ fn to_node(v: &Value, depth: usize, unreadable: &mut bool) -> Result<Node, Strin
             };
             plain(&number_from_json(&text))
         }
-        Value::Str(s) => string_rc(s.clone(), unreadable),
-        Value::Bytes(b) => string(
-            &base64::engine::general_purpose::STANDARD.encode(b),
-            unreadable,
-        ),
+        Value::Str(s) => value_string(s, read),
+        Value::Bytes(b) => string(&base64::engine::general_purpose::STANDARD.encode(b), read),
         Value::List(l) => {
             let items = l.items.borrow();
             let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
-                out.push(to_node(item, depth + 1, unreadable)?);
+                out.push(to_node(item, depth + 1, read)?);
             }
             Node::Seq(out)
         }
@@ -71,20 +94,29 @@ fn to_node(v: &Value, depth: usize, unreadable: &mut bool) -> Result<Node, Strin
             let entries = m.borrow();
             let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
             let mut nodes: Vec<Option<Node>> = Vec::with_capacity(entries.len());
-            for item in entries.values() {
-                nodes.push(Some(to_node(item, depth + 1, unreadable)?));
+            let mut key_nodes: Vec<Option<Node>> = Vec::with_capacity(entries.len());
+            // JSON order: each key, then its value.
+            for (k, item) in entries.iter() {
+                let nels = k.matches('\u{85}').count();
+                if nels > 0 {
+                    read.note(Problem::KeyBreak(read.nels + nels));
+                }
+                read.nels += nels;
+                key_nodes.push(Some(string(k, read)));
+                nodes.push(Some(to_node(item, depth + 1, read)?));
             }
             let mut pairs = Vec::with_capacity(keys.len());
             for i in sorted_order(&keys, less) {
-                if let (Some(k), Some(node)) =
-                    (keys.get(i), nodes.get_mut(i).and_then(Option::take))
-                {
-                    pairs.push((string(k, unreadable), node));
+                if let (Some(k), Some(node)) = (
+                    key_nodes.get_mut(i).and_then(Option::take),
+                    nodes.get_mut(i).and_then(Option::take),
+                ) {
+                    pairs.push((k, node));
                 }
             }
             Node::Map(pairs)
         }
-        Value::Object(o) => to_node(&o.to_json(), depth + 1, unreadable)?,
+        Value::Object(o) => to_node(&o.to_json(), depth + 1, read)?,
     })
 }
 
@@ -187,13 +219,53 @@ fn readable(s: &str) -> bool {
 
 /// go-yaml v2's `stringv`: plain when the text reads back as the same string, double-quoted when
 /// it would read as something else, literal when it has a line break.
-fn string(s: &str, unreadable: &mut bool) -> Node {
-    string_rc(Rc::from(s), unreadable)
+/// A string value: go-yaml reads a raw NEL in the JSON text as a line break inside a
+/// double-quoted scalar, so the line folding of flow scalars applies to it.
+fn value_string(s: &Rc<str>, read: &mut Reading) -> Node {
+    if s.contains('\u{85}') {
+        read.nels += s.matches('\u{85}').count();
+        string(&fold_nel(s), read)
+    } else {
+        string_rc(s.clone(), read)
+    }
 }
 
-fn string_rc(s: Rc<str>, unreadable: &mut bool) -> Node {
+/// Each run of spaces and NELs holding at least one NEL becomes one space (one NEL) or n-1 line
+/// feeds (n NELs). JSON escapes every other break and tab, so only spaces can surround them.
+fn fold_nel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let mut breaks = 0;
+    let flush = |out: &mut String, run: &mut String, breaks: &mut usize| {
+        match *breaks {
+            0 => out.push_str(run),
+            1 => out.push(' '),
+            n => out.extend(std::iter::repeat_n('\n', n - 1)),
+        }
+        run.clear();
+        *breaks = 0;
+    };
+    for c in s.chars() {
+        match c {
+            ' ' => run.push(c),
+            '\u{85}' => breaks += 1,
+            _ => {
+                flush(&mut out, &mut run, &mut breaks);
+                out.push(c);
+            }
+        }
+    }
+    flush(&mut out, &mut run, &mut breaks);
+    out
+}
+
+fn string(s: &str, read: &mut Reading) -> Node {
+    string_rc(Rc::from(s), read)
+}
+
+fn string_rc(s: Rc<str>, read: &mut Reading) -> Node {
     if !readable(&s) {
-        *unreadable = true;
+        read.note(Problem::Unreadable);
     }
     let can_use_plain = resolve(&s) == Resolved::Str && !is_base60_float(&s);
     let style = if s.contains('\n') {
