@@ -148,6 +148,8 @@ fn parse_lenient(text: &str, attempt: usize) -> Result<Option<Rc<Node>>, Failure
                     .contains("must be followed by a valid YAML whitespace")
                 {
                     tab_after_colon(text, e.marker().index())
+                } else if e.info().contains("cannot start with '-' followed by") {
+                    quote_lone_dash(text, e.marker().index())
                 } else {
                     None
                 };
@@ -172,6 +174,35 @@ fn tab_after_colon(text: &str, at: usize) -> Option<String> {
     fixed.push_str(text.get(..tab)?);
     fixed.push(' ');
     fixed.push_str(text.get(tab + 1..)?);
+    Some(fixed)
+}
+
+/// go-yaml reads a `-` followed by a flow indicator (`[-, a]`) as the plain scalar `-`; saphyr
+/// (YAML 1.2) refuses it. The first such `-` starting a token on the line of character `at` is
+/// quoted instead.
+fn quote_lone_dash(text: &str, at: usize) -> Option<String> {
+    let from = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+    let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(from..)?
+        .find('\n')
+        .map_or(text.len(), |i| from + i);
+    let line = text.get(line_start..line_end)?.as_bytes();
+    let flow = |c: Option<&u8>| matches!(c, Some(b',' | b'[' | b']' | b'{' | b'}'));
+    let dash = (0..line.len()).find(|&i| {
+        line.get(i) == Some(&b'-')
+            && flow(line.get(i + 1))
+            && (i == 0
+                || matches!(
+                    line.get(i - 1),
+                    Some(b' ' | b'\t' | b',' | b'[' | b'{' | b':')
+                ))
+    })?;
+    let dash = line_start + dash;
+    let mut fixed = String::with_capacity(text.len() + 2);
+    fixed.push_str(text.get(..dash)?);
+    fixed.push_str("\"-\"");
+    fixed.push_str(text.get(dash + 1..)?);
     Some(fixed)
 }
 
