@@ -177,9 +177,9 @@ fn tab_after_colon(text: &str, at: usize) -> Option<String> {
     Some(fixed)
 }
 
-/// go-yaml reads a `-` followed by a flow indicator (`[-, a]`) as the plain scalar `-`; saphyr
-/// (YAML 1.2) refuses it. The first such `-` starting a token on the line of character `at` is
-/// quoted instead.
+/// go-yaml reads a plain scalar ending in `-` before a flow indicator (`[-, a]`, `[1 -]`) as
+/// such; saphyr (YAML 1.2) refuses it. That scalar, just before character `at` where saphyr
+/// stopped, is single-quoted instead (it resolves to a string either way).
 fn quote_lone_dash(text: &str, at: usize) -> Option<String> {
     let from = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
     let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
@@ -187,22 +187,26 @@ fn quote_lone_dash(text: &str, at: usize) -> Option<String> {
         .get(from..)?
         .find('\n')
         .map_or(text.len(), |i| from + i);
-    let line = text.get(line_start..line_end)?.as_bytes();
+    let line = text.get(line_start..line_end)?;
+    let bytes = line.as_bytes();
     let flow = |c: Option<&u8>| matches!(c, Some(b',' | b'[' | b']' | b'{' | b'}'));
-    let dash = (0..line.len()).find(|&i| {
-        line.get(i) == Some(&b'-')
-            && flow(line.get(i + 1))
-            && (i == 0
-                || matches!(
-                    line.get(i - 1),
-                    Some(b' ' | b'\t' | b',' | b'[' | b'{' | b':')
-                ))
-    })?;
-    let dash = line_start + dash;
-    let mut fixed = String::with_capacity(text.len() + 2);
-    fixed.push_str(text.get(..dash)?);
-    fixed.push_str("\"-\"");
-    fixed.push_str(text.get(dash + 1..)?);
+    // The offending dash is the last one before where saphyr stopped (quoted text earlier on
+    // the line may hold others).
+    let limit = (from - line_start + 1).min(bytes.len());
+    let dash = (0..limit)
+        .rev()
+        .find(|&i| bytes.get(i) == Some(&b'-') && flow(bytes.get(i + 1)))?;
+    // The scalar starts after the previous flow indicator or `:` and the blanks after it.
+    let before = line.get(..dash)?;
+    let token = before.rfind([',', '[', '{', ':']).map_or(0, |i| i + 1);
+    let token = token + (before.get(token..)?.len() - before.get(token..)?.trim_start().len());
+    let scalar = line.get(token..=dash)?;
+    let mut fixed = String::with_capacity(text.len() + scalar.len() + 2);
+    fixed.push_str(text.get(..line_start + token)?);
+    fixed.push('\'');
+    fixed.push_str(&scalar.replace('\'', "''"));
+    fixed.push('\'');
+    fixed.push_str(text.get(line_start + dash + 1..)?);
     Some(fixed)
 }
 
