@@ -15,9 +15,10 @@
 //!
 //! Known differences from Helm: a nil map (`fromJson "null"`) is an empty map here; values
 //! deeper than 256 levels are refused; `fromYaml` reads a raw NEL (U+0085) as a character, not
-//! a line break, accepts some tabs go-yaml refuses and words a few syntax errors differently; `fromToml` keeps date-times as text; for key sets
-//! where go-yaml's comparison is not transitive (`v1alpha1`, `v2`, `v10`) the order is one fixed
-//! order, while Helm's depends on Go's map iteration.
+//! a line break, accepts some tabs go-yaml refuses and words a few syntax errors differently;
+//! `fromToml` keeps date-times as text; for key sets where go-yaml's comparison is not
+//! transitive (`v1alpha1`, `v2`, `v10`) the order is one fixed order, while Helm's depends on
+//! Go's map iteration.
 
 mod emitter;
 mod float;
