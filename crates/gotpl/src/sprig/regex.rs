@@ -44,8 +44,32 @@ pub const FUNCS: &[Func] = &[
     f("regexQuoteMeta", &[S], None, regex_quote_meta),
 ];
 
+/// Patterns compiled per thread, so a template that calls `regexReplaceAll` in a loop compiles
+/// each pattern once (Go compiles on every call; the `regex` crate's compilation costs more).
+const CACHE_LIMIT: usize = 256;
+
+thread_local! {
+    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<Regex, String>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// `regexp.Compile`: the compiled pattern or Go's error text.
 pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return hit;
+    }
+    let compiled = compile_uncached(pattern);
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), compiled.clone());
+    });
+    compiled
+}
+
+fn compile_uncached(pattern: &str) -> Result<Regex, String> {
     let translated =
         go_syntax::translate(pattern).map_err(|m| format!("error parsing regexp: {m}"))?;
     regex::RegexBuilder::new(&translated)

@@ -468,6 +468,24 @@ fn version_arg(v: Option<&Value>) -> Result<Version, String> {
     }
 }
 
+/// Methods declared on `*Version`: a `semver.Version` value (what `IncPatch` and friends
+/// return) is not addressable in a template, so it does not have them.
+const POINTER_METHODS: &[&str] = &[
+    "Original",
+    "LessThan",
+    "LessThanEqual",
+    "GreaterThan",
+    "GreaterThanEqual",
+    "Equal",
+    "Compare",
+];
+
+impl Version {
+    fn lacks(&self, method: &str) -> bool {
+        !self.pointer && POINTER_METHODS.contains(&method)
+    }
+}
+
 impl Object for Version {
     fn type_name(&self) -> &str {
         if self.pointer {
@@ -478,6 +496,9 @@ impl Object for Version {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
+        if self.lacks(name) {
+            return None;
+        }
         let obj = |v: Version| Value::Object(Rc::new(v));
         Some(match name {
             "Major" => Value::Uint(self.major),
@@ -512,6 +533,9 @@ impl Object for Version {
     }
 
     fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        if self.lacks(name) {
+            return None;
+        }
         let cmp = |f: fn(i64) -> bool| {
             version_arg(args.first()).map(|o| Value::Bool(f(self.compare(&o))))
         };
@@ -550,27 +574,28 @@ impl Object for Version {
     }
 
     fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "Major"
-                | "Minor"
-                | "Patch"
-                | "Prerelease"
-                | "Metadata"
-                | "Original"
-                | "String"
-                | "IncPatch"
-                | "IncMinor"
-                | "IncMajor"
-                | "LessThan"
-                | "LessThanEqual"
-                | "GreaterThan"
-                | "GreaterThanEqual"
-                | "Equal"
-                | "Compare"
-                | "SetPrerelease"
-                | "SetMetadata"
-        )
+        !self.lacks(name)
+            && matches!(
+                name,
+                "Major"
+                    | "Minor"
+                    | "Patch"
+                    | "Prerelease"
+                    | "Metadata"
+                    | "Original"
+                    | "String"
+                    | "IncPatch"
+                    | "IncMinor"
+                    | "IncMajor"
+                    | "LessThan"
+                    | "LessThanEqual"
+                    | "GreaterThan"
+                    | "GreaterThanEqual"
+                    | "Equal"
+                    | "Compare"
+                    | "SetPrerelease"
+                    | "SetMetadata"
+            )
     }
 
     fn go_string(&self) -> String {

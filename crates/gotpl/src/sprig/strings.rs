@@ -338,18 +338,23 @@ fn camelcase(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
 
 fn wrap(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (l, s) = (int(&a, 0)?, string(&a, 1)?);
-    ok_str(wrap_custom(s, l, "", false))
+    ok_str(wrap_custom(s, l, "", false)?)
 }
 
 fn wrap_with(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (l, sep, s) = (int(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    ok_str(wrap_custom(s, l, sep, true))
+    ok_str(wrap_custom(s, l, sep, true)?)
 }
 
 /// goutils' `WrapCustom`, on bytes.
-fn wrap_custom(s: &str, wrap_length: i64, new_line: &str, wrap_long_words: bool) -> String {
+fn wrap_custom(
+    s: &str,
+    wrap_length: i64,
+    new_line: &str,
+    wrap_long_words: bool,
+) -> Result<String, String> {
     if s.is_empty() {
-        return String::new();
+        return Ok(String::new());
     }
     let new_line = if new_line.is_empty() { "\n" } else { new_line };
     let wrap_length = wrap_length.max(1) as usize;
@@ -359,6 +364,11 @@ fn wrap_custom(s: &str, wrap_length: i64, new_line: &str, wrap_long_words: bool)
     let mut out: Vec<u8> = Vec::with_capacity(len);
     let piece = |from: usize, to: usize| b.get(from..to.min(len)).unwrap_or_default();
     while len - offset > wrap_length {
+        if out.len() > MAX_STRING {
+            return Err(format!(
+                "wrap: the result would be over kforge's limit of {MAX_STRING} bytes"
+            ));
+        }
         if b.get(offset) == Some(&b' ') {
             offset += 1;
             continue;
@@ -392,7 +402,7 @@ fn wrap_custom(s: &str, wrap_length: i64, new_line: &str, wrap_long_words: bool)
         }
     }
     out.extend_from_slice(piece(offset, len));
-    lossy(&out)
+    Ok(lossy(&out))
 }
 
 fn contains(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
