@@ -1496,6 +1496,9 @@ impl Object for Time {
     fn as_any(&self) -> Option<&dyn Any> {
         Some(self)
     }
+    fn kind_name(&self) -> &'static str {
+        "struct"
+    }
 }
 
 pub fn time_value(t: Time) -> Value {

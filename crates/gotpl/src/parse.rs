@@ -4,6 +4,9 @@
 //! stages, redefinition inside one file) and the same error texts and line numbers, including
 //! Go's three-token look-ahead, whose state decides which line an error names.
 //!
+//! Comments are kept as [`Node::Comment`] (Go's `ParseComments` mode; Helm does not set it).
+//! This changes no result: comments only appear where text may, and count as empty.
+//!
 //! Positions: every node's `span.start` is the byte offset Go records as the node's `Pos` (what
 //! `ErrorContext` turns into `LINE:COL`, see [`crate::ast::go_line_col`]) and `span.end` is the
 //! end of the node's text. Go's `Pos` is not always where the node's text starts:

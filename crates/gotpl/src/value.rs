@@ -91,6 +91,11 @@ pub trait Object: fmt::Debug {
     fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
         None
     }
+    /// Go's `reflect.Kind` name (`kindOf`): "ptr" for the `*T` values Helm passes (`.Chart`,
+    /// `.Capabilities`), "struct" for values such as `time.Time` and Sprig's certificate.
+    fn kind_name(&self) -> &'static str {
+        "ptr"
+    }
 }
 
 impl Value {
@@ -168,7 +173,7 @@ impl Value {
             Value::Str(_) => "string",
             Value::Bytes(_) | Value::List(_) => "slice",
             Value::Map(_) => "map",
-            Value::Object(_) => "ptr",
+            Value::Object(o) => o.kind_name(),
         }
     }
 

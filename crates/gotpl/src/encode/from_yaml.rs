@@ -37,18 +37,13 @@ enum Open {
     Map(Vec<(Rc<Node>, Rc<Node>)>, Option<Rc<Node>>, usize),
 }
 
-/// Where an error is in go-yaml's words: the yaml error text, or the JSON step's.
-pub enum Failure {
-    Yaml(String),
-    Json(String),
-}
+/// An error in sigs.k8s.io/yaml's words (go-yaml's `yaml: …` or the JSON step's message).
+pub struct Failure(String);
 
 impl Failure {
     /// sigs.k8s.io/yaml's wrapping of the message.
     pub fn message(&self) -> String {
-        match self {
-            Failure::Yaml(m) | Failure::Json(m) => format!("error converting YAML to JSON: {m}"),
-        }
+        format!("error converting YAML to JSON: {}", self.0)
     }
 }
 
@@ -151,7 +146,7 @@ fn parse_lenient(text: &str, attempt: usize) -> Result<Option<Rc<Node>>, Failure
             {
                 return parse_lenient(&fixed, attempt + 1);
             }
-            Err(Failure::Yaml(scan_message(&e, text)))
+            Err(Failure(scan_message(&e, text)))
         }
         Err(Stop::Other(f)) => Err(f),
         Ok(root) => Ok(root),
@@ -229,7 +224,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
             Event::StreamStart | Event::Nothing => continue,
             Event::SequenceStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: exceeded max depth of 10000".into(),
                     )));
                 }
@@ -238,7 +233,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
             }
             Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: exceeded max depth of 10000".into(),
                     )));
                 }
@@ -251,7 +246,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
                     (Rc::new(Node::Seq(items)), count, anchor)
                 }
                 _ => {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: did not find expected node content".into(),
                     )));
                 }
@@ -262,7 +257,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
                     (Rc::new(Node::Map(entries)), count, anchor)
                 }
                 _ => {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: did not find expected node content".into(),
                     )));
                 }
@@ -287,13 +282,13 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
             }
             Event::Alias(id) => {
                 let Some((node, count)) = loader.anchors.get(&id).cloned() else {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: unknown anchor referenced".into(),
                     )));
                 };
                 loader.nodes = loader.nodes.saturating_add(count);
                 if loader.nodes > MAX_NODES {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: document contains excessive aliasing".into(),
                     )));
                 }
@@ -303,7 +298,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
         };
         loader.nodes = loader.nodes.saturating_add(count);
         if loader.nodes > MAX_NODES {
-            return Err(Stop::Other(Failure::Yaml(
+            return Err(Stop::Other(Failure(
                 "yaml: document contains excessive aliasing".into(),
             )));
         }
@@ -340,7 +335,7 @@ fn scalar_value(text: &str, plain: bool, tag: Option<&str>) -> Result<Resolved, 
                     )
                     | ("!!bool", Resolved::Bool(_))
                     | ("!!null", Resolved::Null)
-                    | ("!!timestamp", Resolved::Timestamp(_))
+                    | ("!!timestamp", Resolved::Timestamp)
             );
             if ok {
                 Ok(r)
@@ -350,10 +345,10 @@ fn scalar_value(text: &str, plain: bool, tag: Option<&str>) -> Result<Resolved, 
                     Resolved::Bool(_) => "!!bool",
                     Resolved::Int(_) | Resolved::Uint(_) => "!!int",
                     Resolved::Float(_) => "!!float",
-                    Resolved::Timestamp(_) => "!!timestamp",
+                    Resolved::Timestamp => "!!timestamp",
                     Resolved::Str => "!!str",
                 };
-                Err(Failure::Yaml(format!(
+                Err(Failure(format!(
                     "yaml: cannot decode {found} `{text}` as a {core}"
                 )))
             }
@@ -367,7 +362,7 @@ fn binary_text(text: &str) -> Result<String, Failure> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-        Err(e) => Err(Failure::Yaml(format!(
+        Err(e) => Err(Failure(format!(
             "yaml: !!binary value contains invalid base64 data: {e}"
         ))),
     }
@@ -385,12 +380,12 @@ fn scalar_json(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, Fail
         Resolved::Uint(u) => Value::Float(u as f64),
         Resolved::Float(f) => {
             if let Some(name) = go_special(f) {
-                return Err(Failure::Json(format!("json: unsupported value: {name}")));
+                return Err(Failure(format!("json: unsupported value: {name}")));
             }
             Value::Float(f)
         }
         // go-yaml v2 keeps a timestamp's text when decoding into interface{} (compatibility).
-        Resolved::Timestamp(_) => Value::str(text),
+        Resolved::Timestamp => Value::str(text),
         Resolved::Str => Value::str(text),
     })
 }
@@ -398,7 +393,7 @@ fn scalar_json(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, Fail
 /// sigs.k8s.io/yaml's key to string: ints in decimal, floats with float32 `%g`, booleans.
 fn key_string(key: &Node, value: &Node) -> Result<String, Failure> {
     let Node::Scalar { text, plain, tag } = key else {
-        return Err(Failure::Yaml(
+        return Err(Failure(
             "yaml: invalid map key: a collection cannot be a key".into(),
         ));
     };
@@ -416,9 +411,9 @@ fn key_string(key: &Node, value: &Node) -> Result<String, Failure> {
             Some(_) => ".nan".into(),
             None => format_g32(f),
         },
-        Resolved::Timestamp(_) => text.clone(),
+        Resolved::Timestamp => text.clone(),
         Resolved::Null => {
-            return Err(Failure::Json(format!(
+            return Err(Failure(format!(
                 "unsupported map key of type: %!s(<nil>), key: <nil>, value: {}",
                 go_sharp_v(value)
             )));
@@ -454,9 +449,7 @@ struct Converter {
 impl Converter {
     fn spend(&mut self) -> Result<(), Failure> {
         if self.budget == 0 {
-            return Err(Failure::Yaml(
-                "yaml: document contains excessive aliasing".into(),
-            ));
+            return Err(Failure("yaml: document contains excessive aliasing".into()));
         }
         self.budget -= 1;
         Ok(())
@@ -465,7 +458,7 @@ impl Converter {
     fn value(&mut self, node: &Node, depth: usize) -> Result<Value, Failure> {
         self.spend()?;
         if depth > MAX_DEPTH {
-            return Err(Failure::Yaml("yaml: exceeded max depth of 10000".into()));
+            return Err(Failure("yaml: exceeded max depth of 10000".into()));
         }
         match node {
             Node::Scalar { text, plain, tag } => scalar_json(text, *plain, tag.as_deref()),
@@ -518,7 +511,7 @@ impl Converter {
 }
 
 fn want_map() -> Failure {
-    Failure::Yaml("yaml: map merge requires map or sequence of maps as the value".into())
+    Failure("yaml: map merge requires map or sequence of maps as the value".into())
 }
 
 /// The document's JSON-able value (`Nil` for an empty document), or sigs.k8s.io/yaml's error.
@@ -529,7 +522,7 @@ pub fn load(text: &str) -> Result<Value, String> {
             0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
     };
     if !text.chars().all(|c| printable(c) || c == '\u{FEFF}') {
-        return Err(Failure::Yaml("yaml: control characters are not allowed".into()).message());
+        return Err(Failure("yaml: control characters are not allowed".into()).message());
     }
     let root = parse(text).map_err(|f| f.message())?;
     let Some(root) = root else {

@@ -13,7 +13,9 @@ use super::emitter::{self, Node, Style};
 use super::float::{format_g, format_json, go_special};
 use super::json::MAX_DEPTH;
 use super::resolve::{Resolved, go_parse_int, go_parse_uint, is_base60_float, resolve};
-use super::sorter::{less, less_v3, sort_keys};
+use super::sorter::{less, less_v3, sorted_order};
+use std::rc::Rc;
+
 use crate::value::Value;
 use base64::Engine as _;
 
@@ -52,7 +54,7 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
             };
             plain(&number_from_json(&text))
         }
-        Value::Str(s) => string(s)?,
+        Value::Str(s) => string_rc(s.clone())?,
         Value::Bytes(b) => string(&base64::engine::general_purpose::STANDARD.encode(b))?,
         Value::List(l) => {
             let items = l.items.borrow();
@@ -64,15 +66,18 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
         }
         Value::Map(m) => {
             let entries = m.borrow();
-            let mut out = Vec::with_capacity(entries.len());
-            for (k, item) in entries.iter() {
-                out.push((k.clone(), to_node(item, depth + 1)?));
+            let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
+            let mut nodes: Vec<Option<Node>> = Vec::with_capacity(entries.len());
+            for item in entries.values() {
+                nodes.push(Some(to_node(item, depth + 1)?));
             }
-            drop(entries);
-            sort_keys(&mut out, less);
-            let mut pairs = Vec::with_capacity(out.len());
-            for (k, node) in out {
-                pairs.push((string(&k)?, node));
+            let mut pairs = Vec::with_capacity(keys.len());
+            for i in sorted_order(&keys, less) {
+                if let (Some(k), Some(node)) =
+                    (keys.get(i), nodes.get_mut(i).and_then(Option::take))
+                {
+                    pairs.push((string(k)?, node));
+                }
             }
             Node::Map(pairs)
         }
@@ -116,13 +121,20 @@ fn to_node_v3(v: &Value, depth: usize) -> Result<Node, String> {
         }
         Value::Map(m) => {
             let entries = m.borrow();
-            let mut out = Vec::with_capacity(entries.len());
-            for (k, item) in entries.iter() {
-                out.push((k.clone(), to_node_v3(item, depth + 1)?));
+            let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
+            let mut nodes: Vec<Option<Node>> = Vec::with_capacity(entries.len());
+            for item in entries.values() {
+                nodes.push(Some(to_node_v3(item, depth + 1)?));
             }
-            drop(entries);
-            sort_keys(&mut out, less_v3);
-            Node::Map(out.into_iter().map(|(k, n)| (string_v3(&k), n)).collect())
+            let mut pairs = Vec::with_capacity(keys.len());
+            for i in sorted_order(&keys, less_v3) {
+                if let (Some(k), Some(node)) =
+                    (keys.get(i), nodes.get_mut(i).and_then(Option::take))
+                {
+                    pairs.push((string_v3(k), node));
+                }
+            }
+            Node::Map(pairs)
         }
         Value::Object(o) => to_node_v3(&o.to_json(), depth + 1)?,
     })
@@ -139,11 +151,11 @@ fn string_v3(s: &str) -> Node {
     } else {
         Style::DoubleQuoted
     };
-    Node::Scalar(s.to_string(), style)
+    Node::Scalar(Rc::from(s), style)
 }
 
 fn plain(s: &str) -> Node {
-    Node::Scalar(s.to_string(), Style::Plain)
+    Node::Scalar(Rc::from(s), Style::Plain)
 }
 
 /// What go-yaml makes of a JSON number's text: an int, a uint, else a float printed with `%g`.
@@ -179,8 +191,12 @@ fn check_readable(s: &str) -> Result<(), Fail> {
 /// go-yaml v2's `stringv`: plain when the text reads back as the same string, double-quoted when
 /// it would read as something else, literal when it has a line break.
 fn string(s: &str) -> Result<Node, Fail> {
-    check_readable(s)?;
-    let can_use_plain = resolve(s) == Resolved::Str && !is_base60_float(s);
+    string_rc(Rc::from(s))
+}
+
+fn string_rc(s: Rc<str>) -> Result<Node, Fail> {
+    check_readable(&s)?;
+    let can_use_plain = resolve(&s) == Resolved::Str && !is_base60_float(&s);
     let style = if s.contains('\n') {
         Style::Literal
     } else if can_use_plain {
@@ -188,7 +204,7 @@ fn string(s: &str) -> Result<Node, Fail> {
     } else {
         Style::DoubleQuoted
     };
-    Ok(Node::Scalar(s.to_string(), style))
+    Ok(Node::Scalar(s, style))
 }
 
 #[cfg(test)]

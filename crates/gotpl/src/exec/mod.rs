@@ -181,6 +181,9 @@ pub struct ExecEnv {
     pub limits: Limits,
     /// Helm's lint mode: `required` and `fail` return "" instead of failing.
     pub lint_mode: bool,
+    /// Helm's strict mode (`helm lint --strict`, Go's `missingkey=error`): a missing map key is an
+    /// error instead of `<no value>`.
+    pub strict: bool,
     pub(crate) tpl_cache: helm::TplCache,
 }
 

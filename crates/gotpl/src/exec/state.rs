@@ -680,6 +680,13 @@ impl<'a> State<'a> {
         receiver: Rv,
     ) -> R<Rv> {
         if receiver.is_invalid() {
+            if self.env.strict {
+                let msg = format!(
+                    "nil data; no entry for key {}",
+                    super::errors::go_quote(name)
+                );
+                return Err(self.errorf(fr, msg));
+            }
             // missingkey=zero: a field of nothing is nothing.
             return Ok(Rv::invalid());
         }
@@ -714,8 +721,16 @@ impl<'a> State<'a> {
                         self.errorf(fr, format!("{name} is not a method but has arguments"))
                     );
                 }
-                let v = m.borrow().get(name).cloned().unwrap_or(Value::Nil);
-                return Ok(Rv::boxed(v));
+                let v = m.borrow().get(name).cloned();
+                return match v {
+                    Some(v) => Ok(Rv::boxed(v)),
+                    None if self.env.strict => {
+                        let msg =
+                            format!("map has no entry for key {}", super::errors::go_quote(name));
+                        Err(self.errorf(fr, msg))
+                    }
+                    None => Ok(Rv::boxed(Value::Nil)),
+                };
             }
             _ => {}
         }

@@ -349,3 +349,21 @@ fn nindent_and_trim_keep_the_lines_of_an_included_define() {
     // The newline and indentation nindent adds belong to the action that printed them.
     assert_eq!(out.origin_of(20), Some((a.as_str(), 24)));
 }
+
+#[test]
+fn strict_mode_refuses_missing_keys() {
+    let t = set(&[("t/templates/a.yaml", "{{ .Values.a }}{{ .Values.nope }}")]);
+    let mut env = ExecEnv::new();
+    env.strict = true;
+    let d = || dot(&[("a", Value::str("x"))]);
+    let err = t.execute("t/templates/a.yaml", d(), &mut env).unwrap_err();
+    assert_eq!(
+        err.helm_message(),
+        "t/templates/a.yaml:1:25\n  executing \"t/templates/a.yaml\" at <.Values.nope>:\n    map has no entry for key \"nope\""
+    );
+    env.strict = false;
+    assert_eq!(
+        t.execute("t/templates/a.yaml", d(), &mut env).unwrap().text,
+        "x"
+    );
+}
