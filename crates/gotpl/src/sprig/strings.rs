@@ -534,21 +534,42 @@ fn to_string(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     ok_str(strval(&any(&a, 0)))
 }
 
-/// `strconv.Atoi` with its error dropped: decimal only with an optional sign; a syntax error
-/// gives 0, an out-of-range number the nearest int (what Atoi returns beside its range error).
+/// `strconv.Atoi` with its error dropped. Decimal digits after one optional sign; a syntax
+/// error gives 0, but strconv stops at the first digit that overflows, so a number too large
+/// gives the nearest int even when junk follows it.
 fn atoi(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
-    let s = string(&a, 0)?;
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let n = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse::<i64>().unwrap_or(if s.starts_with('-') {
-            i64::MIN
-        } else {
-            i64::MAX
-        })
-    } else {
-        0
+    Ok(Value::Int(go_atoi(string(&a, 0)?)))
+}
+
+fn go_atoi(s: &str) -> i64 {
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, s.get(1..).unwrap_or_default()),
+        Some(b'+') => (false, s.get(1..).unwrap_or_default()),
+        _ => (false, s),
     };
-    Ok(Value::Int(n))
+    let clamped = if neg { i64::MIN } else { i64::MAX };
+    if digits.is_empty() {
+        return 0;
+    }
+    let mut n: u64 = 0;
+    for c in digits.bytes() {
+        if !c.is_ascii_digit() {
+            return 0;
+        }
+        let Some(next) = n
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(u64::from(c - b'0')))
+        else {
+            return clamped;
+        };
+        n = next;
+    }
+    match (neg, n) {
+        (false, n) if n >= 1 << 63 => i64::MAX,
+        (true, n) if n > 1 << 63 => i64::MIN,
+        (true, n) => (n as i64).wrapping_neg(),
+        (false, n) => n as i64,
+    }
 }
 
 /// `strings.Split`; an empty separator splits after each character.
@@ -1271,6 +1292,12 @@ mod tests {
         assert_eq!(n("+5"), 5);
         assert_eq!(n(" 5"), 0);
         assert_eq!(n("0x1f"), 0);
+        assert_eq!(n("123456789012345678900O0e+"), i64::MAX);
+        assert_eq!(n("-123456789012345678900x"), i64::MIN);
+        assert_eq!(n("1x23456789012345678900"), 0);
+        assert_eq!(n("-9223372036854775808"), i64::MIN);
+        assert_eq!(n("9223372036854775808"), i64::MAX);
+        assert_eq!(n("+"), 0);
     }
 
     #[test]
