@@ -20,6 +20,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod diag;
+pub mod helm;
 pub mod memory;
 pub mod object;
 pub mod package;

@@ -76,6 +76,11 @@ pub trait Object: fmt::Debug {
     fn go_string(&self) -> String;
     /// The value as `encoding/json` would marshal it (json tags, omitempty), for toJson/toYaml.
     fn to_json(&self) -> Value;
+    /// For a Go map type with methods (Helm's `files`, a `map[string][]byte`): its entries, which
+    /// `range`, `index`, `len` and truth (an empty map is false) see. `None` for structs.
+    fn entries(&self) -> Option<BTreeMap<String, Value>> {
+        None
+    }
 }
 
 impl Value {
@@ -170,7 +175,7 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
-            Value::Object(_) => true,
+            Value::Object(o) => o.entries().is_none_or(|e| !e.is_empty()),
         }
     }
 
