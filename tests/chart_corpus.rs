@@ -2,26 +2,17 @@
 //! with every document found in the section it came from, and the kubernetes/examples files
 //! loaded without a panic.
 
-mod chartvals_common;
+mod common;
 
-use std::path::Path;
+mod chartvals_common;
 
 use kforge::chart::{self, Input, LoadOptions, Loaded};
 use kforge::source::SourceMap;
 
-fn shared() -> Option<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: ../shared not found");
-        None
-    }
-}
-
 #[test]
+#[ignore = "needs ../shared: run by .ci/run (cargo test --workspace -- --ignored)"]
 fn helm_rendered_charts_split_into_their_templates() {
-    let Some(shared) = shared() else { return };
+    let shared = common::shared();
     let dir = shared.join("corpus/bitnami-rendered");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -90,8 +81,9 @@ fn helm_rendered_charts_split_into_their_templates() {
 }
 
 #[test]
+#[ignore = "needs ../shared: run by .ci/run (cargo test --workspace -- --ignored)"]
 fn kubernetes_examples_load_one_by_one() {
-    let Some(shared) = shared() else { return };
+    let shared = common::shared();
     let root = shared.join("corpus/kubernetes-examples");
     let mut loaded_files = 0;
     for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {

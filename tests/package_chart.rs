@@ -297,12 +297,13 @@ fn name_taken_by_a_directory_fails_without_partial_files() {
 }
 
 #[test]
-fn read_only_destination_fails_and_leaves_the_old_archive_intact() {
+#[ignore = "root ignores file permissions: run as another user with `cargo test -- --ignored as_non_root`"]
+fn read_only_destination_fails_and_leaves_the_old_archive_intact_as_non_root() {
     let tmp = tempfile::tempdir().unwrap();
-    if !permissions_apply(tmp.path()) {
-        eprintln!("skipping: running as a user that permissions do not restrict");
-        return;
-    }
+    assert!(
+        permissions_apply(tmp.path()),
+        "file permissions do not restrict this user"
+    );
     let dist = tmp.path().join("dist");
     fs::create_dir(&dist).unwrap();
     fs::write(dist.join("mychart-0.1.0.tgz"), b"old archive").unwrap();
@@ -318,14 +319,10 @@ fn read_only_destination_fails_and_leaves_the_old_archive_intact() {
     );
 }
 
-/// The issue's own example, once `charts-examples/mongo-express` exists.
+/// The issue's own example.
 #[test]
 fn mongo_express_example_packages_reproducibly() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("charts-examples/mongo-express");
-    if !example.join("Chart.yaml").exists() {
-        eprintln!("skipping: charts-examples/mongo-express not found");
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a/mongo-express");
     let b = tmp.path().join("b/mongo-express");

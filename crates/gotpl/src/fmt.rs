@@ -1,1 +1,0 @@
-//! Go's `fmt` over [`crate::Value`]: `%v` and friends, `print`, shortest float formatting.
