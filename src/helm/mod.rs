@@ -8,4 +8,5 @@ mod encode;
 pub mod engine;
 pub mod glob;
 pub mod objects;
+pub mod stream;
 pub mod values;
