@@ -76,6 +76,11 @@ pub trait Object: fmt::Debug {
     fn go_string(&self) -> String;
     /// The value as `encoding/json` would marshal it (json tags, omitempty), for toJson/toYaml.
     fn to_json(&self) -> Value;
+    /// The concrete value, for functions whose Go parameter has this object's type
+    /// (`genSignedCert`'s certificate, `dateModify`'s time). `None`: no function takes it.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
     /// For a Go map type with methods (Helm's `files`, a `map[string][]byte`): its entries, which
     /// `range`, `index`, `len` and truth (an empty map is false) see. `None` for structs.
     fn entries(&self) -> Option<BTreeMap<String, Value>> {
