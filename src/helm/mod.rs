@@ -8,5 +8,6 @@ mod encode;
 pub mod engine;
 pub mod glob;
 pub mod objects;
+pub mod render;
 pub mod stream;
 pub mod values;
