@@ -91,6 +91,11 @@ pub trait Object: fmt::Debug {
     fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
         None
     }
+    /// Go's `reflect.Kind` name (`kindOf`): "ptr" for the `*T` values Helm passes (`.Chart`,
+    /// `.Capabilities`), "struct" for values such as `time.Time` and Sprig's certificate.
+    fn kind_name(&self) -> &'static str {
+        "ptr"
+    }
 }
 
 impl Value {
@@ -168,7 +173,7 @@ impl Value {
             Value::Str(_) => "string",
             Value::Bytes(_) | Value::List(_) => "slice",
             Value::Map(_) => "map",
-            Value::Object(_) => "ptr",
+            Value::Object(o) => o.kind_name(),
         }
     }
 
@@ -186,6 +191,28 @@ impl Value {
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
             Value::Object(o) => o.truthy(),
+        }
+    }
+
+    /// Drops the value without recursion: Rust drops nested maps and lists recursively, so a
+    /// value nested 100,000 deep (a template can build one with `dict` in a loop) would overflow
+    /// the stack. Containers this value owns alone are taken apart on an explicit stack.
+    pub fn drop_iteratively(self) {
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Map(m) => {
+                    if let Ok(cell) = Rc::try_unwrap(m) {
+                        stack.extend(cell.into_inner().into_values());
+                    }
+                }
+                Value::List(l) => {
+                    if let Ok(cell) = Rc::try_unwrap(l.items) {
+                        stack.extend(cell.into_inner());
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
