@@ -172,3 +172,189 @@ pub fn go_line_col(text: &str, offset: u32) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, offset - line_start)
 }
+
+impl List {
+    /// Go's `parse.IsEmptyTree`: only text that is all whitespace, and comments. Such a
+    /// template never replaces an existing one of the same name.
+    pub fn is_empty_tree(&self) -> bool {
+        self.nodes.iter().all(|n| match n {
+            Node::Text { text, .. } => text.trim().is_empty(),
+            Node::Comment { .. } => true,
+            _ => false,
+        })
+    }
+}
+
+impl Node {
+    pub fn span(&self) -> Span {
+        match self {
+            Node::Text { span, .. }
+            | Node::Action { span, .. }
+            | Node::Comment { span }
+            | Node::Template { span, .. }
+            | Node::Break { span }
+            | Node::Continue { span } => *span,
+            Node::If(b) | Node::Range(b) | Node::With(b) => b.span,
+        }
+    }
+}
+
+// Go's `String()` of nodes (node.go `writeTo`), which Go prints as the context of execution
+// errors (`at <.Values.x>`). `src` is the tree's text: string constants print as written.
+
+impl List {
+    pub fn go_string(&self, src: &str) -> String {
+        let mut out = String::new();
+        self.write_go(src, &mut out);
+        out
+    }
+
+    fn write_go(&self, src: &str, out: &mut String) {
+        for n in &self.nodes {
+            n.write_go(src, out);
+        }
+    }
+}
+
+impl Node {
+    pub fn go_string(&self, src: &str) -> String {
+        let mut out = String::new();
+        self.write_go(src, &mut out);
+        out
+    }
+
+    fn write_go(&self, src: &str, out: &mut String) {
+        match self {
+            Node::Text { text, .. } => out.push_str(text),
+            Node::Action { pipe, .. } => {
+                out.push_str("{{");
+                pipe.write_go(src, out);
+                out.push_str("}}");
+            }
+            // Go prints a comment's text with its markers; the span covers `/* … */`.
+            Node::Comment { span } => {
+                out.push_str("{{");
+                out.push_str(span_text(src, *span));
+                out.push_str("}}");
+            }
+            Node::If(b) => b.write_go("if", src, out),
+            Node::Range(b) => b.write_go("range", src, out),
+            Node::With(b) => b.write_go("with", src, out),
+            Node::Template { name, pipe, .. } => {
+                out.push_str("{{template ");
+                out.push_str(&crate::fmt::quote(name));
+                if let Some(p) = pipe {
+                    out.push(' ');
+                    p.write_go(src, out);
+                }
+                out.push_str("}}");
+            }
+            Node::Break { .. } => out.push_str("{{break}}"),
+            Node::Continue { .. } => out.push_str("{{continue}}"),
+        }
+    }
+}
+
+impl Branch {
+    fn write_go(&self, keyword: &str, src: &str, out: &mut String) {
+        out.push_str("{{");
+        out.push_str(keyword);
+        out.push(' ');
+        self.pipe.write_go(src, out);
+        out.push_str("}}");
+        self.list.write_go(src, out);
+        if let Some(e) = &self.else_list {
+            out.push_str("{{else}}");
+            e.write_go(src, out);
+        }
+        out.push_str("{{end}}");
+    }
+}
+
+impl Pipe {
+    pub fn go_string(&self, src: &str) -> String {
+        let mut out = String::new();
+        self.write_go(src, &mut out);
+        out
+    }
+
+    fn write_go(&self, src: &str, out: &mut String) {
+        if !self.decl.is_empty() {
+            for (i, v) in self.decl.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&v.ident.join("."));
+            }
+            out.push_str(if self.is_assign { " = " } else { " := " });
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" | ");
+            }
+            c.write_go(src, out);
+        }
+    }
+}
+
+impl Command {
+    pub fn go_string(&self, src: &str) -> String {
+        let mut out = String::new();
+        self.write_go(src, &mut out);
+        out
+    }
+
+    fn write_go(&self, src: &str, out: &mut String) {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            a.write_go(src, out);
+        }
+    }
+}
+
+impl Arg {
+    /// An `Arg::Pipe` prints in parentheses, as Go prints it inside a command or chain; Go's
+    /// PipeNode on its own (an error's context) prints without: use [`Pipe::go_string`].
+    pub fn go_string(&self, src: &str) -> String {
+        let mut out = String::new();
+        self.write_go(src, &mut out);
+        out
+    }
+
+    fn write_go(&self, src: &str, out: &mut String) {
+        match self {
+            Arg::Dot(_) => out.push('.'),
+            Arg::Nil(_) => out.push_str("nil"),
+            Arg::Bool(_, b) => out.push_str(if *b { "true" } else { "false" }),
+            Arg::Number(_, n) => out.push_str(&n.text),
+            Arg::String(span, _) => out.push_str(span_text(src, *span)),
+            Arg::Identifier(_, name) => out.push_str(name),
+            Arg::Field(_, ident) => {
+                for f in ident {
+                    out.push('.');
+                    out.push_str(f);
+                }
+            }
+            Arg::Variable(v) => out.push_str(&v.ident.join(".")),
+            Arg::Chain(_, base, fields) => {
+                base.write_go(src, out);
+                for f in fields {
+                    out.push('.');
+                    out.push_str(f);
+                }
+            }
+            Arg::Pipe(_, p) => {
+                out.push('(');
+                p.write_go(src, out);
+                out.push(')');
+            }
+        }
+    }
+}
+
+fn span_text(src: &str, span: Span) -> &str {
+    src.get(span.start as usize..span.end as usize)
+        .unwrap_or("")
+}

@@ -1,1 +1,1356 @@
-//! Go's template lexer (text/template/parse/lex.go). Owned by the parser work.
+//! Go's template lexer (text/template/parse/lex.go, Go ≥ 1.22), ported state for state so that
+//! tokens, positions, line numbers and error texts are Go's. The parser pulls one item at a time
+//! ([`Lexer::next_item`]); work is linear in the input.
+//!
+//! Trim markers are handled here, as in Go: `{{- ` trims the whitespace (space, tab, CR, LF)
+//! before the action and ` -}}` the whitespace after it; the marker needs one of those four
+//! characters next to the `-`, so `{{-3}}` is the number -3.
+
+use crate::fmt::quote;
+use crate::parse::strconv::format_unicode;
+
+const LEFT_DELIM: &str = "{{";
+const RIGHT_DELIM: &str = "}}";
+const LEFT_COMMENT: &str = "/*";
+const RIGHT_COMMENT: &str = "*/";
+/// The trim marker plus the space next to it.
+const TRIM_MARKER_LEN: usize = 2;
+const SPACE_CHARS: &[char] = &[' ', '\t', '\r', '\n'];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemType {
+    Error,
+    Bool,
+    /// A printable ASCII character: a grab bag for `,` and anything the parser rejects.
+    Char,
+    CharConstant,
+    Comment,
+    Complex,
+    Assign,
+    Declare,
+    Eof,
+    Field,
+    Identifier,
+    LeftDelim,
+    LeftParen,
+    Number,
+    Pipe,
+    RawString,
+    RightDelim,
+    RightParen,
+    Space,
+    String,
+    Text,
+    Variable,
+    // Keywords (Go orders them after `itemKeyword`; `String` prints them as `<word>`).
+    Block,
+    Break,
+    Continue,
+    Dot,
+    Define,
+    Else,
+    End,
+    If,
+    Nil,
+    Range,
+    Template,
+    With,
+}
+
+impl ItemType {
+    pub fn is_keyword(self) -> bool {
+        matches!(
+            self,
+            ItemType::Block
+                | ItemType::Break
+                | ItemType::Continue
+                | ItemType::Dot
+                | ItemType::Define
+                | ItemType::Else
+                | ItemType::End
+                | ItemType::If
+                | ItemType::Nil
+                | ItemType::Range
+                | ItemType::Template
+                | ItemType::With
+        )
+    }
+}
+
+fn keyword(word: &str) -> Option<ItemType> {
+    Some(match word {
+        "block" => ItemType::Block,
+        "break" => ItemType::Break,
+        "continue" => ItemType::Continue,
+        "define" => ItemType::Define,
+        "else" => ItemType::Else,
+        "end" => ItemType::End,
+        "if" => ItemType::If,
+        "range" => ItemType::Range,
+        "nil" => ItemType::Nil,
+        "template" => ItemType::Template,
+        "with" => ItemType::With,
+        _ => return None,
+    })
+}
+
+/// A token. `val` is the token's text; for an `Error` item it is empty and the message is
+/// [`Lexer::error_message`] (lexing stops at the first error, so there is only one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Item<'a> {
+    pub typ: ItemType,
+    /// Byte offset of the token in the input.
+    pub pos: usize,
+    pub val: &'a str,
+    /// 1-based line of the token's start, counted as Go counts it.
+    pub line: usize,
+}
+
+impl Item<'_> {
+    pub const EMPTY: Item<'static> = Item {
+        typ: ItemType::Eof,
+        pos: 0,
+        val: "",
+        line: 0,
+    };
+
+    /// Byte offset just past the token.
+    pub fn end(&self) -> usize {
+        self.pos + self.val.len()
+    }
+
+    /// Go's `item.String()`, as error messages print a token (`unexpected "}" in operand`).
+    pub fn go_string(&self, error_message: &str) -> String {
+        match self.typ {
+            ItemType::Eof => "EOF".to_owned(),
+            ItemType::Error => error_message.to_owned(),
+            t if t.is_keyword() => format!("<{}>", self.val),
+            // `%.10q...`: the length test is in bytes, the cut in runes.
+            _ if self.val.len() > 10 => {
+                format!("{}...", crate::parse::strconv::quote_prefix(self.val, 10))
+            }
+            _ => quote(self.val),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum State {
+    Text,
+    LeftDelim,
+    Comment,
+    RightDelim,
+    InsideAction,
+    Space,
+    Identifier,
+    Field,
+    Variable,
+    Char,
+    Number,
+    Quote,
+    RawQuote,
+}
+
+pub struct Lexer<'a> {
+    input: &'a str,
+    pos: usize,
+    start: usize,
+    at_eof: bool,
+    paren_depth: i64,
+    line: usize,
+    start_line: usize,
+    item: Item<'a>,
+    inside_action: bool,
+    error_message: String,
+    /// Emit comment items (Go's `ParseComments` mode).
+    pub emit_comment: bool,
+    /// `break`/`continue` are keywords unless a function of that name exists.
+    pub break_ok: bool,
+    pub continue_ok: bool,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(input: &'a str) -> Lexer<'a> {
+        Lexer {
+            input,
+            pos: 0,
+            start: 0,
+            at_eof: false,
+            paren_depth: 0,
+            line: 1,
+            start_line: 1,
+            item: Item::EMPTY,
+            inside_action: false,
+            error_message: String::new(),
+            emit_comment: true,
+            break_ok: true,
+            continue_ok: true,
+        }
+    }
+
+    /// The message of the error item, once one has been returned.
+    pub fn error_message(&self) -> &str {
+        &self.error_message
+    }
+
+    /// The next token (Go's `nextItem`): runs state functions until one emits.
+    pub fn next_item(&mut self) -> Item<'a> {
+        self.item = Item {
+            typ: ItemType::Eof,
+            pos: self.pos,
+            val: "",
+            line: self.start_line,
+        };
+        let mut state = if self.inside_action {
+            State::InsideAction
+        } else {
+            State::Text
+        };
+        while let Some(next) = self.step(state) {
+            state = next;
+        }
+        self.item
+    }
+
+    fn step(&mut self, state: State) -> Option<State> {
+        match state {
+            State::Text => self.lex_text(),
+            State::LeftDelim => self.lex_left_delim(),
+            State::Comment => self.lex_comment(),
+            State::RightDelim => self.lex_right_delim(),
+            State::InsideAction => self.lex_inside_action(),
+            State::Space => self.lex_space(),
+            State::Identifier => self.lex_identifier(),
+            State::Field => self.lex_field_or_variable(ItemType::Field),
+            State::Variable => self.lex_variable(),
+            State::Char => self.lex_quoted(
+                '\'',
+                "unterminated character constant",
+                ItemType::CharConstant,
+            ),
+            State::Number => self.lex_number(),
+            State::Quote => self.lex_quoted('"', "unterminated quoted string", ItemType::String),
+            State::RawQuote => self.lex_raw_quote(),
+        }
+    }
+
+    fn rest(&self) -> &'a str {
+        self.input.get(self.pos..).unwrap_or("")
+    }
+
+    fn slice(&self, a: usize, b: usize) -> &'a str {
+        self.input.get(a..b).unwrap_or("")
+    }
+
+    fn next(&mut self) -> Option<char> {
+        let r = match self.input.as_bytes().get(self.pos) {
+            None => {
+                self.at_eof = true;
+                return None;
+            }
+            Some(&b) if b.is_ascii() => char::from(b),
+            Some(_) => self.rest().chars().next()?,
+        };
+        self.pos += r.len_utf8();
+        if r == '\n' {
+            self.line += 1;
+        }
+        Some(r)
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        match self.input.as_bytes().get(self.pos) {
+            None => None,
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => self.rest().chars().next(),
+        }
+    }
+
+    fn backup(&mut self) {
+        if self.at_eof || self.pos == 0 {
+            return;
+        }
+        let r = match self.input.as_bytes().get(self.pos - 1) {
+            Some(&b) if b.is_ascii() => char::from(b),
+            _ => match self.slice(0, self.pos).chars().next_back() {
+                Some(r) => r,
+                None => return,
+            },
+        };
+        self.pos -= r.len_utf8();
+        if r == '\n' {
+            self.line -= 1;
+        }
+    }
+
+    fn this_item(&mut self, typ: ItemType) -> Item<'a> {
+        let i = Item {
+            typ,
+            pos: self.start,
+            val: self.slice(self.start, self.pos),
+            line: self.start_line,
+        };
+        self.start = self.pos;
+        self.start_line = self.line;
+        i
+    }
+
+    fn emit(&mut self, typ: ItemType) -> Option<State> {
+        let i = self.this_item(typ);
+        self.emit_item(i)
+    }
+
+    fn emit_item(&mut self, i: Item<'a>) -> Option<State> {
+        self.item = i;
+        None
+    }
+
+    fn ignore(&mut self) {
+        self.line += count_newlines(self.slice(self.start, self.pos));
+        self.start = self.pos;
+        self.start_line = self.line;
+    }
+
+    fn accept(&mut self, valid: &str) -> bool {
+        match self.next() {
+            Some(r) if valid.contains(r) => true,
+            _ => {
+                self.backup();
+                false
+            }
+        }
+    }
+
+    fn accept_run(&mut self, valid: &str) {
+        while matches!(self.next(), Some(r) if valid.contains(r)) {}
+        self.backup();
+    }
+
+    /// Ends lexing with an error item; the input is dropped as Go does, so later calls give EOF.
+    fn errorf(&mut self, message: String) -> Option<State> {
+        self.item = Item {
+            typ: ItemType::Error,
+            pos: self.start,
+            val: "",
+            line: self.start_line,
+        };
+        self.error_message = message;
+        self.start = 0;
+        self.pos = 0;
+        self.input = "";
+        None
+    }
+
+    /// Offset from `pos` of the next `{{` (a byte search for `{`, which memchr makes fast).
+    fn find_left_delim(&self) -> Option<usize> {
+        let rest = self.rest();
+        let bytes = rest.as_bytes();
+        let mut from = 0;
+        while let Some(i) = rest.get(from..).and_then(|r| r.find('{')) {
+            let at = from + i;
+            if bytes.get(at + 1) == Some(&b'{') {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
+    }
+
+    fn lex_text(&mut self) -> Option<State> {
+        if let Some(x) = self.find_left_delim() {
+            if x > 0 {
+                self.pos += x;
+                let delim_end = self.pos + LEFT_DELIM.len();
+                let trim = if has_left_trim_marker(self.input.get(delim_end..).unwrap_or("")) {
+                    right_trim_length(self.slice(self.start, self.pos))
+                } else {
+                    0
+                };
+                self.pos -= trim;
+                self.line += count_newlines(self.slice(self.start, self.pos));
+                let i = self.this_item(ItemType::Text);
+                self.pos += trim;
+                self.ignore();
+                if !i.val.is_empty() {
+                    return self.emit_item(i);
+                }
+            }
+            return Some(State::LeftDelim);
+        }
+        self.pos = self.input.len();
+        if self.pos > self.start {
+            self.line += count_newlines(self.slice(self.start, self.pos));
+            return self.emit(ItemType::Text);
+        }
+        self.emit(ItemType::Eof)
+    }
+
+    fn at_right_delim(&self) -> (bool, bool) {
+        let rest = self.rest();
+        if has_right_trim_marker(rest)
+            && rest
+                .get(TRIM_MARKER_LEN..)
+                .is_some_and(|r| r.starts_with(RIGHT_DELIM))
+        {
+            return (true, true);
+        }
+        (rest.starts_with(RIGHT_DELIM), false)
+    }
+
+    fn lex_left_delim(&mut self) -> Option<State> {
+        self.pos += LEFT_DELIM.len();
+        let trim = has_left_trim_marker(self.rest());
+        let after_marker = if trim { TRIM_MARKER_LEN } else { 0 };
+        if self
+            .input
+            .get(self.pos + after_marker..)
+            .is_some_and(|r| r.starts_with(LEFT_COMMENT))
+        {
+            self.pos += after_marker;
+            self.ignore();
+            return Some(State::Comment);
+        }
+        let i = self.this_item(ItemType::LeftDelim);
+        self.inside_action = true;
+        self.pos += after_marker;
+        self.ignore();
+        self.paren_depth = 0;
+        self.emit_item(i)
+    }
+
+    fn lex_comment(&mut self) -> Option<State> {
+        self.pos += LEFT_COMMENT.len();
+        let Some(x) = self.rest().find(RIGHT_COMMENT) else {
+            return self.errorf("unclosed comment".to_owned());
+        };
+        self.pos += x + RIGHT_COMMENT.len();
+        let (delim, trim) = self.at_right_delim();
+        if !delim {
+            return self.errorf("comment ends before closing delimiter".to_owned());
+        }
+        self.line += count_newlines(self.slice(self.start, self.pos));
+        let i = self.this_item(ItemType::Comment);
+        if trim {
+            self.pos += TRIM_MARKER_LEN;
+        }
+        self.pos += RIGHT_DELIM.len();
+        if trim {
+            self.pos += left_trim_length(self.rest());
+        }
+        self.ignore();
+        if self.emit_comment {
+            return self.emit_item(i);
+        }
+        Some(State::Text)
+    }
+
+    fn lex_right_delim(&mut self) -> Option<State> {
+        let (_, trim) = self.at_right_delim();
+        if trim {
+            self.pos += TRIM_MARKER_LEN;
+            self.ignore();
+        }
+        self.pos += RIGHT_DELIM.len();
+        let i = self.this_item(ItemType::RightDelim);
+        if trim {
+            self.pos += left_trim_length(self.rest());
+            self.ignore();
+        }
+        self.inside_action = false;
+        self.emit_item(i)
+    }
+
+    fn lex_inside_action(&mut self) -> Option<State> {
+        let (delim, _) = self.at_right_delim();
+        if delim {
+            if self.paren_depth == 0 {
+                return Some(State::RightDelim);
+            }
+            return self.errorf("unclosed left paren".to_owned());
+        }
+        let Some(r) = self.next() else {
+            return self.errorf("unclosed action".to_owned());
+        };
+        match r {
+            _ if is_space(r) => {
+                // Put the space back in case it starts " -}}".
+                self.backup();
+                Some(State::Space)
+            }
+            '=' => self.emit(ItemType::Assign),
+            ':' => {
+                if self.next() != Some('=') {
+                    return self.errorf("expected :=".to_owned());
+                }
+                self.emit(ItemType::Declare)
+            }
+            '|' => self.emit(ItemType::Pipe),
+            '"' => Some(State::Quote),
+            '`' => Some(State::RawQuote),
+            '$' => Some(State::Variable),
+            '\'' => Some(State::Char),
+            '.' if !self
+                .rest()
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_digit)
+                && !self.rest().is_empty() =>
+            {
+                Some(State::Field)
+            }
+            '.' | '+' | '-' | '0'..='9' => {
+                self.backup();
+                Some(State::Number)
+            }
+            _ if is_alphanumeric(r) => {
+                self.backup();
+                Some(State::Identifier)
+            }
+            '(' => {
+                self.paren_depth += 1;
+                self.emit(ItemType::LeftParen)
+            }
+            ')' => {
+                self.paren_depth -= 1;
+                if self.paren_depth < 0 {
+                    return self.errorf("unexpected right paren".to_owned());
+                }
+                self.emit(ItemType::RightParen)
+            }
+            ' '..='~' => self.emit(ItemType::Char),
+            _ => self.errorf(format!(
+                "unrecognized character in action: {}",
+                format_unicode(r)
+            )),
+        }
+    }
+
+    /// A run of spaces; the first is not consumed yet. A trim-marked right delimiter starts with
+    /// a space, which must be left for it.
+    fn lex_space(&mut self) -> Option<State> {
+        let mut num_spaces = 0;
+        while self.peek().is_some_and(is_space) {
+            self.next();
+            num_spaces += 1;
+        }
+        let from_last = self.input.get(self.pos.saturating_sub(1)..).unwrap_or("");
+        if has_right_trim_marker(from_last)
+            && from_last
+                .get(TRIM_MARKER_LEN..)
+                .is_some_and(|r| r.starts_with(RIGHT_DELIM))
+        {
+            self.backup();
+            if num_spaces == 1 {
+                return Some(State::RightDelim);
+            }
+        }
+        self.emit(ItemType::Space)
+    }
+
+    fn lex_identifier(&mut self) -> Option<State> {
+        loop {
+            let r = self.next();
+            if r.is_some_and(is_alphanumeric) {
+                continue;
+            }
+            self.backup();
+            let word = self.slice(self.start, self.pos);
+            if !self.at_terminator() {
+                return self.errorf(format!("bad character {}", format_rune(r)));
+            }
+            return match keyword(word) {
+                Some(ItemType::Break) if !self.break_ok => self.emit(ItemType::Identifier),
+                Some(ItemType::Continue) if !self.continue_ok => self.emit(ItemType::Identifier),
+                Some(k) => self.emit(k),
+                None if word == "true" || word == "false" => self.emit(ItemType::Bool),
+                None => self.emit(ItemType::Identifier),
+            };
+        }
+    }
+
+    fn lex_variable(&mut self) -> Option<State> {
+        if self.at_terminator() {
+            return self.emit(ItemType::Variable);
+        }
+        self.lex_field_or_variable(ItemType::Variable)
+    }
+
+    /// `.Name` or `$name`; the `.` or `$` has been consumed.
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Option<State> {
+        if self.at_terminator() {
+            return self.emit(if typ == ItemType::Variable {
+                ItemType::Variable
+            } else {
+                ItemType::Dot
+            });
+        }
+        let r = loop {
+            let r = self.next();
+            if !r.is_some_and(is_alphanumeric) {
+                self.backup();
+                break r;
+            }
+        };
+        if !self.at_terminator() {
+            return self.errorf(format!("bad character {}", format_rune(r)));
+        }
+        self.emit(typ)
+    }
+
+    /// Whether the next character may follow an identifier (Go breaks `.X.Y` in two here and
+    /// rejects `$x+2`).
+    fn at_terminator(&mut self) -> bool {
+        match self.peek() {
+            None => true,
+            Some(r) if is_space(r) => true,
+            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
+            Some(_) => self.rest().starts_with(RIGHT_DELIM),
+        }
+    }
+
+    /// A quoted string or character constant; the opening quote has been consumed. Syntax is
+    /// checked by the parser (strconv.Unquote).
+    fn lex_quoted(&mut self, quote_char: char, unterminated: &str, typ: ItemType) -> Option<State> {
+        let quote_byte = quote_char as u8;
+        loop {
+            // Skip to the next byte that matters; UTF-8 continuation bytes never equal these.
+            let rest = self.input.as_bytes().get(self.pos..).unwrap_or(&[]);
+            let skip = rest
+                .iter()
+                .position(|&b| b == quote_byte || b == b'\\' || b == b'\n');
+            self.pos += skip.unwrap_or(rest.len());
+            match self.next() {
+                Some('\\') => match self.next() {
+                    Some(r) if r != '\n' => {}
+                    _ => return self.errorf(unterminated.to_owned()),
+                },
+                None | Some('\n') => return self.errorf(unterminated.to_owned()),
+                Some(r) if r == quote_char => break,
+                Some(_) => {}
+            }
+        }
+        self.emit(typ)
+    }
+
+    fn lex_raw_quote(&mut self) -> Option<State> {
+        let Some(x) = self.rest().find('`') else {
+            self.line += count_newlines(self.rest());
+            self.pos = self.input.len();
+            return self.errorf("unterminated raw quoted string".to_owned());
+        };
+        self.line += count_newlines(self.slice(self.pos, self.pos + x));
+        self.pos += x + 1;
+        self.emit(ItemType::RawString)
+    }
+
+    /// Go's scanner is loose here (it accepts "." and "089"); strconv in the parser decides.
+    fn lex_number(&mut self) -> Option<State> {
+        if !self.scan_number() {
+            let text = self.slice(self.start, self.pos);
+            return self.errorf(format!("bad number syntax: {}", quote(text)));
+        }
+        if matches!(self.peek(), Some('+' | '-')) {
+            // Complex: 1+2i. No spaces, must end in 'i'.
+            if !self.scan_number() || !self.slice(self.start, self.pos).ends_with('i') {
+                let text = self.slice(self.start, self.pos);
+                return self.errorf(format!("bad number syntax: {}", quote(text)));
+            }
+            return self.emit(ItemType::Complex);
+        }
+        self.emit(ItemType::Number)
+    }
+
+    fn scan_number(&mut self) -> bool {
+        const DEC: &str = "0123456789_";
+        const HEX: &str = "0123456789abcdefABCDEF_";
+        self.accept("+-");
+        let mut digits = DEC;
+        if self.accept("0") {
+            // A leading 0 does not make a float octal.
+            if self.accept("xX") {
+                digits = HEX;
+            } else if self.accept("oO") {
+                digits = "01234567_";
+            } else if self.accept("bB") {
+                digits = "01_";
+            }
+        }
+        self.accept_run(digits);
+        if self.accept(".") {
+            self.accept_run(digits);
+        }
+        if digits == DEC && self.accept("eE") {
+            self.accept("+-");
+            self.accept_run(DEC);
+        }
+        if digits == HEX && self.accept("pP") {
+            self.accept("+-");
+            self.accept_run(DEC);
+        }
+        self.accept("i");
+        if self.peek().is_some_and(is_alphanumeric) {
+            self.next();
+            return false;
+        }
+        true
+    }
+}
+
+fn format_rune(r: Option<char>) -> String {
+    // Go formats eof (-1) this way; no error path can reach it since EOF is a terminator.
+    r.map_or_else(|| "U+FFFFFFFFFFFFFFFF".to_owned(), format_unicode)
+}
+
+fn count_newlines(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'\n').count()
+}
+
+fn right_trim_length(s: &str) -> usize {
+    s.len() - s.trim_end_matches(SPACE_CHARS).len()
+}
+
+fn left_trim_length(s: &str) -> usize {
+    s.len() - s.trim_start_matches(SPACE_CHARS).len()
+}
+
+/// Go's `isSpace` inside actions: space, tab, CR and LF.
+fn is_space(r: char) -> bool {
+    matches!(r, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Go's `isAlphaNumeric`: `_`, `unicode.IsLetter` or `unicode.IsDigit`. Outside ASCII, Rust's
+/// alphabetic/numeric properties are slightly wider than Go's letter/decimal-digit categories.
+fn is_alphanumeric(r: char) -> bool {
+    r == '_' || r.is_alphanumeric()
+}
+
+fn has_left_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first() == Some(&b'-') && b.get(1).is_some_and(|&c| is_space(char::from(c)))
+}
+
+fn has_right_trim_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(|&c| is_space(char::from(c))) && b.get(1) == Some(&b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex_all(input: &str) -> Vec<String> {
+        let mut l = Lexer::new(input);
+        let mut out = Vec::new();
+        loop {
+            let i = l.next_item();
+            let s = match i.typ {
+                ItemType::Error => format!("ERR({})", l.error_message()),
+                t => format!("{t:?}:{:?}@{}:{}", i.val, i.pos, i.line),
+            };
+            out.push(s);
+            if matches!(i.typ, ItemType::Eof | ItemType::Error) {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn text_and_trim_markers() {
+        assert_eq!(
+            lex_all("a \n{{- .x -}}\n b"),
+            [
+                "Text:\"a\"@0:1",
+                "LeftDelim:\"{{\"@3:2",
+                "Field:\".x\"@7:2",
+                "RightDelim:\"}}\"@11:2",
+                "Text:\"b\"@15:3",
+                "Eof:\"\"@16:3"
+            ]
+        );
+        // `{{-3}}` has no trim marker: -3 is a number.
+        assert_eq!(lex_all("{{-3}}")[1], "Number:\"-3\"@2:1");
+        // A tab or newline after `-` is a marker too.
+        assert_eq!(lex_all("x {{-\t1}}")[0], "Text:\"x\"@0:1");
+    }
+
+    #[test]
+    fn comments_with_trims() {
+        assert_eq!(
+            lex_all("a  {{- /* c\n */ -}}  b"),
+            [
+                "Text:\"a\"@0:1",
+                "Comment:\"/* c\\n */\"@7:1",
+                "Text:\"b\"@21:2",
+                "Eof:\"\"@22:2"
+            ]
+        );
+        assert_eq!(lex_all("{{/* x"), ["ERR(unclosed comment)"]);
+        assert_eq!(
+            lex_all("{{/* x */ }}"),
+            ["ERR(comment ends before closing delimiter)"]
+        );
+    }
+
+    #[test]
+    fn tokens_inside_actions() {
+        let toks = lex_all("{{$x := (index .a `r` \"s\" 'c' 1.5e3 nil true) | f}}");
+        let kinds: Vec<&str> = toks
+            .iter()
+            .map(|t| t.split(':').next().unwrap_or(""))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "LeftDelim",
+                "Variable",
+                "Space",
+                "Declare",
+                "Space",
+                "LeftParen",
+                "Identifier",
+                "Space",
+                "Field",
+                "Space",
+                "RawString",
+                "Space",
+                "String",
+                "Space",
+                "CharConstant",
+                "Space",
+                "Number",
+                "Space",
+                "Nil",
+                "Space",
+                "Bool",
+                "RightParen",
+                "Space",
+                "Pipe",
+                "Space",
+                "Identifier",
+                "RightDelim",
+                "Eof"
+            ]
+        );
+    }
+
+    #[test]
+    fn lexer_errors() {
+        assert_eq!(
+            lex_all("{{ .x").last().map(String::as_str),
+            Some("ERR(unclosed action)")
+        );
+        assert_eq!(
+            lex_all("{{ (.x }}").last().map(String::as_str),
+            Some("ERR(unclosed left paren)")
+        );
+        assert_eq!(
+            lex_all("{{ .x) }}").last().map(String::as_str),
+            Some("ERR(unexpected right paren)")
+        );
+        assert_eq!(
+            lex_all("{{ $x+1 }}").last().map(String::as_str),
+            Some("ERR(bad character U+002B '+')")
+        );
+        assert_eq!(
+            lex_all("{{ 3k }}").last().map(String::as_str),
+            Some("ERR(bad number syntax: \"3k\")")
+        );
+        assert_eq!(
+            lex_all("{{ \"ab }}").last().map(String::as_str),
+            Some("ERR(unterminated quoted string)")
+        );
+        assert_eq!(
+            lex_all("{{ `ab }}").last().map(String::as_str),
+            Some("ERR(unterminated raw quoted string)")
+        );
+        assert_eq!(
+            lex_all("{{ 'a }}").last().map(String::as_str),
+            Some("ERR(unterminated character constant)")
+        );
+        assert_eq!(
+            lex_all("{{ a : b }}").last().map(String::as_str),
+            Some("ERR(expected :=)")
+        );
+        assert_eq!(
+            lex_all("{{ \u{1} }}").last().map(String::as_str),
+            Some("ERR(unrecognized character in action: U+0001)")
+        );
+    }
+}
+
+/// Go's lex_test.go tables (default delimiters): token kinds and texts, and positions/lines.
+#[cfg(test)]
+mod go_tests {
+    use super::ItemType::*;
+    use super::*;
+
+    fn items(input: &str) -> Vec<(ItemType, std::string::String, usize, usize)> {
+        let mut l = Lexer::new(input);
+        let mut out = Vec::new();
+        loop {
+            let i = l.next_item();
+            let val = if i.typ == Error {
+                l.error_message().to_owned()
+            } else {
+                i.val.to_owned()
+            };
+            out.push((i.typ, val, i.pos, i.line));
+            if matches!(i.typ, Eof | Error) {
+                return out;
+            }
+        }
+    }
+
+    fn kinds(input: &str) -> Vec<(ItemType, std::string::String)> {
+        items(input)
+            .into_iter()
+            .map(|(t, v, _, _)| (t, v))
+            .collect()
+    }
+
+    fn want(list: &[(ItemType, &str)]) -> Vec<(ItemType, std::string::String)> {
+        list.iter().map(|(t, v)| (*t, (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn lex_tests() {
+        let raw = "`abc\\n\\t\\\" `";
+        let raw_nl = "`now is{{\n}}the time`";
+        let sp = (Space, " ");
+        let cases: Vec<(std::string::String, Vec<(ItemType, &str)>)> = vec![
+            ("".into(), vec![(Eof, "")]),
+            (" \t\n".into(), vec![(Text, " \t\n"), (Eof, "")]),
+            (
+                "now is the time".into(),
+                vec![(Text, "now is the time"), (Eof, "")],
+            ),
+            (
+                "hello-{{/* this is a comment */}}-world".into(),
+                vec![
+                    (Text, "hello-"),
+                    (Comment, "/* this is a comment */"),
+                    (Text, "-world"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{,@% }}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Char, ","),
+                    (Char, "@"),
+                    (Char, "%"),
+                    sp,
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{((3))}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (LeftParen, "("),
+                    (LeftParen, "("),
+                    (Number, "3"),
+                    (RightParen, ")"),
+                    (RightParen, ")"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{}}".into(),
+                vec![(LeftDelim, "{{"), (RightDelim, "}}"), (Eof, "")],
+            ),
+            (
+                "{{for}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Identifier, "for"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{block \"foo\" .}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Block, "block"),
+                    sp,
+                    (String, "\"foo\""),
+                    sp,
+                    (Dot, "."),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{\"abc \\n\\t\\\" \"}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (String, "\"abc \\n\\t\\\" \""),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                format!("{{{{{raw}}}}}"),
+                vec![
+                    (LeftDelim, "{{"),
+                    (RawString, raw),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                format!("{{{{{raw_nl}}}}}"),
+                vec![
+                    (LeftDelim, "{{"),
+                    (RawString, raw_nl),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{1 02 0x14 0X14 -7.2i 1e3 1E3 +1.2e-4 4.2i 1+2i 1_2 0x1.e_fp4 0X1.E_FP4}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Number, "1"),
+                    sp,
+                    (Number, "02"),
+                    sp,
+                    (Number, "0x14"),
+                    sp,
+                    (Number, "0X14"),
+                    sp,
+                    (Number, "-7.2i"),
+                    sp,
+                    (Number, "1e3"),
+                    sp,
+                    (Number, "1E3"),
+                    sp,
+                    (Number, "+1.2e-4"),
+                    sp,
+                    (Number, "4.2i"),
+                    sp,
+                    (Complex, "1+2i"),
+                    sp,
+                    (Number, "1_2"),
+                    sp,
+                    (Number, "0x1.e_fp4"),
+                    sp,
+                    (Number, "0X1.E_FP4"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{'a' '\\n' '\\'' '\\\\' '\\u00FF' '\\xFF' '本'}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (CharConstant, "'a'"),
+                    sp,
+                    (CharConstant, "'\\n'"),
+                    sp,
+                    (CharConstant, "'\\''"),
+                    sp,
+                    (CharConstant, "'\\\\'"),
+                    sp,
+                    (CharConstant, "'\\u00FF'"),
+                    sp,
+                    (CharConstant, "'\\xFF'"),
+                    sp,
+                    (CharConstant, "'本'"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{.x . .2 .x.y.z}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Field, ".x"),
+                    sp,
+                    (Dot, "."),
+                    sp,
+                    (Number, ".2"),
+                    sp,
+                    (Field, ".x"),
+                    (Field, ".y"),
+                    (Field, ".z"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{range if else end with}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Range, "range"),
+                    sp,
+                    (If, "if"),
+                    sp,
+                    (Else, "else"),
+                    sp,
+                    (End, "end"),
+                    sp,
+                    (With, "with"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{$c := printf $ $hello $23 $ $var.Field .Method}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Variable, "$c"),
+                    sp,
+                    (Declare, ":="),
+                    sp,
+                    (Identifier, "printf"),
+                    sp,
+                    (Variable, "$"),
+                    sp,
+                    (Variable, "$hello"),
+                    sp,
+                    (Variable, "$23"),
+                    sp,
+                    (Variable, "$"),
+                    sp,
+                    (Variable, "$var"),
+                    (Field, ".Field"),
+                    sp,
+                    (Field, ".Method"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "intro {{echo hi 1.2 |noargs|args 1 \"hi\"}} outro".into(),
+                vec![
+                    (Text, "intro "),
+                    (LeftDelim, "{{"),
+                    (Identifier, "echo"),
+                    sp,
+                    (Identifier, "hi"),
+                    sp,
+                    (Number, "1.2"),
+                    sp,
+                    (Pipe, "|"),
+                    (Identifier, "noargs"),
+                    (Pipe, "|"),
+                    (Identifier, "args"),
+                    sp,
+                    (Number, "1"),
+                    sp,
+                    (String, "\"hi\""),
+                    (RightDelim, "}}"),
+                    (Text, " outro"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{$v , $w := 3}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Variable, "$v"),
+                    sp,
+                    (Char, ","),
+                    sp,
+                    (Variable, "$w"),
+                    sp,
+                    (Declare, ":="),
+                    sp,
+                    (Number, "3"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{(.X).Y}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (LeftParen, "("),
+                    (Field, ".X"),
+                    (RightParen, ")"),
+                    (Field, ".Y"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "hello- {{- 3 -}} -world".into(),
+                vec![
+                    (Text, "hello-"),
+                    (LeftDelim, "{{"),
+                    (Number, "3"),
+                    (RightDelim, "}}"),
+                    (Text, "-world"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "hello- {{- /* hello */ -}} -world".into(),
+                vec![
+                    (Text, "hello-"),
+                    (Comment, "/* hello */"),
+                    (Text, "-world"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "#{{\u{1}}}".into(),
+                vec![
+                    (Text, "#"),
+                    (LeftDelim, "{{"),
+                    (Error, "unrecognized character in action: U+0001"),
+                ],
+            ),
+            (
+                "{{".into(),
+                vec![(LeftDelim, "{{"), (Error, "unclosed action")],
+            ),
+            (
+                "{{range".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Range, "range"),
+                    (Error, "unclosed action"),
+                ],
+            ),
+            (
+                "{{\"\n\"}}".into(),
+                vec![(LeftDelim, "{{"), (Error, "unterminated quoted string")],
+            ),
+            (
+                "{{`xx}}".into(),
+                vec![(LeftDelim, "{{"), (Error, "unterminated raw quoted string")],
+            ),
+            (
+                "{{'\n}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Error, "unterminated character constant"),
+                ],
+            ),
+            (
+                "{{3k}}".into(),
+                vec![(LeftDelim, "{{"), (Error, "bad number syntax: \"3k\"")],
+            ),
+            (
+                "{{(3}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (LeftParen, "("),
+                    (Number, "3"),
+                    (Error, "unclosed left paren"),
+                ],
+            ),
+            (
+                "{{3)}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Number, "3"),
+                    (Error, "unexpected right paren"),
+                ],
+            ),
+            (
+                "{{|||||}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Pipe, "|"),
+                    (Pipe, "|"),
+                    (Pipe, "|"),
+                    (Pipe, "|"),
+                    (Pipe, "|"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "hello-{{/*/}}-world".into(),
+                vec![(Text, "hello-"), (Error, "unclosed comment")],
+            ),
+            (
+                "hello-{{/* */ }}-world".into(),
+                vec![
+                    (Text, "hello-"),
+                    (Error, "comment ends before closing delimiter"),
+                ],
+            ),
+            (
+                "hello-{.}}-world".into(),
+                vec![(Text, "hello-{.}}-world"), (Eof, "")],
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(kinds(&input), want(&expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn lex_pos_tests() {
+        let t = |typ, pos, val: &str, line| (typ, val.to_owned(), pos, line);
+        assert_eq!(items(""), [t(Eof, 0, "", 1)]);
+        assert_eq!(
+            items("{{,@%#}}"),
+            [
+                t(LeftDelim, 0, "{{", 1),
+                t(Char, 2, ",", 1),
+                t(Char, 3, "@", 1),
+                t(Char, 4, "%", 1),
+                t(Char, 5, "#", 1),
+                t(RightDelim, 6, "}}", 1),
+                t(Eof, 8, "", 1)
+            ]
+        );
+        assert_eq!(
+            items("0123{{hello}}xyz"),
+            [
+                t(Text, 0, "0123", 1),
+                t(LeftDelim, 4, "{{", 1),
+                t(Identifier, 6, "hello", 1),
+                t(RightDelim, 11, "}}", 1),
+                t(Text, 13, "xyz", 1),
+                t(Eof, 16, "", 1)
+            ]
+        );
+        assert_eq!(
+            items("{{x -}}\n{{y}}"),
+            [
+                t(LeftDelim, 0, "{{", 1),
+                t(Identifier, 2, "x", 1),
+                t(RightDelim, 5, "}}", 1),
+                t(LeftDelim, 8, "{{", 2),
+                t(Identifier, 10, "y", 2),
+                t(RightDelim, 11, "}}", 2),
+                t(Eof, 13, "", 2)
+            ]
+        );
+        assert_eq!(
+            items("{{x}}\n{{- y}}"),
+            [
+                t(LeftDelim, 0, "{{", 1),
+                t(Identifier, 2, "x", 1),
+                t(RightDelim, 3, "}}", 1),
+                t(LeftDelim, 6, "{{", 2),
+                t(Identifier, 10, "y", 2),
+                t(RightDelim, 11, "}}", 2),
+                t(Eof, 13, "", 2)
+            ]
+        );
+        assert_eq!(
+            items("{{/*\n*/}}\n{{undefinedFunction \"test\"}}"),
+            [
+                t(Comment, 2, "/*\n*/", 1),
+                t(Text, 9, "\n", 2),
+                t(LeftDelim, 10, "{{", 3),
+                t(Identifier, 12, "undefinedFunction", 3),
+                t(Space, 29, " ", 3),
+                t(String, 30, "\"test\"", 3),
+                t(RightDelim, 36, "}}", 3),
+                t(Eof, 38, "", 3)
+            ]
+        );
+    }
+}

@@ -1,1 +1,1001 @@
-//! Go's template parser (text/template/parse/parse.go) to [`crate::ast`]. Owned by the parser work.
+//! Go's template parser (text/template/parse/parse.go and node.go) producing [`crate::ast`]
+//! trees. It is a faithful port: the same grammar, the same checks at parse time (undefined
+//! functions and variables, `break`/`continue` outside `range`, non-executable pipeline
+//! stages, redefinition inside one file) and the same error texts and line numbers, including
+//! Go's three-token look-ahead, whose state decides which line an error names.
+//!
+//! Comments are kept as [`Node::Comment`] (Go's `ParseComments` mode; Helm does not set it).
+//! This changes no result: comments only appear where text may, and count as empty.
+//!
+//! Positions: every node's `span.start` is the byte offset Go records as the node's `Pos` (what
+//! `ErrorContext` turns into `LINE:COL`, see [`crate::ast::go_line_col`]) and `span.end` is the
+//! end of the node's text. Go's `Pos` is not always where the node's text starts:
+//! - a field or variable with several segments (`.Values.image.tag`, `$x.a`) and a chain
+//!   (`(f .).a`) are at their SECOND segment (`.image`, `.a`): Go builds them from a chain whose
+//!   position is the first field after the term;
+//! - a parenthesised pipeline is at its first token after `(`;
+//! - actions, `if`/`range`/`with` are at their pipeline's first token (after `{{` and the
+//!   keyword), `template`/`block` at the name string, lists at their first token.
+//!
+//! Limits: parentheses nest at most [`MAX_PAREN_DEPTH`] deep (Go: 10000, "max expression depth
+//! exceeded") and control structures (`if`, `else if`, `range`, `with`, `block`) at most
+//! [`MAX_CONTROL_DEPTH`] deep (Go has no limit; kforge says "max control nesting depth
+//! exceeded"), so the recursive descent, the executor's walk and dropping a tree stay well
+//! within a 2 MiB stack: a debug build spends about 7 KiB of stack per level of either kind
+//! (release: about 1 to 3 KiB), so both limits at once take ~1.4 MiB. The bitnami charts nest
+//! at most 19 control structures and 5 parentheses deep.
+//!
+//! Known differences from Go, none seen in charts: identifiers take Rust's alphabetic and
+//! numeric characters where Go takes letters and decimal digits (they differ outside ASCII for
+//! combining marks and letter-like numbers); a string escape that makes invalid UTF-8
+//! (`"\xff"`) becomes U+FFFD; hex float mantissas longer than 53 bits may round differently;
+//! complex constants (`1+2i`) are split by hand where Go uses `fmt.Sscan`.
+
+pub mod strconv;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, Span, Tree, Variable};
+use crate::lex::{Item, ItemType, Lexer};
+
+/// Nesting limit for parenthesised expressions.
+pub const MAX_PAREN_DEPTH: usize = 100;
+/// Nesting limit for control structures.
+pub const MAX_CONTROL_DEPTH: usize = 100;
+/// Go's `maxPipelineCmds`.
+const MAX_PIPELINE_CMDS: usize = 100_000;
+
+/// The result of parsing one file.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The file's top-level tree (named after the file) first, then one tree per
+    /// `define`/`block` in source order. Redefinitions inside the file are already resolved as
+    /// Go's `Tree.add` does: an empty definition (only spaces and comments) never replaces a
+    /// non-empty one, a non-empty one replaces an empty one, two non-empty ones are an error. So
+    /// names are unique here; across files, the template set decides (Go's `associate`: a later
+    /// tree wins unless it is empty and the earlier one is not).
+    pub trees: Vec<Tree>,
+}
+
+/// A parse error, as Go reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// The file being parsed (Go's `ParseName`).
+    pub parse_name: String,
+    /// Byte offset of the token the parser stopped at.
+    pub offset: u32,
+    /// The line Go names (the line of the last token read, counted as Go counts).
+    pub line: usize,
+    /// Go's message without location: `function "foo" not defined`.
+    pub message: String,
+}
+
+impl ParseError {
+    /// Go's full text: `template: t/templates/x.yaml:3: function "foo" not defined`. (Helm
+    /// rewrites it as `parse error at (t/templates/x.yaml:3): function "foo" not defined`.)
+    pub fn go_message(&self) -> String {
+        format!(
+            "template: {}:{}: {}",
+            self.parse_name, self.line, self.message
+        )
+    }
+
+    /// What Helm v4 prints (`cleanupParseError` in pkg/engine): the location and only the last
+    /// `: `-separated part of Go's text, so `bad number syntax: "3k"` shows as `"3k"`.
+    pub fn helm_message(&self) -> String {
+        let go = self.go_message();
+        let parts: Vec<&str> = go.split(": ").collect();
+        match (parts.get(1), parts.last()) {
+            (Some(location), Some(msg)) => format!("parse error at ({location}): {msg}"),
+            _ => format!("parse error in ({}): {go}", self.parse_name),
+        }
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.go_message())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses one file. `is_func` says whether a function name is defined: Go rejects calls to
+/// unknown functions at parse time. A function named `break` or `continue` turns the keyword
+/// into a plain identifier, as in Go.
+pub fn parse(
+    parse_name: &str,
+    text: &str,
+    is_func: &dyn Fn(&str) -> bool,
+) -> Result<Parsed, ParseError> {
+    let mut lex = Lexer::new(text);
+    lex.break_ok = !is_func("break");
+    lex.continue_ok = !is_func("continue");
+    let mut p = Parser {
+        lex,
+        parse_name,
+        text: Arc::from(text),
+        is_func,
+        t: TreeState::new(parse_name.to_owned()),
+        trees: Vec::new(),
+        by_name: HashMap::new(),
+        control_depth: 0,
+    };
+    let root = p.parse_top()?;
+    let last = p.t.token0();
+    p.add(parse_name.to_owned(), root, last)?;
+    let mut trees = p.trees;
+    if let Some(i) = trees.iter().position(|t| t.name == parse_name) {
+        let top = trees.remove(i);
+        trees.insert(0, top);
+    }
+    Ok(Parsed { trees })
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+/// What `textOrAction` can return: a node, or the `{{end}}`/`{{else}}` that closes a list.
+enum Step {
+    Node(Node),
+    /// `delim` is where the closing action's `{{` starts (the end of the list it closes).
+    End {
+        delim: usize,
+        end: usize,
+    },
+    /// `pos` is Go's position for the else node (the `if`/`with` of `else if`/`else with`, or
+    /// the closing `}}`).
+    Else {
+        delim: usize,
+        pos: usize,
+    },
+}
+
+impl Step {
+    fn go_string(&self) -> &'static str {
+        match self {
+            Step::End { .. } => "{{end}}",
+            Step::Else { .. } => "{{else}}",
+            // Nodes never reach the messages that print a Step.
+            Step::Node(_) => "",
+        }
+    }
+}
+
+/// The state Go keeps per `Tree` while parsing: a `define` or `block` body is parsed with a
+/// fresh one (own look-ahead buffer, variables `$` only, not inside any `range`).
+struct TreeState<'a> {
+    name: String,
+    token: [Item<'a>; 3],
+    peek_count: usize,
+    vars: Vec<&'a str>,
+    /// How many times each name is in `vars`, so a lookup is O(1) however many are declared.
+    var_count: HashMap<&'a str, usize>,
+    action_line: usize,
+    range_depth: usize,
+    paren_depth: usize,
+}
+
+impl<'a> TreeState<'a> {
+    fn new(name: String) -> TreeState<'a> {
+        let mut var_count = HashMap::new();
+        var_count.insert("$", 1);
+        TreeState {
+            name,
+            token: [Item::EMPTY; 3],
+            peek_count: 0,
+            vars: vec!["$"],
+            var_count,
+            action_line: 0,
+            range_depth: 0,
+            paren_depth: 0,
+        }
+    }
+
+    fn token0(&self) -> Item<'a> {
+        self.token[0]
+    }
+
+    fn push_var(&mut self, name: &'a str) {
+        self.vars.push(name);
+        *self.var_count.entry(name).or_insert(0) += 1;
+    }
+
+    fn pop_vars(&mut self, n: usize) {
+        while self.vars.len() > n {
+            if let Some(v) = self.vars.pop()
+                && let Some(c) = self.var_count.get_mut(v)
+            {
+                *c -= 1;
+            }
+        }
+    }
+
+    fn has_var(&self, name: &str) -> bool {
+        self.var_count.get(name).is_some_and(|&c| c > 0)
+    }
+}
+
+struct Parser<'a, 'f> {
+    lex: Lexer<'a>,
+    parse_name: &'a str,
+    text: Arc<str>,
+    is_func: &'f dyn Fn(&str) -> bool,
+    t: TreeState<'a>,
+    trees: Vec<Tree>,
+    by_name: HashMap<String, usize>,
+    control_depth: usize,
+}
+
+impl<'a> Parser<'a, '_> {
+    // ---- tokens (Go's next/backup/peek with a three-token look-ahead) ----
+
+    fn next(&mut self) -> Item<'a> {
+        if self.t.peek_count > 0 {
+            self.t.peek_count -= 1;
+        } else {
+            self.t.token[0] = self.lex.next_item();
+        }
+        self.t
+            .token
+            .get(self.t.peek_count)
+            .copied()
+            .unwrap_or(Item::EMPTY)
+    }
+
+    fn backup(&mut self) {
+        self.t.peek_count += 1;
+    }
+
+    fn backup2(&mut self, t1: Item<'a>) {
+        self.t.token[1] = t1;
+        self.t.peek_count = 2;
+    }
+
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
+        self.t.token[1] = t1;
+        self.t.token[2] = t2;
+        self.t.peek_count = 3;
+    }
+
+    fn peek(&mut self) -> Item<'a> {
+        if self.t.peek_count > 0 {
+            return self
+                .t
+                .token
+                .get(self.t.peek_count - 1)
+                .copied()
+                .unwrap_or(Item::EMPTY);
+        }
+        self.t.peek_count = 1;
+        self.t.token[0] = self.lex.next_item();
+        self.t.token[0]
+    }
+
+    fn next_non_space(&mut self) -> Item<'a> {
+        loop {
+            let t = self.next();
+            if t.typ != ItemType::Space {
+                return t;
+            }
+        }
+    }
+
+    fn peek_non_space(&mut self) -> Item<'a> {
+        let t = self.next_non_space();
+        self.backup();
+        t
+    }
+
+    // ---- errors ----
+
+    /// Go's `errorf`: the line is that of the last token read into the current tree's buffer.
+    fn error_at(&self, at: Item<'_>, message: String) -> ParseError {
+        ParseError {
+            parse_name: self.parse_name.to_owned(),
+            offset: u32::try_from(at.pos).unwrap_or(u32::MAX),
+            line: at.line,
+            message,
+        }
+    }
+
+    fn errorf<T>(&self, message: String) -> PResult<T> {
+        Err(self.error_at(self.t.token0(), message))
+    }
+
+    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item<'a>> {
+        let token = self.next_non_space();
+        if token.typ != expected {
+            return self.unexpected(token, context);
+        }
+        Ok(token)
+    }
+
+    fn unexpected<T>(&self, token: Item<'a>, context: &str) -> PResult<T> {
+        if token.typ == ItemType::Error {
+            let msg = self.lex.error_message();
+            let mut extra = String::new();
+            if self.t.action_line != 0 && self.t.action_line != token.line {
+                extra = if msg.ends_with(" action") {
+                    format!(" started at {}:{}", self.parse_name, self.t.action_line)
+                } else {
+                    format!(
+                        " in action started at {}:{}",
+                        self.parse_name, self.t.action_line
+                    )
+                };
+            }
+            return self.errorf(format!("{msg}{extra}"));
+        }
+        self.errorf(format!("unexpected {} in {}", token.go_string(""), context))
+    }
+
+    // ---- trees ----
+
+    /// Go's `Tree.add` into the file's tree set. `at` is the current token of the tree being
+    /// added (for the error's line).
+    fn add(&mut self, name: String, root: List, at: Item<'a>) -> PResult<()> {
+        let tree = Tree {
+            name: name.clone(),
+            parse_name: self.parse_name.to_owned(),
+            text: Arc::clone(&self.text),
+            root,
+        };
+        match self.by_name.get(&name).and_then(|&i| self.trees.get_mut(i)) {
+            None => {
+                self.by_name.insert(name, self.trees.len());
+                self.trees.push(tree);
+            }
+            Some(old) if old.root.is_empty_tree() => *old = tree,
+            Some(_) if tree.root.is_empty_tree() => {}
+            Some(_) => {
+                let msg = format!(
+                    "template: multiple definition of template {}",
+                    crate::fmt::quote(&name)
+                );
+                return Err(self.error_at(at, msg));
+            }
+        }
+        Ok(())
+    }
+
+    fn new_list(&self, start: usize, end: usize, nodes: Vec<Node>) -> List {
+        List {
+            span: Span::new(start, end),
+            nodes,
+        }
+    }
+
+    /// The top level of a file: `itemList` that also accepts `define`, up to EOF.
+    fn parse_top(&mut self) -> PResult<List> {
+        let start = self.peek().pos;
+        let mut nodes = Vec::new();
+        while self.peek().typ != ItemType::Eof {
+            if self.peek().typ == ItemType::LeftDelim {
+                let delim = self.next();
+                if self.next_non_space().typ == ItemType::Define {
+                    let parent =
+                        std::mem::replace(&mut self.t, TreeState::new("definition".to_owned()));
+                    let result = self.parse_definition();
+                    self.t = parent;
+                    result?;
+                    continue;
+                }
+                self.backup2(delim);
+            }
+            match self.text_or_action()? {
+                Step::Node(n) => nodes.push(n),
+                step => return self.errorf(format!("unexpected {}", step.go_string())),
+            }
+        }
+        Ok(self.new_list(start, self.text.len(), nodes))
+    }
+
+    /// `{{define "name"}} … {{end}}`; the keyword has been read.
+    fn parse_definition(&mut self) -> PResult<()> {
+        const CONTEXT: &str = "define clause";
+        let token = self.next_non_space();
+        if token.typ != ItemType::String && token.typ != ItemType::RawString {
+            return self.unexpected(token, CONTEXT);
+        }
+        let Some(name) = strconv::unquote(token.val) else {
+            return self.errorf("invalid syntax".to_owned());
+        };
+        self.t.name = name;
+        self.expect(ItemType::RightDelim, CONTEXT)?;
+        let (list, end) = self.item_list()?;
+        if !matches!(end, Step::End { .. }) {
+            return self.errorf(format!("unexpected {} in {}", end.go_string(), CONTEXT));
+        }
+        let name = std::mem::take(&mut self.t.name);
+        let at = self.t.token0();
+        self.add(name, list, at)
+    }
+
+    /// `textOrAction*` up to `{{end}}` or `{{else}}`, which is returned separately.
+    fn item_list(&mut self) -> PResult<(List, Step)> {
+        let start = self.peek_non_space().pos;
+        let mut nodes = Vec::new();
+        while self.peek_non_space().typ != ItemType::Eof {
+            match self.text_or_action()? {
+                Step::Node(n) => nodes.push(n),
+                step => {
+                    let end = match step {
+                        Step::End { delim, .. } | Step::Else { delim, .. } => delim,
+                        Step::Node(_) => start,
+                    };
+                    return Ok((self.new_list(start, end, nodes), step));
+                }
+            }
+        }
+        self.errorf("unexpected EOF".to_owned())
+    }
+
+    fn text_or_action(&mut self) -> PResult<Step> {
+        let token = self.next_non_space();
+        match token.typ {
+            ItemType::Text => Ok(Step::Node(Node::Text {
+                span: Span::new(token.pos, token.end()),
+                text: token.val.into(),
+            })),
+            ItemType::LeftDelim => {
+                self.t.action_line = token.line;
+                let result = self.action(token.pos);
+                self.t.action_line = 0;
+                result
+            }
+            ItemType::Comment => Ok(Step::Node(Node::Comment {
+                span: Span::new(token.pos, token.end()),
+            })),
+            _ => self.unexpected(token, "input"),
+        }
+    }
+
+    /// After `{{`: a control keyword or a pipeline. The control structures recurse through
+    /// here, so this frame and `control`'s stay small (the other cases are separate functions).
+    fn action(&mut self, delim: usize) -> PResult<Step> {
+        let token = self.next_non_space();
+        match token.typ {
+            ItemType::If | ItemType::Range | ItemType::With => {
+                self.control(token.typ).map(Step::Node)
+            }
+            ItemType::Block => self.block_control(),
+            ItemType::Else => self.else_control(delim),
+            _ => self.simple_action(token, delim),
+        }
+    }
+
+    #[inline(never)]
+    fn simple_action(&mut self, token: Item<'a>, delim: usize) -> PResult<Step> {
+        match token.typ {
+            ItemType::Break | ItemType::Continue => {
+                return self.break_continue(token).map(Step::Node);
+            }
+            ItemType::End => {
+                let end = self.expect(ItemType::RightDelim, "end")?;
+                return Ok(Step::End {
+                    delim,
+                    end: end.end(),
+                });
+            }
+            ItemType::Template => return self.template_control().map(Step::Node),
+            _ => {}
+        }
+        self.backup();
+        let token = self.peek();
+        // Variables declared here persist until the enclosing `end`.
+        let (pipe, end) = self.pipeline("command", ItemType::RightDelim)?;
+        Ok(Step::Node(Node::Action {
+            span: Span::new(token.pos, end),
+            pipe,
+        }))
+    }
+
+    fn break_continue(&mut self, keyword: Item<'a>) -> PResult<Node> {
+        let word = if keyword.typ == ItemType::Break {
+            "break"
+        } else {
+            "continue"
+        };
+        let token = self.next_non_space();
+        if token.typ != ItemType::RightDelim {
+            return self.unexpected(token, &format!("{{{{{word}}}}}"));
+        }
+        if self.t.range_depth == 0 {
+            return self.errorf(format!("{{{{{word}}}}} outside {{{{range}}}}"));
+        }
+        let span = Span::new(keyword.pos, token.end());
+        Ok(if keyword.typ == ItemType::Break {
+            Node::Break { span }
+        } else {
+            Node::Continue { span }
+        })
+    }
+
+    /// `declarations? command ('|' command)*` up to `end` (`}}` or `)`), which is consumed.
+    /// Returns the pipeline and the offset just past `end`.
+    fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<(Pipe, usize)> {
+        let token = self.peek_non_space();
+        let mut pipe = Pipe {
+            span: Span::new(token.pos, token.pos),
+            ..Pipe::default()
+        };
+        // Declarations: `$x :=`, `$x =`, `$k, $v :=` (range only).
+        loop {
+            let v = self.peek_non_space();
+            if v.typ != ItemType::Variable {
+                break;
+            }
+            self.next();
+            // Spaces are tokens, so "$x foo" needs three tokens of look-ahead to tell an
+            // argument from a declaration: keep the token after the variable to push it back.
+            let after = self.peek();
+            let next = self.peek_non_space();
+            if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
+                pipe.is_assign = next.typ == ItemType::Assign;
+                self.next_non_space();
+                pipe.decl.push(Variable {
+                    span: Span::new(v.pos, v.end()),
+                    ident: vec![v.val.to_owned()],
+                });
+                self.t.push_var(v.val);
+            } else if next.typ == ItemType::Char && next.val == "," {
+                self.next_non_space();
+                pipe.decl.push(Variable {
+                    span: Span::new(v.pos, v.end()),
+                    ident: vec![v.val.to_owned()],
+                });
+                self.t.push_var(v.val);
+                if context == "range" && pipe.decl.len() < 2 {
+                    match self.peek_non_space().typ {
+                        ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
+                            continue;
+                        }
+                        _ => return self.errorf("range can only initialize variables".to_owned()),
+                    }
+                }
+                return self.errorf(format!("too many declarations in {context}"));
+            } else if after.typ == ItemType::Space {
+                self.backup3(v, after);
+            } else {
+                self.backup2(v);
+            }
+            break;
+        }
+        loop {
+            let token = self.next_non_space();
+            if token.typ == end {
+                self.check_pipeline(&pipe, context)?;
+                if let Some(last) = pipe.cmds.last() {
+                    pipe.span.end = last.span.end;
+                }
+                return Ok((pipe, token.end()));
+            }
+            match token.typ {
+                ItemType::Bool
+                | ItemType::CharConstant
+                | ItemType::Complex
+                | ItemType::Dot
+                | ItemType::Field
+                | ItemType::Identifier
+                | ItemType::Number
+                | ItemType::Nil
+                | ItemType::RawString
+                | ItemType::String
+                | ItemType::Variable
+                | ItemType::LeftParen => {
+                    self.backup();
+                    let cmd = self.command()?;
+                    pipe.cmds.push(cmd);
+                    if pipe.cmds.len() > MAX_PIPELINE_CMDS {
+                        return self.errorf("pipeline too long".to_owned());
+                    }
+                }
+                _ => return self.unexpected(token, context),
+            }
+        }
+    }
+
+    fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
+        if pipe.cmds.is_empty() {
+            return self.errorf(format!("missing value for {context}"));
+        }
+        // Only the first command of a pipeline may start with a non-executable operand.
+        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+            if let Some(
+                Arg::Bool(..) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(..) | Arg::String(..),
+            ) = c.args.first()
+            {
+                return self.errorf(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `if`, `range`, `with` after the keyword (`kind`): Go's `parseControl`.
+    fn control(&mut self, kind: ItemType) -> PResult<Node> {
+        if self.control_depth >= MAX_CONTROL_DEPTH {
+            return self.errorf("max control nesting depth exceeded".to_owned());
+        }
+        self.control_depth += 1;
+        let vars = self.t.vars.len();
+        let result = self.parse_control(kind);
+        self.t.pop_vars(vars);
+        self.control_depth -= 1;
+        Ok(match kind {
+            ItemType::If => Node::If(result?),
+            ItemType::Range => Node::Range(result?),
+            _ => Node::With(result?),
+        })
+    }
+
+    fn parse_control(&mut self, kind: ItemType) -> PResult<Branch> {
+        let context = match kind {
+            ItemType::If => "if",
+            ItemType::Range => "range",
+            _ => "with",
+        };
+        let (pipe, _) = self.pipeline(context, ItemType::RightDelim)?;
+        if kind == ItemType::Range {
+            self.t.range_depth += 1;
+        }
+        let (list, next) = self.item_list()?;
+        if kind == ItemType::Range {
+            self.t.range_depth -= 1;
+        }
+        let (else_list, end) = match next {
+            Step::Else { pos, .. } => self.else_part(kind, pos)?,
+            Step::End { end, .. } => (None, end),
+            Step::Node(_) => (None, list.span.end as usize),
+        };
+        Ok(Branch {
+            span: Span::new(pipe.span.start as usize, end),
+            pipe,
+            list,
+            else_list,
+        })
+    }
+
+    /// After `{{else`: the else list and the end of the closing `{{end}}`.
+    fn else_part(&mut self, kind: ItemType, pos: usize) -> PResult<(Option<List>, usize)> {
+        // `{{else if b}}` is `{{else}}{{if b}}…{{end}}` with the inner `end` shared:
+        // elseControl left the `if`/`with` pending.
+        let next = self.peek().typ;
+        if next == kind && (kind == ItemType::If || kind == ItemType::With) {
+            self.next();
+            let node = self.control(kind)?;
+            let end = node.span().end as usize;
+            return Ok((Some(self.new_list(pos, end, vec![node])), end));
+        }
+        let (l, next) = self.item_list()?;
+        let Step::End { end, .. } = next else {
+            return self.errorf(format!("expected end; found {}", next.go_string()));
+        };
+        Ok((Some(l), end))
+    }
+
+    fn else_control(&mut self, delim: usize) -> PResult<Step> {
+        let peek = self.peek_non_space();
+        // `{{else if …` and `{{else with …`: return the else and leave the keyword pending.
+        if peek.typ == ItemType::If || peek.typ == ItemType::With {
+            return Ok(Step::Else {
+                delim,
+                pos: peek.pos,
+            });
+        }
+        let token = self.expect(ItemType::RightDelim, "else")?;
+        Ok(Step::Else {
+            delim,
+            pos: token.pos,
+        })
+    }
+
+    /// `{{block "name" pipeline}} … {{end}}`: defines "name" and calls it in place.
+    fn block_control(&mut self) -> PResult<Step> {
+        const CONTEXT: &str = "block clause";
+        let token = self.next_non_space();
+        let name = self.parse_template_name(token, CONTEXT)?;
+        let (pipe, _) = self.pipeline(CONTEXT, ItemType::RightDelim)?;
+        if self.control_depth >= MAX_CONTROL_DEPTH {
+            return self.errorf("max control nesting depth exceeded".to_owned());
+        }
+        self.control_depth += 1;
+        let parent = std::mem::replace(&mut self.t, TreeState::new(name.clone()));
+        let result = self.item_list();
+        let block = std::mem::replace(&mut self.t, parent);
+        self.control_depth -= 1;
+        let (list, end) = result?;
+        let Step::End { end, .. } = end else {
+            // Reported by the enclosing tree, so with its (older) current line, as Go does.
+            return self.errorf(format!("unexpected {} in {}", end.go_string(), CONTEXT));
+        };
+        self.add(name.clone(), list, block.token0())?;
+        Ok(Step::Node(Node::Template {
+            span: Span::new(token.pos, end),
+            name,
+            pipe: Some(pipe),
+        }))
+    }
+
+    /// `{{template "name" pipeline?}}`.
+    fn template_control(&mut self) -> PResult<Node> {
+        const CONTEXT: &str = "template clause";
+        let token = self.next_non_space();
+        let name = self.parse_template_name(token, CONTEXT)?;
+        let next = self.next_non_space();
+        let (pipe, end) = if next.typ == ItemType::RightDelim {
+            (None, next.end())
+        } else {
+            self.backup();
+            // Variables declared here persist until the enclosing `end`.
+            let (pipe, end) = self.pipeline(CONTEXT, ItemType::RightDelim)?;
+            (Some(pipe), end)
+        };
+        Ok(Node::Template {
+            span: Span::new(token.pos, end),
+            name,
+            pipe,
+        })
+    }
+
+    fn parse_template_name(&self, token: Item<'a>, context: &str) -> PResult<String> {
+        match token.typ {
+            ItemType::String | ItemType::RawString => match strconv::unquote(token.val) {
+                Some(s) => Ok(s),
+                None => self.errorf("invalid syntax".to_owned()),
+            },
+            _ => self.unexpected(token, context),
+        }
+    }
+
+    /// `operand (space operand)*` up to `|` (consumed) or `}}`/`)` (left for the pipeline).
+    fn command(&mut self) -> PResult<Command> {
+        let start = self.peek_non_space().pos;
+        let mut args = Vec::new();
+        loop {
+            self.peek_non_space();
+            if let Some(operand) = self.operand()? {
+                args.push(operand);
+            }
+            let token = self.next();
+            match token.typ {
+                ItemType::Space => continue,
+                ItemType::RightDelim | ItemType::RightParen => self.backup(),
+                ItemType::Pipe => {}
+                _ => return self.unexpected(token, "operand"),
+            }
+            break;
+        }
+        let Some(last) = args.last() else {
+            return self.errorf("empty command".to_owned());
+        };
+        let span = Span::new(start, last.span().end as usize);
+        Ok(Command { span, args })
+    }
+
+    /// `term .Field*`.
+    fn operand(&mut self) -> PResult<Option<Arg>> {
+        let Some(node) = self.term()? else {
+            return Ok(None);
+        };
+        if self.peek().typ != ItemType::Field {
+            return Ok(Some(node));
+        }
+        // Go's chain node is at the first field after the term, and so are the field and
+        // variable nodes it is folded back into.
+        let chain_pos = self.peek().pos;
+        let mut fields = Vec::new();
+        let mut end = chain_pos;
+        while self.peek().typ == ItemType::Field {
+            let f = self.next();
+            fields.push(f.val.get(1..).unwrap_or("").to_owned());
+            end = f.end();
+        }
+        let span = Span::new(chain_pos, end);
+        if let Arg::Bool(..) | Arg::String(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) = node
+        {
+            let text = self.term_string(&node);
+            return self.errorf(format!(
+                "unexpected . after term {}",
+                crate::fmt::quote(&text)
+            ));
+        }
+        Ok(Some(match node {
+            Arg::Field(_, mut ident) => {
+                ident.extend(fields);
+                Arg::Field(span, ident)
+            }
+            Arg::Variable(mut v) => {
+                v.ident.extend(fields);
+                v.span = span;
+                Arg::Variable(v)
+            }
+            other => Arg::Chain(span, Box::new(other), fields),
+        }))
+    }
+
+    /// Go's `String()` of a literal term, for the "unexpected . after term" message.
+    fn term_string(&self, node: &Arg) -> String {
+        match node {
+            Arg::Bool(_, b) => b.to_string(),
+            Arg::Nil(_) => "nil".to_owned(),
+            Arg::Dot(_) => ".".to_owned(),
+            Arg::Number(_, n) => n.text.clone(),
+            // The quoted text as written.
+            other => {
+                let s = other.span();
+                self.text
+                    .get(s.start as usize..s.end as usize)
+                    .unwrap_or("")
+                    .to_owned()
+            }
+        }
+    }
+
+    /// A literal, function name, `.`, `.Field`, `$var` or `( pipeline )`; `None` (and nothing
+    /// consumed) if the next token is none of these.
+    fn term(&mut self) -> PResult<Option<Arg>> {
+        let token = self.next_non_space();
+        let span = Span::new(token.pos, token.end());
+        Ok(Some(match token.typ {
+            ItemType::Identifier => {
+                if !(self.is_func)(token.val) {
+                    return self.errorf(format!(
+                        "function {} not defined",
+                        crate::fmt::quote(token.val)
+                    ));
+                }
+                Arg::Identifier(span, token.val.to_owned())
+            }
+            ItemType::Dot => Arg::Dot(span),
+            ItemType::Nil => Arg::Nil(span),
+            ItemType::Variable => {
+                if !self.t.has_var(token.val) {
+                    return self.errorf(format!(
+                        "undefined variable {}",
+                        crate::fmt::quote(token.val)
+                    ));
+                }
+                Arg::Variable(Variable {
+                    span,
+                    ident: vec![token.val.to_owned()],
+                })
+            }
+            ItemType::Field => Arg::Field(span, vec![token.val.get(1..).unwrap_or("").to_owned()]),
+            ItemType::Bool => Arg::Bool(span, token.val == "true"),
+            ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
+                match new_number(token.val, token.typ) {
+                    Ok(n) => Arg::Number(span, n),
+                    Err(msg) => return self.errorf(msg),
+                }
+            }
+            ItemType::LeftParen => {
+                if self.t.paren_depth >= MAX_PAREN_DEPTH {
+                    return self.errorf("max expression depth exceeded".to_owned());
+                }
+                self.t.paren_depth += 1;
+                let result = self.pipeline("parenthesized pipeline", ItemType::RightParen);
+                self.t.paren_depth -= 1;
+                let (pipe, end) = result?;
+                Arg::Pipe(Span::new(pipe.span.start as usize, end), Box::new(pipe))
+            }
+            ItemType::String | ItemType::RawString => match strconv::unquote(token.val) {
+                Some(s) => Arg::String(span, s),
+                None => return self.errorf("invalid syntax".to_owned()),
+            },
+            _ => {
+                self.backup();
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+/// Go's `newNumber`: classifies a number, character or complex constant under every kind that
+/// can represent it. The error is Go's message.
+fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
+    let mut n = Number {
+        text: text.to_owned(),
+        ..Number::default()
+    };
+    match typ {
+        ItemType::CharConstant => {
+            let quote = text.as_bytes().first().copied().unwrap_or(b'\'');
+            let (r, _, tail) = strconv::unquote_char(text.get(1..).unwrap_or(""), quote)
+                .ok_or_else(|| "invalid syntax".to_owned())?;
+            if tail != "'" {
+                return Err(format!("malformed character constant: {text}"));
+            }
+            n.int = Some(i64::from(r));
+            n.uint = Some(u64::from(r));
+            n.float = Some(f64::from(r));
+            n.is_char = true;
+            return Ok(n);
+        }
+        ItemType::Complex => {
+            let (re, im) = parse_complex(text)
+                .ok_or_else(|| format!("illegal number syntax: {}", crate::fmt::quote(text)))?;
+            n.is_complex = true;
+            simplify_complex(&mut n, re, im);
+            return Ok(n);
+        }
+        _ => {}
+    }
+    // Imaginary constants can only be complex unless they are zero.
+    if let Some(imag) = text.strip_suffix('i')
+        && let Some(f) = strconv::parse_float(imag)
+    {
+        n.is_complex = true;
+        simplify_complex(&mut n, 0.0, f);
+        return Ok(n);
+    }
+
+    // Integers first so that 0x123 etc. are exact.
+    let u = strconv::parse_uint(text);
+    n.uint = u;
+    if let Some(i) = strconv::parse_int(text) {
+        n.int = Some(i);
+        if i == 0 {
+            // -0
+            n.uint = Some(u.unwrap_or(0));
+        }
+    }
+    if let Some(i) = n.int {
+        n.float = Some(i as f64);
+    } else if let Some(u) = n.uint {
+        n.float = Some(u as f64);
+    } else if let Some(f) = strconv::parse_float(text) {
+        // Parsed as a float but looks like an integer: a huge number that fits no int.
+        if !text.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Err(format!("integer overflow: {}", crate::fmt::quote(text)));
+        }
+        n.float = Some(f);
+        n.int = float_to_int(f);
+        n.uint = float_to_uint(f);
+    }
+    if n.int.is_none() && n.uint.is_none() && n.float.is_none() {
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::fmt::quote(text)
+        ));
+    }
+    Ok(n)
+}
+
+/// `int64(f)` when it converts back to `f` exactly (Go's test `float64(int64(f)) == f`).
+fn float_to_int(f: f64) -> Option<i64> {
+    // 2^63 as f64 is exact; i64's range is [-2^63, 2^63).
+    (f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f))
+        .then_some(f as i64)
+}
+
+fn float_to_uint(f: f64) -> Option<u64> {
+    (f.fract() == 0.0 && f > -1.0 && f < 18_446_744_073_709_551_616.0).then_some(f as u64)
+}
+
+fn simplify_complex(n: &mut Number, re: f64, im: f64) {
+    if im == 0.0 {
+        n.float = Some(re);
+        n.int = float_to_int(re);
+        n.uint = float_to_uint(re);
+    }
+}
+
+/// `1+2i`, `-1.5e3-2i`: the real and imaginary parts (Go uses `fmt.Sscan`).
+fn parse_complex(text: &str) -> Option<(f64, f64)> {
+    let body = text.strip_suffix('i')?;
+    let bytes = body.as_bytes();
+    let split = (1..bytes.len()).rev().find(|&i| {
+        matches!(bytes.get(i), Some(b'+' | b'-'))
+            && !matches!(bytes.get(i - 1), Some(b'e' | b'E' | b'p' | b'P'))
+    })?;
+    let re = strconv::parse_float(body.get(..split)?)?;
+    let im = strconv::parse_float(body.get(split..)?)?;
+    Some((re, im))
+}
+
+#[cfg(test)]
+mod tests;

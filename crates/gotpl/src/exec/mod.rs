@@ -1,2 +1,277 @@
-//! The executor (text/template/exec.go) and Helm's engine functions that need it (`include`,
-//! `tpl`, `required`, `lookup`). Owned by the executor work.
+//! The executor (Go's text/template/exec.go) and Helm v4's engine functions that need it
+//! (pkg/engine/engine.go: `include`, `tpl`, `required`, `fail`, `lookup`).
+//!
+//! A [`Templates`] set is what Helm builds for a chart: every file of the chart and its subcharts
+//! parsed into one namespace, `define`s shared. [`Templates::execute`] renders one of them the way
+//! Helm renders a file: Go's `missingkey=zero`, then every `<no value>` removed from the output.
+//! Errors keep Go's error chain so that both Go's text and Helm v4's reprint of it are exact.
+//!
+//! Work is bounded ([`Limits`]): fuel for every node, iteration and call; a depth for nested
+//! templates, includes and expressions, and a budget of stack bytes (the executor recurses on the
+//! caller's stack; the budget is what keeps a hostile chart from overflowing it); a size for
+//! every output buffer.
+
+mod args;
+mod errors;
+mod helm;
+mod output;
+mod state;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::ast::{Node, Tree};
+use crate::func::FuncEnv;
+use crate::value::Value;
+
+pub use errors::ErrorKind;
+pub use output::Origin;
+
+/// Names the executor itself implements (Go's `and`/`or`, Helm's engine functions). The parser
+/// must accept them as functions.
+pub const EXEC_FUNCS: &[&str] = &["and", "or", "include", "tpl", "required", "fail", "lookup"];
+
+/// Whether `name` is a function a template may call (what the parser checks names against).
+pub fn is_func(name: &str) -> bool {
+    EXEC_FUNCS.contains(&name) || crate::funcs::lookup(name).is_some()
+}
+
+/// The name of Helm's root template; `tpl` strings are parsed under it (Helm:
+/// `t.New(parent.Name())`), so their errors say `template: gotpl:1:5: executing "gotpl"`.
+pub const ROOT_NAME: &str = "gotpl";
+
+/// A set of parsed templates sharing one namespace of names, like the `*template.Template`
+/// Helm builds for a chart.
+#[derive(Default, Clone)]
+pub struct Templates {
+    map: HashMap<String, Entry>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Entry {
+    pub tree: Arc<Tree>,
+    /// The tree's parse name, shared by every origin that points into it.
+    pub file: Arc<str>,
+}
+
+impl Entry {
+    pub(crate) fn new(tree: Tree) -> Entry {
+        let file = Arc::from(tree.parse_name.as_str());
+        Entry {
+            tree: Arc::new(tree),
+            file,
+        }
+    }
+}
+
+/// Go's `parse.IsEmptyTree`: only whitespace text and comments.
+pub(crate) fn is_empty_tree(list: &crate::ast::List) -> bool {
+    list.nodes.iter().all(|n| match n {
+        Node::Text { text, .. } => text.trim_ascii().is_empty(),
+        Node::Comment { .. } => true,
+        _ => false,
+    })
+}
+
+/// Go's `Template.associate`: a later definition replaces an earlier one, except that an empty
+/// one does not replace a non-empty one.
+pub(crate) fn associate(map: &mut HashMap<String, Entry>, entry: Entry) {
+    if let Some(old) = map.get(&entry.tree.name)
+        && is_empty_tree(&entry.tree.root)
+        && !is_empty_tree(&old.tree.root)
+    {
+        return;
+    }
+    map.insert(entry.tree.name.clone(), entry);
+}
+
+impl Templates {
+    pub fn new() -> Templates {
+        Templates::default()
+    }
+
+    /// Adds parsed trees (a file's top level and its `define`s), Go's association rule applied.
+    pub fn add_trees(&mut self, trees: impl IntoIterator<Item = Tree>) {
+        for tree in trees {
+            associate(&mut self.map, Entry::new(tree));
+        }
+    }
+
+    /// Parses a file and adds its trees. A name defined again replaces the earlier definition
+    /// (the caller adds files in Helm's order so the right one wins), except that an empty
+    /// redefinition does not replace a non-empty one (Go's rule).
+    pub fn add_file(
+        &mut self,
+        parse_name: &str,
+        text: &str,
+    ) -> Result<(), crate::parse::ParseError> {
+        let parsed = crate::parse::parse(parse_name, text, &is_func)?;
+        self.add_trees(parsed.trees);
+        Ok(())
+    }
+
+    /// Whether a template of that name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&Entry> {
+        self.map.get(name)
+    }
+
+    /// Renders the template `name` with `dot` as Helm renders a file: errors as Go reports them,
+    /// `<no value>` removed from the output.
+    pub fn execute(&self, name: &str, dot: Value, env: &mut ExecEnv) -> Result<Output, ExecError> {
+        let Some(entry) = self.map.get(name) else {
+            let chain = errors::Chain::plain(format!(
+                "template: no template {} associated with template {}",
+                errors::go_quote(name),
+                errors::go_quote(ROOT_NAME)
+            ));
+            return Err(ExecError::from_chain(chain, name));
+        };
+        let entry = entry.clone();
+        let mut st = state::State::new(self, env);
+        match st.run_root(&entry, dot) {
+            Ok(mut out) => {
+                out.remove_no_value();
+                Ok(Output {
+                    text: out.text,
+                    origins: out.runs,
+                })
+            }
+            Err(chain) => Err(ExecError::from_chain(chain, name)),
+        }
+    }
+}
+
+/// Bounds on one execution.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Work units: one per node walked, range iteration, function call and 64 output bytes.
+    pub fuel: u64,
+    /// Nesting of template calls (`template`, `include`, `tpl`), control structures and
+    /// parenthesized pipelines. Go allows 100000 template levels, Helm 1000 includes of one name.
+    pub max_depth: u32,
+    /// Bytes of the caller's stack the executor may use. It recurses on that stack (a debug
+    /// build spends about 13 KiB per `include` level, a release build a fraction of it), so
+    /// nesting stops with an error here rather than overflowing the thread. The default fits a
+    /// 2 MiB thread.
+    pub max_stack: usize,
+    /// Size of any one output (a file's, or a string built by `include`/`tpl`), in bytes.
+    pub max_output: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            fuel: 200_000_000,
+            max_depth: 10_000,
+            max_stack: 1 << 20,
+            max_output: 64 << 20,
+        }
+    }
+}
+
+/// What an execution may use besides its templates: function state (randomness, time), limits,
+/// and the cache of parsed `tpl` strings (the same strings are rendered thousands of times).
+#[derive(Default)]
+pub struct ExecEnv {
+    pub funcs: FuncEnv,
+    pub limits: Limits,
+    /// Helm's lint mode: `required` and `fail` return "" instead of failing.
+    pub lint_mode: bool,
+    /// Templates whose parse name starts with one of these (a library chart such as
+    /// `app/charts/common/`) are not given as origins: what they produce is attributed to the
+    /// `include`/`template` call in the nearest template up the call chain that is not opaque,
+    /// so a finding points at the user's template rather than into the library.
+    pub opaque_prefixes: Vec<String>,
+    /// Helm's strict mode (`helm lint --strict`, Go's `missingkey=error`): a missing map key is an
+    /// error instead of `<no value>`.
+    pub strict: bool,
+    pub(crate) tpl_cache: helm::TplCache,
+}
+
+impl ExecEnv {
+    pub fn new() -> ExecEnv {
+        ExecEnv::default()
+    }
+}
+
+/// A rendered template.
+#[derive(Clone, Debug, Default)]
+pub struct Output {
+    pub text: String,
+    /// Runs in output order; each covers the output from its `out` to the next run's.
+    pub origins: Vec<Origin>,
+}
+
+impl Output {
+    /// The template position (parse name, byte offset) that produced output byte `offset`.
+    pub fn origin_of(&self, offset: usize) -> Option<(&str, u32)> {
+        let offset = u32::try_from(offset).ok()?;
+        let i = self.origins.partition_point(|o| o.out <= offset);
+        let run = self.origins.get(i.checked_sub(1)?)?;
+        let src = if run.linear {
+            run.src.saturating_add(offset - run.out)
+        } else {
+            run.src
+        };
+        Some((&run.tree_parse_name, src))
+    }
+}
+
+/// A failed execution.
+#[derive(Clone, Debug)]
+pub struct ExecError {
+    go: String,
+    helm: String,
+    kind: ErrorKind,
+    at: Option<(String, u32)>,
+}
+
+impl ExecError {
+    fn from_chain(chain: errors::Chain, filename: &str) -> ExecError {
+        ExecError {
+            go: chain.top().to_string(),
+            helm: errors::helm_message(&chain, filename),
+            kind: chain.kind,
+            at: chain.at,
+        }
+    }
+
+    /// Go's error text (`template: FILE:L:C: executing "NAME" at <…>: …`).
+    pub fn go_message(&self) -> &str {
+        &self.go
+    }
+
+    /// Exactly what Helm v4 prints for this error.
+    pub fn helm_message(&self) -> String {
+        self.helm.clone()
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Parse name of the template where the innermost error happened.
+    pub fn parse_name(&self) -> Option<&str> {
+        self.at.as_ref().map(|(n, _)| n.as_str())
+    }
+
+    /// Byte offset of the failing node in that template's text.
+    pub fn offset(&self) -> Option<u32> {
+        self.at.as_ref().map(|(_, o)| *o)
+    }
+}
+
+impl std::fmt::Display for ExecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.helm)
+    }
+}
+
+impl std::error::Error for ExecError {}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,418 @@
+//! Unsigned big integers, just what RSA signing, ECDSA and Ed25519 need: Montgomery
+//! multiplication and exponentiation modulo an odd number, long-division remainders, plain
+//! products. Little-endian 64-bit limbs, no constant-time claims (kforge signs with public keys
+//! for linting, see the module doc of [`super`]).
+
+use std::cmp::Ordering;
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Big(pub Vec<u64>);
+
+impl Big {
+    pub fn zero() -> Big {
+        Big(Vec::new())
+    }
+
+    pub fn from_u64(x: u64) -> Big {
+        let mut b = Big(vec![x]);
+        b.trim();
+        b
+    }
+
+    pub fn from_be(bytes: &[u8]) -> Big {
+        let mut limbs = Vec::with_capacity(bytes.len() / 8 + 1);
+        for chunk in bytes.rchunks(8) {
+            let mut v = 0u64;
+            for &b in chunk {
+                v = (v << 8) | u64::from(b);
+            }
+            limbs.push(v);
+        }
+        let mut b = Big(limbs);
+        b.trim();
+        b
+    }
+
+    /// Big-endian bytes, at least `min_len` long (left-padded with zeros), without leading zeros
+    /// beyond that.
+    pub fn to_be(&self, min_len: usize) -> Vec<u8> {
+        let mut out: Vec<u8> = self.0.iter().rev().flat_map(|l| l.to_be_bytes()).collect();
+        let first = out.iter().position(|&b| b != 0).unwrap_or(out.len());
+        out.drain(..first);
+        if out.len() < min_len {
+            let mut padded = vec![0; min_len - out.len()];
+            padded.extend_from_slice(&out);
+            return padded;
+        }
+        out
+    }
+
+    fn trim(&mut self) {
+        while self.0.last() == Some(&0) {
+            self.0.pop();
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.0.iter().all(|&l| l == 0)
+    }
+
+    pub fn limb(&self, i: usize) -> u64 {
+        self.0.get(i).copied().unwrap_or(0)
+    }
+
+    pub fn bits(&self) -> usize {
+        let mut b = self.clone();
+        b.trim();
+        match b.0.last() {
+            None => 0,
+            Some(top) => (b.0.len() - 1) * 64 + (64 - top.leading_zeros() as usize),
+        }
+    }
+
+    pub fn bit(&self, i: usize) -> bool {
+        (self.limb(i / 64) >> (i % 64)) & 1 == 1
+    }
+
+    pub fn is_odd(&self) -> bool {
+        self.limb(0) & 1 == 1
+    }
+
+    pub fn cmp(&self, other: &Big) -> Ordering {
+        let n = self.0.len().max(other.0.len());
+        for i in (0..n).rev() {
+            match self.limb(i).cmp(&other.limb(i)) {
+                Ordering::Equal => {}
+                o => return o,
+            }
+        }
+        Ordering::Equal
+    }
+
+    pub fn add(&self, other: &Big) -> Big {
+        let n = self.0.len().max(other.0.len());
+        let mut out = Vec::with_capacity(n + 1);
+        let mut carry = 0u64;
+        for i in 0..n {
+            let (s1, c1) = self.limb(i).overflowing_add(other.limb(i));
+            let (s2, c2) = s1.overflowing_add(carry);
+            out.push(s2);
+            carry = u64::from(c1) + u64::from(c2);
+        }
+        out.push(carry);
+        let mut b = Big(out);
+        b.trim();
+        b
+    }
+
+    /// `self - other`; `None` if negative.
+    pub fn sub(&self, other: &Big) -> Option<Big> {
+        if self.cmp(other) == Ordering::Less {
+            return None;
+        }
+        let mut out = Vec::with_capacity(self.0.len());
+        let mut borrow = 0u64;
+        for i in 0..self.0.len() {
+            let (d1, b1) = self.limb(i).overflowing_sub(other.limb(i));
+            let (d2, b2) = d1.overflowing_sub(borrow);
+            out.push(d2);
+            borrow = u64::from(b1) + u64::from(b2);
+        }
+        let mut b = Big(out);
+        b.trim();
+        Some(b)
+    }
+
+    pub fn mul(&self, other: &Big) -> Big {
+        let mut out = vec![0u64; self.0.len() + other.0.len() + 1];
+        for (i, &a) in self.0.iter().enumerate() {
+            let mut carry = 0u128;
+            for (j, &b) in other.0.iter().enumerate() {
+                let Some(slot) = out.get_mut(i + j) else {
+                    continue;
+                };
+                let t = u128::from(a) * u128::from(b) + u128::from(*slot) + carry;
+                *slot = t as u64;
+                carry = t >> 64;
+            }
+            let mut k = i + other.0.len();
+            while carry != 0 {
+                let Some(slot) = out.get_mut(k) else { break };
+                let t = u128::from(*slot) + carry;
+                *slot = t as u64;
+                carry = t >> 64;
+                k += 1;
+            }
+        }
+        let mut b = Big(out);
+        b.trim();
+        b
+    }
+
+    /// `self mod m` by binary long division (cheap next to a modular exponentiation).
+    pub fn rem(&self, m: &Big) -> Big {
+        if m.is_zero() {
+            return Big::zero();
+        }
+        let mut r = Big(vec![0; m.0.len() + 1]);
+        for i in (0..self.bits()).rev() {
+            shl1(&mut r.0, self.bit(i));
+            if r.cmp(m) != Ordering::Less {
+                sub_in_place(&mut r.0, &m.0);
+            }
+        }
+        r.trim();
+        r
+    }
+
+    /// `2^k mod m`.
+    pub fn pow2_mod(k: usize, m: &Big) -> Big {
+        let mut r = Big(vec![0; m.0.len() + 1]);
+        if let Some(x) = r.0.first_mut() {
+            *x = 1;
+        }
+        if r.cmp(m) != Ordering::Less {
+            r = r.rem(m);
+            r.0.resize(m.0.len() + 1, 0);
+        }
+        for _ in 0..k {
+            shl1(&mut r.0, false);
+            if r.cmp(m) != Ordering::Less {
+                sub_in_place(&mut r.0, &m.0);
+            }
+        }
+        r.trim();
+        r
+    }
+}
+
+fn shl1(limbs: &mut [u64], low: bool) {
+    let mut carry = u64::from(low);
+    for l in limbs.iter_mut() {
+        let next = *l >> 63;
+        *l = (*l << 1) | carry;
+        carry = next;
+    }
+}
+
+/// `row += x·limbs`, the carry running on to the end of `row`.
+fn mul_add_row(row: &mut [u64], x: u64, limbs: &[u64]) {
+    let mut carry = 0u128;
+    let mut cells = row.iter_mut();
+    // The limbs go first: `zip` polls its first iterator first, and a cell taken after the
+    // limbs ran out would be lost to the carry loop below.
+    for (&l, cell) in limbs.iter().zip(cells.by_ref()) {
+        let s = u128::from(*cell) + u128::from(x) * u128::from(l) + carry;
+        *cell = s as u64;
+        carry = s >> 64;
+    }
+    for cell in cells {
+        if carry == 0 {
+            break;
+        }
+        let s = u128::from(*cell) + carry;
+        *cell = s as u64;
+        carry = s >> 64;
+    }
+}
+
+/// `a < b` for little-endian limbs of equal length.
+fn less_than(a: &[u64], b: &[u64]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x != y {
+            return x < y;
+        }
+    }
+    false
+}
+
+fn sub_in_place(a: &mut [u64], b: &[u64]) {
+    let mut borrow = 0u64;
+    for (i, x) in a.iter_mut().enumerate() {
+        let (d1, b1) = x.overflowing_sub(b.get(i).copied().unwrap_or(0));
+        let (d2, b2) = d1.overflowing_sub(borrow);
+        *x = d2;
+        borrow = u64::from(b1) + u64::from(b2);
+    }
+}
+
+/// Arithmetic modulo an odd `m` in Montgomery form (`x·R mod m`, `R = 2^(64·n)`).
+pub struct Mont {
+    pub m: Big,
+    n: usize,
+    m_inv: u64,
+    r2: Big,
+}
+
+impl Mont {
+    /// `None` unless `m` is odd and above 1.
+    pub fn new(m: &Big) -> Option<Mont> {
+        let mut m = m.clone();
+        m.trim();
+        if !m.is_odd() || m.bits() < 2 {
+            return None;
+        }
+        let n = m.0.len();
+        // -m^-1 mod 2^64 by Newton's iteration.
+        let m0 = m.limb(0);
+        let mut inv = 1u64;
+        for _ in 0..7 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(m0.wrapping_mul(inv)));
+        }
+        let r2 = Big::pow2_mod(128 * n, &m);
+        Some(Mont {
+            m,
+            n,
+            m_inv: inv.wrapping_neg(),
+            r2,
+        })
+    }
+
+    /// `a·b·R⁻¹ mod m` for `a, b < m`.
+    pub fn mul(&self, a: &Big, b: &Big) -> Big {
+        let mut t = Vec::new();
+        let mut out = Vec::new();
+        self.mul_into(&a.0, &b.0, &mut t, &mut out);
+        let mut r = Big(out);
+        r.trim();
+        r
+    }
+
+    /// [`Mont::mul`] on limb slices into `out` (`n` limbs, untrimmed), with `t` as scratch: the
+    /// full product, then word-by-word Montgomery reduction. Iterators and reused buffers
+    /// throughout: this is where signing spends its time.
+    fn mul_into(&self, a: &[u64], b: &[u64], t: &mut Vec<u64>, out: &mut Vec<u64>) {
+        let n = self.n;
+        let m = &self.m.0;
+        t.clear();
+        t.resize(2 * n + 1, 0);
+        for (i, &ai) in a.iter().enumerate() {
+            let Some(row) = t.get_mut(i..) else { break };
+            mul_add_row(row, ai, b);
+        }
+        for i in 0..n {
+            let Some(row) = t.get_mut(i..) else { break };
+            let u = row.first().copied().unwrap_or(0).wrapping_mul(self.m_inv);
+            mul_add_row(row, u, m);
+        }
+        out.clear();
+        out.extend_from_slice(t.get(n..).unwrap_or(&[]));
+        // The result is below 2m: one conditional subtraction.
+        let top = out.pop().unwrap_or(0);
+        if top != 0 || !less_than(out, m) {
+            sub_in_place(out, m);
+        }
+    }
+
+    /// `x` (any size) into Montgomery form.
+    pub fn to_mont(&self, x: &Big) -> Big {
+        let x = if x.cmp(&self.m) == Ordering::Less {
+            x.clone()
+        } else {
+            x.rem(&self.m)
+        };
+        self.mul(&x, &self.r2)
+    }
+
+    pub fn plain(&self, x: &Big) -> Big {
+        self.mul(x, &Big::from_u64(1))
+    }
+
+    pub fn add(&self, a: &Big, b: &Big) -> Big {
+        let s = a.add(b);
+        s.sub(&self.m).unwrap_or(s)
+    }
+
+    pub fn sub(&self, a: &Big, b: &Big) -> Big {
+        match a.sub(b) {
+            Some(d) => d,
+            None => a.add(&self.m).sub(b).unwrap_or_default(),
+        }
+    }
+
+    /// `base^exp mod m` (plain in, plain out), 4-bit fixed windows on reused buffers.
+    pub fn pow(&self, base: &Big, exp: &Big) -> Big {
+        let padded = |x: Big| {
+            let mut v = x.0;
+            v.resize(self.n, 0);
+            v
+        };
+        let one = padded(self.to_mont(&Big::from_u64(1)));
+        let b = padded(self.to_mont(base));
+        let (mut t, mut out) = (Vec::new(), Vec::new());
+        let mut table: Vec<Vec<u64>> = vec![one.clone()];
+        for i in 1..16 {
+            let prev = table.get(i - 1).unwrap_or(&one);
+            self.mul_into(prev, &b, &mut t, &mut out);
+            table.push(out.clone());
+        }
+        let mut acc = one.clone();
+        for w in (0..exp.bits().div_ceil(4)).rev() {
+            for _ in 0..4 {
+                self.mul_into(&acc, &acc, &mut t, &mut out);
+                std::mem::swap(&mut acc, &mut out);
+            }
+            let mut idx = 0usize;
+            for k in (0..4).rev() {
+                idx = (idx << 1) | usize::from(exp.bit(w * 4 + k));
+            }
+            if idx != 0 {
+                self.mul_into(&acc, table.get(idx).unwrap_or(&one), &mut t, &mut out);
+                std::mem::swap(&mut acc, &mut out);
+            }
+        }
+        let mut r = Big(acc);
+        r.trim();
+        self.plain(&r)
+    }
+
+    /// `a⁻¹ mod m` for a prime `m` (Fermat), plain in and out.
+    pub fn inv_prime(&self, a: &Big) -> Big {
+        let e = self.m.sub(&Big::from_u64(2)).unwrap_or_default();
+        self.pow(a, &e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arithmetic() {
+        let a = Big::from_be(&[0xff; 40]);
+        let b = Big::from_be(&[0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x11]);
+        assert_eq!(a.to_be(0), vec![0xff; 40]);
+        assert_eq!(Big::from_be(&[0, 0, 1]).to_be(4), vec![0, 0, 0, 1]);
+        let q = a.mul(&b);
+        assert_eq!(q.rem(&b), Big::zero());
+        assert_eq!(q.add(&Big::from_u64(5)).rem(&b), Big::from_u64(5));
+        assert_eq!(a.add(&b).sub(&b).unwrap(), a);
+        assert!(b.sub(&a).is_none());
+    }
+
+    #[test]
+    fn modpow_small_and_large() {
+        let m = Big::from_u64(1_000_000_007);
+        let mont = Mont::new(&m).unwrap();
+        // 3^(10^9+6) = 1 (Fermat); 2^10 = 1024.
+        assert_eq!(
+            mont.pow(&Big::from_u64(3), &Big::from_u64(1_000_000_006)),
+            Big::from_u64(1)
+        );
+        assert_eq!(
+            mont.pow(&Big::from_u64(2), &Big::from_u64(10)),
+            Big::from_u64(1024)
+        );
+        // The P-256 prime: a · a⁻¹ = 1.
+        let p = Big::from_be(&[
+            0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ]);
+        let mont = Mont::new(&p).unwrap();
+        let a = Big::from_be(&[7; 31]);
+        let inv = mont.inv_prime(&a);
+        let prod = mont.plain(&mont.mul(&mont.to_mont(&a), &mont.to_mont(&inv)));
+        assert_eq!(prod, Big::from_u64(1));
+        assert!(Mont::new(&Big::from_u64(10)).is_none());
+    }
+}

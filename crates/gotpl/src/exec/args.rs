@@ -1,0 +1,407 @@
+//! Calling functions: Go's `evalFunction`, `evalCall`, `evalArg` and `validateType`. Arguments
+//! are converted to the parameter types of the function's Go signature exactly as Go's reflection
+//! does it, so the same calls fail with the same messages.
+
+use std::rc::Rc;
+
+use super::errors::{At, Chain, ErrorKind};
+use super::output;
+use super::state::{Frame, R, Rv, State};
+use crate::ast::Arg;
+use crate::func::{Func, Signature, Ty};
+use crate::value::Value;
+
+/// A parameter type as `evalArg` sees it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PTy {
+    /// No type (a chain's receiver): the value as it is.
+    Untyped,
+    Go(Ty),
+    /// `reflect.Value` (the parameters of `and`/`or`): the value unconverted, boxing kept.
+    RValue,
+}
+
+/// Functions the executor implements itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Special {
+    And,
+    Or,
+    Include,
+    Tpl,
+    Required,
+    Fail,
+    Lookup,
+}
+
+impl Special {
+    fn by_name(name: &str) -> Option<Special> {
+        Some(match name {
+            "and" => Special::And,
+            "or" => Special::Or,
+            "include" => Special::Include,
+            "tpl" => Special::Tpl,
+            "required" => Special::Required,
+            "fail" => Special::Fail,
+            "lookup" => Special::Lookup,
+            _ => return None,
+        })
+    }
+
+    fn sig(self) -> Signature {
+        const S_A: &[Ty] = &[Ty::String, Ty::Any];
+        match self {
+            Special::And | Special::Or => Signature {
+                params: &[Ty::Any],
+                variadic: Some(Ty::Any),
+            },
+            Special::Include | Special::Tpl | Special::Required => Signature {
+                params: S_A,
+                variadic: None,
+            },
+            Special::Fail => Signature {
+                params: &[Ty::String],
+                variadic: None,
+            },
+            Special::Lookup => Signature {
+                params: &[Ty::String, Ty::String, Ty::String, Ty::String],
+                variadic: None,
+            },
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Callee {
+    Func(&'static Func),
+    Special(Special),
+}
+
+/// Sprig functions whose string result keeps the origins of a tracked string argument, and the
+/// index of that argument.
+fn origin_preserving(name: &str) -> Option<usize> {
+    match name {
+        "indent" | "nindent" | "trimSuffix" | "trimPrefix" | "trimAll" => Some(1),
+        "trim" => Some(0),
+        _ => None,
+    }
+}
+
+fn can_be_nil(t: Ty) -> bool {
+    match t {
+        Ty::Any | Ty::List | Ty::StringList | Ty::Map | Ty::Bytes => true,
+        // Pointer types can be nil, structs (time.Time) cannot.
+        Ty::Object(name) => name.starts_with('*'),
+        _ => false,
+    }
+}
+
+fn assignable(v: &Value, t: Ty) -> bool {
+    use crate::value::Elem;
+    match t {
+        Ty::Any => true,
+        Ty::String => matches!(v, Value::Str(_)),
+        Ty::Int => matches!(v, Value::Int(_)),
+        Ty::Int64 => matches!(v, Value::Int64(_)),
+        Ty::Uint32 => false,
+        Ty::Float64 => matches!(v, Value::Float(_)),
+        Ty::Bool => matches!(v, Value::Bool(_)),
+        Ty::List => matches!(v, Value::List(l) if l.elem == Elem::Any),
+        Ty::StringList => matches!(v, Value::List(l) if l.elem == Elem::String),
+        Ty::Map => matches!(v, Value::Map(_)),
+        Ty::Bytes => matches!(v, Value::Bytes(_)),
+        Ty::Object(name) => matches!(v, Value::Object(o) if o.type_name() == name),
+    }
+}
+
+impl State<'_> {
+    /// Go's `evalFunction`: `name` called with `rest` (and the pipeline's `fin`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn eval_function<'n>(
+        &mut self,
+        fr: &mut Frame<'n>,
+        dot: &Rv,
+        node: &'n Arg,
+        name: &'n str,
+        call_node: At<'n>,
+        rest: &'n [Arg],
+        fin: Option<Rv>,
+    ) -> R<Rv> {
+        fr.at(At::Arg(node));
+        let callee = if let Some(s) = Special::by_name(name) {
+            Callee::Special(s)
+        } else if let Some(f) = crate::funcs::lookup(name) {
+            Callee::Func(f)
+        } else {
+            let msg = format!(
+                "{} is not a defined function",
+                super::errors::go_quote(name)
+            );
+            return Err(self.errorf(fr, msg));
+        };
+        self.burn(fr, 1)?;
+        self.eval_call(fr, dot, callee, call_node, name, rest, fin)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_call<'n>(
+        &mut self,
+        fr: &mut Frame<'n>,
+        dot: &Rv,
+        callee: Callee,
+        call_node: At<'n>,
+        name: &str,
+        rest: &'n [Arg],
+        fin: Option<Rv>,
+    ) -> R<Rv> {
+        let sig = match callee {
+            Callee::Func(f) => f.sig,
+            Callee::Special(s) => s.sig(),
+        };
+        let params = sig.params;
+        let num_in = rest.len() + usize::from(fin.is_some());
+        let num_fixed = if sig.variadic.is_some() {
+            if num_in < params.len() {
+                let msg = format!(
+                    "wrong number of args for {name}: want at least {} got {}",
+                    params.len(),
+                    rest.len()
+                );
+                return Err(self.errorf(fr, msg));
+            }
+            params.len()
+        } else {
+            if num_in != params.len() {
+                let msg = format!(
+                    "wrong number of args for {name}: want {} got {num_in}",
+                    params.len()
+                );
+                return Err(self.errorf(fr, msg));
+            }
+            rest.len()
+        };
+
+        if let Callee::Special(s @ (Special::And | Special::Or)) = callee {
+            return self.and_or(fr, dot, s == Special::Or, rest, fin);
+        }
+
+        let mut argv: Vec<Value> = Vec::with_capacity(num_in);
+        for (i, a) in rest.iter().enumerate() {
+            let ty = if i < num_fixed {
+                params.get(i).copied()
+            } else {
+                sig.variadic
+            };
+            let ty = ty.unwrap_or(Ty::Any);
+            argv.push(self.eval_arg(fr, dot, PTy::Go(ty), a)?.v);
+        }
+        if let Some(f) = fin {
+            let ty = match sig.variadic {
+                Some(var) if num_in > num_fixed => var,
+                _ => params.get(num_in - 1).copied().unwrap_or(Ty::Any),
+            };
+            argv.push(self.validate(fr, f, PTy::Go(ty))?.v);
+        }
+
+        // Go passes `call` the callee's source text first, for its error messages.
+        if name == "call" && matches!(callee, Callee::Func(_)) {
+            let callee_text = rest
+                .first()
+                .map_or(String::new(), |a| At::Arg(a).context(&fr.tree.text));
+            argv.insert(0, Value::string(callee_text));
+        }
+
+        let result = match callee {
+            Callee::Func(f) => {
+                let tracked_in = origin_preserving(name).and_then(|i| match argv.get(i) {
+                    Some(Value::Str(s)) => self.tracked.get(s).map(|r| (s.clone(), r)),
+                    _ => None,
+                });
+                let pad = match argv.first() {
+                    Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
+                    _ => 0,
+                };
+                let r = (f.body)(&mut self.env.funcs, argv).map_err(Chain::plain);
+                if let (Ok(Value::Str(out)), Some((input, runs))) = (&r, tracked_in) {
+                    self.track_derived(name, &input, &runs, out, pad);
+                }
+                r
+            }
+            Callee::Special(s) => self.call_special(fr, call_node.pos(), s, argv),
+        };
+        match result {
+            Ok(v) => {
+                self.check_value_size(fr, &v)?;
+                Ok(Rv::val(v))
+            }
+            Err(inner) => {
+                fr.at(call_node);
+                let msg = format!("error calling {name}: {}", inner.top());
+                Err(self.error_kind(fr, msg, Some(inner), ErrorKind::Template))
+            }
+        }
+    }
+
+    /// Keeps the origins of a tracked string through `indent`/`nindent`/`trim…`.
+    fn track_derived(
+        &mut self,
+        name: &str,
+        input: &Rc<str>,
+        runs: &[output::Origin],
+        out: &Rc<str>,
+        pad: usize,
+    ) {
+        let new_runs = match name {
+            "indent" | "nindent" => output::indent_runs(input, runs, pad, name == "nindent"),
+            _ => {
+                // A trim: the result is a piece of the input.
+                let Some(start) = (0..=input.len().saturating_sub(out.len()))
+                    .filter(|&i| input.is_char_boundary(i))
+                    .find(|&i| input.get(i..i + out.len()) == Some(&**out))
+                else {
+                    return;
+                };
+                output::slice_runs(input.len(), runs, start, out.len())
+            }
+        };
+        self.tracked.add(out, new_runs);
+    }
+
+    /// Go's `and`/`or`: evaluate left to right, stop at the first false (`and`) or true (`or`)
+    /// operand and return it; otherwise the last one.
+    fn and_or<'n>(
+        &mut self,
+        fr: &mut Frame<'n>,
+        dot: &Rv,
+        is_or: bool,
+        rest: &'n [Arg],
+        fin: Option<Rv>,
+    ) -> R<Rv> {
+        let mut v = Rv::invalid();
+        for a in rest {
+            v = self.eval_arg(fr, dot, PTy::RValue, a)?;
+            if v.v.truthy() == is_or {
+                return Ok(v);
+            }
+        }
+        if let Some(f) = fin {
+            v = f;
+        }
+        Ok(v)
+    }
+
+    /// Go's `evalArg`.
+    pub fn eval_arg<'n>(&mut self, fr: &mut Frame<'n>, dot: &Rv, ty: PTy, n: &'n Arg) -> R<Rv> {
+        fr.at(At::Arg(n));
+        match n {
+            Arg::Dot(_) => return self.validate(fr, dot.clone(), ty),
+            Arg::Nil(_) => {
+                return match ty {
+                    PTy::Go(t) if !can_be_nil(t) => {
+                        Err(self.errorf(fr, format!("cannot assign nil to {}", t.go_name())))
+                    }
+                    _ => Ok(Rv::invalid()),
+                };
+            }
+            Arg::Field(_, idents) => {
+                let v = self.eval_field_node(fr, dot, n, idents, std::slice::from_ref(n), None)?;
+                return self.validate(fr, v, ty);
+            }
+            Arg::Variable(var) => {
+                let v = self.eval_variable_node(fr, dot, n, var, &[], None)?;
+                return self.validate(fr, v, ty);
+            }
+            Arg::Pipe(_, p) => {
+                let v = self.eval_nested(fr, dot, p)?;
+                return self.validate(fr, v, ty);
+            }
+            Arg::Identifier(_, name) => {
+                let v = self.eval_function(fr, dot, n, name, At::Arg(n), &[], None)?;
+                return self.validate(fr, v, ty);
+            }
+            Arg::Chain(..) => {
+                let v = self.eval_chain_node(fr, dot, n, &[], None)?;
+                return self.validate(fr, v, ty);
+            }
+            _ => {}
+        }
+        let t = match ty {
+            PTy::Go(t) => t,
+            PTy::Untyped | PTy::RValue => Ty::Any,
+        };
+        let found = || At::Arg(n).context(&fr.tree.text);
+        match (t, n) {
+            (Ty::Any, _) => self.eval_empty_interface(fr, n),
+            (Ty::Bool, Arg::Bool(_, b)) => Ok(Rv::val(Value::Bool(*b))),
+            (Ty::Bool, _) => Err(self.errorf(fr, format!("expected bool; found {}", found()))),
+            (Ty::String, Arg::String(_, s)) => Ok(Rv::val(Value::str(s))),
+            (Ty::String, _) => Err(self.errorf(fr, format!("expected string; found {}", found()))),
+            (Ty::Int | Ty::Int64, Arg::Number(_, num)) if num.int.is_some() => {
+                let i = num.int.unwrap_or(0);
+                Ok(Rv::val(if t == Ty::Int {
+                    Value::Int(i)
+                } else {
+                    Value::Int64(i)
+                }))
+            }
+            (Ty::Int | Ty::Int64, _) => {
+                Err(self.errorf(fr, format!("expected integer; found {}", found())))
+            }
+            (Ty::Uint32, Arg::Number(_, num)) if num.uint.is_some() => {
+                // Go's SetUint on a uint32 keeps the low 32 bits.
+                Ok(Rv::val(Value::Uint(num.uint.unwrap_or(0) & 0xffff_ffff)))
+            }
+            (Ty::Uint32, _) => {
+                Err(self.errorf(fr, format!("expected unsigned integer; found {}", found())))
+            }
+            (Ty::Float64, Arg::Number(_, num)) if num.float.is_some() => {
+                Ok(Rv::val(Value::Float(num.float.unwrap_or(0.0))))
+            }
+            (Ty::Float64, _) => Err(self.errorf(fr, format!("expected float; found {}", found()))),
+            (Ty::List | Ty::StringList | Ty::Map | Ty::Bytes | Ty::Object(_), _) => {
+                let msg = format!("can't handle {} for arg of type {}", found(), t.go_name());
+                Err(self.errorf(fr, msg))
+            }
+        }
+    }
+
+    fn eval_empty_interface<'n>(&mut self, fr: &mut Frame<'n>, n: &'n Arg) -> R<Rv> {
+        fr.at(At::Arg(n));
+        match n {
+            Arg::Bool(_, b) => Ok(Rv::val(Value::Bool(*b))),
+            Arg::Number(_, num) => self.ideal_constant(fr, n, num),
+            Arg::String(_, s) => Ok(Rv::val(Value::str(s))),
+            _ => {
+                let ctx = At::Arg(n).context(&fr.tree.text);
+                let msg = format!("can't handle assignment of {ctx} to empty interface argument");
+                Err(self.errorf(fr, msg))
+            }
+        }
+    }
+
+    /// Go's `validateType`: the value as a parameter of type `ty`.
+    pub fn validate(&self, fr: &Frame<'_>, v: Rv, ty: PTy) -> R<Rv> {
+        let t = match ty {
+            PTy::Untyped | PTy::RValue => return Ok(v),
+            PTy::Go(t) => t,
+        };
+        if v.is_invalid() {
+            if can_be_nil(t) {
+                return Ok(v);
+            }
+            return Err(self.errorf(fr, format!("invalid value; expected {}", t.go_name())));
+        }
+        if t == Ty::Any {
+            return Ok(v);
+        }
+        if assignable(&v.v, t) && !(v.boxed && v.v.is_nil()) {
+            return Ok(v.unbox());
+        }
+        let got = if v.boxed && v.v.is_nil() {
+            "interface {}".to_string()
+        } else {
+            v.v.type_name()
+        };
+        let msg = format!("wrong type for value; expected {}; got {got}", t.go_name());
+        Err(self.errorf(fr, msg))
+    }
+}

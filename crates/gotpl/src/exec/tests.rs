@@ -1,0 +1,439 @@
+//! Executor behaviour the golden cases cannot show: origins, limits, the tpl cache, lint mode,
+//! error locations. (What Helm prints is tested against Helm itself in tests/golden.rs.)
+
+use std::collections::BTreeMap;
+
+use super::*;
+
+fn set(files: &[(&str, &str)]) -> Templates {
+    let mut t = Templates::new();
+    for (name, text) in files {
+        t.add_file(name, text).unwrap();
+    }
+    t
+}
+
+fn dot(values: &[(&str, Value)]) -> Value {
+    let vals: BTreeMap<String, Value> = values
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let mut top = BTreeMap::new();
+    top.insert("Values".to_string(), Value::map(vals));
+    Value::map(top)
+}
+
+fn run(t: &Templates, name: &str, d: Value) -> Result<Output, ExecError> {
+    t.execute(name, d, &mut ExecEnv::new())
+}
+
+/// Line (1-based) in `file`'s text of the template byte that produced the output line `line`.
+fn origin_line(t: &Templates, out: &Output, line: usize) -> (String, usize) {
+    let offset = out
+        .text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum::<usize>();
+    // The first non-space byte of the line: what a finding on that line points at.
+    let lead = out.text[offset..].len() - out.text[offset..].trim_start_matches(' ').len();
+    let (file, src) = out.origin_of(offset + lead).unwrap();
+    let text = &t.map.values().find(|e| &*e.file == file).unwrap().tree.text;
+    (file.to_string(), crate::ast::go_line_col(text, src).0)
+}
+
+#[test]
+fn text_and_values_map_to_their_template_lines() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "kind: A\nname: {{ .Values.n }}\n{{- if true }}\nx: 1\n{{- end }}\n",
+    )]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[("n", Value::str("v"))])).unwrap();
+    assert_eq!(out.text, "kind: A\nname: v\nx: 1\n");
+    let f = "t/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 1), (f.clone(), 1));
+    assert_eq!(origin_line(&t, &out, 2), (f.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 3), (f, 4));
+}
+
+#[test]
+fn lines_of_an_included_define_map_to_the_define() {
+    let t = set(&[
+        (
+            "t/templates/_helpers.tpl",
+            "{{- define \"labels\" -}}\napp: x\nbad: {{ .Values.n }}\n{{- end }}\n",
+        ),
+        (
+            "t/templates/a.yaml",
+            "metadata:\n  labels:\n{{ include \"labels\" . }}\n{{ $l := include \"labels\" . }}{{ $l }}\n",
+        ),
+    ]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[("n", Value::str("v"))])).unwrap();
+    assert_eq!(
+        out.text,
+        "metadata:\n  labels:\napp: x\nbad: v\napp: x\nbad: v\n"
+    );
+    let h = "t/templates/_helpers.tpl".to_string();
+    assert_eq!(
+        origin_line(&t, &out, 2),
+        ("t/templates/a.yaml".to_string(), 2)
+    );
+    assert_eq!(origin_line(&t, &out, 3), (h.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 4), (h.clone(), 3));
+    // Through a variable too: the string keeps its origins.
+    assert_eq!(origin_line(&t, &out, 5), (h.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 6), (h, 3));
+}
+
+#[test]
+fn removing_no_value_keeps_later_lines_mapped() {
+    let t = set(&[("t/templates/a.yaml", "a: {{ .Values.nope }}x\nb: 2\n")]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[])).unwrap();
+    assert_eq!(out.text, "a: x\nb: 2\n");
+    assert_eq!(
+        origin_line(&t, &out, 2),
+        ("t/templates/a.yaml".to_string(), 2)
+    );
+    let (_, src) = out.origin_of(3).unwrap();
+    assert_eq!(src, 21, "the x after the action is template byte 21");
+}
+
+#[test]
+fn tpl_output_maps_to_the_calling_action() {
+    let t = set(&[("t/templates/a.yaml", "a: 1\nb: {{ tpl \"{{ 1 }}\" . }}\n")]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[])).unwrap();
+    assert_eq!(out.text, "a: 1\nb: 1\n");
+    // The tpl text is no file: its output points at the calling `tpl` command (line 2, col 3).
+    assert_eq!(out.origin_of(8), Some(("t/templates/a.yaml", 11)));
+}
+
+/// A template that includes itself forever ends in an error, not a stack overflow, on a 2 MiB
+/// thread in a debug build.
+#[test]
+fn deep_recursion_is_an_error_on_a_small_stack() {
+    let h = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let mut results = Vec::new();
+            for body in [
+                "{{ include \"r\" . }}",
+                "{{ template \"r\" . }}",
+                "{{ tpl \"{{ include \\\"r\\\" . }}\" . }}",
+                "{{ if true }}{{ include \"r\" . }}{{ end }}",
+            ] {
+                let text = format!("{{{{ define \"r\" }}}}{body}{{{{ end }}}}");
+                let t = set(&[("t/templates/_r.tpl", &text)]);
+                let err = run(&t, "r", Value::empty_map()).unwrap_err();
+                results.push((err.kind(), err.go_message().contains("nesting too deep")));
+            }
+            results
+        })
+        .unwrap();
+    for (kind, msg) in h.join().unwrap() {
+        assert_eq!(kind, ErrorKind::Limit);
+        assert!(msg);
+    }
+}
+
+#[test]
+fn template_depth_limit_has_gos_message() {
+    let t = set(&[(
+        "t/templates/_r.tpl",
+        "{{ define \"r\" }}{{ template \"r\" . }}{{ end }}",
+    )]);
+    let mut env = ExecEnv::new();
+    env.limits.max_depth = 5;
+    let err = t.execute("r", Value::empty_map(), &mut env).unwrap_err();
+    assert_eq!(
+        err.go_message(),
+        "template: t/templates/_r.tpl:1:28: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum template depth (5)"
+    );
+    assert_eq!(err.kind(), ErrorKind::Limit);
+}
+
+#[test]
+fn fuel_bounds_loops() {
+    let t = set(&[("t/templates/a.yaml", "{{ range 100000000 }}{{ end }}")]);
+    let mut env = ExecEnv::new();
+    env.limits.fuel = 10_000;
+    let err = t
+        .execute("t/templates/a.yaml", dot(&[]), &mut env)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        err.go_message()
+            .ends_with("exceeded its work limit (10000 units)"),
+        "{}",
+        err.go_message()
+    );
+}
+
+#[test]
+fn output_size_is_bounded() {
+    let t = set(&[("t/templates/a.yaml", "{{ range 1000 }}0123456789{{ end }}")]);
+    let mut env = ExecEnv::new();
+    env.limits.max_output = 5000;
+    let err = t
+        .execute("t/templates/a.yaml", dot(&[]), &mut env)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        err.go_message()
+            .ends_with("exceeds the size limit (5000 bytes)")
+    );
+    env.limits.max_output = 10_000;
+    assert_eq!(
+        t.execute("t/templates/a.yaml", dot(&[]), &mut env)
+            .unwrap()
+            .text
+            .len(),
+        10_000
+    );
+}
+
+#[test]
+fn tpl_strings_are_parsed_once() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ range 50 }}{{ tpl \"{{ $.Values.n }}\" $ }}{{ end }}",
+    )]);
+    let mut env = ExecEnv::new();
+    let out = t
+        .execute(
+            "t/templates/a.yaml",
+            dot(&[("n", Value::str("x"))]),
+            &mut env,
+        )
+        .unwrap();
+    assert_eq!(out.text, "x".repeat(50));
+    assert_eq!(env.tpl_cache.len(), 1);
+}
+
+#[test]
+fn lint_mode_lets_required_and_fail_pass() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "a{{ required \"m\" .Values.x }}{{ fail \"f\" }}b",
+    )]);
+    let mut env = ExecEnv::new();
+    assert_eq!(
+        t.execute("t/templates/a.yaml", dot(&[]), &mut env)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Required
+    );
+    env.lint_mode = true;
+    assert_eq!(
+        t.execute("t/templates/a.yaml", dot(&[]), &mut env)
+            .unwrap()
+            .text,
+        "ab"
+    );
+}
+
+#[test]
+fn errors_point_at_the_innermost_template() {
+    let t = set(&[
+        (
+            "t/templates/_h.tpl",
+            "{{ define \"h\" }}\n  {{ .Values.nope.x }}{{ end }}",
+        ),
+        ("t/templates/a.yaml", "{{ include \"h\" . }}"),
+    ]);
+    let err = run(&t, "t/templates/a.yaml", dot(&[])).unwrap_err();
+    assert_eq!(err.parse_name(), Some("t/templates/_h.tpl"));
+    assert_eq!(
+        err.offset(),
+        Some(29),
+        "at .nope, where Go places the field"
+    );
+    assert_eq!(err.kind(), ErrorKind::Template);
+}
+
+#[test]
+fn missing_template_is_helms_error() {
+    let err = run(&Templates::new(), "x", Value::Nil).unwrap_err();
+    assert_eq!(
+        err.helm_message(),
+        "template: no template \"x\" associated with template \"gotpl\""
+    );
+}
+
+#[test]
+fn later_files_override_defines_but_not_with_empty_ones() {
+    let t = set(&[
+        (
+            "a.tpl",
+            "{{ define \"x\" }}a{{ end }}{{ define \"y\" }}a{{ end }}",
+        ),
+        (
+            "b.tpl",
+            "{{ define \"x\" }}b{{ end }}{{ define \"y\" }} {{ end }}",
+        ),
+    ]);
+    assert_eq!(run(&t, "x", Value::Nil).unwrap().text, "b");
+    assert_eq!(run(&t, "y", Value::Nil).unwrap().text, "a");
+}
+
+/// A map-kind Go value with methods, like Helm's `files` (`.Files.Glob` results).
+#[derive(Debug)]
+struct FileSet(Vec<(&'static str, &'static str)>);
+
+impl crate::value::Object for FileSet {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, name: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        (name == "Count").then(|| Ok(Value::Int(self.0.len() as i64)))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "Count"
+    }
+    fn go_string(&self) -> String {
+        String::new()
+    }
+    fn to_json(&self) -> Value {
+        Value::Nil
+    }
+    fn truthy(&self) -> bool {
+        !self.0.is_empty()
+    }
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        Some(
+            self.0
+                .iter()
+                .map(|(k, v)| (Value::str(k), Value::str(v)))
+                .collect(),
+        )
+    }
+}
+
+#[test]
+fn map_kind_objects_have_go_truth_and_range() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ range $k, $v := .Values.f }}{{ $k }}={{ $v }};{{ end }}{{ if .Values.f }}{{ .Values.f.Count }}{{ end }}{{ if .Values.e }}x{{ else }}empty{{ end }}{{ range .Values.e }}x{{ else }}none{{ end }}",
+    )]);
+    let f = Value::Object(std::rc::Rc::new(FileSet(vec![("a", "1"), ("b", "2")])));
+    let e = Value::Object(std::rc::Rc::new(FileSet(vec![])));
+    let out = run(&t, "t/templates/a.yaml", dot(&[("f", f), ("e", e)])).unwrap();
+    assert_eq!(out.text, "a=1;b=2;2emptynone");
+}
+
+#[test]
+fn nindent_and_trim_keep_the_lines_of_an_included_define() {
+    let t = set(&[
+        (
+            "t/templates/_helpers.tpl",
+            "{{- define \"labels\" }}\napp: x\nbad: {{ .Values.n }}\n{{ end }}\n",
+        ),
+        (
+            "t/templates/a.yaml",
+            "metadata:\n  labels: {{- include \"labels\" . | trim | nindent 4 }}\nspec: {}\n",
+        ),
+    ]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[("n", Value::str("v"))])).unwrap();
+    assert_eq!(
+        out.text,
+        "metadata:\n  labels:\n    app: x\n    bad: v\nspec: {}\n"
+    );
+    let h = "t/templates/_helpers.tpl".to_string();
+    let a = "t/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 2), (a.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 3), (h.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 4), (h, 3));
+    assert_eq!(origin_line(&t, &out, 5), (a.clone(), 3));
+    // The newline and indentation nindent adds belong to the action that printed them.
+    assert_eq!(out.origin_of(20), Some((a.as_str(), 24)));
+}
+
+#[test]
+fn strict_mode_refuses_missing_keys() {
+    let t = set(&[("t/templates/a.yaml", "{{ .Values.a }}{{ .Values.nope }}")]);
+    let mut env = ExecEnv::new();
+    env.strict = true;
+    let d = || dot(&[("a", Value::str("x"))]);
+    let err = t.execute("t/templates/a.yaml", d(), &mut env).unwrap_err();
+    assert_eq!(
+        err.helm_message(),
+        "t/templates/a.yaml:1:25\n  executing \"t/templates/a.yaml\" at <.Values.nope>:\n    map has no entry for key \"nope\""
+    );
+    env.strict = false;
+    assert_eq!(
+        t.execute("t/templates/a.yaml", d(), &mut env).unwrap().text,
+        "x"
+    );
+}
+
+#[test]
+fn doubling_a_string_stops_at_the_size_limit() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ $x := \"ab\" }}{{ range 40 }}{{ $x = cat $x $x }}{{ end }}{{ len $x }}",
+    )]);
+    let mut env = ExecEnv::new();
+    env.limits.max_output = 1 << 20;
+    let err = t
+        .execute("t/templates/a.yaml", dot(&[]), &mut env)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        err.go_message()
+            .ends_with("a value exceeds the size limit (1048576 bytes)")
+    );
+}
+
+#[test]
+fn output_of_opaque_library_templates_points_at_the_users_call() {
+    let t = set(&[
+        (
+            "app/charts/common/templates/_labels.tpl",
+            "{{- define \"common.labels\" -}}\nlib: {{ .Values.n }}\n{{- end }}",
+        ),
+        (
+            "app/templates/_helpers.tpl",
+            "{{- define \"app.labels\" -}}\nmine: 1\n{{ include \"common.labels\" . }}\n{{- end }}",
+        ),
+        (
+            "app/templates/a.yaml",
+            "a:\n{{ include \"app.labels\" . }}\nb:\n{{ template \"common.labels\" . }}\n",
+        ),
+    ]);
+    let mut env = ExecEnv::new();
+    env.opaque_prefixes = vec!["app/charts/common/".to_string()];
+    let out = t
+        .execute(
+            "app/templates/a.yaml",
+            dot(&[("n", Value::str("v"))]),
+            &mut env,
+        )
+        .unwrap();
+    assert_eq!(out.text, "a:\nmine: 1\nlib: v\nb:\nlib: v\n");
+    let h = "app/templates/_helpers.tpl".to_string();
+    let a = "app/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 2), (h.clone(), 2));
+    // The library's line is the user's include of it (helpers line 3) ...
+    assert_eq!(origin_line(&t, &out, 3), (h, 3));
+    // ... and the user's template call (a.yaml line 4).
+    assert_eq!(origin_line(&t, &out, 5), (a, 4));
+}
+
+/// A value nested 100,000 deep, built by a template, is dropped without overflowing a 2 MiB
+/// stack in a debug build.
+#[test]
+fn deeply_nested_values_built_by_a_template_drop_safely() {
+    let h = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let t = set(&[(
+                "t/templates/a.yaml",
+                "{{ $d := dict }}{{ range 100000 }}{{ $d = dict \"a\" $d }}{{ end }}{{ $l := list }}{{ range 100000 }}{{ $l = list $l }}{{ end }}{{ $d = 1 }}{{ range 1 }}{{ $e := dict }}{{ range 100000 }}{{ $e = dict \"a\" $e }}{{ end }}{{ end }}x",
+            )]);
+            run(&t, "t/templates/a.yaml", dot(&[])).map(|o| o.text).ok()
+        })
+        .unwrap();
+    assert_eq!(h.join().unwrap().as_deref(), Some("x"));
+}
