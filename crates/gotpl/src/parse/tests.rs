@@ -403,6 +403,11 @@ fn error_messages_as_helm_prints_them() {
             "{{range .}}{{else if .x}}{{end}}",
             "parse error at (t/templates/case.yaml:1): unexpected <if> in input",
         ),
+        // Helm keeps only what follows the last ": ", even inside a quoted term.
+        (
+            "{{ \"a: b\".x }}",
+            "parse error at (t/templates/case.yaml:1): b\\\"\"",
+        ),
     ];
     for (src, want) in cases {
         assert_eq!(helm(src), want, "{src:?}");
