@@ -7,6 +7,11 @@ use common::{kforge, repo, run};
 
 /// helm-lint check → the kforge rule that reports it, at this file and line of the broken chart.
 const MATCHED: &[(&str, &str, &str, usize)] = &[
+    ("icon-url", "chart/invalid-field", "Chart.yaml", 4),
+    ("maintainer-email", "chart/invalid-field", "Chart.yaml", 7),
+    ("maintainer-name", "chart/missing-field", "Chart.yaml", 6),
+    ("maintainer-url", "chart/invalid-field", "Chart.yaml", 7),
+    ("source-url", "chart/invalid-field", "Chart.yaml", 6),
     (
         "api-version-invalid",
         "chart/invalid-api-version",
@@ -95,12 +100,7 @@ const MATCHED: &[(&str, &str, &str, usize)] = &[
 const MISSING: &[&str] = &[
     "dependency-not-declared",
     "icon-missing",
-    "icon-url",
     "list-resource-policy",
-    "maintainer-email",
-    "maintainer-name",
-    "maintainer-url",
-    "source-url",
     "template-extension",
     "template-render-error",
     "template-top-indent",
