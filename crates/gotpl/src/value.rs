@@ -86,17 +86,6 @@ pub trait Object: fmt::Debug {
     fn entries(&self) -> Option<BTreeMap<String, Value>> {
         None
     }
-    /// Go template truth of the underlying value: a pointer to a struct is always true, a map
-    /// type (Helm's `files` from `.Files.Glob`) only when not empty.
-    fn truthy(&self) -> bool {
-        self.entries().is_none_or(|e| !e.is_empty())
-    }
-    /// For an object of map or slice kind: its (key or index, element) pairs in the order
-    /// `range` visits them (maps by sorted key). `None`: `range` cannot iterate over it.
-    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
-        self.entries()
-            .map(|e| e.into_iter().map(|(k, v)| (Value::string(k), v)).collect())
-    }
     /// Go's `reflect.Kind` name (`kindOf`): "ptr" for the `*T` values Helm passes (`.Chart`,
     /// `.Capabilities`), "struct" for values such as `time.Time` and Sprig's certificate.
     fn kind_name(&self) -> &'static str {
@@ -196,7 +185,8 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
-            Value::Object(o) => o.truthy(),
+            // A pointer to a struct is always true, a map type only when not empty.
+            Value::Object(o) => o.entries().is_none_or(|e| !e.is_empty()),
         }
     }
 
