@@ -150,13 +150,29 @@ pub fn render_with_limits(
         match helm::render::parse(chart, sources) {
             Ok(parsed) => {
                 let dot_values = helm::values::to_value(values, sources);
-                helm::render::execute(
+                let (rendered, errors) = helm::render::execute(
                     &parsed,
                     dot_values,
                     options,
                     limits.max_memory_bytes,
                     sources,
-                )
+                );
+                // Jinja such as `{{ values.port }}` can parse as Go (`values` is a Sprig
+                // function) and fail only when run: an undeclared chart whose Go render fails
+                // is tried as Jinja, and taken as Jinja when that renders cleanly.
+                if declared.is_none()
+                    && errors.iter().any(Diagnostic::is_error)
+                    && jinja_compiles(chart, sources)
+                {
+                    let (jinja, jinja_errors) =
+                        render_jinja(chart, values, options, limits, sources);
+                    if !jinja_errors.iter().any(Diagnostic::is_error) {
+                        diagnostics.push(helm::engine::undeclared_jinja(chart));
+                        diagnostics.extend(jinja_errors);
+                        return (jinja, diagnostics);
+                    }
+                }
+                (rendered, errors)
             }
             Err(errors) if declared.is_none() && jinja_compiles(chart, sources) => {
                 diagnostics.push(helm::engine::undeclared_jinja(chart));
