@@ -281,7 +281,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__lint)
-            opts="-f -n -o -q -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --format --output --color --quiet --sarif-root --help"
+            opts="-f -n -o -q -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --max-objects --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --format --output --color --quiet --sarif-root --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,6 +327,10 @@ _kforge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-objects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "error warning never" -- "${cur}"))
                     return 0
@@ -348,6 +352,18 @@ _kforge() {
                     return 0
                     ;;
                 --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pods)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cluster-work)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-findings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -379,7 +395,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__package)
-            opts="-d -f -n -h --destination --version --app-version --skip-lint --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --color --help"
+            opts="-d -f -n -h --destination --version --app-version --skip-lint --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --max-objects --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +457,10 @@ _kforge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-objects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -467,7 +487,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__simulate)
-            opts="-f -n -o -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --output --color --help"
+            opts="-f -n -o -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --max-objects --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +530,10 @@ _kforge() {
                     return 0
                     ;;
                 --kube-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-objects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -537,6 +561,18 @@ _kforge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-pods)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-cluster-work)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-findings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "wide yaml json" -- "${cur}"))
                     return 0
@@ -557,7 +593,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__template)
-            opts="-f -n -s -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --show-only --output-dir --notes --color --help"
+            opts="-f -n -s -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --max-objects --show-only --output-dir --notes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +636,10 @@ _kforge() {
                     return 0
                     ;;
                 --kube-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-objects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,6 +43,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand lint" -l set-json -d 'Set 
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l release-name -d 'Release name seen by templates' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -s n -l namespace -d 'Release namespace: where objects without a namespace land' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l fail-on -d 'Lowest severity that makes the exit code 1' -r -f -a "error\t''
 warning\t''
 never\t''"
@@ -51,6 +52,9 @@ complete -c kforge -n "__fish_kforge_using_subcommand lint" -l enable -d 'Enable
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l disable -d 'Disable a rule; may repeat' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l crd -d 'CustomResourceDefinitions from elsewhere (file or directory); may repeat' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l cluster -d 'Cluster profile (YAML): nodes, NodePort range, service CIDR, existing objects' -r -F
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-pods -d 'Most pods the in-memory cluster creates from workloads; more ends the run with exit code 2' -r
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-cluster-work -d 'Most scheduler steps (pods times the nodes each is tried on); more ends the run with exit code 2' -r
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-findings -d 'Most findings reported; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l format -d 'Report format; may repeat, each paired with the --output that follows it' -r -f -a "human\t''
 json\t''
 sarif\t''
@@ -61,6 +65,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand lint" -l color -d 'Colour 
 always\t''
 never\t''"
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l sarif-root -d 'Make SARIF paths relative to DIR (default: the git root)' -r -F
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l changed -d 'The paths are changed files (as pre-commit passes them): lint the chart each one belongs to, once per chart, and the plain manifests among the rest; other files are skipped'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l strict -d 'Warnings fail the run too, and closed-world rules become errors'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l no-cluster -d 'Skip the dry-run apply to the in-memory cluster'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l create-namespace -d 'Create the release namespace before applying'
@@ -74,6 +79,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand template" -l set-json -d '
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l release-name -d 'Release name seen by templates' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -s n -l namespace -d 'Release namespace: where objects without a namespace land' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
+complete -c kforge -n "__fish_kforge_using_subcommand template" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -s s -l show-only -d 'Only print these templates (e.g. templates/service.yaml); may repeat' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l output-dir -d 'Write each rendered template under DIR instead of printing' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l color -d 'Colour in diagnostics' -r -f -a "auto\t''
@@ -89,6 +95,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l set-json -d '
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l release-name -d 'Release name seen by templates' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s n -l namespace -d 'Release namespace: where objects without a namespace land' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
+complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l fail-on -d 'Lowest severity that makes the exit code 1' -r -f -a "error\t''
 warning\t''
 never\t''"
@@ -97,6 +104,9 @@ complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l enable -d 'En
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l disable -d 'Disable a rule; may repeat' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l crd -d 'CustomResourceDefinitions from elsewhere (file or directory); may repeat' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l cluster -d 'Cluster profile (YAML): nodes, NodePort range, service CIDR, existing objects' -r -F
+complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-pods -d 'Most pods the in-memory cluster creates from workloads; more ends the run with exit code 2' -r
+complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-cluster-work -d 'Most scheduler steps (pods times the nodes each is tried on); more ends the run with exit code 2' -r
+complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-findings -d 'Most findings reported; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s o -l output -d 'What to print' -r -f -a "wide\t'Like `kubectl get all -o wide`'
 yaml\t'Every object with the defaults the API server applies'
 json\t'The whole cluster state as JSON'"
@@ -118,6 +128,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand package" -l set-json -d 'S
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l release-name -d 'Release name seen by templates' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -s n -l namespace -d 'Release namespace: where objects without a namespace land' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
+complete -c kforge -n "__fish_kforge_using_subcommand package" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l color -d 'Colour in diagnostics' -r -f -a "auto\t''
 always\t''
 never\t''"

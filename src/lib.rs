@@ -14,6 +14,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod budget;
 pub mod chart;
 pub mod check;
 pub mod cli;
@@ -84,6 +85,8 @@ pub struct Options {
     pub config_file: Option<std::path::PathBuf>,
     /// Cluster profile to read instead of `cluster_profile` (`--cluster FILE`).
     pub cluster_file: Option<std::path::PathBuf>,
+    /// What the whole run may make (objects, pods, findings, scheduler work).
+    pub budgets: budget::Budgets,
 }
 
 impl Default for Options {
@@ -104,6 +107,7 @@ impl Default for Options {
             crd_inputs: Vec::new(),
             config_file: None,
             cluster_file: None,
+            budgets: budget::Budgets::default(),
         }
     }
 }
@@ -178,6 +182,20 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
             None => {}
         }
     }
+    // Counted before parsing: a template loop can emit more objects than memory holds.
+    let documents: usize = files
+        .iter()
+        .map(|&f| yaml::document_count(run.sources.text(f)))
+        .sum();
+    if documents > options.budgets.objects {
+        run.diagnostics.push(budget::exceeded(
+            format!("the inputs hold {documents} YAML documents to check as objects"),
+            options.budgets.objects,
+            "--max-objects",
+        ));
+        sort_diagnostics(&run.sources, &mut run.diagnostics);
+        return run;
+    }
     let (objects, diags) = object::parse(&run.sources, &files, &options.yaml);
     run.diagnostics.extend(diags);
     run.objects = objects;
@@ -213,7 +231,11 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
                 || stages.rules.then(|| rules::check(&ctx)),
             )
         },
-        || stages.cluster.then(|| cluster::apply(&ctx, &profile)),
+        || {
+            stages
+                .cluster
+                .then(|| cluster::apply_within(&ctx, &profile, &options.budgets))
+        },
     );
     let mut found = Vec::new();
     found.extend(schema_found.into_iter().flatten());
@@ -225,6 +247,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
     run.diagnostics.extend(found);
     config::apply(&config, &run.objects, &run.sources, &mut run.diagnostics);
     sort_diagnostics(&run.sources, &mut run.diagnostics);
+    budget::cap_findings(&mut run.diagnostics, options.budgets.findings);
     run
 }
 

@@ -11,7 +11,8 @@
 //! writes the error itself and exits without running anything else; nothing has been printed
 //! or written before rendering ends, so nothing is left half-written.
 //!
-//! Outside a render the only cost is one thread-local flag read per allocation.
+//! Outside a render the only cost is one thread-local flag read per allocation. Anywhere, an
+//! allocation the system refuses ends kforge with exit code 2 and a message, never an abort.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
@@ -85,18 +86,39 @@ fn count(delta: isize) {
     }
 }
 
-/// Ends the process when `inner` could not serve an allocation of `size` bytes during a
-/// render (a memory limit of the machine or the shell came first); outside a render, the
-/// caller handles the failure as usual.
+/// Ends the process when `inner` could not serve an allocation of `size` bytes (a memory
+/// limit of the machine, the container or the shell came first). Returning the null pointer
+/// would make Rust abort (exit 134, "could not run" unrecognisable from a crash); a CI gate
+/// must get exit code 2 and a message instead. During a render the message names the template.
 fn check_served(ptr: *mut u8, size: usize) -> *mut u8 {
-    if ptr.is_null() && matches!(BUDGET.try_with(Cell::get), Ok(Some(_))) {
-        stop(
-            b" ran out of memory: an allocation of ",
-            size,
-            b" bytes failed",
-        );
+    if ptr.is_null() {
+        if matches!(BUDGET.try_with(Cell::get), Ok(Some(_))) {
+            stop(
+                b" ran out of memory: an allocation of ",
+                size,
+                b" bytes failed",
+            );
+        }
+        out_of_memory(size);
     }
     ptr
+}
+
+/// Writes the out-of-memory error without allocating and ends the process with exit code 2.
+fn out_of_memory(size: usize) -> ! {
+    let mut buf = [0u8; 20];
+    let digits = decimal(size, &mut buf);
+    for part in [
+        b"error[run/limit]: kforge ran out of memory: an allocation of ".as_slice(),
+        digits,
+        b" bytes failed; kforge stopped\n  = help: the input asks for more work than the memory \
+          kforge may use; lower the run's budgets (--max-objects, --max-pods, --max-findings) \
+          or give kforge more memory\n",
+    ] {
+        write_stderr(part);
+    }
+    // SAFETY: `_exit` ends the process at once; nothing of it runs afterwards.
+    unsafe { libc::_exit(2) }
 }
 
 /// Writes the error without allocating and ends the process: exit code 2, "could not run".

@@ -176,16 +176,23 @@ fn load_path(
             ),
         );
     }
-    let bytes = match std::fs::read(path) {
+    // Read through the bounded reader whatever the file type: a device or a pipe has no
+    // length to check beforehand (`/dev/zero` reports 0).
+    let bytes = match crate::source::read_file_limited(path, limit) {
         Ok(b) => b,
         Err(e) => {
+            let help = match e.kind() {
+                std::io::ErrorKind::InvalidData => {
+                    "give a file (or a stream) that ends, or raise the limit"
+                }
+                std::io::ErrorKind::TimedOut => {
+                    "start the process that writes to the pipe, or give a file"
+                }
+                _ => "check the permissions of the file",
+            };
             return (
                 None,
-                fatal(
-                    &INPUT_UNREADABLE,
-                    format!("cannot read {shown}: {e}"),
-                    "check the permissions of the file",
-                ),
+                fatal(&INPUT_UNREADABLE, format!("cannot read {shown}: {e}"), help),
             );
         }
     };

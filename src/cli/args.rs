@@ -75,6 +75,9 @@ pub struct RenderArgs {
     /// Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Most YAML documents (objects) one run parses; more ends the run with exit code 2
+    #[arg(long, value_name = "N", default_value_t = crate::budget::Budgets::default().objects)]
+    pub max_objects: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -141,13 +144,26 @@ pub struct CheckArgs {
     /// Create the release namespace before applying
     #[arg(long)]
     pub create_namespace: bool,
+    /// Most pods the in-memory cluster creates from workloads; more ends the run with exit code 2
+    #[arg(long, value_name = "N", default_value_t = crate::budget::Budgets::default().pods)]
+    pub max_pods: usize,
+    /// Most scheduler steps (pods times the nodes each is tried on); more ends the run with exit code 2
+    #[arg(long, value_name = "N", default_value_t = crate::budget::Budgets::default().cluster_work)]
+    pub max_cluster_work: u64,
+    /// Most findings reported; more ends the run with exit code 2
+    #[arg(long, value_name = "N", default_value_t = crate::budget::Budgets::default().findings)]
+    pub max_findings: usize,
 }
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
     /// Chart directories, .tgz archives, manifest files or directories, or - for stdin
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "changed")]
     pub paths: Vec<PathBuf>,
+    /// The paths are changed files (as pre-commit passes them): lint the chart each one belongs
+    /// to, once per chart, and the plain manifests among the rest; other files are skipped
+    #[arg(long)]
+    pub changed: bool,
     #[command(flatten)]
     pub render: RenderArgs,
     #[command(flatten)]

@@ -108,6 +108,7 @@ pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options
         kube_version,
         ..Options::default()
     };
+    options.budgets.objects = render.max_objects;
     if let Some(check) = check {
         options.strict = check.strict;
         options.stages = Stages {
@@ -116,6 +117,9 @@ pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options
             cluster: !check.no_cluster,
         };
         options.create_namespace = check.create_namespace;
+        options.budgets.pods = check.max_pods;
+        options.budgets.cluster_work = check.max_cluster_work;
+        options.budgets.findings = check.max_findings;
         options.crd_inputs = check.crd.iter().cloned().map(Input::Path).collect();
         options.cluster_file = check.cluster.clone();
         options.config.enable.extend(check.enable.iter().cloned());

@@ -13,7 +13,16 @@ use crate::diag::report::{self, Format, ReportOptions};
 
 pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
     let started = Instant::now();
-    let inputs = match common::inputs(&args.paths) {
+    let paths = if args.changed {
+        super::changed::targets(&args.paths)
+    } else {
+        args.paths.clone()
+    };
+    // Only files kforge does not check changed (a CI workflow, a README): nothing to report.
+    if paths.is_empty() {
+        return Status::Clean;
+    }
+    let inputs = match common::inputs(&paths) {
         Ok(i) => i,
         Err(e) => return common::usage_error(e),
     };
@@ -21,7 +30,7 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
         Ok(o) => o,
         Err(e) => return common::usage_error(e),
     };
-    options.config_file = common::config_file(&args.check, &args.paths);
+    options.config_file = common::config_file(&args.check, &paths);
     let destinations = match destinations(&args, matches) {
         Ok(d) => d,
         Err(e) => return common::usage_error(e),
@@ -123,22 +132,11 @@ fn format_from_extension(path: &Path) -> Format {
 }
 
 /// Writes through a temporary file in the same directory and renames it into place, so a reader
-/// never sees half a report and a failed run leaves the old file alone.
+/// never sees half a report and a failed run leaves the old file alone. The temporary name is
+/// unpredictable and created exclusively (see `package::replace_file`): a shared folder is safe.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.kforge-tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", path.display())
-    })
+    crate::package::replace_file(path, bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn git_root() -> Option<PathBuf> {

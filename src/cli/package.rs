@@ -3,11 +3,24 @@
 
 use super::Status;
 use super::args::PackageArgs;
-use super::common;
+use super::common::{self, UsageError};
 use crate::chart::Input;
-use crate::package::{PackageOptions, TreeLimits, package_chart};
+use crate::package::{PackageOptions, TreeLimits, package_chart, parse_source_date_epoch};
 
 pub fn run(args: PackageArgs) -> Status {
+    // Checked before anything else: a bad value is a usage error, not a lint run.
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => match parse_source_date_epoch(&v) {
+            Ok(n) => n,
+            Err(e) => return common::usage_error(UsageError(e)),
+        },
+        Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return common::usage_error(UsageError(
+                "SOURCE_DATE_EPOCH is not a whole number of seconds since 1970-01-01".into(),
+            ));
+        }
+    };
     if !args.skip_lint {
         let options = match common::options(&args.render, None) {
             Ok(o) => o,
@@ -32,9 +45,7 @@ pub fn run(args: PackageArgs) -> Status {
         destination: args.destination.clone(),
         version: args.version.clone(),
         app_version: args.app_version.clone(),
-        source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|v| v.trim().parse().ok()),
+        source_date_epoch,
         limits: TreeLimits::default(),
     };
     match package_chart(&args.chart, &options) {

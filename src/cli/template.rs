@@ -47,6 +47,17 @@ pub fn run(args: TemplateArgs) -> Status {
         }
         manifests.retain(|m| args.show_only.iter().any(|w| shows(&m.source, w)));
     }
+    // Names with control characters are refused when the chart is read; this keeps any that
+    // could reach here from changing the stream or the files written.
+    if let Some(m) = manifests
+        .iter()
+        .find(|m| crate::package::has_control(&m.source))
+    {
+        return common::usage_error(UsageError(format!(
+            "refusing to print template `{}`: its name has a control character or a line separator",
+            crate::package::shown_name(&m.source)
+        )));
+    }
     let written = match &args.output_dir {
         Some(dir) => write_dir(dir, &manifests),
         None => {
@@ -137,14 +148,22 @@ fn write_dir(dir: &Path, manifests: &[Manifest]) -> Result<(), String> {
         }
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let staging = dir.join(format!(".kforge-staging-{}", std::process::id()));
+    // An unpredictable folder only this user can enter, created exclusively: nothing planted in
+    // a shared OUT (a link under a guessable name) can redirect the writes.
+    crate::package::remove_stale(dir);
+    let staging = crate::package::create_temp_dir(dir, ".kforge-staging")
+        .map_err(|e| format!("cannot write rendered templates to {}: {e}", dir.display()))?;
     let staged = (|| -> std::io::Result<()> {
         for (relative, text) in &by_file {
             let path = staging.join(relative);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            std::fs::write(&path, text)?;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)?
+                .write_all(text.as_bytes())?;
         }
         for (relative, _) in &by_file {
             let target = dir.join(relative);

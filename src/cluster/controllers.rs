@@ -94,6 +94,40 @@ fn replicas(spec: &Value) -> i64 {
         .clamp(0, 10_000)
 }
 
+fn job_pod_count(spec: &Value) -> i64 {
+    let parallelism = spec.get("parallelism").and_then(Value::as_i64).unwrap_or(1);
+    let completions = spec
+        .get("completions")
+        .and_then(Value::as_i64)
+        .unwrap_or(parallelism);
+    parallelism.min(completions).clamp(0, 10_000)
+}
+
+/// How many pods [`expand`] would create at most (a DaemonSet counts every node): checked
+/// against the run's budget before any is made.
+pub fn planned_pods(state: &ClusterState) -> u64 {
+    let nodes = state.nodes.len() as u64;
+    state
+        .objects
+        .values()
+        .filter(|o| o.origin == Origin::Run)
+        .map(|w| {
+            let spec = w.spec();
+            let n = match (w.key.group.as_str(), w.key.kind.as_str()) {
+                ("apps", "Deployment" | "ReplicaSet" | "StatefulSet")
+                | ("", "ReplicationController") => replicas(spec),
+                ("apps", "DaemonSet") => return nodes,
+                ("batch", "Job") => job_pod_count(spec),
+                ("batch", "CronJob") => {
+                    job_pod_count(spec.at(&["jobTemplate", "spec"]).unwrap_or(&Value::Null))
+                }
+                _ => 0,
+            };
+            u64::try_from(n).unwrap_or(0)
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
 /// Runs the workload controllers over the run's objects. Each workload expands on its own (in
 /// parallel: copying templates into pods is most of this stage's work); what they make is
 /// stored in the workloads' order, as one controller after another would.
@@ -108,8 +142,48 @@ pub fn expand(state: &mut ClusterState) {
         .map(|w| expand_one(w, &state.nodes))
         .collect();
     for stored in made.into_iter().flatten() {
+        let stored = unique_name(state, stored);
         state.insert(stored);
     }
+}
+
+/// A generated pod name already taken (five letters of suffix collide within a few thousand
+/// pods: 8,000 DaemonSet pods or 10,000 replicas do) is drawn again, as the API server's
+/// `generateName` retries: otherwise one pod would silently replace another.
+fn unique_name(state: &ClusterState, mut stored: Stored) -> Stored {
+    let random_suffix = stored.key.kind == "Pod"
+        && stored.key.group.is_empty()
+        && stored
+            .json
+            .at(&["metadata", "ownerReferences"])
+            .and_then(Value::as_array)
+            .and_then(|o| o.first())
+            .and_then(|o| o.get("kind"))
+            .and_then(Value::as_str)
+            .is_some_and(|k| k != "StatefulSet");
+    if !random_suffix || !state.objects.contains_key(&stored.key) {
+        return stored;
+    }
+    let base = stored.key.name.clone();
+    let Some((prefix, _)) = base.rsplit_once('-') else {
+        return stored;
+    };
+    for attempt in 1..100 {
+        let name = format!("{prefix}-{}", suffix(&format!("{base}#{attempt}"), 5));
+        let key = Key::new("", "Pod", &stored.key.namespace, &name);
+        if !state.objects.contains_key(&key) {
+            if let Some(meta) = stored
+                .json
+                .get_mut("metadata")
+                .and_then(Value::as_object_mut)
+            {
+                meta.insert("name".to_string(), json!(name));
+            }
+            stored.key = key;
+            return stored;
+        }
+    }
+    stored
 }
 
 /// What the controllers make of one workload, in creation order.
@@ -248,13 +322,14 @@ fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
                 owner_name: name,
                 source: w.source,
             };
+            // One probe for every node: what the controller tests does not depend on the node.
+            let probe = maker.pod("probe", template, &[], add_daemon_tolerations);
             for node in nodes {
-                let mut probe = maker.pod("probe", template, &[], add_daemon_tolerations);
                 if !scheduler::daemon_eligible(&probe.json, node) {
                     continue;
                 }
                 let pod_name = format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
-                probe = maker.pod(
+                let pod = maker.pod(
                     &pod_name,
                     template,
                     &[("controller-revision-hash", hash.clone())],
@@ -263,7 +338,7 @@ fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
                         pin_to_node(s, &node.name);
                     },
                 );
-                out.push(probe);
+                out.push(pod);
             }
         }
         ("batch", "Job") => job_pods(&mut out, ns, name, spec, w.source),
@@ -302,12 +377,7 @@ fn hex8(s: &str) -> String {
 
 fn job_pods(out: &mut Vec<Stored>, ns: &str, name: &str, spec: &Value, source: Option<usize>) {
     let template = spec.get("template").cloned().unwrap_or(Value::Null);
-    let parallelism = spec.get("parallelism").and_then(Value::as_i64).unwrap_or(1);
-    let completions = spec
-        .get("completions")
-        .and_then(Value::as_i64)
-        .unwrap_or(parallelism);
-    let n = parallelism.min(completions).clamp(0, 10_000);
+    let n = job_pod_count(spec);
     let maker = PodMaker {
         namespace: ns,
         owner_kind: "Job",

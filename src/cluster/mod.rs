@@ -27,18 +27,39 @@ pub use catalog::*;
 pub use profile::{NodeSpec, Profile, Taint};
 pub use state::{ClusterState, Key, Origin, Stored};
 
+use crate::budget::Budgets;
 use crate::check::CheckContext;
 use crate::diag::Diagnostic;
 
-/// Applies `ctx.objects` to `profile` and runs the controllers and the scheduler.
+/// Applies `ctx.objects` to `profile` and runs the controllers and the scheduler, within the
+/// default budgets.
 pub fn apply(ctx: &CheckContext, profile: &Profile) -> (ClusterState, Vec<Diagnostic>) {
+    apply_within(ctx, profile, &Budgets::default())
+}
+
+/// [`apply`] within `budgets`: past the pod budget no pod is made, past the work budget the
+/// scheduler stops; either ends in a `run/limit` error.
+pub fn apply_within(
+    ctx: &CheckContext,
+    profile: &Profile,
+    budgets: &Budgets,
+) -> (ClusterState, Vec<Diagnostic>) {
     let mut applier = apply::Applier::new(ctx, profile);
     applier.apply_all();
     let mut state = applier.state;
     let mut diags = applier.diags;
+    let planned = controllers::planned_pods(&state);
+    if planned > budgets.pods as u64 {
+        diags.push(crate::budget::exceeded(
+            format!("the workloads ask for {planned} pods"),
+            budgets.pods,
+            "--max-pods",
+        ));
+        return (state, diags);
+    }
     controllers::expand(&mut state);
     controllers::bind_claims(&mut state, ctx, &mut diags);
-    scheduler::schedule(&mut state, ctx, &mut diags);
+    scheduler::schedule(&mut state, ctx, &mut diags, budgets.cluster_work);
     controllers::endpoints(&mut state);
     (state, diags)
 }

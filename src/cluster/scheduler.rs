@@ -12,7 +12,7 @@ use super::state::{ClusterState, Key};
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What the scheduler counts for a pod: requests, and zero requests counted as 100m / 200Mi
 /// for scoring (`schedutil.GetNonzeroRequests`).
@@ -217,9 +217,10 @@ struct Candidate<'n> {
     labels: Map<String, Value>,
 }
 
-/// The reasons one node rejects the pod (the first failing filter), or none.
-fn filter(pod: &Value, needs: &PodNeeds, at: &Candidate, usage: &Usage) -> Vec<String> {
-    let (node, req) = (at.node, needs.requests);
+/// Why a node rejects the pod in the filters that do not depend on what is already placed
+/// (NodeUnschedulable, TaintToleration, NodeAffinity, in that order), if it does.
+fn static_reason(pod: &Value, at: &Candidate) -> Option<String> {
+    let node = at.node;
     if node.unschedulable {
         let t = Taint {
             key: "node.kubernetes.io/unschedulable".to_string(),
@@ -232,18 +233,25 @@ fn filter(pod: &Value, needs: &PodNeeds, at: &Candidate, usage: &Usage) -> Vec<S
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         if !tolerates(tol, &t) {
-            return vec!["node(s) were unschedulable".to_string()];
+            return Some("node(s) were unschedulable".to_string());
         }
     }
     if let Some(t) = untolerated_taint(pod, node) {
-        return vec![format!(
+        return Some(format!(
             "node(s) had untolerated taint {{{}: {}}}",
             t.key, t.value
-        )];
+        ));
     }
     if !matches_affinity(pod, node, &at.labels) {
-        return vec!["node(s) didn't match Pod's node affinity/selector".to_string()];
+        return Some("node(s) didn't match Pod's node affinity/selector".to_string());
     }
+    None
+}
+
+/// Why a node that passed [`static_reason`] rejects the pod given what it already runs
+/// (NodePorts, NodeResourcesFit); empty when the pod fits.
+fn dynamic_reasons(needs: &PodNeeds, node: &NodeSpec, usage: &Usage) -> Vec<String> {
+    let req = needs.requests;
     if ports_conflict(&usage.ports, &needs.host_ports) {
         return vec!["node(s) didn't have free ports for the requested pod ports".to_string()];
     }
@@ -260,6 +268,81 @@ fn filter(pod: &Value, needs: &PodNeeds, at: &Candidate, usage: &Usage) -> Vec<S
     reasons
 }
 
+/// The static filters' verdict on every node for one pod shape (tolerations, node selector,
+/// required node affinity): computed once and shared by every pod of that shape, so the
+/// scheduler tries each pod only on the nodes that can take it.
+struct ShapeFit {
+    /// Per node, why it rejects the shape.
+    rejects: Vec<Option<String>>,
+    /// The nodes that pass, in profile order.
+    passing: Vec<usize>,
+    /// How many nodes reject the shape for each reason.
+    counts: BTreeMap<String, usize>,
+}
+
+impl ShapeFit {
+    fn of(pod: &Value, candidates: &[Candidate]) -> ShapeFit {
+        let rejects: Vec<Option<String>> =
+            candidates.iter().map(|at| static_reason(pod, at)).collect();
+        let mut passing = Vec::new();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, r) in rejects.iter().enumerate() {
+            match r {
+                Some(r) => *counts.entry(r.clone()).or_default() += 1,
+                None => passing.push(i),
+            }
+        }
+        ShapeFit {
+            rejects,
+            passing,
+            counts,
+        }
+    }
+}
+
+/// What the static filters read of a pod, as a key; and the node a DaemonSet pod is pinned to
+/// (its whole required affinity is `metadata.name In [node]`), whose key leaves the pin out so
+/// every pod of the DaemonSet shares one [`ShapeFit`].
+fn shape_key(pod: &Value) -> (String, Option<String>) {
+    let spec = pod.get("spec").unwrap_or(&Value::Null);
+    let terms = spec.at(&[
+        "affinity",
+        "nodeAffinity",
+        "requiredDuringSchedulingIgnoredDuringExecution",
+        "nodeSelectorTerms",
+    ]);
+    let pinned = terms.and_then(pinned_node);
+    let key = json!([
+        spec.get("tolerations"),
+        spec.get("nodeSelector"),
+        if pinned.is_some() { None } else { terms },
+    ])
+    .to_string();
+    (key, pinned)
+}
+
+fn pinned_node(terms: &Value) -> Option<String> {
+    let [term] = terms.as_array()?.as_slice() else {
+        return None;
+    };
+    let term = term.as_object()?;
+    let [field] = term.get("matchFields")?.as_array()?.as_slice() else {
+        return None;
+    };
+    if term.len() != 1
+        || field.get("key").and_then(Value::as_str) != Some("metadata.name")
+        || field.get("operator").and_then(Value::as_str) != Some("In")
+    {
+        return None;
+    }
+    let [name] = field.get("values")?.as_array()?.as_slice() else {
+        return None;
+    };
+    name.as_str().map(str::to_string)
+}
+
+const AFFINITY_MISMATCH: &str = "node(s) didn't match Pod's node affinity/selector";
+
 /// `0/4 nodes are available: 1 node(s) had untolerated taint {…}, 3 Insufficient memory.`
 fn fit_error(total: usize, reasons: &BTreeMap<String, usize>) -> String {
     let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
@@ -272,7 +355,12 @@ const NONZERO_MEMORY: i128 = 200 * (1 << 20) * 1000;
 
 /// Places every pod of the state in creation order; unschedulable pods stay Pending with the
 /// scheduler's message, reported once per workload.
-pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Diagnostic>) {
+pub fn schedule(
+    state: &mut ClusterState,
+    ctx: &CheckContext,
+    diags: &mut Vec<Diagnostic>,
+    work_budget: u64,
+) {
     let nodes = state.nodes.clone();
     let candidates: Vec<Candidate> = nodes
         .iter()
@@ -281,6 +369,11 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
             labels: node_labels(node),
         })
         .collect();
+    // The first node of each name, as a search in profile order would find it.
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        by_name.entry(n.name.as_str()).or_insert(i);
+    }
     let mut usage: Vec<Usage> = vec![Usage::default(); nodes.len()];
     let pods: Vec<Key> = state
         .objects
@@ -298,8 +391,8 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
             .json
             .at(&["spec", "nodeName"])
             .and_then(Value::as_str)
-            .map(str::to_string);
-        match bound.and_then(|n| nodes.iter().position(|x| x.name == n)) {
+            .and_then(|n| by_name.get(n).copied());
+        match bound {
             Some(i) => {
                 if let Some(u) = usage.get_mut(i) {
                     let needs = PodNeeds::of(&pod.json);
@@ -321,6 +414,8 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
         .filter(|o| o.json.at(&["status", "phase"]).and_then(Value::as_str) == Some("Pending"))
         .map(|o| (o.key.namespace.clone(), o.key.name.clone()))
         .collect();
+    let mut shapes: HashMap<String, ShapeFit> = HashMap::new();
+    let mut work: u64 = 0;
     for key in unbound {
         let Some(pod) = state.objects.get_mut(&key) else {
             continue;
@@ -345,12 +440,71 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
         }
         let needs = PodNeeds::of(&pod.json);
         let req = needs.requests;
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let (shape, pinned) = shape_key(&pod.json);
+        let pinned = pinned.and_then(|n| by_name.get(n.as_str()).copied());
+        if !shapes.contains_key(&shape) {
+            work = work.saturating_add(nodes.len() as u64);
+            let mut unpinned = pod.json.clone();
+            if pinned.is_some()
+                && let Some(spec) = unpinned.get_mut("spec").and_then(Value::as_object_mut)
+            {
+                spec.remove("affinity");
+            }
+            shapes.insert(shape.clone(), ShapeFit::of(&unpinned, &candidates));
+        }
+        let Some(fit) = shapes.get(&shape) else {
+            continue;
+        };
+        // The nodes to try, and the static reasons of the others.
+        let (tries, mut reasons): (Vec<usize>, Option<BTreeMap<String, usize>>) = match pinned {
+            None => (fit.passing.clone(), None),
+            Some(p) => {
+                // Every other node fails the pin, or an earlier filter as for the unpinned shape.
+                let mut counts = fit.counts.clone();
+                let p_passes_unpinned = fit.rejects.get(p).is_some_and(Option::is_none);
+                if let Some(Some(r)) = fit.rejects.get(p)
+                    && let Some(n) = counts.get_mut(r)
+                {
+                    *n -= 1;
+                    if *n == 0 {
+                        counts.remove(r);
+                    }
+                }
+                let others = fit.passing.len() - usize::from(p_passes_unpinned);
+                if others > 0 {
+                    *counts.entry(AFFINITY_MISMATCH.to_string()).or_default() += others;
+                }
+                match candidates
+                    .get(p)
+                    .and_then(|at| static_reason(&pod.json, at))
+                {
+                    Some(r) => {
+                        *counts.entry(r).or_default() += 1;
+                        (Vec::new(), Some(counts))
+                    }
+                    None => (vec![p], Some(counts)),
+                }
+            }
+        };
+        work = work.saturating_add(tries.len() as u64);
+        if work > work_budget {
+            diags.push(crate::budget::exceeded(
+                format!(
+                    "scheduling the pods onto {} nodes takes more than {work_budget} steps (pods times the nodes each is tried on)",
+                    nodes.len()
+                ),
+                work_budget,
+                "--max-cluster-work",
+            ));
+            return;
+        }
+        let mut dynamic: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(i128, usize)> = None;
-        for (i, at) in candidates.iter().enumerate() {
-            let Some(u) = usage.get(i) else { continue };
-            let node = at.node;
-            let rs = filter(&pod.json, &needs, at, u);
+        for i in tries {
+            let (Some(u), Some(node)) = (usage.get(i), nodes.get(i)) else {
+                continue;
+            };
+            let rs = dynamic_reasons(&needs, node, u);
             if rs.is_empty() {
                 // Least allocated after placing the pod, with the scheduler's non-zero defaults.
                 let cpu =
@@ -363,7 +517,7 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
                 }
             }
             for r in rs {
-                *reasons.entry(r).or_default() += 1;
+                *dynamic.entry(r).or_default() += 1;
             }
         }
         match best {
@@ -379,6 +533,11 @@ pub fn schedule(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec<Di
                 mark_running(&mut pod.json, &ip);
             }
             None => {
+                let mut all = reasons.take().unwrap_or_else(|| fit.counts.clone());
+                for (r, n) in dynamic {
+                    *all.entry(r).or_default() += n;
+                }
+                let reasons = all;
                 let msg = fit_error(nodes.len(), &reasons);
                 if let Some(m) = pod.json.as_object_mut() {
                     m.insert(

@@ -16,6 +16,7 @@ pub fn all() -> Vec<&'static Rule> {
         crate::rules::RULES,
         crate::cluster::RULES,
         crate::package::RULES,
+        crate::budget::RULES,
     ] {
         rules.extend(stage.iter().copied());
     }

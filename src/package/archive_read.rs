@@ -4,7 +4,9 @@
 //! (headers included), so a gzip bomb is refused after inflating at most that much. File count and
 //! single file size are checked from each header before its data is read. Entries that could
 //! escape the chart when extracted (absolute paths, `..`, links, devices, duplicates, names that
-//! are not UTF-8) refuse the whole archive. Nothing is written to disk.
+//! are not UTF-8 or hold control characters) refuse the whole archive. Every gzip member is read,
+//! as Helm, tar and Python do, and data after the tar's end marker refuses the archive: what
+//! kforge checks is what any of them would unpack. Nothing is written to disk.
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -12,11 +14,11 @@ use std::io::{self, Read};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use flate2::read::GzDecoder;
+use flate2::read::MultiGzDecoder;
 use tar::{Archive, EntryType};
 
 use super::TreeLimits;
-use super::rules::{CORRUPT, LAYOUT, LIMIT, UNSAFE_ENTRY};
+use super::rules::{CORRUPT, LAYOUT, LIMIT, UNSAFE_ENTRY, UNSAFE_NAME, has_control, shown_name};
 use crate::chart::FileTree;
 use crate::diag::Diagnostic;
 
@@ -117,7 +119,7 @@ pub fn read_archive(
         return Err(vec![d]);
     }
     let bounded = BoundedReader {
-        inner: GzDecoder::new(bytes),
+        inner: MultiGzDecoder::new(bytes),
         read: 0,
         limit: limits.max_total_bytes,
         tripped,
@@ -130,10 +132,23 @@ pub fn read_archive(
     if !r.diags.is_empty() {
         return Err(r.diags);
     }
-    // Read to the end of the gzip stream (still bounded) so truncation and bad checksums show.
+    // Read to the end of the gzip stream, every member (still bounded), so truncation and bad
+    // checksums show, and so nothing hides after the tar's end marker: a tool that reads on
+    // past it (`tar -i`) would install files kforge never saw.
     let mut rest = archive.into_inner();
-    if let Err(e) = io::copy(&mut rest, &mut io::sink()) {
-        return Err(vec![r.stream_error(&e)]);
+    match trailing_data(&mut rest) {
+        Ok(None) => {}
+        Ok(Some(offset)) => {
+            let d = Diagnostic::new(
+                &UNSAFE_ENTRY,
+                format!(
+                    "{display_name}: data follows the end of the tar archive ({offset} bytes after it); the archive is refused"
+                ),
+            )
+            .with_help("some tools read on past the end marker and would see files kforge did not check; package the chart again");
+            return Err(vec![d]);
+        }
+        Err(e) => return Err(vec![r.stream_error(&e)]),
     }
     if tree.files.is_empty() {
         let d = Diagnostic::new(
@@ -143,6 +158,25 @@ pub fn read_archive(
         return Err(vec![d]);
     }
     Ok(tree)
+}
+
+/// Where the first non-zero byte after the tar's end marker is (tar pads with zeros), if any.
+fn trailing_data(rest: &mut impl Read) -> io::Result<Option<u64>> {
+    let mut buf = [0u8; 8192];
+    let mut offset: u64 = 0;
+    loop {
+        let n = match rest.read(&mut buf) {
+            Ok(0) => return Ok(None),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let chunk = buf.get(..n).unwrap_or(&[]);
+        if let Some(i) = chunk.iter().position(|&b| b != 0) {
+            return Ok(Some(offset + i as u64));
+        }
+        offset += n as u64;
+    }
 }
 
 /// `None` when reading had to stop (a diagnostic says why).
@@ -202,6 +236,20 @@ fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option
             r.unsafe_entry(&shown, "has a name that is not valid UTF-8");
             continue;
         };
+        if has_control(&path) {
+            r.diags.push(
+                Diagnostic::new(
+                    &UNSAFE_NAME,
+                    format!(
+                        "{}: entry `{}` has a control character or a line separator in its name, which would change the `# Source:` lines and file names kforge writes; the archive is refused",
+                        r.name,
+                        shown_name(&path)
+                    ),
+                )
+                .with_help("rename the file in the chart and package it again"),
+            );
+            continue;
+        }
         if let Some(why) = unsafe_kind(kind) {
             r.unsafe_entry(&path, why);
             continue;

@@ -23,6 +23,35 @@ use crate::chart::FileTree;
 /// extracted files do not look like they date from 1970 (and zip-based tools accept it).
 pub const DEFAULT_MTIME: u64 = 315_532_800;
 
+/// The largest mtime a ustar header holds (11 octal digits): 2242-03-16. Larger ones would be
+/// written in a binary form that strict readers reject.
+pub const MAX_MTIME: u64 = 0o77_777_777_777;
+
+/// `SOURCE_DATE_EPOCH` as the reproducible-builds.org specification asks: a non-negative whole
+/// number of seconds; a malformed one is an error, not ignored (the archive would silently
+/// differ from the one wanted). An empty value counts as unset.
+pub fn parse_source_date_epoch(text: &str) -> Result<Option<u64>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let what = || format!("SOURCE_DATE_EPOCH={text:?}");
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        let why = if text.starts_with('-') {
+            "is negative"
+        } else {
+            "is not a whole number of seconds since 1970-01-01"
+        };
+        return Err(format!("{} {why}", what()));
+    }
+    match text.parse::<u64>() {
+        Ok(n) if n <= MAX_MTIME => Ok(Some(n)),
+        _ => Err(format!(
+            "{} is beyond the largest time a tar header holds ({MAX_MTIME}, in 2242)",
+            what()
+        )),
+    }
+}
+
 /// Fixed deflate level.
 pub const GZIP_LEVEL: u32 = 9;
 
@@ -130,6 +159,31 @@ fn truncate_to_boundary(s: &str, max: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn source_date_epoch_is_checked() {
+        use super::parse_source_date_epoch as p;
+        assert_eq!(p(""), Ok(None));
+        assert_eq!(p("0"), Ok(Some(0)));
+        assert_eq!(p("1700000000"), Ok(Some(1_700_000_000)));
+        assert_eq!(p("8589934591"), Ok(Some(8_589_934_591)));
+        assert_eq!(
+            p("-1"),
+            Err("SOURCE_DATE_EPOCH=\"-1\" is negative".to_string())
+        );
+        assert_eq!(
+            p("soon"),
+            Err(
+                "SOURCE_DATE_EPOCH=\"soon\" is not a whole number of seconds since 1970-01-01"
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            p("8589934592"),
+            Err("SOURCE_DATE_EPOCH=\"8589934592\" is beyond the largest time a tar header holds (8589934591, in 2242)".to_string())
+        );
+        assert!(p("99999999999999999999999").is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -5,7 +5,6 @@
 //! its message.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +12,9 @@ use walkdir::{DirEntry, WalkDir};
 
 use super::TreeLimits;
 use super::ignore::IgnoreMatcher;
-use super::rules::{IGNORE_PATTERN, LIMIT, SYMLINK_ESCAPE, UNREADABLE};
+use super::rules::{
+    IGNORE_PATTERN, LIMIT, SYMLINK_ESCAPE, UNREADABLE, UNSAFE_NAME, has_control, shown_name,
+};
 use crate::chart::FileTree;
 use crate::diag::{Diagnostic, Severity};
 
@@ -250,6 +251,21 @@ fn keep_entry(
     if never_included(&name, is_dir) {
         return false;
     }
+    if has_control(&name) {
+        let rel = relative_path(entry.path(), root)
+            .unwrap_or_else(|| entry.path().to_string_lossy().into_owned());
+        escapes.push(
+            Diagnostic::new(
+                &UNSAFE_NAME,
+                format!(
+                    "{shown}/{}: the name has a control character or a line separator, which would change the `# Source:` lines and file names kforge writes; the chart is refused",
+                    shown_name(&rel)
+                ),
+            )
+            .with_help("rename the file or folder (or list it in .kforgeignore if it is not part of the chart)"),
+        );
+        return false;
+    }
     if let Some(rel) = relative_path(entry.path(), root)
         && matcher.is_ignored(&rel, is_dir)
     {
@@ -328,15 +344,8 @@ pub(crate) fn relative_path(path: &Path, root: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Reads at most `max + 1` bytes so a file growing while read cannot exceed the limit.
-/// `Ok(None)` when the file is larger than `max`.
+/// Reads a regular file of at most `max` bytes (`Ok(None)` when larger). A named pipe or a
+/// device under a chart's name is refused, never opened in a way that could block or flood.
 fn read_bounded(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let file = fs::File::open(path)?;
-    let mut data = Vec::new();
-    file.take(max.saturating_add(1)).read_to_end(&mut data)?;
-    if data.len() as u64 > max {
-        Ok(None)
-    } else {
-        Ok(Some(data))
-    }
+    crate::source::read_regular_limited(path, max)
 }

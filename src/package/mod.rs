@@ -9,7 +9,7 @@
 //! | `archive_read.rs` | [`read_archive`]: bounded gzip+tar reading, entry safety checks |
 //! | `archive_write.rs` | [`write_archive`]: the reproducible format (decisions documented there) |
 //! | `chart_yaml.rs` | name/version lookup and in-place rewrite of Chart.yaml |
-//! | `atomic.rs` | [`write_atomically`]: temporary file, fsync, rename |
+//! | `atomic.rs` | [`write_atomically`]: unpredictable exclusive temporary file, fsync, rename; stale ones removed |
 //! | `build.rs` | [`package_chart`]: the `kforge package` command's library half |
 //!
 //! Reproducibility decisions, in short: entries sorted by path under `<name>/`, no directory
@@ -31,14 +31,16 @@ use std::path::Path;
 use crate::chart::FileTree;
 use crate::diag::{Diagnostic, Rule};
 
-pub use archive_write::{ArchiveOptions, DEFAULT_MTIME, GZIP_LEVEL, write_archive};
-pub use atomic::write_atomically;
+pub use archive_write::{
+    ArchiveOptions, DEFAULT_MTIME, GZIP_LEVEL, MAX_MTIME, parse_source_date_epoch, write_archive,
+};
+pub use atomic::{create_temp_dir, remove_stale, replace_file, write_atomically};
 pub use build::{PackageOptions, PackageOutput, package_chart};
 pub use dir::IGNORE_FILE;
 pub use ignore::{IgnoreMatcher, PatternError};
 pub use rules::{
     CHART_YAML, CORRUPT, IGNORE_PATTERN, LAYOUT, LIMIT, SYMLINK_ESCAPE, UNREADABLE, UNSAFE_ENTRY,
-    WRITE,
+    UNSAFE_NAME, WRITE, has_control, shown_name,
 };
 
 /// Bounds on what reading an archive or a directory may cost.

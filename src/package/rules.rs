@@ -15,6 +15,40 @@ pub static UNSAFE_ENTRY: Rule = Rule {
     passing: "tar -czf chart.tgz mychart/Chart.yaml mychart/values.yaml",
 };
 
+pub static UNSAFE_NAME: Rule = Rule {
+    id: "package/unsafe-name",
+    severity: Severity::Fatal,
+    default_enabled: true,
+    summary: "File or folder name with a control character or a line separator (a newline, a tab, an escape)",
+    rationale: "`kforge template` and `helm template` print each template's name in a `# Source:` comment: a \
+                newline in the name ends the comment, and the rest of the name becomes YAML that \
+                `kubectl apply` would create although no template declares it. Such a name is never \
+                needed in a chart. kforge refuses the chart (folder or archive).",
+    failing: "touch \"mychart/templates/x$(printf '\\n---\\nkind: Namespace\\n# ').yaml\"",
+    passing: "touch mychart/templates/x.yaml",
+};
+
+/// Whether a file name could change a stream it is printed in (`# Source:` comments, the file
+/// names `template --output-dir` creates): a control character, or a Unicode line or paragraph
+/// separator, which go-yaml (kubectl, Helm) reads as a line break.
+pub fn has_control(name: &str) -> bool {
+    name.chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+}
+
+/// The name with its control characters escaped, for messages.
+pub fn shown_name(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
 pub static LIMIT: Rule = Rule {
     id: "package/limit",
     severity: Severity::Fatal,
@@ -112,5 +146,6 @@ pub const ALL: &[&Rule] = &[
     &SYMLINK_ESCAPE,
     &UNREADABLE,
     &UNSAFE_ENTRY,
+    &UNSAFE_NAME,
     &WRITE,
 ];

@@ -4,7 +4,10 @@
 
 mod read;
 
-pub use read::{MAX_INPUT_BYTES, read_file_limited, read_limited, read_text_limited};
+pub use read::{
+    MAX_INPUT_BYTES, PIPE_WRITER_WAIT, read_file_limited, read_limited, read_regular_limited,
+    read_text_limited,
+};
 
 use std::sync::Arc;
 

@@ -1,11 +1,24 @@
 //! Reading what the user names (a values file, `--set-file`, a config, stdin) without trusting
-//! its size: `/dev/zero` or an endless pipe must end in an error, not exhaust memory.
+//! its size or its type: `/dev/zero` or an endless pipe must end in an error, not exhaust
+//! memory, and a named pipe nobody writes to must end in an error, not a hang.
+//!
+//! Two kinds of reads:
+//! - [`read_file_limited`], for a path named on the command line: any file type (a pipe from
+//!   process substitution, `<(helm template .)`, is real use), always within a byte limit, and
+//!   a named pipe with no writer is given up after [`PIPE_WRITER_WAIT`];
+//! - [`read_regular_limited`], for a file found inside a chart or a folder: only a regular file
+//!   is read; a pipe, a device or a socket is refused without ever blocking on it.
 
+use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// The most kforge reads from one file or stream named on the command line.
 pub const MAX_INPUT_BYTES: u64 = 100 << 20;
+
+/// How long a named pipe on the command line may stay without a writer before kforge gives up.
+pub const PIPE_WRITER_WAIT: Duration = Duration::from_secs(5);
 
 /// Reads all of `reader`, failing with `InvalidData` once more than `limit` bytes arrive.
 pub fn read_limited(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
@@ -22,15 +35,130 @@ pub fn read_limited(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// [`read_limited`] on a file.
+/// A path named on the command line, of any type, read within `limit` bytes.
 pub fn read_file_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    read_limited(std::fs::File::open(path)?, limit)
+    let (file, first) = open_any(path, PIPE_WRITER_WAIT)?;
+    read_limited(io::Cursor::new(first).chain(file), limit)
 }
 
 /// A file named on the command line, read within `limit` bytes, as UTF-8 text.
 pub fn read_text_limited(path: &Path, limit: u64) -> io::Result<String> {
     String::from_utf8(read_file_limited(path, limit)?)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// A file inside a chart or folder: read only when it is a regular file (checked on the open
+/// file, so a swap between a check and the open changes nothing); `Ok(None)` when it is larger
+/// than `limit` bytes.
+pub fn read_regular_limited(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    let file = open_nonblocking(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", describe(&kind)),
+        ));
+    }
+    set_blocking(&file)?;
+    match read_limited(file, limit) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// What a file that is not a regular file is, for messages.
+fn describe(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (fifo)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        return "a directory";
+    }
+    "a special file"
+}
+
+/// Opens without blocking: opening a named pipe for reading otherwise waits for a writer.
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+#[cfg(unix)]
+fn set_blocking(file: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: `fd` is open for the life of `file`; F_GETFL/F_SETFL only change its flags.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_blocking(_file: &File) -> io::Result<()> {
+    Ok(())
+}
+
+/// Opens a path of any type for a blocking read. A named pipe is first polled without
+/// blocking: a read that finds no data says a writer is there (`WouldBlock`), one that finds
+/// end of file says none has opened it yet; after `wait` with none, kforge gives up rather than
+/// hang. The bytes read while polling are returned beside the file.
+fn open_any(path: &Path, wait: Duration) -> io::Result<(File, Vec<u8>)> {
+    let file = open_nonblocking(path)?;
+    let mut first = Vec::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file.metadata()?.file_type().is_fifo() {
+            let started = Instant::now();
+            let mut buf = [0u8; 8192];
+            loop {
+                match (&file).read(&mut buf) {
+                    Ok(0) if started.elapsed() >= wait => {
+                        return Err(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            format!(
+                                "it is a named pipe and nothing wrote to it within {} s",
+                                wait.as_secs()
+                            ),
+                        ));
+                    }
+                    Ok(0) => std::thread::sleep(Duration::from_millis(20)),
+                    Ok(n) => {
+                        first.extend_from_slice(buf.get(..n).unwrap_or(&[]));
+                        break;
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    set_blocking(&file)?;
+    Ok((file, first))
 }
 
 #[cfg(test)]
@@ -46,5 +174,68 @@ mod tests {
             err.to_string()
                 .starts_with("it is over the input limit of 1000 bytes")
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn devices_are_bounded_and_refused_inside_charts() {
+        let err = read_file_limited(Path::new("/dev/zero"), 4096).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is over the input limit of 4096 bytes (a device or an endless stream?)"
+        );
+        let err = read_regular_limited(Path::new("/dev/zero"), 4096).unwrap_err();
+        assert_eq!(err.to_string(), "it is a device, not a regular file");
+    }
+
+    #[cfg(unix)]
+    fn fifo(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("pipe");
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        path
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_without_writer_is_given_up_and_one_inside_a_chart_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = fifo(tmp.path());
+        let started = Instant::now();
+        let err = open_any(&path, Duration::from_millis(200)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is a named pipe and nothing wrote to it within 0 s"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let err = read_regular_limited(&path, 10).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is a named pipe (fifo), not a regular file"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_with_a_writer_is_read_whole_or_cut_at_the_limit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = fifo(tmp.path());
+        let p = path.clone();
+        let writer = std::thread::spawn(move || {
+            let mut f = OpenOptions::new().write(true).open(&p).unwrap();
+            std::io::Write::write_all(&mut f, b"a: 1\n").unwrap();
+        });
+        assert_eq!(read_file_limited(&path, 100).unwrap(), b"a: 1\n");
+        writer.join().unwrap();
+        // An endless writer: the read ends at the limit and the writer sees a broken pipe.
+        let p = path.clone();
+        let writer = std::thread::spawn(move || {
+            let mut f = OpenOptions::new().write(true).open(&p).unwrap();
+            while std::io::Write::write_all(&mut f, &[b'x'; 4096]).is_ok() {}
+        });
+        let err = read_file_limited(&path, 100_000).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        writer.join().unwrap();
     }
 }

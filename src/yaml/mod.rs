@@ -66,6 +66,12 @@ pub const RULES: &[&Rule] = &[
     &DOCUMENT_TOO_LARGE,
 ];
 
+/// How many documents [`parse_stream`] would parse at most in `text` (a cheap scan for `---`
+/// lines): what run-wide budgets check before parsing.
+pub fn document_count(text: &str) -> usize {
+    chunks::split(text).len()
+}
+
 /// Parses every document of `file`. A syntax error or a limit ends only its own document:
 /// loading resumes at the next `---` line.
 pub fn parse_stream(

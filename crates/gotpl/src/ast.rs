@@ -315,6 +315,8 @@ impl Command {
 }
 
 impl Arg {
+    /// An `Arg::Pipe` prints in parentheses, as Go prints it inside a command or chain; Go's
+    /// PipeNode on its own (an error's context) prints without: use [`Pipe::go_string`].
     pub fn go_string(&self, src: &str) -> String {
         let mut out = String::new();
         self.write_go(src, &mut out);

@@ -32,6 +32,10 @@ pub enum Ty {
     Map,
     /// `[]byte`
     Bytes,
+    /// A named Go type held by a [`Value::Object`] whose `type_name()` is this name (`time.Time`,
+    /// `sprig.certificate`, `*semver.Version`): the executor refuses anything else with Go's
+    /// message (`wrong type for value; expected time.Time; got int`).
+    Object(&'static str),
 }
 
 impl Ty {
@@ -49,6 +53,7 @@ impl Ty {
             Ty::StringList => "[]string",
             Ty::Map => "map[string]interface {}",
             Ty::Bytes => "[]uint8",
+            Ty::Object(name) => name,
         }
     }
 }

@@ -877,3 +877,480 @@ mod tests {
         );
     }
 }
+
+/// Go's lex_test.go tables (default delimiters): token kinds and texts, and positions/lines.
+#[cfg(test)]
+mod go_tests {
+    use super::ItemType::*;
+    use super::*;
+
+    fn items(input: &str) -> Vec<(ItemType, std::string::String, usize, usize)> {
+        let mut l = Lexer::new(input);
+        let mut out = Vec::new();
+        loop {
+            let i = l.next_item();
+            let val = if i.typ == Error {
+                l.error_message().to_owned()
+            } else {
+                i.val.to_owned()
+            };
+            out.push((i.typ, val, i.pos, i.line));
+            if matches!(i.typ, Eof | Error) {
+                return out;
+            }
+        }
+    }
+
+    fn kinds(input: &str) -> Vec<(ItemType, std::string::String)> {
+        items(input)
+            .into_iter()
+            .map(|(t, v, _, _)| (t, v))
+            .collect()
+    }
+
+    fn want(list: &[(ItemType, &str)]) -> Vec<(ItemType, std::string::String)> {
+        list.iter().map(|(t, v)| (*t, (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn lex_tests() {
+        let raw = "`abc\\n\\t\\\" `";
+        let raw_nl = "`now is{{\n}}the time`";
+        let sp = (Space, " ");
+        let cases: Vec<(std::string::String, Vec<(ItemType, &str)>)> = vec![
+            ("".into(), vec![(Eof, "")]),
+            (" \t\n".into(), vec![(Text, " \t\n"), (Eof, "")]),
+            (
+                "now is the time".into(),
+                vec![(Text, "now is the time"), (Eof, "")],
+            ),
+            (
+                "hello-{{/* this is a comment */}}-world".into(),
+                vec![
+                    (Text, "hello-"),
+                    (Comment, "/* this is a comment */"),
+                    (Text, "-world"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{,@% }}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Char, ","),
+                    (Char, "@"),
+                    (Char, "%"),
+                    sp,
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{((3))}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (LeftParen, "("),
+                    (LeftParen, "("),
+                    (Number, "3"),
+                    (RightParen, ")"),
+                    (RightParen, ")"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{}}".into(),
+                vec![(LeftDelim, "{{"), (RightDelim, "}}"), (Eof, "")],
+            ),
+            (
+                "{{for}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Identifier, "for"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{block \"foo\" .}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Block, "block"),
+                    sp,
+                    (String, "\"foo\""),
+                    sp,
+                    (Dot, "."),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{\"abc \\n\\t\\\" \"}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (String, "\"abc \\n\\t\\\" \""),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                format!("{{{{{raw}}}}}"),
+                vec![
+                    (LeftDelim, "{{"),
+                    (RawString, raw),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                format!("{{{{{raw_nl}}}}}"),
+                vec![
+                    (LeftDelim, "{{"),
+                    (RawString, raw_nl),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{1 02 0x14 0X14 -7.2i 1e3 1E3 +1.2e-4 4.2i 1+2i 1_2 0x1.e_fp4 0X1.E_FP4}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Number, "1"),
+                    sp,
+                    (Number, "02"),
+                    sp,
+                    (Number, "0x14"),
+                    sp,
+                    (Number, "0X14"),
+                    sp,
+                    (Number, "-7.2i"),
+                    sp,
+                    (Number, "1e3"),
+                    sp,
+                    (Number, "1E3"),
+                    sp,
+                    (Number, "+1.2e-4"),
+                    sp,
+                    (Number, "4.2i"),
+                    sp,
+                    (Complex, "1+2i"),
+                    sp,
+                    (Number, "1_2"),
+                    sp,
+                    (Number, "0x1.e_fp4"),
+                    sp,
+                    (Number, "0X1.E_FP4"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{'a' '\\n' '\\'' '\\\\' '\\u00FF' '\\xFF' '本'}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (CharConstant, "'a'"),
+                    sp,
+                    (CharConstant, "'\\n'"),
+                    sp,
+                    (CharConstant, "'\\''"),
+                    sp,
+                    (CharConstant, "'\\\\'"),
+                    sp,
+                    (CharConstant, "'\\u00FF'"),
+                    sp,
+                    (CharConstant, "'\\xFF'"),
+                    sp,
+                    (CharConstant, "'本'"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{.x . .2 .x.y.z}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Field, ".x"),
+                    sp,
+                    (Dot, "."),
+                    sp,
+                    (Number, ".2"),
+                    sp,
+                    (Field, ".x"),
+                    (Field, ".y"),
+                    (Field, ".z"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{range if else end with}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Range, "range"),
+                    sp,
+                    (If, "if"),
+                    sp,
+                    (Else, "else"),
+                    sp,
+                    (End, "end"),
+                    sp,
+                    (With, "with"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{$c := printf $ $hello $23 $ $var.Field .Method}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Variable, "$c"),
+                    sp,
+                    (Declare, ":="),
+                    sp,
+                    (Identifier, "printf"),
+                    sp,
+                    (Variable, "$"),
+                    sp,
+                    (Variable, "$hello"),
+                    sp,
+                    (Variable, "$23"),
+                    sp,
+                    (Variable, "$"),
+                    sp,
+                    (Variable, "$var"),
+                    (Field, ".Field"),
+                    sp,
+                    (Field, ".Method"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "intro {{echo hi 1.2 |noargs|args 1 \"hi\"}} outro".into(),
+                vec![
+                    (Text, "intro "),
+                    (LeftDelim, "{{"),
+                    (Identifier, "echo"),
+                    sp,
+                    (Identifier, "hi"),
+                    sp,
+                    (Number, "1.2"),
+                    sp,
+                    (Pipe, "|"),
+                    (Identifier, "noargs"),
+                    (Pipe, "|"),
+                    (Identifier, "args"),
+                    sp,
+                    (Number, "1"),
+                    sp,
+                    (String, "\"hi\""),
+                    (RightDelim, "}}"),
+                    (Text, " outro"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{$v , $w := 3}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Variable, "$v"),
+                    sp,
+                    (Char, ","),
+                    sp,
+                    (Variable, "$w"),
+                    sp,
+                    (Declare, ":="),
+                    sp,
+                    (Number, "3"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "{{(.X).Y}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (LeftParen, "("),
+                    (Field, ".X"),
+                    (RightParen, ")"),
+                    (Field, ".Y"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "hello- {{- 3 -}} -world".into(),
+                vec![
+                    (Text, "hello-"),
+                    (LeftDelim, "{{"),
+                    (Number, "3"),
+                    (RightDelim, "}}"),
+                    (Text, "-world"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "hello- {{- /* hello */ -}} -world".into(),
+                vec![
+                    (Text, "hello-"),
+                    (Comment, "/* hello */"),
+                    (Text, "-world"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "#{{\u{1}}}".into(),
+                vec![
+                    (Text, "#"),
+                    (LeftDelim, "{{"),
+                    (Error, "unrecognized character in action: U+0001"),
+                ],
+            ),
+            (
+                "{{".into(),
+                vec![(LeftDelim, "{{"), (Error, "unclosed action")],
+            ),
+            (
+                "{{range".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Range, "range"),
+                    (Error, "unclosed action"),
+                ],
+            ),
+            (
+                "{{\"\n\"}}".into(),
+                vec![(LeftDelim, "{{"), (Error, "unterminated quoted string")],
+            ),
+            (
+                "{{`xx}}".into(),
+                vec![(LeftDelim, "{{"), (Error, "unterminated raw quoted string")],
+            ),
+            (
+                "{{'\n}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Error, "unterminated character constant"),
+                ],
+            ),
+            (
+                "{{3k}}".into(),
+                vec![(LeftDelim, "{{"), (Error, "bad number syntax: \"3k\"")],
+            ),
+            (
+                "{{(3}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (LeftParen, "("),
+                    (Number, "3"),
+                    (Error, "unclosed left paren"),
+                ],
+            ),
+            (
+                "{{3)}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Number, "3"),
+                    (Error, "unexpected right paren"),
+                ],
+            ),
+            (
+                "{{|||||}}".into(),
+                vec![
+                    (LeftDelim, "{{"),
+                    (Pipe, "|"),
+                    (Pipe, "|"),
+                    (Pipe, "|"),
+                    (Pipe, "|"),
+                    (Pipe, "|"),
+                    (RightDelim, "}}"),
+                    (Eof, ""),
+                ],
+            ),
+            (
+                "hello-{{/*/}}-world".into(),
+                vec![(Text, "hello-"), (Error, "unclosed comment")],
+            ),
+            (
+                "hello-{{/* */ }}-world".into(),
+                vec![
+                    (Text, "hello-"),
+                    (Error, "comment ends before closing delimiter"),
+                ],
+            ),
+            (
+                "hello-{.}}-world".into(),
+                vec![(Text, "hello-{.}}-world"), (Eof, "")],
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(kinds(&input), want(&expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn lex_pos_tests() {
+        let t = |typ, pos, val: &str, line| (typ, val.to_owned(), pos, line);
+        assert_eq!(items(""), [t(Eof, 0, "", 1)]);
+        assert_eq!(
+            items("{{,@%#}}"),
+            [
+                t(LeftDelim, 0, "{{", 1),
+                t(Char, 2, ",", 1),
+                t(Char, 3, "@", 1),
+                t(Char, 4, "%", 1),
+                t(Char, 5, "#", 1),
+                t(RightDelim, 6, "}}", 1),
+                t(Eof, 8, "", 1)
+            ]
+        );
+        assert_eq!(
+            items("0123{{hello}}xyz"),
+            [
+                t(Text, 0, "0123", 1),
+                t(LeftDelim, 4, "{{", 1),
+                t(Identifier, 6, "hello", 1),
+                t(RightDelim, 11, "}}", 1),
+                t(Text, 13, "xyz", 1),
+                t(Eof, 16, "", 1)
+            ]
+        );
+        assert_eq!(
+            items("{{x -}}\n{{y}}"),
+            [
+                t(LeftDelim, 0, "{{", 1),
+                t(Identifier, 2, "x", 1),
+                t(RightDelim, 5, "}}", 1),
+                t(LeftDelim, 8, "{{", 2),
+                t(Identifier, 10, "y", 2),
+                t(RightDelim, 11, "}}", 2),
+                t(Eof, 13, "", 2)
+            ]
+        );
+        assert_eq!(
+            items("{{x}}\n{{- y}}"),
+            [
+                t(LeftDelim, 0, "{{", 1),
+                t(Identifier, 2, "x", 1),
+                t(RightDelim, 3, "}}", 1),
+                t(LeftDelim, 6, "{{", 2),
+                t(Identifier, 10, "y", 2),
+                t(RightDelim, 11, "}}", 2),
+                t(Eof, 13, "", 2)
+            ]
+        );
+        assert_eq!(
+            items("{{/*\n*/}}\n{{undefinedFunction \"test\"}}"),
+            [
+                t(Comment, 2, "/*\n*/", 1),
+                t(Text, 9, "\n", 2),
+                t(LeftDelim, 10, "{{", 3),
+                t(Identifier, 12, "undefinedFunction", 3),
+                t(Space, 29, " ", 3),
+                t(String, 30, "\"test\"", 3),
+                t(RightDelim, 36, "}}", 3),
+                t(Eof, 38, "", 3)
+            ]
+        );
+    }
+}

@@ -4,6 +4,9 @@
 //! stages, redefinition inside one file) and the same error texts and line numbers, including
 //! Go's three-token look-ahead, whose state decides which line an error names.
 //!
+//! Comments are kept as [`Node::Comment`] (Go's `ParseComments` mode; Helm does not set it).
+//! This changes no result: comments only appear where text may, and count as empty.
+//!
 //! Positions: every node's `span.start` is the byte offset Go records as the node's `Pos` (what
 //! `ErrorContext` turns into `LINE:COL`, see [`crate::ast::go_line_col`]) and `span.end` is the
 //! end of the node's text. Go's `Pos` is not always where the node's text starts:
@@ -18,9 +21,15 @@
 //! exceeded") and control structures (`if`, `else if`, `range`, `with`, `block`) at most
 //! [`MAX_CONTROL_DEPTH`] deep (Go has no limit; kforge says "max control nesting depth
 //! exceeded"), so the recursive descent, the executor's walk and dropping a tree stay well
-//! within a 2 MiB stack: a debug build spends about 10 KiB of stack per control level and
-//! 7 KiB per parenthesis (release: 3.4 and 1.3), so both limits at once take ~1.7 MiB. The
-//! bitnami charts nest at most 19 control structures and 5 parentheses deep.
+//! within a 2 MiB stack: a debug build spends about 7 KiB of stack per level of either kind
+//! (release: about 1 to 3 KiB), so both limits at once take ~1.4 MiB. The bitnami charts nest
+//! at most 19 control structures and 5 parentheses deep.
+//!
+//! Known differences from Go, none seen in charts: identifiers take Rust's alphabetic and
+//! numeric characters where Go takes letters and decimal digits (they differ outside ASCII for
+//! combining marks and letter-like numbers); a string escape that makes invalid UTF-8
+//! (`"\xff"`) becomes U+FFFD; hex float mantissas longer than 53 bits may round differently;
+//! complex constants (`1+2i`) are split by hand where Go uses `fmt.Sscan`.
 
 pub mod strconv;
 
@@ -71,9 +80,7 @@ impl ParseError {
             self.parse_name, self.line, self.message
         )
     }
-}
 
-impl ParseError {
     /// What Helm v4 prints (`cleanupParseError` in pkg/engine): the location and only the last
     /// `: `-separated part of Go's text, so `bad number syntax: "3k"` shows as `"3k"`.
     pub fn helm_message(&self) -> String {
@@ -444,15 +451,26 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    /// After `{{`: a control keyword or a pipeline.
+    /// After `{{`: a control keyword or a pipeline. The control structures recurse through
+    /// here, so this frame and `control`'s stay small (the other cases are separate functions).
     fn action(&mut self, delim: usize) -> PResult<Step> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Block => return self.block_control().map(Step::Node),
+            ItemType::If | ItemType::Range | ItemType::With => {
+                self.control(token.typ).map(Step::Node)
+            }
+            ItemType::Block => self.block_control(),
+            ItemType::Else => self.else_control(delim),
+            _ => self.simple_action(token, delim),
+        }
+    }
+
+    #[inline(never)]
+    fn simple_action(&mut self, token: Item<'a>, delim: usize) -> PResult<Step> {
+        match token.typ {
             ItemType::Break | ItemType::Continue => {
                 return self.break_continue(token).map(Step::Node);
             }
-            ItemType::Else => return self.else_control(delim),
             ItemType::End => {
                 let end = self.expect(ItemType::RightDelim, "end")?;
                 return Ok(Step::End {
@@ -460,10 +478,7 @@ impl<'a> Parser<'a, '_> {
                     end: end.end(),
                 });
             }
-            ItemType::If => return self.branch("if").map(Node::If).map(Step::Node),
-            ItemType::Range => return self.branch("range").map(Node::Range).map(Step::Node),
             ItemType::Template => return self.template_control().map(Step::Node),
-            ItemType::With => return self.branch("with").map(Node::With).map(Step::Node),
             _ => {}
         }
         self.backup();
@@ -600,53 +615,40 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    /// `if`, `range`, `with` after the keyword: Go's `parseControl`.
-    fn branch(&mut self, context: &str) -> PResult<Branch> {
+    /// `if`, `range`, `with` after the keyword (`kind`): Go's `parseControl`.
+    fn control(&mut self, kind: ItemType) -> PResult<Node> {
         if self.control_depth >= MAX_CONTROL_DEPTH {
             return self.errorf("max control nesting depth exceeded".to_owned());
         }
         self.control_depth += 1;
         let vars = self.t.vars.len();
-        let result = self.parse_control(context);
+        let result = self.parse_control(kind);
         self.t.pop_vars(vars);
         self.control_depth -= 1;
-        result
+        Ok(match kind {
+            ItemType::If => Node::If(result?),
+            ItemType::Range => Node::Range(result?),
+            _ => Node::With(result?),
+        })
     }
 
-    fn parse_control(&mut self, context: &str) -> PResult<Branch> {
+    fn parse_control(&mut self, kind: ItemType) -> PResult<Branch> {
+        let context = match kind {
+            ItemType::If => "if",
+            ItemType::Range => "range",
+            _ => "with",
+        };
         let (pipe, _) = self.pipeline(context, ItemType::RightDelim)?;
-        let is_range = context == "range";
-        if is_range {
+        if kind == ItemType::Range {
             self.t.range_depth += 1;
         }
         let (list, next) = self.item_list()?;
-        if is_range {
+        if kind == ItemType::Range {
             self.t.range_depth -= 1;
         }
         let (else_list, end) = match next {
+            Step::Else { pos, .. } => self.else_part(kind, pos)?,
             Step::End { end, .. } => (None, end),
-            Step::Else { pos, .. } => {
-                // `{{else if b}}` is `{{else}}{{if b}}…{{end}}` with the inner `end` shared:
-                // elseControl left the `if`/`with` pending.
-                let nested = match (context, self.peek().typ) {
-                    ("if", ItemType::If) => Some(("if", true)),
-                    ("with", ItemType::With) => Some(("with", false)),
-                    _ => None,
-                };
-                if let Some((kw, is_if)) = nested {
-                    self.next();
-                    let b = self.branch(kw)?;
-                    let end = b.span.end as usize;
-                    let node = if is_if { Node::If(b) } else { Node::With(b) };
-                    (Some(self.new_list(pos, end, vec![node])), end)
-                } else {
-                    let (l, next) = self.item_list()?;
-                    let Step::End { end, .. } = next else {
-                        return self.errorf(format!("expected end; found {}", next.go_string()));
-                    };
-                    (Some(l), end)
-                }
-            }
             Step::Node(_) => (None, list.span.end as usize),
         };
         Ok(Branch {
@@ -655,6 +657,24 @@ impl<'a> Parser<'a, '_> {
             list,
             else_list,
         })
+    }
+
+    /// After `{{else`: the else list and the end of the closing `{{end}}`.
+    fn else_part(&mut self, kind: ItemType, pos: usize) -> PResult<(Option<List>, usize)> {
+        // `{{else if b}}` is `{{else}}{{if b}}…{{end}}` with the inner `end` shared:
+        // elseControl left the `if`/`with` pending.
+        let next = self.peek().typ;
+        if next == kind && (kind == ItemType::If || kind == ItemType::With) {
+            self.next();
+            let node = self.control(kind)?;
+            let end = node.span().end as usize;
+            return Ok((Some(self.new_list(pos, end, vec![node])), end));
+        }
+        let (l, next) = self.item_list()?;
+        let Step::End { end, .. } = next else {
+            return self.errorf(format!("expected end; found {}", next.go_string()));
+        };
+        Ok((Some(l), end))
     }
 
     fn else_control(&mut self, delim: usize) -> PResult<Step> {
@@ -674,7 +694,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// `{{block "name" pipeline}} … {{end}}`: defines "name" and calls it in place.
-    fn block_control(&mut self) -> PResult<Node> {
+    fn block_control(&mut self) -> PResult<Step> {
         const CONTEXT: &str = "block clause";
         let token = self.next_non_space();
         let name = self.parse_template_name(token, CONTEXT)?;
@@ -693,11 +713,11 @@ impl<'a> Parser<'a, '_> {
             return self.errorf(format!("unexpected {} in {}", end.go_string(), CONTEXT));
         };
         self.add(name.clone(), list, block.token0())?;
-        Ok(Node::Template {
+        Ok(Step::Node(Node::Template {
             span: Span::new(token.pos, end),
             name,
             pipe: Some(pipe),
-        })
+        }))
     }
 
     /// `{{template "name" pipeline?}}`.

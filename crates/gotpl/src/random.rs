@@ -3,6 +3,9 @@
 //! reproducible. The alphabets, lengths and formats are Sprig v3.3.0's (goutils' `CryptoRandom*`,
 //! xstrings' `Shuffle`, google/uuid's `New`); only the source of randomness differs.
 
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::{DecodeError, Engine as _};
+
 use crate::func::{Func, FuncEnv, Signature, Ty};
 use crate::value::Value;
 
@@ -208,61 +211,31 @@ fn uuidv4(env: &mut FuncEnv, _args: Vec<Value>) -> Result<Value, String> {
     Ok(Value::string(s))
 }
 
-/// Standard base64 with padding (Go's `base64.StdEncoding`).
+/// Go's `base64.StdEncoding`: padding written and required, stray bits in the last symbol
+/// accepted (Go's decoder is not strict).
+const GO_STD_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
+);
+
+/// `base64.StdEncoding.EncodeToString`.
 pub(crate) fn base64_std(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sym = |i: u32| char::from(ALPHABET.get((i & 63) as usize).copied().unwrap_or(b'A'));
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b0 = u32::from(chunk.first().copied().unwrap_or(0));
-        let b1 = u32::from(chunk.get(1).copied().unwrap_or(0));
-        let b2 = u32::from(chunk.get(2).copied().unwrap_or(0));
-        let n = (b0 << 16) | (b1 << 8) | b2;
-        out.push(sym(n >> 18));
-        out.push(sym(n >> 12));
-        out.push(if chunk.len() > 1 { sym(n >> 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sym(n) } else { '=' });
-    }
-    out
+    GO_STD_BASE64.encode(data)
 }
 
-/// Standard base64 decoding as Go's `base64.StdEncoding.DecodeString` accepts it (padding
-/// required, `\r` and `\n` ignored). `None` on malformed input.
-pub(crate) fn base64_std_decode(text: &str) -> Option<Vec<u8>> {
-    let mut vals = Vec::with_capacity(text.len());
-    let mut pad = 0;
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'\r' | b'\n' => continue,
-            b'=' => {
-                pad += 1;
-                continue;
-            }
-            _ => return None,
+/// `base64.StdEncoding.DecodeString` (which skips `\r` and `\n`), the error in Go's words.
+pub(crate) fn base64_std_decode(text: &str) -> Result<Vec<u8>, String> {
+    let compact: String = text.chars().filter(|&c| c != '\r' && c != '\n').collect();
+    GO_STD_BASE64.decode(compact.as_bytes()).map_err(|e| {
+        let at = match e {
+            DecodeError::InvalidByte(i, _) | DecodeError::InvalidLastSymbol(i, _) => i,
+            DecodeError::InvalidLength(n) => n,
+            DecodeError::InvalidPadding => compact.find('=').unwrap_or(compact.len()),
         };
-        if pad > 0 {
-            return None;
-        }
-        vals.push(u32::from(v));
-    }
-    if (vals.len() + pad) % 4 != 0 || pad > 2 || (vals.len() % 4 == 1) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(vals.len() * 3 / 4);
-    for chunk in vals.chunks(4) {
-        let mut n = 0u32;
-        for (i, v) in chunk.iter().enumerate() {
-            n |= v << (18 - 6 * i as u32);
-        }
-        let bytes = n.to_be_bytes();
-        out.extend_from_slice(bytes.get(1..chunk.len()).unwrap_or(&[]));
-    }
-    Some(out)
+        format!("illegal base64 data at input byte {at}")
+    })
 }
 
 #[cfg(test)]
@@ -388,7 +361,15 @@ mod tests {
             let data: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
             assert_eq!(base64_std_decode(&base64_std(&data)).unwrap(), data);
         }
-        assert_eq!(base64_std_decode("Zg="), None);
-        assert_eq!(base64_std_decode("Z!=="), None);
+        assert_eq!(
+            base64_std_decode("Zm8=\nZm8=").unwrap_err(),
+            "illegal base64 data at input byte 3"
+        );
+        assert_eq!(base64_std_decode("Zm\n8=").unwrap(), b"fo");
+        assert_eq!(base64_std_decode("Zh==").unwrap(), b"f");
+        assert_eq!(
+            base64_std_decode("Z!==").unwrap_err(),
+            "illegal base64 data at input byte 1"
+        );
     }
 }

@@ -86,6 +86,22 @@ pub trait Object: fmt::Debug {
     fn entries(&self) -> Option<BTreeMap<String, Value>> {
         None
     }
+    /// Go template truth of the underlying value: a pointer to a struct is always true, a map
+    /// type (Helm's `files` from `.Files.Glob`) only when not empty.
+    fn truthy(&self) -> bool {
+        self.entries().is_none_or(|e| !e.is_empty())
+    }
+    /// For an object of map or slice kind: its (key or index, element) pairs in the order
+    /// `range` visits them (maps by sorted key). `None`: `range` cannot iterate over it.
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        self.entries()
+            .map(|e| e.into_iter().map(|(k, v)| (Value::string(k), v)).collect())
+    }
+    /// Go's `reflect.Kind` name (`kindOf`): "ptr" for the `*T` values Helm passes (`.Chart`,
+    /// `.Capabilities`), "struct" for values such as `time.Time` and Sprig's certificate.
+    fn kind_name(&self) -> &'static str {
+        "ptr"
+    }
 }
 
 impl Value {
@@ -163,7 +179,7 @@ impl Value {
             Value::Str(_) => "string",
             Value::Bytes(_) | Value::List(_) => "slice",
             Value::Map(_) => "map",
-            Value::Object(_) => "ptr",
+            Value::Object(o) => o.kind_name(),
         }
     }
 
@@ -180,7 +196,29 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
-            Value::Object(o) => o.entries().is_none_or(|e| !e.is_empty()),
+            Value::Object(o) => o.truthy(),
+        }
+    }
+
+    /// Drops the value without recursion: Rust drops nested maps and lists recursively, so a
+    /// value nested 100,000 deep (a template can build one with `dict` in a loop) would overflow
+    /// the stack. Containers this value owns alone are taken apart on an explicit stack.
+    pub fn drop_iteratively(self) {
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Map(m) => {
+                    if let Ok(cell) = Rc::try_unwrap(m) {
+                        stack.extend(cell.into_inner().into_values());
+                    }
+                }
+                Value::List(l) => {
+                    if let Ok(cell) = Rc::try_unwrap(l.items) {
+                        stack.extend(cell.into_inner());
+                    }
+                }
+                _ => {}
+            }
         }
     }
 

@@ -195,6 +195,41 @@ fn shl1(limbs: &mut [u64], low: bool) {
     }
 }
 
+/// `row += x·limbs`, the carry running on to the end of `row`.
+// Indexes are bounded by `n = min(len)` just above; plain loops keep unoptimised builds (tests
+// render charts that sign) several times faster than iterator adaptors.
+#[allow(clippy::indexing_slicing)]
+fn mul_add_row(row: &mut [u64], x: u64, limbs: &[u64]) {
+    let x = x as u128;
+    let n = limbs.len().min(row.len());
+    let mut carry = 0u128;
+    let mut i = 0;
+    while i < n {
+        let s = (row[i] as u128)
+            .wrapping_add(x.wrapping_mul(limbs[i] as u128))
+            .wrapping_add(carry);
+        row[i] = s as u64;
+        carry = s >> 64;
+        i += 1;
+    }
+    while carry != 0 && i < row.len() {
+        let s = (row[i] as u128).wrapping_add(carry);
+        row[i] = s as u64;
+        carry = s >> 64;
+        i += 1;
+    }
+}
+
+/// `a < b` for little-endian limbs of equal length.
+fn less_than(a: &[u64], b: &[u64]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x != y {
+            return x < y;
+        }
+    }
+    false
+}
+
 fn sub_in_place(a: &mut [u64], b: &[u64]) {
     let mut borrow = 0u64;
     for (i, x) in a.iter_mut().enumerate() {
@@ -237,58 +272,40 @@ impl Mont {
         })
     }
 
-    /// `a·b·R⁻¹ mod m` for `a, b < m` (CIOS).
+    /// `a·b·R⁻¹ mod m` for `a, b < m`.
     pub fn mul(&self, a: &Big, b: &Big) -> Big {
-        let n = self.n;
-        let mut t = vec![0u64; n + 2];
-        for i in 0..n {
-            let ai = a.limb(i);
-            let mut carry = 0u128;
-            for j in 0..n {
-                let Some(tj) = t.get_mut(j) else { continue };
-                let s = u128::from(*tj) + u128::from(ai) * u128::from(b.limb(j)) + carry;
-                *tj = s as u64;
-                carry = s >> 64;
-            }
-            let s = u128::from(t.get(n).copied().unwrap_or(0)) + carry;
-            if let Some(x) = t.get_mut(n) {
-                *x = s as u64;
-            }
-            if let Some(x) = t.get_mut(n + 1) {
-                *x = (s >> 64) as u64;
-            }
-            let u = t.first().copied().unwrap_or(0).wrapping_mul(self.m_inv);
-            let s = u128::from(t.first().copied().unwrap_or(0))
-                + u128::from(u) * u128::from(self.m.limb(0));
-            let mut carry = s >> 64;
-            for j in 1..n {
-                let s = u128::from(t.get(j).copied().unwrap_or(0))
-                    + u128::from(u) * u128::from(self.m.limb(j))
-                    + carry;
-                if let Some(x) = t.get_mut(j - 1) {
-                    *x = s as u64;
-                }
-                carry = s >> 64;
-            }
-            let s = u128::from(t.get(n).copied().unwrap_or(0)) + carry;
-            if let Some(x) = t.get_mut(n - 1) {
-                *x = s as u64;
-            }
-            let hi = t.get(n + 1).copied().unwrap_or(0) + (s >> 64) as u64;
-            if let Some(x) = t.get_mut(n) {
-                *x = hi;
-            }
-            if let Some(x) = t.get_mut(n + 1) {
-                *x = 0;
-            }
-        }
-        t.truncate(n + 1);
-        let mut r = Big(t);
-        if r.cmp(&self.m) != Ordering::Less {
-            sub_in_place(&mut r.0, &self.m.0);
-        }
+        let mut t = Vec::new();
+        let mut out = Vec::new();
+        self.mul_into(&a.0, &b.0, &mut t, &mut out);
+        let mut r = Big(out);
         r.trim();
         r
+    }
+
+    /// [`Mont::mul`] on limb slices into `out` (`n` limbs, untrimmed), with `t` as scratch: the
+    /// full product, then word-by-word Montgomery reduction. Iterators and reused buffers
+    /// throughout: this is where signing spends its time.
+    fn mul_into(&self, a: &[u64], b: &[u64], t: &mut Vec<u64>, out: &mut Vec<u64>) {
+        let n = self.n;
+        let m = &self.m.0;
+        t.clear();
+        t.resize(2 * n + 1, 0);
+        for (i, &ai) in a.iter().enumerate() {
+            let Some(row) = t.get_mut(i..) else { break };
+            mul_add_row(row, ai, b);
+        }
+        for i in 0..n {
+            let Some(row) = t.get_mut(i..) else { break };
+            let u = row.first().copied().unwrap_or(0).wrapping_mul(self.m_inv);
+            mul_add_row(row, u, m);
+        }
+        out.clear();
+        out.extend_from_slice(t.get(n..).unwrap_or(&[]));
+        // The result is below 2m: one conditional subtraction.
+        let top = out.pop().unwrap_or(0);
+        if top != 0 || !less_than(out, m) {
+            sub_in_place(out, m);
+        }
     }
 
     /// `x` (any size) into Montgomery form.
@@ -317,33 +334,40 @@ impl Mont {
         }
     }
 
-    /// `base^exp mod m` (plain in, plain out), 4-bit fixed windows.
+    /// `base^exp mod m` (plain in, plain out), 4-bit fixed windows on reused buffers.
     pub fn pow(&self, base: &Big, exp: &Big) -> Big {
-        let b = self.to_mont(base);
-        let one = self.to_mont(&Big::from_u64(1));
-        let mut table = Vec::with_capacity(16);
-        table.push(one.clone());
+        let padded = |x: Big| {
+            let mut v = x.0;
+            v.resize(self.n, 0);
+            v
+        };
+        let one = padded(self.to_mont(&Big::from_u64(1)));
+        let b = padded(self.to_mont(base));
+        let (mut t, mut out) = (Vec::new(), Vec::new());
+        let mut table: Vec<Vec<u64>> = vec![one.clone()];
         for i in 1..16 {
-            let prev: &Big = table.get(i - 1).unwrap_or(&one);
-            let next = self.mul(prev, &b);
-            table.push(next);
+            let prev = table.get(i - 1).unwrap_or(&one);
+            self.mul_into(prev, &b, &mut t, &mut out);
+            table.push(out.clone());
         }
         let mut acc = one.clone();
-        let bits = exp.bits();
-        let windows = bits.div_ceil(4);
-        for w in (0..windows).rev() {
+        for w in (0..exp.bits().div_ceil(4)).rev() {
             for _ in 0..4 {
-                acc = self.mul(&acc, &acc);
+                self.mul_into(&acc, &acc, &mut t, &mut out);
+                std::mem::swap(&mut acc, &mut out);
             }
             let mut idx = 0usize;
             for k in (0..4).rev() {
                 idx = (idx << 1) | usize::from(exp.bit(w * 4 + k));
             }
             if idx != 0 {
-                acc = self.mul(&acc, table.get(idx).unwrap_or(&one));
+                self.mul_into(&acc, table.get(idx).unwrap_or(&one), &mut t, &mut out);
+                std::mem::swap(&mut acc, &mut out);
             }
         }
-        self.plain(&acc)
+        let mut r = Big(acc);
+        r.trim();
+        self.plain(&r)
     }
 
     /// `a⁻¹ mod m` for a prime `m` (Fermat), plain in and out.

@@ -218,22 +218,15 @@ pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, sit
         .collect()
 }
 
-const BCRYPT_ALPHABET: &[u8; 64] =
-    b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/// bcrypt's base64: its own alphabet, no padding.
+const BCRYPT_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::BCRYPT,
+    base64::engine::general_purpose::NO_PAD,
+);
 
-/// bcrypt's base64 (its own alphabet, no padding).
 fn bcrypt_b64(data: &[u8]) -> String {
-    let mut s = crate::random::base64_std(data);
-    while s.ends_with('=') {
-        s.pop();
-    }
-    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    s.bytes()
-        .map(|c| {
-            let i = STD.iter().position(|&x| x == c).unwrap_or(0);
-            char::from(BCRYPT_ALPHABET.get(i).copied().unwrap_or(b'.'))
-        })
-        .collect()
+    use base64::Engine as _;
+    BCRYPT_BASE64.encode(data)
 }
 
 /// The raw bcrypt hash (24 bytes) of a key that already carries its NUL and is ≤ 72 bytes.
@@ -296,14 +289,8 @@ fn bcrypt_with_salt(password: &str, cost: u32, salt: &[u8; 16]) -> String {
 #[cfg(test)]
 pub fn bcrypt_verify(password: &str, hash: &str) -> bool {
     let cost: u32 = hash[4..6].parse().unwrap();
-    let salt_text = &hash[7..29];
-    // Decode the salt back through the standard alphabet.
-    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let std: String = salt_text
-        .bytes()
-        .map(|c| STD[BCRYPT_ALPHABET.iter().position(|&x| x == c).unwrap()] as char)
-        .collect();
-    let salt = crate::random::base64_std_decode(&format!("{std}==")).unwrap();
+    use base64::Engine as _;
+    let salt = BCRYPT_BASE64.decode(&hash[7..29]).unwrap();
     bcrypt_with_salt(password, cost, &salt.try_into().unwrap()) == hash
 }
 
@@ -363,7 +350,8 @@ mod tests {
     #[test]
     fn bcrypt_known_hash_and_round_trip() {
         // OpenBSD's test vector: "U*U" with salt "CCCCCCCCCCCCCCCCCCCCC." at cost 5.
-        let salt = crate::random::base64_std_decode("EEEEEEEEEEEEEEEEEEEEEA==").unwrap();
+        use base64::Engine as _;
+        let salt = BCRYPT_BASE64.decode("CCCCCCCCCCCCCCCCCCCCC.").unwrap();
         assert_eq!(
             bcrypt_with_salt("U*U", 5, &salt.try_into().unwrap()),
             "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"

@@ -81,6 +81,9 @@ impl Object for Certificate {
     fn as_any(&self) -> Option<&dyn Any> {
         Some(self)
     }
+    fn kind_name(&self) -> &'static str {
+        "struct"
+    }
 }
 
 fn cert_value(c: Certificate) -> Value {
@@ -267,8 +270,10 @@ fn key_arg(args: &[Value], i: usize) -> Result<PrivateKey, String> {
 }
 
 fn build_custom_cert(args: &[Value]) -> Result<Value, String> {
-    let cert = base64_std_decode(str_arg(args, 0)?).ok_or("unable to decode base64 certificate")?;
-    let key = base64_std_decode(str_arg(args, 1)?).ok_or("unable to decode base64 private key")?;
+    let cert =
+        base64_std_decode(str_arg(args, 0)?).map_err(|_| "unable to decode base64 certificate")?;
+    let key =
+        base64_std_decode(str_arg(args, 1)?).map_err(|_| "unable to decode base64 private key")?;
     let cert_text = String::from_utf8_lossy(&cert).into_owned();
     let key_text = String::from_utf8_lossy(&key).into_owned();
     let (_, der) = pem::decode(&cert_text).ok_or("unable to decode certificate")?;
@@ -303,31 +308,10 @@ fn decrypt_aes(args: &[Value]) -> Result<Value, String> {
     if text.is_empty() {
         return Ok(Value::str(""));
     }
-    let data = base64_std_decode(text).ok_or_else(|| base64_error(text))?;
-    let plain = aes::decrypt(password, &data)?;
+    let data = base64_std_decode(text)?;
+    // Go's DecodeString allocates DecodedLen(len) bytes: the capacity its panics report.
+    let plain = aes::decrypt(password, &data, text.len() / 4 * 3)?;
     Ok(Value::string(String::from_utf8_lossy(&plain).into_owned()))
-}
-
-/// Go's `base64.CorruptInputError` text: the offset of the first byte that cannot be decoded.
-fn base64_error(text: &str) -> String {
-    let valid = |c: u8| c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
-    let bytes = text.as_bytes();
-    let mut offset = bytes
-        .iter()
-        .position(|&c| !valid(c) && c != b'\n' && c != b'\r');
-    if let Some(i) = offset
-        && bytes.get(i) == Some(&b'=')
-    {
-        // Padding in the right place is fine; the error is where the input ends early.
-        let data_len = bytes.iter().filter(|&&c| valid(c)).count();
-        if data_len % 4 >= 2 {
-            offset = Some(text.len());
-        }
-    }
-    format!(
-        "illegal base64 data at input byte {}",
-        offset.unwrap_or(text.len().saturating_sub(text.len() % 4))
-    )
 }
 
 /// `uint32` argument (`derivePassword`'s counter).

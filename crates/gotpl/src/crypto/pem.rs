@@ -42,7 +42,7 @@ pub fn decode(text: &str) -> Option<(String, Vec<u8>)> {
             .filter(|l| !l.contains(':'))
             .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
             .collect();
-        if let Some(bytes) = base64_std_decode(&b64) {
+        if let Ok(bytes) = base64_std_decode(&b64) {
             return Some((kind.to_string(), bytes));
         }
         rest = after;

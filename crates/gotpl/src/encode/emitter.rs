@@ -8,10 +8,12 @@
 //! Not ported: anchors, tags, flow style for non-empty collections, canonical mode, document
 //! markers: the encoders never ask for them.
 
+use std::rc::Rc;
+
 /// A node to emit.
 #[derive(Clone, Debug)]
 pub enum Node {
-    Scalar(String, Style),
+    Scalar(Rc<str>, Style),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -90,7 +92,7 @@ pub fn emit(root: &Node, opts: Options) -> String {
         mapping_context: false,
         simple_key_context: false,
     };
-    e.node(root, true, false, false);
+    e.node(root, true, false);
     // Document end: the implicit end writes only a line break.
     e.write_indent();
     e.out
@@ -301,15 +303,16 @@ fn analyze(value: &[u8], v3: bool) -> Analysis {
     a
 }
 
-/// Whether a key can be written as `key: value` rather than `? key\n: value`.
-fn simple_key(node: &Node, v3: bool) -> bool {
+/// Whether a key can be written as `key: value` rather than `? key\n: value`, with the key's
+/// analysis when it is a scalar (so it is not analysed twice).
+fn simple_key(node: &Node, v3: bool) -> (bool, Option<Analysis>) {
     match node {
         Node::Scalar(value, _) => {
             let a = analyze(value.as_bytes(), v3);
-            !a.multiline && value.len() <= 128
+            (!a.multiline && value.len() <= 128, Some(a))
         }
-        Node::Seq(items) => items.is_empty(),
-        Node::Map(entries) => entries.is_empty(),
+        Node::Seq(items) => (items.is_empty(), None),
+        Node::Map(entries) => (entries.is_empty(), None),
     }
 }
 
@@ -400,16 +403,25 @@ impl Emitter {
         self.open_ended = false;
     }
 
-    fn node(&mut self, node: &Node, root: bool, sequence: bool, mapping: bool) {
-        self.node_in(node, root, sequence, mapping, false);
+    /// go-yaml's `emit_node(root, sequence, mapping, simple_key)`; the sequence context does
+    /// not change the output and is not kept.
+    fn node(&mut self, node: &Node, root: bool, mapping: bool) {
+        self.node_in(node, root, mapping, false, None);
     }
 
-    fn node_in(&mut self, node: &Node, root: bool, _sequence: bool, mapping: bool, simple: bool) {
+    fn node_in(
+        &mut self,
+        node: &Node,
+        root: bool,
+        mapping: bool,
+        simple: bool,
+        analysis: Option<Analysis>,
+    ) {
         self.root_context = root;
         self.mapping_context = mapping;
         self.simple_key_context = simple;
         match node {
-            Node::Scalar(value, style) => self.scalar(value, *style),
+            Node::Scalar(value, style) => self.scalar(value, *style, analysis),
             Node::Seq(items) => {
                 if self.flow_level > 0 || items.is_empty() {
                     self.flow_sequence(items);
@@ -438,7 +450,7 @@ impl Emitter {
             if self.column > self.opts.best_width {
                 self.write_indent();
             }
-            self.node(item, false, true, false);
+            self.node(item, false, false);
         }
         self.flow_level -= 1;
         self.pop_indent();
@@ -456,18 +468,19 @@ impl Emitter {
             if self.column > self.opts.best_width {
                 self.write_indent();
             }
-            if simple_key(k, self.opts.v3) {
-                self.node_in(k, false, false, true, true);
+            let (simple, analysis) = simple_key(k, self.opts.v3);
+            if simple {
+                self.node_in(k, false, true, true, analysis);
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, false);
-                self.node_in(k, false, false, true, false);
+                self.node_in(k, false, true, false, analysis);
                 if self.column > self.opts.best_width {
                     self.write_indent();
                 }
                 self.write_indicator(":", true, false, false);
             }
-            self.node(v, false, false, true);
+            self.node(v, false, true);
         }
         self.flow_level -= 1;
         self.pop_indent();
@@ -480,7 +493,7 @@ impl Emitter {
         for item in items {
             self.write_indent();
             self.write_indicator("-", true, false, true);
-            self.node(item, false, true, false);
+            self.node(item, false, false);
         }
         self.pop_indent();
     }
@@ -489,16 +502,17 @@ impl Emitter {
         self.increase_indent(false, false);
         for (k, v) in entries {
             self.write_indent();
-            if simple_key(k, self.opts.v3) {
-                self.node_in(k, false, false, true, true);
+            let (simple, analysis) = simple_key(k, self.opts.v3);
+            if simple {
+                self.node_in(k, false, true, true, analysis);
                 self.write_indicator(":", false, false, false);
             } else {
                 self.write_indicator("?", true, false, true);
-                self.node_in(k, false, false, true, false);
+                self.node_in(k, false, true, false, analysis);
                 self.write_indent();
                 self.write_indicator(":", true, false, true);
             }
-            self.node(v, false, false, true);
+            self.node(v, false, true);
         }
         self.pop_indent();
     }
@@ -529,8 +543,8 @@ impl Emitter {
         style
     }
 
-    fn scalar(&mut self, value: &str, requested: Style) {
-        let a = analyze(value.as_bytes(), self.opts.v3);
+    fn scalar(&mut self, value: &str, requested: Style, analysis: Option<Analysis>) {
+        let a = analysis.unwrap_or_else(|| analyze(value.as_bytes(), self.opts.v3));
         let style = self.select_style(value, requested, &a);
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;

@@ -37,18 +37,13 @@ enum Open {
     Map(Vec<(Rc<Node>, Rc<Node>)>, Option<Rc<Node>>, usize),
 }
 
-/// Where an error is in go-yaml's words: the yaml error text, or the JSON step's.
-pub enum Failure {
-    Yaml(String),
-    Json(String),
-}
+/// An error in sigs.k8s.io/yaml's words (go-yaml's `yaml: …` or the JSON step's message).
+pub struct Failure(String);
 
 impl Failure {
     /// sigs.k8s.io/yaml's wrapping of the message.
     pub fn message(&self) -> String {
-        match self {
-            Failure::Yaml(m) | Failure::Json(m) => format!("error converting YAML to JSON: {m}"),
-        }
+        format!("error converting YAML to JSON: {}", self.0)
     }
 }
 
@@ -145,17 +140,74 @@ const MAX_REINDENTS: usize = 64;
 fn parse_lenient(text: &str, attempt: usize) -> Result<Option<Rc<Node>>, Failure> {
     match parse_once(text) {
         Err(Stop::Scan(e)) => {
-            if attempt < MAX_REINDENTS
-                && e.info().contains("indentation")
-                && let Some(fixed) = reindent_closer(text, e.marker().line())
-            {
-                return parse_lenient(&fixed, attempt + 1);
+            if attempt < MAX_REINDENTS {
+                let fixed = if e.info().contains("indentation") {
+                    reindent_closer(text, e.marker().line())
+                } else if e
+                    .info()
+                    .contains("must be followed by a valid YAML whitespace")
+                {
+                    tab_after_colon(text, e.marker().index())
+                } else if e.info().contains("cannot start with '-' followed by") {
+                    quote_lone_dash(text, e.marker().index())
+                } else {
+                    None
+                };
+                if let Some(fixed) = fixed {
+                    return parse_lenient(&fixed, attempt + 1);
+                }
             }
-            Err(Failure::Yaml(scan_message(&e, text)))
+            Err(Failure(scan_message(&e, text)))
         }
         Err(Stop::Other(f)) => Err(f),
         Ok(root) => Ok(root),
     }
+}
+
+/// go-yaml takes a tab after a mapping's `:` as the separator (`a:\tb`); saphyr wants a space.
+/// The first `:` followed by a tab on the line of character `at` gets a space instead.
+fn tab_after_colon(text: &str, at: usize) -> Option<String> {
+    let from = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+    let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
+    let tab = line_start + text.get(line_start..)?.find(":\t")? + 1;
+    let mut fixed = String::with_capacity(text.len());
+    fixed.push_str(text.get(..tab)?);
+    fixed.push(' ');
+    fixed.push_str(text.get(tab + 1..)?);
+    Some(fixed)
+}
+
+/// go-yaml reads a plain scalar ending in `-` before a flow indicator (`[-, a]`, `[1 -]`) as
+/// such; saphyr (YAML 1.2) refuses it. That scalar, just before character `at` where saphyr
+/// stopped, is single-quoted instead (it resolves to a string either way).
+fn quote_lone_dash(text: &str, at: usize) -> Option<String> {
+    let from = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+    let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(from..)?
+        .find('\n')
+        .map_or(text.len(), |i| from + i);
+    let line = text.get(line_start..line_end)?;
+    let bytes = line.as_bytes();
+    let flow = |c: Option<&u8>| matches!(c, Some(b',' | b'[' | b']' | b'{' | b'}'));
+    // The offending dash is the last one before where saphyr stopped (quoted text earlier on
+    // the line may hold others).
+    let limit = (from - line_start + 1).min(bytes.len());
+    let dash = (0..limit)
+        .rev()
+        .find(|&i| bytes.get(i) == Some(&b'-') && flow(bytes.get(i + 1)))?;
+    // The scalar starts after the previous flow indicator or `:` and the blanks after it.
+    let before = line.get(..dash)?;
+    let token = before.rfind([',', '[', '{', ':']).map_or(0, |i| i + 1);
+    let token = token + (before.get(token..)?.len() - before.get(token..)?.trim_start().len());
+    let scalar = line.get(token..=dash)?;
+    let mut fixed = String::with_capacity(text.len() + scalar.len() + 2);
+    fixed.push_str(text.get(..line_start + token)?);
+    fixed.push('\'');
+    fixed.push_str(&scalar.replace('\'', "''"));
+    fixed.push('\'');
+    fixed.push_str(text.get(line_start + dash + 1..)?);
+    Some(fixed)
 }
 
 /// `text` with 1-based line `line` re-indented like the previous non-blank line, when it starts
@@ -229,7 +281,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
             Event::StreamStart | Event::Nothing => continue,
             Event::SequenceStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: exceeded max depth of 10000".into(),
                     )));
                 }
@@ -238,7 +290,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
             }
             Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: exceeded max depth of 10000".into(),
                     )));
                 }
@@ -251,7 +303,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
                     (Rc::new(Node::Seq(items)), count, anchor)
                 }
                 _ => {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: did not find expected node content".into(),
                     )));
                 }
@@ -262,7 +314,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
                     (Rc::new(Node::Map(entries)), count, anchor)
                 }
                 _ => {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: did not find expected node content".into(),
                     )));
                 }
@@ -287,13 +339,13 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
             }
             Event::Alias(id) => {
                 let Some((node, count)) = loader.anchors.get(&id).cloned() else {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: unknown anchor referenced".into(),
                     )));
                 };
                 loader.nodes = loader.nodes.saturating_add(count);
                 if loader.nodes > MAX_NODES {
-                    return Err(Stop::Other(Failure::Yaml(
+                    return Err(Stop::Other(Failure(
                         "yaml: document contains excessive aliasing".into(),
                     )));
                 }
@@ -303,7 +355,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
         };
         loader.nodes = loader.nodes.saturating_add(count);
         if loader.nodes > MAX_NODES {
-            return Err(Stop::Other(Failure::Yaml(
+            return Err(Stop::Other(Failure(
                 "yaml: document contains excessive aliasing".into(),
             )));
         }
@@ -340,7 +392,7 @@ fn scalar_value(text: &str, plain: bool, tag: Option<&str>) -> Result<Resolved, 
                     )
                     | ("!!bool", Resolved::Bool(_))
                     | ("!!null", Resolved::Null)
-                    | ("!!timestamp", Resolved::Timestamp(_))
+                    | ("!!timestamp", Resolved::Timestamp)
             );
             if ok {
                 Ok(r)
@@ -350,10 +402,10 @@ fn scalar_value(text: &str, plain: bool, tag: Option<&str>) -> Result<Resolved, 
                     Resolved::Bool(_) => "!!bool",
                     Resolved::Int(_) | Resolved::Uint(_) => "!!int",
                     Resolved::Float(_) => "!!float",
-                    Resolved::Timestamp(_) => "!!timestamp",
+                    Resolved::Timestamp => "!!timestamp",
                     Resolved::Str => "!!str",
                 };
-                Err(Failure::Yaml(format!(
+                Err(Failure(format!(
                     "yaml: cannot decode {found} `{text}` as a {core}"
                 )))
             }
@@ -367,7 +419,7 @@ fn binary_text(text: &str) -> Result<String, Failure> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
-        Err(e) => Err(Failure::Yaml(format!(
+        Err(e) => Err(Failure(format!(
             "yaml: !!binary value contains invalid base64 data: {e}"
         ))),
     }
@@ -385,12 +437,12 @@ fn scalar_json(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, Fail
         Resolved::Uint(u) => Value::Float(u as f64),
         Resolved::Float(f) => {
             if let Some(name) = go_special(f) {
-                return Err(Failure::Json(format!("json: unsupported value: {name}")));
+                return Err(Failure(format!("json: unsupported value: {name}")));
             }
             Value::Float(f)
         }
         // go-yaml v2 keeps a timestamp's text when decoding into interface{} (compatibility).
-        Resolved::Timestamp(_) => Value::str(text),
+        Resolved::Timestamp => Value::str(text),
         Resolved::Str => Value::str(text),
     })
 }
@@ -398,9 +450,10 @@ fn scalar_json(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, Fail
 /// sigs.k8s.io/yaml's key to string: ints in decimal, floats with float32 `%g`, booleans.
 fn key_string(key: &Node, value: &Node) -> Result<String, Failure> {
     let Node::Scalar { text, plain, tag } = key else {
-        return Err(Failure::Yaml(
-            "yaml: invalid map key: a collection cannot be a key".into(),
-        ));
+        return Err(Failure(format!(
+            "yaml: invalid map key: {}",
+            go_sharp_v(key)
+        )));
     };
     if tag.as_deref() == Some("!!binary") {
         return binary_text(text);
@@ -416,9 +469,9 @@ fn key_string(key: &Node, value: &Node) -> Result<String, Failure> {
             Some(_) => ".nan".into(),
             None => format_g32(f),
         },
-        Resolved::Timestamp(_) => text.clone(),
+        Resolved::Timestamp => text.clone(),
         Resolved::Null => {
-            return Err(Failure::Json(format!(
+            return Err(Failure(format!(
                 "unsupported map key of type: %!s(<nil>), key: <nil>, value: {}",
                 go_sharp_v(value)
             )));
@@ -428,17 +481,44 @@ fn key_string(key: &Node, value: &Node) -> Result<String, Failure> {
 
 /// Go's `%+#v` of what go-yaml decoded a value to, for scalars (collections are abbreviated).
 fn go_sharp_v(node: &Node) -> String {
+    sharp_v(node, false, 0)
+}
+
+/// `%#v`; inside a collection a nil is `interface {}(nil)`.
+fn sharp_v(node: &Node, nested: bool, depth: usize) -> String {
+    if depth > 8 {
+        return "...".into();
+    }
     match node {
         Node::Scalar { text, plain, tag } => match scalar_value(text, *plain, tag.as_deref()) {
+            Ok(Resolved::Null) if nested => "interface {}(nil)".into(),
             Ok(Resolved::Null) => "<nil>".into(),
             Ok(Resolved::Bool(b)) => b.to_string(),
             Ok(Resolved::Int(i)) => i.to_string(),
             Ok(Resolved::Uint(u)) => format!("0x{u:x}"),
             Ok(Resolved::Float(f)) => super::float::format_g(f),
-            _ => format!("{text:?}"),
+            _ => crate::fmt::quote(text),
         },
-        Node::Seq(_) => "[]interface {}{...}".into(),
-        Node::Map(_) => "map[interface {}]interface {}{...}".into(),
+        Node::Seq(items) => format!(
+            "[]interface {{}}{{{}}}",
+            items
+                .iter()
+                .map(|i| sharp_v(i, true, depth + 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Node::Map(entries) => format!(
+            "map[interface {{}}]interface {{}}{{{}}}",
+            entries
+                .iter()
+                .map(|(k, v)| format!(
+                    "{}:{}",
+                    sharp_v(k, true, depth + 1),
+                    sharp_v(v, true, depth + 1)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -454,9 +534,7 @@ struct Converter {
 impl Converter {
     fn spend(&mut self) -> Result<(), Failure> {
         if self.budget == 0 {
-            return Err(Failure::Yaml(
-                "yaml: document contains excessive aliasing".into(),
-            ));
+            return Err(Failure("yaml: document contains excessive aliasing".into()));
         }
         self.budget -= 1;
         Ok(())
@@ -465,7 +543,7 @@ impl Converter {
     fn value(&mut self, node: &Node, depth: usize) -> Result<Value, Failure> {
         self.spend()?;
         if depth > MAX_DEPTH {
-            return Err(Failure::Yaml("yaml: exceeded max depth of 10000".into()));
+            return Err(Failure("yaml: exceeded max depth of 10000".into()));
         }
         match node {
             Node::Scalar { text, plain, tag } => scalar_json(text, *plain, tag.as_deref()),
@@ -518,7 +596,7 @@ impl Converter {
 }
 
 fn want_map() -> Failure {
-    Failure::Yaml("yaml: map merge requires map or sequence of maps as the value".into())
+    Failure("yaml: map merge requires map or sequence of maps as the value".into())
 }
 
 /// The document's JSON-able value (`Nil` for an empty document), or sigs.k8s.io/yaml's error.
@@ -529,7 +607,7 @@ pub fn load(text: &str) -> Result<Value, String> {
             0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
     };
     if !text.chars().all(|c| printable(c) || c == '\u{FEFF}') {
-        return Err(Failure::Yaml("yaml: control characters are not allowed".into()).message());
+        return Err(Failure("yaml: control characters are not allowed".into()).message());
     }
     let root = parse(text).map_err(|f| f.message())?;
     let Some(root) = root else {

@@ -23,18 +23,27 @@ pub fn less_v3(a: &str, b: &str) -> bool {
 }
 
 fn less_impl(a: &str, b: &str, v3: bool) -> bool {
+    // Keys are nearly always ASCII: compare bytes then, without collecting characters.
+    if a.is_ascii() && b.is_ascii() {
+        return less_units(a.as_bytes(), b.as_bytes(), |c: &u8| char::from(*c), v3);
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    less_units(&ar, &br, |c: &char| *c, v3)
+}
+
+fn less_units<T: Copy + PartialEq>(ar: &[T], br: &[T], ch: impl Fn(&T) -> char, v3: bool) -> bool {
     let n = ar.len().min(br.len());
     let mut digits = false;
     for i in 0..n {
-        let (Some(&ac), Some(&bc)) = (ar.get(i), br.get(i)) else {
+        let (Some(&au), Some(&bu)) = (ar.get(i), br.get(i)) else {
             break;
         };
-        if ac == bc {
-            digits = is_digit(ac);
+        if au == bu {
+            digits = is_digit(ch(&au));
             continue;
         }
+        let (ac, bc) = (ch(&au), ch(&bu));
         let al = is_letter(ac);
         let bl = is_letter(bc);
         if al && bl {
@@ -50,7 +59,7 @@ fn less_impl(a: &str, b: &str, v3: bool) -> bool {
             let mut j = i;
             while j > 0 {
                 j -= 1;
-                let Some(&c) = ar.get(j) else { break };
+                let Some(c) = ar.get(j).map(&ch) else { break };
                 if !is_digit(c) {
                     break;
                 }
@@ -62,12 +71,12 @@ fn less_impl(a: &str, b: &str, v3: bool) -> bool {
             }
         }
         let mut ai = i;
-        while let Some(&c) = ar.get(ai).filter(|c| is_digit(**c)) {
+        while let Some(c) = ar.get(ai).map(&ch).filter(|c| is_digit(*c)) {
             an = an.wrapping_mul(10).wrapping_add(i64::from(c as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
-        while let Some(&c) = br.get(bi).filter(|c| is_digit(**c)) {
+        while let Some(c) = br.get(bi).map(&ch).filter(|c| is_digit(*c)) {
             bn = bn.wrapping_mul(10).wrapping_add(i64::from(c as u8 - b'0'));
             bi += 1;
         }
@@ -82,23 +91,13 @@ fn less_impl(a: &str, b: &str, v3: bool) -> bool {
     ar.len() < br.len()
 }
 
-/// Sorts with [`less`] by merging, which needs no total order (Rust's `sort_by` may panic when
-/// the comparison is inconsistent; go-yaml's is for some digit runs).
-pub fn sort_keys<T>(items: &mut Vec<(String, T)>, less: fn(&str, &str) -> bool) {
-    let n = items.len();
-    if n < 2 {
-        return;
-    }
-    let mut src: Vec<Option<(String, T)>> = items.drain(..).map(Some).collect();
+/// The order of `keys` under `less`, by merging, which needs no total order (Rust's `sort_by`
+/// may panic when the comparison is inconsistent; go-yaml's is for some digit runs).
+pub fn sorted_order(keys: &[&str], less: fn(&str, &str) -> bool) -> Vec<usize> {
+    let n = keys.len();
     let mut order: Vec<usize> = (0..n).collect();
     let mut buf: Vec<usize> = Vec::with_capacity(n);
-    let key = |src: &Vec<Option<(String, T)>>, i: usize| -> String {
-        src.get(i)
-            .and_then(|e| e.as_ref())
-            .map(|(k, _)| k.clone())
-            .unwrap_or_default()
-    };
-    let keys: Vec<String> = (0..n).map(|i| key(&src, i)).collect();
+    let key = |i: usize| keys.get(i).copied().unwrap_or("");
     let mut width = 1;
     while width < n {
         buf.clear();
@@ -111,10 +110,7 @@ pub fn sort_keys<T>(items: &mut Vec<(String, T)>, less: fn(&str, &str) -> bool) 
                 let (Some(&x), Some(&y)) = (order.get(i), order.get(j)) else {
                     break;
                 };
-                let (Some(kx), Some(ky)) = (keys.get(x), keys.get(y)) else {
-                    break;
-                };
-                if less(ky, kx) {
+                if less(key(y), key(x)) {
                     buf.push(y);
                     j += 1;
                 } else {
@@ -129,11 +125,7 @@ pub fn sort_keys<T>(items: &mut Vec<(String, T)>, less: fn(&str, &str) -> bool) 
         std::mem::swap(&mut order, &mut buf);
         width *= 2;
     }
-    for i in order {
-        if let Some(entry) = src.get_mut(i).and_then(Option::take) {
-            items.push(entry);
-        }
-    }
+    order
 }
 
 #[cfg(test)]
@@ -143,9 +135,11 @@ mod tests {
     #[test]
     fn natural_order() {
         let want = ["_x", "1", "9", "10", "A", "B", "a2", "a10", "z1b", "z01a"];
-        let mut items: Vec<(String, ())> = want.iter().rev().map(|k| (k.to_string(), ())).collect();
-        sort_keys(&mut items, less);
-        let got: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = want.iter().rev().copied().collect();
+        let got: Vec<&str> = sorted_order(&keys, less)
+            .into_iter()
+            .map(|i| keys[i])
+            .collect();
         assert_eq!(got, want);
     }
 }

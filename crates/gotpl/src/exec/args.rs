@@ -80,14 +80,19 @@ enum Callee {
 /// index of that argument.
 fn origin_preserving(name: &str) -> Option<usize> {
     match name {
-        "indent" | "nindent" | "trimSuffix" | "trimPrefix" => Some(1),
-        "trim" | "trimAll" => Some(0),
+        "indent" | "nindent" | "trimSuffix" | "trimPrefix" | "trimAll" => Some(1),
+        "trim" => Some(0),
         _ => None,
     }
 }
 
 fn can_be_nil(t: Ty) -> bool {
-    matches!(t, Ty::Any | Ty::List | Ty::StringList | Ty::Map | Ty::Bytes)
+    match t {
+        Ty::Any | Ty::List | Ty::StringList | Ty::Map | Ty::Bytes => true,
+        // Pointer types can be nil, structs (time.Time) cannot.
+        Ty::Object(name) => name.starts_with('*'),
+        _ => false,
+    }
 }
 
 fn assignable(v: &Value, t: Ty) -> bool {
@@ -104,6 +109,7 @@ fn assignable(v: &Value, t: Ty) -> bool {
         Ty::StringList => matches!(v, Value::List(l) if l.elem == Elem::String),
         Ty::Map => matches!(v, Value::Map(_)),
         Ty::Bytes => matches!(v, Value::Bytes(_)),
+        Ty::Object(name) => matches!(v, Value::Object(o) if o.type_name() == name),
     }
 }
 
@@ -223,7 +229,10 @@ impl State<'_> {
             Callee::Special(s) => self.call_special(fr, call_node.pos(), s, argv),
         };
         match result {
-            Ok(v) => Ok(Rv::val(v)),
+            Ok(v) => {
+                self.check_value_size(fr, &v)?;
+                Ok(Rv::val(v))
+            }
             Err(inner) => {
                 fr.at(call_node);
                 let msg = format!("error calling {name}: {}", inner.top());
@@ -348,7 +357,7 @@ impl State<'_> {
                 Ok(Rv::val(Value::Float(num.float.unwrap_or(0.0))))
             }
             (Ty::Float64, _) => Err(self.errorf(fr, format!("expected float; found {}", found()))),
-            (Ty::List | Ty::StringList | Ty::Map | Ty::Bytes, _) => {
+            (Ty::List | Ty::StringList | Ty::Map | Ty::Bytes | Ty::Object(_), _) => {
                 let msg = format!("can't handle {} for arg of type {}", found(), t.go_name());
                 Err(self.errorf(fr, msg))
             }

@@ -55,12 +55,21 @@ impl Out {
         self.text.push_str(s);
     }
 
-    /// Appends `s` whose own runs (relative to its start) are `runs`.
-    pub fn push_tracked(&mut self, s: &str, runs: &[Origin]) {
+    /// Appends `s` whose own runs (relative to its start) are `runs`; bytes before the first
+    /// run (the newline and padding `nindent` adds) belong to the printing action at `src`.
+    pub fn push_tracked(&mut self, s: &str, runs: &[Origin], file: &Arc<str>, src: u32) {
         if s.is_empty() {
             return;
         }
         let base = off(self.text.len());
+        if runs.first().is_none_or(|r| r.out > 0) {
+            self.runs.push(Origin {
+                out: base,
+                tree_parse_name: file.clone(),
+                src,
+                linear: false,
+            });
+        }
         for r in runs {
             self.runs.push(Origin {
                 out: base.saturating_add(r.out),
@@ -90,9 +99,23 @@ impl Out {
 impl Out {
     /// Points the runs from `from` at the single position `at` of `to`.
     pub fn reattribute(&mut self, from: &Arc<str>, to: &Arc<str>, at: u32) {
-        let mut runs: Vec<Origin> = Vec::with_capacity(self.runs.len());
-        for r in self.runs.drain(..) {
-            let r = if Arc::ptr_eq(&r.tree_parse_name, from) {
+        self.reattribute_where(0, |f| Arc::ptr_eq(f, from), to, at);
+    }
+
+    /// Points the runs from index `first` on whose file satisfies `from` at `at` of `to`.
+    pub fn reattribute_where(
+        &mut self,
+        first: usize,
+        from: impl Fn(&Arc<str>) -> bool,
+        to: &Arc<str>,
+        at: u32,
+    ) {
+        if first >= self.runs.len() {
+            return;
+        }
+        let tail: Vec<Origin> = self.runs.drain(first..).collect();
+        for r in tail {
+            let r = if from(&r.tree_parse_name) {
                 Origin {
                     out: r.out,
                     tree_parse_name: to.clone(),
@@ -102,17 +125,16 @@ impl Out {
             } else {
                 r
             };
-            let same = runs.last().is_some_and(|p| {
+            let same = self.runs.last().is_some_and(|p| {
                 !p.linear
                     && !r.linear
                     && p.src == r.src
                     && Arc::ptr_eq(&p.tree_parse_name, &r.tree_parse_name)
             });
             if !same {
-                runs.push(r);
+                self.runs.push(r);
             }
         }
-        self.runs = runs;
     }
 }
 

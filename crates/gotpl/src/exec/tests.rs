@@ -274,3 +274,166 @@ fn later_files_override_defines_but_not_with_empty_ones() {
     assert_eq!(run(&t, "x", Value::Nil).unwrap().text, "b");
     assert_eq!(run(&t, "y", Value::Nil).unwrap().text, "a");
 }
+
+/// A map-kind Go value with methods, like Helm's `files` (`.Files.Glob` results).
+#[derive(Debug)]
+struct FileSet(Vec<(&'static str, &'static str)>);
+
+impl crate::value::Object for FileSet {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, name: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        (name == "Count").then(|| Ok(Value::Int(self.0.len() as i64)))
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "Count"
+    }
+    fn go_string(&self) -> String {
+        String::new()
+    }
+    fn to_json(&self) -> Value {
+        Value::Nil
+    }
+    fn truthy(&self) -> bool {
+        !self.0.is_empty()
+    }
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        Some(
+            self.0
+                .iter()
+                .map(|(k, v)| (Value::str(k), Value::str(v)))
+                .collect(),
+        )
+    }
+}
+
+#[test]
+fn map_kind_objects_have_go_truth_and_range() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ range $k, $v := .Values.f }}{{ $k }}={{ $v }};{{ end }}{{ if .Values.f }}{{ .Values.f.Count }}{{ end }}{{ if .Values.e }}x{{ else }}empty{{ end }}{{ range .Values.e }}x{{ else }}none{{ end }}",
+    )]);
+    let f = Value::Object(std::rc::Rc::new(FileSet(vec![("a", "1"), ("b", "2")])));
+    let e = Value::Object(std::rc::Rc::new(FileSet(vec![])));
+    let out = run(&t, "t/templates/a.yaml", dot(&[("f", f), ("e", e)])).unwrap();
+    assert_eq!(out.text, "a=1;b=2;2emptynone");
+}
+
+#[test]
+fn nindent_and_trim_keep_the_lines_of_an_included_define() {
+    let t = set(&[
+        (
+            "t/templates/_helpers.tpl",
+            "{{- define \"labels\" }}\napp: x\nbad: {{ .Values.n }}\n{{ end }}\n",
+        ),
+        (
+            "t/templates/a.yaml",
+            "metadata:\n  labels: {{- include \"labels\" . | trim | nindent 4 }}\nspec: {}\n",
+        ),
+    ]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[("n", Value::str("v"))])).unwrap();
+    assert_eq!(
+        out.text,
+        "metadata:\n  labels:\n    app: x\n    bad: v\nspec: {}\n"
+    );
+    let h = "t/templates/_helpers.tpl".to_string();
+    let a = "t/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 2), (a.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 3), (h.clone(), 2));
+    assert_eq!(origin_line(&t, &out, 4), (h, 3));
+    assert_eq!(origin_line(&t, &out, 5), (a.clone(), 3));
+    // The newline and indentation nindent adds belong to the action that printed them.
+    assert_eq!(out.origin_of(20), Some((a.as_str(), 24)));
+}
+
+#[test]
+fn strict_mode_refuses_missing_keys() {
+    let t = set(&[("t/templates/a.yaml", "{{ .Values.a }}{{ .Values.nope }}")]);
+    let mut env = ExecEnv::new();
+    env.strict = true;
+    let d = || dot(&[("a", Value::str("x"))]);
+    let err = t.execute("t/templates/a.yaml", d(), &mut env).unwrap_err();
+    assert_eq!(
+        err.helm_message(),
+        "t/templates/a.yaml:1:25\n  executing \"t/templates/a.yaml\" at <.Values.nope>:\n    map has no entry for key \"nope\""
+    );
+    env.strict = false;
+    assert_eq!(
+        t.execute("t/templates/a.yaml", d(), &mut env).unwrap().text,
+        "x"
+    );
+}
+
+#[test]
+fn doubling_a_string_stops_at_the_size_limit() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ $x := \"ab\" }}{{ range 40 }}{{ $x = cat $x $x }}{{ end }}{{ len $x }}",
+    )]);
+    let mut env = ExecEnv::new();
+    env.limits.max_output = 1 << 20;
+    let err = t
+        .execute("t/templates/a.yaml", dot(&[]), &mut env)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        err.go_message()
+            .ends_with("a value exceeds the size limit (1048576 bytes)")
+    );
+}
+
+#[test]
+fn output_of_opaque_library_templates_points_at_the_users_call() {
+    let t = set(&[
+        (
+            "app/charts/common/templates/_labels.tpl",
+            "{{- define \"common.labels\" -}}\nlib: {{ .Values.n }}\n{{- end }}",
+        ),
+        (
+            "app/templates/_helpers.tpl",
+            "{{- define \"app.labels\" -}}\nmine: 1\n{{ include \"common.labels\" . }}\n{{- end }}",
+        ),
+        (
+            "app/templates/a.yaml",
+            "a:\n{{ include \"app.labels\" . }}\nb:\n{{ template \"common.labels\" . }}\n",
+        ),
+    ]);
+    let mut env = ExecEnv::new();
+    env.opaque_prefixes = vec!["app/charts/common/".to_string()];
+    let out = t
+        .execute(
+            "app/templates/a.yaml",
+            dot(&[("n", Value::str("v"))]),
+            &mut env,
+        )
+        .unwrap();
+    assert_eq!(out.text, "a:\nmine: 1\nlib: v\nb:\nlib: v\n");
+    let h = "app/templates/_helpers.tpl".to_string();
+    let a = "app/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 2), (h.clone(), 2));
+    // The library's line is the user's include of it (helpers line 3) ...
+    assert_eq!(origin_line(&t, &out, 3), (h, 3));
+    // ... and the user's template call (a.yaml line 4).
+    assert_eq!(origin_line(&t, &out, 5), (a, 4));
+}
+
+/// A value nested 100,000 deep, built by a template, is dropped without overflowing a 2 MiB
+/// stack in a debug build.
+#[test]
+fn deeply_nested_values_built_by_a_template_drop_safely() {
+    let h = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let t = set(&[(
+                "t/templates/a.yaml",
+                "{{ $d := dict }}{{ range 100000 }}{{ $d = dict \"a\" $d }}{{ end }}{{ $l := list }}{{ range 100000 }}{{ $l = list $l }}{{ end }}{{ $d = 1 }}{{ range 1 }}{{ $e := dict }}{{ range 100000 }}{{ $e = dict \"a\" $e }}{{ end }}{{ end }}x",
+            )]);
+            run(&t, "t/templates/a.yaml", dot(&[])).map(|o| o.text).ok()
+        })
+        .unwrap();
+    assert_eq!(h.join().unwrap().as_deref(), Some("x"));
+}

@@ -28,7 +28,7 @@ pub const FUNCS: &[Func] = &[
     f("mustMergeOverwrite", &[Map], Some(Map), merge_overwrite),
     f("values", &[Map], None, values),
     f("deepCopy", &[Any], None, deep_copy),
-    f("mustDeepCopy", &[Any], None, must_deep_copy),
+    f("mustDeepCopy", &[Any], None, deep_copy),
     f("dig", &[], Some(Any), dig),
 ];
 
@@ -151,7 +151,8 @@ fn merge_all(a: &[Value], overwrite: bool) -> Result<Value, String> {
         let Some(src) = map(a, i)? else { continue };
         let target =
             dst.get_or_insert_with(|| std::rc::Rc::new(std::cell::RefCell::new(BTreeMap::new())));
-        mergo::merge_map(target, &src, overwrite, 0)?;
+        let mut budget = mergo::BUDGET;
+        mergo::merge_map(target, &src, overwrite, 0, &mut budget)?;
     }
     Ok(map_or_empty(dst))
 }
@@ -162,13 +163,16 @@ mod mergo {
     use crate::value::{MapRef, Value};
 
     /// Go would recurse until its stack ran out on a map that contains itself.
-    const MAX_DEPTH: usize = 1000;
+    const MAX_DEPTH: usize = super::super::MAX_NESTING;
+    /// Keys one merge may visit: maps shared through `set` are walked once per reference.
+    pub(super) const BUDGET: usize = 1 << 22;
 
     pub(super) fn merge_map(
         dst: &MapRef,
         src: &MapRef,
         overwrite: bool,
         depth: usize,
+        budget: &mut usize,
     ) -> Result<(), String> {
         if depth > MAX_DEPTH {
             return Err(format!(
@@ -185,6 +189,12 @@ mod mergo {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         for (key, src_el) in entries {
+            if *budget == 0 {
+                return Err(format!(
+                    "merge: more than kforge's limit of {BUDGET} keys to merge"
+                ));
+            }
+            *budget -= 1;
             let dst_el = dst.borrow().get(&key).cloned();
             if src_el.is_nil() {
                 if overwrite {
@@ -195,7 +205,7 @@ mod mergo {
             match &src_el {
                 Value::Map(src_inner) => {
                     if let Some(Value::Map(dst_inner)) = &dst_el {
-                        merge_map(dst_inner, src_inner, overwrite, depth + 1)?;
+                        merge_map(dst_inner, src_inner, overwrite, depth + 1, budget)?;
                     }
                 }
                 Value::List(_) | Value::Bytes(_) => {
@@ -241,16 +251,29 @@ mod mergo {
     }
 }
 
+/// Values one `deepCopy` may create: shared maps are copied once per reference, so a few
+/// `set`s can build a value whose copy would not fit in memory.
+const COPY_BUDGET: usize = 1 << 22;
+
 /// mitchellh/copystructure's `Copy`: maps and slices copied all the way down.
-fn copy_value(v: &Value, depth: usize) -> Result<Value, String> {
-    if depth > 1000 {
-        return Err("deepCopy: values nested deeper than kforge's limit of 1000".into());
+fn copy_value(v: &Value, depth: usize, budget: &mut usize) -> Result<Value, String> {
+    if depth > super::MAX_NESTING {
+        return Err(format!(
+            "deepCopy: values nested deeper than kforge's limit of {}",
+            super::MAX_NESTING
+        ));
     }
+    if *budget == 0 {
+        return Err(format!(
+            "deepCopy: the copy would hold more than kforge's limit of {COPY_BUDGET} values"
+        ));
+    }
+    *budget -= 1;
     Ok(match v {
         Value::Map(m) => {
             let mut out = BTreeMap::new();
             for (k, item) in m.borrow().iter() {
-                out.insert(k.clone(), copy_value(item, depth + 1)?);
+                out.insert(k.clone(), copy_value(item, depth + 1, budget)?);
             }
             Value::map(out)
         }
@@ -259,7 +282,7 @@ fn copy_value(v: &Value, depth: usize) -> Result<Value, String> {
                 .items
                 .borrow()
                 .iter()
-                .map(|item| copy_value(item, depth + 1))
+                .map(|item| copy_value(item, depth + 1, budget))
                 .collect::<Result<Vec<_>, _>>()?;
             Value::List(List {
                 items: std::rc::Rc::new(std::cell::RefCell::new(items)),
@@ -273,20 +296,15 @@ fn copy_value(v: &Value, depth: usize) -> Result<Value, String> {
 
 const COPY_NIL: &str = "reflect: call of reflect.Value.Type on zero Value";
 
+/// `deepCopy` and `mustDeepCopy`: copystructure panics on nil itself, before Sprig can wrap
+/// the error, so both report reflect's message.
 fn deep_copy(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
-    let v = any(&a, 0);
-    if v.is_nil() {
-        return Err(format!("deepCopy error: {COPY_NIL}"));
-    }
-    copy_value(&v, 0)
-}
-
-fn must_deep_copy(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let v = any(&a, 0);
     if v.is_nil() {
         return Err(COPY_NIL.into());
     }
-    copy_value(&v, 0)
+    let mut budget = COPY_BUDGET;
+    copy_value(&v, 0, &mut budget)
 }
 
 /// Go's message for a failed `x.(T)` on an interface value.
@@ -424,6 +442,30 @@ mod tests {
             dig_of(&["a"], Value::str("x")).unwrap_err(),
             "interface conversion: interface {} is string, not map[string]interface {}"
         );
+    }
+
+    #[test]
+    fn cyclic_maps_end() {
+        let a = d(&[]);
+        let b = d(&[]);
+        call("set", vec![a.clone(), Value::str("x"), a.clone()]).unwrap();
+        call("set", vec![b.clone(), Value::str("x"), b.clone()]).unwrap();
+        assert!(super::super::deep_equal(&a, &b));
+        assert!(matches!(
+            call("deepCopy", vec![a.clone()]),
+            Err(e) if e == "deepCopy: values nested deeper than kforge's limit of 200"
+        ));
+        assert!(matches!(
+            call("merge", vec![b.clone(), a.clone()]),
+            Err(e) if e == "merge: maps nested deeper than kforge's limit of 200"
+        ));
+        assert_eq!(
+            call("deepCopy", vec![Value::Nil]).unwrap_err(),
+            "reflect: call of reflect.Value.Type on zero Value"
+        );
+        // Break the cycles so the maps are freed.
+        call("unset", vec![a, Value::str("x")]).unwrap();
+        call("unset", vec![b, Value::str("x")]).unwrap();
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! same error, which the template reports). A nil argument is Go's `reflect.TypeOf(nil).Kind()`,
 //! a nil-pointer panic.
 
-use super::{any, deep_equal, f, int, is_empty, kind, rest, slice_items};
+use super::{any, deep_equal, f, int, is_empty, rest, slice_items};
 use crate::func::{Func, FuncEnv, Ty};
 use crate::value::{List, Value};
 
@@ -51,7 +51,7 @@ fn items_or(v: &Value, what: impl FnOnce(&str) -> String) -> Result<Vec<Value>, 
     if v.is_nil() {
         return Err(NIL_DEREFERENCE.into());
     }
-    slice_items(v).ok_or_else(|| what(kind(v)))
+    slice_items(v).ok_or_else(|| what(v.kind_name()))
 }
 
 fn list(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {

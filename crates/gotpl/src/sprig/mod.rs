@@ -108,9 +108,23 @@ pub(crate) fn rest(args: &[Value], i: usize) -> &[Value] {
 pub(crate) fn strval(v: &Value) -> String {
     match v {
         Value::Str(s) => s.to_string(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Bytes(b) => lossy(b),
         other => sprint_v(other),
     }
+}
+
+/// Go bytes as text: each byte that is not part of valid UTF-8 becomes U+FFFD, as Go's
+/// `range` over a string (and `encoding/json`) reads it. Go keeps the raw bytes; kforge's text
+/// is UTF-8, so a cut inside a character shows as U+FFFD per cut-off byte.
+pub(crate) fn lossy(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for _ in chunk.invalid() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    out
 }
 
 /// `fmt.Sprintf("%v", v)`.
@@ -119,19 +133,27 @@ pub(crate) fn sprint_v(v: &Value) -> String {
 }
 
 /// Sprig's `empty`: the zero value of its type (0, 0.0, "", false, nil, empty list or map) is
-/// empty; a struct or pointer (an object) never is.
+/// empty; a struct pointer never is, a map-typed object (`.Files`) when it has no entries —
+/// which is Go template truth, negated.
 pub(crate) fn is_empty(v: &Value) -> bool {
-    !v.truthy() && !matches!(v, Value::Object(_))
+    !v.truthy()
 }
+
+/// How deep the recursive walks over values go (`deepEqual`, `deepCopy`, `merge`): Go recurses
+/// until its stack runs out; kforge stops well before a 2 MiB thread stack would.
+pub(crate) const MAX_NESTING: usize = 200;
 
 /// Go's `reflect.DeepEqual` on two interface values: same dynamic type and deeply equal
-/// contents (an `int` 1 is not an `int64` 1 nor a `float64` 1).
+/// contents (an `int` 1 is not an `int64` 1 nor a `float64` 1). As in Go, a pair of maps or
+/// lists already being compared counts as equal, so cycles and shared parts end.
 pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
-    deep_equal_at(a, b, 0)
+    deep_equal_at(a, b, 0, &mut std::collections::HashSet::new())
 }
 
-fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
-    if depth > 200 {
+type Visited = std::collections::HashSet<(usize, usize)>;
+
+fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut Visited) -> bool {
+    if depth > MAX_NESTING {
         return false;
     }
     match (a, b) {
@@ -147,35 +169,39 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> bool {
             if x.elem != y.elem {
                 return false;
             }
-            if std::rc::Rc::ptr_eq(&x.items, &y.items) {
+            let key = (
+                std::rc::Rc::as_ptr(&x.items) as usize,
+                std::rc::Rc::as_ptr(&y.items) as usize,
+            );
+            if key.0 == key.1 || !visited.insert(key) {
                 return true;
             }
             let (x, y) = (x.items.borrow(), y.items.borrow());
             x.len() == y.len()
                 && x.iter()
                     .zip(y.iter())
-                    .all(|(p, q)| deep_equal_at(p, q, depth + 1))
+                    .all(|(p, q)| deep_equal_at(p, q, depth + 1, visited))
         }
         (Value::Map(x), Value::Map(y)) => {
-            if std::rc::Rc::ptr_eq(x, y) {
+            let key = (
+                std::rc::Rc::as_ptr(x) as *const u8 as usize,
+                std::rc::Rc::as_ptr(y) as *const u8 as usize,
+            );
+            if key.0 == key.1 || !visited.insert(key) {
                 return true;
             }
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len()
-                && x.iter()
-                    .all(|(k, p)| y.get(k).is_some_and(|q| deep_equal_at(p, q, depth + 1)))
+                && x.iter().all(|(k, p)| {
+                    y.get(k)
+                        .is_some_and(|q| deep_equal_at(p, q, depth + 1, visited))
+                })
         }
         (Value::Object(x), Value::Object(y)) => {
             x.type_name() == y.type_name() && x.go_string() == y.go_string()
         }
         _ => false,
     }
-}
-
-/// Go's `reflect.Kind` of a value as Sprig's list functions report it in errors
-/// (`Cannot find first on type string`).
-pub(crate) fn kind(v: &Value) -> &'static str {
-    v.kind_name()
 }
 
 /// The items of a slice argument, or `None` for anything that is not a slice or array (Go's
@@ -185,5 +211,190 @@ pub(crate) fn slice_items(v: &Value) -> Option<Vec<Value>> {
         Value::List(l) => Some(l.items.borrow().clone()),
         Value::Bytes(b) => Some(b.iter().map(|&x| Value::Uint(u64::from(x))).collect()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Sprig v3.3.0's genericMap without what other modules own (date, random, crypto, JSON)
+    /// and what Helm removes (`env`, `expandenv`).
+    const SPRIG_NAMES: &[&str] = &[
+        "abbrev",
+        "abbrevboth",
+        "add",
+        "add1",
+        "add1f",
+        "addf",
+        "adler32sum",
+        "all",
+        "any",
+        "append",
+        "atoi",
+        "b32dec",
+        "b32enc",
+        "b64dec",
+        "b64enc",
+        "base",
+        "biggest",
+        "camelcase",
+        "cat",
+        "ceil",
+        "chunk",
+        "clean",
+        "coalesce",
+        "compact",
+        "concat",
+        "contains",
+        "deepCopy",
+        "deepEqual",
+        "default",
+        "dict",
+        "dig",
+        "dir",
+        "div",
+        "divf",
+        "empty",
+        "ext",
+        "fail",
+        "first",
+        "float64",
+        "floor",
+        "get",
+        "getHostByName",
+        "has",
+        "hasKey",
+        "hasPrefix",
+        "hasSuffix",
+        "hello",
+        "indent",
+        "initial",
+        "initials",
+        "int",
+        "int64",
+        "isAbs",
+        "join",
+        "kebabcase",
+        "keys",
+        "kindIs",
+        "kindOf",
+        "last",
+        "list",
+        "lower",
+        "max",
+        "maxf",
+        "merge",
+        "mergeOverwrite",
+        "min",
+        "minf",
+        "mod",
+        "mul",
+        "mulf",
+        "mustAppend",
+        "mustChunk",
+        "mustCompact",
+        "mustDeepCopy",
+        "mustFirst",
+        "mustHas",
+        "mustInitial",
+        "mustLast",
+        "mustMerge",
+        "mustMergeOverwrite",
+        "mustPrepend",
+        "mustPush",
+        "mustRegexFind",
+        "mustRegexFindAll",
+        "mustRegexMatch",
+        "mustRegexReplaceAll",
+        "mustRegexReplaceAllLiteral",
+        "mustRegexSplit",
+        "mustRest",
+        "mustReverse",
+        "mustSlice",
+        "mustUniq",
+        "mustWithout",
+        "nindent",
+        "nospace",
+        "omit",
+        "osBase",
+        "osClean",
+        "osDir",
+        "osExt",
+        "osIsAbs",
+        "pick",
+        "pluck",
+        "plural",
+        "prepend",
+        "push",
+        "quote",
+        "regexFind",
+        "regexFindAll",
+        "regexMatch",
+        "regexQuoteMeta",
+        "regexReplaceAll",
+        "regexReplaceAllLiteral",
+        "regexSplit",
+        "repeat",
+        "replace",
+        "rest",
+        "reverse",
+        "round",
+        "semver",
+        "semverCompare",
+        "seq",
+        "set",
+        "sha1sum",
+        "sha256sum",
+        "sha512sum",
+        "slice",
+        "snakecase",
+        "sortAlpha",
+        "split",
+        "splitList",
+        "splitn",
+        "squote",
+        "sub",
+        "subf",
+        "substr",
+        "swapcase",
+        "ternary",
+        "title",
+        "toDecimal",
+        "toString",
+        "toStrings",
+        "trim",
+        "trimAll",
+        "trimPrefix",
+        "trimSuffix",
+        "trimall",
+        "trunc",
+        "tuple",
+        "typeIs",
+        "typeIsLike",
+        "typeOf",
+        "uniq",
+        "unset",
+        "until",
+        "untilStep",
+        "untitle",
+        "upper",
+        "urlJoin",
+        "urlParse",
+        "values",
+        "without",
+        "wrap",
+        "wrapWith",
+    ];
+
+    #[test]
+    fn every_sprig_function_is_registered_once() {
+        let mut names: Vec<&str> = super::TABLES
+            .iter()
+            .flat_map(|t| t.iter().map(|f| f.name))
+            .collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len(), "a name is registered twice");
+        assert_eq!(names, SPRIG_NAMES);
     }
 }

@@ -453,18 +453,40 @@ fn semver_compare(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     Ok(Value::Bool(compare(string(&a, 0)?, string(&a, 1)?)?))
 }
 
-/// Another version passed to a method: read back from its printed form, which holds every
-/// field a comparison uses.
+/// The `*semver.Version` argument of a comparison method.
 fn version_arg(v: Option<&Value>) -> Result<Version, String> {
-    match v {
-        Some(Value::Object(o)) if o.type_name().ends_with("semver.Version") => {
-            Version::parse(&o.go_string())
-        }
-        Some(other) => Err(format!(
+    let version = match v {
+        Some(Value::Object(o)) => o
+            .as_any()
+            .and_then(|a| a.downcast_ref::<Version>())
+            .filter(|v| v.pointer),
+        _ => None,
+    };
+    match (version, v) {
+        (Some(version), _) => Ok(version.clone()),
+        (None, Some(other)) => Err(format!(
             "wrong type for value; expected *semver.Version; got {}",
             other.type_name()
         )),
-        None => Err("wrong number of args: want 1 got 0".into()),
+        (None, None) => Err("wrong number of args: want 1 got 0".into()),
+    }
+}
+
+/// Methods declared on `*Version`: a `semver.Version` value (what `IncPatch` and friends
+/// return) is not addressable in a template, so it does not have them.
+const POINTER_METHODS: &[&str] = &[
+    "Original",
+    "LessThan",
+    "LessThanEqual",
+    "GreaterThan",
+    "GreaterThanEqual",
+    "Equal",
+    "Compare",
+];
+
+impl Version {
+    fn lacks(&self, method: &str) -> bool {
+        !self.pointer && POINTER_METHODS.contains(&method)
     }
 }
 
@@ -478,6 +500,9 @@ impl Object for Version {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
+        if self.lacks(name) {
+            return None;
+        }
         let obj = |v: Version| Value::Object(Rc::new(v));
         Some(match name {
             "Major" => Value::Uint(self.major),
@@ -512,6 +537,9 @@ impl Object for Version {
     }
 
     fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        if self.lacks(name) {
+            return None;
+        }
         let cmp = |f: fn(i64) -> bool| {
             version_arg(args.first()).map(|o| Value::Bool(f(self.compare(&o))))
         };
@@ -550,27 +578,28 @@ impl Object for Version {
     }
 
     fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "Major"
-                | "Minor"
-                | "Patch"
-                | "Prerelease"
-                | "Metadata"
-                | "Original"
-                | "String"
-                | "IncPatch"
-                | "IncMinor"
-                | "IncMajor"
-                | "LessThan"
-                | "LessThanEqual"
-                | "GreaterThan"
-                | "GreaterThanEqual"
-                | "Equal"
-                | "Compare"
-                | "SetPrerelease"
-                | "SetMetadata"
-        )
+        !self.lacks(name)
+            && matches!(
+                name,
+                "Major"
+                    | "Minor"
+                    | "Patch"
+                    | "Prerelease"
+                    | "Metadata"
+                    | "Original"
+                    | "String"
+                    | "IncPatch"
+                    | "IncMinor"
+                    | "IncMajor"
+                    | "LessThan"
+                    | "LessThanEqual"
+                    | "GreaterThan"
+                    | "GreaterThanEqual"
+                    | "Equal"
+                    | "Compare"
+                    | "SetPrerelease"
+                    | "SetMetadata"
+            )
     }
 
     fn go_string(&self) -> String {
@@ -579,6 +608,10 @@ impl Object for Version {
 
     fn to_json(&self) -> Value {
         Value::string(self.string())
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
 }
 
