@@ -387,6 +387,17 @@ impl<'a> State<'a> {
                 }
                 !entries.is_empty()
             }
+            // A Go map type with methods (Helm's `.Files.Glob` result): its typed entries.
+            Value::Object(o) if o.entries().is_some() => {
+                let entries = o.entries().unwrap_or_default();
+                for (k, v) in &entries {
+                    let key = Rv::val(Value::str(k));
+                    if self.one_iteration(fr, r, mark, key, Rv::val(v.clone()))? == Flow::Break {
+                        break;
+                    }
+                }
+                !entries.is_empty()
+            }
             Value::Int(_) | Value::Int64(_) | Value::Uint(_) => {
                 if r.pipe.decl.len() > 1 {
                     let msg = format!(
