@@ -1,7 +1,11 @@
 //! The render stage: chart templates + values → rendered YAML files with origin maps.
 //! Entry point: [`render`].
 //!
-//! Templates are Jinja (minijinja): `{{ values.image.tag }}`, `{% if values.ingress.enabled %}`.
+//! Two engines share this entry point and everything after it: Helm charts (Go templates, the
+//! `kforge-gotpl` crate, driven by [`crate::helm`]) and kforge's Jinja charts, which declare
+//! `kforge.dev/engine: jinja` in Chart.yaml (see [`crate::helm::engine`]).
+//!
+//! Jinja templates (minijinja): `{{ values.image.tag }}`, `{% if values.ingress.enabled %}`.
 //! Every template is rendered twice: plainly (the output) and with invisible line markers (the
 //! origin map, see [`markers`]); the two must agree after the markers are stripped, else the file
 //! falls back to per-file attribution.
@@ -48,6 +52,7 @@ use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::diag::{Diagnostic, Rule};
+use crate::helm::{self, engine::Engine};
 use crate::source::{FileId, OriginMap, SourceMap};
 use crate::version::KubeVersion;
 use crate::yaml::Node;
@@ -90,6 +95,8 @@ pub const RULES: &[&Rule] = &[
     &rules::REQUIRED,
     &rules::FAIL,
     &rules::LIMIT,
+    &helm::engine::UNDECLARED_JINJA,
+    &helm::engine::UNKNOWN_ENGINE,
 ];
 
 /// Renders every non-partial template of the chart and of its subcharts (each with its own values
@@ -124,8 +131,75 @@ struct Outcome {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// [`render`] with explicit limits (tests, fuzzing).
+/// [`render`] with explicit limits (tests, fuzzing). The engine is the one Chart.yaml declares
+/// (`kforge.dev/engine`); without a declaration the chart is a Helm chart, unless its templates
+/// are not Go templates but compile as Jinja (kforge charts from before the declaration): those
+/// render as Jinja with a warning naming the declaration.
 pub fn render_with_limits(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    limits: &Limits,
+    sources: &mut SourceMap,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let declared = helm::engine::declared(chart, &mut diagnostics);
+    let (rendered, diags) = if declared == Some(Engine::Jinja) {
+        render_jinja(chart, values, options, limits, sources)
+    } else {
+        match helm::render::parse(chart, sources) {
+            Ok(parsed) => {
+                let dot_values = helm::values::to_value(values, sources);
+                helm::render::execute(
+                    &parsed,
+                    dot_values,
+                    options,
+                    limits.max_memory_bytes,
+                    sources,
+                )
+            }
+            Err(errors) if declared.is_none() && jinja_compiles(chart, sources) => {
+                diagnostics.push(helm::engine::undeclared_jinja(chart));
+                drop(errors);
+                render_jinja(chart, values, options, limits, sources)
+            }
+            Err(errors) => {
+                let help = declared.is_none().then(helm::engine::switch_help);
+                let errors = errors
+                    .into_iter()
+                    .map(|d| match &help {
+                        Some(h) => d.with_help(h.clone()),
+                        None => d,
+                    })
+                    .collect();
+                (Vec::new(), errors)
+            }
+        }
+    };
+    diagnostics.extend(diags);
+    (rendered, diagnostics)
+}
+
+/// Whether every template of the chart tree compiles as Jinja.
+fn jinja_compiles(chart: &Chart, sources: &SourceMap) -> bool {
+    let mut env = minijinja::Environment::new();
+    let mut stack = vec![chart];
+    while let Some(c) = stack.pop() {
+        for t in &c.templates {
+            if env
+                .add_template_owned(t.name.clone(), sources.text(t.file).to_string())
+                .is_err()
+            {
+                return false;
+            }
+        }
+        stack.extend(c.subcharts.iter());
+    }
+    true
+}
+
+/// Renders a kforge Jinja chart.
+pub fn render_jinja(
     chart: &Chart,
     values: &Node,
     options: &RenderOptions,

@@ -52,11 +52,24 @@ pub fn merge(
     sources: &mut SourceMap,
 ) -> (Node, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut user = user_values(args, sources, &mut diags);
-    if let Some(chart) = chart {
-        coalesce_chart(chart, &mut user, sources, &mut diags);
-    }
-    (user, diags)
+    let user = user_values(args, sources, &mut diags);
+    let merged = match chart {
+        Some(chart) => coalesce(chart, user, sources, &mut diags),
+        None => user,
+    };
+    (merged, diags)
+}
+
+/// The second half of [`merge`]: the user's values (from [`user_values`]) over the chart's
+/// defaults and its subcharts'.
+pub fn coalesce(
+    chart: &Chart,
+    mut user: Node,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Node {
+    coalesce_chart(chart, &mut user, sources, diags);
+    user
 }
 
 /// What the user gave: `-f` files, then the `--set` family (Helm's `MergeValues`).

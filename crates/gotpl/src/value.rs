@@ -81,15 +81,21 @@ pub trait Object: fmt::Debug {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
+    /// For a Go map type with methods (Helm's `files`, a `map[string][]byte`): its entries, which
+    /// `range`, `index`, `len` and truth (an empty map is false) see. `None` for structs.
+    fn entries(&self) -> Option<BTreeMap<String, Value>> {
+        None
+    }
     /// Go template truth of the underlying value: a pointer to a struct is always true, a map
-    /// or slice type (Helm's `files` from `.Files.Glob`) only when not empty.
+    /// type (Helm's `files` from `.Files.Glob`) only when not empty.
     fn truthy(&self) -> bool {
-        true
+        self.entries().is_none_or(|e| !e.is_empty())
     }
     /// For an object of map or slice kind: its (key or index, element) pairs in the order
     /// `range` visits them (maps by sorted key). `None`: `range` cannot iterate over it.
     fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
-        None
+        self.entries()
+            .map(|e| e.into_iter().map(|(k, v)| (Value::string(k), v)).collect())
     }
     /// Go's `reflect.Kind` name (`kindOf`): "ptr" for the `*T` values Helm passes (`.Chart`,
     /// `.Capabilities`), "struct" for values such as `time.Time` and Sprig's certificate.
@@ -191,6 +197,28 @@ impl Value {
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
             Value::Object(o) => o.truthy(),
+        }
+    }
+
+    /// Drops the value without recursion: Rust drops nested maps and lists recursively, so a
+    /// value nested 100,000 deep (a template can build one with `dict` in a loop) would overflow
+    /// the stack. Containers this value owns alone are taken apart on an explicit stack.
+    pub fn drop_iteratively(self) {
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Map(m) => {
+                    if let Ok(cell) = Rc::try_unwrap(m) {
+                        stack.extend(cell.into_inner().into_values());
+                    }
+                }
+                Value::List(l) => {
+                    if let Ok(cell) = Rc::try_unwrap(l.items) {
+                        stack.extend(cell.into_inner());
+                    }
+                }
+                _ => {}
+            }
         }
     }
 

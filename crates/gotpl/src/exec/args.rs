@@ -80,8 +80,8 @@ enum Callee {
 /// index of that argument.
 fn origin_preserving(name: &str) -> Option<usize> {
     match name {
-        "indent" | "nindent" | "trimSuffix" | "trimPrefix" => Some(1),
-        "trim" | "trimAll" => Some(0),
+        "indent" | "nindent" | "trimSuffix" | "trimPrefix" | "trimAll" => Some(1),
+        "trim" => Some(0),
         _ => None,
     }
 }
@@ -240,7 +240,10 @@ impl State<'_> {
             Callee::Special(s) => self.call_special(fr, call_node.pos(), s, argv),
         };
         match result {
-            Ok(v) => Ok(Rv::val(v)),
+            Ok(v) => {
+                self.check_value_size(fr, &v)?;
+                Ok(Rv::val(v))
+            }
             Err(inner) => {
                 fr.at(call_node);
                 let msg = format!("error calling {name}: {}", inner.top());
