@@ -41,8 +41,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 The name of the container port the Service sends traffic to.
-Broken on purpose: the Deployment's container names its port "http", not "web".
+Broken on purpose: the Deployment's container names its port "http", not "https".
 */}}
 {{- define "webapp.portName" -}}
-web
+https
 {{- end }}
