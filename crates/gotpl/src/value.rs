@@ -6,6 +6,12 @@
 //! and `mergeOverwrite` mutate in place and every alias sees it, as in Go. A render is
 //! single-threaded (Helm renders templates in order, and `set .Values` leaks into later ones), so
 //! `Rc` is enough; the parsed templates ([`crate::ast`]) hold no values and are `Send + Sync`.
+//!
+//! Known differences from Go's types (no bitnami chart depends on them; golden cases that showed
+//! them were left out): a byte from `index "abc" 1` is a `uint64` here (Go: `uint8`, visible in
+//! `typeOf`/`%T`); a string holds UTF-8 only, so bytes from `b64dec` of binary data become U+FFFD
+//! (`len` counts 3 bytes each); Go's nil slices (`rest` of an empty list) are empty lists, so
+//! `toJson` prints `[]` where Helm prints `null`; `.Values` is a plain map, not `common.Values`.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
