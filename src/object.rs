@@ -108,8 +108,8 @@ pub static NOT_AN_OBJECT: Rule = Rule {
 
 pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT];
 
-/// Parses `files` (in order) into objects. A `List` kind (`kubectl get -o yaml`) is expanded
-/// into its items. Empty documents are skipped silently, as kubectl does.
+/// Parses `files` (in order) into objects. A list kind (`v1 List`, `RoleList`, any `*List` with
+/// `items`) is expanded into its items. Empty documents are skipped silently, as kubectl does.
 pub fn parse(
     sources: &SourceMap,
     files: &[FileId],
@@ -163,8 +163,9 @@ fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Di
     let text = |key: &[&str]| root.path(key).and_then(Node::as_str).map(str::to_owned);
     let api_version = text(&["apiVersion"]);
     let kind = text(&["kind"]);
+    // kubectl applies the items of any object with `items` (`meta.IsListType`): `v1 List`,
+    // `rbac.authorization.k8s.io/v1 RoleList`, `apps/v1 DeploymentList`, ...
     if kind.as_deref().is_some_and(|k| k.ends_with("List"))
-        && api_version.as_deref() == Some("v1")
         && let Some(items) = root.get("items").and_then(Node::as_seq)
     {
         for item in items {

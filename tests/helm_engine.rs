@@ -90,7 +90,7 @@ fn a_declared_jinja_chart_renders_as_jinja_without_warning() {
         rendered,
         vec![(
             "web/templates/cm.yaml".to_string(),
-            "kind: ConfigMap\ndata:\n  port: \"8080\"\n  name: release".to_string()
+            "kind: ConfigMap\ndata:\n  port: \"8080\"\n  name: release\n".to_string()
         )]
     );
 }
@@ -120,7 +120,7 @@ fn an_undeclared_jinja_chart_renders_as_jinja_with_one_warning() {
         Some("add to Chart.yaml:\nannotations:\n  kforge.dev/engine: jinja")
     );
     assert_eq!(rendered.len(), 2);
-    assert_eq!(rendered[0].1, "kind: ConfigMap\ndata:\n  port: 8080");
+    assert_eq!(rendered[0].1, "kind: ConfigMap\ndata:\n  port: 8080\n");
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::diag::Diagnostic;
 use crate::object::{self, Object};
 use crate::source::Span;
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A kind served by a CustomResourceDefinition.
 #[derive(Clone, Debug)]
@@ -73,6 +73,12 @@ pub struct Applier<'a> {
     ports: PortAllocator,
     namespaces: BTreeSet<String>,
     crds: Vec<Crd>,
+    /// Namespaces the run uses but neither it nor the profile creates: the objects (indexes
+    /// into the run) that go into each.
+    missing_namespaces: BTreeMap<String, Vec<usize>>,
+    /// `(apiVersion, kind)` no CRD serves: the index of its one finding in `diags` and how many
+    /// more objects of the run have that kind.
+    missing_kinds: BTreeMap<(String, String), (usize, usize)>,
     pub diags: Vec<Diagnostic>,
     /// The profile describes the target cluster (a file) or --strict: what the profile lacks
     /// is certainly missing. With the built-in profile it may exist in the real cluster.
@@ -91,6 +97,8 @@ impl<'a> Applier<'a> {
             ports: PortAllocator::new(profile.node_port_range),
             namespaces: profile.namespaces.iter().cloned().collect(),
             crds: Vec::new(),
+            missing_namespaces: BTreeMap::new(),
+            missing_kinds: BTreeMap::new(),
             diags: Vec::new(),
             closed_world: profile.from_file || ctx.strict,
         };
@@ -136,9 +144,13 @@ impl<'a> Applier<'a> {
                 source: None,
             });
         }
-        if ctx.create_namespace {
+        // Helm installs only into a namespace that exists, so in the open world the release
+        // namespace is there; so are the namespaces the configuration assumes.
+        if ctx.create_namespace || !a.closed_world {
             a.namespaces.insert(ctx.release_namespace.to_string());
         }
+        a.namespaces
+            .extend(ctx.config.assume_namespaces.iter().cloned());
         a
     }
 
@@ -163,6 +175,92 @@ impl<'a> Applier<'a> {
         for o in order {
             self.apply_one(o);
         }
+        self.report_missing_namespaces();
+        self.count_missing_kinds();
+    }
+
+    /// `cluster/no-crd` is reported once per kind and version; the finding counts the others.
+    fn count_missing_kinds(&mut self) {
+        for ((api_version, kind), (at, more)) in std::mem::take(&mut self.missing_kinds) {
+            if more == 0 {
+                continue;
+            }
+            if let Some(d) = self.diags.get_mut(at) {
+                let objects = if more == 1 { "object" } else { "objects" };
+                d.notes.push(format!(
+                    "{more} more {objects} of kind {kind} ({api_version}) in the run fail the same way"
+                ));
+            }
+        }
+    }
+
+    /// One finding per missing namespace, at its first use, counting the objects it affects.
+    /// In the open world the objects were applied as if it existed; in a closed world every
+    /// one of them failed.
+    fn report_missing_namespaces(&mut self) {
+        let missing = std::mem::take(&mut self.missing_namespaces);
+        for (ns, mut indexes) in missing {
+            // The first use in the input, not in install order, is where a reader looks.
+            indexes.sort_unstable();
+            let objects: Vec<&Object> = indexes
+                .iter()
+                .filter_map(|&i| self.ctx.objects.get(i))
+                .collect();
+            let Some(first) = objects.first() else {
+                continue;
+            };
+            let ns_node = first
+                .root
+                .path(&["metadata", "namespace"])
+                .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
+            let span = ns_node
+                .map(crate::yaml::Node::site)
+                .unwrap_or_else(|| first.name_span());
+            let label = match ns_node {
+                Some(_) => format!("namespace \"{ns}\" is not created by the run"),
+                None => format!(
+                    "no namespace given: {} goes to the release namespace \"{ns}\", which does not exist",
+                    what(&first.kind, &first.name)
+                ),
+            };
+            let count = match objects.len() {
+                1 => "1 object".to_string(),
+                n => format!("{n} objects"),
+            };
+            let d = if self.closed_world {
+                let mut d = Diagnostic::new(
+                    &NAMESPACE_NOT_FOUND,
+                    format!(
+                        "error when creating {}: namespaces \"{ns}\" not found",
+                        what(&first.kind, &first.name)
+                    ),
+                );
+                if objects.len() > 1 {
+                    d = d.with_note(format!(
+                        "{count} of the run go into namespace \"{ns}\" and fail the same way"
+                    ));
+                }
+                d
+            } else {
+                Diagnostic::new(
+                    &NAMESPACE_NOT_FOUND,
+                    format!(
+                        "namespaces \"{ns}\" not found: assumed to exist for {count} of the run"
+                    ),
+                )
+                .with_severity(crate::diag::Severity::Warning)
+                .with_note(format!(
+                    "{count} in namespace \"{ns}\" {} validated, defaulted and applied as if it existed; \
+                     describe the cluster with --cluster FILE, or use --strict, to make a missing namespace an error",
+                    if objects.len() == 1 { "is" } else { "are" }
+                ))
+            };
+            self.diags.push(
+                d.at(span, label)
+                    .with_help("create the Namespace earlier in the run or in the cluster profile, or pass --create-namespace for the release namespace")
+                    .with_object(first.object_ref()),
+            );
+        }
     }
 
     fn apply_one(&mut self, o: &Object) {
@@ -177,28 +275,13 @@ impl<'a> Applier<'a> {
         let namespace = if namespaced {
             let ns = o.namespace_or(self.ctx.release_namespace).to_string();
             if !self.namespaces.contains(&ns) {
-                let span = ns_node
-                    .map(crate::yaml::Node::site)
-                    .unwrap_or_else(|| o.name_span());
-                let label = match ns_node {
-                    Some(_) => format!(
-                        "namespace \"{ns}\" does not exist when {} is applied",
-                        what(&o.kind, &o.name)
-                    ),
-                    None => format!(
-                        "no namespace given: {} goes to the release namespace \"{ns}\", which does not exist",
-                        what(&o.kind, &o.name)
-                    ),
-                };
-                let d = self.open_world(
-                    Diagnostic::new(&NAMESPACE_NOT_FOUND, format!("error when creating {}: namespaces \"{ns}\" not found", what(&o.kind, &o.name)))
-                        .at(span, label)
-                        .with_help("create the Namespace earlier in the run or in the cluster profile, or pass --create-namespace for the release namespace")
-                        .with_object(o.object_ref()),
-                    "the namespace",
-                );
-                self.diags.push(d);
-                return;
+                self.missing_namespaces
+                    .entry(ns.clone())
+                    .or_default()
+                    .push(o.index);
+                if self.closed_world {
+                    return;
+                }
             }
             ns
         } else {
@@ -301,6 +384,12 @@ impl<'a> Applier<'a> {
     }
 
     fn no_crd(&mut self, o: &Object) {
+        let kind_key = (o.api_version.clone(), o.kind.clone());
+        if let Some((_, more)) = self.missing_kinds.get_mut(&kind_key) {
+            *more += 1;
+            return;
+        }
+        self.missing_kinds.insert(kind_key, (self.diags.len(), 0));
         let mut d = Diagnostic::new(
             &NO_CRD,
             format!("resource mapping not found for {}: no matches for kind \"{}\" in version \"{}\"", what(&o.kind, &o.name), o.kind, o.api_version),

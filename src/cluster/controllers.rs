@@ -367,6 +367,20 @@ fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
     out
 }
 
+/// A stable stand-in for the uid the API server would give the Job, shaped like one.
+fn job_uid(ns: &str, name: &str) -> String {
+    let h = |part: &str| hex8(&format!("{ns}/{name}/{part}"));
+    let (a, b, c) = (h("a"), h("b"), h("c"));
+    format!(
+        "{a}-{}-{}-{}-{}{}",
+        b.get(..4).unwrap_or(""),
+        b.get(4..).unwrap_or(""),
+        c.get(..4).unwrap_or(""),
+        c.get(4..).unwrap_or(""),
+        h("d")
+    )
+}
+
 fn hex8(s: &str) -> String {
     Sha256::digest(s.as_bytes())
         .iter()
@@ -384,9 +398,18 @@ fn job_pods(out: &mut Vec<Stored>, ns: &str, name: &str, spec: &Value, source: O
         owner_name: name,
         source,
     };
+    // The Job controller labels its pods with the Job's name and uid (Services and
+    // NetworkPolicies select them by these).
+    let uid = job_uid(ns, name);
+    let labels = [
+        ("batch.kubernetes.io/controller-uid", uid.clone()),
+        ("batch.kubernetes.io/job-name", name.to_string()),
+        ("controller-uid", uid),
+        ("job-name", name.to_string()),
+    ];
     for i in 0..n {
         let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-        out.push(maker.pod(&pod_name, &template, &[], |_| {}));
+        out.push(maker.pod(&pod_name, &template, &labels, |_| {}));
     }
 }
 

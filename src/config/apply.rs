@@ -26,8 +26,11 @@ pub fn apply(
     drop_cluster_repeats(diagnostics);
     // A custom resource without CRD: the schema stage cannot validate it, the cluster stage
     // cannot apply it; the apply failure is kept (with --no-cluster the schema warning stays).
+    // The cluster stage reports each kind once, so the kind decides.
     drop_repeats(diagnostics, "cluster/no-crd", "schema/missing-crd", |d| {
-        d.object.clone()
+        d.object
+            .as_ref()
+            .map(|o| (o.api_version.clone(), o.kind.clone()))
     });
     // An unquoted `yes` in an env value: the schema stage's type error (the API server rejects
     // it) makes the YAML stage's ambiguous-scalar warning at the same place redundant.

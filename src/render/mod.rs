@@ -150,15 +150,31 @@ pub fn render_with_limits(
         match helm::render::parse(chart, sources) {
             Ok(parsed) => {
                 let dot_values = helm::values::to_value(values, sources);
-                helm::render::execute(
+                let (rendered, errors) = helm::render::execute(
                     &parsed,
                     dot_values,
                     options,
                     limits.max_memory_bytes,
                     sources,
-                )
+                );
+                // Jinja such as `{{ values.port }}` can parse as Go (`values` is a Sprig
+                // function) and fail only when run: an undeclared chart whose Go render fails
+                // is tried as Jinja, and taken as Jinja when that renders cleanly.
+                if declared.is_none()
+                    && errors.iter().any(Diagnostic::is_error)
+                    && jinja_compiles(chart, sources, limits)
+                {
+                    let (jinja, jinja_errors) =
+                        render_jinja(chart, values, options, limits, sources);
+                    if !jinja_errors.iter().any(Diagnostic::is_error) {
+                        diagnostics.push(helm::engine::undeclared_jinja(chart));
+                        diagnostics.extend(jinja_errors);
+                        return (jinja, diagnostics);
+                    }
+                }
+                (rendered, errors)
             }
-            Err(errors) if declared.is_none() && jinja_compiles(chart, sources) => {
+            Err(errors) if declared.is_none() && jinja_compiles(chart, sources, limits) => {
                 diagnostics.push(helm::engine::undeclared_jinja(chart));
                 drop(errors);
                 render_jinja(chart, values, options, limits, sources)
@@ -180,22 +196,34 @@ pub fn render_with_limits(
     (rendered, diagnostics)
 }
 
-/// Whether every template of the chart tree compiles as Jinja.
-fn jinja_compiles(chart: &Chart, sources: &SourceMap) -> bool {
-    let mut env = minijinja::Environment::new();
-    let mut stack = vec![chart];
-    while let Some(c) = stack.pop() {
-        for t in &c.templates {
-            if env
-                .add_template_owned(t.name.clone(), sources.text(t.file).to_string())
-                .is_err()
-            {
-                return false;
+/// Whether every template of the chart tree compiles as Jinja. A template with a tag too large
+/// to compile counts as Jinja: the Jinja path reports it as a limit. Compiling recurses per
+/// operator, so it runs on the render pool's large stacks.
+fn jinja_compiles(chart: &Chart, sources: &SourceMap, limits: &Limits) -> bool {
+    let check = || {
+        let mut env = minijinja::Environment::new();
+        let mut stack = vec![chart];
+        while let Some(c) = stack.pop() {
+            for t in &c.templates {
+                let text = sources.text(t.file);
+                if limits.oversized_tag(text).is_some() {
+                    continue;
+                }
+                if env
+                    .add_template_owned(t.name.clone(), text.to_string())
+                    .is_err()
+                {
+                    return false;
+                }
             }
+            stack.extend(c.subcharts.iter());
         }
-        stack.extend(c.subcharts.iter());
+        true
+    };
+    match pool() {
+        Some(pool) => pool.install(check),
+        None => check(),
     }
-    true
 }
 
 /// Renders a kforge Jinja chart.

@@ -2,9 +2,9 @@
 //!
 //! ## What it does
 //! For liveness, readiness and startup probes (`httpGet`, `tcpSocket`, `grpc`): a named port
-//! must be the name of one of that container's ports (an error); a numeric port that the
-//! container does not declare, while it declares others, is a warning (containers may listen on
-//! ports they do not declare).
+//! must be the name of one of that container's ports (an error). A numeric port is never a
+//! finding: `containerPort` is informational, and containers listen on ports they do not declare
+//! (ingress-nginx probes an undeclared 10254).
 //!
 //! ## Why is this bad?
 //! A named port that does not resolve makes the probe fail every time: the container is
@@ -32,8 +32,8 @@ pub static PROBE_PORT: Rule = Rule {
     summary: "A probe's port is not a port of its container",
     rationale: "The kubelet resolves a probe's named port among the container's ports; a name \
                 that is not there fails the probe every time, so the container is restarted or \
-                never ready. A number the container does not declare may still be listened on, \
-                so that is only a warning.",
+                never ready. A port number is not checked: containerPort is informational and \
+                containers listen on ports they do not declare.",
     failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 8080\n      readinessProbe:\n        httpGet:\n          path: /\n          port: http\n",
     passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 8080\n      readinessProbe:\n        httpGet:\n          path: /\n          port: web\n",
 };
@@ -47,66 +47,37 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                     let Some(port) = p.get(handler).and_then(|h| h.get("port")) else {
                         continue;
                     };
-                    match &port.value {
-                        Value::Str(name) => {
-                            if c.ports.iter().any(|cp| cp.name == Some(name.as_str())) {
-                                continue;
+                    if let Value::Str(name) = &port.value {
+                        if c.ports.iter().any(|cp| cp.name == Some(name.as_str())) {
+                            continue;
+                        }
+                        let names: Vec<&str> = c.ports.iter().filter_map(|cp| cp.name).collect();
+                        let only = if names.len() == 1 {
+                            names.first().copied()
+                        } else {
+                            None
+                        };
+                        let help = match did_you_mean(name, names.iter().copied()).or(only) {
+                            Some(n) => {
+                                format!("set the probe's port to \"{n}\", or to a port number")
                             }
-                            let names: Vec<&str> =
-                                c.ports.iter().filter_map(|cp| cp.name).collect();
-                            let only = if names.len() == 1 {
-                                names.first().copied()
-                            } else {
-                                None
-                            };
-                            let help = match did_you_mean(name, names.iter().copied()).or(only) {
-                                Some(n) => {
-                                    format!("set the probe's port to \"{n}\", or to a port number")
-                                }
-                                None => format!(
-                                    "name the port container \"{}\" listens on \"{name}\", or give the probe a port number",
-                                    c.name
-                                ),
-                            };
-                            let mut d = Diagnostic::new(
+                            None => format!(
+                                "name the port container \"{}\" listens on \"{name}\", or give the probe a port number",
+                                c.name
+                            ),
+                        };
+                        let mut d = Diagnostic::new(
                                 &PROBE_PORT,
                                 format!("{} of container \"{}\" in {} checks port \"{name}\", which the container does not name", probe, c.name, t.owner_name()),
                             )
                             .at(port.site(), format!("container \"{}\" has no port named \"{name}\"", c.name))
                             .with_object(t.owner.object_ref());
-                            for cp in &c.ports {
-                                if let (Some(n), Some(node)) = (cp.name, cp.name_node) {
-                                    d = d.with_label(node.site(), format!("port \"{n}\""));
-                                }
+                        for cp in &c.ports {
+                            if let (Some(n), Some(node)) = (cp.name, cp.name_node) {
+                                d = d.with_label(node.site(), format!("port \"{n}\""));
                             }
-                            out.push(d.with_help(help));
                         }
-                        Value::Int(n) => {
-                            if c.ports.is_empty() || c.ports.iter().any(|cp| cp.number == Some(*n))
-                            {
-                                continue;
-                            }
-                            let mut d = Diagnostic::new(
-                                &PROBE_PORT,
-                                format!("{} of container \"{}\" in {} checks port {n}, which the container does not declare", probe, c.name, t.owner_name()),
-                            )
-                            .with_severity(Severity::Warning)
-                            .at(port.site(), format!("container \"{}\" declares no port {n}", c.name))
-                            .with_object(t.owner.object_ref())
-                            .with_note("containers may listen on ports they do not declare; if this one does not, the probe always fails");
-                            for cp in &c.ports {
-                                if let Some(num) = cp.number {
-                                    d = d.with_label(
-                                        cp.number_node.site(),
-                                        format!("container \"{}\" declares {num}", c.name),
-                                    );
-                                }
-                            }
-                            out.push(d.with_help(
-                                "probe a port the container listens on, preferably by its name",
-                            ));
-                        }
-                        _ => {}
+                        out.push(d.with_help(help));
                     }
                 }
             }

@@ -38,6 +38,24 @@ impl Requirement<'_> {
         }
     }
 
+    /// Like [`Requirement::matches`] on the labels of the pods the template's controller makes:
+    /// a key the template does not set but its controller adds (`pod-template-hash`,
+    /// `statefulset.kubernetes.io/pod-name`, `job-name`, ...) matches the values that controller
+    /// would give it.
+    pub fn matches_template(&self, t: &PodTemplate) -> bool {
+        if t.label(self.key).is_some() {
+            return self.matches(&t.labels);
+        }
+        let Some(fits) = controller_label(self.key, t) else {
+            return self.matches(&t.labels);
+        };
+        match self.op {
+            Op::Equals | Op::In => self.values.iter().any(|v| fits(v, &t.owner.name)),
+            Op::Exists | Op::NotIn => true,
+            Op::DoesNotExist => false,
+        }
+    }
+
     /// `app: web`, `tier in (a, b)`, … for messages.
     pub fn describe(&self) -> String {
         match self.op {
@@ -130,6 +148,12 @@ impl<'a> Selector<'a> {
         self.requirements.iter().all(|r| r.matches(labels))
     }
 
+    /// Whether the selector selects the pods made from `t`, labels their controller adds
+    /// included.
+    pub fn matches_template(&self, t: &PodTemplate) -> bool {
+        self.requirements.iter().all(|r| r.matches_template(t))
+    }
+
     /// `{app: web, tier: db}` for messages.
     pub fn describe(&self) -> String {
         let parts: Vec<String> = self
@@ -165,6 +189,74 @@ pub enum Miss<'s, 'a> {
     },
 }
 
+/// Whether a value fits a label a controller adds (given the owner's name).
+type Fits = fn(&str, &str) -> bool;
+
+fn any_value(_: &str, _: &str) -> bool {
+    true
+}
+
+fn ordinal(v: &str) -> bool {
+    !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `<statefulset>-<ordinal>`.
+fn pod_name(v: &str, owner: &str) -> bool {
+    v.strip_prefix(owner)
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(ordinal)
+}
+
+fn pod_index(v: &str, _: &str) -> bool {
+    ordinal(v)
+}
+
+fn own_name(v: &str, owner: &str) -> bool {
+    v == owner
+}
+
+/// `<cronjob>-<scheduled time>`: the Jobs a CronJob makes.
+fn job_of_cronjob(v: &str, owner: &str) -> bool {
+    v.strip_prefix(owner)
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(ordinal)
+}
+
+/// Labels controllers add to the pods they make: (key, owner kind, which values fit).
+const CONTROLLER_LABELS: &[(&str, &str, Fits)] = &[
+    (
+        "statefulset.kubernetes.io/pod-name",
+        "StatefulSet",
+        pod_name,
+    ),
+    ("apps.kubernetes.io/pod-index", "StatefulSet", pod_index),
+    ("controller-revision-hash", "StatefulSet", any_value),
+    ("controller-revision-hash", "DaemonSet", any_value),
+    ("pod-template-generation", "DaemonSet", any_value),
+    ("pod-template-hash", "Deployment", any_value),
+    ("batch.kubernetes.io/job-name", "Job", own_name),
+    ("job-name", "Job", own_name),
+    ("batch.kubernetes.io/job-name", "CronJob", job_of_cronjob),
+    ("job-name", "CronJob", job_of_cronjob),
+    ("batch.kubernetes.io/controller-uid", "Job", any_value),
+    ("controller-uid", "Job", any_value),
+    ("batch.kubernetes.io/controller-uid", "CronJob", any_value),
+    ("controller-uid", "CronJob", any_value),
+];
+
+/// Whether `key` is a label the controller of `t` adds, and which values fit.
+fn controller_label(key: &str, t: &PodTemplate) -> Option<Fits> {
+    CONTROLLER_LABELS
+        .iter()
+        .find(|(k, kind, _)| *k == key && *kind == t.owner.kind)
+        .map(|(_, _, fits)| *fits)
+}
+
+/// Whether `key` is a label some controller adds to its pods.
+pub fn is_controller_label(key: &str) -> bool {
+    CONTROLLER_LABELS.iter().any(|(k, _, _)| *k == key)
+}
+
 /// Templates of `namespace` the selector selects.
 pub fn selected<'s, 'a>(
     ix: &'s Index<'a>,
@@ -173,18 +265,19 @@ pub fn selected<'s, 'a>(
 ) -> Vec<&'s PodTemplate<'a>> {
     // An equality requirement narrows the candidates through the label index; the whole
     // selector then decides.
+    // Controller-added labels are on no template, so they cannot narrow.
     match selector
         .requirements
         .iter()
-        .find(|r| matches!(r.op, Op::Equals | Op::In))
+        .find(|r| matches!(r.op, Op::Equals | Op::In) && !is_controller_label(r.key))
     {
         Some(r) => ix
             .templates_labelled(namespace, r.key, &r.values)
-            .filter(|t| selector.matches(&t.labels))
+            .filter(|t| selector.matches_template(t))
             .collect(),
         None => ix
             .templates_in(namespace)
-            .filter(|t| selector.matches(&t.labels))
+            .filter(|t| selector.matches_template(t))
             .collect(),
     }
 }
@@ -218,7 +311,7 @@ pub fn explain<'s, 'a>(
     if !unknown.is_empty()
         && let Some(t) = templates
             .iter()
-            .find(|t| known.iter().all(|r| r.matches(&t.labels)))
+            .find(|t| known.iter().all(|r| r.matches_template(t)))
     {
         return Miss::ExtraKeys {
             template: t,
@@ -264,7 +357,7 @@ pub fn explain<'s, 'a>(
     }
     let closest = templates
         .iter()
-        .map(|t| (known.iter().filter(|r| r.matches(&t.labels)).count(), *t))
+        .map(|t| (known.iter().filter(|r| r.matches_template(t)).count(), *t))
         .filter(|(n, _)| *n > 0)
         .max_by_key(|(n, t)| (*n, std::cmp::Reverse(t.owner.index)))
         .map(|(_, t)| t);

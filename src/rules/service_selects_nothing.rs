@@ -93,7 +93,7 @@ pub fn selects_nothing(
     let elsewhere = ix
         .templates
         .iter()
-        .find(|t| t.namespace != ns && sel.matches(&t.labels));
+        .find(|t| t.namespace != ns && sel.matches_template(t));
     let no_templates = matches!(miss, Miss::NoTemplates);
     let finding = selects_nothing_here(ix, ns, sel, rule, miss, elsewhere, &what)?;
     Some(match elsewhere {

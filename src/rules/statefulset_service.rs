@@ -92,7 +92,7 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Some(sel) = service_selector(svc)
-            && !sel.matches(&t.labels)
+            && !sel.matches_template(t)
         {
             out.push(
                 base(format!(

@@ -442,22 +442,22 @@ pub const FUNCS: &[Func] = &[
     },
     Func {
         name: "dateModify",
-        sig: sig(&[Ty::String, Ty::Any]),
+        sig: sig(&[Ty::String, Ty::Object("time.Time")]),
         body: date_modify,
     },
     Func {
         name: "date_modify",
-        sig: sig(&[Ty::String, Ty::Any]),
+        sig: sig(&[Ty::String, Ty::Object("time.Time")]),
         body: date_modify,
     },
     Func {
         name: "mustDateModify",
-        sig: sig(&[Ty::String, Ty::Any]),
+        sig: sig(&[Ty::String, Ty::Object("time.Time")]),
         body: must_date_modify,
     },
     Func {
         name: "must_date_modify",
-        sig: sig(&[Ty::String, Ty::Any]),
+        sig: sig(&[Ty::String, Ty::Object("time.Time")]),
         body: must_date_modify,
     },
     Func {
@@ -475,7 +475,7 @@ pub const FUNCS: &[Func] = &[
     },
     Func {
         name: "unixEpoch",
-        sig: sig(&[Ty::Any]),
+        sig: sig(&[Ty::Object("time.Time")]),
         body: |_, args| Ok(Value::string(time_arg(&args, 0)?.unix.to_string())),
     },
     Func {

@@ -424,15 +424,6 @@ impl<'a> State<'a> {
                 }
                 n > 0
             }
-            Value::Object(o) if let Some(entries) = o.range_entries() => {
-                for (k, v) in &entries {
-                    let (k, v) = (Rv::val(k.clone()), Rv::val(v.clone()));
-                    if self.one_iteration(fr, r, mark, k, v)? == Flow::Break {
-                        break;
-                    }
-                }
-                !entries.is_empty()
-            }
             // An invalid value (a nil map, a missing key) ranges like an empty map.
             Value::Nil => false,
             _ => {

@@ -298,14 +298,11 @@ impl crate::value::Object for FileSet {
     fn to_json(&self) -> Value {
         Value::Nil
     }
-    fn truthy(&self) -> bool {
-        !self.0.is_empty()
-    }
-    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+    fn entries(&self) -> Option<BTreeMap<String, Value>> {
         Some(
             self.0
                 .iter()
-                .map(|(k, v)| (Value::str(k), Value::str(v)))
+                .map(|(k, v)| (k.to_string(), Value::str(v)))
                 .collect(),
         )
     }
