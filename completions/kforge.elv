@@ -58,6 +58,7 @@ set edit:completion:arg-completer[kforge] = {|@words|
             cand --output 'Write the preceding --format to FILE instead of standard output'
             cand --color 'Colour in human output'
             cand --sarif-root 'Make SARIF paths relative to DIR (default: the git root)'
+            cand --changed 'The paths are changed files (as pre-commit passes them): lint the chart each one belongs to, once per chart, and the plain manifests among the rest; other files are skipped'
             cand --strict 'Warnings fail the run too, and closed-world rules become errors'
             cand --no-cluster 'Skip the dry-run apply to the in-memory cluster'
             cand --create-namespace 'Create the release namespace before applying'

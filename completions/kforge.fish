@@ -65,6 +65,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand lint" -l color -d 'Colour 
 always\t''
 never\t''"
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l sarif-root -d 'Make SARIF paths relative to DIR (default: the git root)' -r -F
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l changed -d 'The paths are changed files (as pre-commit passes them): lint the chart each one belongs to, once per chart, and the plain manifests among the rest; other files are skipped'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l strict -d 'Warnings fail the run too, and closed-world rules become errors'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l no-cluster -d 'Skip the dry-run apply to the in-memory cluster'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l create-namespace -d 'Create the release namespace before applying'

@@ -21,6 +21,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod diag;
+pub mod helm;
 pub mod memory;
 pub mod object;
 pub mod package;
@@ -152,9 +153,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         run.diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Chart(chart)) => {
-                let (values, diags) =
-                    values::merge(Some(&chart), &options.values, &mut run.sources);
-                run.diagnostics.extend(diags);
+                let (chart, values) = chart_values(&chart, options, &mut run);
                 if run.diagnostics.iter().any(Diagnostic::is_fatal) {
                     continue;
                 }
@@ -286,6 +285,26 @@ fn settings(options: &Options, run: &mut Run) -> Option<(Config, cluster::Profil
         None => options.cluster_profile.clone(),
     };
     Some((config, profile))
+}
+
+/// The chart as it renders and its values. A Helm chart (any chart not declared Jinja) loses the
+/// subcharts its dependencies' `condition`/`tags` disable before values are coalesced, as in
+/// Helm, so their defaults never reach `.Values`.
+fn chart_values(
+    chart: &chart::Chart,
+    options: &Options,
+    run: &mut Run,
+) -> (chart::Chart, yaml::Node) {
+    let mut diags = Vec::new();
+    let user = values::user_values(&options.values, &mut run.sources, &mut diags);
+    let mut scratch = Vec::new();
+    let chart = match helm::engine::declared(chart, &mut scratch) {
+        Some(helm::engine::Engine::Jinja) => chart.clone(),
+        _ => helm::deps::enabled_only(chart, &user, &run.sources),
+    };
+    let values = values::coalesce(&chart, user, &run.sources, &mut diags);
+    run.diagnostics.extend(diags);
+    (chart, values)
 }
 
 fn crds_of(chart: &chart::Chart) -> Vec<FileId> {

@@ -61,6 +61,29 @@ impl fmt::Display for KubeVersion {
     }
 }
 
+/// The commit kforge was built from (see build.rs); empty when the build could not tell.
+pub const COMMIT: &str = env!("KFORGE_COMMIT");
+
+/// What `kforge --version` prints after the program name: the version, the commit it was built
+/// from, and the Kubernetes versions whose schemas are embedded (the default is the newest).
+pub fn long() -> String {
+    let commit = match COMMIT.get(..12) {
+        Some(short) => format!("commit {short}"),
+        None if COMMIT.is_empty() => "commit unknown".to_string(),
+        None => format!("commit {COMMIT}"),
+    };
+    let minors: Vec<String> = KubeVersion::embedded()
+        .map(|v| format!("{}.{}", v.major, v.minor))
+        .collect();
+    format!(
+        "{} ({commit})\nKubernetes: {} (default {}.{})",
+        env!("CARGO_PKG_VERSION"),
+        minors.join(", "),
+        KubeVersion::NEWEST.major,
+        KubeVersion::NEWEST.minor,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,11 @@ use common::{kforge, run, stable};
 
 #[test]
 fn example_charts_lint_clean() {
-    for chart in ["charts-examples/mongo-express", "charts-examples/nginx"] {
+    for chart in [
+        "charts-examples/helm-webapp",
+        "charts-examples/mongo-express",
+        "charts-examples/nginx",
+    ] {
         let out = run(kforge().args(["lint", chart]));
         assert_eq!(out.code, 0, "{chart}:\n{}{}", out.stdout, out.stderr);
         assert!(
@@ -328,4 +332,35 @@ fn crd_constraints_point_at_the_template_line() {
             ),
         ]
     );
+}
+
+/// The Helm example's broken twin: the Service's targetPort comes out of a `define` in
+/// `_helpers.tpl` through `include`, and names a port no container declares. The one error is
+/// reported at the Go template line that wrote the value.
+#[test]
+fn broken_helm_webapp_points_at_the_go_template_line() {
+    let path = "charts-examples/broken/helm-webapp";
+    let out = run(kforge().args(["lint", path]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let errors: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error["))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.stdout);
+    assert!(
+        errors[0].starts_with("error[rules/service-target-port]"),
+        "{}",
+        out.stdout
+    );
+    insta::assert_snapshot!("broken_helm_webapp_human", stable(&out.stdout));
+
+    let json = run(kforge().args(["lint", path, "--format", "json"]));
+    assert_eq!(json.code, 1);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let finding = &value["findings"][0];
+    assert_eq!(finding["rule"], "rules/service-target-port");
+    assert_eq!(finding["file"], format!("{path}/templates/service.yaml"));
+    assert_eq!(finding["line"], 12);
+    assert_eq!(finding["column"], 19);
 }

@@ -24,7 +24,8 @@ fn kforge_in(dir: &Path, args: &[&str]) -> (i32, String) {
     (out.code, stable(&format!("{}{}", out.stdout, out.stderr)))
 }
 
-const CHART: &[u8] = b"apiVersion: v2\nname: web\nversion: 1.0.0\n";
+const CHART: &[u8] =
+    b"apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinja\n";
 const CONFIGMAP: &[u8] = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  level: {{ values.level }}\n";
 
 #[test]
@@ -93,7 +94,10 @@ fn chart_yaml_misspelt() {
 #[test]
 fn chart_yaml_without_version() {
     let dir = scratch(&[
-        ("web/Chart.yaml", b"apiVersion: v2\nname: web\n"),
+        (
+            "web/Chart.yaml",
+            b"apiVersion: v2\nname: web\nannotations:\n  kforge.dev/engine: jinja\n",
+        ),
         ("web/templates/cm.yaml", CONFIGMAP),
         ("web/values.yaml", b"level: info\n"),
     ]);
@@ -175,7 +179,7 @@ fn value_not_set() {
 
 #[test]
 fn chart_needs_a_newer_kubernetes() {
-    let chart = b"apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: \">=1.30.0-0\"\n";
+    let chart = b"apiVersion: v2\nname: web\nversion: 1.0.0\nkubeVersion: \">=1.30.0-0\"\nannotations:\n  kforge.dev/engine: jinja\n";
     let dir = scratch(&[
         ("web/Chart.yaml", chart),
         ("web/templates/cm.yaml", CONFIGMAP),

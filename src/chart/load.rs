@@ -552,20 +552,31 @@ impl ChartLoader<'_> {
                 }
                 None => {
                     let other = found.iter().find(|sub| sub.metadata.name == dep.name);
-                    let message = match other {
-                        Some(sub) => format!(
-                            "dependency {:?} wants version {:?}, but charts/ has {} {}",
-                            dep.name, dep.version, sub.metadata.name, sub.metadata.version
+                    // Helm renders a vendored chart of another version as it is (only
+                    // `helm dependency build` checks versions); so does kforge, with a warning.
+                    let (message, help) = match other {
+                        Some(sub) => (
+                            format!(
+                                "dependency {:?} wants version {:?}, but charts/ has {} {}",
+                                dep.name, dep.version, sub.metadata.name, sub.metadata.version
+                            ),
+                            format!(
+                                "kforge renders the vendored {} {} as Helm does; run `helm dependency update` to vendor a matching version",
+                                sub.metadata.name, sub.metadata.version
+                            ),
                         ),
-                        None => format!(
-                            "dependency {:?} is not in charts/ of chart {:?}",
-                            dep.name, chart.metadata.name
+                        None => (
+                            format!(
+                                "dependency {:?} is not in charts/ of chart {:?}",
+                                dep.name, chart.metadata.name
+                            ),
+                            "vendor it with `helm dependency build` (kforge never downloads: it reads charts/, as folders or .tgz archives); kforge checks the chart without it".to_string(),
                         ),
                     };
                     self.diags.push(
                         Diagnostic::new(&MISSING_DEPENDENCY, message)
                             .at(dep.span, "declared here")
-                            .with_help("run `helm dependency build` to fetch it; kforge checks the chart without it"),
+                            .with_help(help),
                     );
                 }
             }

@@ -224,6 +224,7 @@ pub fn read(root: &Node, check: &Check, diags: &mut Vec<Diagnostic>) -> ChartMet
     };
     check_annotations(root, diags);
     check_maintainers(root, diags);
+    check_urls(root, diags);
     check_dependencies(root, diags);
     ChartMetadata {
         api_version: api_version.unwrap_or_default(),
@@ -522,7 +523,117 @@ fn check_maintainers(root: &Node, diags: &mut Vec<Diagnostic>) {
         for key in MAINTAINER_FIELDS {
             optional_string(item, key, diags);
         }
+        let name = item.get("name").and_then(Node::as_str).unwrap_or_default();
+        if name.trim().is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    &MISSING_FIELD,
+                    "Chart.yaml maintainer has no name; Helm requires one",
+                )
+                .at(item.span, "this maintainer")
+                .with_help("add `name: …` to the entry"),
+            );
+        }
+        if let Some(email) = item.get("email")
+            && let Some(text) = email.as_str()
+            && !text.is_empty()
+            && !is_email(text)
+        {
+            diags.push(malformed(
+                "maintainer email",
+                email,
+                text,
+                "an email address",
+            ));
+        }
+        if let Some(url) = item.get("url")
+            && let Some(text) = url.as_str()
+            && !text.is_empty()
+            && !is_url(text)
+        {
+            diags.push(malformed("maintainer url", url, text, "a URL"));
+        }
     }
+}
+
+/// `sources` and `icon` must be absolute URLs with a scheme (Go's `url.ParseRequestURI` plus a
+/// scheme, which is what `helm lint` asks of them); an empty source counts as malformed too.
+fn check_urls(root: &Node, diags: &mut Vec<Diagnostic>) {
+    if let Some(Value::Seq(items)) = root.get("sources").map(|n| &n.value) {
+        for item in items {
+            if let Some(text) = item.as_str()
+                && !is_request_url(text)
+            {
+                diags.push(malformed("source", item, text, "an absolute URL"));
+            }
+        }
+    }
+    if let Some(icon) = root.get("icon")
+        && let Some(text) = icon.as_str()
+        && !text.is_empty()
+        && !is_request_url(text)
+    {
+        diags.push(malformed("icon", icon, text, "an absolute URL"));
+    }
+}
+
+fn malformed(what: &str, node: &Node, text: &str, wanted: &str) -> Diagnostic {
+    Diagnostic::new(
+        &INVALID_FIELD,
+        format!("Chart.yaml {what} {text:?} is not {wanted}"),
+    )
+    .at(node.span, format!("expected {wanted}"))
+    .with_note("`helm lint` rejects the chart for it")
+}
+
+/// The shape govalidator's IsEmail accepts, closely enough: one `@`, a local part, and a dotted
+/// domain, nothing blank.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && domain.split('.').all(|label| !label.is_empty())
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// govalidator's IsURL: the scheme is optional but there must be a host, and no blanks.
+fn is_url(text: &str) -> bool {
+    if text.len() <= 3
+        || text.starts_with('.')
+        || text.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return false;
+    }
+    let rest = match text.split_once("://") {
+        Some((scheme, rest)) if is_scheme(scheme) => rest,
+        Some(_) => return false,
+        None => text,
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    let host = host.split(':').next().unwrap_or_default();
+    !host.is_empty() && !host.starts_with('.') && (host.contains('.') || host == "localhost")
+}
+
+/// govalidator's IsRequestURL: `scheme:` then something, with no blanks.
+fn is_request_url(text: &str) -> bool {
+    match text.split_once(':') {
+        Some((scheme, rest)) => {
+            is_scheme(scheme)
+                && !rest.is_empty()
+                && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+fn is_scheme(scheme: &str) -> bool {
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 fn check_dependencies(root: &Node, diags: &mut Vec<Diagnostic>) {
@@ -642,7 +753,8 @@ mod tests {
         let chart = json!({
             "apiVersion": "v2", "name": "web", "version": "1.0.0-rc.1+build.5", "type": "application",
             "kubeVersion": ">=1.25.0-0 <1.38.0-0", "keywords": ["a"], "deprecated": false,
-            "annotations": {"a": "b"}, "maintainers": [{"name": "n", "email": "e"}],
+            "annotations": {"a": "b"}, "maintainers": [{"name": "n", "email": "n@example.com", "url": "example.com/n"}],
+            "sources": ["https://example.com/src"], "icon": "data:image/png;base64,AA==",
             "dependencies": [{"name": "redis", "version": "18.x", "alias": "cache_1", "tags": ["x"], "enabled": true}]
         });
         assert_eq!(ids(chart, Some("1.30")), []);
@@ -702,6 +814,29 @@ mod tests {
             (
                 with("maintainers", json!([{"name": "n", "mail": "m"}])),
                 vec![("chart/unknown-field", Warning)],
+            ),
+            (
+                with("maintainers", json!([{"email": "ann@example.com"}])),
+                vec![("chart/missing-field", Error)],
+            ),
+            (
+                with(
+                    "maintainers",
+                    json!([{"name": "n", "email": "not-an-email"}]),
+                ),
+                vec![("chart/invalid-field", Error)],
+            ),
+            (
+                with("maintainers", json!([{"name": "n", "url": "not a url"}])),
+                vec![("chart/invalid-field", Error)],
+            ),
+            (
+                with("sources", json!(["example.com/src", ""])),
+                vec![("chart/invalid-field", Error); 2],
+            ),
+            (
+                with("icon", json!("icon.png")),
+                vec![("chart/invalid-field", Error)],
             ),
             (
                 with("dependencies", json!([{"name": "a"}, {"name": "a"}])),

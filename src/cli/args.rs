@@ -158,8 +158,12 @@ pub struct CheckArgs {
 #[derive(Args, Debug)]
 pub struct LintArgs {
     /// Chart directories, .tgz archives, manifest files or directories, or - for stdin
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "changed")]
     pub paths: Vec<PathBuf>,
+    /// The paths are changed files (as pre-commit passes them): lint the chart each one belongs
+    /// to, once per chart, and the plain manifests among the rest; other files are skipped
+    #[arg(long)]
+    pub changed: bool,
     #[command(flatten)]
     pub render: RenderArgs,
     #[command(flatten)]

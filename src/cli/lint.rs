@@ -13,7 +13,16 @@ use crate::diag::report::{self, Format, ReportOptions};
 
 pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
     let started = Instant::now();
-    let inputs = match common::inputs(&args.paths) {
+    let paths = if args.changed {
+        super::changed::targets(&args.paths)
+    } else {
+        args.paths.clone()
+    };
+    // Only files kforge does not check changed (a CI workflow, a README): nothing to report.
+    if paths.is_empty() {
+        return Status::Clean;
+    }
+    let inputs = match common::inputs(&paths) {
         Ok(i) => i,
         Err(e) => return common::usage_error(e),
     };
@@ -21,7 +30,7 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
         Ok(o) => o,
         Err(e) => return common::usage_error(e),
     };
-    options.config_file = common::config_file(&args.check, &args.paths);
+    options.config_file = common::config_file(&args.check, &paths);
     let destinations = match destinations(&args, matches) {
         Ok(d) => d,
         Err(e) => return common::usage_error(e),

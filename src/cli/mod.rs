@@ -2,6 +2,7 @@
 //! flags into library calls and hand results to the reporters; exit codes are decided here.
 
 pub mod args;
+mod changed;
 mod common;
 pub mod completions;
 mod explain;
@@ -42,7 +43,12 @@ pub fn command() -> clap::Command {
 }
 
 pub fn main() -> ExitCode {
-    let matches = match command().try_get_matches() {
+    // The long version names the commit: only here, not in `command()`, so that the man pages
+    // generated from it (checked in, kept in sync by a test) do not change with every commit.
+    let matches = match command()
+        .long_version(crate::version::long())
+        .try_get_matches()
+    {
         Ok(m) => m,
         Err(e) => {
             // clap prints usage errors itself; --help and --version are successes.

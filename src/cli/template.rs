@@ -8,15 +8,16 @@ use super::Status;
 use super::args::TemplateArgs;
 use super::common::{self, UsageError};
 use crate::chart::Input;
-use crate::object::install_order_key;
+use crate::helm::stream;
 use crate::{Run, Stages};
 
 /// One YAML document of the rendered output, with the template it came from.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Manifest {
     pub source: String,
-    pub kind: String,
     pub content: String,
+    /// A Helm hook (or NOTES.txt): printed after the manifests, untrimmed.
+    pub hook: bool,
 }
 
 pub fn run(args: TemplateArgs) -> Status {
@@ -74,73 +75,44 @@ pub fn run(args: TemplateArgs) -> Status {
     common::status(&run, false, None)
 }
 
-/// Splits rendered files into documents and orders them as Helm installs them (by kind; stable,
-/// so template order is kept within a kind). NOTES.txt, when rendered, comes last as Helm prints it.
+/// The documents `helm template` prints, in its order (see [`crate::helm::stream`]): manifests
+/// by kind, then hooks. NOTES.txt, when rendered, comes last.
 pub fn manifests(run: &Run) -> Vec<Manifest> {
-    let mut docs = Vec::new();
-    let mut notes = Vec::new();
-    for rendered in &run.rendered {
-        let text = run.sources.text(rendered.file);
-        if rendered.is_notes() {
-            notes.push(Manifest {
-                source: rendered.template.clone(),
-                kind: String::new(),
-                content: text.trim_end().to_string(),
-            });
-            continue;
-        }
-        for content in split_documents(text) {
-            docs.push(Manifest {
-                source: rendered.template.clone(),
-                kind: kind_of(&content),
-                content,
-            });
-        }
+    let files = run
+        .rendered
+        .iter()
+        .filter(|r| !r.is_notes())
+        .map(|r| (r.template.as_str(), run.sources.text(r.file)));
+    let mut docs: Vec<Manifest> = stream::documents(files)
+        .into_iter()
+        .map(|d| Manifest {
+            source: d.source,
+            content: d.content,
+            hook: d.hook.is_some(),
+        })
+        .collect();
+    for rendered in run.rendered.iter().filter(|r| r.is_notes()) {
+        docs.push(Manifest {
+            source: rendered.template.clone(),
+            content: run.sources.text(rendered.file).trim_end().to_string(),
+            hook: true,
+        });
     }
-    docs.sort_by_cached_key(|m| install_order_key(&m.kind));
-    docs.extend(notes);
     docs
 }
 
+/// `helm template`'s output: the manifests' block trimmed, then hooks (and notes) as they are.
 pub fn to_stream(manifests: &[Manifest]) -> String {
-    let mut out = String::new();
-    for m in manifests {
-        out.push_str("---\n# Source: ");
-        out.push_str(&m.source);
-        out.push('\n');
-        out.push_str(&m.content);
-        out.push('\n');
-    }
-    out
-}
-
-/// Documents of a YAML stream, split at `---` lines, each trimmed; empty ones dropped (as Helm).
-fn split_documents(text: &str) -> Vec<String> {
-    let mut docs = Vec::new();
-    let mut current = String::new();
-    for line in text.split_inclusive('\n') {
-        let bare = line.trim_end();
-        if bare == "---" || bare.starts_with("--- ") || bare.starts_with("---\t") {
-            docs.push(std::mem::take(&mut current));
-            continue;
-        }
-        current.push_str(line);
-    }
-    docs.push(current);
-    docs.into_iter()
-        .map(|d| d.trim_end().trim_start_matches(['\n', '\r']).to_string())
-        .filter(|d| {
-            d.lines()
-                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    let docs: Vec<stream::Document> = manifests
+        .iter()
+        .map(|m| stream::Document {
+            source: m.source.clone(),
+            kind: String::new(),
+            content: m.content.clone(),
+            hook: m.hook.then(String::new),
         })
-        .collect()
-}
-
-fn kind_of(doc: &str) -> String {
-    doc.lines()
-        .find_map(|l| l.strip_prefix("kind:"))
-        .map(|k| k.trim().trim_matches(['"', '\'']).to_string())
-        .unwrap_or_default()
+        .collect();
+    stream::to_stream(&docs)
 }
 
 /// Whether `--show-only wanted` selects a template: by path inside its chart
@@ -213,12 +185,6 @@ fn write_dir(dir: &Path, manifests: &[Manifest]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_documents_like_helm() {
-        let docs = split_documents("# c\n---\na: 1\n---\n\n---\nkind: X\n...\n");
-        assert_eq!(docs, vec!["a: 1".to_string(), "kind: X\n...".to_string()]);
-    }
 
     #[test]
     fn show_only_matches_path_inside_chart() {

@@ -1,7 +1,11 @@
 //! The render stage: chart templates + values → rendered YAML files with origin maps.
 //! Entry point: [`render`].
 //!
-//! Templates are Jinja (minijinja): `{{ values.image.tag }}`, `{% if values.ingress.enabled %}`.
+//! Two engines share this entry point and everything after it: Helm charts (Go templates, the
+//! `kforge-gotpl` crate, driven by [`crate::helm`]) and kforge's Jinja charts, which declare
+//! `kforge.dev/engine: jinja` in Chart.yaml (see [`crate::helm::engine`]).
+//!
+//! Jinja templates (minijinja): `{{ values.image.tag }}`, `{% if values.ingress.enabled %}`.
 //! Every template is rendered twice: plainly (the output) and with invisible line markers (the
 //! origin map, see [`markers`]); the two must agree after the markers are stripped, else the file
 //! falls back to per-file attribution.
@@ -48,6 +52,7 @@ use rayon::prelude::*;
 
 use crate::chart::Chart;
 use crate::diag::{Diagnostic, Rule};
+use crate::helm::{self, engine::Engine};
 use crate::source::{FileId, OriginMap, SourceMap};
 use crate::version::KubeVersion;
 use crate::yaml::Node;
@@ -90,6 +95,8 @@ pub const RULES: &[&Rule] = &[
     &rules::REQUIRED,
     &rules::FAIL,
     &rules::LIMIT,
+    &helm::engine::UNDECLARED_JINJA,
+    &helm::engine::UNKNOWN_ENGINE,
 ];
 
 /// Renders every non-partial template of the chart and of its subcharts (each with its own values
@@ -124,8 +131,103 @@ struct Outcome {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// [`render`] with explicit limits (tests, fuzzing).
+/// [`render`] with explicit limits (tests, fuzzing). The engine is the one Chart.yaml declares
+/// (`kforge.dev/engine`); without a declaration the chart is a Helm chart, unless its templates
+/// are not Go templates but compile as Jinja (kforge charts from before the declaration): those
+/// render as Jinja with a warning naming the declaration.
 pub fn render_with_limits(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    limits: &Limits,
+    sources: &mut SourceMap,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let declared = helm::engine::declared(chart, &mut diagnostics);
+    let (rendered, diags) = if declared == Some(Engine::Jinja) {
+        render_jinja(chart, values, options, limits, sources)
+    } else {
+        match helm::render::parse(chart, sources) {
+            Ok(parsed) => {
+                let dot_values = helm::values::to_value(values, sources);
+                let (rendered, errors) = helm::render::execute(
+                    &parsed,
+                    dot_values,
+                    options,
+                    limits.max_memory_bytes,
+                    sources,
+                );
+                // Jinja such as `{{ values.port }}` can parse as Go (`values` is a Sprig
+                // function) and fail only when run: an undeclared chart whose Go render fails
+                // is tried as Jinja, and taken as Jinja when that renders cleanly.
+                if declared.is_none()
+                    && errors.iter().any(Diagnostic::is_error)
+                    && jinja_compiles(chart, sources, limits)
+                {
+                    let (jinja, jinja_errors) =
+                        render_jinja(chart, values, options, limits, sources);
+                    if !jinja_errors.iter().any(Diagnostic::is_error) {
+                        diagnostics.push(helm::engine::undeclared_jinja(chart));
+                        diagnostics.extend(jinja_errors);
+                        return (jinja, diagnostics);
+                    }
+                }
+                (rendered, errors)
+            }
+            Err(errors) if declared.is_none() && jinja_compiles(chart, sources, limits) => {
+                diagnostics.push(helm::engine::undeclared_jinja(chart));
+                drop(errors);
+                render_jinja(chart, values, options, limits, sources)
+            }
+            Err(errors) => {
+                let help = declared.is_none().then(helm::engine::switch_help);
+                let errors = errors
+                    .into_iter()
+                    .map(|d| match &help {
+                        Some(h) => d.with_help(h.clone()),
+                        None => d,
+                    })
+                    .collect();
+                (Vec::new(), errors)
+            }
+        }
+    };
+    diagnostics.extend(diags);
+    (rendered, diagnostics)
+}
+
+/// Whether every template of the chart tree compiles as Jinja. A template with a tag too large
+/// to compile counts as Jinja: the Jinja path reports it as a limit. Compiling recurses per
+/// operator, so it runs on the render pool's large stacks.
+fn jinja_compiles(chart: &Chart, sources: &SourceMap, limits: &Limits) -> bool {
+    let check = || {
+        let mut env = minijinja::Environment::new();
+        let mut stack = vec![chart];
+        while let Some(c) = stack.pop() {
+            for t in &c.templates {
+                let text = sources.text(t.file);
+                if limits.oversized_tag(text).is_some() {
+                    continue;
+                }
+                if env
+                    .add_template_owned(t.name.clone(), text.to_string())
+                    .is_err()
+                {
+                    return false;
+                }
+            }
+            stack.extend(c.subcharts.iter());
+        }
+        true
+    };
+    match pool() {
+        Some(pool) => pool.install(check),
+        None => check(),
+    }
+}
+
+/// Renders a kforge Jinja chart.
+pub fn render_jinja(
     chart: &Chart,
     values: &Node,
     options: &RenderOptions,

@@ -19,7 +19,7 @@ pub(crate) fn chart(sources: &mut SourceMap, name: &str, files: &[(&str, &str)])
         }
     }
     templates.sort_by(|a, b| a.name.cmp(&b.name));
-    let meta = serde_json::json!({"apiVersion": "v2", "name": name, "version": "0.1.0", "appVersion": "1.2.3"});
+    let meta = serde_json::json!({"apiVersion": "v2", "name": name, "version": "0.1.0", "appVersion": "1.2.3", "annotations": {"kforge.dev/engine": "jinja"}});
     let chart_file = sources.add(
         format!("{name}/Chart.yaml"),
         meta.to_string(),

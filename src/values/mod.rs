@@ -52,11 +52,24 @@ pub fn merge(
     sources: &mut SourceMap,
 ) -> (Node, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut user = user_values(args, sources, &mut diags);
-    if let Some(chart) = chart {
-        coalesce_chart(chart, &mut user, sources, &mut diags);
-    }
-    (user, diags)
+    let user = user_values(args, sources, &mut diags);
+    let merged = match chart {
+        Some(chart) => coalesce(chart, user, sources, &mut diags),
+        None => user,
+    };
+    (merged, diags)
+}
+
+/// The second half of [`merge`]: the user's values (from [`user_values`]) over the chart's
+/// defaults and its subcharts'.
+pub fn coalesce(
+    chart: &Chart,
+    mut user: Node,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Node {
+    coalesce_chart(chart, &mut user, sources, diags);
+    user
 }
 
 /// What the user gave: `-f` files, then the `--set` family (Helm's `MergeValues`).
@@ -216,6 +229,17 @@ fn parse_values(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
     let (docs, yaml_diags) = yaml::parse_stream(sources, file, &yaml::Limits::default());
+    // kforge's YAML parser is stricter than go-yaml in places (a flow sequence closed at its
+    // key's indentation): what Helm reads, the values keep, through the engine's go-yaml reader,
+    // with every value located at the file's start.
+    if yaml_diags
+        .iter()
+        .any(|d| d.is_error() && d.rule.id == "yaml/syntax")
+        && let Ok(value @ kforge_gotpl::Value::Map(_)) =
+            kforge_gotpl::encode::from_yaml_str(sources.text(file))
+    {
+        return Some(node_of(&value, Span::new(file, 0, 0)));
+    }
     diags.extend(yaml_diags);
     let root = docs.into_iter().next().and_then(|d| d.root);
     match root {
@@ -231,6 +255,29 @@ fn parse_values(
             None
         }
     }
+}
+
+/// A value read by the engine's go-yaml reader as a values node (numbers are float64 there).
+fn node_of(value: &kforge_gotpl::Value, span: Span) -> Node {
+    use kforge_gotpl::Value as V;
+    let v = match value {
+        V::Nil => Value::Null,
+        V::Bool(b) => Value::Bool(*b),
+        V::Int(i) | V::Int64(i) => Value::Int(*i),
+        V::Uint(u) => Value::Float(*u as f64),
+        V::Float(f) => Value::Float(*f),
+        V::Str(s) => Value::Str(s.to_string()),
+        V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into_owned()),
+        V::List(l) => Value::Seq(l.items.borrow().iter().map(|i| node_of(i, span)).collect()),
+        V::Map(m) => Value::Map(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| (Node::new(Value::Str(k.clone()), span), node_of(v, span)))
+                .collect(),
+        ),
+        V::Object(_) => Value::Null,
+    };
+    Node::new(v, span)
 }
 
 fn article(type_name: &str) -> String {

@@ -75,6 +75,10 @@ pub fn coalesce_tables(dst: &mut Node, src: &Node, delete_nulls: bool) {
     for (k, sv) in src_entries {
         let Some(name) = k.as_str() else { continue };
         match position(dst_entries, name) {
+            // Helm drops a default's nulls instead of copying them (`cleanNilValues`): a key set
+            // to null in values.yaml is absent from `.Values`.
+            None if delete_nulls && sv.is_null() => {}
+            None if delete_nulls => dst_entries.push((k.clone(), without_nulls(sv))),
             None => dst_entries.push((k.clone(), sv.clone())),
             Some(i) => {
                 let Some((_, dv)) = dst_entries.get_mut(i) else {
@@ -89,6 +93,23 @@ pub fn coalesce_tables(dst: &mut Node, src: &Node, delete_nulls: bool) {
                 // reverse, is only a warning in Helm).
             }
         }
+    }
+}
+
+/// A copy of a default value with the null entries of its maps removed, at every depth.
+fn without_nulls(node: &Node) -> Node {
+    let Value::Map(entries) = &node.value else {
+        return node.clone();
+    };
+    Node {
+        value: Value::Map(
+            entries
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        ..node.clone()
     }
 }
 

@@ -6,6 +6,12 @@
 //! and `mergeOverwrite` mutate in place and every alias sees it, as in Go. A render is
 //! single-threaded (Helm renders templates in order, and `set .Values` leaks into later ones), so
 //! `Rc` is enough; the parsed templates ([`crate::ast`]) hold no values and are `Send + Sync`.
+//!
+//! Known differences from Go's types (no bitnami chart depends on them; golden cases that showed
+//! them were left out): a byte from `index "abc" 1` is a `uint64` here (Go: `uint8`, visible in
+//! `typeOf`/`%T`); a string holds UTF-8 only, so bytes from `b64dec` of binary data become U+FFFD
+//! (`len` counts 3 bytes each); Go's nil slices (`rest` of an empty list) are empty lists, so
+//! `toJson` prints `[]` where Helm prints `null`; `.Values` is a plain map, not `common.Values`.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -81,14 +87,9 @@ pub trait Object: fmt::Debug {
     fn as_any(&self) -> Option<&dyn std::any::Any> {
         None
     }
-    /// Go template truth of the underlying value: a pointer to a struct is always true, a map
-    /// or slice type (Helm's `files` from `.Files.Glob`) only when not empty.
-    fn truthy(&self) -> bool {
-        true
-    }
-    /// For an object of map or slice kind: its (key or index, element) pairs in the order
-    /// `range` visits them (maps by sorted key). `None`: `range` cannot iterate over it.
-    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+    /// For a Go map type with methods (Helm's `files`, a `map[string][]byte`): its entries, which
+    /// `range`, `index`, `len` and truth (an empty map is false) see. `None` for structs.
+    fn entries(&self) -> Option<BTreeMap<String, Value>> {
         None
     }
     /// Go's `reflect.Kind` name (`kindOf`): "ptr" for the `*T` values Helm passes (`.Chart`,
@@ -190,7 +191,30 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
-            Value::Object(o) => o.truthy(),
+            // A pointer to a struct is always true, a map type only when not empty.
+            Value::Object(o) => o.entries().is_none_or(|e| !e.is_empty()),
+        }
+    }
+
+    /// Drops the value without recursion: Rust drops nested maps and lists recursively, so a
+    /// value nested 100,000 deep (a template can build one with `dict` in a loop) would overflow
+    /// the stack. Containers this value owns alone are taken apart on an explicit stack.
+    pub fn drop_iteratively(self) {
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Map(m) => {
+                    if let Ok(cell) = Rc::try_unwrap(m) {
+                        stack.extend(cell.into_inner().into_values());
+                    }
+                }
+                Value::List(l) => {
+                    if let Ok(cell) = Rc::try_unwrap(l.items) {
+                        stack.extend(cell.into_inner());
+                    }
+                }
+                _ => {}
+            }
         }
     }
 

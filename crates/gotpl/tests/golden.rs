@@ -1,7 +1,7 @@
 //! Renders every golden case (`tests/golden/*.txt`, recorded from Helm v4 by
 //! `scripts/record-gotpl-goldens`) with kforge's engine and compares bytes. All mismatches are
 //! reported together. `KFORGE_GOLDEN_FILTER=substring` keeps the cases whose `file:name` contains
-//! it.
+//! it; `KFORGE_GOLDEN_DIR=DIR` reads the cases from DIR instead.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -289,7 +289,11 @@ fn render(case: &Case) -> Result<String, String> {
 
 #[test]
 fn golden_cases_render_as_helm_renders_them() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    // `scripts/gotpl-differential` points this at its generated cases.
+    let dir = match std::env::var_os("KFORGE_GOLDEN_DIR") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden"),
+    };
     let filter = std::env::var("KFORGE_GOLDEN_FILTER").unwrap_or_default();
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("golden dir")

@@ -410,7 +410,13 @@ pub const FUNCS: &[Func] = &[
     },
     Func {
         name: "genSignedCert",
-        sig: sig(&[S, Ty::List, Ty::List, Ty::Int, Ty::Any]),
+        sig: sig(&[
+            S,
+            Ty::List,
+            Ty::List,
+            Ty::Int,
+            Ty::Object("sprig.certificate"),
+        ]),
         body: |env, args| {
             let key = keys::rsa2048(env)?;
             gen_signed(env, &args, key)
@@ -418,7 +424,14 @@ pub const FUNCS: &[Func] = &[
     },
     Func {
         name: "genSignedCertWithKey",
-        sig: sig(&[S, Ty::List, Ty::List, Ty::Int, Ty::Any, S]),
+        sig: sig(&[
+            S,
+            Ty::List,
+            Ty::List,
+            Ty::Int,
+            Ty::Object("sprig.certificate"),
+            S,
+        ]),
         body: |env, args| {
             let key = key_arg(&args, 5)?;
             gen_signed(env, &args, key)

@@ -140,17 +140,74 @@ const MAX_REINDENTS: usize = 64;
 fn parse_lenient(text: &str, attempt: usize) -> Result<Option<Rc<Node>>, Failure> {
     match parse_once(text) {
         Err(Stop::Scan(e)) => {
-            if attempt < MAX_REINDENTS
-                && e.info().contains("indentation")
-                && let Some(fixed) = reindent_closer(text, e.marker().line())
-            {
-                return parse_lenient(&fixed, attempt + 1);
+            if attempt < MAX_REINDENTS {
+                let fixed = if e.info().contains("indentation") {
+                    reindent_closer(text, e.marker().line())
+                } else if e
+                    .info()
+                    .contains("must be followed by a valid YAML whitespace")
+                {
+                    tab_after_colon(text, e.marker().index())
+                } else if e.info().contains("cannot start with '-' followed by") {
+                    quote_lone_dash(text, e.marker().index())
+                } else {
+                    None
+                };
+                if let Some(fixed) = fixed {
+                    return parse_lenient(&fixed, attempt + 1);
+                }
             }
             Err(Failure(scan_message(&e, text)))
         }
         Err(Stop::Other(f)) => Err(f),
         Ok(root) => Ok(root),
     }
+}
+
+/// go-yaml takes a tab after a mapping's `:` as the separator (`a:\tb`); saphyr wants a space.
+/// The first `:` followed by a tab on the line of character `at` gets a space instead.
+fn tab_after_colon(text: &str, at: usize) -> Option<String> {
+    let from = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+    let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
+    let tab = line_start + text.get(line_start..)?.find(":\t")? + 1;
+    let mut fixed = String::with_capacity(text.len());
+    fixed.push_str(text.get(..tab)?);
+    fixed.push(' ');
+    fixed.push_str(text.get(tab + 1..)?);
+    Some(fixed)
+}
+
+/// go-yaml reads a plain scalar ending in `-` before a flow indicator (`[-, a]`, `[1 -]`) as
+/// such; saphyr (YAML 1.2) refuses it. That scalar, just before character `at` where saphyr
+/// stopped, is single-quoted instead (it resolves to a string either way).
+fn quote_lone_dash(text: &str, at: usize) -> Option<String> {
+    let from = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+    let line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(from..)?
+        .find('\n')
+        .map_or(text.len(), |i| from + i);
+    let line = text.get(line_start..line_end)?;
+    let bytes = line.as_bytes();
+    let flow = |c: Option<&u8>| matches!(c, Some(b',' | b'[' | b']' | b'{' | b'}'));
+    // The offending dash is the last one before where saphyr stopped (quoted text earlier on
+    // the line may hold others).
+    let limit = (from - line_start + 1).min(bytes.len());
+    let dash = (0..limit)
+        .rev()
+        .find(|&i| bytes.get(i) == Some(&b'-') && flow(bytes.get(i + 1)))?;
+    // The scalar starts after the previous flow indicator or `:` and the blanks after it.
+    let before = line.get(..dash)?;
+    let token = before.rfind([',', '[', '{', ':']).map_or(0, |i| i + 1);
+    let token = token + (before.get(token..)?.len() - before.get(token..)?.trim_start().len());
+    let scalar = line.get(token..=dash)?;
+    let mut fixed = String::with_capacity(text.len() + scalar.len() + 2);
+    fixed.push_str(text.get(..line_start + token)?);
+    fixed.push('\'');
+    fixed.push_str(&scalar.replace('\'', "''"));
+    fixed.push('\'');
+    fixed.push_str(text.get(line_start + dash + 1..)?);
+    Some(fixed)
 }
 
 /// `text` with 1-based line `line` re-indented like the previous non-blank line, when it starts
@@ -393,9 +450,10 @@ fn scalar_json(text: &str, plain: bool, tag: Option<&str>) -> Result<Value, Fail
 /// sigs.k8s.io/yaml's key to string: ints in decimal, floats with float32 `%g`, booleans.
 fn key_string(key: &Node, value: &Node) -> Result<String, Failure> {
     let Node::Scalar { text, plain, tag } = key else {
-        return Err(Failure(
-            "yaml: invalid map key: a collection cannot be a key".into(),
-        ));
+        return Err(Failure(format!(
+            "yaml: invalid map key: {}",
+            go_sharp_v(key)
+        )));
     };
     if tag.as_deref() == Some("!!binary") {
         return binary_text(text);
@@ -423,17 +481,44 @@ fn key_string(key: &Node, value: &Node) -> Result<String, Failure> {
 
 /// Go's `%+#v` of what go-yaml decoded a value to, for scalars (collections are abbreviated).
 fn go_sharp_v(node: &Node) -> String {
+    sharp_v(node, false, 0)
+}
+
+/// `%#v`; inside a collection a nil is `interface {}(nil)`.
+fn sharp_v(node: &Node, nested: bool, depth: usize) -> String {
+    if depth > 8 {
+        return "...".into();
+    }
     match node {
         Node::Scalar { text, plain, tag } => match scalar_value(text, *plain, tag.as_deref()) {
+            Ok(Resolved::Null) if nested => "interface {}(nil)".into(),
             Ok(Resolved::Null) => "<nil>".into(),
             Ok(Resolved::Bool(b)) => b.to_string(),
             Ok(Resolved::Int(i)) => i.to_string(),
             Ok(Resolved::Uint(u)) => format!("0x{u:x}"),
             Ok(Resolved::Float(f)) => super::float::format_g(f),
-            _ => format!("{text:?}"),
+            _ => crate::fmt::quote(text),
         },
-        Node::Seq(_) => "[]interface {}{...}".into(),
-        Node::Map(_) => "map[interface {}]interface {}{...}".into(),
+        Node::Seq(items) => format!(
+            "[]interface {{}}{{{}}}",
+            items
+                .iter()
+                .map(|i| sharp_v(i, true, depth + 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Node::Map(entries) => format!(
+            "map[interface {{}}]interface {{}}{{{}}}",
+            entries
+                .iter()
+                .map(|(k, v)| format!(
+                    "{}:{}",
+                    sharp_v(k, true, depth + 1),
+                    sharp_v(v, true, depth + 1)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 

@@ -13,11 +13,12 @@
 //! `mustToToml`, `fromToml` (Helm). Checked against Helm v4.2.3 by the golden cases
 //! `tests/golden/encode-*.txt` and on every bitnami chart's values (`tests/encode_bitnami.rs`).
 //!
-//! Known differences from Helm: a nil map (`fromJson "null"`) is an empty map here; YAML deeper
-//! than 256 levels is refused; go-yaml's YAML 1.1 line breaks (NEL, U+2028) inside quoted
-//! scalars and a few syntax error messages differ; `fromToml` keeps date-times as text; key order
-//! for key sets where go-yaml's comparison is not transitive (`v1alpha1`, `v2`, `v10`) is one
-//! fixed order, while Helm's depends on Go's map iteration.
+//! Known differences from Helm: a nil map (`fromJson "null"`) is an empty map here; values
+//! deeper than 256 levels are refused; `fromYaml` reads a raw NEL (U+0085) as a character, not
+//! a line break, accepts some tabs go-yaml refuses and words a few syntax errors differently;
+//! `fromToml` keeps date-times as text; for key sets where go-yaml's comparison is not
+//! transitive (`v1alpha1`, `v2`, `v10`) the order is one fixed order, while Helm's depends on
+//! Go's map iteration.
 
 mod emitter;
 mod float;

@@ -19,26 +19,52 @@ use std::rc::Rc;
 use crate::value::Value;
 use base64::Engine as _;
 
-/// sigs.k8s.io/yaml's `Marshal(v)` (with the final newline); the error is Go's message.
+/// sigs.k8s.io/yaml's `Marshal(v)` (with the final newline); the error is Go's message. The JSON
+/// step sees the whole value before go-yaml reads any of it, so a JSON error anywhere wins over
+/// what go-yaml then trips on first.
 pub fn marshal(v: &Value) -> Result<String, String> {
-    let node = to_node(v, 0).map_err(|e| match e {
-        Fail::Json(msg) => format!("error marshaling into JSON: {msg}"),
-        Fail::Yaml(msg) => msg,
-    })?;
-    Ok(emitter::emit(&node, emitter::V2))
+    let mut read = Reading::default();
+    let node =
+        to_node(v, 0, &mut read).map_err(|msg| format!("error marshaling into JSON: {msg}"))?;
+    match read.problem {
+        Some(Problem::Unreadable) => Err("yaml: control characters are not allowed".into()),
+        Some(Problem::KeyBreak(line)) => Err(format!(
+            "yaml: line {line}: did not find expected ',' or '}}'"
+        )),
+        None => Ok(emitter::emit(&node, emitter::V2)),
+    }
 }
 
-enum Fail {
-    Json(String),
-    Yaml(String),
+/// What go-yaml meets reading the JSON text, in text order.
+#[derive(Default)]
+struct Reading {
+    /// NEL characters so far: go-yaml (YAML 1.1) counts each as a line break.
+    nels: usize,
+    problem: Option<Problem>,
 }
 
-fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
+enum Problem {
+    /// A character outside YAML's printable set.
+    Unreadable,
+    /// A NEL inside a key makes it a multi-line key, which a flow mapping refuses (at this line).
+    KeyBreak(usize),
+}
+
+impl Reading {
+    fn note(&mut self, p: Problem) {
+        if self.problem.is_none() {
+            self.problem = Some(p);
+        }
+    }
+}
+
+/// The go-yaml node for `v` after the JSON round trip; the error is encoding/json's.
+fn to_node(v: &Value, depth: usize, read: &mut Reading) -> Result<Node, String> {
     if depth > MAX_DEPTH {
-        return Err(Fail::Json(format!(
+        return Err(format!(
             "json: unsupported value: encountered a cycle via {}",
             v.type_name()
-        )));
+        ));
     }
     Ok(match v {
         Value::Nil => plain("null"),
@@ -47,20 +73,20 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
         Value::Uint(u) => plain(&u.to_string()),
         Value::Float(f) => {
             let Some(text) = format_json(*f) else {
-                return Err(Fail::Json(format!(
+                return Err(format!(
                     "json: unsupported value: {}",
                     go_special(*f).unwrap_or("NaN")
-                )));
+                ));
             };
             plain(&number_from_json(&text))
         }
-        Value::Str(s) => string_rc(s.clone())?,
-        Value::Bytes(b) => string(&base64::engine::general_purpose::STANDARD.encode(b))?,
+        Value::Str(s) => value_string(s, read),
+        Value::Bytes(b) => string(&base64::engine::general_purpose::STANDARD.encode(b), read),
         Value::List(l) => {
             let items = l.items.borrow();
             let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
-                out.push(to_node(item, depth + 1)?);
+                out.push(to_node(item, depth + 1, read)?);
             }
             Node::Seq(out)
         }
@@ -68,20 +94,29 @@ fn to_node(v: &Value, depth: usize) -> Result<Node, Fail> {
             let entries = m.borrow();
             let keys: Vec<&str> = entries.keys().map(String::as_str).collect();
             let mut nodes: Vec<Option<Node>> = Vec::with_capacity(entries.len());
-            for item in entries.values() {
-                nodes.push(Some(to_node(item, depth + 1)?));
+            let mut key_nodes: Vec<Option<Node>> = Vec::with_capacity(entries.len());
+            // JSON order: each key, then its value.
+            for (k, item) in entries.iter() {
+                let nels = k.matches('\u{85}').count();
+                if nels > 0 {
+                    read.note(Problem::KeyBreak(read.nels + nels));
+                }
+                read.nels += nels;
+                key_nodes.push(Some(string(k, read)));
+                nodes.push(Some(to_node(item, depth + 1, read)?));
             }
             let mut pairs = Vec::with_capacity(keys.len());
             for i in sorted_order(&keys, less) {
-                if let (Some(k), Some(node)) =
-                    (keys.get(i), nodes.get_mut(i).and_then(Option::take))
-                {
-                    pairs.push((string(k)?, node));
+                if let (Some(k), Some(node)) = (
+                    key_nodes.get_mut(i).and_then(Option::take),
+                    nodes.get_mut(i).and_then(Option::take),
+                ) {
+                    pairs.push((k, node));
                 }
             }
             Node::Map(pairs)
         }
-        Value::Object(o) => to_node(&o.to_json(), depth + 1)?,
+        Value::Object(o) => to_node(&o.to_json(), depth + 1, read)?,
     })
 }
 
@@ -173,29 +208,65 @@ fn number_from_json(text: &str) -> String {
 }
 
 /// go-yaml's reader: characters outside YAML's printable set end the parse of the JSON text.
-fn check_readable(s: &str) -> Result<(), Fail> {
+fn readable(s: &str) -> bool {
     let ok = |c: char| {
         matches!(c as u32,
             0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
     };
     // encoding/json escapes C0 controls (and U+2028/U+2029), so they never reach the reader raw.
-    if s.chars().all(|c| (c as u32) < 0x20 || ok(c)) {
-        Ok(())
-    } else {
-        Err(Fail::Yaml(
-            "yaml: control characters are not allowed".into(),
-        ))
-    }
+    s.chars().all(|c| (c as u32) < 0x20 || ok(c))
 }
 
 /// go-yaml v2's `stringv`: plain when the text reads back as the same string, double-quoted when
 /// it would read as something else, literal when it has a line break.
-fn string(s: &str) -> Result<Node, Fail> {
-    string_rc(Rc::from(s))
+/// A string value: go-yaml reads a raw NEL in the JSON text as a line break inside a
+/// double-quoted scalar, so the line folding of flow scalars applies to it.
+fn value_string(s: &Rc<str>, read: &mut Reading) -> Node {
+    if s.contains('\u{85}') {
+        read.nels += s.matches('\u{85}').count();
+        string(&fold_nel(s), read)
+    } else {
+        string_rc(s.clone(), read)
+    }
 }
 
-fn string_rc(s: Rc<str>) -> Result<Node, Fail> {
-    check_readable(&s)?;
+/// Each run of spaces and NELs holding at least one NEL becomes one space (one NEL) or n-1 line
+/// feeds (n NELs). JSON escapes every other break and tab, so only spaces can surround them.
+fn fold_nel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let mut breaks = 0;
+    let flush = |out: &mut String, run: &mut String, breaks: &mut usize| {
+        match *breaks {
+            0 => out.push_str(run),
+            1 => out.push(' '),
+            n => out.extend(std::iter::repeat_n('\n', n - 1)),
+        }
+        run.clear();
+        *breaks = 0;
+    };
+    for c in s.chars() {
+        match c {
+            ' ' => run.push(c),
+            '\u{85}' => breaks += 1,
+            _ => {
+                flush(&mut out, &mut run, &mut breaks);
+                out.push(c);
+            }
+        }
+    }
+    flush(&mut out, &mut run, &mut breaks);
+    out
+}
+
+fn string(s: &str, read: &mut Reading) -> Node {
+    string_rc(Rc::from(s), read)
+}
+
+fn string_rc(s: Rc<str>, read: &mut Reading) -> Node {
+    if !readable(&s) {
+        read.note(Problem::Unreadable);
+    }
     let can_use_plain = resolve(&s) == Resolved::Str && !is_base60_float(&s);
     let style = if s.contains('\n') {
         Style::Literal
@@ -204,7 +275,7 @@ fn string_rc(s: Rc<str>) -> Result<Node, Fail> {
     } else {
         Style::DoubleQuoted
     };
-    Ok(Node::Scalar(s, style))
+    Node::Scalar(s, style)
 }
 
 #[cfg(test)]
@@ -257,6 +328,21 @@ mod depth_tests {
             v = Value::list(vec![v]);
         }
         v
+    }
+
+    #[test]
+    fn a_json_error_wins_over_an_unreadable_character() {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("a".to_string(), Value::str("x\u{7f}"));
+        m.insert("b".to_string(), Value::Float(f64::NAN));
+        assert_eq!(
+            marshal(&Value::map(m)).unwrap_err(),
+            "error marshaling into JSON: json: unsupported value: NaN"
+        );
+        assert_eq!(
+            marshal(&Value::str("x\u{7f}")).unwrap_err(),
+            "yaml: control characters are not allowed"
+        );
     }
 
     #[test]

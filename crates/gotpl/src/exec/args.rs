@@ -80,8 +80,8 @@ enum Callee {
 /// index of that argument.
 fn origin_preserving(name: &str) -> Option<usize> {
     match name {
-        "indent" | "nindent" | "trimSuffix" | "trimPrefix" => Some(1),
-        "trim" | "trimAll" => Some(0),
+        "indent" | "nindent" | "trimSuffix" | "trimPrefix" | "trimAll" => Some(1),
+        "trim" => Some(0),
         _ => None,
     }
 }
@@ -185,6 +185,7 @@ impl State<'_> {
         }
 
         let mut argv: Vec<Value> = Vec::with_capacity(num_in);
+        let mut zero_value_len = false;
         for (i, a) in rest.iter().enumerate() {
             let ty = if i < num_fixed {
                 params.get(i).copied()
@@ -192,14 +193,18 @@ impl State<'_> {
                 sig.variadic
             };
             let ty = ty.unwrap_or(Ty::Any);
-            argv.push(self.eval_arg(fr, dot, PTy::Go(ty), a)?.v);
+            let rv = self.eval_arg(fr, dot, PTy::Go(ty), a)?;
+            zero_value_len |= name == "len" && rv.is_invalid();
+            argv.push(rv.v);
         }
         if let Some(f) = fin {
             let ty = match sig.variadic {
                 Some(var) if num_in > num_fixed => var,
                 _ => params.get(num_in - 1).copied().unwrap_or(Ty::Any),
             };
-            argv.push(self.validate(fr, f, PTy::Go(ty))?.v);
+            let rv = self.validate(fr, f, PTy::Go(ty))?;
+            zero_value_len |= name == "len" && rv.is_invalid();
+            argv.push(rv.v);
         }
 
         // Go passes `call` the callee's source text first, for its error messages.
@@ -211,6 +216,12 @@ impl State<'_> {
         }
 
         let result = match callee {
+            // Go's `len` takes a reflect.Value: a nil interface (a field's missing value) is "len of
+            // nil pointer", but an invalid Value (a nil from a pipeline, a variable or a call) makes
+            // reflect panic, and text/template reports the panic.
+            Callee::Func(_) if zero_value_len => Err(Chain::plain(
+                "reflect: call of reflect.Value.Type on zero Value".to_owned(),
+            )),
             Callee::Func(f) => {
                 let tracked_in = origin_preserving(name).and_then(|i| match argv.get(i) {
                     Some(Value::Str(s)) => self.tracked.get(s).map(|r| (s.clone(), r)),
@@ -229,7 +240,10 @@ impl State<'_> {
             Callee::Special(s) => self.call_special(fr, call_node.pos(), s, argv),
         };
         match result {
-            Ok(v) => Ok(Rv::val(v)),
+            Ok(v) => {
+                self.check_value_size(fr, &v)?;
+                Ok(Rv::val(v))
+            }
             Err(inner) => {
                 fr.at(call_node);
                 let msg = format!("error calling {name}: {}", inner.top());

@@ -169,14 +169,15 @@ pub(crate) fn exec_error(
 }
 
 /// What Helm v4 prints for an execution error (`reformatExecErrorMsg`).
-pub(crate) fn helm_message(chain: &Chain) -> String {
+/// `filename` is the file Helm was executing.
+pub(crate) fn helm_message(chain: &Chain, filename: &str) -> String {
     let top = chain.top();
     if !chain.layers.first().is_some_and(|l| l.exec) {
         return top.to_string();
     }
     let tokens: Vec<&str> = top.splitn(3, ": ").collect();
     let (Some(location), Some(rest)) = (tokens.get(1), tokens.get(2)) else {
-        return format!("execution error in ({}): {top}", "");
+        return format!("execution error in ({filename}): {top}");
     };
     if let Some(start) = rest.find(WARN_START) {
         let after = rest.get(start + WARN_START.len()..).unwrap_or("");
@@ -308,7 +309,7 @@ mod tests {
             at: None,
         };
         assert_eq!(
-            helm_message(&chain),
+            helm_message(&chain, "t/templates/c.yaml"),
             "t/templates/c.yaml:1:3\n  executing \"t/templates/c.yaml\" at <include \"b\" .>:\n    error calling include:\nt/templates/_h.tpl:1:5\n  executing \"b\" at <.x.y>:\n    nil pointer evaluating interface {}.y"
         );
     }

@@ -102,6 +102,7 @@ impl State<'_> {
             }
             // No cluster: Helm's lookup returns an empty map (template, lint, dry-run).
             Special::Lookup => Ok(Value::empty_map()),
+            // Evaluated by `eval_call` itself (they short-circuit); never reaches here.
             Special::And | Special::Or => Ok(Value::Nil),
         }
     }

@@ -128,7 +128,7 @@ impl Templates {
                 errors::go_quote(name),
                 errors::go_quote(ROOT_NAME)
             ));
-            return Err(ExecError::from_chain(chain));
+            return Err(ExecError::from_chain(chain, name));
         };
         let entry = entry.clone();
         let mut st = state::State::new(self, env);
@@ -140,7 +140,7 @@ impl Templates {
                     origins: out.runs,
                 })
             }
-            Err(chain) => Err(ExecError::from_chain(chain)),
+            Err(chain) => Err(ExecError::from_chain(chain, name)),
         }
     }
 }
@@ -181,6 +181,11 @@ pub struct ExecEnv {
     pub limits: Limits,
     /// Helm's lint mode: `required` and `fail` return "" instead of failing.
     pub lint_mode: bool,
+    /// Templates whose parse name starts with one of these (a library chart such as
+    /// `app/charts/common/`) are not given as origins: what they produce is attributed to the
+    /// `include`/`template` call in the nearest template up the call chain that is not opaque,
+    /// so a finding points at the user's template rather than into the library.
+    pub opaque_prefixes: Vec<String>,
     /// Helm's strict mode (`helm lint --strict`, Go's `missingkey=error`): a missing map key is an
     /// error instead of `<no value>`.
     pub strict: bool,
@@ -226,10 +231,10 @@ pub struct ExecError {
 }
 
 impl ExecError {
-    fn from_chain(chain: errors::Chain) -> ExecError {
+    fn from_chain(chain: errors::Chain, filename: &str) -> ExecError {
         ExecError {
             go: chain.top().to_string(),
-            helm: errors::helm_message(&chain),
+            helm: errors::helm_message(&chain, filename),
             kind: chain.kind,
             at: chain.at,
         }

@@ -99,9 +99,23 @@ impl Out {
 impl Out {
     /// Points the runs from `from` at the single position `at` of `to`.
     pub fn reattribute(&mut self, from: &Arc<str>, to: &Arc<str>, at: u32) {
-        let mut runs: Vec<Origin> = Vec::with_capacity(self.runs.len());
-        for r in self.runs.drain(..) {
-            let r = if Arc::ptr_eq(&r.tree_parse_name, from) {
+        self.reattribute_where(0, |f| Arc::ptr_eq(f, from), to, at);
+    }
+
+    /// Points the runs from index `first` on whose file satisfies `from` at `at` of `to`.
+    pub fn reattribute_where(
+        &mut self,
+        first: usize,
+        from: impl Fn(&Arc<str>) -> bool,
+        to: &Arc<str>,
+        at: u32,
+    ) {
+        if first >= self.runs.len() {
+            return;
+        }
+        let tail: Vec<Origin> = self.runs.drain(first..).collect();
+        for r in tail {
+            let r = if from(&r.tree_parse_name) {
                 Origin {
                     out: r.out,
                     tree_parse_name: to.clone(),
@@ -111,17 +125,16 @@ impl Out {
             } else {
                 r
             };
-            let same = runs.last().is_some_and(|p| {
+            let same = self.runs.last().is_some_and(|p| {
                 !p.linear
                     && !r.linear
                     && p.src == r.src
                     && Arc::ptr_eq(&p.tree_parse_name, &r.tree_parse_name)
             });
             if !same {
-                runs.push(r);
+                self.runs.push(r);
             }
         }
-        self.runs = runs;
     }
 }
 

@@ -73,6 +73,23 @@ impl<'n> Frame<'n> {
     pub fn at(&mut self, at: At<'n>) {
         self.cur = Some(at);
     }
+
+    /// Go's `state.pop`: variables declared since `mark` go out of scope.
+    pub fn pop_vars(&mut self, mark: usize) {
+        while self.vars.len() > mark {
+            if let Some((_, v)) = self.vars.pop() {
+                v.v.drop_iteratively();
+            }
+        }
+    }
+}
+
+/// A frame's variables are the usual last owners of values a template built; they are dropped
+/// without recursion (see [`Value::drop_iteratively`]).
+impl Drop for Frame<'_> {
+    fn drop(&mut self) {
+        self.pop_vars(0);
+    }
 }
 
 pub(crate) struct State<'a> {
@@ -217,6 +234,23 @@ impl<'a> State<'a> {
         Ok(())
     }
 
+    /// Strings a function builds count as work, and may not outgrow the output limit: a loop
+    /// that doubles a string (`$x = cat $x $x`) stops here, not when memory runs out.
+    pub fn check_value_size(&mut self, fr: &Frame<'_>, v: &Value) -> R<()> {
+        let len = match v {
+            Value::Str(s) => s.len(),
+            Value::Bytes(b) => b.len(),
+            _ => return Ok(()),
+        };
+        self.burn(fr, (len / 64) as u64)?;
+        let max = self.env.limits.max_output;
+        if len > max {
+            let msg = format!("a value exceeds the size limit ({max} bytes)");
+            return Err(self.error_kind(fr, msg, None, ErrorKind::Limit));
+        }
+        Ok(())
+    }
+
     fn check_size(&mut self, fr: &Frame<'_>, add: usize) -> R<()> {
         self.burn(fr, (add / 64) as u64)?;
         let len = self.outs.last().map_or(0, |o| o.text.len());
@@ -297,7 +331,7 @@ impl<'a> State<'a> {
                 }
             }
         };
-        fr.vars.truncate(mark);
+        fr.pop_vars(mark);
         self.leave();
         r
     }
@@ -353,6 +387,17 @@ impl<'a> State<'a> {
                 }
                 !entries.is_empty()
             }
+            // A Go map type with methods (Helm's `.Files.Glob` result): its typed entries.
+            Value::Object(o) if o.entries().is_some() => {
+                let entries = o.entries().unwrap_or_default();
+                for (k, v) in &entries {
+                    let key = Rv::val(Value::str(k));
+                    if self.one_iteration(fr, r, mark, key, Rv::val(v.clone()))? == Flow::Break {
+                        break;
+                    }
+                }
+                !entries.is_empty()
+            }
             Value::Int(_) | Value::Int64(_) | Value::Uint(_) => {
                 if r.pipe.decl.len() > 1 {
                     let msg = format!(
@@ -379,15 +424,6 @@ impl<'a> State<'a> {
                 }
                 n > 0
             }
-            Value::Object(o) if let Some(entries) = o.range_entries() => {
-                for (k, v) in &entries {
-                    let (k, v) = (Rv::val(k.clone()), Rv::val(v.clone()));
-                    if self.one_iteration(fr, r, mark, k, v)? == Flow::Break {
-                        break;
-                    }
-                }
-                !entries.is_empty()
-            }
             // An invalid value (a nil map, a missing key) ranges like an empty map.
             Value::Nil => false,
             _ => {
@@ -403,7 +439,7 @@ impl<'a> State<'a> {
         } else {
             Ok(())
         };
-        fr.vars.truncate(mark0);
+        fr.pop_vars(mark0);
         res
     }
 
@@ -438,7 +474,7 @@ impl<'a> State<'a> {
             }
         }
         let flow = self.walk_list(fr, &elem, &r.list);
-        fr.vars.truncate(mark);
+        fr.pop_vars(mark);
         match flow? {
             Flow::Break => Ok(Flow::Break),
             _ => Ok(Flow::Normal),
@@ -452,6 +488,8 @@ impl<'a> State<'a> {
         name: &str,
         pipe: Option<&'n Pipe>,
     ) -> R<()> {
+        // The `{{template}}` node, which `walk` made current.
+        let call_pos = fr.cur.map_or(0, |a| a.pos());
         let Some(entry) = self.lookup(name) else {
             let msg = format!("template {} not defined", super::errors::go_quote(name));
             return Err(self.errorf(fr, msg));
@@ -462,9 +500,25 @@ impl<'a> State<'a> {
             Some(p) => self.eval_pipeline(fr, dot, p),
             None => Ok(Rv::invalid()),
         };
+        let first = self.outs.last().map_or(0, |o| o.runs.len());
         let r = new_dot.and_then(|d| self.exec_tree(&entry, d));
         self.leave();
+        if !self.env.opaque_prefixes.is_empty() && !self.is_opaque(fr.file) {
+            let prefixes = &self.env.opaque_prefixes;
+            let opaque = |f: &Arc<str>| prefixes.iter().any(|p| f.starts_with(p.as_str()));
+            if let Some(out) = self.outs.last_mut() {
+                out.reattribute_where(first, opaque, fr.file, call_pos);
+            }
+        }
         r
+    }
+
+    /// Whether output of `file` is attributed to its caller (see `ExecEnv::opaque_prefixes`).
+    fn is_opaque(&self, file: &str) -> bool {
+        self.env
+            .opaque_prefixes
+            .iter()
+            .any(|p| file.starts_with(p.as_str()))
     }
 
     // ---- eval
@@ -490,7 +544,7 @@ impl<'a> State<'a> {
 
     fn set_var<'n>(&self, fr: &mut Frame<'n>, name: &str, value: Rv) -> R<()> {
         if let Some(slot) = fr.vars.iter_mut().rev().find(|(n, _)| *n == name) {
-            slot.1 = value;
+            std::mem::replace(&mut slot.1, value).v.drop_iteratively();
             return Ok(());
         }
         Err(self.errorf(fr, format!("undefined variable: {name}")))
@@ -800,8 +854,15 @@ impl<'a> State<'a> {
             && let Some(runs) = self.tracked.get(s)
         {
             self.check_size(fr, s.len())?;
+            let opaque_here = self.is_opaque(fr.file);
+            let prefixes = &self.env.opaque_prefixes;
             if let Some(out) = self.outs.last_mut() {
+                let first = out.runs.len();
                 out.push_tracked(s, &runs, fr.file, pos);
+                if !opaque_here && !prefixes.is_empty() {
+                    let opaque = |f: &Arc<str>| prefixes.iter().any(|p| f.starts_with(p.as_str()));
+                    out.reattribute_where(first, opaque, fr.file, pos);
+                }
             }
             return Ok(());
         }
@@ -820,6 +881,6 @@ fn set_top_var(fr: &mut Frame<'_>, n: usize, value: Rv) {
     if let Some(i) = len.checked_sub(n)
         && let Some(slot) = fr.vars.get_mut(i)
     {
-        slot.1 = value;
+        std::mem::replace(&mut slot.1, value).v.drop_iteratively();
     }
 }

@@ -298,14 +298,11 @@ impl crate::value::Object for FileSet {
     fn to_json(&self) -> Value {
         Value::Nil
     }
-    fn truthy(&self) -> bool {
-        !self.0.is_empty()
-    }
-    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+    fn entries(&self) -> Option<BTreeMap<String, Value>> {
         Some(
             self.0
                 .iter()
-                .map(|(k, v)| (Value::str(k), Value::str(v)))
+                .map(|(k, v)| (k.to_string(), Value::str(v)))
                 .collect(),
         )
     }
@@ -366,4 +363,74 @@ fn strict_mode_refuses_missing_keys() {
         t.execute("t/templates/a.yaml", d(), &mut env).unwrap().text,
         "x"
     );
+}
+
+#[test]
+fn doubling_a_string_stops_at_the_size_limit() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ $x := \"ab\" }}{{ range 40 }}{{ $x = cat $x $x }}{{ end }}{{ len $x }}",
+    )]);
+    let mut env = ExecEnv::new();
+    env.limits.max_output = 1 << 20;
+    let err = t
+        .execute("t/templates/a.yaml", dot(&[]), &mut env)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit);
+    assert!(
+        err.go_message()
+            .ends_with("a value exceeds the size limit (1048576 bytes)")
+    );
+}
+
+#[test]
+fn output_of_opaque_library_templates_points_at_the_users_call() {
+    let t = set(&[
+        (
+            "app/charts/common/templates/_labels.tpl",
+            "{{- define \"common.labels\" -}}\nlib: {{ .Values.n }}\n{{- end }}",
+        ),
+        (
+            "app/templates/_helpers.tpl",
+            "{{- define \"app.labels\" -}}\nmine: 1\n{{ include \"common.labels\" . }}\n{{- end }}",
+        ),
+        (
+            "app/templates/a.yaml",
+            "a:\n{{ include \"app.labels\" . }}\nb:\n{{ template \"common.labels\" . }}\n",
+        ),
+    ]);
+    let mut env = ExecEnv::new();
+    env.opaque_prefixes = vec!["app/charts/common/".to_string()];
+    let out = t
+        .execute(
+            "app/templates/a.yaml",
+            dot(&[("n", Value::str("v"))]),
+            &mut env,
+        )
+        .unwrap();
+    assert_eq!(out.text, "a:\nmine: 1\nlib: v\nb:\nlib: v\n");
+    let h = "app/templates/_helpers.tpl".to_string();
+    let a = "app/templates/a.yaml".to_string();
+    assert_eq!(origin_line(&t, &out, 2), (h.clone(), 2));
+    // The library's line is the user's include of it (helpers line 3) ...
+    assert_eq!(origin_line(&t, &out, 3), (h, 3));
+    // ... and the user's template call (a.yaml line 4).
+    assert_eq!(origin_line(&t, &out, 5), (a, 4));
+}
+
+/// A value nested 100,000 deep, built by a template, is dropped without overflowing a 2 MiB
+/// stack in a debug build.
+#[test]
+fn deeply_nested_values_built_by_a_template_drop_safely() {
+    let h = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let t = set(&[(
+                "t/templates/a.yaml",
+                "{{ $d := dict }}{{ range 100000 }}{{ $d = dict \"a\" $d }}{{ end }}{{ $l := list }}{{ range 100000 }}{{ $l = list $l }}{{ end }}{{ $d = 1 }}{{ range 1 }}{{ $e := dict }}{{ range 100000 }}{{ $e = dict \"a\" $e }}{{ end }}{{ end }}x",
+            )]);
+            run(&t, "t/templates/a.yaml", dot(&[])).map(|o| o.text).ok()
+        })
+        .unwrap();
+    assert_eq!(h.join().unwrap().as_deref(), Some("x"));
 }

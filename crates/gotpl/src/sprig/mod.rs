@@ -133,9 +133,10 @@ pub(crate) fn sprint_v(v: &Value) -> String {
 }
 
 /// Sprig's `empty`: the zero value of its type (0, 0.0, "", false, nil, empty list or map) is
-/// empty; a struct or pointer (an object) never is.
+/// empty; a struct pointer never is, a map-typed object (`.Files`) when it has no entries —
+/// which is Go template truth, negated.
 pub(crate) fn is_empty(v: &Value) -> bool {
-    !v.truthy() && !matches!(v, Value::Object(_))
+    !v.truthy()
 }
 
 /// How deep the recursive walks over values go (`deepEqual`, `deepCopy`, `merge`): Go recurses

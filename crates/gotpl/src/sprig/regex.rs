@@ -571,6 +571,18 @@ mod go_syntax {
             }
         }
 
+        /// Whether a flag group `(?flags)` starts here.
+        fn at_flag_group(&self) -> bool {
+            let rest = self.src.get(self.pos..).unwrap_or_default();
+            let Some(body) = rest.strip_prefix("(?") else {
+                return false;
+            };
+            let flags_len = body
+                .find(|c: char| !matches!(c, 'i' | 'm' | 's' | 'U' | '-'))
+                .unwrap_or(body.len());
+            flags_len > 0 && body.get(flags_len..).is_some_and(|t| t.starts_with(')'))
+        }
+
         /// `{n}`, `{n,}`, `{n,m}` at the current `{`: (min, max, end offset), or `None` when
         /// it is a literal brace.
         fn repeat_braces(&self) -> Option<(i64, i64, usize)> {
@@ -595,10 +607,28 @@ mod go_syntax {
         }
 
         fn translate(mut self) -> Result<String, String> {
-            let mut groups: Vec<usize> = Vec::new();
+            // Open groups: (offset in the pattern, offset in the output).
+            let mut groups: Vec<(usize, usize)> = Vec::new();
             let mut last = Last::Nothing;
+            // Where the output of the last atom starts, and whether that atom is a repetition
+            // (made repeatable again by a flag group, as `a*(?i)?` is `(?:a*)?` in Go).
+            let mut atom_out = 0usize;
+            let mut atom_is_repeat = false;
+            // Flag groups `(?i)` not yet written: in Go a repetition right after one applies to
+            // the atom before it, so the crate gets the repetition first.
+            let mut pending_flags = String::new();
             while let Some(c) = self.peek() {
                 let start = self.pos;
+                let is_repeat =
+                    matches!(c, '*' | '+' | '?') || c == '{' && self.repeat_braces().is_some();
+                if !is_repeat && !self.at_flag_group() {
+                    self.out.push_str(&pending_flags);
+                    pending_flags.clear();
+                }
+                if !is_repeat && !self.at_flag_group() && c != ')' {
+                    atom_out = self.out.len();
+                    atom_is_repeat = false;
+                }
                 match c {
                     '\\' => {
                         self.bump();
@@ -630,7 +660,7 @@ mod go_syntax {
                     }
                     '(' => {
                         self.bump();
-                        groups.push(start);
+                        groups.push((start, self.out.len()));
                         if self.peek() == Some('?') {
                             self.bump();
                             let name_start = match (self.peek(), self.peek_at(1)) {
@@ -671,8 +701,15 @@ mod go_syntax {
                                     }
                                     Some(')') if !flags.is_empty() && !flags.ends_with('-') => {
                                         groups.pop();
-                                        self.out.push_str(&format!("(?{flags})"));
-                                        last = Last::Nothing;
+                                        pending_flags.push_str(&format!("(?{flags})"));
+                                        // Go keeps the atom before the flags repeatable, and
+                                        // forgets a repetition just made.
+                                        if let Last::Repeat(_) = last {
+                                            atom_is_repeat = true;
+                                        }
+                                        if last != Last::Nothing {
+                                            last = Last::Atom;
+                                        }
                                         break;
                                     }
                                     _ => {
@@ -690,10 +727,12 @@ mod go_syntax {
                     }
                     ')' => {
                         self.bump();
-                        if groups.pop().is_none() {
+                        let Some((_, out_start)) = groups.pop() else {
                             return Err(format!("unexpected ): `{}`", self.src));
-                        }
+                        };
                         self.out.push(')');
+                        atom_out = out_start;
+                        atom_is_repeat = false;
                         last = Last::Atom;
                     }
                     '|' => {
@@ -740,7 +779,14 @@ mod go_syntax {
                             }
                             Last::Atom => {}
                         }
+                        if atom_is_repeat {
+                            self.out.insert_str(atom_out, "(?:");
+                            self.out.push(')');
+                        }
+                        atom_is_repeat = false;
                         self.out.push_str(self.text(start, end));
+                        self.out.push_str(&pending_flags);
+                        pending_flags.clear();
                         self.pos = end;
                         last = Last::Repeat(start);
                     }
@@ -757,6 +803,7 @@ mod go_syntax {
             if !groups.is_empty() {
                 return Err(format!("missing closing ): `{}`", self.src));
             }
+            self.out.push_str(&pending_flags);
             Ok(self.out)
         }
     }

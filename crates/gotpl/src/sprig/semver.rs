@@ -453,18 +453,22 @@ fn semver_compare(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     Ok(Value::Bool(compare(string(&a, 0)?, string(&a, 1)?)?))
 }
 
-/// Another version passed to a method: read back from its printed form, which holds every
-/// field a comparison uses.
+/// The `*semver.Version` argument of a comparison method.
 fn version_arg(v: Option<&Value>) -> Result<Version, String> {
-    match v {
-        Some(Value::Object(o)) if o.type_name().ends_with("semver.Version") => {
-            Version::parse(&o.go_string())
-        }
-        Some(other) => Err(format!(
+    let version = match v {
+        Some(Value::Object(o)) => o
+            .as_any()
+            .and_then(|a| a.downcast_ref::<Version>())
+            .filter(|v| v.pointer),
+        _ => None,
+    };
+    match (version, v) {
+        (Some(version), _) => Ok(version.clone()),
+        (None, Some(other)) => Err(format!(
             "wrong type for value; expected *semver.Version; got {}",
             other.type_name()
         )),
-        None => Err("wrong number of args: want 1 got 0".into()),
+        (None, None) => Err("wrong number of args: want 1 got 0".into()),
     }
 }
 
@@ -604,6 +608,10 @@ impl Object for Version {
 
     fn to_json(&self) -> Value {
         Value::string(self.string())
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
 }
 

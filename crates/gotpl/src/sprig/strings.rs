@@ -308,7 +308,7 @@ fn swapcase(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
             if is_upper(ch) || is_title_case(ch) {
                 whitespace = false;
                 to_lower(ch)
-            } else if ch.is_lowercase() {
+            } else if is_lower(ch) {
                 if whitespace {
                     whitespace = false;
                     to_title(ch)
@@ -534,21 +534,42 @@ fn to_string(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     ok_str(strval(&any(&a, 0)))
 }
 
-/// `strconv.Atoi` with its error dropped: decimal only with an optional sign; a syntax error
-/// gives 0, an out-of-range number the nearest int (what Atoi returns beside its range error).
+/// `strconv.Atoi` with its error dropped. Decimal digits after one optional sign; a syntax
+/// error gives 0, but strconv stops at the first digit that overflows, so a number too large
+/// gives the nearest int even when junk follows it.
 fn atoi(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
-    let s = string(&a, 0)?;
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let n = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse::<i64>().unwrap_or(if s.starts_with('-') {
-            i64::MIN
-        } else {
-            i64::MAX
-        })
-    } else {
-        0
+    Ok(Value::Int(go_atoi(string(&a, 0)?)))
+}
+
+fn go_atoi(s: &str) -> i64 {
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, s.get(1..).unwrap_or_default()),
+        Some(b'+') => (false, s.get(1..).unwrap_or_default()),
+        _ => (false, s),
     };
-    Ok(Value::Int(n))
+    let clamped = if neg { i64::MIN } else { i64::MAX };
+    if digits.is_empty() {
+        return 0;
+    }
+    let mut n: u64 = 0;
+    for c in digits.bytes() {
+        if !c.is_ascii_digit() {
+            return 0;
+        }
+        let Some(next) = n
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(u64::from(c - b'0')))
+        else {
+            return clamped;
+        };
+        n = next;
+    }
+    match (neg, n) {
+        (false, n) if n >= 1 << 63 => i64::MAX,
+        (true, n) if n > 1 << 63 => i64::MIN,
+        (true, n) => (n as i64).wrapping_neg(),
+        (false, n) => n as i64,
+    }
 }
 
 /// `strings.Split`; an empty separator splits after each character.
@@ -693,8 +714,37 @@ fn is_title_case(c: char) -> bool {
 }
 
 /// Go's `unicode.IsUpper` (category Lu).
+/// Go's `unicode.IsUpper`: category Lu. Rust's `is_uppercase` is the wider Uppercase property,
+/// which adds the Other_Uppercase characters (Roman numerals, circled and squared letters).
 pub(crate) fn is_upper(c: char) -> bool {
-    c.is_uppercase() && !is_title_case(c) && !('Ⓐ'..='Ⓩ').contains(&c)
+    c.is_uppercase()
+        && !is_title_case(c)
+        && !matches!(c as u32, 0x2160..=0x216F | 0x24B6..=0x24CF | 0x1F130..=0x1F149
+            | 0x1F150..=0x1F169 | 0x1F170..=0x1F189)
+}
+
+/// Go's `unicode.IsLower`: category Ll, without Rust's Other_Lowercase additions (modifier
+/// letters, ordinal indicators, small Roman numerals and circled letters, U+0345).
+pub(crate) fn is_lower(c: char) -> bool {
+    c.is_lowercase()
+        && !matches!(c as u32, 0xAA | 0xBA | 0x2B0..=0x2B8 | 0x2C0..=0x2C1 | 0x2E0..=0x2E4
+            | 0x345 | 0x37A | 0x10FC | 0x1D2C..=0x1D6A | 0x1D78 | 0x1D9B..=0x1DBF | 0x2071
+            | 0x207F | 0x2090..=0x209C | 0x2170..=0x217F | 0x24D0..=0x24E9 | 0x2C7C..=0x2C7D
+            | 0xA69C..=0xA69D | 0xA770 | 0xA7F2..=0xA7F4 | 0xA7F8..=0xA7F9 | 0xAB5C..=0xAB5F
+            | 0xAB69 | 0x10780 | 0x10783..=0x107BA | 0x1E030..=0x1E06D)
+}
+
+/// Go's `unicode.IsLetter` (category L). Rust's `is_alphabetic` adds letter numbers (Nl) and
+/// combining vowel signs (Other_Alphabetic); the common blocks of those are left out here.
+pub(crate) fn is_letter(c: char) -> bool {
+    c.is_alphabetic()
+        && !c.is_numeric()
+        && !matches!(c as u32, 0x300..=0x36F | 0x483..=0x489 | 0x591..=0x5C7 | 0x610..=0x61A
+            | 0x64B..=0x65F | 0x670 | 0x6D6..=0x6ED | 0x900..=0x903 | 0x93A..=0x94F
+            | 0x955..=0x957 | 0x962..=0x963 | 0x981..=0x983 | 0x9BC..=0x9D7 | 0xA01..=0xA51
+            | 0xA81..=0xACD | 0xB01..=0xB57 | 0xB82..=0xBD7 | 0xC00..=0xC56 | 0xC81..=0xCD6
+            | 0xD00..=0xD57 | 0xE31 | 0xE34..=0xE3A | 0xE47..=0xE4E | 0x1AB0..=0x1AFF
+            | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0x24B6..=0x24E9 | 0xFE20..=0xFE2F)
 }
 
 fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
@@ -708,7 +758,7 @@ fn single(mut it: impl Iterator<Item = char>) -> Option<char> {
 
 /// huandu/xstrings v1.5.0's case conversions.
 mod xstrings {
-    use super::{is_upper, to_lower, to_upper};
+    use super::{is_letter, is_upper, to_lower, to_upper};
 
     fn is_connector(r: char) -> bool {
         r == '-' || r == '_' || r.is_whitespace()
@@ -716,7 +766,7 @@ mod xstrings {
 
     /// A letter that is not a CJK ideograph.
     fn is_alphabet(r: char) -> bool {
-        if !r.is_alphabetic() {
+        if !is_letter(r) {
             return false;
         }
         let u = r as u32;
@@ -730,11 +780,22 @@ mod xstrings {
         if r.is_ascii() {
             return r.is_ascii_punctuation() && !"$+<=>^`|~".contains(r);
         }
+        // Category P in the blocks text uses (Latin-1, Greek, Armenian, Hebrew, Arabic, Indic,
+        // Thai, general and supplemental punctuation, brackets, CJK, fullwidth forms).
         matches!(r as u32,
-            0xA1 | 0xA7 | 0xAB | 0xB6 | 0xB7 | 0xBB | 0xBF | 0x37E | 0x387
-            | 0x2010..=0x2027 | 0x2030..=0x2043 | 0x2045..=0x2051 | 0x2053..=0x205E
-            | 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3014..=0x301F | 0xFF01..=0xFF03
-            | 0xFF05..=0xFF0A | 0xFF0C..=0xFF0F | 0xFF1A | 0xFF1B | 0xFF1F | 0xFF20)
+            0xA1 | 0xA7 | 0xAB | 0xB6 | 0xB7 | 0xBB | 0xBF | 0x37E | 0x387 | 0x55A..=0x55F
+            | 0x589 | 0x58A | 0x5BE | 0x5C0 | 0x5C3 | 0x5C6 | 0x5F3 | 0x5F4 | 0x609 | 0x60A
+            | 0x60C | 0x60D | 0x61B | 0x61D..=0x61F | 0x66A..=0x66D | 0x6D4 | 0x964 | 0x965
+            | 0x970 | 0xE4F | 0xE5A | 0xE5B | 0x2010..=0x2027 | 0x2030..=0x2043
+            | 0x2045..=0x2051 | 0x2053..=0x205E | 0x207D | 0x207E | 0x208D | 0x208E
+            | 0x2308..=0x230B | 0x2329 | 0x232A | 0x2768..=0x2775 | 0x27C5 | 0x27C6
+            | 0x27E6..=0x27EF | 0x2983..=0x2998 | 0x29D8..=0x29DB | 0x29FC | 0x29FD
+            | 0x2CF9..=0x2CFC | 0x2CFE | 0x2CFF | 0x2E00..=0x2E2E | 0x2E30..=0x2E4F
+            | 0x2E52..=0x2E5D | 0x3001..=0x3003 | 0x3008..=0x3011 | 0x3014..=0x301F | 0x3030
+            | 0x303D | 0x30A0 | 0x30FB | 0xFE10..=0xFE19 | 0xFE30..=0xFE52 | 0xFE54..=0xFE61
+            | 0xFE63 | 0xFE68 | 0xFE6A | 0xFE6B | 0xFF01..=0xFF03 | 0xFF05..=0xFF0A
+            | 0xFF0C..=0xFF0F | 0xFF1A | 0xFF1B | 0xFF1F | 0xFF20 | 0xFF3B..=0xFF3D | 0xFF3F
+            | 0xFF5B | 0xFF5D | 0xFF5F..=0xFF65)
     }
 
     #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -1271,6 +1332,12 @@ mod tests {
         assert_eq!(n("+5"), 5);
         assert_eq!(n(" 5"), 0);
         assert_eq!(n("0x1f"), 0);
+        assert_eq!(n("123456789012345678900O0e+"), i64::MAX);
+        assert_eq!(n("-123456789012345678900x"), i64::MIN);
+        assert_eq!(n("1x23456789012345678900"), 0);
+        assert_eq!(n("-9223372036854775808"), i64::MIN);
+        assert_eq!(n("9223372036854775808"), i64::MAX);
+        assert_eq!(n("+"), 0);
     }
 
     #[test]

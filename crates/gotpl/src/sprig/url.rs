@@ -25,6 +25,8 @@ fn get_host_by_name(_: &mut FuncEnv, _: Vec<Value>) -> Result<Value, String> {
 enum Mode {
     Path,
     Host,
+    /// An IPv6 literal with its zone: `%` escapes of any byte.
+    Zone,
     UserPassword,
     Fragment,
 }
@@ -33,7 +35,7 @@ fn should_escape(c: u8, mode: Mode) -> bool {
     if c.is_ascii_alphanumeric() {
         return false;
     }
-    if mode == Mode::Host
+    if matches!(mode, Mode::Host | Mode::Zone)
         && matches!(
             c,
             b'!' | b'$'
@@ -63,7 +65,7 @@ fn should_escape(c: u8, mode: Mode) -> bool {
                 Mode::Path => c == b'?',
                 Mode::UserPassword => matches!(c, b'@' | b'/' | b'?' | b':'),
                 Mode::Fragment => false,
-                Mode::Host => true,
+                Mode::Host | Mode::Zone => true,
             };
         }
         _ => {}
@@ -90,6 +92,20 @@ fn unhex(c: u8) -> Option<u8> {
     char::from(c).to_digit(16).map(|d| d as u8)
 }
 
+/// `strconv.Quote` of bytes that may end inside a character (`"%,\xc3"`).
+fn quote_bytes(bytes: &[u8]) -> String {
+    let mut out = String::from("\"");
+    for chunk in bytes.utf8_chunks() {
+        let quoted = go_quote(chunk.valid());
+        out.push_str(quoted.get(1..quoted.len() - 1).unwrap_or_default());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `net/url.unescape`.
 fn unescape(s: &str, mode: Mode) -> Result<String, String> {
     let b = s.as_bytes();
@@ -102,18 +118,18 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
                     b.get(i + 1).and_then(|&x| unhex(x)),
                     b.get(i + 2).and_then(|&x| unhex(x)),
                 ) else {
-                    let bad = s.get(i..(i + 3).min(s.len())).unwrap_or_default();
-                    return Err(format!("invalid URL escape {}", go_quote(bad)));
+                    let bad = b.get(i..(i + 3).min(b.len())).unwrap_or_default();
+                    return Err(format!("invalid URL escape {}", quote_bytes(bad)));
                 };
-                if mode == Mode::Host && h < 8 && s.get(i..i + 3) != Some("%25") {
-                    let bad = s.get(i..i + 3).unwrap_or_default();
-                    return Err(format!("invalid URL escape {}", go_quote(bad)));
+                if mode == Mode::Host && h < 8 && b.get(i..i + 3) != Some(b"%25") {
+                    let bad = b.get(i..i + 3).unwrap_or_default();
+                    return Err(format!("invalid URL escape {}", quote_bytes(bad)));
                 }
                 out.push(h << 4 | l);
                 i += 3;
             }
             _ => {
-                if mode == Mode::Host && c < 0x80 && should_escape(c, mode) {
+                if matches!(mode, Mode::Host | Mode::Zone) && c < 0x80 && should_escape(c, mode) {
                     let bad = s.get(i..=i).unwrap_or_default();
                     return Err(format!("invalid character {} in host name", go_quote(bad)));
                 }
@@ -177,7 +193,25 @@ fn parse_host(host: &str) -> Result<String, String> {
         if !valid_optional_port(colon_port) {
             return Err(format!("invalid port {} after host", go_quote(colon_port)));
         }
-    } else if let Some(i) = host.rfind(':') {
+        // Only an IPv6 address may stand in brackets (a zone after `%25` is allowed).
+        let inner = host.get(1..i).unwrap_or_default();
+        let unescaped = unescape(inner, Mode::Zone)?;
+        let address = unescaped.split('%').next().unwrap_or_default();
+        if address.parse::<std::net::Ipv4Addr>().is_ok() {
+            return Err("invalid IP-literal".into());
+        }
+        if address.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(format!(
+                "invalid host: ParseAddr({}): unable to parse IP",
+                go_quote(&unescaped)
+            ));
+        }
+        return Ok(format!("[{unescaped}]{colon_port}"));
+    }
+    if host.contains('[') {
+        return Err("invalid IP-literal".into());
+    }
+    if let Some(i) = host.rfind(':') {
         let colon_port = host.get(i..).unwrap_or_default();
         if !valid_optional_port(colon_port) {
             return Err(format!("invalid port {} after host", go_quote(colon_port)));

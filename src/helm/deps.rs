@@ -1,0 +1,71 @@
+//! Which subcharts take part in a render, as Helm's `processDependencyEnabled` decides
+//! (pkg/chart/v2/util/dependencies.go): the values of the whole tree are coalesced first (every
+//! subchart's defaults included), then each dependency starts enabled, `tags` (read from the
+//! top-level `tags`) disable it when one of its tags is false and none is true, and the first
+//! `condition` path that holds a boolean decides. Conditions of a subchart's own dependencies are
+//! paths inside its section (`sub.` + path), read from the same top-level values. Disabled
+//! subcharts are dropped with everything below them, before values are coalesced for rendering,
+//! so their defaults never reach `.Values`.
+
+use crate::chart::Chart;
+use crate::source::SourceMap;
+use crate::values;
+use crate::yaml::Node;
+
+/// `chart` without the subcharts its dependencies' conditions and tags disable, at every level.
+/// `user` is what the user gave (`-f`, `--set`…), before the chart's defaults.
+pub fn enabled_only(chart: &Chart, user: &Node, sources: &SourceMap) -> Chart {
+    let mut scratch = Vec::new();
+    let all = values::coalesce(chart, user.clone(), sources, &mut scratch);
+    let mut pruned = chart.clone();
+    prune(&mut pruned, &all, "");
+    pruned
+}
+
+fn prune(chart: &mut Chart, top: &Node, prefix: &str) {
+    let deps = chart.metadata.dependencies();
+    let tags = top.get("tags");
+    chart.subcharts.retain(|sub| {
+        let Some(dep) = deps.iter().find(|d| d.key() == sub.metadata.name) else {
+            // A chart in charts/ that no dependency names is always rendered.
+            return true;
+        };
+        enabled(dep, tags, top, prefix)
+    });
+    for sub in &mut chart.subcharts {
+        let sub_prefix = format!("{prefix}{}.", sub.metadata.name);
+        prune(sub, top, &sub_prefix);
+    }
+}
+
+fn enabled(dep: &crate::chart::Dependency, tags: Option<&Node>, top: &Node, prefix: &str) -> bool {
+    let mut enabled = true;
+    if let Some(tags) = tags {
+        let set: Vec<bool> = dep
+            .tags
+            .iter()
+            .filter_map(|t| tags.get(t))
+            .filter_map(Node::as_bool)
+            .collect();
+        if !set.contains(&true) && set.contains(&false) {
+            enabled = false;
+        }
+    }
+    for path in dep
+        .condition
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let full = format!("{prefix}{path}");
+        if let Some(b) = path_value(top, &full).and_then(Node::as_bool) {
+            enabled = b;
+            break;
+        }
+    }
+    enabled
+}
+
+fn path_value<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
+    path.split('.').try_fold(root, |node, key| node.get(key))
+}

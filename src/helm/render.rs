@@ -1,0 +1,350 @@
+//! Rendering a Helm chart with the Go template engine, as Helm v4's pkg/engine does it:
+//! every template of the chart and its (enabled) subcharts parsed into one set, deepest path
+//! first and then in reverse alphabetical order (so a parent's `define` replaces a subchart's),
+//! library charts lending only their partials; then each file that is not a partial executed
+//! in the same order with its own chart's dot (`.Values`, `.Chart`, `.Release`, `.Capabilities`,
+//! `.Files`, `.Subcharts`, `.Template`). The dot of a chart is one map shared by its templates,
+//! and `.Values` of a subchart is the parent's section by reference, so `set` in one template
+//! is seen by the ones rendered after it, as in Helm.
+//!
+//! Unlike Helm, a template that fails does not stop the others: each error is reported at its
+//! template line, and the other files still render.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use kforge_gotpl::Value;
+use kforge_gotpl::exec::{ErrorKind, ExecEnv, Output, Templates};
+
+use super::objects;
+use crate::chart::Chart;
+use crate::diag::Diagnostic;
+use crate::render::{RenderOptions, RenderedFile, rules};
+use crate::source::{FileId, LineOrigin, OriginMap, SourceMap, Span};
+
+/// One chart of the tree: its templates' base path and its dot.
+struct Unit<'a> {
+    chart: &'a Chart,
+    /// `mychart/templates`, `mychart/charts/sub/templates`.
+    base_path: String,
+    is_root: bool,
+}
+
+/// The chart's templates parsed into one set, and what executing them needs.
+pub struct Parsed<'a> {
+    templates: Templates,
+    units: Vec<Unit<'a>>,
+    /// Every template (partials included) in Helm's order: name, file, unit index.
+    order: Vec<(String, FileId, usize)>,
+    /// Parse name → the file it was read from.
+    files: HashMap<String, FileId>,
+}
+
+fn collect<'a>(chart: &'a Chart, full: String, is_root: bool, out: &mut Vec<Unit<'a>>) {
+    for sub in &chart.subcharts {
+        collect(
+            sub,
+            format!("{full}/charts/{}", sub.metadata.name),
+            false,
+            out,
+        );
+    }
+    out.push(Unit {
+        chart,
+        base_path: format!("{full}/templates"),
+        is_root,
+    });
+}
+
+/// Helm's `sortTemplates`: more `/` first, then reverse byte order.
+fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let depth = |s: &str| s.bytes().filter(|&c| c == b'/').count();
+    depth(b).cmp(&depth(a)).then_with(|| b.cmp(a))
+}
+
+fn is_partial(name: &str) -> bool {
+    name.rsplit('/')
+        .next()
+        .is_some_and(|base| base.starts_with('_'))
+}
+
+/// Parses every template of the chart tree. `Err`: the parse errors, one per file that does not
+/// parse (Helm stops at the first).
+pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Vec<Diagnostic>> {
+    let mut units = Vec::new();
+    collect(chart, chart.metadata.name.clone(), true, &mut units);
+    let mut order = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        for t in &unit.chart.templates {
+            // A library chart lends its partials and renders nothing.
+            if unit.chart.metadata.is_library() && !is_partial(&t.name) {
+                continue;
+            }
+            order.push((t.name.clone(), t.file, i));
+        }
+    }
+    order.sort_by(|a, b| helm_order(&a.0, &b.0));
+    let mut templates = Templates::new();
+    let mut errors = Vec::new();
+    let mut files = HashMap::new();
+    for (name, file, _) in &order {
+        files.insert(name.clone(), *file);
+        if let Err(e) = templates.add_file(name, sources.text(*file)) {
+            errors.push(parse_diagnostic(&e, *file, sources));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Parsed {
+        templates,
+        units,
+        order,
+        files,
+    })
+}
+
+/// A parse error as Helm prints it (`parse error at (NAME:LINE): MSG`), at the token Go
+/// stopped at.
+fn parse_diagnostic(
+    e: &kforge_gotpl::parse::ParseError,
+    file: FileId,
+    sources: &SourceMap,
+) -> Diagnostic {
+    let span = action_span(sources, file, e.offset as usize);
+    Diagnostic::new(&rules::SYNTAX, e.helm_message()).at(span, e.message.clone())
+}
+
+/// Executes every non-partial template in Helm's order and returns the rendered files (sorted
+/// by name; whitespace-only output and, unless asked for, NOTES.txt left out).
+pub fn execute(
+    parsed: &Parsed,
+    values: Value,
+    options: &RenderOptions,
+    max_memory: usize,
+    sources: &mut SourceMap,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    let dots = dots(parsed, values, options);
+    let mut env = ExecEnv::new();
+    let mut diagnostics = Vec::new();
+    let mut outputs: Vec<(String, FileId, Output)> = Vec::new();
+    for (name, file, unit) in &parsed.order {
+        if is_partial(name) {
+            continue;
+        }
+        let (Some(dot), Some(u)) = (dots.get(*unit), parsed.units.get(*unit)) else {
+            continue;
+        };
+        let is_notes = name
+            .strip_prefix(u.base_path.as_str())
+            .is_some_and(|r| r == "/NOTES.txt");
+        if let Value::Map(m) = dot {
+            m.borrow_mut()
+                .insert("Template".into(), objects::template(name, &u.base_path));
+        }
+        let result = crate::memory::rendering(name, max_memory, || {
+            parsed.templates.execute(name, dot.clone(), &mut env)
+        });
+        match result {
+            Ok(out) => {
+                // Helm renders every NOTES.txt (its errors count) but shows only the top chart's.
+                let keep = !is_notes || (options.include_notes && u.is_root);
+                if keep && !out.text.trim().is_empty() {
+                    outputs.push((name.clone(), *file, out));
+                }
+            }
+            Err(e) => diagnostics.push(exec_diagnostic(&e, *file, &parsed.files, sources)),
+        }
+    }
+    outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut rendered = Vec::new();
+    for (name, file, out) in outputs {
+        let origin = origin_map(&out, file, &parsed.files, sources);
+        let id = sources.add_rendered(name.as_str(), out.text, origin);
+        rendered.push(RenderedFile {
+            template: name,
+            file: id,
+        });
+    }
+    (rendered, diagnostics)
+}
+
+/// Each unit's dot (Helm's `recAllTpls`), built parents first so a subchart's `.Values` is the
+/// parent's section itself and `.Subcharts` holds the children's dots.
+fn dots(parsed: &Parsed, values: Value, options: &RenderOptions) -> Vec<Value> {
+    let release = objects::release(
+        &options.release_name,
+        &options.namespace,
+        options.revision,
+        options.is_upgrade,
+    );
+    let capabilities =
+        objects::Capabilities::value(options.kube_version, options.api_versions.clone());
+    let mut dots = vec![Value::Nil; parsed.units.len()];
+    // Units are in post-order (children before their parent): the root is last.
+    let root = parsed.units.len().saturating_sub(1);
+    build_dot(parsed, root, values, &release, &capabilities, &mut dots);
+    dots
+}
+
+fn build_dot(
+    parsed: &Parsed,
+    index: usize,
+    values: Value,
+    release: &Value,
+    capabilities: &Value,
+    dots: &mut [Value],
+) -> Value {
+    let Some(unit) = parsed.units.get(index) else {
+        return Value::Nil;
+    };
+    let mut subcharts = std::collections::BTreeMap::new();
+    // The children of this unit are the units whose base path is one level below it.
+    let prefix = format!(
+        "{}/charts/",
+        unit.base_path
+            .strip_suffix("/templates")
+            .unwrap_or(&unit.base_path)
+    );
+    for (i, child) in parsed.units.iter().enumerate() {
+        let Some(rest) = child.base_path.strip_prefix(&prefix) else {
+            continue;
+        };
+        if rest.matches('/').count() != 1 {
+            continue;
+        }
+        let name = child.chart.metadata.name.clone();
+        let section = match &values {
+            Value::Map(m) => match m.borrow().get(&name) {
+                Some(v @ Value::Map(_)) => v.clone(),
+                _ => Value::empty_map(),
+            },
+            _ => Value::empty_map(),
+        };
+        let dot = build_dot(parsed, i, section, release, capabilities, dots);
+        subcharts.insert(name, dot);
+    }
+    let files = objects::Files::value(
+        unit.chart
+            .files
+            .files
+            .iter()
+            .map(|(k, v)| (k.clone(), Arc::clone(v)))
+            .collect(),
+    );
+    let mut dot = std::collections::BTreeMap::new();
+    dot.insert(
+        "Chart".into(),
+        objects::chart(&unit.chart.metadata, unit.is_root),
+    );
+    dot.insert("Files".into(), files);
+    dot.insert("Release".into(), release.clone());
+    dot.insert("Capabilities".into(), capabilities.clone());
+    dot.insert("Values".into(), values);
+    dot.insert("Subcharts".into(), Value::map(subcharts));
+    let dot = Value::map(dot);
+    if let Some(slot) = dots.get_mut(index) {
+        *slot = dot.clone();
+    }
+    dot
+}
+
+/// An execution error as Helm prints it, at the template position Go reports.
+fn exec_diagnostic(
+    e: &kforge_gotpl::exec::ExecError,
+    file: FileId,
+    files: &HashMap<String, FileId>,
+    sources: &SourceMap,
+) -> Diagnostic {
+    let go = e.go_message();
+    let rule = match e.kind() {
+        ErrorKind::Required if go.contains("error calling fail:") => &rules::FAIL,
+        ErrorKind::Required => &rules::REQUIRED,
+        ErrorKind::Limit => &rules::LIMIT,
+        ErrorKind::Template => &rules::ERROR,
+    };
+    let at_file = e
+        .parse_name()
+        .and_then(|n| files.get(n).copied())
+        .unwrap_or(file);
+    let span = match e.offset() {
+        Some(offset) => action_span(sources, at_file, offset as usize),
+        None => Span::new(file, 0, 0),
+    };
+    let message = e.helm_message();
+    let label = message
+        .lines()
+        .last()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
+    Diagnostic::new(rule, message.trim().to_string()).at(span, label)
+}
+
+/// From `offset` to the end of its action (`}}`) or line.
+fn action_span(sources: &SourceMap, file: FileId, offset: usize) -> Span {
+    let text = sources.text(file);
+    let rest = text.get(offset..).unwrap_or("");
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let end = rest
+        .get(..line_end)
+        .and_then(|l| l.find("}}").map(|i| i + 2))
+        .unwrap_or(line_end)
+        .max(1.min(rest.len()));
+    Span::new(file, offset, offset + end)
+}
+
+/// Each rendered line → the template line that produced its first visible character (the
+/// indentation of `nindent` comes from the action, the text after it from the define).
+fn origin_map(
+    out: &Output,
+    file: FileId,
+    files: &HashMap<String, FileId>,
+    sources: &SourceMap,
+) -> OriginMap {
+    let mut lines = Vec::new();
+    let mut start = 0usize;
+    for line in out.text.split_inclusive('\n') {
+        let visible = line
+            .find(|c: char| !c.is_whitespace())
+            .map_or(start, |i| start + i);
+        let origin = out.origin_of(visible).and_then(|(name, src)| {
+            let id = *files.get(name)?;
+            let (l, _) = sources.get(id)?.line_col(src);
+            Some(LineOrigin { file: id, line: l })
+        });
+        lines.push(origin);
+        start += line.len();
+    }
+    OriginMap {
+        lines,
+        fallback: Some(file),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::helm_order;
+
+    #[test]
+    fn templates_sort_deepest_first_then_reverse_alphabetical() {
+        let mut names = vec![
+            "app/templates/a.yaml",
+            "app/charts/common/templates/_names.tpl",
+            "app/templates/_helpers.tpl",
+            "app/templates/z/b.yaml",
+            "app/charts/db/templates/svc.yaml",
+        ];
+        names.sort_by(|a, b| helm_order(a, b));
+        assert_eq!(
+            names,
+            vec![
+                "app/charts/db/templates/svc.yaml",
+                "app/charts/common/templates/_names.tpl",
+                "app/templates/z/b.yaml",
+                "app/templates/a.yaml",
+                "app/templates/_helpers.tpl",
+            ]
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! The merged values tree (YAML nodes with spans) as the Go values a Helm template sees.
+//!
+//! Helm reads values files through sigs.k8s.io/yaml: YAML → JSON → `interface{}`, so every number
+//! from a file is a float64 (`{{ 1000000 }}` prints `1e+06`). `--set` infers int64 for integers
+//! (strvals' `typedVal`); `--set-json` decodes JSON, so its numbers are float64 again. Which of
+//! the two a number is follows from the text it was written in: a node's span points into its
+//! values file or into the `--set` argument.
+
+use std::collections::BTreeMap;
+
+use kforge_gotpl::Value;
+
+use crate::source::{SourceKind, SourceMap};
+use crate::yaml::{self, Node};
+
+/// Converts a values node. Maps become shared Go maps: converting the root once and handing a
+/// subchart its section by reference keeps Helm's aliasing (`set .Values.sub …` in a parent is
+/// seen by the subchart).
+pub fn to_value(node: &Node, sources: &SourceMap) -> Value {
+    match &node.value {
+        yaml::Value::Null => Value::Nil,
+        yaml::Value::Bool(b) => Value::Bool(*b),
+        yaml::Value::Int(i) => {
+            if is_set_flag(node, sources) {
+                Value::Int64(*i)
+            } else {
+                Value::Float(*i as f64)
+            }
+        }
+        yaml::Value::Float(f) => Value::Float(*f),
+        yaml::Value::Str(s) => Value::str(s),
+        yaml::Value::Seq(items) => {
+            Value::list(items.iter().map(|i| to_value(i, sources)).collect())
+        }
+        yaml::Value::Map(entries) => {
+            let mut map = BTreeMap::new();
+            for (k, v) in entries {
+                // sigs.k8s.io/yaml turns every key into its JSON string form.
+                let Some(key) = key_text(k) else { continue };
+                map.insert(key, to_value(v, sources));
+            }
+            Value::map(map)
+        }
+    }
+}
+
+/// A map key as JSON conversion writes it (`1` → "1", `true` → "true", null → "null").
+fn key_text(key: &Node) -> Option<String> {
+    match &key.value {
+        yaml::Value::Null => Some("null".into()),
+        yaml::Value::Float(f) => Some(float_key(*f)),
+        _ => key.scalar_text(),
+    }
+}
+
+/// go-yaml v2 formats a float key with strconv's shortest form ('g'-like, `1.5`, `1e+06`).
+fn float_key(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e21 {
+        format!("{f:.0}")
+    } else {
+        f.to_string()
+    }
+}
+
+/// Whether the node was written in a `--set` argument (integers there are int64). `--set-json`,
+/// `--set-string` and `--set-file` have their own names and keep JSON or string types.
+fn is_set_flag(node: &Node, sources: &SourceMap) -> bool {
+    sources
+        .get(node.span.file)
+        .is_some_and(|f| f.kind == SourceKind::Argument && f.name == "--set")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::{ValueArgs, merge};
+
+    fn values(args: ValueArgs, file: &str) -> (Value, SourceMap) {
+        let mut sources = SourceMap::new();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.yaml");
+        std::fs::write(&path, file).unwrap();
+        let args = ValueArgs {
+            files: vec![path],
+            ..args
+        };
+        let (node, diags) = merge(None, &args, &mut sources);
+        assert!(diags.is_empty(), "{diags:?}");
+        (to_value(&node, &sources), sources)
+    }
+
+    fn get(v: &Value, key: &str) -> Value {
+        match v {
+            Value::Map(m) => m.borrow().get(key).cloned().unwrap_or_default(),
+            _ => Value::Nil,
+        }
+    }
+
+    #[test]
+    fn file_numbers_are_float64_and_set_integers_int64() {
+        let args = ValueArgs {
+            set: vec!["b=2,c=1.5,d=true".into()],
+            set_json: vec!["e=3".into()],
+            set_string: vec!["f=4".into()],
+            ..ValueArgs::default()
+        };
+        let (v, _) = values(args, "a: 1000000\nk:\n  1: x\n  true: z\n");
+        assert_eq!(format!("{:?}", get(&v, "a")), "float64(1000000)");
+        assert_eq!(format!("{:?}", get(&v, "b")), "int64(2)");
+        // strvals keeps what is not an integer, a bool or null as a string.
+        assert_eq!(format!("{:?}", get(&v, "c")), "\"1.5\"");
+        assert_eq!(format!("{:?}", get(&v, "d")), "true");
+        assert_eq!(format!("{:?}", get(&v, "e")), "float64(3)");
+        assert_eq!(format!("{:?}", get(&v, "f")), "\"4\"");
+        assert_eq!(
+            format!("{:?}", get(&v, "k")),
+            "{\"1\": \"x\", \"true\": \"z\"}"
+        );
+    }
+}

@@ -1,0 +1,229 @@
+//! The 116 bitnami application charts rendered from source by kforge, compared per template file
+//! with what Helm v4.2.3 renders for them (../shared/corpus/helm, see its README): dependencies
+//! vendored as `render-with-helm.py` vendors them (sibling charts copied into `charts/`), default
+//! values, release `release` in `default`, Kubernetes 1.36; the golden lines that change from one
+//! Helm render to the next (random passwords, generated certificates) are masked.
+//!
+//! Run: `cargo test --release --test helm_corpus -- --ignored --nocapture` (prints the figure and
+//! every differing template). `KFORGE_SHARED` points at the shared folder when it is not
+//! `../shared` (e.g. in a git worktree).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use kforge::chart::Input;
+use kforge::version::KubeVersion;
+use kforge::{Options, Stages};
+
+/// Templates byte-identical to Helm's, in per-mille, that the test requires: all 1998 templates
+/// of the 116 charts were identical when this was set.
+const MIN_IDENTICAL_PER_MILLE: usize = 1000;
+
+fn shared() -> PathBuf {
+    match std::env::var_os("KFORGE_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => common::shared(),
+    }
+}
+
+fn unpack(tgz: &Path, into: &Path) {
+    let file = std::fs::File::open(tgz).unwrap();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    archive.unpack(into).unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The names of a chart's Chart.yaml `dependencies`.
+fn dependency_names(chart_yaml: &Path) -> Vec<String> {
+    let mut sources = kforge::source::SourceMap::new();
+    let text = std::fs::read_to_string(chart_yaml).unwrap();
+    let file = sources.add("Chart.yaml", text, kforge::source::SourceKind::ChartFile);
+    let (docs, _) = kforge::yaml::parse_stream(&sources, file, &kforge::yaml::Limits::default());
+    let Some(root) = docs.into_iter().find_map(|d| d.root) else {
+        return Vec::new();
+    };
+    root.get("dependencies")
+        .and_then(|d| d.as_seq())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|d| d.get("name").and_then(|n| n.scalar_text()))
+        .collect()
+}
+
+/// `render-with-helm.py`'s `prep`: the chart copied, each dependency that is a sibling chart
+/// copied (recursively vendored) into its `charts/`.
+fn prep(src: &Path, name: &str, dest: &Path) {
+    if dest.exists() {
+        return;
+    }
+    copy_dir(&src.join(name), dest);
+    std::fs::create_dir_all(dest.join("charts")).unwrap();
+    for dep in dependency_names(&dest.join("Chart.yaml")) {
+        if src.join(&dep).is_dir() {
+            prep(src, &dep, &dest.join("charts").join(&dep));
+        }
+    }
+}
+
+/// A golden file's templates: source path → lines, with masked lines replaced.
+fn golden_templates(text: &str, masked: &BTreeSet<usize>) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((i, line)) = lines.next() {
+        if line == "---"
+            && let Some((_, next)) = lines.peek()
+            && let Some(source) = next.strip_prefix("# Source: ")
+        {
+            current = Some(source.to_string());
+            out.entry(source.to_string()).or_default();
+            lines.next();
+            continue;
+        }
+        if let Some(source) = &current {
+            let line = if masked.contains(&(i + 1)) {
+                MASK.to_string()
+            } else {
+                line.to_string()
+            };
+            out.entry(source.clone()).or_default().push(line);
+        }
+    }
+    out
+}
+
+const MASK: &str = "<random>";
+
+#[test]
+#[ignore = "needs ../shared/corpus/helm"]
+fn bitnami_charts_render_like_helm() {
+    let corpus = shared().join("corpus/helm");
+    let tmp = tempfile::tempdir().unwrap();
+    unpack(&corpus.join("bitnami-charts.tgz"), tmp.path());
+    let src = tmp.path().join("bitnami");
+    let work = tmp.path().join("work");
+
+    let mut masked: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let tsv = std::fs::read_to_string(corpus.join("bitnami-golden-random-lines.tsv")).unwrap();
+    for row in tsv.lines().skip(1) {
+        if let Some((file, line)) = row.split_once('\t') {
+            masked
+                .entry(file.to_string())
+                .or_default()
+                .insert(line.parse().unwrap());
+        }
+    }
+
+    let options = Options {
+        kube_version: KubeVersion::parse("1.36").unwrap(),
+        stages: Stages {
+            schema: false,
+            rules: false,
+            cluster: false,
+        },
+        ..Options::default()
+    };
+    let mut goldens: Vec<PathBuf> = std::fs::read_dir(corpus.join("bitnami-golden"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    goldens.sort();
+    assert_eq!(goldens.len(), 116, "golden charts");
+
+    let (mut total, mut identical) = (0usize, 0usize);
+    let mut differing = Vec::new();
+    let mut failures = Vec::new();
+    for golden in &goldens {
+        let file_name = golden.file_name().unwrap().to_string_lossy().to_string();
+        let name = file_name.trim_end_matches(".yaml");
+        prep(&src, name, &work.join(name));
+        let expected = golden_templates(
+            &std::fs::read_to_string(golden).unwrap(),
+            masked.get(&file_name).unwrap_or(&BTreeSet::new()),
+        );
+        let run = kforge::run(&[Input::Path(work.join(name))], &options);
+        let errors: Vec<String> = run
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.rule.id.starts_with("render/"))
+            .map(|d| format!("{}: {}", d.rule.id, d.message))
+            .collect();
+        if !errors.is_empty() {
+            failures.push(format!("{name}: {}", errors.join("; ")));
+        }
+        let actual: BTreeMap<String, Vec<String>> = run
+            .rendered
+            .iter()
+            .filter(|r| !r.is_notes())
+            .map(|r| {
+                let text = run.sources.text(r.file).trim_matches('\n');
+                (
+                    r.template.clone(),
+                    text.lines().map(str::to_string).collect(),
+                )
+            })
+            .collect();
+        let names: BTreeSet<&String> = expected.keys().chain(actual.keys()).collect();
+        for template in names {
+            total += 1;
+            let same = match (expected.get(template), actual.get(template)) {
+                (Some(want), Some(got)) => {
+                    want.len() == got.len()
+                        && want.iter().zip(got).all(|(w, g)| w == MASK || w == g)
+                }
+                _ => false,
+            };
+            if same {
+                identical += 1;
+            } else {
+                let why = match (expected.get(template), actual.get(template)) {
+                    (None, _) => "only kforge renders it".to_string(),
+                    (_, None) => "kforge renders nothing".to_string(),
+                    (Some(want), Some(got)) => first_difference(want, got),
+                };
+                differing.push(format!("{template}: {why}"));
+            }
+        }
+    }
+    let per_mille = identical * 1000 / total.max(1);
+    println!(
+        "helm corpus: {identical} of {total} templates byte-identical to Helm v4 ({}.{}%)",
+        per_mille / 10,
+        per_mille % 10
+    );
+    println!("charts with render errors: {}", failures.len());
+    for f in &failures {
+        println!("  {f}");
+    }
+    println!("differing templates: {}", differing.len());
+    for d in &differing {
+        println!("  {d}");
+    }
+    assert!(
+        per_mille >= MIN_IDENTICAL_PER_MILLE,
+        "{per_mille}‰ identical, below {MIN_IDENTICAL_PER_MILLE}‰"
+    );
+}
+
+fn first_difference(want: &[String], got: &[String]) -> String {
+    for (i, (w, g)) in want.iter().zip(got).enumerate() {
+        if w != MASK && w != g {
+            return format!("line {}: helm {w:?}, kforge {g:?}", i + 1);
+        }
+    }
+    format!("helm has {} lines, kforge {}", want.len(), got.len())
+}
