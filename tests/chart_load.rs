@@ -250,6 +250,15 @@ fn a_chart_with_nothing_to_install() {
     assert!(diags[0].is_error());
 }
 
+/// A chart of CRDs only installs them (kube-prometheus vendors such a subchart).
+#[test]
+fn a_chart_of_crds_only_installs_them() {
+    let mut sources = SourceMap::new();
+    let (_, diags) = load_fixture("crds-only", &LoadOptions::default(), &mut sources);
+    let ids: Vec<&str> = diags.iter().map(|d| d.rule.id).collect();
+    assert!(ids.is_empty(), "{ids:?}");
+}
+
 #[test]
 fn chart_yaml_that_is_not_a_map_is_fatal() {
     if !yaml_ready() {

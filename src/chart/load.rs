@@ -502,9 +502,11 @@ impl ChartLoader<'_> {
             subcharts,
         };
         self.resolve_dependencies(&mut chart, &full_name);
+        // A chart of CRDs only (`crds/`, no templates) installs them: Helm ships such charts.
         if chart.metadata.chart_type != "library"
             && !chart.templates.iter().any(renders)
             && chart.subcharts.is_empty()
+            && chart.crds.is_empty()
         {
             let d = Diagnostic::new(
                 &NO_TEMPLATES,
