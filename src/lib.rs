@@ -153,13 +153,16 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         run.diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Chart(chart)) => {
-                let (chart, values) = chart_values(&chart, options, &mut run);
+                let (rendered_chart, values, user) = chart_values(&chart, options, &mut run);
                 if run.diagnostics.iter().any(Diagnostic::is_fatal) {
                     continue;
                 }
                 if options.stages.schema {
-                    run.diagnostics
-                        .extend(schema::check_values(&chart, &values, &run.sources));
+                    run.diagnostics.extend(schema::check_values(
+                        &rendered_chart,
+                        &values,
+                        &run.sources,
+                    ));
                 }
                 let render_options = RenderOptions {
                     release_name: options.release_name.clone(),
@@ -170,10 +173,29 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
                     api_versions: schema::api_versions(options.kube_version),
                     include_notes: options.include_notes,
                 };
-                let (rendered, diags) =
-                    render::render(&chart, &values, &render_options, &mut run.sources);
+                let (rendered, diags, reads) = render::render_reading(
+                    &rendered_chart,
+                    &values,
+                    &render_options,
+                    &mut run.sources,
+                );
+                if let Some(reads) = reads {
+                    let judging = values::unused::Judging {
+                        strict,
+                        render_failed: diags.iter().any(Diagnostic::is_error),
+                        config: Some(&config),
+                    };
+                    run.diagnostics.extend(values::unused::check(
+                        &chart,
+                        &user,
+                        &values,
+                        &reads,
+                        judging,
+                        &run.sources,
+                    ));
+                }
                 run.diagnostics.extend(diags);
-                files.extend(crds_of(&chart));
+                files.extend(crds_of(&rendered_chart));
                 // NOTES.txt is text for people, not manifests.
                 files.extend(rendered.iter().filter(|r| !r.is_notes()).map(|r| r.file));
                 run.rendered.extend(rendered);
@@ -287,16 +309,17 @@ fn settings(options: &Options, run: &mut Run) -> Option<(Config, cluster::Profil
     Some((config, profile))
 }
 
-/// The chart as it renders and its values. A Helm chart (any chart not declared Jinja) loses the
-/// subcharts its dependencies' `condition`/`tags` disable before values are coalesced, as in
-/// Helm, so their defaults never reach `.Values`.
+/// The chart as it renders, its values, and the user's values alone (`-f`, `--set`). A Helm
+/// chart (any chart not declared Jinja) loses the subcharts its dependencies' `condition`/`tags`
+/// disable before values are coalesced, as in Helm, so their defaults never reach `.Values`.
 fn chart_values(
     chart: &chart::Chart,
     options: &Options,
     run: &mut Run,
-) -> (chart::Chart, yaml::Node) {
+) -> (chart::Chart, yaml::Node, yaml::Node) {
     let mut diags = Vec::new();
     let user = values::user_values(&options.values, &mut run.sources, &mut diags);
+    let given = user.clone();
     let mut scratch = Vec::new();
     let chart = match helm::engine::declared(chart, &mut scratch) {
         Some(helm::engine::Engine::Jinja) => chart.clone(),
@@ -304,7 +327,7 @@ fn chart_values(
     };
     let values = values::coalesce(&chart, user, &run.sources, &mut diags);
     run.diagnostics.extend(diags);
-    (chart, values)
+    (chart, values, given)
 }
 
 fn crds_of(chart: &chart::Chart) -> Vec<FileId> {

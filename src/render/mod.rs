@@ -54,6 +54,7 @@ use crate::chart::Chart;
 use crate::diag::{Diagnostic, Rule};
 use crate::helm::{self, engine::Engine};
 use crate::source::{FileId, OriginMap, SourceMap};
+use crate::values::Reads;
 use crate::version::KubeVersion;
 use crate::yaml::Node;
 
@@ -131,6 +132,27 @@ struct Outcome {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// [`render`], also telling which values the templates read ([`crate::values::unused`] judges
+/// the user's keys by it). `None` when the chart did not render as one whole (a template that
+/// does not parse, an engine fallback): what was read is then unknown.
+pub fn render_reading(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    sources: &mut SourceMap,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>, Option<Reads>) {
+    let mut reads = None;
+    let (rendered, diags) = render_inner(
+        chart,
+        values,
+        options,
+        &Limits::default(),
+        sources,
+        Some(&mut reads),
+    );
+    (rendered, diags, reads)
+}
+
 /// [`render`] with explicit limits (tests, fuzzing). The engine is the one Chart.yaml declares
 /// (`kforge.dev/engine`); without a declaration the chart is a Helm chart, unless its templates
 /// are not Go templates but compile as Jinja (kforge charts from before the declaration): those
@@ -142,14 +164,32 @@ pub fn render_with_limits(
     limits: &Limits,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    render_inner(chart, values, options, limits, sources, None)
+}
+
+fn render_inner(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    limits: &Limits,
+    sources: &mut SourceMap,
+    mut reads: Option<&mut Option<Reads>>,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let declared = helm::engine::declared(chart, &mut diagnostics);
     let (rendered, diags) = if declared == Some(Engine::Jinja) {
-        render_jinja(chart, values, options, limits, sources)
+        render_jinja_reading(chart, values, options, limits, sources, reads)
     } else {
         match helm::render::parse(chart, sources) {
             Ok(parsed) => {
-                let dot_values = helm::values::to_value(values, sources);
+                let (dot_values, watched) = match reads {
+                    Some(_) => {
+                        let (v, tracker, w) = helm::values::to_value_watched(values, sources);
+                        kforge_gotpl::track::start(tracker);
+                        (v, Some(w))
+                    }
+                    None => (helm::values::to_value(values, sources), None),
+                };
                 let (rendered, errors) = helm::render::execute(
                     &parsed,
                     dot_values,
@@ -157,6 +197,14 @@ pub fn render_with_limits(
                     limits.max_memory_bytes,
                     sources,
                 );
+                if let Some(watched) = watched
+                    && let Some(tracker) = kforge_gotpl::track::finish()
+                    && let Some(slot) = reads.as_deref_mut()
+                {
+                    let mut r = watched.reads(&tracker);
+                    r.record_helm_reads(chart, values, &[]);
+                    *slot = Some(r);
+                }
                 // Jinja such as `{{ values.port }}` can parse as Go (`values` is a Sprig
                 // function) and fail only when run: an undeclared chart whose Go render fails
                 // is tried as Jinja, and taken as Jinja when that renders cleanly.
@@ -165,7 +213,7 @@ pub fn render_with_limits(
                     && jinja_compiles(chart, sources, limits)
                 {
                     let (jinja, jinja_errors) =
-                        render_jinja(chart, values, options, limits, sources);
+                        render_jinja_reading(chart, values, options, limits, sources, reads);
                     if !jinja_errors.iter().any(Diagnostic::is_error) {
                         diagnostics.push(helm::engine::undeclared_jinja(chart));
                         diagnostics.extend(jinja_errors);
@@ -177,7 +225,7 @@ pub fn render_with_limits(
             Err(errors) if declared.is_none() && jinja_compiles(chart, sources, limits) => {
                 diagnostics.push(helm::engine::undeclared_jinja(chart));
                 drop(errors);
-                render_jinja(chart, values, options, limits, sources)
+                render_jinja_reading(chart, values, options, limits, sources, reads)
             }
             Err(errors) => {
                 let help = declared.is_none().then(helm::engine::switch_help);
@@ -227,6 +275,21 @@ fn jinja_compiles(chart: &Chart, sources: &SourceMap, limits: &Limits) -> bool {
 }
 
 /// Renders a kforge Jinja chart.
+/// [`render_jinja`], filling `reads` when asked.
+fn render_jinja_reading(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    limits: &Limits,
+    sources: &mut SourceMap,
+    reads: Option<&mut Option<Reads>>,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    if let Some(slot) = reads {
+        *slot = None;
+    }
+    render_jinja(chart, values, options, limits, sources)
+}
+
 pub fn render_jinja(
     chart: &Chart,
     values: &Node,

@@ -11,10 +11,13 @@
 //! (Helm drops those subcharts first). Which subcharts render is the same (see
 //! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
 
+mod reads;
 mod rules;
 pub mod strvals;
 mod tree;
+pub mod unused;
 
+pub use reads::{MapRead, Reads};
 pub use rules::*;
 
 use std::path::{Path, PathBuf};
@@ -38,7 +41,14 @@ pub struct ValueArgs {
     pub set_json: Vec<String>,
 }
 
-pub const RULES: &[&Rule] = &[&SET_SYNTAX, &SET_CONFLICT, &FILE_UNREADABLE, &NOT_A_MAP];
+pub const RULES: &[&Rule] = &[
+    &SET_SYNTAX,
+    &SET_CONFLICT,
+    &FILE_UNREADABLE,
+    &NOT_A_MAP,
+    &UNKNOWN_KEY,
+    &NO_EFFECT,
+];
 
 /// Merges chart defaults (subcharts' defaults coalesced under their names, `global` shared),
 /// then `-f` files in order, then `--set-json`, `--set`, `--set-string`, `--set-file`. Maps merge
