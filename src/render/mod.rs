@@ -41,6 +41,7 @@ mod env;
 mod errors;
 mod functions;
 pub mod markers;
+mod reads;
 pub mod rules;
 mod shared;
 
@@ -116,6 +117,8 @@ struct Unit<'a> {
     chart: &'a Chart,
     values: Node,
     base_path: String,
+    /// Where the chart's values sit in the root's (`[]`, `["redis"]`).
+    path: Vec<String>,
 }
 
 /// One template to render.
@@ -275,7 +278,17 @@ fn jinja_compiles(chart: &Chart, sources: &SourceMap, limits: &Limits) -> bool {
 }
 
 /// Renders a kforge Jinja chart.
-/// [`render_jinja`], filling `reads` when asked.
+pub fn render_jinja(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    limits: &Limits,
+    sources: &mut SourceMap,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    render_jinja_reading(chart, values, options, limits, sources, None)
+}
+
+/// [`render_jinja`], filling `reads` (when asked) with what the templates read of the values.
 fn render_jinja_reading(
     chart: &Chart,
     values: &Node,
@@ -284,21 +297,9 @@ fn render_jinja_reading(
     sources: &mut SourceMap,
     reads: Option<&mut Option<Reads>>,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
-    if let Some(slot) = reads {
-        *slot = None;
-    }
-    render_jinja(chart, values, options, limits, sources)
-}
-
-pub fn render_jinja(
-    chart: &Chart,
-    values: &Node,
-    options: &RenderOptions,
-    limits: &Limits,
-    sources: &mut SourceMap,
-) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    let log = reads.is_some().then(|| Arc::new(reads::ReadLog::default()));
     let mut units = Vec::new();
-    collect_units(chart, values.clone(), None, &mut units);
+    collect_units(chart, values.clone(), None, &[], &mut units);
     let mut diagnostics = Vec::new();
 
     // Every template of every chart, by name.
@@ -399,7 +400,10 @@ pub fn render_jinja(
 
     let contexts: Vec<context::ChartContext> = units
         .iter()
-        .map(|u| context::chart_context(u.chart, &u.values, options))
+        .map(|u| {
+            let log = log.as_ref().map(|l| (l, u.path.as_slice()));
+            context::chart_context(u.chart, &u.values, options, log)
+        })
         .collect();
     let mut jobs: Vec<Job> = jobs_all
         .iter()
@@ -458,6 +462,11 @@ pub fn render_jinja(
             file,
         });
     }
+    if let (Some(slot), Some(log)) = (reads, log) {
+        let mut r = log.reads();
+        r.record_helm_reads(chart, values, &[]);
+        *slot = Some(r);
+    }
     (rendered, diagnostics)
 }
 
@@ -482,19 +491,23 @@ fn collect_units<'a>(
     chart: &'a Chart,
     values: Node,
     parent_base: Option<&str>,
+    path: &[String],
     out: &mut Vec<Unit<'a>>,
 ) {
     let base_path = base_path(chart, parent_base);
     for sub in &chart.subcharts {
         if crate::values::subchart_enabled(chart, sub, &values) {
             let sub_values = crate::values::for_subchart(&values, sub);
-            collect_units(sub, sub_values, Some(&base_path), out);
+            let mut sub_path = path.to_vec();
+            sub_path.push(sub.metadata.name.clone());
+            collect_units(sub, sub_values, Some(&base_path), &sub_path, out);
         }
     }
     out.push(Unit {
         chart,
         values,
         base_path,
+        path: path.to_vec(),
     });
 }
 

@@ -70,6 +70,15 @@ impl Reads {
             .flat_map(|m| m.keys.iter().map(String::as_str))
     }
 
+    /// Every key along `keys` read, as a lookup of `a.b.c` reads `a`, then `b`, then `c`.
+    fn record_path(&mut self, keys: &[String]) {
+        for n in 0..keys.len() {
+            if let (Some(parent), Some(key)) = (keys.get(..n), keys.get(n)) {
+                self.record(parent, false, [key.clone()]);
+            }
+        }
+    }
+
     /// What Helm itself reads before any template: each dependency's `condition` paths, its
     /// `tags`, and the `import-values` it copies into the parent. `values` are the merged values
     /// of `chart`, found at `path` from the root.
@@ -78,13 +87,11 @@ impl Reads {
             for cond in dep.condition.split(',').map(str::trim) {
                 let mut keys: Vec<String> = path.to_vec();
                 keys.extend(cond.split('.').filter(|k| !k.is_empty()).map(String::from));
-                if let Some((last, parent)) = keys.split_last() {
-                    self.record(parent, false, [last.clone()]);
-                }
+                self.record_path(&keys);
             }
-            if !dep.tags.is_empty() {
+            for tag in &dep.tags {
                 // Helm reads tags from the top level only.
-                self.record(&["tags".to_string()], false, dep.tags.iter().cloned());
+                self.record_path(&["tags".to_string(), tag.clone()]);
             }
             for iv in &dep.import_values {
                 let mut child: Vec<String> = path.to_vec();

@@ -122,7 +122,10 @@ impl<'a> Walker<'a> {
                 continue;
             };
             let child = self.child_level(level, &key);
-            if self.reads.is_read(path, &key) {
+            // A subchart's section and `global` are handed over whole (no template looks them
+            // up by name): their keys are judged one by one.
+            let section = child.in_chart.is_empty() || (child.is_global && !level.is_global);
+            if self.reads.is_read(path, &key) || (section && is_map(v)) {
                 path.push(key);
                 if is_map(v) && !self.reads.whole(path) {
                     self.walk(v, &child, path, ancestors);
@@ -219,12 +222,17 @@ impl<'a> Walker<'a> {
         } else {
             format!("`{parent}` has no key `{key}`")
         };
+        let whose = if level.is_global {
+            format!("no chart of \"{}\" defines or reads it", level.chart_name)
+        } else {
+            format!(
+                "chart \"{}\" neither defines nor reads it",
+                level.chart_name
+            )
+        };
         let mut d = Diagnostic::new(
             &UNKNOWN_KEY,
-            format!(
-                "unknown values key `{full}`: chart \"{}\" neither defines nor reads it",
-                level.chart_name
-            ),
+            format!("unknown values key `{full}`: {whose}"),
         )
         .at(k.span, label);
         let near = did_you_mean(key, candidates.iter().copied())
