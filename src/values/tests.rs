@@ -362,3 +362,46 @@ mod no_panic {
         }
     }
 }
+
+/// `values/unknown-key` and `values/no-effect` fire on their failing examples (as a `-f` file)
+/// and not on their passing ones, for a chart whose values.yaml has `replicaCount` and
+/// `metrics.{enabled: false, interval}`, and which reads `metrics.interval` under
+/// `if .Values.metrics.enabled`.
+#[test]
+fn unread_value_rules_fire_on_their_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("web");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("values.yaml"),
+        "replicaCount: 1\nmetrics:\n  enabled: false\n  interval: 30s\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  replicas: {{ .Values.replicaCount | quote }}\n{{- if .Values.metrics.enabled }}\n  interval: {{ .Values.metrics.interval }}\n{{- end }}\n",
+    )
+    .unwrap();
+    let found = |text: &str, rule: &str| -> usize {
+        let file = dir.path().join("prod.yaml");
+        std::fs::write(&file, text).unwrap();
+        let options = crate::Options {
+            values: ValueArgs {
+                files: vec![file],
+                ..ValueArgs::default()
+            },
+            ..crate::Options::default()
+        };
+        let run = crate::run(&[crate::chart::Input::Path(chart.clone())], &options);
+        run.diagnostics.iter().filter(|d| d.rule.id == rule).count()
+    };
+    for rule in [&UNKNOWN_KEY, &NO_EFFECT] {
+        assert_eq!(found(rule.failing, rule.id), 1, "{} failing", rule.id);
+        assert_eq!(found(rule.passing, rule.id), 0, "{} passing", rule.id);
+    }
+}

@@ -6,10 +6,10 @@
 //! their origins, the merged values and what the render read), so a run over several values
 //! files calls it once per file set.
 //!
-//! Only the shallowest unread key of a branch is reported: under `metrics:` set by the user and
-//! never read, `metrics.interval` and `metrics.port` are one finding at `metrics`. A key under a
-//! map whose default is `{}` (or whose schema allows more properties) is free-form: never
-//! unknown, only without effect.
+//! A key set to its default value changes nothing and is not reported (users often start from a
+//! copy of values.yaml); under an unread map, each key that differs from its default is
+//! reported. A key under a map whose default is `{}` (or whose schema allows more properties)
+//! is free-form: never unknown, only without effect.
 
 use crate::chart::Chart;
 use crate::config::Config;
@@ -142,6 +142,19 @@ impl<'a> Walker<'a> {
             let finding = if known || open {
                 if self.judging.render_failed {
                     continue;
+                }
+                if let Some(default) = child.defaults {
+                    // Restating a default changes nothing (users often start from a copy of
+                    // values.yaml); inside a map, only what differs from it is reported.
+                    if v.to_json() == default.to_json() {
+                        continue;
+                    }
+                    if is_map(v) && default.as_map().is_some_and(|e| !e.is_empty()) {
+                        path.push(key);
+                        self.walk(v, &child, path, ancestors);
+                        path.pop();
+                        continue;
+                    }
                 }
                 self.no_effect(k, &key, path, &child, ancestors)
             } else {
