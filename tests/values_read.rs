@@ -124,3 +124,21 @@ fn the_config_file_silences_a_key_pattern() {
         [("values/no-effect", true), ("values/unknown-key", true)]
     );
 }
+
+/// The README's first lint example shows this run's exact output (but the time).
+#[test]
+fn readme_first_lint_example_is_true() {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let command = "cargo run --release -- lint charts-examples/helm-webapp --set replicaCont=3";
+    let after = &readme[readme.find(command).expect("README shows the command")..];
+    let block = after
+        .split("```text\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("README shows the output after the command");
+    let out = lint(&["charts-examples/helm-webapp", "--set", "replicaCont=3"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(stable(block), stable(&out.stdout));
+    let fixed = lint(&["charts-examples/helm-webapp", "--set", "replicaCount=3"]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stdout);
+}
