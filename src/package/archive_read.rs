@@ -18,7 +18,8 @@ use flate2::read::MultiGzDecoder;
 use tar::{Archive, EntryType};
 
 use super::TreeLimits;
-use super::rules::{CORRUPT, LAYOUT, LIMIT, UNSAFE_ENTRY, UNSAFE_NAME, has_control, shown_name};
+use super::names::{has_control, shown_name};
+use crate::catalog::package::{CORRUPT, LAYOUT, LIMIT, UNSAFE_ENTRY, UNSAFE_NAME};
 use crate::chart::FileTree;
 use crate::diag::Diagnostic;
 

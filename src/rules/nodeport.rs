@@ -1,44 +1,20 @@
 //! `rules/nodeport`: a nodePort the API server would reject.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Checks every `spec.ports[].nodePort` of the run's Services: it must lie in the cluster's
 //! NodePort range (`node-port-range` in `.kforge.yaml`, 30000-32767 by default), may only be set
 //! on NodePort and LoadBalancer Services, and the same nodePort and protocol may not be used
 //! twice in the run.
 //!
-//! ## Why is this bad?
-//! The API server rejects the Service (`provided port is not in the valid range`,
-//! `may not be used when type is 'ClusterIP'`, `provided port is already allocated`).
-//!
-//! ## Example
-//! ```yaml
-//! type: NodePort
-//! ports: [{port: 80, nodePort: 80}]
-//! ```
-//!
-//! ## Use instead
-//! ```yaml
-//! type: NodePort
-//! ports: [{port: 80, nodePort: 30080}]
-//! ```
+//! What the rule is, why it matters and its examples: [`NODEPORT`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/nodeport`).
 
 use super::index::Index;
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::catalog::rules::NODEPORT;
+use crate::diag::Diagnostic;
 use crate::object::Object;
 use crate::yaml::Node;
 use std::collections::BTreeMap;
-
-pub static NODEPORT: Rule = Rule {
-    id: "rules/nodeport",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A nodePort outside the NodePort range, on a Service type without node ports, or used twice",
-    rationale: "The API server allocates node ports from a fixed range (30000-32767 by default), \
-                forbids them on ClusterIP and ExternalName Services, and refuses a port already \
-                allocated to another Service for the same protocol.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 80\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n",
-};
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     let (low, high) = ix.ctx.config.node_port_range;

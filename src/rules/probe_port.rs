@@ -1,42 +1,18 @@
 //! `rules/probe-port`: a probe checks a port its container does not have.
 //!
-//! ## What it does
+//! ## How it is checked
 //! For liveness, readiness and startup probes (`httpGet`, `tcpSocket`, `grpc`): a named port
 //! must be the name of one of that container's ports (an error). A numeric port is never a
 //! finding: `containerPort` is informational, and containers listen on ports they do not declare
 //! (ingress-nginx probes an undeclared 10254).
 //!
-//! ## Why is this bad?
-//! A named port that does not resolve makes the probe fail every time: the container is
-//! restarted forever (liveness) or never becomes ready (readiness).
-//!
-//! ## Example
-//! ```yaml
-//! ports: [{name: web, containerPort: 8080}]
-//! readinessProbe: {httpGet: {path: /, port: http}}
-//! ```
-//!
-//! ## Use instead
-//! ```yaml
-//! readinessProbe: {httpGet: {path: /, port: web}}
-//! ```
+//! What the rule is, why it matters and its examples: [`PROBE_PORT`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/probe-port`).
 
 use super::index::Index;
-use crate::diag::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::catalog::rules::PROBE_PORT;
+use crate::diag::{Diagnostic, did_you_mean};
 use crate::yaml::Value;
-
-pub static PROBE_PORT: Rule = Rule {
-    id: "rules/probe-port",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A probe's port is not a port of its container",
-    rationale: "The kubelet resolves a probe's named port among the container's ports; a name \
-                that is not there fails the probe every time, so the container is restarted or \
-                never ready. A port number is not checked: containerPort is informational and \
-                containers listen on ports they do not declare.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 8080\n      readinessProbe:\n        httpGet:\n          path: /\n          port: http\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 8080\n      readinessProbe:\n        httpGet:\n          path: /\n          port: web\n",
-};
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     for t in &ix.templates {

@@ -1,38 +1,18 @@
 //! `rules/workload-selector`: a workload's selector does not select its own pod template.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Checks that the `spec.selector` of a Deployment, ReplicaSet, StatefulSet or DaemonSet (and
 //! of a Job with `manualSelector: true`, and a ReplicationController's map selector) matches the
 //! labels of its own pod template, `matchLabels` and `matchExpressions` alike.
 //!
-//! ## Why is this bad?
-//! The API server rejects the object: `` `selector` does not match template `labels` ``.
-//!
-//! ## Example
-//! ```yaml
-//! selector: {matchLabels: {app: web}}
-//! template: {metadata: {labels: {app: wbe}}}
-//! ```
-//!
-//! ## Use instead
-//! A selector whose every requirement holds for the template labels.
+//! What the rule is, why it matters and its examples: [`WORKLOAD_SELECTOR`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/workload-selector`).
 
 use super::index::Index;
 use super::selector::Selector;
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::catalog::rules::WORKLOAD_SELECTOR;
+use crate::diag::Diagnostic;
 use crate::yaml::Node;
-
-pub static WORKLOAD_SELECTOR: Rule = Rule {
-    id: "rules/workload-selector",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A workload's selector does not match the labels of its own pod template",
-    rationale: "The API server rejects a Deployment, ReplicaSet, StatefulSet, DaemonSet or \
-                manual-selector Job whose selector does not select its pod template: \
-                `selector` does not match template `labels`.",
-    failing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: wbe\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-    passing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-};
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     for t in &ix.templates {

@@ -1,5 +1,6 @@
-//! The cluster stage's rules. One mechanism (the API-server model) serves several rules; each
-//! rule names a family of failures a real `kubectl apply` or the controllers would hit.
+//! `cluster/*`: what the API server and the controllers of the in-memory cluster refuse or
+//! warn about. One mechanism (the API-server model) serves several rules; each rule names a family
+//! of failures a real `kubectl apply` or the controllers would hit.
 
 use crate::diag::{Rule, Severity};
 

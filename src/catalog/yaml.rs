@@ -1,4 +1,4 @@
-//! Metadata of every check the YAML loader reports.
+//! `yaml/*`: what the YAML loader reports (syntax, keys, scalars, limits).
 
 use crate::diag::{Rule, Severity};
 
@@ -74,3 +74,12 @@ pub static DOCUMENT_TOO_LARGE: Rule = Rule {
     failing: "(a document larger than the configured limit, 16 MiB by default)\n",
     passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
 };
+
+pub const RULES: &[&Rule] = &[
+    &SYNTAX,
+    &DUPLICATE_KEY,
+    &AMBIGUOUS_SCALAR,
+    &ALIAS_LIMIT,
+    &TOO_DEEP,
+    &DOCUMENT_TOO_LARGE,
+];

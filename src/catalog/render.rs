@@ -1,4 +1,4 @@
-//! The render stage's rules: every way a template can fail to render.
+//! `render/*`: every way a template can fail to render, and the choice of template engine.
 
 use crate::diag::{Rule, Severity};
 
@@ -67,3 +67,38 @@ pub static LIMIT: Rule = Rule {
     failing: "{% for i in range(1000000000) %}x{% endfor %}\n",
     passing: "{% for i in range(3) %}x{% endfor %}\n",
 };
+
+pub static UNDECLARED_JINJA: Rule = Rule {
+    id: "render/undeclared-engine",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A kforge Jinja chart does not declare its engine in Chart.yaml",
+    rationale: "Charts are read as Helm charts (Go templates) unless Chart.yaml says otherwise. A Jinja \
+                chart without the declaration is recognised only because its templates are not valid Go \
+                templates; the declaration makes that explicit and keeps Go-template errors from being \
+                mistaken for Jinja.",
+    failing: "apiVersion: v2\nname: web\nversion: 1.0.0\n# templates/cm.yaml: name: {{ release.name }}\n",
+    passing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinja\n",
+};
+
+pub static UNKNOWN_ENGINE: Rule = Rule {
+    id: "render/unknown-engine",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "Chart.yaml names a template engine kforge does not know",
+    rationale: "The `kforge.dev/engine` annotation chooses how templates are read: `helm` (Go templates) \
+                or `jinja`. Any other value is a typo; the chart is read as a Helm chart.",
+    failing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinga\n",
+    passing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinja\n",
+};
+
+pub const RULES: &[&Rule] = &[
+    &SYNTAX,
+    &UNDEFINED,
+    &ERROR,
+    &REQUIRED,
+    &FAIL,
+    &LIMIT,
+    &UNDECLARED_JINJA,
+    &UNKNOWN_ENGINE,
+];

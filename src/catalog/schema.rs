@@ -1,6 +1,71 @@
-//! Metadata of every rule the schema stage reports.
+//! `schema/*`: objects checked against the Kubernetes version's schemas and the run's CRDs.
 
 use crate::diag::{Rule, Severity};
+
+/// A complete example for the CRD rules: a Widget CRD whose `spec` has `$properties` (each
+/// indented 16 spaces), then a Widget whose `spec` is `$spec` (indented 2).
+macro_rules! widget_example {
+    ($properties:expr, $spec:expr) => {
+        concat!(
+            "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names:
+    kind: Widget
+    plural: widgets
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+",
+            $properties,
+            "---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+spec:
+",
+            $spec
+        )
+    };
+}
+
+macro_rules! value_constraint_properties {
+    () => {
+        "                replicas:
+                  type: integer
+                  minimum: 1
+                  maximum: 10
+                size:
+                  type: string
+                  pattern: '^[0-9]+(Mi|Gi)$'
+"
+    };
+}
+
+macro_rules! list_constraint_properties {
+    () => {
+        "                zones:
+                  type: array
+                  maxItems: 3
+                  x-kubernetes-list-type: set
+                  items:
+                    type: string
+"
+    };
+}
 
 pub static UNKNOWN_FIELD: Rule = Rule {
     id: "schema/unknown-field",
@@ -89,71 +154,6 @@ pub static DUPLICATE_LIST_KEY: Rule = Rule {
     passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: a\n    - name: sidecar\n      image: b\n",
 };
 
-/// A complete example for the CRD rules: a Widget CRD whose `spec` has `$properties` (each
-/// indented 16 spaces), then a Widget whose `spec` is `$spec` (indented 2).
-macro_rules! widget_example {
-    ($properties:expr, $spec:expr) => {
-        concat!(
-            "apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names:
-    kind: Widget
-    plural: widgets
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-",
-            $properties,
-            "---
-apiVersion: example.com/v1
-kind: Widget
-metadata:
-  name: w
-spec:
-",
-            $spec
-        )
-    };
-}
-
-macro_rules! value_constraint_properties {
-    () => {
-        "                replicas:
-                  type: integer
-                  minimum: 1
-                  maximum: 10
-                size:
-                  type: string
-                  pattern: '^[0-9]+(Mi|Gi)$'
-"
-    };
-}
-
-macro_rules! list_constraint_properties {
-    () => {
-        "                zones:
-                  type: array
-                  maxItems: 3
-                  x-kubernetes-list-type: set
-                  items:
-                    type: string
-"
-    };
-}
-
 pub static VALUE_CONSTRAINT: Rule = Rule {
     id: "schema/value-constraint",
     severity: Severity::Error,
@@ -230,22 +230,19 @@ pub static MISSING_CRD: Rule = Rule {
     passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
 };
 
-pub static VALUES_SCHEMA: Rule = Rule {
-    id: "values/schema",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "Values that do not satisfy the chart's values.schema.json",
-    rationale: "Helm refuses to install or template a chart whose values fail its schema.",
-    failing: "# values.schema.json requires replicaCount to be an integer\nreplicaCount: two\n",
-    passing: "# values.schema.json requires replicaCount to be an integer\nreplicaCount: 2\n",
-};
-
-pub static VALUES_SCHEMA_INVALID: Rule = Rule {
-    id: "values/schema-invalid",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A values.schema.json that is not valid JSON or not a valid JSON Schema",
-    rationale: "Helm fails on every install when the chart's schema itself cannot be loaded.",
-    failing: "{\"type\": \"objekt\"}\n",
-    passing: "{\"type\": \"object\"}\n",
-};
+pub const RULES: &[&Rule] = &[
+    &UNKNOWN_FIELD,
+    &TYPE,
+    &REQUIRED,
+    &ENUM,
+    &RANGE,
+    &BASE64,
+    &QUANTITY,
+    &DUPLICATE_LIST_KEY,
+    &VALUE_CONSTRAINT,
+    &LIST_CONSTRAINT,
+    &REMOVED_API,
+    &DEPRECATED_API,
+    &UNKNOWN_KIND,
+    &MISSING_CRD,
+];

@@ -1,0 +1,16 @@
+//! `config/*`: the project configuration file (`.kforge.yaml`).
+
+use crate::diag::{Rule, Severity};
+
+pub static INVALID: Rule = Rule {
+    id: "config/invalid",
+    severity: Severity::Fatal,
+    default_enabled: true,
+    summary: "The configuration file cannot be read or has an unknown key, rule or value",
+    rationale: "A misspelt key or rule id in .kforge.yaml would otherwise be ignored silently, and \
+                the rule the user meant to disable or enable would keep its default.",
+    failing: "rules:\n  disable: [rules/image-tags]\n",
+    passing: "rules:\n  disable: [rules/image-tag]\n",
+};
+
+pub const RULES: &[&Rule] = &[&INVALID];
