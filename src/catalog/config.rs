@@ -1,5 +1,6 @@
 //! `config/*`: the project configuration file (`.kforge.yaml`).
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static INVALID: Rule = Rule {
@@ -9,8 +10,18 @@ pub static INVALID: Rule = Rule {
     summary: "The configuration file cannot be read or has an unknown key, rule or value",
     rationale: "A misspelt key or rule id in .kforge.yaml would otherwise be ignored silently, and \
                 the rule the user meant to disable or enable would keep its default.",
-    failing: "rules:\n  disable: [rules/image-tags]\n",
-    passing: "rules:\n  disable: [rules/image-tag]\n",
+    failing: example(
+        r#"
+rules:
+  disable: [rules/image-tags]
+"#,
+    ),
+    passing: example(
+        r#"
+rules:
+  disable: [rules/image-tag]
+"#,
+    ),
 };
 
 pub const RULES: &[&Rule] = &[&INVALID];

@@ -20,6 +20,19 @@ pub mod schema;
 pub mod values;
 pub mod yaml;
 
+/// A multi-line example written as a raw string that opens on its own line, so that it reads
+/// as the YAML (or template) it is: `example(r#"` + newline + the text + `"#)`. The newline
+/// after the opening quote is not part of the example.
+pub const fn example(text: &'static str) -> &'static str {
+    match text.as_bytes().split_first() {
+        Some((b'\n', rest)) => match std::str::from_utf8(rest) {
+            Ok(rest) => rest,
+            Err(_) => text,
+        },
+        _ => text,
+    }
+}
+
 /// Each catalogue file with its path in the repository and its text, so that [`location`] can
 /// say where a rule is declared.
 const FILES: &[(&str, &[&Rule], &str)] = &[

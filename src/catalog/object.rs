@@ -1,5 +1,6 @@
 //! `object/*`: YAML documents that cannot be Kubernetes objects.
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static MISSING_FIELD: Rule = Rule {
@@ -9,8 +10,21 @@ pub static MISSING_FIELD: Rule = Rule {
     summary: "A document lacks apiVersion, kind or metadata.name",
     rationale: "The API server identifies every object by apiVersion, kind and name; a document \
                 without them is rejected by kubectl before anything is sent.",
-    failing: "kind: ConfigMap\nmetadata:\n  name: settings\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+    failing: example(
+        r#"
+kind: ConfigMap
+metadata:
+  name: settings
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+"#,
+    ),
 };
 
 pub static NOT_AN_OBJECT: Rule = Rule {
@@ -21,8 +35,20 @@ pub static NOT_AN_OBJECT: Rule = Rule {
     rationale: "A manifest document must be a map with apiVersion, kind and metadata. A list or a \
                 bare string at the top level usually means a template emitted text where YAML keys \
                 were expected.",
-    failing: "- apiVersion: v1\n  kind: ConfigMap\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+    failing: example(
+        r#"
+- apiVersion: v1
+  kind: ConfigMap
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+"#,
+    ),
 };
 
 pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT];

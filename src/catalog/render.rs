@@ -1,5 +1,6 @@
 //! `render/*`: every way a template can fail to render, and the choice of template engine.
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static SYNTAX: Rule = Rule {
@@ -9,8 +10,20 @@ pub static SYNTAX: Rule = Rule {
     summary: "A template is not valid Jinja syntax",
     rationale: "A template that does not parse renders nothing: every object it should produce is missing \
                 from the release. The error points at the token where the parser gave up.",
-    failing: "kind: ConfigMap\ndata:\n  a: {{ values.a }\n",
-    passing: "kind: ConfigMap\ndata:\n  a: {{ values.a }}\n",
+    failing: example(
+        r#"
+kind: ConfigMap
+data:
+  a: {{ values.a }
+"#,
+    ),
+    passing: example(
+        r#"
+kind: ConfigMap
+data:
+  a: {{ values.a }}
+"#,
+    ),
 };
 
 pub static UNDEFINED: Rule = Rule {
@@ -77,8 +90,23 @@ pub static UNDECLARED_JINJA: Rule = Rule {
                 chart without the declaration is recognised only because its templates are not valid Go \
                 templates; the declaration makes that explicit and keeps Go-template errors from being \
                 mistaken for Jinja.",
-    failing: "apiVersion: v2\nname: web\nversion: 1.0.0\n# templates/cm.yaml: name: {{ release.name }}\n",
-    passing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinja\n",
+    failing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+# templates/cm.yaml: name: {{ release.name }}
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+annotations:
+  kforge.dev/engine: jinja
+"#,
+    ),
 };
 
 pub static UNKNOWN_ENGINE: Rule = Rule {
@@ -88,8 +116,24 @@ pub static UNKNOWN_ENGINE: Rule = Rule {
     summary: "Chart.yaml names a template engine kforge does not know",
     rationale: "The `kforge.dev/engine` annotation chooses how templates are read: `helm` (Go templates) \
                 or `jinja`. Any other value is a typo; the chart is read as a Helm chart.",
-    failing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinga\n",
-    passing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinja\n",
+    failing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+annotations:
+  kforge.dev/engine: jinga
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+annotations:
+  kforge.dev/engine: jinja
+"#,
+    ),
 };
 
 pub const RULES: &[&Rule] = &[

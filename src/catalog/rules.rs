@@ -1,6 +1,7 @@
 //! `rules/*`: checks across objects that no schema can express. Each check is in
 //! `src/rules/<name>.rs` (the hygiene family shares `src/rules/hygiene.rs`).
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static WORKLOAD_SELECTOR: Rule = Rule {
@@ -11,8 +12,46 @@ pub static WORKLOAD_SELECTOR: Rule = Rule {
     rationale: "The API server rejects a Deployment, ReplicaSet, StatefulSet, DaemonSet or \
                 manual-selector Job whose selector does not select its pod template: \
                 `selector` does not match template `labels`.",
-    failing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: wbe\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-    passing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
+    failing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: wbe
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    ),
 };
 
 pub static SERVICE_SELECTS_NOTHING: Rule = Rule {
@@ -25,8 +64,70 @@ pub static SERVICE_SELECTS_NOTHING: Rule = Rule {
                 value is almost always a typo. Selectors that need labels set at run time, pods \
                 outside the run's namespaces and pods made by operators are reported as warnings \
                 at most.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongoexpress\n  ports:\n    - port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: mongo-express-service
+spec:
+  selector:
+    app: mongoexpress
+  ports:
+    - port: 8081
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mongo-express
+spec:
+  selector:
+    matchLabels:
+      app: mongo-express
+  template:
+    metadata:
+      labels:
+        app: mongo-express
+    spec:
+      containers:
+        - name: mongo-express
+          image: mongo-express:1.0
+          ports:
+            - containerPort: 8081
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: mongo-express-service
+spec:
+  selector:
+    app: mongo-express
+  ports:
+    - port: 8081
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mongo-express
+spec:
+  selector:
+    matchLabels:
+      app: mongo-express
+  template:
+    metadata:
+      labels:
+        app: mongo-express
+    spec:
+      containers:
+        - name: mongo-express
+          image: mongo-express:1.0
+          ports:
+            - containerPort: 8081
+"#,
+    ),
 };
 
 pub static SERVICE_TARGET_PORT: Rule = Rule {
@@ -39,8 +140,72 @@ pub static SERVICE_TARGET_PORT: Rule = Rule {
                 leaves the pod out of the endpoints. A name missing from only some selected \
                 templates, or from all of them while the Service's other ports work (a port the \
                 chart declares only in some configurations), is a warning.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n      targetPort: 8080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n      targetPort: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: mongo-express-service
+spec:
+  selector:
+    app: mongo-express
+  ports:
+    - port: 8081
+      targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mongo-express
+spec:
+  selector:
+    matchLabels:
+      app: mongo-express
+  template:
+    metadata:
+      labels:
+        app: mongo-express
+    spec:
+      containers:
+        - name: mongo-express
+          image: mongo-express:1.0
+          ports:
+            - containerPort: 8081
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: mongo-express-service
+spec:
+  selector:
+    app: mongo-express
+  ports:
+    - port: 8081
+      targetPort: 8081
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mongo-express
+spec:
+  selector:
+    matchLabels:
+      app: mongo-express
+  template:
+    metadata:
+      labels:
+        app: mongo-express
+    spec:
+      containers:
+        - name: mongo-express
+          image: mongo-express:1.0
+          ports:
+            - containerPort: 8081
+"#,
+    ),
 };
 
 pub static NODEPORT: Rule = Rule {
@@ -51,8 +216,32 @@ pub static NODEPORT: Rule = Rule {
     rationale: "The API server allocates node ports from a fixed range (30000-32767 by default), \
                 forbids them on ClusterIP and ExternalName Services, and refuses a port already \
                 allocated to another Service for the same protocol.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 80\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 80
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      nodePort: 30080
+"#,
+    ),
 };
 
 pub static INGRESS_BACKEND: Rule = Rule {
@@ -63,8 +252,60 @@ pub static INGRESS_BACKEND: Rule = Rule {
     rationale: "An Ingress routes to a Service port by number or name. A port the Service does \
                 not expose, or a Service that does not exist, makes the ingress controller answer \
                 503 for every request on that path.",
-    failing: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port:\n                  number: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 8080\n",
-    passing: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port:\n                  number: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 8080\n",
+    failing: example(
+        r#"
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+    - port: 8080
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+    - port: 8080
+"#,
+    ),
 };
 
 pub static MISSING_REFERENCE: Rule = Rule {
@@ -77,8 +318,56 @@ pub static MISSING_REFERENCE: Rule = Rule {
                 ServiceAccount keeps the pod from being created or scheduled. Objects missing from \
                 the run may already exist in the cluster, so those are warnings unless --strict; a \
                 key missing from an object that is in the run is always an error.",
-    failing: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      env:\n        - name: PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: db\n              key: pasword\n",
-    passing: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      env:\n        - name: PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: db\n              key: password\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+stringData:
+  password: hunter2
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: app:1.0
+      env:
+        - name: PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: db
+              key: pasword
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+stringData:
+  password: hunter2
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+    - name: app
+      image: app:1.0
+      env:
+        - name: PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: db
+              key: password
+"#,
+    ),
 };
 
 pub static PROBE_PORT: Rule = Rule {
@@ -90,8 +379,44 @@ pub static PROBE_PORT: Rule = Rule {
                 that is not there fails the probe every time, so the container is restarted or \
                 never ready. A port number is not checked: containerPort is informational and \
                 containers listen on ports they do not declare.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 8080\n      readinessProbe:\n        httpGet:\n          path: /\n          port: http\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 8080\n      readinessProbe:\n        httpGet:\n          path: /\n          port: web\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      ports:
+        - name: web
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /
+          port: http
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      ports:
+        - name: web
+          containerPort: 8080
+      readinessProbe:
+        httpGet:
+          path: /
+          port: web
+"#,
+    ),
 };
 
 pub static HPA_TARGET: Rule = Rule {
@@ -102,8 +427,70 @@ pub static HPA_TARGET: Rule = Rule {
     rationale: "An autoscaler whose scaleTargetRef names no object never scales (FailedGetScale), \
                 and a Utilization target on a resource the pods do not request cannot be computed. \
                 The target may exist outside the run, so this is a warning unless --strict.",
-    failing: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: wbe\n  minReplicas: 1\n  maxReplicas: 3\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-    passing: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: 3\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
+    failing: example(
+        r#"
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: wbe
+  minReplicas: 1
+  maxReplicas: 3
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 1
+  maxReplicas: 3
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    ),
 };
 
 pub static PDB_SELECTS_NOTHING: Rule = Rule {
@@ -114,8 +501,66 @@ pub static PDB_SELECTS_NOTHING: Rule = Rule {
     rationale: "A disruption budget only protects the pods it selects. One that selects nothing \
                 lets a node drain or cluster upgrade evict every replica at once; the mistake is \
                 silent until then.",
-    failing: "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: wbe\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-    passing: "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
+    failing: example(
+        r#"
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app: wbe
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app: web
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    ),
 };
 
 pub static NETWORKPOLICY_SELECTS_NOTHING: Rule = Rule {
@@ -126,8 +571,68 @@ pub static NETWORKPOLICY_SELECTS_NOTHING: Rule = Rule {
     rationale: "A NetworkPolicy applies only to the pods its podSelector selects. One that selects \
                 nothing leaves the pods it was written for unprotected (or, for allow rules, \
                 still blocked by another policy), without any error.",
-    failing: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\nspec:\n  podSelector:\n    matchLabels:\n      app: wbe\n  policyTypes:\n    - Ingress\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-    passing: "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes:\n    - Ingress\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
+    failing: example(
+        r#"
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+spec:
+  podSelector:
+    matchLabels:
+      app: wbe
+  policyTypes:
+    - Ingress
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  policyTypes:
+    - Ingress
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    ),
 };
 
 pub static STATEFULSET_SERVICE: Rule = Rule {
@@ -138,8 +643,69 @@ pub static STATEFULSET_SERVICE: Rule = Rule {
     rationale: "A StatefulSet's pods get stable DNS names through its governing Service, which \
                 must be headless and select them. Clustered databases and brokers find their peers \
                 by those names and fail to form a cluster without them.",
-    failing: "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db-headless\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n        - name: db\n          image: postgres:17\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db-headless\nspec:\n  selector:\n    app: db\n  ports:\n    - port: 5432\n",
-    passing: "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db-headless\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n        - name: db\n          image: postgres:17\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db-headless\nspec:\n  clusterIP: None\n  selector:\n    app: db\n  ports:\n    - port: 5432\n",
+    failing: example(
+        r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db-headless
+  selector:
+    matchLabels:
+      app: db
+  template:
+    metadata:
+      labels:
+        app: db
+    spec:
+      containers:
+        - name: db
+          image: postgres:17
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: db-headless
+spec:
+  selector:
+    app: db
+  ports:
+    - port: 5432
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db-headless
+  selector:
+    matchLabels:
+      app: db
+  template:
+    metadata:
+      labels:
+        app: db
+    spec:
+      containers:
+        - name: db
+          image: postgres:17
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: db-headless
+spec:
+  clusterIP: None
+  selector:
+    app: db
+  ports:
+    - port: 5432
+"#,
+    ),
 };
 
 pub static ROLE_REF: Rule = Rule {
@@ -150,8 +716,36 @@ pub static ROLE_REF: Rule = Rule {
     rationale: "A binding to a role that does not exist grants nothing: the service account is \
                 denied at run time and the application fails with 403 errors. Built-in \
                 ClusterRoles always exist; other roles may exist outside the run, hence a warning.",
-    failing: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n  - kind: ServiceAccount\n    name: app\n",
-    passing: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n  - kind: ServiceAccount\n    name: app\n",
+    failing: example(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: reader
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: reader
+subjects:
+  - kind: ServiceAccount
+    name: app
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: reader
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: view
+subjects:
+  - kind: ServiceAccount
+    name: app
+"#,
+    ),
 };
 
 pub static DUPLICATE_OBJECT: Rule = Rule {
@@ -161,8 +755,40 @@ pub static DUPLICATE_OBJECT: Rule = Rule {
     summary: "Two objects have the same group, kind, namespace and name",
     rationale: "An object is identified by group, kind, namespace and name. Helm refuses a release \
                 with two of the same identity, and kubectl apply silently keeps only the last one.",
-    failing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  b: \"2\"\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-b\ndata:\n  b: \"2\"\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  a: "1"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  b: "2"
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  a: "1"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings-b
+data:
+  b: "2"
+"#,
+    ),
 };
 
 pub static NAMESPACE: Rule = Rule {
@@ -173,8 +799,29 @@ pub static NAMESPACE: Rule = Rule {
     rationale: "The API server refuses to create an object in a namespace that does not exist \
                 (namespaces \"x\" not found). The namespace may exist in the cluster already, so \
                 this is a warning unless --strict.",
-    failing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: monitoring\n",
-    passing: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: monitoring\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: monitoring
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: monitoring
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: monitoring
+"#,
+    ),
 };
 
 pub static IMAGE_TAG: Rule = Rule {
@@ -184,8 +831,30 @@ pub static IMAGE_TAG: Rule = Rule {
     summary: "A container image has no tag or uses the latest tag",
     rationale: "An untagged or latest image changes under the same manifest: two pods of one \
                 Deployment can run different code, and a rollback does not roll back.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:latest\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.3\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:latest
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27.3
+"#,
+    ),
 };
 
 pub static RESOURCES: Rule = Rule {
@@ -195,8 +864,36 @@ pub static RESOURCES: Rule = Rule {
     summary: "A container sets no CPU or memory request, or no memory limit",
     rationale: "Without requests the scheduler packs pods blindly and they are evicted first under \
                 pressure; without a memory limit one leaking container can starve its node.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      resources:\n        requests:\n          cpu: 100m\n          memory: 64Mi\n        limits:\n          memory: 128Mi\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      resources:
+        requests:
+          cpu: 100m
+          memory: 64Mi
+        limits:
+          memory: 128Mi
+"#,
+    ),
 };
 
 pub static READINESS_PROBE: Rule = Rule {
@@ -206,8 +903,33 @@ pub static READINESS_PROBE: Rule = Rule {
     summary: "A long-running container has no readiness probe",
     rationale: "Without a readiness probe a pod receives traffic as soon as its process starts, \
                 before it can serve, and keeps receiving it when it stops being able to.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      readinessProbe:\n        tcpSocket:\n          port: 80\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      readinessProbe:
+        tcpSocket:
+          port: 80
+"#,
+    ),
 };
 
 pub static PRIVILEGED: Rule = Rule {
@@ -217,8 +939,34 @@ pub static PRIVILEGED: Rule = Rule {
     summary: "A container runs privileged",
     rationale: "A privileged container has every capability and the host's devices: a compromise \
                 of the container is a compromise of the node.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      securityContext:\n        privileged: false\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      securityContext:
+        privileged: true
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      securityContext:
+        privileged: false
+"#,
+    ),
 };
 
 pub static RUN_AS_NON_ROOT: Rule = Rule {
@@ -228,8 +976,32 @@ pub static RUN_AS_NON_ROOT: Rule = Rule {
     summary: "A container may run as root: neither runAsNonRoot nor a non-zero runAsUser is set",
     rationale: "Processes running as root inside a container are one kernel bug away from root on \
                 the node; runAsNonRoot makes the kubelet refuse images that would run as root.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: web\n      image: nginx:1.27\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: web
+      image: nginx:1.27
+"#,
+    ),
 };
 
 pub static HOST_PATH: Rule = Rule {
@@ -239,8 +1011,37 @@ pub static HOST_PATH: Rule = Rule {
     summary: "A pod mounts a hostPath volume",
     rationale: "A hostPath volume ties the pod to one node's file system and exposes the host to \
                 the container; it is rarely needed outside node agents.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n  volumes:\n    - name: data\n      hostPath:\n        path: /var/data\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n  volumes:\n    - name: data\n      emptyDir: {}\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+  volumes:
+    - name: data
+      hostPath:
+        path: /var/data
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+  volumes:
+    - name: data
+      emptyDir: {}
+"#,
+    ),
 };
 
 pub static HOST_NETWORK: Rule = Rule {
@@ -250,8 +1051,32 @@ pub static HOST_NETWORK: Rule = Rule {
     summary: "A pod uses the host's network namespace",
     rationale: "With hostNetwork the pod shares the node's network stack: its ports collide with \
                 the node's and network policies no longer isolate it.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: true\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: false\n  containers:\n    - name: web\n      image: nginx:1.27\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  hostNetwork: true
+  containers:
+    - name: web
+      image: nginx:1.27
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  hostNetwork: false
+  containers:
+    - name: web
+      image: nginx:1.27
+"#,
+    ),
 };
 
 pub const RULES: &[&Rule] = &[

@@ -1,5 +1,6 @@
 //! `values/*`: values files, `--set` expressions and the chart's values.schema.json.
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static SET_SYNTAX: Rule = Rule {
@@ -48,8 +49,18 @@ pub static VALUES_SCHEMA: Rule = Rule {
     default_enabled: true,
     summary: "Values that do not satisfy the chart's values.schema.json",
     rationale: "Helm refuses to install or template a chart whose values fail its schema.",
-    failing: "# values.schema.json requires replicaCount to be an integer\nreplicaCount: two\n",
-    passing: "# values.schema.json requires replicaCount to be an integer\nreplicaCount: 2\n",
+    failing: example(
+        r#"
+# values.schema.json requires replicaCount to be an integer
+replicaCount: two
+"#,
+    ),
+    passing: example(
+        r#"
+# values.schema.json requires replicaCount to be an integer
+replicaCount: 2
+"#,
+    ),
 };
 
 pub static VALUES_SCHEMA_INVALID: Rule = Rule {
