@@ -17,7 +17,7 @@ mod output;
 mod profile;
 mod quantity;
 mod scheduler;
-mod selector;
+pub(crate) mod selector;
 mod state;
 mod validate;
 

@@ -60,3 +60,93 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check;
+
+    /// A Pod whose one container has `ports` (YAML list items, or nothing) and a readiness probe
+    /// on `probe_port`.
+    fn pod(ports: &[&str], probe_port: &str) -> String {
+        let mut yaml = String::from(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
+        );
+        if !ports.is_empty() {
+            yaml.push_str("      ports:\n");
+            for p in ports {
+                yaml.push_str(&format!("        - {p}\n"));
+            }
+        }
+        yaml.push_str(&format!(
+            "      readinessProbe:\n        httpGet:\n          path: /\n          port: {probe_port}\n"
+        ));
+        yaml
+    }
+
+    fn helps(yaml: &str) -> Vec<String> {
+        check(yaml)
+            .of("rules/probe-port")
+            .iter()
+            .map(|d| d.help.clone().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn a_probe_on_a_declared_port_is_silent() {
+        let http = "{name: http, containerPort: 8080}";
+        assert!(helps(&pod(&[http], "http")).is_empty());
+        assert!(helps(&pod(&[http], "8080")).is_empty());
+        // A number is not checked (issue 18): the container may listen without declaring it.
+        assert!(helps(&pod(&[http], "9000")).is_empty());
+        assert!(helps(&pod(&[], "8080")).is_empty());
+    }
+
+    #[test]
+    fn the_help_names_the_only_named_port() {
+        assert_eq!(
+            helps(&pod(&["{name: http, containerPort: 8080}"], "metrics")),
+            vec!["set the probe's port to \"http\", or to a port number".to_string()]
+        );
+        // Two names, neither close: no guess.
+        assert_eq!(
+            helps(&pod(
+                &[
+                    "{name: http, containerPort: 8080}",
+                    "{name: grpc, containerPort: 9090}"
+                ],
+                "metrics"
+            )),
+            vec![
+                "name the port container \"web\" listens on \"metrics\", or give the probe a port number"
+                    .to_string()
+            ]
+        );
+        // Two names, one close: that one.
+        assert_eq!(
+            helps(&pod(
+                &[
+                    "{name: http, containerPort: 8080}",
+                    "{name: grpc, containerPort: 9090}"
+                ],
+                "htp"
+            )),
+            vec!["set the probe's port to \"http\", or to a port number".to_string()]
+        );
+        // No ports at all: a name cannot resolve.
+        assert_eq!(
+            helps(&pod(&[], "http")),
+            vec![
+                "name the port container \"web\" listens on \"http\", or give the probe a port number"
+                    .to_string()
+            ]
+        );
+        // An unnamed port does not count as the only name.
+        assert_eq!(
+            helps(&pod(&["{containerPort: 8080}"], "http")),
+            vec![
+                "name the port container \"web\" listens on \"http\", or give the probe a port number"
+                    .to_string()
+            ]
+        );
+    }
+}
