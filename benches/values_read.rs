@@ -5,7 +5,7 @@
 //! Run: `cargo bench --bench values_read`; `KFORGE_BENCH_CHARTS=dir1:dir2` names other charts
 //! (e.g. vendored bitnami charts) instead of `charts-examples/helm-webapp`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -19,10 +19,10 @@ use kforge::version::KubeVersion;
 static GLOBAL: kforge::memory::Guarded<mimalloc::MiMalloc> =
     kforge::memory::Guarded::new(mimalloc::MiMalloc);
 
-fn render_once(chart_dir: &PathBuf, track: bool) -> usize {
+fn render_once(chart_dir: &Path, track: bool) -> usize {
     let mut sources = SourceMap::new();
     let (loaded, _) = kforge::chart::load(
-        &Input::Path(chart_dir.clone()),
+        &Input::Path(chart_dir.to_path_buf()),
         &LoadOptions::default(),
         &mut sources,
     );

@@ -18,8 +18,8 @@ use crate::source::{SourceMap, Span};
 use crate::yaml::{Node, Value};
 
 use super::reads::Reads;
-use super::rules::{NO_EFFECT, UNKNOWN_KEY};
 use super::tree::{coalesce_tables, empty_map, is_map};
+use super::{NO_EFFECT, UNKNOWN_KEY};
 use super::{coalesce, subchart_enabled};
 
 /// How the findings are reported.

@@ -1,5 +1,6 @@
-//! The rules of the values stage.
+//! `values/*`: values files, `--set` expressions and the chart's values.schema.json.
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static SET_SYNTAX: Rule = Rule {
@@ -42,6 +43,36 @@ pub static NOT_A_MAP: Rule = Rule {
     passing: "replicas: 2\n",
 };
 
+pub static VALUES_SCHEMA: Rule = Rule {
+    id: "values/schema",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "Values that do not satisfy the chart's values.schema.json",
+    rationale: "Helm refuses to install or template a chart whose values fail its schema.",
+    failing: example(
+        r#"
+# values.schema.json requires replicaCount to be an integer
+replicaCount: two
+"#,
+    ),
+    passing: example(
+        r#"
+# values.schema.json requires replicaCount to be an integer
+replicaCount: 2
+"#,
+    ),
+};
+
+pub static VALUES_SCHEMA_INVALID: Rule = Rule {
+    id: "values/schema-invalid",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A values.schema.json that is not valid JSON or not a valid JSON Schema",
+    rationale: "Helm fails on every install when the chart's schema itself cannot be loaded.",
+    failing: "{\"type\": \"objekt\"}\n",
+    passing: "{\"type\": \"object\"}\n",
+};
+
 pub static UNKNOWN_KEY: Rule = Rule {
     id: "values/unknown-key",
     severity: Severity::Error,
@@ -52,8 +83,18 @@ pub static UNKNOWN_KEY: Rule = Rule {
                 that no template read and that neither the chart's values.yaml (any chart level) nor its \
                 values.schema.json defines is a typo or a setting of another chart. Keys under a map whose \
                 default is empty (`podAnnotations: {}`) are free-form and never unknown.",
-    failing: "# -f prod.yaml, for a chart whose values.yaml has replicaCount\nreplicaCont: 3\n",
-    passing: "# -f prod.yaml, for a chart whose values.yaml has replicaCount\nreplicaCount: 3\n",
+    failing: example(
+        r#"
+# -f prod.yaml, for a chart whose values.yaml has replicaCount
+replicaCont: 3
+"#,
+    ),
+    passing: example(
+        r#"
+# -f prod.yaml, for a chart whose values.yaml has replicaCount
+replicaCount: 3
+"#,
+    ),
 };
 
 pub static NO_EFFECT: Rule = Rule {
@@ -65,6 +106,30 @@ pub static NO_EFFECT: Rule = Rule {
                 usually the feature it belongs to is switched off (`metrics.interval` while \
                 `metrics.enabled` is false) or its subchart is disabled. The user believes they configured \
                 something that is not deployed. An error with --strict.",
-    failing: "# -f prod.yaml; the chart reads metrics.interval only under `if .Values.metrics.enabled`\nmetrics:\n  interval: 10s\n",
-    passing: "# -f prod.yaml; the chart reads metrics.interval only under `if .Values.metrics.enabled`\nmetrics:\n  enabled: true\n  interval: 10s\n",
+    failing: example(
+        r#"
+# -f prod.yaml; the chart reads metrics.interval only under `if .Values.metrics.enabled`
+metrics:
+  interval: 10s
+"#,
+    ),
+    passing: example(
+        r#"
+# -f prod.yaml; the chart reads metrics.interval only under `if .Values.metrics.enabled`
+metrics:
+  enabled: true
+  interval: 10s
+"#,
+    ),
 };
+
+pub const RULES: &[&Rule] = &[
+    &SET_SYNTAX,
+    &SET_CONFLICT,
+    &FILE_UNREADABLE,
+    &NOT_A_MAP,
+    &VALUES_SCHEMA,
+    &VALUES_SCHEMA_INVALID,
+    &UNKNOWN_KEY,
+    &NO_EFFECT,
+];
