@@ -213,8 +213,15 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
                     api_versions: api_versions.clone(),
                     include_notes: options.include_notes,
                 };
-                let (rendered, diags, reads) =
-                    render::render_reading(&chart, &values, &render_options, &mut run.sources);
+                // Which values the render read is judged with the values' schema (`kforge
+                // template` runs neither, and renders without recording reads).
+                let (rendered, diags, reads) = if options.stages.schema {
+                    render::render_reading(&chart, &values, &render_options, &mut run.sources)
+                } else {
+                    let (rendered, diags) =
+                        render::render(&chart, &values, &render_options, &mut run.sources);
+                    (rendered, diags, None)
+                };
                 if let Some(reads) = reads {
                     let judging = values::unused::Judging {
                         strict,

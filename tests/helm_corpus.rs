@@ -256,8 +256,9 @@ fn bitnami_charts_own_values_are_never_unknown_keys() {
         prep(&src, name, &chart);
         let options = Options {
             kube_version: KubeVersion::parse("1.36").unwrap(),
+            // The values are judged with the schema stage.
             stages: Stages {
-                schema: false,
+                schema: true,
                 rules: false,
                 cluster: false,
             },

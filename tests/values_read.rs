@@ -142,3 +142,17 @@ fn readme_first_lint_example_is_true() {
     let fixed = lint(&["charts-examples/helm-webapp", "--set", "replicaCount=3"]);
     assert_eq!(fixed.code, 0, "{}", fixed.stdout);
 }
+
+/// `kforge template` prints what Helm prints and exits as Helm does: a key nothing reads is a
+/// lint finding, not a template error.
+#[test]
+fn template_does_not_judge_values() {
+    let out = run(kforge().args([
+        "template",
+        "charts-examples/helm-webapp",
+        "--set",
+        "replicaCont=3",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+}
