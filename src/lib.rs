@@ -22,6 +22,7 @@ pub mod cluster;
 pub mod config;
 pub mod diag;
 pub mod helm;
+pub mod matrix;
 pub mod memory;
 pub mod object;
 pub mod package;
@@ -122,6 +123,9 @@ pub struct Run {
     pub objects: Vec<Object>,
     pub diagnostics: Vec<Diagnostic>,
     pub cluster: Option<cluster::ClusterState>,
+    /// The values configurations the run checked, when a values matrix ran ([`matrix`]): each
+    /// named by the values file that sets it apart. Empty for a run of one configuration.
+    pub configurations: Vec<String>,
 }
 
 impl Run {
@@ -137,24 +141,122 @@ impl Run {
 /// Runs the pipeline over `inputs`: load, values, render, parse, then the check stages in
 /// `options.stages`. All inputs are checked together (cross-object rules see every object).
 pub fn run(inputs: &[Input], options: &Options) -> Run {
+    match prepare(inputs, options) {
+        Ok(prepared) => finish(prepared, options),
+        Err(run) => *run,
+    }
+}
+
+/// A run's inputs loaded and its settings read, before any values are applied: what the
+/// configurations of a values matrix ([`matrix`]) share. [`finish`] renders and checks it.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    inputs: Vec<PreparedInput>,
+    config: Config,
+    profile: cluster::Profile,
+}
+
+#[derive(Clone, Debug)]
+struct PreparedInput {
+    loaded: Option<Loaded>,
+    /// Loading this input or one before it failed fatally: it is not rendered (as when inputs
+    /// were loaded and rendered one after the other).
+    fatal_so_far: bool,
+    /// A values file applied to this chart before the user's `-f` files (a matrix configuration).
+    values_file: Option<std::path::PathBuf>,
+}
+
+impl Prepared {
+    /// How many files were read: they have the same ids in every run finished from a clone.
+    pub fn shared_files(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// The chart input `input` loaded as, if it is a chart.
+    pub fn chart(&self, input: usize) -> Option<&chart::Chart> {
+        match self.inputs.get(input)?.loaded.as_ref()? {
+            Loaded::Chart(chart) => Some(chart),
+            Loaded::Manifests(_) => None,
+        }
+    }
+
+    /// Renders the chart of `input` with `file` under the user's values (as the first `-f`).
+    pub fn set_values_file(&mut self, input: usize, file: std::path::PathBuf) {
+        if let Some(i) = self.inputs.get_mut(input) {
+            i.values_file = Some(file);
+        }
+    }
+}
+
+/// Reads the settings and loads every input. `Err` holds the finished run when the settings are
+/// unusable (see [`settings`]).
+pub fn prepare(inputs: &[Input], options: &Options) -> Result<Prepared, Box<Run>> {
     let mut run = Run::default();
     let Some((config, profile)) = settings(options, &mut run) else {
-        return run;
+        return Err(Box::new(run));
     };
-    let strict = options.strict || config.strict;
-    let mut files: Vec<FileId> = Vec::new();
     // A chart's kubeVersion is checked against the version the run targets.
     let load_options = LoadOptions {
         kube_version: options.kube_version,
         ..options.load.clone()
     };
+    let mut prepared = Vec::with_capacity(inputs.len());
+    let mut fatal_so_far = false;
     for input in inputs {
         let (loaded, diags) = chart::load(input, &load_options, &mut run.sources);
+        fatal_so_far |= diags.iter().any(Diagnostic::is_fatal);
         run.diagnostics.extend(diags);
-        match loaded {
+        prepared.push(PreparedInput {
+            loaded,
+            fatal_so_far,
+            values_file: None,
+        });
+    }
+    Ok(Prepared {
+        sources: run.sources,
+        diagnostics: run.diagnostics,
+        inputs: prepared,
+        config,
+        profile,
+    })
+}
+
+/// Values, render, parse and the check stages in `options.stages`, over prepared inputs.
+pub fn finish(prepared: Prepared, options: &Options) -> Run {
+    let Prepared {
+        sources,
+        diagnostics,
+        inputs,
+        config,
+        profile,
+    } = prepared;
+    let mut run = Run {
+        sources,
+        diagnostics,
+        ..Run::default()
+    };
+    let loading_ended = run.diagnostics.len();
+    let strict = options.strict || config.strict;
+    let mut files: Vec<FileId> = Vec::new();
+    for input in inputs {
+        match input.loaded {
             Some(Loaded::Chart(chart)) => {
-                let (chart, values) = chart_values(&chart, options, &mut run);
-                if run.diagnostics.iter().any(Diagnostic::is_fatal) {
+                let values_args = match input.values_file {
+                    Some(file) => {
+                        let mut args = options.values.clone();
+                        args.files.insert(0, file);
+                        std::borrow::Cow::Owned(args)
+                    }
+                    None => std::borrow::Cow::Borrowed(&options.values),
+                };
+                let (chart, values) = chart_values(&chart, &values_args, &mut run);
+                let fatal_since_loading = run
+                    .diagnostics
+                    .get(loading_ended..)
+                    .is_some_and(|d| d.iter().any(Diagnostic::is_fatal));
+                if input.fatal_so_far || fatal_since_loading {
                     continue;
                 }
                 if options.stages.schema {
@@ -292,11 +394,11 @@ fn settings(options: &Options, run: &mut Run) -> Option<(Config, cluster::Profil
 /// Helm, so their defaults never reach `.Values`.
 fn chart_values(
     chart: &chart::Chart,
-    options: &Options,
+    value_args: &ValueArgs,
     run: &mut Run,
 ) -> (chart::Chart, yaml::Node) {
     let mut diags = Vec::new();
-    let user = values::user_values(&options.values, &mut run.sources, &mut diags);
+    let user = values::user_values(value_args, &mut run.sources, &mut diags);
     let mut scratch = Vec::new();
     let chart = match helm::engine::declared(chart, &mut scratch) {
         Some(helm::engine::Engine::Jinja) => chart.clone(),

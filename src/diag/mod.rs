@@ -108,6 +108,9 @@ pub struct Diagnostic {
     pub object: Option<ObjectRef>,
     /// Set when a suppression (annotation, comment, config) matched: counted, not shown.
     pub suppressed: bool,
+    /// When a values matrix ran: the configurations (`Run::configurations`) the finding holds
+    /// in, in their order. Empty for a run of one configuration.
+    pub configurations: Vec<String>,
 }
 
 impl Diagnostic {
@@ -122,6 +125,7 @@ impl Diagnostic {
             notes: Vec::new(),
             object: None,
             suppressed: false,
+            configurations: Vec::new(),
         }
     }
 

@@ -80,6 +80,31 @@ fn primary_location(run: &Run, d: &Diagnostic) -> Option<Location> {
     d.primary.as_ref().map(|l| run.sources.locate(l.span))
 }
 
+/// For a finding of a values matrix that holds in some of its configurations only: the word
+/// and which, e.g. (`configuration`, `chart/ci/ha-values.yaml (1 of 3)`). A finding that holds
+/// in every configuration (or a run without a matrix) says nothing.
+fn only_in(run: &Run, d: &Diagnostic) -> Option<(&'static str, String)> {
+    let total = run.configurations.len();
+    let n = d.configurations.len();
+    if n == 0 || n >= total {
+        return None;
+    }
+    let word = if n == 1 {
+        "configuration"
+    } else {
+        "configurations"
+    };
+    Some((
+        word,
+        format!("{} ({n} of {total})", d.configurations.join(", ")),
+    ))
+}
+
+/// [`only_in`] as one line of plain text.
+fn only_in_line(run: &Run, d: &Diagnostic) -> Option<String> {
+    only_in(run, d).map(|(word, which)| format!("{word}: {which}"))
+}
+
 /// Findings shown to people, in the run's order.
 fn visible(run: &Run) -> impl Iterator<Item = &Diagnostic> {
     run.diagnostics.iter().filter(|d| !d.suppressed)
