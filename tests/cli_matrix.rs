@@ -50,12 +50,7 @@ fn values_matrix_names_the_files_and_the_exit_code_follows_every_configuration()
     // An error in one configuration fails the run.
     let out = lint(&["--values-matrix", "ci/ingress-values.yaml", "-q"]);
     assert_eq!(out.code, 1, "{}", out.stdout);
-    assert_eq!(
-        out.stdout.matches("error[").count(),
-        1,
-        "{}",
-        out.stdout
-    );
+    assert_eq!(out.stdout.matches("error[").count(), 1, "{}", out.stdout);
     assert!(
         out.stdout.contains(
             "\n  = configuration: tests/fixtures/matrix/web/ci/ingress-values.yaml (1 of 2)\n"
@@ -108,8 +103,17 @@ fn the_users_values_apply_over_every_configuration() {
     ]);
     assert_eq!(out.code, 1);
     assert!(!out.stdout.contains("rules/nodeport"), "{}", out.stdout);
-    assert!(out.stdout.contains("rules/ingress-backend"), "{}", out.stdout);
-    let out = lint(&["--set", "service.nodePort=null", "--set", "image.tag=1.27.3"]);
+    assert!(
+        out.stdout.contains("rules/ingress-backend"),
+        "{}",
+        out.stdout
+    );
+    let out = lint(&[
+        "--set",
+        "service.nodePort=null",
+        "--set",
+        "image.tag=1.27.3",
+    ]);
     assert!(!out.stdout.contains("rules/image-tag"), "{}", out.stdout);
 }
 
@@ -236,7 +240,10 @@ fn template_renders_the_defaults_only() {
         .collect();
     assert_eq!(
         sources,
-        ["# Source: web/templates/service.yaml", "# Source: web/templates/deployment.yaml"]
+        [
+            "# Source: web/templates/service.yaml",
+            "# Source: web/templates/deployment.yaml"
+        ]
     );
     let help = run(kforge().args(["template", "--help"]));
     assert!(

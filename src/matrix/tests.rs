@@ -1,4 +1,5 @@
 use super::*;
+use crate::{Options, Run};
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -107,5 +108,132 @@ fn a_pattern_that_matches_nothing_or_leaves_the_chart_is_refused() {
         plan(&manifests, &settings(&["nothing/*.yaml"]))
             .unwrap()
             .is_empty()
+    );
+}
+
+fn fixture_chart() -> Vec<Input> {
+    vec![Input::Path(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/matrix/web"),
+    )]
+}
+
+#[test]
+fn merged_runs_point_into_their_own_files() {
+    let inputs = fixture_chart();
+    let plan = plan(&inputs, &Settings::default()).unwrap();
+    let run = run(&inputs, &Options::default(), &plan);
+    assert_eq!(run.configurations.len(), 4);
+    // Every object of every configuration still points at its own rendered document.
+    let kinds: Vec<&str> = run.objects.iter().map(|o| o.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "Deployment",
+            "Service",
+            "Deployment",
+            "PodDisruptionBudget",
+            "Service",
+            "Deployment",
+            "Ingress",
+            "Service",
+            "Deployment",
+            "Service"
+        ]
+    );
+    for o in &run.objects {
+        let text = run.sources.slice(o.span);
+        assert!(text.contains(&format!("kind: {}", o.kind)), "{text}");
+        let kind = o.root.get("kind").unwrap();
+        assert_eq!(run.sources.slice(kind.span), o.kind);
+    }
+    // The ha configuration's Deployment has its own replicas, at its own place.
+    let replicas: Vec<&str> = run
+        .objects
+        .iter()
+        .filter(|o| o.kind == "Deployment")
+        .map(|o| {
+            run.sources
+                .slice(o.root.path(&["spec", "replicas"]).unwrap().span)
+        })
+        .collect();
+    assert_eq!(replicas, ["1", "3", "1", "1"]);
+    // Files every configuration read once are one file: the chart's, and each ci file.
+    let names: Vec<&str> = run
+        .sources
+        .files()
+        .filter(|(_, f)| f.kind != crate::source::SourceKind::Rendered)
+        .map(|(_, f)| f.name.rsplit("matrix/web/").next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Chart.yaml",
+            "values.yaml",
+            "templates/_helpers.tpl",
+            "templates/deployment.yaml",
+            "templates/ingress.yaml",
+            "templates/pdb.yaml",
+            "templates/service.yaml",
+            "ci/ha-values.yaml",
+            "ci/ingress-values.yaml",
+            "ci/nodeport-values.yaml"
+        ]
+    );
+}
+
+#[test]
+fn a_finding_twice_in_a_configuration_stays_twice() {
+    use crate::diag::{Diagnostic, Rule, Severity};
+    use crate::source::{SourceKind, SourceMap, Span};
+    static RULE: Rule = Rule {
+        id: "test/rule",
+        severity: Severity::Warning,
+        default_enabled: true,
+        summary: "",
+        rationale: "",
+        failing: "",
+        passing: "",
+    };
+    let configuration = |copies: usize, also: Option<&str>| {
+        let mut sources = SourceMap::new();
+        let shared = sources.add("t.yaml", "a: 1\n", SourceKind::Template);
+        let mut diagnostics: Vec<Diagnostic> = (0..copies)
+            .map(|_| Diagnostic::new(&RULE, "same").at(Span::new(shared, 0, 1), ""))
+            .collect();
+        if let Some(text) = also {
+            let own = sources.add("own.yaml", text, SourceKind::Values);
+            diagnostics.push(Diagnostic::new(&RULE, "own").at(Span::new(own, 0, 1), ""));
+        }
+        Run {
+            sources,
+            diagnostics,
+            ..Run::default()
+        }
+    };
+    let names = ["defaults", "b", "c"].map(String::from).to_vec();
+    let merged = merge::merge(
+        vec![
+            configuration(2, None),
+            configuration(1, Some("x: 1\n")),
+            configuration(2, Some("x: 1\n")),
+        ],
+        names,
+        1,
+    );
+    let found: Vec<(&str, Vec<String>)> = merged
+        .diagnostics
+        .iter()
+        .map(|d| (d.message.as_str(), d.configurations.clone()))
+        .collect();
+    let list = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // The same values file read by two configurations is one file, and its finding one finding.
+    assert_eq!(merged.sources.len(), 2);
+    assert_eq!(
+        found,
+        [
+            ("own", list(&["b", "c"])),
+            ("same", list(&["defaults", "b", "c"])),
+            ("same", list(&["defaults", "c"])),
+        ]
     );
 }
