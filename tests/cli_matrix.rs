@@ -172,7 +172,8 @@ fn sarif_carries_the_configurations() {
             ),
             (
                 "rules/image-tag".to_string(),
-                "configurations: defaults, tests/fixtures/matrix/web/ci/ingress-values.yaml, tests/fixtures/matrix/web/ci/nodeport-values.yaml (3 of 4)".to_string(),
+                "configurations: all but tests/fixtures/matrix/web/ci/ha-values.yaml (3 of 4)"
+                    .to_string(),
                 serde_json::json!([
                     "defaults",
                     "tests/fixtures/matrix/web/ci/ingress-values.yaml",

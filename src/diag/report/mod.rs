@@ -81,13 +81,26 @@ fn primary_location(run: &Run, d: &Diagnostic) -> Option<Location> {
 }
 
 /// For a finding of a values matrix that holds in some of its configurations only: the word
-/// and which, e.g. (`configuration`, `chart/ci/ha-values.yaml (1 of 3)`). A finding that holds
-/// in every configuration (or a run without a matrix) says nothing.
+/// and which, e.g. (`configuration`, `chart/ci/ha-values.yaml (1 of 3)`), or the fewer that it
+/// does not hold in (`configurations`, `all but chart/ci/ha-values.yaml (2 of 3)`). A finding
+/// that holds in every configuration (or a run without a matrix) says nothing.
 fn only_in(run: &Run, d: &Diagnostic) -> Option<(&'static str, String)> {
     let total = run.configurations.len();
     let n = d.configurations.len();
     if n == 0 || n >= total {
         return None;
+    }
+    let missing: Vec<&str> = run
+        .configurations
+        .iter()
+        .filter(|c| !d.configurations.contains(c))
+        .map(String::as_str)
+        .collect();
+    if missing.len() < n {
+        return Some((
+            "configurations",
+            format!("all but {} ({n} of {total})", missing.join(", ")),
+        ));
     }
     let word = if n == 1 {
         "configuration"
