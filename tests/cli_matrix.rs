@@ -255,3 +255,22 @@ fn template_renders_the_defaults_only() {
         help.stdout
     );
 }
+
+#[test]
+#[ignore = "needs ../shared: run by .ci/run (cargo test --workspace -- --ignored)"]
+fn sarif_with_configurations_is_valid_against_the_2_1_0_schema() {
+    let shared = common::shared();
+    let out = lint(&["--format", "sarif", "--sarif-root", "."]);
+    assert_eq!(out.code, 1);
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let schema_text =
+        std::fs::read_to_string(shared.join("reference/sarif-schema-2.1.0.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 5);
+}
