@@ -164,23 +164,26 @@ pub fn run(inputs: &[Input], options: &Options, plan: &Plan) -> Run {
         Ok(p) => p,
         Err(run) => return *run,
     };
-    let mut jobs = vec![(DEFAULTS.to_string(), prepared.clone())];
+    let mut extra: Vec<(usize, String)> = Vec::new();
     for (index, files) in &plan.charts {
         let Some(chart) = prepared.chart(*index) else {
             continue;
         };
-        for file in files {
-            let name = join(&chart.display_path, file);
-            let mut configuration = prepared.clone();
-            configuration.set_values_file(*index, PathBuf::from(&name));
-            jobs.push((name, configuration));
-        }
+        extra.extend(files.iter().map(|f| (*index, join(&chart.display_path, f))));
     }
-    if jobs.len() == 1 {
+    // No copy of the loaded inputs without a matrix: the run is exactly `crate::run`'s.
+    if extra.is_empty() {
         return crate::finish(prepared, options);
     }
     let shared = prepared.shared_files();
-    drop(prepared);
+    let mut others = Vec::with_capacity(extra.len());
+    for (index, name) in extra {
+        let mut configuration = prepared.clone();
+        configuration.set_values_file(index, PathBuf::from(&name));
+        others.push((name, configuration));
+    }
+    let mut jobs = vec![(DEFAULTS.to_string(), prepared)];
+    jobs.extend(others);
     let (names, jobs): (Vec<String>, Vec<crate::Prepared>) = jobs.into_iter().unzip();
     let runs: Vec<Run> = jobs
         .into_par_iter()
