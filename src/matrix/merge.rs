@@ -16,9 +16,10 @@
 //! state is the first (default) configuration's.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::Run;
-use crate::diag::{Diagnostic, ObjectRef, Severity};
+use crate::diag::{Diagnostic, InConfigurations, ObjectRef, Severity};
 use crate::object::Object;
 use crate::source::{FileId, Location, SourceKind, SourceMap, Span};
 use crate::yaml::{Node, Value};
@@ -28,7 +29,11 @@ pub(super) fn merge(runs: Vec<Run>, names: Vec<String>, shared: usize) -> Run {
     let Some((mut merged, first_name)) = runs.next() else {
         return Run::default();
     };
-    let mut findings = Findings::default();
+    let mut findings = Findings {
+        matrix: names.iter().cloned().collect(),
+        entries: Vec::new(),
+        by_key: HashMap::new(),
+    };
     let first = std::mem::take(&mut merged.diagnostics);
     findings.add(first, &merged.sources, first_name);
     let mut files = FileIndex::new(&merged.sources, shared);
@@ -212,8 +217,9 @@ fn rendered_line(sources: &SourceMap, span: Span) -> String {
     }
 }
 
-#[derive(Default)]
 struct Findings {
+    /// Every configuration, shared by the findings.
+    matrix: Arc<[String]>,
     entries: Vec<Diagnostic>,
     by_key: HashMap<Key, Vec<usize>>,
 }
@@ -233,9 +239,16 @@ impl Findings {
                 .copied();
             *count += 1;
             match existing.and_then(|i| self.entries.get_mut(i)) {
-                Some(entry) => entry.configurations.push(configuration.to_string()),
+                Some(entry) => {
+                    if let Some(within) = &mut entry.configurations {
+                        within.holds.push(configuration.to_string());
+                    }
+                }
                 None => {
-                    d.configurations = vec![configuration.to_string()];
+                    d.configurations = Some(InConfigurations {
+                        holds: vec![configuration.to_string()],
+                        of: Arc::clone(&self.matrix),
+                    });
                     self.by_key.entry(key).or_default().push(self.entries.len());
                     self.entries.push(d);
                 }

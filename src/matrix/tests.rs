@@ -223,7 +223,11 @@ fn a_finding_twice_in_a_configuration_stays_twice() {
     let found: Vec<(&str, Vec<String>)> = merged
         .diagnostics
         .iter()
-        .map(|d| (d.message.as_str(), d.configurations.clone()))
+        .map(|d| {
+            let within = d.configurations.as_ref().unwrap();
+            assert_eq!(&within.of[..], ["defaults", "b", "c"]);
+            (d.message.as_str(), within.holds.clone())
+        })
         .collect();
     let list = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     // The same values file read by two configurations is one file, and its finding one finding.

@@ -30,7 +30,7 @@ pub(super) fn write(run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        if let Some(line) = only_in_line(run, d) {
+        if let Some(line) = only_in_line(d) {
             message.push('\n');
             message.push_str(&line);
         }

@@ -128,7 +128,7 @@ fn finding(run: &Run, d: &Diagnostic, style: Style) -> String {
             indent_continuation(note)
         ));
     }
-    if let Some((word, which)) = only_in(run, d) {
+    if let Some((word, which)) = only_in(d) {
         text.push_str(&format!(
             "  {} {which}\n",
             style.bold(&format!("= {word}:"))

@@ -73,7 +73,7 @@ fn finding(run: &Run, d: &Diagnostic) -> Value {
         "labels": d.secondary.iter().map(|l| label(&run.sources.locate(l.span), &l.message)).collect::<Vec<_>>(),
         "object": d.object.as_ref().map(object),
         "suppressed": d.suppressed,
-        "configurations": d.configurations,
+        "configurations": d.configurations.as_ref().map_or(&[][..], |c| &c.holds[..]),
     })
 }
 

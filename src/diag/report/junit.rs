@@ -142,7 +142,7 @@ fn describe(run: &Run, d: &Diagnostic) -> String {
     for note in &d.notes {
         s.push_str(&format!("  = note: {note}\n"));
     }
-    if let Some(line) = only_in_line(run, d) {
+    if let Some(line) = only_in_line(d) {
         s.push_str(&format!("  = {line}\n"));
     }
     s

@@ -84,16 +84,13 @@ fn primary_location(run: &Run, d: &Diagnostic) -> Option<Location> {
 /// and which, e.g. (`configuration`, `chart/ci/ha-values.yaml (1 of 3)`), or the fewer that it
 /// does not hold in (`configurations`, `all but chart/ci/ha-values.yaml (2 of 3)`). A finding
 /// that holds in every configuration (or a run without a matrix) says nothing.
-fn only_in(run: &Run, d: &Diagnostic) -> Option<(&'static str, String)> {
-    let total = run.configurations.len();
-    let n = d.configurations.len();
-    if n == 0 || n >= total {
-        return None;
-    }
-    let missing: Vec<&str> = run
-        .configurations
+fn only_in(d: &Diagnostic) -> Option<(&'static str, String)> {
+    let within = d.configurations.as_ref().filter(|c| !c.everywhere())?;
+    let (n, total) = (within.holds.len(), within.of.len());
+    let missing: Vec<&str> = within
+        .of
         .iter()
-        .filter(|c| !d.configurations.contains(c))
+        .filter(|c| !within.holds.contains(c))
         .map(String::as_str)
         .collect();
     if missing.len() < n {
@@ -109,13 +106,13 @@ fn only_in(run: &Run, d: &Diagnostic) -> Option<(&'static str, String)> {
     };
     Some((
         word,
-        format!("{} ({n} of {total})", d.configurations.join(", ")),
+        format!("{} ({n} of {total})", within.holds.join(", ")),
     ))
 }
 
 /// [`only_in`] as one line of plain text.
-fn only_in_line(run: &Run, d: &Diagnostic) -> Option<String> {
-    only_in(run, d).map(|(word, which)| format!("{word}: {which}"))
+fn only_in_line(d: &Diagnostic) -> Option<String> {
+    only_in(d).map(|(word, which)| format!("{word}: {which}"))
 }
 
 /// Findings shown to people, in the run's order.

@@ -126,7 +126,7 @@ fn result(run: &Run, d: &Diagnostic, rule_index: Option<usize>, root: Option<&Pa
         text.push_str("\nhelp: ");
         text.push_str(help);
     }
-    if let Some(line) = only_in_line(run, d) {
+    if let Some(line) = only_in_line(d) {
         text.push('\n');
         text.push_str(&line);
     }
@@ -182,10 +182,10 @@ fn result(run: &Run, d: &Diagnostic, rule_index: Option<usize>, root: Option<&Pa
     if d.suppressed {
         map.insert("suppressions".into(), json!([{ "kind": "external" }]));
     }
-    if !d.configurations.is_empty() {
+    if let Some(within) = &d.configurations {
         map.insert(
             "properties".into(),
-            json!({ "configurations": d.configurations }),
+            json!({ "configurations": within.holds }),
         );
     }
     result
