@@ -72,6 +72,9 @@ pub struct Options {
     pub release_name: String,
     pub namespace: String,
     pub kube_version: KubeVersion,
+    /// `--api-versions`: added to `.Capabilities.APIVersions` after the built-ins and the run's
+    /// CRDs.
+    pub api_versions: Vec<String>,
     pub include_notes: bool,
     pub stages: Stages,
     pub config: Config,
@@ -98,6 +101,7 @@ impl Default for Options {
             release_name: "release".to_string(),
             namespace: "default".to_string(),
             kube_version: KubeVersion::NEWEST,
+            api_versions: Vec::new(),
             include_notes: false,
             stages: Stages::default(),
             config: Config::default(),
@@ -143,33 +147,35 @@ impl Run {
 /// `options.stages`. All inputs are checked together (cross-object rules see every object).
 pub fn run(inputs: &[Input], options: &Options) -> Run {
     match prepare(inputs, options) {
-        Ok(prepared) => finish(prepared, options),
+        Ok(loaded) => finish(loaded, options),
         Err(run) => *run,
     }
 }
 
-/// A run's inputs loaded and its settings read, before any values are applied: what the
-/// configurations of a values matrix ([`matrix`]) share. [`finish`] renders and checks it.
+/// A run's inputs (and `--crd` files) loaded and its settings read, before any values are
+/// applied: what the configurations of a values matrix ([`matrix`]) share. [`finish`] renders
+/// and checks it.
 #[derive(Clone, Debug)]
-pub struct Prepared {
+pub struct LoadedRun {
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
-    inputs: Vec<PreparedInput>,
+    inputs: Vec<LoadedInput>,
+    extra_crds: Vec<Object>,
     config: Config,
     profile: cluster::Profile,
 }
 
 #[derive(Clone, Debug)]
-struct PreparedInput {
+struct LoadedInput {
     loaded: Option<Loaded>,
     /// Loading this input or one before it failed fatally: it is not rendered (as when inputs
-    /// were loaded and rendered one after the other).
+    /// were loaded and their values read one after the other).
     fatal_so_far: bool,
     /// A values file applied to this chart before the user's `-f` files (a matrix configuration).
     values_file: Option<std::path::PathBuf>,
 }
 
-impl Prepared {
+impl LoadedRun {
     /// How many files were read: they have the same ids in every run finished from a clone.
     pub fn shared_files(&self) -> usize {
         self.sources.len()
@@ -191,9 +197,9 @@ impl Prepared {
     }
 }
 
-/// Reads the settings and loads every input. `Err` holds the finished run when the settings are
-/// unusable (see [`settings`]).
-pub fn prepare(inputs: &[Input], options: &Options) -> Result<Prepared, Box<Run>> {
+/// Reads the settings and loads every input and `--crd` file. `Err` holds the finished run when
+/// the settings are unusable (see [`settings`]).
+pub fn prepare(inputs: &[Input], options: &Options) -> Result<LoadedRun, Box<Run>> {
     let mut run = Run::default();
     let Some((config, profile)) = settings(options, &mut run) else {
         return Err(Box::new(run));
@@ -203,36 +209,48 @@ pub fn prepare(inputs: &[Input], options: &Options) -> Result<Prepared, Box<Run>
         kube_version: options.kube_version,
         ..options.load.clone()
     };
-    let mut prepared = Vec::with_capacity(inputs.len());
+    let mut loaded_inputs = Vec::with_capacity(inputs.len());
     let mut fatal_so_far = false;
     for input in inputs {
         let (loaded, diags) = chart::load(input, &load_options, &mut run.sources);
         fatal_so_far |= diags.iter().any(Diagnostic::is_fatal);
         run.diagnostics.extend(diags);
-        prepared.push(PreparedInput {
+        loaded_inputs.push(LoadedInput {
             loaded,
             fatal_so_far,
             values_file: None,
         });
     }
-    Ok(Prepared {
+    let mut crd_files = Vec::new();
+    for input in &options.crd_inputs {
+        let (loaded, diags) = chart::load(input, &options.load, &mut run.sources);
+        run.diagnostics.extend(diags);
+        if let Some(Loaded::Manifests(files)) = loaded {
+            crd_files.extend(files);
+        }
+    }
+    let (extra_crds, diags) = object::parse(&run.sources, &crd_files, &options.yaml);
+    run.diagnostics.extend(diags);
+    Ok(LoadedRun {
         sources: run.sources,
         diagnostics: run.diagnostics,
-        inputs: prepared,
+        inputs: loaded_inputs,
+        extra_crds,
         config,
         profile,
     })
 }
 
-/// Values, render, parse and the check stages in `options.stages`, over prepared inputs.
-pub fn finish(prepared: Prepared, options: &Options) -> Run {
-    let Prepared {
+/// Values, render, parse and the check stages in `options.stages`, over loaded inputs.
+pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
+    let LoadedRun {
         sources,
         diagnostics,
         inputs,
+        extra_crds,
         config,
         profile,
-    } = prepared;
+    } = loaded;
     let mut run = Run {
         sources,
         diagnostics,
@@ -241,6 +259,9 @@ pub fn finish(prepared: Prepared, options: &Options) -> Run {
     let loading_ended = run.diagnostics.len();
     let strict = options.strict || config.strict;
     let mut files: Vec<FileId> = Vec::new();
+    // Everything is loaded (and each chart's subcharts chosen) before anything renders: the
+    // CRDs of the whole run are part of `.Capabilities.APIVersions` in every chart.
+    let mut loaded_inputs = Vec::new();
     for input in inputs {
         match input.loaded {
             Some(Loaded::Chart(chart)) => {
@@ -253,13 +274,27 @@ pub fn finish(prepared: Prepared, options: &Options) -> Run {
                     None => std::borrow::Cow::Borrowed(&options.values),
                 };
                 let (chart, values) = chart_values(&chart, &values_args, &mut run);
+                // A chart whose values could not be read (or anything fatal before it) is not
+                // rendered with wrong values.
                 let fatal_since_loading = run
                     .diagnostics
                     .get(loading_ended..)
                     .is_some_and(|d| d.iter().any(Diagnostic::is_fatal));
-                if input.fatal_so_far || fatal_since_loading {
-                    continue;
+                if !input.fatal_so_far && !fatal_since_loading {
+                    loaded_inputs.push(Prepared::Chart(Box::new(chart), values));
                 }
+            }
+            Some(Loaded::Manifests(manifests)) => {
+                loaded_inputs.push(Prepared::Manifests(manifests))
+            }
+            None => {}
+        }
+    }
+    let api_versions = run_api_versions(&loaded_inputs, &extra_crds, options, &run.sources);
+
+    for prepared in loaded_inputs {
+        match prepared {
+            Prepared::Chart(chart, values) => {
                 if options.stages.schema {
                     run.diagnostics
                         .extend(schema::check_values(&chart, &values, &run.sources));
@@ -270,7 +305,7 @@ pub fn finish(prepared: Prepared, options: &Options) -> Run {
                     revision: 1,
                     is_upgrade: false,
                     kube_version: options.kube_version,
-                    api_versions: schema::api_versions(options.kube_version),
+                    api_versions: api_versions.clone(),
                     include_notes: options.include_notes,
                 };
                 let (rendered, diags) =
@@ -281,8 +316,7 @@ pub fn finish(prepared: Prepared, options: &Options) -> Run {
                 files.extend(rendered.iter().filter(|r| !r.is_notes()).map(|r| r.file));
                 run.rendered.extend(rendered);
             }
-            Some(Loaded::Manifests(manifests)) => files.extend(manifests),
-            None => {}
+            Prepared::Manifests(manifests) => files.extend(manifests),
         }
     }
     // Counted before parsing: a template loop can emit more objects than memory holds.
@@ -302,17 +336,6 @@ pub fn finish(prepared: Prepared, options: &Options) -> Run {
     let (objects, diags) = object::parse(&run.sources, &files, &options.yaml);
     run.diagnostics.extend(diags);
     run.objects = objects;
-
-    let mut crd_files = Vec::new();
-    for input in &options.crd_inputs {
-        let (loaded, diags) = chart::load(input, &options.load, &mut run.sources);
-        run.diagnostics.extend(diags);
-        if let Some(Loaded::Manifests(files)) = loaded {
-            crd_files.extend(files);
-        }
-    }
-    let (extra_crds, diags) = object::parse(&run.sources, &crd_files, &options.yaml);
-    run.diagnostics.extend(diags);
 
     let ctx = CheckContext {
         sources: &run.sources,
@@ -408,6 +431,35 @@ fn chart_values(
     let values = values::coalesce(&chart, user, &run.sources, &mut diags);
     run.diagnostics.extend(diags);
     (chart, values)
+}
+
+/// An input after loading: a chart with its subcharts chosen and its values coalesced, or
+/// manifest files.
+enum Prepared {
+    Chart(Box<chart::Chart>, yaml::Node),
+    Manifests(Vec<FileId>),
+}
+
+/// `.Capabilities.APIVersions` for every chart of the run: the built-ins, the CRDs in charts'
+/// `crds/`, in manifest inputs and in `--crd` files, then `--api-versions`. Only files that
+/// mention a CRD are parsed here (they are parsed again with the rest as objects).
+fn run_api_versions(
+    inputs: &[Prepared],
+    extra_crds: &[Object],
+    options: &Options,
+    sources: &SourceMap,
+) -> Vec<String> {
+    let mut files = Vec::new();
+    for input in inputs {
+        match input {
+            Prepared::Chart(chart, _) => files.extend(crds_of(chart)),
+            Prepared::Manifests(manifests) => files.extend(manifests),
+        }
+    }
+    files.retain(|&f| sources.text(f).contains("CustomResourceDefinition"));
+    let (mut crds, _) = object::parse(sources, &files, &options.yaml);
+    crds.extend(extra_crds.iter().cloned());
+    helm::capabilities::api_versions(options.kube_version, &crds, &options.api_versions)
 }
 
 fn crds_of(chart: &chart::Chart) -> Vec<FileId> {

@@ -160,31 +160,31 @@ fn matching(dir: &Path, set: &globset::GlobSet) -> Vec<String> {
 /// Runs every configuration of `plan` and joins them (see the module docs). Without matrix
 /// files this is [`crate::run`].
 pub fn run(inputs: &[Input], options: &Options, plan: &Plan) -> Run {
-    let prepared = match crate::prepare(inputs, options) {
+    let loaded = match crate::prepare(inputs, options) {
         Ok(p) => p,
         Err(run) => return *run,
     };
     let mut extra: Vec<(usize, String)> = Vec::new();
     for (index, files) in &plan.charts {
-        let Some(chart) = prepared.chart(*index) else {
+        let Some(chart) = loaded.chart(*index) else {
             continue;
         };
         extra.extend(files.iter().map(|f| (*index, join(&chart.display_path, f))));
     }
     // No copy of the loaded inputs without a matrix: the run is exactly `crate::run`'s.
     if extra.is_empty() {
-        return crate::finish(prepared, options);
+        return crate::finish(loaded, options);
     }
-    let shared = prepared.shared_files();
+    let shared = loaded.shared_files();
     let mut others = Vec::with_capacity(extra.len());
     for (index, name) in extra {
-        let mut configuration = prepared.clone();
+        let mut configuration = loaded.clone();
         configuration.set_values_file(index, PathBuf::from(&name));
         others.push((name, configuration));
     }
-    let mut jobs = vec![(DEFAULTS.to_string(), prepared)];
+    let mut jobs = vec![(DEFAULTS.to_string(), loaded)];
     jobs.extend(others);
-    let (names, jobs): (Vec<String>, Vec<crate::Prepared>) = jobs.into_iter().unzip();
+    let (names, jobs): (Vec<String>, Vec<crate::LoadedRun>) = jobs.into_iter().unzip();
     let runs: Vec<Run> = jobs
         .into_par_iter()
         .map(|p| crate::finish(p, options))
