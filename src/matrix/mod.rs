@@ -98,6 +98,7 @@ pub fn plan(inputs: &[Input], settings: &Settings) -> Result<Plan, String> {
     let set = builder
         .build()
         .map_err(|e| format!("--values-matrix: {e}"))?;
+    let roots = walk_roots(&patterns);
     let mut plan = Plan::default();
     let mut charts = 0;
     for (index, input) in inputs.iter().enumerate() {
@@ -105,7 +106,7 @@ pub fn plan(inputs: &[Input], settings: &Settings) -> Result<Plan, String> {
             continue;
         };
         charts += 1;
-        let files = matching(&dir, &set);
+        let files = matching(&dir, &roots, &set);
         if !files.is_empty() {
             plan.charts.push((index, files));
         }
@@ -135,13 +136,44 @@ fn chart_dir(input: &Input) -> Option<PathBuf> {
     (dir.is_dir() && dir.join("Chart.yaml").is_file()).then_some(dir)
 }
 
-/// The files under `dir` whose `/`-separated relative path matches, sorted.
-fn matching(dir: &Path, set: &globset::GlobSet) -> Vec<String> {
-    let mut found: Vec<String> = walkdir::WalkDir::new(dir)
-        .max_depth(MAX_DEPTH)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git")
-        .filter_map(Result::ok)
+/// The folders (relative to the chart) worth walking for `patterns`: each pattern's leading
+/// folders without glob characters (`ci` for `ci/*-values.yaml`), so that the default does not
+/// read the whole chart and its vendored subcharts. Nested roots are dropped.
+fn walk_roots(patterns: &[String]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = patterns
+        .iter()
+        .map(|pattern| {
+            let pattern = pattern.trim_start_matches("./");
+            let parts: Vec<&str> = pattern.split('/').collect();
+            let folders = parts.len().saturating_sub(1);
+            parts
+                .iter()
+                .take(folders)
+                .take_while(|part| !part.contains(['*', '?', '[', '{', '\\']))
+                .collect::<PathBuf>()
+        })
+        .collect();
+    roots.sort();
+    roots.dedup();
+    let all = roots.clone();
+    roots.retain(|root| {
+        !all.iter()
+            .any(|other| other != root && root.starts_with(other))
+    });
+    roots
+}
+
+/// The files under `dir`'s `roots` whose `/`-separated path relative to `dir` matches, sorted.
+fn matching(dir: &Path, roots: &[PathBuf], set: &globset::GlobSet) -> Vec<String> {
+    let mut found: Vec<String> = roots
+        .iter()
+        .flat_map(|root| {
+            walkdir::WalkDir::new(dir.join(root))
+                .max_depth(MAX_DEPTH)
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git")
+                .filter_map(Result::ok)
+        })
         .filter(|e| e.path().is_file())
         .filter_map(|e| {
             let relative = e.path().strip_prefix(dir).ok()?;
@@ -154,6 +186,7 @@ fn matching(dir: &Path, set: &globset::GlobSet) -> Vec<String> {
         .filter(|relative| set.is_match(relative))
         .collect();
     found.sort();
+    found.dedup();
     found
 }
 

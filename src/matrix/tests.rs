@@ -241,3 +241,15 @@ fn a_finding_twice_in_a_configuration_stays_twice() {
         ]
     );
 }
+
+#[test]
+fn only_the_literal_folders_of_the_patterns_are_walked() {
+    let roots = |p: &[&str]| walk_roots(&p.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    assert_eq!(roots(&[DEFAULT_GLOB]), [PathBuf::from("ci")]);
+    assert_eq!(
+        roots(&["./envs/prod/*.yaml", "envs/*.yaml", "ci/a.yaml"]),
+        [PathBuf::from("ci"), PathBuf::from("envs")]
+    );
+    assert_eq!(roots(&["*-values.yaml", "ci/x.yaml"]), [PathBuf::new()]);
+    assert_eq!(roots(&["e*/x/*.yaml"]), [PathBuf::new()]);
+}
