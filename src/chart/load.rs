@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::constraint::Constraint;
+use super::lock;
 use super::manifests::add_manifest_text;
 use super::metadata::{self, Check};
 use super::rules::*;
@@ -501,6 +502,7 @@ impl ChartLoader<'_> {
             files,
             subcharts,
         };
+        self.check_lock(&tree, shown, &root, &chart.subcharts);
         self.resolve_dependencies(&mut chart, &full_name);
         // A chart of CRDs only (`crds/`, no templates) installs them: Helm ships such charts.
         if chart.metadata.chart_type != "library"
@@ -585,6 +587,45 @@ impl ChartLoader<'_> {
         }
         result.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
         chart.subcharts = result;
+    }
+
+    /// Chart.lock (requirements.lock for v1 charts) against the dependencies and against the
+    /// charts found in charts/ (before aliases rename them).
+    fn check_lock(&mut self, tree: &FileTree, shown: &str, root: &Node, found: &[Chart]) {
+        let is_v1 = root.get("apiVersion").and_then(Node::as_str) == Some("v1");
+        let lock_name = if is_v1 {
+            "requirements.lock"
+        } else {
+            "Chart.lock"
+        };
+        let Some(bytes) = tree.files.get(lock_name) else {
+            return;
+        };
+        let Some(file) = self.text_file(&join(shown, lock_name), bytes, SourceKind::ChartFile)
+        else {
+            return;
+        };
+        let Some(lock) = self.parse_single(file).filter(|n| n.as_map().is_some()) else {
+            return;
+        };
+        let shown_lock = join(shown, lock_name);
+        let check = lock::LockCheck {
+            lock_name: &shown_lock,
+            lock: &lock,
+            dependencies: root.get("dependencies"),
+            is_v1,
+            vendored: found
+                .iter()
+                .map(|c| {
+                    (
+                        c.metadata.name.clone(),
+                        c.metadata.version.clone(),
+                        c.display_path.clone(),
+                    )
+                })
+                .collect(),
+        };
+        self.diags.extend(lock::check(&check));
     }
 
     /// Charts of apiVersion v1 (Helm 2) list dependencies in requirements.yaml; Helm 3 still

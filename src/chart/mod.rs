@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 pub mod constraint;
 mod load;
+mod lock;
 mod manifests;
 mod metadata;
 mod rules;
@@ -129,6 +130,8 @@ pub const RULES: &[&Rule] = &[
     &INVALID_KUBE_VERSION,
     &INVALID_DEPENDENCY,
     &MISSING_DEPENDENCY,
+    &LOCK_OUT_OF_SYNC,
+    &LOCK_VERSION_MISMATCH,
     &NO_TEMPLATES,
     &DEPRECATED,
 ];

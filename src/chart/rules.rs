@@ -182,6 +182,26 @@ pub static MISSING_DEPENDENCY: Rule = Rule {
     passing: "dependencies:\n  - name: redis\n    version: 18.x\n    repository: oci://registry-1.docker.io/bitnamicharts\n# charts/redis-18.1.0.tgz present",
 };
 
+pub static LOCK_OUT_OF_SYNC: Rule = Rule {
+    id: "chart/lock-out-of-sync",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "Chart.lock does not match the dependencies in Chart.yaml",
+    rationale: "The lock's digest is Helm's hash of Chart.yaml's dependencies and the locked ones; when a dependency was added, removed or changed without `helm dependency update`, `helm dependency build` refuses the lock (`the lock file (Chart.lock) is out of sync with the dependencies file`), so a pipeline that vendors from the lock fails. What is vendored now may not be what Chart.yaml asks for.",
+    failing: "# Chart.yaml\ndependencies:\n  - name: common\n    version: 2.x.x\n    repository: oci://registry-1.docker.io/bitnamicharts\n  - name: redis          # added after the lock was written\n    version: 20.x.x\n    repository: oci://registry-1.docker.io/bitnamicharts\n# Chart.lock\ndependencies:\n- name: common\n  repository: oci://registry-1.docker.io/bitnamicharts\n  version: 2.31.4\ndigest: sha256:2d3ac560b149aaf583ce2c70b6bbd15f35da59a8e5c23d6a240df3534ea5f39b   # of common alone\n",
+    passing: "# Chart.yaml\ndependencies:\n  - name: common\n    version: 2.x.x\n    repository: oci://registry-1.docker.io/bitnamicharts\n# Chart.lock, as `helm dependency update` wrote it\ndependencies:\n- name: common\n  repository: oci://registry-1.docker.io/bitnamicharts\n  version: 2.31.4\ndigest: sha256:2d3ac560b149aaf583ce2c70b6bbd15f35da59a8e5c23d6a240df3534ea5f39b\n",
+};
+
+pub static LOCK_VERSION_MISMATCH: Rule = Rule {
+    id: "chart/lock-version-mismatch",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A chart vendored in charts/ is not the version Chart.lock pins",
+    rationale: "Helm renders whatever charts/ holds, but `helm dependency build` would replace it with the locked version: the chart checked here is not the one a clean build installs, and the lock or charts/ is stale.",
+    failing: "# Chart.lock\ndependencies:\n- name: common\n  repository: oci://registry-1.docker.io/bitnamicharts\n  version: 2.31.4\n# charts/common/Chart.yaml: version 2.30.0\n",
+    passing: "# Chart.lock\ndependencies:\n- name: common\n  repository: oci://registry-1.docker.io/bitnamicharts\n  version: 2.31.4\n# charts/common-2.31.4.tgz\n",
+};
+
 pub static NO_TEMPLATES: Rule = Rule {
     id: "chart/no-templates",
     severity: Severity::Error,
