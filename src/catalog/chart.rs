@@ -404,6 +404,71 @@ type: library
     ),
 };
 
+pub static UNDECLARED_DEPENDENCY: Rule = Rule {
+    id: "chart/undeclared-dependency",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A chart in charts/ is not declared in Chart.yaml's dependencies",
+    rationale: "Helm renders every chart it finds in charts/, declared or not, but `helm lint` fails the chart (`chart metadata is missing these dependencies`), and an undeclared subchart escapes what the declaration controls: its version is never checked, and no `condition`, `tags`, `alias` or `import-values` can apply to it. Usually it is a leftover of a removed dependency, or a rename.",
+    failing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+# file: charts/cache/Chart.yaml
+apiVersion: v2
+name: cache
+version: 1.0.0
+type: library
+"#,
+    ),
+    passing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+dependencies:
+  - name: cache
+    version: 1.0.0
+# file: charts/cache/Chart.yaml
+apiVersion: v2
+name: cache
+version: 1.0.0
+type: library
+"#,
+    ),
+};
+
+pub static TEMPLATE_EXTENSION: Rule = Rule {
+    id: "chart/template-extension",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A file under templates/ has an extension Helm's lint refuses",
+    rationale: "Helm renders every file under templates/, but `helm lint` fails the chart unless each one ends in .yaml, .yml, .tpl or .txt: a JSON manifest is fine YAML and should be named .yaml, and a file that is not a template (a README, a script) does not belong in templates/, where it is rendered as one.",
+    failing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+# file: templates/extra.json
+{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "extra"}}
+"#,
+    ),
+    passing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+# file: templates/extra.yaml
+{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "extra"}}
+"#,
+    ),
+};
+
 pub static NO_TEMPLATES: Rule = Rule {
     id: "chart/no-templates",
     severity: Severity::Error,
@@ -461,6 +526,8 @@ pub const RULES: &[&Rule] = &[
     &MISSING_DEPENDENCY,
     &LOCK_OUT_OF_SYNC,
     &LOCK_VERSION_MISMATCH,
+    &UNDECLARED_DEPENDENCY,
+    &TEMPLATE_EXTENSION,
     &NO_TEMPLATES,
     &DEPRECATED,
 ];

@@ -54,7 +54,10 @@ fn entry(id: &str) -> Entry {
         "chart/invalid-dependency" => Entry::ChartYaml { base: true },
         "chart/missing-chart-yaml" | "chart/no-templates" => Entry::FileListing,
         "chart/missing-dependency" => Entry::ChartYaml { base: true },
-        "chart/lock-out-of-sync" | "chart/lock-version-mismatch" => Entry::ChartFiles,
+        "chart/lock-out-of-sync"
+        | "chart/lock-version-mismatch"
+        | "chart/undeclared-dependency"
+        | "chart/template-extension" => Entry::ChartFiles,
         "yaml/document-too-large" => Entry::Exempt(
             "the failing example is prose (a 16 MiB document); yaml::tests cross the limit \
              with a small one",
