@@ -866,6 +866,8 @@ impl<'a> State<'a> {
             }
             return Ok(());
         }
+        let units = crate::cost::of_printing(&v.v, self.fuel);
+        self.burn(fr, units)?;
         let text = crate::fmt::print_value(&v.v);
         self.write(fr, &text, pos, false)
     }
