@@ -15,6 +15,7 @@
 )]
 
 pub mod budget;
+pub mod catalog;
 pub mod chart;
 pub mod check;
 pub mod cli;

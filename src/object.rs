@@ -1,7 +1,8 @@
 //! The parse stage: rendered or plain YAML files → Kubernetes objects with spans.
 //! Entry point: [`parse`].
 
-use crate::diag::{Diagnostic, ObjectRef, Rule, Severity};
+pub use crate::catalog::object::{MISSING_FIELD, NOT_AN_OBJECT};
+use crate::diag::{Diagnostic, ObjectRef};
 use crate::source::{FileId, SourceMap, Span};
 use crate::yaml::{self, Node};
 use rayon::prelude::*;
@@ -82,31 +83,6 @@ impl Object {
             .unwrap_or(self.span)
     }
 }
-
-pub static MISSING_FIELD: Rule = Rule {
-    id: "object/missing-field",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A document lacks apiVersion, kind or metadata.name",
-    rationale: "The API server identifies every object by apiVersion, kind and name; a document \
-                without them is rejected by kubectl before anything is sent.",
-    failing: "kind: ConfigMap\nmetadata:\n  name: settings\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
-};
-
-pub static NOT_AN_OBJECT: Rule = Rule {
-    id: "object/not-a-map",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A YAML document is not a map, so it cannot be a Kubernetes object",
-    rationale: "A manifest document must be a map with apiVersion, kind and metadata. A list or a \
-                bare string at the top level usually means a template emitted text where YAML keys \
-                were expected.",
-    failing: "- apiVersion: v1\n  kind: ConfigMap\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
-};
-
-pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT];
 
 /// Parses `files` (in order) into objects. A list kind (`v1 List`, `RoleList`, any `*List` with
 /// `items`) is expanded into its items. Empty documents are skipped silently, as kubectl does.

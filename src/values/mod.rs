@@ -11,16 +11,15 @@
 //! (Helm drops those subcharts first). Which subcharts render is the same (see
 //! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
 
-mod rules;
 pub mod strvals;
 mod tree;
 
-pub use rules::*;
+pub use crate::catalog::values::{FILE_UNREADABLE, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX};
 
 use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node, Value};
 use strvals::{ErrorKind, Mode};
@@ -37,8 +36,6 @@ pub struct ValueArgs {
     pub set_file: Vec<String>,
     pub set_json: Vec<String>,
 }
-
-pub const RULES: &[&Rule] = &[&SET_SYNTAX, &SET_CONFLICT, &FILE_UNREADABLE, &NOT_A_MAP];
 
 /// Merges chart defaults (subcharts' defaults coalesced under their names, `global` shared),
 /// then `-f` files in order, then `--set-json`, `--set`, `--set-string`, `--set-file`. Maps merge

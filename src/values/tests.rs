@@ -362,3 +362,33 @@ mod no_panic {
         }
     }
 }
+
+/// Helm allows 30 dots in a `--set` name (`nestedNameLevel > MaxNestedNameLevel` after each
+/// dot) and list indexes up to 65536; one more is its error.
+#[test]
+fn set_names_at_the_nesting_limit_and_indexes_at_the_index_limit() {
+    let name = |dots: usize| {
+        let parts: Vec<String> = (0..=dots).map(|i| format!("k{i}")).collect();
+        parts.join(".")
+    };
+    let deep = set(&[&format!("{}=1", name(30))]);
+    let mut node = &deep;
+    for i in 0..30 {
+        node = &node[format!("k{i}")];
+    }
+    assert_eq!(node, &json!({"k30": 1}));
+    let err = set_error(&format!("{}=1", name(31)), Mode::Typed);
+    assert_eq!(
+        err.message,
+        "value name nested level is greater than maximum supported nested level of 30"
+    );
+    assert_eq!(err.kind, ErrorKind::Syntax);
+
+    let list = set(&["a[65536]=x"]);
+    assert_eq!(list["a"].as_array().map(Vec::len), Some(65537));
+    assert_eq!(list["a"][65536], json!("x"));
+    assert_eq!(
+        set_error("a[65537]=x", Mode::Typed).message,
+        "index of 65537 is greater than maximum supported index of 65536"
+    );
+}

@@ -10,18 +10,17 @@ mod loader;
 mod node;
 mod positions;
 mod resolve;
-mod rules;
 mod syntax_help;
 
-pub use emit::{emit, emit_node};
-pub use node::{Node, ScalarStyle, Value};
-pub use rules::{
+pub use crate::catalog::yaml::{
     ALIAS_LIMIT, AMBIGUOUS_SCALAR, DOCUMENT_TOO_LARGE, DUPLICATE_KEY, SYNTAX, TOO_DEEP,
 };
+pub use emit::{emit, emit_node};
+pub use node::{Node, ScalarStyle, Value};
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
 
 /// Bounds that keep hostile input from exhausting time, stack or memory.
@@ -56,15 +55,6 @@ pub struct Document {
     /// 0-based position in the stream.
     pub index: usize,
 }
-
-pub const RULES: &[&Rule] = &[
-    &SYNTAX,
-    &DUPLICATE_KEY,
-    &AMBIGUOUS_SCALAR,
-    &ALIAS_LIMIT,
-    &TOO_DEEP,
-    &DOCUMENT_TOO_LARGE,
-];
 
 /// How many documents [`parse_stream`] would parse at most in `text` (a cheap scan for `---`
 /// lines): what run-wide budgets check before parsing.
