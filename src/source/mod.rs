@@ -84,6 +84,16 @@ pub struct OriginMap {
     pub fallback: Option<FileId>,
 }
 
+/// A stretch of a rendered line that another template line wrote: the line's [`LineOrigin`] is
+/// where the line starts (`targetPort: {{ include "x" . }}`), this is where a value on it came
+/// from (the `define "x"` reached through `include`). Byte offsets in the rendered text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InnerOrigin {
+    pub start: u32,
+    pub end: u32,
+    pub origin: LineOrigin,
+}
+
 #[derive(Debug)]
 pub struct SourceFile {
     /// Display name: a path relative to where the user pointed, or `<stdin>`, `--set`, ...
@@ -91,6 +101,8 @@ pub struct SourceFile {
     pub text: Arc<str>,
     pub kind: SourceKind,
     pub origin: Option<OriginMap>,
+    /// For rendered text: stretches of lines written by another template line, sorted.
+    inner_origins: Vec<InnerOrigin>,
     line_starts: Vec<u32>,
 }
 
@@ -179,6 +191,7 @@ impl SourceMap {
             text,
             kind,
             origin: None,
+            inner_origins: Vec::new(),
             line_starts,
         });
         id
@@ -195,6 +208,48 @@ impl SourceMap {
             f.origin = Some(origin);
         }
         id
+    }
+
+    /// Records where values on the rendered file's lines came from (see [`InnerOrigin`]).
+    pub fn set_inner_origins(&mut self, id: FileId, mut inner: Vec<InnerOrigin>) {
+        inner.sort_by_key(|o| o.start);
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            f.inner_origins = inner;
+        }
+    }
+
+    /// For a span of rendered text that another template line wrote than the one the span
+    /// resolves to (a value from a `define` printed by an `include` action): that line, at the
+    /// text when the template spells it, else at the line's content.
+    pub fn value_origin(&self, span: Span) -> Option<Span> {
+        let file = self.get(span.file)?;
+        let wanted = self.slice(span);
+        let first_line = wanted.lines().next().unwrap_or("");
+        let needle = first_line.trim();
+        if needle.is_empty() {
+            return None;
+        }
+        let start = span.start as usize + (first_line.len() - first_line.trim_start().len());
+        let (a, b) = (start as u32, (start + needle.len()) as u32);
+        let i = file.inner_origins.partition_point(|o| o.end <= a);
+        let inner = file.inner_origins.get(i).filter(|o| o.start < b)?;
+        let resolved = self.resolve(span);
+        let template = self.get(inner.origin.file)?;
+        let (resolved_line, _) = self.get(resolved.file)?.line_col(resolved.start);
+        if resolved.file == inner.origin.file && resolved_line == inner.origin.line {
+            return None;
+        }
+        let (ls, le) = template.line_range(inner.origin.line)?;
+        let tline = template.text.get(ls as usize..le as usize).unwrap_or("");
+        let (s, e) = locate_in_template_line(tline, "", 0, needle).unwrap_or_else(|| {
+            let lead = tline.len() - tline.trim_start().len();
+            (lead, tline.trim_end().len().max(lead))
+        });
+        Some(Span::new(
+            inner.origin.file,
+            ls as usize + s,
+            ls as usize + e,
+        ))
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
@@ -569,6 +624,41 @@ mod tests {
         let t = "  name: {{ .Release.Name }}-{{ .Chart.Name }}";
         assert_eq!(resolve_on_line(t, "  name: rel-app", "app"), (29, 46));
         assert_eq!(resolve_on_line(t, "  name: rel-app", "rel"), (9, 28));
+    }
+
+    #[test]
+    fn a_value_written_by_another_template_line_resolves_there_too() {
+        let mut map = SourceMap::new();
+        let t = map.add(
+            "s.yaml",
+            "targetPort: {{ include \"p\" . }}\n",
+            SourceKind::Template,
+        );
+        let h = map.add(
+            "_h.tpl",
+            "{{- define \"p\" -}}\n  https\n{{- end }}\n",
+            SourceKind::Template,
+        );
+        let origin = OriginMap {
+            lines: vec![Some(LineOrigin { file: t, line: 0 })],
+            fallback: Some(t),
+        };
+        let r = map.add_rendered("s.yaml (rendered)", "targetPort: https\n", origin);
+        let value = Span::new(r, 12, 17);
+        assert_eq!(map.value_origin(value), None);
+        let define_line = LineOrigin { file: h, line: 1 };
+        map.set_inner_origins(
+            r,
+            vec![InnerOrigin {
+                start: 12,
+                end: 17,
+                origin: define_line,
+            }],
+        );
+        let at = map.value_origin(value).unwrap();
+        assert_eq!((at.file, map.slice(at)), (h, "https"));
+        // The key was written by the line the finding is reported at: nothing more to say.
+        assert_eq!(map.value_origin(Span::new(r, 0, 10)), None);
     }
 
     #[test]
