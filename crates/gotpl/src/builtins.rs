@@ -305,6 +305,8 @@ pub fn slice(args: &[Value]) -> Result<Value, String> {
                     items.get(i..j).unwrap_or(&[]).to_vec(),
                 )),
                 elem: l.elem,
+                // Go: a nil slice sliced (only `[0:0]` is in range) is still nil.
+                nil: l.nil,
             })
         }
         _ => Value::Nil,

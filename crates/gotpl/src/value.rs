@@ -10,8 +10,7 @@
 //! Known differences from Go's types (no bitnami chart depends on them; golden cases that showed
 //! them were left out): a byte from `index "abc" 1` is a `uint64` here (Go: `uint8`, visible in
 //! `typeOf`/`%T`); a string holds UTF-8 only, so bytes from `b64dec` of binary data become U+FFFD
-//! (`len` counts 3 bytes each); Go's nil slices (`rest` of an empty list) are empty lists, so
-//! `toJson` prints `[]` where Helm prints `null`; `.Values` is a plain map, not `common.Values`.
+//! (`len` counts 3 bytes each); `.Values` is a plain map, not `common.Values`.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -28,6 +27,11 @@ pub type MapRef = Rc<RefCell<BTreeMap<String, Value>>>;
 pub struct List {
     pub items: Rc<RefCell<Vec<Value>>>,
     pub elem: Elem,
+    /// A Go nil slice (`rest` or `initial` of an empty list, `concat` of nothing, a
+    /// `regexFindAll` without match): empty everywhere except that encoders write it as `null`
+    /// and `deepEqual` tells it from an empty slice. Everything that builds a slice from it
+    /// builds a non-nil one.
+    pub nil: bool,
 }
 
 /// Element type of a slice.
@@ -112,6 +116,16 @@ impl Value {
         Value::List(List {
             items: Rc::new(RefCell::new(items)),
             elem: Elem::Any,
+            nil: false,
+        })
+    }
+
+    /// A nil `[]interface {}` (see [`List::nil`]).
+    pub fn nil_list() -> Value {
+        Value::List(List {
+            items: Rc::new(RefCell::new(Vec::new())),
+            elem: Elem::Any,
+            nil: true,
         })
     }
 
@@ -119,6 +133,7 @@ impl Value {
         Value::List(List {
             items: Rc::new(RefCell::new(items.into_iter().map(Value::string).collect())),
             elem: Elem::String,
+            nil: false,
         })
     }
 

@@ -68,6 +68,7 @@ fn to_node(v: &Value, depth: usize, read: &mut Reading) -> Result<Node, String> 
     }
     Ok(match v {
         Value::Nil => plain("null"),
+        Value::List(l) if l.nil => plain("null"),
         Value::Bool(b) => plain(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => plain(&i.to_string()),
         Value::Uint(u) => plain(&u.to_string()),
@@ -135,6 +136,7 @@ fn to_node_v3(v: &Value, depth: usize) -> Result<Node, String> {
     }
     Ok(match v {
         Value::Nil => plain("null"),
+        Value::List(l) if l.nil => plain("null"),
         Value::Bool(b) => plain(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => plain(&i.to_string()),
         Value::Uint(u) => plain(&u.to_string()),

@@ -166,7 +166,8 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut Visited) -> b
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
-            if x.elem != y.elem {
+            // reflect.DeepEqual: a nil slice is not an empty one.
+            if x.elem != y.elem || x.nil != y.nil {
                 return false;
             }
             let key = (

@@ -172,10 +172,18 @@ fn all_matches(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
 }
 
 fn find_all(re: &Regex, s: &str, n: i64) -> Value {
-    let found = all_matches(re, s, n)
+    let found: Vec<String> = all_matches(re, s, n)
         .into_iter()
         .map(|(a, b)| s.get(a..b).unwrap_or_default().to_string())
         .collect();
+    // Go's FindAllString returns a nil slice when nothing matched.
+    if found.is_empty() {
+        return Value::List(crate::value::List {
+            items: std::rc::Rc::default(),
+            elem: crate::value::Elem::String,
+            nil: true,
+        });
+    }
     Value::str_list(found)
 }
 
