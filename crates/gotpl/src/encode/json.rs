@@ -70,6 +70,7 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) -> Resul
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Uint(u) => out.push_str(&u.to_string()),
+        Value::Uint8(u) => out.push_str(&u.to_string()),
         Value::Float(f) => match format_json(*f) {
             Some(text) => out.push_str(&text),
             None => {

@@ -191,6 +191,7 @@ impl Encoder {
             Value::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => self.out.push_str(&i.to_string()),
             Value::Uint(u) => self.out.push_str(&u.to_string()),
+            Value::Uint8(u) => self.out.push_str(&u.to_string()),
             Value::Float(f) => self.out.push_str(&float_text(f)),
             Value::Bytes(b) => {
                 let items: Vec<String> = b.iter().map(u8::to_string).collect();

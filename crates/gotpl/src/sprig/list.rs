@@ -167,6 +167,7 @@ fn slice(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
             part.iter()
                 .map(|x| match x {
                     Value::Uint(u) => *u as u8,
+                    Value::Uint8(u) => *u,
                     _ => 0,
                 })
                 .collect::<Vec<u8>>()
