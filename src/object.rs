@@ -3,7 +3,7 @@
 
 pub use crate::catalog::object::{MISSING_FIELD, NOT_AN_OBJECT};
 use crate::diag::{Diagnostic, ObjectRef};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node};
 use rayon::prelude::*;
 
@@ -95,7 +95,15 @@ pub fn parse(
     // order, so objects, indexes and diagnostics do not depend on scheduling.
     let one = |&file: &FileId| {
         let mut objects = Vec::new();
-        let (docs, mut diags) = yaml::parse_stream(sources, file, limits);
+        // A chart's rendered file is read as Helm splits it before printing or installing it,
+        // so `lint CHART` checks the documents `kforge template` prints.
+        let (docs, mut diags) = match sources.get(file).map(|f| f.kind) {
+            Some(SourceKind::Rendered) => {
+                let ranges = crate::helm::stream::split_ranges(sources.text(file));
+                yaml::parse_ranges(sources, file, &ranges, limits)
+            }
+            _ => yaml::parse_stream(sources, file, limits),
+        };
         for doc in docs {
             let Some(root) = doc.root else { continue };
             collect(root, doc.span, &mut objects, &mut diags);

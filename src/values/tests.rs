@@ -392,3 +392,42 @@ fn set_names_at_the_nesting_limit_and_indexes_at_the_index_limit() {
         "index of 65537 is greater than maximum supported index of 65536"
     );
 }
+
+/// `-f` files are read as Helm's `loader.LoadValues` reads them (the chart's values.yaml too,
+/// checked against Helm in tests/helm_oracle.rs): every document merged, the later one winning.
+#[test]
+fn every_document_of_a_values_file_is_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.yaml");
+    std::fs::write(
+        &path,
+        "a: {p: 1, q: 2}\nkeep: 1\n--- # comment\na: {q: 3}\nkeep: null\n---\n---\nb: [1]\n",
+    )
+    .unwrap();
+    let args = ValueArgs {
+        files: vec![path.clone()],
+        ..ValueArgs::default()
+    };
+    let mut sources = SourceMap::new();
+    let (merged, diags) = merge(None, &args, &mut sources);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        merged.to_json(),
+        json!({"a": {"p": 1, "q": 3}, "keep": null, "b": [1]})
+    );
+
+    std::fs::write(&path, "a: 1\n---\n- x\n").unwrap();
+    let mut sources = SourceMap::new();
+    let (_, diags) = merge(None, &args, &mut sources);
+    let messages: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{}: {}", d.rule.id, d.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [format!(
+            "values/not-a-map: values file {} is an array, not a map of values",
+            path.display()
+        )]
+    );
+}

@@ -69,8 +69,19 @@ pub fn parse_stream(
     file: FileId,
     limits: &Limits,
 ) -> (Vec<Document>, Vec<Diagnostic>) {
+    parse_ranges(sources, file, &chunks::split(sources.text(file)), limits)
+}
+
+/// [`parse_stream`] over documents the caller has already delimited (byte ranges of the file),
+/// for streams whose producer splits documents its own way: a Helm chart's rendered files are
+/// parsed as Helm's `SplitManifests` cuts them (`helm::stream::split_ranges`).
+pub fn parse_ranges(
+    sources: &SourceMap,
+    file: FileId,
+    chunks: &[(usize, usize)],
+    limits: &Limits,
+) -> (Vec<Document>, Vec<Diagnostic>) {
     let text = sources.text(file);
-    let chunks = chunks::split(text);
     let load = |&(start, end): &(usize, usize)| load_chunk(file, text, start, end, limits);
     // Documents are independent: large streams (`helm template` output) load in parallel; the
     // results are joined in input order, so output does not depend on scheduling.
