@@ -236,6 +236,7 @@ impl State<'_> {
                     fr.at(call_node);
                 }
                 self.burn(fr, units)?;
+                crate::track::call(name, &argv);
                 let r = (f.body)(&mut self.env.funcs, argv).map_err(Chain::plain);
                 if let Ok(v) = &r {
                     self.burn(fr, crate::cost::of_result(name, v))?;
