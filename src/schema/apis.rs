@@ -474,7 +474,7 @@ mod api_versions_tests {
                     .keys()
                     .map(|(g, v, k)| (g.as_str(), v.as_str(), k.as_str())),
             );
-            assert!(from_index.len() > 100, "{version:?}");
+            assert!(from_index.len() > 50, "{version:?}: {}", from_index.len());
             assert_eq!(api_versions(version), from_index, "{version:?}");
         }
     }
