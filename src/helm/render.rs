@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use kforge_gotpl::Value;
 use kforge_gotpl::exec::{ErrorKind, ExecEnv, Output, Templates};
+use rayon::prelude::*;
 
 use super::objects;
 use crate::catalog::render as catalog;
@@ -85,13 +86,23 @@ pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Ve
         }
     }
     order.sort_by(|a, b| helm_order(&a.0, &b.0));
+    // Files parse independently (a third of a chart's render time goes to parsing, most of it
+    // the `common` library's helpers): in parallel, then added in Helm's order so the right
+    // `define` wins.
+    let parsed: Vec<_> = order
+        .par_iter()
+        .map(|(name, file, _)| {
+            kforge_gotpl::parse::parse(name, sources.text(*file), &kforge_gotpl::exec::is_func)
+        })
+        .collect();
     let mut templates = Templates::new();
     let mut errors = Vec::new();
     let mut files = HashMap::new();
-    for (name, file, _) in &order {
+    for ((name, file, _), result) in order.iter().zip(parsed) {
         files.insert(name.clone(), *file);
-        if let Err(e) = templates.add_file(name, sources.text(*file)) {
-            errors.push(parse_diagnostic(&e, *file, sources));
+        match result {
+            Ok(p) => templates.add_trees(p.trees),
+            Err(e) => errors.push(parse_diagnostic(&e, *file, sources)),
         }
     }
     if !errors.is_empty() {

@@ -147,12 +147,16 @@ impl SourceFile {
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
-    let mut starts = vec![0u32];
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' && i + 1 < text.len() {
-            starts.push(i as u32 + 1);
-        }
-    }
+    // A memchr search per line rather than a test per byte: every template, values file and
+    // rendered output is indexed once.
+    let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+    starts.push(0u32);
+    starts.extend(
+        text.match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .filter(|&next| next < text.len())
+            .map(|next| next as u32),
+    );
     starts
 }
 
