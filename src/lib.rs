@@ -45,6 +45,7 @@ use diag::Diagnostic;
 use object::Object;
 use render::{RenderOptions, RenderedFile};
 use source::{FileId, SourceMap};
+use std::collections::HashMap;
 use values::ValueArgs;
 use version::KubeVersion;
 
@@ -295,7 +296,8 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
             None => {}
         }
     }
-    let api_versions = run_api_versions(&loaded_inputs, &extra_crds, options, &run.sources);
+    let (api_versions, parsed_crds) =
+        run_api_versions(&loaded_inputs, &extra_crds, options, &run.sources);
 
     for prepared in loaded_inputs {
         match prepared {
@@ -366,7 +368,7 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
         sort_diagnostics(&run.sources, &mut run.diagnostics);
         return run;
     }
-    let (objects, diags) = object::parse(&run.sources, &files, &options.yaml);
+    let (objects, diags) = object::parse_reusing(&run.sources, &files, &options.yaml, parsed_crds);
     run.diagnostics.extend(diags);
     run.objects = objects;
 
@@ -492,7 +494,7 @@ fn run_api_versions(
     extra_crds: &[Object],
     options: &Options,
     sources: &SourceMap,
-) -> Vec<String> {
+) -> (Vec<String>, HashMap<FileId, object::Parsed>) {
     let mut files = Vec::new();
     for input in inputs {
         match input {
@@ -501,9 +503,22 @@ fn run_api_versions(
         }
     }
     files.retain(|&f| sources.text(f).contains("CustomResourceDefinition"));
-    let (mut crds, _) = object::parse(sources, &files, &options.yaml);
-    crds.extend(extra_crds.iter().cloned());
-    helm::capabilities::api_versions(options.kube_version, &crds, &options.api_versions)
+    files.sort_unstable();
+    files.dedup();
+    // Parsed once: the parse stage takes these files from here (see object::parse_reusing).
+    let parsed: HashMap<FileId, object::Parsed> = files
+        .iter()
+        .copied()
+        .zip(object::parse_each(sources, &files, &options.yaml))
+        .collect();
+    let crds: Vec<&Object> = parsed
+        .values()
+        .flat_map(|(objects, _)| objects)
+        .chain(extra_crds)
+        .collect();
+    let versions =
+        helm::capabilities::api_versions(options.kube_version, &crds, &options.api_versions);
+    (versions, parsed)
 }
 
 fn crds_of(chart: &chart::Chart) -> Vec<FileId> {

@@ -6,6 +6,7 @@ use crate::diag::{Diagnostic, ObjectRef};
 use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node};
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 
 /// One Kubernetes object of the run.
 #[derive(Clone, Debug)]
@@ -84,6 +85,9 @@ impl Object {
     }
 }
 
+/// Objects and findings of one file, as [`parse`] makes them.
+pub type Parsed = (Vec<Object>, Vec<Diagnostic>);
+
 /// Parses `files` (in order) into objects. A list kind (`v1 List`, `RoleList`, any `*List` with
 /// `items`) is expanded into its items. Empty documents are skipped silently, as kubectl does.
 pub fn parse(
@@ -91,6 +95,43 @@ pub fn parse(
     files: &[FileId],
     limits: &yaml::Limits,
 ) -> (Vec<Object>, Vec<Diagnostic>) {
+    parse_reusing(sources, files, limits, HashMap::new())
+}
+
+/// [`parse`], taking files already parsed by [`parse_each`] from `done` rather than parsing them
+/// again (a run's CRDs are read before rendering, for `.Capabilities.APIVersions`; CRD files are
+/// the largest a run has).
+pub fn parse_reusing(
+    sources: &SourceMap,
+    files: &[FileId],
+    limits: &yaml::Limits,
+    mut done: HashMap<FileId, Parsed>,
+) -> (Vec<Object>, Vec<Diagnostic>) {
+    // A file named twice is taken from `done` once and parsed for its other mentions.
+    let mut unused: HashSet<FileId> = done.keys().copied().collect();
+    let todo: Vec<FileId> = files
+        .iter()
+        .copied()
+        .filter(|f| !unused.remove(f))
+        .collect();
+    let mut fresh = parse_each(sources, &todo, limits).into_iter();
+    let mut objects = Vec::new();
+    let mut diags = Vec::new();
+    for file in files {
+        let Some((o, d)) = done.remove(file).or_else(|| fresh.next()) else {
+            break;
+        };
+        objects.extend(o);
+        diags.extend(d);
+    }
+    for (i, o) in objects.iter_mut().enumerate() {
+        o.index = i;
+    }
+    (objects, diags)
+}
+
+/// Each file of `files` parsed on its own, in order.
+pub fn parse_each(sources: &SourceMap, files: &[FileId], limits: &yaml::Limits) -> Vec<Parsed> {
     // Files are independent: they load on both cores, and the results are joined in input
     // order, so objects, indexes and diagnostics do not depend on scheduling.
     let one = |&file: &FileId| {
@@ -110,21 +151,11 @@ pub fn parse(
         }
         (objects, diags)
     };
-    let parts: Vec<(Vec<Object>, Vec<Diagnostic>)> = if files.len() > 1 {
+    if files.len() > 1 {
         files.par_iter().map(one).collect()
     } else {
         files.iter().map(one).collect()
-    };
-    let mut objects = Vec::new();
-    let mut diags = Vec::new();
-    for (o, d) in parts {
-        objects.extend(o);
-        diags.extend(d);
     }
-    for (i, o) in objects.iter_mut().enumerate() {
-        o.index = i;
-    }
-    (objects, diags)
 }
 
 fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Diagnostic>) {

@@ -16,12 +16,12 @@ use crate::yaml::Node;
 
 /// The version set: built-ins sorted, then CRD versions not already built in (sorted), then
 /// `extra` in the order given (Helm appends `--api-versions` without removing repeats).
-pub fn api_versions(kube: KubeVersion, crds: &[Object], extra: &[String]) -> Vec<String> {
+pub fn api_versions(kube: KubeVersion, crds: &[&Object], extra: &[String]) -> Vec<String> {
     let mut out = crate::schema::api_versions(kube);
     let known: BTreeSet<String> = out.iter().cloned().collect();
     let from_crds: BTreeSet<String> = crds
         .iter()
-        .flat_map(crd_versions)
+        .flat_map(|crd| crd_versions(crd))
         .filter(|v| !known.contains(v))
         .collect();
     out.extend(from_crds);
@@ -143,6 +143,7 @@ metadata: {name: not-a-crd}
     fn builtins_then_crds_then_flags_as_given() {
         let crds = objects(CRD);
         let extra = vec!["x.io/v1".to_string(), "apps/v1".to_string()];
+        let crds: Vec<&Object> = crds.iter().collect();
         let set = api_versions(KubeVersion::NEWEST, &crds, &extra);
         let builtin = crate::schema::api_versions(KubeVersion::NEWEST);
         assert_eq!(set.get(..builtin.len()), Some(&builtin[..]));
