@@ -22,6 +22,7 @@ pub mod cluster;
 pub mod config;
 pub mod diag;
 pub mod helm;
+pub mod inputs;
 pub mod memory;
 pub mod object;
 pub mod package;
@@ -87,6 +88,8 @@ pub struct Options {
     pub cluster_file: Option<std::path::PathBuf>,
     /// What the whole run may make (objects, pods, findings, scheduler work).
     pub budgets: budget::Budgets,
+    /// Which inputs are checked together ([`inputs::Grouping`]).
+    pub grouping: inputs::Grouping,
 }
 
 impl Default for Options {
@@ -108,6 +111,7 @@ impl Default for Options {
             config_file: None,
             cluster_file: None,
             budgets: budget::Budgets::default(),
+            grouping: inputs::Grouping::default(),
         }
     }
 }
@@ -121,7 +125,10 @@ pub struct Run {
     pub rendered: Vec<RenderedFile>,
     pub objects: Vec<Object>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The cluster after the apply, when the inputs made one run.
     pub cluster: Option<cluster::ClusterState>,
+    /// The runs the inputs were checked as, in order (one unless the inputs were grouped apart).
+    pub parts: Vec<RunPart>,
 }
 
 impl Run {
@@ -134,32 +141,130 @@ impl Run {
     }
 }
 
+/// One run of several (see [`inputs`]): which inputs it checked and where its results are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunPart {
+    /// The inputs, as given (`a.yaml`, `chart/`, `<stdin>`).
+    pub inputs: Vec<String>,
+    /// Its findings: `Run::diagnostics[findings]`.
+    pub findings: std::ops::Range<usize>,
+    /// Its objects: `Run::objects[objects]`.
+    pub objects: std::ops::Range<usize>,
+    /// The files read for it: ids `files.start..files.end` of the source map.
+    pub files: std::ops::Range<u32>,
+}
+
 /// Runs the pipeline over `inputs`: load, values, render, parse, then the check stages in
-/// `options.stages`. All inputs are checked together (cross-object rules see every object).
+/// `options.stages`. `options.grouping` says which inputs are checked together (cross-object
+/// rules and the cluster see the objects of one run only); findings come run after run, each
+/// run's sorted by location.
 pub fn run(inputs: &[Input], options: &Options) -> Run {
     let mut run = Run::default();
     let Some((config, profile)) = settings(options, &mut run) else {
         return run;
     };
     let strict = options.strict || config.strict;
-    let mut files: Vec<FileId> = Vec::new();
     // A chart's kubeVersion is checked against the version the run targets.
-    let load_options = LoadOptions {
+    let mut load_options = LoadOptions {
         kube_version: options.kube_version,
         ..options.load.clone()
     };
-    for input in inputs {
-        let (loaded, diags) = chart::load(input, &load_options, &mut run.sources);
+    if let Some(exclude) = inputs::walk::Exclude::of_config(&config) {
+        load_options.walk.exclude = Some(std::sync::Arc::new(exclude));
+    }
+    let mut crd_files = Vec::new();
+    for input in &options.crd_inputs {
+        let (loaded, diags) = chart::load(input, &options.load, &mut run.sources);
         run.diagnostics.extend(diags);
+        if let Some(Loaded::Manifests(files)) = loaded {
+            crd_files.extend(files);
+        }
+    }
+    let (extra_crds, diags) = object::parse(&run.sources, &crd_files, &options.yaml);
+    run.diagnostics.extend(diags);
+    sort_diagnostics(&run.sources, &mut run.diagnostics);
+    let mut documents = 0;
+    for members in inputs::group(inputs, options.grouping) {
+        let group: Vec<&Input> = members.iter().filter_map(|&i| inputs.get(i)).collect();
+        let part = RunPart {
+            inputs: group.iter().map(|i| inputs::display(i)).collect(),
+            findings: run.diagnostics.len()..run.diagnostics.len(),
+            objects: run.objects.len()..run.objects.len(),
+            files: run.sources.files().count() as u32..0,
+        };
+        let mut diagnostics = Vec::new();
+        let files = load_and_render(&group, options, &load_options, &mut run, &mut diagnostics);
+        // Counted before parsing: a template loop can emit more objects than memory holds.
+        documents += files
+            .iter()
+            .map(|&f| yaml::document_count(run.sources.text(f)))
+            .sum::<usize>();
+        let over_budget = documents > options.budgets.objects;
+        if over_budget {
+            diagnostics.push(budget::exceeded(
+                format!("the inputs hold {documents} YAML documents to check as objects"),
+                options.budgets.objects,
+                "--max-objects",
+            ));
+        } else {
+            let (objects, diags) = object::parse(&run.sources, &files, &options.yaml);
+            diagnostics.extend(diags);
+            let ctx = CheckContext {
+                sources: &run.sources,
+                objects: &objects,
+                kube_version: options.kube_version,
+                release_namespace: &options.namespace,
+                config: &config,
+                strict,
+                extra_crds: &extra_crds,
+                create_namespace: options.create_namespace,
+            };
+            let (found, state) = check_stages(&ctx, options, &profile);
+            diagnostics.extend(found);
+            config::apply(&config, &objects, &run.sources, &mut diagnostics);
+            run.cluster = state;
+            run.objects.extend(objects);
+        }
+        sort_diagnostics(&run.sources, &mut diagnostics);
+        run.diagnostics.extend(diagnostics);
+        run.parts.push(RunPart {
+            findings: part.findings.start..run.diagnostics.len(),
+            objects: part.objects.start..run.objects.len(),
+            files: part.files.start..run.sources.files().count() as u32,
+            ..part
+        });
+        if over_budget {
+            break;
+        }
+    }
+    if run.parts.len() > 1 {
+        // Each run's cluster is its own; none stands for all of them.
+        run.cluster = None;
+    }
+    budget::cap_findings(&mut run.diagnostics, options.budgets.findings);
+    run
+}
+
+/// Loads (and renders, for charts) the inputs of one run: the files to parse as objects.
+fn load_and_render(
+    group: &[&Input],
+    options: &Options,
+    load_options: &LoadOptions,
+    run: &mut Run,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<FileId> {
+    let mut files: Vec<FileId> = Vec::new();
+    for input in group {
+        let (loaded, diags) = chart::load(input, load_options, &mut run.sources);
+        diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Chart(chart)) => {
-                let (chart, values) = chart_values(&chart, options, &mut run);
-                if run.diagnostics.iter().any(Diagnostic::is_fatal) {
+                let (chart, values) = chart_values(&chart, options, run, diagnostics);
+                if diagnostics.iter().any(Diagnostic::is_fatal) {
                     continue;
                 }
                 if options.stages.schema {
-                    run.diagnostics
-                        .extend(schema::check_values(&chart, &values, &run.sources));
+                    diagnostics.extend(schema::check_values(&chart, &values, &run.sources));
                 }
                 let render_options = RenderOptions {
                     release_name: options.release_name.clone(),
@@ -172,7 +277,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
                 };
                 let (rendered, diags) =
                     render::render(&chart, &values, &render_options, &mut run.sources);
-                run.diagnostics.extend(diags);
+                diagnostics.extend(diags);
                 files.extend(crds_of(&chart));
                 // NOTES.txt is text for people, not manifests.
                 files.extend(rendered.iter().filter(|r| !r.is_notes()).map(|r| r.file));
@@ -182,73 +287,39 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
             None => {}
         }
     }
-    // Counted before parsing: a template loop can emit more objects than memory holds.
-    let documents: usize = files
-        .iter()
-        .map(|&f| yaml::document_count(run.sources.text(f)))
-        .sum();
-    if documents > options.budgets.objects {
-        run.diagnostics.push(budget::exceeded(
-            format!("the inputs hold {documents} YAML documents to check as objects"),
-            options.budgets.objects,
-            "--max-objects",
-        ));
-        sort_diagnostics(&run.sources, &mut run.diagnostics);
-        return run;
-    }
-    let (objects, diags) = object::parse(&run.sources, &files, &options.yaml);
-    run.diagnostics.extend(diags);
-    run.objects = objects;
+    files
+}
 
-    let mut crd_files = Vec::new();
-    for input in &options.crd_inputs {
-        let (loaded, diags) = chart::load(input, &options.load, &mut run.sources);
-        run.diagnostics.extend(diags);
-        if let Some(Loaded::Manifests(files)) = loaded {
-            crd_files.extend(files);
-        }
-    }
-    let (extra_crds, diags) = object::parse(&run.sources, &crd_files, &options.yaml);
-    run.diagnostics.extend(diags);
-
-    let ctx = CheckContext {
-        sources: &run.sources,
-        objects: &run.objects,
-        kube_version: options.kube_version,
-        release_namespace: &options.namespace,
-        config: &config,
-        strict,
-        extra_crds: &extra_crds,
-        create_namespace: options.create_namespace,
-    };
-    // The three check stages only read `ctx`: they run concurrently, and their findings are
-    // joined in a fixed order (schema, rules, cluster) before the final sort.
+/// The three check stages only read `ctx`: they run concurrently, and their findings are
+/// joined in a fixed order (schema, rules, cluster) before the final sort.
+fn check_stages(
+    ctx: &CheckContext,
+    options: &Options,
+    profile: &cluster::Profile,
+) -> (Vec<Diagnostic>, Option<cluster::ClusterState>) {
     let stages = options.stages;
     let ((schema_found, rules_found), cluster_result) = rayon::join(
         || {
             rayon::join(
-                || stages.schema.then(|| schema::check(&ctx)),
-                || stages.rules.then(|| rules::check(&ctx)),
+                || stages.schema.then(|| schema::check(ctx)),
+                || stages.rules.then(|| rules::check(ctx)),
             )
         },
         || {
             stages
                 .cluster
-                .then(|| cluster::apply_within(&ctx, &profile, &options.budgets))
+                .then(|| cluster::apply_within(ctx, profile, &options.budgets))
         },
     );
     let mut found = Vec::new();
     found.extend(schema_found.into_iter().flatten());
     found.extend(rules_found.into_iter().flatten());
-    if let Some((state, diags)) = cluster_result {
+    let mut state = None;
+    if let Some((s, diags)) = cluster_result {
         found.extend(diags);
-        run.cluster = Some(state);
+        state = Some(s);
     }
-    run.diagnostics.extend(found);
-    config::apply(&config, &run.objects, &run.sources, &mut run.diagnostics);
-    sort_diagnostics(&run.sources, &mut run.diagnostics);
-    budget::cap_findings(&mut run.diagnostics, options.budgets.findings);
-    run
+    (found, state)
 }
 
 /// Reads the configuration and cluster profile files named in `options` into the run. `None`
@@ -294,16 +365,15 @@ fn chart_values(
     chart: &chart::Chart,
     options: &Options,
     run: &mut Run,
+    diags: &mut Vec<Diagnostic>,
 ) -> (chart::Chart, yaml::Node) {
-    let mut diags = Vec::new();
-    let user = values::user_values(&options.values, &mut run.sources, &mut diags);
+    let user = values::user_values(&options.values, &mut run.sources, diags);
     let mut scratch = Vec::new();
     let chart = match helm::engine::declared(chart, &mut scratch) {
         Some(helm::engine::Engine::Jinja) => chart.clone(),
         _ => helm::deps::enabled_only(chart, &user, &run.sources),
     };
-    let values = values::coalesce(&chart, user, &run.sources, &mut diags);
-    run.diagnostics.extend(diags);
+    let values = values::coalesce(&chart, user, &run.sources, diags);
     (chart, values)
 }
 

@@ -521,7 +521,7 @@ fn chart_rule_examples() {
 #[test]
 fn a_file_over_the_size_limit_is_refused() {
     let options = LoadOptions {
-        max_file_bytes: 10,
+        max_manifest_bytes: 10,
         ..LoadOptions::default()
     };
     let mut sources = SourceMap::new();

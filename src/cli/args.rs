@@ -153,6 +153,10 @@ pub struct CheckArgs {
     /// Most findings reported; more ends the run with exit code 2
     #[arg(long, value_name = "N", default_value_t = crate::budget::Budgets::default().findings)]
     pub max_findings: usize,
+    /// Largest plain manifest file (or standard input) read: bytes, or KiB, MiB, GiB.
+    /// Files of charts and archives keep Helm's limits
+    #[arg(long, value_name = "SIZE", default_value = "100MiB", value_parser = crate::inputs::parse_size)]
+    pub max_file_size: u64,
 }
 
 #[derive(Args, Debug)]
@@ -164,6 +168,10 @@ pub struct LintArgs {
     /// to, once per chart, and the plain manifests among the rest; other files are skipped
     #[arg(long)]
     pub changed: bool,
+    /// Check all PATHs as one run (cross-object rules compare their objects); by default each
+    /// PATH is a run of its own
+    #[arg(long)]
+    pub together: bool,
     #[command(flatten)]
     pub render: RenderArgs,
     #[command(flatten)]

@@ -18,6 +18,8 @@
 //! assume-namespaces: [monitoring]   # besides default, kube-system, kube-public, kube-node-lease
 //! node-port-range: "30000-32767"    # the cluster's --service-node-port-range
 //! strict: false                     # closed world: objects missing from the run are errors
+//! exclude: [vendor/, "*.generated.yaml"]  # left out of folder walks (gitignore syntax, relative
+//!                                   # to this file's folder); files named on the command line stay
 //! ```
 //!
 //! Every key is optional. Unknown keys and unknown rule ids are fatal (`config/invalid`), with a
@@ -59,6 +61,10 @@ pub struct Config {
     pub node_port_range: (u16, u16),
     /// `strict: true`: the same as `--strict` (objects missing from the run are errors).
     pub strict: bool,
+    /// `exclude:` patterns (gitignore syntax) that folder walks leave out.
+    pub exclude: Vec<String>,
+    /// The folder `exclude:` patterns are relative to: the configuration file's, canonical.
+    pub exclude_base: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -71,6 +77,8 @@ impl Default for Config {
             assume_namespaces: Vec::new(),
             node_port_range: (30000, 32767),
             strict: false,
+            exclude: Vec::new(),
+            exclude_base: None,
         }
     }
 }

@@ -66,6 +66,10 @@ pub enum SourceKind {
     Manifest,
     /// Chart metadata and other chart files (Chart.yaml, values.schema.json, CRDs).
     ChartFile,
+    /// A YAML file a folder walk found and left unchecked: it holds no Kubernetes object (a CI
+    /// workflow, a values file) or is a kustomization. Counted in summaries; its text is kept
+    /// only when a finding points into it.
+    Skipped,
 }
 
 /// Where one rendered line came from.

@@ -46,6 +46,16 @@ pub(super) fn write(
         out.write_all(b"\n")?;
     }
     if !options.quiet {
+        if run.parts.len() > 1 {
+            for part in &run.parts {
+                let line = format!(
+                    "{}: {}",
+                    part.inputs.join(", "),
+                    Summary::of_part(run, part).line()
+                );
+                writeln!(out, "{line}")?;
+            }
+        }
         let mut line = Summary::of(run).line();
         if let Some(elapsed) = options.elapsed {
             line.push_str(&format!(" in {} ms", elapsed.as_millis()));

@@ -19,7 +19,8 @@
 //! | `findings[].labels[]` | array | Other places involved: `file`, `line`, `column`, `end_line`, `end_column`, `message` |
 //! | `findings[].object` | object or null | The Kubernetes object: `apiVersion`, `kind`, `namespace` (null when not set), `name` |
 //! | `findings[].suppressed` | bool | A suppression (annotation, comment, config) matched |
-//! | `summary` | object | `errors` (fatal included), `warnings`, `infos`, `suppressed`, `objects`, `files` (counts; suppressed findings only in `suppressed`) |
+//! | `runs[]` | array | Only when the inputs were checked as several runs (each PATH is one, see `kforge lint --help`): in order, each with `inputs` (the PATHs), `findings` (how many of `findings[]`, which lists the runs' findings one run after another) and its own `summary` |
+//! | `summary` | object | `errors` (fatal included), `warnings`, `infos`, `suppressed`, `objects`, `files`, `skipped` (YAML files of a folder walk without Kubernetes objects) (counts; suppressed findings only in `suppressed`) |
 
 use std::io;
 
@@ -38,18 +39,39 @@ pub(super) fn write(run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
 
 /// The JSON document as a value (also used by tests).
 pub(super) fn document(run: &Run) -> Value {
-    let s = Summary::of(run);
-    json!({
+    let mut document = json!({
         "version": 1,
         "findings": run.diagnostics.iter().map(|d| finding(run, d)).collect::<Vec<_>>(),
-        "summary": {
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "infos": s.infos,
-            "suppressed": s.suppressed,
-            "objects": s.objects,
-            "files": s.files,
-        },
+        "summary": counts(&Summary::of(run)),
+    });
+    if run.parts.len() > 1
+        && let Some(map) = document.as_object_mut()
+    {
+        let runs: Vec<Value> = run
+            .parts
+            .iter()
+            .map(|part| {
+                json!({
+                    "inputs": part.inputs,
+                    "findings": part.findings.len(),
+                    "summary": counts(&Summary::of_part(run, part)),
+                })
+            })
+            .collect();
+        map.insert("runs".into(), json!(runs));
+    }
+    document
+}
+
+fn counts(s: &Summary) -> Value {
+    json!({
+        "errors": s.errors,
+        "warnings": s.warnings,
+        "infos": s.infos,
+        "suppressed": s.suppressed,
+        "objects": s.objects,
+        "files": s.files,
+        "skipped": s.skipped,
     })
 }
 

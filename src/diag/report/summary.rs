@@ -1,8 +1,8 @@
 //! Counts shared by every format's summary.
 
-use crate::Run;
-use crate::diag::Severity;
-use crate::source::SourceKind;
+use crate::diag::{Diagnostic, Severity};
+use crate::source::{FileId, SourceKind};
+use crate::{Run, RunPart};
 
 /// What a run found. Suppressed findings count only in `suppressed`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -16,20 +16,46 @@ pub struct Summary {
     /// Files read: templates, values files, manifests and chart files. Rendered output and
     /// command-line arguments are not files the user wrote, so they are not counted.
     pub files: usize,
+    /// YAML files a folder walk left unchecked: no Kubernetes object in them, or a kustomization.
+    pub skipped: usize,
 }
 
 impl Summary {
     pub fn of(run: &Run) -> Summary {
+        Summary::count(run, &run.diagnostics, run.objects.len(), |_| true)
+    }
+
+    /// The counts of one of the runs the inputs were checked as.
+    pub fn of_part(run: &Run, part: &RunPart) -> Summary {
+        Summary::count(
+            run,
+            run.diagnostics.get(part.findings.clone()).unwrap_or(&[]),
+            part.objects.len(),
+            |id| part.files.contains(&id.0),
+        )
+    }
+
+    fn count(
+        run: &Run,
+        diagnostics: &[Diagnostic],
+        objects: usize,
+        file_in: impl Fn(FileId) -> bool,
+    ) -> Summary {
         let mut s = Summary {
-            objects: run.objects.len(),
+            objects,
             ..Summary::default()
         };
-        s.files = run
-            .sources
-            .files()
-            .filter(|(_, f)| !matches!(f.kind, SourceKind::Rendered | SourceKind::Argument))
-            .count();
-        for d in &run.diagnostics {
+        for (id, f) in run.sources.files() {
+            if !file_in(id) {
+                continue;
+            }
+            match f.kind {
+                SourceKind::Rendered | SourceKind::Argument => {}
+                SourceKind::Skipped => s.skipped += 1,
+                _ => s.files += 1,
+            }
+        }
+        for d in diagnostics {
             if d.suppressed {
                 s.suppressed += 1;
                 continue;
@@ -43,8 +69,8 @@ impl Summary {
         s
     }
 
-    /// `2 errors, 1 warning (1 suppressed) in 3 objects from 2 files`; infos and suppressed
-    /// findings are mentioned only when there are some.
+    /// `2 errors, 1 warning (1 suppressed) in 3 objects from 2 files`; infos, suppressed
+    /// findings and skipped files are mentioned only when there are some.
     pub fn line(&self) -> String {
         let mut line = format!(
             "{}, {}",
@@ -62,6 +88,12 @@ impl Summary {
             plural(self.objects, "object"),
             plural(self.files, "file")
         ));
+        if self.skipped > 0 {
+            line.push_str(&format!(
+                " ({} without Kubernetes objects skipped)",
+                plural(self.skipped, "YAML file")
+            ));
+        }
         line
     }
 }
