@@ -13,6 +13,7 @@
 //!   a note saying to pipe `kustomize build` into kforge instead.
 //!
 //! A file named on the command line is always checked, whatever it holds or what ignores it.
+//! `.kforge.yaml` is never walked: it is read as the configuration.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -139,7 +140,11 @@ impl Filter {
 
     /// Whether the walk reads the file (or enters the folder) at `rel`.
     pub fn keep(&mut self, rel: &str, is_dir: bool) -> bool {
-        if !is_dir && !is_manifest_name(rel) {
+        // `.kforge.yaml` is read as the configuration, not walked as YAML.
+        if !is_dir
+            && (!is_manifest_name(rel)
+                || rel.rsplit('/').next() == Some(crate::config::CONFIG_FILE))
+        {
             return false;
         }
         let mut ignored = false;
