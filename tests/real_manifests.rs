@@ -383,3 +383,50 @@ fn folder_walks_skip_what_is_not_manifests() {
         ]
     );
 }
+
+/// Class "inputs": `helm template … | kforge lint -`. A `# Source:` section's lines are lines of
+/// the template's rendered output, not of the template: machine formats name the template
+/// without a line and say the rendered position in the message; people see standard input at
+/// its own line.
+#[test]
+fn rendered_streams_never_claim_a_template_line() {
+    let stream = "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n---\n# Source: web/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIp\n  ports:\n    - port: 80\n";
+    let message = "spec.type: Unsupported value: \"ClusterIp\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\" (at line 6, column 9 of the output rendered from web/templates/svc.yaml; line 14 of <stdin>)";
+    let lint_as = |format: &str| {
+        let out = run(kforge()
+            .args(["lint", "-", "--format", format])
+            .write_stdin(stream));
+        assert_eq!(out.code, 1);
+        out.stdout
+    };
+    let json: serde_json::Value = serde_json::from_str(&lint_as("json")).unwrap();
+    let f = &json["findings"][0];
+    assert_eq!(
+        (&f["file"], &f["line"], &f["column"], &f["message"]),
+        (
+            &serde_json::json!("web/templates/svc.yaml"),
+            &serde_json::Value::Null,
+            &serde_json::Value::Null,
+            &serde_json::json!(message)
+        )
+    );
+    assert_eq!(
+        lint_as("github"),
+        format!(
+            "::error file=web/templates/svc.yaml,title=schema/enum::{}%0Ahelp: did you mean \"ClusterIP\"?\n",
+            message
+        )
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&lint_as("sarif")).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"],
+        serde_json::json!({"artifactLocation": {"uri": "web/templates/svc.yaml", "uriBaseId": "%SRCROOT%"}})
+    );
+    let human = lint_as("human");
+    assert!(
+        human.starts_with(&format!(
+            "error[schema/enum]: {message}\n    ,-[<stdin>:14:9]\n 13 | spec:\n 14 |   type: ClusterIp\n"
+        )),
+        "{human}"
+    );
+}

@@ -12,7 +12,7 @@
 //! | `findings[].severity` | string | `fatal` (could not run), `error`, `warning` or `info` |
 //! | `findings[].message` | string | What is wrong, naming the objects involved |
 //! | `findings[].file` | string or null | File reported at: the template for rendered output; null when the finding is about the whole run |
-//! | `findings[].line`, `.column` | number or null | 1-based start; columns count characters |
+//! | `findings[].line`, `.column` | number or null | 1-based start; columns count characters. Null in a `# Source:` section of a rendered stream (`helm template … \| kforge lint -`): `file` names the template, whose lines kforge does not have, and the message says the line of its rendered output |
 //! | `findings[].end_line`, `.end_column` | number or null | 1-based end, exclusive column |
 //! | `findings[].help` | string or null | How to fix it |
 //! | `findings[].notes` | array of strings | Extra explanation |
@@ -26,7 +26,7 @@ use std::io;
 
 use serde_json::{Value, json};
 
-use super::{Summary, primary_location};
+use super::{Summary, at_span, has_true_line, message, primary_location};
 use crate::Run;
 use crate::diag::{Diagnostic, ObjectRef};
 use crate::source::Location;
@@ -77,30 +77,32 @@ fn counts(s: &Summary) -> Value {
 
 fn finding(run: &Run, d: &Diagnostic) -> Value {
     let loc = primary_location(run, d);
+    let lined = loc.as_ref().filter(|l| has_true_line(run, l));
     json!({
         "rule": d.rule.id,
         "severity": d.severity.as_str(),
-        "message": d.message,
+        "message": message(run, d),
         "file": loc.as_ref().map(|l| l.path.clone()),
-        "line": loc.as_ref().map(|l| l.line),
-        "column": loc.as_ref().map(|l| l.column),
-        "end_line": loc.as_ref().map(|l| l.end_line),
-        "end_column": loc.as_ref().map(|l| l.end_column),
+        "line": lined.map(|l| l.line),
+        "column": lined.map(|l| l.column),
+        "end_line": lined.map(|l| l.end_line),
+        "end_column": lined.map(|l| l.end_column),
         "help": d.help,
         "notes": d.notes,
-        "labels": d.secondary.iter().map(|l| label(&run.sources.locate(l.span), &l.message)).collect::<Vec<_>>(),
+        "labels": d.secondary.iter().map(|l| label(run, &run.sources.locate(l.span), &at_span(run, l.span, &l.message))).collect::<Vec<_>>(),
         "object": d.object.as_ref().map(object),
         "suppressed": d.suppressed,
     })
 }
 
-fn label(loc: &Location, message: &str) -> Value {
+fn label(run: &Run, loc: &Location, message: &str) -> Value {
+    let lined = has_true_line(run, loc).then_some(loc);
     json!({
         "file": loc.path,
-        "line": loc.line,
-        "column": loc.column,
-        "end_line": loc.end_line,
-        "end_column": loc.end_column,
+        "line": lined.map(|l| l.line),
+        "column": lined.map(|l| l.column),
+        "end_line": lined.map(|l| l.end_line),
+        "end_column": lined.map(|l| l.end_column),
         "message": message,
     })
 }
