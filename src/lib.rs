@@ -226,6 +226,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
             run.objects.extend(objects);
         }
         sort_diagnostics(&run.sources, &mut diagnostics);
+        check::follow_lost_objects(&run.sources, &mut diagnostics);
         run.diagnostics.extend(diagnostics);
         run.parts.push(RunPart {
             findings: part.findings.start..run.diagnostics.len(),

@@ -430,3 +430,77 @@ fn rendered_streams_never_claim_a_template_line() {
         "{human}"
     );
 }
+
+/// Class "one mistake, one finding": a Service that selects nothing because its Deployment's
+/// template failed to render comes after the render error (though its file sorts first) and
+/// says it may follow from it.
+#[test]
+fn findings_that_follow_a_failed_render_come_after_it_and_say_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "web/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+            ),
+            ("web/values.yaml", "image: nginx:1.27\n"),
+            (
+                "web/templates/deployment.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: {{ .Values.image }}\n          env:\n            - name: HOST\n              value: {{ required \"set host\" .Values.host }}\n",
+            ),
+            (
+                "web/templates/api-service.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n",
+            ),
+        ],
+    );
+    let out = run(kforge()
+        .current_dir(tmp.path())
+        .args(["lint", "web", "--format", "json"]));
+    assert_eq!(out.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap(),
+                    f["file"].as_str().unwrap()
+                ),
+                f["notes"]
+                    .as_array()
+                    .unwrap()
+                    .last()
+                    .unwrap_or(&serde_json::json!(""))
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("render/required web/templates/deployment.yaml".to_string(), String::new()),
+            (
+                "rules/service-selects-nothing web/templates/api-service.yaml".to_string(),
+                "web/templates/deployment.yaml failed to render or parse (error above): objects it makes are missing from this run, which may be why".to_string()
+            ),
+        ]
+    );
+    // Once the template renders, the Service selects its pods: no finding but the fix's.
+    let out = run(kforge().current_dir(tmp.path()).args([
+        "lint",
+        "web",
+        "--set",
+        "host=example.com",
+        "--format",
+        "json",
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]), "{}", out.stdout);
+}
