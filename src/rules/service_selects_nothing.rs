@@ -3,18 +3,30 @@
 //!
 //! ## What it does
 //! Compares each Service selector with the pod templates (Deployment, StatefulSet, DaemonSet,
-//! ReplicaSet, Job, CronJob, Pod) of the Service's namespace and explains a miss:
-//! - every selector key is set by some template but a value differs: a typo, an error showing
-//!   the closest template's labels;
+//! ReplicaSet, Job, CronJob, Pod) of the Service's namespace. It is an error only with evidence
+//! of a mistake, and then the did-you-mean names the label to fix:
+//! - a template matches every label but one, and that label's value is a near miss of the
+//!   template's (a small edit, a swapped pair of letters, another case, a missing prefix such as
+//!   `web` for `shop-web`);
+//! - a selector key is a near miss of a key the template carries with the same value
+//!   (`app.kubernetes.io/instnace`).
+//!
+//! Everything else is a warning, and never suggests another application's labels:
+//! - no template in the namespace has the selector's app identity (charts that render their
+//!   workload only once a value is set, or pods from outside the run): "selects nothing in this
+//!   run";
 //! - the selector matches a template except for keys no template sets (labels added at run
-//!   time by the application or a controller, such as `pod-template-hash`): a warning naming
-//!   those keys;
+//!   time by the application): a warning naming those keys;
 //! - the run creates no pod in that namespace: nothing outside the release namespace (system
-//!   pods in `kube-system`), a warning in it (charts that render their workload only when some
-//!   values are set);
+//!   pods in `kube-system`), a warning in it;
 //! - the run contains a custom resource an operator turns into pods (a prometheus-operator
-//!   `Alertmanager`): no error, at most a warning that says why;
+//!   `Alertmanager`): a warning that says why;
 //! - a template of another namespace matches: a warning labelling both.
+//!
+//! Labels that controllers add to their pods (`pod-template-hash`,
+//! `statefulset.kubernetes.io/pod-name`, `job-name`, ...) match the pods of those controllers.
+//! When a template of the run failed to render, the finding comes after that error and says it
+//! may follow from it.
 //!
 //! Services without a selector (manual Endpoints/EndpointSlices) are never flagged.
 //!
@@ -41,12 +53,15 @@ pub static SERVICE_SELECTS_NOTHING: Rule = Rule {
     id: "rules/service-selects-nothing",
     severity: Severity::Error,
     default_enabled: true,
-    summary: "A Service's selector matches no pod template in its namespace",
+    summary: "A Service's selector matches no pod template in its namespace (an error for a near-miss label, else a warning)",
     rationale: "A Service whose selector matches no pod gets no endpoints, so every connection \
-                to it fails. A selector whose keys all appear on a pod template but with another \
-                value is almost always a typo. Selectors that need labels set at run time, pods \
-                outside the run's namespaces and pods made by operators are reported as warnings \
-                at most.",
+                to it fails. It is an error only with evidence of a mistake: a pod template that \
+                matches all but one label, whose value or key is a near miss (a small edit, \
+                another case, a missing prefix); the did-you-mean names that label. A selector \
+                that no template of the run carries at all is a warning (\"selects nothing in this \
+                run\"): charts may render the workload only once a value is set, and pods may \
+                come from outside the run. Labels set at run time, pods in another namespace and \
+                pods made by operators are warnings too.",
     failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongoexpress\n  ports:\n    - port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
     passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
 };
