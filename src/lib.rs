@@ -182,6 +182,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
     }
     let (extra_crds, diags) = object::parse(&run.sources, &crd_files, &options.yaml);
     run.diagnostics.extend(diags);
+    config::apply(&config, &extra_crds, &run.sources, &mut run.diagnostics);
     sort_diagnostics(&run.sources, &mut run.diagnostics);
     let mut documents = 0;
     for members in inputs::group(inputs, options.grouping) {

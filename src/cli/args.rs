@@ -161,7 +161,8 @@ pub struct CheckArgs {
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
-    /// Chart directories, .tgz archives, manifest files or directories, or - for stdin
+    /// Chart directories, .tgz archives, manifest files or directories, or - for stdin; each is
+    /// checked as a run of its own (a directory is one run) unless --together is given
     #[arg(value_name = "PATH", required_unless_present = "changed")]
     pub paths: Vec<PathBuf>,
     /// The paths are changed files (as pre-commit passes them): lint the chart each one belongs

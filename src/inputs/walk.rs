@@ -70,7 +70,7 @@ fn is_manifest_name(rel: &str) -> bool {
 /// passes (its syntax errors are then reported).
 pub fn holds_objects(text: &str) -> bool {
     let mut documents = vec![(false, false, false)];
-    for line in text.lines() {
+    for line in text.trim_start_matches('\u{feff}').lines() {
         if line.starts_with("---")
             && line
                 .get(3..)
@@ -246,6 +246,7 @@ mod tests {
             // Nested keys (a values file) are not an object.
             ("image:\n  apiVersion: v1\n  kind: Pod\n", false),
             ("apiVersion: v2\nname: chart\n", false),
+            ("\u{feff}apiVersion: v1\r\nkind: Pod\r\n", true),
             ("", false),
         ] {
             assert_eq!(holds_objects(text), expected, "{text:?}");
