@@ -43,6 +43,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand lint" -l set-json -d 'Set 
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l release-name -d 'Release name seen by templates' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -s n -l namespace -d 'Release namespace: where objects without a namespace land' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -s a -l api-versions -d 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run\'s CRDs are always there)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l fail-on -d 'Lowest severity that makes the exit code 1' -r -f -a "error\t''
 warning\t''
@@ -81,6 +82,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand template" -l set-json -d '
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l release-name -d 'Release name seen by templates' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -s n -l namespace -d 'Release namespace: where objects without a namespace land' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
+complete -c kforge -n "__fish_kforge_using_subcommand template" -s a -l api-versions -d 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run\'s CRDs are always there)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -s s -l show-only -d 'Only print these templates (e.g. templates/service.yaml); may repeat' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l output-dir -d 'Write each rendered template under DIR instead of printing' -r -F
@@ -97,6 +99,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l set-json -d '
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l release-name -d 'Release name seen by templates' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s n -l namespace -d 'Release namespace: where objects without a namespace land' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
+complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s a -l api-versions -d 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run\'s CRDs are always there)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l fail-on -d 'Lowest severity that makes the exit code 1' -r -f -a "error\t''
 warning\t''
@@ -131,6 +134,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand package" -l set-json -d 'S
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l release-name -d 'Release name seen by templates' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -s n -l namespace -d 'Release namespace: where objects without a namespace land' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
+complete -c kforge -n "__fish_kforge_using_subcommand package" -s a -l api-versions -d 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run\'s CRDs are always there)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand package" -l color -d 'Colour in diagnostics' -r -f -a "auto\t''
 always\t''

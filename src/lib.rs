@@ -15,6 +15,7 @@
 )]
 
 pub mod budget;
+pub mod catalog;
 pub mod chart;
 pub mod check;
 pub mod cli;
@@ -71,6 +72,9 @@ pub struct Options {
     pub release_name: String,
     pub namespace: String,
     pub kube_version: KubeVersion,
+    /// `--api-versions`: added to `.Capabilities.APIVersions` after the built-ins and the run's
+    /// CRDs.
+    pub api_versions: Vec<String>,
     pub include_notes: bool,
     pub stages: Stages,
     pub config: Config,
@@ -99,6 +103,7 @@ impl Default for Options {
             release_name: "release".to_string(),
             namespace: "default".to_string(),
             kube_version: KubeVersion::NEWEST,
+            api_versions: Vec::new(),
             include_notes: false,
             stages: Stages::default(),
             config: Config::default(),
@@ -194,7 +199,14 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
             files: run.sources.files().count() as u32..0,
         };
         let mut diagnostics = Vec::new();
-        let files = load_and_render(&group, options, &load_options, &mut run, &mut diagnostics);
+        let files = load_and_render(
+            &group,
+            options,
+            &load_options,
+            &extra_crds,
+            &mut run,
+            &mut diagnostics,
+        );
         // Counted before parsing: a template loop can emit more objects than memory holds.
         documents += files
             .iter()
@@ -248,23 +260,40 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
 }
 
 /// Loads (and renders, for charts) the inputs of one run: the files to parse as objects.
+/// Everything is loaded (and each chart's subcharts chosen) before anything renders: the CRDs
+/// of the whole run are part of `.Capabilities.APIVersions` in every chart of it.
 fn load_and_render(
     group: &[&Input],
     options: &Options,
     load_options: &LoadOptions,
+    extra_crds: &[Object],
     run: &mut Run,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<FileId> {
-    let mut files: Vec<FileId> = Vec::new();
+    let mut loaded_inputs = Vec::new();
     for input in group {
         let (loaded, diags) = chart::load(input, load_options, &mut run.sources);
         diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Chart(chart)) => {
                 let (chart, values) = chart_values(&chart, options, run, diagnostics);
-                if diagnostics.iter().any(Diagnostic::is_fatal) {
-                    continue;
+                // A chart whose values could not be read (or anything fatal before it) is not
+                // rendered with wrong values.
+                if !diagnostics.iter().any(Diagnostic::is_fatal) {
+                    loaded_inputs.push(Prepared::Chart(Box::new(chart), values));
                 }
+            }
+            Some(Loaded::Manifests(manifests)) => {
+                loaded_inputs.push(Prepared::Manifests(manifests))
+            }
+            None => {}
+        }
+    }
+    let api_versions = run_api_versions(&loaded_inputs, extra_crds, options, &run.sources);
+    let mut files: Vec<FileId> = Vec::new();
+    for prepared in loaded_inputs {
+        match prepared {
+            Prepared::Chart(chart, values) => {
                 if options.stages.schema {
                     diagnostics.extend(schema::check_values(&chart, &values, &run.sources));
                 }
@@ -274,7 +303,7 @@ fn load_and_render(
                     revision: 1,
                     is_upgrade: false,
                     kube_version: options.kube_version,
-                    api_versions: schema::api_versions(options.kube_version),
+                    api_versions: api_versions.clone(),
                     include_notes: options.include_notes,
                 };
                 let (rendered, diags) =
@@ -285,8 +314,7 @@ fn load_and_render(
                 files.extend(rendered.iter().filter(|r| !r.is_notes()).map(|r| r.file));
                 run.rendered.extend(rendered);
             }
-            Some(Loaded::Manifests(manifests)) => files.extend(manifests),
-            None => {}
+            Prepared::Manifests(manifests) => files.extend(manifests),
         }
     }
     files
@@ -377,6 +405,35 @@ fn chart_values(
     };
     let values = values::coalesce(&chart, user, &run.sources, diags);
     (chart, values)
+}
+
+/// An input after loading: a chart with its subcharts chosen and its values coalesced, or
+/// manifest files.
+enum Prepared {
+    Chart(Box<chart::Chart>, yaml::Node),
+    Manifests(Vec<FileId>),
+}
+
+/// `.Capabilities.APIVersions` for every chart of the run: the built-ins, the CRDs in charts'
+/// `crds/`, in manifest inputs and in `--crd` files, then `--api-versions`. Only files that
+/// mention a CRD are parsed here (they are parsed again with the rest as objects).
+fn run_api_versions(
+    inputs: &[Prepared],
+    extra_crds: &[Object],
+    options: &Options,
+    sources: &SourceMap,
+) -> Vec<String> {
+    let mut files = Vec::new();
+    for input in inputs {
+        match input {
+            Prepared::Chart(chart, _) => files.extend(crds_of(chart)),
+            Prepared::Manifests(manifests) => files.extend(manifests),
+        }
+    }
+    files.retain(|&f| sources.text(f).contains("CustomResourceDefinition"));
+    let (mut crds, _) = object::parse(sources, &files, &options.yaml);
+    crds.extend(extra_crds.iter().cloned());
+    helm::capabilities::api_versions(options.kube_version, &crds, &options.api_versions)
 }
 
 fn crds_of(chart: &chart::Chart) -> Vec<FileId> {

@@ -75,6 +75,10 @@ pub struct RenderArgs {
     /// Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or
+    /// be comma-separated (served built-ins and the run's CRDs are always there)
+    #[arg(short = 'a', long, value_name = "API", value_delimiter = ',')]
+    pub api_versions: Vec<String>,
     /// Most YAML documents (objects) one run parses; more ends the run with exit code 2
     #[arg(long, value_name = "N", default_value_t = crate::budget::Budgets::default().objects)]
     pub max_objects: usize,

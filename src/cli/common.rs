@@ -107,7 +107,11 @@ pub fn value_args(render: &RenderArgs) -> Result<ValueArgs, UsageError> {
 /// Pipeline options from the render flags (and check flags when the command has them).
 pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options, UsageError> {
     let kube_version = kube_version(render.kube_version.as_deref())?;
+    for api in &render.api_versions {
+        crate::helm::capabilities::check_flag(api).map_err(UsageError)?;
+    }
     let mut options = Options {
+        api_versions: render.api_versions.clone(),
         values: value_args(render)?,
         release_name: render.release_name.clone(),
         namespace: render.namespace.clone(),

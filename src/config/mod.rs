@@ -30,13 +30,12 @@
 mod apply;
 mod load;
 
+pub use crate::catalog::config::INVALID;
 pub use apply::apply;
-pub use load::{CONFIG_FILE, INVALID, discover, load};
+pub use load::{CONFIG_FILE, discover, load};
 
 use crate::diag::{Rule, Severity};
 use std::collections::BTreeMap;
-
-pub const RULES: &[&Rule] = &[&INVALID];
 
 /// An object the cluster is assumed to have although the run does not create it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,9 +17,10 @@ use kforge_gotpl::Value;
 use kforge_gotpl::exec::{ErrorKind, ExecEnv, Output, Templates};
 
 use super::objects;
+use crate::catalog::render as catalog;
 use crate::chart::Chart;
 use crate::diag::Diagnostic;
-use crate::render::{RenderOptions, RenderedFile, rules};
+use crate::render::{RenderOptions, RenderedFile};
 use crate::source::{FileId, LineOrigin, OriginMap, SourceMap, Span};
 
 /// One chart of the tree: its templates' base path and its dot.
@@ -112,7 +113,7 @@ fn parse_diagnostic(
     sources: &SourceMap,
 ) -> Diagnostic {
     let span = action_span(sources, file, e.offset as usize);
-    Diagnostic::new(&rules::SYNTAX, e.helm_message()).at(span, e.message.clone())
+    Diagnostic::new(&catalog::SYNTAX, e.helm_message()).at(span, e.message.clone())
 }
 
 /// Executes every non-partial template in Helm's order and returns the rendered files (sorted
@@ -258,10 +259,10 @@ fn exec_diagnostic(
 ) -> Diagnostic {
     let go = e.go_message();
     let rule = match e.kind() {
-        ErrorKind::Required if go.contains("error calling fail:") => &rules::FAIL,
-        ErrorKind::Required => &rules::REQUIRED,
-        ErrorKind::Limit => &rules::LIMIT,
-        ErrorKind::Template => &rules::ERROR,
+        ErrorKind::Required if go.contains("error calling fail:") => &catalog::FAIL,
+        ErrorKind::Required => &catalog::REQUIRED,
+        ErrorKind::Limit => &catalog::LIMIT,
+        ErrorKind::Template => &catalog::ERROR,
     };
     let at_file = e
         .parse_name()

@@ -57,13 +57,41 @@ fn trim_go_space_start(s: &str) -> &str {
 
 /// Helm's `SplitManifests`: the documents of one rendered file, in order.
 pub fn split(text: &str) -> Vec<String> {
-    let text = trim_go_space_start(text);
-    let Some(sep) = separator() else {
-        return vec![text.to_string()];
-    };
-    sep.split(text)
-        .filter(|d| !d.trim().is_empty())
-        .map(|d| trim_go_space_start(d).to_string())
+    split_ranges(text)
+        .into_iter()
+        .filter_map(|(start, end)| text.get(start..end))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The byte ranges of [`split`]'s documents in `text`: what Helm prints and installs of each,
+/// so `lint CHART` parses exactly those (the separator eats the whitespace before it, even the
+/// whitespace-only last line of a block scalar, which would otherwise be content).
+pub fn split_ranges(text: &str) -> Vec<(usize, usize)> {
+    let offset = text.len() - trim_go_space_start(text).len();
+    let body = text.get(offset..).unwrap_or("");
+    let mut pieces = Vec::new();
+    match separator() {
+        Some(sep) => {
+            let mut at = 0;
+            for m in sep.find_iter(body) {
+                pieces.push((at, m.start()));
+                at = m.end();
+            }
+            pieces.push((at, body.len()));
+        }
+        None => pieces.push((0, body.len())),
+    }
+    pieces
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let piece = body.get(start..end)?;
+            if piece.trim().is_empty() {
+                return None;
+            }
+            let lead = piece.len() - trim_go_space_start(piece).len();
+            Some((offset + start + lead, offset + end))
+        })
         .collect()
 }
 
@@ -159,6 +187,10 @@ mod tests {
             split("apiVersion: v1\nkind: Foo\n\n\n"),
             vec!["apiVersion: v1\nkind: Foo\n\n\n"]
         );
+        // `---` glued to text still splits (Helm's regex needs no line end after it).
+        let text = " \na: |-\n  x\n  \n---b: 1\n";
+        assert_eq!(split(text), vec!["a: |-\n  x", "b: 1\n"]);
+        assert_eq!(split_ranges(text), vec![(2, 11), (18, 23)]);
     }
 
     #[test]

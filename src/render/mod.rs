@@ -41,7 +41,6 @@ mod env;
 mod errors;
 mod functions;
 pub mod markers;
-pub mod rules;
 mod shared;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,8 +49,9 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
+use crate::catalog::render as catalog;
 use crate::chart::Chart;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 use crate::helm::{self, engine::Engine};
 use crate::source::{FileId, OriginMap, SourceMap};
 use crate::version::KubeVersion;
@@ -87,17 +87,6 @@ impl RenderedFile {
         self.template.ends_with("/templates/NOTES.txt")
     }
 }
-
-pub const RULES: &[&Rule] = &[
-    &rules::SYNTAX,
-    &rules::UNDEFINED,
-    &rules::ERROR,
-    &rules::REQUIRED,
-    &rules::FAIL,
-    &rules::LIMIT,
-    &helm::engine::UNDECLARED_JINJA,
-    &helm::engine::UNKNOWN_ENGINE,
-];
 
 /// Renders every non-partial template of the chart and of its subcharts (each with its own values
 /// section plus `global`), in template-name order.
@@ -273,7 +262,7 @@ pub fn render_jinja(
                 broken.insert(name.clone());
                 diagnostics.push(
                     Diagnostic::new(
-                        &rules::LIMIT,
+                        &catalog::LIMIT,
                         format!(
                             "a tag with {tokens} tokens is more than kforge compiles (at most {})",
                             limits.max_tag_tokens
@@ -379,7 +368,7 @@ pub fn render_jinja(
         if total > limits.max_total_output_bytes {
             diagnostics.push(
                 Diagnostic::new(
-                    &rules::LIMIT,
+                    &catalog::LIMIT,
                     format!(
                         "the rendered chart exceeds {} bytes in total",
                         limits.max_total_output_bytes

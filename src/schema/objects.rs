@@ -5,9 +5,9 @@ use rayon::prelude::*;
 
 use super::apis::{self, Status};
 use super::crd::Crds;
-use super::rules::*;
 use super::store;
 use super::validate::{Path, Walker};
+use crate::catalog::schema::*;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::object::Object;

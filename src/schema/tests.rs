@@ -712,30 +712,6 @@ mod values {
 }
 
 #[test]
-fn every_rule_example_fails_and_passes_as_documented() {
-    for rule in super::RULES.iter().filter(|r| r.id.starts_with("schema/")) {
-        let minor = if rule.id == "schema/deprecated-api" {
-            25
-        } else {
-            33
-        };
-        let failing = run_at(minor, rule.failing);
-        assert!(
-            failing.diags.iter().any(|d| d.rule.id == rule.id),
-            "{}: failing example does not fail",
-            rule.id
-        );
-        let passing = run_at(minor, rule.passing);
-        assert!(
-            !passing.diags.iter().any(|d| d.rule.id == rule.id),
-            "{}: passing example fails: {:#?}",
-            rule.id,
-            passing.diags
-        );
-    }
-}
-
-#[test]
 fn custom_resource_metadata_is_object_meta() {
     let cr = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  lables:\n    app: w\nspec:\n  size: 3\n";
     let r = run(&format!("{CRD}---\n{cr}"));

@@ -1,6 +1,8 @@
-//! The cluster stage's rules. One mechanism (the API-server model) serves several rules; each
-//! rule names a family of failures a real `kubectl apply` or the controllers would hit.
+//! `cluster/*`: what the API server and the controllers of the in-memory cluster refuse or
+//! warn about. One mechanism (the API-server model) serves several rules; each rule names a family
+//! of failures a real `kubectl apply` or the controllers would hit.
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static INVALID: Rule = Rule {
@@ -12,8 +14,32 @@ pub static INVALID: Rule = Rule {
                 `The <Kind> \"<name>\" is invalid: <field>: <reason>`. kubectl apply stops on that \
                 object and nothing of it reaches the cluster. The message names the field path \
                 the API server reports.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n    - port: 443\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - name: http\n      port: 80\n    - name: https\n      port: 443\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+    - port: 80
+    - port: 443
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+    - name: http
+      port: 80
+    - name: https
+      port: 443
+"#,
+    ),
 };
 
 pub static API_WARNING: Rule = Rule {
@@ -23,8 +49,35 @@ pub static API_WARNING: Rule = Rule {
     summary: "The API server accepts the object but returns a warning",
     rationale: "Some mistakes are accepted with a `Warning:` header (for example two containers \
                 declaring the same port), which kubectl prints and CI logs usually hide.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n      ports: [{containerPort: 80}]\n    - name: b\n      image: nginx:1.27\n      ports: [{containerPort: 80}]\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: nginx:1.27\n      ports: [{containerPort: 80}]\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+      ports: [{containerPort: 80}]
+    - name: b
+      image: nginx:1.27
+      ports: [{containerPort: 80}]
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: a
+      image: nginx:1.27
+      ports: [{containerPort: 80}]
+"#,
+    ),
 };
 
 pub static NAMESPACE_NOT_FOUND: Rule = Rule {
@@ -35,8 +88,29 @@ pub static NAMESPACE_NOT_FOUND: Rule = Rule {
     rationale: "The NamespaceLifecycle admission plugin rejects objects in a namespace that does \
                 not exist (`namespaces \"x\" not found`). The namespace must be in the cluster \
                 profile, created earlier in the same apply, or created with --create-namespace.",
-    failing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n",
-    passing: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+"#,
+    ),
 };
 
 pub static NO_CRD: Rule = Rule {
@@ -47,8 +121,32 @@ pub static NO_CRD: Rule = Rule {
     rationale: "kubectl maps every kind to a resource through API discovery; a kind no installed \
                 CRD serves fails with `no matches for kind \"X\" in version \"g/v\"` and `ensure \
                 CRDs are installed first`.",
-    failing: "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
-    passing: "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions: [{name: v1, served: true, storage: true}]\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
+    failing: example(
+        r#"
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions: [{name: v1, served: true, storage: true}]
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+"#,
+    ),
 };
 
 pub static IMMUTABLE_FIELD: Rule = Rule {
@@ -60,8 +158,32 @@ pub static IMMUTABLE_FIELD: Rule = Rule {
                 after creation (a Deployment's selector, a Service's clusterIP, a Secret's type, \
                 a RoleBinding's roleRef, most of a StatefulSet's spec); the update is rejected \
                 with `field is immutable`.",
-    failing: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: Opaque\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: kubernetes.io/basic-auth\nstringData:\n  username: u\n",
-    passing: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ntype: Opaque\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: s
+type: Opaque
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: s
+type: kubernetes.io/basic-auth
+stringData:
+  username: u
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: s
+type: Opaque
+"#,
+    ),
 };
 
 pub static NAMESPACE_CLEARED: Rule = Rule {
@@ -72,8 +194,25 @@ pub static NAMESPACE_CLEARED: Rule = Rule {
     rationale: "The API server silently clears metadata.namespace on cluster-scoped kinds. The \
                 field suggests a scoping that does not exist (a ClusterRole is never limited to \
                 the namespace written on it).",
-    failing: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n  namespace: default\nrules: []\n",
-    passing: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n",
+    failing: example(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: reader
+  namespace: default
+rules: []
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: reader
+rules: []
+"#,
+    ),
 };
 
 pub static NODEPORT_CONFLICT: Rule = Rule {
@@ -84,8 +223,44 @@ pub static NODEPORT_CONFLICT: Rule = Rule {
     rationale: "NodePorts are allocated cluster-wide. An explicit nodePort that is already \
                 allocated (by an earlier object of the run or one in the cluster) is rejected with \
                 `provided port is already allocated`.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 30000}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 30000}]\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 30000}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 30001}]\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: a
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 30000}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: b
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 30000}]
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: a
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 30000}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: b
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 30001}]
+"#,
+    ),
 };
 
 pub static NODEPORT_RANGE: Rule = Rule {
@@ -96,8 +271,28 @@ pub static NODEPORT_RANGE: Rule = Rule {
     rationale: "The API server allocates nodePorts from --service-node-port-range (30000-32767 \
                 by default) and rejects ports outside it; when every port is taken, allocation \
                 fails with `range is full`.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 8080}]\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: a
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 8080}]
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: a
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 30080}]
+"#,
+    ),
 };
 
 pub static CLUSTERIP_CONFLICT: Rule = Rule {
@@ -107,8 +302,28 @@ pub static CLUSTERIP_CONFLICT: Rule = Rule {
     summary: "A Service asks for a clusterIP another Service already holds",
     rationale: "ClusterIPs are unique in the cluster; an explicit clusterIP already allocated is \
                 rejected with `provided IP is already allocated`.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 10.96.0.1\n  ports: [{port: 53}]\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 10.96.0.10\n  ports: [{port: 53}]\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: dns
+spec:
+  clusterIP: 10.96.0.1
+  ports: [{port: 53}]
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: dns
+spec:
+  clusterIP: 10.96.0.10
+  ports: [{port: 53}]
+"#,
+    ),
 };
 
 pub static CLUSTERIP_RANGE: Rule = Rule {
@@ -118,8 +333,28 @@ pub static CLUSTERIP_RANGE: Rule = Rule {
     summary: "A clusterIP is outside the cluster's service CIDR",
     rationale: "The API server only allocates clusterIPs from --service-cluster-ip-range; an \
                 explicit IP outside it is rejected.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 192.168.0.10\n  ports: [{port: 53}]\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\nspec:\n  clusterIP: 10.96.0.10\n  ports: [{port: 53}]\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: dns
+spec:
+  clusterIP: 192.168.0.10
+  ports: [{port: 53}]
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: dns
+spec:
+  clusterIP: 10.96.0.10
+  ports: [{port: 53}]
+"#,
+    ),
 };
 
 pub static UNSCHEDULABLE: Rule = Rule {
@@ -132,8 +367,34 @@ pub static UNSCHEDULABLE: Rule = Rule {
                 allocatable cpu, memory and pod slots. Otherwise the pod stays Pending with \
                 `0/N nodes are available: ...`. This is a warning because the real cluster may \
                 have other nodes than the profile; --strict makes it an error.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      resources:\n        requests: {memory: 64Gi}\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n      resources:\n        requests: {memory: 1Gi}\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: big
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      resources:
+        requests: {memory: 64Gi}
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: big
+spec:
+  containers:
+    - name: app
+      image: nginx:1.27
+      resources:
+        requests: {memory: 1Gi}
+"#,
+    ),
 };
 
 pub static PVC_UNBOUND: Rule = Rule {
@@ -145,8 +406,31 @@ pub static PVC_UNBOUND: Rule = Rule {
                 default class when unset) or a matching PersistentVolume exists. Otherwise it \
                 stays Pending and so do the pods that mount it. A warning, since the class may \
                 exist in the real cluster; --strict makes it an error.",
-    failing: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  storageClassName: fast\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests: {storage: 1Gi}\n",
-    passing: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests: {storage: 1Gi}\n",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  storageClassName: fast
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests: {storage: 1Gi}
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests: {storage: 1Gi}
+"#,
+    ),
 };
 
 pub static PROFILE_INVALID: Rule = Rule {
@@ -156,7 +440,13 @@ pub static PROFILE_INVALID: Rule = Rule {
     summary: "The cluster profile file cannot be read",
     rationale: "Without a readable profile the simulation has no cluster to apply to.",
     failing: "nodes: 3\n",
-    passing: "nodes:\n  - name: worker-1\n    allocatable: {cpu: \"4\", memory: 16Gi, pods: 110}\n",
+    passing: example(
+        r#"
+nodes:
+  - name: worker-1
+    allocatable: {cpu: "4", memory: 16Gi, pods: 110}
+"#,
+    ),
 };
 
 pub const RULES: &[&Rule] = &[

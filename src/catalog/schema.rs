@@ -1,93 +1,7 @@
-//! Metadata of every rule the schema stage reports.
+//! `schema/*`: objects checked against the Kubernetes version's schemas and the run's CRDs.
 
+use super::example;
 use crate::diag::{Rule, Severity};
-
-pub static UNKNOWN_FIELD: Rule = Rule {
-    id: "schema/unknown-field",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A field that the object's schema does not define",
-    rationale: "kubectl and the API server decode strictly: an unknown field fails the apply with \
-                `strict decoding error: unknown field`, and with lax decoding the value is silently \
-                dropped, so a typo such as `replica` leaves the setting at its default.",
-    failing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replica: 2\n",
-    passing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n",
-};
-
-pub static TYPE: Rule = Rule {
-    id: "schema/type",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A value of the wrong type for its field",
-    rationale: "The API server cannot decode a value of the wrong type (`json: cannot unmarshal \
-                number into Go struct field … of type string`). YAML makes this easy: `yes`, `on` \
-                and `1.0` are not strings unless quoted.",
-    failing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  retries: 3\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  retries: \"3\"\n",
-};
-
-pub static REQUIRED: Rule = Rule {
-    id: "schema/required",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A required field is missing",
-    rationale: "The API server rejects the object with `Required value`.",
-    failing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template: {}\n",
-    passing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template: {}\n",
-};
-
-pub static ENUM: Rule = Rule {
-    id: "schema/enum",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A value outside the field's supported values",
-    rationale: "The API server rejects the object with `Unsupported value`.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancr\n  ports:\n    - port: 80\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n",
-};
-
-pub static RANGE: Rule = Rule {
-    id: "schema/range",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "An integer outside the range of its int32 field",
-    rationale: "The API server cannot decode a number that does not fit the field's integer type.",
-    failing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3000000000\n",
-    passing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n",
-};
-
-pub static BASE64: Rule = Rule {
-    id: "schema/base64",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A byte field (Secret data, binaryData) that is not valid base64",
-    rationale: "Secret `data` values are base64; plain text fails to decode (`illegal base64 data`). \
-                Put plain text in `stringData` instead.",
-    failing: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\ndata:\n  password: hunter2!\n",
-    passing: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: hunter2!\n",
-};
-
-pub static QUANTITY: Rule = Rule {
-    id: "schema/quantity",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A resource quantity that does not parse",
-    rationale: "Quantities must match `^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$` with a known \
-                suffix; `512mb` or `1GB` fail to decode and the apply is rejected.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: nginx\n      resources:\n        limits:\n          memory: 512mb\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: nginx\n      resources:\n        limits:\n          memory: 512Mi\n",
-};
-
-pub static DUPLICATE_LIST_KEY: Rule = Rule {
-    id: "schema/duplicate-list-key",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "Two items of a keyed list (containers, ports, env) with the same key",
-    rationale: "Lists declared `x-kubernetes-list-type: map` are merged by key; the API server \
-                rejects duplicates (`Duplicate value`) and server-side apply cannot merge them.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: a\n    - name: app\n      image: b\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: app\n      image: a\n    - name: sidecar\n      image: b\n",
-};
 
 /// A complete example for the CRD rules: a Widget CRD whose `spec` has `$properties` (each
 /// indented 16 spaces), then a Widget whose `spec` is `$spec` (indented 2).
@@ -154,6 +68,261 @@ macro_rules! list_constraint_properties {
     };
 }
 
+pub static UNKNOWN_FIELD: Rule = Rule {
+    id: "schema/unknown-field",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A field that the object's schema does not define",
+    rationale: "kubectl and the API server decode strictly: an unknown field fails the apply with \
+                `strict decoding error: unknown field`, and with lax decoding the value is silently \
+                dropped, so a typo such as `replica` leaves the setting at its default.",
+    failing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replica: 2
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+"#,
+    ),
+};
+
+pub static TYPE: Rule = Rule {
+    id: "schema/type",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A value of the wrong type for its field",
+    rationale: "The API server cannot decode a value of the wrong type (`json: cannot unmarshal \
+                number into Go struct field … of type string`). YAML makes this easy: `yes`, `on` \
+                and `1.0` are not strings unless quoted.",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  retries: 3
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  retries: "3"
+"#,
+    ),
+};
+
+pub static REQUIRED: Rule = Rule {
+    id: "schema/required",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A required field is missing",
+    rationale: "The API server rejects the object with `Required value`.",
+    failing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template: {}
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template: {}
+"#,
+    ),
+};
+
+pub static ENUM: Rule = Rule {
+    id: "schema/enum",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A value outside the field's supported values",
+    rationale: "The API server rejects the object with `Unsupported value`.",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: LoadBalancr
+  ports:
+    - port: 80
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: LoadBalancer
+  ports:
+    - port: 80
+"#,
+    ),
+};
+
+pub static RANGE: Rule = Rule {
+    id: "schema/range",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "An integer outside the range of its int32 field",
+    rationale: "The API server cannot decode a number that does not fit the field's integer type.",
+    failing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3000000000
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+"#,
+    ),
+};
+
+pub static BASE64: Rule = Rule {
+    id: "schema/base64",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A byte field (Secret data, binaryData) that is not valid base64",
+    rationale: "Secret `data` values are base64; plain text fails to decode (`illegal base64 data`). \
+                Put plain text in `stringData` instead.",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: creds
+data:
+  password: hunter2!
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: creds
+stringData:
+  password: hunter2!
+"#,
+    ),
+};
+
+pub static QUANTITY: Rule = Rule {
+    id: "schema/quantity",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A resource quantity that does not parse",
+    rationale: "Quantities must match `^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$` with a known \
+                suffix; `512mb` or `1GB` fail to decode and the apply is rejected.",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: app
+      image: nginx
+      resources:
+        limits:
+          memory: 512mb
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: app
+      image: nginx
+      resources:
+        limits:
+          memory: 512Mi
+"#,
+    ),
+};
+
+pub static DUPLICATE_LIST_KEY: Rule = Rule {
+    id: "schema/duplicate-list-key",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "Two items of a keyed list (containers, ports, env) with the same key",
+    rationale: "Lists declared `x-kubernetes-list-type: map` are merged by key; the API server \
+                rejects duplicates (`Duplicate value`) and server-side apply cannot merge them.",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: app
+      image: a
+    - name: app
+      image: b
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: app
+      image: a
+    - name: sidecar
+      image: b
+"#,
+    ),
+};
+
 pub static VALUE_CONSTRAINT: Rule = Rule {
     id: "schema/value-constraint",
     severity: Severity::Error,
@@ -193,8 +362,22 @@ pub static REMOVED_API: Rule = Rule {
     summary: "An apiVersion that the target Kubernetes version no longer serves",
     rationale: "The API server answers `no matches for kind … in version …`: the object cannot be \
                 created at all. Move to the replacement version and adapt the fields that changed.",
-    failing: "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: nightly\n",
-    passing: "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\n",
+    failing: example(
+        r#"
+apiVersion: batch/v1beta1
+kind: CronJob
+metadata:
+  name: nightly
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+"#,
+    ),
 };
 
 pub static DEPRECATED_API: Rule = Rule {
@@ -203,8 +386,22 @@ pub static DEPRECATED_API: Rule = Rule {
     default_enabled: true,
     summary: "An apiVersion that is still served but removed in a later Kubernetes version",
     rationale: "The manifest works today and breaks on upgrade; migrating early is cheaper.",
-    failing: "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\n",
-    passing: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\n",
+    failing: example(
+        r#"
+apiVersion: autoscaling/v2beta2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+"#,
+    ),
 };
 
 pub static UNKNOWN_KIND: Rule = Rule {
@@ -214,8 +411,22 @@ pub static UNKNOWN_KIND: Rule = Rule {
     summary: "A kind that neither the Kubernetes version nor any CRD defines",
     rationale: "Nothing can validate the object and the API server will answer `no matches for \
                 kind`. Often a typo in kind or apiVersion. An error with --strict.",
-    failing: "apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: web\n",
-    passing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
+    failing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deploymnet
+metadata:
+  name: web
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+"#,
+    ),
 };
 
 pub static MISSING_CRD: Rule = Rule {
@@ -226,26 +437,37 @@ pub static MISSING_CRD: Rule = Rule {
     rationale: "The CRD may be installed separately (an operator chart, `--crd`), so this is not \
                 certain to fail; but without it the resource cannot be validated, and the apply \
                 fails if the CRD is absent from the cluster.",
-    failing: "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n",
+    failing: example(
+        r#"
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: web
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web
+"#,
+    ),
 };
 
-pub static VALUES_SCHEMA: Rule = Rule {
-    id: "values/schema",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "Values that do not satisfy the chart's values.schema.json",
-    rationale: "Helm refuses to install or template a chart whose values fail its schema.",
-    failing: "# values.schema.json requires replicaCount to be an integer\nreplicaCount: two\n",
-    passing: "# values.schema.json requires replicaCount to be an integer\nreplicaCount: 2\n",
-};
-
-pub static VALUES_SCHEMA_INVALID: Rule = Rule {
-    id: "values/schema-invalid",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A values.schema.json that is not valid JSON or not a valid JSON Schema",
-    rationale: "Helm fails on every install when the chart's schema itself cannot be loaded.",
-    failing: "{\"type\": \"objekt\"}\n",
-    passing: "{\"type\": \"object\"}\n",
-};
+pub const RULES: &[&Rule] = &[
+    &UNKNOWN_FIELD,
+    &TYPE,
+    &REQUIRED,
+    &ENUM,
+    &RANGE,
+    &BASE64,
+    &QUANTITY,
+    &DUPLICATE_LIST_KEY,
+    &VALUE_CONSTRAINT,
+    &LIST_CONSTRAINT,
+    &REMOVED_API,
+    &DEPRECATED_API,
+    &UNKNOWN_KIND,
+    &MISSING_CRD,
+];

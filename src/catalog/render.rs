@@ -1,5 +1,6 @@
-//! The render stage's rules: every way a template can fail to render.
+//! `render/*`: every way a template can fail to render, and the choice of template engine.
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static SYNTAX: Rule = Rule {
@@ -9,8 +10,20 @@ pub static SYNTAX: Rule = Rule {
     summary: "A template is not valid Jinja syntax",
     rationale: "A template that does not parse renders nothing: every object it should produce is missing \
                 from the release. The error points at the token where the parser gave up.",
-    failing: "kind: ConfigMap\ndata:\n  a: {{ values.a }\n",
-    passing: "kind: ConfigMap\ndata:\n  a: {{ values.a }}\n",
+    failing: example(
+        r#"
+kind: ConfigMap
+data:
+  a: {{ values.a }
+"#,
+    ),
+    passing: example(
+        r#"
+kind: ConfigMap
+data:
+  a: {{ values.a }}
+"#,
+    ),
 };
 
 pub static UNDEFINED: Rule = Rule {
@@ -67,3 +80,69 @@ pub static LIMIT: Rule = Rule {
     failing: "{% for i in range(1000000000) %}x{% endfor %}\n",
     passing: "{% for i in range(3) %}x{% endfor %}\n",
 };
+
+pub static UNDECLARED_JINJA: Rule = Rule {
+    id: "render/undeclared-engine",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A kforge Jinja chart does not declare its engine in Chart.yaml",
+    rationale: "Charts are read as Helm charts (Go templates) unless Chart.yaml says otherwise. A Jinja \
+                chart without the declaration is recognised only because its templates are not valid Go \
+                templates; the declaration makes that explicit and keeps Go-template errors from being \
+                mistaken for Jinja.",
+    failing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+# templates/cm.yaml: name: {{ release.name }}
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+annotations:
+  kforge.dev/engine: jinja
+"#,
+    ),
+};
+
+pub static UNKNOWN_ENGINE: Rule = Rule {
+    id: "render/unknown-engine",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "Chart.yaml names a template engine kforge does not know",
+    rationale: "The `kforge.dev/engine` annotation chooses how templates are read: `helm` (Go templates) \
+                or `jinja`. Any other value is a typo; the chart is read as a Helm chart.",
+    failing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+annotations:
+  kforge.dev/engine: jinga
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+annotations:
+  kforge.dev/engine: jinja
+"#,
+    ),
+};
+
+pub const RULES: &[&Rule] = &[
+    &SYNTAX,
+    &UNDEFINED,
+    &ERROR,
+    &REQUIRED,
+    &FAIL,
+    &LIMIT,
+    &UNDECLARED_JINJA,
+    &UNKNOWN_ENGINE,
+];

@@ -1,5 +1,5 @@
-//! The rules of the package stage: reading chart directories and archives, writing archives.
-//! Examples are shell-like descriptions of the input, since these rules are about files, not YAML.
+//! `package/*`: reading chart directories and archives, writing archives. Examples are
+//! shell-like descriptions of the input, since these rules are about files, not YAML.
 
 use crate::diag::{Rule, Severity};
 
@@ -27,27 +27,6 @@ pub static UNSAFE_NAME: Rule = Rule {
     failing: "touch \"mychart/templates/x$(printf '\\n---\\nkind: Namespace\\n# ').yaml\"",
     passing: "touch mychart/templates/x.yaml",
 };
-
-/// Whether a file name could change a stream it is printed in (`# Source:` comments, the file
-/// names `template --output-dir` creates): a control character, or a Unicode line or paragraph
-/// separator, which go-yaml (kubectl, Helm) reads as a line break.
-pub fn has_control(name: &str) -> bool {
-    name.chars()
-        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
-}
-
-/// The name with its control characters escaped, for messages.
-pub fn shown_name(name: &str) -> String {
-    name.chars()
-        .flat_map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
 
 pub static LIMIT: Rule = Rule {
     id: "package/limit",
@@ -137,15 +116,15 @@ pub static WRITE: Rule = Rule {
     passing: "kforge package mychart --destination dist",
 };
 
-pub const ALL: &[&Rule] = &[
-    &CHART_YAML,
-    &CORRUPT,
-    &IGNORE_PATTERN,
-    &LAYOUT,
-    &LIMIT,
-    &SYMLINK_ESCAPE,
-    &UNREADABLE,
+pub const RULES: &[&Rule] = &[
     &UNSAFE_ENTRY,
     &UNSAFE_NAME,
+    &LIMIT,
+    &CORRUPT,
+    &LAYOUT,
+    &SYMLINK_ESCAPE,
+    &UNREADABLE,
+    &IGNORE_PATTERN,
+    &CHART_YAML,
     &WRITE,
 ];

@@ -1,5 +1,6 @@
-//! The rules of the values stage.
+//! `values/*`: values files, `--set` expressions and the chart's values.schema.json.
 
+use super::example;
 use crate::diag::{Rule, Severity};
 
 pub static SET_SYNTAX: Rule = Rule {
@@ -41,3 +42,42 @@ pub static NOT_A_MAP: Rule = Rule {
     failing: "- replicas: 2\n",
     passing: "replicas: 2\n",
 };
+
+pub static VALUES_SCHEMA: Rule = Rule {
+    id: "values/schema",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "Values that do not satisfy the chart's values.schema.json",
+    rationale: "Helm refuses to install or template a chart whose values fail its schema.",
+    failing: example(
+        r#"
+# values.schema.json requires replicaCount to be an integer
+replicaCount: two
+"#,
+    ),
+    passing: example(
+        r#"
+# values.schema.json requires replicaCount to be an integer
+replicaCount: 2
+"#,
+    ),
+};
+
+pub static VALUES_SCHEMA_INVALID: Rule = Rule {
+    id: "values/schema-invalid",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A values.schema.json that is not valid JSON or not a valid JSON Schema",
+    rationale: "Helm fails on every install when the chart's schema itself cannot be loaded.",
+    failing: "{\"type\": \"objekt\"}\n",
+    passing: "{\"type\": \"object\"}\n",
+};
+
+pub const RULES: &[&Rule] = &[
+    &SET_SYNTAX,
+    &SET_CONFLICT,
+    &FILE_UNREADABLE,
+    &NOT_A_MAP,
+    &VALUES_SCHEMA,
+    &VALUES_SCHEMA_INVALID,
+];
