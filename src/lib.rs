@@ -202,7 +202,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         let files = load_and_render(
             &group,
             options,
-            &load_options,
+            (&load_options, &config, strict),
             &extra_crds,
             &mut run,
             &mut diagnostics,
@@ -265,22 +265,29 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
 fn load_and_render(
     group: &[&Input],
     options: &Options,
-    load_options: &LoadOptions,
+    settings: (&LoadOptions, &Config, bool),
     extra_crds: &[Object],
     run: &mut Run,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<FileId> {
+    let (load_options, config, strict) = settings;
     let mut loaded_inputs = Vec::new();
     for input in group {
         let (loaded, diags) = chart::load(input, load_options, &mut run.sources);
         diagnostics.extend(diags);
         match loaded {
             Some(Loaded::Chart(chart)) => {
-                let (chart, values) = chart_values(&chart, options, run, diagnostics);
+                let (rendered_chart, values, user) =
+                    chart_values(&chart, options, run, diagnostics);
                 // A chart whose values could not be read (or anything fatal before it) is not
                 // rendered with wrong values.
                 if !diagnostics.iter().any(Diagnostic::is_fatal) {
-                    loaded_inputs.push(Prepared::Chart(Box::new(chart), values));
+                    loaded_inputs.push(Prepared::Chart(Box::new(PreparedChart {
+                        chart: rendered_chart,
+                        values,
+                        loaded: *chart,
+                        user,
+                    })));
                 }
             }
             Some(Loaded::Manifests(manifests)) => {
@@ -293,7 +300,13 @@ fn load_and_render(
     let mut files: Vec<FileId> = Vec::new();
     for prepared in loaded_inputs {
         match prepared {
-            Prepared::Chart(chart, values) => {
+            Prepared::Chart(prepared) => {
+                let PreparedChart {
+                    chart,
+                    values,
+                    loaded,
+                    user,
+                } = *prepared;
                 if options.stages.schema {
                     diagnostics.extend(schema::check_values(&chart, &values, &run.sources));
                 }
@@ -306,8 +319,30 @@ fn load_and_render(
                     api_versions: api_versions.clone(),
                     include_notes: options.include_notes,
                 };
-                let (rendered, diags) =
-                    render::render(&chart, &values, &render_options, &mut run.sources);
+                // Which values the render read is judged with the values' schema (`kforge
+                // template` runs neither, and renders without recording reads).
+                let (rendered, diags, reads) = if options.stages.schema {
+                    render::render_reading(&chart, &values, &render_options, &mut run.sources)
+                } else {
+                    let (rendered, diags) =
+                        render::render(&chart, &values, &render_options, &mut run.sources);
+                    (rendered, diags, None)
+                };
+                if let Some(reads) = reads {
+                    let judging = values::unused::Judging {
+                        strict,
+                        render_failed: diags.iter().any(Diagnostic::is_error),
+                        config: Some(config),
+                    };
+                    diagnostics.extend(values::unused::check(
+                        &loaded,
+                        &user,
+                        &values,
+                        &reads,
+                        judging,
+                        &run.sources,
+                    ));
+                }
                 diagnostics.extend(diags);
                 files.extend(crds_of(&chart));
                 // NOTES.txt is text for people, not manifests.
@@ -388,30 +423,40 @@ fn settings(options: &Options, run: &mut Run) -> Option<(Config, cluster::Profil
     Some((config, profile))
 }
 
-/// The chart as it renders and its values. A Helm chart (any chart not declared Jinja) loses the
-/// subcharts its dependencies' `condition`/`tags` disable before values are coalesced, as in
-/// Helm, so their defaults never reach `.Values`.
+/// The chart as it renders, its values, and the user's values alone (`-f`, `--set`). A Helm
+/// chart (any chart not declared Jinja) loses the subcharts its dependencies' `condition`/`tags`
+/// disable before values are coalesced, as in Helm, so their defaults never reach `.Values`.
 fn chart_values(
     chart: &chart::Chart,
     options: &Options,
     run: &mut Run,
     diags: &mut Vec<Diagnostic>,
-) -> (chart::Chart, yaml::Node) {
+) -> (chart::Chart, yaml::Node, yaml::Node) {
     let user = values::user_values(&options.values, &mut run.sources, diags);
+    let given = user.clone();
     let mut scratch = Vec::new();
     let chart = match helm::engine::declared(chart, &mut scratch) {
         Some(helm::engine::Engine::Jinja) => chart.clone(),
         _ => helm::deps::enabled_only(chart, &user, &run.sources),
     };
     let values = values::coalesce(&chart, user, &run.sources, diags);
-    (chart, values)
+    (chart, values, given)
 }
 
 /// An input after loading: a chart with its subcharts chosen and its values coalesced, or
 /// manifest files.
 enum Prepared {
-    Chart(Box<chart::Chart>, yaml::Node),
+    Chart(Box<PreparedChart>),
     Manifests(Vec<FileId>),
+}
+
+/// A chart ready to render: as it renders (disabled subcharts dropped) with its merged values,
+/// and as loaded with the user's values alone (what `values/unknown-key` judges).
+struct PreparedChart {
+    chart: chart::Chart,
+    values: yaml::Node,
+    loaded: chart::Chart,
+    user: yaml::Node,
 }
 
 /// `.Capabilities.APIVersions` for every chart of the run: the built-ins, the CRDs in charts'
@@ -426,7 +471,7 @@ fn run_api_versions(
     let mut files = Vec::new();
     for input in inputs {
         match input {
-            Prepared::Chart(chart, _) => files.extend(crds_of(chart)),
+            Prepared::Chart(prepared) => files.extend(crds_of(&prepared.chart)),
             Prepared::Manifests(manifests) => files.extend(manifests),
         }
     }

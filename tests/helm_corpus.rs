@@ -227,3 +227,56 @@ fn first_difference(want: &[String], got: &[String]) -> String {
     }
     format!("helm has {} lines, kforge {}", want.len(), got.len())
 }
+
+/// Each of the 116 charts linted with its own values.yaml given again as a user file (`-f
+/// values.yaml`): every key it sets exists in the chart's defaults, so none may be reported as
+/// `values/unknown-key`. (Keys the default configuration does not read are `values/no-effect`
+/// warnings, counted and printed, not failures.)
+#[test]
+#[ignore = "needs ../shared/corpus/helm"]
+fn bitnami_charts_own_values_are_never_unknown_keys() {
+    let corpus = shared().join("corpus/helm");
+    let tmp = tempfile::tempdir().unwrap();
+    unpack(&corpus.join("bitnami-charts.tgz"), tmp.path());
+    let src = tmp.path().join("bitnami");
+    let work = tmp.path().join("work");
+    let mut names: Vec<String> = std::fs::read_dir(corpus.join("bitnami-golden"))
+        .unwrap()
+        .map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            name.trim_end_matches(".yaml").to_string()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 116, "charts");
+    let mut unknown = Vec::new();
+    let mut no_effect = 0usize;
+    for name in &names {
+        let chart = work.join(name);
+        prep(&src, name, &chart);
+        let options = Options {
+            kube_version: KubeVersion::parse("1.36").unwrap(),
+            // The values are judged with the schema stage.
+            stages: Stages {
+                schema: true,
+                rules: false,
+                cluster: false,
+            },
+            values: kforge::values::ValueArgs {
+                files: vec![chart.join("values.yaml")],
+                ..Default::default()
+            },
+            ..Options::default()
+        };
+        let run = kforge::run(&[Input::Path(chart.clone())], &options);
+        for d in &run.diagnostics {
+            match d.rule.id {
+                "values/unknown-key" => unknown.push(format!("{name}: {}", d.message)),
+                "values/no-effect" => no_effect += 1,
+                _ => {}
+            }
+        }
+    }
+    println!("values/no-effect warnings over the 116 charts' own values: {no_effect}");
+    assert!(unknown.is_empty(), "{}", unknown.join("\n"));
+}

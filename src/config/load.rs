@@ -16,6 +16,7 @@ const TOP_KEYS: &[&str] = &[
     "node-port-range",
     "strict",
     "exclude",
+    "ignore-values",
 ];
 const RULES_KEYS: &[&str] = &["enable", "disable", "severity"];
 const ASSUMED_KEYS: &[&str] = &["kind", "name", "namespace"];
@@ -106,6 +107,13 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic
                 for item in p.seq(value, "exclude") {
                     if let Some(pattern) = p.exclude_pattern(item) {
                         config.exclude.push(pattern);
+                    }
+                }
+            }
+            "ignore-values" => {
+                for item in p.seq(value, "ignore-values") {
+                    if let Some(pattern) = p.string(item, "a values key pattern") {
+                        config.ignore_values.push(pattern.to_string());
                     }
                 }
             }

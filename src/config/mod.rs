@@ -20,6 +20,8 @@
 //! strict: false                     # closed world: objects missing from the run are errors
 //! exclude: [vendor/, "*.generated.yaml"]  # left out of folder walks (gitignore syntax, relative
 //!                                   # to this file's folder); files named on the command line stay
+//! ignore-values: [podAnnotations.*, "**.extraConfig"]   # values keys never reported as unknown
+//!                                   # or without effect (`*` one key, `**` any number of keys)
 //! ```
 //!
 //! Every key is optional. Unknown keys and unknown rule ids are fatal (`config/invalid`), with a
@@ -64,6 +66,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// The folder `exclude:` patterns are relative to: the configuration file's, canonical.
     pub exclude_base: Option<std::path::PathBuf>,
+    /// `ignore-values`: key patterns `values/unknown-key` and `values/no-effect` never report.
+    pub ignore_values: Vec<String>,
 }
 
 impl Default for Config {
@@ -78,6 +82,7 @@ impl Default for Config {
             strict: false,
             exclude: Vec::new(),
             exclude_base: None,
+            ignore_values: Vec::new(),
         }
     }
 }

@@ -126,6 +126,11 @@ pub fn execute(
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
     let dots = dots(parsed, values, options);
+    for dot in &dots {
+        if let Value::Map(m) = dot {
+            kforge_gotpl::track::opaque(m);
+        }
+    }
     let mut env = ExecEnv::new();
     let mut diagnostics = Vec::new();
     let mut outputs: Vec<(String, FileId, Output)> = Vec::new();

@@ -12,10 +12,15 @@
 //! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
 
 mod imports;
+mod reads;
 pub mod strvals;
 mod tree;
+pub mod unused;
 
-pub use crate::catalog::values::{FILE_UNREADABLE, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX};
+pub use crate::catalog::values::{
+    FILE_UNREADABLE, NO_EFFECT, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX, UNKNOWN_KEY,
+};
+pub use reads::{MapRead, Reads};
 
 use std::path::{Path, PathBuf};
 

@@ -15,6 +15,7 @@
 //! - `encode`: `toYaml` (sigs.k8s.io/yaml + go-yaml v2's emitter), `toJson` (encoding/json),
 //!   `fromYaml`, `fromJson`, `toToml`.
 //! - `crypto`, `random`, `date`: certificates and keys, random strings, time.
+//! - [`track`]: which values a render read (kforge's `values/unknown-key` and `values/no-effect`).
 //!
 //! Rendering is single-threaded per chart (values are `Rc`); parsed trees are `Send + Sync`.
 
@@ -37,6 +38,7 @@ pub mod lex;
 pub mod parse;
 pub mod random;
 pub mod sprig;
+pub mod track;
 pub mod value;
 
 pub use value::Value;

@@ -231,6 +231,7 @@ impl State<'_> {
                     Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
                     _ => 0,
                 };
+                crate::track::call(name, &argv);
                 let r = (f.body)(&mut self.env.funcs, argv).map_err(Chain::plain);
                 if let (Ok(Value::Str(out)), Some((input, runs))) = (&r, tracked_in) {
                     self.track_derived(name, &input, &runs, out, pad);

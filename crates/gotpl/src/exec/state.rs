@@ -373,6 +373,7 @@ impl<'a> State<'a> {
                 !b.is_empty()
             }
             Value::Map(m) => {
+                crate::track::read_whole(&val.v);
                 // Go sorts the keys once (fmtsort) and visits the values it read then.
                 let entries: Vec<(String, Value)> = m
                     .borrow()
@@ -775,6 +776,7 @@ impl<'a> State<'a> {
                         self.errorf(fr, format!("{name} is not a method but has arguments"))
                     );
                 }
+                crate::track::read_key(m, name);
                 let v = m.borrow().get(name).cloned();
                 return match v {
                     Some(v) => Ok(Rv::boxed(v)),
@@ -866,6 +868,7 @@ impl<'a> State<'a> {
             }
             return Ok(());
         }
+        crate::track::read_whole(&v.v);
         let text = crate::fmt::print_value(&v.v);
         self.write(fr, &text, pos, false)
     }
