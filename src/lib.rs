@@ -24,6 +24,7 @@ pub mod config;
 pub mod diag;
 pub mod helm;
 pub mod inputs;
+pub mod matrix;
 pub mod memory;
 pub mod object;
 pub mod package;
@@ -134,6 +135,9 @@ pub struct Run {
     pub cluster: Option<cluster::ClusterState>,
     /// The runs the inputs were checked as, in order (one unless the inputs were grouped apart).
     pub parts: Vec<RunPart>,
+    /// The values configurations the run checked, when a values matrix ran ([`matrix`]): each
+    /// named by the values file that sets it apart. Empty for a run of one configuration.
+    pub configurations: Vec<String>,
 }
 
 impl Run {
@@ -155,8 +159,8 @@ pub struct RunPart {
     pub findings: std::ops::Range<usize>,
     /// Its objects: `Run::objects[objects]`.
     pub objects: std::ops::Range<usize>,
-    /// The files read for it: ids `files.start..files.end` of the source map.
-    pub files: std::ops::Range<u32>,
+    /// The files read for it: ranges of ids of the source map.
+    pub files: Vec<std::ops::Range<u32>>,
 }
 
 /// Runs the pipeline over `inputs`: load, values, render, parse, then the check stages in
@@ -164,11 +168,72 @@ pub struct RunPart {
 /// rules and the cluster see the objects of one run only); findings come run after run, each
 /// run's sorted by location.
 pub fn run(inputs: &[Input], options: &Options) -> Run {
+    match prepare(inputs, options) {
+        Ok(loaded) => finish(loaded, options),
+        Err(run) => *run,
+    }
+}
+
+/// A run's inputs (and `--crd` files) loaded and its settings read, before any values are
+/// applied: what the configurations of a values matrix ([`matrix`]) share. [`finish`] renders
+/// and checks it.
+#[derive(Clone, Debug)]
+pub struct LoadedRun {
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    inputs: Vec<LoadedInput>,
+    extra_crds: Vec<Object>,
+    config: Config,
+    profile: cluster::Profile,
+    /// The runs: indices into `inputs` ([`inputs::group`]).
+    groups: Vec<Vec<usize>>,
+}
+
+#[derive(Clone, Debug)]
+struct LoadedInput {
+    loaded: Option<Loaded>,
+    /// Loading this input or one before it failed fatally: it is not rendered (as when inputs
+    /// were loaded and their values read one after the other).
+    fatal_so_far: bool,
+    /// A values file applied to this chart before the user's `-f` files (a matrix configuration).
+    values_file: Option<std::path::PathBuf>,
+    /// How the input is named in per-run summaries.
+    name: String,
+    /// The ids of the files loading it read.
+    files: std::ops::Range<u32>,
+    /// What loading it found: reported with its run.
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadedRun {
+    /// How many files were read: they have the same ids in every run finished from a clone.
+    pub fn shared_files(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// The chart input `input` loaded as, if it is a chart.
+    pub fn chart(&self, input: usize) -> Option<&chart::Chart> {
+        match self.inputs.get(input)?.loaded.as_ref()? {
+            Loaded::Chart(chart) => Some(chart),
+            Loaded::Manifests(_) => None,
+        }
+    }
+
+    /// Renders the chart of `input` with `file` under the user's values (as the first `-f`).
+    pub fn set_values_file(&mut self, input: usize, file: std::path::PathBuf) {
+        if let Some(i) = self.inputs.get_mut(input) {
+            i.values_file = Some(file);
+        }
+    }
+}
+
+/// Reads the settings and loads every input and `--crd` file. `Err` holds the finished run when
+/// the settings are unusable (see [`settings`]).
+pub fn prepare(inputs: &[Input], options: &Options) -> Result<LoadedRun, Box<Run>> {
     let mut run = Run::default();
     let Some((config, profile)) = settings(options, &mut run) else {
-        return run;
+        return Err(Box::new(run));
     };
-    let strict = options.strict || config.strict;
     // A chart's kubeVersion is checked against the version the run targets.
     let mut load_options = LoadOptions {
         kube_version: options.kube_version,
@@ -176,6 +241,21 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
     };
     if let Some(exclude) = inputs::walk::Exclude::of_config(&config) {
         load_options.walk.exclude = Some(std::sync::Arc::new(exclude));
+    }
+    let mut loaded_inputs = Vec::with_capacity(inputs.len());
+    let mut fatal_so_far = false;
+    for input in inputs {
+        let first_file = run.sources.len() as u32;
+        let (loaded, diags) = chart::load(input, &load_options, &mut run.sources);
+        fatal_so_far |= diags.iter().any(Diagnostic::is_fatal);
+        loaded_inputs.push(LoadedInput {
+            loaded,
+            fatal_so_far,
+            values_file: None,
+            name: inputs::display(input),
+            files: first_file..run.sources.len() as u32,
+            diagnostics: diags,
+        });
     }
     let mut crd_files = Vec::new();
     for input in &options.crd_inputs {
@@ -189,24 +269,55 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
     run.diagnostics.extend(diags);
     config::apply(&config, &extra_crds, &run.sources, &mut run.diagnostics);
     sort_diagnostics(&run.sources, &mut run.diagnostics);
+    Ok(LoadedRun {
+        groups: inputs::group(inputs, options.grouping),
+        sources: run.sources,
+        diagnostics: run.diagnostics,
+        inputs: loaded_inputs,
+        extra_crds,
+        config,
+        profile,
+    })
+}
+
+/// Values, render, parse and the check stages in `options.stages`, over loaded inputs: run
+/// after run ([`inputs`]), each run's findings sorted by location.
+pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
+    let LoadedRun {
+        sources,
+        diagnostics,
+        inputs,
+        extra_crds,
+        config,
+        profile,
+        groups,
+    } = loaded;
+    let mut run = Run {
+        sources,
+        diagnostics,
+        ..Run::default()
+    };
+    let strict = options.strict || config.strict;
+    let mut inputs: Vec<Option<LoadedInput>> = inputs.into_iter().map(Some).collect();
     let mut documents = 0;
-    for members in inputs::group(inputs, options.grouping) {
-        let group: Vec<&Input> = members.iter().filter_map(|&i| inputs.get(i)).collect();
-        let part = RunPart {
-            inputs: group.iter().map(|i| inputs::display(i)).collect(),
-            findings: run.diagnostics.len()..run.diagnostics.len(),
-            objects: run.objects.len()..run.objects.len(),
-            files: run.sources.files().count() as u32..0,
+    for members in groups {
+        let group: Vec<LoadedInput> = members
+            .iter()
+            .filter_map(|&i| inputs.get_mut(i).and_then(Option::take))
+            .collect();
+        let first_file = run.sources.len() as u32;
+        let mut part = RunPart {
+            inputs: group.iter().map(|i| i.name.clone()).collect(),
+            findings: run.diagnostics.len()..0,
+            objects: run.objects.len()..0,
+            files: group.iter().map(|i| i.files.clone()).collect(),
         };
         let mut diagnostics = Vec::new();
-        let files = load_and_render(
-            &group,
-            options,
-            (&load_options, &config, strict),
-            &extra_crds,
-            &mut run,
-            &mut diagnostics,
-        );
+        for input in &group {
+            diagnostics.extend(input.diagnostics.iter().cloned());
+        }
+        let settings = (&config, extra_crds.as_slice(), strict);
+        let files = values_and_render(group, options, settings, &mut run, &mut diagnostics);
         // Counted before parsing: a template loop can emit more objects than memory holds.
         documents += files
             .iter()
@@ -241,12 +352,10 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         sort_diagnostics(&run.sources, &mut diagnostics);
         check::follow_lost_objects(&run.sources, &mut diagnostics);
         run.diagnostics.extend(diagnostics);
-        run.parts.push(RunPart {
-            findings: part.findings.start..run.diagnostics.len(),
-            objects: part.objects.start..run.objects.len(),
-            files: part.files.start..run.sources.files().count() as u32,
-            ..part
-        });
+        part.findings.end = run.diagnostics.len();
+        part.objects.end = run.objects.len();
+        part.files.push(first_file..run.sources.len() as u32);
+        run.parts.push(part);
         if over_budget {
             break;
         }
@@ -259,29 +368,39 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
     run
 }
 
-/// Loads (and renders, for charts) the inputs of one run: the files to parse as objects.
-/// Everything is loaded (and each chart's subcharts chosen) before anything renders: the CRDs
-/// of the whole run are part of `.Capabilities.APIVersions` in every chart of it.
-fn load_and_render(
-    group: &[&Input],
+/// Values and render for the inputs of one run: the files to parse as objects. Everything is
+/// loaded (and each chart's subcharts chosen) before anything renders: the CRDs of the whole run
+/// are part of `.Capabilities.APIVersions` in every chart of it.
+fn values_and_render(
+    group: Vec<LoadedInput>,
     options: &Options,
-    settings: (&LoadOptions, &Config, bool),
-    extra_crds: &[Object],
+    (config, extra_crds, strict): (&Config, &[Object], bool),
     run: &mut Run,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<FileId> {
-    let (load_options, config, strict) = settings;
+    let mut files: Vec<FileId> = Vec::new();
     let mut loaded_inputs = Vec::new();
+    let mut values_fatal = false;
     for input in group {
-        let (loaded, diags) = chart::load(input, load_options, &mut run.sources);
-        diagnostics.extend(diags);
-        match loaded {
+        match input.loaded {
             Some(Loaded::Chart(chart)) => {
+                let values_args = match input.values_file {
+                    Some(file) => {
+                        let mut args = options.values.clone();
+                        args.files.insert(0, file);
+                        std::borrow::Cow::Owned(args)
+                    }
+                    None => std::borrow::Cow::Borrowed(&options.values),
+                };
+                let mut diags = Vec::new();
                 let (rendered_chart, values, user) =
-                    chart_values(&chart, options, run, diagnostics);
+                    chart_values(&chart, &values_args, run, &mut diags);
+                values_fatal |= diags.iter().any(Diagnostic::is_fatal);
+                let fatal_since_loading = values_fatal;
+                diagnostics.extend(diags);
                 // A chart whose values could not be read (or anything fatal before it) is not
                 // rendered with wrong values.
-                if !diagnostics.iter().any(Diagnostic::is_fatal) {
+                if !input.fatal_so_far && !fatal_since_loading {
                     loaded_inputs.push(Prepared::Chart(Box::new(PreparedChart {
                         chart: rendered_chart,
                         values,
@@ -297,7 +416,6 @@ fn load_and_render(
         }
     }
     let api_versions = run_api_versions(&loaded_inputs, extra_crds, options, &run.sources);
-    let mut files: Vec<FileId> = Vec::new();
     for prepared in loaded_inputs {
         match prepared {
             Prepared::Chart(prepared) => {
@@ -428,11 +546,11 @@ fn settings(options: &Options, run: &mut Run) -> Option<(Config, cluster::Profil
 /// disable before values are coalesced, as in Helm, so their defaults never reach `.Values`.
 fn chart_values(
     chart: &chart::Chart,
-    options: &Options,
+    value_args: &ValueArgs,
     run: &mut Run,
     diags: &mut Vec<Diagnostic>,
 ) -> (chart::Chart, yaml::Node, yaml::Node) {
-    let user = values::user_values(&options.values, &mut run.sources, diags);
+    let user = values::user_values(value_args, &mut run.sources, diags);
     let given = user.clone();
     let mut scratch = Vec::new();
     let chart = match helm::engine::declared(chart, &mut scratch) {

@@ -297,8 +297,8 @@ fn each_path_is_its_own_run() {
     assert_eq!(
         json["runs"],
         serde_json::json!([
-            {"inputs": ["b.yaml"], "findings": 1, "summary": {"errors": 1, "warnings": 0, "infos": 0, "suppressed": 0, "objects": 1, "files": 1, "skipped": 0}},
-            {"inputs": ["a.yaml"], "findings": 0, "summary": {"errors": 0, "warnings": 0, "infos": 0, "suppressed": 0, "objects": 1, "files": 1, "skipped": 0}},
+            {"inputs": ["b.yaml"], "findings": 1, "summary": {"errors": 1, "warnings": 0, "infos": 0, "suppressed": 0, "objects": 1, "files": 1, "configurations": 1, "skipped": 0}},
+            {"inputs": ["a.yaml"], "findings": 0, "summary": {"errors": 0, "warnings": 0, "infos": 0, "suppressed": 0, "objects": 1, "files": 1, "configurations": 1, "skipped": 0}},
         ])
     );
 }

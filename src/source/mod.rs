@@ -93,7 +93,7 @@ pub struct OriginMap {
     pub fallback: Option<FileId>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// Display name: a path relative to where the user pointed, or `<stdin>`, `--set`, ...
     pub name: String,
@@ -197,7 +197,7 @@ pub struct Location {
     pub end_column: u32,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
 }
@@ -267,6 +267,30 @@ impl SourceMap {
             f.origin = Some(origin);
         }
         id
+    }
+
+    /// Adds a copy of a file of another map; `file_of` gives the id in this map of each file its
+    /// origin map names.
+    pub fn add_copy(&mut self, file: &SourceFile, file_of: impl Fn(FileId) -> FileId) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        let mut copy = file.clone();
+        if let Some(origin) = &mut copy.origin {
+            for line in origin.lines.iter_mut().flatten() {
+                line.file = file_of(line.file);
+            }
+            origin.fallback = origin.fallback.map(&file_of);
+        }
+        self.files.push(copy);
+        id
+    }
+
+    /// How many files the map holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {

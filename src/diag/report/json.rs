@@ -19,8 +19,10 @@
 //! | `findings[].labels[]` | array | Other places involved: `file`, `line`, `column`, `end_line`, `end_column`, `message` |
 //! | `findings[].object` | object or null | The Kubernetes object: `apiVersion`, `kind`, `namespace` (null when not set), `name` |
 //! | `findings[].suppressed` | bool | A suppression (annotation, comment, config) matched |
+//! | `findings[].configurations` | array of strings | When a values matrix ran: the configurations the finding holds in (a finding identical in several is listed once); empty otherwise |
+//! | `configurations` | array of strings | The configurations of a values matrix, in order: `defaults`, then each matrix values file; empty without a matrix |
 //! | `runs[]` | array | Only when the inputs were checked as several runs (each PATH is one, see `kforge lint --help`): in order, each with `inputs` (the PATHs), `findings` (how many of `findings[]`, which lists the runs' findings one run after another) and its own `summary` |
-//! | `summary` | object | `errors` (fatal included), `warnings`, `infos`, `suppressed`, `objects`, `files`, `skipped` (YAML files of a folder walk without Kubernetes objects) (counts; suppressed findings only in `suppressed`) |
+//! | `summary` | object | `errors` (fatal included), `warnings`, `infos`, `suppressed`, `objects`, `files`, `skipped` (YAML files of a folder walk without Kubernetes objects), `configurations` (counts; suppressed findings only in `suppressed`) |
 
 use std::io;
 
@@ -42,6 +44,7 @@ pub(super) fn document(run: &Run) -> Value {
     let mut document = json!({
         "version": 1,
         "findings": run.diagnostics.iter().map(|d| finding(run, d)).collect::<Vec<_>>(),
+        "configurations": run.configurations,
         "summary": counts(&Summary::of(run)),
     });
     if run.parts.len() > 1
@@ -71,6 +74,7 @@ fn counts(s: &Summary) -> Value {
         "suppressed": s.suppressed,
         "objects": s.objects,
         "files": s.files,
+        "configurations": s.configurations,
         "skipped": s.skipped,
     })
 }
@@ -92,6 +96,7 @@ fn finding(run: &Run, d: &Diagnostic) -> Value {
         "labels": d.secondary.iter().map(|l| label(run, &run.sources.locate(l.span), &at_span(run, l.span, &l.message))).collect::<Vec<_>>(),
         "object": d.object.as_ref().map(object),
         "suppressed": d.suppressed,
+        "configurations": d.configurations.as_ref().map_or(&[][..], |c| &c.holds[..]),
     })
 }
 

@@ -18,6 +18,8 @@ pub struct Summary {
     pub files: usize,
     /// YAML files a folder walk left unchecked: no Kubernetes object in them, or a kustomization.
     pub skipped: usize,
+    /// Values configurations checked (a values matrix runs several; otherwise 1).
+    pub configurations: usize,
 }
 
 impl Summary {
@@ -31,7 +33,7 @@ impl Summary {
             run,
             run.diagnostics.get(part.findings.clone()).unwrap_or(&[]),
             part.objects.len(),
-            |id| part.files.contains(&id.0),
+            |id| part.files.iter().any(|r| r.contains(&id.0)),
         )
     }
 
@@ -43,6 +45,7 @@ impl Summary {
     ) -> Summary {
         let mut s = Summary {
             objects,
+            configurations: run.configurations.len().max(1),
             ..Summary::default()
         };
         for (id, f) in run.sources.files() {
@@ -70,7 +73,9 @@ impl Summary {
     }
 
     /// `2 errors, 1 warning (1 suppressed) in 3 objects from 2 files`; infos, suppressed
-    /// findings and skipped files are mentioned only when there are some.
+    /// findings and skipped files are mentioned only when there are some, configurations only
+    /// when a values matrix ran (`… from 4 files across 3 configurations`; the objects of every
+    /// configuration count).
     pub fn line(&self) -> String {
         let mut line = format!(
             "{}, {}",
@@ -88,6 +93,9 @@ impl Summary {
             plural(self.objects, "object"),
             plural(self.files, "file")
         ));
+        if self.configurations > 1 {
+            line.push_str(&format!(" across {} configurations", self.configurations));
+        }
         if self.skipped > 0 {
             line.push_str(&format!(
                 " ({} without Kubernetes objects skipped)",

@@ -264,6 +264,7 @@ pub(super) fn fixture() -> Run {
         diagnostics,
         cluster: None,
         parts: Vec::new(),
+        configurations: Vec::new(),
     };
     crate::sort_diagnostics(&run.sources, &mut run.diagnostics);
     run
