@@ -345,6 +345,7 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
             };
             let (found, state) = check_stages(&ctx, options, &profile);
             diagnostics.extend(found);
+            diag::label_value_origins(&run.sources, &mut diagnostics);
             config::apply(&config, &objects, &run.sources, &mut diagnostics);
             run.cluster = state;
             run.objects.extend(objects);
