@@ -281,7 +281,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__lint)
-            opts="-f -n -a -o -q -h --changed --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --values-matrix --no-values-matrix --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --format --output --color --quiet --sarif-root --help"
+            opts="-f -n -a -o -q -h --changed --together --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --values-matrix --no-values-matrix --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --max-file-size --format --output --color --quiet --sarif-root --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,6 +376,10 @@ _kforge() {
                     return 0
                     ;;
                 --max-findings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -507,7 +511,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__simulate)
-            opts="-f -n -a -o -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --output --color --help"
+            opts="-f -n -a -o -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --max-file-size --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -598,6 +602,10 @@ _kforge() {
                     return 0
                     ;;
                 --max-findings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-file-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -57,6 +57,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand lint" -l cluster -d 'Clust
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-pods -d 'Most pods the in-memory cluster creates from workloads; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-cluster-work -d 'Most scheduler steps (pods times the nodes each is tried on); more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-findings -d 'Most findings reported; more ends the run with exit code 2' -r
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-file-size -d 'Largest plain manifest file (or standard input) read: bytes, or KiB, MiB, GiB. Files of charts and archives keep Helm\'s limits' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l format -d 'Report format; may repeat, each paired with the --output that follows it' -r -f -a "human\t''
 json\t''
 sarif\t''
@@ -68,6 +69,7 @@ always\t''
 never\t''"
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l sarif-root -d 'Make SARIF paths relative to DIR (default: the git root)' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l changed -d 'The paths are changed files (as pre-commit passes them): lint the chart each one belongs to, once per chart, and the plain manifests among the rest; other files are skipped'
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l together -d 'Check all PATHs as one run (cross-object rules compare their objects); by default each PATH is a run of its own'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l no-values-matrix -d 'Lint only the default configuration, not each ci/*-values.yaml'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l strict -d 'Warnings fail the run too, and closed-world rules become errors'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l no-cluster -d 'Skip the dry-run apply to the in-memory cluster'
@@ -112,6 +114,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l cluster -d 'C
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-pods -d 'Most pods the in-memory cluster creates from workloads; more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-cluster-work -d 'Most scheduler steps (pods times the nodes each is tried on); more ends the run with exit code 2' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-findings -d 'Most findings reported; more ends the run with exit code 2' -r
+complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l max-file-size -d 'Largest plain manifest file (or standard input) read: bytes, or KiB, MiB, GiB. Files of charts and archives keep Helm\'s limits' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s o -l output -d 'What to print' -r -f -a "wide\t'Like `kubectl get all -o wide`'
 yaml\t'Every object with the defaults the API server applies'
 json\t'The whole cluster state as JSON'"

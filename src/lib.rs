@@ -23,6 +23,7 @@ pub mod cluster;
 pub mod config;
 pub mod diag;
 pub mod helm;
+pub mod inputs;
 pub mod matrix;
 pub mod memory;
 pub mod object;
@@ -93,6 +94,8 @@ pub struct Options {
     pub cluster_file: Option<std::path::PathBuf>,
     /// What the whole run may make (objects, pods, findings, scheduler work).
     pub budgets: budget::Budgets,
+    /// Which inputs are checked together ([`inputs::Grouping`]).
+    pub grouping: inputs::Grouping,
 }
 
 impl Default for Options {
@@ -115,6 +118,7 @@ impl Default for Options {
             config_file: None,
             cluster_file: None,
             budgets: budget::Budgets::default(),
+            grouping: inputs::Grouping::default(),
         }
     }
 }
@@ -128,7 +132,10 @@ pub struct Run {
     pub rendered: Vec<RenderedFile>,
     pub objects: Vec<Object>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The cluster after the apply, when the inputs made one run.
     pub cluster: Option<cluster::ClusterState>,
+    /// The runs the inputs were checked as, in order (one unless the inputs were grouped apart).
+    pub parts: Vec<RunPart>,
     /// The values configurations the run checked, when a values matrix ran ([`matrix`]): each
     /// named by the values file that sets it apart. Empty for a run of one configuration.
     pub configurations: Vec<String>,
@@ -144,8 +151,23 @@ impl Run {
     }
 }
 
+/// One run of several (see [`inputs`]): which inputs it checked and where its results are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunPart {
+    /// The inputs, as given (`a.yaml`, `chart/`, `<stdin>`).
+    pub inputs: Vec<String>,
+    /// Its findings: `Run::diagnostics[findings]`.
+    pub findings: std::ops::Range<usize>,
+    /// Its objects: `Run::objects[objects]`.
+    pub objects: std::ops::Range<usize>,
+    /// The files read for it: ranges of ids of the source map.
+    pub files: Vec<std::ops::Range<u32>>,
+}
+
 /// Runs the pipeline over `inputs`: load, values, render, parse, then the check stages in
-/// `options.stages`. All inputs are checked together (cross-object rules see every object).
+/// `options.stages`. `options.grouping` says which inputs are checked together (cross-object
+/// rules and the cluster see the objects of one run only); findings come run after run, each
+/// run's sorted by location.
 pub fn run(inputs: &[Input], options: &Options) -> Run {
     match prepare(inputs, options) {
         Ok(loaded) => finish(loaded, options),
@@ -164,6 +186,8 @@ pub struct LoadedRun {
     extra_crds: Vec<Object>,
     config: Config,
     profile: cluster::Profile,
+    /// The runs: indices into `inputs` ([`inputs::group`]).
+    groups: Vec<Vec<usize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -174,6 +198,12 @@ struct LoadedInput {
     fatal_so_far: bool,
     /// A values file applied to this chart before the user's `-f` files (a matrix configuration).
     values_file: Option<std::path::PathBuf>,
+    /// How the input is named in per-run summaries.
+    name: String,
+    /// The ids of the files loading it read.
+    files: std::ops::Range<u32>,
+    /// What loading it found: reported with its run.
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl LoadedRun {
@@ -206,20 +236,26 @@ pub fn prepare(inputs: &[Input], options: &Options) -> Result<LoadedRun, Box<Run
         return Err(Box::new(run));
     };
     // A chart's kubeVersion is checked against the version the run targets.
-    let load_options = LoadOptions {
+    let mut load_options = LoadOptions {
         kube_version: options.kube_version,
         ..options.load.clone()
     };
+    if let Some(exclude) = inputs::walk::Exclude::of_config(&config) {
+        load_options.walk.exclude = Some(std::sync::Arc::new(exclude));
+    }
     let mut loaded_inputs = Vec::with_capacity(inputs.len());
     let mut fatal_so_far = false;
     for input in inputs {
+        let first_file = run.sources.len() as u32;
         let (loaded, diags) = chart::load(input, &load_options, &mut run.sources);
         fatal_so_far |= diags.iter().any(Diagnostic::is_fatal);
-        run.diagnostics.extend(diags);
         loaded_inputs.push(LoadedInput {
             loaded,
             fatal_so_far,
             values_file: None,
+            name: inputs::display(input),
+            files: first_file..run.sources.len() as u32,
+            diagnostics: diags,
         });
     }
     let mut crd_files = Vec::new();
@@ -232,7 +268,10 @@ pub fn prepare(inputs: &[Input], options: &Options) -> Result<LoadedRun, Box<Run
     }
     let (extra_crds, diags) = object::parse(&run.sources, &crd_files, &options.yaml);
     run.diagnostics.extend(diags);
+    config::apply(&config, &extra_crds, &run.sources, &mut run.diagnostics);
+    sort_diagnostics(&run.sources, &mut run.diagnostics);
     Ok(LoadedRun {
+        groups: inputs::group(inputs, options.grouping),
         sources: run.sources,
         diagnostics: run.diagnostics,
         inputs: loaded_inputs,
@@ -242,7 +281,8 @@ pub fn prepare(inputs: &[Input], options: &Options) -> Result<LoadedRun, Box<Run
     })
 }
 
-/// Values, render, parse and the check stages in `options.stages`, over loaded inputs.
+/// Values, render, parse and the check stages in `options.stages`, over loaded inputs: run
+/// after run ([`inputs`]), each run's findings sorted by location.
 pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
     let LoadedRun {
         sources,
@@ -251,19 +291,101 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
         extra_crds,
         config,
         profile,
+        groups,
     } = loaded;
     let mut run = Run {
         sources,
         diagnostics,
         ..Run::default()
     };
-    let loading_ended = run.diagnostics.len();
     let strict = options.strict || config.strict;
+    let mut inputs: Vec<Option<LoadedInput>> = inputs.into_iter().map(Some).collect();
+    let mut documents = 0;
+    for members in groups {
+        let group: Vec<LoadedInput> = members
+            .iter()
+            .filter_map(|&i| inputs.get_mut(i).and_then(Option::take))
+            .collect();
+        let first_file = run.sources.len() as u32;
+        let mut part = RunPart {
+            inputs: group.iter().map(|i| i.name.clone()).collect(),
+            findings: run.diagnostics.len()..0,
+            objects: run.objects.len()..0,
+            files: group.iter().map(|i| i.files.clone()).collect(),
+        };
+        let mut diagnostics = Vec::new();
+        for input in &group {
+            diagnostics.extend(input.diagnostics.iter().cloned());
+        }
+        let settings = (&config, extra_crds.as_slice(), strict);
+        let (files, parsed_crds) =
+            values_and_render(group, options, settings, &mut run, &mut diagnostics);
+        // Counted before parsing: a template loop can emit more objects than memory holds.
+        documents += files
+            .iter()
+            .map(|&f| yaml::document_count(run.sources.text(f)))
+            .sum::<usize>();
+        let over_budget = documents > options.budgets.objects;
+        if over_budget {
+            diagnostics.push(budget::exceeded(
+                format!("the inputs hold {documents} YAML documents to check as objects"),
+                options.budgets.objects,
+                "--max-objects",
+            ));
+        } else {
+            let (objects, diags) =
+                object::parse_reusing(&run.sources, &files, &options.yaml, parsed_crds);
+            diagnostics.extend(diags);
+            let ctx = CheckContext {
+                sources: &run.sources,
+                objects: &objects,
+                kube_version: options.kube_version,
+                release_namespace: &options.namespace,
+                config: &config,
+                strict,
+                extra_crds: &extra_crds,
+                create_namespace: options.create_namespace,
+            };
+            let (found, state) = check_stages(&ctx, options, &profile);
+            diagnostics.extend(found);
+            diag::label_value_origins(&run.sources, &mut diagnostics);
+            config::apply(&config, &objects, &run.sources, &mut diagnostics);
+            run.cluster = state;
+            run.objects.extend(objects);
+        }
+        sort_diagnostics(&run.sources, &mut diagnostics);
+        check::follow_lost_objects(&run.sources, &mut diagnostics);
+        run.diagnostics.extend(diagnostics);
+        part.findings.end = run.diagnostics.len();
+        part.objects.end = run.objects.len();
+        part.files.push(first_file..run.sources.len() as u32);
+        run.parts.push(part);
+        if over_budget {
+            break;
+        }
+    }
+    if run.parts.len() > 1 {
+        // Each run's cluster is its own; none stands for all of them.
+        run.cluster = None;
+    }
+    budget::cap_findings(&mut run.diagnostics, options.budgets.findings);
+    run
+}
+
+/// Values and render for the inputs of one run: the files to parse as objects. Everything is
+/// loaded (and each chart's subcharts chosen) before anything renders: the CRDs of the whole run
+/// are part of `.Capabilities.APIVersions` in every chart of it.
+fn values_and_render(
+    group: Vec<LoadedInput>,
+    options: &Options,
+    (config, extra_crds, strict): (&Config, &[Object], bool),
+    run: &mut Run,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<FileId>, HashMap<FileId, object::Parsed>) {
     let mut files: Vec<FileId> = Vec::new();
-    // Everything is loaded (and each chart's subcharts chosen) before anything renders: the
-    // CRDs of the whole run are part of `.Capabilities.APIVersions` in every chart.
     let mut loaded_inputs = Vec::new();
-    for input in inputs {
+    let mut values_fatal = false;
+    for input in group {
         match input.loaded {
             Some(Loaded::Chart(chart)) => {
                 let values_args = match input.values_file {
@@ -274,13 +396,14 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
                     }
                     None => std::borrow::Cow::Borrowed(&options.values),
                 };
-                let (rendered_chart, values, user) = chart_values(&chart, &values_args, &mut run);
+                let mut diags = Vec::new();
+                let (rendered_chart, values, user) =
+                    chart_values(&chart, &values_args, run, &mut diags);
+                values_fatal |= diags.iter().any(Diagnostic::is_fatal);
+                let fatal_since_loading = values_fatal;
+                diagnostics.extend(diags);
                 // A chart whose values could not be read (or anything fatal before it) is not
                 // rendered with wrong values.
-                let fatal_since_loading = run
-                    .diagnostics
-                    .get(loading_ended..)
-                    .is_some_and(|d| d.iter().any(Diagnostic::is_fatal));
                 if !input.fatal_so_far && !fatal_since_loading {
                     loaded_inputs.push(Prepared::Chart(Box::new(PreparedChart {
                         chart: rendered_chart,
@@ -297,8 +420,7 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
         }
     }
     let (api_versions, parsed_crds) =
-        run_api_versions(&loaded_inputs, &extra_crds, options, &run.sources);
-
+        run_api_versions(&loaded_inputs, extra_crds, options, &run.sources);
     for prepared in loaded_inputs {
         match prepared {
             Prepared::Chart(prepared) => {
@@ -309,8 +431,7 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
                     user,
                 } = *prepared;
                 if options.stages.schema {
-                    run.diagnostics
-                        .extend(schema::check_values(&chart, &values, &run.sources));
+                    diagnostics.extend(schema::check_values(&chart, &values, &run.sources));
                 }
                 let render_options = RenderOptions {
                     release_name: options.release_name.clone(),
@@ -334,9 +455,9 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
                     let judging = values::unused::Judging {
                         strict,
                         render_failed: diags.iter().any(Diagnostic::is_error),
-                        config: Some(&config),
+                        config: Some(config),
                     };
-                    run.diagnostics.extend(values::unused::check(
+                    diagnostics.extend(values::unused::check(
                         &loaded,
                         &user,
                         &values,
@@ -345,7 +466,7 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
                         &run.sources,
                     ));
                 }
-                run.diagnostics.extend(diags);
+                diagnostics.extend(diags);
                 files.extend(crds_of(&chart));
                 // NOTES.txt is text for people, not manifests.
                 files.extend(rendered.iter().filter(|r| !r.is_notes()).map(|r| r.file));
@@ -354,63 +475,39 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
             Prepared::Manifests(manifests) => files.extend(manifests),
         }
     }
-    // Counted before parsing: a template loop can emit more objects than memory holds.
-    let documents: usize = files
-        .iter()
-        .map(|&f| yaml::document_count(run.sources.text(f)))
-        .sum();
-    if documents > options.budgets.objects {
-        run.diagnostics.push(budget::exceeded(
-            format!("the inputs hold {documents} YAML documents to check as objects"),
-            options.budgets.objects,
-            "--max-objects",
-        ));
-        sort_diagnostics(&run.sources, &mut run.diagnostics);
-        return run;
-    }
-    let (objects, diags) = object::parse_reusing(&run.sources, &files, &options.yaml, parsed_crds);
-    run.diagnostics.extend(diags);
-    run.objects = objects;
+    (files, parsed_crds)
+}
 
-    let ctx = CheckContext {
-        sources: &run.sources,
-        objects: &run.objects,
-        kube_version: options.kube_version,
-        release_namespace: &options.namespace,
-        config: &config,
-        strict,
-        extra_crds: &extra_crds,
-        create_namespace: options.create_namespace,
-    };
-    // The three check stages only read `ctx`: they run concurrently, and their findings are
-    // joined in a fixed order (schema, rules, cluster) before the final sort.
+/// The three check stages only read `ctx`: they run concurrently, and their findings are
+/// joined in a fixed order (schema, rules, cluster) before the final sort.
+fn check_stages(
+    ctx: &CheckContext,
+    options: &Options,
+    profile: &cluster::Profile,
+) -> (Vec<Diagnostic>, Option<cluster::ClusterState>) {
     let stages = options.stages;
     let ((schema_found, rules_found), cluster_result) = rayon::join(
         || {
             rayon::join(
-                || stages.schema.then(|| schema::check(&ctx)),
-                || stages.rules.then(|| rules::check(&ctx)),
+                || stages.schema.then(|| schema::check(ctx)),
+                || stages.rules.then(|| rules::check(ctx)),
             )
         },
         || {
             stages
                 .cluster
-                .then(|| cluster::apply_within(&ctx, &profile, &options.budgets))
+                .then(|| cluster::apply_within(ctx, profile, &options.budgets))
         },
     );
     let mut found = Vec::new();
     found.extend(schema_found.into_iter().flatten());
     found.extend(rules_found.into_iter().flatten());
-    if let Some((state, diags)) = cluster_result {
+    let mut state = None;
+    if let Some((s, diags)) = cluster_result {
         found.extend(diags);
-        run.cluster = Some(state);
+        state = Some(s);
     }
-    run.diagnostics.extend(found);
-    diag::label_value_origins(&run.sources, &mut run.diagnostics);
-    config::apply(&config, &run.objects, &run.sources, &mut run.diagnostics);
-    sort_diagnostics(&run.sources, &mut run.diagnostics);
-    budget::cap_findings(&mut run.diagnostics, options.budgets.findings);
-    run
+    (found, state)
 }
 
 /// Reads the configuration and cluster profile files named in `options` into the run. `None`
@@ -456,17 +553,16 @@ fn chart_values(
     chart: &chart::Chart,
     value_args: &ValueArgs,
     run: &mut Run,
+    diags: &mut Vec<Diagnostic>,
 ) -> (chart::Chart, yaml::Node, yaml::Node) {
-    let mut diags = Vec::new();
-    let user = values::user_values(value_args, &mut run.sources, &mut diags);
+    let user = values::user_values(value_args, &mut run.sources, diags);
     let given = user.clone();
     let mut scratch = Vec::new();
     let chart = match helm::engine::declared(chart, &mut scratch) {
         Some(helm::engine::Engine::Jinja) => chart.clone(),
         _ => helm::deps::enabled_only(chart, &user, &run.sources),
     };
-    let values = values::coalesce(&chart, user, &run.sources, &mut diags);
-    run.diagnostics.extend(diags);
+    let values = values::coalesce(&chart, user, &run.sources, diags);
     (chart, values, given)
 }
 
@@ -488,7 +584,7 @@ struct PreparedChart {
 
 /// `.Capabilities.APIVersions` for every chart of the run: the built-ins, the CRDs in charts'
 /// `crds/`, in manifest inputs and in `--crd` files, then `--api-versions`. Only files that
-/// mention a CRD are parsed here (they are parsed again with the rest as objects).
+/// mention a CRD are parsed here, once: the parse stage takes them from what this returns.
 fn run_api_versions(
     inputs: &[Prepared],
     extra_crds: &[Object],
@@ -505,7 +601,6 @@ fn run_api_versions(
     files.retain(|&f| sources.text(f).contains("CustomResourceDefinition"));
     files.sort_unstable();
     files.dedup();
-    // Parsed once: the parse stage takes these files from here (see object::parse_reusing).
     let parsed: HashMap<FileId, object::Parsed> = files
         .iter()
         .copied()

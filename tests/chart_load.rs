@@ -466,7 +466,7 @@ fn a_misspelt_chart_yaml_is_named() {
 #[test]
 fn a_file_over_the_size_limit_is_refused() {
     let options = LoadOptions {
-        max_file_bytes: 10,
+        max_manifest_bytes: 10,
         ..LoadOptions::default()
     };
     let mut sources = SourceMap::new();

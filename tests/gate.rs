@@ -238,7 +238,7 @@ fn dev_zero_and_links_to_it_end_at_the_byte_limit() {
         assert_eq!(out.code, 2, "{args:?}: {}", out.stdout);
         assert!(
             out.stdout.contains(
-                "is over the input limit of 5242880 bytes (a device or an endless stream?)"
+                "is over the input limit of 104857600 bytes (a device or an endless stream?)"
             ),
             "{args:?}: {}",
             out.stdout
@@ -250,7 +250,7 @@ fn dev_zero_and_links_to_it_end_at_the_byte_limit() {
     assert_eq!(crd.code, 2, "{}", crd.stdout);
     assert!(
         crd.stdout
-            .contains("cannot read /dev/zero: it is over the input limit of 5242880 bytes"),
+            .contains("cannot read /dev/zero: it is over the input limit of 104857600 bytes"),
         "{}",
         crd.stdout
     );
@@ -326,8 +326,9 @@ fn pipes_on_the_command_line_end_in_an_error() {
     writer.join().unwrap();
     assert_eq!(out.code, 2, "{}", out.stdout);
     assert!(
-        out.stdout
-            .contains("is over the input limit of 5242880 bytes (a device or an endless stream?)"),
+        out.stdout.contains(
+            "is over the input limit of 104857600 bytes (a device or an endless stream?)"
+        ),
         "{}",
         out.stdout
     );

@@ -65,8 +65,9 @@ fn comma_separated_values_and_crd_files_of_the_run() {
     assert_eq!(objects(&[]), 2);
     // ... and the Gadget.
     assert_eq!(objects(&["--crd", GADGET_CRD]), 3);
-    // ... and the CRD itself, an input of the run.
-    assert_eq!(objects(&[GADGET_CRD]), 4);
+    // ... and the CRD itself, an input of the same run (each PATH is a run of its own
+    // without --together).
+    assert_eq!(objects(&[GADGET_CRD, "--together"]), 4);
 }
 
 #[test]

@@ -38,6 +38,7 @@ fn the_same_node_port_in_two_inputs() {
         "lint",
         "charts-examples/mongo-express",
         "tests/fixtures/cli/nodeport-30000.yaml",
+        "--together",
         "--format",
         "json",
     ]));
@@ -56,4 +57,12 @@ fn the_same_node_port_in_two_inputs() {
         findings[0]["labels"][0]["file"],
         "charts-examples/mongo-express/templates/express.yaml"
     );
+    // Without --together each PATH is a cluster of its own: no conflict.
+    let out = run(kforge().args([
+        "lint",
+        "charts-examples/mongo-express",
+        "tests/fixtures/cli/nodeport-30000.yaml",
+        "--quiet",
+    ]));
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
 }

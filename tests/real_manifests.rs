@@ -245,3 +245,262 @@ fn service_selects_nothing_needs_evidence_for_an_error() {
         "did you mean app.kubernetes.io/instance: shop? Make the selector and the labels of Deployment \"shop-web\" agree"
     );
 }
+
+fn write_files(root: &std::path::Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+const CONFIG_MAP: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n";
+
+/// Class "inputs": each PATH is its own run, so unrelated applications that reuse a name do not
+/// collide; `--together` makes them one run. Findings come run after run, in the order the
+/// PATHs were given, and the summary has a line per run.
+#[test]
+fn each_path_is_its_own_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = format!("{CONFIG_MAP}data:\n  port: 80\n");
+    write_files(tmp.path(), &[("b.yaml", &broken), ("a.yaml", CONFIG_MAP)]);
+    let lint_in = |args: &[&str]| {
+        let out = run(kforge().current_dir(tmp.path()).arg("lint").args(args));
+        (out.code, common::stable(&out.stdout))
+    };
+    let (code, out) = lint_in(&["b.yaml", "a.yaml", "--quiet"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            1,
+            "error[schema/type]: data.port: expected a string, got integer 80\n   ,-[b.yaml:6:9]\n 5 | data:\n 6 |   port: 80\n   :         ^|\n   :          `-- this is an integer\n   `----\n  = help: quote it: \"80\"\n\n"
+        )
+    );
+    let (code, out) = lint_in(&["a.yaml", "a.yaml"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            0,
+            "a.yaml: 0 errors, 0 warnings in 1 object from 1 file\na.yaml: 0 errors, 0 warnings in 1 object from 1 file\n0 errors, 0 warnings in 2 objects from 2 files in [elapsed]\n"
+        )
+    );
+    let (code, out) = lint_in(&["--together", "a.yaml", "a.yaml", "--quiet"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("error[rules/duplicate-object]: ConfigMap \"settings\" in namespace \"default\" is defined twice\n"),
+        "{out}"
+    );
+    let out = run(kforge()
+        .current_dir(tmp.path())
+        .args(["lint", "--format", "json", "b.yaml", "a.yaml"]));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        json["runs"],
+        serde_json::json!([
+            {"inputs": ["b.yaml"], "findings": 1, "summary": {"errors": 1, "warnings": 0, "infos": 0, "suppressed": 0, "objects": 1, "files": 1, "configurations": 1, "skipped": 0}},
+            {"inputs": ["a.yaml"], "findings": 0, "summary": {"errors": 0, "warnings": 0, "infos": 0, "suppressed": 0, "objects": 1, "files": 1, "configurations": 1, "skipped": 0}},
+        ])
+    );
+}
+
+/// Class "inputs": a folder walk skips (and counts) YAML without Kubernetes objects, notes a
+/// kustomization, honours `.gitignore` and `exclude:`; a file named explicitly is still checked.
+#[test]
+fn folder_walks_skip_what_is_not_manifests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = "apiVersion: v1\nkind: [\n";
+    write_files(
+        tmp.path(),
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (".gitignore", "generated/\n"),
+            (".kforge.yaml", "exclude: [vendor/]\n"),
+            ("generated/out.yaml", broken),
+            ("vendor/upstream.yaml", broken),
+            ("app/settings.yaml", CONFIG_MAP),
+            ("app/README.md", "# not YAML\n"),
+            (
+                ".github/workflows/ci.yml",
+                "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+            ),
+            ("charts-values.yaml", "replicaCount: 1\nimage:\n  kind: x\n"),
+            (
+                "overlays/prod/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../app]\n",
+            ),
+        ],
+    );
+    let out = run(kforge().current_dir(tmp.path()).args(["lint", "."]));
+    assert_eq!(
+        (out.code, common::stable(&out.stdout).as_str()),
+        (
+            0,
+            "info[input/kustomization]: overlays/prod/kustomization.yaml is a kustomization: it is skipped, not checked as manifests\n   ,-[overlays/prod/kustomization.yaml:1:1]\n 1 | apiVersion: kustomize.config.k8s.io/v1beta1\n   : ^^^^^^^^^^^^^^^^^^^^^|^^^^^^^^^^^^^^^^^^^^^\n   :                      `-- kustomize builds the manifests from this\n 2 | kind: Kustomization\n   `----\n  = help: check what kustomize builds: kustomize build overlays/prod | kforge lint -\n\n0 errors, 0 warnings, 1 info in 1 object from 2 files (3 YAML files without Kubernetes objects skipped) in [elapsed]\n"
+        )
+    );
+    // Named explicitly, a workflow and an ignored file are checked.
+    for (path, rule) in [
+        (".github/workflows/ci.yml", "object/missing-field"),
+        ("generated/out.yaml", "yaml/syntax"),
+    ] {
+        let out = run(kforge()
+            .current_dir(tmp.path())
+            .args(["lint", "--quiet", path]));
+        assert_eq!(out.code, 1, "{path}: {}", out.stdout);
+        assert!(
+            out.stdout.starts_with(&format!("error[{rule}]")),
+            "{path}: {}",
+            out.stdout
+        );
+    }
+    // Without the ignore files, the walk finds the broken files.
+    std::fs::remove_file(tmp.path().join(".gitignore")).unwrap();
+    std::fs::write(tmp.path().join(".kforge.yaml"), "exclude: [\"vendor/[\"]\n").unwrap();
+    let out = run(kforge().current_dir(tmp.path()).args(["lint", "."]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.starts_with("error[config/invalid]: invalid exclude pattern \"vendor/[\": unclosed character class; missing ']'\n"),
+        "{}",
+        out.stdout
+    );
+    std::fs::remove_file(tmp.path().join(".kforge.yaml")).unwrap();
+    let out = run(kforge()
+        .current_dir(tmp.path())
+        .args(["lint", ".", "--format", "json"]));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let files: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "generated/out.yaml",
+            "overlays/prod/kustomization.yaml",
+            "vendor/upstream.yaml"
+        ]
+    );
+}
+
+/// Class "inputs": `helm template … | kforge lint -`. A `# Source:` section's lines are lines of
+/// the template's rendered output, not of the template: machine formats name the template
+/// without a line and say the rendered position in the message; people see standard input at
+/// its own line.
+#[test]
+fn rendered_streams_never_claim_a_template_line() {
+    let stream = "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n---\n# Source: web/templates/svc.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIp\n  ports:\n    - port: 80\n";
+    let message = "spec.type: Unsupported value: \"ClusterIp\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\" (at line 6, column 9 of the output rendered from web/templates/svc.yaml; line 14 of <stdin>)";
+    let lint_as = |format: &str| {
+        let out = run(kforge()
+            .args(["lint", "-", "--format", format])
+            .write_stdin(stream));
+        assert_eq!(out.code, 1);
+        out.stdout
+    };
+    let json: serde_json::Value = serde_json::from_str(&lint_as("json")).unwrap();
+    let f = &json["findings"][0];
+    assert_eq!(
+        (&f["file"], &f["line"], &f["column"], &f["message"]),
+        (
+            &serde_json::json!("web/templates/svc.yaml"),
+            &serde_json::Value::Null,
+            &serde_json::Value::Null,
+            &serde_json::json!(message)
+        )
+    );
+    assert_eq!(
+        lint_as("github"),
+        format!(
+            "::error file=web/templates/svc.yaml,title=schema/enum::{}%0Ahelp: did you mean \"ClusterIP\"?\n",
+            message
+        )
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&lint_as("sarif")).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"],
+        serde_json::json!({"artifactLocation": {"uri": "web/templates/svc.yaml", "uriBaseId": "%SRCROOT%"}})
+    );
+    let human = lint_as("human");
+    assert!(
+        human.starts_with(&format!(
+            "error[schema/enum]: {message}\n    ,-[<stdin>:14:9]\n 13 | spec:\n 14 |   type: ClusterIp\n"
+        )),
+        "{human}"
+    );
+}
+
+/// Class "one mistake, one finding": a Service that selects nothing because its Deployment's
+/// template failed to render comes after the render error (though its file sorts first) and
+/// says it may follow from it.
+#[test]
+fn findings_that_follow_a_failed_render_come_after_it_and_say_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "web/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+            ),
+            ("web/values.yaml", "image: nginx:1.27\n"),
+            (
+                "web/templates/deployment.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: {{ .Values.image }}\n          env:\n            - name: HOST\n              value: {{ required \"set host\" .Values.host }}\n",
+            ),
+            (
+                "web/templates/api-service.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n",
+            ),
+        ],
+    );
+    let out = run(kforge()
+        .current_dir(tmp.path())
+        .args(["lint", "web", "--format", "json"]));
+    assert_eq!(out.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap(),
+                    f["file"].as_str().unwrap()
+                ),
+                f["notes"]
+                    .as_array()
+                    .unwrap()
+                    .last()
+                    .unwrap_or(&serde_json::json!(""))
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("render/required web/templates/deployment.yaml".to_string(), String::new()),
+            (
+                "rules/service-selects-nothing web/templates/api-service.yaml".to_string(),
+                "web/templates/deployment.yaml failed to render or parse (error above): objects it makes are missing from this run, which may be why".to_string()
+            ),
+        ]
+    );
+    // Once the template renders, the Service selects its pods: no finding but the fix's.
+    let out = run(kforge().current_dir(tmp.path()).args([
+        "lint",
+        "web",
+        "--set",
+        "host=example.com",
+        "--format",
+        "json",
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]), "{}", out.stdout);
+}

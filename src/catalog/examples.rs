@@ -75,7 +75,9 @@ fn entry(id: &str) -> Entry {
         "values/set-syntax" | "values/set-conflict" => Entry::Flags,
         "config/invalid" => Entry::ConfigFile,
         "cluster/profile" => Entry::ClusterProfile,
-        "input/not-found" | "input/empty" | "input/chart-template" => Entry::Lint,
+        "input/not-found" | "input/empty" | "input/chart-template" | "input/kustomization" => {
+            Entry::Lint
+        }
         "input/unreadable" => Entry::Exempt(
             "`mode 000` does not stop a process running as root (as CI does); tests/chart_load.rs \
              and tests/limits.rs give the rule a file over the size limit instead",
@@ -222,6 +224,10 @@ fn lint_scene(dir: &Path) {
             ("chart/templates/cm.yaml", CONFIG_MAP),
             ("docs/README.md", "# docs\n"),
             ("manifests/deployment.yaml", CONFIG_MAP),
+            (
+                "overlays/prod/kustomization.yaml",
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../manifests]\n",
+            ),
         ],
     );
 }

@@ -52,10 +52,23 @@ pub static INPUT_CHART_TEMPLATE: Rule = Rule {
     passing: "kforge lint charts-examples/nginx",
 };
 
+pub static INPUT_KUSTOMIZATION: Rule = Rule {
+    id: "input/kustomization",
+    severity: Severity::Info,
+    default_enabled: true,
+    summary: "A folder walk found a kustomization, which kforge does not build",
+    rationale: "A kustomization.yaml is kustomize's recipe, not a Kubernetes object, and the patches \
+                beside it are fragments of objects. What reaches the cluster is what `kustomize build` \
+                writes, so that output is what to check; the kustomization itself is skipped.",
+    failing: "kforge lint overlays/prod   # holds kustomization.yaml",
+    passing: "kforge lint manifests   # what `kustomize build overlays/prod` writes, saved or piped to `kforge lint -`",
+};
+
 pub const RULES: &[&Rule] = &[
     &INPUT_NOT_FOUND,
     &INPUT_UNREADABLE,
     &INPUT_EMPTY,
     &INPUT_NOT_TEXT,
     &INPUT_CHART_TEMPLATE,
+    &INPUT_KUSTOMIZATION,
 ];

@@ -58,12 +58,15 @@ pub static SERVICE_SELECTS_NOTHING: Rule = Rule {
     id: "rules/service-selects-nothing",
     severity: Severity::Error,
     default_enabled: true,
-    summary: "A Service's selector matches no pod template in its namespace",
+    summary: "A Service's selector matches no pod template in its namespace (an error for a near-miss label, else a warning)",
     rationale: "A Service whose selector matches no pod gets no endpoints, so every connection \
-                to it fails. A selector whose keys all appear on a pod template but with another \
-                value is almost always a typo. Selectors that need labels set at run time, pods \
-                outside the run's namespaces and pods made by operators are reported as warnings \
-                at most.",
+                to it fails. It is an error only with evidence of a mistake: a pod template that \
+                matches all but one label, whose value or key is a near miss (a small edit, \
+                another case, a missing prefix); the did-you-mean names that label. A selector \
+                that no template of the run carries at all is a warning (\"selects nothing in this \
+                run\"): charts may render the workload only once a value is set, and pods may \
+                come from outside the run. Labels set at run time, pods in another namespace and \
+                pods made by operators are warnings too.",
     failing: example(
         r#"
 apiVersion: v1

@@ -147,6 +147,9 @@ fn load_path(
             ],
         );
     }
+    if meta.is_dir() && !is_chart_dir(path) {
+        return load_manifest_dir(path, &shown, options, sources);
+    }
     if meta.is_dir() {
         let (tree, mut diags) = package::read_dir_tree(path, &limits(options));
         let Some(tree) = tree else {
@@ -162,7 +165,7 @@ fn load_path(
     let limit = if is_archive {
         options.max_total_bytes
     } else {
-        options.max_file_bytes
+        options.max_manifest_bytes
     };
     if meta.len() > limit {
         return (
@@ -173,7 +176,11 @@ fn load_path(
                     "{shown} is {} bytes, more than the limit of {limit} bytes",
                     meta.len(),
                 ),
-                "split the input, or raise the limit",
+                if is_archive {
+                    "split the input, or raise the limit"
+                } else {
+                    "split the input, or raise the limit with --max-file-size"
+                },
             ),
         );
     }
@@ -184,7 +191,7 @@ fn load_path(
         Err(e) => {
             let help = match e.kind() {
                 std::io::ErrorKind::InvalidData => {
-                    "give a file (or a stream) that ends, or raise the limit"
+                    "give a file (or a stream) that ends, or raise the limit with --max-file-size"
                 }
                 std::io::ErrorKind::TimedOut => {
                     "start the process that writes to the pipe, or give a file"
@@ -233,6 +240,43 @@ fn not_text(name: &str, offset: usize) -> Diagnostic {
         .with_help("manifests and templates must be UTF-8; binary files belong outside templates/ and manifest folders")
 }
 
+/// A folder is read as a chart when it has a Chart.yaml, or a misspelt one (reported then).
+fn is_chart_dir(path: &Path) -> bool {
+    [
+        "Chart.yaml",
+        "chart.yaml",
+        "Chart.yml",
+        "chart.yml",
+        "Chart.YAML",
+    ]
+    .iter()
+    .any(|n| path.join(n).is_file())
+}
+
+/// A folder of plain manifests: walked as [`crate::inputs::walk`] says (only YAML and JSON,
+/// `.gitignore`, `exclude:`), with the per-file limit of plain manifests.
+fn load_manifest_dir(
+    path: &Path,
+    shown: &str,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let mut filter = crate::inputs::walk::Filter::new(path, &options.walk);
+    let limits = TreeLimits {
+        max_file_bytes: options.max_manifest_bytes,
+        max_total_bytes: options.max_total_bytes.max(options.max_manifest_bytes),
+        ..TreeLimits::default()
+    };
+    let (tree, mut diags) =
+        package::read_dir_tree_filtered(path, &limits, &mut |rel, is_dir| filter.keep(rel, is_dir));
+    let Some(tree) = tree else {
+        return (None, diags);
+    };
+    let (loaded, more) = load_dir_tree(tree, shown, options, sources);
+    diags.extend(more);
+    (loaded, diags)
+}
+
 /// A directory: a chart when it has Chart.yaml, else a folder of manifests.
 pub(super) fn load_dir_tree(
     tree: FileTree,
@@ -261,6 +305,7 @@ pub(super) fn load_dir_tree(
     }
     let mut files = Vec::new();
     let mut diags = Vec::new();
+    let mut skipped = 0;
     for (rel, bytes) in &tree.files {
         let lower = rel.to_ascii_lowercase();
         if !(lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")) {
@@ -268,9 +313,23 @@ pub(super) fn load_dir_tree(
         }
         let name = join(shown, rel);
         match text_of(bytes) {
+            Ok(text) if crate::inputs::walk::is_kustomization(rel) => {
+                skipped += 1;
+                diags.push(kustomization_note(shown, rel, &name, text, sources));
+            }
+            Ok(text) if !crate::inputs::walk::holds_objects(text) => {
+                // Counted in the summary, not checked: a workflow or values file is not an
+                // object with its apiVersion missing.
+                skipped += 1;
+                sources.add(name, "", SourceKind::Skipped);
+            }
             Ok(text) => files.extend(add_manifest_text(&name, text, sources)),
             Err(offset) => diags.push(not_text(&name, offset)),
         }
+    }
+    if files.is_empty() && skipped > 0 && !diags.iter().any(Diagnostic::is_error) {
+        // Only kustomizations, workflows or config files: nothing to check is not a failure.
+        return (Some(Loaded::Manifests(files)), diags);
     }
     if files.is_empty() && !diags.iter().any(Diagnostic::is_error) {
         diags.extend(fatal(
@@ -281,6 +340,34 @@ pub(super) fn load_dir_tree(
         return (None, diags);
     }
     (Some(Loaded::Manifests(files)), diags)
+}
+
+/// The note on a kustomization found in a walk: kforge checks what kustomize builds, not the
+/// kustomization itself (its patches are fragments, not objects).
+fn kustomization_note(
+    shown: &str,
+    rel: &str,
+    name: &str,
+    text: &str,
+    sources: &mut SourceMap,
+) -> Diagnostic {
+    let file = sources.add(name, text, SourceKind::Skipped);
+    let first_line = text.lines().next().map_or(0, str::len);
+    let folder = match rel.rsplit_once('/') {
+        Some((dir, _)) => join(shown, dir),
+        None => shown.to_string(),
+    };
+    Diagnostic::new(
+        &INPUT_KUSTOMIZATION,
+        format!("{name} is a kustomization: it is skipped, not checked as manifests"),
+    )
+    .at(
+        Span::new(file, 0, first_line),
+        "kustomize builds the manifests from this",
+    )
+    .with_help(format!(
+        "check what kustomize builds: kustomize build {folder} | kforge lint -"
+    ))
 }
 
 fn join(base: &str, rel: &str) -> String {

@@ -5,11 +5,12 @@
 //! A stream with Source comments is split into one source file per Source section, named by the
 //! path in the comment (a section opens where Helm writes one: a `# Source:` line right after a
 //! `---` line, or on the first line), so findings name the template. A section's text starts on the line after
-//! its `# Source:` comment and ends before the `---` that opens the next section: line numbers in
-//! findings are counted within the section, which is the template's rendered output as Helm
-//! produced it (not the template source, which kforge does not have here).
+//! its `# Source:` comment and ends before the `---` that opens the next section. Its lines are
+//! the template's rendered output as Helm produced it, not lines of the template source, which
+//! kforge does not have here: reports name the section and its line in the message, and point
+//! at the stream's own line (see [`SourceKind::Section`]).
 
-use crate::source::{FileId, SourceKind, SourceMap};
+use crate::source::{FileId, SourceKind, SourceMap, StreamPlace};
 
 const SOURCE_PREFIX: &str = "# Source: ";
 
@@ -34,7 +35,17 @@ pub fn add_manifest_text(display_name: &str, text: &str, sources: &mut SourceMap
         let body = text
             .get(section.body_start..end.max(section.body_start))
             .unwrap_or("");
-        files.push(sources.add(section.name.clone(), body, SourceKind::Manifest));
+        let first_line = text
+            .get(..section.body_start)
+            .map_or(0, |before| before.matches('\n').count() as u32);
+        files.push(sources.add_section(
+            section.name.clone(),
+            body,
+            StreamPlace {
+                name: display_name.to_string(),
+                first_line,
+            },
+        ));
     }
     files
 }

@@ -95,8 +95,13 @@ pub enum Loaded {
 
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
-    /// Largest single file read, in bytes.
+    /// Largest single file of a chart read, in bytes (Helm's limit).
     pub max_file_bytes: u64,
+    /// Largest plain manifest file read, in bytes (`--max-file-size`): real install manifests
+    /// (every CRD of an operator in one file) are larger than a chart's files.
+    pub max_manifest_bytes: u64,
+    /// What walks of manifest folders leave out (`exclude:` of `.kforge.yaml`).
+    pub walk: crate::inputs::walk::WalkOptions,
     /// Largest total input, in bytes.
     pub max_total_bytes: u64,
     /// The Kubernetes version the run targets: a chart whose `kubeVersion` excludes it is reported.
@@ -107,6 +112,8 @@ impl Default for LoadOptions {
     fn default() -> LoadOptions {
         LoadOptions {
             max_file_bytes: 5 << 20,
+            max_manifest_bytes: crate::source::MAX_INPUT_BYTES,
+            walk: crate::inputs::walk::WalkOptions::default(),
             max_total_bytes: 100 << 20,
             kube_version: KubeVersion::NEWEST,
         }

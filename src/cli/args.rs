@@ -177,17 +177,26 @@ pub struct CheckArgs {
     /// Most findings reported; more ends the run with exit code 2
     #[arg(long, value_name = "N", default_value_t = crate::budget::Budgets::default().findings)]
     pub max_findings: usize,
+    /// Largest plain manifest file (or standard input) read: bytes, or KiB, MiB, GiB.
+    /// Files of charts and archives keep Helm's limits
+    #[arg(long, value_name = "SIZE", default_value = "100MiB", value_parser = crate::inputs::parse_size)]
+    pub max_file_size: u64,
 }
 
 #[derive(Args, Debug)]
 pub struct LintArgs {
-    /// Chart directories, .tgz archives, manifest files or directories, or - for stdin
+    /// Chart directories, .tgz archives, manifest files or directories, or - for stdin; each is
+    /// checked as a run of its own (a directory is one run) unless --together is given
     #[arg(value_name = "PATH", required_unless_present = "changed")]
     pub paths: Vec<PathBuf>,
     /// The paths are changed files (as pre-commit passes them): lint the chart each one belongs
     /// to, once per chart, and the plain manifests among the rest; other files are skipped
     #[arg(long)]
     pub changed: bool,
+    /// Check all PATHs as one run (cross-object rules compare their objects); by default each
+    /// PATH is a run of its own
+    #[arg(long)]
+    pub together: bool,
     #[command(flatten)]
     pub render: RenderArgs,
     #[command(flatten)]

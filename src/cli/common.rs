@@ -48,15 +48,21 @@ static STDIN_READ_FOR: std::sync::OnceLock<&'static str> = std::sync::OnceLock::
 
 /// Reads standard input, once per process, as UTF-8 text; `what` says what it holds.
 fn read_stdin(what: &'static str) -> Result<String, UsageError> {
+    read_stdin_within(what, crate::source::MAX_INPUT_BYTES)
+}
+
+fn read_stdin_within(what: &'static str, limit: u64) -> Result<String, UsageError> {
     if STDIN_READ_FOR.set(what).is_err() {
         let first = STDIN_READ_FOR.get().copied().unwrap_or(what);
         return Err(UsageError(format!(
             "standard input (-) can be given only once; it already holds the {first}"
         )));
     }
-    let bytes =
-        crate::source::read_limited(std::io::stdin().lock(), crate::source::MAX_INPUT_BYTES)
-            .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+    let bytes = crate::source::read_limited(std::io::stdin().lock(), limit).map_err(|e| {
+        UsageError(format!(
+            "cannot read standard input: {e}; --max-file-size raises the limit"
+        ))
+    })?;
     String::from_utf8(bytes).map_err(|_| {
         UsageError(format!(
             "standard input is not UTF-8 text: kforge reads {what} as YAML"
@@ -64,12 +70,12 @@ fn read_stdin(what: &'static str) -> Result<String, UsageError> {
     })
 }
 
-/// Turns paths into inputs; `-` reads standard input.
-pub fn inputs(paths: &[PathBuf]) -> Result<Vec<Input>, UsageError> {
+/// Turns paths into inputs; `-` reads standard input, within `limit` bytes.
+pub fn inputs(paths: &[PathBuf], limit: u64) -> Result<Vec<Input>, UsageError> {
     let mut inputs = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            let text = read_stdin("manifests")?;
+            let text = read_stdin_within("manifests", limit)?;
             inputs.push(Input::Text {
                 name: "<stdin>".into(),
                 text,
@@ -133,6 +139,7 @@ pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options
         options.budgets.pods = check.max_pods;
         options.budgets.cluster_work = check.max_cluster_work;
         options.budgets.findings = check.max_findings;
+        options.load.max_manifest_bytes = check.max_file_size;
         options.crd_inputs = check.crd.iter().cloned().map(Input::Path).collect();
         options.cluster_file = check.cluster.clone();
         options.config.enable.extend(check.enable.iter().cloned());

@@ -22,7 +22,7 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
     if paths.is_empty() {
         return Status::Clean;
     }
-    let inputs = match common::inputs(&paths) {
+    let inputs = match common::inputs(&paths, args.check.max_file_size) {
         Ok(i) => i,
         Err(e) => return common::usage_error(e),
     };
@@ -31,6 +31,7 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
         Err(e) => return common::usage_error(e),
     };
     options.config_file = common::config_file(&args.check, &paths);
+    options.grouping = crate::inputs::grouping(args.together, args.changed);
     let destinations = match destinations(&args, matches) {
         Ok(d) => d,
         Err(e) => return common::usage_error(e),

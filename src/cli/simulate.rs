@@ -8,7 +8,7 @@ use super::args::{SimulateArgs, SimulateOutput};
 use super::common;
 
 pub fn run(args: SimulateArgs) -> Status {
-    let inputs = match common::inputs(&args.paths) {
+    let inputs = match common::inputs(&args.paths, args.check.max_file_size) {
         Ok(i) => i,
         Err(e) => return common::usage_error(e),
     };
@@ -18,6 +18,8 @@ pub fn run(args: SimulateArgs) -> Status {
     };
     options.config_file = common::config_file(&args.check, &args.paths);
     options.stages.cluster = true;
+    // One cluster: every PATH is applied to it (see `crate::inputs`).
+    options.grouping = crate::inputs::Grouping::Together;
     let run = crate::run(&inputs, &options);
     if let Some(state) = &run.cluster {
         let text = match args.output {

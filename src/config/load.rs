@@ -15,6 +15,7 @@ const TOP_KEYS: &[&str] = &[
     "assume-namespaces",
     "node-port-range",
     "strict",
+    "exclude",
     "ignore-values",
 ];
 const RULES_KEYS: &[&str] = &["enable", "disable", "severity"];
@@ -50,7 +51,13 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnost
         }
     };
     let file = sources.add(path.display().to_string(), text, SourceKind::ChartFile);
-    parse(sources, file)
+    let mut config = parse(sources, file)?;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    config.exclude_base = std::fs::canonicalize(folder).ok();
+    Ok(config)
 }
 
 /// Validates an already added configuration text (used by [`load`] and tests).
@@ -94,6 +101,13 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic
             "node-port-range" => {
                 if let Some(range) = p.node_port_range(value) {
                     config.node_port_range = range;
+                }
+            }
+            "exclude" => {
+                for item in p.seq(value, "exclude") {
+                    if let Some(pattern) = p.exclude_pattern(item) {
+                        config.exclude.push(pattern);
+                    }
                 }
             }
             "ignore-values" => {
@@ -286,6 +300,21 @@ impl Parser<'_> {
                 None
             }
         }
+    }
+
+    /// One `exclude:` pattern, checked the way a `.gitignore` line is compiled.
+    fn exclude_pattern(&mut self, node: &Node) -> Option<String> {
+        let pattern = self.string(node, "a path pattern")?;
+        let (_, errors) = crate::package::IgnoreMatcher::parse(pattern);
+        if let Some(e) = errors.first() {
+            self.error(
+                node.site(),
+                format!("invalid exclude pattern \"{pattern}\": {}", e.reason),
+                "gitignore syntax: *, **, ?, [...], a leading ! or a trailing /",
+            );
+            return None;
+        }
+        Some(pattern.to_string())
     }
 
     fn node_port_range(&mut self, node: &Node) -> Option<(u16, u16)> {

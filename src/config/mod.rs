@@ -18,6 +18,8 @@
 //! assume-namespaces: [monitoring]   # besides default, kube-system, kube-public, kube-node-lease
 //! node-port-range: "30000-32767"    # the cluster's --service-node-port-range
 //! strict: false                     # closed world: objects missing from the run are errors
+//! exclude: [vendor/, "*.generated.yaml"]  # left out of folder walks (gitignore syntax, relative
+//!                                   # to this file's folder); files named on the command line stay
 //! ignore-values: [podAnnotations.*, "**.extraConfig"]   # values keys never reported as unknown
 //!                                   # or without effect (`*` one key, `**` any number of keys)
 //! ```
@@ -60,6 +62,10 @@ pub struct Config {
     pub node_port_range: (u16, u16),
     /// `strict: true`: the same as `--strict` (objects missing from the run are errors).
     pub strict: bool,
+    /// `exclude:` patterns (gitignore syntax) that folder walks leave out.
+    pub exclude: Vec<String>,
+    /// The folder `exclude:` patterns are relative to: the configuration file's, canonical.
+    pub exclude_base: Option<std::path::PathBuf>,
     /// `ignore-values`: key patterns `values/unknown-key` and `values/no-effect` never report.
     pub ignore_values: Vec<String>,
 }
@@ -74,6 +80,8 @@ impl Default for Config {
             assume_namespaces: Vec::new(),
             node_port_range: (30000, 32767),
             strict: false,
+            exclude: Vec::new(),
+            exclude_base: None,
             ignore_values: Vec::new(),
         }
     }

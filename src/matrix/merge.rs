@@ -70,6 +70,9 @@ pub(super) fn merge(runs: Vec<Run>, names: Vec<String>, shared: usize) -> Run {
     merged.diagnostics = findings.entries;
     crate::sort_diagnostics(&merged.sources, &mut merged.diagnostics);
     merged.configurations = names;
+    // Findings of every configuration are joined and sorted as one list: the per-run ranges
+    // of one configuration no longer describe it (several PATHs with a matrix: one summary).
+    merged.parts.clear();
     merged
 }
 

@@ -52,6 +52,17 @@ fn never_included(name: &str, is_dir: bool) -> bool {
 }
 
 pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec<Diagnostic>) {
+    read_dir_tree_filtered(root, limits, &mut |_, _| true)
+}
+
+/// [`read_dir_tree`] that also leaves out what `keep(relative path, is_dir)` refuses (a folder
+/// refused is not walked, a file refused is not read): walks of manifest folders use it for
+/// `.gitignore`, `exclude:` and file extensions.
+pub fn read_dir_tree_filtered(
+    root: &Path,
+    limits: &TreeLimits,
+    keep: &mut dyn FnMut(&str, bool) -> bool,
+) -> (Option<FileTree>, Vec<Diagnostic>) {
     let shown = root.display().to_string();
     let canonical_root = match fs::canonicalize(root) {
         Ok(p) => p,
@@ -86,7 +97,9 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
                 (&matcher, ignore_file),
                 &shown,
                 &mut escapes,
-            )
+            ) && (entry.depth() == 0
+                || relative_path(entry.path(), root)
+                    .is_none_or(|rel| keep(&rel, entry.file_type().is_dir())))
         });
 
     let mut tree = FileTree::default();

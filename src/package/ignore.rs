@@ -87,13 +87,20 @@ impl IgnoreMatcher {
 
     /// Whether `path` (relative to the root, `/`-separated, no leading `/`) is ignored.
     pub fn is_ignored(&self, path: &str, is_dir: bool) -> bool {
+        self.decide(path, is_dir).unwrap_or(false)
+    }
+
+    /// What the last matching pattern says about `path`: `Some(true)` ignored, `Some(false)`
+    /// re-included by a `!` pattern, `None` when no pattern matches (nested `.gitignore` files
+    /// need the difference: a deeper file overrides a shallower one only where it matches).
+    pub fn decide(&self, path: &str, is_dir: bool) -> Option<bool> {
         let matches = self.set.matches(path);
         let last = matches
             .iter()
             .rev()
             .filter_map(|&i| self.patterns.get(i))
             .find(|p| is_dir || !p.dir_only);
-        last.is_some_and(|p| !p.negated)
+        last.map(|p| !p.negated)
     }
 }
 

@@ -78,3 +78,5 @@ pub fn read_archive(
 pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec<Diagnostic>) {
     dir::read_dir_tree(root, limits)
 }
+
+pub use dir::read_dir_tree_filtered;

@@ -3,18 +3,30 @@
 //!
 //! ## How it is checked
 //! Compares each Service selector with the pod templates (Deployment, StatefulSet, DaemonSet,
-//! ReplicaSet, Job, CronJob, Pod) of the Service's namespace and explains a miss:
-//! - every selector key is set by some template but a value differs: a typo, an error showing
-//!   the closest template's labels;
+//! ReplicaSet, Job, CronJob, Pod) of the Service's namespace. It is an error only with evidence
+//! of a mistake, and then the did-you-mean names the label to fix:
+//! - a template matches every label but one, and that label's value is a near miss of the
+//!   template's (a small edit, a swapped pair of letters, another case, a missing prefix such as
+//!   `web` for `shop-web`);
+//! - a selector key is a near miss of a key the template carries with the same value
+//!   (`app.kubernetes.io/instnace`).
+//!
+//! Everything else is a warning, and never suggests another application's labels:
+//! - no template in the namespace has the selector's app identity (charts that render their
+//!   workload only once a value is set, or pods from outside the run): "selects nothing in this
+//!   run";
 //! - the selector matches a template except for keys no template sets (labels added at run
-//!   time by the application or a controller, such as `pod-template-hash`): a warning naming
-//!   those keys;
+//!   time by the application): a warning naming those keys;
 //! - the run creates no pod in that namespace: nothing outside the release namespace (system
-//!   pods in `kube-system`), a warning in it (charts that render their workload only when some
-//!   values are set);
+//!   pods in `kube-system`), a warning in it;
 //! - the run contains a custom resource an operator turns into pods (a prometheus-operator
-//!   `Alertmanager`): no error, at most a warning that says why;
+//!   `Alertmanager`): a warning that says why;
 //! - a template of another namespace matches: a warning labelling both.
+//!
+//! Labels that controllers add to their pods (`pod-template-hash`,
+//! `statefulset.kubernetes.io/pod-name`, `job-name`, ...) match the pods of those controllers.
+//! When a template of the run failed to render, the finding comes after that error and says it
+//! may follow from it.
 //!
 //! Services without a selector (manual Endpoints/EndpointSlices) are never flagged.
 //!

@@ -66,6 +66,15 @@ pub enum SourceKind {
     Manifest,
     /// Chart metadata and other chart files (Chart.yaml, values.schema.json, CRDs).
     ChartFile,
+    /// One `# Source:` section of a rendered stream (`helm template` output piped in or saved to
+    /// a file), named after the template: its lines are lines of the template's rendered output,
+    /// never of the template file, so findings in it name the section and its line in the
+    /// message (see [`SourceMap::rendered_section`]).
+    Section,
+    /// A YAML file a folder walk found and left unchecked: it holds no Kubernetes object (a CI
+    /// workflow, a values file) or is a kustomization. Counted in summaries; its text is kept
+    /// only when a finding points into it.
+    Skipped,
 }
 
 /// Where one rendered line came from.
@@ -101,9 +110,42 @@ pub struct SourceFile {
     pub text: Arc<str>,
     pub kind: SourceKind,
     pub origin: Option<OriginMap>,
+    /// For a [`SourceKind::Section`]: the stream it was cut from.
+    pub stream: Option<StreamPlace>,
     /// For rendered text: stretches of lines written by another template line, sorted.
     inner_origins: Vec<InnerOrigin>,
     line_starts: Vec<u32>,
+}
+
+/// Where a section's text sits in the stream it was cut from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamPlace {
+    /// The stream's display name (`<stdin>`, `out.yaml`).
+    pub name: String,
+    /// 0-based line of the stream where the section's text starts.
+    pub first_line: u32,
+}
+
+/// A position in rendered output that kforge did not render itself: the template's name and the
+/// line and column in its rendered output, and the line in the stream that held it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedAt {
+    pub template: String,
+    pub line: u32,
+    pub column: u32,
+    pub stream: String,
+    pub stream_line: u32,
+}
+
+impl RenderedAt {
+    /// How messages name the position: `line 5, column 3 of the output rendered from
+    /// web/templates/svc.yaml; line 57 of <stdin>`.
+    pub fn describe(&self) -> String {
+        format!(
+            "line {}, column {} of the output rendered from {}; line {} of {}",
+            self.line, self.column, self.template, self.stream_line, self.stream
+        )
+    }
 }
 
 impl SourceFile {
@@ -195,10 +237,40 @@ impl SourceMap {
             text,
             kind,
             origin: None,
+            stream: None,
             inner_origins: Vec::new(),
             line_starts,
         });
         id
+    }
+
+    /// Adds one `# Source:` section of a rendered stream ([`SourceKind::Section`]).
+    pub fn add_section(
+        &mut self,
+        template: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        stream: StreamPlace,
+    ) -> FileId {
+        let id = self.add(template, text, SourceKind::Section);
+        if let Some(f) = self.files.last_mut() {
+            f.stream = Some(stream);
+        }
+        id
+    }
+
+    /// When `span` lies in a [`SourceKind::Section`]: the rendered position. Such positions must
+    /// not be reported as lines of the template file, which kforge does not have.
+    pub fn rendered_section(&self, span: Span) -> Option<RenderedAt> {
+        let file = self.get(span.file)?;
+        let stream = file.stream.as_ref()?;
+        let loc = self.locate(span);
+        Some(RenderedAt {
+            template: file.name.clone(),
+            line: loc.line,
+            column: loc.column,
+            stream: stream.name.clone(),
+            stream_line: loc.line + stream.first_line,
+        })
     }
 
     pub fn add_rendered(

@@ -5,7 +5,7 @@
 
 use std::io;
 
-use super::{only_in_line, primary_location, visible};
+use super::{has_true_line, only_in_line, primary_location, visible};
 use crate::Run;
 use crate::diag::Severity;
 
@@ -19,13 +19,16 @@ pub(super) fn write(run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
         let mut properties = Vec::new();
         if let Some(loc) = primary_location(run, d) {
             properties.push(format!("file={}", escape_property(&loc.path)));
-            properties.push(format!("line={}", loc.line));
-            properties.push(format!("col={}", loc.column));
-            properties.push(format!("endLine={}", loc.end_line));
-            properties.push(format!("endColumn={}", loc.end_column));
+            // A rendered section's lines are not the template's: the file, without a line.
+            if has_true_line(run, &loc) {
+                properties.push(format!("line={}", loc.line));
+                properties.push(format!("col={}", loc.column));
+                properties.push(format!("endLine={}", loc.end_line));
+                properties.push(format!("endColumn={}", loc.end_column));
+            }
         }
         properties.push(format!("title={}", escape_property(d.rule.id)));
-        let mut message = d.message.clone();
+        let mut message = super::message(run, d);
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);

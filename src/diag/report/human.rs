@@ -46,6 +46,16 @@ pub(super) fn write(
         out.write_all(b"\n")?;
     }
     if !options.quiet {
+        if run.parts.len() > 1 {
+            for part in &run.parts {
+                let line = format!(
+                    "{}: {}",
+                    part.inputs.join(", "),
+                    Summary::of_part(run, part).line()
+                );
+                writeln!(out, "{line}")?;
+            }
+        }
         let mut line = Summary::of(run).line();
         if let Some(elapsed) = options.elapsed {
             line.push_str(&format!(" in {} ms", elapsed.as_millis()));
@@ -102,7 +112,7 @@ fn finding(run: &Run, d: &Diagnostic, style: Style) -> String {
             d.severity,
             &format!("{}[{}]", severity_word(d.severity), d.rule.id)
         ),
-        style.bold(&format!(": {}", d.message)),
+        style.bold(&format!(": {}", super::message(run, d))),
     );
     for section in sections(run, d) {
         text.push_str(&draw(run, &section, d.severity, style));
@@ -245,9 +255,14 @@ impl SourceCode for FileSource<'_> {
         let window = text.get(from..to).ok_or(MietteError::OutOfBounds)?;
         let inner = SourceSpan::from((start - from, span.len()));
         let found = window.read_span(&inner, context_lines_before, context_lines_after)?;
-        let line_offset = from_line as usize;
+        // A rendered section is shown as the stream it came from, at the stream's own lines.
+        let (name, stream_offset) = match &file.stream {
+            Some(s) => (s.name.clone(), s.first_line as usize),
+            None => (file.name.clone(), 0),
+        };
+        let line_offset = from_line as usize + stream_offset;
         Ok(Box::new(MietteSpanContents::new_named(
-            file.name.clone(),
+            name,
             found.data(),
             SourceSpan::from((found.span().offset() + from, found.span().len())),
             found.line() + line_offset,
@@ -370,11 +385,15 @@ fn excerpts(file: &SourceFile, section: &Section) -> String {
         let lead = if from > 0 { "…" } else { "" };
         let tail = if to < text.len() { "…" } else { "" };
         let column = text.get(..at).map_or(0, |p| p.chars().count()) + 1;
-        let number = (line + 1).to_string();
+        let (name, stream_offset) = match &file.stream {
+            Some(s) => (s.name.as_str(), s.first_line),
+            None => (file.name.as_str(), 0),
+        };
+        let number = (line + 1 + stream_offset).to_string();
         let pad = " ".repeat(number.len());
         let indent = " ".repeat(lead.chars().count() + before.chars().count());
         let carets = "^".repeat(marked.chars().count().max(1));
-        out.push_str(&format!("{pad} ,-[{}:{}:{column}]\n", file.name, line + 1));
+        out.push_str(&format!("{pad} ,-[{name}:{number}:{column}]\n"));
         out.push_str(&format!("{number} | {lead}{before}{marked}{after}{tail}\n"));
         out.push_str(&format!("{pad} : {indent}{carets} {message}\n"));
         out.push_str(&format!("{pad} `----\n"));

@@ -12,7 +12,7 @@
 //! | `findings[].severity` | string | `fatal` (could not run), `error`, `warning` or `info` |
 //! | `findings[].message` | string | What is wrong, naming the objects involved |
 //! | `findings[].file` | string or null | File reported at: the template for rendered output; null when the finding is about the whole run |
-//! | `findings[].line`, `.column` | number or null | 1-based start; columns count characters |
+//! | `findings[].line`, `.column` | number or null | 1-based start; columns count characters. Null in a `# Source:` section of a rendered stream (`helm template … \| kforge lint -`): `file` names the template, whose lines kforge does not have, and the message says the line of its rendered output |
 //! | `findings[].end_line`, `.end_column` | number or null | 1-based end, exclusive column |
 //! | `findings[].help` | string or null | How to fix it |
 //! | `findings[].notes` | array of strings | Extra explanation |
@@ -21,13 +21,14 @@
 //! | `findings[].suppressed` | bool | A suppression (annotation, comment, config) matched |
 //! | `findings[].configurations` | array of strings | When a values matrix ran: the configurations the finding holds in (a finding identical in several is listed once); empty otherwise |
 //! | `configurations` | array of strings | The configurations of a values matrix, in order: `defaults`, then each matrix values file; empty without a matrix |
-//! | `summary` | object | `errors` (fatal included), `warnings`, `infos`, `suppressed`, `objects` (of every configuration), `files`, `configurations` (counts; suppressed findings only in `suppressed`; 1 configuration without a matrix) |
+//! | `runs[]` | array | Only when the inputs were checked as several runs (each PATH is one, see `kforge lint --help`): in order, each with `inputs` (the PATHs), `findings` (how many of `findings[]`, which lists the runs' findings one run after another) and its own `summary` |
+//! | `summary` | object | `errors` (fatal included), `warnings`, `infos`, `suppressed`, `objects`, `files`, `skipped` (YAML files of a folder walk without Kubernetes objects), `configurations` (counts; suppressed findings only in `suppressed`) |
 
 use std::io;
 
 use serde_json::{Value, json};
 
-use super::{Summary, primary_location};
+use super::{Summary, at_span, has_true_line, message, primary_location};
 use crate::Run;
 use crate::diag::{Diagnostic, ObjectRef};
 use crate::source::Location;
@@ -40,50 +41,73 @@ pub(super) fn write(run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
 
 /// The JSON document as a value (also used by tests).
 pub(super) fn document(run: &Run) -> Value {
-    let s = Summary::of(run);
-    json!({
+    let mut document = json!({
         "version": 1,
         "findings": run.diagnostics.iter().map(|d| finding(run, d)).collect::<Vec<_>>(),
         "configurations": run.configurations,
-        "summary": {
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "infos": s.infos,
-            "suppressed": s.suppressed,
-            "objects": s.objects,
-            "files": s.files,
-            "configurations": s.configurations,
-        },
+        "summary": counts(&Summary::of(run)),
+    });
+    if run.parts.len() > 1
+        && let Some(map) = document.as_object_mut()
+    {
+        let runs: Vec<Value> = run
+            .parts
+            .iter()
+            .map(|part| {
+                json!({
+                    "inputs": part.inputs,
+                    "findings": part.findings.len(),
+                    "summary": counts(&Summary::of_part(run, part)),
+                })
+            })
+            .collect();
+        map.insert("runs".into(), json!(runs));
+    }
+    document
+}
+
+fn counts(s: &Summary) -> Value {
+    json!({
+        "errors": s.errors,
+        "warnings": s.warnings,
+        "infos": s.infos,
+        "suppressed": s.suppressed,
+        "objects": s.objects,
+        "files": s.files,
+        "configurations": s.configurations,
+        "skipped": s.skipped,
     })
 }
 
 fn finding(run: &Run, d: &Diagnostic) -> Value {
     let loc = primary_location(run, d);
+    let lined = loc.as_ref().filter(|l| has_true_line(run, l));
     json!({
         "rule": d.rule.id,
         "severity": d.severity.as_str(),
-        "message": d.message,
+        "message": message(run, d),
         "file": loc.as_ref().map(|l| l.path.clone()),
-        "line": loc.as_ref().map(|l| l.line),
-        "column": loc.as_ref().map(|l| l.column),
-        "end_line": loc.as_ref().map(|l| l.end_line),
-        "end_column": loc.as_ref().map(|l| l.end_column),
+        "line": lined.map(|l| l.line),
+        "column": lined.map(|l| l.column),
+        "end_line": lined.map(|l| l.end_line),
+        "end_column": lined.map(|l| l.end_column),
         "help": d.help,
         "notes": d.notes,
-        "labels": d.secondary.iter().map(|l| label(&run.sources.locate(l.span), &l.message)).collect::<Vec<_>>(),
+        "labels": d.secondary.iter().map(|l| label(run, &run.sources.locate(l.span), &at_span(run, l.span, &l.message))).collect::<Vec<_>>(),
         "object": d.object.as_ref().map(object),
         "suppressed": d.suppressed,
         "configurations": d.configurations.as_ref().map_or(&[][..], |c| &c.holds[..]),
     })
 }
 
-fn label(loc: &Location, message: &str) -> Value {
+fn label(run: &Run, loc: &Location, message: &str) -> Value {
+    let lined = has_true_line(run, loc).then_some(loc);
     json!({
         "file": loc.path,
-        "line": loc.line,
-        "column": loc.column,
-        "end_line": loc.end_line,
-        "end_column": loc.end_column,
+        "line": lined.map(|l| l.line),
+        "column": lined.map(|l| l.column),
+        "end_line": lined.map(|l| l.end_line),
+        "end_column": lined.map(|l| l.end_column),
         "message": message,
     })
 }

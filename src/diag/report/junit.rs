@@ -124,16 +124,17 @@ fn describe(run: &Run, d: &Diagnostic) -> String {
         "{}[{}]: {}\n",
         severity_word(d.severity),
         d.rule.id,
-        d.message
+        super::message(run, d)
     );
     if let Some(loc) = primary_location(run, d) {
-        s.push_str(&format!("  --> {}:{}:{}\n", loc.path, loc.line, loc.column));
+        s.push_str(&format!("  --> {}\n", position(run, &loc)));
     }
     for label in &d.secondary {
         let loc = run.sources.locate(label.span);
         s.push_str(&format!(
-            "  ::: {}:{}:{}: {}\n",
-            loc.path, loc.line, loc.column, label.message
+            "  ::: {}: {}\n",
+            position(run, &loc),
+            super::at_span(run, label.span, &label.message)
         ));
     }
     if let Some(help) = &d.help {
@@ -146,6 +147,15 @@ fn describe(run: &Run, d: &Diagnostic) -> String {
         s.push_str(&format!("  = {line}\n"));
     }
     s
+}
+
+/// `file:line:column`, or the file alone in a rendered section (whose lines are not the file's).
+fn position(run: &Run, loc: &crate::source::Location) -> String {
+    if super::has_true_line(run, loc) {
+        format!("{}:{}:{}", loc.path, loc.line, loc.column)
+    } else {
+        loc.path.clone()
+    }
 }
 
 fn case_name(o: &ObjectRef) -> String {

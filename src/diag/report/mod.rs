@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use crate::Run;
 use crate::diag::{Diagnostic, Severity};
-use crate::source::Location;
+use crate::source::{Location, Span};
 
 pub use rules_doc::{
     rule_doc_url, rule_explain, rules_list, rules_markdown, rules_reference_markdown,
@@ -78,6 +78,32 @@ fn severity_word(severity: Severity) -> &'static str {
 /// Where a finding is reported: its primary label, resolved to the template line.
 fn primary_location(run: &Run, d: &Diagnostic) -> Option<Location> {
     d.primary.as_ref().map(|l| run.sources.locate(l.span))
+}
+
+/// Whether a location has a line that is truly a line of the file it names. A position in a
+/// `# Source:` section of a rendered stream is a line of the template's output, not of the
+/// template: reports name that file without a line, and say the position in the message.
+fn has_true_line(run: &Run, loc: &Location) -> bool {
+    run.sources
+        .get(loc.file)
+        .is_none_or(|f| f.kind != crate::source::SourceKind::Section)
+}
+
+/// A text reported at `span` (a finding's message, a label's), with the rendered position
+/// appended when the span is in a rendered section.
+fn at_span(run: &Run, span: Span, text: &str) -> String {
+    match run.sources.rendered_section(span) {
+        Some(at) => format!("{text} (at {})", at.describe()),
+        None => text.to_string(),
+    }
+}
+
+/// The finding's message as reported (see [`at_span`]).
+fn message(run: &Run, d: &Diagnostic) -> String {
+    match &d.primary {
+        Some(l) => at_span(run, l.span, &d.message),
+        None => d.message.clone(),
+    }
 }
 
 /// For a finding of a values matrix that holds in some of its configurations only: the word

@@ -121,7 +121,7 @@ fn pascal_case(id: &str) -> String {
 }
 
 fn result(run: &Run, d: &Diagnostic, rule_index: Option<usize>, root: Option<&Path>) -> Value {
-    let mut text = d.message.clone();
+    let mut text = super::message(run, d);
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
@@ -143,7 +143,7 @@ fn result(run: &Run, d: &Diagnostic, rule_index: Option<usize>, root: Option<&Pa
         map.insert("ruleIndex".into(), json!(i));
     }
     if let Some(loc) = &loc {
-        let mut location = json!({ "physicalLocation": physical(loc, root) });
+        let mut location = json!({ "physicalLocation": physical(run, loc, root) });
         if let (Some(o), Some(l)) = (&d.object, location.as_object_mut()) {
             let qualified = match &o.namespace {
                 Some(ns) => format!("{}/{}/{}", o.kind, ns, o.name),
@@ -164,8 +164,8 @@ fn result(run: &Run, d: &Diagnostic, rule_index: Option<usize>, root: Option<&Pa
             .map(|(i, l)| {
                 json!({
                     "id": i,
-                    "physicalLocation": physical(&run.sources.locate(l.span), root),
-                    "message": { "text": l.message },
+                    "physicalLocation": physical(run, &run.sources.locate(l.span), root),
+                    "message": { "text": super::at_span(run, l.span, &l.message) },
                 })
             })
             .collect();
@@ -191,13 +191,17 @@ fn result(run: &Run, d: &Diagnostic, rule_index: Option<usize>, root: Option<&Pa
     result
 }
 
-fn physical(loc: &Location, root: Option<&Path>) -> Value {
+fn physical(run: &Run, loc: &Location, root: Option<&Path>) -> Value {
     let (uri, relative) = uri(&loc.path, root);
     let artifact = if relative {
         json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
     } else {
         json!({ "uri": uri })
     };
+    // A rendered section's lines are not the template's: the file, without a region.
+    if !super::has_true_line(run, loc) {
+        return json!({ "artifactLocation": artifact });
+    }
     json!({
         "artifactLocation": artifact,
         "region": {
