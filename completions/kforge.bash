@@ -281,7 +281,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__lint)
-            opts="-f -n -o -q -h --changed --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --max-objects --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --format --output --color --quiet --sarif-root --help"
+            opts="-f -n -a -o -q -h --changed --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --values-matrix --no-values-matrix --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --format --output --color --quiet --sarif-root --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,7 +327,19 @@ _kforge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-versions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-objects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --values-matrix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -395,7 +407,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__package)
-            opts="-d -f -n -h --destination --version --app-version --skip-lint --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --max-objects --color --help"
+            opts="-d -f -n -a -h --destination --version --app-version --skip-lint --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,6 +469,14 @@ _kforge() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-versions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max-objects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -487,7 +507,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__simulate)
-            opts="-f -n -o -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --max-objects --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --output --color --help"
+            opts="-f -n -a -o -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,6 +550,14 @@ _kforge() {
                     return 0
                     ;;
                 --kube-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-versions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -593,7 +621,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__template)
-            opts="-f -n -s -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --max-objects --show-only --output-dir --notes --color --help"
+            opts="-f -n -a -s -h --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --show-only --output-dir --notes --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -636,6 +664,14 @@ _kforge() {
                     return 0
                     ;;
                 --kube-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-versions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -4,7 +4,8 @@
 //! budget is checked before the work it bounds is done, and ends the run with a `run/limit`
 //! error (exit code 2) that names the flag raising it.
 
-use crate::diag::{Diagnostic, Rule, Severity};
+pub use crate::catalog::run::LIMIT;
+use crate::diag::Diagnostic;
 
 /// How much one run may make. The defaults are far above real charts (the 58 Bitnami charts of
 /// the corpus render about 1,100 objects) and keep a run within about a gigabyte of memory.
@@ -30,22 +31,6 @@ impl Default for Budgets {
         }
     }
 }
-
-pub static LIMIT: Rule = Rule {
-    id: "run/limit",
-    severity: Severity::Fatal,
-    default_enabled: true,
-    summary: "The run would make more objects, pods, findings or cluster work than its budget",
-    rationale: "A small input can ask for enormous work: a Deployment with `replicas: 10000` a hundred \
-                times over is a million pods, a template loop can emit hundreds of thousands of \
-                objects. Without a run-wide bound kforge would exhaust the machine's memory and be \
-                killed, which a CI gate cannot tell from a crash. kforge stops before the work, says \
-                which budget was reached, and exits with 2 (could not run); a flag raises each budget.",
-    failing: "100 Deployments with replicas: 10000 (a million pods; the default budget is 50000)",
-    passing: "kforge lint --max-pods 2000000 huge.yaml  # when a million pods really is the intent",
-};
-
-pub const RULES: &[&Rule] = &[&LIMIT];
 
 /// The `run/limit` error: `what` reached `limit`; `flag` raises it.
 pub fn exceeded(what: String, limit: impl std::fmt::Display, flag: &str) -> Diagnostic {

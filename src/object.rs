@@ -1,8 +1,9 @@
 //! The parse stage: rendered or plain YAML files → Kubernetes objects with spans.
 //! Entry point: [`parse`].
 
-use crate::diag::{Diagnostic, ObjectRef, Rule, Severity};
-use crate::source::{FileId, SourceMap, Span};
+pub use crate::catalog::object::{MISSING_FIELD, NOT_AN_OBJECT};
+use crate::diag::{Diagnostic, ObjectRef};
+use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node};
 use rayon::prelude::*;
 
@@ -83,31 +84,6 @@ impl Object {
     }
 }
 
-pub static MISSING_FIELD: Rule = Rule {
-    id: "object/missing-field",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A document lacks apiVersion, kind or metadata.name",
-    rationale: "The API server identifies every object by apiVersion, kind and name; a document \
-                without them is rejected by kubectl before anything is sent.",
-    failing: "kind: ConfigMap\nmetadata:\n  name: settings\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
-};
-
-pub static NOT_AN_OBJECT: Rule = Rule {
-    id: "object/not-a-map",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A YAML document is not a map, so it cannot be a Kubernetes object",
-    rationale: "A manifest document must be a map with apiVersion, kind and metadata. A list or a \
-                bare string at the top level usually means a template emitted text where YAML keys \
-                were expected.",
-    failing: "- apiVersion: v1\n  kind: ConfigMap\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
-};
-
-pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT];
-
 /// Parses `files` (in order) into objects. A list kind (`v1 List`, `RoleList`, any `*List` with
 /// `items`) is expanded into its items. Empty documents are skipped silently, as kubectl does.
 pub fn parse(
@@ -119,7 +95,15 @@ pub fn parse(
     // order, so objects, indexes and diagnostics do not depend on scheduling.
     let one = |&file: &FileId| {
         let mut objects = Vec::new();
-        let (docs, mut diags) = yaml::parse_stream(sources, file, limits);
+        // A chart's rendered file is read as Helm splits it before printing or installing it,
+        // so `lint CHART` checks the documents `kforge template` prints.
+        let (docs, mut diags) = match sources.get(file).map(|f| f.kind) {
+            Some(SourceKind::Rendered) => {
+                let ranges = crate::helm::stream::split_ranges(sources.text(file));
+                yaml::parse_ranges(sources, file, &ranges, limits)
+            }
+            _ => yaml::parse_stream(sources, file, limits),
+        };
         for doc in docs {
             let Some(root) = doc.root else { continue };
             collect(root, doc.span, &mut objects, &mut diags);

@@ -85,6 +85,19 @@ fn rules_lists_and_explains() {
         "{}",
         one.stdout
     );
+    // The last line says where the rule is declared, at the line of its id.
+    let at = one
+        .stdout
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("Declared in: src/catalog/rules.rs:"))
+        .unwrap_or_else(|| panic!("no declaration line: {}", one.stdout));
+    let line: usize = at.parse().unwrap();
+    let catalog = std::fs::read_to_string(common::repo().join("src/catalog/rules.rs")).unwrap();
+    assert_eq!(
+        catalog.lines().nth(line - 1),
+        Some("    id: \"rules/service-target-port\",")
+    );
     let unknown = run(kforge().args(["rules", "rules/service-targetport"]));
     assert_eq!(unknown.code, 2);
     assert_eq!(

@@ -2,7 +2,7 @@
 
 use super::ChartMetadata;
 use super::constraint::Constraint;
-use super::rules::*;
+use crate::catalog::chart::*;
 use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::source::Span;
 use crate::version::KubeVersion;

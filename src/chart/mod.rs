@@ -7,17 +7,20 @@ use std::sync::Arc;
 
 pub mod constraint;
 mod load;
+mod lock;
 mod manifests;
 mod metadata;
-mod rules;
 
+pub use crate::catalog::chart::*;
+pub use crate::catalog::input::{
+    INPUT_CHART_TEMPLATE, INPUT_EMPTY, INPUT_NOT_FOUND, INPUT_NOT_TEXT, INPUT_UNREADABLE,
+};
 pub use constraint::Constraint;
 pub use load::{load_tree, load_tree_with_options};
 pub use manifests::add_manifest_text;
 pub use metadata::{Dependency, ImportValue};
-pub use rules::*;
 
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap};
 use crate::version::KubeVersion;
 use crate::yaml::Node;
@@ -109,29 +112,6 @@ impl Default for LoadOptions {
         }
     }
 }
-
-pub const RULES: &[&Rule] = &[
-    &INPUT_NOT_FOUND,
-    &INPUT_UNREADABLE,
-    &INPUT_EMPTY,
-    &INPUT_NOT_TEXT,
-    &INPUT_CHART_TEMPLATE,
-    &MISSING_CHART_YAML,
-    &INVALID_CHART_YAML,
-    &MISSING_FIELD,
-    &INVALID_VERSION,
-    &INVALID_API_VERSION,
-    &INVALID_TYPE,
-    &INVALID_NAME,
-    &INVALID_FIELD,
-    &UNKNOWN_FIELD,
-    &KUBE_VERSION,
-    &INVALID_KUBE_VERSION,
-    &INVALID_DEPENDENCY,
-    &MISSING_DEPENDENCY,
-    &NO_TEMPLATES,
-    &DEPRECATED,
-];
 
 /// Loads one input: a directory with Chart.yaml is a chart; a directory without is a folder of
 /// manifests (`*.yaml`, `*.yml`, `*.json`, recursive, sorted); a `.tgz`/`.tar.gz` file is a

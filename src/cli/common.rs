@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::Status;
-use super::args::{CheckArgs, Color, FailOn, RenderArgs};
+use super::args::{CheckArgs, Color, FailOn, MatrixArgs, RenderArgs};
 use crate::chart::Input;
 use crate::diag::Severity;
 use crate::diag::report::{self, Format, ReportOptions};
@@ -98,10 +98,23 @@ pub fn value_args(render: &RenderArgs) -> Result<ValueArgs, UsageError> {
     })
 }
 
+/// The values matrix of `inputs` (`--values-matrix`, `--no-values-matrix`).
+pub fn matrix_plan(args: &MatrixArgs, inputs: &[Input]) -> Result<crate::matrix::Plan, UsageError> {
+    let settings = crate::matrix::Settings {
+        off: args.no_values_matrix,
+        globs: args.values_matrix.clone(),
+    };
+    crate::matrix::plan(inputs, &settings).map_err(UsageError)
+}
+
 /// Pipeline options from the render flags (and check flags when the command has them).
 pub fn options(render: &RenderArgs, check: Option<&CheckArgs>) -> Result<Options, UsageError> {
     let kube_version = kube_version(render.kube_version.as_deref())?;
+    for api in &render.api_versions {
+        crate::helm::capabilities::check_flag(api).map_err(UsageError)?;
+    }
     let mut options = Options {
+        api_versions: render.api_versions.clone(),
         values: value_args(render)?,
         release_name: render.release_name.clone(),
         namespace: render.namespace.clone(),

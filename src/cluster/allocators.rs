@@ -251,4 +251,92 @@ mod tests {
         assert!(tiny.allocate_next(h("b")).is_ok());
         assert_eq!(tiny.allocate_next(h("c")), Err(PortError::Full));
     }
+    /// A /30 has four addresses: the network and broadcast ones are not allocatable, which
+    /// leaves two; /31 and /32 leave none and are refused as service CIDRs.
+    #[test]
+    fn a_slash_30_has_two_service_addresses() {
+        let cidr = Cidr::parse("10.0.0.0/30").unwrap();
+        assert_eq!(cidr.size(), 4);
+        assert_eq!(Cidr::parse("10.0.0.0/31"), None);
+        assert_eq!(Cidr::parse("10.0.0.0/32"), None);
+        let mut a = IpAllocator::new(cidr);
+        assert_eq!(a.allocate("10.0.0.0", h("x")), Err(IpError::NotInRange));
+        assert_eq!(a.allocate("10.0.0.3", h("x")), Err(IpError::NotInRange));
+        assert_eq!(a.allocate("10.0.0.4", h("x")), Err(IpError::NotInRange));
+        assert_eq!(a.allocate_next(h("a")), Ok("10.0.0.2".to_string()));
+        assert_eq!(a.allocate_next(h("b")), Ok("10.0.0.1".to_string()));
+        assert_eq!(a.allocate_next(h("c")), Err(IpError::Full));
+        a.release("10.0.0.1");
+        assert_eq!(a.allocate_next(h("d")), Ok("10.0.0.1".to_string()));
+    }
+
+    /// `10.96.0.5/12` in a profile means the network 10.96.0.0/12, as the API server's flag
+    /// parsing (net.ParseCIDR) reads it.
+    #[test]
+    fn host_bits_of_a_profile_cidr_are_dropped() {
+        let cidr = Cidr::parse("10.96.0.5/12").unwrap();
+        assert_eq!(cidr, Cidr::parse("10.96.0.0/12").unwrap());
+        assert_eq!(cidr.to_string(), "10.96.0.0/12");
+        assert_eq!(
+            Cidr::parse("10.111.255.255/12").unwrap().to_string(),
+            "10.96.0.0/12"
+        );
+        assert_eq!(Cidr::parse("10.96.0.0/33"), None);
+        assert_eq!(Cidr::parse("10.96.0.0"), None);
+        assert_eq!(Cidr::parse("10.96.0/12"), None);
+    }
+
+    #[test]
+    fn the_broadcast_address_is_not_a_service_address() {
+        let mut a = IpAllocator::new(Cidr::parse("10.96.0.0/12").unwrap());
+        assert_eq!(
+            a.allocate("10.111.255.255", h("x")),
+            Err(IpError::NotInRange)
+        );
+        assert_eq!(a.allocate("10.111.255.254", h("x")), Ok(()));
+        assert_eq!(a.allocate("10.96.0.0", h("x")), Err(IpError::NotInRange));
+        assert_eq!(a.allocate("10.96.0.1", h("x")), Ok(()));
+        assert_eq!(
+            a.allocate("10.95.255.255", h("x")),
+            Err(IpError::NotInRange)
+        );
+        assert_eq!(a.allocate("10.112.0.0", h("x")), Err(IpError::NotInRange));
+        assert_eq!(a.allocate("fd00::1", h("x")), Err(IpError::Unparsable));
+    }
+
+    #[test]
+    fn node_port_range_ends_are_allocatable() {
+        let mut a = PortAllocator::new(PortRange::DEFAULT);
+        assert_eq!(a.allocate(32767, h("a")), Ok(()));
+        assert_eq!(a.allocate(32768, h("b")), Err(PortError::NotInRange));
+        assert_eq!(a.allocate(29999, h("b")), Err(PortError::NotInRange));
+        assert_eq!(a.allocate(30000, h("b")), Ok(()));
+        assert_eq!(
+            PortRange::parse("30000"),
+            Some(PortRange {
+                base: 30000,
+                last: 30000
+            })
+        );
+        assert_eq!(
+            PortRange::parse("1-65535"),
+            Some(PortRange {
+                base: 1,
+                last: 65535
+            })
+        );
+        assert_eq!(PortRange::parse("0-10"), None);
+        assert_eq!(PortRange::parse("30000-65536"), None);
+        assert_eq!(PortRange::parse("32767-30000"), None);
+        assert_eq!(
+            PortRange::parse(" 30000 - 30002 ").map(|r| r.to_string()),
+            Some("30000-30002".to_string())
+        );
+        // A one-port range: that port, then full.
+        let mut one = PortAllocator::new(PortRange::parse("30005").unwrap());
+        assert_eq!(one.allocate_next(h("a")), Ok(30005));
+        assert_eq!(one.allocate_next(h("b")), Err(PortError::Full));
+        one.release(30005);
+        assert_eq!(one.allocate_next(h("c")), Ok(30005));
+    }
 }

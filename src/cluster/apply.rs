@@ -2,12 +2,12 @@
 //! lookup, validation, defaulting, immutable-field checks on update, and allocation.
 
 use super::allocators::{Cidr, Holder, IpAllocator, IpError, PortAllocator, PortError};
-use super::catalog::*;
 use super::field::{ErrorType, FieldError, FieldPath};
 use super::profile::Profile;
 use super::state::JsonAt;
 use super::state::{ClusterState, Key, Origin, Stored};
 use super::{defaults, immutable, validate};
+use crate::catalog::cluster::*;
 use crate::check::CheckContext;
 use crate::diag::Diagnostic;
 use crate::object::{self, Object};

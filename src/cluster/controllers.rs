@@ -3,12 +3,12 @@
 //! Pods, PVC binding. Names are deterministic: hashes of the template stand in for the
 //! random suffixes.
 
-use super::catalog::PVC_UNBOUND;
 use super::field::FieldPath;
 use super::profile::NodeSpec;
 use super::scheduler;
 use super::state::JsonAt;
 use super::state::{ClusterState, Key, Origin, Stored};
+use crate::catalog::cluster::PVC_UNBOUND;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
 use rayon::prelude::*;

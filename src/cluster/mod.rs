@@ -8,7 +8,6 @@
 
 mod allocators;
 mod apply;
-mod catalog;
 mod controllers;
 mod defaults;
 mod field;
@@ -18,12 +17,12 @@ mod output;
 mod profile;
 mod quantity;
 mod scheduler;
-mod selector;
+pub(crate) mod selector;
 mod state;
 mod validate;
 
+pub use crate::catalog::cluster::*;
 pub use allocators::{Cidr, PortRange};
-pub use catalog::*;
 pub use profile::{NodeSpec, Profile, Taint};
 pub use state::{ClusterState, Key, Origin, Stored};
 

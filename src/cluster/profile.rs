@@ -26,8 +26,8 @@
 //! and default StorageClass are kept unless the file has objects with the same names.
 
 use super::allocators::{Cidr, PortRange};
-use super::catalog::PROFILE_INVALID;
 use super::quantity;
+use crate::catalog::cluster::PROFILE_INVALID;
 use crate::diag::Diagnostic;
 use crate::object::Object;
 use crate::source::{SourceKind, SourceMap, Span};

@@ -2,13 +2,13 @@
 //! NodeResourcesFit, in the default plugin order) and a least-allocated choice among the nodes
 //! that pass. An unschedulable pod gets the scheduler's `0/N nodes are available: ...` text.
 
-use super::catalog::UNSCHEDULABLE;
 use super::field::FieldPath;
 use super::profile::{NodeSpec, Taint};
 use super::quantity;
 use super::selector;
 use super::state::JsonAt;
 use super::state::{ClusterState, Key};
+use crate::catalog::cluster::UNSCHEDULABLE;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
 use serde_json::{Map, Value, json};

@@ -1,23 +1,13 @@
 //! Finding and reading `.kforge.yaml`.
 
 use super::{AssumedObject, Config};
-use crate::diag::{Diagnostic, Rule, Severity, did_you_mean, registry};
+use crate::catalog::config::INVALID;
+use crate::diag::{Diagnostic, Severity, did_you_mean, registry};
 use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node};
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = ".kforge.yaml";
-
-pub static INVALID: Rule = Rule {
-    id: "config/invalid",
-    severity: Severity::Fatal,
-    default_enabled: true,
-    summary: "The configuration file cannot be read or has an unknown key, rule or value",
-    rationale: "A misspelt key or rule id in .kforge.yaml would otherwise be ignored silently, and \
-                the rule the user meant to disable or enable would keep its default.",
-    failing: "rules:\n  disable: [rules/image-tags]\n",
-    passing: "rules:\n  disable: [rules/image-tag]\n",
-};
 
 const TOP_KEYS: &[&str] = &[
     "rules",
@@ -25,6 +15,7 @@ const TOP_KEYS: &[&str] = &[
     "assume-namespaces",
     "node-port-range",
     "strict",
+    "ignore-values",
 ];
 const RULES_KEYS: &[&str] = &["enable", "disable", "severity"];
 const ASSUMED_KEYS: &[&str] = &["kind", "name", "namespace"];
@@ -103,6 +94,13 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic
             "node-port-range" => {
                 if let Some(range) = p.node_port_range(value) {
                     config.node_port_range = range;
+                }
+            }
+            "ignore-values" => {
+                for item in p.seq(value, "ignore-values") {
+                    if let Some(pattern) = p.string(item, "a values key pattern") {
+                        config.ignore_values.push(pattern.to_string());
+                    }
                 }
             }
             "strict" => match value.as_bool() {

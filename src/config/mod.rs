@@ -18,6 +18,8 @@
 //! assume-namespaces: [monitoring]   # besides default, kube-system, kube-public, kube-node-lease
 //! node-port-range: "30000-32767"    # the cluster's --service-node-port-range
 //! strict: false                     # closed world: objects missing from the run are errors
+//! ignore-values: [podAnnotations.*, "**.extraConfig"]   # values keys never reported as unknown
+//!                                   # or without effect (`*` one key, `**` any number of keys)
 //! ```
 //!
 //! Every key is optional. Unknown keys and unknown rule ids are fatal (`config/invalid`), with a
@@ -28,13 +30,12 @@
 mod apply;
 mod load;
 
+pub use crate::catalog::config::INVALID;
 pub use apply::apply;
-pub use load::{CONFIG_FILE, INVALID, discover, load};
+pub use load::{CONFIG_FILE, discover, load};
 
 use crate::diag::{Rule, Severity};
 use std::collections::BTreeMap;
-
-pub const RULES: &[&Rule] = &[&INVALID];
 
 /// An object the cluster is assumed to have although the run does not create it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub struct Config {
     pub node_port_range: (u16, u16),
     /// `strict: true`: the same as `--strict` (objects missing from the run are errors).
     pub strict: bool,
+    /// `ignore-values`: key patterns `values/unknown-key` and `values/no-effect` never report.
+    pub ignore_values: Vec<String>,
 }
 
 impl Default for Config {
@@ -71,6 +74,7 @@ impl Default for Config {
             assume_namespaces: Vec::new(),
             node_port_range: (30000, 32767),
             strict: false,
+            ignore_values: Vec::new(),
         }
     }
 }

@@ -4,24 +4,7 @@ use super::Rule;
 
 /// Every rule kforge can report, sorted by id.
 pub fn all() -> Vec<&'static Rule> {
-    let mut rules: Vec<&'static Rule> = Vec::new();
-    for stage in [
-        crate::config::RULES,
-        crate::chart::RULES,
-        crate::values::RULES,
-        crate::render::RULES,
-        crate::yaml::RULES,
-        crate::object::RULES,
-        crate::schema::RULES,
-        crate::rules::RULES,
-        crate::cluster::RULES,
-        crate::package::RULES,
-        crate::budget::RULES,
-    ] {
-        rules.extend(stage.iter().copied());
-    }
-    rules.sort_by_key(|r| r.id);
-    rules
+    crate::catalog::all()
 }
 
 pub fn find(id: &str) -> Option<&'static Rule> {

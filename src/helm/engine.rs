@@ -12,8 +12,9 @@
 //! (charts written for kforge before the declaration existed) is rendered as Jinja with one
 //! warning naming the declaration to add.
 
+use crate::catalog::render::{UNDECLARED_JINJA, UNKNOWN_ENGINE};
 use crate::chart::Chart;
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::diag::Diagnostic;
 use crate::source::Span;
 use crate::yaml::Node;
 
@@ -45,30 +46,6 @@ impl Engine {
         }
     }
 }
-
-pub static UNDECLARED_JINJA: Rule = Rule {
-    id: "render/undeclared-engine",
-    severity: Severity::Warning,
-    default_enabled: true,
-    summary: "A kforge Jinja chart does not declare its engine in Chart.yaml",
-    rationale: "Charts are read as Helm charts (Go templates) unless Chart.yaml says otherwise. A Jinja \
-                chart without the declaration is recognised only because its templates are not valid Go \
-                templates; the declaration makes that explicit and keeps Go-template errors from being \
-                mistaken for Jinja.",
-    failing: "apiVersion: v2\nname: web\nversion: 1.0.0\n# templates/cm.yaml: name: {{ release.name }}\n",
-    passing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinja\n",
-};
-
-pub static UNKNOWN_ENGINE: Rule = Rule {
-    id: "render/unknown-engine",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "Chart.yaml names a template engine kforge does not know",
-    rationale: "The `kforge.dev/engine` annotation chooses how templates are read: `helm` (Go templates) \
-                or `jinja`. Any other value is a typo; the chart is read as a Helm chart.",
-    failing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinga\n",
-    passing: "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinja\n",
-};
 
 /// The engine Chart.yaml declares, if any. An unknown name is reported (the chart is then read
 /// as a Helm chart).

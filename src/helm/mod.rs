@@ -3,6 +3,7 @@
 //! ([`objects`]), `.Files.Glob` patterns ([`glob`]), and which engine a chart is written for
 //! ([`engine`]).
 
+pub mod capabilities;
 pub mod deps;
 mod encode;
 pub mod engine;

@@ -12,6 +12,7 @@
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::object::install_order_key;
@@ -57,13 +58,41 @@ fn trim_go_space_start(s: &str) -> &str {
 
 /// Helm's `SplitManifests`: the documents of one rendered file, in order.
 pub fn split(text: &str) -> Vec<String> {
-    let text = trim_go_space_start(text);
-    let Some(sep) = separator() else {
-        return vec![text.to_string()];
-    };
-    sep.split(text)
-        .filter(|d| !d.trim().is_empty())
-        .map(|d| trim_go_space_start(d).to_string())
+    split_ranges(text)
+        .into_iter()
+        .filter_map(|(start, end)| text.get(start..end))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The byte ranges of [`split`]'s documents in `text`: what Helm prints and installs of each,
+/// so `lint CHART` parses exactly those (the separator eats the whitespace before it, even the
+/// whitespace-only last line of a block scalar, which would otherwise be content).
+pub fn split_ranges(text: &str) -> Vec<(usize, usize)> {
+    let offset = text.len() - trim_go_space_start(text).len();
+    let body = text.get(offset..).unwrap_or("");
+    let mut pieces = Vec::new();
+    match separator() {
+        Some(sep) => {
+            let mut at = 0;
+            for m in sep.find_iter(body) {
+                pieces.push((at, m.start()));
+                at = m.end();
+            }
+            pieces.push((at, body.len()));
+        }
+        None => pieces.push((0, body.len())),
+    }
+    pieces
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let piece = body.get(start..end)?;
+            if piece.trim().is_empty() {
+                return None;
+            }
+            let lead = piece.len() - trim_go_space_start(piece).len();
+            Some((offset + start + lead, offset + end))
+        })
         .collect()
 }
 
@@ -91,26 +120,32 @@ fn head(content: &str) -> (String, Option<String>) {
 pub fn documents<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Document> {
     let mut files: Vec<(&str, &str)> = files.into_iter().collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
+    let contents: Vec<(&str, String)> = files
+        .into_iter()
+        .flat_map(|(source, text)| split(text).into_iter().map(move |c| (source, c)))
+        .collect();
+    // Reading each document's head is a YAML parse: in parallel, the order kept.
+    let heads: Vec<(String, Option<String>)> = contents
+        .par_iter()
+        .map(|(_, content)| head(content))
+        .collect();
     let mut manifests = Vec::new();
     let mut hooks = Vec::new();
-    for (source, text) in files {
-        for content in split(text) {
-            let (kind, hook) = head(&content);
-            let doc = Document {
-                source: source.to_string(),
-                kind,
-                content,
-                hook: hook.clone(),
-            };
-            match hook {
-                None => manifests.push(doc),
-                Some(events) => {
-                    let known = events
-                        .split(',')
-                        .all(|e| HOOK_EVENTS.contains(&e.trim().to_ascii_lowercase().as_str()));
-                    if known {
-                        hooks.push(doc);
-                    }
+    for ((source, content), (kind, hook)) in contents.into_iter().zip(heads) {
+        let doc = Document {
+            source: source.to_string(),
+            kind,
+            content,
+            hook: hook.clone(),
+        };
+        match hook {
+            None => manifests.push(doc),
+            Some(events) => {
+                let known = events
+                    .split(',')
+                    .all(|e| HOOK_EVENTS.contains(&e.trim().to_ascii_lowercase().as_str()));
+                if known {
+                    hooks.push(doc);
                 }
             }
         }
@@ -159,6 +194,10 @@ mod tests {
             split("apiVersion: v1\nkind: Foo\n\n\n"),
             vec!["apiVersion: v1\nkind: Foo\n\n\n"]
         );
+        // `---` glued to text still splits (Helm's regex needs no line end after it).
+        let text = " \na: |-\n  x\n  \n---b: 1\n";
+        assert_eq!(split(text), vec!["a: |-\n  x", "b: 1\n"]);
+        assert_eq!(split_ranges(text), vec![(2, 11), (18, 23)]);
     }
 
     #[test]

@@ -18,7 +18,8 @@ use flate2::read::MultiGzDecoder;
 use tar::{Archive, EntryType};
 
 use super::TreeLimits;
-use super::rules::{CORRUPT, LAYOUT, LIMIT, UNSAFE_ENTRY, UNSAFE_NAME, has_control, shown_name};
+use super::names::{has_control, shown_name};
+use crate::catalog::package::{CORRUPT, LAYOUT, LIMIT, UNSAFE_ENTRY, UNSAFE_NAME};
 use crate::chart::FileTree;
 use crate::diag::Diagnostic;
 
@@ -368,4 +369,97 @@ fn checked_components(path: &str, r: &mut Reader<'_>) -> Option<Vec<String>> {
         }
     }
     Some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::{ArchiveOptions, write_archive};
+
+    /// A chart archive holding Chart.yaml and a `data.bin` of `size` bytes.
+    fn archive(size: usize) -> Vec<u8> {
+        let mut tree = FileTree::default();
+        tree.files.insert(
+            "Chart.yaml".into(),
+            Arc::from(&b"name: c\nversion: 1.0.0\n"[..]),
+        );
+        tree.files
+            .insert("data.bin".into(), Arc::from(vec![b'x'; size]));
+        write_archive(&tree, "c", &ArchiveOptions::default())
+    }
+
+    fn messages(result: Result<FileTree, Vec<Diagnostic>>) -> Vec<String> {
+        match result {
+            Ok(_) => Vec::new(),
+            Err(diags) => diags.iter().map(|d| d.message.clone()).collect(),
+        }
+    }
+
+    fn limits(max_total_bytes: u64, max_file_bytes: u64) -> TreeLimits {
+        TreeLimits {
+            max_total_bytes,
+            max_file_bytes,
+            ..TreeLimits::default()
+        }
+    }
+
+    #[test]
+    fn a_file_of_exactly_the_limit_is_read() {
+        let bytes = archive(1000);
+        let tree = read_archive(&bytes, "c.tgz", &limits(1 << 20, 1000)).unwrap();
+        assert_eq!(tree.files.get("data.bin").map(|d| d.len()), Some(1000));
+        assert_eq!(
+            messages(read_archive(&bytes, "c.tgz", &limits(1 << 20, 999))),
+            vec![
+                "c.tgz: file `c/data.bin` is 1000 bytes, more than the 999 byte limit for one file"
+            ]
+        );
+    }
+
+    /// The total limit counts the decompressed stream (headers and padding included): a stream
+    /// of exactly the limit is read, one byte more is refused.
+    #[test]
+    fn a_stream_of_exactly_the_total_limit_is_read() {
+        let bytes = archive(1000);
+        let mut inflated = Vec::new();
+        MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut inflated)
+            .unwrap();
+        let exact = inflated.len() as u64;
+        assert!(read_archive(&bytes, "c.tgz", &limits(exact, 1 << 20)).is_ok());
+        assert_eq!(
+            messages(read_archive(&bytes, "c.tgz", &limits(exact - 1, 1 << 20))),
+            vec![format!(
+                "c.tgz: decompressed content is larger than {} bytes; reading stopped (a gzip bomb?)",
+                exact - 1
+            )]
+        );
+    }
+
+    /// The files' sizes alone are checked from the headers, before any data is read.
+    #[test]
+    fn files_totalling_more_than_the_limit_are_refused() {
+        let bytes = archive(1000);
+        assert_eq!(
+            messages(read_archive(&bytes, "c.tgz", &limits(1010, 1 << 20))),
+            vec![
+                "c.tgz: decompressed content is larger than 1010 bytes; reading stopped (a gzip bomb?)"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_file_count_limit_counts_every_entry() {
+        let bytes = archive(10);
+        let at = |max_files| TreeLimits {
+            max_files,
+            ..TreeLimits::default()
+        };
+        // Chart.yaml and data.bin (write_archive writes no folder entries).
+        assert!(read_archive(&bytes, "c.tgz", &at(2)).is_ok());
+        assert_eq!(
+            messages(read_archive(&bytes, "c.tgz", &at(1))),
+            vec!["c.tgz: more than 1 files and folders; reading stopped at `c/data.bin`"]
+        );
+    }
 }

@@ -11,7 +11,7 @@ use super::archive_write::{ArchiveOptions, write_archive};
 use super::atomic::write_atomically;
 use super::chart_yaml;
 use super::dir::read_dir_tree;
-use super::rules::{CHART_YAML, WRITE};
+use crate::catalog::package::{CHART_YAML, WRITE};
 use crate::diag::Diagnostic;
 
 #[derive(Clone, Debug, Default)]

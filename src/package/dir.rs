@@ -12,9 +12,8 @@ use walkdir::{DirEntry, WalkDir};
 
 use super::TreeLimits;
 use super::ignore::IgnoreMatcher;
-use super::rules::{
-    IGNORE_PATTERN, LIMIT, SYMLINK_ESCAPE, UNREADABLE, UNSAFE_NAME, has_control, shown_name,
-};
+use super::names::{has_control, shown_name};
+use crate::catalog::package::{IGNORE_PATTERN, LIMIT, SYMLINK_ESCAPE, UNREADABLE, UNSAFE_NAME};
 use crate::chart::FileTree;
 use crate::diag::{Diagnostic, Severity};
 

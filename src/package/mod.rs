@@ -24,13 +24,17 @@ mod build;
 mod chart_yaml;
 mod dir;
 mod ignore;
-mod rules;
+mod names;
 
 use std::path::Path;
 
 use crate::chart::FileTree;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 
+pub use crate::catalog::package::{
+    CHART_YAML, CORRUPT, IGNORE_PATTERN, LAYOUT, LIMIT, RULES, SYMLINK_ESCAPE, UNREADABLE,
+    UNSAFE_ENTRY, UNSAFE_NAME, WRITE,
+};
 pub use archive_write::{
     ArchiveOptions, DEFAULT_MTIME, GZIP_LEVEL, MAX_MTIME, parse_source_date_epoch, write_archive,
 };
@@ -38,10 +42,7 @@ pub use atomic::{create_temp_dir, remove_stale, replace_file, write_atomically};
 pub use build::{PackageOptions, PackageOutput, package_chart};
 pub use dir::IGNORE_FILE;
 pub use ignore::{IgnoreMatcher, PatternError};
-pub use rules::{
-    CHART_YAML, CORRUPT, IGNORE_PATTERN, LAYOUT, LIMIT, SYMLINK_ESCAPE, UNREADABLE, UNSAFE_ENTRY,
-    UNSAFE_NAME, WRITE, has_control, shown_name,
-};
+pub use names::{has_control, shown_name};
 
 /// Bounds on what reading an archive or a directory may cost.
 #[derive(Clone, Debug)]
@@ -61,8 +62,6 @@ impl Default for TreeLimits {
         }
     }
 }
-
-pub const RULES: &[&Rule] = rules::ALL;
 
 /// Reads a chart archive in memory. Paths in the tree are relative to the chart's top folder
 /// (`mychart/templates/x.yaml` → `templates/x.yaml`).

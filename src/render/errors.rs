@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use minijinja::ErrorKind;
 
-use super::rules;
 use super::shared::Issue;
+use crate::catalog::render as catalog;
 use crate::diag::{Diagnostic, Rule, did_you_mean};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -250,31 +250,31 @@ pub fn diagnostic(
         .unwrap_or_else(|| innermost.kind().to_string());
     let recursion = detail.contains("recursion limit exceeded");
     let (rule, message): (&'static Rule, String) = match (issue, innermost.kind()) {
-        (Some(Issue::Required), _) => (&rules::REQUIRED, detail.clone()),
-        (Some(Issue::Fail), _) => (&rules::FAIL, detail.clone()),
-        (Some(Issue::Limit), _) => (&rules::LIMIT, detail.clone()),
+        (Some(Issue::Required), _) => (&catalog::REQUIRED, detail.clone()),
+        (Some(Issue::Fail), _) => (&catalog::FAIL, detail.clone()),
+        (Some(Issue::Limit), _) => (&catalog::LIMIT, detail.clone()),
         (_, ErrorKind::OutOfFuel) => (
-            &rules::LIMIT,
+            &catalog::LIMIT,
             "the template does too much work (loop or recursion too large)".to_string(),
         ),
         (_, ErrorKind::WriteFailure) if output_limit.is_some() => (
-            &rules::LIMIT,
+            &catalog::LIMIT,
             format!(
                 "the rendered output exceeds {} bytes",
                 output_limit.unwrap_or_default()
             ),
         ),
         (_, ErrorKind::InvalidOperation) if recursion => (
-            &rules::LIMIT,
+            &catalog::LIMIT,
             "recursion limit exceeded (a macro or include calls itself without end?)".to_string(),
         ),
-        (_, ErrorKind::SyntaxError) => (&rules::SYNTAX, format!("syntax error: {detail}")),
+        (_, ErrorKind::SyntaxError) => (&catalog::SYNTAX, format!("syntax error: {detail}")),
         (_, ErrorKind::UndefinedError) => match undefined_expr(&detail) {
-            Some(expr) => (&rules::UNDEFINED, format!("`{expr}` is undefined")),
-            None => (&rules::UNDEFINED, detail.clone()),
+            Some(expr) => (&catalog::UNDEFINED, format!("`{expr}` is undefined")),
+            None => (&catalog::UNDEFINED, detail.clone()),
         },
         (_, kind) => (
-            &rules::ERROR,
+            &catalog::ERROR,
             if innermost.detail().is_some() {
                 format!("{kind}: {detail}")
             } else {
@@ -290,7 +290,7 @@ pub fn diagnostic(
         });
     };
     let mut primary_span = *primary_span;
-    let expr = if rule.id == rules::UNDEFINED.id {
+    let expr = if rule.id == catalog::UNDEFINED.id {
         undefined_expr(&detail)
     } else {
         None
@@ -321,7 +321,7 @@ pub fn diagnostic(
         }
     } else if let Some(help) = expr.and_then(|e| undefined_help(e, root)) {
         diag = diag.with_help(help);
-    } else if rule.id == rules::UNDEFINED.id {
+    } else if rule.id == catalog::UNDEFINED.id {
         diag = diag.with_help("define it in the values, test it with `{% if x is defined %}`, or use `x | default(...)`");
     }
     Some(diag)

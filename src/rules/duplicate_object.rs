@@ -1,34 +1,17 @@
 //! `rules/duplicate-object`: two objects with the same group, kind, namespace and name.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Compares every object of the run by API group, kind, resolved namespace (empty means the
 //! release namespace) and name.
 //!
-//! ## Why is this bad?
-//! Only one object can have that identity: Helm refuses the release, and `kubectl apply` lets
-//! the later document silently overwrite the earlier one.
-//!
-//! ## Example
-//! Two ConfigMaps named `settings` in the same namespace.
-//!
-//! ## Use instead
-//! Distinct names, or one object.
+//! What the rule is, why it matters and its examples: [`DUPLICATE_OBJECT`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/duplicate-object`).
 
 use super::index::Index;
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::catalog::rules::DUPLICATE_OBJECT;
+use crate::diag::Diagnostic;
 use crate::object::Object;
 use std::collections::BTreeMap;
-
-pub static DUPLICATE_OBJECT: Rule = Rule {
-    id: "rules/duplicate-object",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "Two objects have the same group, kind, namespace and name",
-    rationale: "An object is identified by group, kind, namespace and name. Helm refuses a release \
-                with two of the same identity, and kubectl apply silently keeps only the last one.",
-    failing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  b: \"2\"\n",
-    passing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: \"1\"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-b\ndata:\n  b: \"2\"\n",
-};
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<(&str, &str, &str, &str), &Object> = BTreeMap::new();

@@ -1,39 +1,17 @@
 //! `rules/hpa-target`: a HorizontalPodAutoscaler scales an object the run does not create.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Looks up `spec.scaleTargetRef` (kind and name) in the autoscaler's namespace. A missing target
 //! is a warning (it may already exist; an error with `--strict`). A resource metric on CPU or
 //! memory `Utilization` whose target's containers set no request for it is a warning too.
 //!
-//! ## Why is this bad?
-//! The autoscaler reports `FailedGetScale` and never scales; utilization of a resource without
-//! requests cannot be computed (`missing request for cpu`).
-//!
-//! ## Example
-//! ```yaml
-//! scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: wbe}
-//! ```
-//!
-//! ## Use instead
-//! ```yaml
-//! scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
-//! ```
+//! What the rule is, why it matters and its examples: [`HPA_TARGET`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/hpa-target`).
 
 use super::index::Index;
-use crate::diag::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::catalog::rules::HPA_TARGET;
+use crate::diag::{Diagnostic, did_you_mean};
 use crate::yaml::Node;
-
-pub static HPA_TARGET: Rule = Rule {
-    id: "rules/hpa-target",
-    severity: Severity::Warning,
-    default_enabled: true,
-    summary: "A HorizontalPodAutoscaler targets an object the run does not create, or one without the requests it measures",
-    rationale: "An autoscaler whose scaleTargetRef names no object never scales (FailedGetScale), \
-                and a Utilization target on a resource the pods do not request cannot be computed. \
-                The target may exist outside the run, so this is a warning unless --strict.",
-    failing: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: wbe\n  minReplicas: 1\n  maxReplicas: 3\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-    passing: "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 1\n  maxReplicas: 3\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-};
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     for hpa in ix.of_kind("HorizontalPodAutoscaler") {

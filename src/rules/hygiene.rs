@@ -2,9 +2,9 @@
 //! work but are fragile or insecure. Only `rules/image-tag` is on by default; enable the others
 //! in `.kforge.yaml` (`rules: {enable: [...]}`) or with `--enable`.
 //!
-//! As in kube-linter, the metadata ([`Rule`] statics) is kept apart from the check logic: one
-//! table maps each rule to a function over a pod template, so every rule runs through the same
-//! loop and reports the same way.
+//! As in kube-linter, the metadata ([`Rule`] statics, in `src/catalog/rules.rs`) is kept apart
+//! from the check logic: one table maps each rule to a function over a pod template, so every
+//! rule runs through the same loop and reports the same way.
 //!
 //! ## What they check
 //! - `rules/image-tag`: an image without a tag, or tagged `latest`.
@@ -16,7 +16,10 @@
 //! - `rules/host-network`: a pod on the host's network.
 
 use super::index::{Index, PodTemplate};
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::catalog::rules::{
+    HOST_NETWORK, HOST_PATH, IMAGE_TAG, PRIVILEGED, READINESS_PROBE, RESOURCES, RUN_AS_NON_ROOT,
+};
+use crate::diag::{Diagnostic, Rule};
 use crate::source::Span;
 use crate::yaml::Node;
 
@@ -29,83 +32,6 @@ struct Finding {
 }
 
 type Check = fn(&PodTemplate) -> Vec<Finding>;
-
-pub static IMAGE_TAG: Rule = Rule {
-    id: "rules/image-tag",
-    severity: Severity::Warning,
-    default_enabled: true,
-    summary: "A container image has no tag or uses the latest tag",
-    rationale: "An untagged or latest image changes under the same manifest: two pods of one \
-                Deployment can run different code, and a rollback does not roll back.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:latest\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27.3\n",
-};
-
-pub static RESOURCES: Rule = Rule {
-    id: "rules/resources",
-    severity: Severity::Warning,
-    default_enabled: false,
-    summary: "A container sets no CPU or memory request, or no memory limit",
-    rationale: "Without requests the scheduler packs pods blindly and they are evicted first under \
-                pressure; without a memory limit one leaking container can starve its node.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      resources:\n        requests:\n          cpu: 100m\n          memory: 64Mi\n        limits:\n          memory: 128Mi\n",
-};
-
-pub static READINESS_PROBE: Rule = Rule {
-    id: "rules/readiness-probe",
-    severity: Severity::Warning,
-    default_enabled: false,
-    summary: "A long-running container has no readiness probe",
-    rationale: "Without a readiness probe a pod receives traffic as soon as its process starts, \
-                before it can serve, and keeps receiving it when it stops being able to.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      readinessProbe:\n        tcpSocket:\n          port: 80\n",
-};
-
-pub static PRIVILEGED: Rule = Rule {
-    id: "rules/privileged",
-    severity: Severity::Warning,
-    default_enabled: false,
-    summary: "A container runs privileged",
-    rationale: "A privileged container has every capability and the host's devices: a compromise \
-                of the container is a compromise of the node.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      securityContext:\n        privileged: true\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      securityContext:\n        privileged: false\n",
-};
-
-pub static RUN_AS_NON_ROOT: Rule = Rule {
-    id: "rules/run-as-non-root",
-    severity: Severity::Warning,
-    default_enabled: false,
-    summary: "A container may run as root: neither runAsNonRoot nor a non-zero runAsUser is set",
-    rationale: "Processes running as root inside a container are one kernel bug away from root on \
-                the node; runAsNonRoot makes the kubelet refuse images that would run as root.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-};
-
-pub static HOST_PATH: Rule = Rule {
-    id: "rules/host-path",
-    severity: Severity::Warning,
-    default_enabled: false,
-    summary: "A pod mounts a hostPath volume",
-    rationale: "A hostPath volume ties the pod to one node's file system and exposes the host to \
-                the container; it is rarely needed outside node agents.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n  volumes:\n    - name: data\n      hostPath:\n        path: /var/data\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n  volumes:\n    - name: data\n      emptyDir: {}\n",
-};
-
-pub static HOST_NETWORK: Rule = Rule {
-    id: "rules/host-network",
-    severity: Severity::Warning,
-    default_enabled: false,
-    summary: "A pod uses the host's network namespace",
-    rationale: "With hostNetwork the pod shares the node's network stack: its ports collide with \
-                the node's and network policies no longer isolate it.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: true\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  hostNetwork: false\n  containers:\n    - name: web\n      image: nginx:1.27\n",
-};
 
 /// Every hygiene rule with its check.
 const CHECKS: &[(&Rule, Check)] = &[

@@ -1,41 +1,20 @@
 //! `rules/ingress-backend`: an Ingress backend that names a Service or port the run lacks.
 //!
-//! ## What it does
+//! ## How it is checked
 //! For every backend of an Ingress (`defaultBackend` and every rule path; `serviceName` and
 //! `servicePort` in the old v1beta1 form) looks the Service up in the Ingress's namespace and
 //! checks that the port number or name is a port of that Service. A Service absent from the run
 //! is a warning (it may already exist; an error with `--strict` unless assumed to exist in
 //! `.kforge.yaml`); an `ingressClassName` naming no IngressClass of the run is a warning.
 //!
-//! ## Why is this bad?
-//! The ingress controller has nowhere to send the request and answers 503.
-//!
-//! ## Example
-//! ```yaml
-//! backend: {service: {name: web, port: {number: 80}}}   # Service web exposes 8080
-//! ```
-//!
-//! ## Use instead
-//! ```yaml
-//! backend: {service: {name: web, port: {number: 8080}}}
-//! ```
+//! What the rule is, why it matters and its examples: [`INGRESS_BACKEND`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/ingress-backend`).
 
 use super::index::Index;
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::catalog::rules::INGRESS_BACKEND;
+use crate::diag::{Diagnostic, Severity};
 use crate::object::Object;
 use crate::yaml::{Node, Value};
-
-pub static INGRESS_BACKEND: Rule = Rule {
-    id: "rules/ingress-backend",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "An Ingress backend names a Service or a Service port that does not exist",
-    rationale: "An Ingress routes to a Service port by number or name. A port the Service does \
-                not expose, or a Service that does not exist, makes the ingress controller answer \
-                503 for every request on that path.",
-    failing: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port:\n                  number: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 8080\n",
-    passing: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: web\n                port:\n                  number: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 8080\n",
-};
 
 /// A backend: the Service name node and the port node (number or name).
 struct Backend<'a> {

@@ -1,7 +1,7 @@
 //! `rules/missing-reference`: a pod refers to a ConfigMap, Secret, PersistentVolumeClaim or
 //! ServiceAccount the run does not create, or to a key such an object lacks.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Follows every reference of every pod template: env `valueFrom.configMapKeyRef` and
 //! `secretKeyRef`, `envFrom`, `configMap`/`secret`/`projected`/`persistentVolumeClaim` volumes,
 //! `imagePullSecrets` and `serviceAccountName`.
@@ -16,40 +16,16 @@
 //!   error, except for Secrets whose data a controller fills in
 //!   (`kubernetes.io/service-account-token`).
 //!
-//! ## Why is this bad?
-//! The kubelet cannot start the container (`CreateContainerConfigError`) or mount the volume,
-//! and the pod stays pending.
-//!
-//! ## Example
-//! ```yaml
-//! env: [{name: PASSWORD, valueFrom: {secretKeyRef: {name: db, key: pasword}}}]
-//! ```
-//!
-//! ## Use instead
-//! ```yaml
-//! env: [{name: PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}]
-//! ```
+//! What the rule is, why it matters and its examples: [`MISSING_REFERENCE`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/missing-reference`).
 
 use super::index::{Index, PodTemplate};
-use crate::diag::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::catalog::rules::MISSING_REFERENCE;
+use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::object::Object;
 use crate::source::Span;
 use crate::yaml::Node;
 use std::collections::{BTreeMap, BTreeSet};
-
-pub static MISSING_REFERENCE: Rule = Rule {
-    id: "rules/missing-reference",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A pod refers to a ConfigMap, Secret, claim or ServiceAccount, or a key, that does not exist",
-    rationale: "A container whose env or volume refers to a missing ConfigMap or Secret, or to a \
-                key they lack, never starts (CreateContainerConfigError); a missing claim or \
-                ServiceAccount keeps the pod from being created or scheduled. Objects missing from \
-                the run may already exist in the cluster, so those are warnings unless --strict; a \
-                key missing from an object that is in the run is always an error.",
-    failing: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      env:\n        - name: PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: db\n              key: pasword\n",
-    passing: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n    - name: app\n      image: app:1.0\n      env:\n        - name: PASSWORD\n          valueFrom:\n            secretKeyRef:\n              name: db\n              key: password\n",
-};
 
 /// One reference found in a pod template.
 struct Reference<'a> {

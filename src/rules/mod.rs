@@ -1,7 +1,8 @@
 //! The rules stage: checks across objects that no schema can express. Entry point: [`check`].
 //!
-//! Each rule lives in its own file with its [`Rule`] metadata (id, severity, summary,
-//! rationale, failing and passing examples) and its check; the run is indexed once
+//! Each rule's check lives in its own file (`src/rules/<name>.rs`; the hygiene family shares
+//! `hygiene.rs`); its [`Rule`] metadata (id, severity, summary, rationale, failing and passing
+//! examples) is in `src/catalog/rules.rs`, like every stage's. The run is indexed once
 //! ([`index::Index`]: objects by kind/namespace/name, pod templates with labels and containers)
 //! and every check is a pass over that index.
 
@@ -23,51 +24,11 @@ mod service_target_port;
 mod statefulset_service;
 mod workload_selector;
 
-pub use duplicate_object::DUPLICATE_OBJECT;
-pub use hpa_target::HPA_TARGET;
-pub use hygiene::{
-    HOST_NETWORK, HOST_PATH, IMAGE_TAG, PRIVILEGED, READINESS_PROBE, RESOURCES, RUN_AS_NON_ROOT,
-};
-pub use ingress_backend::INGRESS_BACKEND;
-pub use missing_reference::MISSING_REFERENCE;
-pub use namespace::NAMESPACE;
-pub use networkpolicy_selects_nothing::NETWORKPOLICY_SELECTS_NOTHING;
-pub use nodeport::NODEPORT;
-pub use pdb_selects_nothing::PDB_SELECTS_NOTHING;
-pub use probe_port::PROBE_PORT;
-pub use role_ref::ROLE_REF;
-pub use service_selects_nothing::SERVICE_SELECTS_NOTHING;
-pub use service_target_port::SERVICE_TARGET_PORT;
-pub use statefulset_service::STATEFULSET_SERVICE;
-pub use workload_selector::WORKLOAD_SELECTOR;
+pub use crate::catalog::rules::*;
 
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Rule, Severity};
 use index::Index;
-
-pub const RULES: &[&Rule] = &[
-    &WORKLOAD_SELECTOR,
-    &SERVICE_SELECTS_NOTHING,
-    &SERVICE_TARGET_PORT,
-    &NODEPORT,
-    &INGRESS_BACKEND,
-    &MISSING_REFERENCE,
-    &PROBE_PORT,
-    &HPA_TARGET,
-    &PDB_SELECTS_NOTHING,
-    &NETWORKPOLICY_SELECTS_NOTHING,
-    &STATEFULSET_SERVICE,
-    &ROLE_REF,
-    &DUPLICATE_OBJECT,
-    &NAMESPACE,
-    &IMAGE_TAG,
-    &RESOURCES,
-    &READINESS_PROBE,
-    &PRIVILEGED,
-    &RUN_AS_NON_ROOT,
-    &HOST_PATH,
-    &HOST_NETWORK,
-];
 
 type CheckFn = fn(&Index, &mut Vec<Diagnostic>);
 

@@ -1,37 +1,20 @@
 //! `rules/namespace`: a namespaced object in a namespace nothing creates.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Every namespaced object lands in its `metadata.namespace` (or the release namespace). That
 //! namespace must be created by the run (a `Namespace` object), be the release namespace, be
 //! one every cluster has (`default`, `kube-system`, `kube-public`, `kube-node-lease`), or be
 //! listed under `assume-namespaces` in `.kforge.yaml`. Otherwise a warning (an error with
 //! `--strict`): the namespace may already exist.
 //!
-//! ## Why is this bad?
-//! The API server refuses objects in a namespace that does not exist: `namespaces "x" not found`.
-//!
-//! ## Example
-//! A ConfigMap in namespace `monitoring` when nothing creates `monitoring`.
-//!
-//! ## Use instead
-//! Add a `Namespace` object, or list the namespace under `assume-namespaces`.
+//! What the rule is, why it matters and its examples: [`NAMESPACE`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/namespace`).
 
 use super::index::Index;
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::catalog::rules::NAMESPACE;
+use crate::diag::Diagnostic;
 use crate::yaml::Node;
 use std::collections::{BTreeMap, BTreeSet};
-
-pub static NAMESPACE: Rule = Rule {
-    id: "rules/namespace",
-    severity: Severity::Warning,
-    default_enabled: true,
-    summary: "A namespaced object lands in a namespace neither created by the run nor assumed to exist",
-    rationale: "The API server refuses to create an object in a namespace that does not exist \
-                (namespaces \"x\" not found). The namespace may exist in the cluster already, so \
-                this is a warning unless --strict.",
-    failing: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: monitoring\n",
-    passing: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: monitoring\n",
-};
 
 const ALWAYS_THERE: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
 

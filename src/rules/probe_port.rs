@@ -1,42 +1,18 @@
 //! `rules/probe-port`: a probe checks a port its container does not have.
 //!
-//! ## What it does
+//! ## How it is checked
 //! For liveness, readiness and startup probes (`httpGet`, `tcpSocket`, `grpc`): a named port
 //! must be the name of one of that container's ports (an error). A numeric port is never a
 //! finding: `containerPort` is informational, and containers listen on ports they do not declare
 //! (ingress-nginx probes an undeclared 10254).
 //!
-//! ## Why is this bad?
-//! A named port that does not resolve makes the probe fail every time: the container is
-//! restarted forever (liveness) or never becomes ready (readiness).
-//!
-//! ## Example
-//! ```yaml
-//! ports: [{name: web, containerPort: 8080}]
-//! readinessProbe: {httpGet: {path: /, port: http}}
-//! ```
-//!
-//! ## Use instead
-//! ```yaml
-//! readinessProbe: {httpGet: {path: /, port: web}}
-//! ```
+//! What the rule is, why it matters and its examples: [`PROBE_PORT`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/probe-port`).
 
 use super::index::Index;
-use crate::diag::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::catalog::rules::PROBE_PORT;
+use crate::diag::{Diagnostic, did_you_mean};
 use crate::yaml::Value;
-
-pub static PROBE_PORT: Rule = Rule {
-    id: "rules/probe-port",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A probe's port is not a port of its container",
-    rationale: "The kubelet resolves a probe's named port among the container's ports; a name \
-                that is not there fails the probe every time, so the container is restarted or \
-                never ready. A port number is not checked: containerPort is informational and \
-                containers listen on ports they do not declare.",
-    failing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 8080\n      readinessProbe:\n        httpGet:\n          path: /\n          port: http\n",
-    passing: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      ports:\n        - name: web\n          containerPort: 8080\n      readinessProbe:\n        httpGet:\n          path: /\n          port: web\n",
-};
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     for t in &ix.templates {
@@ -82,5 +58,95 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check;
+
+    /// A Pod whose one container has `ports` (YAML list items, or nothing) and a readiness probe
+    /// on `probe_port`.
+    fn pod(ports: &[&str], probe_port: &str) -> String {
+        let mut yaml = String::from(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n",
+        );
+        if !ports.is_empty() {
+            yaml.push_str("      ports:\n");
+            for p in ports {
+                yaml.push_str(&format!("        - {p}\n"));
+            }
+        }
+        yaml.push_str(&format!(
+            "      readinessProbe:\n        httpGet:\n          path: /\n          port: {probe_port}\n"
+        ));
+        yaml
+    }
+
+    fn helps(yaml: &str) -> Vec<String> {
+        check(yaml)
+            .of("rules/probe-port")
+            .iter()
+            .map(|d| d.help.clone().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn a_probe_on_a_declared_port_is_silent() {
+        let http = "{name: http, containerPort: 8080}";
+        assert!(helps(&pod(&[http], "http")).is_empty());
+        assert!(helps(&pod(&[http], "8080")).is_empty());
+        // A number is not checked (issue 18): the container may listen without declaring it.
+        assert!(helps(&pod(&[http], "9000")).is_empty());
+        assert!(helps(&pod(&[], "8080")).is_empty());
+    }
+
+    #[test]
+    fn the_help_names_the_only_named_port() {
+        assert_eq!(
+            helps(&pod(&["{name: http, containerPort: 8080}"], "metrics")),
+            vec!["set the probe's port to \"http\", or to a port number".to_string()]
+        );
+        // Two names, neither close: no guess.
+        assert_eq!(
+            helps(&pod(
+                &[
+                    "{name: http, containerPort: 8080}",
+                    "{name: grpc, containerPort: 9090}"
+                ],
+                "metrics"
+            )),
+            vec![
+                "name the port container \"web\" listens on \"metrics\", or give the probe a port number"
+                    .to_string()
+            ]
+        );
+        // Two names, one close: that one.
+        assert_eq!(
+            helps(&pod(
+                &[
+                    "{name: http, containerPort: 8080}",
+                    "{name: grpc, containerPort: 9090}"
+                ],
+                "htp"
+            )),
+            vec!["set the probe's port to \"http\", or to a port number".to_string()]
+        );
+        // No ports at all: a name cannot resolve.
+        assert_eq!(
+            helps(&pod(&[], "http")),
+            vec![
+                "name the port container \"web\" listens on \"http\", or give the probe a port number"
+                    .to_string()
+            ]
+        );
+        // An unnamed port does not count as the only name.
+        assert_eq!(
+            helps(&pod(&["{containerPort: 8080}"], "http")),
+            vec![
+                "name the port container \"web\" listens on \"http\", or give the probe a port number"
+                    .to_string()
+            ]
+        );
     }
 }

@@ -1,38 +1,19 @@
 //! `rules/role-ref`: a RoleBinding or ClusterRoleBinding refers to a role the run does not
 //! create.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Looks up `roleRef` (a ClusterRole, or a Role in the binding's namespace). Built-in
 //! ClusterRoles (`view`, `edit`, `admin`, `cluster-admin` and every `system:*` role) and the
 //! control plane's Roles in `kube-system` (`extension-apiserver-authentication-reader`,
 //! `system:*`) are always present. A missing role is a warning: it may already exist (an error with `--strict`).
 //!
-//! ## Why is this bad?
-//! A binding to a missing role grants nothing, so the subjects are denied at run time.
-//!
-//! ## Example
-//! ```yaml
-//! roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}   # no Role reader
-//! ```
-//!
-//! ## Use instead
-//! A Role `reader` in the same namespace as the binding, or a built-in ClusterRole.
+//! What the rule is, why it matters and its examples: [`ROLE_REF`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/role-ref`).
 
 use super::index::Index;
-use crate::diag::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::catalog::rules::ROLE_REF;
+use crate::diag::{Diagnostic, did_you_mean};
 use crate::yaml::Node;
-
-pub static ROLE_REF: Rule = Rule {
-    id: "rules/role-ref",
-    severity: Severity::Warning,
-    default_enabled: true,
-    summary: "A role binding refers to a Role or ClusterRole the run does not create",
-    rationale: "A binding to a role that does not exist grants nothing: the service account is \
-                denied at run time and the application fails with 403 errors. Built-in \
-                ClusterRoles always exist; other roles may exist outside the run, hence a warning.",
-    failing: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: reader\nsubjects:\n  - kind: ServiceAccount\n    name: app\n",
-    passing: "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n  - kind: ServiceAccount\n    name: app\n",
-};
 
 const BUILTIN_CLUSTER_ROLES: &[&str] = &["view", "edit", "admin", "cluster-admin"];
 

@@ -355,3 +355,155 @@ pub fn explain<'s, 'a>(
     }
     Miss::Unrelated
 }
+
+/// The cluster model evaluates the same selectors on the JSON of applied objects
+/// (`cluster/selector.rs`); a selector the rules stage calls empty the cluster must see as
+/// selecting nothing too, or the two stages would tell the user different things.
+#[cfg(test)]
+mod agreement {
+    use super::Selector;
+    use crate::cluster::selector::{label_selector_matches, map_matches};
+    use crate::rules::index::label_entries;
+    use crate::source::{SourceKind, SourceMap};
+    use crate::yaml::{self, Node};
+
+    fn node(text: &str) -> Node {
+        let mut sources = SourceMap::new();
+        let file = sources.add("t.yaml", text, SourceKind::Manifest);
+        let (docs, diags) = yaml::parse_stream(&sources, file, &yaml::Limits::default());
+        assert!(diags.is_empty(), "{text}: {diags:?}");
+        docs.into_iter()
+            .next()
+            .and_then(|d| d.root)
+            .unwrap_or_else(|| panic!("{text}: no document"))
+    }
+
+    const LABELS: &str = "{app: web, tier: db, env: prod}";
+
+    /// (LabelSelector, labels, selects). Only valid selectors: the API server rejects an unknown
+    /// operator or an In without values before anything selects (cluster/validate/meta.rs).
+    const LABEL_SELECTORS: &[(&str, &str, bool)] = &[
+        ("{}", LABELS, true),
+        ("{matchLabels: {}}", LABELS, true),
+        ("{matchLabels: {app: web}}", LABELS, true),
+        ("{matchLabels: {app: web, tier: db}}", LABELS, true),
+        ("{matchLabels: {app: wbe}}", LABELS, false),
+        ("{matchLabels: {app: web, tier: cache}}", LABELS, false),
+        ("{matchLabels: {missing: x}}", LABELS, false),
+        ("{matchLabels: {app: ''}}", "{app: ''}", true),
+        ("{matchLabels: {app: ''}}", "{}", false),
+        ("{matchLabels: {app: web}}", "{}", false),
+        (
+            "{matchExpressions: [{key: app, operator: In, values: [web, api]}]}",
+            LABELS,
+            true,
+        ),
+        (
+            "{matchExpressions: [{key: app, operator: In, values: [api]}]}",
+            LABELS,
+            false,
+        ),
+        (
+            "{matchExpressions: [{key: nope, operator: In, values: [x]}]}",
+            LABELS,
+            false,
+        ),
+        (
+            "{matchExpressions: [{key: app, operator: NotIn, values: [api]}]}",
+            LABELS,
+            true,
+        ),
+        (
+            "{matchExpressions: [{key: app, operator: NotIn, values: [web]}]}",
+            LABELS,
+            false,
+        ),
+        (
+            "{matchExpressions: [{key: nope, operator: NotIn, values: [x]}]}",
+            LABELS,
+            true,
+        ),
+        (
+            "{matchExpressions: [{key: tier, operator: Exists}]}",
+            LABELS,
+            true,
+        ),
+        (
+            "{matchExpressions: [{key: nope, operator: Exists}]}",
+            LABELS,
+            false,
+        ),
+        (
+            "{matchExpressions: [{key: nope, operator: DoesNotExist}]}",
+            LABELS,
+            true,
+        ),
+        (
+            "{matchExpressions: [{key: tier, operator: DoesNotExist}]}",
+            LABELS,
+            false,
+        ),
+        (
+            "{matchLabels: {app: web}, matchExpressions: [{key: env, operator: In, values: [prod]}]}",
+            LABELS,
+            true,
+        ),
+        (
+            "{matchLabels: {app: web}, matchExpressions: [{key: env, operator: In, values: [dev]}]}",
+            LABELS,
+            false,
+        ),
+        (
+            "{matchLabels: {app: api}, matchExpressions: [{key: env, operator: Exists}]}",
+            LABELS,
+            false,
+        ),
+        (
+            "{matchExpressions: [{key: app, operator: Exists}, {key: tier, operator: NotIn, values: [db]}]}",
+            LABELS,
+            false,
+        ),
+    ];
+
+    /// (Service or ReplicationController selector, labels, selects).
+    const MAP_SELECTORS: &[(&str, &str, bool)] = &[
+        ("{}", LABELS, true),
+        ("{app: web}", LABELS, true),
+        ("{app: web, env: prod}", LABELS, true),
+        ("{app: web, env: dev}", LABELS, false),
+        ("{app: Web}", LABELS, false),
+        ("{other: web}", LABELS, false),
+        ("{app: web}", "{}", false),
+        ("{app: ''}", "{app: ''}", true),
+    ];
+
+    #[test]
+    fn label_selectors_agree_with_the_cluster_evaluator() {
+        for (selector, labels, selects) in LABEL_SELECTORS {
+            let (sel, labels) = (node(selector), node(labels));
+            let in_rules = Selector::from_label_selector(&sel).matches(&label_entries(&labels));
+            let json = labels.to_json();
+            let in_cluster = label_selector_matches(&sel.to_json(), json.as_object().unwrap());
+            assert_eq!(
+                (in_rules, in_cluster),
+                (*selects, *selects),
+                "{selector} on {labels:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn map_selectors_agree_with_the_cluster_evaluator() {
+        for (selector, labels, selects) in MAP_SELECTORS {
+            let (sel, labels) = (node(selector), node(labels));
+            let in_rules = Selector::from_map(&sel).matches(&label_entries(&labels));
+            let (sel_json, json) = (sel.to_json(), labels.to_json());
+            let in_cluster = map_matches(sel_json.as_object().unwrap(), json.as_object().unwrap());
+            assert_eq!(
+                (in_rules, in_cluster),
+                (*selects, *selects),
+                "{selector} on {labels:?}"
+            );
+        }
+    }
+}

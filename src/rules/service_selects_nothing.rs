@@ -1,7 +1,7 @@
 //! `rules/service-selects-nothing`: a Service's selector matches no pod template in its
 //! namespace.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Compares each Service selector with the pod templates (Deployment, StatefulSet, DaemonSet,
 //! ReplicaSet, Job, CronJob, Pod) of the Service's namespace and explains a miss:
 //! - every selector key is set by some template but a value differs: a typo, an error showing
@@ -18,38 +18,15 @@
 //!
 //! Services without a selector (manual Endpoints/EndpointSlices) are never flagged.
 //!
-//! ## Why is this bad?
-//! A Service that selects no pod has no endpoints: connections to it are refused or hang.
-//!
-//! ## Example
-//! ```yaml
-//! selector: {app: mongoexpress}   # the Deployment's pods have app: mongo-express
-//! ```
-//!
-//! ## Use instead
-//! ```yaml
-//! selector: {app: mongo-express}
-//! ```
+//! What the rule is, why it matters and its examples: [`SERVICE_SELECTS_NOTHING`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/service-selects-nothing`).
 
 use super::index::{Index, PodTemplate};
 use super::selector::{self, Miss, Selector};
+use crate::catalog::rules::SERVICE_SELECTS_NOTHING;
 use crate::diag::{Diagnostic, Rule, Severity};
 use crate::object::Object;
 use crate::yaml::Node;
-
-pub static SERVICE_SELECTS_NOTHING: Rule = Rule {
-    id: "rules/service-selects-nothing",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A Service's selector matches no pod template in its namespace",
-    rationale: "A Service whose selector matches no pod gets no endpoints, so every connection \
-                to it fails. A selector whose keys all appear on a pod template but with another \
-                value is almost always a typo. Selectors that need labels set at run time, pods \
-                outside the run's namespaces and pods made by operators are reported as warnings \
-                at most.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongoexpress\n  ports:\n    - port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
-};
 
 /// The selector of a Service that selects pods, or `None` (no selector, empty, ExternalName).
 pub fn service_selector(svc: &Object) -> Option<Selector<'_>> {

@@ -1,6 +1,6 @@
 //! `rules/service-target-port`: a Service sends traffic to a port no selected container has.
 //!
-//! ## What it does
+//! ## How it is checked
 //! For each port of a Service whose selector matches pod templates of the run, resolves the
 //! `targetPort` (a number, a port name, or defaulted to `port`) against the containers of
 //! every selected template. A named targetPort must be the name of a container port in every
@@ -13,41 +13,17 @@
 //! exists, or no other port of the Service reaches a pod), else a warning: charts often declare
 //! a container port only in some configurations (TLS, several replicas).
 //!
-//! ## Why is this bad?
-//! Traffic goes to a port nothing listens on (connection refused), or, for a name that does not
-//! resolve, the pod is left out of the Service's endpoints.
-//!
-//! ## Example
-//! ```yaml
-//! ports: [{port: 8081, targetPort: 8080}]   # the container exposes 8081
-//! ```
-//!
-//! ## Use instead
-//! ```yaml
-//! ports: [{port: 8081, targetPort: 8081}]
-//! ```
+//! What the rule is, why it matters and its examples: [`SERVICE_TARGET_PORT`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/service-target-port`).
 
 use super::index::{ContainerPort, Index, PodTemplate};
 use super::selector;
 use super::service_selects_nothing::service_selector;
-use crate::diag::{Diagnostic, Rule, Severity, did_you_mean};
+use crate::catalog::rules::SERVICE_TARGET_PORT;
+use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::object::Object;
 use crate::source::Span;
 use crate::yaml::{Node, Value};
-
-pub static SERVICE_TARGET_PORT: Rule = Rule {
-    id: "rules/service-target-port",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A Service's targetPort is not a port of the containers it selects",
-    rationale: "A Service forwards each port to its targetPort on the selected pods. A number no \
-                container exposes sends traffic nowhere; a name that no container port carries \
-                leaves the pod out of the endpoints. A name missing from only some selected \
-                templates, or from all of them while the Service's other ports work (a port the \
-                chart declares only in some configurations), is a warning.",
-    failing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n      targetPort: 8080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
-    passing: "apiVersion: v1\nkind: Service\nmetadata:\n  name: mongo-express-service\nspec:\n  selector:\n    app: mongo-express\n  ports:\n    - port: 8081\n      targetPort: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mongo-express\nspec:\n  selector:\n    matchLabels:\n      app: mongo-express\n  template:\n    metadata:\n      labels:\n        app: mongo-express\n    spec:\n      containers:\n        - name: mongo-express\n          image: mongo-express:1.0\n          ports:\n            - containerPort: 8081\n",
-};
 
 /// Most secondary labels shown for the ports that do exist.
 const MAX_PORT_LABELS: usize = 4;

@@ -1,39 +1,19 @@
 //! `rules/statefulset-service`: a StatefulSet's serviceName names no headless Service selecting
 //! its pods.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Looks up `spec.serviceName` in the StatefulSet's namespace: the Service should be in the run
 //! (else a warning: it may already exist; an error with `--strict`), headless
 //! (`clusterIP: None`) and select the StatefulSet's pods.
 //!
-//! ## Why is this bad?
-//! The governing Service gives each pod its stable DNS name (`web-0.web.ns.svc`). Without it,
-//! or when it is not headless or selects other pods, peers cannot find each other by name.
-//!
-//! ## Example
-//! ```yaml
-//! serviceName: web-headless   # no such Service
-//! ```
-//!
-//! ## Use instead
-//! A headless Service `web-headless` (`clusterIP: None`) selecting the StatefulSet's pods.
+//! What the rule is, why it matters and its examples: [`STATEFULSET_SERVICE`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/statefulset-service`).
 
 use super::index::Index;
 use super::service_selects_nothing::service_selector;
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::catalog::rules::STATEFULSET_SERVICE;
+use crate::diag::Diagnostic;
 use crate::yaml::Node;
-
-pub static STATEFULSET_SERVICE: Rule = Rule {
-    id: "rules/statefulset-service",
-    severity: Severity::Warning,
-    default_enabled: true,
-    summary: "A StatefulSet's serviceName names no headless Service selecting its pods",
-    rationale: "A StatefulSet's pods get stable DNS names through its governing Service, which \
-                must be headless and select them. Clustered databases and brokers find their peers \
-                by those names and fail to form a cluster without them.",
-    failing: "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db-headless\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n        - name: db\n          image: postgres:17\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db-headless\nspec:\n  selector:\n    app: db\n  ports:\n    - port: 5432\n",
-    passing: "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db-headless\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n        - name: db\n          image: postgres:17\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db-headless\nspec:\n  clusterIP: None\n  selector:\n    app: db\n  ports:\n    - port: 5432\n",
-};
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     for t in ix

@@ -1,38 +1,18 @@
 //! `rules/workload-selector`: a workload's selector does not select its own pod template.
 //!
-//! ## What it does
+//! ## How it is checked
 //! Checks that the `spec.selector` of a Deployment, ReplicaSet, StatefulSet or DaemonSet (and
 //! of a Job with `manualSelector: true`, and a ReplicationController's map selector) matches the
 //! labels of its own pod template, `matchLabels` and `matchExpressions` alike.
 //!
-//! ## Why is this bad?
-//! The API server rejects the object: `` `selector` does not match template `labels` ``.
-//!
-//! ## Example
-//! ```yaml
-//! selector: {matchLabels: {app: web}}
-//! template: {metadata: {labels: {app: wbe}}}
-//! ```
-//!
-//! ## Use instead
-//! A selector whose every requirement holds for the template labels.
+//! What the rule is, why it matters and its examples: [`WORKLOAD_SELECTOR`] in `src/catalog/rules.rs`
+//! (`kforge rules rules/workload-selector`).
 
 use super::index::Index;
 use super::selector::Selector;
-use crate::diag::{Diagnostic, Rule, Severity};
+use crate::catalog::rules::WORKLOAD_SELECTOR;
+use crate::diag::Diagnostic;
 use crate::yaml::Node;
-
-pub static WORKLOAD_SELECTOR: Rule = Rule {
-    id: "rules/workload-selector",
-    severity: Severity::Error,
-    default_enabled: true,
-    summary: "A workload's selector does not match the labels of its own pod template",
-    rationale: "The API server rejects a Deployment, ReplicaSet, StatefulSet, DaemonSet or \
-                manual-selector Job whose selector does not select its pod template: \
-                `selector` does not match template `labels`.",
-    failing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: wbe\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-    passing: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n",
-};
 
 pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
     for t in &ix.templates {
@@ -88,5 +68,59 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(d.with_help("make every selector requirement hold for spec.template.metadata.labels (the selector is immutable once created)"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check;
+
+    fn messages(yaml: &str) -> Vec<String> {
+        check(yaml)
+            .of("rules/workload-selector")
+            .iter()
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    /// A ReplicationController's selector is a plain map, not a LabelSelector.
+    fn replication_controller(label: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  template:\n    metadata:\n      labels:\n        app: {label}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n"
+        )
+    }
+
+    fn job(manual_selector: &str, label: &str) -> String {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n{manual_selector}  selector:\n    matchLabels:\n      app: migrate\n  template:\n    metadata:\n      labels:\n        app: {label}\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: busybox:1.36\n"
+        )
+    }
+
+    #[test]
+    fn replication_controller_selector_is_a_map() {
+        assert!(messages(&replication_controller("web")).is_empty());
+        assert_eq!(
+            messages(&replication_controller("wbe")),
+            vec![
+                "ReplicationController \"web\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"wbe\"}: `selector` does not match template `labels`"
+                    .to_string()
+            ]
+        );
+    }
+
+    /// Only a Job with `manualSelector: true` carries its own selector; otherwise the Job
+    /// controller generates it and a stray selector is not compared.
+    #[test]
+    fn job_selector_counts_only_with_manual_selector() {
+        assert_eq!(
+            messages(&job("  manualSelector: true\n", "migrat")),
+            vec![
+                "Job \"migrate\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"migrat\"}: `selector` does not match template `labels`"
+                    .to_string()
+            ]
+        );
+        assert!(messages(&job("  manualSelector: true\n", "migrate")).is_empty());
+        assert!(messages(&job("  manualSelector: false\n", "migrat")).is_empty());
+        assert!(messages(&job("", "migrat")).is_empty());
     }
 }

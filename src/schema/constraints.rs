@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::model::{Bound, Constraints, Schema};
-use super::rules::{LIST_CONSTRAINT, VALUE_CONSTRAINT};
 use super::validate::{Path, Walker};
+use crate::catalog::schema::{LIST_CONSTRAINT, VALUE_CONSTRAINT};
 use crate::diag::Diagnostic;
 use crate::yaml::{Node, Value};
 

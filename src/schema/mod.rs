@@ -9,39 +9,20 @@ mod explain;
 mod model;
 mod objects;
 mod quantity;
-mod rules;
 mod store;
 mod validate;
 mod values;
 
 use crate::chart::Chart;
 use crate::check::CheckContext;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 use crate::source::SourceMap;
 use crate::version::KubeVersion;
 use crate::yaml::Node;
 
+pub use crate::catalog::schema::*;
+pub use crate::catalog::values::{VALUES_SCHEMA, VALUES_SCHEMA_INVALID};
 pub use explain::explain;
-pub use rules::*;
-
-pub const RULES: &[&Rule] = &[
-    &UNKNOWN_FIELD,
-    &TYPE,
-    &REQUIRED,
-    &ENUM,
-    &RANGE,
-    &BASE64,
-    &QUANTITY,
-    &DUPLICATE_LIST_KEY,
-    &VALUE_CONSTRAINT,
-    &LIST_CONSTRAINT,
-    &REMOVED_API,
-    &DEPRECATED_API,
-    &UNKNOWN_KIND,
-    &MISSING_CRD,
-    &VALUES_SCHEMA,
-    &VALUES_SCHEMA_INVALID,
-];
 
 /// Validates every object of the run (in parallel; output in object order).
 pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {

@@ -4,13 +4,14 @@
 use rayon::prelude::*;
 
 use super::apis::{self, Status};
-use super::crd::Crds;
-use super::rules::*;
+use super::crd::{CrdVersion, Crds};
 use super::store;
 use super::validate::{Path, Walker};
+use crate::catalog::schema::*;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity, did_you_mean};
 use crate::object::Object;
+use crate::source::Span;
 use crate::version::{KubeVersion, NEWEST_MINOR, OLDEST_MINOR};
 use crate::yaml::Node;
 
@@ -108,26 +109,7 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
     }
     if let Some(versions) = crds.get(group, kind) {
         let Some(v) = versions.get(version) else {
-            let served: Vec<&str> = versions.keys().map(String::as_str).collect();
-            let crd = versions.values().next().map(|v| v.crd);
-            let mut d = Diagnostic::new(
-                &UNKNOWN_KIND,
-                format!(
-                    "no CRD in the run serves {} {kind}: it serves {}",
-                    o.api_version,
-                    served.join(", ")
-                ),
-            )
-            .at(at, "version not served")
-            .with_object(o.object_ref())
-            .with_severity(Severity::Error);
-            if let Some(crd) = crd {
-                d = d.with_label(
-                    crd.name_span(),
-                    format!("CustomResourceDefinition \"{}\"", crd.name),
-                );
-            }
-            diags.push(d);
+            diags.push(version_not_served(versions, o, at));
             return diags;
         };
         if let Some(schema) = v.schema() {
@@ -141,33 +123,7 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
         return diags;
     }
     if apis::builtin_groups().contains(group) {
-        let kind_at = o.root.get("kind").map(Node::site).unwrap_or(at);
-        let mut d = Diagnostic::new(
-            &UNKNOWN_KIND,
-            format!(
-                "Kubernetes {} has no kind {kind} in {}",
-                short(target),
-                o.api_version
-            ),
-        )
-        .at(kind_at, "unknown kind")
-        .with_object(o.object_ref())
-        .with_severity(strict_severity(ctx));
-        if let Some(served) = apis::preferred_version(target, group, kind) {
-            // The kind exists; only the version is wrong (`apps/v2`).
-            d = d.with_help(format!("use apiVersion: {served}"));
-        } else if let Some(schemas) = store::version(target) {
-            let kinds: Vec<&str> = schemas
-                .kinds
-                .keys()
-                .filter(|(g, _, _)| g == group)
-                .map(|(_, _, k)| k.as_str())
-                .collect();
-            if let Some(best) = did_you_mean(kind, kinds) {
-                d = d.with_help(format!("did you mean `{best}`?"));
-            }
-        }
-        diags.push(d);
+        diags.push(unknown_builtin_kind(ctx, o, at, target));
         return diags;
     }
     diags.push(
@@ -180,6 +136,72 @@ fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> 
         .with_help("if the CRD is installed separately (an operator chart), pass it with --crd to validate against it"),
     );
     diags
+}
+
+/// A custom resource whose CRD is in the run but does not serve its version.
+fn version_not_served(
+    versions: &std::collections::BTreeMap<String, CrdVersion<'_>>,
+    o: &Object,
+    at: Span,
+) -> Diagnostic {
+    let kind = o.kind.as_str();
+    let served: Vec<&str> = versions.keys().map(String::as_str).collect();
+    let crd = versions.values().next().map(|v| v.crd);
+    let mut d = Diagnostic::new(
+        &UNKNOWN_KIND,
+        format!(
+            "no CRD in the run serves {} {kind}: it serves {}",
+            o.api_version,
+            served.join(", ")
+        ),
+    )
+    .at(at, "version not served")
+    .with_object(o.object_ref())
+    .with_severity(Severity::Error);
+    if let Some(crd) = crd {
+        d = d.with_label(
+            crd.name_span(),
+            format!("CustomResourceDefinition \"{}\"", crd.name),
+        );
+    }
+    d
+}
+
+/// An object of a built-in API group whose kind the Kubernetes version does not have.
+fn unknown_builtin_kind(
+    ctx: &CheckContext,
+    o: &Object,
+    at: Span,
+    target: KubeVersion,
+) -> Diagnostic {
+    let (group, kind) = (o.group(), o.kind.as_str());
+    let kind_at = o.root.get("kind").map(Node::site).unwrap_or(at);
+    let mut d = Diagnostic::new(
+        &UNKNOWN_KIND,
+        format!(
+            "Kubernetes {} has no kind {kind} in {}",
+            short(target),
+            o.api_version
+        ),
+    )
+    .at(kind_at, "unknown kind")
+    .with_object(o.object_ref())
+    .with_severity(strict_severity(ctx));
+    if let Some(served) = apis::preferred_version(target, group, kind) {
+        // The kind exists; only the version is wrong (`apps/v2`).
+        d = d.with_help(format!("use apiVersion: {served}"));
+    } else if let Some(schemas) = store::version(target) {
+        let kinds: Vec<&str> = schemas
+            .kinds
+            .keys()
+            .filter(|(g, _, _)| g == group)
+            .map(|(_, _, k)| k.as_str())
+            .collect();
+        if let Some(best) = did_you_mean(kind, kinds) {
+            d = d.with_help(format!("did you mean `{best}`?"));
+        }
+    }
+    d
 }
 
 /// The CLI refuses versions that are not embedded; should one get here anyway, the nearest

@@ -7,8 +7,8 @@ use base64::Engine;
 
 use super::model::{self, Additional, Format, Schema};
 use super::quantity;
-use super::rules::*;
 use super::store::VersionSchemas;
+use crate::catalog::schema::*;
 use crate::diag::{Diagnostic, ObjectRef, Severity, did_you_mean};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{Node, ScalarStyle, Value};

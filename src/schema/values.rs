@@ -1,7 +1,7 @@
 //! `values.schema.json`: the merged values against the chart's schema, each subchart's schema
 //! against its own section, findings at the values line (or `--set` argument) that gave the value.
 
-use super::rules::{VALUES_SCHEMA, VALUES_SCHEMA_INVALID};
+use crate::catalog::values::{VALUES_SCHEMA, VALUES_SCHEMA_INVALID};
 use crate::chart::Chart;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};

@@ -11,16 +11,21 @@
 //! (Helm drops those subcharts first). Which subcharts render is the same (see
 //! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
 
-mod rules;
+mod imports;
+mod reads;
 pub mod strvals;
 mod tree;
+pub mod unused;
 
-pub use rules::*;
+pub use crate::catalog::values::{
+    FILE_UNREADABLE, NO_EFFECT, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX, UNKNOWN_KEY,
+};
+pub use reads::{MapRead, Reads};
 
 use std::path::{Path, PathBuf};
 
 use crate::chart::Chart;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node, Value};
 use strvals::{ErrorKind, Mode};
@@ -37,8 +42,6 @@ pub struct ValueArgs {
     pub set_file: Vec<String>,
     pub set_json: Vec<String>,
 }
-
-pub const RULES: &[&Rule] = &[&SET_SYNTAX, &SET_CONFLICT, &FILE_UNREADABLE, &NOT_A_MAP];
 
 /// Merges chart defaults (subcharts' defaults coalesced under their names, `global` shared),
 /// then `-f` files in order, then `--set-json`, `--set`, `--set-string`, `--set-file`. Maps merge
@@ -68,7 +71,7 @@ pub fn coalesce(
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> Node {
-    coalesce_chart(chart, &mut user, sources, diags);
+    coalesce_chart(chart, &mut user, false, sources, diags);
     user
 }
 
@@ -220,8 +223,10 @@ fn parse_values_text(
     parse_values(file, shown, sources, diags)
 }
 
-/// The first document of a values file; `None` (reported) when it is not a map. An empty file is
-/// an empty map.
+/// A values file as Helm's `loader.LoadValues` reads it (chart `values.yaml` and `-f` files
+/// alike): every document merged in order, maps deeply, the later document winning anything else
+/// (a `null` too). An empty file, or an empty or `null` document, adds nothing. `None`
+/// (reported) when a document is not a map: Helm refuses the file.
 fn parse_values(
     file: FileId,
     shown: &str,
@@ -241,20 +246,25 @@ fn parse_values(
         return Some(node_of(&value, Span::new(file, 0, 0)));
     }
     diags.extend(yaml_diags);
-    let root = docs.into_iter().next().and_then(|d| d.root);
-    match root {
-        None => Some(empty_map(Span::new(file, 0, 0))),
-        Some(node) if node.is_null() => Some(empty_map(node.span)),
-        Some(node) if is_map(&node) => Some(node),
-        Some(node) => {
+    let mut merged: Option<Node> = None;
+    for node in docs.into_iter().filter_map(|d| d.root) {
+        if node.is_null() {
+            continue;
+        }
+        if !is_map(&node) {
             diags.push(
                 Diagnostic::new(&NOT_A_MAP, format!("values file {shown} is {}, not a map of values", article(node.type_name())))
                     .at(node.span, "expected `name: value` entries")
                     .with_help("a values file maps names to values, e.g.\nreplicaCount: 2\nimage:\n  tag: \"1.2\""),
             );
-            None
+            return None;
+        }
+        match &mut merged {
+            Some(base) => merge_maps(base, node),
+            None => merged = Some(node),
         }
     }
+    Some(merged.unwrap_or_else(|| empty_map(Span::new(file, 0, 0))))
 }
 
 /// A value read by the engine's go-yaml reader as a values node (numbers are float64 there).
@@ -265,6 +275,7 @@ fn node_of(value: &kforge_gotpl::Value, span: Span) -> Node {
         V::Bool(b) => Value::Bool(*b),
         V::Int(i) | V::Int64(i) => Value::Int(*i),
         V::Uint(u) => Value::Float(*u as f64),
+        V::Uint8(u) => Value::Int(i64::from(*u)),
         V::Float(f) => Value::Float(*f),
         V::Str(s) => Value::Str(s.to_string()),
         V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into_owned()),
@@ -288,24 +299,35 @@ fn article(type_name: &str) -> String {
 }
 
 /// Helm's `coalesce`: the chart's defaults fill `dest`, then each subchart's fill its section.
+/// With `merge` (Helm's `MergeValues`), nulls are kept instead of deleting keys.
 fn coalesce_chart(
     chart: &Chart,
     dest: &mut Node,
+    merge: bool,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) {
     if !is_map(dest) {
         return;
     }
-    if let Some(file) = chart.values_file {
-        let shown = sources.name(file).to_string();
-        if let Some(defaults) = parse_values(file, &shown, sources, diags) {
-            if dest.span == Span::default() {
-                dest.span = Span::new(file, 0, 0);
-            }
-            coalesce_tables(dest, &defaults, true);
+    if let Some(defaults) = chart_defaults(chart, sources, diags) {
+        if dest.span == Span::default() {
+            dest.span = defaults.span;
         }
+        coalesce_tables(dest, &defaults, !merge);
     }
+    coalesce_subcharts(chart, dest, merge, sources, diags);
+}
+
+/// Each subchart's values fill its section of `dest` (named by the dependency alias), after the
+/// parent's `global` was copied into it.
+fn coalesce_subcharts(
+    chart: &Chart,
+    dest: &mut Node,
+    merge: bool,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
     let parent_global = dest.get("global").cloned();
     for sub in &chart.subcharts {
         let Value::Map(entries) = &mut dest.value else {
@@ -333,42 +355,48 @@ fn coalesce_chart(
         if let Some(global) = &parent_global {
             coalesce_globals(section, global);
         }
-        coalesce_chart(sub, section, sources, diags);
+        coalesce_chart(sub, section, merge, sources, diags);
     }
-    import_values(chart, dest);
 }
 
-/// Chart.yaml `import-values`: values of a subchart copied into the parent, below everything the
-/// parent sets (Helm: "parent values override imported values"); earlier imports win.
-fn import_values(chart: &Chart, dest: &mut Node) {
-    let mut imported = empty_map(dest.span);
-    for dep in chart.metadata.dependencies() {
-        let Some(section) = dest.get(dep.key()) else {
-            continue;
-        };
-        for iv in &dep.import_values {
-            let Some(value) = path_value(section, &iv.child).filter(|v| is_map(v)) else {
-                continue;
-            };
-            let placed = nest_under(&iv.parent, value.clone());
-            coalesce_tables(&mut imported, &placed, false);
-        }
+/// A chart's default values as Helm renders with them: its `values.yaml` (all documents), and,
+/// when a dependency has `import-values`, what Helm's `processImportValues` makes of it. That
+/// runs when the chart is loaded, before any user value exists: the imports read the chart's
+/// defaults merged with its subcharts' (each already with its own imports, nulls kept), never
+/// `-f`/`--set`. Imported tables sit below the chart's own defaults, and an earlier import wins
+/// over a later one; user values then override all of it.
+fn chart_defaults(chart: &Chart, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+    let raw = chart.values_file.and_then(|file| {
+        let shown = sources.name(file).to_string();
+        parse_values(file, &shown, sources, diags)
+    });
+    let deps: Vec<_> = chart
+        .metadata
+        .dependencies()
+        .into_iter()
+        .filter(|d| !d.import_values.is_empty())
+        // Helm drops disabled dependencies (and their imports) before importing.
+        .filter(|d| chart.subcharts.iter().any(|s| s.metadata.name == d.key()))
+        .collect();
+    if deps.is_empty() {
+        return raw;
     }
-    coalesce_tables(dest, &imported, false);
-}
-
-/// `a.b` + value → `{a: {b: value}}`; `.` → the value itself.
-fn nest_under(path: &str, value: Node) -> Node {
-    if path == "." || path.is_empty() {
-        return value;
-    }
-    path.rsplit('.').fold(value, |inner, key| {
-        let span = inner.span;
-        Node::new(
-            Value::Map(vec![(Node::new(Value::Str(key.to_string()), span), inner)]),
-            span,
-        )
-    })
+    let span = Span::new(chart.values_file.unwrap_or(chart.chart_file), 0, 0);
+    let mut merged = raw.unwrap_or_else(|| empty_map(span));
+    // The subcharts' problems are reported when the values are coalesced for rendering.
+    let mut scratch = Vec::new();
+    coalesce_subcharts(chart, &mut merged, true, sources, &mut scratch);
+    let imports: Vec<imports::Import> = deps
+        .iter()
+        .flat_map(|d| {
+            d.import_values.iter().map(|iv| imports::Import {
+                key: d.key(),
+                child: &iv.child,
+                parent: &iv.parent,
+            })
+        })
+        .collect();
+    Some(imports::apply(&merged, &imports))
 }
 
 /// Copies the parent's `global` into a subchart section; the parent's entries win.

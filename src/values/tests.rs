@@ -362,3 +362,72 @@ mod no_panic {
         }
     }
 }
+
+/// Helm allows 30 dots in a `--set` name (`nestedNameLevel > MaxNestedNameLevel` after each
+/// dot) and list indexes up to 65536; one more is its error.
+#[test]
+fn set_names_at_the_nesting_limit_and_indexes_at_the_index_limit() {
+    let name = |dots: usize| {
+        let parts: Vec<String> = (0..=dots).map(|i| format!("k{i}")).collect();
+        parts.join(".")
+    };
+    let deep = set(&[&format!("{}=1", name(30))]);
+    let mut node = &deep;
+    for i in 0..30 {
+        node = &node[format!("k{i}")];
+    }
+    assert_eq!(node, &json!({"k30": 1}));
+    let err = set_error(&format!("{}=1", name(31)), Mode::Typed);
+    assert_eq!(
+        err.message,
+        "value name nested level is greater than maximum supported nested level of 30"
+    );
+    assert_eq!(err.kind, ErrorKind::Syntax);
+
+    let list = set(&["a[65536]=x"]);
+    assert_eq!(list["a"].as_array().map(Vec::len), Some(65537));
+    assert_eq!(list["a"][65536], json!("x"));
+    assert_eq!(
+        set_error("a[65537]=x", Mode::Typed).message,
+        "index of 65537 is greater than maximum supported index of 65536"
+    );
+}
+
+/// `-f` files are read as Helm's `loader.LoadValues` reads them (the chart's values.yaml too,
+/// checked against Helm in tests/helm_oracle.rs): every document merged, the later one winning.
+#[test]
+fn every_document_of_a_values_file_is_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.yaml");
+    std::fs::write(
+        &path,
+        "a: {p: 1, q: 2}\nkeep: 1\n--- # comment\na: {q: 3}\nkeep: null\n---\n---\nb: [1]\n",
+    )
+    .unwrap();
+    let args = ValueArgs {
+        files: vec![path.clone()],
+        ..ValueArgs::default()
+    };
+    let mut sources = SourceMap::new();
+    let (merged, diags) = merge(None, &args, &mut sources);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        merged.to_json(),
+        json!({"a": {"p": 1, "q": 3}, "keep": null, "b": [1]})
+    );
+
+    std::fs::write(&path, "a: 1\n---\n- x\n").unwrap();
+    let mut sources = SourceMap::new();
+    let (_, diags) = merge(None, &args, &mut sources);
+    let messages: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{}: {}", d.rule.id, d.message))
+        .collect();
+    assert_eq!(
+        messages,
+        [format!(
+            "values/not-a-map: values file {} is an array, not a map of values",
+            path.display()
+        )]
+    );
+}

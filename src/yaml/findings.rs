@@ -1,8 +1,8 @@
 //! The diagnostics the loader reports while building trees.
 
 use super::resolve::Ambiguity;
-use super::rules::{AMBIGUOUS_SCALAR, SYNTAX, TOO_DEEP};
 use super::{Node, Value};
+use crate::catalog::yaml::{AMBIGUOUS_SCALAR, SYNTAX, TOO_DEEP};
 use crate::diag::Diagnostic;
 use crate::source::Span;
 

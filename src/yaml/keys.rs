@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::rules::{DUPLICATE_KEY, SYNTAX};
 use super::{Node, ScalarStyle, Value};
+use crate::catalog::yaml::{DUPLICATE_KEY, SYNTAX};
 use crate::diag::Diagnostic;
 
 /// Below this many entries, comparing every pair is cheaper than hashing.

@@ -14,8 +14,8 @@ use super::alias::{mark_alias, placeholder, placeholder_id, visit_mut};
 use super::findings::{ambiguous, collection_key, too_deep};
 use super::positions::Positions;
 use super::resolve::{self, Ambiguity, Scalar};
-use super::rules::{ALIAS_LIMIT, SYNTAX};
 use super::{Document, Limits, Node, ScalarStyle, Value, keys, syntax_help};
+use crate::catalog::yaml::{ALIAS_LIMIT, SYNTAX};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 

@@ -10,18 +10,17 @@ mod loader;
 mod node;
 mod positions;
 mod resolve;
-mod rules;
 mod syntax_help;
 
-pub use emit::{emit, emit_node};
-pub use node::{Node, ScalarStyle, Value};
-pub use rules::{
+pub use crate::catalog::yaml::{
     ALIAS_LIMIT, AMBIGUOUS_SCALAR, DOCUMENT_TOO_LARGE, DUPLICATE_KEY, SYNTAX, TOO_DEEP,
 };
+pub use emit::{emit, emit_node};
+pub use node::{Node, ScalarStyle, Value};
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
 
 /// Bounds that keep hostile input from exhausting time, stack or memory.
@@ -57,15 +56,6 @@ pub struct Document {
     pub index: usize,
 }
 
-pub const RULES: &[&Rule] = &[
-    &SYNTAX,
-    &DUPLICATE_KEY,
-    &AMBIGUOUS_SCALAR,
-    &ALIAS_LIMIT,
-    &TOO_DEEP,
-    &DOCUMENT_TOO_LARGE,
-];
-
 /// How many documents [`parse_stream`] would parse at most in `text` (a cheap scan for `---`
 /// lines): what run-wide budgets check before parsing.
 pub fn document_count(text: &str) -> usize {
@@ -79,8 +69,19 @@ pub fn parse_stream(
     file: FileId,
     limits: &Limits,
 ) -> (Vec<Document>, Vec<Diagnostic>) {
+    parse_ranges(sources, file, &chunks::split(sources.text(file)), limits)
+}
+
+/// [`parse_stream`] over documents the caller has already delimited (byte ranges of the file),
+/// for streams whose producer splits documents its own way: a Helm chart's rendered files are
+/// parsed as Helm's `SplitManifests` cuts them (`helm::stream::split_ranges`).
+pub fn parse_ranges(
+    sources: &SourceMap,
+    file: FileId,
+    chunks: &[(usize, usize)],
+    limits: &Limits,
+) -> (Vec<Document>, Vec<Diagnostic>) {
     let text = sources.text(file);
-    let chunks = chunks::split(text);
     let load = |&(start, end): &(usize, usize)| load_chunk(file, text, start, end, limits);
     // Documents are independent: large streams (`helm template` output) load in parallel; the
     // results are joined in input order, so output does not depend on scheduling.

@@ -1,6 +1,6 @@
 //! Turns saphyr's error messages into diagnostics with a guess at the cause.
 
-use super::rules::SYNTAX;
+use crate::catalog::yaml::SYNTAX;
 use crate::diag::Diagnostic;
 use crate::source::Span;
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod bitnami;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -23,7 +25,10 @@ pub fn kforge() -> Command {
 /// clone has none), and `.ci/run` runs them explicitly; run without it, they fail rather than pass
 /// having checked nothing.
 pub fn shared() -> PathBuf {
-    let dir = repo().join("../shared");
+    // KFORGE_SHARED: a checkout elsewhere (a git worktree) names the shared directory.
+    let dir = std::env::var_os("KFORGE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared"));
     assert!(
         dir.is_dir(),
         "this test needs ../shared beside the repository (CI has it; a fresh clone does not)"

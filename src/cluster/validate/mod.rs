@@ -1,11 +1,14 @@
 //! API-server validation per kind. Each checker collects [`FieldError`]s with the API server's
 //! field paths and texts; [`validate`] dispatches on group and kind.
 
+mod autoscaling;
+mod core;
 mod cron;
 pub mod meta;
-mod other;
+mod networking;
 pub mod pod;
 mod policy;
+mod rbac;
 mod service;
 mod workload;
 
@@ -28,9 +31,9 @@ pub fn validate(obj: &Object, namespaced: bool, wording: crate::cluster::field::
             None => e.required(&crate::cluster::field::FieldPath::of("spec.containers"), ""),
         },
         ("", "Service") => service::service(root, &mut e),
-        ("", "ConfigMap") => other::config_map(root, &mut e),
-        ("", "Secret") => other::secret(root, &mut e),
-        ("", "PersistentVolumeClaim") => other::pvc(root, &mut e),
+        ("", "ConfigMap") => core::config_map(root, &mut e),
+        ("", "Secret") => core::secret(root, &mut e),
+        ("", "PersistentVolumeClaim") => core::pvc(root, &mut e),
         ("", "ReplicationController") => {
             workload::replica_set(root, "ReplicationController", &mut e)
         }
@@ -40,13 +43,13 @@ pub fn validate(obj: &Object, namespaced: bool, wording: crate::cluster::field::
         ("apps", "DaemonSet") => workload::daemon_set(root, &mut e),
         ("batch", "Job") => workload::job(root, &obj.name, &mut e),
         ("batch", "CronJob") => workload::cron_job(root, &obj.name, &mut e),
-        ("networking.k8s.io", "Ingress") => other::ingress(root, &mut e),
-        ("networking.k8s.io", "NetworkPolicy") => policy::network_policy(root, &mut e),
-        ("rbac.authorization.k8s.io", "RoleBinding") => other::binding(root, false, &mut e),
-        ("rbac.authorization.k8s.io", "ClusterRoleBinding") => other::binding(root, true, &mut e),
-        ("rbac.authorization.k8s.io", "Role") => other::role(root, true, &mut e),
-        ("rbac.authorization.k8s.io", "ClusterRole") => other::role(root, false, &mut e),
-        ("autoscaling", "HorizontalPodAutoscaler") => policy::hpa(root, &mut e),
+        ("networking.k8s.io", "Ingress") => networking::ingress(root, &mut e),
+        ("networking.k8s.io", "NetworkPolicy") => networking::network_policy(root, &mut e),
+        ("rbac.authorization.k8s.io", "RoleBinding") => rbac::binding(root, false, &mut e),
+        ("rbac.authorization.k8s.io", "ClusterRoleBinding") => rbac::binding(root, true, &mut e),
+        ("rbac.authorization.k8s.io", "Role") => rbac::role(root, true, &mut e),
+        ("rbac.authorization.k8s.io", "ClusterRole") => rbac::role(root, false, &mut e),
+        ("autoscaling", "HorizontalPodAutoscaler") => autoscaling::hpa(root, &mut e),
         ("policy", "PodDisruptionBudget") => policy::pdb(root, &mut e),
         _ => {}
     }

@@ -30,6 +30,28 @@ pub fn service(root: &Node, e: &mut Errors) {
     if ports.is_empty() && !headless && ty != "ExternalName" {
         e.required(&sp.key("ports"), "");
     }
+    check_ports(ports, &sp, ty, e);
+    if headless
+        && matches!(ty, "NodePort" | "LoadBalancer")
+        && let Some(n) = spec.get("clusterIP")
+    {
+        e.invalid_node(
+            &sp.key("clusterIP"),
+            n,
+            format!("may not be set to 'None' for {ty} services"),
+        );
+    }
+    cluster_ips(spec, &sp, cluster_ip, e);
+    fields_of_other_types(spec, &sp, ty, e);
+    traffic(spec, &sp, ty, e);
+    if let Some(sel) = spec.get("selector") {
+        crate::cluster::validate::meta::labels(Some(sel), &sp.key("selector"), e);
+    }
+}
+
+/// `spec.ports`: names, protocols, port numbers, target ports and node ports, each unique where
+/// the API server wants it.
+fn check_ports(ports: &[Node], sp: &FieldPath, ty: &str, e: &mut Errors) {
     let mut names_seen = BTreeSet::new();
     let mut port_proto = BTreeSet::new();
     let mut node_ports = BTreeSet::new();
@@ -97,16 +119,10 @@ pub fn service(root: &Node, e: &mut Errors) {
             }
         }
     }
-    if headless
-        && matches!(ty, "NodePort" | "LoadBalancer")
-        && let Some(n) = spec.get("clusterIP")
-    {
-        e.invalid_node(
-            &sp.key("clusterIP"),
-            n,
-            format!("may not be set to 'None' for {ty} services"),
-        );
-    }
+}
+
+/// `spec.clusterIPs` against `spec.clusterIP`.
+fn cluster_ips(spec: &Node, sp: &FieldPath, cluster_ip: &str, e: &mut Errors) {
     if let Some(ips) = spec.get("clusterIPs").and_then(Node::as_seq) {
         let first = ips.first().and_then(Node::as_str);
         if !cluster_ip.is_empty() && first.is_some_and(|f| f != cluster_ip) {
@@ -133,6 +149,10 @@ pub fn service(root: &Node, e: &mut Errors) {
             );
         }
     }
+}
+
+/// What only ExternalName or only LoadBalancer Services may set.
+fn fields_of_other_types(spec: &Node, sp: &FieldPath, ty: &str, e: &mut Errors) {
     if ty == "ExternalName" {
         match spec
             .get("externalName")
@@ -174,6 +194,10 @@ pub fn service(root: &Node, e: &mut Errors) {
             }
         }
     }
+}
+
+/// externalTrafficPolicy and session affinity.
+fn traffic(spec: &Node, sp: &FieldPath, ty: &str, e: &mut Errors) {
     let external = matches!(ty, "NodePort" | "LoadBalancer")
         || spec
             .get("externalIPs")
@@ -209,8 +233,5 @@ pub fn service(root: &Node, e: &mut Errors) {
             t,
             "must be greater than 0 and less than 86400",
         );
-    }
-    if let Some(sel) = spec.get("selector") {
-        crate::cluster::validate::meta::labels(Some(sel), &sp.key("selector"), e);
     }
 }

@@ -308,7 +308,7 @@ pub fn stateful_set(root: &Node, e: &mut Errors) {
     {
         let vp = sp.key("volumeClaimTemplates").index(i);
         if let Some(s) = vct.get("spec") {
-            super::other::pvc_spec(s, &vp.key("spec"), true, e);
+            super::core::pvc_spec(s, &vp.key("spec"), true, e);
         }
     }
 }

@@ -81,6 +81,9 @@ pub fn rule_explain(rule: &Rule) -> String {
         indent(rule.passing),
         rule_doc_url(rule.id),
     );
+    if let Some(at) = crate::catalog::location(rule) {
+        out.push_str(&format!("Declared in: {at}\n"));
+    }
     // One trailing newline whatever the examples end with.
     while out.ends_with("\n\n") {
         out.pop();

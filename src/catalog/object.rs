@@ -1,0 +1,54 @@
+//! `object/*`: YAML documents that cannot be Kubernetes objects.
+
+use super::example;
+use crate::diag::{Rule, Severity};
+
+pub static MISSING_FIELD: Rule = Rule {
+    id: "object/missing-field",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A document lacks apiVersion, kind or metadata.name",
+    rationale: "The API server identifies every object by apiVersion, kind and name; a document \
+                without them is rejected by kubectl before anything is sent.",
+    failing: example(
+        r#"
+kind: ConfigMap
+metadata:
+  name: settings
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+"#,
+    ),
+};
+
+pub static NOT_AN_OBJECT: Rule = Rule {
+    id: "object/not-a-map",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A YAML document is not a map, so it cannot be a Kubernetes object",
+    rationale: "A manifest document must be a map with apiVersion, kind and metadata. A list or a \
+                bare string at the top level usually means a template emitted text where YAML keys \
+                were expected.",
+    failing: example(
+        r#"
+- apiVersion: v1
+  kind: ConfigMap
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+"#,
+    ),
+};
+
+pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT];

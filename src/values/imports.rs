@@ -1,0 +1,208 @@
+//! Helm's `processImportValues` (pkg/chart/v2/util/dependencies.go), pointer for pointer.
+//!
+//! Go maps are references, and Helm's import step shares them: an imported table is placed in
+//! the import map `b` by reference, so a later import merged into the same place writes into the
+//! subchart's own values too (two imports into `imported.both` make the first subchart table gain
+//! the second one's keys, and the subchart renders with them). To give the same values, the maps
+//! live in an arena here and the Go steps run on indexes into it: `MergeTables` inserts
+//! references, copies nothing, and adds `nil`s into its source as Helm's does.
+
+use crate::source::Span;
+use crate::yaml::{Node, Value};
+
+/// One import: the child's table at `child` (a dotted path below the dependency's section,
+/// itself named `key`), placed at the dotted `parent` path (`.`: the root).
+pub struct Import<'a> {
+    pub key: &'a str,
+    pub child: &'a str,
+    pub parent: &'a str,
+}
+
+/// `merged` is Helm's `MergeValues(chart, nil)` (the chart's defaults with its subcharts', nulls
+/// kept); returns the chart's values after the imports: `MergeTables(deepCopy(cvals), b)`.
+pub fn apply(merged: &Node, imports: &[Import]) -> Node {
+    let mut heap = Heap::default();
+    let root = heap.alloc(merged);
+    let b = heap.new_map(merged.span);
+    for import in imports {
+        let path: Vec<&str> = std::iter::once(import.key)
+            .chain(import.child.split('.'))
+            .collect();
+        // Helm's `Values.Table`: only a table is imported; a missing path or a scalar is
+        // skipped (with a warning in Helm's log).
+        let Some(table) = heap.table(root, &path) else {
+            continue;
+        };
+        let src = if import.parent == "." {
+            table
+        } else {
+            // `pathToMap`: fresh maps around the (shared) table.
+            import.parent.rsplit('.').fold(table, |inner, key| {
+                let span = heap.span(inner);
+                let outer = heap.new_map(span);
+                heap.insert(
+                    outer,
+                    Node::new(Value::Str(key.to_string()), span),
+                    Slot::Map(inner),
+                );
+                outer
+            })
+        };
+        heap.merge_tables(b, src, 0);
+    }
+    let copy = heap.deep_copy(root, 0);
+    heap.merge_tables(copy, b, 0);
+    heap.materialize(copy, 0)
+}
+
+/// Deeper than this, a map is cut off: only a self-referencing import could nest so far.
+const MAX_DEPTH: usize = 128;
+
+#[derive(Clone)]
+enum Slot {
+    /// A reference to a map in the arena.
+    Map(usize),
+    /// Anything else (lists are never merged into, so they are values here).
+    Leaf(Node),
+}
+
+struct MapData {
+    span: Span,
+    entries: Vec<(Node, Slot)>,
+}
+
+#[derive(Default)]
+struct Heap {
+    maps: Vec<MapData>,
+}
+
+fn key_name(key: &Node) -> Option<String> {
+    key.scalar_text()
+}
+
+impl Heap {
+    fn new_map(&mut self, span: Span) -> usize {
+        self.maps.push(MapData {
+            span,
+            entries: Vec::new(),
+        });
+        self.maps.len() - 1
+    }
+
+    fn span(&self, map: usize) -> Span {
+        self.maps.get(map).map_or(Span::default(), |m| m.span)
+    }
+
+    fn alloc(&mut self, node: &Node) -> usize {
+        let id = self.new_map(node.span);
+        if let Value::Map(entries) = &node.value {
+            for (k, v) in entries {
+                let slot = match v.value {
+                    Value::Map(_) => Slot::Map(self.alloc(v)),
+                    _ => Slot::Leaf(v.clone()),
+                };
+                self.insert(id, k.clone(), slot);
+            }
+        }
+        id
+    }
+
+    fn entries(&self, map: usize) -> &[(Node, Slot)] {
+        self.maps.get(map).map_or(&[], |m| &m.entries)
+    }
+
+    fn get(&self, map: usize, key: &str) -> Option<&Slot> {
+        self.entries(map)
+            .iter()
+            .rev()
+            .find(|(k, _)| key_name(k).as_deref() == Some(key))
+            .map(|(_, s)| s)
+    }
+
+    /// Sets `key` (Go's `m[key] = v`): replaced in place when present.
+    fn insert(&mut self, map: usize, key: Node, slot: Slot) {
+        let Some(name) = key_name(&key) else { return };
+        let Some(m) = self.maps.get_mut(map) else {
+            return;
+        };
+        match m
+            .entries
+            .iter_mut()
+            .rev()
+            .find(|(k, _)| key_name(k).as_deref() == Some(name.as_str()))
+        {
+            Some(entry) => entry.1 = slot,
+            None => m.entries.push((key, slot)),
+        }
+    }
+
+    fn table(&self, root: usize, path: &[&str]) -> Option<usize> {
+        path.iter()
+            .try_fold(root, |map, key| match self.get(map, key) {
+                Some(Slot::Map(id)) => Some(*id),
+                _ => None,
+            })
+    }
+
+    /// Helm's `coalesceTablesFullKey(dst, src, merge=true)`: `dst` wins; keys only `src` has are
+    /// set in `dst` by reference; tables in both merge; a `nil` in `dst` is first written into
+    /// `src`.
+    fn merge_tables(&mut self, dst: usize, src: usize, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let nils: Vec<(Node, Slot)> = self
+            .entries(dst)
+            .iter()
+            .filter(|(_, s)| matches!(s, Slot::Leaf(n) if n.is_null()))
+            .cloned()
+            .collect();
+        for (k, s) in nils {
+            self.insert(src, k, s);
+        }
+        let src_entries: Vec<(Node, Slot)> = self.entries(src).to_vec();
+        for (k, val) in src_entries {
+            let Some(name) = key_name(&k) else { continue };
+            match (self.get(dst, &name).cloned(), val) {
+                (None, val) => self.insert(dst, k, val),
+                (Some(Slot::Map(d)), Slot::Map(s)) => self.merge_tables(d, s, depth + 1),
+                // A table over a scalar or the reverse: Helm keeps `dst` (and warns).
+                _ => {}
+            }
+        }
+    }
+
+    fn deep_copy(&mut self, map: usize, depth: usize) -> usize {
+        let span = self.span(map);
+        let id = self.new_map(span);
+        if depth > MAX_DEPTH {
+            return id;
+        }
+        for (k, slot) in self.entries(map).to_vec() {
+            let slot = match slot {
+                Slot::Map(inner) => Slot::Map(self.deep_copy(inner, depth + 1)),
+                leaf => leaf,
+            };
+            self.insert(id, k, slot);
+        }
+        id
+    }
+
+    fn materialize(&self, map: usize, depth: usize) -> Node {
+        let entries = if depth > MAX_DEPTH {
+            Vec::new()
+        } else {
+            self.entries(map)
+                .iter()
+                .map(|(k, slot)| {
+                    let v = match slot {
+                        Slot::Map(inner) => self.materialize(*inner, depth + 1),
+                        Slot::Leaf(n) => n.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect()
+        };
+        Node::new(Value::Map(entries), self.span(map))
+    }
+}
