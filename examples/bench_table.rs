@@ -117,7 +117,116 @@ fn scaling(shared: &Path, options: &Options) {
     );
 }
 
+/// One whole `kforge lint` process: wall time, user and system CPU time, peak resident memory
+/// and minor page faults, as `/usr/bin/time -v` reports them (from `wait4`'s rusage).
+struct Process {
+    wall: Duration,
+    user: Duration,
+    sys: Duration,
+    peak_kib: u64,
+    minor_faults: u64,
+}
+
+fn lint_process(binary: &Path, dir: &Path) -> Option<Process> {
+    let start = Instant::now();
+    let child = Command::new(binary)
+        .args(["lint", "--format", "json"])
+        .arg(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let pid = libc::pid_t::try_from(child.id()).ok()?;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value; `wait4` fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for the child spawned above, writing into the two locals.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if waited != pid {
+        return None;
+    }
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    Some(Process {
+        wall,
+        user: tv(usage.ru_utime),
+        sys: tv(usage.ru_stime),
+        peak_kib: usage.ru_maxrss.max(0) as u64,
+        minor_faults: usage.ru_minflt.max(0) as u64,
+    })
+}
+
+/// Issue 19's table: whole `kforge lint` processes (release binary) on the rendered charts and
+/// on the CRD-heavy corpus (`scripts/crd-corpus`), medians of `runs`, beside kubeconform's
+/// figures from the issue (it cannot be built here: no Go toolchain recent enough).
+fn process_table(binary: &Path, shared: &Path, runs: usize) {
+    let crd_dir = tempfile::tempdir().ok();
+    let crd = crd_dir.as_ref().and_then(|d| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/crd-corpus");
+        let ok = Command::new(script)
+            .arg(d.path())
+            .env("KFORGE_SHARED", shared)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .ok()?
+            .success();
+        ok.then(|| d.path().to_path_buf())
+    });
+    println!(
+        "{:<44} {:>9} {:>9} {:>9} {:>10} {:>8}   kubeconform (issue 19)",
+        "kforge lint, whole process (median)", "wall", "user", "sys", "peak", "faults"
+    );
+    let corpora = [
+        (
+            "58 rendered charts",
+            Some(shared.join("corpus/bitnami-rendered")),
+            "335 ms, 38 MiB",
+        ),
+        (
+            "CRD-heavy (scripts/crd-corpus)",
+            crd,
+            "1,187 ms, 66 MiB (27 MB set)",
+        ),
+    ];
+    for (label, dir, reference) in corpora {
+        let Some(dir) = dir else { continue };
+        let _ = lint_process(binary, &dir); // warm the page cache
+        let samples: Vec<Process> = (0..runs)
+            .filter_map(|_| lint_process(binary, &dir))
+            .collect();
+        if samples.is_empty() {
+            continue;
+        }
+        let mid = |mut v: Vec<u64>| {
+            v.sort_unstable();
+            v.get(v.len() / 2).copied().unwrap_or(0)
+        };
+        let wall = median(samples.iter().map(|p| p.wall).collect());
+        let user = median(samples.iter().map(|p| p.user).collect());
+        let sys = median(samples.iter().map(|p| p.sys).collect());
+        let peak = mid(samples.iter().map(|p| p.peak_kib).collect());
+        let faults = mid(samples.iter().map(|p| p.minor_faults).collect());
+        let input: u64 = bench::yaml_files(&dir)
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        println!(
+            "{:<44} {:>9} {:>9} {:>9} {:>10} {:>8}   {reference}",
+            format!("{label}, {:.1} MiB", input as f64 / 1048576.0),
+            ms(wall),
+            ms(user),
+            ms(sys),
+            format!("{:.1} MiB", peak as f64 / 1024.0),
+            faults,
+        );
+    }
+}
+
 fn main() {
+    kforge::memory::no_huge_pages();
     let args: Vec<String> = std::env::args().collect();
     // Child mode: one whole-pipeline run over a directory, then report peak memory.
     if let [_, mode, dir] = args.as_slice()
@@ -222,4 +331,8 @@ fn main() {
         }
     }
     scaling(&shared, &options);
+    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kforge");
+    if binary.exists() {
+        process_table(&binary, &shared, 7);
+    }
 }

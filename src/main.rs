@@ -6,5 +6,7 @@ static GLOBAL: kforge::memory::Guarded<mimalloc::MiMalloc> =
     kforge::memory::Guarded::new(mimalloc::MiMalloc);
 
 fn main() -> std::process::ExitCode {
+    // Before any real work touches the allocator's arena (issue 19: page faults, peak memory).
+    kforge::memory::no_huge_pages();
     kforge::cli::main()
 }

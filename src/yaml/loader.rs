@@ -238,8 +238,7 @@ impl<'a> ChunkLoader<'a> {
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Int(i) => Value::Int(i),
             Scalar::Float(f) => Value::Float(f),
-            // The only allocation per scalar: the text of a string value.
-            Scalar::Str => Value::Str(text.into_owned()),
+            Scalar::Str => Value::Str(exact(text)),
         };
         let node = Node {
             value,
@@ -358,7 +357,7 @@ impl<'a> ChunkLoader<'a> {
                     (false, Some(first)) => self.dash_before(first).unwrap_or(frame.start),
                     _ => frame.start,
                 };
-                (Value::Seq(items), start)
+                (Value::Seq(exact_vec(items)), start)
             }
             Kind::Map {
                 mut entries,
@@ -378,7 +377,7 @@ impl<'a> ChunkLoader<'a> {
                     }
                 }
                 let entries = keys::finish_map(entries, merge, self.diags);
-                (Value::Map(entries), frame.start)
+                (Value::Map(exact_vec(entries)), frame.start)
             }
         };
         let node = Node::new(value, self.span(start, end));
@@ -605,4 +604,25 @@ fn node_style(style: SaphyrStyle) -> ScalarStyle {
         SaphyrStyle::Literal => ScalarStyle::Literal,
         SaphyrStyle::Folded => ScalarStyle::Folded,
     }
+}
+
+/// A scalar's text in a string of its own length. saphyr builds every scalar in a `String` of
+/// at least 32 bytes that grows by doubling, and the trees keep them for the whole run: on
+/// CRD-heavy input that slack was a quarter of the peak memory (issue 19).
+fn exact(text: Cow<'_, str>) -> String {
+    match text {
+        Cow::Owned(s) if s.capacity() > s.len() => s.as_str().to_owned(),
+        other => other.into_owned(),
+    }
+}
+
+/// A finished collection without the growth slack of its pushes: the trees live for the whole
+/// run, and most maps of a manifest have a handful of entries in a vector sized for more.
+fn exact_vec<T>(mut items: Vec<T>) -> Vec<T> {
+    if items.capacity() > items.len() {
+        let mut exact = Vec::with_capacity(items.len());
+        exact.append(&mut items);
+        return exact;
+    }
+    items
 }
