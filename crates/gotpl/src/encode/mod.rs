@@ -24,6 +24,8 @@ mod emitter;
 mod float;
 mod from_yaml;
 mod json;
+/// encoding/json's string escaping, for callers that write Go's JSON by hand (Chart.lock digests).
+pub use json::write_string as write_json_string;
 mod json_decode;
 mod resolve;
 mod sorter;
