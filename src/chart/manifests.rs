@@ -28,6 +28,9 @@ pub fn add_manifest_text(display_name: &str, text: &str, sources: &mut SourceMap
             files.push(sources.add(display_name, head, SourceKind::Manifest));
         }
     }
+    // Lines are counted from the previous section on: counting from the start each time was
+    // quadratic in the sections of a long stream.
+    let (mut counted_to, mut first_line) = (0, 0u32);
     for (i, section) in sections.iter().enumerate() {
         let end = sections
             .get(i + 1)
@@ -35,9 +38,10 @@ pub fn add_manifest_text(display_name: &str, text: &str, sources: &mut SourceMap
         let body = text
             .get(section.body_start..end.max(section.body_start))
             .unwrap_or("");
-        let first_line = text
-            .get(..section.body_start)
-            .map_or(0, |before| before.matches('\n').count() as u32);
+        if let Some(between) = text.get(counted_to..section.body_start) {
+            first_line += between.matches('\n').count() as u32;
+            counted_to = section.body_start;
+        }
         files.push(sources.add_section(
             section.name.clone(),
             body,

@@ -69,36 +69,42 @@ fn is_manifest_name(rel: &str) -> bool {
 /// test on purpose: the file is parsed for real only if it passes, and a broken object still
 /// passes (its syntax errors are then reported).
 pub fn holds_objects(text: &str) -> bool {
-    let mut documents = vec![(false, false, false)];
+    let (mut api, mut kind, mut flow_document) = (false, false, false);
+    let mut flow = false;
     for line in text.trim_start_matches('\u{feff}').lines() {
         if line.starts_with("---")
             && line
                 .get(3..)
                 .is_none_or(|r| r.trim().is_empty() || r.starts_with([' ', '\t']))
         {
-            documents.push((false, false, false));
+            (api, kind) = (false, false);
+            flow_document |= flow;
+            flow = false;
             continue;
         }
-        let Some((api, kind, flow)) = documents.last_mut() else {
-            continue;
-        };
-        let key = |name: &str| {
-            [name.to_string(), format!("\"{name}\""), format!("'{name}'")]
-                .iter()
-                .any(|k| {
-                    line.strip_prefix(k.as_str())
-                        .is_some_and(|rest| rest.trim_start().starts_with(':'))
-                })
-        };
-        *api |= key("apiVersion");
-        *kind |= key("kind");
+        api |= is_key(line, "apiVersion");
+        kind |= is_key(line, "kind");
+        if api && kind {
+            return true;
+        }
         let trimmed = line.trim_start();
-        *flow |= trimmed.starts_with('{') || trimmed.starts_with('[');
+        flow |= trimmed.starts_with('{') || trimmed.starts_with('[');
     }
-    let quoted_anywhere = text.contains("\"apiVersion\"") && text.contains("\"kind\"");
-    documents
-        .iter()
-        .any(|&(api, kind, flow)| (api && kind) || (flow && quoted_anywhere))
+    (flow_document || flow) && text.contains("\"apiVersion\"") && text.contains("\"kind\"")
+}
+
+/// Whether `line` starts with the key `name`, plain or quoted, followed by `:`. No allocation:
+/// this runs on every line of every file a walk finds.
+fn is_key(line: &str, name: &str) -> bool {
+    let quoted = |q: char| {
+        line.strip_prefix(q)
+            .and_then(|r| r.strip_prefix(name))
+            .and_then(|r| r.strip_prefix(q))
+    };
+    line.strip_prefix(name)
+        .or_else(|| quoted('"'))
+        .or_else(|| quoted('\''))
+        .is_some_and(|rest| rest.trim_start().starts_with(':'))
 }
 
 /// Decides, entry by entry in walk order (a folder before what it holds), what a manifest walk
