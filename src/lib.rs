@@ -404,6 +404,7 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
         run.cluster = Some(state);
     }
     run.diagnostics.extend(found);
+    diag::label_value_origins(&run.sources, &mut run.diagnostics);
     config::apply(&config, &run.objects, &run.sources, &mut run.diagnostics);
     sort_diagnostics(&run.sources, &mut run.diagnostics);
     budget::cap_findings(&mut run.diagnostics, options.budgets.findings);

@@ -10,8 +10,11 @@
 
 mod common;
 
+use common::bitnami::{prep, unpack};
+use common::shared;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kforge::chart::Input;
 use kforge::version::KubeVersion;
@@ -20,64 +23,6 @@ use kforge::{Options, Stages};
 /// Templates byte-identical to Helm's, in per-mille, that the test requires: all 1998 templates
 /// of the 116 charts were identical when this was set.
 const MIN_IDENTICAL_PER_MILLE: usize = 1000;
-
-fn shared() -> PathBuf {
-    match std::env::var_os("KFORGE_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => common::shared(),
-    }
-}
-
-fn unpack(tgz: &Path, into: &Path) {
-    let file = std::fs::File::open(tgz).unwrap();
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    archive.unpack(into).unwrap();
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// The names of a chart's Chart.yaml `dependencies`.
-fn dependency_names(chart_yaml: &Path) -> Vec<String> {
-    let mut sources = kforge::source::SourceMap::new();
-    let text = std::fs::read_to_string(chart_yaml).unwrap();
-    let file = sources.add("Chart.yaml", text, kforge::source::SourceKind::ChartFile);
-    let (docs, _) = kforge::yaml::parse_stream(&sources, file, &kforge::yaml::Limits::default());
-    let Some(root) = docs.into_iter().find_map(|d| d.root) else {
-        return Vec::new();
-    };
-    root.get("dependencies")
-        .and_then(|d| d.as_seq())
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|d| d.get("name").and_then(|n| n.scalar_text()))
-        .collect()
-}
-
-/// `render-with-helm.py`'s `prep`: the chart copied, each dependency that is a sibling chart
-/// copied (recursively vendored) into its `charts/`.
-fn prep(src: &Path, name: &str, dest: &Path) {
-    if dest.exists() {
-        return;
-    }
-    copy_dir(&src.join(name), dest);
-    std::fs::create_dir_all(dest.join("charts")).unwrap();
-    for dep in dependency_names(&dest.join("Chart.yaml")) {
-        if src.join(&dep).is_dir() {
-            prep(src, &dep, &dest.join("charts").join(&dep));
-        }
-    }
-}
 
 /// A golden file's templates: source path → lines, with masked lines replaced.
 fn golden_templates(text: &str, masked: &BTreeSet<usize>) -> BTreeMap<String, Vec<String>> {

@@ -43,6 +43,8 @@ enum Entry {
     ClusterProfile,
     /// `kforge lint PATH [# comment]`, run where [`lint_scene`] laid out the paths it names.
     Lint,
+    /// Files of a chart, each after a `# file: PATH` line (a ConfigMap template is added).
+    ChartFiles,
     /// Cannot run here; the reason is the documentation of why.
     Exempt(&'static str),
     /// A new rule nobody has said how to run yet: the test fails until [`entry`] does.
@@ -54,6 +56,10 @@ fn entry(id: &str) -> Entry {
         "chart/invalid-dependency" => Entry::ChartYaml { base: true },
         "chart/missing-chart-yaml" | "chart/no-templates" => Entry::FileListing,
         "chart/missing-dependency" => Entry::ChartYaml { base: true },
+        "chart/lock-out-of-sync"
+        | "chart/lock-version-mismatch"
+        | "chart/undeclared-dependency"
+        | "chart/template-extension" => Entry::ChartFiles,
         "yaml/document-too-large" => Entry::Exempt(
             "the failing example is prose (a 16 MiB document); yaml/tests.rs and tests/limits.rs \
              cross the limit with a small one",
@@ -378,6 +384,14 @@ fn findings(rule: &Rule, entry: &Entry, example: &str) -> Vec<Diagnostic> {
             vec![Input::Path(base.join(path))]
         }
         Entry::FileListing => vec![Input::Path(file_listing(root, example))],
+        Entry::ChartFiles => {
+            write(&chart, &[("templates/cm.yaml", CONFIG_MAP)]);
+            for part in example.split("# file: ").filter(|p| !p.is_empty()) {
+                let (path, text) = part.split_once('\n').unwrap_or((part, ""));
+                write(&chart, &[(path.trim(), text)]);
+            }
+            vec![Input::Path(chart)]
+        }
         Entry::Exempt(_) | Entry::Unknown => unreachable!(),
     };
     run(&inputs, &options).diagnostics

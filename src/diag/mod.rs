@@ -1,8 +1,11 @@
 //! The project's own diagnostic model. Stages produce [`Diagnostic`]s; only the reporters
 //! (`diag::report`) turn them into text. Every diagnostic names a [`Rule`] from the registry.
 
+mod origins;
 pub mod registry;
 pub mod report;
+
+pub use origins::label_value_origins;
 
 use crate::source::Span;
 use serde::Serialize;

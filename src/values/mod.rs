@@ -275,6 +275,7 @@ fn node_of(value: &kforge_gotpl::Value, span: Span) -> Node {
         V::Bool(b) => Value::Bool(*b),
         V::Int(i) | V::Int64(i) => Value::Int(*i),
         V::Uint(u) => Value::Float(*u as f64),
+        V::Uint8(u) => Value::Int(i64::from(*u)),
         V::Float(f) => Value::Float(*f),
         V::Str(s) => Value::Str(s.to_string()),
         V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into_owned()),

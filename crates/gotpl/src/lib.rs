@@ -27,6 +27,7 @@
 
 pub mod ast;
 pub mod builtins;
+pub mod cost;
 pub mod crypto;
 pub mod date;
 pub mod encode;
