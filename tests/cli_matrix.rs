@@ -274,3 +274,36 @@ fn sarif_with_configurations_is_valid_against_the_2_1_0_schema() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn a_typo_in_a_ci_file_is_found_in_its_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("web");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::create_dir_all(chart.join("ci")).unwrap();
+    for file in [
+        "Chart.yaml",
+        "values.yaml",
+        "templates/_helpers.tpl",
+        "templates/deployment.yaml",
+        "templates/service.yaml",
+    ] {
+        std::fs::copy(common::repo().join(CHART).join(file), chart.join(file)).unwrap();
+    }
+    std::fs::write(chart.join("ci/typo-values.yaml"), "replicaCont: 3\n").unwrap();
+    let out = run(kforge().current_dir(dir.path()).args(["lint", "web", "-q"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "error[values/unknown-key]: unknown values key `replicaCont`: chart \"web\" neither defines nor reads it
+   ,-[web/ci/typo-values.yaml:1:1]
+ 1 | replicaCont: 3
+   : ^^^^^|^^^^^
+   :      `-- not a value of chart \"web\"
+   `----
+  = help: did you mean `replicaCount`?
+  = configuration: web/ci/typo-values.yaml (1 of 2)
+
+"
+    );
+}
