@@ -1,6 +1,8 @@
-//! Criterion benchmarks of Helm charts (issue 14): the Helm example chart
+//! Criterion benchmarks of Helm charts (issue 14), in process: the Helm example chart
 //! (`charts-examples/helm-webapp`: `_helpers.tpl` defines reached through `include`, `toYaml`,
-//! `nindent`, `default`, `trunc`) rendered, and linted with every stage, in process.
+//! `nindent`, `default`, `trunc`) and Bitnami's `redis` chart with its `common` library
+//! (`benches/fixtures/redis`: 36 templates with about 500 `include`s of `common` helpers, `tpl`,
+//! `semverCompare`), each rendered, and linted with every stage.
 //! Run: `cargo bench --bench helm`. The side-by-side figures against Helm on the bitnami corpus
 //! come from `scripts/bench-helm` (README, Speed).
 
@@ -16,27 +18,33 @@ use kforge::{Options, Stages};
 static GLOBAL: kforge::memory::Guarded<mimalloc::MiMalloc> =
     kforge::memory::Guarded::new(mimalloc::MiMalloc);
 
-fn helm(c: &mut Criterion) {
-    let chart = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("charts-examples/helm-webapp");
-    let inputs = [Input::Path(chart)];
-    let render_only = Options {
+fn render_only() -> Options {
+    Options {
         stages: Stages {
             schema: false,
             rules: false,
             cluster: false,
         },
         ..Options::default()
-    };
+    }
+}
+
+/// Renders and lints `chart` (relative to the repository) as a group named `name`.
+fn chart(c: &mut Criterion, name: &str, chart: &str, samples: usize) {
+    let inputs = [Input::Path(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(chart),
+    )];
+    let render_only = render_only();
     let lint = Options::default();
     // A broken benchmark must not time an error path.
     let run = kforge::run(&inputs, &lint);
     assert!(
         !run.has_errors() && !run.rendered.is_empty(),
-        "the example chart must render and lint without errors"
+        "{chart} must render and lint without errors"
     );
-    let mut group = c.benchmark_group("helm-webapp");
+    let mut group = c.benchmark_group(name);
     group
-        .sample_size(50)
+        .sample_size(samples)
         .measurement_time(Duration::from_secs(5));
     group.bench_function("load, values, render, parse", |b| {
         b.iter(|| kforge::run(&inputs, &render_only))
@@ -45,6 +53,11 @@ fn helm(c: &mut Criterion) {
         b.iter(|| kforge::run(&inputs, &lint))
     });
     group.finish();
+}
+
+fn helm(c: &mut Criterion) {
+    chart(c, "helm-webapp", "charts-examples/helm-webapp", 50);
+    chart(c, "bitnami-redis", "benches/fixtures/redis", 20);
 }
 
 criterion_group!(benches, helm);

@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'kforge' -ScriptBlock {
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run''s CRDs are always there)')
             [CompletionResult]::new('--api-versions', '--api-versions', [CompletionResultType]::ParameterName, 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run''s CRDs are always there)')
             [CompletionResult]::new('--max-objects', '--max-objects', [CompletionResultType]::ParameterName, 'Most YAML documents (objects) one run parses; more ends the run with exit code 2')
+            [CompletionResult]::new('--values-matrix', '--values-matrix', [CompletionResultType]::ParameterName, 'Lint each chart once per values file matching GLOB (relative to the chart directory; quote it) instead of ci/*-values.yaml; may repeat')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Lowest severity that makes the exit code 1')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: .kforge.yaml found upwards from the input)')
             [CompletionResult]::new('--enable', '--enable', [CompletionResultType]::ParameterName, 'Enable a rule that is off by default; may repeat')
@@ -65,13 +66,14 @@ Register-ArgumentCompleter -Native -CommandName 'kforge' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in human output')
             [CompletionResult]::new('--sarif-root', '--sarif-root', [CompletionResultType]::ParameterName, 'Make SARIF paths relative to DIR (default: the git root)')
             [CompletionResult]::new('--changed', '--changed', [CompletionResultType]::ParameterName, 'The paths are changed files (as pre-commit passes them): lint the chart each one belongs to, once per chart, and the plain manifests among the rest; other files are skipped')
+            [CompletionResult]::new('--no-values-matrix', '--no-values-matrix', [CompletionResultType]::ParameterName, 'Lint only the default configuration, not each ci/*-values.yaml')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Warnings fail the run too, and closed-world rules become errors')
             [CompletionResult]::new('--no-cluster', '--no-cluster', [CompletionResultType]::ParameterName, 'Skip the dry-run apply to the in-memory cluster')
             [CompletionResult]::new('--create-namespace', '--create-namespace', [CompletionResultType]::ParameterName, 'Create the release namespace before applying')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors; no summary')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors; no summary')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kforge;template' {
@@ -93,8 +95,8 @@ Register-ArgumentCompleter -Native -CommandName 'kforge' -ScriptBlock {
             [CompletionResult]::new('--output-dir', '--output-dir', [CompletionResultType]::ParameterName, 'Write each rendered template under DIR instead of printing')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in diagnostics')
             [CompletionResult]::new('--notes', '--notes', [CompletionResultType]::ParameterName, 'Render templates/NOTES.txt too')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kforge;simulate' {

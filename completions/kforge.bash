@@ -281,7 +281,7 @@ _kforge() {
             return 0
             ;;
         kforge__subcmd__lint)
-            opts="-f -n -a -o -q -h --changed --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --format --output --color --quiet --sarif-root --help"
+            opts="-f -n -a -o -q -h --changed --values --set --set-string --set-file --set-json --release-name --namespace --kube-version --api-versions --max-objects --values-matrix --no-values-matrix --strict --fail-on --config --enable --disable --crd --no-cluster --cluster --create-namespace --max-pods --max-cluster-work --max-findings --format --output --color --quiet --sarif-root --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -336,6 +336,10 @@ _kforge() {
                     return 0
                     ;;
                 --max-objects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --values-matrix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -46,6 +46,7 @@ set edit:completion:arg-completer[kforge] = {|@words|
             cand -a 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run''s CRDs are always there)'
             cand --api-versions 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run''s CRDs are always there)'
             cand --max-objects 'Most YAML documents (objects) one run parses; more ends the run with exit code 2'
+            cand --values-matrix 'Lint each chart once per values file matching GLOB (relative to the chart directory; quote it) instead of ci/*-values.yaml; may repeat'
             cand --fail-on 'Lowest severity that makes the exit code 1'
             cand --config 'Configuration file (default: .kforge.yaml found upwards from the input)'
             cand --enable 'Enable a rule that is off by default; may repeat'
@@ -61,13 +62,14 @@ set edit:completion:arg-completer[kforge] = {|@words|
             cand --color 'Colour in human output'
             cand --sarif-root 'Make SARIF paths relative to DIR (default: the git root)'
             cand --changed 'The paths are changed files (as pre-commit passes them): lint the chart each one belongs to, once per chart, and the plain manifests among the rest; other files are skipped'
+            cand --no-values-matrix 'Lint only the default configuration, not each ci/*-values.yaml'
             cand --strict 'Warnings fail the run too, and closed-world rules become errors'
             cand --no-cluster 'Skip the dry-run apply to the in-memory cluster'
             cand --create-namespace 'Create the release namespace before applying'
             cand -q 'Only errors; no summary'
             cand --quiet 'Only errors; no summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kforge;template'= {
             cand -f 'Values file (YAML; - reads standard input); may repeat, later files win'
@@ -88,8 +90,8 @@ set edit:completion:arg-completer[kforge] = {|@words|
             cand --output-dir 'Write each rendered template under DIR instead of printing'
             cand --color 'Colour in diagnostics'
             cand --notes 'Render templates/NOTES.txt too'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kforge;simulate'= {
             cand -f 'Values file (YAML; - reads standard input); may repeat, later files win'

@@ -45,6 +45,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand lint" -s n -l namespace -d
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l kube-version -d 'Target Kubernetes version (1.NN or 1.NN.P); default: the newest embedded' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -s a -l api-versions -d 'Add to .Capabilities.APIVersions: group/version or group/version/Kind; may repeat or be comma-separated (served built-ins and the run\'s CRDs are always there)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l max-objects -d 'Most YAML documents (objects) one run parses; more ends the run with exit code 2' -r
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l values-matrix -d 'Lint each chart once per values file matching GLOB (relative to the chart directory; quote it) instead of ci/*-values.yaml; may repeat' -r
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l fail-on -d 'Lowest severity that makes the exit code 1' -r -f -a "error\t''
 warning\t''
 never\t''"
@@ -67,11 +68,12 @@ always\t''
 never\t''"
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l sarif-root -d 'Make SARIF paths relative to DIR (default: the git root)' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l changed -d 'The paths are changed files (as pre-commit passes them): lint the chart each one belongs to, once per chart, and the plain manifests among the rest; other files are skipped'
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -l no-values-matrix -d 'Lint only the default configuration, not each ci/*-values.yaml'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l strict -d 'Warnings fail the run too, and closed-world rules become errors'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l no-cluster -d 'Skip the dry-run apply to the in-memory cluster'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -l create-namespace -d 'Create the release namespace before applying'
 complete -c kforge -n "__fish_kforge_using_subcommand lint" -s q -l quiet -d 'Only errors; no summary'
-complete -c kforge -n "__fish_kforge_using_subcommand lint" -s h -l help -d 'Print help'
+complete -c kforge -n "__fish_kforge_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kforge -n "__fish_kforge_using_subcommand template" -s f -l values -d 'Values file (YAML; - reads standard input); may repeat, later files win' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l set -d 'Set values: a.b=c,d[0]=e (types inferred)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l set-string -d 'Set values, always as strings' -r
@@ -88,7 +90,7 @@ complete -c kforge -n "__fish_kforge_using_subcommand template" -l color -d 'Col
 always\t''
 never\t''"
 complete -c kforge -n "__fish_kforge_using_subcommand template" -l notes -d 'Render templates/NOTES.txt too'
-complete -c kforge -n "__fish_kforge_using_subcommand template" -s h -l help -d 'Print help'
+complete -c kforge -n "__fish_kforge_using_subcommand template" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -s f -l values -d 'Values file (YAML; - reads standard input); may repeat, later files win' -r -F
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l set -d 'Set values: a.b=c,d[0]=e (types inferred)' -r
 complete -c kforge -n "__fish_kforge_using_subcommand simulate" -l set-string -d 'Set values, always as strings' -r

@@ -23,6 +23,7 @@ pub mod cluster;
 pub mod config;
 pub mod diag;
 pub mod helm;
+pub mod matrix;
 pub mod memory;
 pub mod object;
 pub mod package;
@@ -127,6 +128,9 @@ pub struct Run {
     pub objects: Vec<Object>,
     pub diagnostics: Vec<Diagnostic>,
     pub cluster: Option<cluster::ClusterState>,
+    /// The values configurations the run checked, when a values matrix ran ([`matrix`]): each
+    /// named by the values file that sets it apart. Empty for a run of one configuration.
+    pub configurations: Vec<String>,
 }
 
 impl Run {
@@ -142,37 +146,80 @@ impl Run {
 /// Runs the pipeline over `inputs`: load, values, render, parse, then the check stages in
 /// `options.stages`. All inputs are checked together (cross-object rules see every object).
 pub fn run(inputs: &[Input], options: &Options) -> Run {
+    match prepare(inputs, options) {
+        Ok(loaded) => finish(loaded, options),
+        Err(run) => *run,
+    }
+}
+
+/// A run's inputs (and `--crd` files) loaded and its settings read, before any values are
+/// applied: what the configurations of a values matrix ([`matrix`]) share. [`finish`] renders
+/// and checks it.
+#[derive(Clone, Debug)]
+pub struct LoadedRun {
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+    inputs: Vec<LoadedInput>,
+    extra_crds: Vec<Object>,
+    config: Config,
+    profile: cluster::Profile,
+}
+
+#[derive(Clone, Debug)]
+struct LoadedInput {
+    loaded: Option<Loaded>,
+    /// Loading this input or one before it failed fatally: it is not rendered (as when inputs
+    /// were loaded and their values read one after the other).
+    fatal_so_far: bool,
+    /// A values file applied to this chart before the user's `-f` files (a matrix configuration).
+    values_file: Option<std::path::PathBuf>,
+}
+
+impl LoadedRun {
+    /// How many files were read: they have the same ids in every run finished from a clone.
+    pub fn shared_files(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// The chart input `input` loaded as, if it is a chart.
+    pub fn chart(&self, input: usize) -> Option<&chart::Chart> {
+        match self.inputs.get(input)?.loaded.as_ref()? {
+            Loaded::Chart(chart) => Some(chart),
+            Loaded::Manifests(_) => None,
+        }
+    }
+
+    /// Renders the chart of `input` with `file` under the user's values (as the first `-f`).
+    pub fn set_values_file(&mut self, input: usize, file: std::path::PathBuf) {
+        if let Some(i) = self.inputs.get_mut(input) {
+            i.values_file = Some(file);
+        }
+    }
+}
+
+/// Reads the settings and loads every input and `--crd` file. `Err` holds the finished run when
+/// the settings are unusable (see [`settings`]).
+pub fn prepare(inputs: &[Input], options: &Options) -> Result<LoadedRun, Box<Run>> {
     let mut run = Run::default();
     let Some((config, profile)) = settings(options, &mut run) else {
-        return run;
+        return Err(Box::new(run));
     };
-    let strict = options.strict || config.strict;
-    let mut files: Vec<FileId> = Vec::new();
     // A chart's kubeVersion is checked against the version the run targets.
     let load_options = LoadOptions {
         kube_version: options.kube_version,
         ..options.load.clone()
     };
-    // Everything is loaded (and each chart's subcharts chosen) before anything renders: the
-    // CRDs of the whole run are part of `.Capabilities.APIVersions` in every chart.
-    let mut loaded_inputs = Vec::new();
+    let mut loaded_inputs = Vec::with_capacity(inputs.len());
+    let mut fatal_so_far = false;
     for input in inputs {
         let (loaded, diags) = chart::load(input, &load_options, &mut run.sources);
+        fatal_so_far |= diags.iter().any(Diagnostic::is_fatal);
         run.diagnostics.extend(diags);
-        match loaded {
-            Some(Loaded::Chart(chart)) => {
-                let (chart, values) = chart_values(&chart, options, &mut run);
-                // A chart whose values could not be read (or anything fatal before it) is not
-                // rendered with wrong values.
-                if !run.diagnostics.iter().any(Diagnostic::is_fatal) {
-                    loaded_inputs.push(Prepared::Chart(Box::new(chart), values));
-                }
-            }
-            Some(Loaded::Manifests(manifests)) => {
-                loaded_inputs.push(Prepared::Manifests(manifests))
-            }
-            None => {}
-        }
+        loaded_inputs.push(LoadedInput {
+            loaded,
+            fatal_so_far,
+            values_file: None,
+        });
     }
     let mut crd_files = Vec::new();
     for input in &options.crd_inputs {
@@ -184,11 +231,81 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
     }
     let (extra_crds, diags) = object::parse(&run.sources, &crd_files, &options.yaml);
     run.diagnostics.extend(diags);
+    Ok(LoadedRun {
+        sources: run.sources,
+        diagnostics: run.diagnostics,
+        inputs: loaded_inputs,
+        extra_crds,
+        config,
+        profile,
+    })
+}
+
+/// Values, render, parse and the check stages in `options.stages`, over loaded inputs.
+pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
+    let LoadedRun {
+        sources,
+        diagnostics,
+        inputs,
+        extra_crds,
+        config,
+        profile,
+    } = loaded;
+    let mut run = Run {
+        sources,
+        diagnostics,
+        ..Run::default()
+    };
+    let loading_ended = run.diagnostics.len();
+    let strict = options.strict || config.strict;
+    let mut files: Vec<FileId> = Vec::new();
+    // Everything is loaded (and each chart's subcharts chosen) before anything renders: the
+    // CRDs of the whole run are part of `.Capabilities.APIVersions` in every chart.
+    let mut loaded_inputs = Vec::new();
+    for input in inputs {
+        match input.loaded {
+            Some(Loaded::Chart(chart)) => {
+                let values_args = match input.values_file {
+                    Some(file) => {
+                        let mut args = options.values.clone();
+                        args.files.insert(0, file);
+                        std::borrow::Cow::Owned(args)
+                    }
+                    None => std::borrow::Cow::Borrowed(&options.values),
+                };
+                let (rendered_chart, values, user) = chart_values(&chart, &values_args, &mut run);
+                // A chart whose values could not be read (or anything fatal before it) is not
+                // rendered with wrong values.
+                let fatal_since_loading = run
+                    .diagnostics
+                    .get(loading_ended..)
+                    .is_some_and(|d| d.iter().any(Diagnostic::is_fatal));
+                if !input.fatal_so_far && !fatal_since_loading {
+                    loaded_inputs.push(Prepared::Chart(Box::new(PreparedChart {
+                        chart: rendered_chart,
+                        values,
+                        loaded: *chart,
+                        user,
+                    })));
+                }
+            }
+            Some(Loaded::Manifests(manifests)) => {
+                loaded_inputs.push(Prepared::Manifests(manifests))
+            }
+            None => {}
+        }
+    }
     let api_versions = run_api_versions(&loaded_inputs, &extra_crds, options, &run.sources);
 
     for prepared in loaded_inputs {
         match prepared {
-            Prepared::Chart(chart, values) => {
+            Prepared::Chart(prepared) => {
+                let PreparedChart {
+                    chart,
+                    values,
+                    loaded,
+                    user,
+                } = *prepared;
                 if options.stages.schema {
                     run.diagnostics
                         .extend(schema::check_values(&chart, &values, &run.sources));
@@ -202,8 +319,30 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
                     api_versions: api_versions.clone(),
                     include_notes: options.include_notes,
                 };
-                let (rendered, diags) =
-                    render::render(&chart, &values, &render_options, &mut run.sources);
+                // Which values the render read is judged with the values' schema (`kforge
+                // template` runs neither, and renders without recording reads).
+                let (rendered, diags, reads) = if options.stages.schema {
+                    render::render_reading(&chart, &values, &render_options, &mut run.sources)
+                } else {
+                    let (rendered, diags) =
+                        render::render(&chart, &values, &render_options, &mut run.sources);
+                    (rendered, diags, None)
+                };
+                if let Some(reads) = reads {
+                    let judging = values::unused::Judging {
+                        strict,
+                        render_failed: diags.iter().any(Diagnostic::is_error),
+                        config: Some(&config),
+                    };
+                    run.diagnostics.extend(values::unused::check(
+                        &loaded,
+                        &user,
+                        &values,
+                        &reads,
+                        judging,
+                        &run.sources,
+                    ));
+                }
                 run.diagnostics.extend(diags);
                 files.extend(crds_of(&chart));
                 // NOTES.txt is text for people, not manifests.
@@ -265,6 +404,7 @@ pub fn run(inputs: &[Input], options: &Options) -> Run {
         run.cluster = Some(state);
     }
     run.diagnostics.extend(found);
+    diag::label_value_origins(&run.sources, &mut run.diagnostics);
     config::apply(&config, &run.objects, &run.sources, &mut run.diagnostics);
     sort_diagnostics(&run.sources, &mut run.diagnostics);
     budget::cap_findings(&mut run.diagnostics, options.budgets.findings);
@@ -307,16 +447,17 @@ fn settings(options: &Options, run: &mut Run) -> Option<(Config, cluster::Profil
     Some((config, profile))
 }
 
-/// The chart as it renders and its values. A Helm chart (any chart not declared Jinja) loses the
-/// subcharts its dependencies' `condition`/`tags` disable before values are coalesced, as in
-/// Helm, so their defaults never reach `.Values`.
+/// The chart as it renders, its values, and the user's values alone (`-f`, `--set`). A Helm
+/// chart (any chart not declared Jinja) loses the subcharts its dependencies' `condition`/`tags`
+/// disable before values are coalesced, as in Helm, so their defaults never reach `.Values`.
 fn chart_values(
     chart: &chart::Chart,
-    options: &Options,
+    value_args: &ValueArgs,
     run: &mut Run,
-) -> (chart::Chart, yaml::Node) {
+) -> (chart::Chart, yaml::Node, yaml::Node) {
     let mut diags = Vec::new();
-    let user = values::user_values(&options.values, &mut run.sources, &mut diags);
+    let user = values::user_values(value_args, &mut run.sources, &mut diags);
+    let given = user.clone();
     let mut scratch = Vec::new();
     let chart = match helm::engine::declared(chart, &mut scratch) {
         Some(helm::engine::Engine::Jinja) => chart.clone(),
@@ -324,14 +465,23 @@ fn chart_values(
     };
     let values = values::coalesce(&chart, user, &run.sources, &mut diags);
     run.diagnostics.extend(diags);
-    (chart, values)
+    (chart, values, given)
 }
 
 /// An input after loading: a chart with its subcharts chosen and its values coalesced, or
 /// manifest files.
 enum Prepared {
-    Chart(Box<chart::Chart>, yaml::Node),
+    Chart(Box<PreparedChart>),
     Manifests(Vec<FileId>),
+}
+
+/// A chart ready to render: as it renders (disabled subcharts dropped) with its merged values,
+/// and as loaded with the user's values alone (what `values/unknown-key` judges).
+struct PreparedChart {
+    chart: chart::Chart,
+    values: yaml::Node,
+    loaded: chart::Chart,
+    user: yaml::Node,
 }
 
 /// `.Capabilities.APIVersions` for every chart of the run: the built-ins, the CRDs in charts'
@@ -346,7 +496,7 @@ fn run_api_versions(
     let mut files = Vec::new();
     for input in inputs {
         match input {
-            Prepared::Chart(chart, _) => files.extend(crds_of(chart)),
+            Prepared::Chart(prepared) => files.extend(crds_of(&prepared.chart)),
             Prepared::Manifests(manifests) => files.extend(manifests),
         }
     }

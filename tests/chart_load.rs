@@ -408,7 +408,7 @@ fn a_packaged_chart_with_a_packaged_subchart() {
     let top = tgz(&[
         (
             "app/Chart.yaml",
-            b"apiVersion: v2\nname: app\nversion: 1.0.0\n",
+            b"apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 0.1.0\n",
         ),
         ("app/values.yaml", b"db:\n  port: 1\n"),
         ("app/templates/cm.yaml", b"kind: ConfigMap\n"),

@@ -363,4 +363,15 @@ fn broken_helm_webapp_points_at_the_go_template_line() {
     assert_eq!(finding["file"], format!("{path}/templates/service.yaml"));
     assert_eq!(finding["line"], 12);
     assert_eq!(finding["column"], 19);
+    // The value itself is written in the define the include calls: labelled there too.
+    let helper = &finding["labels"][1];
+    assert_eq!(helper["file"], format!("{path}/templates/_helpers.tpl"));
+    assert_eq!(
+        (&helper["line"], &helper["column"]),
+        (&47.into(), &1.into())
+    );
+    assert_eq!(
+        helper["message"],
+        "\"https\" comes from define \"webapp.portName\""
+    );
 }

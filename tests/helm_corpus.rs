@@ -10,8 +10,11 @@
 
 mod common;
 
+use common::bitnami::{prep, unpack};
+use common::shared;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kforge::chart::Input;
 use kforge::version::KubeVersion;
@@ -20,64 +23,6 @@ use kforge::{Options, Stages};
 /// Templates byte-identical to Helm's, in per-mille, that the test requires: all 1998 templates
 /// of the 116 charts were identical when this was set.
 const MIN_IDENTICAL_PER_MILLE: usize = 1000;
-
-fn shared() -> PathBuf {
-    match std::env::var_os("KFORGE_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => common::shared(),
-    }
-}
-
-fn unpack(tgz: &Path, into: &Path) {
-    let file = std::fs::File::open(tgz).unwrap();
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    archive.unpack(into).unwrap();
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// The names of a chart's Chart.yaml `dependencies`.
-fn dependency_names(chart_yaml: &Path) -> Vec<String> {
-    let mut sources = kforge::source::SourceMap::new();
-    let text = std::fs::read_to_string(chart_yaml).unwrap();
-    let file = sources.add("Chart.yaml", text, kforge::source::SourceKind::ChartFile);
-    let (docs, _) = kforge::yaml::parse_stream(&sources, file, &kforge::yaml::Limits::default());
-    let Some(root) = docs.into_iter().find_map(|d| d.root) else {
-        return Vec::new();
-    };
-    root.get("dependencies")
-        .and_then(|d| d.as_seq())
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|d| d.get("name").and_then(|n| n.scalar_text()))
-        .collect()
-}
-
-/// `render-with-helm.py`'s `prep`: the chart copied, each dependency that is a sibling chart
-/// copied (recursively vendored) into its `charts/`.
-fn prep(src: &Path, name: &str, dest: &Path) {
-    if dest.exists() {
-        return;
-    }
-    copy_dir(&src.join(name), dest);
-    std::fs::create_dir_all(dest.join("charts")).unwrap();
-    for dep in dependency_names(&dest.join("Chart.yaml")) {
-        if src.join(&dep).is_dir() {
-            prep(src, &dep, &dest.join("charts").join(&dep));
-        }
-    }
-}
 
 /// A golden file's templates: source path → lines, with masked lines replaced.
 fn golden_templates(text: &str, masked: &BTreeSet<usize>) -> BTreeMap<String, Vec<String>> {
@@ -226,4 +171,57 @@ fn first_difference(want: &[String], got: &[String]) -> String {
         }
     }
     format!("helm has {} lines, kforge {}", want.len(), got.len())
+}
+
+/// Each of the 116 charts linted with its own values.yaml given again as a user file (`-f
+/// values.yaml`): every key it sets exists in the chart's defaults, so none may be reported as
+/// `values/unknown-key`. (Keys the default configuration does not read are `values/no-effect`
+/// warnings, counted and printed, not failures.)
+#[test]
+#[ignore = "needs ../shared/corpus/helm"]
+fn bitnami_charts_own_values_are_never_unknown_keys() {
+    let corpus = shared().join("corpus/helm");
+    let tmp = tempfile::tempdir().unwrap();
+    unpack(&corpus.join("bitnami-charts.tgz"), tmp.path());
+    let src = tmp.path().join("bitnami");
+    let work = tmp.path().join("work");
+    let mut names: Vec<String> = std::fs::read_dir(corpus.join("bitnami-golden"))
+        .unwrap()
+        .map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            name.trim_end_matches(".yaml").to_string()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 116, "charts");
+    let mut unknown = Vec::new();
+    let mut no_effect = 0usize;
+    for name in &names {
+        let chart = work.join(name);
+        prep(&src, name, &chart);
+        let options = Options {
+            kube_version: KubeVersion::parse("1.36").unwrap(),
+            // The values are judged with the schema stage.
+            stages: Stages {
+                schema: true,
+                rules: false,
+                cluster: false,
+            },
+            values: kforge::values::ValueArgs {
+                files: vec![chart.join("values.yaml")],
+                ..Default::default()
+            },
+            ..Options::default()
+        };
+        let run = kforge::run(&[Input::Path(chart.clone())], &options);
+        for d in &run.diagnostics {
+            match d.rule.id {
+                "values/unknown-key" => unknown.push(format!("{name}: {}", d.message)),
+                "values/no-effect" => no_effect += 1,
+                _ => {}
+            }
+        }
+    }
+    println!("values/no-effect warnings over the 116 charts' own values: {no_effect}");
+    assert!(unknown.is_empty(), "{}", unknown.join("\n"));
 }

@@ -99,18 +99,24 @@ const MATCHED: &[(&str, &str, &str, usize)] = &[
     ),
     ("version-not-string", "chart/invalid-field", "Chart.yaml", 3),
     ("version-required", "chart/missing-field", "Chart.yaml", 1),
+    (
+        "dependency-not-declared",
+        "chart/undeclared-dependency",
+        "charts/sub/Chart.yaml",
+        1,
+    ),
+    (
+        "template-extension",
+        "chart/template-extension",
+        "templates/extra.json",
+        1,
+    ),
+    ("template-top-indent", "yaml/syntax", "templates/cm.yaml", 2),
 ];
 
 /// Fixtures of helm-lint checks kforge does not detect yet (docs/helm-lint-parity.md says why);
 /// listed so that every fixture folder is accounted for.
-const MISSING: &[&str] = &[
-    "dependency-not-declared",
-    "icon-missing",
-    "list-resource-policy",
-    "template-extension",
-    "template-top-indent",
-    "values-missing",
-];
+const MISSING: &[&str] = &["icon-missing", "list-resource-policy", "values-missing"];
 
 fn fixtures() -> std::path::PathBuf {
     repo().join("tests/fixtures/helm-lint")

@@ -292,6 +292,183 @@ dependencies:
     ),
 };
 
+pub static LOCK_OUT_OF_SYNC: Rule = Rule {
+    id: "chart/lock-out-of-sync",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "Chart.lock does not match the dependencies in Chart.yaml",
+    rationale: "The lock's digest is Helm's hash of Chart.yaml's dependencies and the locked ones; when a dependency was added, removed or changed without `helm dependency update`, `helm dependency build` refuses the lock (`the lock file (Chart.lock) is out of sync with the dependencies file`), so a pipeline that vendors from the lock fails, and what is vendored may not be what Chart.yaml asks for.",
+    failing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+dependencies:
+  - name: common
+    version: 2.31.x   # was 2.x.x when the lock was written
+    repository: oci://registry-1.docker.io/bitnamicharts
+# file: Chart.lock
+dependencies:
+- name: common
+  repository: oci://registry-1.docker.io/bitnamicharts
+  version: 2.31.4
+digest: sha256:2d3ac560b149aaf583ce2c70b6bbd15f35da59a8e5c23d6a240df3534ea5f39b
+generated: "2025-08-13T18:17:23.415861424Z"
+# file: charts/common/Chart.yaml
+apiVersion: v2
+name: common
+version: 2.31.4
+type: library
+"#,
+    ),
+    passing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+dependencies:
+  - name: common
+    version: 2.x.x
+    repository: oci://registry-1.docker.io/bitnamicharts
+# file: Chart.lock
+dependencies:
+- name: common
+  repository: oci://registry-1.docker.io/bitnamicharts
+  version: 2.31.4
+digest: sha256:2d3ac560b149aaf583ce2c70b6bbd15f35da59a8e5c23d6a240df3534ea5f39b
+generated: "2025-08-13T18:17:23.415861424Z"
+# file: charts/common/Chart.yaml
+apiVersion: v2
+name: common
+version: 2.31.4
+type: library
+"#,
+    ),
+};
+
+pub static LOCK_VERSION_MISMATCH: Rule = Rule {
+    id: "chart/lock-version-mismatch",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A chart vendored in charts/ is not the version Chart.lock pins",
+    rationale: "Helm renders whatever charts/ holds, but `helm dependency build` would replace it with the locked version: the chart checked here is not the one a clean build installs, and the lock or charts/ is stale.",
+    failing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+dependencies:
+  - name: common
+    version: 2.x.x
+    repository: oci://registry-1.docker.io/bitnamicharts
+# file: Chart.lock
+dependencies:
+- name: common
+  repository: oci://registry-1.docker.io/bitnamicharts
+  version: 2.31.4
+digest: sha256:2d3ac560b149aaf583ce2c70b6bbd15f35da59a8e5c23d6a240df3534ea5f39b
+generated: "2025-08-13T18:17:23.415861424Z"
+# file: charts/common/Chart.yaml
+apiVersion: v2
+name: common
+version: 2.30.0
+type: library
+"#,
+    ),
+    passing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+dependencies:
+  - name: common
+    version: 2.x.x
+    repository: oci://registry-1.docker.io/bitnamicharts
+# file: Chart.lock
+dependencies:
+- name: common
+  repository: oci://registry-1.docker.io/bitnamicharts
+  version: 2.31.4
+digest: sha256:2d3ac560b149aaf583ce2c70b6bbd15f35da59a8e5c23d6a240df3534ea5f39b
+generated: "2025-08-13T18:17:23.415861424Z"
+# file: charts/common/Chart.yaml
+apiVersion: v2
+name: common
+version: 2.31.4
+type: library
+"#,
+    ),
+};
+
+pub static UNDECLARED_DEPENDENCY: Rule = Rule {
+    id: "chart/undeclared-dependency",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A chart in charts/ is not declared in Chart.yaml's dependencies",
+    rationale: "Helm renders every chart it finds in charts/, declared or not, but `helm lint` fails the chart (`chart metadata is missing these dependencies`), and an undeclared subchart escapes what the declaration controls: its version is never checked, and no `condition`, `tags`, `alias` or `import-values` can apply to it. Usually it is a leftover of a removed dependency, or a rename.",
+    failing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+# file: charts/cache/Chart.yaml
+apiVersion: v2
+name: cache
+version: 1.0.0
+type: library
+"#,
+    ),
+    passing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+dependencies:
+  - name: cache
+    version: 1.0.0
+# file: charts/cache/Chart.yaml
+apiVersion: v2
+name: cache
+version: 1.0.0
+type: library
+"#,
+    ),
+};
+
+pub static TEMPLATE_EXTENSION: Rule = Rule {
+    id: "chart/template-extension",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A file under templates/ has an extension Helm's lint refuses",
+    rationale: "Helm renders every file under templates/, but `helm lint` fails the chart unless each one ends in .yaml, .yml, .tpl or .txt: a JSON manifest is fine YAML and should be named .yaml, and a file that is not a template (a README, a script) does not belong in templates/, where it is rendered as one.",
+    failing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+# file: templates/extra.json
+{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "extra"}}
+"#,
+    ),
+    passing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+# file: templates/extra.yaml
+{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "extra"}}
+"#,
+    ),
+};
+
 pub static NO_TEMPLATES: Rule = Rule {
     id: "chart/no-templates",
     severity: Severity::Error,
@@ -347,6 +524,10 @@ pub const RULES: &[&Rule] = &[
     &INVALID_KUBE_VERSION,
     &INVALID_DEPENDENCY,
     &MISSING_DEPENDENCY,
+    &LOCK_OUT_OF_SYNC,
+    &LOCK_VERSION_MISMATCH,
+    &UNDECLARED_DEPENDENCY,
+    &TEMPLATE_EXTENSION,
     &NO_TEMPLATES,
     &DEPRECATED,
 ];

@@ -43,6 +43,8 @@ enum Entry {
     ClusterProfile,
     /// `kforge lint PATH [# comment]`, run where [`lint_scene`] laid out the paths it names.
     Lint,
+    /// Files of a chart, each after a `# file: PATH` line (a ConfigMap template is added).
+    ChartFiles,
     /// Cannot run here; the reason is the documentation of why.
     Exempt(&'static str),
     /// A new rule nobody has said how to run yet: the test fails until [`entry`] does.
@@ -54,6 +56,10 @@ fn entry(id: &str) -> Entry {
         "chart/invalid-dependency" => Entry::ChartYaml { base: true },
         "chart/missing-chart-yaml" | "chart/no-templates" => Entry::FileListing,
         "chart/missing-dependency" => Entry::ChartYaml { base: true },
+        "chart/lock-out-of-sync"
+        | "chart/lock-version-mismatch"
+        | "chart/undeclared-dependency"
+        | "chart/template-extension" => Entry::ChartFiles,
         "yaml/document-too-large" => Entry::Exempt(
             "the failing example is prose (a 16 MiB document); yaml/tests.rs and tests/limits.rs \
              cross the limit with a small one",
@@ -62,7 +68,10 @@ fn entry(id: &str) -> Entry {
         "render/unknown-engine" => Entry::ChartYaml { base: false },
         "values/schema" => Entry::ValuesWithSchema,
         "values/schema-invalid" => Entry::ValuesSchema,
-        "values/not-a-map" | "values/file-unreadable" => Entry::ValuesFile,
+        "values/not-a-map"
+        | "values/file-unreadable"
+        | "values/unknown-key"
+        | "values/no-effect" => Entry::ValuesFile,
         "values/set-syntax" | "values/set-conflict" => Entry::Flags,
         "config/invalid" => Entry::ConfigFile,
         "cluster/profile" => Entry::ClusterProfile,
@@ -172,6 +181,22 @@ fn kube_version(id: &str) -> KubeVersion {
 const BASE_CHART: &str = "apiVersion: v2\nname: web\nversion: 1.0.0\n";
 const CONFIG_MAP: &str =
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n";
+/// The chart the values examples (`-f` files, `--set` flags) are given to: its template reads
+/// every key those examples set (a key nothing reads is `values/unknown-key`), and
+/// `metrics.interval` only under `if .Values.metrics.enabled` (`values/no-effect`).
+const VALUES_DEFAULTS: &str = "replicaCount: 1\nreplicas: 1\nimage:\n  repository: nginx\n  tag: \"1.0\"\nmetrics:\n  enabled: false\n  interval: 30s\n";
+const VALUES_TEMPLATE: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  replicaCount: {{ .Values.replicaCount | quote }}
+  replicas: {{ .Values.replicas | quote }}
+  image: {{ printf "%s:%s" .Values.image.repository .Values.image.tag | quote }}
+{{- if .Values.metrics.enabled }}
+  interval: {{ .Values.metrics.interval | quote }}
+{{- end }}
+"#;
 const JINJA_CHART: &str =
     "apiVersion: v2\nname: web\nversion: 1.0.0\nannotations:\n  kforge.dev/engine: jinja\n";
 /// What the render examples read: `values.replicas`, `values.persistence`, `values.image.tag`,
@@ -267,7 +292,8 @@ fn findings(rule: &Rule, entry: &Entry, example: &str) -> Vec<Diagnostic> {
                 &chart,
                 &[
                     ("Chart.yaml", BASE_CHART),
-                    ("templates/cm.yaml", CONFIG_MAP),
+                    ("values.yaml", VALUES_DEFAULTS),
+                    ("templates/cm.yaml", VALUES_TEMPLATE),
                 ],
             );
             // `-f NAME   # comment`: the file that exists is named in the comment, or is the
@@ -316,7 +342,8 @@ fn findings(rule: &Rule, entry: &Entry, example: &str) -> Vec<Diagnostic> {
                 &chart,
                 &[
                     ("Chart.yaml", BASE_CHART),
-                    ("templates/cm.yaml", CONFIG_MAP),
+                    ("values.yaml", VALUES_DEFAULTS),
+                    ("templates/cm.yaml", VALUES_TEMPLATE),
                 ],
             );
             let words: Vec<&str> = example.split_whitespace().collect();
@@ -357,6 +384,14 @@ fn findings(rule: &Rule, entry: &Entry, example: &str) -> Vec<Diagnostic> {
             vec![Input::Path(base.join(path))]
         }
         Entry::FileListing => vec![Input::Path(file_listing(root, example))],
+        Entry::ChartFiles => {
+            write(&chart, &[("templates/cm.yaml", CONFIG_MAP)]);
+            for part in example.split("# file: ").filter(|p| !p.is_empty()) {
+                let (path, text) = part.split_once('\n').unwrap_or((part, ""));
+                write(&chart, &[(path.trim(), text)]);
+            }
+            vec![Input::Path(chart)]
+        }
         Entry::Exempt(_) | Entry::Unknown => unreachable!(),
     };
     run(&inputs, &options).diagnostics

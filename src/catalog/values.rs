@@ -73,6 +73,56 @@ pub static VALUES_SCHEMA_INVALID: Rule = Rule {
     passing: "{\"type\": \"object\"}\n",
 };
 
+pub static UNKNOWN_KEY: Rule = Rule {
+    id: "values/unknown-key",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "A key set with -f or --set that the chart neither defines nor reads",
+    rationale: "Helm ignores values nothing reads: `replicaCont: 3` in prod.yaml or `--set image.tga=1.2` \
+                deploys the default without a word. kforge records which values the templates read; a key \
+                that no template read and that neither the chart's values.yaml (any chart level) nor its \
+                values.schema.json defines is a typo or a setting of another chart. Keys under a map whose \
+                default is empty (`podAnnotations: {}`) are free-form and never unknown.",
+    failing: example(
+        r#"
+# -f prod.yaml, for a chart whose values.yaml has replicaCount
+replicaCont: 3
+"#,
+    ),
+    passing: example(
+        r#"
+# -f prod.yaml, for a chart whose values.yaml has replicaCount
+replicaCount: 3
+"#,
+    ),
+};
+
+pub static NO_EFFECT: Rule = Rule {
+    id: "values/no-effect",
+    severity: Severity::Warning,
+    default_enabled: true,
+    summary: "A key set with -f or --set that the chart defines but this render did not read",
+    rationale: "A setting the chart knows but that no template read in this configuration changes nothing: \
+                usually the feature it belongs to is switched off (`metrics.interval` while \
+                `metrics.enabled` is false) or its subchart is disabled. The user believes they configured \
+                something that is not deployed. An error with --strict.",
+    failing: example(
+        r#"
+# -f prod.yaml; the chart reads metrics.interval only under `if .Values.metrics.enabled`
+metrics:
+  interval: 10s
+"#,
+    ),
+    passing: example(
+        r#"
+# -f prod.yaml; the chart reads metrics.interval only under `if .Values.metrics.enabled`
+metrics:
+  enabled: true
+  interval: 10s
+"#,
+    ),
+};
+
 pub const RULES: &[&Rule] = &[
     &SET_SYNTAX,
     &SET_CONFLICT,
@@ -80,4 +130,6 @@ pub const RULES: &[&Rule] = &[
     &NOT_A_MAP,
     &VALUES_SCHEMA,
     &VALUES_SCHEMA_INVALID,
+    &UNKNOWN_KEY,
+    &NO_EFFECT,
 ];

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::constraint::Constraint;
+use super::lock;
 use super::manifests::add_manifest_text;
 use super::metadata::{self, Check};
 use super::{Chart, ChartMetadata, FileTree, Input, LoadOptions, Loaded, Template};
@@ -501,6 +502,11 @@ impl ChartLoader<'_> {
             files,
             subcharts,
         };
+        self.check_lock(&tree, shown, &root, &chart.subcharts);
+        self.check_declared(&chart);
+        if top {
+            self.check_extensions(&chart);
+        }
         self.resolve_dependencies(&mut chart, &full_name);
         // A chart of CRDs only (`crds/`, no templates) installs them: Helm ships such charts.
         if chart.metadata.chart_type != "library"
@@ -585,6 +591,95 @@ impl ChartLoader<'_> {
         }
         result.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
         chart.subcharts = result;
+    }
+
+    /// Chart.lock (requirements.lock for v1 charts) against the dependencies and against the
+    /// charts found in charts/ (before aliases rename them).
+    fn check_lock(&mut self, tree: &FileTree, shown: &str, root: &Node, found: &[Chart]) {
+        let is_v1 = root.get("apiVersion").and_then(Node::as_str) == Some("v1");
+        let lock_name = if is_v1 {
+            "requirements.lock"
+        } else {
+            "Chart.lock"
+        };
+        let Some(bytes) = tree.files.get(lock_name) else {
+            return;
+        };
+        let Some(file) = self.text_file(&join(shown, lock_name), bytes, SourceKind::ChartFile)
+        else {
+            return;
+        };
+        let Some(lock) = self.parse_single(file).filter(|n| n.as_map().is_some()) else {
+            return;
+        };
+        let shown_lock = join(shown, lock_name);
+        let check = lock::LockCheck {
+            lock_name: &shown_lock,
+            lock: &lock,
+            dependencies: root.get("dependencies"),
+            is_v1,
+            vendored: found
+                .iter()
+                .map(|c| {
+                    (
+                        c.metadata.name.clone(),
+                        c.metadata.version.clone(),
+                        c.display_path.clone(),
+                    )
+                })
+                .collect(),
+        };
+        self.diags.extend(lock::check(&check));
+    }
+
+    /// helm lint's `validateDependencyInMetadata`: every chart found in charts/ is named by a
+    /// dependency (by name: an alias renames a declared chart, it does not declare another).
+    fn check_declared(&mut self, chart: &Chart) {
+        let deps = chart.metadata.dependencies();
+        for sub in &chart.subcharts {
+            if deps.iter().any(|d| d.name == sub.metadata.name) {
+                continue;
+            }
+            self.diags.push(
+                Diagnostic::new(
+                    &UNDECLARED_DEPENDENCY,
+                    format!(
+                        "{} is in charts/ but not declared in the dependencies of chart {:?}",
+                        sub.display_path, chart.metadata.name
+                    ),
+                )
+                .at(Span::new(sub.chart_file, 0, 0), "this chart")
+                .with_help(format!(
+                    "declare it in Chart.yaml:\ndependencies:\n  - name: {}\n    version: {}\nor remove it from charts/ if it is a leftover",
+                    sub.metadata.name, sub.metadata.version
+                )),
+            );
+        }
+    }
+
+    /// helm lint's `validateAllowedExtension`, on the chart's own templates.
+    fn check_extensions(&mut self, chart: &Chart) {
+        for t in &chart.templates {
+            let base = t.name.rsplit('/').next().unwrap_or("");
+            // Go's filepath.Ext: from the last dot of the base name, or nothing.
+            let ext = base.rfind('.').map_or("", |i| base.get(i..).unwrap_or(""));
+            if matches!(ext, ".yaml" | ".yml" | ".tpl" | ".txt") {
+                continue;
+            }
+            let shown = if ext.is_empty() {
+                "no extension".to_string()
+            } else {
+                format!("the extension {ext:?}")
+            };
+            self.diags.push(
+                Diagnostic::new(
+                    &TEMPLATE_EXTENSION,
+                    format!("template {base} has {shown}: helm lint accepts only .yaml, .yml, .tpl and .txt under templates/"),
+                )
+                .at(Span::new(t.file, 0, 0), "this file")
+                .with_help("name a manifest .yaml (JSON is YAML too); move files that are not templates out of templates/"),
+            );
+        }
     }
 
     /// Charts of apiVersion v1 (Helm 2) list dependencies in requirements.yaml; Helm 3 still

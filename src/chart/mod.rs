@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 pub mod constraint;
 mod load;
+mod lock;
 mod manifests;
 mod metadata;
 

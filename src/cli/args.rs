@@ -24,8 +24,16 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check charts, archives or manifests and report every problem
+    ///
+    /// A chart directory with `ci/*-values.yaml` files (chart-testing's convention) is checked in
+    /// each configuration: its defaults, then each of those files over the defaults, every one
+    /// with your -f and --set on top. A finding is reported once, naming the configurations it
+    /// holds in when that is not all of them.
     Lint(LintArgs),
     /// Render a chart and print the manifests with `# Source:` headers
+    ///
+    /// Only the default configuration is rendered: `ci/*-values.yaml` files (which `kforge lint`
+    /// checks too) are not applied; pass one with -f to render it.
     Template(TemplateArgs),
     /// Apply the manifests to an in-memory cluster and show the result
     Simulate(SimulateArgs),
@@ -118,6 +126,18 @@ pub struct ReportArgs {
     pub sarif_root: Option<PathBuf>,
 }
 
+/// The values matrix: which values files make the configurations a chart is linted in.
+#[derive(Args, Debug, Clone, Default)]
+pub struct MatrixArgs {
+    /// Lint each chart once per values file matching GLOB (relative to the chart directory;
+    /// quote it) instead of ci/*-values.yaml; may repeat
+    #[arg(long, value_name = "GLOB")]
+    pub values_matrix: Vec<String>,
+    /// Lint only the default configuration, not each ci/*-values.yaml
+    #[arg(long, conflicts_with = "values_matrix")]
+    pub no_values_matrix: bool,
+}
+
 /// Which checks run and how strictly.
 #[derive(Args, Debug, Clone)]
 pub struct CheckArgs {
@@ -170,6 +190,8 @@ pub struct LintArgs {
     pub changed: bool,
     #[command(flatten)]
     pub render: RenderArgs,
+    #[command(flatten)]
+    pub matrix: MatrixArgs,
     #[command(flatten)]
     pub check: CheckArgs,
     #[command(flatten)]

@@ -2,7 +2,9 @@
 //! into what to lint. A file inside a chart means the chart, so every template, values file or
 //! `Chart.yaml` edit re-checks the chart as a whole, and each chart is linted once however many of
 //! its files changed. Outside charts, only files that look like Kubernetes manifests are linted:
-//! a repository's other YAML (CI workflows, configs) is not kforge's to judge.
+//! a repository's other YAML (CI workflows, configs) is not kforge's to judge. A chart found this
+//! way is linted like any chart directory, in every configuration of its values matrix: a commit
+//! that changes only `ci/prod-values.yaml` re-checks the chart with it.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

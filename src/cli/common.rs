@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::Status;
-use super::args::{CheckArgs, Color, FailOn, RenderArgs};
+use super::args::{CheckArgs, Color, FailOn, MatrixArgs, RenderArgs};
 use crate::chart::Input;
 use crate::diag::Severity;
 use crate::diag::report::{self, Format, ReportOptions};
@@ -96,6 +96,15 @@ pub fn value_args(render: &RenderArgs) -> Result<ValueArgs, UsageError> {
         set_file: render.values.set_file.clone(),
         set_json: render.values.set_json.clone(),
     })
+}
+
+/// The values matrix of `inputs` (`--values-matrix`, `--no-values-matrix`).
+pub fn matrix_plan(args: &MatrixArgs, inputs: &[Input]) -> Result<crate::matrix::Plan, UsageError> {
+    let settings = crate::matrix::Settings {
+        off: args.no_values_matrix,
+        globs: args.values_matrix.clone(),
+    };
+    crate::matrix::plan(inputs, &settings).map_err(UsageError)
 }
 
 /// Pipeline options from the render flags (and check flags when the command has them).

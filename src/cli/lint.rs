@@ -35,7 +35,11 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
         Ok(d) => d,
         Err(e) => return common::usage_error(e),
     };
-    let run = crate::run(&inputs, &options);
+    let plan = match common::matrix_plan(&args.matrix, &inputs) {
+        Ok(p) => p,
+        Err(e) => return common::usage_error(e),
+    };
+    let run = crate::matrix::run(&inputs, &options, &plan);
     let elapsed = started.elapsed();
     for (format, path) in &destinations {
         let to_terminal = path.is_none() && std::io::stdout().is_terminal();

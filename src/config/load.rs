@@ -15,6 +15,7 @@ const TOP_KEYS: &[&str] = &[
     "assume-namespaces",
     "node-port-range",
     "strict",
+    "ignore-values",
 ];
 const RULES_KEYS: &[&str] = &["enable", "disable", "severity"];
 const ASSUMED_KEYS: &[&str] = &["kind", "name", "namespace"];
@@ -93,6 +94,13 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<Config, Vec<Diagnostic
             "node-port-range" => {
                 if let Some(range) = p.node_port_range(value) {
                     config.node_port_range = range;
+                }
+            }
+            "ignore-values" => {
+                for item in p.seq(value, "ignore-values") {
+                    if let Some(pattern) = p.string(item, "a values key pattern") {
+                        config.ignore_values.push(pattern.to_string());
+                    }
                 }
             }
             "strict" => match value.as_bool() {

@@ -18,6 +18,8 @@
 //! assume-namespaces: [monitoring]   # besides default, kube-system, kube-public, kube-node-lease
 //! node-port-range: "30000-32767"    # the cluster's --service-node-port-range
 //! strict: false                     # closed world: objects missing from the run are errors
+//! ignore-values: [podAnnotations.*, "**.extraConfig"]   # values keys never reported as unknown
+//!                                   # or without effect (`*` one key, `**` any number of keys)
 //! ```
 //!
 //! Every key is optional. Unknown keys and unknown rule ids are fatal (`config/invalid`), with a
@@ -58,6 +60,8 @@ pub struct Config {
     pub node_port_range: (u16, u16),
     /// `strict: true`: the same as `--strict` (objects missing from the run are errors).
     pub strict: bool,
+    /// `ignore-values`: key patterns `values/unknown-key` and `values/no-effect` never report.
+    pub ignore_values: Vec<String>,
 }
 
 impl Default for Config {
@@ -70,6 +74,7 @@ impl Default for Config {
             assume_namespaces: Vec::new(),
             node_port_range: (30000, 32767),
             strict: false,
+            ignore_values: Vec::new(),
         }
     }
 }

@@ -1,8 +1,11 @@
 //! The project's own diagnostic model. Stages produce [`Diagnostic`]s; only the reporters
 //! (`diag::report`) turn them into text. Every diagnostic names a [`Rule`] from the registry.
 
+mod origins;
 pub mod registry;
 pub mod report;
+
+pub use origins::label_value_origins;
 
 use crate::source::Span;
 use serde::Serialize;
@@ -108,6 +111,25 @@ pub struct Diagnostic {
     pub object: Option<ObjectRef>,
     /// Set when a suppression (annotation, comment, config) matched: counted, not shown.
     pub suppressed: bool,
+    /// When a values matrix ran: the configurations the finding holds in. `None` for a run of
+    /// one configuration.
+    pub configurations: Option<InConfigurations>,
+}
+
+/// Where a finding of a values matrix holds (see `matrix`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InConfigurations {
+    /// The configurations it holds in, in the matrix's order.
+    pub holds: Vec<String>,
+    /// Every configuration of the matrix its input was checked in.
+    pub of: std::sync::Arc<[String]>,
+}
+
+impl InConfigurations {
+    /// Holds in every configuration: nothing sets it apart.
+    pub fn everywhere(&self) -> bool {
+        self.holds.len() >= self.of.len()
+    }
 }
 
 impl Diagnostic {
@@ -122,6 +144,7 @@ impl Diagnostic {
             notes: Vec::new(),
             object: None,
             suppressed: false,
+            configurations: None,
         }
     }
 

@@ -12,6 +12,7 @@
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::object::install_order_key;
@@ -119,26 +120,32 @@ fn head(content: &str) -> (String, Option<String>) {
 pub fn documents<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<Document> {
     let mut files: Vec<(&str, &str)> = files.into_iter().collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
+    let contents: Vec<(&str, String)> = files
+        .into_iter()
+        .flat_map(|(source, text)| split(text).into_iter().map(move |c| (source, c)))
+        .collect();
+    // Reading each document's head is a YAML parse: in parallel, the order kept.
+    let heads: Vec<(String, Option<String>)> = contents
+        .par_iter()
+        .map(|(_, content)| head(content))
+        .collect();
     let mut manifests = Vec::new();
     let mut hooks = Vec::new();
-    for (source, text) in files {
-        for content in split(text) {
-            let (kind, hook) = head(&content);
-            let doc = Document {
-                source: source.to_string(),
-                kind,
-                content,
-                hook: hook.clone(),
-            };
-            match hook {
-                None => manifests.push(doc),
-                Some(events) => {
-                    let known = events
-                        .split(',')
-                        .all(|e| HOOK_EVENTS.contains(&e.trim().to_ascii_lowercase().as_str()));
-                    if known {
-                        hooks.push(doc);
-                    }
+    for ((source, content), (kind, hook)) in contents.into_iter().zip(heads) {
+        let doc = Document {
+            source: source.to_string(),
+            kind,
+            content,
+            hook: hook.clone(),
+        };
+        match hook {
+            None => manifests.push(doc),
+            Some(events) => {
+                let known = events
+                    .split(',')
+                    .all(|e| HOOK_EVENTS.contains(&e.trim().to_ascii_lowercase().as_str()));
+                if known {
+                    hooks.push(doc);
                 }
             }
         }

@@ -9,14 +9,60 @@
 use std::collections::BTreeMap;
 
 use kforge_gotpl::Value;
+use kforge_gotpl::track::Tracker;
 
 use crate::source::{SourceKind, SourceMap};
+use crate::values::Reads;
 use crate::yaml::{self, Node};
 
 /// Converts a values node. Maps become shared Go maps: converting the root once and handing a
 /// subchart its section by reference keeps Helm's aliasing (`set .Values.sub …` in a parent is
 /// seen by the subchart).
 pub fn to_value(node: &Node, sources: &SourceMap) -> Value {
+    convert(node, sources, &mut None)
+}
+
+/// [`to_value`] with every map watched by a read tracker (see [`kforge_gotpl::track`]): install
+/// the tracker for the render, then turn what it saw into [`Reads`] with [`Watched::reads`].
+pub fn to_value_watched(node: &Node, sources: &SourceMap) -> (Value, Tracker, Watched) {
+    let mut watch = Some(Watch {
+        tracker: Tracker::new(),
+        watched: Watched { paths: Vec::new() },
+        path: Vec::new(),
+    });
+    let value = convert(node, sources, &mut watch);
+    match watch {
+        Some(w) => (value, w.tracker, w.watched),
+        None => (value, Tracker::new(), Watched { paths: Vec::new() }),
+    }
+}
+
+/// The path of each map a tracker watches, by its number.
+pub struct Watched {
+    paths: Vec<Vec<String>>,
+}
+
+impl Watched {
+    pub fn reads(&self, tracker: &Tracker) -> Reads {
+        let mut reads = Reads::default();
+        for (id, path) in self.paths.iter().enumerate() {
+            reads.record(
+                path,
+                tracker.whole(id),
+                tracker.keys_read(id).into_iter().map(String::from),
+            );
+        }
+        reads
+    }
+}
+
+struct Watch {
+    tracker: Tracker,
+    watched: Watched,
+    path: Vec<String>,
+}
+
+fn convert(node: &Node, sources: &SourceMap, watch: &mut Option<Watch>) -> Value {
     match &node.value {
         yaml::Value::Null => Value::Nil,
         yaml::Value::Bool(b) => Value::Bool(*b),
@@ -29,23 +75,41 @@ pub fn to_value(node: &Node, sources: &SourceMap) -> Value {
         }
         yaml::Value::Float(f) => Value::Float(*f),
         yaml::Value::Str(s) => Value::str(s),
-        yaml::Value::Seq(items) => {
-            Value::list(items.iter().map(|i| to_value(i, sources)).collect())
-        }
+        // Lists are leaves for read tracking: a list is read when its key is.
+        yaml::Value::Seq(items) => Value::list(
+            items
+                .iter()
+                .map(|i| convert(i, sources, &mut None))
+                .collect(),
+        ),
         yaml::Value::Map(entries) => {
             let mut map = BTreeMap::new();
             for (k, v) in entries {
                 // sigs.k8s.io/yaml turns every key into its JSON string form.
                 let Some(key) = key_text(k) else { continue };
-                map.insert(key, to_value(v, sources));
+                if let Some(w) = watch.as_mut() {
+                    w.path.push(key.clone());
+                }
+                let value = convert(v, sources, watch);
+                if let Some(w) = watch.as_mut() {
+                    w.path.pop();
+                }
+                map.insert(key, value);
             }
-            Value::map(map)
+            let value = Value::map(map);
+            if let (Some(w), Value::Map(m)) = (watch.as_mut(), &value) {
+                let id = w.tracker.watch(m);
+                if id == w.watched.paths.len() {
+                    w.watched.paths.push(w.path.clone());
+                }
+            }
+            value
         }
     }
 }
 
 /// A map key as JSON conversion writes it (`1` → "1", `true` → "true", null → "null").
-fn key_text(key: &Node) -> Option<String> {
+pub fn key_text(key: &Node) -> Option<String> {
     match &key.value {
         yaml::Value::Null => Some("null".into()),
         yaml::Value::Float(f) => Some(float_key(*f)),

@@ -27,7 +27,13 @@ pub struct ChartContext {
     pub json: serde_json::Map<String, serde_json::Value>,
 }
 
-pub fn chart_context(chart: &Chart, values: &Node, options: &RenderOptions) -> ChartContext {
+/// `log`: where the values' maps record their reads, and the chart's values path from the root.
+pub fn chart_context(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    log: Option<(&Arc<super::reads::ReadLog>, &[String])>,
+) -> ChartContext {
     let values_json = values.to_json();
     let release = serde_json::json!({
         "name": options.release_name,
@@ -65,7 +71,13 @@ pub fn chart_context(chart: &Chart, values: &Node, options: &RenderOptions) -> C
         serde_json::json!({"name": "", "base_path": ""}),
     );
     let base = vec![
-        ("values", to_value(&values_json)),
+        (
+            "values",
+            match log {
+                Some((log, path)) => super::reads::tracked(&values_json, &mut path.to_vec(), log),
+                None => to_value(&values_json),
+            },
+        ),
         ("release", to_value(&release)),
         ("chart", to_value(&chart_json)),
         ("capabilities", capabilities),

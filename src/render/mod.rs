@@ -41,6 +41,7 @@ mod env;
 mod errors;
 mod functions;
 pub mod markers;
+mod reads;
 mod shared;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,6 +55,7 @@ use crate::chart::Chart;
 use crate::diag::Diagnostic;
 use crate::helm::{self, engine::Engine};
 use crate::source::{FileId, OriginMap, SourceMap};
+use crate::values::Reads;
 use crate::version::KubeVersion;
 use crate::yaml::Node;
 
@@ -104,6 +106,8 @@ struct Unit<'a> {
     chart: &'a Chart,
     values: Node,
     base_path: String,
+    /// Where the chart's values sit in the root's (`[]`, `["redis"]`).
+    path: Vec<String>,
 }
 
 /// One template to render.
@@ -120,6 +124,27 @@ struct Outcome {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// [`render`], also telling which values the templates read ([`crate::values::unused`] judges
+/// the user's keys by it). `None` when the chart did not render as one whole (a template that
+/// does not parse, an engine fallback): what was read is then unknown.
+pub fn render_reading(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    sources: &mut SourceMap,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>, Option<Reads>) {
+    let mut reads = None;
+    let (rendered, diags) = render_inner(
+        chart,
+        values,
+        options,
+        &Limits::default(),
+        sources,
+        Some(&mut reads),
+    );
+    (rendered, diags, reads)
+}
+
 /// [`render`] with explicit limits (tests, fuzzing). The engine is the one Chart.yaml declares
 /// (`kforge.dev/engine`); without a declaration the chart is a Helm chart, unless its templates
 /// are not Go templates but compile as Jinja (kforge charts from before the declaration): those
@@ -131,14 +156,32 @@ pub fn render_with_limits(
     limits: &Limits,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    render_inner(chart, values, options, limits, sources, None)
+}
+
+fn render_inner(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    limits: &Limits,
+    sources: &mut SourceMap,
+    mut reads: Option<&mut Option<Reads>>,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let declared = helm::engine::declared(chart, &mut diagnostics);
     let (rendered, diags) = if declared == Some(Engine::Jinja) {
-        render_jinja(chart, values, options, limits, sources)
+        render_jinja_reading(chart, values, options, limits, sources, reads)
     } else {
         match helm::render::parse(chart, sources) {
             Ok(parsed) => {
-                let dot_values = helm::values::to_value(values, sources);
+                let (dot_values, watched) = match reads {
+                    Some(_) => {
+                        let (v, tracker, w) = helm::values::to_value_watched(values, sources);
+                        kforge_gotpl::track::start(tracker);
+                        (v, Some(w))
+                    }
+                    None => (helm::values::to_value(values, sources), None),
+                };
                 let (rendered, errors) = helm::render::execute(
                     &parsed,
                     dot_values,
@@ -146,6 +189,14 @@ pub fn render_with_limits(
                     limits.max_memory_bytes,
                     sources,
                 );
+                if let Some(watched) = watched
+                    && let Some(tracker) = kforge_gotpl::track::finish()
+                    && let Some(slot) = reads.as_deref_mut()
+                {
+                    let mut r = watched.reads(&tracker);
+                    r.record_helm_reads(chart, values, &[]);
+                    *slot = Some(r);
+                }
                 // Jinja such as `{{ values.port }}` can parse as Go (`values` is a Sprig
                 // function) and fail only when run: an undeclared chart whose Go render fails
                 // is tried as Jinja, and taken as Jinja when that renders cleanly.
@@ -154,7 +205,7 @@ pub fn render_with_limits(
                     && jinja_compiles(chart, sources, limits)
                 {
                     let (jinja, jinja_errors) =
-                        render_jinja(chart, values, options, limits, sources);
+                        render_jinja_reading(chart, values, options, limits, sources, reads);
                     if !jinja_errors.iter().any(Diagnostic::is_error) {
                         diagnostics.push(helm::engine::undeclared_jinja(chart));
                         diagnostics.extend(jinja_errors);
@@ -166,7 +217,7 @@ pub fn render_with_limits(
             Err(errors) if declared.is_none() && jinja_compiles(chart, sources, limits) => {
                 diagnostics.push(helm::engine::undeclared_jinja(chart));
                 drop(errors);
-                render_jinja(chart, values, options, limits, sources)
+                render_jinja_reading(chart, values, options, limits, sources, reads)
             }
             Err(errors) => {
                 let help = declared.is_none().then(helm::engine::switch_help);
@@ -223,8 +274,21 @@ pub fn render_jinja(
     limits: &Limits,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    render_jinja_reading(chart, values, options, limits, sources, None)
+}
+
+/// [`render_jinja`], filling `reads` (when asked) with what the templates read of the values.
+fn render_jinja_reading(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    limits: &Limits,
+    sources: &mut SourceMap,
+    reads: Option<&mut Option<Reads>>,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    let log = reads.is_some().then(|| Arc::new(reads::ReadLog::default()));
     let mut units = Vec::new();
-    collect_units(chart, values.clone(), None, &mut units);
+    collect_units(chart, values.clone(), None, &[], &mut units);
     let mut diagnostics = Vec::new();
 
     // Every template of every chart, by name.
@@ -325,7 +389,10 @@ pub fn render_jinja(
 
     let contexts: Vec<context::ChartContext> = units
         .iter()
-        .map(|u| context::chart_context(u.chart, &u.values, options))
+        .map(|u| {
+            let log = log.as_ref().map(|l| (l, u.path.as_slice()));
+            context::chart_context(u.chart, &u.values, options, log)
+        })
         .collect();
     let mut jobs: Vec<Job> = jobs_all
         .iter()
@@ -384,6 +451,11 @@ pub fn render_jinja(
             file,
         });
     }
+    if let (Some(slot), Some(log)) = (reads, log) {
+        let mut r = log.reads();
+        r.record_helm_reads(chart, values, &[]);
+        *slot = Some(r);
+    }
     (rendered, diagnostics)
 }
 
@@ -408,19 +480,23 @@ fn collect_units<'a>(
     chart: &'a Chart,
     values: Node,
     parent_base: Option<&str>,
+    path: &[String],
     out: &mut Vec<Unit<'a>>,
 ) {
     let base_path = base_path(chart, parent_base);
     for sub in &chart.subcharts {
         if crate::values::subchart_enabled(chart, sub, &values) {
             let sub_values = crate::values::for_subchart(&values, sub);
-            collect_units(sub, sub_values, Some(&base_path), out);
+            let mut sub_path = path.to_vec();
+            sub_path.push(sub.metadata.name.clone());
+            collect_units(sub, sub_values, Some(&base_path), &sub_path, out);
         }
     }
     out.push(Unit {
         chart,
         values,
         base_path,
+        path: path.to_vec(),
     });
 }
 

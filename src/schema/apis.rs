@@ -429,17 +429,25 @@ pub fn builtin_groups() -> &'static BTreeSet<String> {
 }
 
 /// Every served `group/version` and `group/version/Kind` (Helm's `.Capabilities.APIVersions`).
+/// From the header's served bits, so `kforge template` inflates no version index (that was a
+/// third of a small chart's run).
 pub fn api_versions(version: KubeVersion) -> Vec<String> {
-    let Some(schemas) = store::version(version) else {
+    if !version.is_embedded() {
         return Vec::new();
-    };
+    }
+    collect_api_versions(store::kinds_served_at(version.minor))
+}
+
+fn collect_api_versions<'a>(
+    kinds: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+) -> Vec<String> {
     let mut out = BTreeSet::new();
-    for (g, v, k) in schemas.kinds.keys() {
+    for (g, v, k) in kinds {
         if k.ends_with("List") {
             continue;
         }
         let gv = if g.is_empty() {
-            v.clone()
+            v.to_string()
         } else {
             format!("{g}/{v}")
         };
@@ -447,4 +455,27 @@ pub fn api_versions(version: KubeVersion) -> Vec<String> {
         out.insert(gv);
     }
     out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod api_versions_tests {
+    use super::*;
+
+    /// The header's served bits give the same list as each version's index.
+    #[test]
+    fn api_versions_from_header_match_the_index() {
+        for version in KubeVersion::embedded() {
+            let Some(schemas) = store::version(version) else {
+                continue;
+            };
+            let from_index = collect_api_versions(
+                schemas
+                    .kinds
+                    .keys()
+                    .map(|(g, v, k)| (g.as_str(), v.as_str(), k.as_str())),
+            );
+            assert!(from_index.len() > 50, "{version:?}: {}", from_index.len());
+            assert_eq!(api_versions(version), from_index, "{version:?}");
+        }
+    }
 }

@@ -248,9 +248,20 @@ fn compile(
         s.by_len = by_len;
     }
     if let Some(req) = obj.get("required").and_then(J::as_array) {
+        // The API server applies a CRD schema's defaults before validating: a required field
+        // with a default is never missing (kuberay's RayCluster leaves `minReplicas` to it).
+        let defaulted = |name: &str| {
+            structural
+                && obj
+                    .get("properties")
+                    .and_then(|p| p.get(name))
+                    .and_then(|p| p.get("default"))
+                    .is_some_and(|d| !d.is_null())
+        };
         s.required = req
             .iter()
             .filter_map(J::as_str)
+            .filter(|name| !defaulted(name))
             .map(str::to_string)
             .collect();
     }

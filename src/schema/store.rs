@@ -202,6 +202,26 @@ pub fn all_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static
     })
 }
 
+/// Every `(group, version, kind)` that version `1.minor` serves, from the header alone.
+pub fn kinds_served_at(
+    minor: u32,
+) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    let bit = minor
+        .checked_sub(OLDEST_MINOR)
+        .and_then(|b| 1u32.checked_shl(b));
+    embedded().into_iter().flat_map(move |e| {
+        e.header
+            .served
+            .iter()
+            .filter(move |(_, bits)| bit.is_some_and(|b| *bits & b != 0))
+            .filter_map(|(key, _)| {
+                let (group, rest) = key.split_once('/')?;
+                let (version, kind) = rest.split_once('/')?;
+                Some((group, version, kind))
+            })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

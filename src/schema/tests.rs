@@ -495,6 +495,34 @@ spec:
     run_with(33, cr, CRD, false).assert_clean();
 }
 
+/// Structural defaulting runs before validation: a required field with a default is filled in.
+#[test]
+fn a_required_field_with_a_default_is_not_missing() {
+    let crd = concat!(
+        widget_crd_head!(),
+        "              required:
+                - size
+                - replicas
+              properties:
+                size:
+                  type: integer
+                replicas:
+                  type: integer
+                  default: 1
+"
+    );
+    let cr = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n";
+    run(&format!("{crd}---\n{cr}")).assert_clean();
+    let r = run(&format!(
+        "{crd}---\n{}",
+        cr.replace("  size: 3\n", "  other: 3\n")
+    ));
+    assert_eq!(
+        r.only("schema/required").message,
+        "spec.size: Required value"
+    );
+}
+
 #[test]
 fn crds_themselves_are_validated() {
     let r = run(&CRD.replace("  scope: Namespaced\n", "  scope: Namespaced\n  scop: x\n"));

@@ -84,13 +84,25 @@ pub struct OriginMap {
     pub fallback: Option<FileId>,
 }
 
-#[derive(Debug)]
+/// A stretch of a rendered line that another template line wrote: the line's [`LineOrigin`] is
+/// where the line starts (`targetPort: {{ include "x" . }}`), this is where a value on it came
+/// from (the `define "x"` reached through `include`). Byte offsets in the rendered text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InnerOrigin {
+    pub start: u32,
+    pub end: u32,
+    pub origin: LineOrigin,
+}
+
+#[derive(Clone, Debug)]
 pub struct SourceFile {
     /// Display name: a path relative to where the user pointed, or `<stdin>`, `--set`, ...
     pub name: String,
     pub text: Arc<str>,
     pub kind: SourceKind,
     pub origin: Option<OriginMap>,
+    /// For rendered text: stretches of lines written by another template line, sorted.
+    inner_origins: Vec<InnerOrigin>,
     line_starts: Vec<u32>,
 }
 
@@ -135,12 +147,16 @@ impl SourceFile {
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
-    let mut starts = vec![0u32];
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' && i + 1 < text.len() {
-            starts.push(i as u32 + 1);
-        }
-    }
+    // A memchr search per line rather than a test per byte: every template, values file and
+    // rendered output is indexed once.
+    let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+    starts.push(0u32);
+    starts.extend(
+        text.match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .filter(|&next| next < text.len())
+            .map(|next| next as u32),
+    );
     starts
 }
 
@@ -155,7 +171,7 @@ pub struct Location {
     pub end_column: u32,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
 }
@@ -179,6 +195,7 @@ impl SourceMap {
             text,
             kind,
             origin: None,
+            inner_origins: Vec::new(),
             line_starts,
         });
         id
@@ -195,6 +212,75 @@ impl SourceMap {
             f.origin = Some(origin);
         }
         id
+    }
+
+    /// Adds a copy of a file of another map; `file_of` gives the id in this map of each file its
+    /// origin map names.
+    pub fn add_copy(&mut self, file: &SourceFile, file_of: impl Fn(FileId) -> FileId) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        let mut copy = file.clone();
+        if let Some(origin) = &mut copy.origin {
+            for line in origin.lines.iter_mut().flatten() {
+                line.file = file_of(line.file);
+            }
+            origin.fallback = origin.fallback.map(&file_of);
+        }
+        for inner in &mut copy.inner_origins {
+            inner.origin.file = file_of(inner.origin.file);
+        }
+        self.files.push(copy);
+        id
+    }
+
+    /// How many files the map holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Records where values on the rendered file's lines came from (see [`InnerOrigin`]).
+    pub fn set_inner_origins(&mut self, id: FileId, mut inner: Vec<InnerOrigin>) {
+        inner.sort_by_key(|o| o.start);
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            f.inner_origins = inner;
+        }
+    }
+
+    /// For a span of rendered text that another template line wrote than the one the span
+    /// resolves to (a value from a `define` printed by an `include` action): that line, at the
+    /// text when the template spells it, else at the line's content.
+    pub fn value_origin(&self, span: Span) -> Option<Span> {
+        let file = self.get(span.file)?;
+        let wanted = self.slice(span);
+        let first_line = wanted.lines().next().unwrap_or("");
+        let needle = first_line.trim();
+        if needle.is_empty() {
+            return None;
+        }
+        let start = span.start as usize + (first_line.len() - first_line.trim_start().len());
+        let (a, b) = (start as u32, (start + needle.len()) as u32);
+        let i = file.inner_origins.partition_point(|o| o.end <= a);
+        let inner = file.inner_origins.get(i).filter(|o| o.start < b)?;
+        let resolved = self.resolve(span);
+        let template = self.get(inner.origin.file)?;
+        let (resolved_line, _) = self.get(resolved.file)?.line_col(resolved.start);
+        if resolved.file == inner.origin.file && resolved_line == inner.origin.line {
+            return None;
+        }
+        let (ls, le) = template.line_range(inner.origin.line)?;
+        let tline = template.text.get(ls as usize..le as usize).unwrap_or("");
+        let (s, e) = locate_in_template_line(tline, "", 0, needle).unwrap_or_else(|| {
+            let lead = tline.len() - tline.trim_start().len();
+            (lead, tline.trim_end().len().max(lead))
+        });
+        Some(Span::new(
+            inner.origin.file,
+            ls as usize + s,
+            ls as usize + e,
+        ))
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
@@ -248,14 +334,15 @@ impl SourceMap {
         };
         let tline = template.text.get(ls as usize..le as usize).unwrap_or("");
         let wanted = self.slice(span);
-        let first_line_of_wanted = wanted.lines().next().unwrap_or("").trim();
-        // Looking for the rendered text only makes sense when it is short and distinctive.
-        if !first_line_of_wanted.is_empty() {
-            let rendered_line = file.line_text(line);
-            if let Some(pos) = find_same_column_or_any(tline, rendered_line, first_line_of_wanted) {
-                let s = ls as usize + pos;
-                return Span::new(o.file, s, s + first_line_of_wanted.len());
-            }
+        let first_line = wanted.lines().next().unwrap_or("");
+        let first_line_of_wanted = first_line.trim();
+        let rendered_line = file.line_text(line);
+        let (_, span_col) = file.line_col(span.start);
+        let rcol = span_col as usize + (first_line.len() - first_line.trim_start().len());
+        if let Some((s, e)) =
+            locate_in_template_line(tline, rendered_line, rcol, first_line_of_wanted)
+        {
+            return Span::new(o.file, ls as usize + s, ls as usize + e);
         }
         if let Some(open) = tline.find("{{") {
             let close = tline[open..]
@@ -299,19 +386,193 @@ impl SourceMap {
     }
 }
 
-/// Finds `needle` in the template line, preferring the occurrence at the same column as in the
-/// rendered line (templates usually keep the indentation of what they produce).
-fn find_same_column_or_any(
-    template_line: &str,
-    rendered_line: &str,
-    needle: &str,
-) -> Option<usize> {
-    if let Some(rcol) = rendered_line.find(needle)
-        && template_line.get(rcol..rcol + needle.len()) == Some(needle)
-    {
-        return Some(rcol);
+/// A piece of a template line: literal text (copied to the output as it is) or a template action
+/// (`{{ … }}`, and Jinja's `{% … %}` and `{# … #}`), as byte ranges of the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece {
+    Literal(usize, usize),
+    Action(usize, usize),
+}
+
+/// Splits a template line into literal text and actions. An opener with no closer on the line is
+/// literal text (an action spanning lines, or a brace that is just text).
+fn pieces(line: &str) -> Vec<Piece> {
+    const DELIMS: [(&str, &str); 3] = [("{{", "}}"), ("{%", "%}"), ("{#", "#}")];
+    let mut out = Vec::new();
+    let (mut lit_start, mut i) = (0, 0);
+    while let Some(rel) = line.get(i..).and_then(|rest| rest.find('{')) {
+        let open = i + rel;
+        let rest = line.get(open..).unwrap_or("");
+        let close = DELIMS.iter().find_map(|(o, c)| {
+            rest.starts_with(o)
+                .then(|| rest.get(2..)?.find(c).map(|e| open + 2 + e + 2))?
+        });
+        match close {
+            Some(end) => {
+                if open > lit_start {
+                    out.push(Piece::Literal(lit_start, open));
+                }
+                out.push(Piece::Action(open, end));
+                lit_start = end;
+                i = end;
+            }
+            None => i = open + 1,
+        }
     }
-    template_line.find(needle)
+    if lit_start < line.len() {
+        out.push(Piece::Literal(lit_start, line.len()));
+    }
+    out
+}
+
+/// A run of the template line and the part of the rendered line it produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Aligned {
+    /// Literal text (its non-blank core) at template `t` and rendered `r`.
+    Literal { t: usize, r: usize, len: usize },
+    /// Actions in a row (their outputs cannot be told apart) and what they printed together.
+    Actions {
+        actions: Vec<(usize, usize)>,
+        r: usize,
+        r_end: usize,
+    },
+}
+
+/// Where each piece of the template line landed in the rendered line: literals are copied as
+/// they are (less whitespace that `{{-`/`-}}` trimmed), actions produced what lies between them.
+/// Stops at the first literal that cannot be found in order (the line is not the one that
+/// rendered it, or an action printed text that repeats the literal).
+fn align(tline: &str, pieces: &[Piece], rendered: &str) -> Vec<Aligned> {
+    let mut out = Vec::new();
+    let mut r = 0;
+    let mut pending: Vec<(usize, usize)> = Vec::new();
+    for &p in pieces {
+        match p {
+            Piece::Action(s, e) => pending.push((s, e)),
+            Piece::Literal(s, e) => {
+                let text = tline.get(s..e).unwrap_or("");
+                let core = text.trim();
+                if core.is_empty() {
+                    continue;
+                }
+                let found = if pending.is_empty() && out.is_empty() {
+                    // The line's first literal starts the rendered line (less trimmed space).
+                    let body = rendered.trim_start();
+                    body.starts_with(core).then(|| rendered.len() - body.len())
+                } else {
+                    rendered
+                        .get(r..)
+                        .and_then(|rest| rest.find(core))
+                        .map(|f| r + f)
+                };
+                let Some(at) = found else {
+                    return out;
+                };
+                if !pending.is_empty() {
+                    out.push(Aligned::Actions {
+                        actions: std::mem::take(&mut pending),
+                        r,
+                        r_end: at,
+                    });
+                }
+                let lead = text.len() - text.trim_start().len();
+                out.push(Aligned::Literal {
+                    t: s + lead,
+                    r: at,
+                    len: core.len(),
+                });
+                r = at + core.len();
+            }
+        }
+    }
+    if !pending.is_empty() {
+        out.push(Aligned::Actions {
+            actions: pending,
+            r,
+            r_end: rendered.len(),
+        });
+    }
+    out
+}
+
+/// Whether an action only steers (`if`, `end`, a comment, a variable declaration) rather than
+/// prints.
+fn is_control_action(action: &str) -> bool {
+    let inner = action.trim_start_matches(['{', '%', '#', '-']).trim_start();
+    let word = inner
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .next()
+        .unwrap_or("");
+    matches!(
+        word,
+        "if" | "else"
+            | "elif"
+            | "end"
+            | "endif"
+            | "range"
+            | "for"
+            | "endfor"
+            | "with"
+            | "define"
+            | "block"
+            | "set"
+            | "break"
+            | "continue"
+    ) || inner.starts_with("/*")
+        || action.starts_with("{#")
+        || inner.starts_with('$') && inner.contains(":=")
+}
+
+/// Where in a template line the text `needle`, found at byte `rcol` of the rendered line, came
+/// from, as a byte range of the template line. Literal text of the template maps back exactly;
+/// text actions printed maps to the action (to the needle inside it when the action spells it,
+/// as in `{{ .Values.x | default "8080" }}`). When the line cannot be aligned with its output,
+/// the first occurrence of the needle outside the line's actions, else inside one.
+fn locate_in_template_line(
+    tline: &str,
+    rendered_line: &str,
+    rcol: usize,
+    needle: &str,
+) -> Option<(usize, usize)> {
+    if needle.is_empty() {
+        return None;
+    }
+    let pieces = pieces(tline);
+    for run in align(tline, &pieces, rendered_line) {
+        match run {
+            Aligned::Literal { t, r, len } if r <= rcol && rcol < r + len => {
+                let at = t + (rcol - r);
+                if tline.get(at..at + needle.len()) == Some(needle) {
+                    return Some((at, at + needle.len()));
+                }
+            }
+            Aligned::Actions { actions, r, r_end } if r <= rcol && rcol < r_end => {
+                let text = |&(s, e): &(usize, usize)| tline.get(s..e).unwrap_or("");
+                if let Some((s, i)) = actions
+                    .iter()
+                    .find_map(|a| text(a).find(needle).map(|i| (a.0, i)))
+                {
+                    return Some((s + i, s + i + needle.len()));
+                }
+                let printing = actions.iter().find(|a| !is_control_action(text(a)));
+                return printing.or(actions.first()).copied();
+            }
+            _ => {}
+        }
+    }
+    let in_action = |at: usize| {
+        pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Action(s, e) if *s <= at && at < *e))
+    };
+    let mut first_any = None;
+    for (at, _) in tline.match_indices(needle) {
+        if !in_action(at) {
+            return Some((at, at + needle.len()));
+        }
+        first_any.get_or_insert(at);
+    }
+    first_any.map(|at| (at, at + needle.len()))
 }
 
 #[cfg(test)]
@@ -354,5 +615,104 @@ mod tests {
         );
         let expr = map.locate(Span::new(r, at("80\n"), at("80\n") + 2));
         assert_eq!((expr.line, expr.column), (3, 9));
+    }
+
+    /// A template of one line per case, rendered to the given lines, and the template columns
+    /// (1-based, start and end) that the rendered text `needle` resolves to.
+    fn resolve_on_line(template: &str, rendered: &str, needle: &str) -> (u32, u32) {
+        let mut map = SourceMap::new();
+        let t = map.add("t.yaml", template, SourceKind::Template);
+        let origin = OriginMap {
+            lines: vec![Some(LineOrigin { file: t, line: 0 })],
+            fallback: Some(t),
+        };
+        let r = map.add_rendered("t.yaml (rendered)", rendered, origin);
+        let at = rendered.find(needle).unwrap();
+        let loc = map.locate(Span::new(r, at, at + needle.len()));
+        assert_eq!(loc.line, 1);
+        (loc.column, loc.end_column)
+    }
+
+    #[test]
+    fn rendered_text_resolves_outside_template_actions() {
+        // The key `image` is the literal after the `with`, not `.Values.image` inside it (the
+        // first occurrence on the line, which is where it used to resolve: column 16).
+        let t = "{{- with .Values.image }}image: {{ .name }}{{ end }}";
+        assert_eq!(resolve_on_line(t, "image: nginx", "image"), (26, 31));
+        // The value printed by `{{ .name }}` resolves to that action.
+        assert_eq!(resolve_on_line(t, "image: nginx", "nginx"), (33, 44));
+    }
+
+    #[test]
+    fn printed_text_resolves_to_the_action_that_printed_it() {
+        // `web` is in the `if` too, but the `if` printed nothing: the value is the second action's.
+        let t =
+            r#"  {{- if eq .Values.tier "web" }}tier: {{ .Values.tier | default "web" }}{{ end }}"#;
+        assert_eq!(resolve_on_line(t, "  tier: web", "web"), (67, 70));
+        let t = r#"  {{- if eq .Values.tier "web" }}tier: {{ .Values.tier }}{{ end }}"#;
+        assert_eq!(resolve_on_line(t, "  tier: web", "web"), (40, 58));
+        // Text an action printed around literal text: each maps to its own action.
+        let t = "  name: {{ .Release.Name }}-{{ .Chart.Name }}";
+        assert_eq!(resolve_on_line(t, "  name: rel-app", "app"), (29, 46));
+        assert_eq!(resolve_on_line(t, "  name: rel-app", "rel"), (9, 28));
+    }
+
+    #[test]
+    fn a_value_written_by_another_template_line_resolves_there_too() {
+        let mut map = SourceMap::new();
+        let t = map.add(
+            "s.yaml",
+            "targetPort: {{ include \"p\" . }}\n",
+            SourceKind::Template,
+        );
+        let h = map.add(
+            "_h.tpl",
+            "{{- define \"p\" -}}\n  https\n{{- end }}\n",
+            SourceKind::Template,
+        );
+        let origin = OriginMap {
+            lines: vec![Some(LineOrigin { file: t, line: 0 })],
+            fallback: Some(t),
+        };
+        let r = map.add_rendered("s.yaml (rendered)", "targetPort: https\n", origin);
+        let value = Span::new(r, 12, 17);
+        assert_eq!(map.value_origin(value), None);
+        let define_line = LineOrigin { file: h, line: 1 };
+        map.set_inner_origins(
+            r,
+            vec![InnerOrigin {
+                start: 12,
+                end: 17,
+                origin: define_line,
+            }],
+        );
+        let at = map.value_origin(value).unwrap();
+        assert_eq!((at.file, map.slice(at)), (h, "https"));
+        // The key was written by the line the finding is reported at: nothing more to say.
+        assert_eq!(map.value_origin(Span::new(r, 0, 10)), None);
+    }
+
+    #[test]
+    fn unaligned_lines_prefer_text_outside_actions() {
+        // The rendered line does not follow the template line (an include reattributed here):
+        // the first occurrence outside the actions wins, else the one inside.
+        assert_eq!(
+            locate_in_template_line("{{ $port := 80 }}port: {{ $port }}", "x", 0, "port"),
+            Some((17, 21))
+        );
+        assert_eq!(
+            locate_in_template_line("a: {{ .Values.port }}", "zzz", 0, "port"),
+            Some((14, 18))
+        );
+        assert_eq!(
+            pieces("a{{ b }}{% c %}{# d #}{ e"),
+            vec![
+                Piece::Literal(0, 1),
+                Piece::Action(1, 8),
+                Piece::Action(8, 15),
+                Piece::Action(15, 22),
+                Piece::Literal(22, 25),
+            ]
+        );
     }
 }

@@ -202,13 +202,11 @@ mod tests {
     fn a_pipe_without_writer_is_given_up_and_one_inside_a_chart_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let path = fifo(tmp.path());
-        let started = Instant::now();
         let err = open_any(&path, Duration::from_millis(200)).unwrap_err();
         assert_eq!(
             err.to_string(),
             "it is a named pipe and nothing wrote to it within 0 s"
         );
-        assert!(started.elapsed() < Duration::from_secs(5));
         let err = read_regular_limited(&path, 10).unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -12,10 +12,15 @@
 //! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
 
 mod imports;
+mod reads;
 pub mod strvals;
 mod tree;
+pub mod unused;
 
-pub use crate::catalog::values::{FILE_UNREADABLE, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX};
+pub use crate::catalog::values::{
+    FILE_UNREADABLE, NO_EFFECT, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX, UNKNOWN_KEY,
+};
+pub use reads::{MapRead, Reads};
 
 use std::path::{Path, PathBuf};
 
@@ -270,6 +275,7 @@ fn node_of(value: &kforge_gotpl::Value, span: Span) -> Node {
         V::Bool(b) => Value::Bool(*b),
         V::Int(i) | V::Int64(i) => Value::Int(*i),
         V::Uint(u) => Value::Float(*u as f64),
+        V::Uint8(u) => Value::Int(i64::from(*u)),
         V::Float(f) => Value::Float(*f),
         V::Str(s) => Value::Str(s.to_string()),
         V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into_owned()),

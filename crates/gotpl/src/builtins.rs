@@ -199,7 +199,7 @@ pub fn index(args: &[Value]) -> Result<Value, String> {
             Value::Bytes(b) => {
                 let x = index_arg(ix, b.len())?;
                 match b.get(x) {
-                    Some(&c) => Value::Uint(u64::from(c)),
+                    Some(&c) => Value::Uint8(c),
                     None => return Err("reflect: slice index out of range".to_owned()),
                 }
             }
@@ -207,7 +207,7 @@ pub fn index(args: &[Value]) -> Result<Value, String> {
             Value::Str(s) => {
                 let x = index_arg(ix, s.len())?;
                 match s.as_bytes().get(x) {
-                    Some(&c) => Value::Uint(u64::from(c)),
+                    Some(&c) => Value::Uint8(c),
                     None => return Err("reflect: string index out of range".to_owned()),
                 }
             }
@@ -242,6 +242,7 @@ fn index_arg(ix: &Value, cap: usize) -> Result<usize, String> {
         Value::Int(i) | Value::Int64(i) => i128::from(*i),
         // Go converts with int64(index.Uint()), which wraps above i64::MAX.
         Value::Uint(u) => i128::from(*u as i64),
+        Value::Uint8(u) => i128::from(*u),
         Value::Nil => return Err("cannot index slice/array with nil".to_owned()),
         other => {
             return Err(format!(
@@ -305,6 +306,8 @@ pub fn slice(args: &[Value]) -> Result<Value, String> {
                     items.get(i..j).unwrap_or(&[]).to_vec(),
                 )),
                 elem: l.elem,
+                // Go: a nil slice sliced (only `[0:0]` is in range) is still nil.
+                nil: l.nil,
             })
         }
         _ => Value::Nil,
@@ -346,6 +349,7 @@ impl Kind {
             Value::Bool(_) => Kind::Bool,
             Value::Int(i) | Value::Int64(i) => Kind::Int(*i),
             Value::Uint(u) => Kind::Uint(*u),
+            Value::Uint8(u) => Kind::Uint(u64::from(*u)),
             Value::Float(f) => Kind::Float(*f),
             Value::Str(_) => Kind::Str,
             _ => Kind::Invalid,

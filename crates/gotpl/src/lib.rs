@@ -15,6 +15,7 @@
 //! - `encode`: `toYaml` (sigs.k8s.io/yaml + go-yaml v2's emitter), `toJson` (encoding/json),
 //!   `fromYaml`, `fromJson`, `toToml`.
 //! - `crypto`, `random`, `date`: certificates and keys, random strings, time.
+//! - [`track`]: which values a render read (kforge's `values/unknown-key` and `values/no-effect`).
 //!
 //! Rendering is single-threaded per chart (values are `Rc`); parsed trees are `Send + Sync`.
 
@@ -26,6 +27,7 @@
 
 pub mod ast;
 pub mod builtins;
+pub mod cost;
 pub mod crypto;
 pub mod date;
 pub mod encode;
@@ -37,6 +39,7 @@ pub mod lex;
 pub mod parse;
 pub mod random;
 pub mod sprig;
+pub mod track;
 pub mod value;
 
 pub use value::Value;

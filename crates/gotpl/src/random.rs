@@ -79,6 +79,7 @@ pub(crate) fn int_arg(args: &[Value], i: usize) -> Result<i64, String> {
     match args.get(i) {
         Some(Value::Int(n) | Value::Int64(n)) => Ok(*n),
         Some(Value::Uint(n)) => i64::try_from(*n).map_err(|_| format!("integer {n} out of range")),
+        Some(Value::Uint8(n)) => Ok(i64::from(*n)),
         Some(v) => Err(format!(
             "wrong type for value; expected int; got {}",
             v.type_name()

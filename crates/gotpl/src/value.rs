@@ -7,11 +7,15 @@
 //! single-threaded (Helm renders templates in order, and `set .Values` leaks into later ones), so
 //! `Rc` is enough; the parsed templates ([`crate::ast`]) hold no values and are `Send + Sync`.
 //!
-//! Known differences from Go's types (no bitnami chart depends on them; golden cases that showed
-//! them were left out): a byte from `index "abc" 1` is a `uint64` here (Go: `uint8`, visible in
-//! `typeOf`/`%T`); a string holds UTF-8 only, so bytes from `b64dec` of binary data become U+FFFD
-//! (`len` counts 3 bytes each); Go's nil slices (`rest` of an empty list) are empty lists, so
-//! `toJson` prints `[]` where Helm prints `null`; `.Values` is a plain map, not `common.Values`.
+//! Known differences from Go's types (no bitnami chart depends on them):
+//! - `.Values` is a plain map, not `common.Values`.
+//! - A string holds UTF-8 only, so the bytes `b64dec` (or `b32dec`, `decryptAES`) decodes from
+//!   binary data become U+FFFD (`len` counts 3 bytes each; `b64dec | b64enc` does not round-trip;
+//!   Helm writes those bytes raw). Not done because it cannot be done well here: a Go string is
+//!   any bytes, so `Str` would have to become a byte string, and every caller (the functions that
+//!   take `&str`, the regex engine, the YAML encoder, the output `String` the main crate
+//!   parses as YAML, its source map of `str`) would change with it, for output no YAML parser
+//!   downstream accepts. Helm, asked: `{{ "gP8A" | b64dec | printf "%q" }}` is `"\x80\xff\x00"`.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -28,6 +32,11 @@ pub type MapRef = Rc<RefCell<BTreeMap<String, Value>>>;
 pub struct List {
     pub items: Rc<RefCell<Vec<Value>>>,
     pub elem: Elem,
+    /// A Go nil slice (`rest` or `initial` of an empty list, `concat` of nothing, a
+    /// `regexFindAll` without match): empty everywhere except that encoders write it as `null`
+    /// and `deepEqual` tells it from an empty slice. Everything that builds a slice from it
+    /// builds a non-nil one.
+    pub nil: bool,
 }
 
 /// Element type of a slice.
@@ -54,6 +63,8 @@ pub enum Value {
     Int64(i64),
     /// Go `uint64` (semver's Major/Minor/Patch).
     Uint(u64),
+    /// Go `uint8`, a byte: `index "abc" 1`, the elements of a `[]byte`.
+    Uint8(u8),
     /// Go `float64`: every number from a values file or from JSON.
     Float(f64),
     Str(Rc<str>),
@@ -112,6 +123,16 @@ impl Value {
         Value::List(List {
             items: Rc::new(RefCell::new(items)),
             elem: Elem::Any,
+            nil: false,
+        })
+    }
+
+    /// A nil `[]interface {}` (see [`List::nil`]).
+    pub fn nil_list() -> Value {
+        Value::List(List {
+            items: Rc::new(RefCell::new(Vec::new())),
+            elem: Elem::Any,
+            nil: true,
         })
     }
 
@@ -119,6 +140,7 @@ impl Value {
         Value::List(List {
             items: Rc::new(RefCell::new(items.into_iter().map(Value::string).collect())),
             elem: Elem::String,
+            nil: false,
         })
     }
 
@@ -149,6 +171,7 @@ impl Value {
             Value::Int(_) => "int".into(),
             Value::Int64(_) => "int64".into(),
             Value::Uint(_) => "uint64".into(),
+            Value::Uint8(_) => "uint8".into(),
             Value::Float(_) => "float64".into(),
             Value::Str(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
@@ -170,6 +193,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Int64(_) => "int64",
             Value::Uint(_) => "uint64",
+            Value::Uint8(_) => "uint8",
             Value::Float(_) => "float64",
             Value::Str(_) => "string",
             Value::Bytes(_) | Value::List(_) => "slice",
@@ -186,6 +210,7 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Uint(u) => *u != 0,
+            Value::Uint8(u) => *u != 0,
             Value::Float(f) => *f != 0.0,
             Value::Str(s) => !s.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
@@ -236,6 +261,7 @@ impl fmt::Debug for Value {
             Value::Int(i) => write!(f, "int({i})"),
             Value::Int64(i) => write!(f, "int64({i})"),
             Value::Uint(u) => write!(f, "uint64({u})"),
+            Value::Uint8(u) => write!(f, "uint8({u})"),
             Value::Float(x) => write!(f, "float64({x})"),
             Value::Str(s) => write!(f, "{s:?}"),
             Value::Bytes(b) => write!(f, "bytes({b:?})"),

@@ -42,6 +42,10 @@ fn hostile() -> Vec<Vec<u8>> {
         b"{{ tpl .Values.t . }}\0{{ define \"x\" }}{{ tpl \"{{ include \\\"x\\\" . }}\" . }}{{ end }}"
             .to_vec(),
         b"{{ $x := list }}{{ range 1000 }}{{ $x = append $x $x }}{{ end }}".to_vec(),
+        // Work not bounded by output: charged before it runs (src/cost.rs).
+        b"{{ range 1000 }}{{ derivePassword 1 \"long\" \"pw\" \"u\" \"s\" }}{{ end }}".to_vec(),
+        b"{{ $x := list 1 }}{{ range 50 }}{{ $x = list $x $x }}{{ end }}{{ toJson $x }}{{ $x }}"
+            .to_vec(),
     ]
 }
 

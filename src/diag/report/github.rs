@@ -1,10 +1,11 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding shown
 //! (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=RULE::message`). Fatal findings are
-//! errors, infos are notices; the help text follows the message on its own line.
+//! errors, infos are notices; the help text follows the message on its own line, then, for a
+//! finding of a values matrix that holds in some configurations only, which.
 
 use std::io;
 
-use super::{primary_location, visible};
+use super::{only_in_line, primary_location, visible};
 use crate::Run;
 use crate::diag::Severity;
 
@@ -28,6 +29,10 @@ pub(super) fn write(run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(help);
+        }
+        if let Some(line) = only_in_line(d) {
+            message.push('\n');
+            message.push_str(&line);
         }
         writeln!(
             out,

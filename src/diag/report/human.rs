@@ -22,7 +22,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents, ThemeCharacters, ThemeStyles,
 };
 
-use super::{Summary, severity_word, visible};
+use super::{Summary, only_in, severity_word, visible};
 use crate::Run;
 use crate::diag::{Diagnostic, Severity};
 use crate::source::{FileId, SourceFile, SourceKind, Span};
@@ -126,6 +126,12 @@ fn finding(run: &Run, d: &Diagnostic, style: Style) -> String {
             "  {} {}\n",
             style.bold("= note:"),
             indent_continuation(note)
+        ));
+    }
+    if let Some((word, which)) = only_in(d) {
+        text.push_str(&format!(
+            "  {} {which}\n",
+            style.bold(&format!("= {word}:"))
         ));
     }
     text

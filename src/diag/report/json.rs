@@ -19,7 +19,9 @@
 //! | `findings[].labels[]` | array | Other places involved: `file`, `line`, `column`, `end_line`, `end_column`, `message` |
 //! | `findings[].object` | object or null | The Kubernetes object: `apiVersion`, `kind`, `namespace` (null when not set), `name` |
 //! | `findings[].suppressed` | bool | A suppression (annotation, comment, config) matched |
-//! | `summary` | object | `errors` (fatal included), `warnings`, `infos`, `suppressed`, `objects`, `files` (counts; suppressed findings only in `suppressed`) |
+//! | `findings[].configurations` | array of strings | When a values matrix ran: the configurations the finding holds in (a finding identical in several is listed once); empty otherwise |
+//! | `configurations` | array of strings | The configurations of a values matrix, in order: `defaults`, then each matrix values file; empty without a matrix |
+//! | `summary` | object | `errors` (fatal included), `warnings`, `infos`, `suppressed`, `objects` (of every configuration), `files`, `configurations` (counts; suppressed findings only in `suppressed`; 1 configuration without a matrix) |
 
 use std::io;
 
@@ -42,6 +44,7 @@ pub(super) fn document(run: &Run) -> Value {
     json!({
         "version": 1,
         "findings": run.diagnostics.iter().map(|d| finding(run, d)).collect::<Vec<_>>(),
+        "configurations": run.configurations,
         "summary": {
             "errors": s.errors,
             "warnings": s.warnings,
@@ -49,6 +52,7 @@ pub(super) fn document(run: &Run) -> Value {
             "suppressed": s.suppressed,
             "objects": s.objects,
             "files": s.files,
+            "configurations": s.configurations,
         },
     })
 }
@@ -69,6 +73,7 @@ fn finding(run: &Run, d: &Diagnostic) -> Value {
         "labels": d.secondary.iter().map(|l| label(&run.sources.locate(l.span), &l.message)).collect::<Vec<_>>(),
         "object": d.object.as_ref().map(object),
         "suppressed": d.suppressed,
+        "configurations": d.configurations.as_ref().map_or(&[][..], |c| &c.holds[..]),
     })
 }
 

@@ -10,13 +10,15 @@
 //!   `message` attribute, every error with its location in the text. Warnings and infos go to
 //!   `<system-out>`. Suppressed findings are left out.
 //! - Findings about no object are testcases named by their file (`kforge` when they have none).
+//! - With a values matrix, an object is one testcase whatever the configurations that render it;
+//!   a finding that holds in some configurations only says which (`= configuration: …`).
 
 use std::collections::BTreeMap;
 use std::io;
 
 use indexmap::IndexMap;
 
-use super::{primary_location, severity_word, visible};
+use super::{only_in_line, primary_location, severity_word, visible};
 use crate::Run;
 use crate::diag::{Diagnostic, ObjectRef, Severity};
 use crate::source::{FileId, SourceKind};
@@ -139,6 +141,9 @@ fn describe(run: &Run, d: &Diagnostic) -> String {
     }
     for note in &d.notes {
         s.push_str(&format!("  = note: {note}\n"));
+    }
+    if let Some(line) = only_in_line(d) {
+        s.push_str(&format!("  = {line}\n"));
     }
     s
 }

@@ -80,6 +80,41 @@ fn primary_location(run: &Run, d: &Diagnostic) -> Option<Location> {
     d.primary.as_ref().map(|l| run.sources.locate(l.span))
 }
 
+/// For a finding of a values matrix that holds in some of its configurations only: the word
+/// and which, e.g. (`configuration`, `chart/ci/ha-values.yaml (1 of 3)`), or the fewer that it
+/// does not hold in (`configurations`, `all but chart/ci/ha-values.yaml (2 of 3)`). A finding
+/// that holds in every configuration (or a run without a matrix) says nothing.
+fn only_in(d: &Diagnostic) -> Option<(&'static str, String)> {
+    let within = d.configurations.as_ref().filter(|c| !c.everywhere())?;
+    let (n, total) = (within.holds.len(), within.of.len());
+    let missing: Vec<&str> = within
+        .of
+        .iter()
+        .filter(|c| !within.holds.contains(c))
+        .map(String::as_str)
+        .collect();
+    if missing.len() < n {
+        return Some((
+            "configurations",
+            format!("all but {} ({n} of {total})", missing.join(", ")),
+        ));
+    }
+    let word = if n == 1 {
+        "configuration"
+    } else {
+        "configurations"
+    };
+    Some((
+        word,
+        format!("{} ({n} of {total})", within.holds.join(", ")),
+    ))
+}
+
+/// [`only_in`] as one line of plain text.
+fn only_in_line(d: &Diagnostic) -> Option<String> {
+    only_in(d).map(|(word, which)| format!("{word}: {which}"))
+}
+
 /// Findings shown to people, in the run's order.
 fn visible(run: &Run) -> impl Iterator<Item = &Diagnostic> {
     run.diagnostics.iter().filter(|d| !d.suppressed)

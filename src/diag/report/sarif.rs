@@ -8,6 +8,10 @@
 //! - `partialFingerprints` hash the rule, file, object and message, not line numbers, so code
 //!   scanning keeps tracking a finding when lines above it move.
 //! - Suppressed findings are included with a `suppressions` entry, as SARIF intends.
+//! - With a values matrix, the run's `properties.configurations` lists the configurations and
+//!   each result's `properties.configurations` those it holds in; a result that holds in some
+//!   only also says which in its message (viewers show the message, not property bags). The
+//!   fingerprint does not change with the configurations.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -16,7 +20,7 @@ use std::path::{Component, Path, PathBuf};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{ReportOptions, primary_location, rules_doc::rule_doc_url};
+use super::{ReportOptions, only_in_line, primary_location, rules_doc::rule_doc_url};
 use crate::Run;
 use crate::diag::{Diagnostic, Rule, Severity};
 use crate::source::Location;
@@ -49,7 +53,7 @@ pub(super) fn document(run: &Run, options: &ReportOptions, registry: &[&'static 
         .iter()
         .map(|d| result(run, d, index.get(d.rule.id).copied(), root))
         .collect();
-    json!({
+    let mut doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -65,7 +69,16 @@ pub(super) fn document(run: &Run, options: &ReportOptions, registry: &[&'static 
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
-    })
+    });
+    if !run.configurations.is_empty()
+        && let Some(first) = doc.pointer_mut("/runs/0").and_then(Value::as_object_mut)
+    {
+        first.insert(
+            "properties".into(),
+            json!({ "configurations": run.configurations }),
+        );
+    }
+    doc
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -112,6 +125,10 @@ fn result(run: &Run, d: &Diagnostic, rule_index: Option<usize>, root: Option<&Pa
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
         text.push_str(help);
+    }
+    if let Some(line) = only_in_line(d) {
+        text.push('\n');
+        text.push_str(&line);
     }
     let loc = primary_location(run, d);
     let mut result = json!({
@@ -164,6 +181,12 @@ fn result(run: &Run, d: &Diagnostic, rule_index: Option<usize>, root: Option<&Pa
     );
     if d.suppressed {
         map.insert("suppressions".into(), json!([{ "kind": "external" }]));
+    }
+    if let Some(within) = &d.configurations {
+        map.insert(
+            "properties".into(),
+            json!({ "configurations": within.holds }),
+        );
     }
     result
 }

@@ -16,12 +16,15 @@ pub struct Summary {
     /// Files read: templates, values files, manifests and chart files. Rendered output and
     /// command-line arguments are not files the user wrote, so they are not counted.
     pub files: usize,
+    /// Values configurations checked (a values matrix runs several; otherwise 1).
+    pub configurations: usize,
 }
 
 impl Summary {
     pub fn of(run: &Run) -> Summary {
         let mut s = Summary {
             objects: run.objects.len(),
+            configurations: run.configurations.len().max(1),
             ..Summary::default()
         };
         s.files = run
@@ -44,7 +47,8 @@ impl Summary {
     }
 
     /// `2 errors, 1 warning (1 suppressed) in 3 objects from 2 files`; infos and suppressed
-    /// findings are mentioned only when there are some.
+    /// findings are mentioned only when there are some, configurations only when a values matrix
+    /// ran (`… from 4 files across 3 configurations`; the objects of every configuration count).
     pub fn line(&self) -> String {
         let mut line = format!(
             "{}, {}",
@@ -62,6 +66,9 @@ impl Summary {
             plural(self.objects, "object"),
             plural(self.files, "file")
         ));
+        if self.configurations > 1 {
+            line.push_str(&format!(" across {} configurations", self.configurations));
+        }
         line
     }
 }

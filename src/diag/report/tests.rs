@@ -263,6 +263,7 @@ pub(super) fn fixture() -> Run {
         objects,
         diagnostics,
         cluster: None,
+        configurations: Vec::new(),
     };
     crate::sort_diagnostics(&run.sources, &mut run.diagnostics);
     run

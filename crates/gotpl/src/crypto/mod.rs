@@ -112,6 +112,7 @@ fn print_value(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Int(i) | Value::Int64(i) => i.to_string(),
         Value::Uint(u) => u.to_string(),
+        Value::Uint8(u) => u.to_string(),
         Value::Float(f) => {
             if f.fract() == 0.0 && f.abs() < 1e21 {
                 format!("{f:.0}")

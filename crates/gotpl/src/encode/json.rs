@@ -66,9 +66,11 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) -> Resul
     }
     match v {
         Value::Nil => out.push_str("null"),
+        Value::List(l) if l.nil => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Uint(u) => out.push_str(&u.to_string()),
+        Value::Uint8(u) => out.push_str(&u.to_string()),
         Value::Float(f) => match format_json(*f) {
             Some(text) => out.push_str(&text),
             None => {

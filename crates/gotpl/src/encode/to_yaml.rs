@@ -68,9 +68,11 @@ fn to_node(v: &Value, depth: usize, read: &mut Reading) -> Result<Node, String> 
     }
     Ok(match v {
         Value::Nil => plain("null"),
+        Value::List(l) if l.nil => plain("null"),
         Value::Bool(b) => plain(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => plain(&i.to_string()),
         Value::Uint(u) => plain(&u.to_string()),
+        Value::Uint8(u) => plain(&u.to_string()),
         Value::Float(f) => {
             let Some(text) = format_json(*f) else {
                 return Err(format!(
@@ -135,9 +137,11 @@ fn to_node_v3(v: &Value, depth: usize) -> Result<Node, String> {
     }
     Ok(match v {
         Value::Nil => plain("null"),
+        Value::List(l) if l.nil => plain("null"),
         Value::Bool(b) => plain(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => plain(&i.to_string()),
         Value::Uint(u) => plain(&u.to_string()),
+        Value::Uint8(u) => plain(&u.to_string()),
         Value::Float(f) => plain(match go_special(*f) {
             Some("+Inf") => ".inf",
             Some("-Inf") => "-.inf",

@@ -48,6 +48,8 @@ fn kind_of(v: &Value, depth: usize) -> Result<Option<Kind>, String> {
     }
     Ok(match resolved(v) {
         Value::Nil => None,
+        // BurntSushi's `isNil`: a nil slice is no value either.
+        Value::List(l) if l.nil => None,
         Value::Map(_) => Some(Kind::Hash),
         Value::List(l) => {
             let items = l.items.borrow();
@@ -151,6 +153,7 @@ impl Encoder {
         let v = resolved(v);
         match &v {
             Value::Nil => Ok(()),
+            Value::List(l) if l.nil => Ok(()),
             Value::Map(_) => self.table(key, &v, depth),
             Value::List(_) if kind_of(&v, depth)? == Some(Kind::ArrayHash) => {
                 self.array_of_tables(key, &v, depth)
@@ -188,6 +191,7 @@ impl Encoder {
             Value::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
             Value::Int(i) | Value::Int64(i) => self.out.push_str(&i.to_string()),
             Value::Uint(u) => self.out.push_str(&u.to_string()),
+            Value::Uint8(u) => self.out.push_str(&u.to_string()),
             Value::Float(f) => self.out.push_str(&float_text(f)),
             Value::Bytes(b) => {
                 let items: Vec<String> = b.iter().map(u8::to_string).collect();

@@ -231,7 +231,16 @@ impl State<'_> {
                     Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
                     _ => 0,
                 };
+                let units = crate::cost::before_call(name, &argv, self.fuel);
+                if units > self.fuel {
+                    fr.at(call_node);
+                }
+                self.burn(fr, units)?;
+                crate::track::call(name, &argv);
                 let r = (f.body)(&mut self.env.funcs, argv).map_err(Chain::plain);
+                if let Ok(v) = &r {
+                    self.burn(fr, crate::cost::of_result(name, v))?;
+                }
                 if let (Ok(Value::Str(out)), Some((input, runs))) = (&r, tracked_in) {
                     self.track_derived(name, &input, &runs, out, pad);
                 }

@@ -365,7 +365,7 @@ impl<'a> State<'a> {
             Value::Bytes(b) => {
                 for (i, x) in b.iter().enumerate() {
                     let idx = Rv::val(Value::Int(i as i64));
-                    let elem = Rv::val(Value::Uint(u64::from(*x)));
+                    let elem = Rv::val(Value::Uint8(*x));
                     if self.one_iteration(fr, r, mark, idx, elem)? == Flow::Break {
                         break;
                     }
@@ -373,6 +373,7 @@ impl<'a> State<'a> {
                 !b.is_empty()
             }
             Value::Map(m) => {
+                crate::track::read_whole(&val.v);
                 // Go sorts the keys once (fmtsort) and visits the values it read then.
                 let entries: Vec<(String, Value)> = m
                     .borrow()
@@ -398,7 +399,7 @@ impl<'a> State<'a> {
                 }
                 !entries.is_empty()
             }
-            Value::Int(_) | Value::Int64(_) | Value::Uint(_) => {
+            Value::Int(_) | Value::Int64(_) | Value::Uint(_) | Value::Uint8(_) => {
                 if r.pipe.decl.len() > 1 {
                     let msg = format!(
                         "can't use {} to iterate over more than one variable",
@@ -409,12 +410,14 @@ impl<'a> State<'a> {
                 let n: u64 = match val.v {
                     Value::Int(i) | Value::Int64(i) => u64::try_from(i).unwrap_or(0),
                     Value::Uint(u) => u,
+                    Value::Uint8(u) => u64::from(u),
                     _ => 0,
                 };
                 for i in 0..n {
                     let elem = match val.v {
                         Value::Int(_) => Value::Int(i as i64),
                         Value::Int64(_) => Value::Int64(i as i64),
+                        Value::Uint8(_) => Value::Uint8(i as u8),
                         _ => Value::Uint(i),
                     };
                     if self.one_iteration(fr, r, mark, Rv::invalid(), Rv::val(elem))? == Flow::Break
@@ -775,6 +778,7 @@ impl<'a> State<'a> {
                         self.errorf(fr, format!("{name} is not a method but has arguments"))
                     );
                 }
+                crate::track::read_key(m, name);
                 let v = m.borrow().get(name).cloned();
                 return match v {
                     Some(v) => Ok(Rv::boxed(v)),
@@ -866,6 +870,9 @@ impl<'a> State<'a> {
             }
             return Ok(());
         }
+        let units = crate::cost::of_printing(&v.v, self.fuel);
+        self.burn(fr, units)?;
+        crate::track::read_whole(&v.v);
         let text = crate::fmt::print_value(&v.v);
         self.write(fr, &text, pos, false)
     }

@@ -605,6 +605,7 @@ impl Printer {
             Value::Bool(b) => self.fmt_bool(*b, verb, culprit),
             Value::Int(i) | Value::Int64(i) => self.fmt_int(*i as u64, true, verb, culprit),
             Value::Uint(u) => self.fmt_int(*u, false, verb, culprit),
+            Value::Uint8(u) => self.fmt_int(u64::from(*u), false, verb, culprit),
             Value::Float(x) => self.fmt_float(*x, verb, culprit),
             Value::Str(s) => self.fmt_string(s.as_bytes(), verb, culprit),
             Value::Bytes(b) => {
@@ -922,6 +923,7 @@ fn int_from_arg(args: &[Value], arg_num: usize) -> (i64, bool, usize) {
     let (num, is_int) = match arg {
         Value::Int(i) | Value::Int64(i) => (*i, true),
         Value::Uint(u) => i64::try_from(*u).map_or((0, false), |n| (n, true)),
+        Value::Uint8(u) => (i64::from(*u), true),
         _ => (0, false),
     };
     if !(-1_000_000..=1_000_000).contains(&num) {

@@ -11,6 +11,7 @@ pub fn to_int64(v: &Value) -> i64 {
         Value::Int(i) | Value::Int64(i) => *i,
         // Go's int64(uint64) keeps the bits.
         Value::Uint(u) => *u as i64,
+        Value::Uint8(u) => i64::from(*u),
         Value::Float(f) => float_to_int(*f),
         Value::Str(s) => parse_int_base0(trim_zero_decimal(s)).unwrap_or(0),
         Value::Bool(b) => i64::from(*b),
@@ -28,6 +29,7 @@ pub fn to_float64(v: &Value) -> f64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i as f64,
         Value::Uint(u) => *u as f64,
+        Value::Uint8(u) => f64::from(*u),
         Value::Float(f) => *f,
         Value::Str(s) => parse_float(s).unwrap_or(0.0),
         Value::Bool(b) => f64::from(u8::from(*b)),

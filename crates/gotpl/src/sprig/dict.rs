@@ -245,6 +245,7 @@ mod mergo {
             Value::List(l) => Value::List(crate::value::List {
                 items: std::rc::Rc::new(std::cell::RefCell::new(Vec::new())),
                 elem: l.elem,
+                nil: false,
             }),
             _ => Value::Bytes(std::rc::Rc::from(Vec::new())),
         }
@@ -287,6 +288,7 @@ fn copy_value(v: &Value, depth: usize, budget: &mut usize) -> Result<Value, Stri
             Value::List(List {
                 items: std::rc::Rc::new(std::cell::RefCell::new(items)),
                 elem: l.elem,
+                nil: l.nil,
             })
         }
         Value::Bytes(b) => Value::Bytes(std::rc::Rc::from(b.to_vec())),

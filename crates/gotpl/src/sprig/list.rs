@@ -82,12 +82,17 @@ fn last(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
 
 fn rest_fn(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let items = items_or(&any(&a, 0), |k| format!("Cannot find rest on type {k}"))?;
+    if items.is_empty() {
+        return Ok(Value::nil_list());
+    }
     Ok(Value::list(items.into_iter().skip(1).collect()))
 }
 
 fn initial(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let mut items = items_or(&any(&a, 0), |k| format!("Cannot find initial on type {k}"))?;
-    items.pop();
+    if items.pop().is_none() {
+        return Ok(Value::nil_list());
+    }
     Ok(Value::list(items))
 }
 
@@ -156,11 +161,13 @@ fn slice(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
         Value::List(l) => Value::List(List {
             items: std::rc::Rc::new(std::cell::RefCell::new(part)),
             elem: l.elem,
+            nil: false,
         }),
         _ => Value::Bytes(
             part.iter()
                 .map(|x| match x {
                     Value::Uint(u) => *u as u8,
+                    Value::Uint8(u) => *u,
                     _ => 0,
                 })
                 .collect::<Vec<u8>>()
@@ -173,6 +180,10 @@ fn concat(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let mut out = Vec::new();
     for v in &a {
         out.extend(items_or(v, |k| format!("Cannot concat type {k} as list"))?);
+    }
+    // Sprig appends to a nil slice: nothing appended leaves it nil.
+    if out.is_empty() {
+        return Ok(Value::nil_list());
     }
     Ok(Value::list(out))
 }

@@ -161,12 +161,14 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut Visited) -> b
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
         (Value::Uint(x), Value::Uint(y)) => x == y,
+        (Value::Uint8(x), Value::Uint8(y)) => x == y,
         // `==` on floats: NaN is not equal to itself.
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Bytes(x), Value::Bytes(y)) => x == y,
         (Value::List(x), Value::List(y)) => {
-            if x.elem != y.elem {
+            // reflect.DeepEqual: a nil slice is not an empty one.
+            if x.elem != y.elem || x.nil != y.nil {
                 return false;
             }
             let key = (
@@ -209,7 +211,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut Visited) -> b
 pub(crate) fn slice_items(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.items.borrow().clone()),
-        Value::Bytes(b) => Some(b.iter().map(|&x| Value::Uint(u64::from(x))).collect()),
+        Value::Bytes(b) => Some(b.iter().map(|&x| Value::Uint8(x)).collect()),
         _ => None,
     }
 }

@@ -205,6 +205,7 @@ fn int_list(items: Vec<i64>) -> Value {
             items.into_iter().map(Value::Int).collect(),
         )),
         elem: Elem::Int,
+        nil: false,
     })
 }
 

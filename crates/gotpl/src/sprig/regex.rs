@@ -78,6 +78,39 @@ fn compile_uncached(pattern: &str) -> Result<Regex, String> {
         .map_err(|e| format!("error parsing regexp: {}", first_line(&e.to_string())))
 }
 
+/// A size for the program `pattern` compiles to, in NFA states (about): counted repetitions
+/// multiply what they repeat (`[ab]{1,1000}` is a thousand states). What matching and compiling
+/// cost grows with it (see `crate::cost`). A pattern that does not parse weighs its length.
+pub(crate) fn program_weight(pattern: &str) -> u64 {
+    if pattern.len() < 32 && !pattern.contains('{') {
+        return pattern.len() as u64;
+    }
+    let hir = go_syntax::translate(pattern)
+        .ok()
+        .and_then(|t| regex_syntax::Parser::new().parse(&t).ok());
+    hir.map_or(pattern.len() as u64, |h| hir_weight(&h))
+}
+
+/// The parser's nesting limit (250) bounds the recursion.
+fn hir_weight(h: &regex_syntax::hir::Hir) -> u64 {
+    use regex_syntax::hir::{Class, HirKind};
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(l) => l.0.len() as u64,
+        // A Unicode class compiles to a UTF-8 automaton of roughly one state per few ranges.
+        HirKind::Class(Class::Unicode(c)) => 1 + c.ranges().len() as u64 / 4,
+        HirKind::Class(Class::Bytes(c)) => 1 + c.ranges().len() as u64 / 4,
+        HirKind::Repetition(r) => {
+            let copies = u64::from(r.max.unwrap_or(r.min).max(r.min)).max(1);
+            hir_weight(&r.sub).saturating_mul(copies)
+        }
+        HirKind::Capture(c) => hir_weight(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v
+            .iter()
+            .fold(0u64, |acc, h| acc.saturating_add(hir_weight(h))),
+    }
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().last().unwrap_or(s).trim()
 }
@@ -139,10 +172,18 @@ fn all_matches(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
 }
 
 fn find_all(re: &Regex, s: &str, n: i64) -> Value {
-    let found = all_matches(re, s, n)
+    let found: Vec<String> = all_matches(re, s, n)
         .into_iter()
         .map(|(a, b)| s.get(a..b).unwrap_or_default().to_string())
         .collect();
+    // Go's FindAllString returns a nil slice when nothing matched.
+    if found.is_empty() {
+        return Value::List(crate::value::List {
+            items: std::rc::Rc::default(),
+            elem: crate::value::Elem::String,
+            nil: true,
+        });
+    }
     Value::str_list(found)
 }
 

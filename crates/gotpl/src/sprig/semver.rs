@@ -27,30 +27,42 @@ const LOOSE: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-
 const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
 
-struct Patterns {
-    loose: Regex,
-    constraint: Regex,
-    range: Regex,
-    find: Regex,
-    valid: Regex,
+/// Each pattern is compiled on first use, on its own: compiling them is most of the cost of a
+/// chart's first `semverCompare`, and the range pattern is only needed for `a - b` constraints.
+fn pattern(
+    slot: &'static OnceLock<Option<Regex>>,
+    source: impl FnOnce() -> String,
+) -> Result<&'static Regex, String> {
+    slot.get_or_init(|| super::regex::compile(&source()).ok())
+        .as_ref()
+        .ok_or_else(no_patterns)
 }
 
-fn patterns() -> Option<&'static Patterns> {
-    static PATTERNS: OnceLock<Option<Patterns>> = OnceLock::new();
-    PATTERNS
-        .get_or_init(|| {
-            let c = |p: String| super::regex::compile(&p).ok();
-            Some(Patterns {
-                loose: c(format!("^{LOOSE}$"))?,
-                constraint: c(format!(r"^\s*({OPS})\s*({CV})\s*$"))?,
-                range: c(format!(r"\s*({CV})\s+-\s+({CV})\s*"))?,
-                find: c(format!(r"({OPS})\s*({CV})"))?,
-                valid: c(format!(
-                    r"^(\s*({OPS})\s*({CV})\s*)((?:\s+|,\s*)({OPS})\s*({CV})\s*)*$"
-                ))?,
-            })
-        })
-        .as_ref()
+fn loose() -> Result<&'static Regex, String> {
+    static P: OnceLock<Option<Regex>> = OnceLock::new();
+    pattern(&P, || format!("^{LOOSE}$"))
+}
+
+fn constraint() -> Result<&'static Regex, String> {
+    static P: OnceLock<Option<Regex>> = OnceLock::new();
+    pattern(&P, || format!(r"^\s*({OPS})\s*({CV})\s*$"))
+}
+
+fn range() -> Result<&'static Regex, String> {
+    static P: OnceLock<Option<Regex>> = OnceLock::new();
+    pattern(&P, || format!(r"\s*({CV})\s+-\s+({CV})\s*"))
+}
+
+fn find() -> Result<&'static Regex, String> {
+    static P: OnceLock<Option<Regex>> = OnceLock::new();
+    pattern(&P, || format!(r"({OPS})\s*({CV})"))
+}
+
+fn valid() -> Result<&'static Regex, String> {
+    static P: OnceLock<Option<Regex>> = OnceLock::new();
+    pattern(&P, || {
+        format!(r"^(\s*({OPS})\s*({CV})\s*)((?:\s+|,\s*)({OPS})\s*({CV})\s*)*$")
+    })
 }
 
 fn no_patterns() -> String {
@@ -110,8 +122,7 @@ fn parse_segment(s: &str) -> Result<u64, String> {
 impl Version {
     /// `semver.NewVersion` with coercion on (the default).
     pub fn parse(v: &str) -> Result<Version, String> {
-        let p = patterns().ok_or_else(no_patterns)?;
-        let caps = p.loose.captures(v).ok_or(ERR_INVALID)?;
+        let caps = loose()?.captures(v).ok_or(ERR_INVALID)?;
         let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
         let major = parse_segment(group(1))?;
         let minor = match group(2) {
@@ -254,7 +265,6 @@ fn is_x(s: &str) -> bool {
 }
 
 fn parse_constraint(c: &str) -> Result<Constraint, String> {
-    let p = patterns().ok_or_else(no_patterns)?;
     if c.is_empty() {
         return Ok(Constraint {
             con: Version::zero(),
@@ -264,8 +274,7 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
             patch_dirty: false,
         });
     }
-    let caps = p
-        .constraint
+    let caps = constraint()?
         .captures(c)
         .ok_or_else(|| format!("improper constraint: {}", crate::fmt::quote(c)))?;
     let g = |i: usize| caps.get(i).map_or("", |m| m.as_str());
@@ -397,15 +406,13 @@ impl Constraint {
 
 /// `NewConstraint`: `a - b` ranges rewritten, `||` groups of comparisons.
 fn parse_constraints(c: &str) -> Result<Vec<(Vec<Constraint>, bool)>, String> {
-    let p = patterns().ok_or_else(no_patterns)?;
-    let rewritten = rewrite_range(p, c);
+    let rewritten = rewrite_range(c)?;
     let mut groups = Vec::new();
     for part in rewritten.split("||") {
-        if !p.valid.is_match(part) {
+        if !valid()?.is_match(part) {
             return Err(format!("improper constraint: {}", crate::fmt::quote(part)));
         }
-        let mut found: Vec<String> = p
-            .find
+        let mut found: Vec<String> = find()?
             .find_iter(part)
             .map(|m| m.as_str().to_string())
             .collect();
@@ -424,15 +431,24 @@ fn parse_constraints(c: &str) -> Result<Vec<(Vec<Constraint>, bool)>, String> {
     Ok(groups)
 }
 
-fn rewrite_range(p: &Patterns, i: &str) -> String {
+fn rewrite_range(i: &str) -> Result<String, String> {
     let mut out = i.to_string();
-    for caps in p.range.captures_iter(i) {
+    // The range pattern needs a `-` with Go's `\s` on both sides; without one nothing matches.
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
+    let has_dash = i
+        .as_bytes()
+        .windows(3)
+        .any(|w| matches!(w, [a, b'-', c] if space(*a) && space(*c)));
+    if !has_dash {
+        return Ok(out);
+    }
+    for caps in range()?.captures_iter(i) {
         let whole = caps.get(0).map_or("", |m| m.as_str());
         let from = caps.get(1).map_or("", |m| m.as_str());
         let to = caps.get(11).map_or("", |m| m.as_str());
         out = out.replacen(whole, &format!(">= {from}, <= {to} "), 1);
     }
-    out
+    Ok(out)
 }
 
 /// `semverCompare constraint version`.
