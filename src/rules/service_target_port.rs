@@ -249,3 +249,71 @@ fn check_name(
     };
     out.push(d.with_help(help));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check;
+
+    /// A Service "web" on `target_port` and a Deployment whose container declares `ports`
+    /// ports, 8081, 8082, … named p1, p2, ….
+    fn manifests(target_port: &str, ports: usize) -> String {
+        let mut yaml = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: {target_port}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n"
+        );
+        for i in 1..=ports {
+            yaml.push_str(&format!(
+                "            - name: p{i}\n              containerPort: {}\n",
+                8080 + i
+            ));
+        }
+        yaml
+    }
+
+    fn labels(yaml: &str) -> Vec<Vec<String>> {
+        check(yaml)
+            .of("rules/service-target-port")
+            .iter()
+            .map(|d| d.secondary.iter().map(|l| l.message.clone()).collect())
+            .collect()
+    }
+
+    /// At most four of the ports that do exist are labelled: three show three, four show four,
+    /// five show the first four.
+    #[test]
+    fn at_most_four_existing_ports_are_labelled() {
+        let exposes = |n: usize| -> Vec<String> {
+            (1..=n)
+                .map(|i| format!("container \"web\" exposes {}", 8080 + i))
+                .collect()
+        };
+        let names = |n: usize| -> Vec<String> {
+            (1..=n)
+                .map(|i| format!("container \"web\" names port {} \"p{i}\"", 8080 + i))
+                .collect()
+        };
+        for (ports, shown) in [(3, 3), (4, 4), (5, 4)] {
+            assert_eq!(
+                labels(&manifests("9999", ports)),
+                vec![exposes(shown)],
+                "{ports}"
+            );
+            assert_eq!(
+                labels(&manifests("nope", ports)),
+                vec![names(shown)],
+                "{ports}"
+            );
+        }
+    }
+
+    /// The near miss that is correct: the target is one of the declared ports, by number or name.
+    #[test]
+    fn a_target_among_the_declared_ports_is_silent() {
+        for target in ["8081", "8085", "p1", "p5"] {
+            assert_eq!(
+                labels(&manifests(target, 5)),
+                Vec::<Vec<String>>::new(),
+                "{target}"
+            );
+        }
+    }
+}
