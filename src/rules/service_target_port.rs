@@ -252,6 +252,7 @@ fn check_name(
 
 #[cfg(test)]
 mod tests {
+    use crate::diag::Severity;
     use crate::rules::tests::check;
 
     /// A Service "web" on `target_port` and a Deployment whose container declares `ports`
@@ -315,5 +316,107 @@ mod tests {
                 "{target}"
             );
         }
+    }
+
+    /// A Service "web" with `ports` (YAML list items) selecting app: web, then `pods`.
+    fn service(ports: &[&str], pods: &str) -> String {
+        let mut yaml = String::from(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n",
+        );
+        for p in ports {
+            yaml.push_str(&format!("    - {p}\n"));
+        }
+        yaml.push_str("---\n");
+        yaml.push_str(pods);
+        yaml
+    }
+
+    /// (severity, message) of each finding.
+    fn severities(yaml: &str) -> Vec<(Severity, String)> {
+        check(yaml)
+            .of("rules/service-target-port")
+            .iter()
+            .map(|d| (d.severity, d.message.clone()))
+            .collect()
+    }
+
+    /// Containers that declare no ports at all: nothing to compare a number with.
+    #[test]
+    fn numbers_are_not_checked_when_no_port_is_declared() {
+        assert!(labels(&manifests("9999", 0)).is_empty());
+        let no_ports = manifests("1", 0);
+        let no_ports = no_ports.split("---\n").nth(1).unwrap();
+        assert!(labels(&service(&["{port: 9999}"], no_ports)).is_empty());
+        // With a port declared, the defaulted targetPort is compared.
+        let one_port = manifests("1", 1);
+        let one_port = one_port.split("---\n").nth(1).unwrap();
+        assert_eq!(
+            severities(&service(&["{port: 9999}"], one_port)),
+            vec![(
+                Severity::Error,
+                "Service \"web\" defaults targetPort to port 9999, which no selected container exposes".to_string()
+            )]
+        );
+    }
+
+    /// A name that resolves nowhere is an error when it looks like a typo (a close name) or
+    /// when no other port of the Service reaches a pod; else a warning (a port the chart only
+    /// declares in some configurations).
+    #[test]
+    fn a_name_missing_everywhere_is_an_error_unless_another_port_reaches() {
+        let pods = manifests("1", 1);
+        let pods = pods.split("---\n").nth(1).unwrap();
+        let msg = |name: &str| {
+            format!(
+                "Service \"web\" sends port 80 to targetPort \"{name}\", which no container of Deployment \"web\" names"
+            )
+        };
+        assert_eq!(
+            severities(&service(&["{port: 80, targetPort: p2}"], pods)),
+            vec![(Severity::Error, msg("p2"))]
+        );
+        assert_eq!(
+            severities(&service(&["{port: 80, targetPort: metrics}"], pods)),
+            vec![(Severity::Error, msg("metrics"))]
+        );
+        assert_eq!(
+            severities(&service(
+                &[
+                    "{port: 80, targetPort: metrics}",
+                    "{port: 81, targetPort: p1}"
+                ],
+                pods
+            )),
+            vec![(Severity::Warning, msg("metrics"))]
+        );
+        // A close name is an error even when another port reaches.
+        assert_eq!(
+            severities(&service(
+                &["{port: 80, targetPort: p2}", "{port: 81, targetPort: p1}"],
+                pods
+            )),
+            vec![(Severity::Error, msg("p2"))]
+        );
+    }
+
+    /// Batch pods lacking the name are excused only when a long-running pod serves it: a Job
+    /// alone is reported.
+    #[test]
+    fn batch_pods_alone_are_not_excused() {
+        let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: once\n          image: busybox:1.36\n          ports:\n            - name: p1\n              containerPort: 8081\n";
+        assert_eq!(
+            severities(&service(&["{port: 80, targetPort: http}"], job)),
+            vec![(
+                Severity::Error,
+                "Service \"web\" sends port 80 to targetPort \"http\", which no container of Job \"once\" names".to_string()
+            )]
+        );
+        let deployment = manifests("1", 1).replace("name: p1", "name: http");
+        let deployment = deployment.split("---\n").nth(1).unwrap();
+        let both = service(
+            &["{port: 80, targetPort: http}"],
+            &format!("{deployment}---\n{job}"),
+        );
+        assert_eq!(severities(&both), vec![]);
     }
 }
