@@ -335,3 +335,52 @@ fn quoted(keys: &[&str]) -> String {
     let q: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
     q.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{near_miss, transposed};
+
+    /// One slip apart: case, a missing prefix ending in a separator, a swap, or at most two
+    /// edits when the shorter spelling has at least four characters per edit.
+    #[test]
+    fn near_misses_and_what_is_too_far() {
+        for (a, b, near) in [
+            ("web", "web", false),
+            ("Web", "web", true),
+            ("web", "release-web", true),
+            ("release-web", "web", true),
+            ("name", "app.kubernetes.io/name", true),
+            ("web", "my_web", true),
+            ("web", "v1.web", true),
+            ("web", "myweb", false),
+            ("", "x", false),
+            ("", "-", false),
+            ("wbe", "web", true),
+            // One edit needs four characters, two edits eight.
+            ("abcd", "abce", true),
+            ("abc", "abd", false),
+            ("abcdefgh", "abcdefxy", true),
+            ("abcdefg", "abcdexy", false),
+            ("abcdefghijkl", "abcdefghixyz", false),
+        ] {
+            assert_eq!(near_miss(a, b), near, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn transposed_is_one_swap_of_neighbours() {
+        for (a, b, swapped) in [
+            ("ab", "ba", true),
+            ("abc", "acb", true),
+            ("abc", "bca", false),
+            ("abcd", "badc", false),
+            ("abc", "cba", false),
+            ("ab", "ab", false),
+            ("abc", "ab", false),
+            ("ab", "abc", false),
+            ("aab", "aba", true),
+        ] {
+            assert_eq!(transposed(a, b), swapped, "{a} / {b}");
+        }
+    }
+}
