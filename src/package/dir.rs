@@ -502,4 +502,35 @@ mod tests {
         assert!(!never_included("a.swp", true));
         assert!(!never_included("templates", true));
     }
+
+    /// An ignore file linking outside the chart is reported once, when it is loaded, and not
+    /// again by the walk; a link elsewhere in the chart is reported by the walk.
+    #[test]
+    fn a_link_leaving_the_chart_is_reported_once() {
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("ignore");
+        fs::write(&target, "b\n").unwrap();
+        let canonical = fs::canonicalize(&target).unwrap();
+        let tmp = folder(|root| {
+            std::os::unix::fs::symlink(&target, root.join(IGNORE_FILE)).unwrap();
+            std::os::unix::fs::symlink(&target, root.join("c")).unwrap();
+        });
+        let shown = tmp.path().display().to_string();
+        assert_eq!(
+            read(tmp.path(), &TreeLimits::default()),
+            (
+                both(),
+                vec![
+                    format!(
+                        "symbolic link {shown}/{IGNORE_FILE} points to {}, outside the chart; it is not read",
+                        canonical.display()
+                    ),
+                    format!(
+                        "symbolic link {shown}/c points to {}, outside the chart; it is left out",
+                        canonical.display()
+                    ),
+                ]
+            )
+        );
+    }
 }
