@@ -378,4 +378,22 @@ mod tests {
             assert_eq!(a.allocate_next(h("web")), Ok(first), "{range}");
         }
     }
+
+    /// The probe memo that keeps thousands of allocations linear: each allocation resumes just
+    /// past the last address it gave, and a release (which may free an earlier one) starts over.
+    /// Results alone cannot show it (a memo stuck at 0 gives the same addresses, quadratically).
+    #[test]
+    fn allocation_resumes_past_the_last_address_until_a_release() {
+        let mut a = IpAllocator::new(Cidr::parse("10.0.0.0/24").unwrap());
+        assert_eq!(a.probed_positions(), 0);
+        assert_eq!(a.allocate_next(h("a")), Ok("10.0.0.16".to_string()));
+        assert_eq!(a.probed_positions(), 1);
+        assert_eq!(a.allocate("10.0.0.17", h("b")), Ok(()));
+        assert_eq!(a.allocate_next(h("c")), Ok("10.0.0.18".to_string()));
+        assert_eq!(a.probed_positions(), 3);
+        a.release("10.0.0.16");
+        assert_eq!(a.probed_positions(), 0);
+        assert_eq!(a.allocate_next(h("d")), Ok("10.0.0.16".to_string()));
+        assert_eq!(a.probed_positions(), 1);
+    }
 }
