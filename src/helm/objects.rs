@@ -224,14 +224,10 @@ impl Object for Capabilities {
     fn go_string(&self) -> String {
         // fmt prints the struct behind the pointer without calling the fields' String methods
         // (they have pointer receivers): `&{{v1.36.0 v1.36.0 1 36} [v1 …] {v4.2   go… v1.36}}`.
-        let k = &self.kube;
         format!(
-            "&{{{{{} {} {} {}}} [{}] {}}}",
-            k.version,
-            k.version,
-            k.major,
-            k.minor,
-            self.api_versions.0.join(" "),
+            "&{{{} {} {}}}",
+            self.kube.go_string(),
+            self.api_versions.go_string(),
             helm_version_struct()
         )
     }
@@ -291,7 +287,16 @@ impl Object for KubeVersionObject {
     }
 
     fn go_string(&self) -> String {
-        self.version.clone()
+        // The struct: Version, the unexported normalized version (the same for the versions
+        // kforge accepts), Major, Minor.
+        format!(
+            "{{{} {} {} {}}}",
+            self.version, self.version, self.major, self.minor
+        )
+    }
+
+    fn addressable_string(&self) -> Option<String> {
+        Some(self.version.clone())
     }
 
     fn to_json(&self) -> Value {
@@ -329,6 +334,14 @@ impl Object for VersionSet {
 
     fn go_string(&self) -> String {
         format!("[{}]", self.0.join(" "))
+    }
+
+    fn elements(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(|v| Value::str(v)).collect())
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "slice"
     }
 
     fn to_json(&self) -> Value {
@@ -499,6 +512,10 @@ impl Object for Files {
                 .collect(),
         )
     }
+
+    fn kind_name(&self) -> &'static str {
+        "map"
+    }
 }
 
 /// Go's message when a method gets the wrong number of arguments.
@@ -557,7 +574,9 @@ mod tests {
             "&{{v1.36.0 v1.36.0 1 36} [v1 apps/v1] {v4.2   go1.26.6 v1.36}}"
         );
         let kube = obj(&caps).field("KubeVersion").unwrap();
-        assert_eq!(obj(&kube).go_string(), "v1.36.0");
+        // `{{ .Capabilities.KubeVersion }}` calls String(); `quote` of it prints the struct.
+        assert_eq!(obj(&kube).addressable_string().unwrap(), "v1.36.0");
+        assert_eq!(obj(&kube).go_string(), "{v1.36.0 v1.36.0 1 36}");
         assert_eq!(
             format!("{:?}", obj(&kube).field("Minor").unwrap()),
             "\"36\""
