@@ -7,9 +7,8 @@
 //! default, and each subchart's defaults fill its section (named by the dependency alias), after
 //! the parent's `global` was copied into it.
 //!
-//! Unlike Helm, the defaults of subcharts that their `condition`/`tags` disable are coalesced too
-//! (Helm drops those subcharts first). Which subcharts render is the same (see
-//! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
+//! Subcharts that their `condition`/`tags` disable are dropped before (`crate::helm::deps`), as
+//! Helm does, so their defaults never reach `.Values`.
 
 mod imports;
 mod reads;
