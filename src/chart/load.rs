@@ -501,7 +501,9 @@ impl ChartLoader<'_> {
         self.check_declared(&chart);
         if top {
             self.check_extensions(&chart);
-            metadata::check_recommended(&chart, self.diags);
+            if self.options.recommendations {
+                metadata::check_recommended(&chart, self.diags);
+            }
         }
         self.resolve_dependencies(&mut chart, &full_name);
         self.check_installs_something(&chart);
