@@ -14,7 +14,7 @@ use kforge_gotpl::Value;
 use kforge_gotpl::value::Object;
 
 use super::glob::Glob;
-use crate::chart::ChartMetadata;
+use crate::chart::Chart;
 use crate::version::KubeVersion;
 use crate::yaml::Node;
 
@@ -53,8 +53,9 @@ pub fn template(name: &str, base_path: &str) -> Value {
 }
 
 /// `.Chart`: Helm's `structToMap(chart.Metadata)` (every field, by Go name, empty when absent)
-/// plus `IsRoot`.
-pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
+/// plus `IsRoot`. `chart` holds only the subcharts that take part in the render.
+pub fn chart(chart: &Chart, is_root: bool) -> Value {
+    let metadata = &chart.metadata;
     let tree = &metadata.tree;
     let text = |key: &str| {
         Value::string(
@@ -87,32 +88,36 @@ pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
             ])
         })
         .collect();
-    let dependencies = tree
-        .get("dependencies")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
+    // As Helm's `ProcessDependencies` leaves them: disabled dependencies dropped, the rest
+    // enabled and named by their alias, `import-values` in their `{child, parent}` form.
+    let dependencies = chart
+        .metadata
+        .dependencies()
         .iter()
+        .filter(|d| chart.subcharts.iter().any(|s| s.metadata.name == d.key()))
         .map(|d| {
-            let field =
-                |k: &str| Value::string(d.get(k).and_then(Node::scalar_text).unwrap_or_default());
+            let imports = d
+                .import_values
+                .iter()
+                .map(|iv| {
+                    map([
+                        ("child", Value::str(&iv.child)),
+                        ("parent", Value::str(&iv.parent)),
+                    ])
+                })
+                .collect();
             map([
-                ("Name", field("name")),
-                ("Version", field("version")),
-                ("Repository", field("repository")),
-                ("Condition", field("condition")),
-                ("Tags", strings(d.get("tags"))),
+                ("Name", Value::str(d.key())),
+                ("Version", Value::str(&d.version)),
+                ("Repository", Value::str(&d.repository)),
+                ("Condition", Value::str(&d.condition)),
                 (
-                    "Enabled",
-                    Value::Bool(d.get("enabled").and_then(Node::as_bool).unwrap_or(false)),
+                    "Tags",
+                    Value::list(d.tags.iter().map(|t| Value::str(t)).collect()),
                 ),
-                (
-                    "ImportValues",
-                    d.get("import-values")
-                        .map(yaml_plain)
-                        .filter(|v| matches!(v, Value::List(_)))
-                        .unwrap_or_else(|| Value::list(Vec::new())),
-                ),
-                ("Alias", field("alias")),
+                ("Enabled", Value::Bool(true)),
+                ("ImportValues", Value::list(imports)),
+                ("Alias", Value::str(d.alias.as_deref().unwrap_or_default())),
             ])
         })
         .collect();
@@ -157,26 +162,6 @@ pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
         ("Type", text("type")),
         ("IsRoot", Value::Bool(is_root)),
     ])
-}
-
-/// A YAML node as Go sees it after JSON decoding (numbers float64), for metadata fields Helm
-/// keeps untyped (`import-values`).
-fn yaml_plain(node: &Node) -> Value {
-    use crate::yaml::Value as Y;
-    match &node.value {
-        Y::Null => Value::Nil,
-        Y::Bool(b) => Value::Bool(*b),
-        Y::Int(i) => Value::Float(*i as f64),
-        Y::Float(f) => Value::Float(*f),
-        Y::Str(s) => Value::str(s),
-        Y::Seq(items) => Value::list(items.iter().map(yaml_plain).collect()),
-        Y::Map(entries) => Value::map(
-            entries
-                .iter()
-                .filter_map(|(k, v)| Some((k.scalar_text()?, yaml_plain(v))))
-                .collect(),
-        ),
-    }
 }
 
 /// `*common.Capabilities`.
