@@ -625,8 +625,8 @@ mod tests {
             .into_iter()
             .collect(),
         };
-        let (chart, _) = crate::chart::load_tree(tree, "t", &mut sources);
-        let v = chart_value(&chart.unwrap().metadata);
+        let (loaded, _) = crate::chart::load_tree(tree, "t", &mut sources);
+        let v = chart(&loaded.unwrap(), true);
         let Value::Map(m) = v else { panic!() };
         let m = m.borrow();
         let keys: Vec<&str> = m.keys().map(String::as_str).collect();
@@ -660,9 +660,5 @@ mod tests {
             "[{\"Email\": \"\", \"Name\": \"me\", \"URL\": \"\"}]"
         );
         assert_eq!(format!("{:?}", m["IsRoot"]), "true");
-    }
-
-    fn chart_value(meta: &ChartMetadata) -> Value {
-        chart(meta, true)
     }
 }
