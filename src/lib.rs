@@ -240,6 +240,8 @@ pub fn prepare(inputs: &[Input], options: &Options) -> Result<LoadedRun, Box<Run
         kube_version: options.kube_version,
         ..options.load.clone()
     };
+    load_options.recommendations = config.is_enabled(&catalog::chart::MISSING_ICON)
+        || config.is_enabled(&catalog::chart::MISSING_VALUES);
     if let Some(exclude) = inputs::walk::Exclude::of_config(&config) {
         load_options.walk.exclude = Some(std::sync::Arc::new(exclude));
     }

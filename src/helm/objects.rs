@@ -14,7 +14,7 @@ use kforge_gotpl::Value;
 use kforge_gotpl::value::Object;
 
 use super::glob::Glob;
-use crate::chart::ChartMetadata;
+use crate::chart::Chart;
 use crate::version::KubeVersion;
 use crate::yaml::Node;
 
@@ -53,8 +53,9 @@ pub fn template(name: &str, base_path: &str) -> Value {
 }
 
 /// `.Chart`: Helm's `structToMap(chart.Metadata)` (every field, by Go name, empty when absent)
-/// plus `IsRoot`.
-pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
+/// plus `IsRoot`. `chart` holds only the subcharts that take part in the render.
+pub fn chart(chart: &Chart, is_root: bool) -> Value {
+    let metadata = &chart.metadata;
     let tree = &metadata.tree;
     let text = |key: &str| {
         Value::string(
@@ -87,32 +88,36 @@ pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
             ])
         })
         .collect();
-    let dependencies = tree
-        .get("dependencies")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
+    // As Helm's `ProcessDependencies` leaves them: disabled dependencies dropped, the rest
+    // enabled and named by their alias, `import-values` in their `{child, parent}` form.
+    let dependencies = chart
+        .metadata
+        .dependencies()
         .iter()
+        .filter(|d| chart.subcharts.iter().any(|s| s.metadata.name == d.key()))
         .map(|d| {
-            let field =
-                |k: &str| Value::string(d.get(k).and_then(Node::scalar_text).unwrap_or_default());
+            let imports = d
+                .import_values
+                .iter()
+                .map(|iv| {
+                    map([
+                        ("child", Value::str(&iv.child)),
+                        ("parent", Value::str(&iv.parent)),
+                    ])
+                })
+                .collect();
             map([
-                ("Name", field("name")),
-                ("Version", field("version")),
-                ("Repository", field("repository")),
-                ("Condition", field("condition")),
-                ("Tags", strings(d.get("tags"))),
+                ("Name", Value::str(d.key())),
+                ("Version", Value::str(&d.version)),
+                ("Repository", Value::str(&d.repository)),
+                ("Condition", Value::str(&d.condition)),
                 (
-                    "Enabled",
-                    Value::Bool(d.get("enabled").and_then(Node::as_bool).unwrap_or(false)),
+                    "Tags",
+                    Value::list(d.tags.iter().map(|t| Value::str(t)).collect()),
                 ),
-                (
-                    "ImportValues",
-                    d.get("import-values")
-                        .map(yaml_plain)
-                        .filter(|v| matches!(v, Value::List(_)))
-                        .unwrap_or_else(|| Value::list(Vec::new())),
-                ),
-                ("Alias", field("alias")),
+                ("Enabled", Value::Bool(true)),
+                ("ImportValues", Value::list(imports)),
+                ("Alias", Value::str(d.alias.as_deref().unwrap_or_default())),
             ])
         })
         .collect();
@@ -157,26 +162,6 @@ pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
         ("Type", text("type")),
         ("IsRoot", Value::Bool(is_root)),
     ])
-}
-
-/// A YAML node as Go sees it after JSON decoding (numbers float64), for metadata fields Helm
-/// keeps untyped (`import-values`).
-fn yaml_plain(node: &Node) -> Value {
-    use crate::yaml::Value as Y;
-    match &node.value {
-        Y::Null => Value::Nil,
-        Y::Bool(b) => Value::Bool(*b),
-        Y::Int(i) => Value::Float(*i as f64),
-        Y::Float(f) => Value::Float(*f),
-        Y::Str(s) => Value::str(s),
-        Y::Seq(items) => Value::list(items.iter().map(yaml_plain).collect()),
-        Y::Map(entries) => Value::map(
-            entries
-                .iter()
-                .filter_map(|(k, v)| Some((k.scalar_text()?, yaml_plain(v))))
-                .collect(),
-        ),
-    }
 }
 
 /// `*common.Capabilities`.
@@ -224,14 +209,10 @@ impl Object for Capabilities {
     fn go_string(&self) -> String {
         // fmt prints the struct behind the pointer without calling the fields' String methods
         // (they have pointer receivers): `&{{v1.36.0 v1.36.0 1 36} [v1 …] {v4.2   go… v1.36}}`.
-        let k = &self.kube;
         format!(
-            "&{{{{{} {} {} {}}} [{}] {}}}",
-            k.version,
-            k.version,
-            k.major,
-            k.minor,
-            self.api_versions.0.join(" "),
+            "&{{{} {} {}}}",
+            self.kube.go_string(),
+            self.api_versions.go_string(),
             helm_version_struct()
         )
     }
@@ -291,7 +272,16 @@ impl Object for KubeVersionObject {
     }
 
     fn go_string(&self) -> String {
-        self.version.clone()
+        // The struct: Version, the unexported normalized version (the same for the versions
+        // kforge accepts), Major, Minor.
+        format!(
+            "{{{} {} {} {}}}",
+            self.version, self.version, self.major, self.minor
+        )
+    }
+
+    fn addressable_string(&self) -> Option<String> {
+        Some(self.version.clone())
     }
 
     fn to_json(&self) -> Value {
@@ -329,6 +319,14 @@ impl Object for VersionSet {
 
     fn go_string(&self) -> String {
         format!("[{}]", self.0.join(" "))
+    }
+
+    fn elements(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(|v| Value::str(v)).collect())
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "slice"
     }
 
     fn to_json(&self) -> Value {
@@ -499,6 +497,10 @@ impl Object for Files {
                 .collect(),
         )
     }
+
+    fn kind_name(&self) -> &'static str {
+        "map"
+    }
 }
 
 /// Go's message when a method gets the wrong number of arguments.
@@ -557,7 +559,9 @@ mod tests {
             "&{{v1.36.0 v1.36.0 1 36} [v1 apps/v1] {v4.2   go1.26.6 v1.36}}"
         );
         let kube = obj(&caps).field("KubeVersion").unwrap();
-        assert_eq!(obj(&kube).go_string(), "v1.36.0");
+        // `{{ .Capabilities.KubeVersion }}` calls String(); `quote` of it prints the struct.
+        assert_eq!(obj(&kube).addressable_string().unwrap(), "v1.36.0");
+        assert_eq!(obj(&kube).go_string(), "{v1.36.0 v1.36.0 1 36}");
         assert_eq!(
             format!("{:?}", obj(&kube).field("Minor").unwrap()),
             "\"36\""
@@ -621,8 +625,8 @@ mod tests {
             .into_iter()
             .collect(),
         };
-        let (chart, _) = crate::chart::load_tree(tree, "t", &mut sources);
-        let v = chart_value(&chart.unwrap().metadata);
+        let (loaded, _) = crate::chart::load_tree(tree, "t", &mut sources);
+        let v = chart(&loaded.unwrap(), true);
         let Value::Map(m) = v else { panic!() };
         let m = m.borrow();
         let keys: Vec<&str> = m.keys().map(String::as_str).collect();
@@ -656,9 +660,5 @@ mod tests {
             "[{\"Email\": \"\", \"Name\": \"me\", \"URL\": \"\"}]"
         );
         assert_eq!(format!("{:?}", m["IsRoot"]), "true");
-    }
-
-    fn chart_value(meta: &ChartMetadata) -> Value {
-        chart(meta, true)
     }
 }

@@ -252,10 +252,7 @@ fn build_dot(
             .collect(),
     );
     let mut dot = std::collections::BTreeMap::new();
-    dot.insert(
-        "Chart".into(),
-        objects::chart(&unit.chart.metadata, unit.is_root),
-    );
+    dot.insert("Chart".into(), objects::chart(unit.chart, unit.is_root));
     dot.insert("Files".into(), files);
     dot.insert("Release".into(), release.clone());
     dot.insert("Capabilities".into(), capabilities.clone());

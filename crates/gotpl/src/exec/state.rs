@@ -388,6 +388,17 @@ impl<'a> State<'a> {
                 }
                 !entries.is_empty()
             }
+            // A Go slice type with methods (Helm's `.Capabilities.APIVersions`): its strings.
+            Value::Object(o) if o.elements().is_some() => {
+                let items = o.elements().unwrap_or_default();
+                for (i, item) in items.iter().enumerate() {
+                    let idx = Rv::val(Value::Int(i as i64));
+                    if self.one_iteration(fr, r, mark, idx, Rv::val(item.clone()))? == Flow::Break {
+                        break;
+                    }
+                }
+                !items.is_empty()
+            }
             // A Go map type with methods (Helm's `.Files.Glob` result): its typed entries.
             Value::Object(o) if o.entries().is_some() => {
                 let entries = o.entries().unwrap_or_default();
@@ -873,7 +884,12 @@ impl<'a> State<'a> {
         let units = crate::cost::of_printing(&v.v, self.fuel);
         self.burn(fr, units)?;
         crate::track::read_whole(&v.v);
-        let text = crate::fmt::print_value(&v.v);
+        let text = match &v.v {
+            Value::Object(o) => o
+                .addressable_string()
+                .unwrap_or_else(|| crate::fmt::print_value(&v.v)),
+            _ => crate::fmt::print_value(&v.v),
+        };
         self.write(fr, &text, pos, false)
     }
 }

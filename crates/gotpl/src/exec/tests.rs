@@ -320,6 +320,55 @@ fn map_kind_objects_have_go_truth_and_range() {
     assert_eq!(out.text, "a=1;b=2;2emptynone");
 }
 
+/// A slice-kind Go value with methods, like Helm's `common.VersionSet`.
+#[derive(Debug)]
+struct VersionSet(Vec<&'static str>);
+
+impl crate::value::Object for VersionSet {
+    fn type_name(&self) -> &str {
+        "common.VersionSet"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        (name == "Has").then(|| {
+            let want = args.first().and_then(Value::as_str).unwrap_or_default();
+            Ok(Value::Bool(self.0.contains(&want)))
+        })
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "Has"
+    }
+    fn go_string(&self) -> String {
+        format!("[{}]", self.0.join(" "))
+    }
+    fn to_json(&self) -> Value {
+        Value::str_list(self.0.iter().map(|s| s.to_string()).collect())
+    }
+    fn elements(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(|s| Value::str(s)).collect())
+    }
+    fn kind_name(&self) -> &'static str {
+        "slice"
+    }
+}
+
+#[test]
+fn slice_kind_objects_range_and_reach_functions_as_slices() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ range $i, $v := .Values.s }}{{ $i }}={{ $v }};{{ end }}{{ len .Values.s }} {{ index .Values.s 1 }} {{ last .Values.s }} {{ has \"b\" .Values.s }} {{ .Values.s.Has \"a\" }} {{ typeOf .Values.s }} {{ (default list .Values.s).Has \"b\" }} {{ .Values.s }}{{ if .Values.e }}x{{ else }} empty{{ end }}{{ range .Values.e }}x{{ else }} none{{ end }}",
+    )]);
+    let s = Value::Object(std::rc::Rc::new(VersionSet(vec!["a", "b"])));
+    let e = Value::Object(std::rc::Rc::new(VersionSet(vec![])));
+    let out = run(&t, "t/templates/a.yaml", dot(&[("s", s), ("e", e)])).unwrap();
+    assert_eq!(
+        out.text,
+        "0=a;1=b;2 b b true true common.VersionSet true [a b] empty none"
+    );
+}
+
 #[test]
 fn nindent_and_trim_keep_the_lines_of_an_included_define() {
     let t = set(&[
