@@ -862,7 +862,7 @@ fn count(v: Option<&Value>, loc: &str, key: &str) -> Result<Option<usize>, Compi
             &at,
             format!(
                 "minimum: got {}, want 0",
-                super::number::go_float(d.to_f64())
+                super::number::helm_float(d.to_f64())
             ),
         ));
     }

@@ -84,6 +84,9 @@ pub enum Kind {
     Limit,
 }
 
+/// Most lines of causes under one finding.
+const MAX_CAUSE_LINES: usize = 20;
+
 /// One failure: where in the instance (JSON Pointer tokens), what, and the failures under it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Error {
@@ -112,32 +115,41 @@ impl Error {
     }
 
     /// The causes as Helm lists them, one `- at '/ptr': message` a line, nested by indent.
+    /// At most [`MAX_CAUSE_LINES`] lines: failed branches can multiply.
     pub fn causes_text(&self) -> String {
         let mut out = String::new();
+        let mut lines = 0;
         for c in &self.causes {
-            c.write_tree(0, &mut out);
+            c.write_tree(0, &mut out, &mut lines);
+        }
+        if lines > MAX_CAUSE_LINES {
+            out.push_str("\n- …");
         }
         out
     }
 
-    fn write_tree(&self, indent: usize, out: &mut String) {
+    fn write_tree(&self, indent: usize, out: &mut String, lines: &mut usize) {
         if self.kind == Kind::Group {
             for c in &self.causes {
-                c.write_tree(indent, out);
+                c.write_tree(indent, out, lines);
             }
+            return;
+        }
+        *lines += 1;
+        if *lines > MAX_CAUSE_LINES {
             return;
         }
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&"  ".repeat(indent));
+        out.push_str(&"  ".repeat(indent.min(16)));
         out.push_str(&format!(
             "- at {}: {}",
             quote(&self.pointer()),
             self.message
         ));
         for c in &self.causes {
-            c.write_tree(indent + 1, out);
+            c.write_tree(indent + 1, out, lines);
         }
     }
 }
@@ -193,16 +205,14 @@ pub fn quote(s: &str) -> String {
     out
 }
 
-/// A value in a message: strings quoted, arrays and objects as `value`, numbers as written.
+/// A value in a message: strings quoted, arrays and objects as `value`, numbers as written
+/// (Helm keeps a schema's numbers as their JSON text).
 pub fn display(v: &Value) -> String {
     match v {
         Value::String(s) => quote(s),
         Value::Array(_) | Value::Object(_) => "value".into(),
         Value::Null => "<nil>".into(),
-        Value::Number(n) => match number::Decimal::of(n) {
-            Some(d) if d.is_integer() && n.is_f64() => number::go_float(d.to_f64()),
-            _ => n.to_string(),
-        },
+        Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
     }
 }

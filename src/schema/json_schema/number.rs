@@ -161,8 +161,10 @@ impl Ord for Decimal {
     }
 }
 
-/// A float as Go's `%v` prints it: shortest digits, exponent form below 1e-4 and from 1e21.
-pub fn go_float(f: f64) -> String {
+/// A float as Helm prints it in messages: Go's shortest `%v` (exponent form below 1e-4 and from
+/// 1e6) through the English message printer of golang.org/x/text, which groups thousands and
+/// writes exponents as `×10⁰⁸`: `12,345.5`, `1.23456789×10⁰⁸`, `1×10⁻⁰⁵`.
+pub fn helm_float(f: f64) -> String {
     if f == 0.0 {
         return "0".into();
     }
@@ -170,17 +172,54 @@ pub fn go_float(f: f64) -> String {
         return if f.is_nan() {
             "NaN".into()
         } else if f > 0.0 {
-            "+Inf".into()
+            "∞".into()
         } else {
-            "-Inf".into()
+            "-∞".into()
         };
     }
     let sci = format!("{f:e}");
     let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..21).contains(&exp) {
-        return format!("{f}");
+    if (-4..6).contains(&exp) {
+        let plain = format!("{f}");
+        let (sign, rest) = match plain.strip_prefix('-') {
+            Some(r) => ("-", r),
+            None => ("", plain.as_str()),
+        };
+        let (int, frac) = rest
+            .split_once('.')
+            .map_or((rest, None), |(i, f)| (i, Some(f)));
+        let mut out = format!("{sign}{}", group(int));
+        if let Some(frac) = frac {
+            out.push('.');
+            out.push_str(frac);
+        }
+        return out;
     }
-    let sign = if exp < 0 { '-' } else { '+' };
-    format!("{mant}e{sign}{:02}", exp.unsigned_abs())
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let mut out = format!("{mant}×10");
+    if exp < 0 {
+        out.push('⁻');
+    }
+    for d in format!("{:02}", exp.unsigned_abs()).bytes() {
+        out.push(SUP.get(usize::from(d - b'0')).copied().unwrap_or('?'));
+    }
+    out
+}
+
+/// An integer as Helm's message printer writes it: thousands grouped (`1,000`).
+pub fn helm_int(n: usize) -> String {
+    group(&n.to_string())
+}
+
+fn group(digits: &str) -> String {
+    let len = digits.len();
+    let mut out = String::with_capacity(len + len / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

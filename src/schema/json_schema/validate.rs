@@ -9,14 +9,17 @@ use super::compile::{
     ARRAY, Additional, BOOLEAN, Compiled, Dependency, INTEGER, Items, Keywords, NULL, NUMBER,
     OBJECT, STRING, Schema, TYPE_NAMES,
 };
-use super::number::{Decimal, go_float};
+use super::number::{Decimal, helm_float, helm_int};
 use super::{Error, Kind, display, quote};
 
 /// Most schemas applied to one instance through `$ref`s, combinators and nesting together.
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 128;
 /// Most (schema, value) evaluations in one validation: nested `anyOf`s over `$ref` cycles can
 /// be exponential; a schema that needs more is reported, not waited for.
-const FUEL: u64 = 5_000_000;
+const FUEL: u64 = 1_000_000;
+/// Errors built with their message and location; past this (hostile schemas whose failed
+/// branches multiply) they are kept as bare markers, so memory stays bounded by the fuel.
+const MAX_DETAILED_ERRORS: usize = 10_000;
 
 pub struct Validator<'c> {
     c: &'c Compiled,
@@ -24,6 +27,8 @@ pub struct Validator<'c> {
     /// (schema, instance depth) of every schema being applied, outermost first.
     scopes: Vec<(usize, usize)>,
     fuel: u64,
+    exhausted: bool,
+    detailed: usize,
 }
 
 /// Properties and items no keyword of this instance has evaluated yet.
@@ -88,6 +93,8 @@ impl<'c> Validator<'c> {
             path: Vec::new(),
             scopes: Vec::new(),
             fuel: FUEL,
+            exhausted: false,
+            detailed: 0,
         }
     }
 
@@ -101,7 +108,17 @@ impl<'c> Validator<'c> {
             errors: Vec::new(),
             bool_only: false,
         };
-        self.run(&mut f)
+        let r = self.run(&mut f);
+        if self.exhausted {
+            // Whatever was found before running out is partial: report the limit alone.
+            return Err(Error {
+                kind: Kind::Limit,
+                message: "validation stopped: the schema needs too much work for these values"
+                    .into(),
+                ..Error::default()
+            });
+        }
+        r
     }
 
     fn keywords(&self, sch: usize) -> Option<&'c Keywords> {
@@ -111,10 +128,18 @@ impl<'c> Validator<'c> {
         }
     }
 
-    fn error(&self, f: &Frame<'_>, kind: Kind, message: impl FnOnce() -> String) -> Error {
+    fn error(&mut self, f: &Frame<'_>, kind: Kind, message: impl FnOnce() -> String) -> Error {
         if f.bool_only {
             return Error::default();
         }
+        if self.detailed >= MAX_DETAILED_ERRORS {
+            return Error {
+                kind: Kind::Leaf,
+                message: "(further failures not described)".into(),
+                ..Error::default()
+            };
+        }
+        self.detailed += 1;
         Error {
             path: self.path.clone(),
             kind,
@@ -123,13 +148,13 @@ impl<'c> Validator<'c> {
         }
     }
 
-    fn add(&self, f: &mut Frame<'_>, kind: Kind, message: impl FnOnce() -> String) {
+    fn add(&mut self, f: &mut Frame<'_>, kind: Kind, message: impl FnOnce() -> String) {
         let e = self.error(f, kind, message);
         f.errors.push(e);
     }
 
     fn add_with(
-        &self,
+        &mut self,
         f: &mut Frame<'_>,
         causes: Vec<Error>,
         kind: Kind,
@@ -142,9 +167,8 @@ impl<'c> Validator<'c> {
 
     fn run(&mut self, f: &mut Frame<'_>) -> Result<(), Error> {
         if self.fuel == 0 {
-            return Err(self.error(f, Kind::Limit, || {
-                "validation stopped: the schema needs too much work for these values".into()
-            }));
+            self.exhausted = true;
+            return Err(Error::default());
         }
         self.fuel -= 1;
         if self.scopes.len() >= MAX_DEPTH {
@@ -315,14 +339,22 @@ impl<'c> Validator<'c> {
             && obj.len() < min
         {
             self.add(f, Kind::Leaf, || {
-                format!("minProperties: got {}, want {min}", obj.len())
+                format!(
+                    "minProperties: got {}, want {}",
+                    helm_int(obj.len()),
+                    helm_int(min)
+                )
             });
         }
         if let Some(max) = k.max_properties
             && obj.len() > max
         {
             self.add(f, Kind::Leaf, || {
-                format!("maxProperties: got {}, want {max}", obj.len())
+                format!(
+                    "maxProperties: got {}, want {}",
+                    helm_int(obj.len()),
+                    helm_int(max)
+                )
             });
         }
         let missing = |names: &[String]| -> Vec<String> {
@@ -456,20 +488,30 @@ impl<'c> Validator<'c> {
             && arr.len() < min
         {
             self.add(f, Kind::Leaf, || {
-                format!("minItems: got {}, want {min}", arr.len())
+                format!(
+                    "minItems: got {}, want {}",
+                    helm_int(arr.len()),
+                    helm_int(min)
+                )
             });
         }
         if let Some(max) = k.max_items
             && arr.len() > max
         {
             self.add(f, Kind::Leaf, || {
-                format!("maxItems: got {}, want {max}", arr.len())
+                format!(
+                    "maxItems: got {}, want {}",
+                    helm_int(arr.len()),
+                    helm_int(max)
+                )
             });
         }
         if k.unique_items
             && let Some((i, j)) = duplicates(arr)
         {
-            self.add(f, Kind::Leaf, || format!("items at {i} and {j} are equal"));
+            self.add(f, Kind::Leaf, || {
+                format!("items at {} and {} are equal", helm_int(i), helm_int(j))
+            });
         }
         if k.draft < super::Draft::D2020 {
             let mut evaluated = 0;
@@ -494,7 +536,7 @@ impl<'c> Validator<'c> {
                 Some(Additional::Bool(false)) if evaluated != arr.len() => {
                     let n = arr.len() - evaluated;
                     self.add(f, Kind::Leaf, || {
-                        format!("last {n} additionalItem(s) not allowed")
+                        format!("last {} additionalItem(s) not allowed", helm_int(n))
                     });
                 }
                 Some(Additional::Schema(s)) => {
@@ -541,8 +583,9 @@ impl<'c> Validator<'c> {
                         )
                     } else {
                         format!(
-                            "min {min} items required to match contains schema, but matched {} items at {}",
-                            matched.len(),
+                            "min {} items required to match contains schema, but matched {} items at {}",
+                            helm_int(min),
+                            helm_int(matched.len()),
                             list(&matched)
                         )
                     };
@@ -558,8 +601,9 @@ impl<'c> Validator<'c> {
             {
                 self.add(f, Kind::Leaf, || {
                     format!(
-                        "max {max} items required to match contains schema, but matched {} items at {}",
-                        matched.len(),
+                        "max {} items required to match contains schema, but matched {} items at {}",
+                        helm_int(max),
+                        helm_int(matched.len()),
                         list(&matched)
                     )
                 });
@@ -574,14 +618,14 @@ impl<'c> Validator<'c> {
                 && len < min
             {
                 self.add(f, Kind::Leaf, || {
-                    format!("minLength: got {len}, want {min}")
+                    format!("minLength: got {}, want {}", helm_int(len), helm_int(min))
                 });
             }
             if let Some(max) = k.max_length
                 && len > max
             {
                 self.add(f, Kind::Leaf, || {
-                    format!("maxLength: got {len}, want {max}")
+                    format!("maxLength: got {}, want {}", helm_int(len), helm_int(max))
                 });
             }
         }
@@ -596,7 +640,7 @@ impl<'c> Validator<'c> {
 
     fn number(&mut self, k: &'c Keywords, f: &mut Frame<'_>, n: &serde_json::Number) {
         let Some(num) = Decimal::of(n) else { return };
-        let show = |d: &Decimal| go_float(d.to_f64());
+        let show = |d: &Decimal| helm_float(d.to_f64());
         let checks: [(&Option<Decimal>, &str, fn(std::cmp::Ordering) -> bool); 4] = [
             (&k.minimum, "minimum", |o| o.is_lt()),
             (&k.maximum, "maximum", |o| o.is_gt()),
@@ -630,6 +674,9 @@ impl<'c> Validator<'c> {
         if !k.all_of.is_empty() {
             let mut errors = Vec::new();
             for &s in &k.all_of {
+                if self.exhausted {
+                    break;
+                }
                 if let Err(e) = self.apply_self(f, s, false) {
                     errors.push(e);
                     if f.bool_only {
@@ -645,6 +692,9 @@ impl<'c> Validator<'c> {
             let mut matched = false;
             let mut errors = Vec::new();
             for &s in &k.any_of {
+                if self.exhausted {
+                    break;
+                }
                 match self.apply_self(f, s, false) {
                     Err(e) => errors.push(e),
                     Ok(()) => {
@@ -664,6 +714,9 @@ impl<'c> Validator<'c> {
             let mut matched: Option<usize> = None;
             let mut errors = Vec::new();
             for (i, &s) in k.one_of.iter().enumerate() {
+                if self.exhausted {
+                    break;
+                }
                 match self.apply_self(f, s, matched.is_some()) {
                     Err(e) => {
                         if matched.is_none() {
