@@ -855,7 +855,10 @@ fn count(v: Option<&Value>, loc: &str, key: &str) -> Result<Option<usize>, Compi
         ));
     };
     let Some(d) = Decimal::of(n).filter(Decimal::is_integer) else {
-        return Err(CompileError::meta(&at, format!("got number, want integer")));
+        return Err(CompileError::meta(
+            &at,
+            "got number, want integer".to_string(),
+        ));
     };
     if d.is_negative() {
         return Err(CompileError::meta(

@@ -641,7 +641,8 @@ impl<'c> Validator<'c> {
     fn number(&mut self, k: &'c Keywords, f: &mut Frame<'_>, n: &serde_json::Number) {
         let Some(num) = Decimal::of(n) else { return };
         let show = |d: &Decimal| helm_float(d.to_f64());
-        let checks: [(&Option<Decimal>, &str, fn(std::cmp::Ordering) -> bool); 4] = [
+        type Fails = fn(std::cmp::Ordering) -> bool;
+        let checks: [(&Option<Decimal>, &str, Fails); 4] = [
             (&k.minimum, "minimum", |o| o.is_lt()),
             (&k.maximum, "maximum", |o| o.is_gt()),
             (&k.exclusive_minimum, "exclusiveMinimum", |o| o.is_le()),
