@@ -38,7 +38,9 @@ pub fn is_func(name: &str) -> bool {
 
 /// Parses one file of a chart as [`Templates::add_file`] does (functions checked against
 /// [`is_func`]), reusing the trees of an earlier file with the same text: a chart whose
-/// subcharts each vendor the `common` library holds the same sixty files several times. Only
+/// subcharts each vendor the `common` library holds the same sixty files several times. A file
+/// being parsed by another thread is waited for rather than parsed twice (the chart layer
+/// parses files in parallel, and copies of `common` come close together in Helm's order). Only
 /// successful parses are reused (an error names the file and line, so it is parsed again), and
 /// only when no `define` in the text is named like either file, the one case where a file's name
 /// changes how its text parses.
@@ -46,19 +48,31 @@ pub fn parse_file(
     parse_name: &str,
     text: &str,
 ) -> Result<crate::parse::Parsed, crate::parse::ParseError> {
-    if let Some(hit) = parse_cache::get(text)
-        && let Some(parsed) = hit.renamed(parse_name)
-    {
-        return Ok(parsed);
+    let Some(slot) = parse_cache::slot(text) else {
+        return crate::parse::parse(parse_name, text, &is_func);
+    };
+    let mut own = None;
+    let shared = slot.get_or_init(|| {
+        let parsed = crate::parse::parse(parse_name, text, &is_func);
+        let shared = parsed
+            .as_ref()
+            .ok()
+            .map(|p| Arc::new(parse_cache::Shared::new(parse_name, p)));
+        own = Some(parsed);
+        shared
+    });
+    if let Some(parsed) = own {
+        return parsed;
     }
-    let parsed = crate::parse::parse(parse_name, text, &is_func)?;
-    parse_cache::put(text, parse_name, &parsed);
-    Ok(parsed)
+    match shared.as_ref().and_then(|s| s.renamed(parse_name)) {
+        Some(parsed) => Ok(parsed),
+        None => crate::parse::parse(parse_name, text, &is_func),
+    }
 }
 
 mod parse_cache {
     use std::collections::HashMap;
-    use std::sync::{Arc, Mutex};
+    use std::sync::{Arc, Mutex, OnceLock};
 
     use crate::ast::{List, Tree};
     use crate::parse::Parsed;
@@ -70,7 +84,25 @@ mod parse_cache {
         trees: Vec<(String, Arc<List>)>,
     }
 
+    /// One text's parse: set by the first thread to parse it (`None`: it did not parse).
+    pub(super) type Slot = Arc<OnceLock<Option<Arc<Shared>>>>;
+
     impl Shared {
+        pub(super) fn new(parse_name: &str, parsed: &Parsed) -> Shared {
+            Shared {
+                parse_name: parse_name.to_owned(),
+                text: parsed
+                    .trees
+                    .first()
+                    .map_or_else(|| Arc::from(""), |t| Arc::clone(&t.text)),
+                trees: parsed
+                    .trees
+                    .iter()
+                    .map(|t| (t.name.clone(), Arc::clone(&t.root)))
+                    .collect(),
+            }
+        }
+
         /// The trees as `parse(parse_name, text)` gives them; `None` when a define's name is
         /// either file's name (Go's redefinition rules then involve the top level).
         pub(super) fn renamed(&self, parse_name: &str) -> Option<Parsed> {
@@ -100,40 +132,27 @@ mod parse_cache {
 
     #[derive(Default)]
     struct Cache {
-        map: HashMap<Arc<str>, Arc<Shared>>,
+        map: HashMap<Arc<str>, Slot>,
         bytes: usize,
     }
 
     static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
-    pub(super) fn get(text: &str) -> Option<Arc<Shared>> {
-        let guard = CACHE.lock().ok()?;
-        guard.as_ref()?.map.get(text).cloned()
-    }
-
-    pub(super) fn put(text: &str, parse_name: &str, parsed: &Parsed) {
-        let Some(first) = parsed.trees.first() else {
-            return;
-        };
-        let shared = Shared {
-            parse_name: parse_name.to_owned(),
-            text: Arc::clone(&first.text),
-            trees: parsed
-                .trees
-                .iter()
-                .map(|t| (t.name.clone(), Arc::clone(&t.root)))
-                .collect(),
-        };
-        let Ok(mut guard) = CACHE.lock() else {
-            return;
-        };
+    /// The slot of `text`, created empty if it is new. `None` if the lock is poisoned.
+    pub(super) fn slot(text: &str) -> Option<Slot> {
+        let mut guard = CACHE.lock().ok()?;
         let cache = guard.get_or_insert_with(Cache::default);
+        if let Some(slot) = cache.map.get(text) {
+            return Some(Arc::clone(slot));
+        }
         if cache.bytes + text.len() > LIMIT {
             cache.map.clear();
             cache.bytes = 0;
         }
         cache.bytes += text.len();
-        cache.map.insert(Arc::clone(&shared.text), Arc::new(shared));
+        let slot = Slot::default();
+        cache.map.insert(Arc::from(text), Arc::clone(&slot));
+        Some(slot)
     }
 }
 
