@@ -1,6 +1,6 @@
 //! `kforge lint` on the chartvals fixtures: exit codes and where findings point.
 
-mod common;
+use crate::common;
 
 use common::{kforge, run};
 

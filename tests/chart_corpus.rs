@@ -2,9 +2,7 @@
 //! with every document found in the section it came from, and the kubernetes/examples files
 //! loaded without a panic.
 
-mod common;
-
-mod chartvals_common;
+use crate::common;
 
 use kforge::chart::{self, Input, LoadOptions, Loaded};
 use kforge::source::SourceMap;

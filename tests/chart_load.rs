@@ -1,6 +1,6 @@
 //! The load stage on fixture charts and manifests.
 
-mod chartvals_common;
+use crate::chartvals_common;
 
 use chartvals_common::*;
 use kforge::chart::{self, Input, LoadOptions, Loaded};

@@ -1,6 +1,6 @@
 //! `explain`, `simulate` and `rules` end to end.
 
-mod common;
+use crate::common;
 use common::{kforge, run};
 
 #[test]

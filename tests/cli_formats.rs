@@ -1,6 +1,6 @@
 //! Every report format, end to end on a chart with findings, and several formats in one run.
 
-mod common;
+use crate::common;
 use common::{kforge, run};
 
 const BROKEN: &str = "charts-examples/broken/mongo-express";

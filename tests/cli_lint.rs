@@ -1,6 +1,6 @@
 //! `kforge lint` and `kforge template` end to end: exit codes and exact output.
 
-mod common;
+use crate::common;
 use common::{kforge, run, stable};
 
 #[test]

@@ -1,7 +1,7 @@
 //! The values matrix end to end: a chart with three `ci/*-values.yaml` files, each switching on
 //! a feature with a bug of its own, linted in every configuration and reported in every format.
 
-mod common;
+use crate::common;
 use common::{kforge, run, stable};
 
 const CHART: &str = "tests/fixtures/matrix/web";

@@ -1,7 +1,7 @@
 //! `kforge package` end to end: reproducible bytes, lint before packaging, archives lint like
 //! their directory.
 
-mod common;
+use crate::common;
 use common::{kforge, run};
 use std::path::Path;
 

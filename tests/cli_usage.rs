@@ -1,6 +1,6 @@
 //! Command-line mistakes get a message a newcomer understands and exit code 2.
 
-mod common;
+use crate::common;
 use common::{kforge, run};
 
 #[test]

@@ -1,7 +1,7 @@
 //! The apply: namespaces, CRDs, updates and immutable fields, allocation conflicts, and the
 //! issue's "done when" scenarios.
 
-mod cluster_support;
+use crate::cluster_support;
 use cluster_support::{sim, sim_files, sim_with};
 use kforge::cluster::Profile;
 use kforge::version::KubeVersion;

@@ -1,6 +1,6 @@
 //! Controllers (workloads → pods, claims, endpoints) and the scheduler's reasons.
 
-mod cluster_support;
+use crate::cluster_support;
 use cluster_support::{sim, sim_files};
 use kforge::cluster::{NodeSpec, Profile};
 

@@ -11,9 +11,9 @@
 //! - pinniped and victoriametrics set metadata.namespace on cluster-scoped objects
 //!   (`cluster/namespace-cleared` warnings, true and harmless).
 
-mod common;
+use crate::common;
 
-mod cluster_support;
+use crate::cluster_support;
 use cluster_support::sim_files;
 use kforge::cluster::Profile;
 use kforge::diag::Severity;

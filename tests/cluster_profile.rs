@@ -1,7 +1,7 @@
 //! Cluster profiles: the documented file format, `kubectl get -A -o yaml` Lists, and every
 //! cluster rule's own failing and passing example.
 
-mod cluster_support;
+use crate::cluster_support;
 use cluster_support::{sim, sim_files, sim_in};
 use kforge::cluster::Profile;
 use kforge::source::SourceMap;

@@ -1,7 +1,7 @@
 //! API-server validation: each check fails with the API server's message at the offending
 //! field, and passes when fixed.
 
-mod cluster_support;
+use crate::cluster_support;
 use cluster_support::{expect_one, sim};
 
 const INVALID: &str = "cluster/invalid";

@@ -2,7 +2,7 @@
 //! Bitnami: 58 charts rendered by Helm and deployed everywhere, so each chart, checked on its own
 //! as `kforge lint chart.yaml` would, must have no error. Warnings are allowed and counted.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

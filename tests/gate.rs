@@ -8,8 +8,8 @@
 //! budgets, byte limits and memory caps; a hang shows as the command timeout of `assert_cmd`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod common;
-mod package_support;
+use crate::common;
+use crate::package_support;
 
 use std::fs;
 use std::io::Write;

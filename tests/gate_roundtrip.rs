@@ -7,7 +7,7 @@
 //! refuses the chart (names with control characters or line separators).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

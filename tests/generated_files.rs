@@ -1,7 +1,7 @@
 //! Checked-in files generated from the code must match it. Regenerate with
-//! `KFORGE_BLESS=1 cargo test --test generated_files`.
+//! `KFORGE_BLESS=1 cargo test --test it generated_files::`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 
@@ -20,7 +20,7 @@ fn check(path: &str, expected: &[u8]) {
     let actual = std::fs::read(&full).unwrap_or_default();
     assert!(
         actual == expected,
-        "{path} is stale: regenerate with `KFORGE_BLESS=1 cargo test --test generated_files`"
+        "{path} is stale: regenerate with `KFORGE_BLESS=1 cargo test --test it generated_files::`"
     );
 }
 
@@ -81,6 +81,6 @@ fn readme_rule_table_is_fresh() {
     }
     assert!(
         readme[start..stop] == table,
-        "README.md's rule table is stale: regenerate with `KFORGE_BLESS=1 cargo test --test generated_files`"
+        "README.md's rule table is stale: regenerate with `KFORGE_BLESS=1 cargo test --test it generated_files::`"
     );
 }

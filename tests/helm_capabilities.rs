@@ -3,7 +3,7 @@
 //! each answering `Has` in both the `group/version` and `group/version/Kind` forms. Helm's
 //! handling of `--api-versions` is pinned against Helm itself in tests/helm_oracle.rs.
 
-mod common;
+use crate::common;
 
 use common::{kforge, run};
 

@@ -4,11 +4,11 @@
 //! values, release `release` in `default`, Kubernetes 1.36; the golden lines that change from one
 //! Helm render to the next (random passwords, generated certificates) are masked.
 //!
-//! Run: `cargo test --release --test helm_corpus -- --ignored --nocapture` (prints the figure and
+//! Run: `cargo test --release --test it helm_corpus:: -- --ignored --nocapture` (prints the figure and
 //! every differing template). `KFORGE_SHARED` points at the shared folder when it is not
 //! `../shared` (e.g. in a git worktree).
 
-mod common;
+use crate::common;
 
 use common::bitnami::{prep, unpack};
 use common::shared;

@@ -6,10 +6,10 @@
 //! files a rendered stream does not contain. Every other difference is listed with its cause in
 //! [`EXPLAINED`]; an unexplained one fails the test.
 //!
-//! Run: `cargo test --release --test helm_lint_corpus -- --ignored --nocapture`
+//! Run: `cargo test --release --test it helm_lint_corpus:: -- --ignored --nocapture`
 //! (`KFORGE_ONLY=redis,mysql` limits it to some charts).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

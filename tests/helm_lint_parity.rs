@@ -2,7 +2,7 @@
 //! under tests/fixtures/helm-lint/<check>/bad, its fix under ./fixed, and Helm v4's own report
 //! of each recorded beside them by scripts/record-helm-lint. The table is docs/helm-lint-parity.md.
 
-mod common;
+use crate::common;
 use common::{kforge, repo, run};
 
 /// helm-lint check → the kforge rule that reports it, at this file and line of the broken chart.

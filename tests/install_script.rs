@@ -3,7 +3,7 @@
 //! network. The fallback's `cargo` is a stand-in that records how it was called. Run with `sh`
 //! (dash here), so that the script stays POSIX.
 
-mod common;
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

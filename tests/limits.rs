@@ -6,7 +6,7 @@
 //! Time bounds are for a debug build on a loaded two-core machine; the release figures are far
 //! lower (billion laughs: well under a second).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::Duration;

@@ -10,7 +10,7 @@
 //! fixed-seed xorshift, so every run checks the same inputs. A watchdog fails the test, naming
 //! the input, when one input takes longer than `STALL` (a hang is a failure, not a stuck CI).
 
-mod common;
+use crate::common;
 
 #[path = "../fuzz/src/lib.rs"]
 mod harness;

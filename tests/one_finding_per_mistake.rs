@@ -1,6 +1,6 @@
 //! When two stages see the same mistake, the user gets one finding.
 
-mod common;
+use crate::common;
 use common::{kforge, run};
 
 const CUSTOM_RESOURCE: &str = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: web\nspec:\n  endpoints:\n    - port: http\n";

@@ -2,7 +2,7 @@
 //! in the gzip stream), and every truncation, gives a tree or diagnostics.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod package_support;
+use crate::package_support;
 
 use kforge::chart::FileTree;
 use kforge::package::{ArchiveOptions, TreeLimits, read_archive, write_archive};

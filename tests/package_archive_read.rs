@@ -2,7 +2,7 @@
 //! diagnostic that names the rule and the entry.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod package_support;
+use crate::package_support;
 
 use std::io::Write;
 

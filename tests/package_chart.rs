@@ -1,7 +1,7 @@
 //! `package_chart`: byte-reproducible archives, Chart.yaml rewriting, atomic writes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod package_support;
+use crate::package_support;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

@@ -2,7 +2,7 @@
 //! containment, limits and unreadable files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod package_support;
+use crate::package_support;
 
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};

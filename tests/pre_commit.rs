@@ -5,7 +5,7 @@
 //! Ignored in a plain `cargo test`: it needs pre-commit, which `.ci/run` installs before running
 //! the ignored tests.
 
-mod common;
+use crate::common;
 use std::path::Path;
 use std::process::{Command, Output};
 

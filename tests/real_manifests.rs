@@ -1,8 +1,8 @@
 //! Issue 18: real install manifests from many projects. Each test is one class of the issue,
 //! with the exact finding (or its absence) on a minimal fixture.
 
-mod cluster_support;
-mod common;
+use crate::cluster_support;
+use crate::common;
 use cluster_support::{sim, sim_with};
 use common::{kforge, run};
 use kforge::version::KubeVersion;

@@ -2,7 +2,7 @@
 //! Helm with default values, release namespace `default`) must give no errors. Each file is its
 //! own run, as each is its own release. Prints the warning count per rule.
 
-mod common;
+use crate::common;
 
 use kforge::check::CheckContext;
 use kforge::config::Config;

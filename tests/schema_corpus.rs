@@ -1,7 +1,7 @@
 //! The schema stage on real manifests: the bitnami corpus (valid, deployed everywhere) must give
 //! no schema errors; the kubernetes/examples archive's removed API versions must be reported.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! exit code: 2 when kforge could not run, 1 when it ran and found errors.
 //! (Command-line flag mistakes are in cli_usage.rs.)
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

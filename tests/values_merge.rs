@@ -1,7 +1,7 @@
 //! The values stage on the fixture chart: precedence, null deletion, list replacement, subchart
 //! and global coalescing, subchart conditions, and where each value came from.
 
-mod chartvals_common;
+use crate::chartvals_common;
 
 use chartvals_common::*;
 use kforge::chart::LoadOptions;

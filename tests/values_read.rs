@@ -3,7 +3,7 @@
 //! its condition disables, `metrics.interval` read only under `if .Values.metrics.enabled`) and
 //! on a Jinja chart.
 
-mod common;
+use crate::common;
 use common::{kforge, run, stable};
 
 const SHOP: &str = "tests/fixtures/values-read/shop";

@@ -1,6 +1,6 @@
 //! `kforge --version`: version, commit and embedded Kubernetes versions; `-V` stays one line.
 
-mod common;
+use crate::common;
 use std::process::Command;
 
 /// The commit build.rs should have found: HEAD of this repository when it is the top of its own

@@ -1,7 +1,7 @@
 //! Every YAML file of the shared corpus loads without panicking; rendered bitnami charts give one
 //! object per document with a `kind:` line, each at the right line.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

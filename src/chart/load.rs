@@ -81,32 +81,9 @@ fn load_path(
     sources: &mut SourceMap,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
     let shown = display(path);
-    let meta = match std::fs::metadata(path) {
+    let meta = match path_metadata(path, &shown) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let help = match sibling_like(path) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => "check the path; give a chart directory, a .tgz chart, a manifest file or directory, or `-` for stdin".to_string(),
-            };
-            return (
-                None,
-                fatal(
-                    &INPUT_NOT_FOUND,
-                    format!("{shown}: no such file or directory"),
-                    &help,
-                ),
-            );
-        }
-        Err(e) => {
-            return (
-                None,
-                fatal(
-                    &INPUT_UNREADABLE,
-                    format!("cannot read {shown}: {e}"),
-                    "check the permissions of the path",
-                ),
-            );
-        }
+        Err(diags) => return (None, diags),
     };
     // `kforge lint mychart/Chart.yaml` means the chart, not a manifest named Chart.yaml.
     if meta.is_file() && path.file_name().is_some_and(|n| n == "Chart.yaml") {
@@ -118,34 +95,9 @@ fn load_path(
     }
     // A single template of a chart is not a manifest: its `{{ }}` would read as broken YAML.
     if meta.is_file()
-        && let Some(templates) = path
-            .parent()
-            .filter(|p| p.file_name().is_some_and(|n| n == "templates"))
-        && let Some(chart) = templates
-            .parent()
-            .filter(|c| c.join("Chart.yaml").is_file())
+        && let Some(d) = chart_template(path, &shown)
     {
-        let chart = if chart.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            chart
-        };
-        return (
-            None,
-            vec![
-                Diagnostic::new(
-                    &INPUT_CHART_TEMPLATE,
-                    format!(
-                        "{shown} is a template of the chart in {}, not a manifest",
-                        chart.display()
-                    ),
-                )
-                .with_help(format!(
-                    "lint the chart, which renders its templates with its values: kforge lint {}",
-                    chart.display()
-                )),
-            ],
-        );
+        return (None, vec![d]);
     }
     if meta.is_dir() && !is_chart_dir(path) {
         return load_manifest_dir(path, &shown, options, sources);
@@ -159,6 +111,71 @@ fn load_path(
         diags.extend(more);
         return (loaded, diags);
     }
+    load_file(path, &shown, meta.len(), options, sources)
+}
+
+/// The path's metadata, or why it cannot be read (a typo of a sibling's name suggested).
+fn path_metadata(path: &Path, shown: &str) -> Result<std::fs::Metadata, Vec<Diagnostic>> {
+    match std::fs::metadata(path) {
+        Ok(m) => Ok(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let help = match sibling_like(path) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "check the path; give a chart directory, a .tgz chart, a manifest file or directory, or `-` for stdin".to_string(),
+            };
+            Err(fatal(
+                &INPUT_NOT_FOUND,
+                format!("{shown}: no such file or directory"),
+                &help,
+            ))
+        }
+        Err(e) => Err(fatal(
+            &INPUT_UNREADABLE,
+            format!("cannot read {shown}: {e}"),
+            "check the permissions of the path",
+        )),
+    }
+}
+
+/// A file under a chart's templates/: the finding that says to lint the chart instead.
+fn chart_template(path: &Path, shown: &str) -> Option<Diagnostic> {
+    if let Some(templates) = path
+        .parent()
+        .filter(|p| p.file_name().is_some_and(|n| n == "templates"))
+        && let Some(chart) = templates
+            .parent()
+            .filter(|c| c.join("Chart.yaml").is_file())
+    {
+        let chart = if chart.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            chart
+        };
+        return Some(
+            Diagnostic::new(
+                &INPUT_CHART_TEMPLATE,
+                format!(
+                    "{shown} is a template of the chart in {}, not a manifest",
+                    chart.display()
+                ),
+            )
+            .with_help(format!(
+                "lint the chart, which renders its templates with its values: kforge lint {}",
+                chart.display()
+            )),
+        );
+    }
+    None
+}
+
+/// A single file: a chart archive, or a manifest file (or stream), read within the limits.
+fn load_file(
+    path: &Path,
+    shown: &str,
+    len: u64,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
     let lower = shown.to_ascii_lowercase();
     let is_archive = lower.ends_with(".tgz") || lower.ends_with(".tar.gz");
     // An archive is bounded by the total limit (its reader bounds what it unpacks).
@@ -167,14 +184,14 @@ fn load_path(
     } else {
         options.max_manifest_bytes
     };
-    if meta.len() > limit {
+    if len > limit {
         return (
             None,
             fatal(
                 &INPUT_UNREADABLE,
                 format!(
                     "{shown} is {} bytes, more than the limit of {limit} bytes",
-                    meta.len(),
+                    len,
                 ),
                 if is_archive {
                     "split the input, or raise the limit"
@@ -205,9 +222,9 @@ fn load_path(
         }
     };
     if is_archive {
-        return match package::read_archive(&bytes, &shown, &limits(options)) {
+        return match package::read_archive(&bytes, shown, &limits(options)) {
             Ok(tree) => {
-                let (chart, diags) = load_tree_with_options(tree, &shown, options, sources);
+                let (chart, diags) = load_tree_with_options(tree, shown, options, sources);
                 (chart.map(|c| Loaded::Chart(Box::new(c))), diags)
             }
             Err(diags) => (None, diags),
@@ -215,12 +232,12 @@ fn load_path(
     }
     match text_of(&bytes) {
         Ok(text) => (
-            Some(Loaded::Manifests(add_manifest_text(&shown, text, sources))),
+            Some(Loaded::Manifests(add_manifest_text(shown, text, sources))),
             Vec::new(),
         ),
         Err(offset) => (
             None,
-            vec![not_text(&shown, offset).with_severity(Severity::Fatal)],
+            vec![not_text(shown, offset).with_severity(Severity::Fatal)],
         ),
     }
 }
@@ -406,6 +423,15 @@ pub fn load_tree_with_options(
     (chart, diags)
 }
 
+/// A chart's files by role (see [`ChartLoader::sort_files`]).
+struct ChartParts {
+    templates: Vec<Template>,
+    crds: Vec<FileId>,
+    files: FileTree,
+    sub_trees: std::collections::BTreeMap<String, FileTree>,
+    sub_archives: Vec<(String, Arc<[u8]>)>,
+}
+
 struct ChartLoader<'a> {
     options: &'a LoadOptions,
     sources: &'a mut SourceMap,
@@ -426,6 +452,63 @@ impl ChartLoader<'_> {
         depth: usize,
     ) -> Option<Chart> {
         let top = depth == 0;
+        let (chart_file, root) = self.chart_yaml(&tree, shown, top)?;
+        let root = self.with_requirements(root, &tree, shown);
+        let check = Check {
+            kube_version: top.then_some(self.options.kube_version),
+        };
+        let mut metadata = metadata::read(&root, &check, self.diags);
+        if metadata.name.is_empty() {
+            // Keeps template names meaningful; the missing name is already reported.
+            metadata.name = shown
+                .rsplit('/')
+                .next()
+                .unwrap_or("chart")
+                .trim_end_matches(".tgz")
+                .to_string();
+        }
+        let full_name = format!("{helm_prefix}{}", metadata.name);
+
+        let values_file = match tree.files.get("values.yaml") {
+            Some(b) => self.text_file(&join(shown, "values.yaml"), b, SourceKind::Values),
+            None => None,
+        };
+        let schema_file = match tree.files.get("values.schema.json") {
+            Some(b) => self.text_file(&join(shown, "values.schema.json"), b, SourceKind::ChartFile),
+            None => None,
+        };
+        let parts = self.sort_files(&tree, shown, &full_name);
+        let subcharts = self.subcharts(
+            parts.sub_trees,
+            parts.sub_archives,
+            shown,
+            &full_name,
+            depth,
+        );
+
+        let mut chart = Chart {
+            metadata,
+            display_path: shown.to_string(),
+            chart_file,
+            values_file,
+            schema_file,
+            templates: parts.templates,
+            crds: parts.crds,
+            files: parts.files,
+            subcharts,
+        };
+        self.check_lock(&tree, shown, &root, &chart.subcharts);
+        self.check_declared(&chart);
+        if top {
+            self.check_extensions(&chart);
+        }
+        self.resolve_dependencies(&mut chart, &full_name);
+        self.check_installs_something(&chart);
+        Some(chart)
+    }
+
+    /// Chart.yaml read and parsed into a map, or reported (fatal for the top chart) and `None`.
+    fn chart_yaml(&mut self, tree: &FileTree, shown: &str, top: bool) -> Option<(FileId, Node)> {
         let Some(chart_bytes) = tree.files.get("Chart.yaml").cloned() else {
             let d = Diagnostic::new(&MISSING_CHART_YAML, format!("{shown} has no Chart.yaml"))
                 .with_help("every chart needs Chart.yaml with apiVersion, name and version");
@@ -454,30 +537,12 @@ impl ChartLoader<'_> {
                 return None;
             }
         };
-        let root = self.with_requirements(root, &tree, shown);
-        let check = Check {
-            kube_version: top.then_some(self.options.kube_version),
-        };
-        let mut metadata = metadata::read(&root, &check, self.diags);
-        if metadata.name.is_empty() {
-            // Keeps template names meaningful; the missing name is already reported.
-            metadata.name = shown
-                .rsplit('/')
-                .next()
-                .unwrap_or("chart")
-                .trim_end_matches(".tgz")
-                .to_string();
-        }
-        let full_name = format!("{helm_prefix}{}", metadata.name);
+        Some((chart_file, root))
+    }
 
-        let values_file = match tree.files.get("values.yaml") {
-            Some(b) => self.text_file(&join(shown, "values.yaml"), b, SourceKind::Values),
-            None => None,
-        };
-        let schema_file = match tree.files.get("values.schema.json") {
-            Some(b) => self.text_file(&join(shown, "values.schema.json"), b, SourceKind::ChartFile),
-            None => None,
-        };
+    /// The chart's files by role: templates, CRDs, subcharts (folders and archives under
+    /// charts/), and the rest (`.Files`); Chart.yaml, values and lock files are read elsewhere.
+    fn sort_files(&mut self, tree: &FileTree, shown: &str, full_name: &str) -> ChartParts {
         let mut templates = Vec::new();
         let mut crds = Vec::new();
         let mut files = FileTree::default();
@@ -528,7 +593,25 @@ impl ChartLoader<'_> {
                 files.files.insert(rel.clone(), bytes.clone());
             }
         }
+        ChartParts {
+            templates,
+            crds,
+            files,
+            sub_trees,
+            sub_archives,
+        }
+    }
 
+    /// The subcharts under charts/, folders first then archives (within the input budget), up to
+    /// `MAX_DEPTH` levels.
+    fn subcharts(
+        &mut self,
+        sub_trees: std::collections::BTreeMap<String, FileTree>,
+        sub_archives: Vec<(String, Arc<[u8]>)>,
+        shown: &str,
+        full_name: &str,
+        depth: usize,
+    ) -> Vec<Chart> {
         let mut subcharts = Vec::new();
         if depth + 1 >= MAX_DEPTH {
             if !sub_trees.is_empty() || !sub_archives.is_empty() {
@@ -577,25 +660,12 @@ impl ChartLoader<'_> {
                 }
             }
         }
+        subcharts
+    }
 
-        let mut chart = Chart {
-            metadata,
-            display_path: shown.to_string(),
-            chart_file,
-            values_file,
-            schema_file,
-            templates,
-            crds,
-            files,
-            subcharts,
-        };
-        self.check_lock(&tree, shown, &root, &chart.subcharts);
-        self.check_declared(&chart);
-        if top {
-            self.check_extensions(&chart);
-        }
-        self.resolve_dependencies(&mut chart, &full_name);
-        // A chart of CRDs only (`crds/`, no templates) installs them: Helm ships such charts.
+    /// A chart that renders nothing and has no subcharts installs nothing. A chart of CRDs only
+    /// (`crds/`, no templates) installs them: Helm ships such charts.
+    fn check_installs_something(&mut self, chart: &Chart) {
         if chart.metadata.chart_type != "library"
             && !chart.templates.iter().any(renders)
             && chart.subcharts.is_empty()
@@ -608,11 +678,10 @@ impl ChartLoader<'_> {
                     chart.metadata.name
                 ),
             )
-            .at(Span::new(chart_file, 0, 0), "this chart")
+            .at(Span::new(chart.chart_file, 0, 0), "this chart")
             .with_help("put manifests under templates/ (a folder named exactly `templates`)");
             self.diags.push(d);
         }
-        Some(chart)
     }
 
     /// Applies Chart.yaml `dependencies` to the charts found in charts/, as Helm does: each

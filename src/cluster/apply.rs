@@ -493,73 +493,106 @@ impl<'a> Applier<'a> {
     /// Allocates the clusterIP and nodePorts of a Service, writing them into `json`. On failure
     /// nothing stays allocated.
     fn allocate_service(&mut self, o: &Object, json: &mut Value) -> Result<(), Vec<Diagnostic>> {
-        let has_span = !o.span.is_empty();
-        let holder = |path: &FieldPath| Holder {
-            what: what(&o.kind, &o.name),
-            span: has_span.then(|| path.locate(&o.root, o.name_span())),
-        };
         let mut diags = Vec::new();
-        let mut got_ip: Option<String> = None;
-        let mut got_ports: Vec<i64> = Vec::new();
         let ty = json
             .at(&["spec", "type"])
             .and_then(Value::as_str)
             .unwrap_or("ClusterIP")
             .to_string();
+        let got_ip = if ty != "ExternalName" {
+            self.allocate_cluster_ip(o, json, &mut diags)
+        } else {
+            None
+        };
+        let got_ports = self.allocate_node_ports(o, json, &ty, &mut diags);
+        if diags.is_empty() {
+            return Ok(());
+        }
+        if let Some(ip) = got_ip {
+            self.ips.release(&ip);
+        }
+        for p in got_ports {
+            self.ports.release(p);
+        }
+        Err(diags)
+    }
+
+    /// The Service's clusterIP: the one it asks for, or the next free one (none for a headless
+    /// Service, or when the address cannot be had: `diags` says why).
+    fn allocate_cluster_ip(
+        &mut self,
+        o: &Object,
+        json: &mut Value,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        let holder = |path: &FieldPath| holder(o, path);
+        let mut got_ip: Option<String> = None;
         let cidr: Cidr = self.ips.cidr;
-        if ty != "ExternalName" {
-            let ip = json
-                .at(&["spec", "clusterIP"])
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let path = FieldPath::of("spec.clusterIP");
-            if ip == "None" {
-                set_spec(json, "clusterIPs", json!(["None"]));
-            } else if ip.is_empty() {
-                match self.ips.allocate_next(holder(&path)) {
-                    Ok(a) => got_ip = Some(a),
-                    Err(_) => diags.push(
-                        Diagnostic::new(&CLUSTERIP_RANGE, format!("Internal error occurred: failed to allocate a serviceIP for {}: range is full", what(&o.kind, &o.name)))
-                            .at(o.name_span(), "no free clusterIP")
-                            .with_object(o.object_ref()),
-                    ),
-                }
-            } else {
-                let span = path.locate(&o.root, o.name_span());
-                let prefix = format!(
-                    "The Service \"{}\" is invalid: spec.clusterIPs: Invalid value: [\"{ip}\"]: failed to allocate IP {ip}",
-                    o.name
-                );
-                match self.ips.allocate(&ip, holder(&path)) {
-                    Ok(()) => got_ip = Some(ip.clone()),
-                    Err(IpError::Taken(h)) => {
-                        let mut d = Diagnostic::new(&CLUSTERIP_CONFLICT, format!("{prefix}: provided IP is already allocated"))
-                            .at(span, format!("{ip} is already allocated to {}", h.what))
-                            .with_help("leave clusterIP empty to get a free address, or pick another one")
-                            .with_object(o.object_ref());
-                        if let Some(s) = h.span {
-                            d = d.with_label(s, format!("{} holds {ip}", h.what));
-                        }
-                        diags.push(d);
-                    }
-                    Err(IpError::NotInRange | IpError::Full) => diags.push(
-                        Diagnostic::new(&CLUSTERIP_RANGE, format!("{prefix}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {cidr}"))
-                            .at(span, format!("outside the service CIDR {cidr}"))
-                            .with_object(o.object_ref()),
-                    ),
-                    Err(IpError::Unparsable) => {
-                        // IPv6 or garbage: IPv6 ranges are not modelled; garbage is the schema's.
-                    }
-                }
+        let ip = json
+            .at(&["spec", "clusterIP"])
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let path = FieldPath::of("spec.clusterIP");
+        if ip == "None" {
+            set_spec(json, "clusterIPs", json!(["None"]));
+        } else if ip.is_empty() {
+            match self.ips.allocate_next(holder(&path)) {
+                Ok(a) => got_ip = Some(a),
+                Err(_) => diags.push(
+                    Diagnostic::new(&CLUSTERIP_RANGE, format!("Internal error occurred: failed to allocate a serviceIP for {}: range is full", what(&o.kind, &o.name)))
+                        .at(o.name_span(), "no free clusterIP")
+                        .with_object(o.object_ref()),
+                ),
             }
-            if let Some(ip) = &got_ip {
-                set_spec(json, "clusterIP", json!(ip));
-                set_spec(json, "clusterIPs", json!([ip]));
-                set_spec(json, "ipFamilies", json!(["IPv4"]));
-                set_spec(json, "ipFamilyPolicy", json!("SingleStack"));
+        } else {
+            let span = path.locate(&o.root, o.name_span());
+            let prefix = format!(
+                "The Service \"{}\" is invalid: spec.clusterIPs: Invalid value: [\"{ip}\"]: failed to allocate IP {ip}",
+                o.name
+            );
+            match self.ips.allocate(&ip, holder(&path)) {
+                Ok(()) => got_ip = Some(ip.clone()),
+                Err(IpError::Taken(h)) => {
+                    let mut d = Diagnostic::new(&CLUSTERIP_CONFLICT, format!("{prefix}: provided IP is already allocated"))
+                        .at(span, format!("{ip} is already allocated to {}", h.what))
+                        .with_help("leave clusterIP empty to get a free address, or pick another one")
+                        .with_object(o.object_ref());
+                    if let Some(s) = h.span {
+                        d = d.with_label(s, format!("{} holds {ip}", h.what));
+                    }
+                    diags.push(d);
+                }
+                Err(IpError::NotInRange | IpError::Full) => diags.push(
+                    Diagnostic::new(&CLUSTERIP_RANGE, format!("{prefix}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {cidr}"))
+                        .at(span, format!("outside the service CIDR {cidr}"))
+                        .with_object(o.object_ref()),
+                ),
+                Err(IpError::Unparsable) => {
+                    // IPv6 or garbage: IPv6 ranges are not modelled; garbage is the schema's.
+                }
             }
         }
+        if let Some(ip) = &got_ip {
+            set_spec(json, "clusterIP", json!(ip));
+            set_spec(json, "clusterIPs", json!([ip]));
+            set_spec(json, "ipFamilies", json!(["IPv4"]));
+            set_spec(json, "ipFamilyPolicy", json!("SingleStack"));
+        }
+        got_ip
+    }
+
+    /// The Service's nodePorts, those it asks for and the next free ones (TCP and UDP entries
+    /// with the same port share one), written into `json`; what this call allocated.
+    fn allocate_node_ports(
+        &mut self,
+        o: &Object,
+        json: &mut Value,
+        ty: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<i64> {
+        let holder = |path: &FieldPath| holder(o, path);
+        let mut got_ports: Vec<i64> = Vec::new();
         let wants_node_ports = ty == "NodePort"
             || (ty == "LoadBalancer"
                 && json
@@ -571,7 +604,6 @@ impl<'a> Applier<'a> {
             .and_then(Value::as_array)
             .map(Vec::len)
             .unwrap_or(0);
-        // TCP and UDP entries with the same port share one nodePort.
         let mut by_port: Vec<(i64, i64)> = Vec::new();
         for i in 0..n_ports {
             let ptr = format!("/spec/ports/{i}");
@@ -652,16 +684,16 @@ impl<'a> Applier<'a> {
                 _ => {}
             }
         }
-        if diags.is_empty() {
-            return Ok(());
-        }
-        if let Some(ip) = got_ip {
-            self.ips.release(&ip);
-        }
-        for p in got_ports {
-            self.ports.release(p);
-        }
-        Err(diags)
+        got_ports
+    }
+}
+
+/// Who holds an address or a port: the object, and the field that asked when it is in a file.
+fn holder(o: &Object, path: &FieldPath) -> Holder {
+    let has_span = !o.span.is_empty();
+    Holder {
+        what: what(&o.kind, &o.name),
+        span: has_span.then(|| path.locate(&o.root, o.name_span())),
     }
 }
 

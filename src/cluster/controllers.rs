@@ -194,177 +194,205 @@ fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
     let spec = w.spec();
     let template = spec.get("template").unwrap_or(&Value::Null);
     match (w.key.group.as_str(), w.key.kind.as_str()) {
-        ("apps", "Deployment") => {
-            let hash = suffix(&template.to_string(), 10);
-            let rs_name = format!("{name}-{hash}");
-            let mut rs_template = template.clone();
-            if let Some(l) = rs_template
-                .pointer_mut("/metadata/labels")
-                .and_then(Value::as_object_mut)
-            {
-                l.insert("pod-template-hash".to_string(), json!(hash));
-            }
-            let mut selector = spec.get("selector").cloned().unwrap_or(json!({}));
-            if let Some(ml) = selector
-                .get_mut("matchLabels")
-                .and_then(Value::as_object_mut)
-            {
-                ml.insert("pod-template-hash".to_string(), json!(hash));
-            }
-            let n = replicas(spec);
-            out.push(Stored {
-                    key: Key::new("apps", "ReplicaSet", ns, &rs_name),
-                    api_version: "apps/v1".to_string(),
-                    json: json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
-                        "metadata": {"name": rs_name, "namespace": ns, "labels": labels_of(&rs_template),
-                            "ownerReferences": [{"kind": "Deployment", "name": name, "controller": true}]},
-                        "spec": {"replicas": n, "selector": selector, "template": rs_template}}),
-                    origin: Origin::Controller,
-                    source: w.source,
-                });
-            let maker = PodMaker {
-                namespace: ns,
-                owner_kind: "ReplicaSet",
-                owner_name: &rs_name,
-                source: w.source,
-            };
-            for i in 0..n {
-                let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
-                out.push(maker.pod(
-                    &pod_name,
-                    template,
-                    &[("pod-template-hash", hash.clone())],
-                    |_| {},
-                ));
-            }
-        }
+        ("apps", "Deployment") => deployment_objects(&mut out, w, spec, template),
         ("apps", "ReplicaSet") | ("", "ReplicationController") => {
-            let maker = PodMaker {
-                namespace: ns,
-                owner_kind: &w.key.kind,
-                owner_name: name,
-                source: w.source,
-            };
-            for i in 0..replicas(spec) {
-                let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-                out.push(maker.pod(&pod_name, template, &[], |_| {}));
-            }
+            replica_pods(&mut out, w, spec, template)
         }
-        ("apps", "StatefulSet") => {
-            let revision = format!("{name}-{}", suffix(&template.to_string(), 10));
-            let maker = PodMaker {
-                namespace: ns,
-                owner_kind: "StatefulSet",
-                owner_name: name,
-                source: w.source,
-            };
-            let claims = spec
-                .get("volumeClaimTemplates")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let service = spec
-                .get("serviceName")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            for i in 0..replicas(spec) {
-                let pod_name = format!("{name}-{i}");
-                let mut volumes = Vec::new();
-                for (ci, claim) in claims.iter().enumerate() {
-                    let Some(claim_name) = claim.at(&["metadata", "name"]).and_then(Value::as_str)
-                    else {
-                        continue;
-                    };
-                    let pvc_name = format!("{claim_name}-{pod_name}");
-                    let mut pvc_spec = claim.get("spec").cloned().unwrap_or(json!({}));
-                    if let Some(s) = pvc_spec.as_object_mut() {
-                        s.entry("volumeMode").or_insert(json!("Filesystem"));
-                    }
-                    out.push(Stored {
-                            key: Key::new("", "PersistentVolumeClaim", ns, &pvc_name),
-                            api_version: "v1".to_string(),
-                            json: json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-                                "metadata": {"name": pvc_name, "namespace": ns, "labels": claim.at(&["metadata", "labels"]).cloned().unwrap_or(json!({})),
-                                    "annotations": {"kforge.dev/volume-claim-template": ci}},
-                                "spec": pvc_spec, "status": {"phase": "Pending"}}),
-                            origin: Origin::Controller,
-                            source: w.source,
-                        });
-                    volumes.push(json!({"name": claim_name, "persistentVolumeClaim": {"claimName": pvc_name}}));
-                }
-                let labels = [
-                    ("statefulset.kubernetes.io/pod-name", pod_name.clone()),
-                    ("apps.kubernetes.io/pod-index", i.to_string()),
-                    ("controller-revision-hash", revision.clone()),
-                ];
-                let host = pod_name.clone();
-                let svc = service.clone();
-                let pod = maker.pod(&pod_name, template, &labels, move |s| {
-                    s.insert("hostname".to_string(), json!(host));
-                    if let Some(svc) = svc {
-                        s.insert("subdomain".to_string(), json!(svc));
-                    }
-                    if !volumes.is_empty() {
-                        let list = s.entry("volumes").or_insert(json!([]));
-                        if let Some(a) = list.as_array_mut() {
-                            a.extend(volumes);
-                        }
-                    }
-                });
-                out.push(pod);
-            }
-        }
-        ("apps", "DaemonSet") => {
-            let hash = suffix(&template.to_string(), 10);
-            let maker = PodMaker {
-                namespace: ns,
-                owner_kind: "DaemonSet",
-                owner_name: name,
-                source: w.source,
-            };
-            // One probe for every node: what the controller tests does not depend on the node.
-            let probe = maker.pod("probe", template, &[], add_daemon_tolerations);
-            for node in nodes {
-                if !scheduler::daemon_eligible(&probe.json, node) {
-                    continue;
-                }
-                let pod_name = format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
-                let pod = maker.pod(
-                    &pod_name,
-                    template,
-                    &[("controller-revision-hash", hash.clone())],
-                    |s| {
-                        add_daemon_tolerations(s);
-                        pin_to_node(s, &node.name);
-                    },
-                );
-                out.push(pod);
-            }
-        }
+        ("apps", "StatefulSet") => stateful_set_objects(&mut out, w, spec, template),
+        ("apps", "DaemonSet") => daemon_set_pods(&mut out, w, template, nodes),
         ("batch", "Job") => job_pods(&mut out, ns, name, spec, w.source),
-        ("batch", "CronJob") => {
-            // Pods appear at schedule time; the model creates the first Job.
-            let job_name = format!(
-                "{name}-{}",
-                29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
-            );
-            let mut full = json!({"metadata": {"name": job_name}, "spec": spec.at(&["jobTemplate", "spec"]).cloned().unwrap_or(json!({}))});
-            super::defaults::apply("batch", "Job", &mut full);
-            let job_spec = full.get("spec").cloned().unwrap_or(json!({}));
-            out.push(Stored {
-                    key: Key::new("batch", "Job", ns, &job_name),
-                    api_version: "batch/v1".to_string(),
-                    json: json!({"apiVersion": "batch/v1", "kind": "Job",
-                        "metadata": {"name": job_name, "namespace": ns, "ownerReferences": [{"kind": "CronJob", "name": name, "controller": true}]},
-                        "spec": job_spec}),
-                    origin: Origin::Controller,
-                    source: w.source,
-                });
-            job_pods(&mut out, ns, &job_name, &job_spec, w.source);
-        }
+        ("batch", "CronJob") => cron_job_objects(&mut out, w, spec),
         _ => {}
     }
     out
+}
+
+/// A Deployment's ReplicaSet (named by the template's hash) and its pods.
+fn deployment_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template: &Value) {
+    let ns = w.key.namespace.as_str();
+    let name = w.key.name.as_str();
+    let hash = suffix(&template.to_string(), 10);
+    let rs_name = format!("{name}-{hash}");
+    let mut rs_template = template.clone();
+    if let Some(l) = rs_template
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
+        l.insert("pod-template-hash".to_string(), json!(hash));
+    }
+    let mut selector = spec.get("selector").cloned().unwrap_or(json!({}));
+    if let Some(ml) = selector
+        .get_mut("matchLabels")
+        .and_then(Value::as_object_mut)
+    {
+        ml.insert("pod-template-hash".to_string(), json!(hash));
+    }
+    let n = replicas(spec);
+    out.push(Stored {
+        key: Key::new("apps", "ReplicaSet", ns, &rs_name),
+        api_version: "apps/v1".to_string(),
+        json: json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "metadata": {"name": rs_name, "namespace": ns, "labels": labels_of(&rs_template),
+                    "ownerReferences": [{"kind": "Deployment", "name": name, "controller": true}]},
+                "spec": {"replicas": n, "selector": selector, "template": rs_template}}),
+        origin: Origin::Controller,
+        source: w.source,
+    });
+    let maker = PodMaker {
+        namespace: ns,
+        owner_kind: "ReplicaSet",
+        owner_name: &rs_name,
+        source: w.source,
+    };
+    for i in 0..n {
+        let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
+        out.push(maker.pod(
+            &pod_name,
+            template,
+            &[("pod-template-hash", hash.clone())],
+            |_| {},
+        ));
+    }
+}
+
+/// The pods of a ReplicaSet or a ReplicationController.
+fn replica_pods(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template: &Value) {
+    let ns = w.key.namespace.as_str();
+    let name = w.key.name.as_str();
+    let maker = PodMaker {
+        namespace: ns,
+        owner_kind: &w.key.kind,
+        owner_name: name,
+        source: w.source,
+    };
+    for i in 0..replicas(spec) {
+        let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
+        out.push(maker.pod(&pod_name, template, &[], |_| {}));
+    }
+}
+
+/// A StatefulSet's pods, numbered, each with its claims from `volumeClaimTemplates`.
+fn stateful_set_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template: &Value) {
+    let ns = w.key.namespace.as_str();
+    let name = w.key.name.as_str();
+    let revision = format!("{name}-{}", suffix(&template.to_string(), 10));
+    let maker = PodMaker {
+        namespace: ns,
+        owner_kind: "StatefulSet",
+        owner_name: name,
+        source: w.source,
+    };
+    let claims = spec
+        .get("volumeClaimTemplates")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let service = spec
+        .get("serviceName")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    for i in 0..replicas(spec) {
+        let pod_name = format!("{name}-{i}");
+        let mut volumes = Vec::new();
+        for (ci, claim) in claims.iter().enumerate() {
+            let Some(claim_name) = claim.at(&["metadata", "name"]).and_then(Value::as_str) else {
+                continue;
+            };
+            let pvc_name = format!("{claim_name}-{pod_name}");
+            let mut pvc_spec = claim.get("spec").cloned().unwrap_or(json!({}));
+            if let Some(s) = pvc_spec.as_object_mut() {
+                s.entry("volumeMode").or_insert(json!("Filesystem"));
+            }
+            out.push(Stored {
+                    key: Key::new("", "PersistentVolumeClaim", ns, &pvc_name),
+                    api_version: "v1".to_string(),
+                    json: json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                        "metadata": {"name": pvc_name, "namespace": ns, "labels": claim.at(&["metadata", "labels"]).cloned().unwrap_or(json!({})),
+                            "annotations": {"kforge.dev/volume-claim-template": ci}},
+                        "spec": pvc_spec, "status": {"phase": "Pending"}}),
+                    origin: Origin::Controller,
+                    source: w.source,
+                });
+            volumes.push(
+                json!({"name": claim_name, "persistentVolumeClaim": {"claimName": pvc_name}}),
+            );
+        }
+        let labels = [
+            ("statefulset.kubernetes.io/pod-name", pod_name.clone()),
+            ("apps.kubernetes.io/pod-index", i.to_string()),
+            ("controller-revision-hash", revision.clone()),
+        ];
+        let host = pod_name.clone();
+        let svc = service.clone();
+        let pod = maker.pod(&pod_name, template, &labels, move |s| {
+            s.insert("hostname".to_string(), json!(host));
+            if let Some(svc) = svc {
+                s.insert("subdomain".to_string(), json!(svc));
+            }
+            if !volumes.is_empty() {
+                let list = s.entry("volumes").or_insert(json!([]));
+                if let Some(a) = list.as_array_mut() {
+                    a.extend(volumes);
+                }
+            }
+        });
+        out.push(pod);
+    }
+}
+
+/// A DaemonSet's pods: one per node the controller finds eligible, pinned to it.
+fn daemon_set_pods(out: &mut Vec<Stored>, w: &Stored, template: &Value, nodes: &[NodeSpec]) {
+    let ns = w.key.namespace.as_str();
+    let name = w.key.name.as_str();
+    let hash = suffix(&template.to_string(), 10);
+    let maker = PodMaker {
+        namespace: ns,
+        owner_kind: "DaemonSet",
+        owner_name: name,
+        source: w.source,
+    };
+    // One probe for every node: what the controller tests does not depend on the node.
+    let probe = maker.pod("probe", template, &[], add_daemon_tolerations);
+    for node in nodes {
+        if !scheduler::daemon_eligible(&probe.json, node) {
+            continue;
+        }
+        let pod_name = format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
+        let pod = maker.pod(
+            &pod_name,
+            template,
+            &[("controller-revision-hash", hash.clone())],
+            |s| {
+                add_daemon_tolerations(s);
+                pin_to_node(s, &node.name);
+            },
+        );
+        out.push(pod);
+    }
+}
+
+/// A CronJob's first Job and its pods.
+fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
+    let ns = w.key.namespace.as_str();
+    let name = w.key.name.as_str();
+    // Pods appear at schedule time; the model creates the first Job.
+    let job_name = format!(
+        "{name}-{}",
+        29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
+    );
+    let mut full = json!({"metadata": {"name": job_name}, "spec": spec.at(&["jobTemplate", "spec"]).cloned().unwrap_or(json!({}))});
+    super::defaults::apply("batch", "Job", &mut full);
+    let job_spec = full.get("spec").cloned().unwrap_or(json!({}));
+    out.push(Stored {
+            key: Key::new("batch", "Job", ns, &job_name),
+            api_version: "batch/v1".to_string(),
+            json: json!({"apiVersion": "batch/v1", "kind": "Job",
+                "metadata": {"name": job_name, "namespace": ns, "ownerReferences": [{"kind": "CronJob", "name": name, "controller": true}]},
+                "spec": job_spec}),
+            origin: Origin::Controller,
+            source: w.source,
+        });
+    job_pods(out, ns, &job_name, &job_spec, w.source);
 }
 
 /// A stable stand-in for the uid the API server would give the Job, shaped like one.
@@ -484,26 +512,13 @@ pub fn bind_claims(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec
             .at(&["spec", "storageClassName"])
             .and_then(Value::as_str)
             .map(str::to_string);
-        let outcome: Result<Option<String>, String> = match class.as_deref() {
-            Some("") => match volumes.iter().position(|(_, pv)| pv_fits(pv, &claim.json)) {
-                Some(i) => Ok(Some(volumes.remove(i).0)),
-                None => Err("no persistent volumes available for this claim and no storage class is set".to_string()),
-            },
-            Some(c) => {
-                if classes.iter().any(|(n, _)| n == c) {
-                    Ok(None)
-                } else {
-                    Err(format!("storageclass.storage.k8s.io \"{c}\" not found"))
-                }
-            }
-            None => match &default_class {
-                Some(_) => Ok(None),
-                None => match volumes.iter().position(|(_, pv)| pv_fits(pv, &claim.json)) {
-                    Some(i) => Ok(Some(volumes.remove(i).0)),
-                    None => Err("no persistent volumes available for this claim and no storage class is set".to_string()),
-                },
-            },
-        };
+        let outcome = claim_outcome(
+            class.as_deref(),
+            &classes,
+            &default_class,
+            &mut volumes,
+            &claim.json,
+        );
         let source = claim.source;
         let template_index = claim
             .json
@@ -514,27 +529,8 @@ pub fn bind_claims(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec
         };
         match outcome {
             Ok(volume) => {
-                if let Some(m) = claim.json.as_object_mut() {
-                    m.insert("status".to_string(), json!({"phase": "Bound"}));
-                }
                 let class_name = class.clone().or(default_class.clone());
-                if let Some(spec) = claim.json.get_mut("spec").and_then(Value::as_object_mut) {
-                    if let Some(v) = volume {
-                        spec.insert("volumeName".to_string(), json!(v));
-                    } else if let Some(c) = class_name {
-                        spec.entry("storageClassName").or_insert(json!(c));
-                        spec.insert(
-                            "volumeName".to_string(),
-                            json!(format!(
-                                "pvc-{}",
-                                super::controllers::hex8(&format!(
-                                    "{}/{}",
-                                    key.namespace, key.name
-                                ))
-                            )),
-                        );
-                    }
-                }
+                mark_bound(&mut claim.json, &key, volume, class_name);
             }
             Err(reason) => {
                 if let Some(m) = claim.json.as_object_mut() {
@@ -567,6 +563,63 @@ pub fn bind_claims(state: &mut ClusterState, ctx: &CheckContext, diags: &mut Vec
                 }
                 diags.push(d);
             }
+        }
+    }
+}
+
+/// Which volume binds the claim (`Ok(None)`: its class provisions one), or why none can.
+fn claim_outcome(
+    class: Option<&str>,
+    classes: &[(String, bool)],
+    default_class: &Option<String>,
+    volumes: &mut Vec<(String, Value)>,
+    claim: &Value,
+) -> Result<Option<String>, String> {
+    match class {
+        Some("") => match volumes.iter().position(|(_, pv)| pv_fits(pv, claim)) {
+            Some(i) => Ok(Some(volumes.remove(i).0)),
+            None => Err(
+                "no persistent volumes available for this claim and no storage class is set"
+                    .to_string(),
+            ),
+        },
+        Some(c) => {
+            if classes.iter().any(|(n, _)| n == c) {
+                Ok(None)
+            } else {
+                Err(format!("storageclass.storage.k8s.io \"{c}\" not found"))
+            }
+        }
+        None => match default_class {
+            Some(_) => Ok(None),
+            None => match volumes.iter().position(|(_, pv)| pv_fits(pv, claim)) {
+                Some(i) => Ok(Some(volumes.remove(i).0)),
+                None => Err(
+                    "no persistent volumes available for this claim and no storage class is set"
+                        .to_string(),
+                ),
+            },
+        },
+    }
+}
+
+/// A bound claim: its volume, or the one its class provisions (named after the claim).
+fn mark_bound(claim: &mut Value, key: &Key, volume: Option<String>, class_name: Option<String>) {
+    if let Some(m) = claim.as_object_mut() {
+        m.insert("status".to_string(), json!({"phase": "Bound"}));
+    }
+    if let Some(spec) = claim.get_mut("spec").and_then(Value::as_object_mut) {
+        if let Some(v) = volume {
+            spec.insert("volumeName".to_string(), json!(v));
+        } else if let Some(c) = class_name {
+            spec.entry("storageClassName").or_insert(json!(c));
+            spec.insert(
+                "volumeName".to_string(),
+                json!(format!(
+                    "pvc-{}",
+                    super::controllers::hex8(&format!("{}/{}", key.namespace, key.name))
+                )),
+            );
         }
     }
 }

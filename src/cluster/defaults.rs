@@ -55,15 +55,7 @@ pub fn apply(group: &str, kind: &str, object: &mut Value) {
         }
         ("", "Service") => service(obj(root, "spec")),
         ("", "Secret") => secret(root),
-        ("", "Namespace") => {
-            let name = root
-                .get("metadata")
-                .and_then(|m| m.get("name"))
-                .cloned()
-                .unwrap_or(Value::Null);
-            let labels = obj(obj(root, "metadata"), "labels");
-            labels.insert("kubernetes.io/metadata.name".to_string(), name);
-        }
+        ("", "Namespace") => namespace(root),
         ("", "PersistentVolumeClaim") | ("", "PersistentVolume") => {
             let spec = obj(root, "spec");
             set(spec, "volumeMode", json!("Filesystem"));
@@ -76,122 +68,150 @@ pub fn apply(group: &str, kind: &str, object: &mut Value) {
             set(spec, "replicas", json!(1));
             template(spec);
         }
-        ("apps", "Deployment") => {
-            let spec = obj(root, "spec");
-            set(spec, "replicas", json!(1));
-            set(spec, "revisionHistoryLimit", json!(10));
-            set(spec, "progressDeadlineSeconds", json!(600));
-            let strategy = obj(spec, "strategy");
-            set(strategy, "type", json!("RollingUpdate"));
-            if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
-                let ru = obj(strategy, "rollingUpdate");
-                set(ru, "maxSurge", json!("25%"));
-                set(ru, "maxUnavailable", json!("25%"));
-            }
-            template(spec);
-        }
-        ("apps", "DaemonSet") => {
-            let spec = obj(root, "spec");
-            set(spec, "revisionHistoryLimit", json!(10));
-            let strategy = obj(spec, "updateStrategy");
-            set(strategy, "type", json!("RollingUpdate"));
-            if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
-                let ru = obj(strategy, "rollingUpdate");
-                set(ru, "maxUnavailable", json!(1));
-                set(ru, "maxSurge", json!(0));
-            }
-            template(spec);
-        }
-        ("apps", "StatefulSet") => {
-            let spec = obj(root, "spec");
-            set(spec, "replicas", json!(1));
-            set(spec, "revisionHistoryLimit", json!(10));
-            set(spec, "podManagementPolicy", json!("OrderedReady"));
-            let strategy = obj(spec, "updateStrategy");
-            set(strategy, "type", json!("RollingUpdate"));
-            if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
-                set(obj(strategy, "rollingUpdate"), "partition", json!(0));
-            }
-            let retention = obj(spec, "persistentVolumeClaimRetentionPolicy");
-            set(retention, "whenDeleted", json!("Retain"));
-            set(retention, "whenScaled", json!("Retain"));
-            each_obj(spec, "volumeClaimTemplates", |t| {
-                set(obj(t, "spec"), "volumeMode", json!("Filesystem"))
-            });
-            template(spec);
-        }
-        ("batch", "Job") => {
-            let name = root
-                .get("metadata")
-                .and_then(|m| m.get("name"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let template_labels = root
-                .get("spec")
-                .and_then(|s| s.get("template"))
-                .and_then(|t| t.get("metadata"))
-                .and_then(|m| m.get("labels"))
-                .cloned();
-            let meta = obj(root, "metadata");
-            if meta
-                .get("labels")
-                .and_then(Value::as_object)
-                .is_none_or(Map::is_empty)
-                && let Some(l) = template_labels
-            {
-                meta.insert("labels".to_string(), l);
-            }
-            let spec = obj(root, "spec");
-            job_spec(spec, &name);
-        }
-        ("batch", "CronJob") => {
-            let spec = obj(root, "spec");
-            set(spec, "concurrencyPolicy", json!("Allow"));
-            set(spec, "suspend", json!(false));
-            set(spec, "successfulJobsHistoryLimit", json!(3));
-            set(spec, "failedJobsHistoryLimit", json!(1));
-            if let Some(js) = child(spec, &["jobTemplate", "spec"]) {
-                job_spec_fields(js);
-                template(js);
-            }
-        }
-        ("networking.k8s.io", "NetworkPolicy") => {
-            let spec = obj(root, "spec");
-            if spec.get("policyTypes").is_none_or(Value::is_null) {
-                let mut types = vec![json!("Ingress")];
-                if spec
-                    .get("egress")
-                    .and_then(Value::as_array)
-                    .is_some_and(|e| !e.is_empty())
-                {
-                    types.push(json!("Egress"));
-                }
-                spec.insert("policyTypes".to_string(), Value::Array(types));
-            }
-            for dir in ["ingress", "egress"] {
-                each_obj(spec, dir, |rule| {
-                    each_obj(rule, "ports", |p| set(p, "protocol", json!("TCP")))
-                });
-            }
-        }
-        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
-            set(
-                obj(root, "roleRef"),
-                "apiGroup",
-                json!("rbac.authorization.k8s.io"),
-            );
-            each_obj(root, "subjects", |s| {
-                if matches!(
-                    s.get("kind").and_then(Value::as_str),
-                    Some("User" | "Group")
-                ) {
-                    set(s, "apiGroup", json!("rbac.authorization.k8s.io"));
-                }
-            });
-        }
+        ("apps", "Deployment") => deployment(root),
+        ("apps", "DaemonSet") => daemon_set(root),
+        ("apps", "StatefulSet") => stateful_set(root),
+        ("batch", "Job") => job(root),
+        ("batch", "CronJob") => cron_job(root),
+        ("networking.k8s.io", "NetworkPolicy") => network_policy(root),
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => role_binding(root),
         _ => {}
     }
+}
+
+/// The namespace's own name as its `kubernetes.io/metadata.name` label.
+fn namespace(root: &mut Map<String, Value>) {
+    let name = root
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let labels = obj(obj(root, "metadata"), "labels");
+    labels.insert("kubernetes.io/metadata.name".to_string(), name);
+}
+
+fn deployment(root: &mut Map<String, Value>) {
+    let spec = obj(root, "spec");
+    set(spec, "replicas", json!(1));
+    set(spec, "revisionHistoryLimit", json!(10));
+    set(spec, "progressDeadlineSeconds", json!(600));
+    let strategy = obj(spec, "strategy");
+    set(strategy, "type", json!("RollingUpdate"));
+    if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+        let ru = obj(strategy, "rollingUpdate");
+        set(ru, "maxSurge", json!("25%"));
+        set(ru, "maxUnavailable", json!("25%"));
+    }
+    template(spec);
+}
+
+fn daemon_set(root: &mut Map<String, Value>) {
+    let spec = obj(root, "spec");
+    set(spec, "revisionHistoryLimit", json!(10));
+    let strategy = obj(spec, "updateStrategy");
+    set(strategy, "type", json!("RollingUpdate"));
+    if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+        let ru = obj(strategy, "rollingUpdate");
+        set(ru, "maxUnavailable", json!(1));
+        set(ru, "maxSurge", json!(0));
+    }
+    template(spec);
+}
+
+fn stateful_set(root: &mut Map<String, Value>) {
+    let spec = obj(root, "spec");
+    set(spec, "replicas", json!(1));
+    set(spec, "revisionHistoryLimit", json!(10));
+    set(spec, "podManagementPolicy", json!("OrderedReady"));
+    let strategy = obj(spec, "updateStrategy");
+    set(strategy, "type", json!("RollingUpdate"));
+    if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+        set(obj(strategy, "rollingUpdate"), "partition", json!(0));
+    }
+    let retention = obj(spec, "persistentVolumeClaimRetentionPolicy");
+    set(retention, "whenDeleted", json!("Retain"));
+    set(retention, "whenScaled", json!("Retain"));
+    each_obj(spec, "volumeClaimTemplates", |t| {
+        set(obj(t, "spec"), "volumeMode", json!("Filesystem"))
+    });
+    template(spec);
+}
+
+/// A Job takes its template's labels when it has none of its own.
+fn job(root: &mut Map<String, Value>) {
+    let name = root
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let template_labels = root
+        .get("spec")
+        .and_then(|s| s.get("template"))
+        .and_then(|t| t.get("metadata"))
+        .and_then(|m| m.get("labels"))
+        .cloned();
+    let meta = obj(root, "metadata");
+    if meta
+        .get("labels")
+        .and_then(Value::as_object)
+        .is_none_or(Map::is_empty)
+        && let Some(l) = template_labels
+    {
+        meta.insert("labels".to_string(), l);
+    }
+    let spec = obj(root, "spec");
+    job_spec(spec, &name);
+}
+
+fn cron_job(root: &mut Map<String, Value>) {
+    let spec = obj(root, "spec");
+    set(spec, "concurrencyPolicy", json!("Allow"));
+    set(spec, "suspend", json!(false));
+    set(spec, "successfulJobsHistoryLimit", json!(3));
+    set(spec, "failedJobsHistoryLimit", json!(1));
+    if let Some(js) = child(spec, &["jobTemplate", "spec"]) {
+        job_spec_fields(js);
+        template(js);
+    }
+}
+
+/// `policyTypes` from the rules present; ports default to TCP.
+fn network_policy(root: &mut Map<String, Value>) {
+    let spec = obj(root, "spec");
+    if spec.get("policyTypes").is_none_or(Value::is_null) {
+        let mut types = vec![json!("Ingress")];
+        if spec
+            .get("egress")
+            .and_then(Value::as_array)
+            .is_some_and(|e| !e.is_empty())
+        {
+            types.push(json!("Egress"));
+        }
+        spec.insert("policyTypes".to_string(), Value::Array(types));
+    }
+    for dir in ["ingress", "egress"] {
+        each_obj(spec, dir, |rule| {
+            each_obj(rule, "ports", |p| set(p, "protocol", json!("TCP")))
+        });
+    }
+}
+
+/// The RBAC API group on the role reference and on User and Group subjects.
+fn role_binding(root: &mut Map<String, Value>) {
+    set(
+        obj(root, "roleRef"),
+        "apiGroup",
+        json!("rbac.authorization.k8s.io"),
+    );
+    each_obj(root, "subjects", |s| {
+        if matches!(
+            s.get("kind").and_then(Value::as_str),
+            Some("User" | "Group")
+        ) {
+            set(s, "apiGroup", json!("rbac.authorization.k8s.io"));
+        }
+    });
 }
 
 fn job_spec_fields(spec: &mut Map<String, Value>) {

@@ -79,109 +79,128 @@ impl ClusterState {
     /// ports with NodePorts, endpoints), workloads, PVCs.
     pub fn table(&self) -> String {
         let mut sections = Vec::new();
+        sections.extend(self.pods_table());
+        sections.extend(self.services_table());
+        self.workload_tables(&mut sections);
+        sections.extend(self.claims_table());
+        sections.join("\n")
+    }
+
+    /// Pods: readiness, phase, IP, node, and why a Pending one waits.
+    fn pods_table(&self) -> Option<String> {
         let pods: Vec<&Stored> = self.visible().filter(|o| o.key.kind == "Pod").collect();
-        if !pods.is_empty() {
-            let mut rows = vec![
-                [
-                    "NAMESPACE",
-                    "NAME",
-                    "READY",
-                    "STATUS",
-                    "IP",
-                    "NODE",
-                    "REASON",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            for p in pods {
-                let n = p
-                    .json
-                    .at(&["spec", "containers"])
-                    .and_then(Value::as_array)
-                    .map(Vec::len)
-                    .unwrap_or(0);
-                let phase = text(&p.json, "/status/phase");
-                let ready = if phase == "Running" { n } else { 0 };
-                rows.push(vec![
-                    p.key.namespace.clone(),
-                    format!("pod/{}", p.key.name),
-                    format!("{ready}/{n}"),
-                    phase,
-                    or_none(text(&p.json, "/status/podIP")),
-                    or_none(text(&p.json, "/spec/nodeName")),
-                    text(&p.json, "/status/conditions/0/message"),
-                ]);
-            }
-            sections.push(table(rows));
+        if pods.is_empty() {
+            return None;
         }
+        let mut rows = vec![
+            [
+                "NAMESPACE",
+                "NAME",
+                "READY",
+                "STATUS",
+                "IP",
+                "NODE",
+                "REASON",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        for p in pods {
+            let n = p
+                .json
+                .at(&["spec", "containers"])
+                .and_then(Value::as_array)
+                .map(Vec::len)
+                .unwrap_or(0);
+            let phase = text(&p.json, "/status/phase");
+            let ready = if phase == "Running" { n } else { 0 };
+            rows.push(vec![
+                p.key.namespace.clone(),
+                format!("pod/{}", p.key.name),
+                format!("{ready}/{n}"),
+                phase,
+                or_none(text(&p.json, "/status/podIP")),
+                or_none(text(&p.json, "/spec/nodeName")),
+                text(&p.json, "/status/conditions/0/message"),
+            ]);
+        }
+        Some(table(rows))
+    }
+
+    /// Services: type, addresses, ports with their NodePorts, endpoints.
+    fn services_table(&self) -> Option<String> {
         let services: Vec<&Stored> = self
             .visible()
             .filter(|o| o.key.kind == "Service" && o.key.group.is_empty())
             .collect();
-        if !services.is_empty() {
-            let mut rows = vec![
-                [
-                    "NAMESPACE",
-                    "NAME",
-                    "TYPE",
-                    "CLUSTER-IP",
-                    "EXTERNAL-IP",
-                    "PORT(S)",
-                    "ENDPOINTS",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            for s in services {
-                let ports: Vec<String> = s
-                    .spec()
-                    .get("ports")
-                    .and_then(Value::as_array)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(|p| {
-                        let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
-                        match p.get("nodePort").and_then(Value::as_i64) {
-                            Some(np) => format!("{}:{np}/{proto}", text(p, "/port")),
-                            None => format!("{}/{proto}", text(p, "/port")),
-                        }
-                    })
-                    .collect();
-                let eps = self.get("", "Endpoints", &s.key.namespace, &s.key.name);
-                let endpoints: Vec<String> = eps
-                    .and_then(|e| e.json.get("subsets").and_then(Value::as_array))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[])
-                    .iter()
-                    .flat_map(|sub| {
-                        let port = text(sub, "/ports/0/port");
-                        sub.get("addresses")
-                            .and_then(Value::as_array)
-                            .cloned()
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(move |a| format!("{}:{port}", text(&a, "/ip")))
-                    })
-                    .collect();
-                let ep_text = if s.spec().get("selector").is_none() {
-                    "<no selector>".to_string()
-                } else {
-                    or_none(endpoints.join(","))
-                };
-                rows.push(vec![
-                    s.key.namespace.clone(),
-                    format!("service/{}", s.key.name),
-                    text(&s.json, "/spec/type"),
-                    or_none(text(&s.json, "/spec/clusterIP")),
-                    external_ip(s),
-                    or_none(ports.join(",")),
-                    ep_text,
-                ]);
-            }
-            sections.push(table(rows));
+        if services.is_empty() {
+            return None;
         }
+        let mut rows = vec![
+            [
+                "NAMESPACE",
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "ENDPOINTS",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        for s in services {
+            let ports: Vec<String> = s
+                .spec()
+                .get("ports")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .map(|p| {
+                    let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
+                    match p.get("nodePort").and_then(Value::as_i64) {
+                        Some(np) => format!("{}:{np}/{proto}", text(p, "/port")),
+                        None => format!("{}/{proto}", text(p, "/port")),
+                    }
+                })
+                .collect();
+            let eps = self.get("", "Endpoints", &s.key.namespace, &s.key.name);
+            let endpoints: Vec<String> = eps
+                .and_then(|e| e.json.get("subsets").and_then(Value::as_array))
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .flat_map(|sub| {
+                    let port = text(sub, "/ports/0/port");
+                    sub.get("addresses")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(move |a| format!("{}:{port}", text(&a, "/ip")))
+                })
+                .collect();
+            let ep_text = if s.spec().get("selector").is_none() {
+                "<no selector>".to_string()
+            } else {
+                or_none(endpoints.join(","))
+            };
+            rows.push(vec![
+                s.key.namespace.clone(),
+                format!("service/{}", s.key.name),
+                text(&s.json, "/spec/type"),
+                or_none(text(&s.json, "/spec/clusterIP")),
+                external_ip(s),
+                or_none(ports.join(",")),
+                ep_text,
+            ]);
+        }
+        Some(table(rows))
+    }
+
+    /// One table per workload kind: pods running of those it owns, and how many it wants.
+    fn workload_tables(&self, sections: &mut Vec<String>) {
         for (group, kind, short) in [
             ("apps", "Deployment", "deployment.apps"),
             ("apps", "ReplicaSet", "replicaset.apps"),
@@ -222,36 +241,40 @@ impl ClusterState {
             }
             sections.push(table(rows));
         }
+    }
+
+    /// PersistentVolumeClaims: phase, class, capacity, and why a Pending one waits.
+    fn claims_table(&self) -> Option<String> {
         let pvcs: Vec<&Stored> = self
             .visible()
             .filter(|o| o.key.kind == "PersistentVolumeClaim")
             .collect();
-        if !pvcs.is_empty() {
-            let mut rows = vec![
-                [
-                    "NAMESPACE",
-                    "NAME",
-                    "STATUS",
-                    "STORAGECLASS",
-                    "CAPACITY",
-                    "REASON",
-                ]
-                .map(String::from)
-                .to_vec(),
-            ];
-            for c in pvcs {
-                rows.push(vec![
-                    c.key.namespace.clone(),
-                    format!("persistentvolumeclaim/{}", c.key.name),
-                    text(&c.json, "/status/phase"),
-                    or_none(text(&c.json, "/spec/storageClassName")),
-                    text(&c.json, "/spec/resources/requests/storage"),
-                    text(&c.json, "/status/message"),
-                ]);
-            }
-            sections.push(table(rows));
+        if pvcs.is_empty() {
+            return None;
         }
-        sections.join("\n")
+        let mut rows = vec![
+            [
+                "NAMESPACE",
+                "NAME",
+                "STATUS",
+                "STORAGECLASS",
+                "CAPACITY",
+                "REASON",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
+        for c in pvcs {
+            rows.push(vec![
+                c.key.namespace.clone(),
+                format!("persistentvolumeclaim/{}", c.key.name),
+                text(&c.json, "/status/phase"),
+                or_none(text(&c.json, "/spec/storageClassName")),
+                text(&c.json, "/spec/resources/requests/storage"),
+                text(&c.json, "/status/message"),
+            ]);
+        }
+        Some(table(rows))
     }
 
     /// Pods owned by a workload (directly, through a ReplicaSet, or through a Job).

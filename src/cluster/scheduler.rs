@@ -375,6 +375,114 @@ pub fn schedule(
         by_name.entry(n.name.as_str()).or_insert(i);
     }
     let mut usage: Vec<Usage> = vec![Usage::default(); nodes.len()];
+    let unbound = place_bound_pods(state, &by_name, &mut usage);
+    let mut reported: BTreeMap<Option<usize>, ()> = BTreeMap::new();
+    let mut pending_count: BTreeMap<Option<usize>, usize> = BTreeMap::new();
+    let mut first_pending: Vec<Pending> = Vec::new();
+    let pending_claims = pending_claims(state);
+    let mut shapes: HashMap<String, ShapeFit> = HashMap::new();
+    let mut work: u64 = 0;
+    for key in unbound {
+        let Some(pod) = state.objects.get_mut(&key) else {
+            continue;
+        };
+        // VolumeBinding runs before the node filters: a pod whose claim cannot bind waits.
+        // The claim already has its own finding; the pod only shows why it is Pending.
+        if claims_of(&pod.json)
+            .iter()
+            .any(|c| pending_claims.contains(&(key.namespace.clone(), c.clone())))
+        {
+            let msg = format!(
+                "0/{} nodes are available: pod has unbound immediate PersistentVolumeClaims.",
+                nodes.len()
+            );
+            mark_unschedulable(&mut pod.json, &msg);
+            continue;
+        }
+        let needs = PodNeeds::of(&pod.json);
+        let req = needs.requests;
+        let (shape, pinned) = shape_key(&pod.json);
+        let pinned = pinned.and_then(|n| by_name.get(n.as_str()).copied());
+        if !shapes.contains_key(&shape) {
+            work = work.saturating_add(nodes.len() as u64);
+            let mut unpinned = pod.json.clone();
+            if pinned.is_some()
+                && let Some(spec) = unpinned.get_mut("spec").and_then(Value::as_object_mut)
+            {
+                spec.remove("affinity");
+            }
+            shapes.insert(shape.clone(), ShapeFit::of(&unpinned, &candidates));
+        }
+        let Some(fit) = shapes.get(&shape) else {
+            continue;
+        };
+        // The nodes to try, and the static reasons of the others.
+        let (tries, mut reasons) = nodes_to_try(fit, pinned, &candidates, &pod.json);
+        work = work.saturating_add(tries.len() as u64);
+        if work > work_budget {
+            diags.push(crate::budget::exceeded(
+                format!(
+                    "scheduling the pods onto {} nodes takes more than {work_budget} steps (pods times the nodes each is tried on)",
+                    nodes.len()
+                ),
+                work_budget,
+                "--max-cluster-work",
+            ));
+            return;
+        }
+        let (best, dynamic) = best_node(tries, &needs, &nodes, &usage);
+        match best {
+            Some((_, i)) => {
+                let (Some(u), Some(node)) = (usage.get_mut(i), nodes.get(i)) else {
+                    continue;
+                };
+                u.add(&needs.host_ports, req);
+                if let Some(spec) = pod.json.get_mut("spec").and_then(Value::as_object_mut) {
+                    spec.insert("nodeName".to_string(), json!(node.name));
+                }
+                let ip = format!("10.244.{i}.{}", u.ips + 1);
+                mark_running(&mut pod.json, &ip);
+            }
+            None => {
+                let mut all = reasons.take().unwrap_or_else(|| fit.counts.clone());
+                for (r, n) in dynamic {
+                    *all.entry(r).or_default() += n;
+                }
+                let reasons = all;
+                let msg = fit_error(nodes.len(), &reasons);
+                mark_unschedulable(&mut pod.json, &msg);
+                *pending_count.entry(pod.source).or_default() += 1;
+                if reported.insert(pod.source, ()).is_none() {
+                    first_pending.push(Pending {
+                        source: pod.source,
+                        pod: key.name.clone(),
+                        message: msg,
+                        reasons,
+                    });
+                }
+            }
+        }
+    }
+    report_pending(first_pending, &pending_count, ctx, diags);
+}
+
+/// A pod left Pending: the PodScheduled condition says why.
+fn mark_unschedulable(pod: &mut Value, msg: &str) {
+    if let Some(m) = pod.as_object_mut() {
+        m.insert(
+            "status".to_string(),
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": msg}]}),
+        );
+    }
+}
+
+/// Places the pods already bound (profile pods, spec.nodeName) on their nodes; the other pods'
+/// keys, in creation order.
+fn place_bound_pods(
+    state: &mut ClusterState,
+    by_name: &HashMap<&str, usize>,
+    usage: &mut [Usage],
+) -> Vec<Key> {
     let pods: Vec<Key> = state
         .objects
         .values()
@@ -404,159 +512,96 @@ pub fn schedule(
             None => unbound.push(key),
         }
     }
-    let mut reported: BTreeMap<Option<usize>, ()> = BTreeMap::new();
-    let mut pending_count: BTreeMap<Option<usize>, usize> = BTreeMap::new();
-    let mut first_pending: Vec<Pending> = Vec::new();
-    let pending_claims: BTreeSet<(String, String)> = state
+    unbound
+}
+
+/// The claims still Pending, by (namespace, name).
+fn pending_claims(state: &ClusterState) -> BTreeSet<(String, String)> {
+    state
         .objects
         .values()
         .filter(|o| o.key.kind == "PersistentVolumeClaim" && o.key.group.is_empty())
         .filter(|o| o.json.at(&["status", "phase"]).and_then(Value::as_str) == Some("Pending"))
         .map(|o| (o.key.namespace.clone(), o.key.name.clone()))
-        .collect();
-    let mut shapes: HashMap<String, ShapeFit> = HashMap::new();
-    let mut work: u64 = 0;
-    for key in unbound {
-        let Some(pod) = state.objects.get_mut(&key) else {
-            continue;
-        };
-        // VolumeBinding runs before the node filters: a pod whose claim cannot bind waits.
-        // The claim already has its own finding; the pod only shows why it is Pending.
-        if claims_of(&pod.json)
-            .iter()
-            .any(|c| pending_claims.contains(&(key.namespace.clone(), c.clone())))
-        {
-            let msg = format!(
-                "0/{} nodes are available: pod has unbound immediate PersistentVolumeClaims.",
-                nodes.len()
-            );
-            if let Some(m) = pod.json.as_object_mut() {
-                m.insert(
-                    "status".to_string(),
-                    json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": msg}]}),
-                );
-            }
-            continue;
-        }
-        let needs = PodNeeds::of(&pod.json);
-        let req = needs.requests;
-        let (shape, pinned) = shape_key(&pod.json);
-        let pinned = pinned.and_then(|n| by_name.get(n.as_str()).copied());
-        if !shapes.contains_key(&shape) {
-            work = work.saturating_add(nodes.len() as u64);
-            let mut unpinned = pod.json.clone();
-            if pinned.is_some()
-                && let Some(spec) = unpinned.get_mut("spec").and_then(Value::as_object_mut)
+        .collect()
+}
+
+/// The nodes to try, and the static reasons of the others (`None`: the shape's own counts).
+fn nodes_to_try(
+    fit: &ShapeFit,
+    pinned: Option<usize>,
+    candidates: &[Candidate],
+    pod: &Value,
+) -> (Vec<usize>, Option<BTreeMap<String, usize>>) {
+    match pinned {
+        None => (fit.passing.clone(), None),
+        Some(p) => {
+            // Every other node fails the pin, or an earlier filter as for the unpinned shape.
+            let mut counts = fit.counts.clone();
+            let p_passes_unpinned = fit.rejects.get(p).is_some_and(Option::is_none);
+            if let Some(Some(r)) = fit.rejects.get(p)
+                && let Some(n) = counts.get_mut(r)
             {
-                spec.remove("affinity");
-            }
-            shapes.insert(shape.clone(), ShapeFit::of(&unpinned, &candidates));
-        }
-        let Some(fit) = shapes.get(&shape) else {
-            continue;
-        };
-        // The nodes to try, and the static reasons of the others.
-        let (tries, mut reasons): (Vec<usize>, Option<BTreeMap<String, usize>>) = match pinned {
-            None => (fit.passing.clone(), None),
-            Some(p) => {
-                // Every other node fails the pin, or an earlier filter as for the unpinned shape.
-                let mut counts = fit.counts.clone();
-                let p_passes_unpinned = fit.rejects.get(p).is_some_and(Option::is_none);
-                if let Some(Some(r)) = fit.rejects.get(p)
-                    && let Some(n) = counts.get_mut(r)
-                {
-                    *n -= 1;
-                    if *n == 0 {
-                        counts.remove(r);
-                    }
-                }
-                let others = fit.passing.len() - usize::from(p_passes_unpinned);
-                if others > 0 {
-                    *counts.entry(AFFINITY_MISMATCH.to_string()).or_default() += others;
-                }
-                match candidates
-                    .get(p)
-                    .and_then(|at| static_reason(&pod.json, at))
-                {
-                    Some(r) => {
-                        *counts.entry(r).or_default() += 1;
-                        (Vec::new(), Some(counts))
-                    }
-                    None => (vec![p], Some(counts)),
+                *n -= 1;
+                if *n == 0 {
+                    counts.remove(r);
                 }
             }
-        };
-        work = work.saturating_add(tries.len() as u64);
-        if work > work_budget {
-            diags.push(crate::budget::exceeded(
-                format!(
-                    "scheduling the pods onto {} nodes takes more than {work_budget} steps (pods times the nodes each is tried on)",
-                    nodes.len()
-                ),
-                work_budget,
-                "--max-cluster-work",
-            ));
-            return;
-        }
-        let mut dynamic: BTreeMap<String, usize> = BTreeMap::new();
-        let mut best: Option<(i128, usize)> = None;
-        for i in tries {
-            let (Some(u), Some(node)) = (usage.get(i), nodes.get(i)) else {
-                continue;
-            };
-            let rs = dynamic_reasons(&needs, node, u);
-            if rs.is_empty() {
-                // Least allocated after placing the pod, with the scheduler's non-zero defaults.
-                let cpu =
-                    (u.score_cpu + req.cpu.max(NONZERO_CPU)) * 1_000_000 / node.cpu_milli.max(1);
-                let mem = (u.score_memory + req.memory.max(NONZERO_MEMORY)) * 1_000_000
-                    / node.memory_milli.max(1);
-                let score = cpu + mem;
-                if best.is_none_or(|(b, _)| score < b) {
-                    best = Some((score, i));
-                }
+            let others = fit.passing.len() - usize::from(p_passes_unpinned);
+            if others > 0 {
+                *counts.entry(AFFINITY_MISMATCH.to_string()).or_default() += others;
             }
-            for r in rs {
-                *dynamic.entry(r).or_default() += 1;
-            }
-        }
-        match best {
-            Some((_, i)) => {
-                let (Some(u), Some(node)) = (usage.get_mut(i), nodes.get(i)) else {
-                    continue;
-                };
-                u.add(&needs.host_ports, req);
-                if let Some(spec) = pod.json.get_mut("spec").and_then(Value::as_object_mut) {
-                    spec.insert("nodeName".to_string(), json!(node.name));
+            match candidates.get(p).and_then(|at| static_reason(pod, at)) {
+                Some(r) => {
+                    *counts.entry(r).or_default() += 1;
+                    (Vec::new(), Some(counts))
                 }
-                let ip = format!("10.244.{i}.{}", u.ips + 1);
-                mark_running(&mut pod.json, &ip);
-            }
-            None => {
-                let mut all = reasons.take().unwrap_or_else(|| fit.counts.clone());
-                for (r, n) in dynamic {
-                    *all.entry(r).or_default() += n;
-                }
-                let reasons = all;
-                let msg = fit_error(nodes.len(), &reasons);
-                if let Some(m) = pod.json.as_object_mut() {
-                    m.insert(
-                        "status".to_string(),
-                        json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": msg}]}),
-                    );
-                }
-                *pending_count.entry(pod.source).or_default() += 1;
-                if reported.insert(pod.source, ()).is_none() {
-                    first_pending.push(Pending {
-                        source: pod.source,
-                        pod: key.name.clone(),
-                        message: msg,
-                        reasons,
-                    });
-                }
+                None => (vec![p], Some(counts)),
             }
         }
     }
+}
+
+/// The least allocated node that fits the pod after placing it (with the scheduler's non-zero
+/// defaults), and how many of the tried nodes reject it for each reason.
+fn best_node(
+    tries: Vec<usize>,
+    needs: &PodNeeds,
+    nodes: &[NodeSpec],
+    usage: &[Usage],
+) -> (Option<(i128, usize)>, BTreeMap<String, usize>) {
+    let req = needs.requests;
+    let mut dynamic: BTreeMap<String, usize> = BTreeMap::new();
+    let mut best: Option<(i128, usize)> = None;
+    for i in tries {
+        let (Some(u), Some(node)) = (usage.get(i), nodes.get(i)) else {
+            continue;
+        };
+        let rs = dynamic_reasons(needs, node, u);
+        if rs.is_empty() {
+            // Least allocated after placing the pod, with the scheduler's non-zero defaults.
+            let cpu = (u.score_cpu + req.cpu.max(NONZERO_CPU)) * 1_000_000 / node.cpu_milli.max(1);
+            let mem = (u.score_memory + req.memory.max(NONZERO_MEMORY)) * 1_000_000
+                / node.memory_milli.max(1);
+            let score = cpu + mem;
+            if best.is_none_or(|(b, _)| score < b) {
+                best = Some((score, i));
+            }
+        }
+        for r in rs {
+            *dynamic.entry(r).or_default() += 1;
+        }
+    }
+    (best, dynamic)
+}
+
+/// One finding per workload with Pending pods, on the field behind the most common reason.
+fn report_pending(
+    first_pending: Vec<Pending>,
+    pending_count: &BTreeMap<Option<usize>, usize>,
+    ctx: &CheckContext,
+    diags: &mut Vec<Diagnostic>,
+) {
     for p in first_pending {
         let Some(obj) = p.source.and_then(|i| ctx.objects.get(i)) else {
             continue;

@@ -291,18 +291,7 @@ fn render_jinja_reading(
     collect_units(chart, values.clone(), None, &[], &mut units);
     let mut diagnostics = Vec::new();
 
-    // Every template of every chart, by name.
-    let mut files: BTreeMap<String, FileId> = BTreeMap::new();
-    let mut base_paths: BTreeMap<String, String> = BTreeMap::new();
-    let mut jobs_all: Vec<(String, FileId, usize, bool)> = Vec::new();
-    for (i, unit) in units.iter().enumerate() {
-        for t in &unit.chart.templates {
-            files.insert(t.name.clone(), t.file);
-            base_paths.insert(t.name.clone(), unit.base_path.clone());
-            let renders = is_rendered(&t.name, &unit.base_path, options.include_notes);
-            jobs_all.push((t.name.clone(), t.file, i, renders));
-        }
-    }
+    let (files, base_paths, jobs_all) = index_templates(&units, options);
 
     // Compile: the plain copy decides what is broken (and is reported); the marked copy only
     // decides whether origins are available.
@@ -317,58 +306,8 @@ fn render_jinja_reading(
     let mut plain_env = env::new(&plain_shared);
     let mut marked_env = env::new(&marked_shared);
     let mut broken = BTreeSet::new();
-    // Huge tags are refused before compiling: minijinja's compiler recurses once per operator.
-    let mut to_compile: Vec<(&str, FileId)> = Vec::new();
-    for (name, file, _, _) in &jobs_all {
-        let text = sources.text(*file);
-        match limits.oversized_tag(text) {
-            Some((start, end, tokens)) => {
-                broken.insert(name.clone());
-                diagnostics.push(
-                    Diagnostic::new(
-                        &catalog::LIMIT,
-                        format!(
-                            "a tag with {tokens} tokens is more than kforge compiles (at most {})",
-                            limits.max_tag_tokens
-                        ),
-                    )
-                    .at(
-                        crate::source::Span::new(*file, start, start.max(end.min(start + 2))),
-                        "this tag",
-                    ),
-                );
-            }
-            None => to_compile.push((name, *file)),
-        }
-    }
-    // The plain and the marked copies compile side by side, on the pool's large stacks.
-    let mut compile_plain = || {
-        let mut failed = Vec::new();
-        for (name, file) in &to_compile {
-            if let Err(e) =
-                plain_env.add_template_owned(name.to_string(), sources.text(*file).to_string())
-            {
-                failed.push((name.to_string(), *file, e));
-            }
-        }
-        failed
-    };
-    let mut compile_marked = || {
-        for (name, file) in &to_compile {
-            // A marked copy that does not compile only costs that template its origins.
-            let _ = marked_env.add_template_owned(
-                name.to_string(),
-                markers::insert(sources.text(*file), *file),
-            );
-        }
-    };
-    let failed = match pool() {
-        Some(pool) => pool.install(|| rayon::join(compile_plain, compile_marked).0),
-        None => {
-            compile_marked();
-            compile_plain()
-        }
-    };
+    let to_compile = refuse_oversized(&jobs_all, sources, limits, &mut broken, &mut diagnostics);
+    let failed = compile(&mut plain_env, &mut marked_env, &to_compile, sources);
     for (name, file, e) in failed {
         broken.insert(name);
         let lookup = errors::Lookup {
@@ -426,6 +365,122 @@ fn render_jinja_reading(
         None => jobs.iter().map(run).collect(),
     };
 
+    let rendered = keep_rendered(&jobs, outcomes, sources, limits, &mut diagnostics);
+    if let (Some(slot), Some(log)) = (reads, log) {
+        let mut r = log.reads();
+        r.record_helm_reads(chart, values, &[]);
+        *slot = Some(r);
+    }
+    (rendered, diagnostics)
+}
+
+/// A template of the chart tree: its name, file, unit (index in the units) and whether it renders
+/// (partials and, unless asked, NOTES.txt do not).
+type TemplateJob = (String, FileId, usize, bool);
+
+/// Every template of every chart, by name: their files, their charts' base paths, and the jobs.
+fn index_templates(
+    units: &[Unit],
+    options: &RenderOptions,
+) -> (
+    BTreeMap<String, FileId>,
+    BTreeMap<String, String>,
+    Vec<TemplateJob>,
+) {
+    let mut files: BTreeMap<String, FileId> = BTreeMap::new();
+    let mut base_paths: BTreeMap<String, String> = BTreeMap::new();
+    let mut jobs_all: Vec<TemplateJob> = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        for t in &unit.chart.templates {
+            files.insert(t.name.clone(), t.file);
+            base_paths.insert(t.name.clone(), unit.base_path.clone());
+            let renders = is_rendered(&t.name, &unit.base_path, options.include_notes);
+            jobs_all.push((t.name.clone(), t.file, i, renders));
+        }
+    }
+    (files, base_paths, jobs_all)
+}
+
+/// The templates to compile, in order. Huge tags are refused before compiling (minijinja's
+/// compiler recurses once per operator): their templates are marked broken and reported.
+fn refuse_oversized<'j>(
+    jobs_all: &'j [TemplateJob],
+    sources: &SourceMap,
+    limits: &Limits,
+    broken: &mut BTreeSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(&'j str, FileId)> {
+    let mut to_compile: Vec<(&str, FileId)> = Vec::new();
+    for (name, file, _, _) in jobs_all {
+        let text = sources.text(*file);
+        match limits.oversized_tag(text) {
+            Some((start, end, tokens)) => {
+                broken.insert(name.clone());
+                diagnostics.push(
+                    Diagnostic::new(
+                        &catalog::LIMIT,
+                        format!(
+                            "a tag with {tokens} tokens is more than kforge compiles (at most {})",
+                            limits.max_tag_tokens
+                        ),
+                    )
+                    .at(
+                        crate::source::Span::new(*file, start, start.max(end.min(start + 2))),
+                        "this tag",
+                    ),
+                );
+            }
+            None => to_compile.push((name, *file)),
+        }
+    }
+    to_compile
+}
+
+/// Compiles the templates into both environments; what the plain copy fails to compile.
+fn compile(
+    plain_env: &mut minijinja::Environment<'static>,
+    marked_env: &mut minijinja::Environment<'static>,
+    to_compile: &[(&str, FileId)],
+    sources: &SourceMap,
+) -> Vec<(String, FileId, minijinja::Error)> {
+    // The plain and the marked copies compile side by side, on the pool's large stacks.
+    let mut compile_plain = || {
+        let mut failed = Vec::new();
+        for (name, file) in to_compile {
+            if let Err(e) =
+                plain_env.add_template_owned(name.to_string(), sources.text(*file).to_string())
+            {
+                failed.push((name.to_string(), *file, e));
+            }
+        }
+        failed
+    };
+    let mut compile_marked = || {
+        for (name, file) in to_compile {
+            // A marked copy that does not compile only costs that template its origins.
+            let _ = marked_env.add_template_owned(
+                name.to_string(),
+                markers::insert(sources.text(*file), *file),
+            );
+        }
+    };
+    match pool() {
+        Some(pool) => pool.install(|| rayon::join(compile_plain, compile_marked).0),
+        None => {
+            compile_marked();
+            compile_plain()
+        }
+    }
+}
+
+/// The rendered texts added to the sources in job order, until the total output limit.
+fn keep_rendered(
+    jobs: &[Job],
+    outcomes: Vec<Outcome>,
+    sources: &mut SourceMap,
+    limits: &Limits,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<RenderedFile> {
     let mut rendered = Vec::new();
     let mut total = 0usize;
     for (job, outcome) in jobs.iter().zip(outcomes) {
@@ -451,12 +506,7 @@ fn render_jinja_reading(
             file,
         });
     }
-    if let (Some(slot), Some(log)) = (reads, log) {
-        let mut r = log.reads();
-        r.record_helm_reads(chart, values, &[]);
-        *slot = Some(r);
-    }
-    (rendered, diagnostics)
+    rendered
 }
 
 use shared::Shared;

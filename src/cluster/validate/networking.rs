@@ -62,51 +62,53 @@ pub fn ingress(root: &Node, e: &mut Errors) {
             e.required(&hp.key("paths"), "");
         }
         for (j, p) in paths.iter().enumerate() {
-            let pp = hp.key("paths").index(j);
-            let ty = p.get("pathType").and_then(Node::as_str);
-            match (ty, p.get("pathType")) {
-                (None, _) => e.required(&pp.key("pathType"), "pathType must be specified"),
-                (Some(t), Some(n))
-                    if !matches!(t, "Exact" | "Prefix" | "ImplementationSpecific") =>
-                {
-                    e.unsupported(
-                        &pp.key("pathType"),
-                        n,
-                        &["Exact", "ImplementationSpecific", "Prefix"],
-                    )
-                }
-                _ => {}
-            }
-            let path_node = p.get("path");
-            let path = path_node.and_then(Node::as_str).unwrap_or("");
-            let needs_abs = matches!(ty, Some("Exact" | "Prefix")) || !path.is_empty();
-            if let Some(pn) = path_node.or(p.get("pathType")) {
-                if needs_abs && !path.starts_with('/') {
-                    e.invalid_node(&pp.key("path"), pn, "must be an absolute path");
-                }
-                if matches!(ty, Some("Exact" | "Prefix")) {
-                    for bad in ["//", "/./", "/../", "%2f", "%2F"] {
-                        if path.contains(bad) {
-                            e.invalid_node(
-                                &pp.key("path"),
-                                pn,
-                                format!("must not contain '{bad}'"),
-                            );
-                        }
-                    }
-                    for bad in ["/..", "/."] {
-                        if path.ends_with(bad) {
-                            e.invalid_node(&pp.key("path"), pn, format!("cannot end with '{bad}'"));
-                        }
-                    }
+            ingress_path(p, &hp.key("paths").index(j), e);
+        }
+    }
+    ingress_tls(spec, &sp, e);
+}
+
+/// One path of an Ingress rule: its type, its form, its backend.
+fn ingress_path(p: &Node, pp: &FieldPath, e: &mut Errors) {
+    let ty = p.get("pathType").and_then(Node::as_str);
+    match (ty, p.get("pathType")) {
+        (None, _) => e.required(&pp.key("pathType"), "pathType must be specified"),
+        (Some(t), Some(n)) if !matches!(t, "Exact" | "Prefix" | "ImplementationSpecific") => e
+            .unsupported(
+                &pp.key("pathType"),
+                n,
+                &["Exact", "ImplementationSpecific", "Prefix"],
+            ),
+        _ => {}
+    }
+    let path_node = p.get("path");
+    let path = path_node.and_then(Node::as_str).unwrap_or("");
+    let needs_abs = matches!(ty, Some("Exact" | "Prefix")) || !path.is_empty();
+    if let Some(pn) = path_node.or(p.get("pathType")) {
+        if needs_abs && !path.starts_with('/') {
+            e.invalid_node(&pp.key("path"), pn, "must be an absolute path");
+        }
+        if matches!(ty, Some("Exact" | "Prefix")) {
+            for bad in ["//", "/./", "/../", "%2f", "%2F"] {
+                if path.contains(bad) {
+                    e.invalid_node(&pp.key("path"), pn, format!("must not contain '{bad}'"));
                 }
             }
-            match p.get("backend") {
-                Some(b) => backend(b, &pp.key("backend"), e),
-                None => e.required(&pp.key("backend"), ""),
+            for bad in ["/..", "/."] {
+                if path.ends_with(bad) {
+                    e.invalid_node(&pp.key("path"), pn, format!("cannot end with '{bad}'"));
+                }
             }
         }
     }
+    match p.get("backend") {
+        Some(b) => backend(b, &pp.key("backend"), e),
+        None => e.required(&pp.key("backend"), ""),
+    }
+}
+
+/// The hosts and secret of each `spec.tls` entry.
+fn ingress_tls(spec: &Node, sp: &FieldPath, e: &mut Errors) {
     for (i, tls) in spec
         .get("tls")
         .and_then(Node::as_seq)
