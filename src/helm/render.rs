@@ -185,6 +185,7 @@ pub fn execute(
             file: id,
         });
     }
+    crate::memory::dispose((dots, env));
     (rendered, diagnostics)
 }
 

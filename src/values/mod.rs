@@ -11,6 +11,7 @@
 //! (Helm drops those subcharts first). Which subcharts render is the same (see
 //! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
 
+mod cache;
 mod imports;
 mod reads;
 pub mod strvals;
@@ -20,6 +21,7 @@ pub mod unused;
 pub use crate::catalog::values::{
     FILE_UNREADABLE, NO_EFFECT, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX, UNKNOWN_KEY,
 };
+pub use cache::scope as parse_once;
 pub use reads::{MapRead, Reads};
 
 use std::path::{Path, PathBuf};
@@ -228,6 +230,17 @@ fn parse_values_text(
 /// (a `null` too). An empty file, or an empty or `null` document, adds nothing. `None`
 /// (reported) when a document is not a map: Helm refuses the file.
 fn parse_values(
+    file: FileId,
+    shown: &str,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    cache::parsed(file, diags, |diags| {
+        parse_values_uncached(file, shown, sources, diags)
+    })
+}
+
+fn parse_values_uncached(
     file: FileId,
     shown: &str,
     sources: &SourceMap,
