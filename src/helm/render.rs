@@ -183,6 +183,7 @@ pub fn execute(
             file: id,
         });
     }
+    crate::memory::dispose((dots, env));
     (rendered, diagnostics)
 }
 
