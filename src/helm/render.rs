@@ -91,9 +91,7 @@ pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Ve
     // `define` wins.
     let parsed: Vec<_> = order
         .par_iter()
-        .map(|(name, file, _)| {
-            kforge_gotpl::parse::parse(name, sources.text(*file), &kforge_gotpl::exec::is_func)
-        })
+        .map(|(name, file, _)| kforge_gotpl::exec::parse_file(name, sources.text(*file)))
         .collect();
     let mut templates = Templates::new();
     let mut errors = Vec::new();
@@ -186,6 +184,7 @@ pub fn execute(
             file: id,
         });
     }
+    crate::memory::dispose((dots, env));
     (rendered, diagnostics)
 }
 

@@ -10,6 +10,7 @@
 //! Subcharts that their `condition`/`tags` disable are dropped before (`crate::helm::deps`), as
 //! Helm does, so their defaults never reach `.Values`.
 
+mod cache;
 mod imports;
 mod reads;
 pub mod strvals;
@@ -19,6 +20,7 @@ pub mod unused;
 pub use crate::catalog::values::{
     FILE_UNREADABLE, NO_EFFECT, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX, UNKNOWN_KEY,
 };
+pub use cache::scope as parse_once;
 pub use reads::{MapRead, Reads};
 
 use std::path::{Path, PathBuf};
@@ -258,6 +260,17 @@ fn parse_values_text(
 /// (a `null` too). An empty file, or an empty or `null` document, adds nothing. `None`
 /// (reported) when a document is not a map: Helm refuses the file.
 fn parse_values(
+    file: FileId,
+    shown: &str,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
+    cache::parsed(file, diags, |diags| {
+        parse_values_uncached(file, shown, sources, diags)
+    })
+}
+
+fn parse_values_uncached(
     file: FileId,
     shown: &str,
     sources: &SourceMap,

@@ -483,3 +483,77 @@ fn deeply_nested_values_built_by_a_template_drop_safely() {
         .unwrap();
     assert_eq!(h.join().unwrap().as_deref(), Some("x"));
 }
+
+/// What `parse_file` gives, as names and printed trees, to compare with `parse::parse`.
+fn shape(parsed: &crate::parse::Parsed) -> Vec<(String, String, String)> {
+    parsed
+        .trees
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.parse_name.clone(),
+                t.root.go_string(&t.text),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn copies_of_a_file_share_one_parse_and_keep_their_names() {
+    // Text no other test uses, so the first call parses it.
+    let text =
+        "{{/* copies */}}{{ define \"lib.name\" }}x{{ end }}top {{ include \"lib.name\" . }}";
+    let a = parse_file("app/charts/lib/templates/_n.tpl", text).unwrap();
+    let b = parse_file("app/charts/db/charts/lib/templates/_n.tpl", text).unwrap();
+    for (name, parsed) in [
+        ("app/charts/lib/templates/_n.tpl", &a),
+        ("app/charts/db/charts/lib/templates/_n.tpl", &b),
+    ] {
+        let fresh = crate::parse::parse(name, text, &is_func).unwrap();
+        assert_eq!(shape(parsed), shape(&fresh));
+    }
+    // The second copy shares the first one's nodes.
+    assert!(Arc::ptr_eq(&a.trees[1].root, &b.trees[1].root));
+    // Each copy renders under its own name.
+    let mut t = Templates::new();
+    t.add_trees(b.trees);
+    let out = run(&t, "app/charts/db/charts/lib/templates/_n.tpl", dot(&[])).unwrap();
+    assert_eq!(out.text, "top x");
+    assert_eq!(
+        out.origin_of(0).map(|(f, _)| f.to_string()),
+        Some("app/charts/db/charts/lib/templates/_n.tpl".to_string())
+    );
+}
+
+#[test]
+fn a_copy_that_does_not_parse_reports_its_own_name() {
+    let text = "{{/* broken copies */}}\n{{ if }}";
+    let a = parse_file("a/templates/x.yaml", text).unwrap_err();
+    let b = parse_file("b/templates/x.yaml", text).unwrap_err();
+    assert_eq!(
+        a.go_message(),
+        "template: a/templates/x.yaml:2: missing value for if"
+    );
+    assert_eq!(
+        b.go_message(),
+        "template: b/templates/x.yaml:2: missing value for if"
+    );
+}
+
+#[test]
+fn a_define_named_like_the_file_is_parsed_again() {
+    // Go's redefinition rules involve the top level when a define has the file's name: the
+    // second name makes this text a "multiple definition" error, the first does not.
+    let text = "{{/* self */}}{{ define \"b.yaml\" }}x{{ end }}y";
+    let a = parse_file("a.yaml", text).unwrap();
+    assert_eq!(
+        shape(&a),
+        shape(&crate::parse::parse("a.yaml", text, &is_func).unwrap())
+    );
+    let b = parse_file("b.yaml", text);
+    assert_eq!(
+        b.map(|p| shape(&p)),
+        crate::parse::parse("b.yaml", text, &is_func).map(|p| shape(&p))
+    );
+}
