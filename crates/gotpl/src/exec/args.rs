@@ -275,7 +275,7 @@ impl State<'_> {
                     Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
                     _ => 0,
                 };
-                if walks_containers(name) {
+                if argv.iter().any(|v| matches!(v, Value::Object(_))) && walks_containers(name) {
                     for v in &mut argv {
                         if let Some(plain) = v.underlying() {
                             *v = plain;
