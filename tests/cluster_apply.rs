@@ -98,7 +98,7 @@ fn same_object_twice_is_an_update_and_last_wins() {
     let s = sim(&format!("{a}---\n{}", a.replace("one", "two")));
     s.clean();
     let c = s.state.get("", "ConfigMap", "default", "c").unwrap();
-    assert_eq!(c.json["data"]["k"], "two");
+    assert_eq!(c.body(&s.objects)["data"]["k"], "two");
 }
 
 #[test]
@@ -297,7 +297,11 @@ fn mongo_express_runs_on_the_workers() {
     insta::assert_snapshot!("mongo_express_table", table);
     assert!(table.contains("8081:30000/TCP"), "{table}");
     assert!(table.contains("service/mongodb-service"), "{table}");
-    assert!(s.state.to_yaml().contains("imagePullPolicy: IfNotPresent"));
+    assert!(
+        s.state
+            .to_yaml(&s.objects)
+            .contains("imagePullPolicy: IfNotPresent")
+    );
 }
 
 #[test]
@@ -322,7 +326,7 @@ fn simulate_yaml_shows_defaults() {
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          readinessProbe:\n            httpGet: {port: 80}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n";
     let s = sim(text);
     s.clean();
-    let yaml = s.state.to_yaml();
+    let yaml = s.state.to_yaml(&s.objects);
     let deployment = yaml
         .split("---\n")
         .find(|d| d.contains("kind: Deployment"))
@@ -341,7 +345,7 @@ fn simulate_yaml_shows_defaults() {
             "{line} missing from\n{deployment}"
         );
     }
-    let json = s.state.to_json();
+    let json = s.state.to_json(&s.objects);
     assert_eq!(json["kind"], "List");
     assert!(
         json["items"]
@@ -349,5 +353,24 @@ fn simulate_yaml_shows_defaults() {
             .unwrap()
             .iter()
             .any(|i| i["kind"] == "Endpoints")
+    );
+}
+
+#[test]
+fn kinds_the_model_does_not_read_are_stored_without_a_copy_and_printed_in_full() {
+    let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  k: v\n";
+    let s = sim(text);
+    s.clean();
+    let stored = s.state.get("", "Secret", "default", "s").unwrap();
+    // No JSON copy of the body is held (issue 19: memory)...
+    assert!(stored.json.is_null());
+    // ...and what simulate prints is rebuilt from the run object, defaults and namespace included.
+    let body = stored.body(&s.objects);
+    assert_eq!(body["type"], "Opaque");
+    assert_eq!(body["metadata"]["namespace"], "default");
+    let yaml = s.state.to_yaml(&s.objects);
+    assert!(
+        yaml.ends_with("---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: default\ntype: Opaque\ndata:\n  k: dg==\n"),
+        "{yaml}"
     );
 }

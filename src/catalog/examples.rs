@@ -54,7 +54,9 @@ enum Entry {
 fn entry(id: &str) -> Entry {
     match id {
         "chart/invalid-dependency" => Entry::ChartYaml { base: true },
-        "chart/missing-chart-yaml" | "chart/no-templates" => Entry::FileListing,
+        "chart/missing-chart-yaml" | "chart/no-templates" | "chart/missing-values" => {
+            Entry::FileListing
+        }
         "chart/missing-dependency" => Entry::ChartYaml { base: true },
         "chart/lock-out-of-sync"
         | "chart/lock-version-mismatch"

@@ -477,7 +477,15 @@ impl ChartLoader<'_> {
             Some(b) => self.text_file(&join(shown, "values.schema.json"), b, SourceKind::ChartFile),
             None => None,
         };
-        let parts = self.sort_files(&tree, shown, &full_name);
+        let mut parts = self.sort_files(&tree, shown, &full_name);
+        // Helm keeps a v1 chart's requirements files in `.Files` (pkg/chart/v2/loader).
+        if metadata.api_version == "v1" {
+            for name in ["requirements.yaml", "requirements.lock"] {
+                if let Some(bytes) = tree.files.get(name) {
+                    parts.files.files.insert(name.to_string(), bytes.clone());
+                }
+            }
+        }
         let subcharts = self.subcharts(
             parts.sub_trees,
             parts.sub_archives,
@@ -501,6 +509,9 @@ impl ChartLoader<'_> {
         self.check_declared(&chart);
         if top {
             self.check_extensions(&chart);
+            if self.options.recommendations {
+                metadata::check_recommended(&chart, self.diags);
+            }
         }
         self.resolve_dependencies(&mut chart, &full_name);
         self.check_installs_something(&chart);

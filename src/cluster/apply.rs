@@ -5,7 +5,7 @@ use super::allocators::{Cidr, Holder, IpAllocator, IpError, PortAllocator, PortE
 use super::field::{ErrorType, FieldError, FieldPath};
 use super::profile::Profile;
 use super::state::JsonAt;
-use super::state::{ClusterState, Key, Origin, Stored};
+use super::state::{ClusterState, Key, Origin, Stored, keeps_body};
 use super::{defaults, immutable, validate};
 use crate::catalog::cluster::*;
 use crate::check::CheckContext;
@@ -60,6 +60,21 @@ fn crd_of(o: &Object) -> Option<Crd> {
 /// Built-in profile objects have no place in a file.
 fn real_span(o: &Object) -> Option<Span> {
     (!o.span.is_empty()).then(|| o.name_span())
+}
+
+/// `o` as the API server stores it in `namespace` (empty for a cluster-scoped kind, whose
+/// `metadata.namespace` is cleared): defaults applied, before any allocation.
+pub(super) fn stored_json(o: &Object, namespace: &str) -> Value {
+    let mut json = o.root.to_json();
+    defaults::apply(o.group(), &o.kind, &mut json);
+    if let Some(m) = json.get_mut("metadata").and_then(Value::as_object_mut) {
+        if namespace.is_empty() {
+            m.remove("namespace");
+        } else {
+            m.insert("namespace".to_string(), json!(namespace));
+        }
+    }
+    json
 }
 
 fn what(kind: &str, name: &str) -> String {
@@ -331,17 +346,26 @@ impl<'a> Applier<'a> {
         if failed {
             return;
         }
-        let mut json = o.root.to_json();
-        defaults::apply(o.group(), &o.kind, &mut json);
-        if !namespaced && let Some(m) = json.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.remove("namespace");
-        } else if let Some(m) = json.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.insert("namespace".to_string(), json!(namespace));
-        }
         let key = Key::new(o.group(), &o.kind, &namespace, &o.name);
+        let keep = keeps_body(o.group(), &o.kind);
+        let mut json = if keep {
+            stored_json(o, &namespace)
+        } else {
+            Value::Null
+        };
         let old = self.state.objects.get(&key).cloned();
         if let Some(old) = &old {
-            let errs = immutable::check(o.group(), &o.kind, &old.json, &json);
+            // An update of a kind stored without its body compares rebuilt bodies.
+            let errs = if keep {
+                immutable::check(o.group(), &o.kind, &old.json, &json)
+            } else {
+                immutable::check(
+                    o.group(),
+                    &o.kind,
+                    &old.body(self.ctx.objects),
+                    &stored_json(o, &namespace),
+                )
+            };
             if !errs.is_empty() {
                 for err in &errs.0 {
                     let mut d = self.field_diagnostic(o, err, &IMMUTABLE_FIELD);

@@ -16,7 +16,9 @@ use crate::yaml::Node;
 /// `user` is what the user gave (`-f`, `--set`…), before the chart's defaults.
 pub fn enabled_only(chart: &Chart, user: &Node, sources: &SourceMap) -> Chart {
     let mut scratch = Vec::new();
-    let all = values::coalesce(chart, user.clone(), sources, &mut scratch);
+    // Helm decides before `import-values` run: a condition or tag set only by an import is
+    // not seen.
+    let all = values::coalesce_as_written(chart, user.clone(), sources, &mut scratch);
     let mut pruned = chart.clone();
     prune(&mut pruned, &all, "");
     pruned

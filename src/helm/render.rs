@@ -91,9 +91,7 @@ pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Ve
     // `define` wins.
     let parsed: Vec<_> = order
         .par_iter()
-        .map(|(name, file, _)| {
-            kforge_gotpl::parse::parse(name, sources.text(*file), &kforge_gotpl::exec::is_func)
-        })
+        .map(|(name, file, _)| kforge_gotpl::exec::parse_file(name, sources.text(*file)))
         .collect();
     let mut templates = Templates::new();
     let mut errors = Vec::new();
@@ -185,6 +183,7 @@ pub fn execute(
             file: id,
         });
     }
+    crate::memory::dispose((dots, env));
     (rendered, diagnostics)
 }
 
@@ -252,10 +251,7 @@ fn build_dot(
             .collect(),
     );
     let mut dot = std::collections::BTreeMap::new();
-    dot.insert(
-        "Chart".into(),
-        objects::chart(&unit.chart.metadata, unit.is_root),
-    );
+    dot.insert("Chart".into(), objects::chart(unit.chart, unit.is_root));
     dot.insert("Files".into(), files);
     dot.insert("Release".into(), release.clone());
     dot.insert("Capabilities".into(), capabilities.clone());

@@ -474,4 +474,52 @@ mod tests {
             vec!["c.tgz: more than 1 files and folders; reading stopped at `c/data.bin`"]
         );
     }
+
+    /// An archive of `links` symbolic links `c/l0`, `c/l1`, … (each one a refused entry).
+    fn symlinks(links: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut tar = tar::Builder::new(Vec::new());
+        for i in 0..links {
+            let mut h = tar::Header::new_ustar();
+            h.set_entry_type(EntryType::Symlink);
+            h.set_path(format!("c/l{i}")).unwrap();
+            h.set_link_name("/").unwrap();
+            h.set_size(0);
+            h.set_cksum();
+            tar.append(&h, &[][..]).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&tar.into_inner().unwrap()).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// Fifty problems are all reported as they are; a fifty-first entry is not examined, and the
+    /// fiftieth problem says so.
+    #[test]
+    fn reading_stops_after_fifty_problems() {
+        for (links, reported, noted) in [(49, 49, false), (50, 50, false), (51, 50, true)] {
+            let Err(diags) = read_archive(&symlinks(links), "c.tgz", &TreeLimits::default()) else {
+                panic!("{links} symbolic links were accepted");
+            };
+            assert_eq!(diags.len(), reported, "{links}");
+            assert_eq!(
+                diags.last().unwrap().message,
+                format!(
+                    "c.tgz: entry `c/l{}` is a symbolic link; the archive is refused",
+                    reported - 1
+                )
+            );
+            let notes: Vec<&str> = diags
+                .iter()
+                .flat_map(|d| &d.notes)
+                .map(String::as_str)
+                .collect();
+            let expected: &[&str] = if noted {
+                &["further entries were not examined"]
+            } else {
+                &[]
+            };
+            assert_eq!(notes, expected, "{links}");
+        }
+    }
 }

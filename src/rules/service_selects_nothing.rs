@@ -368,3 +368,159 @@ fn quoted(keys: &[&str]) -> String {
     let q: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
     q.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{near_miss, transposed};
+    use crate::diag::Severity;
+    use crate::rules::tests::check;
+
+    /// A Service "s" with `selector` (a flow map), then a Deployment per (name, labels).
+    fn service(selector: &str, deployments: &[(&str, &str)]) -> String {
+        let mut yaml = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector: {selector}\n  ports:\n    - port: 80\n"
+        );
+        for (name, labels) in deployments {
+            yaml.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  selector:\n    matchLabels: {labels}\n  template:\n    metadata:\n      labels: {labels}\n    spec:\n      containers:\n        - name: c\n          image: nginx:1.27\n"
+            ));
+        }
+        yaml
+    }
+
+    /// (severity, message, secondary labels, help) of each finding.
+    fn findings(yaml: &str) -> Vec<(Severity, String, Vec<String>, String)> {
+        check(yaml)
+            .of("rules/service-selects-nothing")
+            .iter()
+            .map(|d| {
+                (
+                    d.severity,
+                    d.message.clone(),
+                    d.secondary.iter().map(|l| l.message.clone()).collect(),
+                    d.help.clone().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    const WEB: (&str, &str) = (
+        "web",
+        "{app.kubernetes.io/name: web, app.kubernetes.io/instance: rel}",
+    );
+
+    /// A misspelt key whose value the template carries under the right key is an error naming
+    /// that key; with another value, or a key nowhere near, it may be a run-time label (a
+    /// warning).
+    #[test]
+    fn a_misspelt_label_key_and_run_time_keys() {
+        assert_eq!(
+            findings(&service(
+                "{app.kubernetes.io/name: web, app.kubernetes.io/instnace: rel}",
+                &[WEB]
+            )),
+            vec![(
+                Severity::Error,
+                "Service \"s\" selects no pods: no pod template in namespace \"default\" has the label key \"app.kubernetes.io/instnace\"".to_string(),
+                vec!["Deployment \"web\" has app.kubernetes.io/instance: rel".to_string()],
+                "did you mean app.kubernetes.io/instance: rel? Make the selector and the labels of Deployment \"web\" agree".to_string()
+            )]
+        );
+        let run_time = |selector: &str| findings(&service(selector, &[WEB]));
+        let expected = |key: &str| {
+            vec![(
+                Severity::Warning,
+                format!(
+                    "Service \"s\" selects pods only when they carry \"{key}\", which no pod template in namespace \"default\" sets"
+                ),
+                vec!["Deployment \"web\" matches the rest of the selector".to_string()],
+                format!("if \"{key}\" is not added at run time, remove it from the selector"),
+            )]
+        };
+        assert_eq!(
+            run_time("{app.kubernetes.io/name: web, app.kubernetes.io/instnace: other}"),
+            expected("app.kubernetes.io/instnace")
+        );
+        assert_eq!(
+            run_time("{app.kubernetes.io/name: web, role: primary}"),
+            expected("role")
+        );
+    }
+
+    /// Two templates equally close to a typo: the first in the run is the one suggested.
+    #[test]
+    fn a_tie_between_templates_suggests_the_first() {
+        let found = findings(&service(
+            "{app: wbe}",
+            &[("one", "{app: web}"), ("two", "{app: web}")],
+        ));
+        assert_eq!(
+            found
+                .iter()
+                .map(|(s, m, l, _)| (*s, m.as_str(), l.clone()))
+                .collect::<Vec<_>>(),
+            vec![(
+                Severity::Error,
+                "Service \"s\" selects no pods: no pod template in namespace \"default\" has app: wbe",
+                vec!["Deployment \"one\" has app: web".to_string()]
+            )]
+        );
+        // Fewer differences win over order.
+        let found = findings(&service(
+            "{app: wbe, tier: fe}",
+            &[
+                ("one", "{app: web, tier: be}"),
+                ("two", "{app: web, tier: fe}"),
+            ],
+        ));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].2,
+            vec!["Deployment \"two\" has app: web".to_string()]
+        );
+    }
+
+    /// One slip apart: case, a missing prefix ending in a separator, a swap, or at most two
+    /// edits when the shorter spelling has at least four characters per edit.
+    #[test]
+    fn near_misses_and_what_is_too_far() {
+        for (a, b, near) in [
+            ("web", "web", false),
+            ("Web", "web", true),
+            ("web", "release-web", true),
+            ("release-web", "web", true),
+            ("name", "app.kubernetes.io/name", true),
+            ("web", "my_web", true),
+            ("web", "v1.web", true),
+            ("web", "myweb", false),
+            ("", "x", false),
+            ("", "-", false),
+            ("wbe", "web", true),
+            // One edit needs four characters, two edits eight.
+            ("abcd", "abce", true),
+            ("abc", "abd", false),
+            ("abcdefgh", "abcdefxy", true),
+            ("abcdefg", "abcdexy", false),
+            ("abcdefghijkl", "abcdefghixyz", false),
+        ] {
+            assert_eq!(near_miss(a, b), near, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn transposed_is_one_swap_of_neighbours() {
+        for (a, b, swapped) in [
+            ("ab", "ba", true),
+            ("abc", "acb", true),
+            ("abc", "bca", false),
+            ("abcd", "badc", false),
+            ("abc", "cba", false),
+            ("ab", "ab", false),
+            ("abc", "ab", false),
+            ("ab", "abc", false),
+            ("aab", "aba", true),
+        ] {
+            assert_eq!(transposed(a, b), swapped, "{a} / {b}");
+        }
+    }
+}

@@ -69,7 +69,7 @@ pub(crate) fn check(yaml: &str) -> Checked {
     check_with(yaml, &Config::default(), false)
 }
 
-fn all_enabled() -> Config {
+pub(crate) fn all_enabled() -> Config {
     Config {
         enable: RULES.iter().map(|r| r.id.to_string()).collect(),
         ..Config::default()

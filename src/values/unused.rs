@@ -503,4 +503,16 @@ mod tests {
         assert!(!super::transposed("tag", "tag"));
         assert!(!super::transposed("gat", "tag"));
     }
+
+    /// Twelve keys are listed in full; the thirteenth becomes "and 1 more"; none is "none".
+    #[test]
+    fn listings_show_at_most_twelve_keys() {
+        let keys: Vec<String> = (1..=13).map(|i| format!("k{i}")).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let twelve = "`k1`, `k2`, `k3`, `k4`, `k5`, `k6`, `k7`, `k8`, `k9`, `k10`, `k11`, `k12`";
+        assert_eq!(super::listing(&keys[..12]), twelve);
+        assert_eq!(super::listing(&keys), format!("{twelve} and 1 more"));
+        assert_eq!(super::listing(&keys[..1]), "`k1`");
+        assert_eq!(super::listing(&[]), "none");
+    }
 }

@@ -23,7 +23,7 @@ pub(crate) struct TplParsed {
 /// The definitions a `tpl` string adds while it executes (Helm executes it in a clone of the
 /// template set, so they are visible inside it and gone after).
 pub(crate) struct TplOverlay {
-    pub defs: HashMap<String, Entry>,
+    pub defs: super::FxMap<String, Entry>,
 }
 
 /// Parsed `tpl` strings by text; bounded so a chart cannot grow it without limit.
@@ -109,7 +109,12 @@ impl State<'_> {
 
     /// Helm's `include`: the define rendered to a string (which keeps its origins).
     fn include(&mut self, fr: &Frame<'_>, name: &str, data: Value) -> Result<Value, Chain> {
-        let count = self.included.entry(name.to_string()).or_insert(0);
+        // Looked up before inserting: `include` is the most frequent call, and the name is
+        // already in the map but for its first use.
+        let count = match self.included.get_mut(name) {
+            Some(c) => c,
+            None => self.included.entry(name.to_owned()).or_insert(0),
+        };
         if *count > RECURSION_MAX {
             let inner = Chain::plain("unable to execute template".to_string());
             return Err(Chain::wrap(
@@ -206,7 +211,7 @@ impl State<'_> {
         if parsed.defs.len() <= 1 {
             return None;
         }
-        let mut defs: HashMap<String, Entry> = HashMap::new();
+        let mut defs: super::FxMap<String, Entry> = super::FxMap::default();
         for e in &parsed.defs {
             if let Some(old) = self.lookup(&e.tree.name)
                 && is_empty_tree(&e.tree.root)
