@@ -61,7 +61,8 @@ fn entry(id: &str) -> Entry {
         "chart/lock-out-of-sync"
         | "chart/lock-version-mismatch"
         | "chart/undeclared-dependency"
-        | "chart/template-extension" => Entry::ChartFiles,
+        | "chart/template-extension"
+        | "render/lookup" => Entry::ChartFiles,
         "yaml/document-too-large" => Entry::Exempt(
             "the failing example is prose (a 16 MiB document); yaml/tests.rs and tests/limits.rs \
              cross the limit with a small one",

@@ -853,8 +853,11 @@ impl ChartLoader<'_> {
     /// reads them from there. They are spliced into the metadata tree (keeping their spans in
     /// requirements.yaml) so the rest of the loader sees one `dependencies` list.
     fn with_requirements(&mut self, mut root: Node, tree: &FileTree, shown: &str) -> Node {
+        // Helm reads requirements.yaml into the metadata whatever the apiVersion (a v2 chart
+        // only gets a warning in its log), so its dependencies replace Chart.yaml's; a v1
+        // Chart.yaml's own list is left for the metadata checks to report.
         let is_v1 = root.get("apiVersion").and_then(Node::as_str) == Some("v1");
-        if !is_v1 || root.get("dependencies").is_some() {
+        if is_v1 && root.get("dependencies").is_some() {
             return root;
         }
         let Some(bytes) = tree.files.get("requirements.yaml") else {
@@ -873,6 +876,7 @@ impl ChartLoader<'_> {
         if let (Some((key, deps)), Value::Map(entries)) =
             (requirements.entry("dependencies"), &mut root.value)
         {
+            entries.retain(|(k, _)| k.as_str() != Some("dependencies"));
             entries.push((key.clone(), deps.clone()));
         }
         root

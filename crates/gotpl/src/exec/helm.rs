@@ -57,6 +57,9 @@ impl TplCache {
     }
 }
 
+/// `lookup` calls remembered per environment (a loop may call it without end).
+const MAX_LOOKUPS_KEPT: usize = 1000;
+
 fn arg_str(args: &[Value], i: usize) -> &str {
     args.get(i).and_then(Value::as_str).unwrap_or("")
 }
@@ -101,7 +104,14 @@ impl State<'_> {
                 Err(warn(arg_str(&args, 0)))
             }
             // No cluster: Helm's lookup returns an empty map (template, lint, dry-run).
-            Special::Lookup => Ok(Value::empty_map()),
+            Special::Lookup => {
+                if self.env.lookups.len() < MAX_LOOKUPS_KEPT {
+                    self.env
+                        .lookups
+                        .push((fr.tree.parse_name.clone(), call_pos));
+                }
+                Ok(Value::empty_map())
+            }
             // Evaluated by `eval_call` itself (they short-circuit); never reaches here.
             Special::And | Special::Or => Ok(Value::Nil),
         }

@@ -314,6 +314,9 @@ pub struct ExecEnv {
     /// error instead of `<no value>`.
     pub strict: bool,
     pub(crate) tpl_cache: helm::TplCache,
+    /// Every `lookup` executed: the parse name of the template that called it and the byte
+    /// offset of the call, so the caller can say where output depends on a cluster it lacks.
+    pub lookups: Vec<(String, u32)>,
 }
 
 impl ExecEnv {
