@@ -425,6 +425,7 @@ impl Mont {
     }
 
     /// [`Mont::pow`] for a modulus of exactly `N` limbs.
+    #[allow(clippy::indexing_slicing)] // window values index a table of 16
     fn pow_fixed<const N: usize>(&self, base: &Big, exp: &Big) -> Big {
         let fixed = |x: Big| {
             let mut a = [0u64; N];
