@@ -57,6 +57,7 @@ mod schema_explain;
 mod user_mistakes;
 mod values_merge;
 mod values_read;
+mod values_schema_corpus;
 mod version;
 mod yaml_corpus;
 

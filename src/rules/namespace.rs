@@ -80,7 +80,7 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use crate::config::Config;
-    use crate::rules::tests::{check, check_with};
+    use crate::rules::tests::{check, check_in, check_with};
 
     fn config_map(name: &str, ns: &str) -> String {
         format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ns}\n")
@@ -173,6 +173,31 @@ mod tests {
             check(&config_map("a", "default"))
                 .of("rules/namespace")
                 .is_empty()
+        );
+    }
+
+    /// The release namespace is created by the install (or exists); another one is not.
+    #[test]
+    fn the_release_namespace_exists() {
+        assert!(
+            check_in(&config_map("a", "apps"), "apps")
+                .of("rules/namespace")
+                .is_empty()
+        );
+        assert_eq!(
+            check_in(&config_map("a", "apps"), "web")
+                .of("rules/namespace")
+                .len(),
+            1
+        );
+        // Objects without a namespace land in the release namespace.
+        assert!(
+            check_in(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+                "web"
+            )
+            .of("rules/namespace")
+            .is_empty()
         );
     }
 }
