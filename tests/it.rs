@@ -27,6 +27,7 @@ mod cluster_validation;
 mod containment;
 mod corpus_pipeline;
 mod dependencies;
+mod function_length;
 mod gate;
 mod gate_roundtrip;
 mod generated_files;
