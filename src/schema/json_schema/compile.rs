@@ -17,7 +17,7 @@ pub const BASE_URI: &str = "file:///values.schema.json";
 /// Most subschemas one document may compile to: a bound on hostile documents.
 const MAX_SCHEMAS: usize = 200_000;
 /// Most bytes of compiled program a `pattern` may take (the regex crate's own guard).
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 #[derive(Debug)]
 pub enum Schema {
@@ -164,6 +164,8 @@ pub fn compile(doc: &Value) -> Result<Compiled, CompileError> {
     };
     c.resources
         .insert(BASE_URI.to_string(), (String::new(), draft));
+    c.resources
+        .insert(root_base.clone(), (String::new(), draft));
     c.collect(doc, String::new(), &root_base, draft, 0)?;
     c.enqueue(Pending {
         pointer: String::new(),
@@ -771,7 +773,8 @@ impl<'d> Compiler<'d> {
             .filter(|(_, (p, _))| {
                 pointer == p || pointer.starts_with(&format!("{p}/")) || p.is_empty()
             })
-            .max_by_key(|(uri, (p, _))| (p.len(), uri.as_str() == BASE_URI))
+            // At the root, the document's own `$id` wins over Helm's file URL.
+            .max_by_key(|(uri, (p, _))| (p.len(), uri.as_str() != BASE_URI))
             .map(|(uri, _)| uri.clone())
     }
 }
@@ -879,21 +882,26 @@ fn regex(pattern: &str, at: &str) -> Result<regex::Regex, CompileError> {
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| {
-            let why = match e {
-                regex::Error::CompiledTooBig(_) => "pattern too large".to_string(),
-                regex::Error::Syntax(s) => s
-                    .lines()
-                    .last()
-                    .unwrap_or_default()
-                    .trim_start_matches("error: ")
-                    .to_string(),
-                _ => e.to_string(),
-            };
+            let why = regex_why(e);
             CompileError::meta(
                 at,
                 format!("{} is not valid regex: {why}", super::quote(pattern)),
             )
         })
+}
+
+/// The reason a pattern is refused, in one line.
+pub fn regex_why(e: regex::Error) -> String {
+    match e {
+        regex::Error::CompiledTooBig(_) => "pattern too large".to_string(),
+        regex::Error::Syntax(s) => s
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_string(),
+        _ => e.to_string(),
+    }
 }
 
 pub fn json_type(v: &Value) -> &'static str {

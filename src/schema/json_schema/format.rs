@@ -74,14 +74,11 @@ impl Format {
             }
             Format::Uuid => uuid(s),
             Format::JsonPointer => json_pointer(s),
-            Format::Regex => regex::Regex::new(s).map(|_| ()).map_err(|e| {
-                e.to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or_default()
-                    .trim_start_matches("error: ")
-                    .to_string()
-            }),
+            Format::Regex => regex::RegexBuilder::new(s)
+                .size_limit(super::compile::REGEX_SIZE_LIMIT)
+                .build()
+                .map(|_| ())
+                .map_err(super::compile::regex_why),
             Format::Uri => {
                 let scheme = s.split_once(':').map(|(a, _)| a).unwrap_or_default();
                 let ok = scheme

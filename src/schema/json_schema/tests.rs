@@ -596,6 +596,13 @@ fn refs_to_defs_definitions_pointers_ids_and_anchors() {
         &[": got number, want string"],
         json!("x"),
     );
+    // A relative `$ref` in a target reached through `#/…` resolves against the root's `$id`.
+    case(
+        json!({"$id": "https://example.com/root.json", "$ref": "#/$defs/a", "$defs": {"a": {"$ref": "b.json"}, "b": {"$id": "b.json", "type": "string"}}}),
+        json!(1),
+        &[": got number, want string"],
+        json!("x"),
+    );
     // Draft 7: `$ref` hides its siblings.
     assert!(check(json!({"$schema": "http://json-schema.org/draft-07/schema#", "$ref": "#/definitions/a", "type": "string", "definitions": {"a": true}}), json!(1)).is_empty());
     // 2019-09 on: siblings apply too.
