@@ -6,6 +6,10 @@ use cluster_support::{sim, sim_files, sim_with};
 use kforge::cluster::Profile;
 use kforge::version::KubeVersion;
 
+/// The Widget CRD the CLI tests lint with (`kforge lint --crd`), and a Widget.
+const WIDGET_CRD: &str = include_str!("fixtures/cli/widget-crd.yaml");
+const WIDGET: &str = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n";
+
 #[test]
 fn missing_namespace_fails_like_the_admission_plugin() {
     let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n";
@@ -46,7 +50,7 @@ fn create_namespace_creates_the_release_namespace_only() {
 
 #[test]
 fn custom_resources_need_their_crd() {
-    let cr = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n";
+    let cr = WIDGET;
     let s = sim(cr);
     let d = s.only();
     assert_eq!(d.rule.id, "cluster/no-crd");
@@ -61,14 +65,14 @@ fn custom_resources_need_their_crd() {
             .starts_with("ensure CRDs are installed first")
     );
     assert_eq!(s.line(d), 1);
-    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - {name: v1, served: true, storage: true}\n";
+    let crd = WIDGET_CRD;
     sim(&format!("{cr}---\n{crd}")).clean();
     // With the built-in profile the CRD may be installed in the real cluster: a warning.
     assert_eq!(d.severity, kforge::diag::Severity::Warning);
     // A CRD serving another version does not help.
     let s = sim(&format!(
         "{cr}---\n{}",
-        crd.replace("name: v1,", "name: v2,")
+        crd.replace("- name: v1\n", "- name: v2\n")
     ));
     assert_eq!(s.only().rule.id, "cluster/no-crd");
 }
@@ -307,7 +311,9 @@ fn a_profile_file_makes_missing_crds_and_namespaces_errors() {
     std::fs::write(&path, "namespaces: [apps]\n").unwrap();
     let mut sources = kforge::source::SourceMap::new();
     let profile = Profile::load(&path, &mut sources).unwrap();
-    let text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\n";
+    let text = &format!(
+        "{WIDGET}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\n"
+    );
     let s = sim_files(&[("a.yaml", text)], &profile, false);
     assert_eq!(s.errors().len(), 2, "{:#?}", s.messages());
     let s = sim(text);

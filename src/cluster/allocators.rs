@@ -339,4 +339,61 @@ mod tests {
         one.release(30005);
         assert_eq!(one.allocate_next(h("c")), Ok(30005));
     }
+
+    /// The first dynamic address is `size / 16` clamped to 16..=256 past the network address:
+    /// a /24 starts at .16, a /22 inside the clamp at .64, a /20 at the top of it (256).
+    #[test]
+    fn the_dynamic_band_grows_with_the_cidr_between_16_and_256() {
+        for (cidr, first) in [
+            ("10.0.0.0/24", "10.0.0.16"),
+            ("10.0.0.0/22", "10.0.0.64"),
+            ("10.0.0.0/20", "10.0.1.0"),
+            ("10.0.0.0/19", "10.0.1.0"),
+            ("10.0.0.0/28", "10.0.0.14"),
+        ] {
+            let mut a = IpAllocator::new(Cidr::parse(cidr).unwrap());
+            assert_eq!(a.allocate_next(h("web")), Ok(first.to_string()), "{cidr}");
+        }
+    }
+
+    /// A two-port range's dynamic band is its upper port: that one first, then the lower one.
+    #[test]
+    fn a_two_port_range_gives_its_upper_port_first() {
+        let mut tiny = PortAllocator::new(PortRange::parse("30000-30001").unwrap());
+        assert_eq!(tiny.allocate_next(h("a")), Ok(30001));
+        assert_eq!(tiny.allocate_next(h("b")), Ok(30000));
+        assert_eq!(tiny.allocate_next(h("c")), Err(PortError::Full));
+    }
+
+    /// The first dynamic port is `size / 32` clamped to 16..=128 past the range's base.
+    #[test]
+    fn the_dynamic_port_band_grows_with_the_range_between_16_and_128() {
+        for (range, first) in [
+            ("30000-30099", 30016),
+            ("30000-31023", 30032),
+            ("30000-32767", 30086),
+            ("20000-29999", 20128),
+        ] {
+            let mut a = PortAllocator::new(PortRange::parse(range).unwrap());
+            assert_eq!(a.allocate_next(h("web")), Ok(first), "{range}");
+        }
+    }
+
+    /// The probe memo that keeps thousands of allocations linear: each allocation resumes just
+    /// past the last address it gave, and a release (which may free an earlier one) starts over.
+    /// Results alone cannot show it (a memo stuck at 0 gives the same addresses, quadratically).
+    #[test]
+    fn allocation_resumes_past_the_last_address_until_a_release() {
+        let mut a = IpAllocator::new(Cidr::parse("10.0.0.0/24").unwrap());
+        assert_eq!(a.probed_positions(), 0);
+        assert_eq!(a.allocate_next(h("a")), Ok("10.0.0.16".to_string()));
+        assert_eq!(a.probed_positions(), 1);
+        assert_eq!(a.allocate("10.0.0.17", h("b")), Ok(()));
+        assert_eq!(a.allocate_next(h("c")), Ok("10.0.0.18".to_string()));
+        assert_eq!(a.probed_positions(), 3);
+        a.release("10.0.0.16");
+        assert_eq!(a.probed_positions(), 0);
+        assert_eq!(a.allocate_next(h("d")), Ok("10.0.0.16".to_string()));
+        assert_eq!(a.probed_positions(), 1);
+    }
 }

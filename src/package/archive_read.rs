@@ -232,51 +232,9 @@ fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option
             continue;
         }
         let raw = entry.path_bytes().into_owned();
-        let Ok(path) = String::from_utf8(raw.clone()) else {
-            let shown = String::from_utf8_lossy(&raw).into_owned();
-            r.unsafe_entry(&shown, "has a name that is not valid UTF-8");
+        let Some((path, rel)) = entry_name(raw, kind, r, &mut top) else {
             continue;
         };
-        if has_control(&path) {
-            r.diags.push(
-                Diagnostic::new(
-                    &UNSAFE_NAME,
-                    format!(
-                        "{}: entry `{}` has a control character or a line separator in its name, which would change the `# Source:` lines and file names kforge writes; the archive is refused",
-                        r.name,
-                        shown_name(&path)
-                    ),
-                )
-                .with_help("rename the file in the chart and package it again"),
-            );
-            continue;
-        }
-        if let Some(why) = unsafe_kind(kind) {
-            r.unsafe_entry(&path, why);
-            continue;
-        }
-        let Some(parts) = checked_components(&path, r) else {
-            continue;
-        };
-        let Some((first, rest)) = parts.split_first() else {
-            r.unsafe_entry(&path, "has an empty name");
-            continue;
-        };
-        match &top {
-            None => top = Some(first.clone()),
-            Some(t) if t != first => {
-                r.diags.push(Diagnostic::new(
-                    &LAYOUT,
-                    format!(
-                        "{}: entry `{path}` is outside the chart folder `{t}/`; a chart archive has one top-level folder",
-                        r.name
-                    ),
-                ));
-                continue;
-            }
-            Some(_) => {}
-        }
-        let rel = rest.join("/");
         if kind.is_dir() {
             continue;
         }
@@ -328,6 +286,60 @@ fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option
         tree.files.insert(rel, Arc::from(data));
     }
     Some(tree)
+}
+
+/// The entry's path and its name inside the chart folder; `None` when the entry is skipped
+/// (a refused name, reported, or a second top-level folder).
+fn entry_name(
+    raw: Vec<u8>,
+    kind: EntryType,
+    r: &mut Reader<'_>,
+    top: &mut Option<String>,
+) -> Option<(String, String)> {
+    let Ok(path) = String::from_utf8(raw.clone()) else {
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        r.unsafe_entry(&shown, "has a name that is not valid UTF-8");
+        return None;
+    };
+    if has_control(&path) {
+        r.diags.push(
+            Diagnostic::new(
+                &UNSAFE_NAME,
+                format!(
+                    "{}: entry `{}` has a control character or a line separator in its name, which would change the `# Source:` lines and file names kforge writes; the archive is refused",
+                    r.name,
+                    shown_name(&path)
+                ),
+            )
+            .with_help("rename the file in the chart and package it again"),
+        );
+        return None;
+    }
+    if let Some(why) = unsafe_kind(kind) {
+        r.unsafe_entry(&path, why);
+        return None;
+    }
+    let parts = checked_components(&path, r)?;
+    let Some((first, rest)) = parts.split_first() else {
+        r.unsafe_entry(&path, "has an empty name");
+        return None;
+    };
+    match &*top {
+        None => *top = Some(first.clone()),
+        Some(t) if t != first => {
+            r.diags.push(Diagnostic::new(
+                &LAYOUT,
+                format!(
+                    "{}: entry `{path}` is outside the chart folder `{t}/`; a chart archive has one top-level folder",
+                    r.name
+                ),
+            ));
+            return None;
+        }
+        Some(_) => {}
+    }
+    let rel = rest.join("/");
+    Some((path, rel))
 }
 
 /// Why an entry type is refused, if it is.
@@ -461,5 +473,53 @@ mod tests {
             messages(read_archive(&bytes, "c.tgz", &at(1))),
             vec!["c.tgz: more than 1 files and folders; reading stopped at `c/data.bin`"]
         );
+    }
+
+    /// An archive of `links` symbolic links `c/l0`, `c/l1`, … (each one a refused entry).
+    fn symlinks(links: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut tar = tar::Builder::new(Vec::new());
+        for i in 0..links {
+            let mut h = tar::Header::new_ustar();
+            h.set_entry_type(EntryType::Symlink);
+            h.set_path(format!("c/l{i}")).unwrap();
+            h.set_link_name("/").unwrap();
+            h.set_size(0);
+            h.set_cksum();
+            tar.append(&h, &[][..]).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&tar.into_inner().unwrap()).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// Fifty problems are all reported as they are; a fifty-first entry is not examined, and the
+    /// fiftieth problem says so.
+    #[test]
+    fn reading_stops_after_fifty_problems() {
+        for (links, reported, noted) in [(49, 49, false), (50, 50, false), (51, 50, true)] {
+            let Err(diags) = read_archive(&symlinks(links), "c.tgz", &TreeLimits::default()) else {
+                panic!("{links} symbolic links were accepted");
+            };
+            assert_eq!(diags.len(), reported, "{links}");
+            assert_eq!(
+                diags.last().unwrap().message,
+                format!(
+                    "c.tgz: entry `c/l{}` is a symbolic link; the archive is refused",
+                    reported - 1
+                )
+            );
+            let notes: Vec<&str> = diags
+                .iter()
+                .flat_map(|d| &d.notes)
+                .map(String::as_str)
+                .collect();
+            let expected: &[&str] = if noted {
+                &["further entries were not examined"]
+            } else {
+                &[]
+            };
+            assert_eq!(notes, expected, "{links}");
+        }
     }
 }

@@ -200,4 +200,34 @@ mod tests {
         assert_eq!(truncate_to_boundary("aé", 2), "a");
         assert_eq!(truncate_to_boundary("abc", 10), "abc");
     }
+
+    /// A ustar name holds 100 bytes: a path of exactly 100 is written as it is, one of 101 gets
+    /// a PAX `path` record first; both read back whole.
+    #[test]
+    fn paths_of_100_bytes_fit_the_header_and_101_take_a_pax_record() {
+        use std::io::Read;
+        for full_len in [99, 100, 101] {
+            // "c/" + name.
+            let name = "x".repeat(full_len - 2);
+            let mut tree = FileTree::default();
+            tree.files
+                .insert(name.clone(), std::sync::Arc::from(&b"1"[..]));
+            let bytes = write_archive(&tree, "c", &ArchiveOptions::default());
+            let mut tar = Vec::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut tar)
+                .unwrap();
+            let pax = tar.windows(14).any(|w| w == b"././@PaxHeader");
+            assert_eq!(pax, full_len > 100, "{full_len}");
+            // One 512-byte header and one data block per entry, two zero blocks at the end.
+            let entries = if full_len > 100 { 2 } else { 1 };
+            assert_eq!(tar.len(), entries * 1024 + 1024, "{full_len}");
+            let read = crate::package::read_archive(&bytes, "c.tgz", &Default::default()).unwrap();
+            assert_eq!(
+                read.files.keys().collect::<Vec<_>>(),
+                vec![&name],
+                "{full_len}"
+            );
+        }
+    }
 }

@@ -145,26 +145,8 @@ pub fn read_dir_tree_filtered(
             ));
             continue;
         };
-        let data = match read_bounded(entry.path(), limits.max_file_bytes) {
-            Ok(Some(data)) => data,
-            Ok(None) => {
-                diags.push(
-                    Diagnostic::new(
-                        &LIMIT,
-                        format!("{shown}/{rel} is larger than the {} byte limit for one file; it is left out", limits.max_file_bytes),
-                    )
-                    .with_severity(Severity::Error)
-                    .with_help("add it to .kforgeignore if it is not part of the chart"),
-                );
-                continue;
-            }
-            Err(e) => {
-                diags.push(Diagnostic::new(
-                    &UNREADABLE,
-                    format!("cannot read {shown}/{rel}: {e}"),
-                ));
-                continue;
-            }
+        let Some(data) = read_file(entry.path(), &shown, &rel, limits, &mut diags) else {
+            continue;
         };
         total = total.saturating_add(data.len() as u64);
         if total > limits.max_total_bytes {
@@ -180,6 +162,37 @@ pub fn read_dir_tree_filtered(
         tree.files.insert(rel, Arc::from(data));
     }
     (Some(tree), merge(diags, escapes))
+}
+
+/// A walked file's bytes, or `None` when it is too large or unreadable (reported, left out).
+fn read_file(
+    path: &Path,
+    shown: &str,
+    rel: &str,
+    limits: &TreeLimits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<u8>> {
+    match read_bounded(path, limits.max_file_bytes) {
+        Ok(Some(data)) => Some(data),
+        Ok(None) => {
+            diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!("{shown}/{rel} is larger than the {} byte limit for one file; it is left out", limits.max_file_bytes),
+                )
+                .with_severity(Severity::Error)
+                .with_help("add it to .kforgeignore if it is not part of the chart"),
+            );
+            None
+        }
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                &UNREADABLE,
+                format!("cannot read {shown}/{rel}: {e}"),
+            ));
+            None
+        }
+    }
 }
 
 fn merge(mut diags: Vec<Diagnostic>, escapes: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -360,4 +373,177 @@ pub(crate) fn relative_path(path: &Path, root: &Path) -> Option<String> {
 /// device under a chart's name is refused, never opened in a way that could block or flood.
 fn read_bounded(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
     crate::source::read_regular_limited(path, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder holding `a` (10 bytes) and `b` (20 bytes), and what else `extra` writes.
+    fn folder(extra: impl FnOnce(&Path)) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("a"), [b'a'; 10]).unwrap();
+        fs::write(tmp.path().join("b"), [b'b'; 20]).unwrap();
+        extra(tmp.path());
+        tmp
+    }
+
+    /// The paths read (`None` when reading stopped) and the messages.
+    fn read(root: &Path, limits: &TreeLimits) -> (Option<Vec<String>>, Vec<String>) {
+        let (tree, diags) = read_dir_tree(root, limits);
+        (
+            tree.map(|t| t.files.keys().cloned().collect()),
+            diags.into_iter().map(|d| d.message).collect(),
+        )
+    }
+
+    fn both() -> Option<Vec<String>> {
+        Some(vec!["a".to_string(), "b".to_string()])
+    }
+
+    /// Two entries, 30 bytes, the largest 20: each limit holds at that value and stops one below.
+    #[test]
+    fn limits_hold_at_their_value_and_stop_one_past_it() {
+        let tmp = folder(|_| {});
+        let root = tmp.path();
+        let shown = root.display().to_string();
+        let with = |f: fn(&mut TreeLimits)| {
+            let mut l = TreeLimits::default();
+            f(&mut l);
+            read(root, &l)
+        };
+        let ok = (both(), Vec::<String>::new());
+        assert_eq!(with(|l| l.max_files = 2), ok);
+        assert_eq!(
+            with(|l| l.max_files = 1),
+            (
+                None,
+                vec![format!(
+                    "{shown} has more than 1 files and folders (limit reached at b)"
+                )]
+            )
+        );
+        assert_eq!(with(|l| l.max_total_bytes = 30), ok);
+        assert_eq!(
+            with(|l| l.max_total_bytes = 29),
+            (
+                None,
+                vec![format!(
+                    "{shown} holds more than 29 bytes (limit reached at b)"
+                )]
+            )
+        );
+        assert_eq!(with(|l| l.max_file_bytes = 20), ok);
+        assert_eq!(
+            with(|l| l.max_file_bytes = 19),
+            (
+                Some(vec!["a".to_string()]),
+                vec![format!(
+                    "{shown}/b is larger than the 19 byte limit for one file; it is left out"
+                )]
+            )
+        );
+    }
+
+    /// An ignore file of exactly 1 MiB is read (it leaves `b` out); one byte more is not.
+    #[test]
+    fn an_ignore_file_of_one_mebibyte_is_read_and_one_byte_more_is_not() {
+        let ignore = |size: usize| {
+            move |root: &Path| {
+                let mut text = b"b\n".to_vec();
+                text.resize(size, b'#');
+                fs::write(root.join(IGNORE_FILE), text).unwrap();
+            }
+        };
+        let at = folder(ignore(1 << 20));
+        assert_eq!(
+            read(at.path(), &TreeLimits::default()),
+            (Some(vec![IGNORE_FILE.to_string(), "a".to_string()]), vec![])
+        );
+        let past = folder(ignore((1 << 20) + 1));
+        assert_eq!(
+            read(past.path(), &TreeLimits::default()),
+            (
+                Some(vec![
+                    IGNORE_FILE.to_string(),
+                    "a".to_string(),
+                    "b".to_string()
+                ]),
+                vec![format!(
+                    "{}/{IGNORE_FILE} is larger than 1048576 bytes; it is not read",
+                    past.path().display()
+                )]
+            )
+        );
+    }
+
+    #[test]
+    fn editor_leftovers_and_their_near_misses() {
+        for name in [
+            "a.swp",
+            "a.swo",
+            "values.yaml~",
+            ".#Chart.yaml",
+            "#a#",
+            "##",
+            ".DS_Store",
+        ] {
+            assert!(is_editor_leftover(name), "{name}");
+            assert!(never_included(name, false), "{name}");
+        }
+        for name in [
+            "a.swpx",
+            "swp",
+            "a~b",
+            "a.#b",
+            "#",
+            "#a",
+            "a#",
+            ".DS_Store2",
+            "values.yaml",
+        ] {
+            assert!(!is_editor_leftover(name), "{name}");
+            assert!(!never_included(name, false), "{name}");
+        }
+        // Folders: version control and editors; files: version control (a worktree's `.git`
+        // file) and leftovers, but not a file named like an editor folder.
+        for name in [".git", ".hg", ".svn", ".bzr", ".idea", ".vscode"] {
+            assert!(never_included(name, true), "{name}");
+        }
+        assert!(never_included(".git", false));
+        assert!(!never_included(".idea", false));
+        assert!(!never_included("a.swp", true));
+        assert!(!never_included("templates", true));
+    }
+
+    /// An ignore file linking outside the chart is reported once, when it is loaded, and not
+    /// again by the walk; a link elsewhere in the chart is reported by the walk.
+    #[test]
+    fn a_link_leaving_the_chart_is_reported_once() {
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("ignore");
+        fs::write(&target, "b\n").unwrap();
+        let canonical = fs::canonicalize(&target).unwrap();
+        let tmp = folder(|root| {
+            std::os::unix::fs::symlink(&target, root.join(IGNORE_FILE)).unwrap();
+            std::os::unix::fs::symlink(&target, root.join("c")).unwrap();
+        });
+        let shown = tmp.path().display().to_string();
+        assert_eq!(
+            read(tmp.path(), &TreeLimits::default()),
+            (
+                both(),
+                vec![
+                    format!(
+                        "symbolic link {shown}/{IGNORE_FILE} points to {}, outside the chart; it is not read",
+                        canonical.display()
+                    ),
+                    format!(
+                        "symbolic link {shown}/c points to {}, outside the chart; it is left out",
+                        canonical.display()
+                    ),
+                ]
+            )
+        );
+    }
 }

@@ -228,4 +228,22 @@ mod tests {
         assert!(m.is_ignored("x.bak", false));
         assert!(m.is_ignored("x.tmp", false));
     }
+
+    /// Trailing spaces go unless the last one is escaped (`\ `), which keeps that one.
+    #[test]
+    fn trailing_spaces_are_trimmed_unless_escaped() {
+        for (raw, kept) in [
+            ("abc  ", "abc"),
+            ("abc \r\n", "abc"),
+            ("abc\\ ", "abc\\ "),
+            ("abc\\  ", "abc\\ "),
+            ("abcdef\\ ", "abcdef\\ "),
+            ("\\ ", "\\ "),
+            ("a b ", "a b"),
+            ("   ", ""),
+            ("", ""),
+        ] {
+            assert_eq!(super::trim_unescaped_trailing_spaces(raw), kept, "{raw:?}");
+        }
+    }
 }

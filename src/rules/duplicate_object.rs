@@ -45,3 +45,76 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check;
+
+    fn messages(yaml: &str) -> Vec<String> {
+        check(yaml)
+            .of("rules/duplicate-object")
+            .iter()
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    fn object(api: &str, kind: &str, meta: &str) -> String {
+        format!("---\napiVersion: {api}\nkind: {kind}\nmetadata:\n{meta}")
+    }
+
+    #[test]
+    fn the_same_object_twice_and_its_near_misses() {
+        let cm = |meta: &str| object("v1", "ConfigMap", meta);
+        // The release namespace ("default") written out or left out is the same place.
+        assert_eq!(
+            messages(&format!(
+                "{}{}",
+                cm("  name: a\n"),
+                cm("  name: a\n  namespace: default\n")
+            )),
+            vec!["ConfigMap \"a\" in namespace \"default\" is defined twice"]
+        );
+        for other in [
+            cm("  name: b\n"),
+            cm("  name: a\n  namespace: apps\n"),
+            object("v1", "Secret", "  name: a\n"),
+            cm("  generateName: a\n"),
+        ] {
+            assert_eq!(
+                messages(&format!("{}{other}", cm("  name: a\n"))),
+                Vec::<String>::new(),
+                "{other}"
+            );
+        }
+        // Two generateName objects are two objects.
+        assert_eq!(
+            messages(&format!(
+                "{}{}",
+                cm("  generateName: a-\n"),
+                cm("  generateName: a-\n")
+            )),
+            Vec::<String>::new()
+        );
+        // A cluster-scoped kind ignores metadata.namespace.
+        let role = |ns: &str| {
+            object(
+                "rbac.authorization.k8s.io/v1",
+                "ClusterRole",
+                &format!("  name: r\n  namespace: {ns}\n"),
+            )
+        };
+        assert_eq!(
+            messages(&format!("{}{}", role("a"), role("b"))),
+            vec!["ClusterRole \"r\" is defined twice"]
+        );
+        // The same kind name in two API groups is two kinds.
+        assert_eq!(
+            messages(&format!(
+                "{}{}",
+                object("example.com/v1", "Widget", "  name: w\n"),
+                object("other.example/v1", "Widget", "  name: w\n")
+            )),
+            Vec::<String>::new()
+        );
+    }
+}

@@ -118,3 +118,80 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check;
+
+    /// A Deployment "web" with an init container and an app container `requests` (a flow map,
+    /// or empty for none), and an HPA on `target` with `metric` (a flow map).
+    fn scaled(target: &str, requests: &str, metric: &str) -> String {
+        let resources = if requests.is_empty() {
+            String::new()
+        } else {
+            format!("          resources: {{requests: {requests}}}\n")
+        };
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      initContainers:\n        - name: init\n          image: busybox:1.36\n      containers:\n        - name: web\n          image: nginx:1.27\n{resources}---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: {target}\n  minReplicas: 1\n  maxReplicas: 3\n  metrics:\n    - type: Resource\n      resource: {metric}\n"
+        )
+    }
+
+    fn findings(yaml: &str) -> Vec<(String, String)> {
+        check(yaml)
+            .of("rules/hpa-target")
+            .iter()
+            .map(|d| (d.message.clone(), d.help.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    const CPU: &str = "{name: cpu, target: {type: Utilization, averageUtilization: 80}}";
+
+    #[test]
+    fn utilization_needs_the_request_on_every_app_container() {
+        assert_eq!(
+            findings(&scaled("web", "", CPU)),
+            vec![(
+                "HorizontalPodAutoscaler \"web\" scales on cpu utilization, but container \"web\" of Deployment \"web\" requests no cpu".to_string(),
+                "set resources.requests.cpu on every container of Deployment \"web\"".to_string()
+            )]
+        );
+        // The init container needs no request; a request of the other resource does not count.
+        assert_eq!(findings(&scaled("web", "{cpu: 100m}", CPU)), vec![]);
+        assert_eq!(findings(&scaled("web", "{memory: 64Mi}", CPU)).len(), 1);
+        // The autoscaling/v2beta1 spelling is utilization too.
+        assert_eq!(
+            findings(&scaled(
+                "web",
+                "",
+                "{name: cpu, targetAverageUtilization: 80}"
+            ))
+            .len(),
+            1
+        );
+        // Other target types are not measured against the request.
+        for metric in [
+            "{name: cpu, target: {type: AverageValue, averageValue: 500m}}",
+            "{name: cpu}",
+        ] {
+            assert_eq!(findings(&scaled("web", "", metric)), vec![], "{metric}");
+        }
+    }
+
+    #[test]
+    fn the_target_must_be_in_the_run() {
+        assert_eq!(
+            findings(&scaled("webb", "{cpu: 100m}", CPU)),
+            vec![(
+                "HorizontalPodAutoscaler \"web\" scales Deployment \"webb\", which the run does not create".to_string(),
+                "did you mean Deployment \"web\"?".to_string()
+            )]
+        );
+        assert_eq!(
+            findings(&scaled("api-server", "{cpu: 100m}", CPU)),
+            vec![(
+                "HorizontalPodAutoscaler \"web\" scales Deployment \"api-server\", which the run does not create".to_string(),
+                "point scaleTargetRef at a Deployment of the run, or list it under assume-exists in .kforge.yaml".to_string()
+            )]
+        );
+    }
+}

@@ -221,3 +221,191 @@ fn host_network(t: &PodTemplate) -> Vec<Finding> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::{all_enabled, check_with};
+
+    /// A `kind` (Deployment, Job, …) "web" whose pod spec is `pod` (lines indented for
+    /// `spec.template.spec`, i.e. six spaces) and whose one container is `container` (ten
+    /// spaces, after `- name: web`).
+    fn workload(kind: &str, pod: &str, container: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n{pod}      containers:\n        - name: web\n{container}"
+        )
+    }
+
+    /// A Deployment with only `container` lines.
+    fn deployment(container: &str) -> String {
+        workload("Deployment", "", container)
+    }
+
+    /// The messages of `rule` on `yaml`, every hygiene rule enabled.
+    fn messages(rule: &str, yaml: &str) -> Vec<String> {
+        check_with(yaml, &all_enabled(), false)
+            .of(rule)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    fn image(image: &str) -> String {
+        deployment(&format!("          image: {image}\n"))
+    }
+
+    #[test]
+    fn image_tag_wants_a_version_or_a_digest() {
+        for (img, problem) in [
+            ("nginx", "has no tag"),
+            ("nginx:latest", "uses the latest tag"),
+            ("registry:5000/nginx", "has no tag"),
+            ("registry:5000/team/nginx:latest", "uses the latest tag"),
+        ] {
+            assert_eq!(
+                messages("rules/image-tag", &image(img)),
+                vec![format!(
+                    "image \"{img}\" of container \"web\" in Deployment \"web\" {problem}"
+                )]
+            );
+        }
+        for img in [
+            "nginx:1.27",
+            "nginx:latest-1",
+            "registry:5000/nginx:1.27",
+            "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(messages("rules/image-tag", &image(img)).is_empty(), "{img}");
+        }
+    }
+
+    #[test]
+    fn resources_names_what_is_lacking() {
+        let resources = |lines: &str| {
+            deployment(&format!(
+                "          image: nginx:1.27\n          resources:\n{lines}"
+            ))
+        };
+        let all = "            requests: {cpu: 100m, memory: 64Mi}\n            limits: {memory: 128Mi}\n";
+        assert!(messages("rules/resources", &resources(all)).is_empty());
+        assert_eq!(
+            messages(
+                "rules/resources",
+                &resources(
+                    "            requests: {cpu: 100m, memory: 64Mi}\n            limits: {cpu: 1}\n"
+                )
+            ),
+            vec!["container \"web\" in Deployment \"web\" sets no resources.limits.memory"]
+        );
+        assert_eq!(
+            messages("rules/resources", &image("nginx:1.27")),
+            vec![
+                "container \"web\" in Deployment \"web\" sets no resources.requests.cpu, resources.requests.memory, resources.limits.memory"
+            ]
+        );
+    }
+
+    #[test]
+    fn readiness_probe_is_for_long_running_app_containers() {
+        let without = "          image: nginx:1.27\n";
+        let with =
+            "          image: nginx:1.27\n          readinessProbe: {tcpSocket: {port: 80}}\n";
+        assert_eq!(
+            messages("rules/readiness-probe", &deployment(without)),
+            vec!["container \"web\" in Deployment \"web\" has no readiness probe"]
+        );
+        assert!(messages("rules/readiness-probe", &deployment(with)).is_empty());
+        // An init container runs to completion: no probe needed; the app container still is.
+        let init = "      initContainers:\n        - name: init\n          image: busybox:1.36\n";
+        assert!(messages("rules/readiness-probe", &workload("Deployment", init, with)).is_empty());
+        assert_eq!(
+            messages(
+                "rules/readiness-probe",
+                &workload("Deployment", init, without)
+            ),
+            vec!["container \"web\" in Deployment \"web\" has no readiness probe"]
+        );
+        let job = format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: web\n{without}"
+        );
+        assert!(messages("rules/readiness-probe", &job).is_empty());
+    }
+
+    #[test]
+    fn privileged_only_when_true() {
+        let privileged = |v: &str| {
+            deployment(&format!(
+                "          image: nginx:1.27\n          securityContext:\n            privileged: {v}\n"
+            ))
+        };
+        assert_eq!(
+            messages("rules/privileged", &privileged("true")),
+            vec!["container \"web\" in Deployment \"web\" runs privileged"]
+        );
+        assert!(messages("rules/privileged", &privileged("false")).is_empty());
+        assert!(messages("rules/privileged", &image("nginx:1.27")).is_empty());
+    }
+
+    #[test]
+    fn run_as_non_root_takes_the_container_over_the_pod() {
+        let case = |pod: &str, container: &str| {
+            let pod = if pod.is_empty() {
+                String::new()
+            } else {
+                format!("      securityContext: {{{pod}}}\n")
+            };
+            let container = if container.is_empty() {
+                "          image: nginx:1.27\n".to_string()
+            } else {
+                format!("          image: nginx:1.27\n          securityContext: {{{container}}}\n")
+            };
+            messages(
+                "rules/run-as-non-root",
+                &workload("Deployment", &pod, &container),
+            )
+            .len()
+        };
+        assert_eq!(case("", ""), 1);
+        assert_eq!(case("runAsNonRoot: true", ""), 0);
+        assert_eq!(case("runAsUser: 1000", ""), 0);
+        assert_eq!(case("runAsUser: 0", ""), 1);
+        assert_eq!(case("", "runAsNonRoot: true"), 0);
+        assert_eq!(case("", "runAsUser: 1"), 0);
+        assert_eq!(case("runAsNonRoot: true", "runAsNonRoot: false"), 1);
+        assert_eq!(case("runAsUser: 0", "runAsNonRoot: true"), 0);
+        // runAsNonRoot decides before runAsUser at the same level.
+        assert_eq!(case("runAsNonRoot: false, runAsUser: 1000", ""), 1);
+        assert_eq!(case("runAsNonRoot: true, runAsUser: 0", ""), 0);
+        assert_eq!(
+            messages("rules/run-as-non-root", &image("nginx:1.27")),
+            vec!["container \"web\" in Deployment \"web\" may run as root"]
+        );
+    }
+
+    #[test]
+    fn host_path_and_host_network() {
+        let volumes = |v: &str| {
+            workload(
+                "Deployment",
+                &format!("      volumes:\n        - name: data\n          {v}\n"),
+                "          image: nginx:1.27\n",
+            )
+        };
+        assert_eq!(
+            messages("rules/host-path", &volumes("hostPath: {path: /var/log}")),
+            vec!["volume \"data\" of Deployment \"web\" mounts a path of the host"]
+        );
+        assert!(messages("rules/host-path", &volumes("emptyDir: {}")).is_empty());
+        let network = |v: &str| {
+            workload(
+                "Deployment",
+                &format!("      hostNetwork: {v}\n"),
+                "          image: nginx:1.27\n",
+            )
+        };
+        assert_eq!(
+            messages("rules/host-network", &network("true")),
+            vec!["Deployment \"web\" uses the host's network"]
+        );
+        assert!(messages("rules/host-network", &network("false")).is_empty());
+    }
+}

@@ -163,3 +163,122 @@ fn check_backend(ix: &Index, ing: &Object, ns: &str, b: &Backend, out: &mut Vec<
     };
     out.push(d.with_help(help));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check;
+
+    /// A Service "web" with `ports` (flow-map items) and an Ingress whose `spec` lines follow.
+    fn ingress(ports: &[&str], spec: &str) -> String {
+        let mut yaml = String::from(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n",
+        );
+        for p in ports {
+            yaml.push_str(&format!("    - {p}\n"));
+        }
+        yaml.push_str(&format!(
+            "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing\nspec:\n{spec}"
+        ));
+        yaml
+    }
+
+    /// A rule routing / to `backend` (a flow map).
+    fn routed(backend: &str) -> String {
+        format!(
+            "  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend: {backend}\n"
+        )
+    }
+
+    fn findings(yaml: &str) -> Vec<(String, String)> {
+        check(yaml)
+            .of("rules/ingress-backend")
+            .iter()
+            .map(|d| (d.message.clone(), d.help.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn ports_by_number_and_by_name() {
+        let one = ["{name: http, port: 80}"];
+        for backend in [
+            "{service: {name: web, port: {number: 80}}}",
+            "{service: {name: web, port: {name: http}}}",
+            "{service: {name: web}}",
+            "{serviceName: web, servicePort: 80}",
+            "{serviceName: web, servicePort: http}",
+        ] {
+            assert_eq!(
+                findings(&ingress(&one, &routed(backend))),
+                vec![],
+                "{backend}"
+            );
+        }
+        assert_eq!(
+            findings(&ingress(&one, &routed("{service: {name: web, port: {number: 8080}}}"))),
+            vec![(
+                "Ingress \"ing\" sends traffic to port 8080 of Service \"web\", which exposes 80 (http)".to_string(),
+                "use port 80 (http) of Service \"web\"".to_string()
+            )]
+        );
+        assert_eq!(
+            findings(&ingress(&one, &routed("{serviceName: web, servicePort: https}"))),
+            vec![(
+                "Ingress \"ing\" sends traffic to port \"https\" of Service \"web\", which exposes 80 (http)".to_string(),
+                "use port 80 (http) of Service \"web\"".to_string()
+            )]
+        );
+        // A name is not a number: port 80 is not named "80".
+        assert_eq!(
+            findings(&ingress(&["{port: 80}", "{port: 443}"], &routed("{service: {name: web, port: {name: http}}}"))),
+            vec![(
+                "Ingress \"ing\" sends traffic to port \"http\" of Service \"web\", which exposes 80, 443".to_string(),
+                "use one of the ports Service \"web\" exposes".to_string()
+            )]
+        );
+    }
+
+    /// The default backend (and its v1beta1 spelling) is checked like a rule's.
+    #[test]
+    fn the_default_backend_is_checked() {
+        let one = ["{name: http, port: 80}"];
+        for key in ["defaultBackend", "backend"] {
+            assert_eq!(
+                findings(&ingress(
+                    &one,
+                    &format!("  {key}: {{service: {{name: web, port: {{number: 80}}}}}}\n")
+                )),
+                vec![],
+                "{key}"
+            );
+            assert_eq!(
+                findings(&ingress(&one, &format!("  {key}: {{service: {{name: api, port: {{number: 80}}}}}}\n"))),
+                vec![(
+                    "Ingress \"ing\" routes to Service \"api\", which the run does not create".to_string(),
+                    "create the Service in the same namespace, or list it under assume-exists in .kforge.yaml".to_string()
+                )],
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_ingress_class_must_be_in_the_run() {
+        let class = "  ingressClassName: nginx\n";
+        let spec = format!(
+            "{class}{}",
+            routed("{service: {name: web, port: {number: 80}}}")
+        );
+        assert_eq!(
+            findings(&ingress(&["{port: 80}"], &spec))
+                .into_iter()
+                .map(|(m, _)| m)
+                .collect::<Vec<_>>(),
+            vec!["Ingress \"ing\" uses IngressClass \"nginx\", which the run does not create"]
+        );
+        let with_class = format!(
+            "{}---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: nginx\nspec:\n  controller: k8s.io/ingress-nginx\n",
+            ingress(&["{port: 80}"], &spec)
+        );
+        assert_eq!(findings(&with_class), vec![]);
+    }
+}

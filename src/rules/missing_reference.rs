@@ -362,3 +362,164 @@ fn collect<'a>(t: &PodTemplate<'a>, refs: &mut Vec<Reference<'a>>) {
     };
     refs.extend(reference("ServiceAccount", t.spec, sa, Vec::new()));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+    use crate::rules::tests::check;
+
+    /// A Deployment "web" whose pod spec has `pod` (six-space lines) and whose container has
+    /// `container` (ten-space lines).
+    fn deployment(pod: &str, container: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n{pod}      containers:\n        - name: web\n          image: nginx:1.27\n{container}"
+        )
+    }
+
+    fn messages(yaml: &str) -> Vec<String> {
+        check(yaml)
+            .of("rules/missing-reference")
+            .iter()
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    /// Every place a pod refers to an object: each one alone is followed, and `optional: true`
+    /// (where the API has it) silences it.
+    #[test]
+    fn every_kind_of_reference_is_followed() {
+        let cases: &[(&str, &str, &str, &str)] = &[
+            (
+                "",
+                "          env:\n            - name: A\n              valueFrom:\n                configMapKeyRef: {name: cm, key: k",
+                "ConfigMap",
+                "cm",
+            ),
+            (
+                "",
+                "          env:\n            - name: A\n              valueFrom:\n                secretKeyRef: {name: s, key: k",
+                "Secret",
+                "s",
+            ),
+            (
+                "",
+                "          envFrom:\n            - configMapRef: {name: cm",
+                "ConfigMap",
+                "cm",
+            ),
+            (
+                "",
+                "          envFrom:\n            - secretRef: {name: s",
+                "Secret",
+                "s",
+            ),
+            (
+                "      volumes:\n        - name: v\n          configMap: {name: cm",
+                "",
+                "ConfigMap",
+                "cm",
+            ),
+            (
+                "      volumes:\n        - name: v\n          secret: {secretName: s",
+                "",
+                "Secret",
+                "s",
+            ),
+            (
+                "      volumes:\n        - name: v\n          projected:\n            sources:\n              - configMap: {name: cm",
+                "",
+                "ConfigMap",
+                "cm",
+            ),
+            (
+                "      volumes:\n        - name: v\n          projected:\n            sources:\n              - secret: {name: s",
+                "",
+                "Secret",
+                "s",
+            ),
+        ];
+        for (pod, container, kind, name) in cases {
+            let close = |extra: &str| -> (String, String) {
+                let end = format!("{extra}}}\n");
+                if pod.is_empty() {
+                    (String::new(), format!("{container}{end}"))
+                } else {
+                    (format!("{pod}{end}"), (*container).to_string())
+                }
+            };
+            let (p, c) = close("");
+            assert_eq!(
+                messages(&deployment(&p, &c)),
+                vec![format!(
+                    "Deployment \"web\" refers to {kind} \"{name}\", which the run does not create"
+                )],
+                "{pod}{container}"
+            );
+            let (p, c) = close(", optional: true");
+            assert_eq!(
+                messages(&deployment(&p, &c)),
+                Vec::<String>::new(),
+                "{pod}{container}"
+            );
+        }
+        for (pod, kind, name) in [
+            (
+                "      volumes:\n        - name: v\n          persistentVolumeClaim: {claimName: data}\n",
+                "PersistentVolumeClaim",
+                "data",
+            ),
+            (
+                "      imagePullSecrets:\n        - name: registry\n",
+                "Secret",
+                "registry",
+            ),
+            (
+                "      serviceAccountName: runner\n",
+                "ServiceAccount",
+                "runner",
+            ),
+            ("      serviceAccount: runner\n", "ServiceAccount", "runner"),
+        ] {
+            assert_eq!(
+                messages(&deployment(pod, "")),
+                vec![format!(
+                    "Deployment \"web\" refers to {kind} \"{name}\", which the run does not create"
+                )],
+                "{pod}"
+            );
+        }
+        // Every namespace has these two.
+        assert!(messages(&deployment("      serviceAccountName: default\n", "")).is_empty());
+        assert!(
+            messages(&deployment(
+                "      volumes:\n        - name: v\n          configMap: {name: kube-root-ca.crt}\n",
+                ""
+            ))
+            .is_empty()
+        );
+    }
+
+    /// A whole word: not inside a longer name (letters, digits, `-`, `.`, `_` continue a name).
+    #[test]
+    fn mentions_are_whole_names() {
+        for (text, found) in [
+            ("web-tls", true),
+            ("kubectl create secret tls web-tls --cert=c", true),
+            ("'web-tls'", true),
+            ("name=web-tls", true),
+            ("web-tls/cert", true),
+            ("web-tls-2", false),
+            ("my-web-tls", false),
+            ("x.web-tls", false),
+            ("web-tls.x", false),
+            ("web-tls_x", false),
+            ("_web-tls", false),
+            ("web-tls0", false),
+            ("aweb-tls", false),
+            ("web-tls-2 web-tls", true),
+            ("web-tl", false),
+        ] {
+            assert_eq!(mentions(text, "web-tls"), found, "{text}");
+        }
+    }
+}

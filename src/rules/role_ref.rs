@@ -99,3 +99,129 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::tests::check;
+
+    /// A `binding` kind in `ns` (none for a ClusterRoleBinding) binding `role` named `name`.
+    fn binding(kind: &str, ns: &str, role: &str, name: &str) -> String {
+        let ns = if ns.is_empty() {
+            String::new()
+        } else {
+            format!("  namespace: {ns}\n")
+        };
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: {kind}\nmetadata:\n  name: b\n{ns}roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: {role}\n  name: {name}\nsubjects:\n  - kind: ServiceAccount\n    name: default\n    namespace: default\n"
+        )
+    }
+
+    fn role(ns: &str, name: &str) -> String {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: {name}\n  namespace: {ns}\nrules: []\n---\n"
+        )
+    }
+
+    /// (message, help) of each finding.
+    fn findings(yaml: &str) -> Vec<(String, String)> {
+        check(yaml)
+            .of("rules/role-ref")
+            .iter()
+            .map(|d| (d.message.clone(), d.help.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn builtin_cluster_roles_exist_everywhere() {
+        for name in [
+            "view",
+            "edit",
+            "admin",
+            "cluster-admin",
+            "system:auth-delegator",
+        ] {
+            assert_eq!(
+                findings(&binding("ClusterRoleBinding", "", "ClusterRole", name)),
+                vec![],
+                "{name}"
+            );
+            assert_eq!(
+                findings(&binding("RoleBinding", "apps", "ClusterRole", name)),
+                vec![],
+                "{name}"
+            );
+        }
+        assert_eq!(
+            findings(&binding("ClusterRoleBinding", "", "ClusterRole", "admins")),
+            vec![(
+                "ClusterRoleBinding \"b\" binds ClusterRole \"admins\", which the run does not create".to_string(),
+                "create ClusterRole \"admins\" in the run, or list it under assume-exists in .kforge.yaml".to_string()
+            )]
+        );
+    }
+
+    /// The control plane's Roles exist in kube-system and kube-public only.
+    #[test]
+    fn builtin_roles_exist_in_the_control_plane_namespaces_only() {
+        for ns in ["kube-system", "kube-public"] {
+            for name in [
+                "system:controller:bootstrap-signer",
+                "extension-apiserver-authentication-reader",
+            ] {
+                assert_eq!(findings(&binding("RoleBinding", ns, "Role", name)), vec![]);
+            }
+        }
+        assert_eq!(
+            findings(&binding(
+                "RoleBinding",
+                "apps",
+                "Role",
+                "extension-apiserver-authentication-reader"
+            ))
+            .len(),
+            1
+        );
+        assert_eq!(
+            findings(&binding("RoleBinding", "apps", "Role", "system:x")).len(),
+            1
+        );
+    }
+
+    /// A Role counts in its own namespace only; a close name in that namespace is suggested.
+    #[test]
+    fn roles_are_looked_up_in_the_binding_namespace() {
+        let same = format!(
+            "{}{}",
+            role("apps", "reader"),
+            binding("RoleBinding", "apps", "Role", "reader")
+        );
+        assert_eq!(findings(&same), vec![]);
+        let other = format!(
+            "{}{}",
+            role("tools", "reader"),
+            binding("RoleBinding", "apps", "Role", "reader")
+        );
+        assert_eq!(
+            findings(&other),
+            vec![(
+                "RoleBinding \"b\" binds Role \"reader\", which the run does not create"
+                    .to_string(),
+                "create Role \"reader\" in the run, or list it under assume-exists in .kforge.yaml"
+                    .to_string()
+            )]
+        );
+        let typo = format!(
+            "{}{}",
+            role("apps", "reader"),
+            binding("RoleBinding", "apps", "Role", "raeder")
+        );
+        assert_eq!(
+            findings(&typo),
+            vec![(
+                "RoleBinding \"b\" binds Role \"raeder\", which the run does not create"
+                    .to_string(),
+                "did you mean Role \"reader\"?".to_string()
+            )]
+        );
+    }
+}

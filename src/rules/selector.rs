@@ -507,3 +507,131 @@ mod agreement {
         }
     }
 }
+
+/// Labels controllers add to their pods select those pods, with the values that controller
+/// gives them and no others.
+#[cfg(test)]
+mod controller_labels {
+    use crate::rules::tests::check;
+
+    /// One workload of each kind whose controller adds labels, each with `app: <name>`.
+    fn workloads() -> String {
+        let template = |name: &str| {
+            format!(
+                "  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: c\n          image: busybox:1.36\n"
+            )
+        };
+        let selector = |name: &str| format!("  selector:\n    matchLabels:\n      app: {name}\n");
+        let mut yaml = String::new();
+        for (kind, name) in [
+            ("StatefulSet", "db"),
+            ("Deployment", "web"),
+            ("DaemonSet", "agent"),
+        ] {
+            yaml.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {name}\nspec:\n  serviceName: {name}\n{}{}",
+                selector(name),
+                template(name)
+            ));
+        }
+        yaml.push_str(&format!(
+            "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n{}",
+            template("once")
+        ));
+        yaml.push_str(&format!(
+            "---\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n{}",
+            template("nightly")
+                .lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
+        ));
+        yaml
+    }
+
+    /// Whether a Service with this map selector selects a pod of [`workloads`].
+    fn service_selects(selector: &str) -> bool {
+        let yaml = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector: {selector}\n  ports:\n    - port: 80\n{}",
+            workloads()
+        );
+        check(&yaml).of("rules/service-selects-nothing").is_empty()
+    }
+
+    /// Whether a PodDisruptionBudget with this LabelSelector selects a pod of [`workloads`].
+    fn budget_selects(selector: &str) -> bool {
+        let yaml = format!(
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: b\nspec:\n  minAvailable: 1\n  selector: {selector}\n{}",
+            workloads()
+        );
+        check(&yaml).of("rules/pdb-selects-nothing").is_empty()
+    }
+
+    #[test]
+    fn controller_labels_select_their_controllers_pods() {
+        for (selector, selects) in [
+            ("{app: db, statefulset.kubernetes.io/pod-name: db-0}", true),
+            ("{app: db, statefulset.kubernetes.io/pod-name: db-12}", true),
+            ("{app: db, statefulset.kubernetes.io/pod-name: db-x}", false),
+            ("{app: db, statefulset.kubernetes.io/pod-name: db-}", false),
+            ("{app: db, statefulset.kubernetes.io/pod-name: db0}", false),
+            (
+                "{app: db, statefulset.kubernetes.io/pod-name: web-0}",
+                false,
+            ),
+            ("{app: db, apps.kubernetes.io/pod-index: '3'}", true),
+            ("{app: db, apps.kubernetes.io/pod-index: x}", false),
+            ("{app: db, controller-revision-hash: abc}", true),
+            ("{app: agent, controller-revision-hash: abc}", true),
+            ("{app: agent, pod-template-generation: '1'}", true),
+            ("{app: web, pod-template-hash: abc}", true),
+            ("{app: web, controller-revision-hash: abc}", false),
+            ("{app: db, pod-template-hash: abc}", false),
+            ("{app: once, job-name: once}", true),
+            ("{app: once, batch.kubernetes.io/job-name: once}", true),
+            ("{app: once, job-name: other}", false),
+            ("{app: once, controller-uid: x}", true),
+            ("{app: nightly, job-name: nightly-28000000}", true),
+            (
+                "{app: nightly, batch.kubernetes.io/job-name: nightly-1}",
+                true,
+            ),
+            ("{app: nightly, job-name: nightly}", false),
+            ("{app: nightly, job-name: nightly-x}", false),
+            (
+                "{app: nightly, batch.kubernetes.io/controller-uid: x}",
+                true,
+            ),
+            // Only a controller label: it cannot narrow by the label index, every template
+            // is tried.
+            ("{pod-template-hash: abc}", true),
+            ("{job-name: once}", true),
+            ("{job-name: nobody}", false),
+        ] {
+            assert_eq!(service_selects(selector), selects, "{selector}");
+        }
+    }
+
+    /// In a LabelSelector, a key the controller adds exists (Exists, NotIn hold) and fits the
+    /// controller's values (In); DoesNotExist fails.
+    #[test]
+    fn expressions_on_controller_labels() {
+        let expr = |key: &str, op: &str, values: &str| {
+            format!(
+                "{{matchLabels: {{app: web}}, matchExpressions: [{{key: {key}, operator: {op}{values}}}]}}"
+            )
+        };
+        for (selector, selects) in [
+            (expr("pod-template-hash", "Exists", ""), true),
+            (expr("pod-template-hash", "NotIn", ", values: [x]"), true),
+            (expr("pod-template-hash", "In", ", values: [x]"), true),
+            (expr("pod-template-hash", "DoesNotExist", ""), false),
+            // Not a label the Deployment's controller adds: decided on the template's labels.
+            (expr("job-name", "Exists", ""), false),
+            (expr("job-name", "DoesNotExist", ""), true),
+            (expr("app", "In", ", values: [api, web]"), true),
+            (expr("app", "NotIn", ", values: [web]"), false),
+        ] {
+            assert_eq!(budget_selects(&selector), selects, "{selector}");
+        }
+    }
+}

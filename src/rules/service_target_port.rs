@@ -249,3 +249,174 @@ fn check_name(
     };
     out.push(d.with_help(help));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Severity;
+    use crate::rules::tests::check;
+
+    /// A Service "web" on `target_port` and a Deployment whose container declares `ports`
+    /// ports, 8081, 8082, … named p1, p2, ….
+    fn manifests(target_port: &str, ports: usize) -> String {
+        let mut yaml = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n      targetPort: {target_port}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n"
+        );
+        for i in 1..=ports {
+            yaml.push_str(&format!(
+                "            - name: p{i}\n              containerPort: {}\n",
+                8080 + i
+            ));
+        }
+        yaml
+    }
+
+    fn labels(yaml: &str) -> Vec<Vec<String>> {
+        check(yaml)
+            .of("rules/service-target-port")
+            .iter()
+            .map(|d| d.secondary.iter().map(|l| l.message.clone()).collect())
+            .collect()
+    }
+
+    /// At most four of the ports that do exist are labelled: three show three, four show four,
+    /// five show the first four.
+    #[test]
+    fn at_most_four_existing_ports_are_labelled() {
+        let exposes = |n: usize| -> Vec<String> {
+            (1..=n)
+                .map(|i| format!("container \"web\" exposes {}", 8080 + i))
+                .collect()
+        };
+        let names = |n: usize| -> Vec<String> {
+            (1..=n)
+                .map(|i| format!("container \"web\" names port {} \"p{i}\"", 8080 + i))
+                .collect()
+        };
+        for (ports, shown) in [(3, 3), (4, 4), (5, 4)] {
+            assert_eq!(
+                labels(&manifests("9999", ports)),
+                vec![exposes(shown)],
+                "{ports}"
+            );
+            assert_eq!(
+                labels(&manifests("nope", ports)),
+                vec![names(shown)],
+                "{ports}"
+            );
+        }
+    }
+
+    /// The near miss that is correct: the target is one of the declared ports, by number or name.
+    #[test]
+    fn a_target_among_the_declared_ports_is_silent() {
+        for target in ["8081", "8085", "p1", "p5"] {
+            assert_eq!(
+                labels(&manifests(target, 5)),
+                Vec::<Vec<String>>::new(),
+                "{target}"
+            );
+        }
+    }
+
+    /// A Service "web" with `ports` (YAML list items) selecting app: web, then `pods`.
+    fn service(ports: &[&str], pods: &str) -> String {
+        let mut yaml = String::from(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n",
+        );
+        for p in ports {
+            yaml.push_str(&format!("    - {p}\n"));
+        }
+        yaml.push_str("---\n");
+        yaml.push_str(pods);
+        yaml
+    }
+
+    /// (severity, message) of each finding.
+    fn severities(yaml: &str) -> Vec<(Severity, String)> {
+        check(yaml)
+            .of("rules/service-target-port")
+            .iter()
+            .map(|d| (d.severity, d.message.clone()))
+            .collect()
+    }
+
+    /// Containers that declare no ports at all: nothing to compare a number with.
+    #[test]
+    fn numbers_are_not_checked_when_no_port_is_declared() {
+        assert!(labels(&manifests("9999", 0)).is_empty());
+        let no_ports = manifests("1", 0);
+        let no_ports = no_ports.split("---\n").nth(1).unwrap();
+        assert!(labels(&service(&["{port: 9999}"], no_ports)).is_empty());
+        // With a port declared, the defaulted targetPort is compared.
+        let one_port = manifests("1", 1);
+        let one_port = one_port.split("---\n").nth(1).unwrap();
+        assert_eq!(
+            severities(&service(&["{port: 9999}"], one_port)),
+            vec![(
+                Severity::Error,
+                "Service \"web\" defaults targetPort to port 9999, which no selected container exposes".to_string()
+            )]
+        );
+    }
+
+    /// A name that resolves nowhere is an error when it looks like a typo (a close name) or
+    /// when no other port of the Service reaches a pod; else a warning (a port the chart only
+    /// declares in some configurations).
+    #[test]
+    fn a_name_missing_everywhere_is_an_error_unless_another_port_reaches() {
+        let pods = manifests("1", 1);
+        let pods = pods.split("---\n").nth(1).unwrap();
+        let msg = |name: &str| {
+            format!(
+                "Service \"web\" sends port 80 to targetPort \"{name}\", which no container of Deployment \"web\" names"
+            )
+        };
+        assert_eq!(
+            severities(&service(&["{port: 80, targetPort: p2}"], pods)),
+            vec![(Severity::Error, msg("p2"))]
+        );
+        assert_eq!(
+            severities(&service(&["{port: 80, targetPort: metrics}"], pods)),
+            vec![(Severity::Error, msg("metrics"))]
+        );
+        assert_eq!(
+            severities(&service(
+                &[
+                    "{port: 80, targetPort: metrics}",
+                    "{port: 81, targetPort: p1}"
+                ],
+                pods
+            )),
+            vec![(Severity::Warning, msg("metrics"))]
+        );
+        // A close name is an error even when another port reaches.
+        assert_eq!(
+            severities(&service(
+                &["{port: 80, targetPort: p2}", "{port: 81, targetPort: p1}"],
+                pods
+            )),
+            vec![(Severity::Error, msg("p2"))]
+        );
+    }
+
+    /// Batch pods lacking the name are excused only when a long-running pod serves it: a Job
+    /// alone is reported.
+    #[test]
+    fn batch_pods_alone_are_not_excused() {
+        let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: once\n          image: busybox:1.36\n          ports:\n            - name: p1\n              containerPort: 8081\n";
+        assert_eq!(
+            severities(&service(&["{port: 80, targetPort: http}"], job)),
+            vec![(
+                Severity::Error,
+                "Service \"web\" sends port 80 to targetPort \"http\", which no container of Job \"once\" names".to_string()
+            )]
+        );
+        let deployment = manifests("1", 1).replace("name: p1", "name: http");
+        let deployment = deployment.split("---\n").nth(1).unwrap();
+        let both = service(
+            &["{port: 80, targetPort: http}"],
+            &format!("{deployment}---\n{job}"),
+        );
+        assert_eq!(severities(&both), vec![]);
+    }
+}

@@ -87,3 +87,89 @@ pub fn check(ix: &Index, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Severity;
+    use crate::rules::tests::check;
+
+    /// A StatefulSet "db" (pods labelled app: db) governed by `service_name`, then `service`.
+    fn statefulset(service_name: &str, service: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: {service_name}\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n        - name: db\n          image: postgres:17\n{service}"
+        )
+    }
+
+    fn service(spec: &str) -> String {
+        format!(
+            "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: db-hl\nspec:\n{spec}  ports:\n    - port: 5432\n"
+        )
+    }
+
+    fn findings(yaml: &str) -> Vec<(Severity, String, Vec<String>)> {
+        check(yaml)
+            .of("rules/statefulset-service")
+            .iter()
+            .map(|d| {
+                (
+                    d.severity,
+                    d.message.clone(),
+                    d.secondary.iter().map(|l| l.message.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_governing_service_is_headless_and_selects_the_pods() {
+        let headless = "  clusterIP: None\n  selector: {app: db}\n";
+        assert_eq!(findings(&statefulset("db-hl", &service(headless))), vec![]);
+        // A headless Service without a selector (endpoints managed by hand) is not compared.
+        assert_eq!(
+            findings(&statefulset("db-hl", &service("  clusterIP: None\n"))),
+            vec![]
+        );
+        // No serviceName to check.
+        assert_eq!(findings(&statefulset("''", "")), vec![]);
+        assert_eq!(
+            findings(&statefulset("db-hl", "")),
+            vec![(
+                Severity::Warning,
+                "StatefulSet \"db\" is governed by Service \"db-hl\", which the run does not create".to_string(),
+                vec![]
+            )]
+        );
+        let not_headless =
+            "StatefulSet \"db\" is governed by Service \"db-hl\", which is not headless";
+        assert_eq!(
+            findings(&statefulset(
+                "db-hl",
+                &service("  clusterIP: 10.96.0.10\n  selector: {app: db}\n")
+            )),
+            vec![(
+                Severity::Warning,
+                not_headless.to_string(),
+                vec!["a headless Service has clusterIP: None".to_string()]
+            )]
+        );
+        assert_eq!(
+            findings(&statefulset("db-hl", &service("  selector: {app: db}\n"))),
+            vec![(
+                Severity::Warning,
+                not_headless.to_string(),
+                vec!["Service \"db-hl\" has no clusterIP: None".to_string()]
+            )]
+        );
+        assert_eq!(
+            findings(&statefulset("db-hl", &service("  clusterIP: None\n  selector: {app: pg}\n"))),
+            vec![(
+                Severity::Warning,
+                "StatefulSet \"db\" is governed by Service \"db-hl\", which does not select its pods".to_string(),
+                vec![
+                    "this selector does not match the StatefulSet's pod labels".to_string(),
+                    "the StatefulSet's pod labels".to_string()
+                ]
+            )]
+        );
+    }
+}

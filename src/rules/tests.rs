@@ -40,6 +40,23 @@ impl Checked {
 }
 
 pub(crate) fn check_with(yaml: &str, config: &Config, strict: bool) -> Checked {
+    let (sources, objects) = parse(yaml);
+    let diags = super::check(&context(&sources, &objects, config, strict));
+    Checked { sources, diags }
+}
+
+/// [`check`] with another release namespace than `default`.
+pub(crate) fn check_in(yaml: &str, release_namespace: &str) -> Checked {
+    let (sources, objects) = parse(yaml);
+    let config = Config::default();
+    let diags = super::check(&CheckContext {
+        release_namespace,
+        ..CheckContext::new(&sources, &objects, &config)
+    });
+    Checked { sources, diags }
+}
+
+fn parse(yaml: &str) -> (SourceMap, Vec<object::Object>) {
     let mut sources = SourceMap::new();
     let file = sources.add("test.yaml", yaml, SourceKind::Manifest);
     let (objects, parse_diags) = object::parse(&sources, &[file], &Default::default());
@@ -48,8 +65,7 @@ pub(crate) fn check_with(yaml: &str, config: &Config, strict: bool) -> Checked {
         "example does not parse: {parse_diags:?}"
     );
     assert!(!objects.is_empty(), "example has no objects");
-    let diags = super::check(&context(&sources, &objects, config, strict));
-    Checked { sources, diags }
+    (sources, objects)
 }
 
 /// The context of a test run: release namespace `default`, the newest Kubernetes version.
@@ -69,7 +85,7 @@ pub(crate) fn check(yaml: &str) -> Checked {
     check_with(yaml, &Config::default(), false)
 }
 
-fn all_enabled() -> Config {
+pub(crate) fn all_enabled() -> Config {
     Config {
         enable: RULES.iter().map(|r| r.id.to_string()).collect(),
         ..Config::default()

@@ -123,4 +123,95 @@ mod tests {
         assert!(messages(&job("  manualSelector: false\n", "migrat")).is_empty());
         assert!(messages(&job("", "migrat")).is_empty());
     }
+
+    /// A `kind` "web" with `selector` (a flow map) and pod labels `labels` (a flow map).
+    fn workload(kind: &str, selector: &str, labels: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  selector: {selector}\n  template:\n    metadata:\n      labels: {labels}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n"
+        )
+    }
+
+    /// (message, secondary labels) of each finding.
+    fn findings(yaml: &str) -> Vec<(String, Vec<String>)> {
+        check(yaml)
+            .of("rules/workload-selector")
+            .iter()
+            .map(|d| {
+                (
+                    d.message.clone(),
+                    d.secondary.iter().map(|l| l.message.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_workload_kind_compares_its_selector() {
+        for kind in ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"] {
+            assert_eq!(
+                findings(&workload(
+                    kind,
+                    "{matchLabels: {app: web}}",
+                    "{app: web, tier: fe}"
+                )),
+                vec![],
+                "{kind}"
+            );
+            assert_eq!(
+                findings(&workload(kind, "{matchLabels: {app: web}}", "{app: wbe}")),
+                vec![(
+                    format!(
+                        "{kind} \"web\" is invalid: spec.template.metadata.labels: Invalid value: {{\"app\":\"wbe\"}}: `selector` does not match template `labels`"
+                    ),
+                    vec!["the pod template has app: wbe".to_string()]
+                )],
+                "{kind}"
+            );
+        }
+        // A kind without a selector of its own is not compared.
+        let pod_template = workload("Deployment", "{matchLabels: {app: web}}", "{app: wbe}")
+            .replace("kind: Deployment", "kind: PodTemplate");
+        assert_eq!(findings(&pod_template), vec![]);
+    }
+
+    #[test]
+    fn expressions_and_a_missing_label() {
+        let sel = |expr: &str| format!("{{matchExpressions: [{expr}]}}");
+        for (expr, labels) in [
+            (
+                "{key: tier, operator: In, values: [fe, be]}",
+                "{app: web, tier: be}",
+            ),
+            ("{key: tier, operator: NotIn, values: [db]}", "{app: web}"),
+            ("{key: app, operator: Exists}", "{app: web}"),
+            ("{key: tier, operator: DoesNotExist}", "{app: web}"),
+        ] {
+            assert_eq!(
+                findings(&workload("Deployment", &sel(expr), labels)),
+                vec![],
+                "{expr}"
+            );
+        }
+        // The requirement that fails is the one pointed at, and the label it lacks is named.
+        let (message, labels) = findings(&workload(
+            "Deployment",
+            "{matchLabels: {app: web}, matchExpressions: [{key: tier, operator: Exists}]}",
+            "{app: web}",
+        ))
+        .pop()
+        .unwrap();
+        assert!(
+            message.starts_with("Deployment \"web\" is invalid"),
+            "{message}"
+        );
+        assert_eq!(
+            labels,
+            vec!["the pod template has no label tier".to_string()]
+        );
+        // An empty selector is the API server's business (it refuses it), not this rule's.
+        assert_eq!(
+            findings(&workload("Deployment", "{}", "{app: web}")),
+            vec![]
+        );
+    }
 }

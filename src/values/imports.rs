@@ -206,3 +206,52 @@ impl Heap {
         Node::new(Value::Map(entries), self.span(map))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Import, apply};
+    use crate::source::Span;
+    use crate::yaml::Node;
+    use serde_json::json;
+
+    fn run(merged: serde_json::Value, imports: &[(&str, &str, &str)]) -> serde_json::Value {
+        let imports: Vec<Import> = imports
+            .iter()
+            .map(|(key, child, parent)| Import { key, child, parent })
+            .collect();
+        apply(&Node::from_json(&merged, Span::default()), &imports).to_json()
+    }
+
+    fn chart() -> serde_json::Value {
+        json!({"a": 0, "sub": {"exports": {"data": {"a": 1, "b": 2}}, "port": 80}})
+    }
+
+    #[test]
+    fn a_table_is_imported_at_its_parent_and_the_chart_wins() {
+        // At the root: keys the chart has stay (a: 0), the others arrive (b: 2).
+        assert_eq!(
+            run(chart(), &[("sub", "exports.data", ".")]),
+            json!({"a": 0, "sub": {"exports": {"data": {"a": 1, "b": 2}}, "port": 80}, "b": 2})
+        );
+        // Under a dotted parent, fresh maps around it.
+        assert_eq!(
+            run(chart(), &[("sub", "exports.data", "p.q")]),
+            json!({"a": 0, "sub": {"exports": {"data": {"a": 1, "b": 2}}, "port": 80}, "p": {"q": {"a": 1, "b": 2}}})
+        );
+        // A missing path and a scalar are not tables: nothing is imported.
+        for child in ["exports.nothing", "port"] {
+            assert_eq!(run(chart(), &[("sub", child, "p")]), chart(), "{child}");
+        }
+    }
+
+    /// Go maps are shared: two tables imported into one place merge into the first subchart's
+    /// own table, which gains the second one's keys (as Helm renders it).
+    #[test]
+    fn two_imports_into_one_place_share_the_first_table() {
+        let merged = json!({"one": {"t": {"x": 1}}, "two": {"t": {"y": 2}}});
+        assert_eq!(
+            run(merged, &[("one", "t", "both"), ("two", "t", "both")]),
+            json!({"one": {"t": {"x": 1, "y": 2}}, "two": {"t": {"y": 2}}, "both": {"x": 1, "y": 2}})
+        );
+    }
+}

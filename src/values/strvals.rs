@@ -522,14 +522,17 @@ impl Parser<'_, '_> {
     }
 }
 
-/// serde_json reports 1-based line and column (in characters of the line); 0 means unknown.
+/// serde_json reports a 1-based line and a 1-based column counted in bytes of the line
+/// (`SliceRead::position_of_index`), 0 meaning unknown.
 fn json_error_offset(text: &str, line: usize, column: usize) -> Option<usize> {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            let col = column.saturating_sub(1);
-            let within: usize = l.chars().take(col).map(char::len_utf8).sum();
-            return Some(offset + within.min(l.len()));
+            let mut within = column.saturating_sub(1).min(l.len());
+            while !l.is_char_boundary(within) {
+                within -= 1;
+            }
+            return Some(offset + within);
         }
         offset += l.len();
     }

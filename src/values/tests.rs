@@ -169,6 +169,17 @@ fn malformed_expressions_point_at_the_problem() {
     }
     let e = set_error("a={\"b\":}", Mode::Json);
     assert_eq!(&"a={\"b\":}"[e.start..e.end], "}");
+    // serde_json's line and column (in characters) become a byte offset in the argument: on a
+    // later line, after multi-byte characters, and after an earlier expression.
+    for expr in [
+        "a={\"b\":1,\n\"c\":}",
+        "a={\"é\":}",
+        "x=1,a={\"ü\":1,\n \"é\":}",
+    ] {
+        let e = set_error(expr, Mode::Json);
+        assert_eq!(expr.get(e.start..e.end), Some("}"), "{expr:?}");
+        assert_eq!(e.start, expr.len() - 1, "{expr:?}");
+    }
 }
 
 #[test]

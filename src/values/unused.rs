@@ -495,6 +495,10 @@ mod tests {
             &["metrics", "serviceMonitor", "interval"]
         ));
         assert!(!pattern_matches("image.tag", &["image", "tga"]));
+        assert!(pattern_matches("image.tag", &["image", "tag"]));
+        assert!(!pattern_matches("image.tag", &["image"]));
+        assert!(pattern_matches("*", &["x"]));
+        assert!(pattern_matches("**", &["a", "b"]));
     }
 
     #[test]
@@ -502,5 +506,136 @@ mod tests {
         assert!(super::transposed("tga", "tag"));
         assert!(!super::transposed("tag", "tag"));
         assert!(!super::transposed("gat", "tag"));
+    }
+
+    /// Twelve keys are listed in full; the thirteenth becomes "and 1 more"; none is "none".
+    #[test]
+    fn listings_show_at_most_twelve_keys() {
+        let keys: Vec<String> = (1..=13).map(|i| format!("k{i}")).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let twelve = "`k1`, `k2`, `k3`, `k4`, `k5`, `k6`, `k7`, `k8`, `k9`, `k10`, `k11`, `k12`";
+        assert_eq!(super::listing(&keys[..12]), twelve);
+        assert_eq!(super::listing(&keys), format!("{twelve} and 1 more"));
+        assert_eq!(super::listing(&keys[..1]), "`k1`");
+        assert_eq!(super::listing(&[]), "none");
+    }
+}
+
+/// The walk over a chart with a subchart, through a whole lint run.
+#[cfg(test)]
+mod judged {
+    use crate::chart::Input;
+    use crate::{Options, run};
+    use std::fs;
+    use std::path::Path;
+
+    fn write(root: &Path, files: &[(&str, &str)]) {
+        for (path, text) in files {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+    }
+
+    /// (rule, message) of the values findings when chart "web" (subchart "db") is linted with
+    /// `user` as a `-f` file.
+    fn findings(user: &str) -> Vec<(String, String)> {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(
+            root,
+            &[
+                (
+                    "web/Chart.yaml",
+                    "apiVersion: v2\nname: web\nversion: 1.0.0\ndependencies:\n  - name: db\n    version: 1.0.0\n    condition: db.enabled\n",
+                ),
+                (
+                    "web/values.yaml",
+                    "image:\n  tag: \"1.0\"\nextra: {}\ndb:\n  enabled: true\n",
+                ),
+                (
+                    "web/templates/cm.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  tag: {{ .Values.image.tag | quote }}\n  a: {{ .Values.extra.a | default \"x\" | quote }}\n",
+                ),
+                (
+                    "web/charts/db/Chart.yaml",
+                    "apiVersion: v2\nname: db\nversion: 1.0.0\n",
+                ),
+                (
+                    "web/charts/db/values.yaml",
+                    "port: 5432\nglobal:\n  storageClass: standard\n  region: eu\n",
+                ),
+                (
+                    "web/charts/db/templates/cm.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db\ndata:\n  port: {{ .Values.port | quote }}\n  class: {{ .Values.global.storageClass | quote }}\n",
+                ),
+                ("user.yaml", user),
+            ],
+        );
+        let mut options = Options::default();
+        options.values.files = vec![root.join("user.yaml")];
+        run(&[Input::Path(root.join("web"))], &options)
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.id.starts_with("values/"))
+            .map(|d| (d.rule.id.to_string(), d.message.clone()))
+            .collect()
+    }
+
+    fn one(rule: &str, message: &str) -> Vec<(String, String)> {
+        vec![(rule.to_string(), message.to_string())]
+    }
+
+    #[test]
+    fn keys_of_the_chart_its_subchart_and_global() {
+        let none = Vec::<(String, String)>::new();
+        assert_eq!(
+            findings("image: {tga: x}\n"),
+            one(
+                "values/unknown-key",
+                "unknown values key `image.tga`: chart \"web\" neither defines nor reads it"
+            )
+        );
+        assert_eq!(findings("image: {tag: \"1.0\"}\n"), none);
+        // Under a map whose default is `{}`, any key is the chart's: without effect, not unknown.
+        assert_eq!(
+            findings("extra: {foo: 1}\n"),
+            one(
+                "values/no-effect",
+                "values key `extra.foo` has no effect: no template of chart \"web\" read it in this render"
+            )
+        );
+        // The subchart's section is judged by the subchart.
+        assert_eq!(findings("db: {port: 5433}\n"), none);
+        assert_eq!(
+            findings("db: {prot: 5433}\n"),
+            one(
+                "values/unknown-key",
+                "unknown values key `db.prot`: chart \"db\" neither defines nor reads it"
+            )
+        );
+        assert_eq!(
+            findings("db: {enabled: false, port: 1}\n"),
+            one(
+                "values/no-effect",
+                "values key `db.port` has no effect: no template of chart \"db\" read it in this render"
+            )
+        );
+        // A global is known when any chart defines it, read when any chart reads it.
+        assert_eq!(findings("global: {storageClass: fast}\n"), none);
+        assert_eq!(
+            findings("global: {region: us}\n"),
+            one(
+                "values/no-effect",
+                "values key `global.region` has no effect: no template of chart \"web\" read it in this render"
+            )
+        );
+        assert_eq!(
+            findings("global: {storgeClass: x}\n"),
+            one(
+                "values/unknown-key",
+                "unknown values key `global.storgeClass`: no chart of \"web\" defines or reads it"
+            )
+        );
     }
 }
