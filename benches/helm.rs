@@ -3,10 +3,15 @@
 //! `nindent`, `default`, `trunc`) and Bitnami's `redis` chart with its `common` library
 //! (`benches/fixtures/redis`: 36 templates with about 500 `include`s of `common` helpers, `tpl`,
 //! `semverCompare`), each rendered, and linted with every stage.
+//! The `engine` group times the Go template engine alone on `redis`: parsing every template file
+//! of the chart and its `common` library (93 files, 320 KB, as Helm parses them all), and
+//! executing every template with a dot built once (no chart loading, values coalescing,
+//! origin maps or YAML parsing of the result).
 //! Run: `cargo bench --bench helm`. The side-by-side figures against Helm on the bitnami corpus
 //! come from `scripts/bench-helm` (README, Speed).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -55,10 +60,132 @@ fn chart(c: &mut Criterion, name: &str, chart: &str, samples: usize) {
     group.finish();
 }
 
+/// Every template file under `chart` (its subcharts' too) as (Helm's name, text), in Helm's
+/// order: deepest first, then reverse byte order.
+fn template_files(chart: &Path, name: &str) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(chart)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        let rel = path.strip_prefix(chart).unwrap_or(path);
+        let in_templates = rel.components().any(|c| c.as_os_str() == "templates");
+        if entry.file_type().is_file() && in_templates {
+            let text = std::fs::read_to_string(path).expect("a template file");
+            files.push((format!("{name}/{}", rel.display()), text));
+        }
+    }
+    let depth = |s: &str| s.bytes().filter(|&c| c == b'/').count();
+    files.sort_by(|a, b| depth(&b.0).cmp(&depth(&a.0)).then_with(|| b.0.cmp(&a.0)));
+    files
+}
+
+fn parse_all(files: &[(String, String)]) -> kforge_gotpl::exec::Templates {
+    let mut templates = kforge_gotpl::exec::Templates::new();
+    for (name, text) in files {
+        // `parse::parse`, not the per-text cache of `exec::parse_file`: every iteration parses.
+        let parsed = kforge_gotpl::parse::parse(name, text, &kforge_gotpl::exec::is_func)
+            .expect("the fixture parses");
+        templates.add_trees(parsed.trees);
+    }
+    templates
+}
+
+/// The dot Helm gives `redis`'s templates: its values, and `.Chart`, `.Release`,
+/// `.Capabilities` as the chart layer builds them (`.Chart` as a map of the fields used).
+fn redis_dot(chart: &Path) -> kforge_gotpl::Value {
+    use kforge_gotpl::Value;
+    let values_text = std::fs::read_to_string(chart.join("values.yaml")).expect("values.yaml");
+    let values = kforge_gotpl::encode::from_yaml_str(&values_text).expect("values parse");
+    let mut meta = BTreeMap::new();
+    for (k, v) in [
+        ("Name", "redis"),
+        ("Version", "23.1.1"),
+        ("AppVersion", "8.2.1"),
+    ] {
+        meta.insert(k.to_string(), Value::str(v));
+    }
+    meta.insert("IsRoot".to_string(), Value::Bool(true));
+    let mut dot = BTreeMap::new();
+    dot.insert("Values".to_string(), values);
+    dot.insert("Chart".to_string(), Value::map(meta));
+    dot.insert(
+        "Release".to_string(),
+        kforge::helm::objects::release("bench", "default", 1, false),
+    );
+    dot.insert(
+        "Capabilities".to_string(),
+        kforge::helm::objects::Capabilities::value(
+            kforge::version::KubeVersion {
+                major: 1,
+                minor: 36,
+                patch: 0,
+            },
+            Vec::new(),
+        ),
+    );
+    dot.insert("Subcharts".to_string(), Value::empty_map());
+    Value::map(dot)
+}
+
+/// Executes every template of `redis` that is not a partial; returns the bytes rendered.
+fn execute_all(
+    templates: &kforge_gotpl::exec::Templates,
+    names: &[String],
+    dot: &kforge_gotpl::Value,
+) -> usize {
+    let mut env = kforge_gotpl::exec::ExecEnv::new();
+    let mut bytes = 0;
+    for name in names {
+        if let kforge_gotpl::Value::Map(m) = dot {
+            m.borrow_mut().insert(
+                "Template".into(),
+                kforge::helm::objects::template(name, "redis/templates"),
+            );
+        }
+        let out = templates
+            .execute(name, dot.clone(), &mut env)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        bytes += out.text.len();
+    }
+    bytes
+}
+
+fn engine(c: &mut Criterion) {
+    let chart = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/fixtures/redis");
+    let files = template_files(&chart, "redis");
+    let templates = parse_all(&files);
+    let names: Vec<String> = files
+        .iter()
+        .map(|(n, _)| n.clone())
+        .filter(|n| {
+            n.starts_with("redis/templates/")
+                && !n.rsplit('/').next().unwrap_or("").starts_with('_')
+        })
+        .collect();
+    let dot = redis_dot(&chart);
+    assert!(
+        execute_all(&templates, &names, &dot) > 10_000,
+        "redis renders"
+    );
+    let mut group = c.benchmark_group("engine-redis");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
+    group.bench_function("parse every template file", |b| {
+        b.iter(|| parse_all(&files))
+    });
+    group.bench_function("execute every template", |b| {
+        b.iter(|| execute_all(&templates, &names, &dot))
+    });
+    group.finish();
+}
+
 fn helm(c: &mut Criterion) {
     chart(c, "helm-webapp", "charts-examples/helm-webapp", 50);
     chart(c, "bitnami-redis", "benches/fixtures/redis", 20);
 }
 
-criterion_group!(benches, helm);
+criterion_group!(benches, engine, helm);
 criterion_main!(benches);

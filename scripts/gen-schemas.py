@@ -9,7 +9,9 @@ Usage: scripts/gen-schemas.py [SCHEMA_ROOT] [OUT_FILE]
 Why this shape: kforge embeds every version from 1.25 to 1.37 but a run needs one version and only
 the definitions its objects use. Each definition is stored once per distinct content (most do not
 change between versions), as its own zlib stream, so the validator inflates only what it touches.
-Descriptions are kept apart (only `kforge explain` reads them).
+Descriptions are kept apart (only `kforge explain` reads them). `.Capabilities.APIVersions` (all
+that `kforge template` needs) is a plain-text section of its own before the header: reading it
+costs a scan of a few kilobytes, not the header's inflate and JSON decode.
 """
 
 import gzip
@@ -24,7 +26,7 @@ import zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA_ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared", "k8s-schemas")
 OUT = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "schemas", "k8s.bin")
-MAGIC = b"KFSCHEM1"
+MAGIC = b"KFSCHEM2"
 REF_PREFIX = "#/$defs/"
 
 # Keys the validator and explain need; everything else (patch strategies, unions, descriptions) is
@@ -135,6 +137,22 @@ class Store:
         return self.ids[digest]
 
 
+def api_versions(served):
+    """`.Capabilities.APIVersions` of every version at once: each `group/version` and
+    `group/version/Kind` (core group: `v1`, `v1/Pod`) of a served kind that is not a list, with the
+    bits of the versions serving it, as lines `NAME HEXBITS` sorted by name (byte order, so one
+    version's list is the lines whose bit is set, in order)."""
+    out = {}
+    for key, bits in served.items():
+        group, version, kind = key.split("/", 2)
+        if kind.endswith("List"):
+            continue
+        gv = f"{group}/{version}" if group else version
+        for name in (gv, f"{gv}/{kind}"):
+            out[name] = out.get(name, 0) | bits
+    return "".join(f"{name} {bits:x}\n" for name, bits in sorted(out.items())).encode()
+
+
 def version_key(name):
     return tuple(int(p) for p in re.findall(r"\d+", name))
 
@@ -179,13 +197,16 @@ def main():
         "served": dict(sorted(served.items())),
     }
     head = zlib.compress(dumps(header), 9)
+    apis = api_versions(served)
     with open(OUT, "wb") as f:
         f.write(MAGIC)
+        f.write(struct.pack("<I", len(apis)))
+        f.write(apis)
         f.write(struct.pack("<I", len(head)))
         f.write(head)
         f.write(data)
     print(f"{OUT}: {len(versions)} versions, {len(blobs.items)} schema blobs, "
-          f"{len(doc_blobs.items)} doc blobs, {8 + 4 + len(head) + len(data)} bytes")
+          f"{len(doc_blobs.items)} doc blobs, {8 + 4 + len(apis) + 4 + len(head) + len(data)} bytes")
 
 
 if __name__ == "__main__":

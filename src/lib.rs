@@ -240,6 +240,8 @@ pub fn prepare(inputs: &[Input], options: &Options) -> Result<LoadedRun, Box<Run
         kube_version: options.kube_version,
         ..options.load.clone()
     };
+    load_options.recommendations = config.is_enabled(&catalog::chart::MISSING_ICON)
+        || config.is_enabled(&catalog::chart::MISSING_VALUES);
     if let Some(exclude) = inputs::walk::Exclude::of_config(&config) {
         load_options.walk.exclude = Some(std::sync::Arc::new(exclude));
     }
@@ -558,11 +560,16 @@ fn chart_values(
     let user = values::user_values(value_args, &mut run.sources, diags);
     let given = user.clone();
     let mut scratch = Vec::new();
-    let chart = match helm::engine::declared(chart, &mut scratch) {
-        Some(helm::engine::Engine::Jinja) => chart.clone(),
-        _ => helm::deps::enabled_only(chart, &user, &run.sources),
-    };
-    let values = values::coalesce(&chart, user, &run.sources, diags);
+    let sources = &run.sources;
+    // Choosing the subcharts and coalescing for the render read the same values files.
+    let (chart, values) = values::parse_once(|| {
+        let chart = match helm::engine::declared(chart, &mut scratch) {
+            Some(helm::engine::Engine::Jinja) => chart.clone(),
+            _ => helm::deps::enabled_only(chart, &user, sources),
+        };
+        let values = values::coalesce(&chart, user, sources, diags);
+        (chart, values)
+    });
     (chart, values, given)
 }
 

@@ -1,7 +1,7 @@
 //! The parse stage: rendered or plain YAML files → Kubernetes objects with spans.
 //! Entry point: [`parse`].
 
-pub use crate::catalog::object::{MISSING_FIELD, NOT_AN_OBJECT};
+pub use crate::catalog::object::{LIST_RESOURCE_POLICY, MISSING_FIELD, NOT_AN_OBJECT};
 use crate::diag::{Diagnostic, ObjectRef};
 use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node};
@@ -183,6 +183,9 @@ fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Di
     if kind.as_deref().is_some_and(|k| k.ends_with("List"))
         && let Some(items) = root.get("items").and_then(Node::as_seq)
     {
+        if kind.as_deref() == Some("List") {
+            resource_policy_in_items(items, diags);
+        }
         for item in items {
             collect(item.clone(), item.span, objects, diags);
         }
@@ -235,6 +238,31 @@ fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Di
         span,
         index: 0,
     });
+}
+
+/// helm lint's `validateListAnnotations`: Helm's resource policy is read from a release's
+/// objects, never from the items of a `v1 List`.
+fn resource_policy_in_items(items: &[Node], diags: &mut Vec<Diagnostic>) {
+    for item in items {
+        let Some((key, _)) = item
+            .path(&["metadata", "annotations"])
+            .and_then(|a| a.entry("helm.sh/resource-policy"))
+        else {
+            continue;
+        };
+        let name = item
+            .path(&["metadata", "name"])
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        diags.push(
+            Diagnostic::new(
+                &LIST_RESOURCE_POLICY,
+                format!("helm.sh/resource-policy on {name:?}, an item of a List, is ignored: helm uninstall deletes it"),
+            )
+            .at(key.site(), "ignored on a List item")
+            .with_help("write the item as an object of its own (a document after `---`), where Helm reads the annotation"),
+        );
+    }
 }
 
 fn article(type_name: &str) -> String {

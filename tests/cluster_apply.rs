@@ -6,6 +6,10 @@ use cluster_support::{sim, sim_files, sim_with};
 use kforge::cluster::Profile;
 use kforge::version::KubeVersion;
 
+/// The Widget CRD the CLI tests lint with (`kforge lint --crd`), and a Widget.
+const WIDGET_CRD: &str = include_str!("fixtures/cli/widget-crd.yaml");
+const WIDGET: &str = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n";
+
 #[test]
 fn missing_namespace_fails_like_the_admission_plugin() {
     let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\n";
@@ -46,7 +50,7 @@ fn create_namespace_creates_the_release_namespace_only() {
 
 #[test]
 fn custom_resources_need_their_crd() {
-    let cr = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n";
+    let cr = WIDGET;
     let s = sim(cr);
     let d = s.only();
     assert_eq!(d.rule.id, "cluster/no-crd");
@@ -61,14 +65,14 @@ fn custom_resources_need_their_crd() {
             .starts_with("ensure CRDs are installed first")
     );
     assert_eq!(s.line(d), 1);
-    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - {name: v1, served: true, storage: true}\n";
+    let crd = WIDGET_CRD;
     sim(&format!("{cr}---\n{crd}")).clean();
     // With the built-in profile the CRD may be installed in the real cluster: a warning.
     assert_eq!(d.severity, kforge::diag::Severity::Warning);
     // A CRD serving another version does not help.
     let s = sim(&format!(
         "{cr}---\n{}",
-        crd.replace("name: v1,", "name: v2,")
+        crd.replace("- name: v1\n", "- name: v2\n")
     ));
     assert_eq!(s.only().rule.id, "cluster/no-crd");
 }
@@ -94,7 +98,7 @@ fn same_object_twice_is_an_update_and_last_wins() {
     let s = sim(&format!("{a}---\n{}", a.replace("one", "two")));
     s.clean();
     let c = s.state.get("", "ConfigMap", "default", "c").unwrap();
-    assert_eq!(c.json["data"]["k"], "two");
+    assert_eq!(c.body(&s.objects)["data"]["k"], "two");
 }
 
 #[test]
@@ -293,7 +297,11 @@ fn mongo_express_runs_on_the_workers() {
     insta::assert_snapshot!("mongo_express_table", table);
     assert!(table.contains("8081:30000/TCP"), "{table}");
     assert!(table.contains("service/mongodb-service"), "{table}");
-    assert!(s.state.to_yaml().contains("imagePullPolicy: IfNotPresent"));
+    assert!(
+        s.state
+            .to_yaml(&s.objects)
+            .contains("imagePullPolicy: IfNotPresent")
+    );
 }
 
 #[test]
@@ -303,7 +311,9 @@ fn a_profile_file_makes_missing_crds_and_namespaces_errors() {
     std::fs::write(&path, "namespaces: [apps]\n").unwrap();
     let mut sources = kforge::source::SourceMap::new();
     let profile = Profile::load(&path, &mut sources).unwrap();
-    let text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\n";
+    let text = &format!(
+        "{WIDGET}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: shop\n"
+    );
     let s = sim_files(&[("a.yaml", text)], &profile, false);
     assert_eq!(s.errors().len(), 2, "{:#?}", s.messages());
     let s = sim(text);
@@ -316,7 +326,7 @@ fn simulate_yaml_shows_defaults() {
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx\n          readinessProbe:\n            httpGet: {port: 80}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n";
     let s = sim(text);
     s.clean();
-    let yaml = s.state.to_yaml();
+    let yaml = s.state.to_yaml(&s.objects);
     let deployment = yaml
         .split("---\n")
         .find(|d| d.contains("kind: Deployment"))
@@ -335,7 +345,7 @@ fn simulate_yaml_shows_defaults() {
             "{line} missing from\n{deployment}"
         );
     }
-    let json = s.state.to_json();
+    let json = s.state.to_json(&s.objects);
     assert_eq!(json["kind"], "List");
     assert!(
         json["items"]
@@ -343,5 +353,24 @@ fn simulate_yaml_shows_defaults() {
             .unwrap()
             .iter()
             .any(|i| i["kind"] == "Endpoints")
+    );
+}
+
+#[test]
+fn kinds_the_model_does_not_read_are_stored_without_a_copy_and_printed_in_full() {
+    let text = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  k: v\n";
+    let s = sim(text);
+    s.clean();
+    let stored = s.state.get("", "Secret", "default", "s").unwrap();
+    // No JSON copy of the body is held (issue 19: memory)...
+    assert!(stored.json.is_null());
+    // ...and what simulate prints is rebuilt from the run object, defaults and namespace included.
+    let body = stored.body(&s.objects);
+    assert_eq!(body["type"], "Opaque");
+    assert_eq!(body["metadata"]["namespace"], "default");
+    let yaml = s.state.to_yaml(&s.objects);
+    assert!(
+        yaml.ends_with("---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: default\ntype: Opaque\ndata:\n  k: dg==\n"),
+        "{yaml}"
     );
 }

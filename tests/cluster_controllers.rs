@@ -280,8 +280,8 @@ fn simulate_output_is_deterministic() {
     let a = sim(&text);
     let b = sim(&text);
     assert_eq!(a.state.table(), b.state.table());
-    assert_eq!(a.state.to_yaml(), b.state.to_yaml());
-    assert_eq!(a.state.to_json(), b.state.to_json());
+    assert_eq!(a.state.to_yaml(&a.objects), b.state.to_yaml(&b.objects));
+    assert_eq!(a.state.to_json(&a.objects), b.state.to_json(&b.objects));
     let table = a.state.table();
     assert!(table.contains("deployment.apps/web"), "{table}");
     assert!(table.contains("daemonset.apps/agent"), "{table}");

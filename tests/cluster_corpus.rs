@@ -153,7 +153,11 @@ fn kubernetes_examples_apply_without_panicking() {
             ..kforge::check::CheckContext::new(&sources, &objects, &config)
         };
         let (state, _) = kforge::cluster::apply(&ctx, &Profile::default());
-        let _ = (state.table(), state.to_yaml(), state.to_json());
+        let _ = (
+            state.table(),
+            state.to_yaml(&objects),
+            state.to_json(&objects),
+        );
         count += 1;
     }
     println!("applied {count} files");

@@ -27,6 +27,7 @@ mod cluster_validation;
 mod containment;
 mod corpus_pipeline;
 mod dependencies;
+mod function_length;
 mod gate;
 mod gate_roundtrip;
 mod generated_files;
@@ -56,6 +57,7 @@ mod schema_explain;
 mod user_mistakes;
 mod values_merge;
 mod values_read;
+mod values_schema_corpus;
 mod version;
 mod yaml_corpus;
 

@@ -510,6 +510,48 @@ version: 1.0.0
     ),
 };
 
+pub static MISSING_ICON: Rule = Rule {
+    id: "chart/missing-icon",
+    severity: Severity::Info,
+    default_enabled: false,
+    summary: "Chart.yaml has no icon",
+    rationale: "`helm lint` recommends one (`icon is recommended`, INFO): chart repositories and hubs (Artifact Hub, Rancher, the Helm repo index) show the icon beside the chart and a placeholder without it. Nothing breaks; off by default.",
+    failing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v2
+name: web
+version: 1.0.0
+icon: https://example.com/web.svg
+"#,
+    ),
+};
+
+pub static MISSING_VALUES: Rule = Rule {
+    id: "chart/missing-values",
+    severity: Severity::Info,
+    default_enabled: false,
+    summary: "The chart has no values.yaml",
+    rationale: "`helm lint` notes it (`values.yaml: file does not exist`, INFO): the values file is where a chart documents what users may set, and `helm show values` prints nothing without it. A chart without settings works as it is; off by default.",
+    failing: example(
+        r#"
+web/Chart.yaml
+web/templates/configmap.yaml"#,
+    ),
+    passing: example(
+        r#"
+web/Chart.yaml
+web/values.yaml
+web/templates/configmap.yaml"#,
+    ),
+};
+
 pub const RULES: &[&Rule] = &[
     &MISSING_CHART_YAML,
     &INVALID_CHART_YAML,
@@ -530,4 +572,6 @@ pub const RULES: &[&Rule] = &[
     &TEMPLATE_EXTENSION,
     &NO_TEMPLATES,
     &DEPRECATED,
+    &MISSING_ICON,
+    &MISSING_VALUES,
 ];

@@ -54,12 +54,15 @@ enum Entry {
 fn entry(id: &str) -> Entry {
     match id {
         "chart/invalid-dependency" => Entry::ChartYaml { base: true },
-        "chart/missing-chart-yaml" | "chart/no-templates" => Entry::FileListing,
+        "chart/missing-chart-yaml" | "chart/no-templates" | "chart/missing-values" => {
+            Entry::FileListing
+        }
         "chart/missing-dependency" => Entry::ChartYaml { base: true },
         "chart/lock-out-of-sync"
         | "chart/lock-version-mismatch"
         | "chart/undeclared-dependency"
-        | "chart/template-extension" => Entry::ChartFiles,
+        | "chart/template-extension"
+        | "render/lookup" => Entry::ChartFiles,
         "yaml/document-too-large" => Entry::Exempt(
             "the failing example is prose (a 16 MiB document); yaml/tests.rs and tests/limits.rs \
              cross the limit with a small one",

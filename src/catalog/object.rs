@@ -51,4 +51,35 @@ metadata:
     ),
 };
 
-pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT];
+pub static LIST_RESOURCE_POLICY: Rule = Rule {
+    id: "object/list-resource-policy",
+    severity: Severity::Error,
+    default_enabled: true,
+    summary: "An item of a `kind: List` carries helm.sh/resource-policy",
+    rationale: "Helm reads `helm.sh/resource-policy: keep` from the top-level objects of a release only: on an item of a List it is ignored, so `helm uninstall` deletes the object the annotation was meant to keep. `helm lint` fails the chart for it. Write the item as an object of its own.",
+    failing: example(
+        r#"
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: settings
+      annotations:
+        helm.sh/resource-policy: keep
+"#,
+    ),
+    passing: example(
+        r#"
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  annotations:
+    helm.sh/resource-policy: keep
+"#,
+    ),
+};
+
+pub const RULES: &[&Rule] = &[&MISSING_FIELD, &NOT_AN_OBJECT, &LIST_RESOURCE_POLICY];

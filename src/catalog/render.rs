@@ -136,6 +136,45 @@ annotations:
     ),
 };
 
+pub static LOOKUP: Rule = Rule {
+    id: "render/lookup",
+    severity: Severity::Info,
+    default_enabled: true,
+    summary: "A template calls lookup, which finds nothing without a cluster",
+    rationale: "`lookup` reads live objects from the cluster at install time; kforge, like `helm template` and `helm lint`, has no cluster, so every lookup returns an empty map and the template takes its no-object branch (a generated password instead of the stored one, a default instead of what runs). What kforge checks is the chart as a first install would render it; an upgrade can render differently.",
+    failing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+# file: templates/settings.yaml
+{{- $old := lookup "v1" "ConfigMap" .Release.Namespace "web-settings" }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-settings
+data:
+  mode: {{ if $old }}{{ $old.data.mode }}{{ else }}fresh{{ end }}
+"#,
+    ),
+    passing: example(
+        r#"
+# file: Chart.yaml
+apiVersion: v2
+name: web
+version: 1.0.0
+# file: templates/settings.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-settings
+data:
+  mode: {{ .Values.mode | default "fresh" }}
+"#,
+    ),
+};
+
 pub const RULES: &[&Rule] = &[
     &SYNTAX,
     &UNDEFINED,
@@ -145,4 +184,5 @@ pub const RULES: &[&Rule] = &[
     &LIMIT,
     &UNDECLARED_JINJA,
     &UNKNOWN_ENGINE,
+    &LOOKUP,
 ];

@@ -477,7 +477,15 @@ impl ChartLoader<'_> {
             Some(b) => self.text_file(&join(shown, "values.schema.json"), b, SourceKind::ChartFile),
             None => None,
         };
-        let parts = self.sort_files(&tree, shown, &full_name);
+        let mut parts = self.sort_files(&tree, shown, &full_name);
+        // Helm keeps a v1 chart's requirements files in `.Files` (pkg/chart/v2/loader).
+        if metadata.api_version == "v1" {
+            for name in ["requirements.yaml", "requirements.lock"] {
+                if let Some(bytes) = tree.files.get(name) {
+                    parts.files.files.insert(name.to_string(), bytes.clone());
+                }
+            }
+        }
         let subcharts = self.subcharts(
             parts.sub_trees,
             parts.sub_archives,
@@ -501,6 +509,9 @@ impl ChartLoader<'_> {
         self.check_declared(&chart);
         if top {
             self.check_extensions(&chart);
+            if self.options.recommendations {
+                metadata::check_recommended(&chart, self.diags);
+            }
         }
         self.resolve_dependencies(&mut chart, &full_name);
         self.check_installs_something(&chart);
@@ -842,8 +853,11 @@ impl ChartLoader<'_> {
     /// reads them from there. They are spliced into the metadata tree (keeping their spans in
     /// requirements.yaml) so the rest of the loader sees one `dependencies` list.
     fn with_requirements(&mut self, mut root: Node, tree: &FileTree, shown: &str) -> Node {
+        // Helm reads requirements.yaml into the metadata whatever the apiVersion (a v2 chart
+        // only gets a warning in its log), so its dependencies replace Chart.yaml's; a v1
+        // Chart.yaml's own list is left for the metadata checks to report.
         let is_v1 = root.get("apiVersion").and_then(Node::as_str) == Some("v1");
-        if !is_v1 || root.get("dependencies").is_some() {
+        if is_v1 && root.get("dependencies").is_some() {
             return root;
         }
         let Some(bytes) = tree.files.get("requirements.yaml") else {
@@ -862,6 +876,7 @@ impl ChartLoader<'_> {
         if let (Some((key, deps)), Value::Map(entries)) =
             (requirements.entry("dependencies"), &mut root.value)
         {
+            entries.retain(|(k, _)| k.as_str() != Some("dependencies"));
             entries.push((key.clone(), deps.clone()));
         }
         root

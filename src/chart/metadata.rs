@@ -733,6 +733,33 @@ fn check_dependencies(root: &Node, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// helm lint's recommendations for the chart it lints (not its subcharts): an icon
+/// (`validateChartIconPresence`) and a values file (`validateValuesFileExistence`), each at
+/// Chart.yaml's start.
+pub fn check_recommended(chart: &super::Chart, diags: &mut Vec<Diagnostic>) {
+    let at = Span::new(chart.chart_file, 0, 0);
+    let icon = chart.metadata.tree.get("icon").and_then(Node::scalar_text);
+    if icon.is_none_or(|i| i.is_empty()) {
+        diags.push(
+            Diagnostic::new(&MISSING_ICON, "Chart.yaml has no icon")
+                .at(at, "no `icon:` here")
+                .with_help(
+                    "add `icon: https://…/logo.svg` (an absolute URL); chart repositories show it",
+                ),
+        );
+    }
+    if chart.values_file.is_none() {
+        diags.push(
+            Diagnostic::new(
+                &MISSING_VALUES,
+                format!("{} has no values.yaml", chart.display_path),
+            )
+            .at(at, "this chart")
+            .with_help("add values.yaml with the settings users may change, each with a comment"),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

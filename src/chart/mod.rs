@@ -106,6 +106,9 @@ pub struct LoadOptions {
     pub max_total_bytes: u64,
     /// The Kubernetes version the run targets: a chart whose `kubeVersion` excludes it is reported.
     pub kube_version: KubeVersion,
+    /// Whether to report helm lint's recommendations (`chart/missing-icon`,
+    /// `chart/missing-values`), rules that are off unless enabled.
+    pub recommendations: bool,
 }
 
 impl Default for LoadOptions {
@@ -116,6 +119,7 @@ impl Default for LoadOptions {
             walk: crate::inputs::walk::WalkOptions::default(),
             max_total_bytes: 100 << 20,
             kube_version: KubeVersion::NEWEST,
+            recommendations: false,
         }
     }
 }

@@ -24,9 +24,10 @@ pub fn run(args: SimulateArgs) -> Status {
     if let Some(state) = &run.cluster {
         let text = match args.output {
             SimulateOutput::Wide => state.table(),
-            SimulateOutput::Yaml => state.to_yaml(),
+            SimulateOutput::Yaml => state.to_yaml(&run.objects),
             SimulateOutput::Json => {
-                let mut json = serde_json::to_string_pretty(&state.to_json()).unwrap_or_default();
+                let mut json =
+                    serde_json::to_string_pretty(&state.to_json(&run.objects)).unwrap_or_default();
                 json.push('\n');
                 json
             }

@@ -1,6 +1,7 @@
 //! `kforge template`: render a chart and print (or write) the manifests with `# Source:` headers,
 //! in Helm's install order.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -9,6 +10,8 @@ use super::args::TemplateArgs;
 use super::common::{self, UsageError};
 use crate::chart::Input;
 use crate::helm::stream;
+use crate::object::Object;
+use crate::source::FileId;
 use crate::{Run, Stages};
 
 /// One YAML document of the rendered output, with the template it came from.
@@ -31,6 +34,8 @@ pub fn run(args: TemplateArgs) -> Status {
         cluster: false,
     };
     options.include_notes = args.notes;
+    // One run, then the process ends: what the render built is not freed piece by piece.
+    crate::memory::ends_after_run();
     let run = crate::run(&[Input::Path(args.chart.clone())], &options);
     if run.has_fatal() {
         common::report_to_stderr(&run, args.color, false);
@@ -72,18 +77,44 @@ pub fn run(args: TemplateArgs) -> Status {
     if !run.diagnostics.is_empty() {
         common::report_to_stderr(&run, args.color, false);
     }
-    common::status(&run, false, None)
+    let status = common::status(&run, false, None);
+    crate::memory::dispose((run, manifests));
+    status
 }
 
 /// The documents `helm template` prints, in its order (see [`crate::helm::stream`]): manifests
 /// by kind, then hooks. NOTES.txt, when rendered, comes last.
 pub fn manifests(run: &Run) -> Vec<Manifest> {
-    let files = run
+    let mut files: Vec<(&str, FileId)> = run
         .rendered
         .iter()
         .filter(|r| !r.is_notes())
-        .map(|r| (r.template.as_str(), run.sources.text(r.file)));
-    let mut docs: Vec<Manifest> = stream::documents(files)
+        .map(|r| (r.template.as_str(), r.file))
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(b.0));
+    let mut objects: HashMap<FileId, Vec<&Object>> = HashMap::new();
+    for o in &run.objects {
+        objects.entry(o.file()).or_default().push(o);
+    }
+    let mut docs = Vec::new();
+    for (source, file) in files {
+        let text = run.sources.text(file);
+        let in_file = objects.get(&file).map_or(&[][..], Vec::as_slice);
+        for (start, end) in stream::split_ranges(text) {
+            let Some(content) = text.get(start..end) else {
+                continue;
+            };
+            let (kind, hook) =
+                parsed_head(text, (start, end), in_file).unwrap_or_else(|| stream::head(content));
+            docs.push(stream::Document {
+                source: source.to_string(),
+                kind,
+                content: content.to_string(),
+                hook,
+            });
+        }
+    }
+    let mut docs: Vec<Manifest> = stream::arrange(docs)
         .into_iter()
         .map(|d| Manifest {
             source: d.source,
@@ -101,18 +132,38 @@ pub fn manifests(run: &Run) -> Vec<Manifest> {
     docs
 }
 
+/// The kind and hook of the document at `range` of a rendered file from the object the parse
+/// stage loaded from it, sparing a second parse of the output. `None` (parse it) unless exactly
+/// one object came from the range and it is the document's root, with only blank and comment
+/// lines before it: a list's items, several documents in one range (`...`), a document that
+/// is not an object or did not load all go the long way.
+fn parsed_head(
+    text: &str,
+    (start, end): (usize, usize),
+    objects: &[&Object],
+) -> Option<(String, Option<String>)> {
+    let mut inside = objects
+        .iter()
+        .filter(|o| (start..end).contains(&(o.span.start as usize)));
+    let object = inside.next()?;
+    if inside.next().is_some() {
+        return None;
+    }
+    let before = text.get(start..object.root.span.start as usize)?;
+    let only_comments = before.split('\n').all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#')
+    });
+    only_comments.then(|| stream::head_of(&object.root))
+}
+
 /// `helm template`'s output: the manifests' block trimmed, then hooks (and notes) as they are.
 pub fn to_stream(manifests: &[Manifest]) -> String {
-    let docs: Vec<stream::Document> = manifests
-        .iter()
-        .map(|m| stream::Document {
-            source: m.source.clone(),
-            kind: String::new(),
-            content: m.content.clone(),
-            hook: m.hook.then(String::new),
-        })
-        .collect();
-    stream::to_stream(&docs)
+    stream::write_stream(
+        manifests
+            .iter()
+            .map(|m| (m.source.as_str(), m.content.as_str(), m.hook)),
+    )
 }
 
 /// Whether `--show-only wanted` selects a template: by path inside its chart

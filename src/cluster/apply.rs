@@ -5,7 +5,7 @@ use super::allocators::{Cidr, Holder, IpAllocator, IpError, PortAllocator, PortE
 use super::field::{ErrorType, FieldError, FieldPath};
 use super::profile::Profile;
 use super::state::JsonAt;
-use super::state::{ClusterState, Key, Origin, Stored};
+use super::state::{ClusterState, Key, Origin, Stored, keeps_body};
 use super::{defaults, immutable, validate};
 use crate::catalog::cluster::*;
 use crate::check::CheckContext;
@@ -60,6 +60,21 @@ fn crd_of(o: &Object) -> Option<Crd> {
 /// Built-in profile objects have no place in a file.
 fn real_span(o: &Object) -> Option<Span> {
     (!o.span.is_empty()).then(|| o.name_span())
+}
+
+/// `o` as the API server stores it in `namespace` (empty for a cluster-scoped kind, whose
+/// `metadata.namespace` is cleared): defaults applied, before any allocation.
+pub(super) fn stored_json(o: &Object, namespace: &str) -> Value {
+    let mut json = o.root.to_json();
+    defaults::apply(o.group(), &o.kind, &mut json);
+    if let Some(m) = json.get_mut("metadata").and_then(Value::as_object_mut) {
+        if namespace.is_empty() {
+            m.remove("namespace");
+        } else {
+            m.insert("namespace".to_string(), json!(namespace));
+        }
+    }
+    json
 }
 
 fn what(kind: &str, name: &str) -> String {
@@ -268,80 +283,32 @@ impl<'a> Applier<'a> {
             self.no_crd(o);
             return;
         };
-        let ns_node = o
-            .root
-            .path(&["metadata", "namespace"])
-            .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
-        let namespace = if namespaced {
-            let ns = o.namespace_or(self.ctx.release_namespace).to_string();
-            if !self.namespaces.contains(&ns) {
-                self.missing_namespaces
-                    .entry(ns.clone())
-                    .or_default()
-                    .push(o.index);
-                if self.closed_world {
-                    return;
-                }
-            }
-            ns
-        } else {
-            if let Some(n) = ns_node {
-                self.diags.push(
-                    Diagnostic::new(
-                        &NAMESPACE_CLEARED,
-                        format!(
-                            "{} is cluster-scoped: the API server ignores metadata.namespace",
-                            what(&o.kind, &o.name)
-                        ),
-                    )
-                    .at(n.site(), "cleared on create")
-                    .with_help("remove metadata.namespace from cluster-scoped objects")
-                    .with_object(o.object_ref()),
-                );
-            }
-            String::new()
+        let Some(namespace) = self.target_namespace(o, namespaced) else {
+            return;
         };
-
-        let errors = validate::validate(
-            o,
-            namespaced,
-            super::field::Wording::for_version(self.ctx.kube_version),
-        );
-        let mut failed = false;
-        // Before v1.34 the API server did not validate a StatefulSet's pod template and claim
-        // templates (PRs #131790, #132212): the same mistake surfaced as a controller event.
-        let late =
-            o.kind == "StatefulSet" && o.group() == "apps" && self.ctx.kube_version.minor < 34;
-        for err in &errors.0 {
-            failed |= !err.warning;
-            let path = err.path.to_string();
-            if late
-                && (path.starts_with("spec.template.")
-                    || path.starts_with("spec.volumeClaimTemplates"))
-            {
-                let d = self.field_diagnostic(o, err, &INVALID).with_note(format!(
-                    "Kubernetes {} accepts the StatefulSet; this fails at pod creation (event `create Pod {}-0 in StatefulSet {} failed`)",
-                    self.ctx.kube_version, o.name, o.name
-                ));
-                self.diags.push(d);
-                continue;
-            }
-            self.report_field_error(o, err, &INVALID);
-        }
-        if failed {
+        if self.validate_fields(o, namespaced) {
             return;
         }
-        let mut json = o.root.to_json();
-        defaults::apply(o.group(), &o.kind, &mut json);
-        if !namespaced && let Some(m) = json.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.remove("namespace");
-        } else if let Some(m) = json.get_mut("metadata").and_then(Value::as_object_mut) {
-            m.insert("namespace".to_string(), json!(namespace));
-        }
         let key = Key::new(o.group(), &o.kind, &namespace, &o.name);
+        let keep = keeps_body(o.group(), &o.kind);
+        let mut json = if keep {
+            stored_json(o, &namespace)
+        } else {
+            Value::Null
+        };
         let old = self.state.objects.get(&key).cloned();
         if let Some(old) = &old {
-            let errs = immutable::check(o.group(), &o.kind, &old.json, &json);
+            // An update of a kind stored without its body compares rebuilt bodies.
+            let errs = if keep {
+                immutable::check(o.group(), &o.kind, &old.json, &json)
+            } else {
+                immutable::check(
+                    o.group(),
+                    &o.kind,
+                    &old.body(self.ctx.objects),
+                    &stored_json(o, &namespace),
+                )
+            };
             if !errs.is_empty() {
                 for err in &errs.0 {
                     let mut d = self.field_diagnostic(o, err, &IMMUTABLE_FIELD);
@@ -381,6 +348,78 @@ impl<'a> Applier<'a> {
             origin: Origin::Run,
             source: Some(o.index),
         });
+    }
+
+    /// The namespace the object lands in (empty for cluster-scoped objects, whose
+    /// metadata.namespace is cleared with a warning); `None` when it is missing from a closed
+    /// world (reported later, once per namespace).
+    fn target_namespace(&mut self, o: &Object, namespaced: bool) -> Option<String> {
+        let ns_node = o
+            .root
+            .path(&["metadata", "namespace"])
+            .filter(|n| n.as_str().is_some_and(|s| !s.is_empty()));
+        let namespace = if namespaced {
+            let ns = o.namespace_or(self.ctx.release_namespace).to_string();
+            if !self.namespaces.contains(&ns) {
+                self.missing_namespaces
+                    .entry(ns.clone())
+                    .or_default()
+                    .push(o.index);
+                if self.closed_world {
+                    return None;
+                }
+            }
+            ns
+        } else {
+            if let Some(n) = ns_node {
+                self.diags.push(
+                    Diagnostic::new(
+                        &NAMESPACE_CLEARED,
+                        format!(
+                            "{} is cluster-scoped: the API server ignores metadata.namespace",
+                            what(&o.kind, &o.name)
+                        ),
+                    )
+                    .at(n.site(), "cleared on create")
+                    .with_help("remove metadata.namespace from cluster-scoped objects")
+                    .with_object(o.object_ref()),
+                );
+            }
+            String::new()
+        };
+        Some(namespace)
+    }
+
+    /// The API server's validation of the object's fields, reported; whether it refuses the
+    /// object.
+    fn validate_fields(&mut self, o: &Object, namespaced: bool) -> bool {
+        let errors = validate::validate(
+            o,
+            namespaced,
+            super::field::Wording::for_version(self.ctx.kube_version),
+        );
+        let mut failed = false;
+        // Before v1.34 the API server did not validate a StatefulSet's pod template and claim
+        // templates (PRs #131790, #132212): the same mistake surfaced as a controller event.
+        let late =
+            o.kind == "StatefulSet" && o.group() == "apps" && self.ctx.kube_version.minor < 34;
+        for err in &errors.0 {
+            failed |= !err.warning;
+            let path = err.path.to_string();
+            if late
+                && (path.starts_with("spec.template.")
+                    || path.starts_with("spec.volumeClaimTemplates"))
+            {
+                let d = self.field_diagnostic(o, err, &INVALID).with_note(format!(
+                    "Kubernetes {} accepts the StatefulSet; this fails at pod creation (event `create Pod {}-0 in StatefulSet {} failed`)",
+                    self.ctx.kube_version, o.name, o.name
+                ));
+                self.diags.push(d);
+                continue;
+            }
+            self.report_field_error(o, err, &INVALID);
+        }
+        failed
     }
 
     fn no_crd(&mut self, o: &Object) {

@@ -3,6 +3,7 @@
 
 use super::state::JsonAt;
 use super::state::{ClusterState, Origin, Stored};
+use crate::object::Object;
 use serde_json::{Value, json};
 
 fn text(v: &Value, ptr: &str) -> String {
@@ -305,8 +306,12 @@ impl ClusterState {
     }
 
     /// Every object of the run and what the controllers made, with defaults: a JSON List.
-    pub fn to_json(&self) -> Value {
-        let items: Vec<Value> = self.visible().map(|o| o.json.clone()).collect();
+    /// `objects` are the run's (what the state was applied from).
+    pub fn to_json(&self, objects: &[Object]) -> Value {
+        let items: Vec<Value> = self
+            .visible()
+            .map(|o| o.body(objects).into_owned())
+            .collect();
         let nodes: Vec<Value> = self
             .nodes
             .iter()
@@ -318,12 +323,12 @@ impl ClusterState {
         json!({"apiVersion": "v1", "kind": "List", "items": items, "nodes": nodes})
     }
 
-    /// The objects as a multi-document YAML stream.
-    pub fn to_yaml(&self) -> String {
+    /// The objects as a multi-document YAML stream. `objects` are the run's.
+    pub fn to_yaml(&self, objects: &[Object]) -> String {
         let mut out = String::new();
         for o in self.visible() {
             out.push_str("---\n");
-            let yaml = crate::yaml::emit(&o.json);
+            let yaml = crate::yaml::emit(&o.body(objects));
             out.push_str(&yaml);
             if !yaml.ends_with('\n') {
                 out.push('\n');

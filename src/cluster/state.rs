@@ -2,8 +2,10 @@
 //! name, in the order it was created.
 
 use super::profile::NodeSpec;
+use crate::object::Object;
 use indexmap::IndexMap;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Where a stored object came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,11 +54,38 @@ impl JsonAt for Value {
     }
 }
 
+/// Whether the cluster model reads or changes objects of this kind after the apply (the
+/// controllers, the scheduler, the endpoints controller, `simulate`'s table). A run object of
+/// any other kind (CRDs, ConfigMaps, Secrets, RBAC, custom resources, ...) is stored without
+/// its body, which [`Stored::body`] rebuilds from the run object when something prints it: the
+/// JSON copies of those were most of the cluster stage's memory (issue 19; on a CRD-heavy run
+/// 50 MiB, as much as the YAML trees they copy).
+pub fn keeps_body(group: &str, kind: &str) -> bool {
+    matches!(
+        (group, kind),
+        (
+            "",
+            "Pod"
+                | "Service"
+                | "Endpoints"
+                | "PersistentVolumeClaim"
+                | "PersistentVolume"
+                | "ReplicationController"
+        ) | (
+            "apps",
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+        ) | ("batch", "Job" | "CronJob")
+            | ("storage.k8s.io", "StorageClass")
+    )
+}
+
 #[derive(Clone, Debug)]
 pub struct Stored {
     pub key: Key,
     pub api_version: String,
     /// The object as the API server would return it: defaults, allocations, status.
+    /// `Value::Null` for a run object of a kind the model does not read ([`keeps_body`]):
+    /// [`Stored::body`] rebuilds it.
     pub json: Value,
     pub origin: Origin,
     /// Index (in `CheckContext::objects`) of the run object this is, or was made for.
@@ -64,6 +93,18 @@ pub struct Stored {
 }
 
 impl Stored {
+    /// The stored object, rebuilt from its run object (one of `objects`, the run's) when it was
+    /// stored without its body.
+    pub fn body<'a>(&'a self, objects: &[Object]) -> Cow<'a, Value> {
+        if !self.json.is_null() || self.origin != Origin::Run {
+            return Cow::Borrowed(&self.json);
+        }
+        match self.source.and_then(|i| objects.get(i)) {
+            Some(o) => Cow::Owned(super::apply::stored_json(o, &self.key.namespace)),
+            None => Cow::Borrowed(&self.json),
+        }
+    }
+
     pub fn labels(&self) -> serde_json::Map<String, Value> {
         self.json
             .at(&["metadata", "labels"])

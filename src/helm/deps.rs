@@ -9,22 +9,28 @@
 
 use crate::chart::Chart;
 use crate::source::SourceMap;
+use crate::source::Span;
 use crate::values;
-use crate::yaml::Node;
+use crate::yaml::{Node, Value};
 
 /// `chart` without the subcharts its dependencies' conditions and tags disable, at every level.
 /// `user` is what the user gave (`-f`, `--set`…), before the chart's defaults.
 pub fn enabled_only(chart: &Chart, user: &Node, sources: &SourceMap) -> Chart {
     let mut scratch = Vec::new();
-    let all = values::coalesce(chart, user.clone(), sources, &mut scratch);
+    // Helm decides before `import-values` run: a condition or tag set only by an import is
+    // not seen.
+    let all = values::coalesce_as_written(chart, user.clone(), sources, &mut scratch);
     let mut pruned = chart.clone();
-    prune(&mut pruned, &all, "");
+    let tags = all.get("tags").cloned();
+    prune(&mut pruned, &all, "", tags.as_ref(), sources);
     pruned
 }
 
-fn prune(chart: &mut Chart, top: &Node, prefix: &str) {
+/// `tags`: the `tags` table of this level. Helm coalesces each subchart's own defaults into the
+/// top-level values before deciding for the subchart's dependencies, so a subchart's
+/// `values.yaml` can set tags for its own dependencies (the levels above win).
+fn prune(chart: &mut Chart, top: &Node, prefix: &str, tags: Option<&Node>, sources: &SourceMap) {
     let deps = chart.metadata.dependencies();
-    let tags = top.get("tags");
     chart.subcharts.retain(|sub| {
         let Some(dep) = deps.iter().find(|d| d.key() == sub.metadata.name) else {
             // A chart in charts/ that no dependency names is always rendered.
@@ -34,8 +40,43 @@ fn prune(chart: &mut Chart, top: &Node, prefix: &str) {
     });
     for sub in &mut chart.subcharts {
         let sub_prefix = format!("{prefix}{}.", sub.metadata.name);
-        prune(sub, top, &sub_prefix);
+        let sub_tags = if sub.metadata.dependencies().is_empty() {
+            None
+        } else {
+            let mut scratch = Vec::new();
+            let empty = Node::new(Value::Map(Vec::new()), Span::default());
+            let own = values::coalesce_as_written(sub, empty, sources, &mut scratch);
+            level_tags(tags, own.get("tags"))
+        };
+        prune(sub, top, &sub_prefix, sub_tags.as_ref().or(tags), sources);
     }
+}
+
+/// The tags of the level above, filled with a subchart's own default tags.
+fn level_tags(above: Option<&Node>, own: Option<&Node>) -> Option<Node> {
+    let Some(
+        own @ Node {
+            value: Value::Map(own_entries),
+            ..
+        },
+    ) = own
+    else {
+        return above.cloned();
+    };
+    let Some(Node {
+        value: Value::Map(above_entries),
+        ..
+    }) = above
+    else {
+        return Some(own.clone());
+    };
+    let mut entries = above_entries.clone();
+    for (k, v) in own_entries {
+        if !entries.iter().any(|(a, _)| a.as_str() == k.as_str()) {
+            entries.push((k.clone(), v.clone()));
+        }
+    }
+    Some(Node::new(Value::Map(entries), own.span))
 }
 
 fn enabled(dep: &crate::chart::Dependency, tags: Option<&Node>, top: &Node, prefix: &str) -> bool {

@@ -14,7 +14,7 @@ use kforge_gotpl::Value;
 use kforge_gotpl::value::Object;
 
 use super::glob::Glob;
-use crate::chart::ChartMetadata;
+use crate::chart::Chart;
 use crate::version::KubeVersion;
 use crate::yaml::Node;
 
@@ -53,8 +53,9 @@ pub fn template(name: &str, base_path: &str) -> Value {
 }
 
 /// `.Chart`: Helm's `structToMap(chart.Metadata)` (every field, by Go name, empty when absent)
-/// plus `IsRoot`.
-pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
+/// plus `IsRoot`. `chart` holds only the subcharts that take part in the render.
+pub fn chart(chart: &Chart, is_root: bool) -> Value {
+    let metadata = &chart.metadata;
     let tree = &metadata.tree;
     let text = |key: &str| {
         Value::string(
@@ -87,32 +88,36 @@ pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
             ])
         })
         .collect();
-    let dependencies = tree
-        .get("dependencies")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
+    // As Helm's `ProcessDependencies` leaves them: disabled dependencies dropped, the rest
+    // enabled and named by their alias, `import-values` in their `{child, parent}` form.
+    let dependencies = chart
+        .metadata
+        .dependencies()
         .iter()
+        .filter(|d| chart.subcharts.iter().any(|s| s.metadata.name == d.key()))
         .map(|d| {
-            let field =
-                |k: &str| Value::string(d.get(k).and_then(Node::scalar_text).unwrap_or_default());
+            let imports = d
+                .import_values
+                .iter()
+                .map(|iv| {
+                    map([
+                        ("child", Value::str(&iv.child)),
+                        ("parent", Value::str(&iv.parent)),
+                    ])
+                })
+                .collect();
             map([
-                ("Name", field("name")),
-                ("Version", field("version")),
-                ("Repository", field("repository")),
-                ("Condition", field("condition")),
-                ("Tags", strings(d.get("tags"))),
+                ("Name", Value::str(d.key())),
+                ("Version", Value::str(&d.version)),
+                ("Repository", Value::str(&d.repository)),
+                ("Condition", Value::str(&d.condition)),
                 (
-                    "Enabled",
-                    Value::Bool(d.get("enabled").and_then(Node::as_bool).unwrap_or(false)),
+                    "Tags",
+                    Value::list(d.tags.iter().map(|t| Value::str(t)).collect()),
                 ),
-                (
-                    "ImportValues",
-                    d.get("import-values")
-                        .map(yaml_plain)
-                        .filter(|v| matches!(v, Value::List(_)))
-                        .unwrap_or_else(|| Value::list(Vec::new())),
-                ),
-                ("Alias", field("alias")),
+                ("Enabled", Value::Bool(true)),
+                ("ImportValues", Value::list(imports)),
+                ("Alias", Value::str(d.alias.as_deref().unwrap_or_default())),
             ])
         })
         .collect();
@@ -157,26 +162,6 @@ pub fn chart(metadata: &ChartMetadata, is_root: bool) -> Value {
         ("Type", text("type")),
         ("IsRoot", Value::Bool(is_root)),
     ])
-}
-
-/// A YAML node as Go sees it after JSON decoding (numbers float64), for metadata fields Helm
-/// keeps untyped (`import-values`).
-fn yaml_plain(node: &Node) -> Value {
-    use crate::yaml::Value as Y;
-    match &node.value {
-        Y::Null => Value::Nil,
-        Y::Bool(b) => Value::Bool(*b),
-        Y::Int(i) => Value::Float(*i as f64),
-        Y::Float(f) => Value::Float(*f),
-        Y::Str(s) => Value::str(s),
-        Y::Seq(items) => Value::list(items.iter().map(yaml_plain).collect()),
-        Y::Map(entries) => Value::map(
-            entries
-                .iter()
-                .filter_map(|(k, v)| Some((k.scalar_text()?, yaml_plain(v))))
-                .collect(),
-        ),
-    }
 }
 
 /// `*common.Capabilities`.
@@ -224,14 +209,10 @@ impl Object for Capabilities {
     fn go_string(&self) -> String {
         // fmt prints the struct behind the pointer without calling the fields' String methods
         // (they have pointer receivers): `&{{v1.36.0 v1.36.0 1 36} [v1 …] {v4.2   go… v1.36}}`.
-        let k = &self.kube;
         format!(
-            "&{{{{{} {} {} {}}} [{}] {}}}",
-            k.version,
-            k.version,
-            k.major,
-            k.minor,
-            self.api_versions.0.join(" "),
+            "&{{{} {} {}}}",
+            self.kube.go_string(),
+            self.api_versions.go_string(),
             helm_version_struct()
         )
     }
@@ -291,7 +272,16 @@ impl Object for KubeVersionObject {
     }
 
     fn go_string(&self) -> String {
-        self.version.clone()
+        // The struct: Version, the unexported normalized version (the same for the versions
+        // kforge accepts), Major, Minor.
+        format!(
+            "{{{} {} {} {}}}",
+            self.version, self.version, self.major, self.minor
+        )
+    }
+
+    fn addressable_string(&self) -> Option<String> {
+        Some(self.version.clone())
     }
 
     fn to_json(&self) -> Value {
@@ -329,6 +319,14 @@ impl Object for VersionSet {
 
     fn go_string(&self) -> String {
         format!("[{}]", self.0.join(" "))
+    }
+
+    fn elements(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(|v| Value::str(v)).collect())
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "slice"
     }
 
     fn to_json(&self) -> Value {
@@ -380,6 +378,10 @@ impl Object for HelmVersion {
 /// charts, values and Chart.yaml, `.helmignore` applied.
 pub struct Files {
     files: BTreeMap<String, Arc<[u8]>>,
+    /// [`Object::go_string`], made once: bitnami's helpers print the root dot (a `dict` key)
+    /// several times per render, and a chart's `crds/` are files too (2.8 MB printed as
+    /// decimal bytes 12 times was 90% of envoy-gateway's render).
+    printed: std::cell::OnceCell<String>,
 }
 
 impl fmt::Debug for Files {
@@ -390,7 +392,10 @@ impl fmt::Debug for Files {
 
 impl Files {
     pub fn value(files: BTreeMap<String, Arc<[u8]>>) -> Value {
-        Value::Object(Rc::new(Files { files }))
+        Value::Object(Rc::new(Files {
+            files,
+            printed: std::cell::OnceCell::new(),
+        }))
     }
 
     fn get_bytes(&self, name: &str) -> &[u8] {
@@ -430,6 +435,52 @@ impl Files {
     }
 }
 
+/// Each byte in decimal followed by a space, as 4 bytes and how many of them count.
+#[allow(clippy::indexing_slicing)] // built at compile time, `b < 256`
+const BYTE_WORDS: [([u8; 4], usize); 256] = {
+    let mut table = [([0u8; 4], 0usize); 256];
+    let mut b = 0;
+    while b < 256 {
+        let (h, t, u) = ((b / 100) as u8, (b / 10 % 10) as u8, (b % 10) as u8);
+        table[b] = if b >= 100 {
+            ([b'0' + h, b'0' + t, b'0' + u, b' '], 4)
+        } else if b >= 10 {
+            ([b'0' + t, b'0' + u, b' ', 0], 3)
+        } else {
+            ([b'0' + u, b' ', 0, 0], 2)
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Go's `%v` of a `map[string][]byte`: `map[a.txt:[104 105] b:[]]`.
+fn print_files(files: &BTreeMap<String, Arc<[u8]>>) -> String {
+    let size: usize = files.iter().map(|(n, b)| n.len() + 4 * b.len() + 4).sum();
+    let mut out: Vec<u8> = Vec::with_capacity(size + 5);
+    out.extend_from_slice(b"map[");
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b":[");
+        for &b in bytes.iter() {
+            let (word, len) = BYTE_WORDS.get(usize::from(b)).copied().unwrap_or_default();
+            // Four bytes at once, then the unused ones dropped: cheaper than a copy of `len`.
+            out.extend_from_slice(&word);
+            out.truncate(out.len() - (4 - len));
+        }
+        if !bytes.is_empty() {
+            out.pop();
+        }
+        out.push(b']');
+    }
+    out.push(b']');
+    // Names are strings and the rest is ASCII.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 impl Object for Files {
     fn type_name(&self) -> &str {
         "engine.files"
@@ -466,15 +517,9 @@ impl Object for Files {
     }
 
     fn go_string(&self) -> String {
-        let entries: Vec<String> = self
-            .files
-            .iter()
-            .map(|(name, bytes)| {
-                let nums: Vec<String> = bytes.iter().map(u8::to_string).collect();
-                format!("{name}:[{}]", nums.join(" "))
-            })
-            .collect();
-        format!("map[{}]", entries.join(" "))
+        self.printed
+            .get_or_init(|| print_files(&self.files))
+            .clone()
     }
 
     fn to_json(&self) -> Value {
@@ -498,6 +543,10 @@ impl Object for Files {
                 .map(|(n, b)| (n.clone(), Value::Bytes(Rc::from(&b[..]))))
                 .collect(),
         )
+    }
+
+    fn kind_name(&self) -> &'static str {
+        "map"
     }
 }
 
@@ -557,7 +606,9 @@ mod tests {
             "&{{v1.36.0 v1.36.0 1 36} [v1 apps/v1] {v4.2   go1.26.6 v1.36}}"
         );
         let kube = obj(&caps).field("KubeVersion").unwrap();
-        assert_eq!(obj(&kube).go_string(), "v1.36.0");
+        // `{{ .Capabilities.KubeVersion }}` calls String(); `quote` of it prints the struct.
+        assert_eq!(obj(&kube).addressable_string().unwrap(), "v1.36.0");
+        assert_eq!(obj(&kube).go_string(), "{v1.36.0 v1.36.0 1 36}");
         assert_eq!(
             format!("{:?}", obj(&kube).field("Minor").unwrap()),
             "\"36\""
@@ -590,6 +641,17 @@ mod tests {
             obj(&files(&[("foo.txt", "x: 1\n")])).go_string(),
             "map[foo.txt:[120 58 32 49 10]]"
         );
+        // Every width of byte, an empty file, twice (the second print is the first one's copy).
+        let mut tree = BTreeMap::new();
+        tree.insert("b".to_string(), Arc::from(&[0u8, 9, 10, 99, 100, 255][..]));
+        tree.insert("c/d".to_string(), Arc::from(&[][..]));
+        let printed = Files::value(tree);
+        for _ in 0..2 {
+            assert_eq!(
+                obj(&printed).go_string(),
+                "map[b:[0 9 10 99 100 255] c/d:[]]"
+            );
+        }
         let call = |name: &str, arg: &str| obj(&f).call(name, &[Value::str(arg)]).unwrap().unwrap();
         assert_eq!(format!("{:?}", call("Get", "foo.txt")), "\"x: 1\\n\"");
         assert_eq!(format!("{:?}", call("Get", "missing")), "\"\"");
@@ -621,8 +683,8 @@ mod tests {
             .into_iter()
             .collect(),
         };
-        let (chart, _) = crate::chart::load_tree(tree, "t", &mut sources);
-        let v = chart_value(&chart.unwrap().metadata);
+        let (loaded, _) = crate::chart::load_tree(tree, "t", &mut sources);
+        let v = chart(&loaded.unwrap(), true);
         let Value::Map(m) = v else { panic!() };
         let m = m.borrow();
         let keys: Vec<&str> = m.keys().map(String::as_str).collect();
@@ -656,9 +718,5 @@ mod tests {
             "[{\"Email\": \"\", \"Name\": \"me\", \"URL\": \"\"}]"
         );
         assert_eq!(format!("{:?}", m["IsRoot"]), "true");
-    }
-
-    fn chart_value(meta: &ChartMetadata) -> Value {
-        chart(meta, true)
     }
 }

@@ -91,9 +91,7 @@ pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Ve
     // `define` wins.
     let parsed: Vec<_> = order
         .par_iter()
-        .map(|(name, file, _)| {
-            kforge_gotpl::parse::parse(name, sources.text(*file), &kforge_gotpl::exec::is_func)
-        })
+        .map(|(name, file, _)| kforge_gotpl::exec::parse_file(name, sources.text(*file)))
         .collect();
     let mut templates = Templates::new();
     let mut errors = Vec::new();
@@ -173,6 +171,7 @@ pub fn execute(
             Err(e) => diagnostics.push(exec_diagnostic(&e, *file, &parsed.files, sources)),
         }
     }
+    diagnostics.extend(lookup_diagnostic(&env.lookups, &parsed.files, sources));
     outputs.sort_by(|a, b| a.0.cmp(&b.0));
     let mut rendered = Vec::new();
     for (name, file, out) in outputs {
@@ -185,6 +184,7 @@ pub fn execute(
             file: id,
         });
     }
+    crate::memory::dispose((dots, env));
     (rendered, diagnostics)
 }
 
@@ -252,10 +252,7 @@ fn build_dot(
             .collect(),
     );
     let mut dot = std::collections::BTreeMap::new();
-    dot.insert(
-        "Chart".into(),
-        objects::chart(&unit.chart.metadata, unit.is_root),
-    );
+    dot.insert("Chart".into(), objects::chart(unit.chart, unit.is_root));
     dot.insert("Files".into(), files);
     dot.insert("Release".into(), release.clone());
     dot.insert("Capabilities".into(), capabilities.clone());
@@ -298,6 +295,31 @@ fn exec_diagnostic(
         .unwrap_or_default()
         .to_string();
     Diagnostic::new(rule, message.trim().to_string()).at(span, label)
+}
+
+/// One finding per render, at the first `lookup` executed, when any was.
+fn lookup_diagnostic(
+    lookups: &[(String, u32)],
+    files: &HashMap<String, FileId>,
+    sources: &SourceMap,
+) -> Option<Diagnostic> {
+    // A call inside a `tpl` string has no file of its own: the first call with one is shown.
+    let (file, offset) = lookups
+        .iter()
+        .find_map(|(name, offset)| Some((*files.get(name)?, *offset)))?;
+    let calls = match lookups.len() {
+        1 => "this call".to_string(),
+        2 => "this and 1 more call".to_string(),
+        n => format!("this and {} more calls", n - 1),
+    };
+    Some(
+        Diagnostic::new(
+            &catalog::LOOKUP,
+            format!("lookup found nothing: there is no cluster to read, so {calls} returned an empty map, as in `helm template`"),
+        )
+        .at(action_span(sources, file, offset as usize), "returns an empty map here")
+        .with_help("the output is what a first install renders; on an upgrade, lookup finds the live objects and the chart may render differently"),
+    )
 }
 
 /// From `offset` to the end of its action (`}}`) or line.

@@ -232,51 +232,9 @@ fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option
             continue;
         }
         let raw = entry.path_bytes().into_owned();
-        let Ok(path) = String::from_utf8(raw.clone()) else {
-            let shown = String::from_utf8_lossy(&raw).into_owned();
-            r.unsafe_entry(&shown, "has a name that is not valid UTF-8");
+        let Some((path, rel)) = entry_name(raw, kind, r, &mut top) else {
             continue;
         };
-        if has_control(&path) {
-            r.diags.push(
-                Diagnostic::new(
-                    &UNSAFE_NAME,
-                    format!(
-                        "{}: entry `{}` has a control character or a line separator in its name, which would change the `# Source:` lines and file names kforge writes; the archive is refused",
-                        r.name,
-                        shown_name(&path)
-                    ),
-                )
-                .with_help("rename the file in the chart and package it again"),
-            );
-            continue;
-        }
-        if let Some(why) = unsafe_kind(kind) {
-            r.unsafe_entry(&path, why);
-            continue;
-        }
-        let Some(parts) = checked_components(&path, r) else {
-            continue;
-        };
-        let Some((first, rest)) = parts.split_first() else {
-            r.unsafe_entry(&path, "has an empty name");
-            continue;
-        };
-        match &top {
-            None => top = Some(first.clone()),
-            Some(t) if t != first => {
-                r.diags.push(Diagnostic::new(
-                    &LAYOUT,
-                    format!(
-                        "{}: entry `{path}` is outside the chart folder `{t}/`; a chart archive has one top-level folder",
-                        r.name
-                    ),
-                ));
-                continue;
-            }
-            Some(_) => {}
-        }
-        let rel = rest.join("/");
         if kind.is_dir() {
             continue;
         }
@@ -328,6 +286,60 @@ fn read_entries<R: Read>(archive: &mut Archive<R>, r: &mut Reader<'_>) -> Option
         tree.files.insert(rel, Arc::from(data));
     }
     Some(tree)
+}
+
+/// The entry's path and its name inside the chart folder; `None` when the entry is skipped
+/// (a refused name, reported, or a second top-level folder).
+fn entry_name(
+    raw: Vec<u8>,
+    kind: EntryType,
+    r: &mut Reader<'_>,
+    top: &mut Option<String>,
+) -> Option<(String, String)> {
+    let Ok(path) = String::from_utf8(raw.clone()) else {
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        r.unsafe_entry(&shown, "has a name that is not valid UTF-8");
+        return None;
+    };
+    if has_control(&path) {
+        r.diags.push(
+            Diagnostic::new(
+                &UNSAFE_NAME,
+                format!(
+                    "{}: entry `{}` has a control character or a line separator in its name, which would change the `# Source:` lines and file names kforge writes; the archive is refused",
+                    r.name,
+                    shown_name(&path)
+                ),
+            )
+            .with_help("rename the file in the chart and package it again"),
+        );
+        return None;
+    }
+    if let Some(why) = unsafe_kind(kind) {
+        r.unsafe_entry(&path, why);
+        return None;
+    }
+    let parts = checked_components(&path, r)?;
+    let Some((first, rest)) = parts.split_first() else {
+        r.unsafe_entry(&path, "has an empty name");
+        return None;
+    };
+    match &*top {
+        None => *top = Some(first.clone()),
+        Some(t) if t != first => {
+            r.diags.push(Diagnostic::new(
+                &LAYOUT,
+                format!(
+                    "{}: entry `{path}` is outside the chart folder `{t}/`; a chart archive has one top-level folder",
+                    r.name
+                ),
+            ));
+            return None;
+        }
+        Some(_) => {}
+    }
+    let rel = rest.join("/");
+    Some((path, rel))
 }
 
 /// Why an entry type is refused, if it is.

@@ -145,26 +145,8 @@ pub fn read_dir_tree_filtered(
             ));
             continue;
         };
-        let data = match read_bounded(entry.path(), limits.max_file_bytes) {
-            Ok(Some(data)) => data,
-            Ok(None) => {
-                diags.push(
-                    Diagnostic::new(
-                        &LIMIT,
-                        format!("{shown}/{rel} is larger than the {} byte limit for one file; it is left out", limits.max_file_bytes),
-                    )
-                    .with_severity(Severity::Error)
-                    .with_help("add it to .kforgeignore if it is not part of the chart"),
-                );
-                continue;
-            }
-            Err(e) => {
-                diags.push(Diagnostic::new(
-                    &UNREADABLE,
-                    format!("cannot read {shown}/{rel}: {e}"),
-                ));
-                continue;
-            }
+        let Some(data) = read_file(entry.path(), &shown, &rel, limits, &mut diags) else {
+            continue;
         };
         total = total.saturating_add(data.len() as u64);
         if total > limits.max_total_bytes {
@@ -180,6 +162,37 @@ pub fn read_dir_tree_filtered(
         tree.files.insert(rel, Arc::from(data));
     }
     (Some(tree), merge(diags, escapes))
+}
+
+/// A walked file's bytes, or `None` when it is too large or unreadable (reported, left out).
+fn read_file(
+    path: &Path,
+    shown: &str,
+    rel: &str,
+    limits: &TreeLimits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<u8>> {
+    match read_bounded(path, limits.max_file_bytes) {
+        Ok(Some(data)) => Some(data),
+        Ok(None) => {
+            diags.push(
+                Diagnostic::new(
+                    &LIMIT,
+                    format!("{shown}/{rel} is larger than the {} byte limit for one file; it is left out", limits.max_file_bytes),
+                )
+                .with_severity(Severity::Error)
+                .with_help("add it to .kforgeignore if it is not part of the chart"),
+            );
+            None
+        }
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                &UNREADABLE,
+                format!("cannot read {shown}/{rel}: {e}"),
+            ));
+            None
+        }
+    }
 }
 
 fn merge(mut diags: Vec<Diagnostic>, escapes: Vec<Diagnostic>) -> Vec<Diagnostic> {

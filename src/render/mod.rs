@@ -189,6 +189,7 @@ fn render_inner(
                     limits.max_memory_bytes,
                     sources,
                 );
+                crate::memory::dispose(parsed);
                 if let Some(watched) = watched
                     && let Some(tracker) = kforge_gotpl::track::finish()
                     && let Some(slot) = reads.as_deref_mut()

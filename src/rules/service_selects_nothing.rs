@@ -33,8 +33,8 @@
 //! What the rule is, why it matters and its examples: [`SERVICE_SELECTS_NOTHING`] in `src/catalog/rules.rs`
 //! (`kforge rules rules/service-selects-nothing`).
 
-use super::index::{Index, PodTemplate};
-use super::selector::{self, Miss, Selector};
+use super::index::{Index, LabelEntry, PodTemplate};
+use super::selector::{self, Miss, Requirement, Selector};
 use crate::catalog::rules::SERVICE_SELECTS_NOTHING;
 use crate::diag::{Diagnostic, Rule, Severity};
 use crate::object::Object;
@@ -108,32 +108,7 @@ fn selects_nothing_here(
     what: &str,
 ) -> Option<Diagnostic> {
     if matches!(miss, Miss::NoTemplates) {
-        // The run makes no pod there. Outside the release namespace (system pods in
-        // kube-system) there is nothing to compare with; in it, say so once per object, as a
-        // warning: the chart may need values to render its workload.
-        let Some(t) = elsewhere else {
-            if ns != ix.ctx.release_namespace {
-                return None;
-            }
-            if let Some(d) = operator_warning(ix, ns, sel, rule, what) {
-                return Some(d);
-            }
-            return Some(
-                Diagnostic::new(rule, format!("{what} selects pods, but the run creates no pod in namespace \"{ns}\""))
-                    .with_severity(Severity::Warning)
-                    .at(sel.node.site(), format!("selects {}", sel.describe()))
-                    .with_note("the pods may come from outside the run; or the chart renders its workload only when some values are set")
-                    .with_help("check that something creates pods with these labels in this namespace"),
-            );
-        };
-        return Some(
-            Diagnostic::new(rule, format!("{what} selects pods of namespace \"{ns}\", but the run makes the matching pods in namespace \"{}\"", t.namespace))
-                .with_severity(Severity::Warning)
-                .at(sel.node.site(), format!("selects {} in namespace \"{ns}\"", sel.describe()))
-                .with_label(t.labels_site(), format!("{} in namespace \"{}\" has these labels", t.owner_name(), t.namespace))
-                .with_note(format!("matching pods may exist in namespace \"{ns}\" outside the run; if not, this selects nothing"))
-                .with_help(format!("put {} and {} in the same namespace", what, t.owner_name())),
-        );
+        return no_templates_here(ix, ns, sel, rule, elsewhere, what);
     }
     if let Some(d) = operator_warning(ix, ns, sel, rule, what) {
         return Some(d);
@@ -143,90 +118,8 @@ fn selects_nothing_here(
         Miss::Typo {
             template,
             differing,
-        } => {
-            // Evidence of a mistake: one label differs, and only slightly. Otherwise the
-            // template is another application's (same release, other name): no suggestion.
-            let near = matches!(differing.as_slice(), [(r, l)] if r.values.iter().any(|v| near_miss(v, &l.value)));
-            if !near {
-                return Some(nothing_in_this_run(rule, what, ns, sel));
-            }
-            let (first_req, _) = differing.first()?;
-            let mut d = Diagnostic::new(
-                rule,
-                format!(
-                    "{what} selects no pods: no pod template in namespace \"{ns}\" has {}",
-                    first_req.describe()
-                ),
-            )
-            .with_severity(rule.severity)
-            .at(
-                first_req.site,
-                format!("no pod template has {}", first_req.describe()),
-            );
-            for (r, l) in &differing {
-                d = d.with_label(
-                    l.value_node.site(),
-                    format!("{} has {}: {}", template.owner_name(), r.key, l.value),
-                );
-            }
-            let fixes: Vec<String> = differing
-                .iter()
-                .map(|(_, l)| format!("{}: {}", l.key, l.value))
-                .collect();
-            Some(d.with_help(format!(
-                "did you mean {}? Make the selector and the labels of {} agree",
-                fixes.join(", "),
-                template.owner_name()
-            )))
-        }
-        Miss::ExtraKeys { template, keys } => {
-            // A misspelt key (`app.kubernetes.io/instnace`) whose value the template carries
-            // under the right key is a mistake, not a run-time label.
-            if let [key] = keys.as_slice()
-                && let Some(r) = sel.requirements.iter().find(|r| r.key == *key)
-                && let Some(l) = template.labels.iter().find(|l| {
-                    near_miss(key, l.key)
-                        && sel.requirements.iter().all(|o| o.key != l.key)
-                        && r.values.iter().any(|v| v == &l.value)
-                })
-            {
-                return Some(
-                    Diagnostic::new(
-                        rule,
-                        format!(
-                            "{what} selects no pods: no pod template in namespace \"{ns}\" has the label key \"{key}\""
-                        ),
-                    )
-                    .with_severity(rule.severity)
-                    .at(r.site, format!("no pod template sets {key}"))
-                    .with_label(
-                        l.value_node.site(),
-                        format!("{} has {}: {}", template.owner_name(), l.key, l.value),
-                    )
-                    .with_help(format!(
-                        "did you mean {}: {}? Make the selector and the labels of {} agree",
-                        l.key,
-                        l.value,
-                        template.owner_name()
-                    )),
-                );
-            }
-            let first = sel.requirements.iter().find(|r| keys.contains(&r.key))?;
-            Some(
-                Diagnostic::new(
-                    rule,
-                    format!(
-                        "{what} selects pods only when they carry {}, which no pod template in namespace \"{ns}\" sets",
-                        quoted(&keys)
-                    ),
-                )
-                .with_severity(Severity::Warning)
-                .at(first.site, format!("no pod template sets {}", first.key))
-                .with_label(template.labels_site(), format!("{} matches the rest of the selector", template.owner_name()))
-                .with_note("labels set at run time (by the application, or controllers such as pod-template-hash) make this work; a misspelt key does not")
-                .with_help(format!("if {} is not added at run time, remove it from the selector", quoted(&keys))),
-            )
-        }
+        } => typo(rule, what, ns, sel, template, differing),
+        Miss::ExtraKeys { template, keys } => extra_keys(rule, what, ns, sel, template, keys),
         Miss::OnlyUnknownKeys { keys } => Some(
             Diagnostic::new(
                 rule,
@@ -245,6 +138,146 @@ fn selects_nothing_here(
         // template would suggest another application's labels.
         Miss::Unrelated => Some(nothing_in_this_run(rule, what, ns, sel)),
     }
+}
+
+/// The run makes no pod in the selector's namespace.
+fn no_templates_here(
+    ix: &Index,
+    ns: &str,
+    sel: &Selector,
+    rule: &'static Rule,
+    elsewhere: Option<&PodTemplate>,
+    what: &str,
+) -> Option<Diagnostic> {
+    // The run makes no pod there. Outside the release namespace (system pods in
+    // kube-system) there is nothing to compare with; in it, say so once per object, as a
+    // warning: the chart may need values to render its workload.
+    let Some(t) = elsewhere else {
+        if ns != ix.ctx.release_namespace {
+            return None;
+        }
+        if let Some(d) = operator_warning(ix, ns, sel, rule, what) {
+            return Some(d);
+        }
+        return Some(
+            Diagnostic::new(rule, format!("{what} selects pods, but the run creates no pod in namespace \"{ns}\""))
+                .with_severity(Severity::Warning)
+                .at(sel.node.site(), format!("selects {}", sel.describe()))
+                .with_note("the pods may come from outside the run; or the chart renders its workload only when some values are set")
+                .with_help("check that something creates pods with these labels in this namespace"),
+        );
+    };
+    Some(
+        Diagnostic::new(rule, format!("{what} selects pods of namespace \"{ns}\", but the run makes the matching pods in namespace \"{}\"", t.namespace))
+            .with_severity(Severity::Warning)
+            .at(sel.node.site(), format!("selects {} in namespace \"{ns}\"", sel.describe()))
+            .with_label(t.labels_site(), format!("{} in namespace \"{}\" has these labels", t.owner_name(), t.namespace))
+            .with_note(format!("matching pods may exist in namespace \"{ns}\" outside the run; if not, this selects nothing"))
+            .with_help(format!("put {} and {} in the same namespace", what, t.owner_name())),
+    )
+}
+
+/// One label of a template differs from the selector's, maybe slightly (a typo).
+fn typo(
+    rule: &'static Rule,
+    what: &str,
+    ns: &str,
+    sel: &Selector,
+    template: &PodTemplate,
+    differing: Vec<(&Requirement, &LabelEntry)>,
+) -> Option<Diagnostic> {
+    // Evidence of a mistake: one label differs, and only slightly. Otherwise the
+    // template is another application's (same release, other name): no suggestion.
+    let near =
+        matches!(differing.as_slice(), [(r, l)] if r.values.iter().any(|v| near_miss(v, &l.value)));
+    if !near {
+        return Some(nothing_in_this_run(rule, what, ns, sel));
+    }
+    let (first_req, _) = differing.first()?;
+    let mut d = Diagnostic::new(
+        rule,
+        format!(
+            "{what} selects no pods: no pod template in namespace \"{ns}\" has {}",
+            first_req.describe()
+        ),
+    )
+    .with_severity(rule.severity)
+    .at(
+        first_req.site,
+        format!("no pod template has {}", first_req.describe()),
+    );
+    for (r, l) in &differing {
+        d = d.with_label(
+            l.value_node.site(),
+            format!("{} has {}: {}", template.owner_name(), r.key, l.value),
+        );
+    }
+    let fixes: Vec<String> = differing
+        .iter()
+        .map(|(_, l)| format!("{}: {}", l.key, l.value))
+        .collect();
+    Some(d.with_help(format!(
+        "did you mean {}? Make the selector and the labels of {} agree",
+        fixes.join(", "),
+        template.owner_name()
+    )))
+}
+
+/// A template matches but for keys no template sets: a misspelt key, or run-time labels.
+fn extra_keys(
+    rule: &'static Rule,
+    what: &str,
+    ns: &str,
+    sel: &Selector,
+    template: &PodTemplate,
+    keys: Vec<&str>,
+) -> Option<Diagnostic> {
+    // A misspelt key (`app.kubernetes.io/instnace`) whose value the template carries
+    // under the right key is a mistake, not a run-time label.
+    if let [key] = keys.as_slice()
+        && let Some(r) = sel.requirements.iter().find(|r| r.key == *key)
+        && let Some(l) = template.labels.iter().find(|l| {
+            near_miss(key, l.key)
+                && sel.requirements.iter().all(|o| o.key != l.key)
+                && r.values.iter().any(|v| v == &l.value)
+        })
+    {
+        return Some(
+            Diagnostic::new(
+                rule,
+                format!(
+                    "{what} selects no pods: no pod template in namespace \"{ns}\" has the label key \"{key}\""
+                ),
+            )
+            .with_severity(rule.severity)
+            .at(r.site, format!("no pod template sets {key}"))
+            .with_label(
+                l.value_node.site(),
+                format!("{} has {}: {}", template.owner_name(), l.key, l.value),
+            )
+            .with_help(format!(
+                "did you mean {}: {}? Make the selector and the labels of {} agree",
+                l.key,
+                l.value,
+                template.owner_name()
+            )),
+        );
+    }
+    let first = sel.requirements.iter().find(|r| keys.contains(&r.key))?;
+    Some(
+        Diagnostic::new(
+            rule,
+            format!(
+                "{what} selects pods only when they carry {}, which no pod template in namespace \"{ns}\" sets",
+                quoted(&keys)
+            ),
+        )
+        .with_severity(Severity::Warning)
+        .at(first.site, format!("no pod template sets {}", first.key))
+        .with_label(template.labels_site(), format!("{} matches the rest of the selector", template.owner_name()))
+        .with_note("labels set at run time (by the application, or controllers such as pod-template-hash) make this work; a misspelt key does not")
+        .with_help(format!("if {} is not added at run time, remove it from the selector", quoted(&keys))),
+    )
 }
 
 fn nothing_in_this_run(rule: &'static Rule, what: &str, ns: &str, sel: &Selector) -> Diagnostic {

@@ -6,6 +6,7 @@ mod apis;
 mod constraints;
 mod crd;
 mod explain;
+mod json_schema;
 mod model;
 mod objects;
 mod quantity;

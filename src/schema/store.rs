@@ -1,6 +1,8 @@
 //! The embedded Kubernetes schemas (`schemas/k8s.bin`, written by `scripts/gen-schemas.py`; the
 //! format is in `schemas/README.md`). Nothing is inflated until asked for: the header on first use,
-//! one version's index when that version is used, one definition when a walk reaches it.
+//! one version's index when that version is used, one definition when a walk reaches it. The
+//! served API versions (`.Capabilities.APIVersions`) are plain text before the header: a render
+//! reads them without inflating anything.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -12,7 +14,7 @@ use super::model::Schema;
 use crate::version::{KubeVersion, NEWEST_MINOR, OLDEST_MINOR};
 
 static DATA: &[u8] = include_bytes!("../../schemas/k8s.bin");
-const MAGIC: &[u8] = b"KFSCHEM1";
+const MAGIC: &[u8] = b"KFSCHEM2";
 
 #[derive(Deserialize)]
 struct Header {
@@ -47,21 +49,53 @@ struct Embedded {
     data_start: usize,
 }
 
+/// A section of `DATA` at `at`: its u32 length, then its bytes; and where the next one starts.
+fn length_prefixed(at: usize) -> Option<(&'static [u8], usize)> {
+    let len_bytes: [u8; 4] = DATA.get(at..at + 4)?.try_into().ok()?;
+    let end = at + 4 + u32::from_le_bytes(len_bytes) as usize;
+    Some((DATA.get(at + 4..end)?, end))
+}
+
+/// The API-versions section (`NAME HEXBITS` lines) and the offset of the header after it.
+fn api_section() -> Option<(&'static [u8], usize)> {
+    DATA.starts_with(MAGIC)
+        .then(|| length_prefixed(MAGIC.len()))
+        .flatten()
+}
+
 fn embedded() -> Option<&'static Embedded> {
     static EMBEDDED: OnceLock<Option<Embedded>> = OnceLock::new();
     EMBEDDED
         .get_or_init(|| {
-            let rest = DATA.strip_prefix(MAGIC)?;
-            let len_bytes: [u8; 4] = rest.get(..4)?.try_into().ok()?;
-            let len = u32::from_le_bytes(len_bytes) as usize;
-            let head = inflate(rest.get(4..4 + len)?)?;
-            let header: Header = serde_json::from_slice(&head).ok()?;
-            Some(Embedded {
-                header,
-                data_start: MAGIC.len() + 4 + len,
-            })
+            let (_, header_at) = api_section()?;
+            let (head, data_start) = length_prefixed(header_at)?;
+            let header: Header = serde_json::from_slice(&inflate(head)?).ok()?;
+            Some(Embedded { header, data_start })
         })
         .as_ref()
+}
+
+/// Every `group/version` and `group/version/Kind` version `1.minor` serves (list kinds left
+/// out), sorted: the built-in part of `.Capabilities.APIVersions`, read from its own section
+/// without inflating the header.
+pub fn api_versions_at(minor: u32) -> Vec<String> {
+    let Some(bit) = minor
+        .checked_sub(OLDEST_MINOR)
+        .and_then(|b| 1u32.checked_shl(b))
+    else {
+        return Vec::new();
+    };
+    let Some((text, _)) = api_section() else {
+        return Vec::new();
+    };
+    let text = std::str::from_utf8(text).unwrap_or("");
+    text.lines()
+        .filter_map(|line| {
+            let (name, bits) = line.split_once(' ')?;
+            let bits = u32::from_str_radix(bits, 16).ok()?;
+            (bits & bit != 0).then(|| name.to_string())
+        })
+        .collect()
 }
 
 fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
@@ -199,26 +233,6 @@ pub fn all_kinds() -> impl Iterator<Item = (&'static str, &'static str, &'static
             let (version, kind) = rest.split_once('/')?;
             Some((group, version, kind))
         })
-    })
-}
-
-/// Every `(group, version, kind)` that version `1.minor` serves, from the header alone.
-pub fn kinds_served_at(
-    minor: u32,
-) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
-    let bit = minor
-        .checked_sub(OLDEST_MINOR)
-        .and_then(|b| 1u32.checked_shl(b));
-    embedded().into_iter().flat_map(move |e| {
-        e.header
-            .served
-            .iter()
-            .filter(move |(_, bits)| bit.is_some_and(|b| *bits & b != 0))
-            .filter_map(|(key, _)| {
-                let (group, rest) = key.split_once('/')?;
-                let (version, kind) = rest.split_once('/')?;
-                Some((group, version, kind))
-            })
     })
 }
 

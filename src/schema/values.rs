@@ -7,6 +7,8 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
 use crate::yaml::Node;
 
+use super::json_schema::{JsonSchema, Kind};
+
 /// Most findings reported per schema: a wholly wrong values file should not flood the output.
 const MAX_FINDINGS: usize = 50;
 
@@ -60,57 +62,55 @@ fn check_one(
             return;
         }
     };
-    let validator = match jsonschema::options().offline().build(&schema) {
+    let validator = match JsonSchema::compile(&schema) {
         Ok(v) => v,
         Err(e) => {
             diags.push(
-                Diagnostic::new(&VALUES_SCHEMA_INVALID, format!("values.schema.json of chart \"{chart_name}\" is not a valid JSON Schema: {e}"))
-                    .at(whole, "")
-                    .with_note(format!("at {}", e.schema_path().as_str())),
+                Diagnostic::new(
+                    &VALUES_SCHEMA_INVALID,
+                    format!("values.schema.json of chart \"{chart_name}\" is not a valid JSON Schema: {e}"),
+                )
+                .at(whole, ""),
             );
             return;
         }
     };
     let instance = values.to_json();
-    for error in validator.iter_errors(&instance).take(MAX_FINDINGS) {
-        let pointer = error.instance_path().as_str().to_string();
-        let (node, key) = walk_pointer(values, &pointer);
-        let field = if pointer.is_empty() {
+    for error in validator.validate(&instance).into_iter().take(MAX_FINDINGS) {
+        let (node, key) = walk_pointer(values, &error.path);
+        let field = if error.path.is_empty() {
             "values".to_string()
         } else {
-            pointer.trim_start_matches('/').replace('/', ".")
+            error.path.join(".")
         };
-        let span = match error.kind() {
+        let span = match &error.kind {
             // additionalProperties names the unexpected key: point at it when we can.
-            jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
-                unexpected
-                    .first()
-                    .and_then(|k| node.entry(k))
-                    .map(|(k, _)| k.site())
-                    .unwrap_or(node.site())
-            }
-            jsonschema::error::ValidationErrorKind::Required { .. } => {
-                key.map(Node::site).unwrap_or(node.site())
-            }
+            Kind::AdditionalProperties(unexpected) => unexpected
+                .first()
+                .and_then(|k| node.entry(k))
+                .map(|(k, _)| k.site())
+                .unwrap_or(node.site()),
+            Kind::Required(_) => key.map(Node::site).unwrap_or(node.site()),
             _ => node.site(),
         };
-        diags.push(
-            Diagnostic::new(&VALUES_SCHEMA, format!("{field}: {error}"))
-                .at(
-                    span,
-                    format!("fails values.schema.json of chart \"{chart_name}\""),
-                )
-                .with_label(Span::new(file, 0, 0), "schema"),
-        );
+        let mut diag = Diagnostic::new(&VALUES_SCHEMA, format!("{field}: {}", error.message))
+            .at(
+                span,
+                format!("fails values.schema.json of chart \"{chart_name}\""),
+            )
+            .with_label(Span::new(file, 0, 0), "schema");
+        if !error.causes.is_empty() {
+            diag = diag.with_note(error.causes_text());
+        }
+        diags.push(diag);
     }
 }
 
 /// The node a JSON Pointer names (as deep as it resolves) and the key node holding it.
-fn walk_pointer<'n>(root: &'n Node, pointer: &str) -> (&'n Node, Option<&'n Node>) {
+fn walk_pointer<'n>(root: &'n Node, path: &[String]) -> (&'n Node, Option<&'n Node>) {
     let mut node = root;
     let mut key = None;
-    for raw in pointer.split('/').skip(1) {
-        let seg = raw.replace("~1", "/").replace("~0", "~");
+    for seg in path {
         if let Some(items) = node.as_seq() {
             match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
                 Some(item) => {

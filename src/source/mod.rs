@@ -189,13 +189,13 @@ impl SourceFile {
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
-    // A memchr search per line rather than a test per byte: every template, values file and
-    // rendered output is indexed once.
+    // Every template, values file and rendered output is indexed once: the memchr crate's
+    // vectorised search (core's `match_indices('\n')` was 4% of a chart's `kforge template`).
     let mut starts = Vec::with_capacity(text.len() / 32 + 1);
     starts.push(0u32);
     starts.extend(
-        text.match_indices('\n')
-            .map(|(i, _)| i + 1)
+        memchr::memchr_iter(b'\n', text.as_bytes())
+            .map(|i| i + 1)
             .filter(|&next| next < text.len())
             .map(|next| next as u32),
     );

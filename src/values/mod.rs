@@ -7,10 +7,10 @@
 //! default, and each subchart's defaults fill its section (named by the dependency alias), after
 //! the parent's `global` was copied into it.
 //!
-//! Unlike Helm, the defaults of subcharts that their `condition`/`tags` disable are coalesced too
-//! (Helm drops those subcharts first). Which subcharts render is the same (see
-//! [`subchart_enabled`]); only a parent template reading a disabled subchart's section sees more.
+//! Subcharts that their `condition`/`tags` disable are dropped before (`crate::helm::deps`), as
+//! Helm does, so their defaults never reach `.Values`.
 
+mod cache;
 mod imports;
 mod reads;
 pub mod strvals;
@@ -20,6 +20,7 @@ pub mod unused;
 pub use crate::catalog::values::{
     FILE_UNREADABLE, NO_EFFECT, NOT_A_MAP, SET_CONFLICT, SET_SYNTAX, UNKNOWN_KEY,
 };
+pub use cache::scope as parse_once;
 pub use reads::{MapRead, Reads};
 
 use std::path::{Path, PathBuf};
@@ -71,8 +72,39 @@ pub fn coalesce(
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> Node {
-    coalesce_chart(chart, &mut user, false, sources, diags);
+    let pass = Pass {
+        merge: false,
+        loaded: true,
+    };
+    coalesce_chart(chart, &mut user, pass, sources, diags);
     user
+}
+
+/// [`coalesce`] with each chart's `values.yaml` as written: what Helm's
+/// `processDependencyEnabled` reads conditions and tags from, before `import-values` (and the
+/// rest of `processImportValues`) changed any chart's values.
+pub fn coalesce_as_written(
+    chart: &Chart,
+    mut user: Node,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Node {
+    let pass = Pass {
+        merge: false,
+        loaded: false,
+    };
+    coalesce_chart(chart, &mut user, pass, sources, diags);
+    user
+}
+
+/// How values are put together.
+#[derive(Clone, Copy)]
+struct Pass {
+    /// Helm's `MergeValues` (nulls kept) rather than `CoalesceValues` (nulls delete).
+    merge: bool,
+    /// Charts' values as `processImportValues` left them (see [`chart_defaults`]), not as the
+    /// files have them.
+    loaded: bool,
 }
 
 /// What the user gave: `-f` files, then the `--set` family (Helm's `MergeValues`).
@@ -233,6 +265,17 @@ fn parse_values(
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
+    cache::parsed(file, diags, |diags| {
+        parse_values_uncached(file, shown, sources, diags)
+    })
+}
+
+fn parse_values_uncached(
+    file: FileId,
+    shown: &str,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
     let (docs, yaml_diags) = yaml::parse_stream(sources, file, &yaml::Limits::default());
     // kforge's YAML parser is stricter than go-yaml in places (a flow sequence closed at its
     // key's indentation): what Helm reads, the values keep, through the engine's go-yaml reader,
@@ -247,10 +290,11 @@ fn parse_values(
     }
     diags.extend(yaml_diags);
     let mut merged: Option<Node> = None;
-    for node in docs.into_iter().filter_map(|d| d.root) {
+    for mut node in docs.into_iter().filter_map(|d| d.root) {
         if node.is_null() {
             continue;
         }
+        string_keys(&mut node);
         if !is_map(&node) {
             diags.push(
                 Diagnostic::new(&NOT_A_MAP, format!("values file {shown} is {}, not a map of values", article(node.type_name())))
@@ -265,6 +309,29 @@ fn parse_values(
         }
     }
     Some(merged.unwrap_or_else(|| empty_map(Span::new(file, 0, 0))))
+}
+
+/// Makes every map key the string Helm's reader makes of it (YAML → JSON): `n:`, `on:` and
+/// `yes:` are the YAML 1.1 booleans `false`/`true`, `80:` the string `80`. Keys are matched as
+/// strings everywhere after this.
+fn string_keys(node: &mut Node) {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match &mut node.value {
+            Value::Map(entries) => {
+                for (k, v) in entries.iter_mut() {
+                    if k.as_str().is_none()
+                        && let Some(text) = crate::helm::values::key_text(k)
+                    {
+                        k.value = Value::Str(text);
+                    }
+                    stack.push(v);
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
 }
 
 /// A value read by the engine's go-yaml reader as a values node (numbers are float64 there).
@@ -303,20 +370,59 @@ fn article(type_name: &str) -> String {
 fn coalesce_chart(
     chart: &Chart,
     dest: &mut Node,
-    merge: bool,
+    pass: Pass,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) {
     if !is_map(dest) {
         return;
     }
-    if let Some(defaults) = chart_defaults(chart, sources, diags) {
+    if let Some(defaults) = chart_defaults(chart, pass, sources, diags) {
         if dest.span == Span::default() {
             dest.span = defaults.span;
         }
-        coalesce_tables(dest, &defaults, !merge);
+        let subcharts: Vec<&str> = chart
+            .subcharts
+            .iter()
+            .map(|s| s.metadata.name.as_str())
+            .collect();
+        coalesce_defaults(dest, &defaults, pass.merge, &subcharts);
     }
-    coalesce_subcharts(chart, dest, merge, sources, diags);
+    coalesce_subcharts(chart, dest, pass, sources, diags);
+}
+
+/// Helm's `coalesceValues`: a chart's defaults under `dest`. Coalescing, a null in `dest`
+/// deletes the key and a default's nulls are dropped; merging keeps both. A subchart's section
+/// merges keeping nulls either way (Helm's `childChartMergeTrue`), so that the subchart's own
+/// coalescing deletes its defaults with them.
+fn coalesce_defaults(dest: &mut Node, defaults: &Node, merge: bool, subcharts: &[&str]) {
+    let Value::Map(src) = &defaults.value else {
+        return;
+    };
+    let Value::Map(dst) = &mut dest.value else {
+        return;
+    };
+    for (k, sv) in src {
+        let Some(name) = k.as_str() else { continue };
+        match position(dst, name) {
+            None if merge => dst.push((k.clone(), sv.clone())),
+            None if sv.is_null() => {}
+            None => dst.push((k.clone(), tree::without_nulls(sv))),
+            Some(i) => {
+                let Some((_, dv)) = dst.get_mut(i) else {
+                    continue;
+                };
+                if dv.is_null() {
+                    if !merge {
+                        tree::remove(dst, name);
+                    }
+                } else if is_map(dv) && is_map(sv) {
+                    let keep_nulls = merge || subcharts.contains(&name);
+                    coalesce_tables(dv, sv, !keep_nulls);
+                }
+            }
+        }
+    }
 }
 
 /// Each subchart's values fill its section of `dest` (named by the dependency alias), after the
@@ -324,11 +430,15 @@ fn coalesce_chart(
 fn coalesce_subcharts(
     chart: &Chart,
     dest: &mut Node,
-    merge: bool,
+    pass: Pass,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let parent_global = dest.get("global").cloned();
+    // Helm gives every subchart section a `global` table, empty when the parent has none.
+    let parent_global = match dest.get("global") {
+        Some(g) => g.clone(),
+        None => empty_map(dest.span),
+    };
     for sub in &chart.subcharts {
         let Value::Map(entries) = &mut dest.value else {
             return;
@@ -352,40 +462,49 @@ fn coalesce_subcharts(
             // Helm warns and leaves a non-map section alone.
             continue;
         }
-        if let Some(global) = &parent_global {
-            coalesce_globals(section, global);
-        }
-        coalesce_chart(sub, section, merge, sources, diags);
+        coalesce_globals(section, &parent_global);
+        coalesce_chart(sub, section, pass, sources, diags);
     }
 }
 
-/// A chart's default values as Helm renders with them: its `values.yaml` (all documents), and,
-/// when a dependency has `import-values`, what Helm's `processImportValues` makes of it. That
-/// runs when the chart is loaded, before any user value exists: the imports read the chart's
-/// defaults merged with its subcharts' (each already with its own imports, nulls kept), never
-/// `-f`/`--set`. Imported tables sit below the chart's own defaults, and an earlier import wins
-/// over a later one; user values then override all of it.
-fn chart_defaults(chart: &Chart, sources: &SourceMap, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+/// A chart's default values as Helm renders with them. Its `values.yaml` (all documents) as
+/// written, unless `pass.loaded` and the chart declares a dependency that takes part: then
+/// Helm's `processImportValues` has replaced them when the chart was loaded, before any user
+/// value exists, by the chart's defaults merged with its subcharts' (each already processed,
+/// nulls kept) and the `import-values` tables below them (an earlier import wins over a later
+/// one); never `-f`/`--set`. So a subchart's nulls are the parent's defaults too, and a parent's
+/// null for a subchart key deletes it only when the user also gives that subchart's section
+/// (Helm's coalescing copies a section the user left alone with its nulls dropped).
+fn chart_defaults(
+    chart: &Chart,
+    pass: Pass,
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Node> {
     let raw = chart.values_file.and_then(|file| {
         let shown = sources.name(file).to_string();
         parse_values(file, &shown, sources, diags)
     });
+    // Helm drops disabled dependencies (and their imports) before importing; with none left
+    // the chart's values stay as written.
     let deps: Vec<_> = chart
         .metadata
         .dependencies()
         .into_iter()
-        .filter(|d| !d.import_values.is_empty())
-        // Helm drops disabled dependencies (and their imports) before importing.
         .filter(|d| chart.subcharts.iter().any(|s| s.metadata.name == d.key()))
         .collect();
-    if deps.is_empty() {
+    if !pass.loaded || deps.is_empty() {
         return raw;
     }
     let span = Span::new(chart.values_file.unwrap_or(chart.chart_file), 0, 0);
     let mut merged = raw.unwrap_or_else(|| empty_map(span));
     // The subcharts' problems are reported when the values are coalesced for rendering.
     let mut scratch = Vec::new();
-    coalesce_subcharts(chart, &mut merged, true, sources, &mut scratch);
+    let merging = Pass {
+        merge: true,
+        loaded: true,
+    };
+    coalesce_subcharts(chart, &mut merged, merging, sources, &mut scratch);
     let imports: Vec<imports::Import> = deps
         .iter()
         .flat_map(|d| {
@@ -421,7 +540,8 @@ fn coalesce_globals(section: &mut Node, parent_global: &Node) {
         return;
     };
     if !is_map(global) {
-        *global = empty_map(parent_global.span);
+        // Helm warns and skips the globals of a section whose `global` is not a table.
+        return;
     }
     let Value::Map(sub_entries) = &mut global.value else {
         return;

@@ -63,8 +63,10 @@ pub fn merge_maps(base: &mut Node, overlay: Node) {
     }
 }
 
-/// Helm's `coalesceTables`: fills `dst` (higher precedence) from `src` (defaults). With
-/// `delete_nulls`, a null in `dst` over a key that `src` has removes the key.
+/// Helm's `coalesceTablesFullKey`: fills `dst` (higher precedence) from `src` (defaults). With
+/// `delete_nulls` (coalescing), the defaults' nulls are dropped first (`cleanNilValues`) and a
+/// null in `dst` over a key that `src` sets removes the key; a null in `dst` that no default
+/// sets stays. Without (merging), nulls are kept on both sides.
 pub fn coalesce_tables(dst: &mut Node, src: &Node, delete_nulls: bool) {
     let Value::Map(src_entries) = &src.value else {
         return;
@@ -74,18 +76,20 @@ pub fn coalesce_tables(dst: &mut Node, src: &Node, delete_nulls: bool) {
     };
     for (k, sv) in src_entries {
         let Some(name) = k.as_str() else { continue };
+        if delete_nulls && sv.is_null() {
+            continue;
+        }
         match position(dst_entries, name) {
-            // Helm drops a default's nulls instead of copying them (`cleanNilValues`): a key set
-            // to null in values.yaml is absent from `.Values`.
-            None if delete_nulls && sv.is_null() => {}
             None if delete_nulls => dst_entries.push((k.clone(), without_nulls(sv))),
             None => dst_entries.push((k.clone(), sv.clone())),
             Some(i) => {
                 let Some((_, dv)) = dst_entries.get_mut(i) else {
                     continue;
                 };
-                if dv.is_null() && delete_nulls {
-                    remove(dst_entries, name);
+                if dv.is_null() {
+                    if delete_nulls {
+                        remove(dst_entries, name);
+                    }
                 } else if is_map(dv) && is_map(sv) {
                     coalesce_tables(dv, sv, delete_nulls);
                 }
@@ -97,7 +101,7 @@ pub fn coalesce_tables(dst: &mut Node, src: &Node, delete_nulls: bool) {
 }
 
 /// A copy of a default value with the null entries of its maps removed, at every depth.
-fn without_nulls(node: &Node) -> Node {
+pub fn without_nulls(node: &Node) -> Node {
     let Value::Map(entries) = &node.value else {
         return node.clone();
     };

@@ -19,7 +19,7 @@ pub(crate) fn placeholder(anchor: usize, site: Span) -> Node {
         value: Value::Null,
         span,
         style: ScalarStyle::Plain,
-        alias: Some(site),
+        alias: Some(Box::new(site)),
     }
 }
 
@@ -29,7 +29,7 @@ pub(crate) fn placeholder_id(n: &Node) -> Option<usize> {
 
 /// Every node of an alias expansion points back at the alias site.
 pub(crate) fn mark_alias(node: &mut Node, site: Span) {
-    visit_mut(node, |n| n.alias = Some(site));
+    visit_mut(node, |n| n.alias = Some(Box::new(site)));
 }
 
 /// Calls `f` on `node` and then on every node below it (including what `f` put there), without

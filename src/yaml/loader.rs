@@ -289,7 +289,7 @@ impl<'a> ChunkLoader<'a> {
                 .anchors
                 .get(&id)
                 .map_or_else(|| Node::new(Value::Null, site), |a| a.node.clone());
-            node.alias = Some(site);
+            node.alias = Some(Box::new(site));
             node
         };
         self.push(node, raw_start, count);

@@ -31,7 +31,8 @@ pub struct Tree {
     pub parse_name: String,
     /// The whole text of that file; spans index into it (line and column are derived).
     pub text: Arc<str>,
-    pub root: List,
+    /// Shared: copies of one file (each subchart vendors its own `common`) share one parse.
+    pub root: Arc<List>,
 }
 
 /// A sequence of nodes (Go's ListNode).

@@ -18,11 +18,12 @@ fn tables() -> impl Iterator<Item = &'static [Func]> {
         ])
 }
 
-/// Every function by name.
-pub fn table() -> &'static HashMap<&'static str, Func> {
-    static TABLE: OnceLock<HashMap<&'static str, Func>> = OnceLock::new();
+/// Every function by name. Hashed with Fx rather than SipHash: the parser checks every name it
+/// meets and the executor looks up every call, and SipHash was most of the cost of both.
+pub fn table() -> &'static HashMap<&'static str, Func, crate::track::FxBuild> {
+    static TABLE: OnceLock<HashMap<&'static str, Func, crate::track::FxBuild>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for table in tables() {
             for f in table {
                 map.insert(f.name, *f);

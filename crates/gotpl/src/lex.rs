@@ -387,14 +387,10 @@ impl<'a> Lexer<'a> {
 
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
-        if has_right_trim_marker(rest)
-            && rest
-                .get(TRIM_MARKER_LEN..)
-                .is_some_and(|r| r.starts_with(RIGHT_DELIM))
-        {
+        if has_right_trim_marker(rest) && starts_with_right_delim(rest.get(TRIM_MARKER_LEN..)) {
             return (true, true);
         }
-        (rest.starts_with(RIGHT_DELIM), false)
+        (starts_with_right_delim(Some(rest)), false)
     }
 
     fn lex_left_delim(&mut self) -> Option<State> {
@@ -535,9 +531,7 @@ impl<'a> Lexer<'a> {
         }
         let from_last = self.input.get(self.pos.saturating_sub(1)..).unwrap_or("");
         if has_right_trim_marker(from_last)
-            && from_last
-                .get(TRIM_MARKER_LEN..)
-                .is_some_and(|r| r.starts_with(RIGHT_DELIM))
+            && starts_with_right_delim(from_last.get(TRIM_MARKER_LEN..))
         {
             self.backup();
             if num_spaces == 1 {
@@ -547,24 +541,45 @@ impl<'a> Lexer<'a> {
         self.emit(ItemType::Space)
     }
 
-    fn lex_identifier(&mut self) -> Option<State> {
+    /// Consumes identifier characters: ASCII ones by the byte, the rest as `next` does. Leaves
+    /// the lexer where Go's `next`/`backup` loop leaves it (`at_eof` set if the input ended).
+    fn skip_alphanumeric(&mut self) {
         loop {
-            let r = self.next();
-            if r.is_some_and(is_alphanumeric) {
-                continue;
+            let bytes = self.input.as_bytes();
+            let mut p = self.pos;
+            while bytes
+                .get(p)
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                p += 1;
             }
-            self.backup();
-            let word = self.slice(self.start, self.pos);
-            if !self.at_terminator() {
-                return self.errorf(format!("bad character {}", format_rune(r)));
+            self.pos = p;
+            match self.peek() {
+                None => {
+                    self.at_eof = true;
+                    return;
+                }
+                Some(r) if !r.is_ascii() && is_alphanumeric(r) => {
+                    self.next();
+                }
+                Some(_) => return,
             }
-            return match keyword(word) {
-                Some(ItemType::Break) if !self.break_ok => self.emit(ItemType::Identifier),
-                Some(ItemType::Continue) if !self.continue_ok => self.emit(ItemType::Identifier),
-                Some(k) => self.emit(k),
-                None if word == "true" || word == "false" => self.emit(ItemType::Bool),
-                None => self.emit(ItemType::Identifier),
-            };
+        }
+    }
+
+    fn lex_identifier(&mut self) -> Option<State> {
+        self.skip_alphanumeric();
+        let r = self.peek();
+        let word = self.slice(self.start, self.pos);
+        if !self.at_terminator() {
+            return self.errorf(format!("bad character {}", format_rune(r)));
+        }
+        match keyword(word) {
+            Some(ItemType::Break) if !self.break_ok => self.emit(ItemType::Identifier),
+            Some(ItemType::Continue) if !self.continue_ok => self.emit(ItemType::Identifier),
+            Some(k) => self.emit(k),
+            None if word == "true" || word == "false" => self.emit(ItemType::Bool),
+            None => self.emit(ItemType::Identifier),
         }
     }
 
@@ -584,13 +599,8 @@ impl<'a> Lexer<'a> {
                 ItemType::Dot
             });
         }
-        let r = loop {
-            let r = self.next();
-            if !r.is_some_and(is_alphanumeric) {
-                self.backup();
-                break r;
-            }
-        };
+        self.skip_alphanumeric();
+        let r = self.peek();
         if !self.at_terminator() {
             return self.errorf(format!("bad character {}", format_rune(r)));
         }
@@ -604,7 +614,7 @@ impl<'a> Lexer<'a> {
             None => true,
             Some(r) if is_space(r) => true,
             Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            Some(_) => self.rest().starts_with(RIGHT_DELIM),
+            Some(_) => starts_with_right_delim(Some(self.rest())),
         }
     }
 
@@ -722,6 +732,11 @@ fn is_space(r: char) -> bool {
 /// alphabetic/numeric properties are slightly wider than Go's letter/decimal-digit categories.
 fn is_alphanumeric(r: char) -> bool {
     r == '_' || r.is_alphanumeric()
+}
+
+/// `s` starts with `}}` (compared by the byte: `str::starts_with` calls `memcmp`).
+fn starts_with_right_delim(s: Option<&str>) -> bool {
+    s.is_some_and(|s| s.as_bytes().get(..2) == Some(RIGHT_DELIM.as_bytes()))
 }
 
 fn has_left_trim_marker(s: &str) -> bool {

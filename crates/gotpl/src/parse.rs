@@ -339,7 +339,7 @@ impl<'a> Parser<'a, '_> {
             name: name.clone(),
             parse_name: self.parse_name.to_owned(),
             text: Arc::clone(&self.text),
-            root,
+            root: Arc::new(root),
         };
         match self.by_name.get(&name).and_then(|&i| self.trees.get_mut(i)) {
             None => {

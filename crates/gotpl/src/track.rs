@@ -82,11 +82,13 @@ const VISIT_BUDGET: usize = 10_000;
 /// A multiplicative hash: the keys are pointers and short names, looked up on every field
 /// access while tracking.
 #[derive(Default)]
-struct Fx(u64);
+pub struct Fx(u64);
 
 impl Hasher for Fx {
+    /// The product's high bits are its well-mixed ones; the table takes its bucket from the low
+    /// bits, which for aligned addresses would be zero (rustc-hash does the same).
     fn finish(&self) -> u64 {
-        self.0
+        self.0.rotate_left(26)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
@@ -98,7 +100,7 @@ impl Hasher for Fx {
     }
 }
 
-type FxBuild = BuildHasherDefault<Fx>;
+pub type FxBuild = BuildHasherDefault<Fx>;
 
 /// One registered map.
 struct Entry {

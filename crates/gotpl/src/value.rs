@@ -103,6 +103,20 @@ pub trait Object: fmt::Debug {
     fn entries(&self) -> Option<BTreeMap<String, Value>> {
         None
     }
+    /// What an action prints for this value reached as a field through a pointer: Go's
+    /// `printValue` calls a `String` method with a pointer receiver on an addressable value
+    /// (`{{ .Capabilities.KubeVersion }}` is `v1.36.0`), while fmt through an interface
+    /// (`quote`, `printf`) prints the struct (`{v1.36.0 v1.36.0 1 36}`). `None`: as
+    /// [`Object::go_string`].
+    fn addressable_string(&self) -> Option<String> {
+        None
+    }
+    /// For a Go slice type with methods (Helm's `common.VersionSet`, a `[]string`): its elements,
+    /// which `range`, truth and the functions that reflect on an `interface{}` (`len`, `index`,
+    /// `first`, `has`, …) see. `None` for structs.
+    fn elements(&self) -> Option<Vec<Value>> {
+        None
+    }
     /// Go's `reflect.Kind` name (`kindOf`): "ptr" for the `*T` values Helm passes (`.Chart`,
     /// `.Capabilities`), "struct" for values such as `time.Time` and Sprig's certificate.
     fn kind_name(&self) -> &'static str {
@@ -163,6 +177,22 @@ impl Value {
         }
     }
 
+    /// A Go map or slice type with methods (Helm's `engine.files`, `common.VersionSet`) as the
+    /// plain map or slice reflection walks; `None` for every other value.
+    pub fn underlying(&self) -> Option<Value> {
+        let Value::Object(o) = self else {
+            return None;
+        };
+        if let Some(items) = o.elements() {
+            return Some(Value::List(List {
+                items: Rc::new(RefCell::new(items)),
+                elem: Elem::String,
+                nil: false,
+            }));
+        }
+        o.entries().map(Value::map)
+    }
+
     /// Go's `%T` for this value.
     pub fn type_name(&self) -> String {
         match self {
@@ -217,7 +247,10 @@ impl Value {
             Value::List(l) => !l.items.borrow().is_empty(),
             Value::Map(m) => !m.borrow().is_empty(),
             // A pointer to a struct is always true, a map type only when not empty.
-            Value::Object(o) => o.entries().is_none_or(|e| !e.is_empty()),
+            Value::Object(o) => match o.elements() {
+                Some(items) => !items.is_empty(),
+                None => o.entries().is_none_or(|e| !e.is_empty()),
+            },
         }
     }
 

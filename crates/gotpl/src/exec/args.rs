@@ -86,6 +86,62 @@ fn origin_preserving(name: &str) -> Option<usize> {
     }
 }
 
+/// Functions that walk an `interface{}` argument with reflection as a map or a slice: they see a
+/// map or slice type with methods as the plain map or slice under it
+/// (`len .Capabilities.APIVersions`, `index (.Files.Glob "x/*") "x/a"`). Every other function
+/// gets it as it is, so `typeOf` names it and what `dict` or `default` pass on keeps its methods.
+fn walks_containers(name: &str) -> bool {
+    matches!(
+        name,
+        "len"
+            | "index"
+            | "slice"
+            | "empty"
+            | "concat"
+            | "join"
+            | "sortAlpha"
+            | "toStrings"
+            | "first"
+            | "last"
+            | "rest"
+            | "initial"
+            | "has"
+            | "uniq"
+            | "without"
+            | "compact"
+            | "reverse"
+            | "append"
+            | "push"
+            | "prepend"
+            | "chunk"
+            | "mustFirst"
+            | "mustLast"
+            | "mustRest"
+            | "mustInitial"
+            | "mustHas"
+            | "mustUniq"
+            | "mustWithout"
+            | "mustCompact"
+            | "mustReverse"
+            | "mustAppend"
+            | "mustPush"
+            | "mustPrepend"
+            | "mustChunk"
+    )
+}
+
+/// The map or slice types with methods among `argv`, as plain maps and slices when `name`
+/// walks them ([`walks_containers`]).
+fn plain_containers(name: &str, argv: &mut [Value]) {
+    if argv.iter().any(|v| matches!(v, Value::Object(_))) && walks_containers(name) {
+        for v in argv.iter_mut() {
+            if let Some(plain) = v.underlying() {
+                *v = plain;
+            }
+        }
+    }
+}
+
 fn can_be_nil(t: Ty) -> bool {
     match t {
         Ty::Any | Ty::List | Ty::StringList | Ty::Map | Ty::Bytes => true,
@@ -231,6 +287,7 @@ impl State<'_> {
                     Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
                     _ => 0,
                 };
+                plain_containers(name, &mut argv);
                 let units = crate::cost::before_call(name, &argv, self.fuel);
                 if units > self.fuel {
                     fr.at(call_node);

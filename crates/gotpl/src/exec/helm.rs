@@ -23,7 +23,7 @@ pub(crate) struct TplParsed {
 /// The definitions a `tpl` string adds while it executes (Helm executes it in a clone of the
 /// template set, so they are visible inside it and gone after).
 pub(crate) struct TplOverlay {
-    pub defs: HashMap<String, Entry>,
+    pub defs: super::FxMap<String, Entry>,
 }
 
 /// Parsed `tpl` strings by text; bounded so a chart cannot grow it without limit.
@@ -56,6 +56,9 @@ impl TplCache {
         parsed
     }
 }
+
+/// `lookup` calls remembered per environment (a loop may call it without end).
+const MAX_LOOKUPS_KEPT: usize = 1000;
 
 fn arg_str(args: &[Value], i: usize) -> &str {
     args.get(i).and_then(Value::as_str).unwrap_or("")
@@ -101,7 +104,14 @@ impl State<'_> {
                 Err(warn(arg_str(&args, 0)))
             }
             // No cluster: Helm's lookup returns an empty map (template, lint, dry-run).
-            Special::Lookup => Ok(Value::empty_map()),
+            Special::Lookup => {
+                if self.env.lookups.len() < MAX_LOOKUPS_KEPT {
+                    self.env
+                        .lookups
+                        .push((fr.tree.parse_name.clone(), call_pos));
+                }
+                Ok(Value::empty_map())
+            }
             // Evaluated by `eval_call` itself (they short-circuit); never reaches here.
             Special::And | Special::Or => Ok(Value::Nil),
         }
@@ -109,7 +119,12 @@ impl State<'_> {
 
     /// Helm's `include`: the define rendered to a string (which keeps its origins).
     fn include(&mut self, fr: &Frame<'_>, name: &str, data: Value) -> Result<Value, Chain> {
-        let count = self.included.entry(name.to_string()).or_insert(0);
+        // Looked up before inserting: `include` is the most frequent call, and the name is
+        // already in the map but for its first use.
+        let count = match self.included.get_mut(name) {
+            Some(c) => c,
+            None => self.included.entry(name.to_owned()).or_insert(0),
+        };
         if *count > RECURSION_MAX {
             let inner = Chain::plain("unable to execute template".to_string());
             return Err(Chain::wrap(
@@ -206,7 +221,7 @@ impl State<'_> {
         if parsed.defs.len() <= 1 {
             return None;
         }
-        let mut defs: HashMap<String, Entry> = HashMap::new();
+        let mut defs: super::FxMap<String, Entry> = super::FxMap::default();
         for e in &parsed.defs {
             if let Some(old) = self.lookup(&e.tree.name)
                 && is_empty_tree(&e.tree.root)

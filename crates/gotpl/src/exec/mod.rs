@@ -36,6 +36,126 @@ pub fn is_func(name: &str) -> bool {
     EXEC_FUNCS.contains(&name) || crate::funcs::lookup(name).is_some()
 }
 
+/// Parses one file of a chart as [`Templates::add_file`] does (functions checked against
+/// [`is_func`]), reusing the trees of an earlier file with the same text: a chart whose
+/// subcharts each vendor the `common` library holds the same sixty files several times. A file
+/// being parsed by another thread is waited for rather than parsed twice (the chart layer
+/// parses files in parallel, and copies of `common` come close together in Helm's order). Only
+/// successful parses are reused (an error names the file and line, so it is parsed again), and
+/// only when no `define` in the text is named like either file, the one case where a file's name
+/// changes how its text parses.
+pub fn parse_file(
+    parse_name: &str,
+    text: &str,
+) -> Result<crate::parse::Parsed, crate::parse::ParseError> {
+    let Some(slot) = parse_cache::slot(text) else {
+        return crate::parse::parse(parse_name, text, &is_func);
+    };
+    let mut own = None;
+    let shared = slot.get_or_init(|| {
+        let parsed = crate::parse::parse(parse_name, text, &is_func);
+        let shared = parsed
+            .as_ref()
+            .ok()
+            .map(|p| Arc::new(parse_cache::Shared::new(parse_name, p)));
+        own = Some(parsed);
+        shared
+    });
+    if let Some(parsed) = own {
+        return parsed;
+    }
+    match shared.as_ref().and_then(|s| s.renamed(parse_name)) {
+        Some(parsed) => Ok(parsed),
+        None => crate::parse::parse(parse_name, text, &is_func),
+    }
+}
+
+mod parse_cache {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use crate::ast::{List, Tree};
+    use crate::parse::Parsed;
+
+    /// A parse without its file name: the trees in order, the first the file's top level.
+    pub(super) struct Shared {
+        parse_name: String,
+        text: Arc<str>,
+        trees: Vec<(String, Arc<List>)>,
+    }
+
+    /// One text's parse: set by the first thread to parse it (`None`: it did not parse).
+    pub(super) type Slot = Arc<OnceLock<Option<Arc<Shared>>>>;
+
+    impl Shared {
+        pub(super) fn new(parse_name: &str, parsed: &Parsed) -> Shared {
+            Shared {
+                parse_name: parse_name.to_owned(),
+                text: parsed
+                    .trees
+                    .first()
+                    .map_or_else(|| Arc::from(""), |t| Arc::clone(&t.text)),
+                trees: parsed
+                    .trees
+                    .iter()
+                    .map(|t| (t.name.clone(), Arc::clone(&t.root)))
+                    .collect(),
+            }
+        }
+
+        /// The trees as `parse(parse_name, text)` gives them; `None` when a define's name is
+        /// either file's name (Go's redefinition rules then involve the top level).
+        pub(super) fn renamed(&self, parse_name: &str) -> Option<Parsed> {
+            let (top, defines) = self.trees.split_first()?;
+            if top.0 != self.parse_name
+                || defines
+                    .iter()
+                    .any(|(n, _)| n == parse_name || *n == self.parse_name)
+            {
+                return None;
+            }
+            let tree = |name: &str, root: &Arc<List>| Tree {
+                name: name.to_owned(),
+                parse_name: parse_name.to_owned(),
+                text: Arc::clone(&self.text),
+                root: Arc::clone(root),
+            };
+            let mut trees = Vec::with_capacity(self.trees.len());
+            trees.push(tree(parse_name, &top.1));
+            trees.extend(defines.iter().map(|(n, r)| tree(n, r)));
+            Some(Parsed { trees })
+        }
+    }
+
+    /// Bytes of text kept; past it the cache starts over (a process linting many charts).
+    const LIMIT: usize = 64 << 20;
+
+    #[derive(Default)]
+    struct Cache {
+        map: HashMap<Arc<str>, Slot>,
+        bytes: usize,
+    }
+
+    static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+
+    /// The slot of `text`, created empty if it is new. `None` if the lock is poisoned.
+    pub(super) fn slot(text: &str) -> Option<Slot> {
+        let mut guard = CACHE.lock().ok()?;
+        let cache = guard.get_or_insert_with(Cache::default);
+        if let Some(slot) = cache.map.get(text) {
+            return Some(Arc::clone(slot));
+        }
+        if cache.bytes + text.len() > LIMIT {
+            cache.map.clear();
+            cache.bytes = 0;
+        }
+        cache.bytes += text.len();
+        let slot = Slot::default();
+        cache.map.insert(Arc::from(text), Arc::clone(&slot));
+        Some(slot)
+    }
+}
+
 /// The name of Helm's root template; `tpl` strings are parsed under it (Helm:
 /// `t.New(parent.Name())`), so their errors say `template: gotpl:1:5: executing "gotpl"`.
 pub const ROOT_NAME: &str = "gotpl";
@@ -44,8 +164,12 @@ pub const ROOT_NAME: &str = "gotpl";
 /// Helm builds for a chart.
 #[derive(Default, Clone)]
 pub struct Templates {
-    map: HashMap<String, Entry>,
+    map: FxMap<String, Entry>,
 }
+
+/// The executor's maps are keyed by template names and addresses, looked up on every call:
+/// hashed with Fx rather than SipHash.
+pub(crate) type FxMap<K, V> = HashMap<K, V, crate::track::FxBuild>;
 
 #[derive(Clone)]
 pub(crate) struct Entry {
@@ -75,7 +199,7 @@ pub(crate) fn is_empty_tree(list: &crate::ast::List) -> bool {
 
 /// Go's `Template.associate`: a later definition replaces an earlier one, except that an empty
 /// one does not replace a non-empty one.
-pub(crate) fn associate(map: &mut HashMap<String, Entry>, entry: Entry) {
+pub(crate) fn associate(map: &mut FxMap<String, Entry>, entry: Entry) {
     if let Some(old) = map.get(&entry.tree.name)
         && is_empty_tree(&entry.tree.root)
         && !is_empty_tree(&old.tree.root)
@@ -105,7 +229,7 @@ impl Templates {
         parse_name: &str,
         text: &str,
     ) -> Result<(), crate::parse::ParseError> {
-        let parsed = crate::parse::parse(parse_name, text, &is_func)?;
+        let parsed = parse_file(parse_name, text)?;
         self.add_trees(parsed.trees);
         Ok(())
     }
@@ -190,6 +314,9 @@ pub struct ExecEnv {
     /// error instead of `<no value>`.
     pub strict: bool,
     pub(crate) tpl_cache: helm::TplCache,
+    /// Every `lookup` executed: the parse name of the template that called it and the byte
+    /// offset of the call, so the caller can say where output depends on a cluster it lacks.
+    pub lookups: Vec<(String, u32)>,
 }
 
 impl ExecEnv {

@@ -5,7 +5,6 @@
 //! Strings returned by `include` and `tpl` keep their own runs (a side table keyed by the
 //! string's allocation) so that `{{ include "x" . | nindent 4 }}` still points into the define.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -188,7 +187,7 @@ fn sub_runs(runs: &[Origin], total: usize, pieces: &[(usize, usize, usize)]) -> 
 /// Strings produced by `include`/`tpl` (and derived by `indent`, `nindent`, `trim…`), with runs.
 #[derive(Default)]
 pub(crate) struct Tracked {
-    map: HashMap<usize, (Rc<str>, Rc<[Origin]>)>,
+    map: super::FxMap<usize, (Rc<str>, Rc<[Origin]>)>,
 }
 
 /// At most this many tracked strings per execution; later ones simply lose their origins.

@@ -1,7 +1,6 @@
 //! The walk over a template (Go's `state.walk*` and `eval*`), one function per Go function so
 //! the two can be read side by side.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -102,7 +101,7 @@ pub(crate) struct State<'a> {
     /// Templates defined by the `tpl` strings being executed, innermost last.
     pub overlays: Vec<Arc<TplOverlay>>,
     /// Helm's `includedNames`: how many includes of each name are executing.
-    pub included: HashMap<String, u32>,
+    pub included: super::FxMap<String, u32>,
     /// Where the stack was when execution started (see [`Limits::max_stack`]).
     ///
     /// [`Limits::max_stack`]: super::Limits::max_stack
@@ -127,7 +126,7 @@ impl<'a> State<'a> {
             outs: Vec::new(),
             tracked: Tracked::default(),
             overlays: Vec::new(),
-            included: HashMap::new(),
+            included: super::FxMap::default(),
             stack_base: stack_pos(),
         }
     }
@@ -387,6 +386,17 @@ impl<'a> State<'a> {
                     }
                 }
                 !entries.is_empty()
+            }
+            // A Go slice type with methods (Helm's `.Capabilities.APIVersions`): its strings.
+            Value::Object(o) if o.elements().is_some() => {
+                let items = o.elements().unwrap_or_default();
+                for (i, item) in items.iter().enumerate() {
+                    let idx = Rv::val(Value::Int(i as i64));
+                    if self.one_iteration(fr, r, mark, idx, Rv::val(item.clone()))? == Flow::Break {
+                        break;
+                    }
+                }
+                !items.is_empty()
             }
             // A Go map type with methods (Helm's `.Files.Glob` result): its typed entries.
             Value::Object(o) if o.entries().is_some() => {
@@ -747,12 +757,16 @@ impl<'a> State<'a> {
             // missingkey=zero: a field of nothing is nothing.
             return Ok(Rv::invalid());
         }
-        let typ = if receiver.boxed {
-            "interface {}".to_string()
-        } else {
-            receiver.v.type_name()
+        // Only errors print the type: not built on the way to a map key.
+        let typ = |receiver: &Rv| {
+            if receiver.boxed {
+                "interface {}".to_string()
+            } else {
+                receiver.v.type_name()
+            }
         };
         if receiver.boxed && receiver.v.is_nil() {
+            let typ = typ(&receiver);
             return Err(self.errorf(fr, format!("nil pointer evaluating {typ}.{name}")));
         }
         let has_args = args.len() > 1 || fin.is_some();
@@ -792,6 +806,7 @@ impl<'a> State<'a> {
             }
             _ => {}
         }
+        let typ = typ(&receiver);
         Err(self.errorf(fr, format!("can't evaluate field {name} in type {typ}")))
     }
 
@@ -873,7 +888,12 @@ impl<'a> State<'a> {
         let units = crate::cost::of_printing(&v.v, self.fuel);
         self.burn(fr, units)?;
         crate::track::read_whole(&v.v);
-        let text = crate::fmt::print_value(&v.v);
+        let text = match &v.v {
+            Value::Object(o) => o
+                .addressable_string()
+                .unwrap_or_else(|| crate::fmt::print_value(&v.v)),
+            _ => crate::fmt::print_value(&v.v),
+        };
         self.write(fr, &text, pos, false)
     }
 }

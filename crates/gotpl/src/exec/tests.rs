@@ -320,6 +320,55 @@ fn map_kind_objects_have_go_truth_and_range() {
     assert_eq!(out.text, "a=1;b=2;2emptynone");
 }
 
+/// A slice-kind Go value with methods, like Helm's `common.VersionSet`.
+#[derive(Debug)]
+struct VersionSet(Vec<&'static str>);
+
+impl crate::value::Object for VersionSet {
+    fn type_name(&self) -> &str {
+        "common.VersionSet"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        (name == "Has").then(|| {
+            let want = args.first().and_then(Value::as_str).unwrap_or_default();
+            Ok(Value::Bool(self.0.contains(&want)))
+        })
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "Has"
+    }
+    fn go_string(&self) -> String {
+        format!("[{}]", self.0.join(" "))
+    }
+    fn to_json(&self) -> Value {
+        Value::str_list(self.0.iter().map(|s| s.to_string()).collect())
+    }
+    fn elements(&self) -> Option<Vec<Value>> {
+        Some(self.0.iter().map(|s| Value::str(s)).collect())
+    }
+    fn kind_name(&self) -> &'static str {
+        "slice"
+    }
+}
+
+#[test]
+fn slice_kind_objects_range_and_reach_functions_as_slices() {
+    let t = set(&[(
+        "t/templates/a.yaml",
+        "{{ range $i, $v := .Values.s }}{{ $i }}={{ $v }};{{ end }}{{ len .Values.s }} {{ index .Values.s 1 }} {{ last .Values.s }} {{ has \"b\" .Values.s }} {{ .Values.s.Has \"a\" }} {{ typeOf .Values.s }} {{ (default list .Values.s).Has \"b\" }} {{ .Values.s }}{{ if .Values.e }}x{{ else }} empty{{ end }}{{ range .Values.e }}x{{ else }} none{{ end }}",
+    )]);
+    let s = Value::Object(std::rc::Rc::new(VersionSet(vec!["a", "b"])));
+    let e = Value::Object(std::rc::Rc::new(VersionSet(vec![])));
+    let out = run(&t, "t/templates/a.yaml", dot(&[("s", s), ("e", e)])).unwrap();
+    assert_eq!(
+        out.text,
+        "0=a;1=b;2 b b true true common.VersionSet true [a b] empty none"
+    );
+}
+
 #[test]
 fn nindent_and_trim_keep_the_lines_of_an_included_define() {
     let t = set(&[
@@ -433,4 +482,78 @@ fn deeply_nested_values_built_by_a_template_drop_safely() {
         })
         .unwrap();
     assert_eq!(h.join().unwrap().as_deref(), Some("x"));
+}
+
+/// What `parse_file` gives, as names and printed trees, to compare with `parse::parse`.
+fn shape(parsed: &crate::parse::Parsed) -> Vec<(String, String, String)> {
+    parsed
+        .trees
+        .iter()
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.parse_name.clone(),
+                t.root.go_string(&t.text),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn copies_of_a_file_share_one_parse_and_keep_their_names() {
+    // Text no other test uses, so the first call parses it.
+    let text =
+        "{{/* copies */}}{{ define \"lib.name\" }}x{{ end }}top {{ include \"lib.name\" . }}";
+    let a = parse_file("app/charts/lib/templates/_n.tpl", text).unwrap();
+    let b = parse_file("app/charts/db/charts/lib/templates/_n.tpl", text).unwrap();
+    for (name, parsed) in [
+        ("app/charts/lib/templates/_n.tpl", &a),
+        ("app/charts/db/charts/lib/templates/_n.tpl", &b),
+    ] {
+        let fresh = crate::parse::parse(name, text, &is_func).unwrap();
+        assert_eq!(shape(parsed), shape(&fresh));
+    }
+    // The second copy shares the first one's nodes.
+    assert!(Arc::ptr_eq(&a.trees[1].root, &b.trees[1].root));
+    // Each copy renders under its own name.
+    let mut t = Templates::new();
+    t.add_trees(b.trees);
+    let out = run(&t, "app/charts/db/charts/lib/templates/_n.tpl", dot(&[])).unwrap();
+    assert_eq!(out.text, "top x");
+    assert_eq!(
+        out.origin_of(0).map(|(f, _)| f.to_string()),
+        Some("app/charts/db/charts/lib/templates/_n.tpl".to_string())
+    );
+}
+
+#[test]
+fn a_copy_that_does_not_parse_reports_its_own_name() {
+    let text = "{{/* broken copies */}}\n{{ if }}";
+    let a = parse_file("a/templates/x.yaml", text).unwrap_err();
+    let b = parse_file("b/templates/x.yaml", text).unwrap_err();
+    assert_eq!(
+        a.go_message(),
+        "template: a/templates/x.yaml:2: missing value for if"
+    );
+    assert_eq!(
+        b.go_message(),
+        "template: b/templates/x.yaml:2: missing value for if"
+    );
+}
+
+#[test]
+fn a_define_named_like_the_file_is_parsed_again() {
+    // Go's redefinition rules involve the top level when a define has the file's name: the
+    // second name makes this text a "multiple definition" error, the first does not.
+    let text = "{{/* self */}}{{ define \"b.yaml\" }}x{{ end }}y";
+    let a = parse_file("a.yaml", text).unwrap();
+    assert_eq!(
+        shape(&a),
+        shape(&crate::parse::parse("a.yaml", text, &is_func).unwrap())
+    );
+    let b = parse_file("b.yaml", text);
+    assert_eq!(
+        b.map(|p| shape(&p)),
+        crate::parse::parse("b.yaml", text, &is_func).map(|p| shape(&p))
+    );
 }

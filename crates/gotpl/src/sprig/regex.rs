@@ -5,6 +5,8 @@
 //! `Expand`. Compile errors use Go's words. Plain functions panic on a bad pattern
 //! (`regexp: Compile(…)`), `must…` ones return the error, `regexMatch` returns false.
 
+use std::sync::Arc;
+
 use regex::Regex;
 
 use super::{f, int, string};
@@ -49,12 +51,14 @@ pub const FUNCS: &[Func] = &[
 const CACHE_LIMIT: usize = 256;
 
 thread_local! {
-    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<Regex, String>>> =
+    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<Arc<Regex>, String>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
-/// `regexp.Compile`: the compiled pattern or Go's error text.
-pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
+/// `regexp.Compile`: the compiled pattern or Go's error text. Shared, not cloned: a cloned
+/// `Regex` gets a new pool of match caches, and building one (the lazy DFA's tables) costs more
+/// than most matches.
+pub(crate) fn compile(pattern: &str) -> Result<Arc<Regex>, String> {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return hit;
     }
@@ -69,12 +73,13 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, String> {
     compiled
 }
 
-fn compile_uncached(pattern: &str) -> Result<Regex, String> {
+fn compile_uncached(pattern: &str) -> Result<Arc<Regex>, String> {
     let translated =
         go_syntax::translate(pattern).map_err(|m| format!("error parsing regexp: {m}"))?;
     regex::RegexBuilder::new(&translated)
         .size_limit(1 << 24)
         .build()
+        .map(Arc::new)
         .map_err(|e| format!("error parsing regexp: {}", first_line(&e.to_string())))
 }
 
@@ -116,7 +121,7 @@ fn first_line(s: &str) -> &str {
 }
 
 /// `regexp.MustCompile`: the panic message of a bad pattern.
-fn must_compile(pattern: &str) -> Result<Regex, String> {
+fn must_compile(pattern: &str) -> Result<Arc<Regex>, String> {
     compile(pattern).map_err(|e| format!("regexp: Compile({}): {e}", go_backquote(pattern)))
 }
 
@@ -189,12 +194,12 @@ fn find_all(re: &Regex, s: &str, n: i64) -> Value {
 
 fn regex_find_all(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, n) = (string(&a, 0)?, string(&a, 1)?, int(&a, 2)?);
-    Ok(find_all(&must_compile(pattern)?, s, n))
+    Ok(find_all(&*must_compile(pattern)?, s, n))
 }
 
 fn must_regex_find_all(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, n) = (string(&a, 0)?, string(&a, 1)?, int(&a, 2)?);
-    Ok(find_all(&compile(pattern)?, s, n))
+    Ok(find_all(&*compile(pattern)?, s, n))
 }
 
 fn find(re: &Regex, s: &str) -> Value {
@@ -203,12 +208,12 @@ fn find(re: &Regex, s: &str) -> Value {
 
 fn regex_find(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s) = (string(&a, 0)?, string(&a, 1)?);
-    Ok(find(&must_compile(pattern)?, s))
+    Ok(find(&*must_compile(pattern)?, s))
 }
 
 fn must_regex_find(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s) = (string(&a, 0)?, string(&a, 1)?);
-    Ok(find(&compile(pattern)?, s))
+    Ok(find(&*compile(pattern)?, s))
 }
 
 /// Go's `replaceAll`: every match replaced, but not an empty match right after another.
@@ -308,22 +313,22 @@ fn expand(out: &mut String, template: &str, re: &Regex, locs: &regex::CaptureLoc
 
 fn regex_replace_all(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, repl) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    replace_all(&must_compile(pattern)?, s, repl, false)
+    replace_all(&*must_compile(pattern)?, s, repl, false)
 }
 
 fn must_regex_replace_all(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, repl) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    replace_all(&compile(pattern)?, s, repl, false)
+    replace_all(&*compile(pattern)?, s, repl, false)
 }
 
 fn regex_replace_all_literal(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, repl) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    replace_all(&must_compile(pattern)?, s, repl, true)
+    replace_all(&*must_compile(pattern)?, s, repl, true)
 }
 
 fn must_regex_replace_all_literal(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, repl) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    replace_all(&compile(pattern)?, s, repl, true)
+    replace_all(&*compile(pattern)?, s, repl, true)
 }
 
 /// Go's `Regexp.Split`.
@@ -354,12 +359,12 @@ fn split(re: &Regex, pattern: &str, s: &str, n: i64) -> Value {
 
 fn regex_split(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, n) = (string(&a, 0)?, string(&a, 1)?, int(&a, 2)?);
-    Ok(split(&must_compile(pattern)?, pattern, s, n))
+    Ok(split(&*must_compile(pattern)?, pattern, s, n))
 }
 
 fn must_regex_split(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, n) = (string(&a, 0)?, string(&a, 1)?, int(&a, 2)?);
-    Ok(split(&compile(pattern)?, pattern, s, n))
+    Ok(split(&*compile(pattern)?, pattern, s, n))
 }
 
 /// `regexp.QuoteMeta`.

@@ -23,6 +23,8 @@ const ERR_SEGMENT_ZERO: &str = "version segment starts with 0";
 const ERR_PRERELEASE: &str = "invalid prerelease string";
 const ERR_METADATA: &str = "invalid metadata string";
 
+/// Masterminds' `semVerRegex`, which [`match_version`] matches by hand (the tests compare them).
+#[cfg(test)]
 const LOOSE: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const CV: &str = r"v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
@@ -33,14 +35,126 @@ fn pattern(
     slot: &'static OnceLock<Option<Regex>>,
     source: impl FnOnce() -> String,
 ) -> Result<&'static Regex, String> {
-    slot.get_or_init(|| super::regex::compile(&source()).ok())
-        .as_ref()
-        .ok_or_else(no_patterns)
+    slot.get_or_init(|| {
+        super::regex::compile(&source())
+            .ok()
+            .map(std::sync::Arc::unwrap_or_clone)
+    })
+    .as_ref()
+    .ok_or_else(no_patterns)
 }
 
-fn loose() -> Result<&'static Regex, String> {
-    static P: OnceLock<Option<Regex>> = OnceLock::new();
-    pattern(&P, || format!("^{LOOSE}$"))
+/// The groups of [`LOOSE`] (`x_digits`: [`CV`], whose number parts also take `x`, `X`, `*`
+/// and `|`) matched from the start of `s`, greedily. Each part is decided by the next byte, so
+/// this greedy match is the one Go's leftmost-first engine finds whenever the pattern, anchored
+/// after it (`$`, or `\s*$`), matches at all; the callers check that anchor themselves. Matching
+/// by hand spares every chart that calls `semverCompare` the compilation of the patterns (a
+/// tenth of a small chart's render).
+struct VersionMatch<'a> {
+    /// Everything matched (CV's group 2 in the constraint pattern).
+    all: &'a str,
+    major: &'a str,
+    /// With its leading `.`, or empty.
+    minor: &'a str,
+    patch: &'a str,
+    /// With its leading `-`, or empty.
+    pre: &'a str,
+    /// With its leading `+`, or empty.
+    meta: &'a str,
+    end: usize,
+}
+
+fn match_version(s: &str, x_digits: bool) -> Option<VersionMatch<'_>> {
+    let b = s.as_bytes();
+    let digit = |c: u8| c.is_ascii_digit() || x_digits && matches!(c, b'x' | b'X' | b'*' | b'|');
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    let run = |from: usize, ok: &dyn Fn(u8) -> bool| {
+        from + b
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|&&c| ok(c))
+            .count()
+    };
+    let start = usize::from(b.first() == Some(&b'v'));
+    let major_end = run(start, &digit);
+    if major_end == start {
+        return None;
+    }
+    // `(\.[digits]+)?`: taken when a digit follows the dot.
+    let dotted = |at: usize| {
+        if b.get(at) == Some(&b'.') {
+            let e = run(at + 1, &digit);
+            if e > at + 1 {
+                return e;
+            }
+        }
+        at
+    };
+    let minor_end = dotted(major_end);
+    let patch_end = dotted(minor_end);
+    // `(SEP ident(\.ident)*)?`: the greedy repetition stops before a `.` not followed by an
+    // identifier character.
+    let tagged = |at: usize, sep: u8| {
+        if b.get(at) != Some(&sep) {
+            return at;
+        }
+        let mut e = run(at + 1, &ident);
+        if e == at + 1 {
+            return at;
+        }
+        while b.get(e) == Some(&b'.') {
+            let next = run(e + 1, &ident);
+            if next == e + 1 {
+                break;
+            }
+            e = next;
+        }
+        e
+    };
+    let pre_end = tagged(patch_end, b'-');
+    let meta_end = tagged(pre_end, b'+');
+    let part = |a: usize, z: usize| s.get(a..z).unwrap_or("");
+    Some(VersionMatch {
+        all: part(0, meta_end),
+        major: part(start, major_end),
+        minor: part(major_end, minor_end),
+        patch: part(minor_end, patch_end),
+        pre: part(patch_end, pre_end),
+        meta: part(pre_end, meta_end),
+        end: meta_end,
+    })
+}
+
+/// Go's `\s` (ASCII only).
+fn is_go_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// The operators of [`OPS`], longest first: the one the constraint pattern captures is the
+/// longest that a version follows (a version never starts with an operator's character).
+const OPERATORS: [&str; 11] = ["!=", ">=", "=>", "<=", "=<", "~>", "=", ">", "<", "~", "^"];
+
+/// A constraint that is one comparison (`>=1.21-0`, ` ~ 1.2.x `), what charts write: its
+/// operator and version, as the constraint pattern captures them. `None` for anything else
+/// (`||`, `,`, ranges, a version the pattern does not take whole), which the patterns parse.
+fn simple_constraint(c: &str) -> Option<(&str, VersionMatch<'_>)> {
+    if c.bytes().any(|b| matches!(b, b'|' | b',')) {
+        return None;
+    }
+    let trimmed = c.trim_start_matches(|ch: char| ch.is_ascii() && is_go_space(ch as u8));
+    let op = OPERATORS
+        .iter()
+        .find(|op| trimmed.starts_with(**op))
+        .map_or("", |op| *op);
+    let rest = trimmed.get(op.len()..)?;
+    let ver = rest.trim_start_matches(|ch: char| ch.is_ascii() && is_go_space(ch as u8));
+    let m = match_version(ver, true)?;
+    let tail = ver.get(m.end..)?;
+    if !tail.bytes().all(is_go_space) {
+        return None;
+    }
+    Some((op, m))
 }
 
 fn constraint() -> Result<&'static Regex, String> {
@@ -122,18 +236,21 @@ fn parse_segment(s: &str) -> Result<u64, String> {
 impl Version {
     /// `semver.NewVersion` with coercion on (the default).
     pub fn parse(v: &str) -> Result<Version, String> {
-        let caps = loose()?.captures(v).ok_or(ERR_INVALID)?;
-        let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
-        let major = parse_segment(group(1))?;
-        let minor = match group(2) {
+        let m = match_version(v, false).ok_or(ERR_INVALID)?;
+        if m.end != v.len() {
+            return Err(ERR_INVALID.into());
+        }
+        let major = parse_segment(m.major)?;
+        let minor = match m.minor {
             "" => 0,
             m => parse_segment(m.trim_start_matches('.'))?,
         };
-        let patch = match group(3) {
+        let patch = match m.patch {
             "" => 0,
             m => parse_segment(m.trim_start_matches('.'))?,
         };
-        let (pre, metadata) = (group(5).to_string(), group(8).to_string());
+        let pre = m.pre.strip_prefix('-').unwrap_or("").to_string();
+        let metadata = m.meta.strip_prefix('+').unwrap_or("").to_string();
         if !pre.is_empty() {
             validate_prerelease(&pre)?;
         }
@@ -274,10 +391,28 @@ fn parse_constraint(c: &str) -> Result<Constraint, String> {
             patch_dirty: false,
         });
     }
-    let caps = constraint()?
-        .captures(c)
-        .ok_or_else(|| format!("improper constraint: {}", crate::fmt::quote(c)))?;
-    let g = |i: usize| caps.get(i).map_or("", |m| m.as_str());
+    let simple = simple_constraint(c);
+    let caps = match simple {
+        Some(_) => None,
+        None => Some(
+            constraint()?
+                .captures(c)
+                .ok_or_else(|| format!("improper constraint: {}", crate::fmt::quote(c)))?,
+        ),
+    };
+    let g = |i: usize| match (&caps, &simple) {
+        (Some(caps), _) => caps.get(i).map_or("", |m| m.as_str()),
+        (None, Some((op, m))) => match i {
+            1 => op,
+            2 => m.all,
+            3 => m.major,
+            4 => m.minor,
+            5 => m.patch,
+            6 => m.pre,
+            _ => "",
+        },
+        (None, None) => "",
+    };
     let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
     let ver = if is_x(g(3)) || g(3).is_empty() {
         dirty = true;
@@ -406,6 +541,12 @@ impl Constraint {
 
 /// `NewConstraint`: `a - b` ranges rewritten, `||` groups of comparisons.
 fn parse_constraints(c: &str) -> Result<Vec<(Vec<Constraint>, bool)>, String> {
+    // One comparison is valid, and `find` gives it whole: no pattern needed.
+    if simple_constraint(c).is_some() && !has_range_dash(c) {
+        let pc = parse_constraint(c)?;
+        let has_pre = !pc.con.pre.is_empty();
+        return Ok(vec![(vec![pc], has_pre)]);
+    }
     let rewritten = rewrite_range(c)?;
     let mut groups = Vec::new();
     for part in rewritten.split("||") {
@@ -431,15 +572,16 @@ fn parse_constraints(c: &str) -> Result<Vec<(Vec<Constraint>, bool)>, String> {
     Ok(groups)
 }
 
+/// The range pattern needs a `-` with Go's `\s` on both sides; without one nothing matches.
+fn has_range_dash(i: &str) -> bool {
+    i.as_bytes()
+        .windows(3)
+        .any(|w| matches!(w, [a, b'-', c] if is_go_space(*a) && is_go_space(*c)))
+}
+
 fn rewrite_range(i: &str) -> Result<String, String> {
     let mut out = i.to_string();
-    // The range pattern needs a `-` with Go's `\s` on both sides; without one nothing matches.
-    let space = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ');
-    let has_dash = i
-        .as_bytes()
-        .windows(3)
-        .any(|w| matches!(w, [a, b'-', c] if space(*a) && space(*c)));
-    if !has_dash {
+    if !has_range_dash(i) {
         return Ok(out);
     }
     for caps in range()?.captures_iter(i) {
@@ -634,6 +776,61 @@ impl Object for Version {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Strings over the characters that matter to the patterns, short enough to hit every case.
+    fn samples() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            proptest::string::string_regex("[v0-9.xX*|a\\-+ \t>=<!~^,é]{0,14}").unwrap(),
+            // Shaped like a constraint, so that most are one.
+            proptest::string::string_regex(
+                "[ \t]{0,2}(|=|!=|>|<|>=|=>|<=|=<|~|~>|\\^)[ ]{0,2}v?[0-9xX*]{1,2}(\\.[0-9xX*]{0,2}){0,3}(-[a0-9.-]{0,4})?(\\+[a0-9.-]{0,3})?[ \t]{0,2}"
+            )
+            .unwrap(),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// The hand matcher finds the groups Go's engine finds with Masterminds' pattern.
+        #[test]
+        fn version_matcher_is_the_pattern(s in samples()) {
+            let re = super::super::regex::compile(&format!("^{LOOSE}$")).unwrap();
+            let hand = match_version(&s, false).filter(|m| m.end == s.len());
+            match re.captures(&s) {
+                None => proptest::prop_assert!(hand.is_none(), "{s:?}"),
+                Some(c) => {
+                    let g = |i: usize| c.get(i).map_or("", |m| m.as_str());
+                    let m = hand.unwrap();
+                    proptest::prop_assert_eq!(
+                        (m.major, m.minor, m.patch, m.pre, m.meta),
+                        (g(1), g(2), g(3), g(4), g(7))
+                    );
+                }
+            }
+        }
+
+        /// A constraint the hand matcher takes is one the constraint pattern takes, with the
+        /// same groups, and one `find` gives whole.
+        #[test]
+        fn simple_constraints_are_the_pattern(s in samples()) {
+            let Some((op, m)) = simple_constraint(&s) else {
+                return Ok(());
+            };
+            let c = constraint().unwrap().captures(&s);
+            proptest::prop_assert!(c.is_some(), "{s:?}");
+            let c = c.unwrap();
+            let g = |i: usize| c.get(i).map_or("", |m| m.as_str());
+            proptest::prop_assert_eq!(
+                (op, m.all, m.major, m.minor, m.patch, m.pre),
+                (g(1), g(2), g(3), g(4), g(5), g(6))
+            );
+            proptest::prop_assert!(valid().unwrap().is_match(&s));
+            let found: Vec<&str> = find().unwrap().find_iter(&s).map(|m| m.as_str()).collect();
+            proptest::prop_assert_eq!(found.len(), 1);
+            proptest::prop_assert_eq!(found[0].trim_start(), s.trim_matches([' ', '\t']));
+        }
+    }
 
     #[test]
     fn constraints_match_masterminds() {
