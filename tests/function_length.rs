@@ -46,12 +46,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
          nesting): a match over the next token",
     ),
     (
-        "crates/gotpl/src/exec/args.rs",
-        "eval_call",
-        "Go's text/template (*state).evalCall: argument count checks, argument evaluation and \
-         the call, in Go's order (the order of its errors)",
-    ),
-    (
         "crates/gotpl/src/fmt/mod.rs",
         "do_printf",
         "Go's fmt.(*pp).doPrintf: one state machine over the format (flags, argument index, \

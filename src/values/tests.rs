@@ -272,6 +272,33 @@ fn node(v: serde_json::Value) -> Node {
     Node::from_json(&v, Span::default())
 }
 
+/// A key set again by a later `-f` file points at that file (findings about the key show where
+/// it was last set), whether the new value is a scalar or a map over a scalar; keys of maps
+/// merged in both keep the map's first key and gain the later keys.
+#[test]
+fn a_later_file_owns_the_keys_it_sets() {
+    let in_file = |f: u32, v: serde_json::Value| Node::from_json(&v, Span::new(FileId(f), 0, 1));
+    let mut user = in_file(0, json!({"x": 1, "y": 1, "m": {"a": 1}}));
+    merge_maps(
+        &mut user,
+        in_file(1, json!({"x": 2, "y": {"b": 2}, "m": {"c": 3}})),
+    );
+    let key_file = |path: &[&str]| {
+        let (last, parents) = path.split_last().unwrap();
+        let parent = user.path(parents).unwrap();
+        parent.entry(last).unwrap().0.span.file
+    };
+    assert_eq!(key_file(&["x"]), FileId(1));
+    assert_eq!(key_file(&["y"]), FileId(1));
+    assert_eq!(key_file(&["m"]), FileId(0));
+    assert_eq!(key_file(&["m", "a"]), FileId(0));
+    assert_eq!(key_file(&["m", "c"]), FileId(1));
+    assert_eq!(
+        user.to_json(),
+        json!({"x": 2, "y": {"b": 2}, "m": {"a": 1, "c": 3}})
+    );
+}
+
 /// Precedence between files and defaults, on trees (the YAML reading is tested with fixtures).
 #[test]
 fn merging_and_coalescing_follow_helm() {

@@ -130,6 +130,18 @@ fn walks_containers(name: &str) -> bool {
     )
 }
 
+/// The map or slice types with methods among `argv`, as plain maps and slices when `name`
+/// walks them ([`walks_containers`]).
+fn plain_containers(name: &str, argv: &mut [Value]) {
+    if argv.iter().any(|v| matches!(v, Value::Object(_))) && walks_containers(name) {
+        for v in argv.iter_mut() {
+            if let Some(plain) = v.underlying() {
+                *v = plain;
+            }
+        }
+    }
+}
+
 fn can_be_nil(t: Ty) -> bool {
     match t {
         Ty::Any | Ty::List | Ty::StringList | Ty::Map | Ty::Bytes => true,
@@ -275,13 +287,7 @@ impl State<'_> {
                     Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
                     _ => 0,
                 };
-                if walks_containers(name) {
-                    for v in &mut argv {
-                        if let Some(plain) = v.underlying() {
-                            *v = plain;
-                        }
-                    }
-                }
+                plain_containers(name, &mut argv);
                 let units = crate::cost::before_call(name, &argv, self.fuel);
                 if units > self.fuel {
                     fr.at(call_node);
