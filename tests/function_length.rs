@@ -57,26 +57,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "Go regexp syntax to the regex crate's: one loop with a match over the pattern's tokens \
          sharing the group and repetition state",
     ),
-    // The values.schema.json validator arrived (from another branch) as this check was written;
-    // its functions follow santhosh-tekuri/jsonschema v6 (Helm's validator) keyword by keyword,
-    // in its order, which is the order of the messages.
-    (
-        "src/schema/json_schema/compile.rs",
-        "compile_one",
-        "one schema object's keywords read in turn into one keyword set, sharing the draft, the \
-         base URI and the subschema queue: not split yet (its owner was still changing it)",
-    ),
-    (
-        "src/schema/json_schema/validate.rs",
-        "object",
-        "the object keywords in the validator's order; its early stops (a boolean-only check that \
-         failed, the draft) end the whole set, so a split needs a stop flag: not split yet",
-    ),
-    (
-        "src/schema/json_schema/validate.rs",
-        "array",
-        "the array keywords in the validator's order, as `object`: not split yet",
-    ),
 ];
 
 #[derive(Debug)]
