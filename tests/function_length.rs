@@ -46,12 +46,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
          nesting): a match over the next token",
     ),
     (
-        "crates/gotpl/src/exec/args.rs",
-        "eval_call",
-        "Go's text/template (*state).evalCall: argument count checks, argument evaluation and \
-         the call, in Go's order (the order of its errors)",
-    ),
-    (
         "crates/gotpl/src/fmt/mod.rs",
         "do_printf",
         "Go's fmt.(*pp).doPrintf: one state machine over the format (flags, argument index, \
@@ -62,26 +56,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "translate",
         "Go regexp syntax to the regex crate's: one loop with a match over the pattern's tokens \
          sharing the group and repetition state",
-    ),
-    // The values.schema.json validator arrived (from another branch) as this check was written;
-    // its functions follow santhosh-tekuri/jsonschema v6 (Helm's validator) keyword by keyword,
-    // in its order, which is the order of the messages.
-    (
-        "src/schema/json_schema/compile.rs",
-        "compile_one",
-        "one schema object's keywords read in turn into one keyword set, sharing the draft, the \
-         base URI and the subschema queue: not split yet (its owner was still changing it)",
-    ),
-    (
-        "src/schema/json_schema/validate.rs",
-        "object",
-        "the object keywords in the validator's order; its early stops (a boolean-only check that \
-         failed, the draft) end the whole set, so a split needs a stop flag: not split yet",
-    ),
-    (
-        "src/schema/json_schema/validate.rs",
-        "array",
-        "the array keywords in the validator's order, as `object`: not split yet",
     ),
 ];
 

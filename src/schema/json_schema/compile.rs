@@ -357,13 +357,6 @@ impl<'d> Compiler<'d> {
             ..Keywords::default()
         };
         let loc = p.pointer.as_str();
-        let sub = |c: &mut Self, rel: String| {
-            c.enqueue(Pending {
-                pointer: format!("{loc}{rel}"),
-                base: base.clone(),
-                draft,
-            })
-        };
 
         if let Some(r) = obj.get("$ref") {
             let r = r.as_str().ok_or_else(|| {
@@ -384,6 +377,40 @@ impl<'d> Compiler<'d> {
                 }
             }
         }
+        self.applicators(obj, &mut k, loc, &base)?;
+        validation(obj, &mut k, loc)?;
+        self.newer_drafts(obj, &mut k, loc, &base)?;
+        evaluated(&mut k);
+        if obj.is_empty() {
+            return Ok(Schema::Bool(true));
+        }
+        Ok(Schema::Object(Box::new(k)))
+    }
+
+    fn sub(
+        &mut self,
+        loc: &str,
+        base: &str,
+        draft: Draft,
+        rel: String,
+    ) -> Result<usize, CompileError> {
+        self.enqueue(Pending {
+            pointer: format!("{loc}{rel}"),
+            base: base.to_string(),
+            draft,
+        })
+    }
+
+    /// Combinators, `not`, items (before 2020-12), properties and dependencies.
+    fn applicators(
+        &mut self,
+        obj: &'d serde_json::Map<String, Value>,
+        k: &mut Keywords,
+        loc: &str,
+        base: &str,
+    ) -> Result<(), CompileError> {
+        let draft = k.draft;
+        let sub = |c: &mut Self, rel: String| c.sub(loc, base, draft, rel);
         for key in ["allOf", "anyOf", "oneOf"] {
             if let Some(v) = obj.get(key) {
                 let list = schema_array(v, &format!("{loc}/{key}"))?;
@@ -480,92 +507,19 @@ impl<'d> Compiler<'d> {
             }
         }
 
-        if let Some(t) = obj.get("type") {
-            k.types = types(t, &format!("{loc}/type"))?;
-        }
-        if let Some(e) = obj.get("enum") {
-            match e {
-                Value::Array(values) => k.enumeration = Some(values.clone()),
-                _ => {
-                    return Err(CompileError::meta(
-                        &format!("{loc}/enum"),
-                        format!("got {}, want array", json_type(e)),
-                    ));
-                }
-            }
-        }
-        k.multiple_of = number(obj.get("multipleOf"), loc, "multipleOf")?;
-        if let Some(m) = &k.multiple_of
-            && (m.is_zero() || m.is_negative())
-        {
-            return Err(CompileError::meta(
-                &format!("{loc}/multipleOf"),
-                "must be greater than 0".into(),
-            ));
-        }
-        k.maximum = number(obj.get("maximum"), loc, "maximum")?;
-        k.minimum = number(obj.get("minimum"), loc, "minimum")?;
-        match obj.get("exclusiveMaximum") {
-            Some(Value::Bool(b)) if draft == Draft::D4 => {
-                if *b {
-                    k.exclusive_maximum = k.maximum.take();
-                }
-            }
-            v => k.exclusive_maximum = number(v, loc, "exclusiveMaximum")?,
-        }
-        match obj.get("exclusiveMinimum") {
-            Some(Value::Bool(b)) if draft == Draft::D4 => {
-                if *b {
-                    k.exclusive_minimum = k.minimum.take();
-                }
-            }
-            v => k.exclusive_minimum = number(v, loc, "exclusiveMinimum")?,
-        }
-        k.min_length = count(obj.get("minLength"), loc, "minLength")?;
-        k.max_length = count(obj.get("maxLength"), loc, "maxLength")?;
-        if let Some(p) = obj.get("pattern") {
-            let at = format!("{loc}/pattern");
-            let Value::String(p) = p else {
-                return Err(CompileError::meta(
-                    &at,
-                    format!("got {}, want string", json_type(p)),
-                ));
-            };
-            k.pattern = Some((regex(p, &at)?, p.clone()));
-        }
-        k.min_items = count(obj.get("minItems"), loc, "minItems")?;
-        k.max_items = count(obj.get("maxItems"), loc, "maxItems")?;
-        match obj.get("uniqueItems") {
-            None => {}
-            Some(Value::Bool(b)) => k.unique_items = *b,
-            Some(v) => {
-                return Err(CompileError::meta(
-                    &format!("{loc}/uniqueItems"),
-                    format!("got {}, want boolean", json_type(v)),
-                ));
-            }
-        }
-        k.min_properties = count(obj.get("minProperties"), loc, "minProperties")?;
-        k.max_properties = count(obj.get("maxProperties"), loc, "maxProperties")?;
-        if let Some(r) = obj.get("required") {
-            let at = format!("{loc}/required");
-            match r {
-                Value::Array(names) => k.required = strings(names, &at)?,
-                _ => {
-                    return Err(CompileError::meta(
-                        &at,
-                        format!("got {}, want array", json_type(r)),
-                    ));
-                }
-            }
-        }
-        if draft < Draft::D2019 {
-            k.format = match obj.get("format") {
-                Some(Value::String(f)) => Format::named(f),
-                _ => None,
-            };
-        }
+        Ok(())
+    }
 
+    /// Draft 6 on: `contains`, `propertyNames`, `const`, `if`, the 2019-09 and 2020-12 keywords.
+    fn newer_drafts(
+        &mut self,
+        obj: &'d serde_json::Map<String, Value>,
+        k: &mut Keywords,
+        loc: &str,
+        base: &str,
+    ) -> Result<(), CompileError> {
+        let draft = k.draft;
+        let sub = |c: &mut Self, rel: String| c.sub(loc, base, draft, rel);
         if draft >= Draft::D6 {
             if obj.contains_key("contains") {
                 self.check_schema(obj.get("contains"), &format!("{loc}/contains"), draft)?;
@@ -654,22 +608,7 @@ impl<'d> Compiler<'d> {
             }
         }
 
-        k.all_props_evaluated = k.additional_properties.is_some();
-        if draft < Draft::D2020 {
-            k.all_items_evaluated = k.additional_items.is_some();
-            match &k.items {
-                Some(Items::One(_)) => k.all_items_evaluated = true,
-                Some(Items::Array(a)) => k.num_items_evaluated = a.len(),
-                _ => {}
-            }
-        } else {
-            k.all_items_evaluated = k.items2020.is_some();
-            k.num_items_evaluated = k.prefix_items.len();
-        }
-        if obj.is_empty() {
-            return Ok(Schema::Bool(true));
-        }
-        Ok(Schema::Object(Box::new(k)))
+        Ok(())
     }
 
     fn additional(
@@ -776,6 +715,120 @@ impl<'d> Compiler<'d> {
             // At the root, the document's own `$id` wins over Helm's file URL.
             .max_by_key(|(uri, (p, _))| (p.len(), uri.as_str() != BASE_URI))
             .map(|(uri, _)| uri.clone())
+    }
+}
+
+/// The assertions on the value itself: type, enum, bounds, lengths, pattern, counts, required,
+/// format.
+fn validation(
+    obj: &serde_json::Map<String, Value>,
+    k: &mut Keywords,
+    loc: &str,
+) -> Result<(), CompileError> {
+    let draft = k.draft;
+    if let Some(t) = obj.get("type") {
+        k.types = types(t, &format!("{loc}/type"))?;
+    }
+    if let Some(e) = obj.get("enum") {
+        match e {
+            Value::Array(values) => k.enumeration = Some(values.clone()),
+            _ => {
+                return Err(CompileError::meta(
+                    &format!("{loc}/enum"),
+                    format!("got {}, want array", json_type(e)),
+                ));
+            }
+        }
+    }
+    k.multiple_of = number(obj.get("multipleOf"), loc, "multipleOf")?;
+    if let Some(m) = &k.multiple_of
+        && (m.is_zero() || m.is_negative())
+    {
+        return Err(CompileError::meta(
+            &format!("{loc}/multipleOf"),
+            "must be greater than 0".into(),
+        ));
+    }
+    k.maximum = number(obj.get("maximum"), loc, "maximum")?;
+    k.minimum = number(obj.get("minimum"), loc, "minimum")?;
+    match obj.get("exclusiveMaximum") {
+        Some(Value::Bool(b)) if draft == Draft::D4 => {
+            if *b {
+                k.exclusive_maximum = k.maximum.take();
+            }
+        }
+        v => k.exclusive_maximum = number(v, loc, "exclusiveMaximum")?,
+    }
+    match obj.get("exclusiveMinimum") {
+        Some(Value::Bool(b)) if draft == Draft::D4 => {
+            if *b {
+                k.exclusive_minimum = k.minimum.take();
+            }
+        }
+        v => k.exclusive_minimum = number(v, loc, "exclusiveMinimum")?,
+    }
+    k.min_length = count(obj.get("minLength"), loc, "minLength")?;
+    k.max_length = count(obj.get("maxLength"), loc, "maxLength")?;
+    if let Some(p) = obj.get("pattern") {
+        let at = format!("{loc}/pattern");
+        let Value::String(p) = p else {
+            return Err(CompileError::meta(
+                &at,
+                format!("got {}, want string", json_type(p)),
+            ));
+        };
+        k.pattern = Some((regex(p, &at)?, p.clone()));
+    }
+    k.min_items = count(obj.get("minItems"), loc, "minItems")?;
+    k.max_items = count(obj.get("maxItems"), loc, "maxItems")?;
+    match obj.get("uniqueItems") {
+        None => {}
+        Some(Value::Bool(b)) => k.unique_items = *b,
+        Some(v) => {
+            return Err(CompileError::meta(
+                &format!("{loc}/uniqueItems"),
+                format!("got {}, want boolean", json_type(v)),
+            ));
+        }
+    }
+    k.min_properties = count(obj.get("minProperties"), loc, "minProperties")?;
+    k.max_properties = count(obj.get("maxProperties"), loc, "maxProperties")?;
+    if let Some(r) = obj.get("required") {
+        let at = format!("{loc}/required");
+        match r {
+            Value::Array(names) => k.required = strings(names, &at)?,
+            _ => {
+                return Err(CompileError::meta(
+                    &at,
+                    format!("got {}, want array", json_type(r)),
+                ));
+            }
+        }
+    }
+    if draft < Draft::D2019 {
+        k.format = match obj.get("format") {
+            Some(Value::String(f)) => Format::named(f),
+            _ => None,
+        };
+    }
+
+    Ok(())
+}
+
+/// What `unevaluated*` may skip: everything, when `additionalProperties`/`items` cover it.
+fn evaluated(k: &mut Keywords) {
+    let draft = k.draft;
+    k.all_props_evaluated = k.additional_properties.is_some();
+    if draft < Draft::D2020 {
+        k.all_items_evaluated = k.additional_items.is_some();
+        match &k.items {
+            Some(Items::One(_)) => k.all_items_evaluated = true,
+            Some(Items::Array(a)) => k.num_items_evaluated = a.len(),
+            _ => {}
+        }
+    } else {
+        k.all_items_evaluated = k.items2020.is_some();
+        k.num_items_evaluated = k.prefix_items.len();
     }
 }
 

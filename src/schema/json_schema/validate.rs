@@ -396,10 +396,24 @@ impl<'c> Validator<'c> {
                 }
             }
         }
+        if !self.members(k, f, obj) {
+            return;
+        }
+        self.names_and_dependents(k, f, obj);
+    }
+
+    /// `properties`, `patternProperties`, `additionalProperties`; false when only pass/fail
+    /// matters and it has failed already.
+    fn members<'v>(
+        &mut self,
+        k: &'c Keywords,
+        f: &mut Frame<'v>,
+        obj: &'v serde_json::Map<String, Value>,
+    ) -> bool {
         let mut additional = Vec::new();
         for (name, value) in obj {
             if f.bool_only && !f.errors.is_empty() {
-                return;
+                return false;
             }
             let mut evaluated = false;
             if let Some((_, s)) = k.properties.iter().find(|(p, _)| p == name) {
@@ -436,6 +450,23 @@ impl<'c> Validator<'c> {
             );
             self.add(f, Kind::AdditionalProperties(additional), || msg);
         }
+        true
+    }
+
+    /// `propertyNames` (draft 6 on), `dependentSchemas` and `dependentRequired` (2019-09 on).
+    fn names_and_dependents(
+        &mut self,
+        k: &'c Keywords,
+        f: &mut Frame<'_>,
+        obj: &serde_json::Map<String, Value>,
+    ) {
+        let missing = |names: &[String]| -> Vec<String> {
+            names
+                .iter()
+                .filter(|n| !obj.contains_key(n.as_str()))
+                .cloned()
+                .collect()
+        };
         if k.draft == super::Draft::D4 {
             return;
         }
@@ -513,6 +544,12 @@ impl<'c> Validator<'c> {
                 format!("items at {} and {} are equal", helm_int(i), helm_int(j))
             });
         }
+        self.items(k, f, arr);
+        self.contains(k, f, arr);
+    }
+
+    /// `items`/`additionalItems` before 2020-12, `prefixItems`/`items` from it.
+    fn items(&mut self, k: &'c Keywords, f: &mut Frame<'_>, arr: &[Value]) {
         if k.draft < super::Draft::D2020 {
             let mut evaluated = 0;
             match &k.items {
@@ -560,6 +597,10 @@ impl<'c> Validator<'c> {
                 }
             }
         }
+    }
+
+    /// `contains` with `minContains`/`maxContains`.
+    fn contains(&mut self, k: &'c Keywords, f: &mut Frame<'_>, arr: &[Value]) {
         if let Some(s) = k.contains {
             let mut errors = Vec::new();
             let mut matched = Vec::new();
