@@ -107,6 +107,16 @@ fn redis_dot(chart: &Path) -> kforge_gotpl::Value {
         meta.insert(k.to_string(), Value::str(v));
     }
     meta.insert("IsRoot".to_string(), Value::Bool(true));
+    // `common.warnings.modifiedImages` reads the chart's `images` annotation.
+    let chart_yaml = std::fs::read_to_string(chart.join("Chart.yaml")).expect("Chart.yaml");
+    let annotations = match kforge_gotpl::encode::from_yaml_str(&chart_yaml) {
+        Ok(Value::Map(m)) => m.borrow().get("annotations").cloned(),
+        _ => None,
+    };
+    meta.insert(
+        "Annotations".to_string(),
+        annotations.unwrap_or_else(Value::empty_map),
+    );
     let mut dot = BTreeMap::new();
     dot.insert("Values".to_string(), values);
     dot.insert("Chart".to_string(), Value::map(meta));
