@@ -148,6 +148,31 @@ impl<'c> Validator<'c> {
         }
     }
 
+    /// `min<what>`/`max<what>` (Items, Properties, Length) against a count.
+    fn count_bounds(
+        &mut self,
+        f: &mut Frame<'_>,
+        what: &str,
+        len: usize,
+        min: Option<usize>,
+        max: Option<usize>,
+    ) {
+        if let Some(min) = min
+            && len < min
+        {
+            self.add(f, Kind::Leaf, || {
+                format!("min{what}: got {}, want {}", helm_int(len), helm_int(min))
+            });
+        }
+        if let Some(max) = max
+            && len > max
+        {
+            self.add(f, Kind::Leaf, || {
+                format!("max{what}: got {}, want {}", helm_int(len), helm_int(max))
+            });
+        }
+    }
+
     fn add(&mut self, f: &mut Frame<'_>, kind: Kind, message: impl FnOnce() -> String) {
         let e = self.error(f, kind, message);
         f.errors.push(e);
@@ -335,28 +360,13 @@ impl<'c> Validator<'c> {
         f: &mut Frame<'v>,
         obj: &'v serde_json::Map<String, Value>,
     ) {
-        if let Some(min) = k.min_properties
-            && obj.len() < min
-        {
-            self.add(f, Kind::Leaf, || {
-                format!(
-                    "minProperties: got {}, want {}",
-                    helm_int(obj.len()),
-                    helm_int(min)
-                )
-            });
-        }
-        if let Some(max) = k.max_properties
-            && obj.len() > max
-        {
-            self.add(f, Kind::Leaf, || {
-                format!(
-                    "maxProperties: got {}, want {}",
-                    helm_int(obj.len()),
-                    helm_int(max)
-                )
-            });
-        }
+        self.count_bounds(
+            f,
+            "Properties",
+            obj.len(),
+            k.min_properties,
+            k.max_properties,
+        );
         let missing = |names: &[String]| -> Vec<String> {
             names
                 .iter()
@@ -515,28 +525,7 @@ impl<'c> Validator<'c> {
     }
 
     fn array(&mut self, k: &'c Keywords, f: &mut Frame<'_>, arr: &[Value]) {
-        if let Some(min) = k.min_items
-            && arr.len() < min
-        {
-            self.add(f, Kind::Leaf, || {
-                format!(
-                    "minItems: got {}, want {}",
-                    helm_int(arr.len()),
-                    helm_int(min)
-                )
-            });
-        }
-        if let Some(max) = k.max_items
-            && arr.len() > max
-        {
-            self.add(f, Kind::Leaf, || {
-                format!(
-                    "maxItems: got {}, want {}",
-                    helm_int(arr.len()),
-                    helm_int(max)
-                )
-            });
-        }
+        self.count_bounds(f, "Items", arr.len(), k.min_items, k.max_items);
         if k.unique_items
             && let Some((i, j)) = duplicates(arr)
         {
@@ -655,20 +644,7 @@ impl<'c> Validator<'c> {
     fn string(&mut self, k: &'c Keywords, f: &mut Frame<'_>, s: &str) {
         if k.min_length.is_some() || k.max_length.is_some() {
             let len = s.chars().count();
-            if let Some(min) = k.min_length
-                && len < min
-            {
-                self.add(f, Kind::Leaf, || {
-                    format!("minLength: got {}, want {}", helm_int(len), helm_int(min))
-                });
-            }
-            if let Some(max) = k.max_length
-                && len > max
-            {
-                self.add(f, Kind::Leaf, || {
-                    format!("maxLength: got {}, want {}", helm_int(len), helm_int(max))
-                });
-            }
+            self.count_bounds(f, "Length", len, k.min_length, k.max_length);
         }
         if let Some((re, text)) = &k.pattern
             && !re.is_match(s)
