@@ -401,6 +401,25 @@ impl<'d> Compiler<'d> {
         })
     }
 
+    /// Each member of an object of subschemas (`properties`, `dependentSchemas`) checked and
+    /// queued for compiling: the member names with their schemas' ids, in document order.
+    fn member_schemas(
+        &mut self,
+        members: &'d serde_json::Map<String, Value>,
+        key: &str,
+        loc: &str,
+        base: &str,
+        draft: Draft,
+    ) -> Result<Vec<(String, usize)>, CompileError> {
+        let mut out = Vec::with_capacity(members.len());
+        for (name, schema) in members {
+            let rel = format!("/{key}/{}", escape(name));
+            self.check_schema(Some(schema), &format!("{loc}{rel}"), draft)?;
+            out.push((name.clone(), self.sub(loc, base, draft, rel)?));
+        }
+        Ok(out)
+    }
+
     /// Combinators, `not`, items (before 2020-12), properties and dependencies.
     fn applicators(
         &mut self,
@@ -454,15 +473,8 @@ impl<'d> Compiler<'d> {
             }
         }
         if let Some(Value::Object(props)) = obj.get("properties") {
-            for name in props.keys() {
-                self.check_schema(
-                    props.get(name),
-                    &format!("{loc}/properties/{}", escape(name)),
-                    draft,
-                )?;
-                let i = sub(self, format!("/properties/{}", escape(name)))?;
-                k.properties.push((name.clone(), i));
-            }
+            let members = self.member_schemas(props, "properties", loc, base, draft)?;
+            k.properties.extend(members);
         } else if let Some(v) = obj.get("properties") {
             return Err(CompileError::meta(
                 &format!("{loc}/properties"),
@@ -567,15 +579,8 @@ impl<'d> Compiler<'d> {
                 }
             }
             if let Some(Value::Object(deps)) = obj.get("dependentSchemas") {
-                for name in deps.keys() {
-                    self.check_schema(
-                        deps.get(name),
-                        &format!("{loc}/dependentSchemas/{}", escape(name)),
-                        draft,
-                    )?;
-                    let i = sub(self, format!("/dependentSchemas/{}", escape(name)))?;
-                    k.dependent_schemas.push((name.clone(), i));
-                }
+                let members = self.member_schemas(deps, "dependentSchemas", loc, base, draft)?;
+                k.dependent_schemas.extend(members);
             }
             for key in ["unevaluatedItems", "unevaluatedProperties"] {
                 if obj.contains_key(key) {
