@@ -10,7 +10,7 @@
 
 use crate::common;
 
-use common::bitnami::{prep, unpack};
+use common::bitnami::{prep, unpacked};
 use common::shared;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,10 +57,7 @@ const MASK: &str = "<random>";
 #[ignore = "needs ../shared/corpus/helm"]
 fn bitnami_charts_render_like_helm() {
     let corpus = shared().join("corpus/helm");
-    let tmp = tempfile::tempdir().unwrap();
-    unpack(&corpus.join("bitnami-charts.tgz"), tmp.path());
-    let src = tmp.path().join("bitnami");
-    let work = tmp.path().join("work");
+    let (_tmp, src, work) = unpacked(&corpus);
 
     let mut masked: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     let tsv = std::fs::read_to_string(corpus.join("bitnami-golden-random-lines.tsv")).unwrap();
@@ -181,10 +178,7 @@ fn first_difference(want: &[String], got: &[String]) -> String {
 #[ignore = "needs ../shared/corpus/helm"]
 fn bitnami_charts_own_values_are_never_unknown_keys() {
     let corpus = shared().join("corpus/helm");
-    let tmp = tempfile::tempdir().unwrap();
-    unpack(&corpus.join("bitnami-charts.tgz"), tmp.path());
-    let src = tmp.path().join("bitnami");
-    let work = tmp.path().join("work");
+    let (_tmp, src, work) = unpacked(&corpus);
     let mut names: Vec<String> = std::fs::read_dir(corpus.join("bitnami-golden"))
         .unwrap()
         .map(|e| {

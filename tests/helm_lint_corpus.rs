@@ -18,7 +18,7 @@ use kforge::chart::Input;
 use kforge::version::KubeVersion;
 use kforge::{Options, Run};
 
-use common::bitnami::{prep, unpack};
+use common::bitnami::{prep, unpacked};
 use common::shared;
 
 /// Rule families that exist only for a chart source.
@@ -66,10 +66,7 @@ fn errors(run: &Run) -> usize {
 #[ignore = "needs ../shared/corpus/helm"]
 fn bitnami_sources_lint_like_their_golden_renders() {
     let corpus = shared().join("corpus/helm");
-    let tmp = tempfile::tempdir().unwrap();
-    unpack(&corpus.join("bitnami-charts.tgz"), tmp.path());
-    let src = tmp.path().join("bitnami");
-    let work = tmp.path().join("work");
+    let (_tmp, src, work) = unpacked(&corpus);
     let only: Option<BTreeSet<String>> = std::env::var("KFORGE_ONLY")
         .ok()
         .map(|v| v.split(',').map(str::to_string).collect());

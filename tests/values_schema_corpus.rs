@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::common;
-use common::bitnami::{prep, unpack};
+use common::bitnami::{prep, unpacked};
 use common::shared;
 use kforge::chart::Input;
 use kforge::{Options, Run};
@@ -78,10 +78,7 @@ fn kforge_paths(run: &Run, chart: &str) -> BTreeSet<String> {
 #[ignore = "needs ../shared/corpus/helm"]
 fn bitnami_values_schemas_agree_with_the_jsonschema_crate() {
     let corpus = shared().join("corpus/helm");
-    let tmp = tempfile::tempdir().unwrap();
-    unpack(&corpus.join("bitnami-charts.tgz"), tmp.path());
-    let src = tmp.path().join("bitnami");
-    let work = tmp.path().join("work");
+    let (_tmp, src, work) = unpacked(&corpus);
     let mut names: Vec<String> = std::fs::read_dir(&src)
         .unwrap()
         .map(|e| e.unwrap().path())

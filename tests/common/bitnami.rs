@@ -1,9 +1,18 @@
 //! The bitnami chart corpus in ../shared/corpus/helm (see its README): unpacking it and
 //! vendoring each chart's dependencies as `render-with-helm.py` does.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub fn unpack(tgz: &Path, into: &Path) {
+/// `bitnami-charts.tgz` of `corpus` unpacked into a new temporary folder (removed when the first
+/// value is dropped), with where its sources are and where vendored copies go.
+pub fn unpacked(corpus: &Path) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    unpack(&corpus.join("bitnami-charts.tgz"), tmp.path());
+    let (src, work) = (tmp.path().join("bitnami"), tmp.path().join("work"));
+    (tmp, src, work)
+}
+
+fn unpack(tgz: &Path, into: &Path) {
     let file = std::fs::File::open(tgz).unwrap();
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     archive.unpack(into).unwrap();
