@@ -2,8 +2,8 @@
 // faster than the system allocator at that, and with several threads. `Guarded` bounds the
 // memory of each template render (see kforge::memory).
 #[global_allocator]
-static GLOBAL: kforge::memory::Guarded<mimalloc::MiMalloc> =
-    kforge::memory::Guarded::new(mimalloc::MiMalloc);
+static GLOBAL: kforge::memory::Guarded<kforge::memory::Mimalloc> =
+    kforge::memory::Guarded::new(kforge::memory::Mimalloc);
 
 fn main() -> std::process::ExitCode {
     // Before any real work touches the allocator's arena (issue 19: page faults, peak memory).
