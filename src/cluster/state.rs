@@ -4,6 +4,7 @@
 use super::profile::NodeSpec;
 use crate::object::Object;
 use indexmap::IndexMap;
+use kforge_gotpl::track::FxBuild;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -122,7 +123,8 @@ impl Stored {
 /// and the scheduler made of them.
 #[derive(Debug, Default)]
 pub struct ClusterState {
-    pub objects: IndexMap<Key, Stored>,
+    /// Hashed with Fx: every controller and the scheduler look keys up here.
+    pub objects: IndexMap<Key, Stored, FxBuild>,
     pub nodes: Vec<NodeSpec>,
 }
 
