@@ -7,14 +7,17 @@ use super::field::FieldPath;
 use super::profile::NodeSpec;
 use super::scheduler;
 use super::state::JsonAt;
+use super::state::keeps_body;
 use super::state::{ClusterState, Key, Origin, Stored};
 use crate::catalog::cluster::PVC_UNBOUND;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
+use crate::object::Object;
 use kforge_gotpl::track::FxBuild;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The alphabet Kubernetes uses for generated suffixes (`rand.SafeEncodeString`).
@@ -150,48 +153,96 @@ fn job_pod_count(spec: &Value) -> i64 {
     parallelism.min(completions).clamp(0, 10_000)
 }
 
-/// How many pods [`expand`] would create at most (a DaemonSet counts every node): checked
-/// against the run's budget before any is made.
-pub fn planned_pods(state: &ClusterState) -> u64 {
-    let nodes = state.nodes.len() as u64;
-    state
-        .objects
-        .values()
-        .filter(|o| o.origin == Origin::Run)
-        .map(|w| {
-            let spec = w.spec();
-            let n = match (w.key.group.as_str(), w.key.kind.as_str()) {
-                ("apps", "Deployment" | "ReplicaSet" | "StatefulSet")
-                | ("", "ReplicationController") => replicas(spec),
-                ("apps", "DaemonSet") => return nodes,
-                ("batch", "Job") => job_pod_count(spec),
-                ("batch", "CronJob") => {
-                    job_pod_count(spec.at(&["jobTemplate", "spec"]).unwrap_or(&Value::Null))
-                }
-                _ => 0,
-            };
-            u64::try_from(n).unwrap_or(0)
-        })
-        .fold(0u64, u64::saturating_add)
+/// How many pods the controllers would create of a workload at most (a DaemonSet one per
+/// node): checked against the run's budget before any is made.
+fn planned_pods(w: &Stored, body: &Value, nodes: u64) -> u64 {
+    let spec = body.get("spec").unwrap_or(&Value::Null);
+    let n = match (w.key.group.as_str(), w.key.kind.as_str()) {
+        ("apps", "Deployment" | "ReplicaSet" | "StatefulSet") | ("", "ReplicationController") => {
+            replicas(spec)
+        }
+        ("apps", "DaemonSet") => return nodes,
+        ("batch", "Job") => job_pod_count(spec),
+        ("batch", "CronJob") => {
+            job_pod_count(spec.at(&["jobTemplate", "spec"]).unwrap_or(&Value::Null))
+        }
+        _ => 0,
+    };
+    u64::try_from(n).unwrap_or(0)
 }
 
-/// Runs the workload controllers over the run's objects. Each workload expands on its own (in
-/// parallel: copying templates into pods is most of this stage's work); what they make is
-/// stored in the workloads' order, as one controller after another would.
-pub fn expand(state: &mut ClusterState) {
-    let workloads: Vec<&Stored> = state
+/// The kinds a controller expands into pods.
+fn is_workload(w: &Stored) -> bool {
+    matches!(
+        (w.key.group.as_str(), w.key.kind.as_str()),
+        (
+            "apps",
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+        ) | ("", "ReplicationController")
+            | ("batch", "Job" | "CronJob")
+    )
+}
+
+/// What a workload stored without its body ([`super::state::keeps_body`]) keeps for the
+/// table: its desired replicas.
+fn slim(body: &Value) -> Value {
+    match body.at(&["spec", "replicas"]) {
+        Some(r) => object([("spec", object([("replicas", r.clone())]))]),
+        None => Value::Null,
+    }
+}
+
+/// Runs the workload controllers over the run's workloads (`objects` are the run's), unless
+/// they would make more than `max_pods` pods: then `Err` with how many they ask for, and no
+/// pod is made.
+///
+/// The `apps` workloads are stored without their bodies: each is rebuilt from its run object
+/// here, expanded and dropped, so all of them are never whole at once, nor next to their pods
+/// (issue 19). Each workload expands on its own, in parallel (copying templates into pods is
+/// most of this stage's work); what they make is stored in the workloads' order, as one
+/// controller after another would.
+pub fn expand(state: &mut ClusterState, objects: &[Object], max_pods: u64) -> Result<(), u64> {
+    let nodes = state.nodes.len() as u64;
+    let workloads: Vec<(usize, &Stored)> = state
         .objects
         .values()
-        .filter(|o| o.origin == Origin::Run)
+        .enumerate()
+        .filter(|(_, o)| o.origin == Origin::Run && is_workload(o))
         .collect();
-    let made: Vec<Vec<Stored>> = workloads
-        .par_iter()
-        .map(|w| expand_one(w, &state.nodes))
+    let bodies: Vec<(usize, &Stored, Cow<Value>)> = workloads
+        .into_par_iter()
+        .map(|(i, w)| (i, w, w.body(objects)))
         .collect();
+    let planned = bodies
+        .iter()
+        .map(|(_, w, body)| planned_pods(w, body, nodes))
+        .fold(0u64, u64::saturating_add);
+    let slims: Vec<(usize, Value)> = bodies
+        .iter()
+        .filter(|(_, w, _)| !keeps_body(&w.key.group, &w.key.kind))
+        .map(|(i, _, body)| (*i, slim(body)))
+        .collect();
+    let made: Vec<Vec<Stored>> = if planned > max_pods {
+        Vec::new()
+    } else {
+        bodies
+            .into_par_iter()
+            .map(|(_, w, body)| expand_one(w, &body, &state.nodes))
+            .collect()
+    };
+    for (i, json) in slims {
+        if let Some((_, w)) = state.objects.get_index_mut(i) {
+            w.json = json;
+        }
+    }
+    if planned > max_pods {
+        return Err(planned);
+    }
     for stored in made.into_iter().flatten() {
         let stored = unique_name(state, stored);
         state.insert(stored);
     }
+    Ok(())
 }
 
 /// A generated pod name already taken (five letters of suffix collide within a few thousand
@@ -233,12 +284,13 @@ fn unique_name(state: &ClusterState, mut stored: Stored) -> Stored {
     stored
 }
 
-/// What the controllers make of one workload, in creation order.
-fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
+/// What the controllers make of one workload (`body`: the workload as stored, with defaults),
+/// in creation order.
+fn expand_one(w: &Stored, body: &Value, nodes: &[NodeSpec]) -> Vec<Stored> {
     let mut out = Vec::new();
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
-    let spec = w.spec();
+    let spec = body.get("spec").unwrap_or(&Value::Null);
     let template = spec.get("template").unwrap_or(&Value::Null);
     match (w.key.group.as_str(), w.key.kind.as_str()) {
         ("apps", "Deployment") => deployment_objects(&mut out, w, spec, template),
@@ -260,12 +312,12 @@ fn deployment_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template:
     let name = w.key.name.as_str();
     let hash = template_suffix(template, 10);
     let rs_name = format!("{name}-{hash}");
-    let mut rs_template = template.clone();
-    if let Some(l) = rs_template
-        .pointer_mut("/metadata/labels")
-        .and_then(Value::as_object_mut)
+    let mut rs_labels = labels_of(template);
+    if template
+        .at(&["metadata", "labels"])
+        .is_some_and(Value::is_object)
     {
-        l.insert("pod-template-hash".to_string(), json!(hash));
+        rs_labels.insert("pod-template-hash".to_string(), json!(hash));
     }
     let mut selector = spec
         .get("selector")
@@ -278,7 +330,6 @@ fn deployment_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template:
         ml.insert("pod-template-hash".to_string(), json!(hash));
     }
     let n = replicas(spec);
-    let rs_labels = labels_of(&rs_template);
     out.push(Stored {
         key: Key::new("apps", "ReplicaSet", ns, &rs_name),
         api_version: "apps/v1".to_string(),
@@ -296,11 +347,9 @@ fn deployment_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template:
             ),
             (
                 "spec",
-                object([
-                    ("replicas", json!(n)),
-                    ("selector", selector),
-                    ("template", rs_template),
-                ]),
+                // The template is left out: `Stored::body` rebuilds it from the Deployment
+                // (`replica_set_template`) when the ReplicaSet is printed.
+                object([("replicas", json!(n)), ("selector", selector)]),
             ),
         ]),
         origin: Origin::Controller,
@@ -321,6 +370,23 @@ fn deployment_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template:
             |_| {},
         ));
     }
+}
+
+/// The template of the ReplicaSet a Deployment (`deployment`: as stored, with defaults) makes:
+/// the Deployment's, labelled with its hash.
+pub fn replica_set_template(deployment: &Value) -> Value {
+    let mut template = deployment
+        .at(&["spec", "template"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    let hash = template_suffix(&template, 10);
+    if let Some(l) = template
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
+        l.insert("pod-template-hash".to_string(), json!(hash));
+    }
+    template
 }
 
 /// The pods of a ReplicaSet or a ReplicationController.
