@@ -42,7 +42,7 @@ pub fn apply(merged: &Node, imports: &[Import]) -> Node {
                 let outer = heap.new_map(span);
                 heap.insert(
                     outer,
-                    Node::new(Value::Str(key.to_string()), span),
+                    Node::new(Value::Str(key.into()), span),
                     Slot::Map(inner),
                 );
                 outer
@@ -203,7 +203,7 @@ impl Heap {
                 })
                 .collect()
         };
-        Node::new(Value::Map(entries), self.span(map))
+        Node::new(Value::Map(entries.into()), self.span(map))
     }
 }
 
