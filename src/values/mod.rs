@@ -325,7 +325,7 @@ fn string_keys(node: &mut Node) {
                     if k.as_str().is_none()
                         && let Some(text) = crate::helm::values::key_text(k)
                     {
-                        k.value = Value::Str(text);
+                        k.value = Value::Str(text.into());
                     }
                     stack.push(v);
                 }
@@ -346,13 +346,13 @@ fn node_of(value: &kforge_gotpl::Value, span: Span) -> Node {
         V::Uint(u) => Value::Float(*u as f64),
         V::Uint8(u) => Value::Int(i64::from(*u)),
         V::Float(f) => Value::Float(*f),
-        V::Str(s) => Value::Str(s.to_string()),
-        V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into_owned()),
+        V::Str(s) => Value::Str(yaml::CompactStr::new(s)),
+        V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into()),
         V::List(l) => Value::Seq(l.items.borrow().iter().map(|i| node_of(i, span)).collect()),
         V::Map(m) => Value::Map(
             m.borrow()
                 .iter()
-                .map(|(k, v)| (Node::new(Value::Str(k.clone()), span), node_of(v, span)))
+                .map(|(k, v)| (Node::new(Value::Str(k.into()), span), node_of(v, span)))
                 .collect(),
         ),
         V::Object(_) => Value::Null,
@@ -496,10 +496,7 @@ fn coalesce_subcharts(
             Some(i) => i,
             None => {
                 let span = Span::new(sub.values_file.unwrap_or(sub.chart_file), 0, 0);
-                entries.push((
-                    Node::new(Value::Str(name.to_string()), span),
-                    empty_map(span),
-                ));
+                entries.push((Node::new(Value::Str(name.into()), span), empty_map(span)));
                 entries.len() - 1
             }
         };
