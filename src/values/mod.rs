@@ -32,6 +32,7 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node, Value};
 use strvals::{ErrorKind, Mode};
+use thin_vec::ThinVec;
 use tree::{coalesce_tables, empty_map, is_map, merge_maps, path_value, position};
 
 /// The values flags, each in command-line order.
@@ -440,7 +441,7 @@ fn coalesce_defaults(dest: &mut Node, defaults: Defaults, merge: bool, subcharts
 
 /// One default `k: sv` of [`coalesce_defaults`].
 fn coalesce_default(
-    dst: &mut Vec<(Node, Node)>,
+    dst: &mut ThinVec<(Node, Node)>,
     k: Cow<'_, Node>,
     sv: Cow<'_, Node>,
     merge: bool,
