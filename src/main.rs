@@ -2,8 +2,8 @@
 // faster than the system allocator at that, and with several threads. `Guarded` bounds the
 // memory of each template render (see kforge::memory).
 #[global_allocator]
-static GLOBAL: kforge::memory::Guarded<mimalloc::MiMalloc> =
-    kforge::memory::Guarded::new(mimalloc::MiMalloc);
+static GLOBAL: kforge::memory::Guarded<kforge::memory::Mimalloc> =
+    kforge::memory::Guarded::new(kforge::memory::Mimalloc);
 
 /// mimalloc's defaults for kforge, set before anything allocates: mimalloc reads its options
 /// and reserves its arena before `main` (at its own constructor or the first allocation), so

@@ -938,7 +938,7 @@ fn rename(chart: &mut Chart, prefix: &str, new_name: &str) {
             .rev()
             .find(|(k, _)| k.as_str() == Some("name"))
     {
-        name.value = Value::Str(new_name.to_string());
+        name.value = Value::Str(new_name.into());
     }
 }
 

@@ -155,7 +155,7 @@ fn object(
 ) -> Object {
     let span = Span::new(file, 0, sources.text(file).len());
     Object {
-        root: Node::new(Value::Map(Vec::new()), span),
+        root: Node::new(Value::Map(Default::default()), span),
         span,
         api_version: api_version.into(),
         kind: kind.into(),
