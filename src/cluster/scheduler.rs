@@ -6,11 +6,12 @@ use super::field::FieldPath;
 use super::profile::{NodeSpec, Taint};
 use super::quantity;
 use super::selector;
+use super::state::ClusterState;
 use super::state::JsonAt;
-use super::state::{ClusterState, Key};
 use crate::catalog::cluster::UNSCHEDULABLE;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
+use kforge_gotpl::track::FxBuild;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -312,12 +313,13 @@ fn shape_key(pod: &Value) -> (String, Option<String>) {
         "nodeSelectorTerms",
     ]);
     let pinned = terms.and_then(pinned_node);
-    let key = json!([
+    // Serialized straight from the borrowed fields (`json!` would copy each one first).
+    let key = serde_json::to_string(&(
         spec.get("tolerations"),
         spec.get("nodeSelector"),
         if pinned.is_some() { None } else { terms },
-    ])
-    .to_string();
+    ))
+    .unwrap_or_default();
     (key, pinned)
 }
 
@@ -370,7 +372,7 @@ pub fn schedule(
         })
         .collect();
     // The first node of each name, as a search in profile order would find it.
-    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    let mut by_name: HashMap<&str, usize, FxBuild> = HashMap::default();
     for (i, n) in nodes.iter().enumerate() {
         by_name.entry(n.name.as_str()).or_insert(i);
     }
@@ -380,10 +382,10 @@ pub fn schedule(
     let mut pending_count: BTreeMap<Option<usize>, usize> = BTreeMap::new();
     let mut first_pending: Vec<Pending> = Vec::new();
     let pending_claims = pending_claims(state);
-    let mut shapes: HashMap<String, ShapeFit> = HashMap::new();
+    let mut shapes: HashMap<String, ShapeFit, FxBuild> = HashMap::default();
     let mut work: u64 = 0;
-    for key in unbound {
-        let Some(pod) = state.objects.get_mut(&key) else {
+    for index in unbound {
+        let Some((key, pod)) = state.objects.get_index_mut(index) else {
             continue;
         };
         // VolumeBinding runs before the node filters: a pod whose claim cannot bind waits.
@@ -477,24 +479,18 @@ fn mark_unschedulable(pod: &mut Value, msg: &str) {
 }
 
 /// Places the pods already bound (profile pods, spec.nodeName) on their nodes; the other pods'
-/// keys, in creation order.
+/// places in the store, in creation order.
 fn place_bound_pods(
     state: &mut ClusterState,
-    by_name: &HashMap<&str, usize>,
+    by_name: &HashMap<&str, usize, FxBuild>,
     usage: &mut [Usage],
-) -> Vec<Key> {
-    let pods: Vec<Key> = state
-        .objects
-        .values()
-        .filter(|o| o.key.kind == "Pod" && o.key.group.is_empty())
-        .map(|o| o.key.clone())
-        .collect();
+) -> Vec<usize> {
     // Pods already bound (profile pods, spec.nodeName) take their place first.
     let mut unbound = Vec::new();
-    for key in pods {
-        let Some(pod) = state.objects.get_mut(&key) else {
+    for (index, pod) in state.objects.values_mut().enumerate() {
+        if pod.key.kind != "Pod" || !pod.key.group.is_empty() {
             continue;
-        };
+        }
         let bound = pod
             .json
             .at(&["spec", "nodeName"])
@@ -509,7 +505,7 @@ fn place_bound_pods(
                     mark_running(&mut pod.json, &ip);
                 }
             }
-            None => unbound.push(key),
+            None => unbound.push(index),
         }
     }
     unbound

@@ -45,7 +45,7 @@ fn prune(chart: &mut Chart, top: &Node, prefix: &str, tags: Option<&Node>, sourc
             None
         } else {
             let mut scratch = Vec::new();
-            let empty = Node::new(Value::Map(Vec::new()), Span::default());
+            let empty = Node::new(Value::Map(Default::default()), Span::default());
             let own = values::coalesce_as_written(sub, empty, sources, &mut scratch);
             let tags = level_tags(tags, own.get("tags"));
             crate::memory::dispose(own);

@@ -52,7 +52,7 @@ fn through_arena(merged: &Node, imports: &[Import]) -> Node {
                 let outer = heap.new_map(span);
                 heap.insert(
                     outer,
-                    Node::new(Value::Str(key.to_string()), span),
+                    Node::new(Value::Str(key.into()), span),
                     Slot::Map(inner),
                 );
                 outer
@@ -276,7 +276,7 @@ impl Heap {
                 })
                 .collect()
         };
-        Node::new(Value::Map(entries), self.span(map))
+        Node::new(Value::Map(entries.into()), self.span(map))
     }
 }
 

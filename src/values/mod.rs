@@ -32,6 +32,7 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node, Value};
 use strvals::{ErrorKind, Mode};
+use thin_vec::ThinVec;
 use tree::{coalesce_tables, empty_map, is_map, merge_maps, path_value, position};
 
 /// The values flags, each in command-line order.
@@ -325,7 +326,7 @@ fn string_keys(node: &mut Node) {
                     if k.as_str().is_none()
                         && let Some(text) = crate::helm::values::key_text(k)
                     {
-                        k.value = Value::Str(text);
+                        k.value = Value::Str(text.into());
                     }
                     stack.push(v);
                 }
@@ -346,13 +347,13 @@ fn node_of(value: &kforge_gotpl::Value, span: Span) -> Node {
         V::Uint(u) => Value::Float(*u as f64),
         V::Uint8(u) => Value::Int(i64::from(*u)),
         V::Float(f) => Value::Float(*f),
-        V::Str(s) => Value::Str(s.to_string()),
-        V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into_owned()),
+        V::Str(s) => Value::Str(yaml::CompactStr::new(s)),
+        V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into()),
         V::List(l) => Value::Seq(l.items.borrow().iter().map(|i| node_of(i, span)).collect()),
         V::Map(m) => Value::Map(
             m.borrow()
                 .iter()
-                .map(|(k, v)| (Node::new(Value::Str(k.clone()), span), node_of(v, span)))
+                .map(|(k, v)| (Node::new(Value::Str(k.into()), span), node_of(v, span)))
                 .collect(),
         ),
         V::Object(_) => Value::Null,
@@ -440,7 +441,7 @@ fn coalesce_defaults(dest: &mut Node, defaults: Defaults, merge: bool, subcharts
 
 /// One default `k: sv` of [`coalesce_defaults`].
 fn coalesce_default(
-    dst: &mut Vec<(Node, Node)>,
+    dst: &mut ThinVec<(Node, Node)>,
     k: Cow<'_, Node>,
     sv: Cow<'_, Node>,
     merge: bool,
@@ -496,10 +497,7 @@ fn coalesce_subcharts(
             Some(i) => i,
             None => {
                 let span = Span::new(sub.values_file.unwrap_or(sub.chart_file), 0, 0);
-                entries.push((
-                    Node::new(Value::Str(name.to_string()), span),
-                    empty_map(span),
-                ));
+                entries.push((Node::new(Value::Str(name.into()), span), empty_map(span)));
                 entries.len() - 1
             }
         };
