@@ -220,9 +220,9 @@ impl Entry {
 }
 
 /// Go's `parse.IsEmptyTree`: only whitespace text and comments.
-pub(crate) fn is_empty_tree(list: &crate::ast::List) -> bool {
-    list.nodes.iter().all(|n| match n {
-        Node::Text { text, .. } => text.trim_ascii().is_empty(),
+pub(crate) fn is_empty_tree(tree: &Tree) -> bool {
+    tree.root.nodes.iter().all(|n| match n {
+        Node::Text { span } => tree.span_text(*span).trim_ascii().is_empty(),
         Node::Comment { .. } => true,
         _ => false,
     })
@@ -232,8 +232,8 @@ pub(crate) fn is_empty_tree(list: &crate::ast::List) -> bool {
 /// one does not replace a non-empty one.
 pub(crate) fn associate(map: &mut FxMap<String, Entry>, entry: Entry) {
     if let Some(old) = map.get(&entry.tree.name)
-        && is_empty_tree(&entry.tree.root)
-        && !is_empty_tree(&old.tree.root)
+        && is_empty_tree(&entry.tree)
+        && !is_empty_tree(&old.tree)
     {
         return;
     }
