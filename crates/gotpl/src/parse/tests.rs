@@ -1158,3 +1158,26 @@ fn hostile_inputs_parse_in_linear_time() {
         let _ = p(input);
     }
 }
+
+/// `exec::parse_file_shared` keeps the caller's text (no copy) in the cache and the trees, and
+/// parses as `parse` does.
+#[test]
+fn a_shared_text_is_not_copied() {
+    let text: Arc<str> =
+        Arc::from("{{/* shared */}}{{ define \"s.a\" }}a{{ end }}x {{ .Values.y }}");
+    let a = crate::exec::parse_file_shared("c/templates/s.yaml", &text).unwrap();
+    assert!(a.trees.iter().all(|t| Arc::ptr_eq(&t.text, &text)));
+    // A second copy of the file under another name finds the first in the cache.
+    let b = crate::exec::parse_file("d/templates/s.yaml", &text).unwrap();
+    assert!(Arc::ptr_eq(&b.trees[0].text, &text));
+    assert!(Arc::ptr_eq(&a.trees[1].root, &b.trees[1].root));
+    let fresh = parse("c/templates/s.yaml", &text, &crate::exec::is_func).unwrap();
+    let names = |p: &Parsed| -> Vec<(String, String)> {
+        p.trees
+            .iter()
+            .map(|t| (t.name.clone(), t.root.go_string(&t.text)))
+            .collect()
+    };
+    assert_eq!(names(&a), names(&fresh));
+    assert_eq!(b.trees[0].name, "d/templates/s.yaml");
+}
