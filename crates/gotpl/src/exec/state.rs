@@ -302,7 +302,7 @@ impl<'a> State<'a> {
     fn walk<'n>(&mut self, fr: &mut Frame<'n>, dot: &Rv, node: &'n Node) -> R<Flow> {
         self.burn(fr, 1)?;
         match node {
-            Node::Text { span, text } => self.write(fr, text, span.start, true)?,
+            Node::Text { span } => self.write(fr, fr.tree.span_text(*span), span.start, true)?,
             Node::Action { span, pipe } => {
                 fr.at(At::Action { span: *span, pipe });
                 let val = self.eval_pipeline(fr, dot, pipe)?;
