@@ -8,20 +8,47 @@ use super::profile::NodeSpec;
 use super::scheduler;
 use super::state::JsonAt;
 use super::state::{ClusterState, Key, Origin, Stored};
+use super::state::{SpecView, keeps_body};
 use crate::catalog::cluster::PVC_UNBOUND;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
+use crate::object::Object;
+use kforge_gotpl::track::FxBuild;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The alphabet Kubernetes uses for generated suffixes (`rand.SafeEncodeString`).
 const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 /// A stable suffix of `len` characters derived from `seed`.
 pub fn suffix(seed: &str, len: usize) -> String {
-    let digest = Sha256::digest(seed.as_bytes());
+    encode_suffix(&Sha256::digest(seed.as_bytes()), len)
+}
+
+/// [`suffix`] of a template's compact JSON text, hashed as it is written rather than built as
+/// a string first (a pod template's text is kilobytes).
+fn template_suffix(template: &Value, len: usize) -> String {
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = Hashing(Sha256::new());
+    // Writing into a hasher cannot fail, and `Value` always serializes.
+    let _ = serde_json::to_writer(&mut w, template);
+    encode_suffix(&w.0.finalize(), len)
+}
+
+fn encode_suffix(digest: &[u8], len: usize) -> String {
     digest
         .iter()
         .take(len)
@@ -42,47 +69,104 @@ fn labels_of(template: &Value) -> Map<String, Value> {
         .unwrap_or_default()
 }
 
+/// A JSON object of `entries`, in order. `json!` would serialize every interpolated `Value`
+/// into a copy of itself (`to_value`): for pod specs, most of the controllers' work.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+fn owner_references(kind: &str, name: &str) -> Value {
+    json!([{"kind": kind, "name": name, "controller": true}])
+}
+
+/// Makes the pods of one template. They share one spec (the template's, with the pod defaults
+/// and what the controller adds to all of them): each pod holds only what it sets on top of it
+/// (`Stored::shared_spec`), rather than a copy per replica (issue 19).
 struct PodMaker<'a> {
     namespace: &'a str,
     owner_kind: &'a str,
     owner_name: &'a str,
     source: Option<usize>,
+    template: &'a Value,
+    spec: Arc<Value>,
 }
 
-impl PodMaker<'_> {
-    fn pod(
-        &self,
-        name: &str,
-        template: &Value,
-        extra_labels: &[(&str, String)],
-        extra: impl FnOnce(&mut Map<String, Value>),
-    ) -> Stored {
-        let mut labels = labels_of(template);
-        for (k, v) in extra_labels {
-            labels.insert((*k).to_string(), json!(v));
-        }
-        let mut spec = template.get("spec").cloned().unwrap_or(json!({}));
+impl<'a> PodMaker<'a> {
+    /// `common`: what the controller adds to the spec of every pod it makes.
+    fn new(
+        namespace: &'a str,
+        owner: (&'a str, &'a str),
+        source: Option<usize>,
+        template: &'a Value,
+        common: impl FnOnce(&mut Map<String, Value>),
+    ) -> PodMaker<'a> {
+        let mut spec = template
+            .get("spec")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new()));
         if let Some(s) = spec.as_object_mut() {
             super::defaults::pod_spec(s, true);
-            extra(s);
+            common(s);
         }
-        let mut metadata = json!({
-            "name": name,
-            "namespace": self.namespace,
-            "labels": labels,
-            "ownerReferences": [{"kind": self.owner_kind, "name": self.owner_name, "controller": true}],
-        });
-        if let Some(a) = template.at(&["metadata", "annotations"])
-            && let Some(m) = metadata.as_object_mut()
-        {
-            m.insert("annotations".to_string(), a.clone());
+        PodMaker {
+            namespace,
+            owner_kind: owner.0,
+            owner_name: owner.1,
+            source,
+            template,
+            spec: Arc::new(spec),
         }
+    }
+
+    /// The spec every pod starts from, as the controllers and the scheduler read it.
+    fn spec_view(&self) -> SpecView<'_> {
+        SpecView::of(None, Some(&self.spec))
+    }
+
+    /// A pod: `own` are the spec fields it sets on top of the shared spec, in the order a
+    /// controller would set them.
+    fn pod(&self, name: &str, extra_labels: &[(&str, String)], own: Vec<(&str, Value)>) -> Stored {
+        let mut labels = labels_of(self.template);
+        for (k, v) in extra_labels {
+            labels.insert((*k).to_string(), Value::String(v.clone()));
+        }
+        let mut metadata = Map::new();
+        metadata.insert("name".to_string(), json!(name));
+        metadata.insert("namespace".to_string(), json!(self.namespace));
+        metadata.insert("labels".to_string(), Value::Object(labels));
+        metadata.insert(
+            "ownerReferences".to_string(),
+            owner_references(self.owner_kind, self.owner_name),
+        );
+        if let Some(a) = self.template.at(&["metadata", "annotations"]) {
+            metadata.insert("annotations".to_string(), a.clone());
+        }
+        // A spec that is not a map takes nothing on top (as `insert` into it would not).
+        let (spec, shared_spec) = if self.spec.is_object() {
+            let own: Map<String, Value> =
+                own.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            (Value::Object(own), Some(Arc::clone(&self.spec)))
+        } else {
+            ((*self.spec).clone(), None)
+        };
         Stored {
             key: Key::new("", "Pod", self.namespace, name),
             api_version: "v1".to_string(),
-            json: json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec, "status": {"phase": "Pending"}}),
+            json: object([
+                ("apiVersion", json!("v1")),
+                ("kind", json!("Pod")),
+                ("metadata", Value::Object(metadata)),
+                ("spec", spec),
+                ("status", json!({"phase": "Pending"})),
+            ]),
             origin: Origin::Controller,
             source: self.source,
+            shared_spec,
         }
     }
 }
@@ -103,48 +187,96 @@ fn job_pod_count(spec: &Value) -> i64 {
     parallelism.min(completions).clamp(0, 10_000)
 }
 
-/// How many pods [`expand`] would create at most (a DaemonSet counts every node): checked
-/// against the run's budget before any is made.
-pub fn planned_pods(state: &ClusterState) -> u64 {
-    let nodes = state.nodes.len() as u64;
-    state
-        .objects
-        .values()
-        .filter(|o| o.origin == Origin::Run)
-        .map(|w| {
-            let spec = w.spec();
-            let n = match (w.key.group.as_str(), w.key.kind.as_str()) {
-                ("apps", "Deployment" | "ReplicaSet" | "StatefulSet")
-                | ("", "ReplicationController") => replicas(spec),
-                ("apps", "DaemonSet") => return nodes,
-                ("batch", "Job") => job_pod_count(spec),
-                ("batch", "CronJob") => {
-                    job_pod_count(spec.at(&["jobTemplate", "spec"]).unwrap_or(&Value::Null))
-                }
-                _ => 0,
-            };
-            u64::try_from(n).unwrap_or(0)
-        })
-        .fold(0u64, u64::saturating_add)
+/// How many pods the controllers would create of a workload at most (a DaemonSet one per
+/// node): checked against the run's budget before any is made.
+fn planned_pods(w: &Stored, body: &Value, nodes: u64) -> u64 {
+    let spec = body.get("spec").unwrap_or(&Value::Null);
+    let n = match (w.key.group.as_str(), w.key.kind.as_str()) {
+        ("apps", "Deployment" | "ReplicaSet" | "StatefulSet") | ("", "ReplicationController") => {
+            replicas(spec)
+        }
+        ("apps", "DaemonSet") => return nodes,
+        ("batch", "Job") => job_pod_count(spec),
+        ("batch", "CronJob") => {
+            job_pod_count(spec.at(&["jobTemplate", "spec"]).unwrap_or(&Value::Null))
+        }
+        _ => 0,
+    };
+    u64::try_from(n).unwrap_or(0)
 }
 
-/// Runs the workload controllers over the run's objects. Each workload expands on its own (in
-/// parallel: copying templates into pods is most of this stage's work); what they make is
-/// stored in the workloads' order, as one controller after another would.
-pub fn expand(state: &mut ClusterState) {
-    let workloads: Vec<&Stored> = state
+/// The kinds a controller expands into pods.
+fn is_workload(w: &Stored) -> bool {
+    matches!(
+        (w.key.group.as_str(), w.key.kind.as_str()),
+        (
+            "apps",
+            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+        ) | ("", "ReplicationController")
+            | ("batch", "Job" | "CronJob")
+    )
+}
+
+/// What a workload stored without its body ([`super::state::keeps_body`]) keeps for the
+/// table: its desired replicas.
+fn slim(body: &Value) -> Value {
+    match body.at(&["spec", "replicas"]) {
+        Some(r) => object([("spec", object([("replicas", r.clone())]))]),
+        None => Value::Null,
+    }
+}
+
+/// Runs the workload controllers over the run's workloads (`objects` are the run's), unless
+/// they would make more than `max_pods` pods: then `Err` with how many they ask for, and no
+/// pod is made.
+///
+/// The `apps` workloads are stored without their bodies: each is rebuilt from its run object
+/// here, expanded and dropped, so all of them are never whole at once, nor next to their pods
+/// (issue 19). Each workload expands on its own, in parallel (copying templates into pods is
+/// most of this stage's work); what they make is stored in the workloads' order, as one
+/// controller after another would.
+pub fn expand(state: &mut ClusterState, objects: &[Object], max_pods: u64) -> Result<(), u64> {
+    let nodes = state.nodes.len() as u64;
+    let workloads: Vec<(usize, &Stored)> = state
         .objects
         .values()
-        .filter(|o| o.origin == Origin::Run)
+        .enumerate()
+        .filter(|(_, o)| o.origin == Origin::Run && is_workload(o))
         .collect();
-    let made: Vec<Vec<Stored>> = workloads
-        .par_iter()
-        .map(|w| expand_one(w, &state.nodes))
+    let bodies: Vec<(usize, &Stored, Cow<Value>)> = workloads
+        .into_par_iter()
+        .map(|(i, w)| (i, w, w.body(objects)))
         .collect();
+    let planned = bodies
+        .iter()
+        .map(|(_, w, body)| planned_pods(w, body, nodes))
+        .fold(0u64, u64::saturating_add);
+    let slims: Vec<(usize, Value)> = bodies
+        .iter()
+        .filter(|(_, w, _)| !keeps_body(&w.key.group, &w.key.kind))
+        .map(|(i, _, body)| (*i, slim(body)))
+        .collect();
+    let made: Vec<Vec<Stored>> = if planned > max_pods {
+        Vec::new()
+    } else {
+        bodies
+            .into_par_iter()
+            .map(|(_, w, body)| expand_one(w, &body, &state.nodes))
+            .collect()
+    };
+    for (i, json) in slims {
+        if let Some((_, w)) = state.objects.get_index_mut(i) {
+            w.json = json;
+        }
+    }
+    if planned > max_pods {
+        return Err(planned);
+    }
     for stored in made.into_iter().flatten() {
         let stored = unique_name(state, stored);
         state.insert(stored);
     }
+    Ok(())
 }
 
 /// A generated pod name already taken (five letters of suffix collide within a few thousand
@@ -186,12 +318,13 @@ fn unique_name(state: &ClusterState, mut stored: Stored) -> Stored {
     stored
 }
 
-/// What the controllers make of one workload, in creation order.
-fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
+/// What the controllers make of one workload (`body`: the workload as stored, with defaults),
+/// in creation order.
+fn expand_one(w: &Stored, body: &Value, nodes: &[NodeSpec]) -> Vec<Stored> {
     let mut out = Vec::new();
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
-    let spec = w.spec();
+    let spec = body.get("spec").unwrap_or(&Value::Null);
     let template = spec.get("template").unwrap_or(&Value::Null);
     match (w.key.group.as_str(), w.key.kind.as_str()) {
         ("apps", "Deployment") => deployment_objects(&mut out, w, spec, template),
@@ -211,16 +344,19 @@ fn expand_one(w: &Stored, nodes: &[NodeSpec]) -> Vec<Stored> {
 fn deployment_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template: &Value) {
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
-    let hash = suffix(&template.to_string(), 10);
+    let hash = template_suffix(template, 10);
     let rs_name = format!("{name}-{hash}");
-    let mut rs_template = template.clone();
-    if let Some(l) = rs_template
-        .pointer_mut("/metadata/labels")
-        .and_then(Value::as_object_mut)
+    let mut rs_labels = labels_of(template);
+    if template
+        .at(&["metadata", "labels"])
+        .is_some_and(Value::is_object)
     {
-        l.insert("pod-template-hash".to_string(), json!(hash));
+        rs_labels.insert("pod-template-hash".to_string(), json!(hash));
     }
-    let mut selector = spec.get("selector").cloned().unwrap_or(json!({}));
+    let mut selector = spec
+        .get("selector")
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()));
     if let Some(ml) = selector
         .get_mut("matchLabels")
         .and_then(Value::as_object_mut)
@@ -231,43 +367,65 @@ fn deployment_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template:
     out.push(Stored {
         key: Key::new("apps", "ReplicaSet", ns, &rs_name),
         api_version: "apps/v1".to_string(),
-        json: json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
-                "metadata": {"name": rs_name, "namespace": ns, "labels": labels_of(&rs_template),
-                    "ownerReferences": [{"kind": "Deployment", "name": name, "controller": true}]},
-                "spec": {"replicas": n, "selector": selector, "template": rs_template}}),
+        json: object([
+            ("apiVersion", json!("apps/v1")),
+            ("kind", json!("ReplicaSet")),
+            (
+                "metadata",
+                object([
+                    ("name", json!(rs_name)),
+                    ("namespace", json!(ns)),
+                    ("labels", Value::Object(rs_labels)),
+                    ("ownerReferences", owner_references("Deployment", name)),
+                ]),
+            ),
+            (
+                "spec",
+                // The template is left out: `Stored::body` rebuilds it from the Deployment
+                // (`replica_set_template`) when the ReplicaSet is printed.
+                object([("replicas", json!(n)), ("selector", selector)]),
+            ),
+        ]),
         origin: Origin::Controller,
         source: w.source,
+        shared_spec: None,
     });
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: "ReplicaSet",
-        owner_name: &rs_name,
-        source: w.source,
-    };
+    let maker = PodMaker::new(ns, ("ReplicaSet", &rs_name), w.source, template, |_| {});
     for i in 0..n {
         let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
         out.push(maker.pod(
             &pod_name,
-            template,
             &[("pod-template-hash", hash.clone())],
-            |_| {},
+            Vec::new(),
         ));
     }
+}
+
+/// The template of the ReplicaSet a Deployment (`deployment`: as stored, with defaults) makes:
+/// the Deployment's, labelled with its hash.
+pub fn replica_set_template(deployment: &Value) -> Value {
+    let mut template = deployment
+        .at(&["spec", "template"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    let hash = template_suffix(&template, 10);
+    if let Some(l) = template
+        .pointer_mut("/metadata/labels")
+        .and_then(Value::as_object_mut)
+    {
+        l.insert("pod-template-hash".to_string(), json!(hash));
+    }
+    template
 }
 
 /// The pods of a ReplicaSet or a ReplicationController.
 fn replica_pods(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template: &Value) {
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: &w.key.kind,
-        owner_name: name,
-        source: w.source,
-    };
+    let maker = PodMaker::new(ns, (&w.key.kind, name), w.source, template, |_| {});
     for i in 0..replicas(spec) {
         let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-        out.push(maker.pod(&pod_name, template, &[], |_| {}));
+        out.push(maker.pod(&pod_name, &[], Vec::new()));
     }
 }
 
@@ -275,13 +433,8 @@ fn replica_pods(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template: &Valu
 fn stateful_set_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template: &Value) {
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
-    let revision = format!("{name}-{}", suffix(&template.to_string(), 10));
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: "StatefulSet",
-        owner_name: name,
-        source: w.source,
-    };
+    let revision = format!("{name}-{}", template_suffix(template, 10));
+    let maker = PodMaker::new(ns, ("StatefulSet", name), w.source, template, |_| {});
     let claims = spec
         .get("volumeClaimTemplates")
         .and_then(Value::as_array)
@@ -299,20 +452,42 @@ fn stateful_set_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, templat
                 continue;
             };
             let pvc_name = format!("{claim_name}-{pod_name}");
-            let mut pvc_spec = claim.get("spec").cloned().unwrap_or(json!({}));
+            let mut pvc_spec = claim
+                .get("spec")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new()));
             if let Some(s) = pvc_spec.as_object_mut() {
                 s.entry("volumeMode").or_insert(json!("Filesystem"));
             }
+            let labels = claim
+                .at(&["metadata", "labels"])
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new()));
             out.push(Stored {
-                    key: Key::new("", "PersistentVolumeClaim", ns, &pvc_name),
-                    api_version: "v1".to_string(),
-                    json: json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-                        "metadata": {"name": pvc_name, "namespace": ns, "labels": claim.at(&["metadata", "labels"]).cloned().unwrap_or(json!({})),
-                            "annotations": {"kforge.dev/volume-claim-template": ci}},
-                        "spec": pvc_spec, "status": {"phase": "Pending"}}),
-                    origin: Origin::Controller,
-                    source: w.source,
-                });
+                key: Key::new("", "PersistentVolumeClaim", ns, &pvc_name),
+                api_version: "v1".to_string(),
+                json: object([
+                    ("apiVersion", json!("v1")),
+                    ("kind", json!("PersistentVolumeClaim")),
+                    (
+                        "metadata",
+                        object([
+                            ("name", json!(pvc_name)),
+                            ("namespace", json!(ns)),
+                            ("labels", labels),
+                            (
+                                "annotations",
+                                json!({"kforge.dev/volume-claim-template": ci}),
+                            ),
+                        ]),
+                    ),
+                    ("spec", pvc_spec),
+                    ("status", json!({"phase": "Pending"})),
+                ]),
+                origin: Origin::Controller,
+                source: w.source,
+                shared_spec: None,
+            });
             volumes.push(
                 json!({"name": claim_name, "persistentVolumeClaim": {"claimName": pvc_name}}),
             );
@@ -322,21 +497,23 @@ fn stateful_set_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, templat
             ("apps.kubernetes.io/pod-index", i.to_string()),
             ("controller-revision-hash", revision.clone()),
         ];
-        let host = pod_name.clone();
-        let svc = service.clone();
-        let pod = maker.pod(&pod_name, template, &labels, move |s| {
-            s.insert("hostname".to_string(), json!(host));
-            if let Some(svc) = svc {
-                s.insert("subdomain".to_string(), json!(svc));
-            }
-            if !volumes.is_empty() {
-                let list = s.entry("volumes").or_insert(json!([]));
-                if let Some(a) = list.as_array_mut() {
-                    a.extend(volumes);
+        let mut own = vec![("hostname", json!(pod_name))];
+        if let Some(svc) = &service {
+            own.push(("subdomain", json!(svc)));
+        }
+        // The claims' volumes after the template's (a `volumes` that is not a list takes none).
+        if !volumes.is_empty() {
+            match maker.spec_view().get("volumes") {
+                None => own.push(("volumes", Value::Array(volumes))),
+                Some(Value::Array(shared)) => {
+                    let mut all = shared.clone();
+                    all.extend(volumes);
+                    own.push(("volumes", Value::Array(all)));
                 }
+                Some(_) => {}
             }
-        });
-        out.push(pod);
+        }
+        out.push(maker.pod(&pod_name, &labels, own));
     }
 }
 
@@ -344,30 +521,25 @@ fn stateful_set_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, templat
 fn daemon_set_pods(out: &mut Vec<Stored>, w: &Stored, template: &Value, nodes: &[NodeSpec]) {
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
-    let hash = suffix(&template.to_string(), 10);
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: "DaemonSet",
-        owner_name: name,
-        source: w.source,
-    };
-    // One probe for every node: what the controller tests does not depend on the node.
-    let probe = maker.pod("probe", template, &[], add_daemon_tolerations);
+    let hash = template_suffix(template, 10);
+    let maker = PodMaker::new(
+        ns,
+        ("DaemonSet", name),
+        w.source,
+        template,
+        add_daemon_tolerations,
+    );
     for node in nodes {
-        if !scheduler::daemon_eligible(&probe.json, node) {
+        // What the controller tests does not depend on the pin it adds.
+        if !scheduler::daemon_eligible(maker.spec_view(), node) {
             continue;
         }
         let pod_name = format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
-        let pod = maker.pod(
+        out.push(maker.pod(
             &pod_name,
-            template,
             &[("controller-revision-hash", hash.clone())],
-            |s| {
-                add_daemon_tolerations(s);
-                pin_to_node(s, &node.name);
-            },
-        );
-        out.push(pod);
+            vec![("affinity", node_affinity(&node.name))],
+        ));
     }
 }
 
@@ -380,19 +552,42 @@ fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
         "{name}-{}",
         29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
     );
-    let mut full = json!({"metadata": {"name": job_name}, "spec": spec.at(&["jobTemplate", "spec"]).cloned().unwrap_or(json!({}))});
+    let job_template = spec
+        .at(&["jobTemplate", "spec"])
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    let mut full = object([
+        ("metadata", json!({"name": job_name})),
+        ("spec", job_template),
+    ]);
     super::defaults::apply("batch", "Job", &mut full);
-    let job_spec = full.get("spec").cloned().unwrap_or(json!({}));
+    let job_spec = full
+        .get_mut("spec")
+        .map(Value::take)
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    let mut pods = Vec::new();
+    job_pods(&mut pods, ns, &job_name, &job_spec, w.source);
     out.push(Stored {
-            key: Key::new("batch", "Job", ns, &job_name),
-            api_version: "batch/v1".to_string(),
-            json: json!({"apiVersion": "batch/v1", "kind": "Job",
-                "metadata": {"name": job_name, "namespace": ns, "ownerReferences": [{"kind": "CronJob", "name": name, "controller": true}]},
-                "spec": job_spec}),
-            origin: Origin::Controller,
-            source: w.source,
-        });
-    job_pods(out, ns, &job_name, &job_spec, w.source);
+        key: Key::new("batch", "Job", ns, &job_name),
+        api_version: "batch/v1".to_string(),
+        json: object([
+            ("apiVersion", json!("batch/v1")),
+            ("kind", json!("Job")),
+            (
+                "metadata",
+                object([
+                    ("name", json!(job_name)),
+                    ("namespace", json!(ns)),
+                    ("ownerReferences", owner_references("CronJob", name)),
+                ]),
+            ),
+            ("spec", job_spec),
+        ]),
+        origin: Origin::Controller,
+        source: w.source,
+        shared_spec: None,
+    });
+    out.extend(pods);
 }
 
 /// A stable stand-in for the uid the API server would give the Job, shaped like one.
@@ -418,14 +613,9 @@ fn hex8(s: &str) -> String {
 }
 
 fn job_pods(out: &mut Vec<Stored>, ns: &str, name: &str, spec: &Value, source: Option<usize>) {
-    let template = spec.get("template").cloned().unwrap_or(Value::Null);
+    let template = spec.get("template").unwrap_or(&Value::Null);
     let n = job_pod_count(spec);
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: "Job",
-        owner_name: name,
-        source,
-    };
+    let maker = PodMaker::new(ns, ("Job", name), source, template, |_| {});
     // The Job controller labels its pods with the Job's name and uid (Services and
     // NetworkPolicies select them by these).
     let uid = job_uid(ns, name);
@@ -437,7 +627,7 @@ fn job_pods(out: &mut Vec<Stored>, ns: &str, name: &str, spec: &Value, source: O
     ];
     for i in 0..n {
         let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-        out.push(maker.pod(&pod_name, &template, &labels, |_| {}));
+        out.push(maker.pod(&pod_name, &labels, Vec::new()));
     }
 }
 
@@ -466,12 +656,9 @@ fn add_daemon_tolerations(spec: &mut Map<String, Value>) {
 }
 
 /// DaemonSet pods are pinned with node affinity on `metadata.name`, as the controller does.
-fn pin_to_node(spec: &mut Map<String, Value>, node: &str) {
-    spec.insert(
-        "affinity".to_string(),
-        json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-            {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}}),
-    );
+fn node_affinity(node: &str) -> Value {
+    json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}})
 }
 
 /// Binds PVCs to a StorageClass (dynamic provisioning) or a matching PersistentVolume.
@@ -676,11 +863,11 @@ pub fn endpoints(state: &mut ClusterState) {
                 .and_then(Value::as_object)
                 .unwrap_or(&no_labels);
             let ip = pod.json.at(&["status", "podIP"]).and_then(Value::as_str);
-            let node = pod.json.at(&["spec", "nodeName"]).and_then(Value::as_str);
+            let node = pod.pod_spec().get("nodeName").and_then(Value::as_str);
             (pod, labels, ip.zip(node))
         })
         .collect();
-    let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
+    let mut by_label: HashMap<(&str, &str, &str), Vec<usize>, FxBuild> = HashMap::default();
     for (i, (pod, labels, _)) in pods.iter().enumerate() {
         for (k, v) in labels.iter() {
             if let Some(v) = v.as_str() {
@@ -737,7 +924,7 @@ pub fn endpoints(state: &mut ClusterState) {
             let mut addresses = Vec::new();
             let mut number = None;
             for (pod, ip, node) in &ready {
-                let Some(target) = resolve_target_port(port, &pod.json) else {
+                let Some(target) = resolve_target_port(port, pod.pod_spec()) else {
                     continue;
                 };
                 number = Some(target);
@@ -759,6 +946,7 @@ pub fn endpoints(state: &mut ClusterState) {
             json: json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns}, "subsets": subsets}),
             origin: Origin::Controller,
             source: svc.source,
+            shared_spec: None,
         });
     }
     // Inserted after the scan, in Service order: Endpoints are neither Services nor Pods, so
@@ -769,13 +957,13 @@ pub fn endpoints(state: &mut ClusterState) {
 }
 
 /// A Service port's targetPort on one pod: a number as is, a name through the pod's ports.
-pub fn resolve_target_port(port: &Value, pod: &Value) -> Option<i64> {
+pub fn resolve_target_port(port: &Value, pod: SpecView) -> Option<i64> {
     match port.get("targetPort") {
         Some(Value::Number(n)) => n.as_i64(),
         Some(Value::String(s)) => match s.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => pod
-                .at(&["spec", "containers"])
+                .get("containers")
                 .and_then(Value::as_array)?
                 .iter()
                 .flat_map(|c| {

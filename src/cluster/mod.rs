@@ -24,7 +24,7 @@ mod validate;
 pub use crate::catalog::cluster::*;
 pub use allocators::{Cidr, PortRange};
 pub use profile::{NodeSpec, Profile, Taint};
-pub use state::{ClusterState, Key, Origin, Stored};
+pub use state::{ClusterState, Key, Origin, SpecView, Stored};
 
 use crate::budget::Budgets;
 use crate::check::CheckContext;
@@ -47,8 +47,7 @@ pub fn apply_within(
     applier.apply_all();
     let mut state = applier.state;
     let mut diags = applier.diags;
-    let planned = controllers::planned_pods(&state);
-    if planned > budgets.pods as u64 {
+    if let Err(planned) = controllers::expand(&mut state, ctx.objects, budgets.pods as u64) {
         diags.push(crate::budget::exceeded(
             format!("the workloads ask for {planned} pods"),
             budgets.pods,
@@ -56,7 +55,6 @@ pub fn apply_within(
         ));
         return (state, diags);
     }
-    controllers::expand(&mut state);
     controllers::bind_claims(&mut state, ctx, &mut diags);
     scheduler::schedule(&mut state, ctx, &mut diags, budgets.cluster_work);
     controllers::endpoints(&mut state);

@@ -4,8 +4,10 @@
 use super::profile::NodeSpec;
 use crate::object::Object;
 use indexmap::IndexMap;
+use kforge_gotpl::track::FxBuild;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Where a stored object came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -55,25 +57,19 @@ impl JsonAt for Value {
 }
 
 /// Whether the cluster model reads or changes objects of this kind after the apply (the
-/// controllers, the scheduler, the endpoints controller, `simulate`'s table). A run object of
-/// any other kind (CRDs, ConfigMaps, Secrets, RBAC, custom resources, ...) is stored without
-/// its body, which [`Stored::body`] rebuilds from the run object when something prints it: the
-/// JSON copies of those were most of the cluster stage's memory (issue 19; on a CRD-heavy run
-/// 50 MiB, as much as the YAML trees they copy).
+/// scheduler, the endpoints controller, `simulate`'s table). A run object of any other kind
+/// (CRDs, ConfigMaps, Secrets, RBAC, custom resources, ...) is stored without its body, which
+/// [`Stored::body`] rebuilds from the run object when something prints it: the JSON copies of
+/// those were most of the cluster stage's memory (issue 19; on a CRD-heavy run 50 MiB, as much
+/// as the YAML trees they copy). The `apps` workloads and ReplicationControllers are read only
+/// by their controllers, which rebuild each body in turn; what the table reads of them
+/// (`spec.replicas`) stays.
 pub fn keeps_body(group: &str, kind: &str) -> bool {
     matches!(
         (group, kind),
         (
             "",
-            "Pod"
-                | "Service"
-                | "Endpoints"
-                | "PersistentVolumeClaim"
-                | "PersistentVolume"
-                | "ReplicationController"
-        ) | (
-            "apps",
-            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet"
+            "Pod" | "Service" | "Endpoints" | "PersistentVolumeClaim" | "PersistentVolume"
         ) | ("batch", "Job" | "CronJob")
             | ("storage.k8s.io", "StorageClass")
     )
@@ -84,24 +80,107 @@ pub struct Stored {
     pub key: Key,
     pub api_version: String,
     /// The object as the API server would return it: defaults, allocations, status.
-    /// `Value::Null` for a run object of a kind the model does not read ([`keeps_body`]):
-    /// [`Stored::body`] rebuilds it.
+    /// For a run object of a kind the model does not read ([`keeps_body`]) `Value::Null` or
+    /// the few fields the table reads, and for a ReplicaSet a Deployment made all but its
+    /// template: [`Stored::body`] rebuilds the whole.
     pub json: Value,
     pub origin: Origin,
     /// Index (in `CheckContext::objects`) of the run object this is, or was made for.
     pub source: Option<usize>,
+    /// For a pod a controller made: the spec its template's pods share, under `json`'s own
+    /// `spec` (the fields this pod sets on top of it, such as `nodeName`). Read the spec with
+    /// [`Stored::pod_spec`]; [`Stored::body`] joins them.
+    pub shared_spec: Option<Arc<Value>>,
+}
+
+/// A pod's spec as the scheduler and the endpoints controller read it: the pod's own fields,
+/// then those it shares with the other pods of its template.
+#[derive(Clone, Copy)]
+pub struct SpecView<'a> {
+    own: Option<&'a Value>,
+    shared: Option<&'a Value>,
+    /// A field read as absent (the scheduler tests a DaemonSet pod without its pin).
+    hidden: Option<&'static str>,
+}
+
+impl<'a> SpecView<'a> {
+    pub fn of(own: Option<&'a Value>, shared: Option<&'a Value>) -> SpecView<'a> {
+        SpecView {
+            own,
+            shared,
+            hidden: None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        if self.hidden == Some(key) {
+            return None;
+        }
+        self.own
+            .and_then(|s| s.get(key))
+            .or_else(|| self.shared.and_then(|s| s.get(key)))
+    }
+
+    /// The same spec with `key` absent.
+    pub fn without(self, key: &'static str) -> SpecView<'a> {
+        SpecView {
+            hidden: Some(key),
+            ..self
+        }
+    }
 }
 
 impl Stored {
+    /// The spec of a pod (for other kinds: `json`'s `spec`).
+    pub fn pod_spec(&self) -> SpecView<'_> {
+        SpecView::of(self.json.get("spec"), self.shared_spec.as_deref())
+    }
+
     /// The stored object, rebuilt from its run object (one of `objects`, the run's) when it was
     /// stored without its body.
     pub fn body<'a>(&'a self, objects: &[Object]) -> Cow<'a, Value> {
-        if !self.json.is_null() || self.origin != Origin::Run {
-            return Cow::Borrowed(&self.json);
-        }
-        match self.source.and_then(|i| objects.get(i)) {
-            Some(o) => Cow::Owned(super::apply::stored_json(o, &self.key.namespace)),
-            None => Cow::Borrowed(&self.json),
+        let source = || self.source.and_then(|i| objects.get(i));
+        let stored = |o: &Object| super::apply::stored_json(o, &self.key.namespace);
+        match self.origin {
+            Origin::Run if !keeps_body(&self.key.group, &self.key.kind) => match source() {
+                Some(o) => Cow::Owned(stored(o)),
+                None => Cow::Borrowed(&self.json),
+            },
+            // Made by the Deployment controller: its template is the Deployment's.
+            Origin::Controller if self.key.group == "apps" && self.key.kind == "ReplicaSet" => {
+                match source() {
+                    Some(o) => {
+                        let mut json = self.json.clone();
+                        if let Some(spec) = json.get_mut("spec").and_then(Value::as_object_mut) {
+                            spec.insert(
+                                "template".to_string(),
+                                super::controllers::replica_set_template(&stored(o)),
+                            );
+                        }
+                        Cow::Owned(json)
+                    }
+                    None => Cow::Borrowed(&self.json),
+                }
+            }
+            _ => match &self.shared_spec {
+                Some(shared) => {
+                    let mut json = self.json.clone();
+                    let mut spec = Value::clone(shared);
+                    if let (Some(spec), Some(own)) = (
+                        spec.as_object_mut(),
+                        self.json.get("spec").and_then(Value::as_object),
+                    ) {
+                        for (k, v) in own {
+                            spec.insert(k.clone(), v.clone());
+                        }
+                    }
+                    if let Some(slot) = json.get_mut("spec") {
+                        *slot = spec;
+                    }
+                    Cow::Owned(json)
+                }
+                None => Cow::Borrowed(&self.json),
+            },
         }
     }
 
@@ -122,7 +201,8 @@ impl Stored {
 /// and the scheduler made of them.
 #[derive(Debug, Default)]
 pub struct ClusterState {
-    pub objects: IndexMap<Key, Stored>,
+    /// Hashed with Fx: every controller and the scheduler look keys up here.
+    pub objects: IndexMap<Key, Stored, FxBuild>,
     pub nodes: Vec<NodeSpec>,
 }
 

@@ -117,6 +117,18 @@ pub fn without_nulls(node: &Node) -> Node {
     }
 }
 
+/// [`without_nulls`] of a value that is not needed afterwards: the nulls removed in place.
+pub fn drop_nulls(mut node: Node) -> Node {
+    let mut stack = vec![&mut node];
+    while let Some(node) = stack.pop() {
+        if let Value::Map(entries) = &mut node.value {
+            entries.retain(|(_, v)| !v.is_null());
+            stack.extend(entries.iter_mut().map(|(_, v)| v));
+        }
+    }
+    node
+}
+
 /// Follows a dotted path of map keys (Helm's `PathValue`).
 pub fn path_value<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
     path.split('.').try_fold(root, |node, key| node.get(key))

@@ -448,9 +448,9 @@ fn sarif_fingerprints_ignore_line_moves() {
     let mut moved = SourceMap::new();
     for (_, f) in run.sources.files() {
         let text = if f.name == "manifests/config.yaml" {
-            format!("# moved\n{}", f.text)
+            format!("# moved\n{}", f.text())
         } else {
-            f.text.to_string()
+            f.text().to_string()
         };
         match &f.origin {
             Some(origin) => moved.add_rendered(f.name.clone(), text, origin.clone()),
