@@ -163,7 +163,7 @@ impl Node {
             Value::Str(s) => J::String(s.to_owned_string()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => {
-                let mut m = serde_json::Map::new();
+                let mut m = serde_json::Map::with_capacity(entries.len());
                 for (k, v) in entries {
                     let key = k.scalar_text().unwrap_or_else(|| k.to_json().to_string());
                     m.insert(key, v.to_json());
