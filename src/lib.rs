@@ -335,8 +335,9 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
                 "--max-objects",
             ));
         } else {
+            let parsed = parse_releasing(&mut run.sources, &files, &options.yaml, parsed_crds);
             let (objects, diags) =
-                object::parse_reusing(&run.sources, &files, &options.yaml, parsed_crds);
+                object::parse_reusing(&run.sources, &files, &options.yaml, parsed);
             diagnostics.extend(diags);
             let ctx = CheckContext {
                 sources: &run.sources,
@@ -478,6 +479,45 @@ fn values_and_render(
         }
     }
     (files, parsed_crds)
+}
+
+/// Parses `files` a few at a time, dropping the texts of each batch that can be read again
+/// from disk once its objects are made, so that the texts of parsed files make room for the
+/// trees of the next (issue 19): afterwards only files findings point into are read again.
+/// Files already in `done` (the run's CRDs) are not parsed again. [`object::parse_reusing`]
+/// then takes the objects in order.
+fn parse_releasing(
+    sources: &mut SourceMap,
+    files: &[FileId],
+    limits: &yaml::Limits,
+    mut done: HashMap<FileId, object::Parsed>,
+) -> HashMap<FileId, object::Parsed> {
+    /// Enough text per batch for both cores to share the parse.
+    const BATCH_BYTES: usize = 1 << 20;
+    let parsed_before: Vec<FileId> = done.keys().copied().collect();
+    sources.release_texts(&parsed_before);
+    let mut todo: Vec<FileId> = files
+        .iter()
+        .copied()
+        .filter(|f| !done.contains_key(f))
+        .collect();
+    todo.sort_unstable();
+    todo.dedup();
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    for (i, &file) in todo.iter().enumerate() {
+        batch.push(file);
+        bytes += sources.text(file).len();
+        if bytes < BATCH_BYTES && i + 1 < todo.len() {
+            continue;
+        }
+        let parsed = object::parse_each(sources, &batch, limits);
+        done.extend(batch.iter().copied().zip(parsed));
+        sources.release_texts(&batch);
+        batch.clear();
+        bytes = 0;
+    }
+    done
 }
 
 /// The three check stages only read `ctx`: they run concurrently, and their findings are

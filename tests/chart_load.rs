@@ -539,7 +539,7 @@ fn archives_of_archives_share_one_budget() {
             .any(|d| d.rule.id == "input/unreadable" || d.rule.id.starts_with("package/")),
         "{diags:?}"
     );
-    let template_bytes: usize = sources.files().map(|(_, f)| f.text.len()).sum();
+    let template_bytes: usize = sources.files().map(|(_, f)| f.text().len()).sum();
     assert!(template_bytes < 200_000, "read {template_bytes} bytes");
 }
 

@@ -26,7 +26,7 @@ fn chart(root: &Path, template: &str) {
 fn everything(run: &Run) -> String {
     let mut all = String::new();
     for (_, file) in run.sources.files() {
-        all.push_str(&file.text);
+        all.push_str(file.text());
         all.push('\n');
     }
     for d in &run.diagnostics {

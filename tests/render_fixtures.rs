@@ -29,7 +29,7 @@ fn parse_yaml(sources: &mut SourceMap, name: String, text: String) -> Node {
     docs.into_iter()
         .next()
         .and_then(|d| d.root)
-        .unwrap_or_else(|| Node::new(yaml::Value::Map(Vec::new()), Span::default()))
+        .unwrap_or_else(|| Node::new(yaml::Value::Map(Default::default()), Span::default()))
 }
 
 /// The chart and its values: through the loader once it exists, else read here.

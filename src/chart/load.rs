@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::constraint::Constraint;
 use super::lock;
-use super::manifests::add_manifest_text;
+use super::manifests::{add_manifest_file, add_manifest_text};
 use super::metadata::{self, Check};
 use super::{Chart, ChartMetadata, FileTree, Input, LoadOptions, Loaded, Template};
 use crate::catalog::{chart::*, input::*};
@@ -107,7 +107,7 @@ fn load_path(
         let Some(tree) = tree else {
             return (None, diags);
         };
-        let (loaded, more) = load_dir_tree(tree, &shown, options, sources);
+        let (loaded, more) = load_dir_tree(tree, &shown, None, options, sources);
         diags.extend(more);
         return (loaded, diags);
     }
@@ -231,6 +231,13 @@ fn load_file(
         };
     }
     match text_of(&bytes) {
+        // A regular file can be read again when a finding points into it; a pipe cannot.
+        Ok(text) if std::fs::metadata(path).is_ok_and(|m| m.is_file()) => (
+            Some(Loaded::Manifests(add_manifest_file(
+                shown, text, path, sources,
+            ))),
+            Vec::new(),
+        ),
         Ok(text) => (
             Some(Loaded::Manifests(add_manifest_text(shown, text, sources))),
             Vec::new(),
@@ -289,15 +296,17 @@ fn load_manifest_dir(
     let Some(tree) = tree else {
         return (None, diags);
     };
-    let (loaded, more) = load_dir_tree(tree, shown, options, sources);
+    let (loaded, more) = load_dir_tree(tree, shown, Some(path), options, sources);
     diags.extend(more);
     (loaded, diags)
 }
 
-/// A directory: a chart when it has Chart.yaml, else a folder of manifests.
+/// A directory: a chart when it has Chart.yaml, else a folder of manifests. `root` is where
+/// the tree was read from on disk, when it was (its manifests can be read again).
 pub(super) fn load_dir_tree(
     tree: FileTree,
     shown: &str,
+    root: Option<&Path>,
     options: &LoadOptions,
     sources: &mut SourceMap,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
@@ -340,7 +349,10 @@ pub(super) fn load_dir_tree(
                 skipped += 1;
                 sources.add(name, "", SourceKind::Skipped);
             }
-            Ok(text) => files.extend(add_manifest_text(&name, text, sources)),
+            Ok(text) => files.extend(match root {
+                Some(root) => add_manifest_file(&name, text, &root.join(rel), sources),
+                None => add_manifest_text(&name, text, sources),
+            }),
             Err(offset) => diags.push(not_text(&name, offset)),
         }
     }
@@ -926,7 +938,7 @@ fn rename(chart: &mut Chart, prefix: &str, new_name: &str) {
             .rev()
             .find(|(k, _)| k.as_str() == Some("name"))
     {
-        name.value = Value::Str(new_name.to_string());
+        name.value = Value::Str(new_name.into());
     }
 }
 

@@ -10,6 +10,9 @@
 //! kforge does not have here: reports name the section and its line in the message, and point
 //! at the stream's own line (see [`SourceKind::Section`]).
 
+use std::path::Path;
+use std::sync::Arc;
+
 use crate::source::{FileId, SourceKind, SourceMap, StreamPlace};
 
 const SOURCE_PREFIX: &str = "# Source: ";
@@ -17,15 +20,43 @@ const SOURCE_PREFIX: &str = "# Source: ";
 /// Adds `text` to the source map as one or more manifest files. Text before the first Source
 /// comment (when it holds more than separators and comments) keeps `display_name`.
 pub fn add_manifest_text(display_name: &str, text: &str, sources: &mut SourceMap) -> Vec<FileId> {
+    add_manifest(display_name, text, None, sources)
+}
+
+/// [`add_manifest_text`] for the whole text of the regular file at `path`: the source map may
+/// drop the texts once parsed and read them again from the file (issue 19).
+pub fn add_manifest_file(
+    display_name: &str,
+    text: &str,
+    path: &Path,
+    sources: &mut SourceMap,
+) -> Vec<FileId> {
+    add_manifest(display_name, text, Some(Arc::from(path)), sources)
+}
+
+fn add_manifest(
+    display_name: &str,
+    text: &str,
+    path: Option<Arc<Path>>,
+    sources: &mut SourceMap,
+) -> Vec<FileId> {
+    let back = |sources: &mut SourceMap, id: FileId, offset: usize| {
+        if let Some(path) = &path {
+            sources.set_backing(id, path.clone(), offset as u64);
+        }
+        id
+    };
     let sections = split_sources(text);
     if sections.is_empty() {
-        return vec![sources.add(display_name, text, SourceKind::Manifest)];
+        let id = sources.add(display_name, text, SourceKind::Manifest);
+        return vec![back(sources, id, 0)];
     }
     let mut files = Vec::new();
     if let Some(first) = sections.first() {
         let head = text.get(..first.separator_start).unwrap_or("");
         if has_content(head) {
-            files.push(sources.add(display_name, head, SourceKind::Manifest));
+            let id = sources.add(display_name, head, SourceKind::Manifest);
+            files.push(back(sources, id, 0));
         }
     }
     // Lines are counted from the previous section on: counting from the start each time was
@@ -42,14 +73,15 @@ pub fn add_manifest_text(display_name: &str, text: &str, sources: &mut SourceMap
             first_line += between.matches('\n').count() as u32;
             counted_to = section.body_start;
         }
-        files.push(sources.add_section(
+        let id = sources.add_section(
             section.name.clone(),
             body,
             StreamPlace {
                 name: display_name.to_string(),
                 first_line,
             },
-        ));
+        );
+        files.push(back(sources, id, section.body_start));
     }
     files
 }

@@ -17,7 +17,7 @@ pub use crate::catalog::input::{
 };
 pub use constraint::Constraint;
 pub use load::{load_tree, load_tree_with_options};
-pub use manifests::add_manifest_text;
+pub use manifests::{add_manifest_file, add_manifest_text};
 pub use metadata::{Dependency, ImportValue};
 
 use crate::diag::Diagnostic;

@@ -50,16 +50,17 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
             elapsed: Some(elapsed),
             sarif_root: args.report.sarif_root.clone().or_else(git_root),
         };
-        let mut buffer = Vec::new();
-        if report::write(*format, &run, &report_options, &mut buffer).is_err() {
-            return Status::CouldNotRun;
-        }
         let written = match path {
-            Some(p) => write_atomically(p, &buffer),
-            None => std::io::stdout()
-                .lock()
-                .write_all(&buffer)
-                .map_err(|e| format!("cannot write to standard output: {e}")),
+            Some(p) => {
+                let mut buffer = Vec::new();
+                if report::write(*format, &run, &report_options, &mut buffer).is_err() {
+                    return Status::CouldNotRun;
+                }
+                write_atomically(p, &buffer)
+            }
+            // Streamed: the report of a large run is megabytes that need not be held whole
+            // (issue 19). The writers fail only when writing does.
+            None => write_to_stdout(|out| report::write(*format, &run, &report_options, out)),
         };
         if let Err(message) = written {
             return common::usage_error(UsageError(message));
@@ -70,6 +71,16 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
     // tenth of a large lint) would only delay the exit. The OS takes the memory back.
     std::mem::forget(run);
     status
+}
+
+/// Writes through a buffer to standard output, flushed before returning.
+fn write_to_stdout(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write to standard output: {e}"))
 }
 
 /// Pairs each `--output` with the `--format` given before it; formats without an output go to

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// The annotation that suppresses rules on one object: `rule-a,rule-b` or `all`.
 pub const IGNORE_ANNOTATION: &str = "kforge.dev/ignore";
 /// The comment that suppresses rules on the next line: `# kforge-ignore: rule-a,rule-b`.
-pub const IGNORE_COMMENT: &str = "kforge-ignore:";
+pub const IGNORE_COMMENT: &str = crate::source::IGNORE_MARK;
 
 /// Called by the pipeline after every stage: drops findings of disabled rules (and of rules off
 /// by default that were not enabled) and cluster findings that repeat a rules finding, applies
@@ -113,6 +113,10 @@ fn comment_ignores(sources: &SourceMap, span: Span, rule: &str) -> bool {
     let Some(file) = sources.get(span.file) else {
         return false;
     };
+    // Before reading lines: a text dropped after parsing is not read again to find none.
+    if !file.may_hold_ignore_mark() {
+        return false;
+    }
     let (mut line, _) = file.line_col(span.start);
     while line > 0 {
         line -= 1;

@@ -138,7 +138,7 @@ impl FileIndex {
                 candidates.iter().copied().find(|&c| {
                     into.get(c).is_some_and(|existing| {
                         existing.kind == file.kind
-                            && existing.text == file.text
+                            && existing.text() == file.text()
                             && existing.origin == origin
                     })
                 })

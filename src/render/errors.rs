@@ -64,7 +64,7 @@ fn widen_to(sources: &SourceMap, span: Span, expr: &str) -> Span {
     let Some((ls, le)) = file.line_range(line) else {
         return span;
     };
-    let text = file.text.get(ls as usize..le as usize).unwrap_or("");
+    let text = file.text().get(ls as usize..le as usize).unwrap_or("");
     let mut best: Option<usize> = None;
     for (i, _) in text.match_indices(expr) {
         let start = ls as usize + i;

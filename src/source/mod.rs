@@ -9,7 +9,8 @@ pub use read::{
     read_text_limited,
 };
 
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in the [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -107,7 +108,11 @@ pub struct InnerOrigin {
 pub struct SourceFile {
     /// Display name: a path relative to where the user pointed, or `<stdin>`, `--set`, ...
     pub name: String,
-    pub text: Arc<str>,
+    /// Empty once released ([`SourceMap::release_texts`]): [`SourceFile::text`] reads it again
+    /// from `backing`.
+    text: OnceLock<Arc<str>>,
+    /// Where the text can be read again, for a file read from disk.
+    backing: Option<Backing>,
     pub kind: SourceKind,
     pub origin: Option<OriginMap>,
     /// For a [`SourceKind::Section`]: the stream it was cut from.
@@ -116,6 +121,28 @@ pub struct SourceFile {
     inner_origins: Vec<InnerOrigin>,
     line_starts: Vec<u32>,
 }
+
+/// Where a text was read from on disk: the file, the text's byte range in it, and a
+/// fingerprint of the text that a second read must match.
+#[derive(Clone, Debug)]
+struct Backing {
+    path: Arc<Path>,
+    offset: u64,
+    len: usize,
+    fingerprint: u64,
+    /// ASCII without `\r`: lines end at `\n` and a column is a byte, so positions are found
+    /// from the line starts alone, without reading the text again.
+    plain: bool,
+    /// The text ends with `\n` (which does not start a line of its own).
+    final_newline: bool,
+    /// The text holds [`IGNORE_MARK`].
+    ignore_mark: bool,
+}
+
+/// What a comment that suppresses findings starts with (`# kforge-ignore: RULE`, see
+/// `config::apply`): looked for once in a text read from disk, so that a finding in a released
+/// text without one does not read it again to find none.
+pub const IGNORE_MARK: &str = "kforge-ignore:";
 
 /// Where a section's text sits in the stream it was cut from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,6 +176,35 @@ impl RenderedAt {
 }
 
 impl SourceFile {
+    /// The file's text; read again from disk when it was released and this is the first use
+    /// since. Should the file have changed on disk since it was read (the second read does not
+    /// match what was checked), the text is empty: positions in it are still reported, by line,
+    /// without the text itself.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| {
+            self.backing
+                .as_ref()
+                .and_then(|b| {
+                    let bytes = read::read_range(&b.path, b.offset, b.len).ok()?;
+                    let text = String::from_utf8(bytes).ok()?;
+                    (fingerprint(&text) == b.fingerprint).then_some(text)
+                })
+                .map_or_else(|| Arc::from(""), Arc::from)
+        })
+    }
+
+    /// Whether the text may hold an [`IGNORE_MARK`]: false only when that is known without
+    /// reading it (again).
+    pub fn may_hold_ignore_mark(&self) -> bool {
+        self.backing.as_ref().is_none_or(|b| b.ignore_mark)
+    }
+
+    fn release(&mut self) {
+        if self.backing.is_some() {
+            self.text = OnceLock::new();
+        }
+    }
+
     /// Number of lines (a trailing newline does not start a new line).
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
@@ -167,12 +223,20 @@ impl SourceFile {
     /// Byte range of a 0-based line, without its line terminator.
     pub fn line_range(&self, line: u32) -> Option<(u32, u32)> {
         let start = *self.line_starts.get(line as usize)?;
+        if let Some(b) = self.backing.as_ref().filter(|b| b.plain) {
+            // Every line but the last ends with one `\n`, the last with at most one.
+            let end = match self.line_starts.get(line as usize + 1) {
+                Some(&next) => next - 1,
+                None => b.len as u32 - u32::from(b.final_newline),
+            };
+            return Some((start, end.max(start)));
+        }
         let next = self
             .line_starts
             .get(line as usize + 1)
             .copied()
-            .unwrap_or(self.text.len() as u32);
-        let bytes = self.text.as_bytes();
+            .unwrap_or(self.text().len() as u32);
+        let bytes = self.text().as_bytes();
         let mut end = next;
         while end > start && matches!(bytes.get(end as usize - 1), Some(b'\n' | b'\r')) {
             end -= 1;
@@ -182,10 +246,28 @@ impl SourceFile {
 
     pub fn line_text(&self, line: u32) -> &str {
         match self.line_range(line) {
-            Some((s, e)) => self.text.get(s as usize..e as usize).unwrap_or(""),
+            Some((s, e)) => self.text().get(s as usize..e as usize).unwrap_or(""),
             None => "",
         }
     }
+}
+
+/// A fast, non-cryptographic digest of a text: tells a file re-read from disk from one that
+/// changed since (not an adversary's collision, which would only misplace a column).
+fn fingerprint(text: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let bytes = text.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = bytes.len() as u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
@@ -234,7 +316,8 @@ impl SourceMap {
         let line_starts = line_starts(&text);
         self.files.push(SourceFile {
             name: name.into(),
-            text,
+            text: OnceLock::from(text),
+            backing: None,
             kind,
             origin: None,
             stream: None,
@@ -304,6 +387,35 @@ impl SourceMap {
         id
     }
 
+    /// Says that the text of `id` is the bytes of the file at `path` from `offset` on, so
+    /// that [`SourceMap::release_texts`] may drop it. Only for a regular file.
+    pub fn set_backing(&mut self, id: FileId, path: Arc<Path>, offset: u64) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            let text = f.text();
+            f.backing = Some(Backing {
+                path,
+                offset,
+                len: text.len(),
+                fingerprint: fingerprint(text),
+                plain: text.is_ascii() && memchr::memchr(b'\r', text.as_bytes()).is_none(),
+                final_newline: text.ends_with('\n'),
+                ignore_mark: memchr::memmem::find(text.as_bytes(), IGNORE_MARK.as_bytes())
+                    .is_some(),
+            });
+        }
+    }
+
+    /// Drops the texts of `files` that can be read again from disk. Once objects are parsed,
+    /// only the files findings point into are read again (to report them): on a folder of
+    /// manifests the texts were as large as a fifth of the heap (issue 19).
+    pub fn release_texts(&mut self, files: &[FileId]) {
+        for id in files {
+            if let Some(f) = self.files.get_mut(id.0 as usize) {
+                f.release();
+            }
+        }
+    }
+
     /// How many files the map holds.
     pub fn len(&self) -> usize {
         self.files.len()
@@ -326,6 +438,10 @@ impl SourceMap {
     /// text when the template spells it, else at the line's content.
     pub fn value_origin(&self, span: Span) -> Option<Span> {
         let file = self.get(span.file)?;
+        // Before any text is read: most files have none (a released text stays on disk).
+        if file.inner_origins.is_empty() {
+            return None;
+        }
         let wanted = self.slice(span);
         let first_line = wanted.lines().next().unwrap_or("");
         let needle = first_line.trim();
@@ -343,7 +459,7 @@ impl SourceMap {
             return None;
         }
         let (ls, le) = template.line_range(inner.origin.line)?;
-        let tline = template.text.get(ls as usize..le as usize).unwrap_or("");
+        let tline = template.text().get(ls as usize..le as usize).unwrap_or("");
         let (s, e) = locate_in_template_line(tline, "", 0, needle).unwrap_or_else(|| {
             let lead = tline.len() - tline.trim_start().len();
             (lead, tline.trim_end().len().max(lead))
@@ -371,7 +487,7 @@ impl SourceMap {
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.get(id).map(|f| &*f.text).unwrap_or("")
+        self.get(id).map(SourceFile::text).unwrap_or("")
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -404,7 +520,7 @@ impl SourceMap {
         let Some((ls, le)) = template.line_range(o.line) else {
             return Span::new(o.file, 0, 0);
         };
-        let tline = template.text.get(ls as usize..le as usize).unwrap_or("");
+        let tline = template.text().get(ls as usize..le as usize).unwrap_or("");
         let wanted = self.slice(span);
         let first_line = wanted.lines().next().unwrap_or("");
         let first_line_of_wanted = first_line.trim();
@@ -443,6 +559,11 @@ impl SourceMap {
         let (l0, c0) = file.line_col(span.start);
         let (l1, c1) = file.line_col(span.end);
         let col = |line: u32, byte_col: u32| -> u32 {
+            if file.backing.as_ref().is_some_and(|b| b.plain) {
+                // A byte is a character: no need to read a released text again.
+                let (s, e) = file.line_range(line).unwrap_or((0, 0));
+                return byte_col.min(e - s) + 1;
+            }
             let text = file.line_text(line);
             let prefix = text.get(..byte_col as usize).unwrap_or(text);
             prefix.chars().count() as u32 + 1
@@ -657,6 +778,50 @@ mod tests {
         let f = map.add("a.yaml", "a: 1\nbé: 2\n", SourceKind::Manifest);
         let loc = map.locate(Span::new(f, 9, 10));
         assert_eq!((loc.line, loc.column), (2, 4));
+    }
+
+    /// A stream file of two sections on disk, added as the loader adds it: the second section
+    /// backed by its byte range of the file.
+    fn backed(text: &str) -> (tempfile::TempDir, SourceMap, FileId) {
+        let dir = tempfile::tempdir().unwrap();
+        let path: Arc<Path> = Arc::from(dir.path().join("s.yaml").as_path());
+        std::fs::write(&path, format!("a: 1\n---\n{text}")).unwrap();
+        let mut map = SourceMap::new();
+        let id = map.add("s.yaml", text, SourceKind::Manifest);
+        map.set_backing(id, path, 9);
+        (dir, map, id)
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_and_located_alike() {
+        for text in ["kind: A\nmetadata:\n  name: b\n", "kind: é\r\nname: x\n\n"] {
+            let (_dir, mut map, id) = backed(text);
+            let span = Span::new(id, text.find("name").unwrap(), text.len() - 1);
+            let before = map.locate(span);
+            map.release_texts(&[id]);
+            assert_eq!(map.locate(span), before);
+            assert_eq!(map.text(id), text);
+            assert_eq!(map.locate(span), before);
+        }
+    }
+
+    #[test]
+    fn a_text_changed_on_disk_is_not_taken_for_the_one_checked() {
+        let (dir, mut map, id) = backed("kind: A\nmetadata:\n  name: b\n");
+        map.release_texts(&[id]);
+        std::fs::write(
+            dir.path().join("s.yaml"),
+            "a: 1\n---\nkind: B\nmetadata:\n  name: c\n",
+        )
+        .unwrap();
+        // Positions come from the lines counted when the file was read; the text is not shown.
+        let loc = map.locate(Span::new(id, 22, 23));
+        assert_eq!(
+            (loc.line, loc.column, loc.end_line, loc.end_column),
+            (3, 5, 3, 6)
+        );
+        assert_eq!(map.text(id), "");
+        assert_eq!(map.slice(Span::new(id, 0, 4)), "");
     }
 
     #[test]

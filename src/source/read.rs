@@ -22,7 +22,16 @@ pub const PIPE_WRITER_WAIT: Duration = Duration::from_secs(5);
 
 /// Reads all of `reader`, failing with `InvalidData` once more than `limit` bytes arrive.
 pub fn read_limited(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+    read_limited_sized(reader, limit, 0)
+}
+
+/// [`read_limited`] into a buffer made for `expected` bytes (a regular file's length): read
+/// through `Take`, the buffer would otherwise grow by doubling, each step a fresh allocation
+/// and a copy (page faults, issue 19). One byte more lets the read see the end of the file
+/// without growing.
+fn read_limited_sized(reader: impl Read, limit: u64, expected: u64) -> io::Result<Vec<u8>> {
+    let capacity = expected.min(limit).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
@@ -38,7 +47,8 @@ pub fn read_limited(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
 /// A path named on the command line, of any type, read within `limit` bytes.
 pub fn read_file_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let (file, first) = open_any(path, PIPE_WRITER_WAIT)?;
-    read_limited(io::Cursor::new(first).chain(file), limit)
+    let expected = regular_len(&file);
+    read_limited_sized(io::Cursor::new(first).chain(file), limit, expected)
 }
 
 /// A file named on the command line, read within `limit` bytes, as UTF-8 text.
@@ -52,7 +62,8 @@ pub fn read_text_limited(path: &Path, limit: u64) -> io::Result<String> {
 /// than `limit` bytes.
 pub fn read_regular_limited(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
     let file = open_nonblocking(path)?;
-    let kind = file.metadata()?.file_type();
+    let metadata = file.metadata()?;
+    let kind = metadata.file_type();
     if !kind.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -60,11 +71,46 @@ pub fn read_regular_limited(path: &Path, limit: u64) -> io::Result<Option<Vec<u8
         ));
     }
     set_blocking(&file)?;
-    match read_limited(file, limit) {
+    match read_limited_sized(file, limit, metadata.len()) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == io::ErrorKind::InvalidData => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// The length of a regular file (0 for a pipe or a device, which have none).
+fn regular_len(file: &File) -> u64 {
+    file.metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map_or(0, |m| m.len())
+}
+
+/// `len` bytes from `offset` of a regular file (a text read again, see `SourceFile::text`).
+/// Never blocks on a file that became a pipe since.
+pub(super) fn read_range(path: &Path, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+    let file = open_nonblocking(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut bytes = vec![0; len];
+    read_exact_at(&file, &mut bytes, offset)?;
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(mut file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    use std::io::Seek;
+    file.seek(io::SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }
 
 /// What a file that is not a regular file is, for messages.

@@ -5,12 +5,13 @@
 //! file id names the same text throughout; outside it nothing is kept.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::diag::Diagnostic;
 use crate::source::FileId;
 use crate::yaml::Node;
 
-type Parsed = (Option<Node>, Vec<Diagnostic>);
+type Parsed = (Option<Rc<Node>>, Vec<Diagnostic>);
 
 thread_local! {
     static CACHE: RefCell<Option<Vec<(FileId, Parsed)>>> = const { RefCell::new(None) };
@@ -28,20 +29,21 @@ pub fn scope<R>(f: impl FnOnce() -> R) -> R {
     struct End;
     impl Drop for End {
         fn drop(&mut self) {
-            let _ = CACHE.try_with(|c| c.borrow_mut().take());
+            // In a process that ends after its run, the trees are left to the exit.
+            let _ = CACHE.try_with(|c| crate::memory::dispose(c.borrow_mut().take()));
         }
     }
     let _end = End;
     f()
 }
 
-/// `parse(diags)` for `file`, or, within a [`scope`] that already parsed it, a copy of that
-/// result, its diagnostics added to `diags` again.
+/// `parse(diags)` for `file`, or, within a [`scope`] that already parsed it, that result
+/// (shared, not copied), its diagnostics added to `diags` again.
 pub(super) fn parsed(
     file: FileId,
     diags: &mut Vec<Diagnostic>,
     parse: impl FnOnce(&mut Vec<Diagnostic>) -> Option<Node>,
-) -> Option<Node> {
+) -> Option<Rc<Node>> {
     let hit = CACHE.with(|c| {
         c.borrow().as_ref().map(|entries| {
             entries
@@ -52,14 +54,14 @@ pub(super) fn parsed(
     });
     match hit {
         // No scope: parse as usual.
-        None => parse(diags),
+        None => parse(diags).map(Rc::new),
         Some(Some((node, found))) => {
             diags.extend(found);
             node
         }
         Some(None) => {
             let mut found = Vec::new();
-            let node = parse(&mut found);
+            let node = parse(&mut found).map(Rc::new);
             CACHE.with(|c| {
                 if let Some(entries) = c.borrow_mut().as_mut() {
                     entries.push((file, (node.clone(), found.clone())));

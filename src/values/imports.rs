@@ -20,7 +20,17 @@ pub struct Import<'a> {
 
 /// `merged` is Helm's `MergeValues(chart, nil)` (the chart's defaults with its subcharts', nulls
 /// kept); returns the chart's values after the imports: `MergeTables(deepCopy(cvals), b)`.
-pub fn apply(merged: &Node, imports: &[Import]) -> Node {
+pub fn apply(mut merged: Node, imports: &[Import]) -> Node {
+    // Most charts import nothing: then the steps below give the values back as they are (the
+    // copies through the arena were a twentieth of a bitnami chart's render).
+    if imports.is_empty() && as_arena_returns(&mut merged, 0) {
+        return merged;
+    }
+    through_arena(&merged, imports)
+}
+
+/// Helm's steps on the arena.
+fn through_arena(merged: &Node, imports: &[Import]) -> Node {
     let mut heap = Heap::default();
     let root = heap.alloc(merged);
     let b = heap.new_map(merged.span);
@@ -42,7 +52,7 @@ pub fn apply(merged: &Node, imports: &[Import]) -> Node {
                 let outer = heap.new_map(span);
                 heap.insert(
                     outer,
-                    Node::new(Value::Str(key.to_string()), span),
+                    Node::new(Value::Str(key.into()), span),
                     Slot::Map(inner),
                 );
                 outer
@@ -53,6 +63,51 @@ pub fn apply(merged: &Node, imports: &[Import]) -> Node {
     let copy = heap.deep_copy(root, 0);
     heap.merge_tables(copy, b, 0);
     heap.materialize(copy, 0)
+}
+
+/// Makes `node` what a round trip through the arena without imports returns, in place: map
+/// nodes lose their style and alias site (`materialize` makes new ones). `false` when the
+/// round trip would change more (a key repeated or not a scalar, a map deeper than
+/// [`MAX_DEPTH`]): then it must run. Lists are values in the arena: their maps are left alone.
+fn as_arena_returns(node: &mut Node, depth: usize) -> bool {
+    let Value::Map(entries) = &mut node.value else {
+        return true;
+    };
+    if depth > MAX_DEPTH && !entries.is_empty() {
+        return false;
+    }
+    node.style = Node::new(Value::Null, node.span).style;
+    node.alias = None;
+    if !distinct_keys(entries) {
+        return false;
+    }
+    entries
+        .iter_mut()
+        .all(|(_, v)| as_arena_returns(v, depth + 1))
+}
+
+/// Whether every key of a map has a text and no two the same (what `insert` needs to keep
+/// them all in place).
+fn distinct_keys(entries: &[(Node, Node)]) -> bool {
+    // Most maps of values are small: compared pairwise, without building anything.
+    if entries.len() <= 16 {
+        return entries.iter().enumerate().all(|(i, (k, _))| {
+            key_name(k).is_some_and(|name| {
+                entries
+                    .get(..i)
+                    .is_some_and(|before| !before.iter().any(|(b, _)| key_is(b, &name)))
+            })
+        });
+    }
+    let Some(mut names) = entries
+        .iter()
+        .map(|(k, _)| key_name(k))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return false;
+    };
+    names.sort_unstable();
+    !names.windows(2).any(|w| w.first() == w.get(1))
 }
 
 /// Deeper than this, a map is cut off: only a self-referencing import could nest so far.
@@ -76,8 +131,20 @@ struct Heap {
     maps: Vec<MapData>,
 }
 
-fn key_name(key: &Node) -> Option<String> {
-    key.scalar_text()
+fn key_name(key: &Node) -> Option<std::borrow::Cow<'_, str>> {
+    match key.as_str() {
+        Some(s) => Some(std::borrow::Cow::Borrowed(s)),
+        None => key.scalar_text().map(std::borrow::Cow::Owned),
+    }
+}
+
+/// Whether `key` names `name` (Go's map key equality on the keys' texts), without building
+/// a string for the common string key: lookups compare every key of a map.
+fn key_is(key: &Node, name: &str) -> bool {
+    match key.as_str() {
+        Some(s) => s == name,
+        None => key.scalar_text().as_deref() == Some(name),
+    }
 }
 
 impl Heap {
@@ -115,22 +182,20 @@ impl Heap {
         self.entries(map)
             .iter()
             .rev()
-            .find(|(k, _)| key_name(k).as_deref() == Some(key))
+            .find(|(k, _)| key_is(k, key))
             .map(|(_, s)| s)
     }
 
     /// Sets `key` (Go's `m[key] = v`): replaced in place when present.
     fn insert(&mut self, map: usize, key: Node, slot: Slot) {
-        let Some(name) = key_name(&key) else { return };
         let Some(m) = self.maps.get_mut(map) else {
             return;
         };
-        match m
-            .entries
-            .iter_mut()
-            .rev()
-            .find(|(k, _)| key_name(k).as_deref() == Some(name.as_str()))
-        {
+        let found = match key_name(&key) {
+            Some(name) => m.entries.iter().rposition(|(k, _)| key_is(k, &name)),
+            None => return,
+        };
+        match found.and_then(|i| m.entries.get_mut(i)) {
             Some(entry) => entry.1 = slot,
             None => m.entries.push((key, slot)),
         }
@@ -162,7 +227,9 @@ impl Heap {
         }
         let src_entries: Vec<(Node, Slot)> = self.entries(src).to_vec();
         for (k, val) in src_entries {
-            let Some(name) = key_name(&k) else { continue };
+            let Some(name) = key_name(&k).map(std::borrow::Cow::into_owned) else {
+                continue;
+            };
             match (self.get(dst, &name).cloned(), val) {
                 (None, val) => self.insert(dst, k, val),
                 (Some(Slot::Map(d)), Slot::Map(s)) => self.merge_tables(d, s, depth + 1),
@@ -178,12 +245,18 @@ impl Heap {
         if depth > MAX_DEPTH {
             return id;
         }
-        for (k, slot) in self.entries(map).to_vec() {
+        let entries = self.entries(map).to_vec();
+        let mut copied = Vec::with_capacity(entries.len());
+        for (k, slot) in entries {
             let slot = match slot {
                 Slot::Map(inner) => Slot::Map(self.deep_copy(inner, depth + 1)),
                 leaf => leaf,
             };
-            self.insert(id, k, slot);
+            copied.push((k, slot));
+        }
+        // The keys of a map here are distinct already (`insert` keeps them so).
+        if let Some(m) = self.maps.get_mut(id) {
+            m.entries = copied;
         }
         id
     }
@@ -203,13 +276,13 @@ impl Heap {
                 })
                 .collect()
         };
-        Node::new(Value::Map(entries), self.span(map))
+        Node::new(Value::Map(entries.into()), self.span(map))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Import, apply};
+    use super::{Import, apply, through_arena};
     use crate::source::Span;
     use crate::yaml::Node;
     use serde_json::json;
@@ -219,7 +292,37 @@ mod tests {
             .iter()
             .map(|(key, child, parent)| Import { key, child, parent })
             .collect();
-        apply(&Node::from_json(&merged, Span::default()), &imports).to_json()
+        apply(Node::from_json(&merged, Span::default()), &imports).to_json()
+    }
+
+    /// Without imports the values come back as the arena would return them, without the trip.
+    #[test]
+    fn without_imports_the_values_are_what_the_arena_returns() {
+        let plain = Node::from_json(&chart(), Span::default());
+        assert_eq!(apply(plain.clone(), &[]), through_arena(&plain, &[]));
+        // A repeated key (two YAML 1.1 spellings of one boolean key): the arena keeps one.
+        let mut repeated = plain.clone();
+        if let crate::yaml::Value::Map(entries) = &mut repeated.value
+            && let Some(first) = entries.first().cloned()
+        {
+            entries.push(first);
+        }
+        let once = through_arena(&repeated, &[]);
+        assert_eq!(apply(repeated, &[]), once);
+        assert_eq!(once.to_json(), chart());
+        // Large maps are checked another way: the same answers.
+        let wide: serde_json::Map<String, serde_json::Value> =
+            (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
+        let wide = Node::from_json(&serde_json::Value::Object(wide), Span::default());
+        assert_eq!(apply(wide.clone(), &[]), through_arena(&wide, &[]));
+        let mut wide_repeated = wide;
+        if let crate::yaml::Value::Map(entries) = &mut wide_repeated.value
+            && let Some(first) = entries.first().cloned()
+        {
+            entries.push(first);
+        }
+        let once = through_arena(&wide_repeated, &[]);
+        assert_eq!(apply(wide_repeated, &[]), once);
     }
 
     fn chart() -> serde_json::Value {

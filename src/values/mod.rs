@@ -23,13 +23,16 @@ pub use crate::catalog::values::{
 pub use cache::scope as parse_once;
 pub use reads::{MapRead, Reads};
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::chart::Chart;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, SourceKind, SourceMap, Span};
 use crate::yaml::{self, Node, Value};
 use strvals::{ErrorKind, Mode};
+use thin_vec::ThinVec;
 use tree::{coalesce_tables, empty_map, is_map, merge_maps, path_value, position};
 
 /// The values flags, each in command-line order.
@@ -252,7 +255,7 @@ fn parse_values_text(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Node> {
     let file = sources.add(shown.to_string(), text, SourceKind::Values);
-    parse_values(file, shown, sources, diags)
+    parse_values(file, shown, sources, diags).map(Rc::unwrap_or_clone)
 }
 
 /// A values file as Helm's `loader.LoadValues` reads it (chart `values.yaml` and `-f` files
@@ -264,7 +267,7 @@ fn parse_values(
     shown: &str,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Node> {
+) -> Option<Rc<Node>> {
     cache::parsed(file, diags, |diags| {
         parse_values_uncached(file, shown, sources, diags)
     })
@@ -323,7 +326,7 @@ fn string_keys(node: &mut Node) {
                     if k.as_str().is_none()
                         && let Some(text) = crate::helm::values::key_text(k)
                     {
-                        k.value = Value::Str(text);
+                        k.value = Value::Str(text.into());
                     }
                     stack.push(v);
                 }
@@ -344,13 +347,13 @@ fn node_of(value: &kforge_gotpl::Value, span: Span) -> Node {
         V::Uint(u) => Value::Float(*u as f64),
         V::Uint8(u) => Value::Int(i64::from(*u)),
         V::Float(f) => Value::Float(*f),
-        V::Str(s) => Value::Str(s.to_string()),
-        V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into_owned()),
+        V::Str(s) => Value::Str(yaml::CompactStr::new(s)),
+        V::Bytes(b) => Value::Str(String::from_utf8_lossy(b).into()),
         V::List(l) => Value::Seq(l.items.borrow().iter().map(|i| node_of(i, span)).collect()),
         V::Map(m) => Value::Map(
             m.borrow()
                 .iter()
-                .map(|(k, v)| (Node::new(Value::Str(k.clone()), span), node_of(v, span)))
+                .map(|(k, v)| (Node::new(Value::Str(k.into()), span), node_of(v, span)))
                 .collect(),
         ),
         V::Object(_) => Value::Null,
@@ -378,48 +381,94 @@ fn coalesce_chart(
         return;
     }
     if let Some(defaults) = chart_defaults(chart, pass, sources, diags) {
+        let span = defaults.node().span;
         if dest.span == Span::default() {
-            dest.span = defaults.span;
+            dest.span = span;
         }
         let subcharts: Vec<&str> = chart
             .subcharts
             .iter()
             .map(|s| s.metadata.name.as_str())
             .collect();
-        coalesce_defaults(dest, &defaults, pass.merge, &subcharts);
+        coalesce_defaults(dest, defaults, pass.merge, &subcharts);
     }
     coalesce_subcharts(chart, dest, pass, sources, diags);
+}
+
+/// A chart's default values: the parsed file itself, shared with the parse cache (read, then
+/// copied where they fill `dest`), or values built for this pass (moved into `dest`).
+enum Defaults {
+    Shared(Rc<Node>),
+    Owned(Node),
+}
+
+impl Defaults {
+    fn node(&self) -> &Node {
+        match self {
+            Defaults::Shared(node) => node,
+            Defaults::Owned(node) => node,
+        }
+    }
 }
 
 /// Helm's `coalesceValues`: a chart's defaults under `dest`. Coalescing, a null in `dest`
 /// deletes the key and a default's nulls are dropped; merging keeps both. A subchart's section
 /// merges keeping nulls either way (Helm's `childChartMergeTrue`), so that the subchart's own
 /// coalescing deletes its defaults with them.
-fn coalesce_defaults(dest: &mut Node, defaults: &Node, merge: bool, subcharts: &[&str]) {
-    let Value::Map(src) = &defaults.value else {
-        return;
-    };
+fn coalesce_defaults(dest: &mut Node, defaults: Defaults, merge: bool, subcharts: &[&str]) {
     let Value::Map(dst) = &mut dest.value else {
         return;
     };
-    for (k, sv) in src {
-        let Some(name) = k.as_str() else { continue };
-        match position(dst, name) {
-            None if merge => dst.push((k.clone(), sv.clone())),
-            None if sv.is_null() => {}
-            None => dst.push((k.clone(), tree::without_nulls(sv))),
-            Some(i) => {
-                let Some((_, dv)) = dst.get_mut(i) else {
-                    continue;
-                };
-                if dv.is_null() {
-                    if !merge {
-                        tree::remove(dst, name);
-                    }
-                } else if is_map(dv) && is_map(sv) {
-                    let keep_nulls = merge || subcharts.contains(&name);
-                    coalesce_tables(dv, sv, !keep_nulls);
+    match defaults {
+        Defaults::Owned(Node {
+            value: Value::Map(src),
+            ..
+        }) => {
+            for (k, sv) in src {
+                coalesce_default(dst, Cow::Owned(k), Cow::Owned(sv), merge, subcharts);
+            }
+        }
+        Defaults::Shared(node) => {
+            if let Value::Map(src) = &node.value {
+                for (k, sv) in src {
+                    coalesce_default(dst, Cow::Borrowed(k), Cow::Borrowed(sv), merge, subcharts);
                 }
+            }
+        }
+        Defaults::Owned(_) => {}
+    }
+}
+
+/// One default `k: sv` of [`coalesce_defaults`].
+fn coalesce_default(
+    dst: &mut ThinVec<(Node, Node)>,
+    k: Cow<'_, Node>,
+    sv: Cow<'_, Node>,
+    merge: bool,
+    subcharts: &[&str],
+) {
+    let Some(name) = k.as_str() else { return };
+    match position(dst, name) {
+        None if merge => dst.push((k.into_owned(), sv.into_owned())),
+        None if sv.is_null() => {}
+        None => {
+            let value = match sv {
+                Cow::Owned(node) => tree::drop_nulls(node),
+                Cow::Borrowed(node) => tree::without_nulls(node),
+            };
+            dst.push((k.into_owned(), value));
+        }
+        Some(i) => {
+            let Some((_, dv)) = dst.get_mut(i) else {
+                return;
+            };
+            if dv.is_null() {
+                if !merge {
+                    tree::remove(dst, name);
+                }
+            } else if is_map(dv) && is_map(&sv) {
+                let keep_nulls = merge || subcharts.contains(&name);
+                coalesce_tables(dv, &sv, !keep_nulls);
             }
         }
     }
@@ -448,10 +497,7 @@ fn coalesce_subcharts(
             Some(i) => i,
             None => {
                 let span = Span::new(sub.values_file.unwrap_or(sub.chart_file), 0, 0);
-                entries.push((
-                    Node::new(Value::Str(name.to_string()), span),
-                    empty_map(span),
-                ));
+                entries.push((Node::new(Value::Str(name.into()), span), empty_map(span)));
                 entries.len() - 1
             }
         };
@@ -480,7 +526,7 @@ fn chart_defaults(
     pass: Pass,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Node> {
+) -> Option<Defaults> {
     let raw = chart.values_file.and_then(|file| {
         let shown = sources.name(file).to_string();
         parse_values(file, &shown, sources, diags)
@@ -494,10 +540,10 @@ fn chart_defaults(
         .filter(|d| chart.subcharts.iter().any(|s| s.metadata.name == d.key()))
         .collect();
     if !pass.loaded || deps.is_empty() {
-        return raw;
+        return raw.map(Defaults::Shared);
     }
     let span = Span::new(chart.values_file.unwrap_or(chart.chart_file), 0, 0);
-    let mut merged = raw.unwrap_or_else(|| empty_map(span));
+    let mut merged = raw.map_or_else(|| empty_map(span), Rc::unwrap_or_clone);
     // The subcharts' problems are reported when the values are coalesced for rendering.
     let mut scratch = Vec::new();
     let merging = Pass {
@@ -515,7 +561,7 @@ fn chart_defaults(
             })
         })
         .collect();
-    Some(imports::apply(&merged, &imports))
+    Some(Defaults::Owned(imports::apply(merged, &imports)))
 }
 
 /// Copies the parent's `global` into a subchart section; the parent's entries win.

@@ -6,7 +6,7 @@
 //! edits a list given by `-f`, and `a.b=c` over a scalar `a` is an error, as in Helm.
 
 use crate::source::{FileId, Span};
-use crate::yaml::{Node, Value};
+use crate::yaml::{Node, ThinVec, Value};
 
 use super::tree::{empty_map, position, set, str_node};
 
@@ -182,7 +182,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn key(&mut self, data: &mut Vec<(Node, Node)>, level: usize) -> Result<()> {
+    fn key(&mut self, data: &mut ThinVec<(Node, Node)>, level: usize) -> Result<()> {
         let run = self.runes_until(&['=', '[', ',', '.']);
         let key_span = self.span(run.start, run.end);
         let key_node = str_node(run.value.clone(), key_span);
@@ -212,7 +212,7 @@ impl Parser<'_, '_> {
                         Value::Seq(items) => std::mem::take(items),
                         _ => return Err(self.conflict(k, node, run.start, run.end, "a list")),
                     },
-                    None => Vec::new(),
+                    None => ThinVec::new(),
                 };
                 let list_start = run.start;
                 let list = self.list_item(existing, index, level)?;
@@ -242,7 +242,7 @@ impl Parser<'_, '_> {
                         Value::Map(entries) => std::mem::take(entries),
                         _ => return Err(self.conflict(k, node, run.start, run.end, "a map")),
                     },
-                    None => Vec::new(),
+                    None => ThinVec::new(),
                 };
                 let result = self.key(&mut inner, level);
                 if result.is_ok() && inner.is_empty() {
@@ -338,7 +338,12 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn list_item(&mut self, mut list: Vec<Node>, index: usize, level: usize) -> Result<Vec<Node>> {
+    fn list_item(
+        &mut self,
+        mut list: ThinVec<Node>,
+        index: usize,
+        level: usize,
+    ) -> Result<ThinVec<Node>> {
         let index_span = self.span(self.pos.saturating_sub(1), self.pos);
         let run = self.runes_until(&['[', '.', '=']);
         if !run.value.is_empty() {
@@ -370,7 +375,7 @@ impl Parser<'_, '_> {
                 let current = match list.get_mut(index) {
                     Some(node) => match &mut node.value {
                         Value::Seq(items) => std::mem::take(items),
-                        Value::Null => Vec::new(),
+                        Value::Null => ThinVec::new(),
                         _ => {
                             return Err(self.conflict(
                                 &format!("[{index}]"),
@@ -381,7 +386,7 @@ impl Parser<'_, '_> {
                             ));
                         }
                     },
-                    None => Vec::new(),
+                    None => ThinVec::new(),
                 };
                 let start = self.pos;
                 let inner = self.list_item(current, next, level)?;
@@ -398,7 +403,7 @@ impl Parser<'_, '_> {
                 let start = self.pos;
                 let mut inner = match list.get_mut(index).map(|n| &mut n.value) {
                     Some(Value::Map(entries)) => std::mem::take(entries),
-                    _ => Vec::new(),
+                    _ => ThinVec::new(),
                 };
                 self.key(&mut inner, level)?;
                 set_index(
@@ -431,7 +436,7 @@ impl Parser<'_, '_> {
     }
 
     fn value_list(&mut self, open: usize) -> Result<Node> {
-        let mut items = Vec::new();
+        let mut items = ThinVec::new();
         loop {
             let run = self.runes_until(&[',', '}']);
             match run.stop {
@@ -539,7 +544,7 @@ fn json_error_offset(text: &str, line: usize, column: usize) -> Option<usize> {
     None
 }
 
-fn set_index(list: &mut Vec<Node>, index: usize, value: Node, pad_span: Span) {
+fn set_index(list: &mut ThinVec<Node>, index: usize, value: Node, pad_span: Span) {
     while list.len() <= index {
         list.push(Node::new(Value::Null, pad_span));
     }
@@ -568,7 +573,7 @@ pub fn typed_value(raw: &str) -> Value {
     {
         return Value::Int(i);
     }
-    Value::Str(raw.to_string())
+    Value::Str(raw.into())
 }
 
 fn describe(node: &Node) -> String {

@@ -138,7 +138,7 @@ fn set_file_reads_the_file() {
 fn typed_values_follow_helm() {
     assert_eq!(typed_value("+5"), Value::Int(5));
     assert_eq!(typed_value("00"), Value::Str("00".into()));
-    assert_eq!(typed_value(""), Value::Str(String::new()));
+    assert_eq!(typed_value(""), Value::Str("".into()));
 }
 
 /// Each malformed expression: the message and where the caret goes.

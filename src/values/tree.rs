@@ -2,14 +2,14 @@
 //! the mergers.
 
 use crate::source::Span;
-use crate::yaml::{Node, Value};
+use crate::yaml::{Node, ThinVec, Value};
 
 pub fn empty_map(span: Span) -> Node {
-    Node::new(Value::Map(Vec::new()), span)
+    Node::new(Value::Map(ThinVec::new()), span)
 }
 
 pub fn str_node(s: impl Into<String>, span: Span) -> Node {
-    Node::new(Value::Str(s.into()), span)
+    Node::new(Value::Str(s.into().into()), span)
 }
 
 pub fn is_map(node: &Node) -> bool {
@@ -22,7 +22,7 @@ pub fn position(entries: &[(Node, Node)], key: &str) -> Option<usize> {
 }
 
 /// Sets `key` to `value`, keeping the key's place when it exists.
-pub fn set(entries: &mut Vec<(Node, Node)>, key: Node, value: Node) {
+pub fn set(entries: &mut ThinVec<(Node, Node)>, key: Node, value: Node) {
     let Some(name) = key.as_str().map(str::to_string) else {
         return;
     };
@@ -36,7 +36,7 @@ pub fn set(entries: &mut Vec<(Node, Node)>, key: Node, value: Node) {
     }
 }
 
-pub fn remove(entries: &mut Vec<(Node, Node)>, key: &str) {
+pub fn remove(entries: &mut ThinVec<(Node, Node)>, key: &str) {
     entries.retain(|(k, _)| k.as_str() != Some(key));
 }
 
@@ -115,6 +115,18 @@ pub fn without_nulls(node: &Node) -> Node {
         ),
         ..node.clone()
     }
+}
+
+/// [`without_nulls`] of a value that is not needed afterwards: the nulls removed in place.
+pub fn drop_nulls(mut node: Node) -> Node {
+    let mut stack = vec![&mut node];
+    while let Some(node) = stack.pop() {
+        if let Value::Map(entries) = &mut node.value {
+            entries.retain(|(_, v)| !v.is_null());
+            stack.extend(entries.iter_mut().map(|(_, v)| v));
+        }
+    }
+    node
 }
 
 /// Follows a dotted path of map keys (Helm's `PathValue`).

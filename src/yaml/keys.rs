@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Node, ScalarStyle, Value};
+use super::{Node, ScalarStyle, ThinVec, Value};
 use crate::catalog::yaml::{DUPLICATE_KEY, SYNTAX};
 use crate::diag::Diagnostic;
 
@@ -109,7 +109,7 @@ fn drop_duplicates(entries: Vec<(Node, Node)>, diags: &mut Vec<Diagnostic>) -> V
 
 fn duplicate(second: &Node, first: &Node) -> Diagnostic {
     let name = match &second.value {
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => s.to_string(),
         _ => second.scalar_text().unwrap_or_else(|| "null".to_string()),
     };
     Diagnostic::new(&DUPLICATE_KEY, format!("duplicate key \"{name}\" in this map"))
@@ -134,7 +134,7 @@ fn apply_merges(entries: Vec<(Node, Node)>, diags: &mut Vec<Diagnostic>) -> Vec<
             continue;
         }
         let site = v.site();
-        let sources: Vec<Vec<(Node, Node)>> = match v.value {
+        let sources: Vec<ThinVec<(Node, Node)>> = match v.value {
             Value::Map(m) => vec![m],
             Value::Seq(items) => {
                 let mut maps = Vec::with_capacity(items.len());
@@ -170,7 +170,7 @@ fn apply_merges(entries: Vec<(Node, Node)>, diags: &mut Vec<Diagnostic>) -> Vec<
 /// A key without its children, for comparisons (keys are scalars in practice).
 fn key_only(k: &Node) -> Node {
     match &k.value {
-        Value::Seq(_) | Value::Map(_) => Node::new(Value::Seq(Vec::new()), k.span),
+        Value::Seq(_) | Value::Map(_) => Node::new(Value::Seq(ThinVec::new()), k.span),
         _ => k.clone(),
     }
 }

@@ -14,7 +14,7 @@ use super::alias::{mark_alias, placeholder, placeholder_id, visit_mut};
 use super::findings::{ambiguous, collection_key, too_deep};
 use super::positions::Positions;
 use super::resolve::{self, Ambiguity, Scalar};
-use super::{Document, Limits, Node, ScalarStyle, Value, keys, syntax_help};
+use super::{CompactStr, Document, Limits, Node, ScalarStyle, ThinVec, Value, keys, syntax_help};
 use crate::catalog::yaml::{ALIAS_LIMIT, SYNTAX};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -238,7 +238,7 @@ impl<'a> ChunkLoader<'a> {
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Int(i) => Value::Int(i),
             Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(exact(text)),
+            Scalar::Str => Value::Str(CompactStr::new(&text)),
         };
         let node = Node {
             value,
@@ -357,7 +357,7 @@ impl<'a> ChunkLoader<'a> {
                     (false, Some(first)) => self.dash_before(first).unwrap_or(frame.start),
                     _ => frame.start,
                 };
-                (Value::Seq(exact_vec(items)), start)
+                (Value::Seq(ThinVec::from(items)), start)
             }
             Kind::Map {
                 mut entries,
@@ -377,7 +377,7 @@ impl<'a> ChunkLoader<'a> {
                     }
                 }
                 let entries = keys::finish_map(entries, merge, self.diags);
-                (Value::Map(exact_vec(entries)), frame.start)
+                (Value::Map(ThinVec::from(entries)), frame.start)
             }
         };
         let node = Node::new(value, self.span(start, end));
@@ -604,25 +604,4 @@ fn node_style(style: SaphyrStyle) -> ScalarStyle {
         SaphyrStyle::Literal => ScalarStyle::Literal,
         SaphyrStyle::Folded => ScalarStyle::Folded,
     }
-}
-
-/// A scalar's text in a string of its own length. saphyr builds every scalar in a `String` of
-/// at least 32 bytes that grows by doubling, and the trees keep them for the whole run: on
-/// CRD-heavy input that slack was a quarter of the peak memory (issue 19).
-fn exact(text: Cow<'_, str>) -> String {
-    match text {
-        Cow::Owned(s) if s.capacity() > s.len() => s.as_str().to_owned(),
-        other => other.into_owned(),
-    }
-}
-
-/// A finished collection without the growth slack of its pushes: the trees live for the whole
-/// run, and most maps of a manifest have a handful of entries in a vector sized for more.
-fn exact_vec<T>(mut items: Vec<T>) -> Vec<T> {
-    if items.capacity() > items.len() {
-        let mut exact = Vec::with_capacity(items.len());
-        exact.append(&mut items);
-        return exact;
-    }
-    items
 }

@@ -11,12 +11,15 @@ mod node;
 mod positions;
 mod resolve;
 mod syntax_help;
+mod text;
 
 pub use crate::catalog::yaml::{
     ALIAS_LIMIT, AMBIGUOUS_SCALAR, DOCUMENT_TOO_LARGE, DUPLICATE_KEY, SYNTAX, TOO_DEEP,
 };
 pub use emit::{emit, emit_node};
 pub use node::{Node, ScalarStyle, Value};
+pub use text::CompactStr;
+pub use thin_vec::{ThinVec, thin_vec};
 
 use rayon::prelude::*;
 

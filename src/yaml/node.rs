@@ -1,6 +1,9 @@
 //! The value tree every later stage walks: YAML resolved the way Kubernetes resolves it, with the
 //! span of every key and value.
 
+use thin_vec::ThinVec;
+
+use super::CompactStr;
 use crate::source::Span;
 
 /// How a scalar was written; collections are `Plain`.
@@ -19,10 +22,10 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
+    Str(CompactStr),
+    Seq(ThinVec<Node>),
     /// Keys in document order; duplicates are resolved (last wins) by the loader, which reports them.
-    Map(Vec<(Node, Node)>),
+    Map(ThinVec<(Node, Node)>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,7 +80,7 @@ impl Node {
 
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
-            Value::Str(s) => Some(s),
+            Value::Str(s) => Some(s.as_str()),
             _ => None,
         }
     }
@@ -126,7 +129,7 @@ impl Node {
     /// collections and null.
     pub fn scalar_text(&self) -> Option<String> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             Value::Bool(b) => Some(b.to_string()),
@@ -157,7 +160,7 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map(J::Number)
                 .unwrap_or(J::Null),
-            Value::Str(s) => J::String(s.clone()),
+            Value::Str(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => {
                 let mut m = serde_json::Map::new();
@@ -180,13 +183,13 @@ impl Node {
                 Some(i) => Value::Int(i),
                 None => Value::Float(n.as_f64().unwrap_or(0.0)),
             },
-            J::String(s) => Value::Str(s.clone()),
+            J::String(s) => Value::Str(s.into()),
             J::Array(items) => Value::Seq(items.iter().map(|i| Node::from_json(i, span)).collect()),
             J::Object(m) => Value::Map(
                 m.iter()
                     .map(|(k, v)| {
                         (
-                            Node::new(Value::Str(k.clone()), span),
+                            Node::new(Value::Str(k.into()), span),
                             Node::from_json(v, span),
                         )
                     })

@@ -36,6 +36,8 @@ pub mod strconv;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+type FxMap<K, V> = HashMap<K, V, crate::track::FxBuild>;
+
 use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, Span, Tree, Variable};
 use crate::lex::{Item, ItemType, Lexer};
 
@@ -109,17 +111,27 @@ pub fn parse(
     text: &str,
     is_func: &dyn Fn(&str) -> bool,
 ) -> Result<Parsed, ParseError> {
-    let mut lex = Lexer::new(text);
+    parse_shared(parse_name, Arc::from(text), is_func)
+}
+
+/// [`parse`] of a text the caller already holds in an `Arc`, which the trees then share
+/// instead of a copy.
+pub fn parse_shared(
+    parse_name: &str,
+    text: Arc<str>,
+    is_func: &dyn Fn(&str) -> bool,
+) -> Result<Parsed, ParseError> {
+    let mut lex = Lexer::new(&text);
     lex.break_ok = !is_func("break");
     lex.continue_ok = !is_func("continue");
     let mut p = Parser {
         lex,
         parse_name,
-        text: Arc::from(text),
+        text: Arc::clone(&text),
         is_func,
-        t: TreeState::new(parse_name.to_owned()),
+        t: TreeState::new(),
         trees: Vec::new(),
-        by_name: HashMap::new(),
+        by_name: FxMap::default(),
         control_depth: 0,
     };
     let root = p.parse_top()?;
@@ -165,27 +177,25 @@ impl Step {
 /// The state Go keeps per `Tree` while parsing: a `define` or `block` body is parsed with a
 /// fresh one (own look-ahead buffer, variables `$` only, not inside any `range`).
 struct TreeState<'a> {
-    name: String,
     token: [Item<'a>; 3],
     peek_count: usize,
+    /// The variables declared, innermost last; `$` is always there and not listed, so a tree
+    /// that declares none allocates nothing.
     vars: Vec<&'a str>,
     /// How many times each name is in `vars`, so a lookup is O(1) however many are declared.
-    var_count: HashMap<&'a str, usize>,
+    var_count: FxMap<&'a str, usize>,
     action_line: usize,
     range_depth: usize,
     paren_depth: usize,
 }
 
 impl<'a> TreeState<'a> {
-    fn new(name: String) -> TreeState<'a> {
-        let mut var_count = HashMap::new();
-        var_count.insert("$", 1);
+    fn new() -> TreeState<'a> {
         TreeState {
-            name,
             token: [Item::EMPTY; 3],
             peek_count: 0,
-            vars: vec!["$"],
-            var_count,
+            vars: Vec::new(),
+            var_count: FxMap::default(),
             action_line: 0,
             range_depth: 0,
             paren_depth: 0,
@@ -212,7 +222,7 @@ impl<'a> TreeState<'a> {
     }
 
     fn has_var(&self, name: &str) -> bool {
-        self.var_count.get(name).is_some_and(|&c| c > 0)
+        name == "$" || self.var_count.get(name).is_some_and(|&c| c > 0)
     }
 }
 
@@ -223,7 +233,7 @@ struct Parser<'a, 'f> {
     is_func: &'f dyn Fn(&str) -> bool,
     t: TreeState<'a>,
     trees: Vec<Tree>,
-    by_name: HashMap<String, usize>,
+    by_name: FxMap<String, usize>,
     control_depth: usize,
 }
 
@@ -374,8 +384,7 @@ impl<'a> Parser<'a, '_> {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
                 if self.next_non_space().typ == ItemType::Define {
-                    let parent =
-                        std::mem::replace(&mut self.t, TreeState::new("definition".to_owned()));
+                    let parent = std::mem::replace(&mut self.t, TreeState::new());
                     let result = self.parse_definition();
                     self.t = parent;
                     result?;
@@ -401,13 +410,11 @@ impl<'a> Parser<'a, '_> {
         let Some(name) = strconv::unquote(token.val) else {
             return self.errorf("invalid syntax".to_owned());
         };
-        self.t.name = name;
         self.expect(ItemType::RightDelim, CONTEXT)?;
         let (list, end) = self.item_list()?;
         if !matches!(end, Step::End { .. }) {
             return self.errorf(format!("unexpected {} in {}", end.go_string(), CONTEXT));
         }
-        let name = std::mem::take(&mut self.t.name);
         let at = self.t.token0();
         self.add(name, list, at)
     }
@@ -703,7 +710,7 @@ impl<'a> Parser<'a, '_> {
             return self.errorf("max control nesting depth exceeded".to_owned());
         }
         self.control_depth += 1;
-        let parent = std::mem::replace(&mut self.t, TreeState::new(name.clone()));
+        let parent = std::mem::replace(&mut self.t, TreeState::new());
         let result = self.item_list();
         let block = std::mem::replace(&mut self.t, parent);
         self.control_depth -= 1;
@@ -787,7 +794,29 @@ impl<'a> Parser<'a, '_> {
         // Go's chain node is at the first field after the term, and so are the field and
         // variable nodes it is folded back into.
         let chain_pos = self.peek().pos;
-        let mut fields = Vec::new();
+        if let Arg::Bool(..) | Arg::String(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) = node
+        {
+            // Go reads the fields first; the error names the line of the last one.
+            while self.peek().typ == ItemType::Field {
+                self.next();
+            }
+            let text = self.term_string(&node);
+            return self.errorf(format!(
+                "unexpected . after term {}",
+                crate::fmt::quote(&text)
+            ));
+        }
+        let (mut node, mut fields) = match node {
+            Arg::Field(s, ident) => (Arg::Field(s, Vec::new()), ident),
+            Arg::Variable(v) => (
+                Arg::Variable(Variable {
+                    span: v.span,
+                    ident: Vec::new(),
+                }),
+                v.ident,
+            ),
+            other => (other, Vec::new()),
+        };
         let mut end = chain_pos;
         while self.peek().typ == ItemType::Field {
             let f = self.next();
@@ -795,25 +824,18 @@ impl<'a> Parser<'a, '_> {
             end = f.end();
         }
         let span = Span::new(chain_pos, end);
-        if let Arg::Bool(..) | Arg::String(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) = node
-        {
-            let text = self.term_string(&node);
-            return self.errorf(format!(
-                "unexpected . after term {}",
-                crate::fmt::quote(&text)
-            ));
-        }
-        Ok(Some(match node {
-            Arg::Field(_, mut ident) => {
-                ident.extend(fields);
-                Arg::Field(span, ident)
+        Ok(Some(match &mut node {
+            Arg::Field(s, ident) => {
+                *s = span;
+                *ident = fields;
+                node
             }
-            Arg::Variable(mut v) => {
-                v.ident.extend(fields);
+            Arg::Variable(v) => {
                 v.span = span;
-                Arg::Variable(v)
+                v.ident = fields;
+                node
             }
-            other => Arg::Chain(span, Box::new(other), fields),
+            _ => Arg::Chain(span, Box::new(node), fields),
         }))
     }
 

@@ -235,7 +235,7 @@ impl SourceCode for FileSource<'_> {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = self.file;
-        let text = file.text.as_bytes();
+        let text = file.text().as_bytes();
         let (start, end) = (span.offset(), span.offset() + span.len());
         if end > text.len() {
             return Err(MietteError::OutOfBounds);
@@ -306,13 +306,13 @@ fn draw(run: &Run, section: &Section, severity: Severity, style: Style) -> Strin
     {
         return excerpts(file, section);
     }
-    let text_len = file.text.len();
+    let text_len = file.text().len();
     let labels = section
         .labels
         .iter()
         .map(|(span, message, primary)| {
             let start = (span.start as usize).min(text_len);
-            let len = shorten(&file.text, start, span.len().min(text_len - start));
+            let len = shorten(file.text(), start, span.len().min(text_len - start));
             let message = (!message.is_empty()).then(|| message.clone());
             let span = SourceSpan::from((start, len));
             if *primary {

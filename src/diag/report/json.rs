@@ -26,6 +26,7 @@
 
 use std::io;
 
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 
 use super::{Summary, at_span, has_true_line, message, primary_location};
@@ -34,36 +35,55 @@ use crate::diag::{Diagnostic, ObjectRef};
 use crate::source::Location;
 
 pub(super) fn write(run: &Run, out: &mut dyn io::Write) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(&document(run)).map_err(io::Error::other)?;
-    out.write_all(text.as_bytes())?;
+    let mut serializer = serde_json::Serializer::pretty(&mut *out);
+    Document(run)
+        .serialize(&mut serializer)
+        .map_err(io::Error::other)?;
     out.write_all(b"\n")
 }
 
-/// The JSON document as a value (also used by tests).
-pub(super) fn document(run: &Run) -> Value {
-    let mut document = json!({
-        "version": 1,
-        "findings": run.diagnostics.iter().map(|d| finding(run, d)).collect::<Vec<_>>(),
-        "configurations": run.configurations,
-        "summary": counts(&Summary::of(run)),
-    });
-    if run.parts.len() > 1
-        && let Some(map) = document.as_object_mut()
-    {
-        let runs: Vec<Value> = run
-            .parts
-            .iter()
-            .map(|part| {
-                json!({
-                    "inputs": part.inputs,
-                    "findings": part.findings.len(),
-                    "summary": counts(&Summary::of_part(run, part)),
+/// The JSON document, written as it is serialized: one finding's value at a time, never the
+/// whole document (a tree of every finding, then its text) in memory (issue 19). The bytes are
+/// those of the document as one `serde_json::Value`, pretty-printed.
+struct Document<'a>(&'a Run);
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let run = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &1)?;
+        map.serialize_entry("findings", &Findings(run))?;
+        map.serialize_entry("configurations", &run.configurations)?;
+        map.serialize_entry("summary", &counts(&Summary::of(run)))?;
+        if run.parts.len() > 1 {
+            let runs: Vec<Value> = run
+                .parts
+                .iter()
+                .map(|part| {
+                    json!({
+                        "inputs": part.inputs,
+                        "findings": part.findings.len(),
+                        "summary": counts(&Summary::of_part(run, part)),
+                    })
                 })
-            })
-            .collect();
-        map.insert("runs".into(), json!(runs));
+                .collect();
+            map.serialize_entry("runs", &runs)?;
+        }
+        map.end()
     }
-    document
+}
+
+struct Findings<'a>(&'a Run);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let run = self.0;
+        let mut seq = serializer.serialize_seq(Some(run.diagnostics.len()))?;
+        for d in &run.diagnostics {
+            seq.serialize_element(&finding(run, d))?;
+        }
+        seq.end()
+    }
 }
 
 fn counts(s: &Summary) -> Value {

@@ -155,7 +155,7 @@ fn object(
 ) -> Object {
     let span = Span::new(file, 0, sources.text(file).len());
     Object {
-        root: Node::new(Value::Map(Vec::new()), span),
+        root: Node::new(Value::Map(Default::default()), span),
         span,
         api_version: api_version.into(),
         kind: kind.into(),
@@ -448,9 +448,9 @@ fn sarif_fingerprints_ignore_line_moves() {
     let mut moved = SourceMap::new();
     for (_, f) in run.sources.files() {
         let text = if f.name == "manifests/config.yaml" {
-            format!("# moved\n{}", f.text)
+            format!("# moved\n{}", f.text())
         } else {
-            f.text.to_string()
+            f.text().to_string()
         };
         match &f.origin {
             Some(origin) => moved.add_rendered(f.name.clone(), text, origin.clone()),

@@ -155,6 +155,12 @@ fn starts_with_bom(b: &[u8]) -> bool {
     b.starts_with(&[0xEF, 0xBB, 0xBF])
 }
 
+/// A printable ASCII character that is no indicator after a value's first character, nor
+/// space or break: what [`analyze`] does for it does not depend on its neighbours.
+fn ordinary(c: u8) -> bool {
+    c.is_ascii_graphic() && !matches!(c, b',' | b'?' | b'[' | b']' | b'{' | b'}' | b':' | b'#')
+}
+
 fn analyze(value: &[u8], v3: bool) -> Analysis {
     if value.is_empty() {
         return Analysis {
@@ -186,6 +192,18 @@ fn analyze(value: &[u8], v3: bool) -> Analysis {
     let mut preceded_by_whitespace = true;
     let mut i = 0;
     while i < value.len() {
+        // Most bytes of most values are ordinary ASCII (letters, digits, most punctuation): past
+        // the first, they set no flag and clear the previous-space/break state.
+        if i > 0 && ordinary(byte_at(value, i)) {
+            previous_space = false;
+            previous_break = false;
+            preceded_by_whitespace = false;
+            i += 1;
+            while i < value.len() && ordinary(byte_at(value, i)) {
+                i += 1;
+            }
+            continue;
+        }
         let w = width(byte_at(value, i));
         let followed_by_whitespace = i + w >= value.len() || is_blank(value, i + w);
         let c = byte_at(value, i);
@@ -338,6 +356,26 @@ impl Emitter {
         }
         self.column += 1;
         *i += w;
+    }
+
+    /// Copies the character at `*i` and the run of ASCII characters after it that `copied`
+    /// accepts, one column each: what calling [`Emitter::write`] for each would do.
+    fn write_run(&mut self, s: &str, i: &mut usize, copied: fn(u8) -> bool) {
+        let b = s.as_bytes();
+        let start = *i;
+        if !byte_at(b, start).is_ascii() {
+            self.write(s, i);
+            return;
+        }
+        let mut end = start + 1;
+        while end < b.len() && copied(byte_at(b, end)) {
+            end += 1;
+        }
+        if let Some(run) = s.get(start..end) {
+            self.out.push_str(run);
+        }
+        self.column += (end - start) as i64;
+        *i = end;
     }
 
     fn write_all(&mut self, s: &str) {
@@ -590,7 +628,7 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                self.write(value, &mut i);
+                self.write_run(value, &mut i, |c| c.is_ascii_graphic());
                 self.indention = false;
                 spaces = false;
                 breaks = false;
@@ -639,8 +677,10 @@ impl Emitter {
                 }
                 if byte_at(b, i) == b'\'' {
                     self.put('\'');
+                    self.write(value, &mut i);
+                } else {
+                    self.write_run(value, &mut i, |c| c.is_ascii_graphic() && c != b'\'');
                 }
-                self.write(value, &mut i);
                 self.indention = false;
                 spaces = false;
                 breaks = false;
@@ -717,7 +757,9 @@ impl Emitter {
                 }
                 spaces = true;
             } else {
-                self.write(value, &mut i);
+                self.write_run(value, &mut i, |c| {
+                    c.is_ascii_graphic() && c != b'"' && c != b'\\'
+                });
                 spaces = false;
             }
         }
@@ -780,7 +822,7 @@ impl Emitter {
                 if breaks {
                     self.write_indent();
                 }
-                self.write(value, &mut i);
+                self.write_run(value, &mut i, |c| c.is_ascii() && c != b'\n' && c != b'\r');
                 self.indention = false;
                 breaks = false;
             }

@@ -122,7 +122,7 @@ fn alias_name(e: &ScanError, text: &str) -> String {
 }
 
 struct Loader {
-    anchors: HashMap<usize, (Rc<Node>, usize)>,
+    anchors: HashMap<usize, (Rc<Node>, usize), crate::track::FxBuild>,
     nodes: usize,
 }
 
@@ -258,7 +258,7 @@ impl From<Failure> for Stop {
 fn parse_once(text: &str) -> Result<Option<Rc<Node>>, Stop> {
     let mut parser = Parser::new_from_str(text);
     let mut loader = Loader {
-        anchors: HashMap::new(),
+        anchors: HashMap::default(),
         nodes: 0,
     };
     let mut stack: Vec<Open> = Vec::new();

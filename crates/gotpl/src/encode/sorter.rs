@@ -1,5 +1,5 @@
 //! go-yaml's map key order (`sorter.go`, `keyList.Less`) for string keys: runs of digits compare
-//! as numbers, letters sort before non-letters, so `_x, 1, 9, 10, A, B, a2, a10, z1b, z01a`.
+//! as numbers, non-letters sort before letters, so `_x, 1, 9, 10, A, B, a2, a10, z1b, z01a`.
 //! (yaml.v2 and yaml.v3 share it.)
 
 fn is_letter(c: char) -> bool {
@@ -96,6 +96,13 @@ fn less_units<T: Copy + PartialEq>(ar: &[T], br: &[T], ch: impl Fn(&T) -> char, 
 pub fn sorted_order(keys: &[&str], less: fn(&str, &str) -> bool) -> Vec<usize> {
     let n = keys.len();
     let mut order: Vec<usize> = (0..n).collect();
+    // Without digits the order is lexicographic over a total order of characters (non-letters
+    // first), so keys already in it (a map's keys come sorted by bytes, the same order for most
+    // keys) stay where they are.
+    let digit_free = keys.iter().all(|k| !k.bytes().any(|c| c.is_ascii_digit()));
+    if digit_free && keys.windows(2).all(|w| matches!(w, [a, b] if !less(b, a))) {
+        return order;
+    }
     let mut buf: Vec<usize> = Vec::with_capacity(n);
     let key = |i: usize| keys.get(i).copied().unwrap_or("");
     let mut width = 1;
@@ -141,5 +148,15 @@ mod tests {
             .map(|i| keys[i])
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn other_characters_sort_before_letters() {
+        // Already in order: kept.
+        let keys = ["a-b", "a.b", "aB", "ab", "b", "é"];
+        assert_eq!(sorted_order(&keys, less), [0, 1, 2, 3, 4, 5]);
+        // Byte order (a map's) puts `b` before `~`; go-yaml puts non-letters first.
+        let keys = ["ab", "a~"];
+        assert_eq!(sorted_order(&keys, less), [1, 0]);
     }
 }

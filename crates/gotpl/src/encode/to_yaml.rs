@@ -218,6 +218,10 @@ fn readable(s: &str) -> bool {
             0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
     };
     // encoding/json escapes C0 controls (and U+2028/U+2029), so they never reach the reader raw.
+    // Of ASCII, only DEL is refused.
+    if s.is_ascii() {
+        return !s.as_bytes().contains(&0x7F);
+    }
     s.chars().all(|c| (c as u32) < 0x20 || ok(c))
 }
 

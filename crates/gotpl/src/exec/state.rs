@@ -97,6 +97,8 @@ pub(crate) struct State<'a> {
     pub fuel: u64,
     pub depth: u32,
     pub outs: Vec<Out>,
+    /// Emptied output buffers of finished `include`s and `tpl`s, reused by the next ones.
+    pub spare: Vec<Out>,
     pub tracked: Tracked,
     /// Templates defined by the `tpl` strings being executed, innermost last.
     pub overlays: Vec<Arc<TplOverlay>>,
@@ -124,6 +126,7 @@ impl<'a> State<'a> {
             fuel,
             depth: 0,
             outs: Vec::new(),
+            spare: Vec::new(),
             tracked: Tracked::default(),
             overlays: Vec::new(),
             included: super::FxMap::default(),
