@@ -118,15 +118,25 @@ fn main() -> ExitCode {
         .is_ok_and(|s| s.success());
     // Limits: the figures measured when this benchmark was written (rendered 24.2 MiB,
     // CRD-heavy 52.7 MiB) and a tenth more, for changes that are not about memory.
-    let mut corpora = vec![("58 rendered charts", shared.join("corpus/bitnami-rendered"), 26.6)];
+    let mut corpora = vec![(
+        "58 rendered charts",
+        shared.join("corpus/bitnami-rendered"),
+        26.6,
+    )];
     if made {
-        corpora.push(("CRD-heavy (scripts/crd-corpus)", crd.path().to_path_buf(), 58.0));
+        corpora.push((
+            "CRD-heavy (scripts/crd-corpus)",
+            crd.path().to_path_buf(),
+            58.0,
+        ));
     }
     let mut over = false;
     for (label, dir, limit) in corpora {
         let peak = heap_peak(&dir);
         let verdict = if peak <= limit { "ok" } else { "OVER" };
-        println!("heap peak, lint --format json, {label:<32} {peak:>6.1} MiB (limit {limit:.1} MiB) {verdict}");
+        println!(
+            "heap peak, lint --format json, {label:<32} {peak:>6.1} MiB (limit {limit:.1} MiB) {verdict}"
+        );
         over |= peak > limit;
     }
     if over {

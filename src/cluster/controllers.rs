@@ -85,15 +85,114 @@ fn owner_references(kind: &str, name: &str) -> Value {
 }
 
 /// Makes the pods of one template. They share one spec (the template's, with the pod defaults
-/// and what the controller adds to all of them): each pod holds only what it sets on top of it
-/// (`Stored::shared_spec`), rather than a copy per replica (issue 19).
+/// and what the controller adds to all of them), of which the store keeps only the fields the
+/// model reads ([`model_spec`]); each pod holds what it sets on top of it
+/// (`Stored::shared_spec`), rather than a whole copy per replica (issue 19). [`full_pod_spec`]
+/// makes the whole shared spec again when a pod is printed.
 struct PodMaker<'a> {
     namespace: &'a str,
     owner_kind: &'a str,
     owner_name: &'a str,
     source: Option<usize>,
     template: &'a Value,
-    spec: Arc<Value>,
+    model: Arc<Value>,
+}
+
+/// The spec every pod of `template` starts from: the template's, with the pod defaults and
+/// `common` (what the controller adds to all of its pods).
+fn template_pod_spec(template: &Value, common: impl FnOnce(&mut Map<String, Value>)) -> Value {
+    let mut spec = template
+        .get("spec")
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    if let Some(s) = spec.as_object_mut() {
+        super::defaults::pod_spec(s, true);
+        common(s);
+    }
+    spec
+}
+
+/// [`model_spec`] of [`template_pod_spec`], without copying the rest of the template: the
+/// defaults and `common` read and write nothing else of what the model keeps but
+/// `hostNetwork`.
+fn template_model_spec(template: &Value, common: impl FnOnce(&mut Map<String, Value>)) -> Value {
+    let mut spec = match template.get("spec") {
+        Some(spec) => model_fields(spec, true),
+        None => Value::Object(Map::new()),
+    };
+    match spec.as_object_mut() {
+        Some(s) => {
+            super::defaults::pod_spec(s, true);
+            common(s);
+            model_spec(&spec)
+        }
+        None => spec,
+    }
+}
+
+/// What the scheduler, the endpoints controller and the table read of a pod spec: placement
+/// (node name, tolerations, selector, affinity), claims, and of each container its requests,
+/// ports and restart policy.
+fn model_spec(spec: &Value) -> Value {
+    model_fields(spec, false)
+}
+
+fn model_fields(spec: &Value, host_network: bool) -> Value {
+    let Some(map) = spec.as_object() else {
+        return spec.clone();
+    };
+    let containers = |list: &Value| -> Value {
+        let Some(items) = list.as_array() else {
+            return list.clone();
+        };
+        Value::Array(
+            items
+                .iter()
+                .map(|c| match c.as_object() {
+                    Some(c) => Value::Object(
+                        c.iter()
+                            .filter(|(k, _)| {
+                                matches!(k.as_str(), "ports" | "resources" | "restartPolicy")
+                            })
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                    ),
+                    None => c.clone(),
+                })
+                .collect(),
+        )
+    };
+    Value::Object(
+        map.iter()
+            .filter_map(|(k, v)| match k.as_str() {
+                "containers" | "initContainers" => Some((k.clone(), containers(v))),
+                "nodeName" | "tolerations" | "nodeSelector" | "affinity" | "volumes" => {
+                    Some((k.clone(), v.clone()))
+                }
+                "hostNetwork" if host_network => Some((k.clone(), v.clone())),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// The whole spec a controller's pod shares with the other pods of its template, made again
+/// from the run object it was made for (`objects`: the run's), as the controller made it.
+pub fn full_pod_spec(pod: &Stored, objects: &[Object]) -> Option<Value> {
+    let o = objects.get(pod.source?)?;
+    let body = super::apply::stored_json(o, &pod.key.namespace);
+    let spec = body.get("spec").unwrap_or(&Value::Null);
+    Some(match (o.group(), o.kind.as_str()) {
+        ("apps", "DaemonSet") => template_pod_spec(
+            spec.get("template").unwrap_or(&Value::Null),
+            add_daemon_tolerations,
+        ),
+        ("batch", "CronJob") => {
+            let (_, job_spec) = cron_job_spec(&o.name, spec);
+            template_pod_spec(job_spec.get("template").unwrap_or(&Value::Null), |_| {})
+        }
+        _ => template_pod_spec(spec.get("template").unwrap_or(&Value::Null), |_| {}),
+    })
 }
 
 impl<'a> PodMaker<'a> {
@@ -105,27 +204,19 @@ impl<'a> PodMaker<'a> {
         template: &'a Value,
         common: impl FnOnce(&mut Map<String, Value>),
     ) -> PodMaker<'a> {
-        let mut spec = template
-            .get("spec")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new()));
-        if let Some(s) = spec.as_object_mut() {
-            super::defaults::pod_spec(s, true);
-            common(s);
-        }
         PodMaker {
             namespace,
             owner_kind: owner.0,
             owner_name: owner.1,
             source,
             template,
-            spec: Arc::new(spec),
+            model: Arc::new(template_model_spec(template, common)),
         }
     }
 
     /// The spec every pod starts from, as the controllers and the scheduler read it.
     fn spec_view(&self) -> SpecView<'_> {
-        SpecView::of(None, Some(&self.spec))
+        SpecView::of(None, Some(&self.model))
     }
 
     /// A pod: `own` are the spec fields it sets on top of the shared spec, in the order a
@@ -147,12 +238,12 @@ impl<'a> PodMaker<'a> {
             metadata.insert("annotations".to_string(), a.clone());
         }
         // A spec that is not a map takes nothing on top (as `insert` into it would not).
-        let (spec, shared_spec) = if self.spec.is_object() {
+        let (spec, shared_spec) = if self.model.is_object() {
             let own: Map<String, Value> =
                 own.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            (Value::Object(own), Some(Arc::clone(&self.spec)))
+            (Value::Object(own), Some(Arc::clone(&self.model)))
         } else {
-            ((*self.spec).clone(), None)
+            (Value::clone(&self.model), None)
         };
         Stored {
             key: Key::new("", "Pod", self.namespace, name),
@@ -543,11 +634,9 @@ fn daemon_set_pods(out: &mut Vec<Stored>, w: &Stored, template: &Value, nodes: &
     }
 }
 
-/// A CronJob's first Job and its pods.
-fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
-    let ns = w.key.namespace.as_str();
-    let name = w.key.name.as_str();
-    // Pods appear at schedule time; the model creates the first Job.
+/// The name and the spec (with defaults) of a CronJob's first Job. Pods appear at schedule
+/// time; the model creates the first Job.
+fn cron_job_spec(name: &str, spec: &Value) -> (String, Value) {
     let job_name = format!(
         "{name}-{}",
         29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
@@ -565,6 +654,14 @@ fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
         .get_mut("spec")
         .map(Value::take)
         .unwrap_or_else(|| Value::Object(Map::new()));
+    (job_name, job_spec)
+}
+
+/// A CronJob's first Job and its pods.
+fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
+    let ns = w.key.namespace.as_str();
+    let name = w.key.name.as_str();
+    let (job_name, job_spec) = cron_job_spec(name, spec);
     let mut pods = Vec::new();
     job_pods(&mut pods, ns, &job_name, &job_spec, w.source);
     out.push(Stored {

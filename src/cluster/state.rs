@@ -87,9 +87,10 @@ pub struct Stored {
     pub origin: Origin,
     /// Index (in `CheckContext::objects`) of the run object this is, or was made for.
     pub source: Option<usize>,
-    /// For a pod a controller made: the spec its template's pods share, under `json`'s own
-    /// `spec` (the fields this pod sets on top of it, such as `nodeName`). Read the spec with
-    /// [`Stored::pod_spec`]; [`Stored::body`] joins them.
+    /// For a pod a controller made: what the model reads of the spec its template's pods
+    /// share, under `json`'s own `spec` (the fields this pod sets on top of it, such as
+    /// `nodeName`). Read the spec with [`Stored::pod_spec`]; [`Stored::body`] makes the whole
+    /// shared spec again and joins them.
     pub shared_spec: Option<Arc<Value>>,
 }
 
@@ -165,7 +166,8 @@ impl Stored {
             _ => match &self.shared_spec {
                 Some(shared) => {
                     let mut json = self.json.clone();
-                    let mut spec = Value::clone(shared);
+                    let mut spec = super::controllers::full_pod_spec(self, objects)
+                        .unwrap_or_else(|| Value::clone(shared));
                     if let (Some(spec), Some(own)) = (
                         spec.as_object_mut(),
                         self.json.get("spec").and_then(Value::as_object),
