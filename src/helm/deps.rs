@@ -23,6 +23,7 @@ pub fn enabled_only(chart: &Chart, user: &Node, sources: &SourceMap) -> Chart {
     let mut pruned = chart.clone();
     let tags = all.get("tags").cloned();
     prune(&mut pruned, &all, "", tags.as_ref(), sources);
+    crate::memory::dispose(all);
     pruned
 }
 
@@ -46,7 +47,9 @@ fn prune(chart: &mut Chart, top: &Node, prefix: &str, tags: Option<&Node>, sourc
             let mut scratch = Vec::new();
             let empty = Node::new(Value::Map(Default::default()), Span::default());
             let own = values::coalesce_as_written(sub, empty, sources, &mut scratch);
-            level_tags(tags, own.get("tags"))
+            let tags = level_tags(tags, own.get("tags"));
+            crate::memory::dispose(own);
+            tags
         };
         prune(sub, top, &sub_prefix, sub_tags.as_ref().or(tags), sources);
     }

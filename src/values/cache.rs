@@ -29,7 +29,8 @@ pub fn scope<R>(f: impl FnOnce() -> R) -> R {
     struct End;
     impl Drop for End {
         fn drop(&mut self) {
-            let _ = CACHE.try_with(|c| c.borrow_mut().take());
+            // In a process that ends after its run, the trees are left to the exit.
+            let _ = CACHE.try_with(|c| crate::memory::dispose(c.borrow_mut().take()));
         }
     }
     let _end = End;

@@ -78,6 +78,27 @@ fn as_arena_returns(node: &mut Node, depth: usize) -> bool {
     }
     node.style = Node::new(Value::Null, node.span).style;
     node.alias = None;
+    if !distinct_keys(entries) {
+        return false;
+    }
+    entries
+        .iter_mut()
+        .all(|(_, v)| as_arena_returns(v, depth + 1))
+}
+
+/// Whether every key of a map has a text and no two the same (what `insert` needs to keep
+/// them all in place).
+fn distinct_keys(entries: &[(Node, Node)]) -> bool {
+    // Most maps of values are small: compared pairwise, without building anything.
+    if entries.len() <= 16 {
+        return entries.iter().enumerate().all(|(i, (k, _))| {
+            key_name(k).is_some_and(|name| {
+                entries
+                    .get(..i)
+                    .is_some_and(|before| !before.iter().any(|(b, _)| key_is(b, &name)))
+            })
+        });
+    }
     let Some(mut names) = entries
         .iter()
         .map(|(k, _)| key_name(k))
@@ -86,12 +107,7 @@ fn as_arena_returns(node: &mut Node, depth: usize) -> bool {
         return false;
     };
     names.sort_unstable();
-    if names.windows(2).any(|w| w.first() == w.get(1)) {
-        return false;
-    }
-    entries
-        .iter_mut()
-        .all(|(_, v)| as_arena_returns(v, depth + 1))
+    !names.windows(2).any(|w| w.first() == w.get(1))
 }
 
 /// Deeper than this, a map is cut off: only a self-referencing import could nest so far.
@@ -294,6 +310,19 @@ mod tests {
         let once = through_arena(&repeated, &[]);
         assert_eq!(apply(repeated, &[]), once);
         assert_eq!(once.to_json(), chart());
+        // Large maps are checked another way: the same answers.
+        let wide: serde_json::Map<String, serde_json::Value> =
+            (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
+        let wide = Node::from_json(&serde_json::Value::Object(wide), Span::default());
+        assert_eq!(apply(wide.clone(), &[]), through_arena(&wide, &[]));
+        let mut wide_repeated = wide;
+        if let crate::yaml::Value::Map(entries) = &mut wide_repeated.value
+            && let Some(first) = entries.first().cloned()
+        {
+            entries.push(first);
+        }
+        let once = through_arena(&wide_repeated, &[]);
+        assert_eq!(apply(wide_repeated, &[]), once);
     }
 
     fn chart() -> serde_json::Value {

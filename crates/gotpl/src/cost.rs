@@ -26,47 +26,114 @@ pub const SIGN_RSA_2048: u64 = 100_000;
 /// Units of generating a P-256 key (`genPrivateKey "ecdsa"`: a scalar multiplication, ~2.5 ms).
 pub const GEN_ECDSA: u64 = 25_000;
 
+/// How a function's call is charged, decided once per function name ([`kind`]) so that a call
+/// does not match its name against every list below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kind {
+    before: Before,
+    builds: Builds,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Before {
+    Free,
+    Fixed(u64),
+    GenPrivateKey,
+    GenSignedCert,
+    GenCaWithKey,
+    GenSelfSignedCertWithKey,
+    GenSignedCertWithKey,
+    Cipher,
+    Hash,
+    Scan,
+    Regex,
+    Uniq,
+    Without,
+    Deep,
+}
+
+/// What a result costs: the functions that build a new list or map pay per item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Builds {
+    Nothing,
+    List,
+    Map,
+}
+
+/// The charges of the function `name`.
+pub fn kind(name: &str) -> Kind {
+    let before = match name {
+        "derivePassword" => Before::Fixed(DERIVE_PASSWORD),
+        "bcrypt" | "htpasswd" => Before::Fixed(BCRYPT),
+        "genPrivateKey" => Before::GenPrivateKey,
+        "genCA" | "genSelfSignedCert" => Before::Fixed(SIGN_RSA_2048),
+        "genSignedCert" => Before::GenSignedCert,
+        // The key is the caller's: signing costs the cube of its size (a 16384-bit RSA key in a
+        // values file would take seconds per call).
+        "genCAWithKey" => Before::GenCaWithKey,
+        "genSelfSignedCertWithKey" => Before::GenSelfSignedCertWithKey,
+        "genSignedCertWithKey" => Before::GenSignedCertWithKey,
+        "buildCustomCert" | "encryptAES" | "decryptAES" => Before::Cipher,
+        "sha1sum" | "sha256sum" | "sha512sum" | "adler32sum" => Before::Hash,
+        "contains" | "hasPrefix" | "hasSuffix" | "atoi" | "int" | "int64" | "float64"
+        | "toDecimal" | "semver" | "semverCompare" | "fromYaml" | "fromYamlArray" | "fromJson"
+        | "fromJsonArray" | "mustFromJson" | "fromToml" | "split" | "splitList" | "splitn"
+        | "eq" | "ne" | "lt" | "le" | "gt" | "ge" => Before::Scan,
+        "regexQuoteMeta" => Before::Scan,
+        _ if is_regex(name) => Before::Regex,
+        "uniq" | "mustUniq" => Before::Uniq,
+        "without" | "mustWithout" => Before::Without,
+        _ if walks_deeply(name) => Before::Deep,
+        _ => Before::Free,
+    };
+    let builds = if builds_list(name) {
+        Builds::List
+    } else if builds_map(name) {
+        Builds::Map
+    } else {
+        Builds::Nothing
+    };
+    Kind { before, builds }
+}
+
 /// Units charged before calling the function `name` with these (already converted) arguments.
 /// `budget` is the fuel left: a deep size is not counted past it, and a result above it means
 /// the call cannot be afforded.
 pub fn before_call(name: &str, args: &[Value], budget: u64) -> u64 {
-    match name {
-        "derivePassword" => DERIVE_PASSWORD,
-        "bcrypt" | "htpasswd" => BCRYPT,
-        "genPrivateKey" => match args.first().and_then(Value::as_str) {
+    before(kind(name), args, budget)
+}
+
+/// [`before_call`] for a function whose [`kind`] is known.
+pub fn before(kind: Kind, args: &[Value], budget: u64) -> u64 {
+    match kind.before {
+        Before::Free => 0,
+        Before::Fixed(units) => units,
+        Before::GenPrivateKey => match args.first().and_then(Value::as_str) {
             Some("ecdsa") => GEN_ECDSA,
             // The RSA and DSA keys are embedded (picked, not generated); Ed25519 is cheap. Their
             // PEM is charged as the returned string.
             _ => 100,
         },
-        "genCA" | "genSelfSignedCert" => SIGN_RSA_2048,
-        "genSignedCert" => SIGN_RSA_2048.saturating_add(ca_key_units(args.get(4))),
-        // The key is the caller's: signing costs the cube of its size (a 16384-bit RSA key in a
-        // values file would take seconds per call).
-        "genCAWithKey" => key_units(str_len(args.get(2))),
-        "genSelfSignedCertWithKey" => key_units(str_len(args.get(4))),
-        "genSignedCertWithKey" => {
+        Before::GenSignedCert => SIGN_RSA_2048.saturating_add(ca_key_units(args.get(4))),
+        Before::GenCaWithKey => key_units(str_len(args.get(2))),
+        Before::GenSelfSignedCertWithKey => key_units(str_len(args.get(4))),
+        Before::GenSignedCertWithKey => {
             key_units(str_len(args.get(5))).saturating_add(ca_key_units(args.get(4)))
         }
-        "buildCustomCert" | "encryptAES" | "decryptAES" => 1_000 + strings_len(args) / 16,
-        "sha1sum" | "sha256sum" | "sha512sum" | "adler32sum" => strings_len(args) / 32,
-        "contains" | "hasPrefix" | "hasSuffix" | "atoi" | "int" | "int64" | "float64"
-        | "toDecimal" | "semver" | "semverCompare" | "fromYaml" | "fromYamlArray" | "fromJson"
-        | "fromJsonArray" | "mustFromJson" | "fromToml" | "split" | "splitList" | "splitn"
-        | "eq" | "ne" | "lt" | "le" | "gt" | "ge" => strings_len(args) / 64,
-        "regexQuoteMeta" => strings_len(args) / 64,
-        _ if is_regex(name) => regex_units(args),
-        "uniq" | "mustUniq" => {
+        Before::Cipher => 1_000 + strings_len(args) / 16,
+        Before::Hash => strings_len(args) / 32,
+        Before::Scan => strings_len(args) / 64,
+        Before::Regex => regex_units(args),
+        Before::Uniq => {
             // Sprig's `uniq` looks every item up in the list built so far.
             let n = list_len(args.first());
             (n.saturating_mul(n) / 16).saturating_add(deep_units(args, budget))
         }
-        "without" | "mustWithout" => {
+        Before::Without => {
             let n = list_len(args.first());
             (n.saturating_mul(args.len() as u64) / 16).saturating_add(deep_units(args, budget))
         }
-        _ if walks_deeply(name) => deep_units(args, budget),
-        _ => 0,
+        Before::Deep => deep_units(args, budget),
     }
 }
 
@@ -75,9 +142,14 @@ pub fn before_call(name: &str, args: &[Value], budget: u64) -> u64 {
 /// appends is quadratic). Only for functions that build a new one: `index`, `get`, `default` or
 /// `set` hand back a list or map that exists already, at no cost.
 pub fn of_result(name: &str, v: &Value) -> u64 {
-    let n = match v {
-        Value::List(l) if builds_list(name) => l.items.borrow().len(),
-        Value::Map(m) if builds_map(name) => m.borrow().len(),
+    result(kind(name), v)
+}
+
+/// [`of_result`] for a function whose [`kind`] is known.
+pub fn result(kind: Kind, v: &Value) -> u64 {
+    let n = match (v, kind.builds) {
+        (Value::List(l), Builds::List) => l.items.borrow().len(),
+        (Value::Map(m), Builds::Map) => m.borrow().len(),
         _ => 0,
     };
     n as u64
@@ -264,6 +336,12 @@ fn deep_units(args: &[Value], budget: u64) -> u64 {
 /// way the walk will meet them (a list shared twice is walked twice), and only up to `cap + 1`:
 /// past the budget the exact figure does not matter, and counting it could take forever.
 pub fn deep_size(v: &Value, cap: u64) -> u64 {
+    match v {
+        Value::Str(s) => return 1 + s.len() as u64 / 64,
+        Value::Bytes(b) => return 1 + b.len() as u64 / 64,
+        Value::List(_) | Value::Map(_) => {}
+        _ => return 1,
+    }
     let mut total = 0u64;
     let mut stack: Vec<Value> = vec![v.clone()];
     while let Some(v) = stack.pop() {

@@ -15,7 +15,6 @@ const LEFT_COMMENT: &str = "/*";
 const RIGHT_COMMENT: &str = "*/";
 /// The trim marker plus the space next to it.
 const TRIM_MARKER_LEN: usize = 2;
-const SPACE_CHARS: &[char] = &[' ', '\t', '\r', '\n'];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemType {
@@ -134,21 +133,28 @@ impl Item<'_> {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-enum State {
-    Text,
-    LeftDelim,
-    Comment,
-    RightDelim,
-    InsideAction,
-    Space,
-    Identifier,
-    Field,
-    Variable,
-    Char,
-    Number,
-    Quote,
-    RawQuote,
+/// The bytes that continue an identifier, field or variable: Go's `isAlphaNumeric` below 0x80
+/// (the rest are decoded and tested as characters).
+static ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0u8;
+    while b < 128 {
+        // Evaluated at compile time: an index out of range would not build.
+        #[allow(clippy::indexing_slicing)]
+        {
+            table[b as usize] = b.is_ascii_alphanumeric() || b == b'_';
+        }
+        b += 1;
+    }
+    table
+};
+
+fn is_alnum_byte(b: u8) -> bool {
+    ALNUM.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 pub struct Lexer<'a> {
@@ -159,7 +165,6 @@ pub struct Lexer<'a> {
     paren_depth: i64,
     line: usize,
     start_line: usize,
-    item: Item<'a>,
     inside_action: bool,
     error_message: String,
     /// Emit comment items (Go's `ParseComments` mode).
@@ -169,6 +174,11 @@ pub struct Lexer<'a> {
     pub continue_ok: bool,
 }
 
+// Go's lexer is a machine of state functions, each returning the next; here each state is a
+// method that returns the item it ends with, and a state that passes on calls the next one, so
+// a token costs a few calls and no dispatch loop. `next`/`backup`/`peek` keep Go's bookkeeping
+// (the line count, the sticky end-of-input flag that makes `backup` a no-op) where the order of
+// those calls decides a position or a line; the hot loops skip over ASCII bytes directly.
 impl<'a> Lexer<'a> {
     pub fn new(input: &'a str) -> Lexer<'a> {
         Lexer {
@@ -179,7 +189,6 @@ impl<'a> Lexer<'a> {
             paren_depth: 0,
             line: 1,
             start_line: 1,
-            item: Item::EMPTY,
             inside_action: false,
             error_message: String::new(),
             emit_comment: true,
@@ -193,44 +202,12 @@ impl<'a> Lexer<'a> {
         &self.error_message
     }
 
-    /// The next token (Go's `nextItem`): runs state functions until one emits.
+    /// The next token (Go's `nextItem`).
     pub fn next_item(&mut self) -> Item<'a> {
-        self.item = Item {
-            typ: ItemType::Eof,
-            pos: self.pos,
-            val: "",
-            line: self.start_line,
-        };
-        let mut state = if self.inside_action {
-            State::InsideAction
+        if self.inside_action {
+            self.lex_inside_action()
         } else {
-            State::Text
-        };
-        while let Some(next) = self.step(state) {
-            state = next;
-        }
-        self.item
-    }
-
-    fn step(&mut self, state: State) -> Option<State> {
-        match state {
-            State::Text => self.lex_text(),
-            State::LeftDelim => self.lex_left_delim(),
-            State::Comment => self.lex_comment(),
-            State::RightDelim => self.lex_right_delim(),
-            State::InsideAction => self.lex_inside_action(),
-            State::Space => self.lex_space(),
-            State::Identifier => self.lex_identifier(),
-            State::Field => self.lex_field_or_variable(ItemType::Field),
-            State::Variable => self.lex_variable(),
-            State::Char => self.lex_quoted(
-                '\'',
-                "unterminated character constant",
-                ItemType::CharConstant,
-            ),
-            State::Number => self.lex_number(),
-            State::Quote => self.lex_quoted('"', "unterminated quoted string", ItemType::String),
-            State::RawQuote => self.lex_raw_quote(),
+            self.lex_text()
         }
     }
 
@@ -242,13 +219,17 @@ impl<'a> Lexer<'a> {
         self.input.get(a..b).unwrap_or("")
     }
 
+    fn byte_at(&self, i: usize) -> Option<u8> {
+        self.input.as_bytes().get(i).copied()
+    }
+
     fn next(&mut self) -> Option<char> {
-        let r = match self.input.as_bytes().get(self.pos) {
+        let r = match self.byte_at(self.pos) {
             None => {
                 self.at_eof = true;
                 return None;
             }
-            Some(&b) if b.is_ascii() => char::from(b),
+            Some(b) if b.is_ascii() => char::from(b),
             Some(_) => self.rest().chars().next()?,
         };
         self.pos += r.len_utf8();
@@ -258,10 +239,10 @@ impl<'a> Lexer<'a> {
         Some(r)
     }
 
-    fn peek(&mut self) -> Option<char> {
-        match self.input.as_bytes().get(self.pos) {
+    fn peek(&self) -> Option<char> {
+        match self.byte_at(self.pos) {
             None => None,
-            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(b) if b.is_ascii() => Some(char::from(b)),
             Some(_) => self.rest().chars().next(),
         }
     }
@@ -270,8 +251,8 @@ impl<'a> Lexer<'a> {
         if self.at_eof || self.pos == 0 {
             return;
         }
-        let r = match self.input.as_bytes().get(self.pos - 1) {
-            Some(&b) if b.is_ascii() => char::from(b),
+        let r = match self.byte_at(self.pos - 1) {
+            Some(b) if b.is_ascii() => char::from(b),
             _ => match self.slice(0, self.pos).chars().next_back() {
                 Some(r) => r,
                 None => return,
@@ -293,16 +274,6 @@ impl<'a> Lexer<'a> {
         self.start = self.pos;
         self.start_line = self.line;
         i
-    }
-
-    fn emit(&mut self, typ: ItemType) -> Option<State> {
-        let i = self.this_item(typ);
-        self.emit_item(i)
-    }
-
-    fn emit_item(&mut self, i: Item<'a>) -> Option<State> {
-        self.item = i;
-        None
     }
 
     fn ignore(&mut self) {
@@ -327,8 +298,9 @@ impl<'a> Lexer<'a> {
     }
 
     /// Ends lexing with an error item; the input is dropped as Go does, so later calls give EOF.
-    fn errorf(&mut self, message: String) -> Option<State> {
-        self.item = Item {
+    #[cold]
+    fn errorf(&mut self, message: String) -> Item<'a> {
+        let item = Item {
             typ: ItemType::Error,
             pos: self.start,
             val: "",
@@ -338,7 +310,7 @@ impl<'a> Lexer<'a> {
         self.start = 0;
         self.pos = 0;
         self.input = "";
-        None
+        item
     }
 
     /// Offset from `pos` of the next `{{` (a byte search for `{`, which memchr makes fast).
@@ -356,8 +328,18 @@ impl<'a> Lexer<'a> {
         None
     }
 
-    fn lex_text(&mut self) -> Option<State> {
-        if let Some(x) = self.find_left_delim() {
+    /// Go's `lexText`, with `lexLeftDelim` and `lexComment` (a comment that is not emitted
+    /// goes back to text).
+    fn lex_text(&mut self) -> Item<'a> {
+        loop {
+            let Some(x) = self.find_left_delim() else {
+                self.pos = self.input.len();
+                if self.pos > self.start {
+                    self.line += count_newlines(self.slice(self.start, self.pos));
+                    return self.this_item(ItemType::Text);
+                }
+                return self.this_item(ItemType::Eof);
+            };
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
@@ -372,17 +354,13 @@ impl<'a> Lexer<'a> {
                 self.pos += trim;
                 self.ignore();
                 if !i.val.is_empty() {
-                    return self.emit_item(i);
+                    return i;
                 }
             }
-            return Some(State::LeftDelim);
+            if let Some(item) = self.lex_left_delim() {
+                return item;
+            }
         }
-        self.pos = self.input.len();
-        if self.pos > self.start {
-            self.line += count_newlines(self.slice(self.start, self.pos));
-            return self.emit(ItemType::Text);
-        }
-        self.emit(ItemType::Eof)
     }
 
     fn at_right_delim(&self) -> (bool, bool) {
@@ -393,7 +371,8 @@ impl<'a> Lexer<'a> {
         (starts_with_right_delim(Some(rest)), false)
     }
 
-    fn lex_left_delim(&mut self) -> Option<State> {
+    /// `None` when a comment was skipped.
+    fn lex_left_delim(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_DELIM.len();
         let trim = has_left_trim_marker(self.rest());
         let after_marker = if trim { TRIM_MARKER_LEN } else { 0 };
@@ -404,25 +383,25 @@ impl<'a> Lexer<'a> {
         {
             self.pos += after_marker;
             self.ignore();
-            return Some(State::Comment);
+            return self.lex_comment();
         }
         let i = self.this_item(ItemType::LeftDelim);
         self.inside_action = true;
         self.pos += after_marker;
         self.ignore();
         self.paren_depth = 0;
-        self.emit_item(i)
+        Some(i)
     }
 
-    fn lex_comment(&mut self) -> Option<State> {
+    fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = self.rest().find(RIGHT_COMMENT) else {
-            return self.errorf("unclosed comment".to_owned());
+            return Some(self.errorf("unclosed comment".to_owned()));
         };
         self.pos += x + RIGHT_COMMENT.len();
         let (delim, trim) = self.at_right_delim();
         if !delim {
-            return self.errorf("comment ends before closing delimiter".to_owned());
+            return Some(self.errorf("comment ends before closing delimiter".to_owned()));
         }
         self.line += count_newlines(self.slice(self.start, self.pos));
         let i = self.this_item(ItemType::Comment);
@@ -434,14 +413,10 @@ impl<'a> Lexer<'a> {
             self.pos += left_trim_length(self.rest());
         }
         self.ignore();
-        if self.emit_comment {
-            return self.emit_item(i);
-        }
-        Some(State::Text)
+        self.emit_comment.then_some(i)
     }
 
-    fn lex_right_delim(&mut self) -> Option<State> {
-        let (_, trim) = self.at_right_delim();
+    fn lex_right_delim(&mut self, trim: bool) -> Item<'a> {
         if trim {
             self.pos += TRIM_MARKER_LEN;
             self.ignore();
@@ -453,92 +428,127 @@ impl<'a> Lexer<'a> {
             self.ignore();
         }
         self.inside_action = false;
-        self.emit_item(i)
+        i
     }
 
-    fn lex_inside_action(&mut self) -> Option<State> {
-        let (delim, _) = self.at_right_delim();
-        if delim {
+    /// Go's `lexInsideAction`: one token. ASCII bytes are told apart without decoding.
+    fn lex_inside_action(&mut self) -> Item<'a> {
+        let p = self.pos;
+        let Some(b) = self.byte_at(p) else {
+            self.at_eof = true;
+            return self.errorf("unclosed action".to_owned());
+        };
+        let b1 = self.byte_at(p + 1);
+        // A right delimiter, with or without the trim marker (a space, `-`, `}}`).
+        let delim = match b {
+            b'}' => (b1 == Some(b'}')).then_some(false),
+            _ if is_space_byte(b) => (b1 == Some(b'-')
+                && starts_with_right_delim(self.input.get(p + 2..)))
+            .then_some(true),
+            _ => None,
+        };
+        if let Some(trim) = delim {
             if self.paren_depth == 0 {
-                return Some(State::RightDelim);
+                return self.lex_right_delim(trim);
             }
             return self.errorf("unclosed left paren".to_owned());
         }
-        let Some(r) = self.next() else {
-            return self.errorf("unclosed action".to_owned());
-        };
-        match r {
-            _ if is_space(r) => {
+        if !b.is_ascii() {
+            return self.lex_inside_action_unicode();
+        }
+        // Every case below consumes the byte, as Go's `next`.
+        self.pos = p + 1;
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => {
                 // Put the space back in case it starts " -}}".
-                self.backup();
-                Some(State::Space)
+                self.pos = p;
+                self.lex_space()
             }
-            '=' => self.emit(ItemType::Assign),
-            ':' => {
+            b'=' => self.this_item(ItemType::Assign),
+            b':' => {
                 if self.next() != Some('=') {
                     return self.errorf("expected :=".to_owned());
                 }
-                self.emit(ItemType::Declare)
+                self.this_item(ItemType::Declare)
             }
-            '|' => self.emit(ItemType::Pipe),
-            '"' => Some(State::Quote),
-            '`' => Some(State::RawQuote),
-            '$' => Some(State::Variable),
-            '\'' => Some(State::Char),
-            '.' if !self
-                .rest()
-                .as_bytes()
-                .first()
-                .is_some_and(u8::is_ascii_digit)
-                && !self.rest().is_empty() =>
-            {
-                Some(State::Field)
+            b'|' => self.this_item(ItemType::Pipe),
+            b'"' => self.lex_quoted('"', "unterminated quoted string", ItemType::String),
+            b'`' => self.lex_raw_quote(),
+            b'$' => self.lex_variable(),
+            b'\'' => self.lex_quoted(
+                '\'',
+                "unterminated character constant",
+                ItemType::CharConstant,
+            ),
+            b'.' if b1.is_some_and(|c| !c.is_ascii_digit()) => {
+                self.lex_field_or_variable(ItemType::Field)
             }
-            '.' | '+' | '-' | '0'..='9' => {
-                self.backup();
-                Some(State::Number)
+            b'.' | b'+' | b'-' | b'0'..=b'9' => {
+                self.pos = p;
+                self.lex_number()
             }
-            _ if is_alphanumeric(r) => {
-                self.backup();
-                Some(State::Identifier)
+            _ if is_alnum_byte(b) => {
+                self.pos = p;
+                self.lex_identifier()
             }
-            '(' => {
+            b'(' => {
                 self.paren_depth += 1;
-                self.emit(ItemType::LeftParen)
+                self.this_item(ItemType::LeftParen)
             }
-            ')' => {
+            b')' => {
                 self.paren_depth -= 1;
                 if self.paren_depth < 0 {
                     return self.errorf("unexpected right paren".to_owned());
                 }
-                self.emit(ItemType::RightParen)
+                self.this_item(ItemType::RightParen)
             }
-            ' '..='~' => self.emit(ItemType::Char),
+            b' '..=b'~' => self.this_item(ItemType::Char),
             _ => self.errorf(format!(
                 "unrecognized character in action: {}",
-                format_unicode(r)
+                format_unicode(char::from(b))
             )),
         }
     }
 
+    /// A token starting with a non-ASCII character: an identifier or an error.
+    #[cold]
+    fn lex_inside_action_unicode(&mut self) -> Item<'a> {
+        let Some(r) = self.next() else {
+            return self.errorf("unclosed action".to_owned());
+        };
+        if is_alphanumeric(r) {
+            self.backup();
+            return self.lex_identifier();
+        }
+        self.errorf(format!(
+            "unrecognized character in action: {}",
+            format_unicode(r)
+        ))
+    }
+
     /// A run of spaces; the first is not consumed yet. A trim-marked right delimiter starts with
     /// a space, which must be left for it.
-    fn lex_space(&mut self) -> Option<State> {
-        let mut num_spaces = 0;
-        while self.peek().is_some_and(is_space) {
-            self.next();
-            num_spaces += 1;
-        }
-        let from_last = self.input.get(self.pos.saturating_sub(1)..).unwrap_or("");
-        if has_right_trim_marker(from_last)
-            && starts_with_right_delim(from_last.get(TRIM_MARKER_LEN..))
+    fn lex_space(&mut self) -> Item<'a> {
+        let bytes = self.input.as_bytes();
+        let mut p = self.pos;
+        while let Some(&b) = bytes.get(p)
+            && is_space_byte(b)
         {
+            if b == b'\n' {
+                self.line += 1;
+            }
+            p += 1;
+        }
+        let num_spaces = p - self.pos;
+        self.pos = p;
+        // The last space read, then `-}}`.
+        if bytes.get(p) == Some(&b'-') && starts_with_right_delim(self.input.get(p + 1..)) {
             self.backup();
             if num_spaces == 1 {
-                return Some(State::RightDelim);
+                return self.lex_right_delim(true);
             }
         }
-        self.emit(ItemType::Space)
+        self.this_item(ItemType::Space)
     }
 
     /// Consumes identifier characters: ASCII ones by the byte, the rest as `next` does. Leaves
@@ -547,80 +557,80 @@ impl<'a> Lexer<'a> {
         loop {
             let bytes = self.input.as_bytes();
             let mut p = self.pos;
-            while bytes
-                .get(p)
-                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
-            {
+            while bytes.get(p).is_some_and(|&b| is_alnum_byte(b)) {
                 p += 1;
             }
             self.pos = p;
-            match self.peek() {
+            match bytes.get(p) {
                 None => {
                     self.at_eof = true;
                     return;
                 }
-                Some(r) if !r.is_ascii() && is_alphanumeric(r) => {
-                    self.next();
-                }
-                Some(_) => return,
+                Some(b) if b.is_ascii() => return,
+                Some(_) => match self.peek() {
+                    Some(r) if is_alphanumeric(r) => {
+                        self.next();
+                    }
+                    _ => return,
+                },
             }
         }
     }
 
-    fn lex_identifier(&mut self) -> Option<State> {
+    fn lex_identifier(&mut self) -> Item<'a> {
         self.skip_alphanumeric();
-        let r = self.peek();
-        let word = self.slice(self.start, self.pos);
         if !self.at_terminator() {
+            let r = self.peek();
             return self.errorf(format!("bad character {}", format_rune(r)));
         }
+        let word = self.slice(self.start, self.pos);
         match keyword(word) {
-            Some(ItemType::Break) if !self.break_ok => self.emit(ItemType::Identifier),
-            Some(ItemType::Continue) if !self.continue_ok => self.emit(ItemType::Identifier),
-            Some(k) => self.emit(k),
-            None if word == "true" || word == "false" => self.emit(ItemType::Bool),
-            None => self.emit(ItemType::Identifier),
+            Some(ItemType::Break) if !self.break_ok => self.this_item(ItemType::Identifier),
+            Some(ItemType::Continue) if !self.continue_ok => self.this_item(ItemType::Identifier),
+            Some(k) => self.this_item(k),
+            None if word == "true" || word == "false" => self.this_item(ItemType::Bool),
+            None => self.this_item(ItemType::Identifier),
         }
     }
 
-    fn lex_variable(&mut self) -> Option<State> {
+    fn lex_variable(&mut self) -> Item<'a> {
         if self.at_terminator() {
-            return self.emit(ItemType::Variable);
+            return self.this_item(ItemType::Variable);
         }
         self.lex_field_or_variable(ItemType::Variable)
     }
 
     /// `.Name` or `$name`; the `.` or `$` has been consumed.
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> Option<State> {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Item<'a> {
         if self.at_terminator() {
-            return self.emit(if typ == ItemType::Variable {
+            return self.this_item(if typ == ItemType::Variable {
                 ItemType::Variable
             } else {
                 ItemType::Dot
             });
         }
         self.skip_alphanumeric();
-        let r = self.peek();
         if !self.at_terminator() {
+            let r = self.peek();
             return self.errorf(format!("bad character {}", format_rune(r)));
         }
-        self.emit(typ)
+        self.this_item(typ)
     }
 
     /// Whether the next character may follow an identifier (Go breaks `.X.Y` in two here and
     /// rejects `$x+2`).
-    fn at_terminator(&mut self) -> bool {
-        match self.peek() {
+    fn at_terminator(&self) -> bool {
+        match self.byte_at(self.pos) {
             None => true,
-            Some(r) if is_space(r) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            Some(_) => starts_with_right_delim(Some(self.rest())),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
+            Some(b'}') => self.byte_at(self.pos + 1) == Some(b'}'),
+            Some(_) => false,
         }
     }
 
     /// A quoted string or character constant; the opening quote has been consumed. Syntax is
     /// checked by the parser (strconv.Unquote).
-    fn lex_quoted(&mut self, quote_char: char, unterminated: &str, typ: ItemType) -> Option<State> {
+    fn lex_quoted(&mut self, quote_char: char, unterminated: &str, typ: ItemType) -> Item<'a> {
         let quote_byte = quote_char as u8;
         loop {
             // Skip to the next byte that matters; UTF-8 continuation bytes never equal these.
@@ -639,10 +649,10 @@ impl<'a> Lexer<'a> {
                 Some(_) => {}
             }
         }
-        self.emit(typ)
+        self.this_item(typ)
     }
 
-    fn lex_raw_quote(&mut self) -> Option<State> {
+    fn lex_raw_quote(&mut self) -> Item<'a> {
         let Some(x) = self.rest().find('`') else {
             self.line += count_newlines(self.rest());
             self.pos = self.input.len();
@@ -650,11 +660,11 @@ impl<'a> Lexer<'a> {
         };
         self.line += count_newlines(self.slice(self.pos, self.pos + x));
         self.pos += x + 1;
-        self.emit(ItemType::RawString)
+        self.this_item(ItemType::RawString)
     }
 
     /// Go's scanner is loose here (it accepts "." and "089"); strconv in the parser decides.
-    fn lex_number(&mut self) -> Option<State> {
+    fn lex_number(&mut self) -> Item<'a> {
         if !self.scan_number() {
             let text = self.slice(self.start, self.pos);
             return self.errorf(format!("bad number syntax: {}", quote(text)));
@@ -665,9 +675,9 @@ impl<'a> Lexer<'a> {
                 let text = self.slice(self.start, self.pos);
                 return self.errorf(format!("bad number syntax: {}", quote(text)));
             }
-            return self.emit(ItemType::Complex);
+            return self.this_item(ItemType::Complex);
         }
-        self.emit(ItemType::Number)
+        self.this_item(ItemType::Number)
     }
 
     fn scan_number(&mut self) -> bool {
@@ -716,11 +726,11 @@ fn count_newlines(s: &str) -> usize {
 }
 
 fn right_trim_length(s: &str) -> usize {
-    s.len() - s.trim_end_matches(SPACE_CHARS).len()
+    s.bytes().rev().take_while(|&b| is_space_byte(b)).count()
 }
 
 fn left_trim_length(s: &str) -> usize {
-    s.len() - s.trim_start_matches(SPACE_CHARS).len()
+    s.bytes().take_while(|&b| is_space_byte(b)).count()
 }
 
 /// Go's `isSpace` inside actions: space, tab, CR and LF.

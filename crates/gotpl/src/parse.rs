@@ -36,6 +36,8 @@ pub mod strconv;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+type FxMap<K, V> = HashMap<K, V, crate::track::FxBuild>;
+
 use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, Span, Tree, Variable};
 use crate::lex::{Item, ItemType, Lexer};
 
@@ -109,18 +111,29 @@ pub fn parse(
     text: &str,
     is_func: &dyn Fn(&str) -> bool,
 ) -> Result<Parsed, ParseError> {
-    let mut lex = Lexer::new(text);
+    parse_shared(parse_name, Arc::from(text), is_func)
+}
+
+/// [`parse`] of a text the caller already holds in an `Arc`, which the trees then share
+/// instead of a copy.
+pub fn parse_shared(
+    parse_name: &str,
+    text: Arc<str>,
+    is_func: &dyn Fn(&str) -> bool,
+) -> Result<Parsed, ParseError> {
+    let mut lex = Lexer::new(&text);
     lex.break_ok = !is_func("break");
     lex.continue_ok = !is_func("continue");
     let mut p = Parser {
         lex,
         parse_name,
-        text: Arc::from(text),
+        text: Arc::clone(&text),
         is_func,
-        t: TreeState::new(parse_name.to_owned()),
+        t: TreeState::new(),
         trees: Vec::new(),
-        by_name: HashMap::new(),
+        by_name: FxMap::default(),
         control_depth: 0,
+        scratch: Scratch::default(),
     };
     let root = p.parse_top()?;
     let last = p.t.token0();
@@ -165,27 +178,25 @@ impl Step {
 /// The state Go keeps per `Tree` while parsing: a `define` or `block` body is parsed with a
 /// fresh one (own look-ahead buffer, variables `$` only, not inside any `range`).
 struct TreeState<'a> {
-    name: String,
     token: [Item<'a>; 3],
     peek_count: usize,
+    /// The variables declared, innermost last; `$` is always there and not listed, so a tree
+    /// that declares none allocates nothing.
     vars: Vec<&'a str>,
     /// How many times each name is in `vars`, so a lookup is O(1) however many are declared.
-    var_count: HashMap<&'a str, usize>,
+    var_count: FxMap<&'a str, usize>,
     action_line: usize,
     range_depth: usize,
     paren_depth: usize,
 }
 
 impl<'a> TreeState<'a> {
-    fn new(name: String) -> TreeState<'a> {
-        let mut var_count = HashMap::new();
-        var_count.insert("$", 1);
+    fn new() -> TreeState<'a> {
         TreeState {
-            name,
             token: [Item::EMPTY; 3],
             peek_count: 0,
-            vars: vec!["$"],
-            var_count,
+            vars: Vec::new(),
+            var_count: FxMap::default(),
             action_line: 0,
             range_depth: 0,
             paren_depth: 0,
@@ -212,7 +223,7 @@ impl<'a> TreeState<'a> {
     }
 
     fn has_var(&self, name: &str) -> bool {
-        self.var_count.get(name).is_some_and(|&c| c > 0)
+        name == "$" || self.var_count.get(name).is_some_and(|&c| c > 0)
     }
 }
 
@@ -223,8 +234,27 @@ struct Parser<'a, 'f> {
     is_func: &'f dyn Fn(&str) -> bool,
     t: TreeState<'a>,
     trees: Vec<Tree>,
-    by_name: HashMap<String, usize>,
+    by_name: FxMap<String, usize>,
     control_depth: usize,
+    scratch: Scratch,
+}
+
+/// Stacks the lists, commands and arguments being parsed are gathered on: nested ones above
+/// outer ones, each moved out into a vector of its exact size when complete. Growing every
+/// vector from empty instead allocates several times per node and leaves most of a syntax
+/// tree's memory as unused capacity (a command's arguments would take 4 slots for 1 or 2).
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
+    idents: Vec<String>,
+}
+
+/// Moves `stack[base..]` into a vector of its exact size.
+fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
+    let base = base.min(stack.len());
+    stack.drain(base..).collect()
 }
 
 impl<'a> Parser<'a, '_> {
@@ -346,8 +376,8 @@ impl<'a> Parser<'a, '_> {
                 self.by_name.insert(name, self.trees.len());
                 self.trees.push(tree);
             }
-            Some(old) if old.root.is_empty_tree() => *old = tree,
-            Some(_) if tree.root.is_empty_tree() => {}
+            Some(old) if old.root.is_empty_tree(&old.text) => *old = tree,
+            Some(_) if tree.root.is_empty_tree(&tree.text) => {}
             Some(_) => {
                 let msg = format!(
                     "template: multiple definition of template {}",
@@ -369,13 +399,12 @@ impl<'a> Parser<'a, '_> {
     /// The top level of a file: `itemList` that also accepts `define`, up to EOF.
     fn parse_top(&mut self) -> PResult<List> {
         let start = self.peek().pos;
-        let mut nodes = Vec::new();
+        let base = self.scratch.nodes.len();
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
                 if self.next_non_space().typ == ItemType::Define {
-                    let parent =
-                        std::mem::replace(&mut self.t, TreeState::new("definition".to_owned()));
+                    let parent = std::mem::replace(&mut self.t, TreeState::new());
                     let result = self.parse_definition();
                     self.t = parent;
                     result?;
@@ -384,10 +413,11 @@ impl<'a> Parser<'a, '_> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Step::Node(n) => nodes.push(n),
+                Step::Node(n) => self.scratch.nodes.push(n),
                 step => return self.errorf(format!("unexpected {}", step.go_string())),
             }
         }
+        let nodes = take_from(&mut self.scratch.nodes, base);
         Ok(self.new_list(start, self.text.len(), nodes))
     }
 
@@ -401,13 +431,11 @@ impl<'a> Parser<'a, '_> {
         let Some(name) = strconv::unquote(token.val) else {
             return self.errorf("invalid syntax".to_owned());
         };
-        self.t.name = name;
         self.expect(ItemType::RightDelim, CONTEXT)?;
         let (list, end) = self.item_list()?;
         if !matches!(end, Step::End { .. }) {
             return self.errorf(format!("unexpected {} in {}", end.go_string(), CONTEXT));
         }
-        let name = std::mem::take(&mut self.t.name);
         let at = self.t.token0();
         self.add(name, list, at)
     }
@@ -415,15 +443,16 @@ impl<'a> Parser<'a, '_> {
     /// `textOrAction*` up to `{{end}}` or `{{else}}`, which is returned separately.
     fn item_list(&mut self) -> PResult<(List, Step)> {
         let start = self.peek_non_space().pos;
-        let mut nodes = Vec::new();
+        let base = self.scratch.nodes.len();
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
-                Step::Node(n) => nodes.push(n),
+                Step::Node(n) => self.scratch.nodes.push(n),
                 step => {
                     let end = match step {
                         Step::End { delim, .. } | Step::Else { delim, .. } => delim,
                         Step::Node(_) => start,
                     };
+                    let nodes = take_from(&mut self.scratch.nodes, base);
                     return Ok((self.new_list(start, end, nodes), step));
                 }
             }
@@ -436,7 +465,6 @@ impl<'a> Parser<'a, '_> {
         match token.typ {
             ItemType::Text => Ok(Step::Node(Node::Text {
                 span: Span::new(token.pos, token.end()),
-                text: token.val.into(),
             })),
             ItemType::LeftDelim => {
                 self.t.action_line = token.line;
@@ -562,9 +590,11 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
+        let base = self.scratch.cmds.len();
         loop {
             let token = self.next_non_space();
             if token.typ == end {
+                pipe.cmds = take_from(&mut self.scratch.cmds, base);
                 self.check_pipeline(&pipe, context)?;
                 if let Some(last) = pipe.cmds.last() {
                     pipe.span.end = last.span.end;
@@ -586,8 +616,8 @@ impl<'a> Parser<'a, '_> {
                 | ItemType::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    pipe.cmds.push(cmd);
-                    if pipe.cmds.len() > MAX_PIPELINE_CMDS {
+                    self.scratch.cmds.push(cmd);
+                    if self.scratch.cmds.len() - base > MAX_PIPELINE_CMDS {
                         return self.errorf("pipeline too long".to_owned());
                     }
                 }
@@ -703,7 +733,7 @@ impl<'a> Parser<'a, '_> {
             return self.errorf("max control nesting depth exceeded".to_owned());
         }
         self.control_depth += 1;
-        let parent = std::mem::replace(&mut self.t, TreeState::new(name.clone()));
+        let parent = std::mem::replace(&mut self.t, TreeState::new());
         let result = self.item_list();
         let block = std::mem::replace(&mut self.t, parent);
         self.control_depth -= 1;
@@ -754,11 +784,11 @@ impl<'a> Parser<'a, '_> {
     /// `operand (space operand)*` up to `|` (consumed) or `}}`/`)` (left for the pipeline).
     fn command(&mut self) -> PResult<Command> {
         let start = self.peek_non_space().pos;
-        let mut args = Vec::new();
+        let base = self.scratch.args.len();
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
-                args.push(operand);
+                self.scratch.args.push(operand);
             }
             let token = self.next();
             match token.typ {
@@ -769,6 +799,7 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
+        let args = take_from(&mut self.scratch.args, base);
         let Some(last) = args.last() else {
             return self.errorf("empty command".to_owned());
         };
@@ -778,42 +809,54 @@ impl<'a> Parser<'a, '_> {
 
     /// `term .Field*`.
     fn operand(&mut self) -> PResult<Option<Arg>> {
-        let Some(node) = self.term()? else {
+        // A field's or variable's segments are gathered on the stack: `term` leaves the first.
+        let base = self.scratch.idents.len();
+        let Some(mut node) = self.term()? else {
             return Ok(None);
         };
         if self.peek().typ != ItemType::Field {
+            if let Arg::Field(_, ident) | Arg::Variable(Variable { ident, .. }) = &mut node {
+                *ident = take_from(&mut self.scratch.idents, base);
+            }
             return Ok(Some(node));
         }
         // Go's chain node is at the first field after the term, and so are the field and
         // variable nodes it is folded back into.
         let chain_pos = self.peek().pos;
-        let mut fields = Vec::new();
-        let mut end = chain_pos;
-        while self.peek().typ == ItemType::Field {
-            let f = self.next();
-            fields.push(f.val.get(1..).unwrap_or("").to_owned());
-            end = f.end();
-        }
-        let span = Span::new(chain_pos, end);
         if let Arg::Bool(..) | Arg::String(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) = node
         {
+            // Go reads the fields first; the error names the line of the last one.
+            while self.peek().typ == ItemType::Field {
+                self.next();
+            }
             let text = self.term_string(&node);
             return self.errorf(format!(
                 "unexpected . after term {}",
                 crate::fmt::quote(&text)
             ));
         }
-        Ok(Some(match node {
-            Arg::Field(_, mut ident) => {
-                ident.extend(fields);
-                Arg::Field(span, ident)
+        let mut end = chain_pos;
+        while self.peek().typ == ItemType::Field {
+            let f = self.next();
+            self.scratch
+                .idents
+                .push(f.val.get(1..).unwrap_or("").to_owned());
+            end = f.end();
+        }
+        let span = Span::new(chain_pos, end);
+        let fields = take_from(&mut self.scratch.idents, base);
+        Ok(Some(match &mut node {
+            Arg::Field(s, ident) => {
+                *s = span;
+                *ident = fields;
+                node
             }
-            Arg::Variable(mut v) => {
-                v.ident.extend(fields);
+            Arg::Variable(v) => {
                 v.span = span;
-                Arg::Variable(v)
+                v.ident = fields;
+                node
             }
-            other => Arg::Chain(span, Box::new(other), fields),
+            _ => Arg::Chain(span, Box::new(node), fields),
         }))
     }
 
@@ -836,7 +879,8 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// A literal, function name, `.`, `.Field`, `$var` or `( pipeline )`; `None` (and nothing
-    /// consumed) if the next token is none of these.
+    /// consumed) if the next token is none of these. A field or variable comes with its name
+    /// left on `scratch.idents` for `operand` to collect.
     fn term(&mut self) -> PResult<Option<Arg>> {
         let token = self.next_non_space();
         let span = Span::new(token.pos, token.end());
@@ -859,16 +903,22 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
+                self.scratch.idents.push(token.val.to_owned());
                 Arg::Variable(Variable {
                     span,
-                    ident: vec![token.val.to_owned()],
+                    ident: Vec::new(),
                 })
             }
-            ItemType::Field => Arg::Field(span, vec![token.val.get(1..).unwrap_or("").to_owned()]),
+            ItemType::Field => {
+                self.scratch
+                    .idents
+                    .push(token.val.get(1..).unwrap_or("").to_owned());
+                Arg::Field(span, Vec::new())
+            }
             ItemType::Bool => Arg::Bool(span, token.val == "true"),
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
                 match new_number(token.val, token.typ) {
-                    Ok(n) => Arg::Number(span, n),
+                    Ok(n) => Arg::Number(span, Box::new(n)),
                     Err(msg) => return self.errorf(msg),
                 }
             }

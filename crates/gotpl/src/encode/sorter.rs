@@ -100,7 +100,7 @@ pub fn sorted_order(keys: &[&str], less: fn(&str, &str) -> bool) -> Vec<usize> {
     // first), so keys already in it (a map's keys come sorted by bytes, the same order for most
     // keys) stay where they are.
     let digit_free = keys.iter().all(|k| !k.bytes().any(|c| c.is_ascii_digit()));
-    if digit_free && keys.windows(2).all(|w| !less(w[1], w[0])) {
+    if digit_free && keys.windows(2).all(|w| matches!(w, [a, b] if !less(b, a))) {
         return order;
     }
     let mut buf: Vec<usize> = Vec::with_capacity(n);

@@ -3,6 +3,7 @@
 //! does it, so the same calls fail with the same messages.
 
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use super::errors::{At, Chain, ErrorKind};
 use super::output;
@@ -34,19 +35,6 @@ pub(crate) enum Special {
 }
 
 impl Special {
-    fn by_name(name: &str) -> Option<Special> {
-        Some(match name {
-            "and" => Special::And,
-            "or" => Special::Or,
-            "include" => Special::Include,
-            "tpl" => Special::Tpl,
-            "required" => Special::Required,
-            "fail" => Special::Fail,
-            "lookup" => Special::Lookup,
-            _ => return None,
-        })
-    }
-
     fn sig(self) -> Signature {
         const S_A: &[Ty] = &[Ty::String, Ty::Any];
         match self {
@@ -74,6 +62,60 @@ impl Special {
 enum Callee {
     Func(&'static Func),
     Special(Special),
+}
+
+const SPECIALS: [(&str, Special); 7] = [
+    ("and", Special::And),
+    ("or", Special::Or),
+    ("include", Special::Include),
+    ("tpl", Special::Tpl),
+    ("required", Special::Required),
+    ("fail", Special::Fail),
+    ("lookup", Special::Lookup),
+];
+
+/// What a call needs to know about the function besides its body, worked out once per name
+/// rather than by matching the name on every call.
+#[derive(Clone, Copy)]
+struct Resolved {
+    callee: Callee,
+    cost: crate::cost::Kind,
+    /// See [`origin_preserving`].
+    keeps_origins: Option<usize>,
+    /// See [`walks_containers`].
+    walks_containers: bool,
+    is_len: bool,
+    is_call: bool,
+}
+
+impl Resolved {
+    fn new(name: &str, callee: Callee) -> Resolved {
+        Resolved {
+            callee,
+            cost: crate::cost::kind(name),
+            keeps_origins: origin_preserving(name),
+            walks_containers: walks_containers(name),
+            is_len: name == "len",
+            is_call: name == "call" && matches!(callee, Callee::Func(_)),
+        }
+    }
+}
+
+/// The function called `name` (the executor's own first, as they shadow the table's).
+fn resolve(name: &str) -> Option<&'static Resolved> {
+    static TABLE: OnceLock<super::FxMap<&'static str, Resolved>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let mut map = super::FxMap::default();
+            for (name, f) in crate::funcs::table() {
+                map.insert(*name, Resolved::new(name, Callee::Func(f)));
+            }
+            for (name, s) in SPECIALS {
+                map.insert(name, Resolved::new(name, Callee::Special(s)));
+            }
+            map
+        })
+        .get(name)
 }
 
 /// Sprig functions whose string result keeps the origins of a tracked string argument, and the
@@ -130,10 +172,10 @@ fn walks_containers(name: &str) -> bool {
     )
 }
 
-/// The map or slice types with methods among `argv`, as plain maps and slices when `name`
-/// walks them ([`walks_containers`]).
-fn plain_containers(name: &str, argv: &mut [Value]) {
-    if argv.iter().any(|v| matches!(v, Value::Object(_))) && walks_containers(name) {
+/// The map or slice types with methods among `argv`, as plain maps and slices when the
+/// function walks them ([`walks_containers`]).
+fn plain_containers(walks: bool, argv: &mut [Value]) {
+    if walks && argv.iter().any(|v| matches!(v, Value::Object(_))) {
         for v in argv.iter_mut() {
             if let Some(plain) = v.underlying() {
                 *v = plain;
@@ -183,11 +225,7 @@ impl State<'_> {
         fin: Option<Rv>,
     ) -> R<Rv> {
         fr.at(At::Arg(node));
-        let callee = if let Some(s) = Special::by_name(name) {
-            Callee::Special(s)
-        } else if let Some(f) = crate::funcs::lookup(name) {
-            Callee::Func(f)
-        } else {
+        let Some(callee) = resolve(name) else {
             let msg = format!(
                 "{} is not a defined function",
                 super::errors::go_quote(name)
@@ -203,12 +241,13 @@ impl State<'_> {
         &mut self,
         fr: &mut Frame<'n>,
         dot: &Rv,
-        callee: Callee,
+        info: &Resolved,
         call_node: At<'n>,
         name: &str,
         rest: &'n [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
+        let callee = info.callee;
         let sig = match callee {
             Callee::Func(f) => f.sig,
             Callee::Special(s) => s.sig(),
@@ -250,7 +289,7 @@ impl State<'_> {
             };
             let ty = ty.unwrap_or(Ty::Any);
             let rv = self.eval_arg(fr, dot, PTy::Go(ty), a)?;
-            zero_value_len |= name == "len" && rv.is_invalid();
+            zero_value_len |= info.is_len && rv.is_invalid();
             argv.push(rv.v);
         }
         if let Some(f) = fin {
@@ -259,12 +298,12 @@ impl State<'_> {
                 _ => params.get(num_in - 1).copied().unwrap_or(Ty::Any),
             };
             let rv = self.validate(fr, f, PTy::Go(ty))?;
-            zero_value_len |= name == "len" && rv.is_invalid();
+            zero_value_len |= info.is_len && rv.is_invalid();
             argv.push(rv.v);
         }
 
         // Go passes `call` the callee's source text first, for its error messages.
-        if name == "call" && matches!(callee, Callee::Func(_)) {
+        if info.is_call {
             let callee_text = rest
                 .first()
                 .map_or(String::new(), |a| At::Arg(a).context(&fr.tree.text));
@@ -279,7 +318,7 @@ impl State<'_> {
                 "reflect: call of reflect.Value.Type on zero Value".to_owned(),
             )),
             Callee::Func(f) => {
-                let tracked_in = origin_preserving(name).and_then(|i| match argv.get(i) {
+                let tracked_in = info.keeps_origins.and_then(|i| match argv.get(i) {
                     Some(Value::Str(s)) => self.tracked.get(s).map(|r| (s.clone(), r)),
                     _ => None,
                 });
@@ -287,8 +326,8 @@ impl State<'_> {
                     Some(Value::Int(n)) => usize::try_from(*n).unwrap_or(0),
                     _ => 0,
                 };
-                plain_containers(name, &mut argv);
-                let units = crate::cost::before_call(name, &argv, self.fuel);
+                plain_containers(info.walks_containers, &mut argv);
+                let units = crate::cost::before(info.cost, &argv, self.fuel);
                 if units > self.fuel {
                     fr.at(call_node);
                 }
@@ -296,7 +335,7 @@ impl State<'_> {
                 crate::track::call(name, &argv);
                 let r = (f.body)(&mut self.env.funcs, argv).map_err(Chain::plain);
                 if let Ok(v) = &r {
-                    self.burn(fr, crate::cost::of_result(name, v))?;
+                    self.burn(fr, crate::cost::result(info.cost, v))?;
                 }
                 if let (Ok(Value::Str(out)), Some((input, runs))) = (&r, tracked_in) {
                     self.track_derived(name, &input, &runs, out, pad);
@@ -327,7 +366,7 @@ impl State<'_> {
         out: &Rc<str>,
         pad: usize,
     ) {
-        let new_runs = match name {
+        let mut new_runs = match name {
             "indent" | "nindent" => output::indent_runs(input, runs, pad, name == "nindent"),
             _ => {
                 // A trim: the result is a piece of the input.
@@ -340,7 +379,7 @@ impl State<'_> {
                 output::slice_runs(input.len(), runs, start, out.len())
             }
         };
-        self.tracked.add(out, new_runs);
+        self.tracked.add(out, &mut new_runs);
     }
 
     /// Go's `and`/`or`: evaluate left to right, stop at the first false (`and`) or true (`or`)

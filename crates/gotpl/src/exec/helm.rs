@@ -1,7 +1,6 @@
 //! Helm's engine functions (pkg/engine/engine.go): `include`, `tpl`, `required`, `fail` and the
 //! cluster-less `lookup`.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -29,7 +28,7 @@ pub(crate) struct TplOverlay {
 /// Parsed `tpl` strings by text; bounded so a chart cannot grow it without limit.
 #[derive(Default)]
 pub(crate) struct TplCache {
-    map: HashMap<String, Arc<Result<TplParsed, String>>>,
+    map: super::FxMap<String, Arc<Result<TplParsed, String>>>,
     bytes: usize,
 }
 
@@ -152,20 +151,40 @@ impl State<'_> {
         Ok(self.tracked_string(out))
     }
 
-    /// Executes a template into a fresh buffer, one template level deeper.
+    /// Executes a template into an empty buffer, one template level deeper.
     fn render_into_buffer(&mut self, fr: &Frame<'_>, entry: &Entry, dot: Rv) -> R<Out> {
         self.enter(fr, true)?;
-        self.outs.push(Out::default());
+        let buffer = self.spare.pop().unwrap_or_default();
+        self.outs.push(buffer);
         let r = self.exec_tree(entry, dot);
         let out = self.outs.pop().unwrap_or_default();
         self.leave();
-        r.map(|()| out)
+        match r {
+            Ok(()) => Ok(out),
+            Err(e) => {
+                self.recycle(out);
+                Err(e)
+            }
+        }
     }
 
-    fn tracked_string(&mut self, out: Out) -> Value {
-        let s: Rc<str> = Rc::from(out.text);
-        self.tracked.add(&s, out.runs);
+    /// The string an `include` or `tpl` returns, its origins kept aside; the buffer goes back to
+    /// the spares (the string is a copy of exactly its length, so the buffer's growth is paid
+    /// once per nesting level rather than once per call).
+    fn tracked_string(&mut self, mut out: Out) -> Value {
+        let s: Rc<str> = Rc::from(out.text.as_str());
+        self.tracked.add(&s, &mut out.runs);
+        self.recycle(out);
         Value::Str(s)
+    }
+
+    fn recycle(&mut self, mut out: Out) {
+        const SPARES: usize = 8;
+        if self.spare.len() < SPARES {
+            out.text.clear();
+            out.runs.clear();
+            self.spare.push(out);
+        }
     }
 
     /// Helm's `tpl`: the string parsed as a template named `gotpl`, with every defined template
@@ -224,8 +243,8 @@ impl State<'_> {
         let mut defs: super::FxMap<String, Entry> = super::FxMap::default();
         for e in &parsed.defs {
             if let Some(old) = self.lookup(&e.tree.name)
-                && is_empty_tree(&e.tree.root)
-                && !is_empty_tree(&old.tree.root)
+                && is_empty_tree(&e.tree)
+                && !is_empty_tree(&old.tree)
             {
                 continue;
             }

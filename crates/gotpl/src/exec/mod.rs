@@ -48,12 +48,32 @@ pub fn parse_file(
     parse_name: &str,
     text: &str,
 ) -> Result<crate::parse::Parsed, crate::parse::ParseError> {
-    let Some(slot) = parse_cache::slot(text) else {
-        return crate::parse::parse(parse_name, text, &is_func);
+    parse_file_with(parse_name, text, None)
+}
+
+/// [`parse_file`] of a text the caller holds in an `Arc`: the cache and the trees share it,
+/// where `parse_file` copies the text once (a chart's templates are some 300 KB).
+pub fn parse_file_shared(
+    parse_name: &str,
+    text: &Arc<str>,
+) -> Result<crate::parse::Parsed, crate::parse::ParseError> {
+    parse_file_with(parse_name, text, Some(text))
+}
+
+fn parse_file_with(
+    parse_name: &str,
+    text: &str,
+    owned: Option<&Arc<str>>,
+) -> Result<crate::parse::Parsed, crate::parse::ParseError> {
+    let Some((slot, text)) = parse_cache::slot(text, owned) else {
+        return match owned {
+            Some(t) => crate::parse::parse_shared(parse_name, Arc::clone(t), &is_func),
+            None => crate::parse::parse(parse_name, text, &is_func),
+        };
     };
     let mut own = None;
     let shared = slot.get_or_init(|| {
-        let parsed = crate::parse::parse(parse_name, text, &is_func);
+        let parsed = crate::parse::parse_shared(parse_name, Arc::clone(&text), &is_func);
         let shared = parsed
             .as_ref()
             .ok()
@@ -66,7 +86,7 @@ pub fn parse_file(
     }
     match shared.as_ref().and_then(|s| s.renamed(parse_name)) {
         Some(parsed) => Ok(parsed),
-        None => crate::parse::parse(parse_name, text, &is_func),
+        None => crate::parse::parse_shared(parse_name, text, &is_func),
     }
 }
 
@@ -130,20 +150,47 @@ mod parse_cache {
     /// Bytes of text kept; past it the cache starts over (a process linting many charts).
     const LIMIT: usize = 64 << 20;
 
+    /// A text's hash: its length, head and tail. Copies of a file are equal, and different
+    /// files that agree on all three are told apart by comparing them; hashing whole files
+    /// would cost more than comparing the few that collide.
+    fn text_hash(text: &str) -> u64 {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        const PART: usize = 256;
+        let bytes = text.as_bytes();
+        let head = bytes.get(..PART).unwrap_or(bytes);
+        let tail = bytes
+            .get(bytes.len().saturating_sub(PART)..)
+            .unwrap_or(bytes);
+        let mut h = (bytes.len() as u64).wrapping_mul(K);
+        for &b in head.iter().chain(tail) {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        h
+    }
+
+    /// Keyed by the text's hash, computed before taking the lock (threads parse files in
+    /// parallel); texts with the same hash are told apart by comparing them.
     #[derive(Default)]
     struct Cache {
-        map: HashMap<Arc<str>, Slot>,
+        map: HashMap<u64, Vec<(Arc<str>, Slot)>, crate::track::FxBuild>,
         bytes: usize,
     }
 
     static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
-    /// The slot of `text`, created empty if it is new. `None` if the lock is poisoned.
-    pub(super) fn slot(text: &str) -> Option<Slot> {
+    /// The slot of `text`, created empty if it is new, and the cache's copy of the text (the
+    /// trees parsed from it share it): `owned` if given and the text is new. `None` if the lock
+    /// is poisoned.
+    pub(super) fn slot(text: &str, owned: Option<&Arc<str>>) -> Option<(Slot, Arc<str>)> {
+        let hash = text_hash(text);
         let mut guard = CACHE.lock().ok()?;
         let cache = guard.get_or_insert_with(Cache::default);
-        if let Some(slot) = cache.map.get(text) {
-            return Some(Arc::clone(slot));
+        if let Some((key, slot)) = cache
+            .map
+            .get(&hash)
+            .and_then(|v| v.iter().find(|(k, _)| **k == *text))
+        {
+            return Some((Arc::clone(slot), Arc::clone(key)));
         }
         if cache.bytes + text.len() > LIMIT {
             cache.map.clear();
@@ -151,8 +198,13 @@ mod parse_cache {
         }
         cache.bytes += text.len();
         let slot = Slot::default();
-        cache.map.insert(Arc::from(text), Arc::clone(&slot));
-        Some(slot)
+        let key: Arc<str> = owned.map_or_else(|| Arc::from(text), Arc::clone);
+        cache
+            .map
+            .entry(hash)
+            .or_default()
+            .push((Arc::clone(&key), Arc::clone(&slot)));
+        Some((slot, key))
     }
 }
 
@@ -189,9 +241,9 @@ impl Entry {
 }
 
 /// Go's `parse.IsEmptyTree`: only whitespace text and comments.
-pub(crate) fn is_empty_tree(list: &crate::ast::List) -> bool {
-    list.nodes.iter().all(|n| match n {
-        Node::Text { text, .. } => text.trim_ascii().is_empty(),
+pub(crate) fn is_empty_tree(tree: &Tree) -> bool {
+    tree.root.nodes.iter().all(|n| match n {
+        Node::Text { span } => tree.span_text(*span).trim_ascii().is_empty(),
         Node::Comment { .. } => true,
         _ => false,
     })
@@ -201,8 +253,8 @@ pub(crate) fn is_empty_tree(list: &crate::ast::List) -> bool {
 /// one does not replace a non-empty one.
 pub(crate) fn associate(map: &mut FxMap<String, Entry>, entry: Entry) {
     if let Some(old) = map.get(&entry.tree.name)
-        && is_empty_tree(&entry.tree.root)
-        && !is_empty_tree(&old.tree.root)
+        && is_empty_tree(&entry.tree)
+        && !is_empty_tree(&old.tree)
     {
         return;
     }

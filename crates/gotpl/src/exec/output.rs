@@ -194,14 +194,15 @@ pub(crate) struct Tracked {
 const MAX_TRACKED: usize = 1 << 16;
 
 impl Tracked {
-    pub fn add(&mut self, s: &Rc<str>, runs: Vec<Origin>) {
+    /// Records the runs of `s`, taking them out of `runs`.
+    pub fn add(&mut self, s: &Rc<str>, runs: &mut Vec<Origin>) {
         if s.is_empty() || self.map.len() >= MAX_TRACKED {
             return;
         }
+        let runs: Rc<[Origin]> = runs.drain(..).collect();
         // Holding the Rc keeps the allocation alive, so its address cannot be reused for
         // another string while the entry exists.
-        self.map
-            .insert(key(s), (s.clone(), Rc::from(runs.into_boxed_slice())));
+        self.map.insert(key(s), (s.clone(), runs));
     }
 
     pub fn get(&self, s: &Rc<str>) -> Option<Rc<[Origin]>> {

@@ -97,6 +97,8 @@ pub(crate) struct State<'a> {
     pub fuel: u64,
     pub depth: u32,
     pub outs: Vec<Out>,
+    /// Emptied output buffers of finished `include`s and `tpl`s, reused by the next ones.
+    pub spare: Vec<Out>,
     pub tracked: Tracked,
     /// Templates defined by the `tpl` strings being executed, innermost last.
     pub overlays: Vec<Arc<TplOverlay>>,
@@ -124,6 +126,7 @@ impl<'a> State<'a> {
             fuel,
             depth: 0,
             outs: Vec::new(),
+            spare: Vec::new(),
             tracked: Tracked::default(),
             overlays: Vec::new(),
             included: super::FxMap::default(),
@@ -276,7 +279,7 @@ impl<'a> State<'a> {
     fn walk<'n>(&mut self, fr: &mut Frame<'n>, dot: &Rv, node: &'n Node) -> R<Flow> {
         self.burn(fr, 1)?;
         match node {
-            Node::Text { span, text } => self.write(fr, text, span.start, true)?,
+            Node::Text { span } => self.write(fr, fr.tree.span_text(*span), span.start, true)?,
             Node::Action { span, pipe } => {
                 fr.at(At::Action { span: *span, pipe });
                 let val = self.eval_pipeline(fr, dot, pipe)?;

@@ -147,10 +147,10 @@ pub(crate) const MAX_NESTING: usize = 200;
 /// contents (an `int` 1 is not an `int64` 1 nor a `float64` 1). As in Go, a pair of maps or
 /// lists already being compared counts as equal, so cycles and shared parts end.
 pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
-    deep_equal_at(a, b, 0, &mut std::collections::HashSet::new())
+    deep_equal_at(a, b, 0, &mut Visited::default())
 }
 
-type Visited = std::collections::HashSet<(usize, usize)>;
+type Visited = std::collections::HashSet<(usize, usize), crate::track::FxBuild>;
 
 fn deep_equal_at(a: &Value, b: &Value, depth: usize, visited: &mut Visited) -> bool {
     if depth > MAX_NESTING {

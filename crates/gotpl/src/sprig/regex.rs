@@ -50,9 +50,10 @@ pub const FUNCS: &[Func] = &[
 /// each pattern once (Go compiles on every call; the `regex` crate's compilation costs more).
 const CACHE_LIMIT: usize = 256;
 
+type Cache = std::collections::HashMap<String, Result<Arc<Regex>, String>, crate::track::FxBuild>;
+
 thread_local! {
-    static CACHE: std::cell::RefCell<std::collections::HashMap<String, Result<Arc<Regex>, String>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::default();
 }
 
 /// `regexp.Compile`: the compiled pattern or Go's error text. Shared, not cloned: a cloned
