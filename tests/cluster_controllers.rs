@@ -30,7 +30,7 @@ fn deployment_makes_a_replica_set_and_hashed_pods() {
         hash.as_str()
     );
     assert_eq!(
-        pod.json["spec"]["containers"][0]["imagePullPolicy"],
+        pod.body(&s.objects)["spec"]["containers"][0]["imagePullPolicy"],
         "IfNotPresent"
     );
     // Spread over the three workers, deterministically.

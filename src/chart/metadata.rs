@@ -302,7 +302,7 @@ fn wrong_type(key: &str, node: &Node, wanted: &str) -> Diagnostic {
 fn optional_string(root: &Node, key: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let node = root.get(key)?;
     match &node.value {
-        Value::Str(s) => Some(s.to_string()),
+        Value::Str(s) => Some(s.to_owned_string()),
         Value::Null => None,
         _ => {
             diags.push(wrong_type(key, node, "a string"));

@@ -157,6 +157,7 @@ impl<'a> Applier<'a> {
                 json,
                 origin: Origin::Profile,
                 source: None,
+                shared_spec: None,
             });
         }
         // Helm installs only into a namespace that exists, so in the open world the release
@@ -347,6 +348,7 @@ impl<'a> Applier<'a> {
             json,
             origin: Origin::Run,
             source: Some(o.index),
+            shared_spec: None,
         });
     }
 

@@ -7,8 +7,8 @@ use super::field::FieldPath;
 use super::profile::NodeSpec;
 use super::scheduler;
 use super::state::JsonAt;
-use super::state::keeps_body;
 use super::state::{ClusterState, Key, Origin, Stored};
+use super::state::{SpecView, keeps_body};
 use crate::catalog::cluster::PVC_UNBOUND;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
@@ -19,6 +19,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The alphabet Kubernetes uses for generated suffixes (`rand.SafeEncodeString`).
 const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -83,32 +84,147 @@ fn owner_references(kind: &str, name: &str) -> Value {
     json!([{"kind": kind, "name": name, "controller": true}])
 }
 
+/// Makes the pods of one template. They share one spec (the template's, with the pod defaults
+/// and what the controller adds to all of them), of which the store keeps only the fields the
+/// model reads ([`model_spec`]); each pod holds what it sets on top of it
+/// (`Stored::shared_spec`), rather than a whole copy per replica (issue 19). [`full_pod_spec`]
+/// makes the whole shared spec again when a pod is printed.
 struct PodMaker<'a> {
     namespace: &'a str,
     owner_kind: &'a str,
     owner_name: &'a str,
     source: Option<usize>,
+    template: &'a Value,
+    model: Arc<Value>,
 }
 
-impl PodMaker<'_> {
-    fn pod(
-        &self,
-        name: &str,
-        template: &Value,
-        extra_labels: &[(&str, String)],
-        extra: impl FnOnce(&mut Map<String, Value>),
-    ) -> Stored {
-        let mut labels = labels_of(template);
+/// The spec every pod of `template` starts from: the template's, with the pod defaults and
+/// `common` (what the controller adds to all of its pods).
+fn template_pod_spec(template: &Value, common: impl FnOnce(&mut Map<String, Value>)) -> Value {
+    let mut spec = template
+        .get("spec")
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    if let Some(s) = spec.as_object_mut() {
+        super::defaults::pod_spec(s, true);
+        common(s);
+    }
+    spec
+}
+
+/// [`model_spec`] of [`template_pod_spec`], without copying the rest of the template: the
+/// defaults and `common` read and write nothing else of what the model keeps but
+/// `hostNetwork`.
+fn template_model_spec(template: &Value, common: impl FnOnce(&mut Map<String, Value>)) -> Value {
+    let mut spec = match template.get("spec") {
+        Some(spec) => model_fields(spec, true),
+        None => Value::Object(Map::new()),
+    };
+    match spec.as_object_mut() {
+        Some(s) => {
+            super::defaults::pod_spec(s, true);
+            common(s);
+            model_spec(&spec)
+        }
+        None => spec,
+    }
+}
+
+/// What the scheduler, the endpoints controller and the table read of a pod spec: placement
+/// (node name, tolerations, selector, affinity), claims, and of each container its requests,
+/// ports and restart policy.
+fn model_spec(spec: &Value) -> Value {
+    model_fields(spec, false)
+}
+
+fn model_fields(spec: &Value, host_network: bool) -> Value {
+    let Some(map) = spec.as_object() else {
+        return spec.clone();
+    };
+    let containers = |list: &Value| -> Value {
+        let Some(items) = list.as_array() else {
+            return list.clone();
+        };
+        Value::Array(
+            items
+                .iter()
+                .map(|c| match c.as_object() {
+                    Some(c) => Value::Object(
+                        c.iter()
+                            .filter(|(k, _)| {
+                                matches!(k.as_str(), "ports" | "resources" | "restartPolicy")
+                            })
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                    ),
+                    None => c.clone(),
+                })
+                .collect(),
+        )
+    };
+    Value::Object(
+        map.iter()
+            .filter_map(|(k, v)| match k.as_str() {
+                "containers" | "initContainers" => Some((k.clone(), containers(v))),
+                "nodeName" | "tolerations" | "nodeSelector" | "affinity" | "volumes" => {
+                    Some((k.clone(), v.clone()))
+                }
+                "hostNetwork" if host_network => Some((k.clone(), v.clone())),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// The whole spec a controller's pod shares with the other pods of its template, made again
+/// from the run object it was made for (`objects`: the run's), as the controller made it.
+pub fn full_pod_spec(pod: &Stored, objects: &[Object]) -> Option<Value> {
+    let o = objects.get(pod.source?)?;
+    let body = super::apply::stored_json(o, &pod.key.namespace);
+    let spec = body.get("spec").unwrap_or(&Value::Null);
+    Some(match (o.group(), o.kind.as_str()) {
+        ("apps", "DaemonSet") => template_pod_spec(
+            spec.get("template").unwrap_or(&Value::Null),
+            add_daemon_tolerations,
+        ),
+        ("batch", "CronJob") => {
+            let (_, job_spec) = cron_job_spec(&o.name, spec);
+            template_pod_spec(job_spec.get("template").unwrap_or(&Value::Null), |_| {})
+        }
+        _ => template_pod_spec(spec.get("template").unwrap_or(&Value::Null), |_| {}),
+    })
+}
+
+impl<'a> PodMaker<'a> {
+    /// `common`: what the controller adds to the spec of every pod it makes.
+    fn new(
+        namespace: &'a str,
+        owner: (&'a str, &'a str),
+        source: Option<usize>,
+        template: &'a Value,
+        common: impl FnOnce(&mut Map<String, Value>),
+    ) -> PodMaker<'a> {
+        PodMaker {
+            namespace,
+            owner_kind: owner.0,
+            owner_name: owner.1,
+            source,
+            template,
+            model: Arc::new(template_model_spec(template, common)),
+        }
+    }
+
+    /// The spec every pod starts from, as the controllers and the scheduler read it.
+    fn spec_view(&self) -> SpecView<'_> {
+        SpecView::of(None, Some(&self.model))
+    }
+
+    /// A pod: `own` are the spec fields it sets on top of the shared spec, in the order a
+    /// controller would set them.
+    fn pod(&self, name: &str, extra_labels: &[(&str, String)], own: Vec<(&str, Value)>) -> Stored {
+        let mut labels = labels_of(self.template);
         for (k, v) in extra_labels {
             labels.insert((*k).to_string(), Value::String(v.clone()));
-        }
-        let mut spec = template
-            .get("spec")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new()));
-        if let Some(s) = spec.as_object_mut() {
-            super::defaults::pod_spec(s, true);
-            extra(s);
         }
         let mut metadata = Map::new();
         metadata.insert("name".to_string(), json!(name));
@@ -118,9 +234,17 @@ impl PodMaker<'_> {
             "ownerReferences".to_string(),
             owner_references(self.owner_kind, self.owner_name),
         );
-        if let Some(a) = template.at(&["metadata", "annotations"]) {
+        if let Some(a) = self.template.at(&["metadata", "annotations"]) {
             metadata.insert("annotations".to_string(), a.clone());
         }
+        // A spec that is not a map takes nothing on top (as `insert` into it would not).
+        let (spec, shared_spec) = if self.model.is_object() {
+            let own: Map<String, Value> =
+                own.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            (Value::Object(own), Some(Arc::clone(&self.model)))
+        } else {
+            (Value::clone(&self.model), None)
+        };
         Stored {
             key: Key::new("", "Pod", self.namespace, name),
             api_version: "v1".to_string(),
@@ -133,6 +257,7 @@ impl PodMaker<'_> {
             ]),
             origin: Origin::Controller,
             source: self.source,
+            shared_spec,
         }
     }
 }
@@ -354,20 +479,15 @@ fn deployment_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template:
         ]),
         origin: Origin::Controller,
         source: w.source,
+        shared_spec: None,
     });
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: "ReplicaSet",
-        owner_name: &rs_name,
-        source: w.source,
-    };
+    let maker = PodMaker::new(ns, ("ReplicaSet", &rs_name), w.source, template, |_| {});
     for i in 0..n {
         let pod_name = format!("{rs_name}-{}", suffix(&format!("{rs_name}/{i}"), 5));
         out.push(maker.pod(
             &pod_name,
-            template,
             &[("pod-template-hash", hash.clone())],
-            |_| {},
+            Vec::new(),
         ));
     }
 }
@@ -393,15 +513,10 @@ pub fn replica_set_template(deployment: &Value) -> Value {
 fn replica_pods(out: &mut Vec<Stored>, w: &Stored, spec: &Value, template: &Value) {
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: &w.key.kind,
-        owner_name: name,
-        source: w.source,
-    };
+    let maker = PodMaker::new(ns, (&w.key.kind, name), w.source, template, |_| {});
     for i in 0..replicas(spec) {
         let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-        out.push(maker.pod(&pod_name, template, &[], |_| {}));
+        out.push(maker.pod(&pod_name, &[], Vec::new()));
     }
 }
 
@@ -410,12 +525,7 @@ fn stateful_set_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, templat
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
     let revision = format!("{name}-{}", template_suffix(template, 10));
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: "StatefulSet",
-        owner_name: name,
-        source: w.source,
-    };
+    let maker = PodMaker::new(ns, ("StatefulSet", name), w.source, template, |_| {});
     let claims = spec
         .get("volumeClaimTemplates")
         .and_then(Value::as_array)
@@ -467,6 +577,7 @@ fn stateful_set_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, templat
                 ]),
                 origin: Origin::Controller,
                 source: w.source,
+                shared_spec: None,
             });
             volumes.push(
                 json!({"name": claim_name, "persistentVolumeClaim": {"claimName": pvc_name}}),
@@ -477,21 +588,23 @@ fn stateful_set_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value, templat
             ("apps.kubernetes.io/pod-index", i.to_string()),
             ("controller-revision-hash", revision.clone()),
         ];
-        let host = pod_name.clone();
-        let svc = service.clone();
-        let pod = maker.pod(&pod_name, template, &labels, move |s| {
-            s.insert("hostname".to_string(), json!(host));
-            if let Some(svc) = svc {
-                s.insert("subdomain".to_string(), json!(svc));
-            }
-            if !volumes.is_empty() {
-                let list = s.entry("volumes").or_insert(json!([]));
-                if let Some(a) = list.as_array_mut() {
-                    a.extend(volumes);
+        let mut own = vec![("hostname", json!(pod_name))];
+        if let Some(svc) = &service {
+            own.push(("subdomain", json!(svc)));
+        }
+        // The claims' volumes after the template's (a `volumes` that is not a list takes none).
+        if !volumes.is_empty() {
+            match maker.spec_view().get("volumes") {
+                None => own.push(("volumes", Value::Array(volumes))),
+                Some(Value::Array(shared)) => {
+                    let mut all = shared.clone();
+                    all.extend(volumes);
+                    own.push(("volumes", Value::Array(all)));
                 }
+                Some(_) => {}
             }
-        });
-        out.push(pod);
+        }
+        out.push(maker.pod(&pod_name, &labels, own));
     }
 }
 
@@ -500,37 +613,30 @@ fn daemon_set_pods(out: &mut Vec<Stored>, w: &Stored, template: &Value, nodes: &
     let ns = w.key.namespace.as_str();
     let name = w.key.name.as_str();
     let hash = template_suffix(template, 10);
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: "DaemonSet",
-        owner_name: name,
-        source: w.source,
-    };
-    // One probe for every node: what the controller tests does not depend on the node.
-    let probe = maker.pod("probe", template, &[], add_daemon_tolerations);
+    let maker = PodMaker::new(
+        ns,
+        ("DaemonSet", name),
+        w.source,
+        template,
+        add_daemon_tolerations,
+    );
     for node in nodes {
-        if !scheduler::daemon_eligible(&probe.json, node) {
+        // What the controller tests does not depend on the pin it adds.
+        if !scheduler::daemon_eligible(maker.spec_view(), node) {
             continue;
         }
         let pod_name = format!("{name}-{}", suffix(&format!("{name}/{}", node.name), 5));
-        let pod = maker.pod(
+        out.push(maker.pod(
             &pod_name,
-            template,
             &[("controller-revision-hash", hash.clone())],
-            |s| {
-                add_daemon_tolerations(s);
-                pin_to_node(s, &node.name);
-            },
-        );
-        out.push(pod);
+            vec![("affinity", node_affinity(&node.name))],
+        ));
     }
 }
 
-/// A CronJob's first Job and its pods.
-fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
-    let ns = w.key.namespace.as_str();
-    let name = w.key.name.as_str();
-    // Pods appear at schedule time; the model creates the first Job.
+/// The name and the spec (with defaults) of a CronJob's first Job. Pods appear at schedule
+/// time; the model creates the first Job.
+fn cron_job_spec(name: &str, spec: &Value) -> (String, Value) {
     let job_name = format!(
         "{name}-{}",
         29_000_000 + u32::from_str_radix(&hex8(name), 16).unwrap_or(0) % 1_000_000
@@ -548,6 +654,14 @@ fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
         .get_mut("spec")
         .map(Value::take)
         .unwrap_or_else(|| Value::Object(Map::new()));
+    (job_name, job_spec)
+}
+
+/// A CronJob's first Job and its pods.
+fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
+    let ns = w.key.namespace.as_str();
+    let name = w.key.name.as_str();
+    let (job_name, job_spec) = cron_job_spec(name, spec);
     let mut pods = Vec::new();
     job_pods(&mut pods, ns, &job_name, &job_spec, w.source);
     out.push(Stored {
@@ -568,6 +682,7 @@ fn cron_job_objects(out: &mut Vec<Stored>, w: &Stored, spec: &Value) {
         ]),
         origin: Origin::Controller,
         source: w.source,
+        shared_spec: None,
     });
     out.extend(pods);
 }
@@ -597,12 +712,7 @@ fn hex8(s: &str) -> String {
 fn job_pods(out: &mut Vec<Stored>, ns: &str, name: &str, spec: &Value, source: Option<usize>) {
     let template = spec.get("template").unwrap_or(&Value::Null);
     let n = job_pod_count(spec);
-    let maker = PodMaker {
-        namespace: ns,
-        owner_kind: "Job",
-        owner_name: name,
-        source,
-    };
+    let maker = PodMaker::new(ns, ("Job", name), source, template, |_| {});
     // The Job controller labels its pods with the Job's name and uid (Services and
     // NetworkPolicies select them by these).
     let uid = job_uid(ns, name);
@@ -614,7 +724,7 @@ fn job_pods(out: &mut Vec<Stored>, ns: &str, name: &str, spec: &Value, source: O
     ];
     for i in 0..n {
         let pod_name = format!("{name}-{}", suffix(&format!("{name}/{i}"), 5));
-        out.push(maker.pod(&pod_name, template, &labels, |_| {}));
+        out.push(maker.pod(&pod_name, &labels, Vec::new()));
     }
 }
 
@@ -643,12 +753,9 @@ fn add_daemon_tolerations(spec: &mut Map<String, Value>) {
 }
 
 /// DaemonSet pods are pinned with node affinity on `metadata.name`, as the controller does.
-fn pin_to_node(spec: &mut Map<String, Value>, node: &str) {
-    spec.insert(
-        "affinity".to_string(),
-        json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-            {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}}),
-    );
+fn node_affinity(node: &str) -> Value {
+    json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}})
 }
 
 /// Binds PVCs to a StorageClass (dynamic provisioning) or a matching PersistentVolume.
@@ -853,7 +960,7 @@ pub fn endpoints(state: &mut ClusterState) {
                 .and_then(Value::as_object)
                 .unwrap_or(&no_labels);
             let ip = pod.json.at(&["status", "podIP"]).and_then(Value::as_str);
-            let node = pod.json.at(&["spec", "nodeName"]).and_then(Value::as_str);
+            let node = pod.pod_spec().get("nodeName").and_then(Value::as_str);
             (pod, labels, ip.zip(node))
         })
         .collect();
@@ -914,7 +1021,7 @@ pub fn endpoints(state: &mut ClusterState) {
             let mut addresses = Vec::new();
             let mut number = None;
             for (pod, ip, node) in &ready {
-                let Some(target) = resolve_target_port(port, &pod.json) else {
+                let Some(target) = resolve_target_port(port, pod.pod_spec()) else {
                     continue;
                 };
                 number = Some(target);
@@ -936,6 +1043,7 @@ pub fn endpoints(state: &mut ClusterState) {
             json: json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name, "namespace": ns}, "subsets": subsets}),
             origin: Origin::Controller,
             source: svc.source,
+            shared_spec: None,
         });
     }
     // Inserted after the scan, in Service order: Endpoints are neither Services nor Pods, so
@@ -946,13 +1054,13 @@ pub fn endpoints(state: &mut ClusterState) {
 }
 
 /// A Service port's targetPort on one pod: a number as is, a name through the pod's ports.
-pub fn resolve_target_port(port: &Value, pod: &Value) -> Option<i64> {
+pub fn resolve_target_port(port: &Value, pod: SpecView) -> Option<i64> {
     match port.get("targetPort") {
         Some(Value::Number(n)) => n.as_i64(),
         Some(Value::String(s)) => match s.parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => pod
-                .at(&["spec", "containers"])
+                .get("containers")
                 .and_then(Value::as_array)?
                 .iter()
                 .flat_map(|c| {

@@ -24,7 +24,7 @@ mod validate;
 pub use crate::catalog::cluster::*;
 pub use allocators::{Cidr, PortRange};
 pub use profile::{NodeSpec, Profile, Taint};
-pub use state::{ClusterState, Key, Origin, Stored};
+pub use state::{ClusterState, Key, Origin, SpecView, Stored};
 
 use crate::budget::Budgets;
 use crate::check::CheckContext;

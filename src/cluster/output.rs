@@ -108,8 +108,8 @@ impl ClusterState {
         ];
         for p in pods {
             let n = p
-                .json
-                .at(&["spec", "containers"])
+                .pod_spec()
+                .get("containers")
                 .and_then(Value::as_array)
                 .map(Vec::len)
                 .unwrap_or(0);
@@ -121,7 +121,12 @@ impl ClusterState {
                 format!("{ready}/{n}"),
                 phase,
                 or_none(text(&p.json, "/status/podIP")),
-                or_none(text(&p.json, "/spec/nodeName")),
+                or_none(
+                    p.pod_spec()
+                        .get("nodeName")
+                        .map(|n| text(n, ""))
+                        .unwrap_or_default(),
+                ),
                 text(&p.json, "/status/conditions/0/message"),
             ]);
         }

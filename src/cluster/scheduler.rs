@@ -6,8 +6,8 @@ use super::field::FieldPath;
 use super::profile::{NodeSpec, Taint};
 use super::quantity;
 use super::selector;
-use super::state::ClusterState;
 use super::state::JsonAt;
+use super::state::{ClusterState, SpecView};
 use crate::catalog::cluster::UNSCHEDULABLE;
 use crate::check::CheckContext;
 use crate::diag::{Diagnostic, Severity};
@@ -37,10 +37,9 @@ fn container_requests(c: &Value) -> Requests {
     }
 }
 
-fn pod_requests(pod: &Value) -> Requests {
+fn pod_requests(spec: SpecView) -> Requests {
     let list = |k: &str| {
-        pod.get("spec")
-            .and_then(|s| s.get(k))
+        spec.get(k)
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -69,11 +68,11 @@ fn pod_requests(pod: &Value) -> Requests {
     }
 }
 
-fn host_ports(pod: &Value) -> Vec<(String, String, i64)> {
+fn host_ports(spec: SpecView) -> Vec<(String, String, i64)> {
     let mut out = Vec::new();
     for list in ["containers", "initContainers"] {
-        for c in pod
-            .pointer(&format!("/spec/{list}"))
+        for c in spec
+            .get(list)
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -118,9 +117,9 @@ fn tolerates(tolerations: &[Value], taint: &Taint) -> bool {
     })
 }
 
-fn untolerated_taint<'a>(pod: &Value, node: &'a NodeSpec) -> Option<&'a Taint> {
-    let tolerations = pod
-        .at(&["spec", "tolerations"])
+fn untolerated_taint<'a>(spec: SpecView, node: &'a NodeSpec) -> Option<&'a Taint> {
+    let tolerations = spec
+        .get("tolerations")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[]);
@@ -137,21 +136,13 @@ fn node_labels(node: &NodeSpec) -> Map<String, Value> {
         .collect()
 }
 
-fn matches_affinity(pod: &Value, node: &NodeSpec, labels: &Map<String, Value>) -> bool {
-    if let Some(sel) = pod.at(&["spec", "nodeSelector"]).and_then(Value::as_object)
+fn matches_affinity(spec: SpecView, node: &NodeSpec, labels: &Map<String, Value>) -> bool {
+    if let Some(sel) = spec.get("nodeSelector").and_then(Value::as_object)
         && !selector::map_matches(sel, labels)
     {
         return false;
     }
-    let terms = pod
-        .at(&[
-            "spec",
-            "affinity",
-            "nodeAffinity",
-            "requiredDuringSchedulingIgnoredDuringExecution",
-            "nodeSelectorTerms",
-        ])
-        .and_then(Value::as_array);
+    let terms = required_terms(spec).and_then(Value::as_array);
     match terms {
         Some(terms) => terms
             .iter()
@@ -160,9 +151,18 @@ fn matches_affinity(pod: &Value, node: &NodeSpec, labels: &Map<String, Value>) -
     }
 }
 
+/// The pod's required node affinity terms.
+fn required_terms<'a>(spec: SpecView<'a>) -> Option<&'a Value> {
+    spec.get("affinity")?.at(&[
+        "nodeAffinity",
+        "requiredDuringSchedulingIgnoredDuringExecution",
+        "nodeSelectorTerms",
+    ])
+}
+
 /// Whether the DaemonSet controller would create a pod for `node` (taints, selector, affinity).
-pub fn daemon_eligible(pod: &Value, node: &NodeSpec) -> bool {
-    untolerated_taint(pod, node).is_none() && matches_affinity(pod, node, &node_labels(node))
+pub fn daemon_eligible(spec: SpecView, node: &NodeSpec) -> bool {
+    untolerated_taint(spec, node).is_none() && matches_affinity(spec, node, &node_labels(node))
 }
 
 #[derive(Default, Clone)]
@@ -204,10 +204,10 @@ struct PodNeeds {
 }
 
 impl PodNeeds {
-    fn of(pod: &Value) -> PodNeeds {
+    fn of(spec: SpecView) -> PodNeeds {
         PodNeeds {
-            requests: pod_requests(pod),
-            host_ports: host_ports(pod),
+            requests: pod_requests(spec),
+            host_ports: host_ports(spec),
         }
     }
 }
@@ -220,7 +220,7 @@ struct Candidate<'n> {
 
 /// Why a node rejects the pod in the filters that do not depend on what is already placed
 /// (NodeUnschedulable, TaintToleration, NodeAffinity, in that order), if it does.
-fn static_reason(pod: &Value, at: &Candidate) -> Option<String> {
+fn static_reason(spec: SpecView, at: &Candidate) -> Option<String> {
     let node = at.node;
     if node.unschedulable {
         let t = Taint {
@@ -228,8 +228,8 @@ fn static_reason(pod: &Value, at: &Candidate) -> Option<String> {
             value: String::new(),
             effect: "NoSchedule".to_string(),
         };
-        let tol = pod
-            .at(&["spec", "tolerations"])
+        let tol = spec
+            .get("tolerations")
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
@@ -237,13 +237,13 @@ fn static_reason(pod: &Value, at: &Candidate) -> Option<String> {
             return Some("node(s) were unschedulable".to_string());
         }
     }
-    if let Some(t) = untolerated_taint(pod, node) {
+    if let Some(t) = untolerated_taint(spec, node) {
         return Some(format!(
             "node(s) had untolerated taint {{{}: {}}}",
             t.key, t.value
         ));
     }
-    if !matches_affinity(pod, node, &at.labels) {
+    if !matches_affinity(spec, node, &at.labels) {
         return Some("node(s) didn't match Pod's node affinity/selector".to_string());
     }
     None
@@ -282,9 +282,11 @@ struct ShapeFit {
 }
 
 impl ShapeFit {
-    fn of(pod: &Value, candidates: &[Candidate]) -> ShapeFit {
-        let rejects: Vec<Option<String>> =
-            candidates.iter().map(|at| static_reason(pod, at)).collect();
+    fn of(spec: SpecView, candidates: &[Candidate]) -> ShapeFit {
+        let rejects: Vec<Option<String>> = candidates
+            .iter()
+            .map(|at| static_reason(spec, at))
+            .collect();
         let mut passing = Vec::new();
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for (i, r) in rejects.iter().enumerate() {
@@ -304,14 +306,8 @@ impl ShapeFit {
 /// What the static filters read of a pod, as a key; and the node a DaemonSet pod is pinned to
 /// (its whole required affinity is `metadata.name In [node]`), whose key leaves the pin out so
 /// every pod of the DaemonSet shares one [`ShapeFit`].
-fn shape_key(pod: &Value) -> (String, Option<String>) {
-    let spec = pod.get("spec").unwrap_or(&Value::Null);
-    let terms = spec.at(&[
-        "affinity",
-        "nodeAffinity",
-        "requiredDuringSchedulingIgnoredDuringExecution",
-        "nodeSelectorTerms",
-    ]);
+fn shape_key(spec: SpecView) -> (String, Option<String>) {
+    let terms = required_terms(spec);
     let pinned = terms.and_then(pinned_node);
     // Serialized straight from the borrowed fields (`json!` would copy each one first).
     let key = serde_json::to_string(&(
@@ -390,7 +386,7 @@ pub fn schedule(
         };
         // VolumeBinding runs before the node filters: a pod whose claim cannot bind waits.
         // The claim already has its own finding; the pod only shows why it is Pending.
-        if claims_of(&pod.json)
+        if claims_of(pod.pod_spec())
             .iter()
             .any(|c| pending_claims.contains(&(key.namespace.clone(), c.clone())))
         {
@@ -401,25 +397,24 @@ pub fn schedule(
             mark_unschedulable(&mut pod.json, &msg);
             continue;
         }
-        let needs = PodNeeds::of(&pod.json);
+        let spec = pod.pod_spec();
+        let needs = PodNeeds::of(spec);
         let req = needs.requests;
-        let (shape, pinned) = shape_key(&pod.json);
+        let (shape, pinned) = shape_key(spec);
         let pinned = pinned.and_then(|n| by_name.get(n.as_str()).copied());
         if !shapes.contains_key(&shape) {
             work = work.saturating_add(nodes.len() as u64);
-            let mut unpinned = pod.json.clone();
-            if pinned.is_some()
-                && let Some(spec) = unpinned.get_mut("spec").and_then(Value::as_object_mut)
-            {
-                spec.remove("affinity");
-            }
-            shapes.insert(shape.clone(), ShapeFit::of(&unpinned, &candidates));
+            let unpinned = match pinned {
+                Some(_) => spec.without("affinity"),
+                None => spec,
+            };
+            shapes.insert(shape.clone(), ShapeFit::of(unpinned, &candidates));
         }
         let Some(fit) = shapes.get(&shape) else {
             continue;
         };
         // The nodes to try, and the static reasons of the others.
-        let (tries, mut reasons) = nodes_to_try(fit, pinned, &candidates, &pod.json);
+        let (tries, mut reasons) = nodes_to_try(fit, pinned, &candidates, spec);
         work = work.saturating_add(tries.len() as u64);
         if work > work_budget {
             diags.push(crate::budget::exceeded(
@@ -492,14 +487,14 @@ fn place_bound_pods(
             continue;
         }
         let bound = pod
-            .json
-            .at(&["spec", "nodeName"])
+            .pod_spec()
+            .get("nodeName")
             .and_then(Value::as_str)
             .and_then(|n| by_name.get(n).copied());
         match bound {
             Some(i) => {
                 if let Some(u) = usage.get_mut(i) {
-                    let needs = PodNeeds::of(&pod.json);
+                    let needs = PodNeeds::of(pod.pod_spec());
                     u.add(&needs.host_ports, needs.requests);
                     let ip = format!("10.244.{i}.{}", u.ips + 1);
                     mark_running(&mut pod.json, &ip);
@@ -527,7 +522,7 @@ fn nodes_to_try(
     fit: &ShapeFit,
     pinned: Option<usize>,
     candidates: &[Candidate],
-    pod: &Value,
+    spec: SpecView,
 ) -> (Vec<usize>, Option<BTreeMap<String, usize>>) {
     match pinned {
         None => (fit.passing.clone(), None),
@@ -547,7 +542,7 @@ fn nodes_to_try(
             if others > 0 {
                 *counts.entry(AFFINITY_MISMATCH.to_string()).or_default() += others;
             }
-            match candidates.get(p).and_then(|at| static_reason(pod, at)) {
+            match candidates.get(p).and_then(|at| static_reason(spec, at)) {
                 Some(r) => {
                     *counts.entry(r).or_default() += 1;
                     (Vec::new(), Some(counts))
@@ -734,8 +729,8 @@ fn locate_node<'a>(root: &'a crate::yaml::Node, path: &FieldPath) -> Option<&'a 
     root.path(&keys)
 }
 
-fn claims_of(pod: &Value) -> Vec<String> {
-    pod.at(&["spec", "volumes"])
+fn claims_of(spec: SpecView) -> Vec<String> {
+    spec.get("volumes")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])

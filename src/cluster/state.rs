@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use kforge_gotpl::track::FxBuild;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Where a stored object came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -86,9 +87,56 @@ pub struct Stored {
     pub origin: Origin,
     /// Index (in `CheckContext::objects`) of the run object this is, or was made for.
     pub source: Option<usize>,
+    /// For a pod a controller made: what the model reads of the spec its template's pods
+    /// share, under `json`'s own `spec` (the fields this pod sets on top of it, such as
+    /// `nodeName`). Read the spec with [`Stored::pod_spec`]; [`Stored::body`] makes the whole
+    /// shared spec again and joins them.
+    pub shared_spec: Option<Arc<Value>>,
+}
+
+/// A pod's spec as the scheduler and the endpoints controller read it: the pod's own fields,
+/// then those it shares with the other pods of its template.
+#[derive(Clone, Copy)]
+pub struct SpecView<'a> {
+    own: Option<&'a Value>,
+    shared: Option<&'a Value>,
+    /// A field read as absent (the scheduler tests a DaemonSet pod without its pin).
+    hidden: Option<&'static str>,
+}
+
+impl<'a> SpecView<'a> {
+    pub fn of(own: Option<&'a Value>, shared: Option<&'a Value>) -> SpecView<'a> {
+        SpecView {
+            own,
+            shared,
+            hidden: None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        if self.hidden == Some(key) {
+            return None;
+        }
+        self.own
+            .and_then(|s| s.get(key))
+            .or_else(|| self.shared.and_then(|s| s.get(key)))
+    }
+
+    /// The same spec with `key` absent.
+    pub fn without(self, key: &'static str) -> SpecView<'a> {
+        SpecView {
+            hidden: Some(key),
+            ..self
+        }
+    }
 }
 
 impl Stored {
+    /// The spec of a pod (for other kinds: `json`'s `spec`).
+    pub fn pod_spec(&self) -> SpecView<'_> {
+        SpecView::of(self.json.get("spec"), self.shared_spec.as_deref())
+    }
+
     /// The stored object, rebuilt from its run object (one of `objects`, the run's) when it was
     /// stored without its body.
     pub fn body<'a>(&'a self, objects: &[Object]) -> Cow<'a, Value> {
@@ -115,7 +163,26 @@ impl Stored {
                     None => Cow::Borrowed(&self.json),
                 }
             }
-            _ => Cow::Borrowed(&self.json),
+            _ => match &self.shared_spec {
+                Some(shared) => {
+                    let mut json = self.json.clone();
+                    let mut spec = super::controllers::full_pod_spec(self, objects)
+                        .unwrap_or_else(|| Value::clone(shared));
+                    if let (Some(spec), Some(own)) = (
+                        spec.as_object_mut(),
+                        self.json.get("spec").and_then(Value::as_object),
+                    ) {
+                        for (k, v) in own {
+                            spec.insert(k.clone(), v.clone());
+                        }
+                    }
+                    if let Some(slot) = json.get_mut("spec") {
+                        *slot = spec;
+                    }
+                    Cow::Owned(json)
+                }
+                None => Cow::Borrowed(&self.json),
+            },
         }
     }
 

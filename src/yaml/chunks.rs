@@ -9,7 +9,9 @@
 pub(crate) fn split(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut starts = vec![0usize];
-    for (i, _) in text.match_indices("\n---") {
+    // memchr's vectorised search: `str::match_indices` walks a two-way searcher over every
+    // byte (1.6% of a lint run's instructions, the split running twice per file).
+    for i in memchr::memmem::find_iter(bytes, b"\n---") {
         let line = i + 1;
         if is_marker(bytes, line) {
             starts.push(directives_before(text, line));

@@ -14,16 +14,16 @@ pub(crate) fn is_merge_key(key: &Node) -> bool {
     key.style == ScalarStyle::Plain && key.alias.is_none() && key.as_str() == Some("<<")
 }
 
+/// Resolves duplicates and merge keys of a complete map's entries, in place.
 pub(crate) fn finish_map(
-    entries: Vec<(Node, Node)>,
+    entries: &mut Vec<(Node, Node)>,
     merge: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(Node, Node)> {
-    let entries = drop_duplicates(entries, diags);
+) {
+    drop_duplicates(entries, diags);
     if merge {
-        apply_merges(entries, diags)
-    } else {
-        entries
+        let merged = apply_merges(std::mem::take(entries), diags);
+        *entries = merged;
     }
 }
 
@@ -60,7 +60,7 @@ fn key_id(k: &Node) -> Option<KeyId<'_>> {
     })
 }
 
-fn drop_duplicates(entries: Vec<(Node, Node)>, diags: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
+fn drop_duplicates(entries: &mut Vec<(Node, Node)>, diags: &mut Vec<Diagnostic>) {
     // For each entry, the earlier entry with the same key it replaces.
     let mut replaced: Vec<(usize, usize)> = Vec::new();
     if entries.len() <= SMALL_MAP {
@@ -89,7 +89,7 @@ fn drop_duplicates(entries: Vec<(Node, Node)>, diags: &mut Vec<Diagnostic>) -> V
         }
     }
     if replaced.is_empty() {
-        return entries;
+        return;
     }
     let mut dropped = vec![false; entries.len()];
     for &(i, j) in &replaced {
@@ -100,16 +100,17 @@ fn drop_duplicates(entries: Vec<(Node, Node)>, diags: &mut Vec<Diagnostic>) -> V
             *d = true;
         }
     }
-    entries
-        .into_iter()
-        .zip(dropped)
-        .filter_map(|(e, d)| (!d).then_some(e))
-        .collect()
+    let mut i = 0;
+    entries.retain(|_| {
+        let keep = dropped.get(i) != Some(&true);
+        i += 1;
+        keep
+    });
 }
 
 fn duplicate(second: &Node, first: &Node) -> Diagnostic {
     let name = match &second.value {
-        Value::Str(s) => s.to_string(),
+        Value::Str(s) => s.to_owned_string(),
         _ => second.scalar_text().unwrap_or_else(|| "null".to_string()),
     };
     Diagnostic::new(&DUPLICATE_KEY, format!("duplicate key \"{name}\" in this map"))

@@ -12,6 +12,7 @@ use saphyr_parser::{
 
 use super::alias::{mark_alias, placeholder, placeholder_id, visit_mut};
 use super::findings::{ambiguous, collection_key, too_deep};
+use super::input::ShortWindow;
 use super::positions::Positions;
 use super::resolve::{self, Ambiguity, Scalar};
 use super::{CompactStr, Document, Limits, Node, ScalarStyle, ThinVec, Value, keys, syntax_help};
@@ -73,6 +74,10 @@ pub(crate) struct ChunkLoader<'a> {
     doc: Option<OpenDoc>,
     /// Whether the open document holds alias placeholders to expand when it is complete.
     placeholders: bool,
+    /// Buffers of closed collections, reused by the next ones: a finished collection is
+    /// copied into a `ThinVec` of its exact length, so the growing happens in these.
+    seq_pool: Vec<Vec<Node>>,
+    map_pool: Vec<Vec<(Node, Node)>>,
 }
 
 impl<'a> ChunkLoader<'a> {
@@ -96,11 +101,13 @@ impl<'a> ChunkLoader<'a> {
             prev_end: base,
             doc: None,
             placeholders: false,
+            seq_pool: Vec::new(),
+            map_pool: Vec::new(),
         }
     }
 
     pub(crate) fn run(mut self) {
-        let mut parser = Parser::new_from_str(self.pos.chunk_text());
+        let mut parser = Parser::new(ShortWindow::new(self.pos.chunk_text()));
         while let Some(next) = parser.next_event() {
             let result = match next {
                 Ok((event, span)) => self.event(event, span),
@@ -158,12 +165,14 @@ impl<'a> ChunkLoader<'a> {
             }
             Event::Alias(id) => self.alias(id, raw_start, raw_end)?,
             Event::SequenceStart(anchor, _) => {
-                self.open(Kind::Seq(Vec::new()), anchor, raw_start, raw_end)?
+                let items = self.seq_pool.pop().unwrap_or_default();
+                self.open(Kind::Seq(items), anchor, raw_start, raw_end)?
             }
             Event::MappingStart(anchor, _) => {
+                let entries = self.map_pool.pop().unwrap_or_default();
                 self.open(
                     Kind::Map {
-                        entries: Vec::new(),
+                        entries,
                         key: None,
                         merge: false,
                     },
@@ -352,12 +361,14 @@ impl<'a> ChunkLoader<'a> {
         };
         let end = if frame.flow { raw_end } else { frame.end };
         let (value, start) = match frame.kind {
-            Kind::Seq(items) => {
+            Kind::Seq(mut items) => {
                 let start = match (frame.flow, frame.first_child_raw_start) {
                     (false, Some(first)) => self.dash_before(first).unwrap_or(frame.start),
                     _ => frame.start,
                 };
-                (Value::Seq(ThinVec::from(items)), start)
+                let seq: ThinVec<Node> = items.drain(..).collect();
+                self.seq_pool.push(items);
+                (Value::Seq(seq), start)
             }
             Kind::Map {
                 mut entries,
@@ -376,8 +387,10 @@ impl<'a> ChunkLoader<'a> {
                         }
                     }
                 }
-                let entries = keys::finish_map(entries, merge, self.diags);
-                (Value::Map(ThinVec::from(entries)), frame.start)
+                keys::finish_map(&mut entries, merge, self.diags);
+                let map: ThinVec<(Node, Node)> = entries.drain(..).collect();
+                self.map_pool.push(entries);
+                (Value::Map(map), frame.start)
             }
         };
         let node = Node::new(value, self.span(start, end));

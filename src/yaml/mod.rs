@@ -5,6 +5,7 @@ mod alias;
 mod chunks;
 mod emit;
 mod findings;
+mod input;
 mod keys;
 mod loader;
 mod node;

@@ -129,7 +129,7 @@ impl Node {
     /// collections and null.
     pub fn scalar_text(&self) -> Option<String> {
         match &self.value {
-            Value::Str(s) => Some(s.to_string()),
+            Value::Str(s) => Some(s.to_owned_string()),
             Value::Int(i) => Some(i.to_string()),
             Value::Float(f) => Some(f.to_string()),
             Value::Bool(b) => Some(b.to_string()),
@@ -160,10 +160,10 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map(J::Number)
                 .unwrap_or(J::Null),
-            Value::Str(s) => J::String(s.to_string()),
+            Value::Str(s) => J::String(s.to_owned_string()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => {
-                let mut m = serde_json::Map::new();
+                let mut m = serde_json::Map::with_capacity(entries.len());
                 for (k, v) in entries {
                     let key = k.scalar_text().unwrap_or_else(|| k.to_json().to_string());
                     m.insert(key, v.to_json());

@@ -1,15 +1,16 @@
 //! The string of a scalar node in 16 bytes: up to 15 bytes inline (82% of the strings of a
-//! CRD-heavy corpus: keys, names, types), longer ones in one heap block of their own length.
+//! CRD-heavy corpus: keys, names, types), longer ones in one heap block holding their length
+//! and their bytes.
 //! With [`ThinVec`] sequences and maps this makes a [`Value`](super::Value) 16 bytes and a node
 //! 40 instead of 56 (issue 19: the trees were the largest memory at the peak).
 
+use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 use std::borrow::{Borrow, Cow};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-
-use thin_vec::ThinVec;
+use std::ptr::NonNull;
 
 const INLINE: usize = 15;
 
@@ -57,12 +58,69 @@ const LENS: [Len; INLINE + 1] = [
 
 #[derive(Clone)]
 enum Repr {
-    Inline {
-        len: Len,
-        buf: [u8; INLINE],
-    },
-    /// Exactly the string's bytes (its length is its capacity).
-    Heap(ThinVec<u8>),
+    Inline { len: Len, buf: [u8; INLINE] },
+    Heap(HeapStr),
+}
+
+/// One allocation: the length (a `usize`), then the bytes. A thin pointer, so that `Repr` and
+/// `Value` stay 16 bytes; `Box<str>` is a fat one.
+struct HeapStr(NonNull<u8>);
+
+const HEADER: usize = size_of::<usize>();
+
+// SAFETY: a `HeapStr` owns its block alone and never changes it after `new`.
+unsafe impl Send for HeapStr {}
+// SAFETY: as above; shared access only reads.
+unsafe impl Sync for HeapStr {}
+
+impl HeapStr {
+    fn layout(len: usize) -> Layout {
+        match Layout::from_size_align(HEADER.saturating_add(len), align_of::<usize>()) {
+            Ok(layout) => layout,
+            // Only for a string within a word of `isize::MAX` bytes, which cannot exist.
+            Err(_) => handle_alloc_error(Layout::new::<usize>()),
+        }
+    }
+
+    fn new(s: &str) -> HeapStr {
+        let layout = HeapStr::layout(s.len());
+        // SAFETY: the layout is never zero-sized (it holds the header).
+        let block = unsafe { alloc(layout) };
+        let Some(block) = NonNull::new(block) else {
+            handle_alloc_error(layout)
+        };
+        // SAFETY: the block is `HEADER + len` bytes aligned for `usize`: the length goes in
+        // its first word, the bytes after it, within the block.
+        unsafe {
+            block.as_ptr().cast::<usize>().write(s.len());
+            std::ptr::copy_nonoverlapping(s.as_ptr(), block.as_ptr().add(HEADER), s.len());
+        }
+        HeapStr(block)
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: `new` wrote the length in the first word and that many bytes after it.
+        unsafe {
+            let len = self.0.as_ptr().cast::<usize>().read();
+            std::slice::from_raw_parts(self.0.as_ptr().add(HEADER), len)
+        }
+    }
+}
+
+impl Drop for HeapStr {
+    fn drop(&mut self) {
+        let layout = HeapStr::layout(self.bytes().len());
+        // SAFETY: the block was allocated by `new` with this same layout.
+        unsafe { dealloc(self.0.as_ptr(), layout) }
+    }
+}
+
+impl Clone for HeapStr {
+    fn clone(&self) -> HeapStr {
+        let bytes = self.bytes();
+        // SAFETY: the bytes were copied from a `&str` by `new`.
+        HeapStr::new(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
 }
 
 /// An immutable UTF-8 string; derefs to `str`.
@@ -76,18 +134,16 @@ impl CompactStr {
             dst.copy_from_slice(s.as_bytes());
             return CompactStr(Repr::Inline { len, buf });
         }
-        let mut heap = ThinVec::with_capacity(s.len());
-        heap.extend_from_slice(s.as_bytes());
-        CompactStr(Repr::Heap(heap))
+        CompactStr(Repr::Heap(HeapStr::new(s)))
     }
 
     pub fn as_str(&self) -> &str {
         let bytes = match &self.0 {
             Repr::Inline { len, buf } => buf.get(..*len as usize).unwrap_or_default(),
-            Repr::Heap(heap) => heap.as_slice(),
+            Repr::Heap(heap) => heap.bytes(),
         };
-        // SAFETY: the bytes are a copy of a whole `&str` (`new` is the only constructor) and
-        // are never modified afterwards.
+        // SAFETY: the bytes are a copy of a whole `&str` (`new` is the only constructor, and
+        // copies all of it) and are never modified afterwards.
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 }
@@ -215,6 +271,13 @@ impl From<String> for CompactStr {
 impl From<Cow<'_, str>> for CompactStr {
     fn from(s: Cow<'_, str>) -> CompactStr {
         CompactStr::new(&s)
+    }
+}
+
+impl CompactStr {
+    /// The text as a `String` (`to_string` goes through `Display` and the formatter).
+    pub fn to_owned_string(&self) -> String {
+        self.as_str().to_owned()
     }
 }
 

@@ -35,6 +35,14 @@ pub struct Tree {
     pub root: Arc<List>,
 }
 
+impl Tree {
+    /// The text a span of this tree covers ("" if it is out of range, which a tree's own spans
+    /// never are).
+    pub fn span_text(&self, span: Span) -> &str {
+        span_text(&self.text, span)
+    }
+}
+
 /// A sequence of nodes (Go's ListNode).
 #[derive(Debug, Default)]
 pub struct List {
@@ -44,10 +52,10 @@ pub struct List {
 
 #[derive(Debug)]
 pub enum Node {
-    /// Plain text, already trimmed by `{{-`/`-}}`. `span` covers the text kept.
+    /// Plain text, already trimmed by `{{-`/`-}}`: the span of the tree's text kept
+    /// ([`Tree::span_text`]), not a copy (text is most of a template).
     Text {
         span: Span,
-        text: Box<str>,
     },
     /// `{{ pipeline }}`: prints the pipeline's value unless it declares or assigns variables.
     Action {
@@ -118,7 +126,9 @@ pub enum Arg {
     Dot(Span),
     Nil(Span),
     Bool(Span, bool),
-    Number(Span, Number),
+    /// Boxed: numbers are rare in templates and the number is 80 bytes, which would make every
+    /// argument that size.
+    Number(Span, Box<Number>),
     /// A quoted or raw string, unquoted.
     String(Span, String),
     /// A function name.
@@ -176,10 +186,10 @@ pub fn go_line_col(text: &str, offset: u32) -> (usize, usize) {
 
 impl List {
     /// Go's `parse.IsEmptyTree`: only text that is all whitespace, and comments. Such a
-    /// template never replaces an existing one of the same name.
-    pub fn is_empty_tree(&self) -> bool {
+    /// template never replaces an existing one of the same name. `src` is the tree's text.
+    pub fn is_empty_tree(&self, src: &str) -> bool {
         self.nodes.iter().all(|n| match n {
-            Node::Text { text, .. } => text.trim().is_empty(),
+            Node::Text { span } => span_text(src, *span).trim().is_empty(),
             Node::Comment { .. } => true,
             _ => false,
         })
@@ -189,7 +199,7 @@ impl List {
 impl Node {
     pub fn span(&self) -> Span {
         match self {
-            Node::Text { span, .. }
+            Node::Text { span }
             | Node::Action { span, .. }
             | Node::Comment { span }
             | Node::Template { span, .. }
@@ -226,7 +236,7 @@ impl Node {
 
     fn write_go(&self, src: &str, out: &mut String) {
         match self {
-            Node::Text { text, .. } => out.push_str(text),
+            Node::Text { span } => out.push_str(span_text(src, *span)),
             Node::Action { pipe, .. } => {
                 out.push_str("{{");
                 pipe.write_go(src, out);

@@ -133,6 +133,7 @@ pub fn parse_shared(
         trees: Vec::new(),
         by_name: FxMap::default(),
         control_depth: 0,
+        scratch: Scratch::default(),
     };
     let root = p.parse_top()?;
     let last = p.t.token0();
@@ -235,6 +236,25 @@ struct Parser<'a, 'f> {
     trees: Vec<Tree>,
     by_name: FxMap<String, usize>,
     control_depth: usize,
+    scratch: Scratch,
+}
+
+/// Stacks the lists, commands and arguments being parsed are gathered on: nested ones above
+/// outer ones, each moved out into a vector of its exact size when complete. Growing every
+/// vector from empty instead allocates several times per node and leaves most of a syntax
+/// tree's memory as unused capacity (a command's arguments would take 4 slots for 1 or 2).
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    cmds: Vec<Command>,
+    args: Vec<Arg>,
+    idents: Vec<String>,
+}
+
+/// Moves `stack[base..]` into a vector of its exact size.
+fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
+    let base = base.min(stack.len());
+    stack.drain(base..).collect()
 }
 
 impl<'a> Parser<'a, '_> {
@@ -356,8 +376,8 @@ impl<'a> Parser<'a, '_> {
                 self.by_name.insert(name, self.trees.len());
                 self.trees.push(tree);
             }
-            Some(old) if old.root.is_empty_tree() => *old = tree,
-            Some(_) if tree.root.is_empty_tree() => {}
+            Some(old) if old.root.is_empty_tree(&old.text) => *old = tree,
+            Some(_) if tree.root.is_empty_tree(&tree.text) => {}
             Some(_) => {
                 let msg = format!(
                     "template: multiple definition of template {}",
@@ -379,7 +399,7 @@ impl<'a> Parser<'a, '_> {
     /// The top level of a file: `itemList` that also accepts `define`, up to EOF.
     fn parse_top(&mut self) -> PResult<List> {
         let start = self.peek().pos;
-        let mut nodes = Vec::new();
+        let base = self.scratch.nodes.len();
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
@@ -393,10 +413,11 @@ impl<'a> Parser<'a, '_> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Step::Node(n) => nodes.push(n),
+                Step::Node(n) => self.scratch.nodes.push(n),
                 step => return self.errorf(format!("unexpected {}", step.go_string())),
             }
         }
+        let nodes = take_from(&mut self.scratch.nodes, base);
         Ok(self.new_list(start, self.text.len(), nodes))
     }
 
@@ -422,15 +443,16 @@ impl<'a> Parser<'a, '_> {
     /// `textOrAction*` up to `{{end}}` or `{{else}}`, which is returned separately.
     fn item_list(&mut self) -> PResult<(List, Step)> {
         let start = self.peek_non_space().pos;
-        let mut nodes = Vec::new();
+        let base = self.scratch.nodes.len();
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
-                Step::Node(n) => nodes.push(n),
+                Step::Node(n) => self.scratch.nodes.push(n),
                 step => {
                     let end = match step {
                         Step::End { delim, .. } | Step::Else { delim, .. } => delim,
                         Step::Node(_) => start,
                     };
+                    let nodes = take_from(&mut self.scratch.nodes, base);
                     return Ok((self.new_list(start, end, nodes), step));
                 }
             }
@@ -443,7 +465,6 @@ impl<'a> Parser<'a, '_> {
         match token.typ {
             ItemType::Text => Ok(Step::Node(Node::Text {
                 span: Span::new(token.pos, token.end()),
-                text: token.val.into(),
             })),
             ItemType::LeftDelim => {
                 self.t.action_line = token.line;
@@ -569,9 +590,11 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
+        let base = self.scratch.cmds.len();
         loop {
             let token = self.next_non_space();
             if token.typ == end {
+                pipe.cmds = take_from(&mut self.scratch.cmds, base);
                 self.check_pipeline(&pipe, context)?;
                 if let Some(last) = pipe.cmds.last() {
                     pipe.span.end = last.span.end;
@@ -593,8 +616,8 @@ impl<'a> Parser<'a, '_> {
                 | ItemType::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    pipe.cmds.push(cmd);
-                    if pipe.cmds.len() > MAX_PIPELINE_CMDS {
+                    self.scratch.cmds.push(cmd);
+                    if self.scratch.cmds.len() - base > MAX_PIPELINE_CMDS {
                         return self.errorf("pipeline too long".to_owned());
                     }
                 }
@@ -761,11 +784,11 @@ impl<'a> Parser<'a, '_> {
     /// `operand (space operand)*` up to `|` (consumed) or `}}`/`)` (left for the pipeline).
     fn command(&mut self) -> PResult<Command> {
         let start = self.peek_non_space().pos;
-        let mut args = Vec::new();
+        let base = self.scratch.args.len();
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
-                args.push(operand);
+                self.scratch.args.push(operand);
             }
             let token = self.next();
             match token.typ {
@@ -776,6 +799,7 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
+        let args = take_from(&mut self.scratch.args, base);
         let Some(last) = args.last() else {
             return self.errorf("empty command".to_owned());
         };
@@ -785,10 +809,15 @@ impl<'a> Parser<'a, '_> {
 
     /// `term .Field*`.
     fn operand(&mut self) -> PResult<Option<Arg>> {
-        let Some(node) = self.term()? else {
+        // A field's or variable's segments are gathered on the stack: `term` leaves the first.
+        let base = self.scratch.idents.len();
+        let Some(mut node) = self.term()? else {
             return Ok(None);
         };
         if self.peek().typ != ItemType::Field {
+            if let Arg::Field(_, ident) | Arg::Variable(Variable { ident, .. }) = &mut node {
+                *ident = take_from(&mut self.scratch.idents, base);
+            }
             return Ok(Some(node));
         }
         // Go's chain node is at the first field after the term, and so are the field and
@@ -806,24 +835,16 @@ impl<'a> Parser<'a, '_> {
                 crate::fmt::quote(&text)
             ));
         }
-        let (mut node, mut fields) = match node {
-            Arg::Field(s, ident) => (Arg::Field(s, Vec::new()), ident),
-            Arg::Variable(v) => (
-                Arg::Variable(Variable {
-                    span: v.span,
-                    ident: Vec::new(),
-                }),
-                v.ident,
-            ),
-            other => (other, Vec::new()),
-        };
         let mut end = chain_pos;
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            fields.push(f.val.get(1..).unwrap_or("").to_owned());
+            self.scratch
+                .idents
+                .push(f.val.get(1..).unwrap_or("").to_owned());
             end = f.end();
         }
         let span = Span::new(chain_pos, end);
+        let fields = take_from(&mut self.scratch.idents, base);
         Ok(Some(match &mut node {
             Arg::Field(s, ident) => {
                 *s = span;
@@ -858,7 +879,8 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// A literal, function name, `.`, `.Field`, `$var` or `( pipeline )`; `None` (and nothing
-    /// consumed) if the next token is none of these.
+    /// consumed) if the next token is none of these. A field or variable comes with its name
+    /// left on `scratch.idents` for `operand` to collect.
     fn term(&mut self) -> PResult<Option<Arg>> {
         let token = self.next_non_space();
         let span = Span::new(token.pos, token.end());
@@ -881,16 +903,22 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
+                self.scratch.idents.push(token.val.to_owned());
                 Arg::Variable(Variable {
                     span,
-                    ident: vec![token.val.to_owned()],
+                    ident: Vec::new(),
                 })
             }
-            ItemType::Field => Arg::Field(span, vec![token.val.get(1..).unwrap_or("").to_owned()]),
+            ItemType::Field => {
+                self.scratch
+                    .idents
+                    .push(token.val.get(1..).unwrap_or("").to_owned());
+                Arg::Field(span, Vec::new())
+            }
             ItemType::Bool => Arg::Bool(span, token.val == "true"),
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
                 match new_number(token.val, token.typ) {
-                    Ok(n) => Arg::Number(span, n),
+                    Ok(n) => Arg::Number(span, Box::new(n)),
                     Err(msg) => return self.errorf(msg),
                 }
             }

@@ -606,7 +606,13 @@ pub fn load(text: &str) -> Result<Value, String> {
         matches!(c as u32,
             0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
     };
-    if !text.chars().all(|c| printable(c) || c == '\u{FEFF}') {
+    let readable = if text.is_ascii() {
+        text.bytes()
+            .all(|b| matches!(b, 0x09 | 0x0A | 0x0D | 0x20..=0x7E))
+    } else {
+        text.chars().all(|c| printable(c) || c == '\u{FEFF}')
+    };
+    if !readable {
         return Err(Failure("yaml: control characters are not allowed".into()).message());
     }
     let root = parse(text).map_err(|f| f.message())?;
@@ -615,6 +621,87 @@ pub fn load(text: &str) -> Result<Value, String> {
     };
     let mut conv = Converter { budget: MAX_NODES };
     conv.value(&root, 0).map_err(|f| f.message())
+}
+
+/// Documents `fromYaml` decoded, by text. Charts decode the same text again and again (each
+/// workload's `checksum/config` annotation decodes the rendered ConfigMap), and a copy of the
+/// result costs a fraction of a parse.
+#[derive(Default)]
+struct Decoded {
+    map: HashMap<Rc<str>, Result<Value, String>, crate::track::FxBuild>,
+    bytes: usize,
+}
+
+/// Bytes of text the cache of decoded documents holds before it starts over.
+const DECODED_BYTES: usize = 8 << 20;
+
+thread_local! {
+    static DECODED: std::cell::RefCell<Decoded> = std::cell::RefCell::default();
+}
+
+/// [`load`] through the cache of decoded documents: every call gets maps and lists of its own
+/// (templates modify them in place: `merge`, `set`), sharing only the immutable strings.
+pub fn load_cached(text: &str) -> Result<Value, String> {
+    let hit = DECODED.with(|d| match d.try_borrow().ok()?.map.get(text)? {
+        Ok(v) => fresh(v, 0).map(Ok),
+        Err(e) => Some(Err(e.clone())),
+    });
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let loaded = load(text);
+    let kept = match &loaded {
+        Ok(v) => fresh(v, 0).map(Ok),
+        Err(e) => Some(Err(e.clone())),
+    };
+    if let Some(kept) = kept
+        && text.len() <= DECODED_BYTES / 4
+    {
+        DECODED.with(|d| {
+            let Ok(mut d) = d.try_borrow_mut() else {
+                return;
+            };
+            if d.bytes + text.len() > DECODED_BYTES {
+                d.map.clear();
+                d.bytes = 0;
+            }
+            d.bytes += text.len();
+            d.map.insert(Rc::from(text), kept);
+        });
+    }
+    loaded
+}
+
+/// Nesting a cached document may have: deeper ones are not kept (the copy recurses).
+const FRESH_DEPTH: usize = 100;
+
+/// A copy of `v` with maps and lists of its own; `None` past [`FRESH_DEPTH`].
+fn fresh(v: &Value, depth: usize) -> Option<Value> {
+    if depth > FRESH_DEPTH {
+        return None;
+    }
+    Some(match v {
+        Value::Map(m) => {
+            let mut out = BTreeMap::new();
+            for (k, item) in m.borrow().iter() {
+                out.insert(k.clone(), fresh(item, depth + 1)?);
+            }
+            Value::map(out)
+        }
+        Value::List(l) => {
+            let items = l.items.borrow();
+            let mut out = Vec::with_capacity(items.len());
+            for item in items.iter() {
+                out.push(fresh(item, depth + 1)?);
+            }
+            Value::List(crate::value::List {
+                items: Rc::new(std::cell::RefCell::new(out)),
+                elem: l.elem,
+                nil: l.nil,
+            })
+        }
+        other => other.clone(),
+    })
 }
 
 /// What the JSON step of `Unmarshal` into `target` says when the document is another kind.

@@ -52,7 +52,12 @@ pub fn to_json(v: &Value) -> Result<String, String> {
 /// `Unmarshal` into `map[string]interface{}` (go-yaml v2 resolution, then a JSON round trip, so
 /// every number is a float64). The error is Go's message.
 pub fn from_yaml_str(text: &str) -> Result<Value, String> {
-    match from_yaml::load(text)? {
+    as_map(from_yaml::load(text)?)
+}
+
+/// A decoded document as a `map[string]interface{}`.
+fn as_map(v: Value) -> Result<Value, String> {
+    match v {
         Value::Nil => Ok(Value::empty_map()),
         m @ Value::Map(_) => Ok(m),
         other => Err(from_yaml::type_error(&other, MAP_TYPE)),
@@ -71,13 +76,15 @@ fn error_map(msg: String) -> Value {
 /// Helm's `fromYaml`: the message goes under `Error`.
 fn from_yaml_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
     let text = arg(&args).as_str().unwrap_or_default();
-    Ok(from_yaml_str(text).unwrap_or_else(error_map))
+    Ok(from_yaml::load_cached(text)
+        .and_then(as_map)
+        .unwrap_or_else(error_map))
 }
 
 /// Helm's `fromYamlArray`: a failure is a list holding the message.
 fn from_yaml_array_fn(_: &mut FuncEnv, args: Vec<Value>) -> Result<Value, String> {
     let text = arg(&args).as_str().unwrap_or_default();
-    Ok(match from_yaml::load(text) {
+    Ok(match from_yaml::load_cached(text) {
         Ok(Value::Nil) => Value::list(Vec::new()),
         Ok(l @ Value::List(_)) => l,
         Ok(other) => Value::list(vec![Value::string(from_yaml::type_error(

@@ -449,7 +449,7 @@ impl State<'_> {
             (Ty::Any, _) => self.eval_empty_interface(fr, n),
             (Ty::Bool, Arg::Bool(_, b)) => Ok(Rv::val(Value::Bool(*b))),
             (Ty::Bool, _) => Err(self.errorf(fr, format!("expected bool; found {}", found()))),
-            (Ty::String, Arg::String(_, s)) => Ok(Rv::val(Value::str(s))),
+            (Ty::String, Arg::String(_, s)) => Ok(Rv::val(self.literal(s))),
             (Ty::String, _) => Err(self.errorf(fr, format!("expected string; found {}", found()))),
             (Ty::Int | Ty::Int64, Arg::Number(_, num)) if num.int.is_some() => {
                 let i = num.int.unwrap_or(0);
@@ -485,7 +485,7 @@ impl State<'_> {
         match n {
             Arg::Bool(_, b) => Ok(Rv::val(Value::Bool(*b))),
             Arg::Number(_, num) => self.ideal_constant(fr, n, num),
-            Arg::String(_, s) => Ok(Rv::val(Value::str(s))),
+            Arg::String(_, s) => Ok(Rv::val(self.literal(s))),
             _ => {
                 let ctx = At::Arg(n).context(&fr.tree.text);
                 let msg = format!("can't handle assignment of {ctx} to empty interface argument");

@@ -243,8 +243,8 @@ impl State<'_> {
         let mut defs: super::FxMap<String, Entry> = super::FxMap::default();
         for e in &parsed.defs {
             if let Some(old) = self.lookup(&e.tree.name)
-                && is_empty_tree(&e.tree.root)
-                && !is_empty_tree(&old.tree.root)
+                && is_empty_tree(&e.tree)
+                && !is_empty_tree(&old.tree)
             {
                 continue;
             }

@@ -48,8 +48,28 @@ pub fn parse_file(
     parse_name: &str,
     text: &str,
 ) -> Result<crate::parse::Parsed, crate::parse::ParseError> {
-    let Some((slot, text)) = parse_cache::slot(text) else {
-        return crate::parse::parse(parse_name, text, &is_func);
+    parse_file_with(parse_name, text, None)
+}
+
+/// [`parse_file`] of a text the caller holds in an `Arc`: the cache and the trees share it,
+/// where `parse_file` copies the text once (a chart's templates are some 300 KB).
+pub fn parse_file_shared(
+    parse_name: &str,
+    text: &Arc<str>,
+) -> Result<crate::parse::Parsed, crate::parse::ParseError> {
+    parse_file_with(parse_name, text, Some(text))
+}
+
+fn parse_file_with(
+    parse_name: &str,
+    text: &str,
+    owned: Option<&Arc<str>>,
+) -> Result<crate::parse::Parsed, crate::parse::ParseError> {
+    let Some((slot, text)) = parse_cache::slot(text, owned) else {
+        return match owned {
+            Some(t) => crate::parse::parse_shared(parse_name, Arc::clone(t), &is_func),
+            None => crate::parse::parse(parse_name, text, &is_func),
+        };
     };
     let mut own = None;
     let shared = slot.get_or_init(|| {
@@ -159,8 +179,9 @@ mod parse_cache {
     static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
 
     /// The slot of `text`, created empty if it is new, and the cache's copy of the text (the
-    /// trees parsed from it share it). `None` if the lock is poisoned.
-    pub(super) fn slot(text: &str) -> Option<(Slot, Arc<str>)> {
+    /// trees parsed from it share it): `owned` if given and the text is new. `None` if the lock
+    /// is poisoned.
+    pub(super) fn slot(text: &str, owned: Option<&Arc<str>>) -> Option<(Slot, Arc<str>)> {
         let hash = text_hash(text);
         let mut guard = CACHE.lock().ok()?;
         let cache = guard.get_or_insert_with(Cache::default);
@@ -177,7 +198,7 @@ mod parse_cache {
         }
         cache.bytes += text.len();
         let slot = Slot::default();
-        let key: Arc<str> = Arc::from(text);
+        let key: Arc<str> = owned.map_or_else(|| Arc::from(text), Arc::clone);
         cache
             .map
             .entry(hash)
@@ -220,9 +241,9 @@ impl Entry {
 }
 
 /// Go's `parse.IsEmptyTree`: only whitespace text and comments.
-pub(crate) fn is_empty_tree(list: &crate::ast::List) -> bool {
-    list.nodes.iter().all(|n| match n {
-        Node::Text { text, .. } => text.trim_ascii().is_empty(),
+pub(crate) fn is_empty_tree(tree: &Tree) -> bool {
+    tree.root.nodes.iter().all(|n| match n {
+        Node::Text { span } => tree.span_text(*span).trim_ascii().is_empty(),
         Node::Comment { .. } => true,
         _ => false,
     })
@@ -232,8 +253,8 @@ pub(crate) fn is_empty_tree(list: &crate::ast::List) -> bool {
 /// one does not replace a non-empty one.
 pub(crate) fn associate(map: &mut FxMap<String, Entry>, entry: Entry) {
     if let Some(old) = map.get(&entry.tree.name)
-        && is_empty_tree(&entry.tree.root)
-        && !is_empty_tree(&old.tree.root)
+        && is_empty_tree(&entry.tree)
+        && !is_empty_tree(&old.tree)
     {
         return;
     }

@@ -102,6 +102,10 @@ pub(crate) struct State<'a> {
     pub tracked: Tracked,
     /// Templates defined by the `tpl` strings being executed, innermost last.
     pub overlays: Vec<Arc<TplOverlay>>,
+    /// The strings of string constants already evaluated, by the address of their text in the
+    /// tree: `include "common.names.fullname" .` runs thousands of times, and a string value
+    /// of its own each time would be an allocation and a copy each time.
+    literals: super::FxMap<usize, Rc<str>>,
     /// Helm's `includedNames`: how many includes of each name are executing.
     pub included: super::FxMap<String, u32>,
     /// Where the stack was when execution started (see [`Limits::max_stack`]).
@@ -129,6 +133,7 @@ impl<'a> State<'a> {
             spare: Vec::new(),
             tracked: Tracked::default(),
             overlays: Vec::new(),
+            literals: super::FxMap::default(),
             included: super::FxMap::default(),
             stack_base: stack_pos(),
         }
@@ -156,6 +161,24 @@ impl<'a> State<'a> {
             }
         }
         self.tpls.get(name).cloned()
+    }
+
+    /// The value of the string constant `s` (text in a tree).
+    pub fn literal(&mut self, s: &str) -> Value {
+        const MAX_LITERALS: usize = 1 << 16;
+        let key = s.as_ptr() as usize;
+        // The text compared too: a tree may be gone (a `tpl` string dropped from its cache)
+        // and its address taken by another.
+        if let Some(v) = self.literals.get(&key)
+            && **v == *s
+        {
+            return Value::Str(v.clone());
+        }
+        let v: Rc<str> = Rc::from(s);
+        if self.literals.len() < MAX_LITERALS {
+            self.literals.insert(key, v.clone());
+        }
+        Value::Str(v)
     }
 
     // ---- errors and limits
@@ -279,7 +302,7 @@ impl<'a> State<'a> {
     fn walk<'n>(&mut self, fr: &mut Frame<'n>, dot: &Rv, node: &'n Node) -> R<Flow> {
         self.burn(fr, 1)?;
         match node {
-            Node::Text { span, text } => self.write(fr, text, span.start, true)?,
+            Node::Text { span } => self.write(fr, fr.tree.span_text(*span), span.start, true)?,
             Node::Action { span, pipe } => {
                 fr.at(At::Action { span: *span, pipe });
                 let val = self.eval_pipeline(fr, dot, pipe)?;
@@ -616,7 +639,7 @@ impl<'a> State<'a> {
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Nil(_) => Err(self.errorf(fr, "nil is not a command")),
             Arg::Number(_, n) => self.ideal_constant(fr, first, n),
-            Arg::String(_, s) => Ok(Rv::val(Value::str(s))),
+            Arg::String(_, s) => Ok(Rv::val(self.literal(s))),
             _ => {
                 let ctx = At::Arg(first).context(&fr.tree.text);
                 Err(self.errorf(
@@ -891,13 +914,21 @@ impl<'a> State<'a> {
         let units = crate::cost::of_printing(&v.v, self.fuel);
         self.burn(fr, units)?;
         crate::track::read_whole(&v.v);
-        let text = match &v.v {
-            Value::Object(o) => o
-                .addressable_string()
-                .unwrap_or_else(|| crate::fmt::print_value(&v.v)),
-            _ => crate::fmt::print_value(&v.v),
+        let printed;
+        let text: &str = match &v.v {
+            Value::Str(s) => s,
+            Value::Object(o) => {
+                printed = o
+                    .addressable_string()
+                    .unwrap_or_else(|| crate::fmt::print_value(&v.v));
+                &printed
+            }
+            _ => {
+                printed = crate::fmt::print_value(&v.v);
+                &printed
+            }
         };
-        self.write(fr, &text, pos, false)
+        self.write(fr, text, pos, false)
     }
 }
 

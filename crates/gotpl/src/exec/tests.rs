@@ -557,3 +557,19 @@ fn a_define_named_like_the_file_is_parsed_again() {
         crate::parse::parse("b.yaml", text, &is_func).map(|p| shape(&p))
     );
 }
+
+#[test]
+fn decoded_documents_are_shared_only_in_their_strings() {
+    // The second fromYaml of a text comes from the cache: modifying the first result (in this
+    // execution or an earlier one) must not show in it.
+    let t = set(&[(
+        "t",
+        r#"{{ $a := fromYaml "x: {k: 1}\nl: [1]" }}{{ $_ := set $a.x "k" 2 }}{{ $_ := unset $a "l" }}{{ $b := fromYaml "x: {k: 1}\nl: [1]" }}{{ $b.x.k }} {{ $b.l }} {{ $a.x.k }} {{ fromYamlArray "[a, b]" | toJson }}"#,
+    )]);
+    for _ in 0..2 {
+        assert_eq!(
+            run(&t, "t", dot(&[])).unwrap().text,
+            "1 [1] 2 [\"a\",\"b\"]"
+        );
+    }
+}

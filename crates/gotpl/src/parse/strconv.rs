@@ -115,11 +115,13 @@ pub fn unquote(s: &str) -> Option<String> {
             Some(inner.replace('\r', ""))
         }
         b'"' | b'\'' => {
-            if inner.contains('\n') {
-                return None;
-            }
-            if q == b'"' && !inner.contains('\\') && !inner.contains('"') {
+            // One pass for the common case, a string with no escape, quote or newline.
+            let special = inner.bytes().any(|b| b == b'\n' || b == b'\\' || b == b'"');
+            if q == b'"' && !special {
                 return Some(inner.to_owned());
+            }
+            if special && inner.contains('\n') {
+                return None;
             }
             let mut buf: Vec<u8> = Vec::with_capacity(inner.len());
             let mut count = 0;

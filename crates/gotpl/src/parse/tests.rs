@@ -1008,22 +1008,22 @@ fn trees_text_and_definitions() {
     let top = &parsed.trees[0];
     assert_eq!(top.root.go_string(src), "ab {{template \"y\" .}}");
     assert!(
-        matches!(top.root.nodes.first(), Some(Node::Text { span, text }) if &**text == "a" && *span == Span::new(0, 1))
+        matches!(top.root.nodes.first(), Some(Node::Text { span }) if top.span_text(*span) == "a" && *span == Span::new(0, 1))
     );
     assert_eq!(parsed.trees[1].root.go_string(src), "X");
     assert_eq!(parsed.trees[2].root.go_string(src), "Y");
-    assert!(parsed.trees[3].root.is_empty_tree());
-    assert!(!top.root.is_empty_tree());
+    assert!(parsed.trees[3].root.is_empty_tree(src));
+    assert!(!top.root.is_empty_tree(src));
     // A file of definitions only has an empty top-level tree.
     let parsed = p("{{/* c */}}\n{{ define \"a\" }}1{{ end }}\n").unwrap();
-    assert!(parsed.trees[0].root.is_empty_tree());
+    assert!(parsed.trees[0].root.is_empty_tree(&parsed.trees[0].text));
     // Redefinition in one file: empty never replaces, non-empty replaces empty.
     let parsed = p("{{define \"a\"}}x{{end}}{{define \"a\"}} {{end}}{{define \"b\"}}{{end}}{{define \"b\"}}y{{end}}").unwrap();
     let bodies: Vec<String> = parsed
         .trees
         .iter()
         .skip(1)
-        .map(|t| format!("{}={}", t.name, t.root.go_string("")))
+        .map(|t| format!("{}={}", t.name, t.root.go_string(&t.text)))
         .collect();
     assert_eq!(bodies, ["a=x", "b=y"]);
     // Variables do not cross into definitions or blocks; each starts with `$` only.
@@ -1157,4 +1157,27 @@ fn hostile_inputs_parse_in_linear_time() {
     for input in &inputs {
         let _ = p(input);
     }
+}
+
+/// `exec::parse_file_shared` keeps the caller's text (no copy) in the cache and the trees, and
+/// parses as `parse` does.
+#[test]
+fn a_shared_text_is_not_copied() {
+    let text: Arc<str> =
+        Arc::from("{{/* shared */}}{{ define \"s.a\" }}a{{ end }}x {{ .Values.y }}");
+    let a = crate::exec::parse_file_shared("c/templates/s.yaml", &text).unwrap();
+    assert!(a.trees.iter().all(|t| Arc::ptr_eq(&t.text, &text)));
+    // A second copy of the file under another name finds the first in the cache.
+    let b = crate::exec::parse_file("d/templates/s.yaml", &text).unwrap();
+    assert!(Arc::ptr_eq(&b.trees[0].text, &text));
+    assert!(Arc::ptr_eq(&a.trees[1].root, &b.trees[1].root));
+    let fresh = parse("c/templates/s.yaml", &text, &crate::exec::is_func).unwrap();
+    let names = |p: &Parsed| -> Vec<(String, String)> {
+        p.trees
+            .iter()
+            .map(|t| (t.name.clone(), t.root.go_string(&t.text)))
+            .collect()
+    };
+    assert_eq!(names(&a), names(&fresh));
+    assert_eq!(b.trees[0].name, "d/templates/s.yaml");
 }
