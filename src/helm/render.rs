@@ -91,7 +91,10 @@ pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Ve
     // `define` wins.
     let parsed: Vec<_> = order
         .par_iter()
-        .map(|(name, file, _)| kforge_gotpl::exec::parse_file(name, sources.text(*file)))
+        .map(|(name, file, _)| match sources.shared_text(*file) {
+            Some(text) => kforge_gotpl::exec::parse_file_shared(name, text),
+            None => kforge_gotpl::exec::parse_file(name, ""),
+        })
         .collect();
     let mut templates = Templates::new();
     let mut errors = Vec::new();

@@ -181,6 +181,12 @@ impl SourceFile {
     /// match what was checked), the text is empty: positions in it are still reported, by line,
     /// without the text itself.
     pub fn text(&self) -> &str {
+        self.shared_text()
+    }
+
+    /// [`SourceFile::text`] as the `Arc` the map holds, for a consumer that keeps the text
+    /// (the template parse cache) without copying it.
+    pub fn shared_text(&self) -> &Arc<str> {
         self.text.get_or_init(|| {
             self.backing
                 .as_ref()
@@ -498,6 +504,11 @@ impl SourceMap {
 
     pub fn text(&self, id: FileId) -> &str {
         self.get(id).map(SourceFile::text).unwrap_or("")
+    }
+
+    /// [`SourceMap::text`] as the shared `Arc`; `None` for an unknown id.
+    pub fn shared_text(&self, id: FileId) -> Option<&Arc<str>> {
+        self.get(id).map(SourceFile::shared_text)
     }
 
     pub fn slice(&self, span: Span) -> &str {
