@@ -121,9 +121,10 @@ fn split_sources(text: &str) -> Vec<Section> {
                 continue;
             }
         }
-        if content.trim_end() == "---" {
+        // Cheap tests first: most lines of a large stream (CRD descriptions) are neither.
+        if content.starts_with("---") && content.trim_end() == "---" {
             last_separator = Some(start);
-        } else if !content.trim().is_empty() {
+        } else if last_separator.is_some() && !content.trim().is_empty() {
             last_separator = None;
         }
     }
