@@ -160,8 +160,13 @@ fn lint_process(binary: &Path, dir: &Path) -> Option<Process> {
 
 /// Issue 19's table: whole `kforge lint` processes (release binary) on the rendered charts and
 /// on the CRD-heavy corpus (`scripts/crd-corpus`), medians of `runs`, beside kubeconform's
-/// figures from the issue (it cannot be built here: no Go toolchain recent enough).
-fn process_table(binary: &Path, shared: &Path, runs: usize) {
+/// figures from the issue (`scripts/side-by-side` runs kubeconform itself in the same rotation).
+///
+/// Measured before anything else, while this process is small: Linux carries a parent's peak
+/// resident size into a child it forks and execs (the old address space's high-water mark), so
+/// after the in-process benchmarks every child would report at least this process's peak.
+fn process_table(binary: &Path, shared: &Path, runs: usize) -> Vec<String> {
+    let mut lines = Vec::new();
     let crd_dir = tempfile::tempdir().ok();
     let crd = crd_dir.as_ref().and_then(|d| {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/crd-corpus");
@@ -174,10 +179,10 @@ fn process_table(binary: &Path, shared: &Path, runs: usize) {
             .success();
         ok.then(|| d.path().to_path_buf())
     });
-    println!(
+    lines.push(format!(
         "{:<44} {:>9} {:>9} {:>9} {:>10} {:>8}   kubeconform (issue 19)",
         "kforge lint, whole process (median)", "wall", "user", "sys", "peak", "faults"
-    );
+    ));
     let corpora = [
         (
             "58 rendered charts",
@@ -213,7 +218,7 @@ fn process_table(binary: &Path, shared: &Path, runs: usize) {
             .filter_map(|p| std::fs::metadata(p).ok())
             .map(|m| m.len())
             .sum();
-        println!(
+        lines.push(format!(
             "{:<44} {:>9} {:>9} {:>9} {:>10} {:>8}   {reference}",
             format!("{label}, {:.1} MiB", input as f64 / 1048576.0),
             ms(wall),
@@ -221,8 +226,9 @@ fn process_table(binary: &Path, shared: &Path, runs: usize) {
             ms(sys),
             format!("{:.1} MiB", peak as f64 / 1024.0),
             faults,
-        );
+        ));
     }
+    lines
 }
 
 fn main() {
@@ -239,6 +245,12 @@ fn main() {
     let Some(shared) = bench::shared_dir() else {
         eprintln!("../shared not found: nothing to measure");
         return;
+    };
+    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kforge");
+    let processes = if binary.exists() {
+        process_table(&binary, &shared, 7)
+    } else {
+        Vec::new()
     };
     let options = Options::default();
     println!(
@@ -331,8 +343,7 @@ fn main() {
         }
     }
     scaling(&shared, &options);
-    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kforge");
-    if binary.exists() {
-        process_table(&binary, &shared, 7);
+    for line in processes {
+        println!("{line}");
     }
 }
