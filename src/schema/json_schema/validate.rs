@@ -367,15 +367,8 @@ impl<'c> Validator<'c> {
             k.min_properties,
             k.max_properties,
         );
-        let missing = |names: &[String]| -> Vec<String> {
-            names
-                .iter()
-                .filter(|n| !obj.contains_key(n.as_str()))
-                .cloned()
-                .collect()
-        };
         if !k.required.is_empty() {
-            let m = missing(&k.required);
+            let m = missing(obj, &k.required);
             if !m.is_empty() {
                 let msg = required_message(&m);
                 self.add(f, Kind::Required(m), || msg);
@@ -388,7 +381,7 @@ impl<'c> Validator<'c> {
             if obj.contains_key(name) {
                 match dep {
                     Dependency::Required(names) => {
-                        let m = missing(names);
+                        let m = missing(obj, names);
                         if !m.is_empty() {
                             self.add(f, Kind::Leaf, || {
                                 format!(
@@ -470,13 +463,6 @@ impl<'c> Validator<'c> {
         f: &mut Frame<'_>,
         obj: &serde_json::Map<String, Value>,
     ) {
-        let missing = |names: &[String]| -> Vec<String> {
-            names
-                .iter()
-                .filter(|n| !obj.contains_key(n.as_str()))
-                .cloned()
-                .collect()
-        };
         if k.draft == super::Draft::D4 {
             return;
         }
@@ -510,7 +496,7 @@ impl<'c> Validator<'c> {
         }
         for (name, names) in &k.dependent_required {
             if obj.contains_key(name) {
-                let m = missing(names);
+                let m = missing(obj, names);
                 if !m.is_empty() {
                     self.add(f, Kind::Leaf, || {
                         format!(
@@ -895,6 +881,15 @@ fn canonical(v: &Value, out: &mut String) {
         }
         other => out.push_str(&other.to_string()),
     }
+}
+
+/// The names of `names` that `obj` lacks (`required`, `dependentRequired`), in their order.
+fn missing(obj: &serde_json::Map<String, Value>, names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| !obj.contains_key(n.as_str()))
+        .cloned()
+        .collect()
 }
 
 fn required_message(missing: &[String]) -> String {
