@@ -6,7 +6,7 @@ mod read;
 
 pub use read::{
     MAX_INPUT_BYTES, PIPE_WRITER_WAIT, read_file_limited, read_limited, read_regular_limited,
-    read_text_limited,
+    read_regular_shared, read_text_limited,
 };
 
 use std::path::Path;
