@@ -262,13 +262,15 @@ pub(super) fn text_of(bytes: &[u8]) -> Result<&str, usize> {
     }
 }
 
-/// The bytes of a file that [`text_of`] found to be text, as a `str` sharing their allocation:
-/// the source map keeps the file's bytes rather than a copy of them (issue 19).
-fn shared_text(bytes: &Arc<[u8]>) -> Arc<str> {
-    debug_assert!(std::str::from_utf8(bytes).is_ok());
+/// `text`, which [`text_of`] made of `bytes`, as a `str` sharing their allocation: the source
+/// map keeps the file's bytes rather than a copy of them (issue 19).
+fn shared_text(bytes: &Arc<[u8]>, text: &str) -> Arc<str> {
+    if !std::ptr::eq(text.as_bytes(), &**bytes) {
+        return Arc::from(text);
+    }
     let raw = Arc::into_raw(Arc::clone(bytes)) as *const str;
-    // SAFETY: `str` has the layout of `[u8]`, the bytes are UTF-8 (checked by `text_of`
-    // before this is called, and immutable behind the `Arc`), and `raw` comes from
+    // SAFETY: `str` has the layout of `[u8]`; the bytes are `text`'s, checked above to be the
+    // same slice, so UTF-8 (and immutable behind the `Arc`); and `raw` comes from
     // `Arc::into_raw` of the same allocation: std's `From<&str> for Arc<str>` does the same.
     unsafe { Arc::from_raw(raw) }
 }
@@ -365,7 +367,7 @@ pub(super) fn load_dir_tree(
             }
             Ok(text) => files.extend(match root {
                 Some(root) => {
-                    add_manifest_file(&name, &shared_text(bytes), &root.join(rel), sources)
+                    add_manifest_file(&name, &shared_text(bytes, text), &root.join(rel), sources)
                 }
                 None => add_manifest_text(&name, text, sources),
             }),
