@@ -56,6 +56,10 @@ thread_local! {
     static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::default();
 }
 
+pub(crate) fn clear_cache() {
+    CACHE.with(|c| c.borrow_mut().clear());
+}
+
 /// `regexp.Compile`: the compiled pattern or Go's error text. Shared, not cloned: a cloned
 /// `Regex` gets a new pool of match caches, and building one (the lazy DFA's tables) costs more
 /// than most matches.
