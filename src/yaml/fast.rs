@@ -73,7 +73,15 @@ pub(crate) fn load(
 /// separators change how YAML reads a line: such chunks go to saphyr.
 fn check_bytes(s: &str) -> R<()> {
     let b = s.as_bytes();
-    if b.iter().all(|&c| (b' '..0x7f).contains(&c) || c == b'\n') {
+    let mut words = b.chunks_exact(8);
+    let plain_ascii = words.by_ref().all(|w| {
+        w.try_into()
+            .is_ok_and(|w| printable_or_newline(u64::from_le_bytes(w)))
+    }) && words
+        .remainder()
+        .iter()
+        .all(|&c| (b' '..0x7f).contains(&c) || c == b'\n');
+    if plain_ascii {
         return Ok(());
     }
     for ch in s.chars() {
@@ -89,6 +97,27 @@ fn check_bytes(s: &str) -> R<()> {
         }
     }
     Ok(())
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// 0x80 in each byte of `w` that is zero, exactly (no borrow runs between bytes).
+fn zero_bytes(w: u64) -> u64 {
+    !(((w & !HIGH).wrapping_add(!HIGH)) | w) & HIGH
+}
+
+/// Whether eight bytes are all printable ASCII or `\n`, eight at a time: the check runs over
+/// every byte of every document.
+fn printable_or_newline(w: u64) -> bool {
+    if w & HIGH != 0 {
+        return false;
+    }
+    // Below 0x20 exactly when bits 5 and 6 are clear (the high bit is known clear).
+    let control = zero_bytes(w & (0x60 * ONES));
+    let newline = zero_bytes(w ^ (b'\n' as u64 * ONES));
+    let delete = zero_bytes(w ^ (0x7f * ONES));
+    control == newline && delete == 0
 }
 
 enum Kind {
@@ -149,10 +178,25 @@ impl<'a> Fast<'a> {
     }
 
     fn skip_spaces(&self, mut i: usize, le: usize) -> usize {
+        // Eight at a time: CRD lines are indented by 20 to 40 spaces.
+        while let Some(w) = self.b.get(i..i + 8).filter(|_| i + 8 <= le) {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+            let other = w ^ (b' ' as u64 * ONES);
+            if other != 0 {
+                return i + (other.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
         while i < le && self.at(i) == b' ' {
             i += 1;
         }
         i
+    }
+
+    /// The next `:` or `#` in `i..le`, or `le`: what ends a key or a plain scalar.
+    fn find_colon_or_hash(&self, i: usize, le: usize) -> usize {
+        let line = self.b.get(i..le).unwrap_or(&[]);
+        i + memchr::memchr2(b':', b'#', line).unwrap_or(line.len())
     }
 
     /// Whether `i` is at the line end or at a comment (after at least one blank).
@@ -446,15 +490,14 @@ impl<'a> Fast<'a> {
             return Ok(None);
         }
         let mut j = c;
-        while j < le {
+        loop {
+            j = self.find_colon_or_hash(j, le);
             match self.at(j) {
+                _ if j >= le => return Ok(None),
                 b':' if matches!(self.at(j + 1), b' ' | b'\n') => break,
                 b'#' if self.at(j - 1) == b' ' => return Ok(None),
                 _ => j += 1,
             }
-        }
-        if j >= le {
-            return Ok(None);
         }
         if self.at(j - 1) == b' ' {
             return no("blank before a colon");
@@ -642,8 +685,10 @@ impl<'a> Fast<'a> {
     fn plain_line(&self, c: usize, le: usize) -> R<(usize, bool)> {
         let mut j = c;
         let mut comment = false;
-        while j < le {
+        loop {
+            j = self.find_colon_or_hash(j, le);
             match self.at(j) {
+                _ if j >= le => break,
                 b':' if matches!(self.at(j + 1), b' ' | b'\n') => return no("colon in a value"),
                 b'#' if j > c && self.at(j - 1) == b' ' => {
                     comment = true;
