@@ -649,7 +649,9 @@ impl<'a> Fast<'a> {
                     break;
                 }
                 if self.at(c2) == b'#' {
-                    return no("comment in a plain scalar");
+                    // A comment ends the scalar, however deep; a deeper line after it is then
+                    // an indentation error, which `line` declines.
+                    break;
                 }
                 let (end2, comment2) = self.plain_line(c2, le2)?;
                 if empties == 0 {
