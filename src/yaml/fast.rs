@@ -73,27 +73,39 @@ pub(crate) fn load(
 /// separators change how YAML reads a line: such chunks go to saphyr.
 fn check_bytes(s: &str) -> R<()> {
     let b = s.as_bytes();
-    let mut words = b.chunks_exact(8);
-    let plain_ascii = words.by_ref().all(|w| {
-        w.try_into()
-            .is_ok_and(|w| printable_or_newline(u64::from_le_bytes(w)))
-    }) && words
-        .remainder()
-        .iter()
-        .all(|&c| (b' '..0x7f).contains(&c) || c == b'\n');
-    if plain_ascii {
-        return Ok(());
-    }
-    for ch in s.chars() {
-        let ok = match ch {
-            '\n' | ' '..='~' => true,
-            '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'.. => {
-                !matches!(ch, '\u{2028}' | '\u{2029}' | '\u{feff}')
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(w) = b.get(i..i + 8) {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+            if printable_or_newline(w) {
+                i += 8;
+                continue;
             }
-            _ => false,
-        };
-        if !ok {
-            return no("character");
+        }
+        // A word with something else in it: its bytes one by one, a whole character at a time.
+        let end = (i + 8).min(b.len());
+        while i < end {
+            let c = b.get(i).copied().unwrap_or(0);
+            if c < 0x80 {
+                if !((b' '..0x7f).contains(&c) || c == b'\n') {
+                    return no("character");
+                }
+                i += 1;
+                continue;
+            }
+            let Some(ch) = s.get(i..).and_then(|r| r.chars().next()) else {
+                return no("character");
+            };
+            let ok = match ch {
+                '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'.. => {
+                    !matches!(ch, '\u{2028}' | '\u{2029}' | '\u{feff}')
+                }
+                _ => false,
+            };
+            if !ok {
+                return no("character");
+            }
+            i += ch.len_utf8();
         }
     }
     Ok(())
@@ -173,8 +185,28 @@ impl<'a> Fast<'a> {
     }
 
     fn line_end(&self, i: usize) -> usize {
-        let rest = self.b.get(i..).unwrap_or(&[]);
-        i + memchr::memchr(b'\n', rest).unwrap_or(rest.len())
+        self.find2(i, self.b.len(), b'\n', b'\n')
+    }
+
+    /// The first `x` or `y` in `i..end`, or `end`. Eight bytes at a time: lines are short, and
+    /// memchr's vector search costs more to start than it saves on 40 bytes.
+    fn find2(&self, mut i: usize, end: usize, x: u8, y: u8) -> usize {
+        if i >= end {
+            return i;
+        }
+        while i + 8 <= end {
+            let Some(w) = self.b.get(i..i + 8) else { break };
+            let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+            let hits = zero_bytes(w ^ (x as u64 * ONES)) | zero_bytes(w ^ (y as u64 * ONES));
+            if hits != 0 {
+                return i + (hits.trailing_zeros() / 8) as usize;
+            }
+            i += 8;
+        }
+        while i < end && !matches!(self.b.get(i), Some(&c) if c == x || c == y) {
+            i += 1;
+        }
+        i
     }
 
     fn skip_spaces(&self, mut i: usize, le: usize) -> usize {
@@ -195,8 +227,7 @@ impl<'a> Fast<'a> {
 
     /// The next `:` or `#` in `i..le`, or `le`: what ends a key or a plain scalar.
     fn find_colon_or_hash(&self, i: usize, le: usize) -> usize {
-        let line = self.b.get(i..le).unwrap_or(&[]);
-        i + memchr::memchr2(b':', b'#', line).unwrap_or(line.len())
+        self.find2(i, le, b':', b'#')
     }
 
     /// Whether `i` is at the line end or at a comment (after at least one blank).
