@@ -4,6 +4,7 @@
 mod alias;
 mod chunks;
 mod emit;
+mod fast;
 mod findings;
 mod input;
 mod keys;
@@ -144,7 +145,10 @@ fn load_chunk(
         });
         return (docs, diags);
     }
-    loader::ChunkLoader::new(file, chunk, start, limits, &mut docs, &mut diags).run();
+    // The common shapes load directly; the rest (and every error) through saphyr.
+    if fast::load(file, chunk, start, limits, &mut docs, &mut diags).is_err() {
+        loader::ChunkLoader::new(file, chunk, start, limits, &mut docs, &mut diags).run();
+    }
     (docs, diags)
 }
 
@@ -159,5 +163,7 @@ pub fn parse_single(
     (docs.into_iter().next().and_then(|d| d.root), diags)
 }
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod tests;
