@@ -251,10 +251,11 @@ struct Scratch {
     idents: Vec<String>,
 }
 
-/// Moves `stack[base..]` into a vector of its exact size.
+/// Moves `stack[base..]` into a vector of its exact size (`split_off` copies the elements in
+/// one block, where `drain().collect()` moved them one by one).
 fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
     let base = base.min(stack.len());
-    stack.drain(base..).collect()
+    stack.split_off(base)
 }
 
 impl<'a> Parser<'a, '_> {
