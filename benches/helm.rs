@@ -8,13 +8,17 @@
 //! executing every template with a dot built once (no chart loading, values coalescing,
 //! origin maps or YAML parsing of the result).
 //! Run: `cargo bench --bench helm`. The side-by-side figures against Helm on the bitnami corpus
-//! come from `scripts/bench-helm` (README, Speed).
+//! come from `scripts/bench-helm` (README, Speed), which also runs this program with `--serve`:
+//! it then reads chart folders from standard input, one a line, renders each in process as
+//! `kforge template DIR --kube-version 1.36` does, with nothing kept from the charts before it,
+//! and answers each with the seconds taken and `ok` or `failed` (Helm's own figures there are
+//! in process too: its library loads and renders each chart inside one long-lived process).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use kforge::chart::Input;
 use kforge::{Options, Stages};
 
@@ -198,4 +202,47 @@ fn helm(c: &mut Criterion) {
 }
 
 criterion_group!(benches, engine, helm);
-criterion_main!(benches);
+
+/// `--serve`: see the module's documentation.
+fn serve() {
+    use std::io::{BufRead, Write};
+    let options = Options {
+        kube_version: kforge::version::KubeVersion {
+            major: 1,
+            minor: 36,
+            patch: 0,
+        },
+        ..render_only()
+    };
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        let Ok(dir) = line else { break };
+        kforge::render::clear_caches();
+        let started = std::time::Instant::now();
+        let run = kforge::run(&[Input::Path(PathBuf::from(dir))], &options);
+        let stream = kforge::cli::template::to_stream(&kforge::cli::template::manifests(&run));
+        let secs = started.elapsed().as_secs_f64();
+        let status = if run.has_fatal() || stream.is_empty() {
+            "failed"
+        } else {
+            "ok"
+        };
+        drop((run, stream));
+        if writeln!(out, "{secs:.6} {status}")
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--serve") {
+        serve();
+        return;
+    }
+    // What `criterion_main!` expands to.
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

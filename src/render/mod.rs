@@ -512,6 +512,15 @@ fn keep_rendered(
 
 use shared::Shared;
 
+/// Forgets what the Go template engine keeps between renders, on every render thread: the next
+/// render costs what it costs in a new process (see `kforge_gotpl::exec::clear_caches`).
+pub fn clear_caches() {
+    kforge_gotpl::exec::clear_caches();
+    if let Some(pool) = pool() {
+        pool.broadcast(|_| kforge_gotpl::exec::clear_caches());
+    }
+}
+
 /// Threads with stacks large enough for the deepest nesting the limits allow (minijinja's
 /// recursion limit inside each of `max_include_depth` nested renders), even in debug builds.
 fn pool() -> Option<&'static rayon::ThreadPool> {

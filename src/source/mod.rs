@@ -119,7 +119,9 @@ pub struct SourceFile {
     pub stream: Option<StreamPlace>,
     /// For rendered text: stretches of lines written by another template line, sorted.
     inner_origins: Vec<InnerOrigin>,
-    line_starts: Vec<u32>,
+    /// Byte offsets of the lines, found when a position is first asked for (most files of a
+    /// `kforge template` run never are), and before the text is released.
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 /// Where a text was read from on disk: the file, the text's byte range in it, and a
@@ -207,38 +209,45 @@ impl SourceFile {
 
     fn release(&mut self) {
         if self.backing.is_some() {
+            // Positions in a released text are found from its line starts, without reading it.
+            self.line_starts();
             self.text = OnceLock::new();
         }
     }
 
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| line_starts(self.text()))
+    }
+
     /// Number of lines (a trailing newline does not start a new line).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// 0-based line index and 0-based byte column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.line_starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let start = starts.get(line).copied().unwrap_or(0);
         (line as u32, offset.saturating_sub(start))
     }
 
     /// Byte range of a 0-based line, without its line terminator.
     pub fn line_range(&self, line: u32) -> Option<(u32, u32)> {
-        let start = *self.line_starts.get(line as usize)?;
+        let starts = self.line_starts();
+        let start = *starts.get(line as usize)?;
         if let Some(b) = self.backing.as_ref().filter(|b| b.plain) {
             // Every line but the last ends with one `\n`, the last with at most one.
-            let end = match self.line_starts.get(line as usize + 1) {
+            let end = match starts.get(line as usize + 1) {
                 Some(&next) => next - 1,
                 None => b.len as u32 - u32::from(b.final_newline),
             };
             return Some((start, end.max(start)));
         }
-        let next = self
-            .line_starts
+        let next = starts
             .get(line as usize + 1)
             .copied()
             .unwrap_or(self.text().len() as u32);
@@ -328,7 +337,6 @@ impl SourceMap {
     ) -> FileId {
         let text: Arc<str> = text.into();
         let id = FileId(self.files.len() as u32);
-        let line_starts = line_starts(&text);
         self.files.push(SourceFile {
             name: name.into(),
             text: OnceLock::from(text),
@@ -337,7 +345,7 @@ impl SourceMap {
             origin: None,
             stream: None,
             inner_origins: Vec::new(),
-            line_starts,
+            line_starts: OnceLock::new(),
         });
         id
     }

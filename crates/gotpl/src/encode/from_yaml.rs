@@ -639,6 +639,14 @@ thread_local! {
     static DECODED: std::cell::RefCell<Decoded> = std::cell::RefCell::default();
 }
 
+pub(crate) fn clear_cache() {
+    DECODED.with(|d| {
+        if let Ok(mut d) = d.try_borrow_mut() {
+            *d = Decoded::default();
+        }
+    });
+}
+
 /// [`load`] through the cache of decoded documents: every call gets maps and lists of its own
 /// (templates modify them in place: `merge`, `set`), sharing only the immutable strings.
 pub fn load_cached(text: &str) -> Result<Value, String> {

@@ -23,6 +23,7 @@
 mod emitter;
 mod float;
 mod from_yaml;
+pub(crate) use from_yaml::clear_cache as clear_from_yaml_cache;
 mod json;
 /// encoding/json's string escaping, for callers that write Go's JSON by hand (Chart.lock digests).
 pub use json::write_string as write_json_string;

@@ -91,6 +91,15 @@ fn parse_file_with(
     }
 }
 
+/// Forgets what earlier renders left for later ones: every parse [`parse_file`] kept, and this
+/// thread's compiled patterns and decoded `fromYaml` documents. The next render starts from
+/// nothing, as in a new process (benchmarks that compare one chart's render with another tool's).
+pub fn clear_caches() {
+    parse_cache::clear();
+    crate::sprig::regex::clear_cache();
+    crate::encode::clear_from_yaml_cache();
+}
+
 mod parse_cache {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
@@ -178,6 +187,12 @@ mod parse_cache {
     }
 
     static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+
+    pub(super) fn clear() {
+        if let Ok(mut guard) = CACHE.lock() {
+            *guard = None;
+        }
+    }
 
     /// The slot of `text`, created empty if it is new, and the cache's copy of the text (the
     /// trees parsed from it share it): `owned` if given and the text is new. `None` if the lock

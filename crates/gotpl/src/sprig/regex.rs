@@ -196,6 +196,10 @@ fn lite_eligible(translated: &str) -> bool {
     true
 }
 
+pub(crate) fn clear_cache() {
+    CACHE.with(|c| c.borrow_mut().clear());
+}
+
 /// `regexp.Compile`: the compiled pattern or Go's error text. Shared, not cloned: a cloned
 /// `Regex` gets a new pool of match caches, and building one (the lazy DFA's tables) costs more
 /// than most matches.
