@@ -657,9 +657,9 @@ impl<'a> Parser<'a, '_> {
         self.t.pop_vars(vars);
         self.control_depth -= 1;
         Ok(match kind {
-            ItemType::If => Node::If(result?),
-            ItemType::Range => Node::Range(result?),
-            _ => Node::With(result?),
+            ItemType::If => Node::If(Box::new(result?)),
+            ItemType::Range => Node::Range(Box::new(result?)),
+            _ => Node::With(Box::new(result?)),
         })
     }
 
@@ -747,7 +747,7 @@ impl<'a> Parser<'a, '_> {
         Ok(Step::Node(Node::Template {
             span: Span::new(token.pos, end),
             name,
-            pipe: Some(pipe),
+            pipe: Some(Box::new(pipe)),
         }))
     }
 
@@ -763,7 +763,7 @@ impl<'a> Parser<'a, '_> {
             self.backup();
             // Variables declared here persist until the enclosing `end`.
             let (pipe, end) = self.pipeline(CONTEXT, ItemType::RightDelim)?;
-            (Some(pipe), end)
+            (Some(Box::new(pipe)), end)
         };
         Ok(Node::Template {
             span: Span::new(token.pos, end),
