@@ -323,9 +323,13 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
         let (files, parsed_crds) =
             values_and_render(group, options, settings, &mut run, &mut diagnostics);
         // Counted before parsing: a template loop can emit more objects than memory holds.
+        // The CRD files were counted when they were parsed (their texts are released).
         documents += files
             .iter()
-            .map(|&f| yaml::document_count(run.sources.text(f)))
+            .map(|&f| match parsed_crds.get(&f) {
+                Some(crds) => crds.documents,
+                None => yaml::document_count(run.sources.text(f)),
+            })
             .sum::<usize>();
         let over_budget = documents > options.budgets.objects;
         if over_budget {
@@ -384,7 +388,7 @@ fn values_and_render(
     (config, extra_crds, strict): (&Config, &[Object], bool),
     run: &mut Run,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (Vec<FileId>, HashMap<FileId, object::Parsed>) {
+) -> (Vec<FileId>, HashMap<FileId, ParsedCrds>) {
     let mut files: Vec<FileId> = Vec::new();
     let mut loaded_inputs = Vec::new();
     let mut values_fatal = false;
@@ -423,7 +427,7 @@ fn values_and_render(
         }
     }
     let (api_versions, parsed_crds) =
-        run_api_versions(&loaded_inputs, extra_crds, options, &run.sources);
+        run_api_versions(&loaded_inputs, extra_crds, options, &mut run.sources);
     for prepared in loaded_inputs {
         match prepared {
             Prepared::Chart(prepared) => {
@@ -484,18 +488,16 @@ fn values_and_render(
 /// Parses `files` a few at a time, dropping the texts of each batch that can be read again
 /// from disk once its objects are made, so that the texts of parsed files make room for the
 /// trees of the next (issue 19): afterwards only files findings point into are read again.
-/// Files already in `done` (the run's CRDs) are not parsed again. [`object::parse_reusing`]
-/// then takes the objects in order.
+/// Files already parsed with the run's CRDs (`crds`) are not parsed again.
+/// [`object::parse_reusing`] then takes the objects in order.
 fn parse_releasing(
     sources: &mut SourceMap,
     files: &[FileId],
     limits: &yaml::Limits,
-    mut done: HashMap<FileId, object::Parsed>,
+    crds: HashMap<FileId, ParsedCrds>,
 ) -> HashMap<FileId, object::Parsed> {
-    /// Enough text per batch for both cores to share the parse.
-    const BATCH_BYTES: usize = 1 << 20;
-    let parsed_before: Vec<FileId> = done.keys().copied().collect();
-    sources.release_texts(&parsed_before);
+    let mut done: HashMap<FileId, object::Parsed> =
+        crds.into_iter().map(|(f, c)| (f, c.parsed)).collect();
     let mut todo: Vec<FileId> = files
         .iter()
         .copied()
@@ -503,21 +505,39 @@ fn parse_releasing(
         .collect();
     todo.sort_unstable();
     todo.dedup();
+    parse_in_batches(sources, &todo, limits, |file, parsed| {
+        done.insert(file, parsed);
+    });
+    done
+}
+
+/// Parses `files` (sorted, distinct) in batches of about a megabyte of text, both cores
+/// sharing each batch, and releases each batch's texts once its objects are made: the texts
+/// of the parsed files make room for the trees of the next batch (issue 19).
+fn parse_in_batches(
+    sources: &mut SourceMap,
+    files: &[FileId],
+    limits: &yaml::Limits,
+    mut take: impl FnMut(FileId, object::Parsed),
+) {
+    /// Enough text per batch for both cores to share the parse.
+    const BATCH_BYTES: usize = 1 << 20;
     let mut batch = Vec::new();
     let mut bytes = 0;
-    for (i, &file) in todo.iter().enumerate() {
+    for (i, &file) in files.iter().enumerate() {
         batch.push(file);
         bytes += sources.text(file).len();
-        if bytes < BATCH_BYTES && i + 1 < todo.len() {
+        if bytes < BATCH_BYTES && i + 1 < files.len() {
             continue;
         }
         let parsed = object::parse_each(sources, &batch, limits);
-        done.extend(batch.iter().copied().zip(parsed));
+        for (&file, parsed) in batch.iter().zip(parsed) {
+            take(file, parsed);
+        }
         sources.release_texts(&batch);
         batch.clear();
         bytes = 0;
     }
-    done
 }
 
 /// The three check stages only read `ctx`: they run concurrently, and their findings are
@@ -629,15 +649,24 @@ struct PreparedChart {
     user: yaml::Node,
 }
 
+/// A file that mentions a CRD, parsed before the charts render: its objects, and how many
+/// YAML documents it holds (counted while its text was at hand: it is released once parsed).
+struct ParsedCrds {
+    parsed: object::Parsed,
+    documents: usize,
+}
+
 /// `.Capabilities.APIVersions` for every chart of the run: the built-ins, the CRDs in charts'
 /// `crds/`, in manifest inputs and in `--crd` files, then `--api-versions`. Only files that
 /// mention a CRD are parsed here, once: the parse stage takes them from what this returns.
+/// Their texts are released as they are parsed (CRD files are the largest a run has: holding
+/// every text and every CRD tree at once was the heap's peak on CRD-heavy input).
 fn run_api_versions(
     inputs: &[Prepared],
     extra_crds: &[Object],
     options: &Options,
-    sources: &SourceMap,
-) -> (Vec<String>, HashMap<FileId, object::Parsed>) {
+    sources: &mut SourceMap,
+) -> (Vec<String>, HashMap<FileId, ParsedCrds>) {
     let mut files = Vec::new();
     for input in inputs {
         match input {
@@ -648,14 +677,24 @@ fn run_api_versions(
     files.retain(|&f| sources.text(f).contains("CustomResourceDefinition"));
     files.sort_unstable();
     files.dedup();
-    let parsed: HashMap<FileId, object::Parsed> = files
+    let mut documents: HashMap<FileId, usize> = files
         .iter()
-        .copied()
-        .zip(object::parse_each(sources, &files, &options.yaml))
+        .map(|&f| (f, yaml::document_count(sources.text(f))))
         .collect();
+    let mut parsed = HashMap::with_capacity(files.len());
+    parse_in_batches(sources, &files, &options.yaml, |file, objects| {
+        let documents = documents.remove(&file).unwrap_or(0);
+        parsed.insert(
+            file,
+            ParsedCrds {
+                parsed: objects,
+                documents,
+            },
+        );
+    });
     let crds: Vec<&Object> = parsed
         .values()
-        .flat_map(|(objects, _)| objects)
+        .flat_map(|crds| &crds.parsed.0)
         .chain(extra_crds)
         .collect();
     let versions =

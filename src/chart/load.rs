@@ -234,7 +234,10 @@ fn load_file(
         // A regular file can be read again when a finding points into it; a pipe cannot.
         Ok(text) if std::fs::metadata(path).is_ok_and(|m| m.is_file()) => (
             Some(Loaded::Manifests(add_manifest_file(
-                shown, text, path, sources,
+                shown,
+                &Arc::from(text),
+                path,
+                sources,
             ))),
             Vec::new(),
         ),
@@ -257,6 +260,19 @@ pub(super) fn text_of(bytes: &[u8]) -> Result<&str, usize> {
         Some(nul) => Err(nul),
         None => Ok(text),
     }
+}
+
+/// `text`, which [`text_of`] made of `bytes`, as a `str` sharing their allocation: the source
+/// map keeps the file's bytes rather than a copy of them (issue 19).
+fn shared_text(bytes: &Arc<[u8]>, text: &str) -> Arc<str> {
+    if !std::ptr::eq(text.as_bytes(), &**bytes) {
+        return Arc::from(text);
+    }
+    let raw = Arc::into_raw(Arc::clone(bytes)) as *const str;
+    // SAFETY: `str` has the layout of `[u8]`; the bytes are `text`'s, checked above to be the
+    // same slice, so UTF-8 (and immutable behind the `Arc`); and `raw` comes from
+    // `Arc::into_raw` of the same allocation: std's `From<&str> for Arc<str>` does the same.
+    unsafe { Arc::from_raw(raw) }
 }
 
 fn not_text(name: &str, offset: usize) -> Diagnostic {
@@ -350,7 +366,9 @@ pub(super) fn load_dir_tree(
                 sources.add(name, "", SourceKind::Skipped);
             }
             Ok(text) => files.extend(match root {
-                Some(root) => add_manifest_file(&name, text, &root.join(rel), sources),
+                Some(root) => {
+                    add_manifest_file(&name, &shared_text(bytes, text), &root.join(rel), sources)
+                }
                 None => add_manifest_text(&name, text, sources),
             }),
             Err(offset) => diags.push(not_text(&name, offset)),

@@ -20,14 +20,16 @@ const SOURCE_PREFIX: &str = "# Source: ";
 /// Adds `text` to the source map as one or more manifest files. Text before the first Source
 /// comment (when it holds more than separators and comments) keeps `display_name`.
 pub fn add_manifest_text(display_name: &str, text: &str, sources: &mut SourceMap) -> Vec<FileId> {
-    add_manifest(display_name, text, None, sources)
+    add_manifest(display_name, &Arc::from(text), None, sources)
 }
 
 /// [`add_manifest_text`] for the whole text of the regular file at `path`: the source map may
 /// drop the texts once parsed and read them again from the file (issue 19).
+/// The sections of the stream share `text` ([`SourceMap::add_section_of`]) rather than each
+/// holding a copy.
 pub fn add_manifest_file(
     display_name: &str,
-    text: &str,
+    text: &Arc<str>,
     path: &Path,
     sources: &mut SourceMap,
 ) -> Vec<FileId> {
@@ -36,10 +38,11 @@ pub fn add_manifest_file(
 
 fn add_manifest(
     display_name: &str,
-    text: &str,
+    shared: &Arc<str>,
     path: Option<Arc<Path>>,
     sources: &mut SourceMap,
 ) -> Vec<FileId> {
+    let text: &str = shared;
     let back = |sources: &mut SourceMap, id: FileId, offset: usize| {
         if let Some(path) = &path {
             sources.set_backing(id, path.clone(), offset as u64);
@@ -48,7 +51,7 @@ fn add_manifest(
     };
     let sections = split_sources(text);
     if sections.is_empty() {
-        let id = sources.add(display_name, text, SourceKind::Manifest);
+        let id = sources.add(display_name, shared.clone(), SourceKind::Manifest);
         return vec![back(sources, id, 0)];
     }
     let mut files = Vec::new();
@@ -66,15 +69,14 @@ fn add_manifest(
         let end = sections
             .get(i + 1)
             .map_or(text.len(), |next| next.separator_start);
-        let body = text
-            .get(section.body_start..end.max(section.body_start))
-            .unwrap_or("");
+        let body = section.body_start..end.max(section.body_start);
         if let Some(between) = text.get(counted_to..section.body_start) {
             first_line += between.matches('\n').count() as u32;
             counted_to = section.body_start;
         }
-        let id = sources.add_section(
+        let id = sources.add_section_of(
             section.name.clone(),
+            shared,
             body,
             StreamPlace {
                 name: display_name.to_string(),

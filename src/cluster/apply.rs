@@ -81,6 +81,17 @@ fn what(kind: &str, name: &str) -> String {
     format!("{kind} \"{name}\"")
 }
 
+/// What applying an object of a built-in kind starts with, found before the objects are
+/// applied one by one and on every core, since neither depends on what was applied before:
+/// the API server's validation of its fields, and the body stored when it passes (for a kind
+/// stored with its body).
+struct Prepared {
+    errors: super::field::Errors,
+    body: Option<Value>,
+    /// The scope both were found for.
+    namespaced: bool,
+}
+
 pub struct Applier<'a> {
     ctx: &'a CheckContext<'a>,
     pub state: ClusterState,
@@ -186,10 +197,12 @@ impl<'a> Applier<'a> {
 
     /// Applies every run object in Helm's install order.
     pub fn apply_all(&mut self) {
-        let mut order: Vec<&Object> = self.ctx.objects.iter().collect();
-        order.sort_by_key(|o| object::install_order_key(&o.kind));
-        for o in order {
-            self.apply_one(o);
+        let mut prepared = self.prepare_all();
+        let mut order: Vec<(usize, &Object)> = self.ctx.objects.iter().enumerate().collect();
+        order.sort_by_key(|(_, o)| object::install_order_key(&o.kind));
+        for (at, o) in order {
+            let prepared = prepared.get_mut(at).and_then(Option::take);
+            self.apply_one(o, prepared);
         }
         self.report_missing_namespaces();
         self.count_missing_kinds();
@@ -279,7 +292,36 @@ impl<'a> Applier<'a> {
         }
     }
 
-    fn apply_one(&mut self, o: &Object) {
+    /// [`Prepared`] for every object of a built-in kind (by position in the run), on every core.
+    fn prepare_all(&self) -> Vec<Option<Prepared>> {
+        use rayon::prelude::*;
+        let wording = super::field::Wording::for_version(self.ctx.kube_version);
+        let release_namespace = self.ctx.release_namespace;
+        self.ctx
+            .objects
+            .par_iter()
+            .map(|o| {
+                let namespaced = !object::builtin_cluster_scoped(o.group(), &o.kind)?;
+                let errors = validate::validate(o, namespaced, wording);
+                let refused = errors.0.iter().any(|e| !e.warning);
+                let body = (!refused && keeps_body(o.group(), &o.kind)).then(|| {
+                    let namespace = if namespaced {
+                        o.namespace_or(release_namespace)
+                    } else {
+                        ""
+                    };
+                    stored_json(o, namespace)
+                });
+                Some(Prepared {
+                    errors,
+                    body,
+                    namespaced,
+                })
+            })
+            .collect()
+    }
+
+    fn apply_one(&mut self, o: &Object, prepared: Option<Prepared>) {
         let Some(namespaced) = self.namespaced(o) else {
             self.no_crd(o);
             return;
@@ -287,15 +329,27 @@ impl<'a> Applier<'a> {
         let Some(namespace) = self.target_namespace(o, namespaced) else {
             return;
         };
-        if self.validate_fields(o, namespaced) {
+        let prepared = prepared.filter(|p| p.namespaced == namespaced);
+        let (errors, body) = match prepared {
+            Some(p) => (p.errors, p.body),
+            None => (
+                validate::validate(
+                    o,
+                    namespaced,
+                    super::field::Wording::for_version(self.ctx.kube_version),
+                ),
+                None,
+            ),
+        };
+        if self.report_field_errors(o, &errors) {
             return;
         }
         let key = Key::new(o.group(), &o.kind, &namespace, &o.name);
         let keep = keeps_body(o.group(), &o.kind);
-        let mut json = if keep {
-            stored_json(o, &namespace)
-        } else {
-            Value::Null
+        let mut json = match body {
+            Some(json) => json,
+            None if keep => stored_json(o, &namespace),
+            None => Value::Null,
         };
         let old = self.state.objects.get(&key).cloned();
         if let Some(old) = &old {
@@ -394,12 +448,7 @@ impl<'a> Applier<'a> {
 
     /// The API server's validation of the object's fields, reported; whether it refuses the
     /// object.
-    fn validate_fields(&mut self, o: &Object, namespaced: bool) -> bool {
-        let errors = validate::validate(
-            o,
-            namespaced,
-            super::field::Wording::for_version(self.ctx.kube_version),
-        );
+    fn report_field_errors(&mut self, o: &Object, errors: &super::field::Errors) -> bool {
         let mut failed = false;
         // Before v1.34 the API server did not validate a StatefulSet's pod template and claim
         // templates (PRs #131790, #132212): the same mistake surfaced as a controller event.

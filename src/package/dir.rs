@@ -159,7 +159,7 @@ pub fn read_dir_tree_filtered(
             );
             return (None, merge(diags, escapes));
         }
-        tree.files.insert(rel, Arc::from(data));
+        tree.files.insert(rel, data);
     }
     (Some(tree), merge(diags, escapes))
 }
@@ -171,8 +171,8 @@ fn read_file(
     rel: &str,
     limits: &TreeLimits,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Vec<u8>> {
-    match read_bounded(path, limits.max_file_bytes) {
+) -> Option<Arc<[u8]>> {
+    match crate::source::read_regular_shared(path, limits.max_file_bytes) {
         Ok(Some(data)) => Some(data),
         Ok(None) => {
             diags.push(

@@ -224,6 +224,20 @@ impl<'a> Index<'a> {
             .filter_map(|&i| self.templates.get(i))
     }
 
+    /// How many templates [`Index::templates_labelled`] gives (a template listed under two of
+    /// `values` counts twice): how much a requirement narrows.
+    pub fn labelled_count(&self, namespace: &str, key: &str, values: &[String]) -> usize {
+        self.templates_by_label
+            .get(&(namespace, key))
+            .map_or(0, |by_value| {
+                values
+                    .iter()
+                    .filter_map(|v| by_value.get(v.as_str()))
+                    .map(Vec::len)
+                    .sum()
+            })
+    }
+
     /// Templates of `namespace` whose label `key` has one of `values`, in input order.
     pub fn templates_labelled<'s>(
         &'s self,

@@ -261,13 +261,15 @@ pub fn selected<'s, 'a>(
     namespace: &str,
     selector: &Selector,
 ) -> Vec<&'s PodTemplate<'a>> {
-    // An equality requirement narrows the candidates through the label index; the whole
-    // selector then decides.
+    // The equality requirement that leaves the fewest candidates narrows them through the label
+    // index (`app.kubernetes.io/instance: release` is on every template of a release; its
+    // `name` or `component` label is on a few); the whole selector then decides.
     // Controller-added labels are on no template, so they cannot narrow.
     match selector
         .requirements
         .iter()
-        .find(|r| matches!(r.op, Op::Equals | Op::In) && !is_controller_label(r.key))
+        .filter(|r| matches!(r.op, Op::Equals | Op::In) && !is_controller_label(r.key))
+        .min_by_key(|r| ix.labelled_count(namespace, r.key, &r.values))
     {
         Some(r) => ix
             .templates_labelled(namespace, r.key, &r.values)

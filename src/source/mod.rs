@@ -6,7 +6,7 @@ mod read;
 
 pub use read::{
     MAX_INPUT_BYTES, PIPE_WRITER_WAIT, read_file_limited, read_limited, read_regular_limited,
-    read_text_limited,
+    read_regular_shared, read_text_limited,
 };
 
 use std::path::Path;
@@ -110,7 +110,7 @@ pub struct SourceFile {
     pub name: String,
     /// Empty once released ([`SourceMap::release_texts`]): [`SourceFile::text`] reads it again
     /// from `backing`.
-    text: OnceLock<Arc<str>>,
+    text: OnceLock<Text>,
     /// Where the text can be read again, for a file read from disk.
     backing: Option<Backing>,
     pub kind: SourceKind,
@@ -122,6 +122,37 @@ pub struct SourceFile {
     /// Byte offsets of the lines, found when a position is first asked for (most files of a
     /// `kforge template` run never are), and before the text is released.
     line_starts: OnceLock<Vec<u32>>,
+}
+
+/// A file's text: all of `whole`, or the stretch `start..end` of it when the file is one
+/// section of a stream that its sections share (one allocation for a stream rather than a copy
+/// per section: CRD files hold `# Source:` comments, and their copies were a quarter of the
+/// memory a CRD-heavy run touched, issue 19).
+#[derive(Clone, Debug)]
+struct Text {
+    whole: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl Text {
+    fn all(whole: Arc<str>) -> Text {
+        let end = whole.len();
+        Text {
+            whole,
+            start: 0,
+            end,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        self.whole.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// The `Arc` when it holds exactly this text.
+    fn shared(&self) -> Option<&Arc<str>> {
+        (self.start == 0 && self.end == self.whole.len()).then_some(&self.whole)
+    }
 }
 
 /// Where a text was read from on disk: the file, the text's byte range in it, and a
@@ -183,21 +214,28 @@ impl SourceFile {
     /// match what was checked), the text is empty: positions in it are still reported, by line,
     /// without the text itself.
     pub fn text(&self) -> &str {
-        self.shared_text()
+        self.loaded().as_str()
     }
 
     /// [`SourceFile::text`] as the `Arc` the map holds, for a consumer that keeps the text
-    /// (the template parse cache) without copying it.
-    pub fn shared_text(&self) -> &Arc<str> {
+    /// (the template parse cache) without copying it; `None` for a section that shares its
+    /// stream's text ([`SourceMap::add_section_of`]).
+    pub fn shared_text(&self) -> Option<&Arc<str>> {
+        self.loaded().shared()
+    }
+
+    fn loaded(&self) -> &Text {
         self.text.get_or_init(|| {
-            self.backing
+            let text = self
+                .backing
                 .as_ref()
                 .and_then(|b| {
                     let bytes = read::read_range(&b.path, b.offset, b.len).ok()?;
                     let text = String::from_utf8(bytes).ok()?;
                     (fingerprint(&text).0 == b.fingerprint).then_some(text)
                 })
-                .map_or_else(|| Arc::from(""), Arc::from)
+                .map_or_else(|| Arc::from(""), Arc::from);
+            Text::all(text)
         })
     }
 
@@ -335,10 +373,13 @@ impl SourceMap {
         text: impl Into<Arc<str>>,
         kind: SourceKind,
     ) -> FileId {
-        let text: Arc<str> = text.into();
+        self.push(name.into(), Text::all(text.into()), kind)
+    }
+
+    fn push(&mut self, name: String, text: Text, kind: SourceKind) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile {
-            name: name.into(),
+            name,
             text: OnceLock::from(text),
             backing: None,
             kind,
@@ -358,6 +399,30 @@ impl SourceMap {
         stream: StreamPlace,
     ) -> FileId {
         let id = self.add(template, text, SourceKind::Section);
+        if let Some(f) = self.files.last_mut() {
+            f.stream = Some(stream);
+        }
+        id
+    }
+
+    /// [`SourceMap::add_section`] for the section `range` of `stream_text`, sharing it rather
+    /// than copying the section (the stream's text lives as long as one of its sections does).
+    pub fn add_section_of(
+        &mut self,
+        template: impl Into<String>,
+        stream_text: &Arc<str>,
+        range: std::ops::Range<usize>,
+        stream: StreamPlace,
+    ) -> FileId {
+        let text = match stream_text.get(range.clone()) {
+            Some(_) => Text {
+                whole: stream_text.clone(),
+                start: range.start,
+                end: range.end,
+            },
+            None => Text::all(Arc::from("")),
+        };
+        let id = self.push(template.into(), text, SourceKind::Section);
         if let Some(f) = self.files.last_mut() {
             f.stream = Some(stream);
         }
@@ -514,9 +579,10 @@ impl SourceMap {
         self.get(id).map(SourceFile::text).unwrap_or("")
     }
 
-    /// [`SourceMap::text`] as the shared `Arc`; `None` for an unknown id.
+    /// [`SourceMap::text`] as the shared `Arc`; `None` for an unknown id or a section sharing
+    /// its stream's text ([`SourceMap::add_section_of`]).
     pub fn shared_text(&self, id: FileId) -> Option<&Arc<str>> {
-        self.get(id).map(SourceFile::shared_text)
+        self.get(id).and_then(SourceFile::shared_text)
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -807,6 +873,43 @@ mod tests {
         let f = map.add("a.yaml", "a: 1\nbé: 2\n", SourceKind::Manifest);
         let loc = map.locate(Span::new(f, 9, 10));
         assert_eq!((loc.line, loc.column), (2, 4));
+    }
+
+    #[test]
+    fn sections_share_their_stream_and_read_back_alone_once_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let path: Arc<Path> = Arc::from(dir.path().join("s.yaml").as_path());
+        let stream = "a: 1\n---\nkind: é\nname: x\n";
+        std::fs::write(&path, stream).unwrap();
+        let whole: Arc<str> = Arc::from(stream);
+        let mut map = SourceMap::new();
+        let place = |first_line| StreamPlace {
+            name: "s.yaml".to_string(),
+            first_line,
+        };
+        let a = map.add_section_of("a", &whole, 0..5, place(0));
+        let b = map.add_section_of("b", &whole, 9..stream.len(), place(2));
+        let outside = map.add_section_of("c", &whole, 9..99, place(2));
+        map.set_backing(b, path, 9);
+        assert_eq!(Arc::strong_count(&whole), 3);
+        assert_eq!(
+            (map.text(a), map.text(b), map.text(outside)),
+            ("a: 1\n", "kind: é\nname: x\n", "")
+        );
+        // Only a text the map holds exactly is offered to keep.
+        assert!(map.shared_text(b).is_none());
+        let x = Span::new(b, 15, 16);
+        assert_eq!(map.slice(x), "x");
+        let loc = map.locate(x);
+        map.release_texts(&[a, b]);
+        assert_eq!(
+            Arc::strong_count(&whole),
+            2,
+            "b's share dropped, a has no file to read"
+        );
+        assert_eq!(map.text(b), "kind: é\nname: x\n");
+        assert_eq!(map.shared_text(b).map(|t| &**t), Some("kind: é\nname: x\n"));
+        assert_eq!((map.slice(x), map.locate(x)), ("x", loc));
     }
 
     /// A stream file of two sections on disk, added as the loader adds it: the second section

@@ -12,6 +12,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The most kforge reads from one file or stream named on the command line.
@@ -55,6 +56,53 @@ pub fn read_file_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 pub fn read_text_limited(path: &Path, limit: u64) -> io::Result<String> {
     String::from_utf8(read_file_limited(path, limit)?)
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// [`read_regular_limited`] straight into the shared buffer a file tree keeps: read into a
+/// `Vec` and then copied into an `Arc`, each file's bytes were written twice, to two fresh
+/// allocations (a CRD-heavy folder's 17 MB: issue 19). A file that changes length while it is
+/// read is read as [`read_regular_limited`] reads it.
+pub fn read_regular_shared(path: &Path, limit: u64) -> io::Result<Option<Arc<[u8]>>> {
+    let mut file = open_nonblocking(path)?;
+    let metadata = file.metadata()?;
+    let kind = metadata.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {}, not a regular file", describe(&kind)),
+        ));
+    }
+    set_blocking(&file)?;
+    let len = match usize::try_from(metadata.len()) {
+        Ok(len) if metadata.len() <= limit => len,
+        _ => return Ok(read_regular_limited(path, limit)?.map(Arc::from)),
+    };
+    let mut shared: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let Some(buf) = Arc::get_mut(&mut shared) else {
+        return Ok(None);
+    };
+    let mut filled = 0;
+    while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut more = [0u8; 1];
+    let grew = loop {
+        match file.read(&mut more) {
+            Ok(n) => break n > 0,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    };
+    if filled == len && !grew {
+        return Ok(Some(shared));
+    }
+    // Changed under the read: read it again whole, as a folder's other files are read.
+    Ok(read_regular_limited(path, limit)?.map(Arc::from))
 }
 
 /// A file inside a chart or folder: read only when it is a regular file (checked on the open
@@ -212,6 +260,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_regular_file_is_read_into_a_shared_buffer_within_the_limit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("a.yaml");
+        for text in ["", "kind: A\n", "é"] {
+            std::fs::write(&path, text).unwrap();
+            let shared = read_regular_shared(&path, 8).unwrap().unwrap();
+            assert_eq!(&*shared, text.as_bytes());
+        }
+        std::fs::write(&path, "123456789").unwrap();
+        assert!(read_regular_shared(&path, 8).unwrap().is_none());
+        assert_eq!(
+            &*read_regular_shared(&path, 9).unwrap().unwrap(),
+            b"123456789"
+        );
+    }
+
+    #[test]
     fn stops_at_the_limit() {
         assert_eq!(read_limited(&b"abc"[..], 3).unwrap(), b"abc");
         let err = read_limited(io::repeat(0), 1000).unwrap_err();
@@ -254,6 +319,11 @@ mod tests {
             "it is a named pipe and nothing wrote to it within 0 s"
         );
         let err = read_regular_limited(&path, 10).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is a named pipe (fifo), not a regular file"
+        );
+        let err = read_regular_shared(&path, 10).unwrap_err();
         assert_eq!(
             err.to_string(),
             "it is a named pipe (fifo), not a regular file"
