@@ -251,10 +251,11 @@ struct Scratch {
     idents: Vec<String>,
 }
 
-/// Moves `stack[base..]` into a vector of its exact size.
+/// Moves `stack[base..]` into a vector of its exact size (`split_off` copies the elements in
+/// one block, where `drain().collect()` moved them one by one).
 fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
     let base = base.min(stack.len());
-    stack.drain(base..).collect()
+    stack.split_off(base)
 }
 
 impl<'a> Parser<'a, '_> {
@@ -656,9 +657,9 @@ impl<'a> Parser<'a, '_> {
         self.t.pop_vars(vars);
         self.control_depth -= 1;
         Ok(match kind {
-            ItemType::If => Node::If(result?),
-            ItemType::Range => Node::Range(result?),
-            _ => Node::With(result?),
+            ItemType::If => Node::If(Box::new(result?)),
+            ItemType::Range => Node::Range(Box::new(result?)),
+            _ => Node::With(Box::new(result?)),
         })
     }
 
@@ -746,7 +747,7 @@ impl<'a> Parser<'a, '_> {
         Ok(Step::Node(Node::Template {
             span: Span::new(token.pos, end),
             name,
-            pipe: Some(pipe),
+            pipe: Some(Box::new(pipe)),
         }))
     }
 
@@ -762,7 +763,7 @@ impl<'a> Parser<'a, '_> {
             self.backup();
             // Variables declared here persist until the enclosing `end`.
             let (pipe, end) = self.pipeline(CONTEXT, ItemType::RightDelim)?;
-            (Some(pipe), end)
+            (Some(Box::new(pipe)), end)
         };
         Ok(Node::Template {
             span: Span::new(token.pos, end),

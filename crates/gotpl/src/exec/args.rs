@@ -64,6 +64,7 @@ enum Callee {
     Special(Special),
 }
 
+/// The names of [`super::EXEC_FUNCS`], in its order.
 const SPECIALS: [(&str, Special); 7] = [
     ("and", Special::And),
     ("or", Special::Or),
@@ -116,6 +117,11 @@ fn resolve(name: &str) -> Option<&'static Resolved> {
             map
         })
         .get(name)
+}
+
+/// Whether `name` resolves to a function ([`super::is_func`]).
+pub(super) fn is_resolved(name: &str) -> bool {
+    resolve(name).is_some()
 }
 
 /// Sprig functions whose string result keeps the origins of a tracked string argument, and the

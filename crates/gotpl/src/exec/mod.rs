@@ -31,9 +31,10 @@ pub use output::Origin;
 /// must accept them as functions.
 pub const EXEC_FUNCS: &[&str] = &["and", "or", "include", "tpl", "required", "fail", "lookup"];
 
-/// Whether `name` is a function a template may call (what the parser checks names against).
+/// Whether `name` is a function a template may call (what the parser checks names against):
+/// one lookup in the executor's table, which holds the function table and [`EXEC_FUNCS`].
 pub fn is_func(name: &str) -> bool {
-    EXEC_FUNCS.contains(&name) || crate::funcs::lookup(name).is_some()
+    args::is_resolved(name)
 }
 
 /// Parses one file of a chart as [`Templates::add_file`] does (functions checked against

@@ -323,9 +323,9 @@ impl<'a> State<'a> {
                 fr.at(At::Template {
                     span: *span,
                     name,
-                    pipe: pipe.as_ref(),
+                    pipe: pipe.as_deref(),
                 });
-                self.walk_template(fr, dot, name, pipe.as_ref())?;
+                self.walk_template(fr, dot, name, pipe.as_deref())?;
             }
             Node::Break { .. } => return Ok(Flow::Break),
             Node::Continue { .. } => return Ok(Flow::Continue),

@@ -573,3 +573,13 @@ fn decoded_documents_are_shared_only_in_their_strings() {
         );
     }
 }
+
+#[test]
+fn is_func_is_the_table_and_the_executors_own() {
+    for name in crate::funcs::table().keys().chain(super::EXEC_FUNCS) {
+        assert!(super::is_func(name), "{name}");
+    }
+    for name in ["env", "expandenv", "nosuch", "Include", ""] {
+        assert!(!super::is_func(name), "{name}");
+    }
+}

@@ -575,8 +575,8 @@ fn check_spans(list: &List, len: u32) {
                     check_spans(e, len);
                 }
             }
-            Node::Action { pipe, .. }
-            | Node::Template {
+            Node::Action { pipe, .. } => check_pipe(pipe),
+            Node::Template {
                 pipe: Some(pipe), ..
             } => check_pipe(pipe),
             _ => {}

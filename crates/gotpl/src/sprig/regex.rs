@@ -5,7 +5,7 @@
 //! `Expand`. Compile errors use Go's words. Plain functions panic on a bad pattern
 //! (`regexp: Compile(…)`), `must…` ones return the error, `regexMatch` returns false.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 
@@ -50,10 +50,150 @@ pub const FUNCS: &[Func] = &[
 /// each pattern once (Go compiles on every call; the `regex` crate's compilation costs more).
 const CACHE_LIMIT: usize = 256;
 
-type Cache = std::collections::HashMap<String, Result<Arc<Regex>, String>, crate::track::FxBuild>;
+type Cache = std::collections::HashMap<String, Result<Arc<Pattern>, String>, crate::track::FxBuild>;
 
 thread_local! {
     static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::default();
+}
+
+/// Haystacks up to this many bytes are searched with `regex-lite` when the pattern allows it;
+/// longer ones with the `regex` crate, compiled then (its lazy DFA is what makes long searches
+/// fast, and what makes compiling cost).
+const LITE_MAX_HAYSTACK: usize = 4096;
+
+/// A compiled pattern. Charts use a few short patterns on short strings (names, image tags):
+/// compiling them with the `regex` crate costs far more than the searches (a negated class
+/// such as `[^a-z0-9-]` builds a UTF-8 automaton and zeroes a 400 KB table), so a pattern that
+/// `regex-lite` reads exactly as the `regex` crate does is compiled with it alone, and the
+/// `regex` crate is compiled only if a long haystack comes. Both engines find Go's
+/// leftmost-first matches with the same syntax; the patterns given to `regex-lite` are those
+/// where nothing differs between the two (see [`lite_eligible`]).
+pub(crate) enum Pattern {
+    Full(Regex),
+    /// `regex-lite`, and the `regex` crate's compilation of the same text once a long haystack
+    /// needs it (`None` if that failed, which the patterns given to `regex-lite` do not).
+    Lite {
+        lite: regex_lite::Regex,
+        translated: String,
+        full: OnceLock<Option<Regex>>,
+    },
+}
+
+/// The engine one search runs on.
+enum Engine<'a> {
+    Full(&'a Regex),
+    Lite(&'a regex_lite::Regex),
+}
+
+/// Capture positions of a search, from either engine.
+enum Locs {
+    Full(regex::CaptureLocations),
+    Lite(regex_lite::CaptureLocations),
+}
+
+impl Locs {
+    fn get(&self, i: usize) -> Option<(usize, usize)> {
+        match self {
+            Locs::Full(l) => l.get(i),
+            Locs::Lite(l) => l.get(i),
+        }
+    }
+}
+
+impl Engine<'_> {
+    fn is_match(&self, s: &str) -> bool {
+        match self {
+            Engine::Full(r) => r.is_match(s),
+            Engine::Lite(r) => r.is_match(s),
+        }
+    }
+
+    fn find_at(&self, s: &str, start: usize) -> Option<(usize, usize)> {
+        match self {
+            Engine::Full(r) => r.find_at(s, start).map(|m| (m.start(), m.end())),
+            Engine::Lite(r) => r.find_at(s, start).map(|m| (m.start(), m.end())),
+        }
+    }
+
+    fn capture_locations(&self) -> Locs {
+        match self {
+            Engine::Full(r) => Locs::Full(r.capture_locations()),
+            Engine::Lite(r) => Locs::Lite(r.capture_locations()),
+        }
+    }
+
+    fn captures_read_at(&self, locs: &mut Locs, s: &str, start: usize) -> Option<(usize, usize)> {
+        match (self, locs) {
+            (Engine::Full(r), Locs::Full(l)) => r
+                .captures_read_at(l, s, start)
+                .map(|m| (m.start(), m.end())),
+            (Engine::Lite(r), Locs::Lite(l)) => r
+                .captures_read_at(l, s, start)
+                .map(|m| (m.start(), m.end())),
+            _ => None,
+        }
+    }
+
+    /// The index of the group Go names `name`.
+    fn group_index(&self, name: &str) -> Option<usize> {
+        let ours =
+            |n: Option<&str>| n.and_then(|n| n.strip_prefix(go_syntax::GROUP_PREFIX)) == Some(name);
+        match self {
+            Engine::Full(r) => r.capture_names().position(ours),
+            Engine::Lite(r) => r.capture_names().position(ours),
+        }
+    }
+}
+
+impl Pattern {
+    /// The engine for a haystack of `len` bytes.
+    fn engine(&self, len: usize) -> Engine<'_> {
+        match self {
+            Pattern::Full(r) => Engine::Full(r),
+            Pattern::Lite { lite, .. } if len <= LITE_MAX_HAYSTACK => Engine::Lite(lite),
+            Pattern::Lite {
+                lite,
+                translated,
+                full,
+            } => match full.get_or_init(|| full_regex(translated).ok()) {
+                Some(r) => Engine::Full(r),
+                None => Engine::Lite(lite),
+            },
+        }
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        self.engine(s.len()).is_match(s)
+    }
+
+    fn find(&self, s: &str) -> Option<(usize, usize)> {
+        self.engine(s.len()).find_at(s, 0)
+    }
+}
+
+/// Whether `regex-lite` reads the translated pattern exactly as the `regex` crate does. It
+/// differs on what it lacks or simplifies: Unicode classes (`\p`), Unicode case folding and
+/// other flags (`(?i)`; any `(?` form is left to the crate, named groups too), and the crate's
+/// ASCII-only escapes (`(?-u:\b)`); POSIX classes are left out as well, and counted
+/// repetitions, whose size limits the two count differently. What remains (ASCII literals,
+/// classes, `.`, `^`/`$`, `*+?` greedy or lazy, alternation, numbered groups) means the same
+/// in both.
+fn lite_eligible(translated: &str) -> bool {
+    if !translated.is_ascii() || translated.contains("(?") || translated.contains("[[:") {
+        return false;
+    }
+    let mut bytes = translated.bytes();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'\\' => match bytes.next() {
+                Some(b'p' | b'P') | None => return false,
+                Some(_) => {}
+            },
+            b'{' => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 pub(crate) fn clear_cache() {
@@ -63,7 +203,7 @@ pub(crate) fn clear_cache() {
 /// `regexp.Compile`: the compiled pattern or Go's error text. Shared, not cloned: a cloned
 /// `Regex` gets a new pool of match caches, and building one (the lazy DFA's tables) costs more
 /// than most matches.
-pub(crate) fn compile(pattern: &str) -> Result<Arc<Regex>, String> {
+pub(crate) fn compile(pattern: &str) -> Result<Arc<Pattern>, String> {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return hit;
     }
@@ -78,14 +218,39 @@ pub(crate) fn compile(pattern: &str) -> Result<Arc<Regex>, String> {
     compiled
 }
 
-fn compile_uncached(pattern: &str) -> Result<Arc<Regex>, String> {
+fn compile_uncached(pattern: &str) -> Result<Arc<Pattern>, String> {
     let translated =
         go_syntax::translate(pattern).map_err(|m| format!("error parsing regexp: {m}"))?;
-    regex::RegexBuilder::new(&translated)
+    let lite = lite_eligible(&translated)
+        .then(|| {
+            regex_lite::RegexBuilder::new(&translated)
+                .size_limit(1 << 24)
+                .build()
+                .ok()
+        })
+        .flatten();
+    Ok(Arc::new(match lite {
+        Some(lite) => Pattern::Lite {
+            lite,
+            translated,
+            full: OnceLock::new(),
+        },
+        None => Pattern::Full(full_regex(&translated)?),
+    }))
+}
+
+fn full_regex(translated: &str) -> Result<Regex, String> {
+    regex::RegexBuilder::new(translated)
         .size_limit(1 << 24)
         .build()
-        .map(Arc::new)
         .map_err(|e| format!("error parsing regexp: {}", first_line(&e.to_string())))
+}
+
+/// [`compile`] on the `regex` crate alone, uncached (semver's patterns, compiled once each).
+pub(crate) fn compile_full(pattern: &str) -> Result<Regex, String> {
+    let translated =
+        go_syntax::translate(pattern).map_err(|m| format!("error parsing regexp: {m}"))?;
+    full_regex(&translated)
 }
 
 /// A size for the program `pattern` compiles to, in NFA states (about): counted repetitions
@@ -126,7 +291,7 @@ fn first_line(s: &str) -> &str {
 }
 
 /// `regexp.MustCompile`: the panic message of a bad pattern.
-fn must_compile(pattern: &str) -> Result<Arc<Regex>, String> {
+fn must_compile(pattern: &str) -> Result<Arc<Pattern>, String> {
     compile(pattern).map_err(|e| format!("regexp: Compile({}): {e}", go_backquote(pattern)))
 }
 
@@ -154,16 +319,19 @@ fn must_regex_match(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
 
 /// Go's `allMatches`: successive matches from `pos`, an empty match right after the previous
 /// one skipped, at most `n` (all when negative).
-fn all_matches(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
+fn all_matches(re: &Pattern, s: &str, n: i64) -> Vec<(usize, usize)> {
+    let re = re.engine(s.len());
     let n = if n < 0 { s.len() as i64 + 1 } else { n };
     let mut out = Vec::new();
     let mut pos = 0usize;
     let mut prev_end: Option<usize> = None;
     while (out.len() as i64) < n && pos <= s.len() {
-        let Some(m) = re.find_at(s, pos) else { break };
+        let Some((m_start, m_end)) = re.find_at(s, pos) else {
+            break;
+        };
         let mut accept = true;
-        if m.end() == pos {
-            if Some(m.start()) == prev_end {
+        if m_end == pos {
+            if Some(m_start) == prev_end {
                 accept = false;
             }
             pos += s
@@ -171,17 +339,17 @@ fn all_matches(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
                 .and_then(|t| t.chars().next())
                 .map_or(1, char::len_utf8);
         } else {
-            pos = m.end();
+            pos = m_end;
         }
-        prev_end = Some(m.end());
+        prev_end = Some(m_end);
         if accept {
-            out.push((m.start(), m.end()));
+            out.push((m_start, m_end));
         }
     }
     out
 }
 
-fn find_all(re: &Regex, s: &str, n: i64) -> Value {
+fn find_all(re: &Pattern, s: &str, n: i64) -> Value {
     let found: Vec<String> = all_matches(re, s, n)
         .into_iter()
         .map(|(a, b)| s.get(a..b).unwrap_or_default().to_string())
@@ -207,8 +375,8 @@ fn must_regex_find_all(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> 
     Ok(find_all(&*compile(pattern)?, s, n))
 }
 
-fn find(re: &Regex, s: &str) -> Value {
-    Value::str(re.find(s).map_or("", |m| m.as_str()))
+fn find(re: &Pattern, s: &str) -> Value {
+    Value::str(re.find(s).and_then(|(a, b)| s.get(a..b)).unwrap_or(""))
 }
 
 fn regex_find(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
@@ -222,22 +390,29 @@ fn must_regex_find(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
 }
 
 /// Go's `replaceAll`: every match replaced, but not an empty match right after another.
-fn replace_all(re: &Regex, src: &str, repl: &str, literal: bool) -> Result<Value, String> {
+fn replace_all(re: &Pattern, src: &str, repl: &str, literal: bool) -> Result<Value, String> {
+    let re = re.engine(src.len());
     let mut out = String::with_capacity(src.len());
     let mut last_end = 0usize;
     let mut search = 0usize;
     let mut locs = re.capture_locations();
+    // Groups are only read by a replacement that names one; a plain search is cheaper.
+    let groups = !literal && repl.contains('$');
     while search <= src.len() {
-        let Some(m) = re.captures_read_at(&mut locs, src, search) else {
+        let found = if groups {
+            re.captures_read_at(&mut locs, src, search)
+        } else {
+            re.find_at(src, search)
+        };
+        let Some((start, end)) = found else {
             break;
         };
-        let (start, end) = (m.start(), m.end());
         out.push_str(src.get(last_end..start).unwrap_or_default());
         if end > last_end || start == 0 {
             if literal {
                 out.push_str(repl);
             } else {
-                expand(&mut out, repl, re, &locs, src);
+                expand(&mut out, repl, &re, &locs, src);
             }
             if out.len() > super::strings::MAX_STRING {
                 return Err(format!(
@@ -265,7 +440,7 @@ fn replace_all(re: &Regex, src: &str, repl: &str, literal: bool) -> Result<Value
 
 /// Go's `Regexp.Expand`: `$name`, `${name}`, `$$`; a name is the longest run of letters,
 /// digits and `_`, a number when all digits without a leading zero.
-fn expand(out: &mut String, template: &str, re: &Regex, locs: &regex::CaptureLocations, src: &str) {
+fn expand(out: &mut String, template: &str, re: &Engine<'_>, locs: &Locs, src: &str) {
     let group = |i: usize| locs.get(i).and_then(|(a, b)| src.get(a..b));
     let mut rest = template;
     while let Some(at) = rest.find('$') {
@@ -306,10 +481,7 @@ fn expand(out: &mut String, template: &str, re: &Regex, locs: &regex::CaptureLoc
         };
         let text = match number {
             Some(n) => group(n),
-            None => re
-                .capture_names()
-                .position(|n| n.and_then(|n| n.strip_prefix(go_syntax::GROUP_PREFIX)) == Some(name))
-                .and_then(group),
+            None => re.group_index(name).and_then(group),
         };
         out.push_str(text.unwrap_or_default());
     }
@@ -337,7 +509,7 @@ fn must_regex_replace_all_literal(_: &mut FuncEnv, a: Vec<Value>) -> Result<Valu
 }
 
 /// Go's `Regexp.Split`.
-fn split(re: &Regex, pattern: &str, s: &str, n: i64) -> Value {
+fn split(re: &Pattern, pattern: &str, s: &str, n: i64) -> Value {
     if n == 0 {
         return Value::str_list(Vec::new());
     }
@@ -463,6 +635,11 @@ mod go_syntax {
                 return Err("trailing backslash at end of expression: ``".into());
             };
             if let Some(class) = perl_class(c) {
+                // Inside a class, a positive one is spliced in as its ranges (`[^a-z\d]` is
+                // `[^a-z0-9]`), the same set without a nested class, which `regex-lite` lacks.
+                if in_class && !class.starts_with("[^") {
+                    return Ok(class.trim_start_matches('[').trim_end_matches(']').into());
+                }
                 return Ok(class.into());
             }
             match c {
@@ -1014,5 +1191,98 @@ mod tests {
             call("regexMatch", vec![s("*"), s("x")]).unwrap(),
             Value::Bool(false)
         ));
+    }
+
+    /// Both engines of a pattern `regex-lite` takes, forced, on the same haystack.
+    fn both(pattern: &str) -> (Pattern, Pattern) {
+        let translated = go_syntax::translate(pattern).unwrap();
+        assert!(lite_eligible(&translated), "{pattern}");
+        let lite = Pattern::Lite {
+            lite: regex_lite::Regex::new(&translated).unwrap(),
+            translated: translated.clone(),
+            full: OnceLock::new(),
+        };
+        (lite, Pattern::Full(full_regex(&translated).unwrap()))
+    }
+
+    /// What every function makes of a haystack with one engine: matches, captures, splits,
+    /// replacements with groups.
+    fn outcomes(re: &Pattern, pattern: &str, hay: &str) -> String {
+        format!(
+            "{} {:?} {} {} {} {}",
+            re.is_match(hay),
+            re.find(hay),
+            shown(find_all(re, hay, -1)),
+            shown(split(re, pattern, hay, -1)),
+            shown(replace_all(re, hay, "<$1|${0}>", false).unwrap()),
+            shown(replace_all(re, hay, "$1", true).unwrap()),
+        )
+    }
+
+    /// The bitnami charts' patterns, and others that `regex-lite` takes, agree with the `regex`
+    /// crate on short haystacks and long ones (where [`Pattern::engine`] switches to the crate).
+    #[test]
+    fn lite_engine_agrees_with_the_regex_crate() {
+        let patterns = [
+            r"(-?[^a-z\d\-])+-?",
+            r"\W",
+            r"[^A-Za-z0-9]+$",
+            r"^([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
+            r"{(v[0-9])*[^}]*}}$",
+            r"-r\d+$|sha256:",
+            r"[0-9.]+",
+            r"a*?",
+            r"(a|ab)(c|bcd)(d*)",
+            r"\s+|^$",
+            r".",
+            r"x*",
+        ];
+        let hays = [
+            "",
+            "Redis-Cluster_01",
+            "my--chart..name-",
+            "héllo wörld ٣ 日本",
+            "1.2.3-rc.1+build.5",
+            "bitnami/redis:7.2.4-debian-12-r3",
+            "sha256:abc\n  \tx",
+            "{v1}} {{v2}}",
+            "abcd abcbcd aab",
+            "\n\n",
+        ];
+        for p in patterns {
+            let (lite, full) = both(p);
+            for h in hays {
+                assert_eq!(outcomes(&lite, p, h), outcomes(&full, p, h), "{p} on {h:?}");
+            }
+            let long = hays.join("-").repeat(200);
+            assert!(long.len() > LITE_MAX_HAYSTACK);
+            assert!(matches!(lite.engine(long.len()), Engine::Full(_)));
+            assert_eq!(
+                outcomes(&lite, p, &long),
+                outcomes(&full, p, &long),
+                "{p} long"
+            );
+        }
+    }
+
+    #[test]
+    fn what_lite_takes() {
+        let takes = |p: &str| lite_eligible(&go_syntax::translate(p).unwrap());
+        assert!(takes(r"(-?[^a-z\d\-])+-?"));
+        assert!(takes(r"\W"));
+        for p in [
+            r"(?i)a",
+            r"(?P<n>a)",
+            r"\pL",
+            r"\bx",
+            "[[:alpha:]]",
+            "a{2}",
+            "é",
+            r"(?:a)",
+        ] {
+            assert!(!takes(p), "{p}");
+        }
+        assert!(matches!(*compile("a{2}").unwrap(), Pattern::Full(_)));
+        assert!(matches!(*compile("[^a-z]").unwrap(), Pattern::Lite { .. }));
     }
 }

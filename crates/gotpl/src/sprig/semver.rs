@@ -35,13 +35,9 @@ fn pattern(
     slot: &'static OnceLock<Option<Regex>>,
     source: impl FnOnce() -> String,
 ) -> Result<&'static Regex, String> {
-    slot.get_or_init(|| {
-        super::regex::compile(&source())
-            .ok()
-            .map(std::sync::Arc::unwrap_or_clone)
-    })
-    .as_ref()
-    .ok_or_else(no_patterns)
+    slot.get_or_init(|| super::regex::compile_full(&source()).ok())
+        .as_ref()
+        .ok_or_else(no_patterns)
 }
 
 /// The groups of [`LOOSE`] (`x_digits`: [`CV`], whose number parts also take `x`, `X`, `*`
@@ -795,7 +791,7 @@ mod tests {
         /// The hand matcher finds the groups Go's engine finds with Masterminds' pattern.
         #[test]
         fn version_matcher_is_the_pattern(s in samples()) {
-            let re = super::super::regex::compile(&format!("^{LOOSE}$")).unwrap();
+            let re = super::super::regex::compile_full(&format!("^{LOOSE}$")).unwrap();
             let hand = match_version(&s, false).filter(|m| m.end == s.len());
             match re.captures(&s) {
                 None => proptest::prop_assert!(hand.is_none(), "{s:?}"),
