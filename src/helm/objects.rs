@@ -522,6 +522,10 @@ impl Object for Files {
             .clone()
     }
 
+    fn with_go_string(&self, f: &mut dyn FnMut(&str)) {
+        f(self.printed.get_or_init(|| print_files(&self.files)));
+    }
+
     fn to_json(&self) -> Value {
         Value::map(
             self.files

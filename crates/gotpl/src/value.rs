@@ -91,6 +91,11 @@ pub trait Object: fmt::Debug {
     fn has_method(&self, name: &str) -> bool;
     /// What `%v` (and so `{{ . }}`) prints: Go's struct form `{a b}` or the `String()` method.
     fn go_string(&self) -> String;
+    /// Calls `f` with [`Object::go_string`]: an object that keeps its printed form (a large one)
+    /// lends it instead of copying it.
+    fn with_go_string(&self, f: &mut dyn FnMut(&str)) {
+        f(&self.go_string());
+    }
     /// The value as `encoding/json` would marshal it (json tags, omitempty), for toJson/toYaml.
     fn to_json(&self) -> Value;
     /// The concrete value, for functions whose Go parameter has this object's type

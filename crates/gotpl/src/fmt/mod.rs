@@ -657,9 +657,10 @@ impl Printer {
             Value::Object(o) => {
                 // Go calls String() for the string-like verbs; kforge's objects render that
                 // form (or their struct form) through go_string.
-                let s = o.go_string();
                 match verb {
-                    'v' | 's' | 'x' | 'X' | 'q' => self.fmt_string(s.as_bytes(), verb, culprit),
+                    'v' | 's' | 'x' | 'X' | 'q' => {
+                        o.with_go_string(&mut |s| self.fmt_string(s.as_bytes(), verb, culprit));
+                    }
                     _ => self.bad_verb(verb, culprit),
                 }
             }
