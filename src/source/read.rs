@@ -58,12 +58,11 @@ pub fn read_text_limited(path: &Path, limit: u64) -> io::Result<String> {
         .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
-/// [`read_regular_limited`] straight into the shared buffer a file tree keeps: read into a
-/// `Vec` and then copied into an `Arc`, each file's bytes were written twice, to two fresh
-/// allocations (a CRD-heavy folder's 17 MB: issue 19). A file that changes length while it is
-/// read is read as [`read_regular_limited`] reads it.
-pub fn read_regular_shared(path: &Path, limit: u64) -> io::Result<Option<Arc<[u8]>>> {
-    let mut file = open_nonblocking(path)?;
+/// `path` opened for reading if it is a regular file (checked on the open file, so a swap
+/// between a check and the open changes nothing; opened without blocking, so a FIFO cannot hang
+/// the open), with its metadata.
+fn open_regular(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
+    let file = open_nonblocking(path)?;
     let metadata = file.metadata()?;
     let kind = metadata.file_type();
     if !kind.is_file() {
@@ -73,6 +72,15 @@ pub fn read_regular_shared(path: &Path, limit: u64) -> io::Result<Option<Arc<[u8
         ));
     }
     set_blocking(&file)?;
+    Ok((file, metadata))
+}
+
+/// [`read_regular_limited`] straight into the shared buffer a file tree keeps: read into a
+/// `Vec` and then copied into an `Arc`, each file's bytes were written twice, to two fresh
+/// allocations (a CRD-heavy folder's 17 MB: issue 19). A file that changes length while it is
+/// read is read as [`read_regular_limited`] reads it.
+pub fn read_regular_shared(path: &Path, limit: u64) -> io::Result<Option<Arc<[u8]>>> {
+    let (mut file, metadata) = open_regular(path)?;
     let len = match usize::try_from(metadata.len()) {
         Ok(len) if metadata.len() <= limit => len,
         _ => return Ok(read_regular_limited(path, limit)?.map(Arc::from)),
@@ -109,16 +117,7 @@ pub fn read_regular_shared(path: &Path, limit: u64) -> io::Result<Option<Arc<[u8
 /// file, so a swap between a check and the open changes nothing); `Ok(None)` when it is larger
 /// than `limit` bytes.
 pub fn read_regular_limited(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
-    let file = open_nonblocking(path)?;
-    let metadata = file.metadata()?;
-    let kind = metadata.file_type();
-    if !kind.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("it is {}, not a regular file", describe(&kind)),
-        ));
-    }
-    set_blocking(&file)?;
+    let (file, metadata) = open_regular(path)?;
     match read_limited_sized(file, limit, metadata.len()) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(e) if e.kind() == io::ErrorKind::InvalidData => Ok(None),

@@ -8,7 +8,7 @@
 //! exactly their messages. `fast_tests` compares both ways over the corpora and fuzzed input.
 
 use super::findings::ambiguous;
-use super::resolve::{self, Ambiguity, Scalar};
+use super::resolve::{self, Ambiguity};
 use super::{CompactStr, Document, Limits, Node, ScalarStyle, ThinVec, Value, keys};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -645,14 +645,7 @@ impl<'a> Fast<'a> {
                 self.diags.push(ambiguous(text, a, is_key, span));
             }
         }
-        let value = match r {
-            Scalar::Null => Value::Null,
-            Scalar::Bool(b) => Value::Bool(b),
-            Scalar::Int(i) => Value::Int(i),
-            Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(CompactStr::new(text)),
-        };
-        Ok(Node::new(value, span))
+        Ok(Node::new(r.into_value(text), span))
     }
 
     /// A plain scalar in block context, folded over the deeper lines that continue it.
@@ -1129,13 +1122,6 @@ impl<'a> Fast<'a> {
         if let Some(a) = resolve::ambiguity(text, r) {
             self.diags.push(ambiguous(text, a, false, span));
         }
-        let value = match r {
-            Scalar::Null => Value::Null,
-            Scalar::Bool(b) => Value::Bool(b),
-            Scalar::Int(i) => Value::Int(i),
-            Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(CompactStr::new(text)),
-        };
-        Ok(Node::new(value, span))
+        Ok(Node::new(r.into_value(text), span))
     }
 }

@@ -15,7 +15,7 @@ use super::findings::{ambiguous, collection_key, too_deep};
 use super::input::ShortWindow;
 use super::positions::Positions;
 use super::resolve::{self, Ambiguity, Scalar};
-use super::{CompactStr, Document, Limits, Node, ScalarStyle, ThinVec, Value, keys, syntax_help};
+use super::{Document, Limits, Node, ScalarStyle, ThinVec, Value, keys, syntax_help};
 use crate::catalog::yaml::{ALIAS_LIMIT, SYNTAX};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -242,13 +242,7 @@ impl<'a> ChunkLoader<'a> {
             }
             None => Scalar::Str,
         };
-        let value = match resolved {
-            Scalar::Null => Value::Null,
-            Scalar::Bool(b) => Value::Bool(b),
-            Scalar::Int(i) => Value::Int(i),
-            Scalar::Float(f) => Value::Float(f),
-            Scalar::Str => Value::Str(CompactStr::new(&text)),
-        };
+        let value = resolved.into_value(&text);
         let node = Node {
             value,
             span,

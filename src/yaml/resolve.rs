@@ -11,6 +11,20 @@ pub(crate) enum Scalar {
     Str,
 }
 
+impl Scalar {
+    /// The node value of a scalar whose text is `text`.
+    pub(crate) fn into_value(self, text: &str) -> super::Value {
+        use super::Value;
+        match self {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) => Value::Int(i),
+            Scalar::Float(f) => Value::Float(f),
+            Scalar::Str => Value::Str(super::CompactStr::new(text)),
+        }
+    }
+}
+
 /// Resolves an untagged plain scalar.
 pub(crate) fn resolve_plain(s: &str) -> Scalar {
     let Some(&first) = s.as_bytes().first() else {
