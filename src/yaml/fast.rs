@@ -256,34 +256,7 @@ impl<'a> Fast<'a> {
         let len = self.b.len();
         let mut i = 0;
         let mut marker = None;
-        while i < len {
-            let le = self.line_end(i);
-            let c = self.skip_spaces(i, le);
-            if c == le || self.at(c) == b'#' {
-                i = le + 1;
-                continue;
-            }
-            if c == i
-                && self.b.get(i..i + 3) == Some(b"---")
-                && matches!(self.at(i + 3), b' ' | b'\n')
-            {
-                if marker.is_some() || !self.rest_is_empty(i + 3, le) {
-                    return no("marker");
-                }
-                marker = Some(self.base + i);
-                i = le + 1;
-                continue;
-            }
-            break;
-        }
-        if i >= len {
-            // Comments only: saphyr reports no document at all.
-            return if marker.is_some() {
-                no("empty document")
-            } else {
-                Ok(None)
-            };
-        }
+        let mut content = false;
         while i < len {
             let le = self.line_end(i);
             let c = self.skip_spaces(i, le);
@@ -295,10 +268,29 @@ impl<'a> Fast<'a> {
                 && matches!(self.b.get(i..i + 3), Some(b"---" | b"..."))
                 && matches!(self.at(i + 3), b' ' | b'\n')
             {
-                return no("marker");
+                // One leading `---` with nothing after it; any other marker is saphyr's.
+                if content
+                    || marker.is_some()
+                    || self.at(i) == b'.'
+                    || !self.rest_is_empty(i + 3, le)
+                {
+                    return no("marker");
+                }
+                marker = Some(self.base + i);
+                i = le + 1;
+                continue;
             }
+            content = true;
             self.line_start = i;
             i = self.line(c - i, c, le)?;
+        }
+        if !content {
+            // Comments only: saphyr reports no document at all.
+            return if marker.is_some() {
+                no("empty document")
+            } else {
+                Ok(None)
+            };
         }
         while !self.stack.is_empty() {
             self.close()?;
