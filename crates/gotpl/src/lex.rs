@@ -101,8 +101,6 @@ pub struct Item<'a> {
     /// Byte offset of the token in the input.
     pub pos: usize,
     pub val: &'a str,
-    /// 1-based line of the token's start, counted as Go counts it.
-    pub line: usize,
 }
 
 impl Item<'_> {
@@ -110,7 +108,6 @@ impl Item<'_> {
         typ: ItemType::Eof,
         pos: 0,
         val: "",
-        line: 0,
     };
 
     /// Byte offset just past the token.
@@ -163,8 +160,6 @@ pub struct Lexer<'a> {
     start: usize,
     at_eof: bool,
     paren_depth: i64,
-    line: usize,
-    start_line: usize,
     inside_action: bool,
     error_message: String,
     /// Emit comment items (Go's `ParseComments` mode).
@@ -187,8 +182,6 @@ impl<'a> Lexer<'a> {
             start: 0,
             at_eof: false,
             paren_depth: 0,
-            line: 1,
-            start_line: 1,
             inside_action: false,
             error_message: String::new(),
             emit_comment: true,
@@ -233,9 +226,6 @@ impl<'a> Lexer<'a> {
             Some(_) => self.rest().chars().next()?,
         };
         self.pos += r.len_utf8();
-        if r == '\n' {
-            self.line += 1;
-        }
         Some(r)
     }
 
@@ -259,9 +249,6 @@ impl<'a> Lexer<'a> {
             },
         };
         self.pos -= r.len_utf8();
-        if r == '\n' {
-            self.line -= 1;
-        }
     }
 
     fn this_item(&mut self, typ: ItemType) -> Item<'a> {
@@ -269,17 +256,13 @@ impl<'a> Lexer<'a> {
             typ,
             pos: self.start,
             val: self.slice(self.start, self.pos),
-            line: self.start_line,
         };
         self.start = self.pos;
-        self.start_line = self.line;
         i
     }
 
     fn ignore(&mut self) {
-        self.line += count_newlines(self.slice(self.start, self.pos));
         self.start = self.pos;
-        self.start_line = self.line;
     }
 
     fn accept(&mut self, valid: &str) -> bool {
@@ -304,7 +287,6 @@ impl<'a> Lexer<'a> {
             typ: ItemType::Error,
             pos: self.start,
             val: "",
-            line: self.start_line,
         };
         self.error_message = message;
         self.start = 0;
@@ -335,7 +317,6 @@ impl<'a> Lexer<'a> {
             let Some(x) = self.find_left_delim() else {
                 self.pos = self.input.len();
                 if self.pos > self.start {
-                    self.line += count_newlines(self.slice(self.start, self.pos));
                     return self.this_item(ItemType::Text);
                 }
                 return self.this_item(ItemType::Eof);
@@ -349,7 +330,6 @@ impl<'a> Lexer<'a> {
                     0
                 };
                 self.pos -= trim;
-                self.line += count_newlines(self.slice(self.start, self.pos));
                 let i = self.this_item(ItemType::Text);
                 self.pos += trim;
                 self.ignore();
@@ -403,7 +383,6 @@ impl<'a> Lexer<'a> {
         if !delim {
             return Some(self.errorf("comment ends before closing delimiter".to_owned()));
         }
-        self.line += count_newlines(self.slice(self.start, self.pos));
         let i = self.this_item(ItemType::Comment);
         if trim {
             self.pos += TRIM_MARKER_LEN;
@@ -531,12 +510,7 @@ impl<'a> Lexer<'a> {
     fn lex_space(&mut self) -> Item<'a> {
         let bytes = self.input.as_bytes();
         let mut p = self.pos;
-        while let Some(&b) = bytes.get(p)
-            && is_space_byte(b)
-        {
-            if b == b'\n' {
-                self.line += 1;
-            }
+        while bytes.get(p).is_some_and(|&b| is_space_byte(b)) {
             p += 1;
         }
         let num_spaces = p - self.pos;
@@ -654,11 +628,9 @@ impl<'a> Lexer<'a> {
 
     fn lex_raw_quote(&mut self) -> Item<'a> {
         let Some(x) = self.rest().find('`') else {
-            self.line += count_newlines(self.rest());
             self.pos = self.input.len();
             return self.errorf("unterminated raw quoted string".to_owned());
         };
-        self.line += count_newlines(self.slice(self.pos, self.pos + x));
         self.pos += x + 1;
         self.this_item(ItemType::RawString)
     }
@@ -721,8 +693,12 @@ fn format_rune(r: Option<char>) -> String {
     r.map_or_else(|| "U+FFFFFFFFFFFFFFFF".to_owned(), format_unicode)
 }
 
-fn count_newlines(s: &str) -> usize {
-    s.bytes().filter(|&b| b == b'\n').count()
+/// The 1-based line of byte offset `pos` in `text`, as Go's lexer counts it for the token
+/// starting there (one more than the newlines before it). Go keeps a running count per token;
+/// only error messages print a line, so it is worked out when one is needed.
+pub fn line_at(text: &str, pos: usize) -> usize {
+    let before = text.as_bytes().get(..pos).unwrap_or(text.as_bytes());
+    1 + before.iter().filter(|&&b| b == b'\n').count()
 }
 
 fn right_trim_length(s: &str) -> usize {
@@ -770,7 +746,7 @@ mod tests {
             let i = l.next_item();
             let s = match i.typ {
                 ItemType::Error => format!("ERR({})", l.error_message()),
-                t => format!("{t:?}:{:?}@{}:{}", i.val, i.pos, i.line),
+                t => format!("{t:?}:{:?}@{}:{}", i.val, i.pos, line_at(input, i.pos)),
             };
             out.push(s);
             if matches!(i.typ, ItemType::Eof | ItemType::Error) {
@@ -919,7 +895,7 @@ mod go_tests {
             } else {
                 i.val.to_owned()
             };
-            out.push((i.typ, val, i.pos, i.line));
+            out.push((i.typ, val, i.pos, line_at(input, i.pos)));
             if matches!(i.typ, Eof | Error) {
                 return out;
             }

@@ -185,7 +185,8 @@ struct TreeState<'a> {
     vars: Vec<&'a str>,
     /// How many times each name is in `vars`, so a lookup is O(1) however many are declared.
     var_count: FxMap<&'a str, usize>,
-    action_line: usize,
+    /// Where the `{{` of the action being parsed is (Go keeps its line, for error messages).
+    action_pos: Option<usize>,
     range_depth: usize,
     paren_depth: usize,
 }
@@ -197,7 +198,7 @@ impl<'a> TreeState<'a> {
             peek_count: 0,
             vars: Vec::new(),
             var_count: FxMap::default(),
-            action_line: 0,
+            action_pos: None,
             range_depth: 0,
             paren_depth: 0,
         }
@@ -325,7 +326,7 @@ impl<'a> Parser<'a, '_> {
         ParseError {
             parse_name: self.parse_name.to_owned(),
             offset: u32::try_from(at.pos).unwrap_or(u32::MAX),
-            line: at.line,
+            line: crate::lex::line_at(&self.text, at.pos),
             message,
         }
     }
@@ -346,14 +347,18 @@ impl<'a> Parser<'a, '_> {
         if token.typ == ItemType::Error {
             let msg = self.lex.error_message();
             let mut extra = String::new();
-            if self.t.action_line != 0 && self.t.action_line != token.line {
+            let action_line = self
+                .t
+                .action_pos
+                .map(|p| crate::lex::line_at(&self.text, p));
+            let token_line = crate::lex::line_at(&self.text, token.pos);
+            if let Some(action_line) = action_line
+                && action_line != token_line
+            {
                 extra = if msg.ends_with(" action") {
-                    format!(" started at {}:{}", self.parse_name, self.t.action_line)
+                    format!(" started at {}:{action_line}", self.parse_name)
                 } else {
-                    format!(
-                        " in action started at {}:{}",
-                        self.parse_name, self.t.action_line
-                    )
+                    format!(" in action started at {}:{action_line}", self.parse_name)
                 };
             }
             return self.errorf(format!("{msg}{extra}"));
@@ -468,9 +473,9 @@ impl<'a> Parser<'a, '_> {
                 span: Span::new(token.pos, token.end()),
             })),
             ItemType::LeftDelim => {
-                self.t.action_line = token.line;
+                self.t.action_pos = Some(token.pos);
                 let result = self.action(token.pos);
-                self.t.action_line = 0;
+                self.t.action_pos = None;
                 result
             }
             ItemType::Comment => Ok(Step::Node(Node::Comment {
