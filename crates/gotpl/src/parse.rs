@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 type FxMap<K, V> = HashMap<K, V, crate::track::FxBuild>;
 
-use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, Span, Tree, Variable};
+use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe, Span, Tree, Variable};
 use crate::lex::{Item, ItemType, Lexer};
 
 /// Nesting limit for parenthesised expressions.
@@ -249,7 +249,7 @@ struct Scratch {
     nodes: Vec<Node>,
     cmds: Vec<Command>,
     args: Vec<Arg>,
-    idents: Vec<String>,
+    idents: Vec<Name>,
 }
 
 /// Moves `stack[base..]` into a vector of its exact size (`split_off` copies the elements in
@@ -570,14 +570,14 @@ impl<'a> Parser<'a, '_> {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![v.val.to_owned()],
+                    ident: vec![Name::new(v.val)],
                 });
                 self.t.push_var(v.val);
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![v.val.to_owned()],
+                    ident: vec![Name::new(v.val)],
                 });
                 self.t.push_var(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
@@ -846,7 +846,7 @@ impl<'a> Parser<'a, '_> {
             let f = self.next();
             self.scratch
                 .idents
-                .push(f.val.get(1..).unwrap_or("").to_owned());
+                .push(Name::new(f.val.get(1..).unwrap_or("")));
             end = f.end();
         }
         let span = Span::new(chain_pos, end);
@@ -898,7 +898,7 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
-                Arg::Identifier(span, token.val.to_owned())
+                Arg::Identifier(span, Name::new(token.val))
             }
             ItemType::Dot => Arg::Dot(span),
             ItemType::Nil => Arg::Nil(span),
@@ -909,7 +909,7 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
-                self.scratch.idents.push(token.val.to_owned());
+                self.scratch.idents.push(Name::new(token.val));
                 Arg::Variable(Variable {
                     span,
                     ident: Vec::new(),
@@ -918,7 +918,7 @@ impl<'a> Parser<'a, '_> {
             ItemType::Field => {
                 self.scratch
                     .idents
-                    .push(token.val.get(1..).unwrap_or("").to_owned());
+                    .push(Name::new(token.val.get(1..).unwrap_or("")));
                 Arg::Field(span, Vec::new())
             }
             ItemType::Bool => Arg::Bool(span, token.val == "true"),
@@ -938,7 +938,7 @@ impl<'a> Parser<'a, '_> {
                 let (pipe, end) = result?;
                 Arg::Pipe(Span::new(pipe.span.start as usize, end), Box::new(pipe))
             }
-            ItemType::String | ItemType::RawString => match strconv::unquote(token.val) {
+            ItemType::String | ItemType::RawString => match strconv::unquote_name(token.val) {
                 Some(s) => Arg::String(span, s),
                 None => return self.errorf("invalid syntax".to_owned()),
             },
