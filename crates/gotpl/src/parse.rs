@@ -135,9 +135,9 @@ pub fn parse_shared(
         control_depth: 0,
         scratch: Scratch::default(),
     };
-    let root = p.parse_top()?;
+    let root = p.parse_top().map_err(|e| *e)?;
     let last = p.t.token0();
-    p.add(parse_name.to_owned(), root, last)?;
+    p.add(parse_name.to_owned(), root, last).map_err(|e| *e)?;
     let mut trees = p.trees;
     if let Some(i) = trees.iter().position(|t| t.name == parse_name) {
         let top = trees.remove(i);
@@ -146,7 +146,9 @@ pub fn parse_shared(
     Ok(Parsed { trees })
 }
 
-type PResult<T> = Result<T, ParseError>;
+/// Boxed: every parse function returns one of these, and a result as large as the error (two
+/// strings) made each return and `?` move that many bytes.
+type PResult<T> = Result<T, Box<ParseError>>;
 
 /// What `textOrAction` can return: a node, or the `{{end}}`/`{{else}}` that closes a list.
 enum Step {
@@ -322,13 +324,14 @@ impl<'a> Parser<'a, '_> {
     // ---- errors ----
 
     /// Go's `errorf`: the line is that of the last token read into the current tree's buffer.
-    fn error_at(&self, at: Item<'_>, message: String) -> ParseError {
-        ParseError {
+    #[cold]
+    fn error_at(&self, at: Item<'_>, message: String) -> Box<ParseError> {
+        Box::new(ParseError {
             parse_name: self.parse_name.to_owned(),
             offset: u32::try_from(at.pos).unwrap_or(u32::MAX),
             line: crate::lex::line_at(&self.text, at.pos),
             message,
-        }
+        })
     }
 
     fn errorf<T>(&self, message: String) -> PResult<T> {
