@@ -215,6 +215,11 @@ impl<'a> Lexer<'a> {
         self.input.get(a..b).unwrap_or("")
     }
 
+    /// The input from `i` on, as bytes (slicing a `str` checks character boundaries).
+    fn bytes_from(&self, i: usize) -> &'a [u8] {
+        self.input.as_bytes().get(i..).unwrap_or(&[])
+    }
+
     fn byte_at(&self, i: usize) -> Option<u8> {
         self.input.as_bytes().get(i).copied()
     }
@@ -326,8 +331,13 @@ impl<'a> Lexer<'a> {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
-                let trim = if has_left_trim_marker(self.input.get(delim_end..).unwrap_or("")) {
-                    right_trim_length(self.slice(self.start, self.pos))
+                let trim = if has_left_trim_marker(self.bytes_from(delim_end)) {
+                    let text = self
+                        .input
+                        .as_bytes()
+                        .get(self.start..self.pos)
+                        .unwrap_or(&[]);
+                    right_trim_length(text)
                 } else {
                     0
                 };
@@ -346,7 +356,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_right_delim(&self) -> (bool, bool) {
-        let rest = self.rest();
+        let rest = self.bytes_from(self.pos);
         if has_right_trim_marker(rest) && starts_with_right_delim(rest.get(TRIM_MARKER_LEN..)) {
             return (true, true);
         }
@@ -356,12 +366,11 @@ impl<'a> Lexer<'a> {
     /// `None` when a comment was skipped.
     fn lex_left_delim(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_DELIM.len();
-        let trim = has_left_trim_marker(self.rest());
+        let trim = has_left_trim_marker(self.bytes_from(self.pos));
         let after_marker = if trim { TRIM_MARKER_LEN } else { 0 };
         if self
-            .input
-            .get(self.pos + after_marker..)
-            .is_some_and(|r| r.starts_with(LEFT_COMMENT))
+            .bytes_from(self.pos + after_marker)
+            .starts_with(LEFT_COMMENT.as_bytes())
         {
             self.pos += after_marker;
             self.ignore();
@@ -391,7 +400,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos += RIGHT_DELIM.len();
         if trim {
-            self.pos += left_trim_length(self.rest());
+            self.pos += left_trim_length(self.bytes_from(self.pos));
         }
         self.ignore();
         self.emit_comment.then_some(i)
@@ -405,7 +414,7 @@ impl<'a> Lexer<'a> {
         self.pos += RIGHT_DELIM.len();
         let i = self.this_item(ItemType::RightDelim);
         if trim {
-            self.pos += left_trim_length(self.rest());
+            self.pos += left_trim_length(self.bytes_from(self.pos));
             self.ignore();
         }
         self.inside_action = false;
@@ -424,7 +433,7 @@ impl<'a> Lexer<'a> {
         let delim = match b {
             b'}' => (b1 == Some(b'}')).then_some(false),
             _ if is_space_byte(b) => (b1 == Some(b'-')
-                && starts_with_right_delim(self.input.get(p + 2..)))
+                && starts_with_right_delim(self.input.as_bytes().get(p + 2..)))
             .then_some(true),
             _ => None,
         };
@@ -518,7 +527,9 @@ impl<'a> Lexer<'a> {
         let num_spaces = p - self.pos;
         self.pos = p;
         // The last space read, then `-}}`.
-        if bytes.get(p) == Some(&b'-') && starts_with_right_delim(self.input.get(p + 1..)) {
+        if bytes.get(p) == Some(&b'-')
+            && starts_with_right_delim(self.input.as_bytes().get(p + 1..))
+        {
             self.backup();
             if num_spaces == 1 {
                 return self.lex_right_delim(true);
@@ -713,12 +724,12 @@ pub fn line_at(text: &str, pos: usize) -> usize {
     1 + before.iter().filter(|&&b| b == b'\n').count()
 }
 
-fn right_trim_length(s: &str) -> usize {
-    s.bytes().rev().take_while(|&b| is_space_byte(b)).count()
+fn right_trim_length(s: &[u8]) -> usize {
+    s.iter().rev().take_while(|&&b| is_space_byte(b)).count()
 }
 
-fn left_trim_length(s: &str) -> usize {
-    s.bytes().take_while(|&b| is_space_byte(b)).count()
+fn left_trim_length(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| is_space_byte(b)).count()
 }
 
 /// Go's `isSpace` inside actions: space, tab, CR and LF.
@@ -733,17 +744,15 @@ fn is_alphanumeric(r: char) -> bool {
 }
 
 /// `s` starts with `}}` (compared by the byte: `str::starts_with` calls `memcmp`).
-fn starts_with_right_delim(s: Option<&str>) -> bool {
-    s.is_some_and(|s| s.as_bytes().get(..2) == Some(RIGHT_DELIM.as_bytes()))
+fn starts_with_right_delim(s: Option<&[u8]>) -> bool {
+    s.is_some_and(|s| s.get(..2) == Some(RIGHT_DELIM.as_bytes()))
 }
 
-fn has_left_trim_marker(s: &str) -> bool {
-    let b = s.as_bytes();
+fn has_left_trim_marker(b: &[u8]) -> bool {
     b.first() == Some(&b'-') && b.get(1).is_some_and(|&c| is_space(char::from(c)))
 }
 
-fn has_right_trim_marker(s: &str) -> bool {
-    let b = s.as_bytes();
+fn has_right_trim_marker(b: &[u8]) -> bool {
     b.first().is_some_and(|&c| is_space(char::from(c))) && b.get(1) == Some(&b'-')
 }
 
