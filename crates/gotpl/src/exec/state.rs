@@ -64,7 +64,13 @@ impl<'n> Frame<'n> {
         Frame {
             tree: &entry.tree,
             file: &entry.file,
-            vars: vec![("$", dot)],
+            vars: {
+                // Room for the variables most templates declare (`$fullname := …`, a range's
+                // `$key, $value`) without growing the vector on the first ones.
+                let mut vars = Vec::with_capacity(8);
+                vars.push(("$", dot));
+                vars
+            },
             cur: None,
         }
     }
