@@ -158,8 +158,22 @@ fn starts_with_bom(b: &[u8]) -> bool {
 /// A printable ASCII character that is no indicator after a value's first character, nor
 /// space or break: what [`analyze`] does for it does not depend on its neighbours.
 fn ordinary(c: u8) -> bool {
-    c.is_ascii_graphic() && !matches!(c, b',' | b'?' | b'[' | b']' | b'{' | b'}' | b':' | b'#')
+    ORDINARY.get(usize::from(c)).copied().unwrap_or(false)
 }
+
+/// [`ordinary`] by byte: one load per byte in the loop over a value's ordinary characters.
+#[allow(clippy::indexing_slicing)] // evaluated at compile time, where an index out of bounds fails the build
+static ORDINARY: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_graphic()
+            && !matches!(b, b',' | b'?' | b'[' | b']' | b'{' | b'}' | b':' | b'#');
+        c += 1;
+    }
+    t
+};
 
 fn analyze(value: &[u8], v3: bool) -> Analysis {
     if value.is_empty() {
@@ -199,9 +213,9 @@ fn analyze(value: &[u8], v3: bool) -> Analysis {
             previous_break = false;
             preceded_by_whitespace = false;
             i += 1;
-            while i < value.len() && ordinary(byte_at(value, i)) {
-                i += 1;
-            }
+            i += value
+                .get(i..)
+                .map_or(0, |rest| rest.iter().take_while(|&&c| ordinary(c)).count());
             continue;
         }
         let w = width(byte_at(value, i));
@@ -360,17 +374,17 @@ impl Emitter {
 
     /// Copies the character at `*i` and the run of ASCII characters after it that `copied`
     /// accepts, one column each: what calling [`Emitter::write`] for each would do.
-    fn write_run(&mut self, s: &str, i: &mut usize, copied: fn(u8) -> bool) {
+    fn write_run(&mut self, s: &str, i: &mut usize, copied: impl Fn(u8) -> bool) {
         let b = s.as_bytes();
         let start = *i;
         if !byte_at(b, start).is_ascii() {
             self.write(s, i);
             return;
         }
-        let mut end = start + 1;
-        while end < b.len() && copied(byte_at(b, end)) {
-            end += 1;
-        }
+        let end = start
+            + 1
+            + b.get(start + 1..)
+                .map_or(0, |rest| rest.iter().take_while(|&&c| copied(c)).count());
         if let Some(run) = s.get(start..end) {
             self.out.push_str(run);
         }
@@ -826,6 +840,18 @@ impl Emitter {
                 self.indention = false;
                 breaks = false;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_ordinary_table_is_printable_ascii_but_flow_indicators() {
+        for c in 0..=255u8 {
+            let expected = c.is_ascii_graphic()
+                && !matches!(c, b',' | b'?' | b'[' | b']' | b'{' | b'}' | b':' | b'#');
+            assert_eq!(super::ordinary(c), expected, "{c:#x}");
         }
     }
 }

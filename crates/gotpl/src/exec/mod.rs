@@ -382,6 +382,11 @@ pub struct ExecEnv {
     /// error instead of `<no value>`.
     pub strict: bool,
     pub(crate) tpl_cache: helm::TplCache,
+    /// The strings of string constants already evaluated, by the address of their text in the
+    /// tree: `include "common.names.fullname" .` runs thousands of times, and a string value
+    /// of its own each time would be an allocation and a copy each time. Kept for the whole
+    /// chart (the environment's life), as every file includes the same helpers.
+    pub(crate) literals: FxMap<usize, std::rc::Rc<str>>,
     /// Every `lookup` executed: the parse name of the template that called it and the byte
     /// offset of the call, so the caller can say where output depends on a cluster it lacks.
     pub lookups: Vec<(String, u32)>,

@@ -160,8 +160,17 @@ fn remap_cuts(runs: &[Origin], cuts: &[usize], len: usize, total: usize) -> Vec<
 fn sub_runs(runs: &[Origin], total: usize, pieces: &[(usize, usize, usize)]) -> Vec<Origin> {
     let mut out: Vec<Origin> = Vec::new();
     for &(start, end, new_start) in pieces {
-        for (i, r) in runs.iter().enumerate() {
+        // Runs are in output order: those before the one holding `start` end before it, and
+        // the walk stops at the first run past `end` (`nindent` of a long `include` has as
+        // many pieces as lines and about as many runs).
+        let first = runs
+            .partition_point(|r| (r.out as usize) <= start)
+            .saturating_sub(1);
+        for (i, r) in runs.iter().enumerate().skip(first) {
             let r_start = r.out as usize;
+            if r_start >= end {
+                break;
+            }
             let r_end = runs.get(i + 1).map_or(total, |n| n.out as usize);
             let a = r_start.max(start);
             let b = r_end.min(end);

@@ -64,7 +64,13 @@ impl<'n> Frame<'n> {
         Frame {
             tree: &entry.tree,
             file: &entry.file,
-            vars: vec![("$", dot)],
+            vars: {
+                // Room for the variables most templates declare (`$fullname := …`, a range's
+                // `$key, $value`) without growing the vector on the first ones.
+                let mut vars = Vec::with_capacity(8);
+                vars.push(("$", dot));
+                vars
+            },
             cur: None,
         }
     }
@@ -102,10 +108,6 @@ pub(crate) struct State<'a> {
     pub tracked: Tracked,
     /// Templates defined by the `tpl` strings being executed, innermost last.
     pub overlays: Vec<Arc<TplOverlay>>,
-    /// The strings of string constants already evaluated, by the address of their text in the
-    /// tree: `include "common.names.fullname" .` runs thousands of times, and a string value
-    /// of its own each time would be an allocation and a copy each time.
-    literals: super::FxMap<usize, Rc<str>>,
     /// Helm's `includedNames`: how many includes of each name are executing.
     pub included: super::FxMap<String, u32>,
     /// Where the stack was when execution started (see [`Limits::max_stack`]).
@@ -133,7 +135,6 @@ impl<'a> State<'a> {
             spare: Vec::new(),
             tracked: Tracked::default(),
             overlays: Vec::new(),
-            literals: super::FxMap::default(),
             included: super::FxMap::default(),
             stack_base: stack_pos(),
         }
@@ -169,14 +170,15 @@ impl<'a> State<'a> {
         let key = s.as_ptr() as usize;
         // The text compared too: a tree may be gone (a `tpl` string dropped from its cache)
         // and its address taken by another.
-        if let Some(v) = self.literals.get(&key)
+        let literals = &mut self.env.literals;
+        if let Some(v) = literals.get(&key)
             && **v == *s
         {
             return Value::Str(v.clone());
         }
         let v: Rc<str> = Rc::from(s);
-        if self.literals.len() < MAX_LITERALS {
-            self.literals.insert(key, v.clone());
+        if literals.len() < MAX_LITERALS {
+            literals.insert(key, v.clone());
         }
         Value::Str(v)
     }

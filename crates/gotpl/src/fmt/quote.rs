@@ -17,9 +17,20 @@ pub fn quote_to_ascii(s: &str) -> String {
 pub(crate) fn quote_bytes(s: &[u8], quote: u8, ascii_only: bool) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push(char::from(quote));
+    // Printable ASCII other than the quote and the backslash stands for itself: copied in runs
+    // (`quote` runs on every value a chart quotes).
+    let plain = |b: &u8| (0x20..0x7f).contains(b) && *b != quote && *b != b'\\';
     for chunk in s.utf8_chunks() {
-        for r in chunk.valid().chars() {
+        let mut rest = chunk.valid();
+        loop {
+            let n = rest.bytes().take_while(|b| plain(b)).count();
+            out.push_str(rest.get(..n).unwrap_or_default());
+            rest = rest.get(n..).unwrap_or_default();
+            let Some(r) = rest.chars().next() else {
+                break;
+            };
             escaped_rune(&mut out, r, quote, ascii_only);
+            rest = rest.get(r.len_utf8()..).unwrap_or_default();
         }
         for &b in chunk.invalid() {
             hex_byte(&mut out, b);
@@ -118,6 +129,39 @@ pub(crate) fn is_print(r: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The runs of plain ASCII copied at once quote as rune-by-rune escaping does.
+    #[test]
+    fn plain_runs_quote_as_single_runes() {
+        let by_rune = |s: &[u8], q: u8, ascii: bool| {
+            let mut out = String::from(char::from(q));
+            for chunk in s.utf8_chunks() {
+                for r in chunk.valid().chars() {
+                    escaped_rune(&mut out, r, q, ascii);
+                }
+                for &b in chunk.invalid() {
+                    hex_byte(&mut out, b);
+                }
+            }
+            out.push(char::from(q));
+            out
+        };
+        let samples: [&[u8]; 8] = [
+            b"",
+            b"plain text",
+            b"a\"b\\c'd`e",
+            b"tab\there\n\x7f~ \x1f",
+            "h\u{e9}llo \u{263a} \u{1f600} \u{a0}x".as_bytes(),
+            b"bad\xff\xfe bytes\xc3",
+            b"\\\\\"\"",
+            b"{{ .Values.x }}: 80/TCP",
+        ];
+        for s in samples {
+            for (q, ascii) in [(b'"', false), (b'"', true), (b'\'', false)] {
+                assert_eq!(quote_bytes(s, q, ascii), by_rune(s, q, ascii), "{s:?}");
+            }
+        }
+    }
 
     #[test]
     fn quote_like_strconv() {

@@ -198,7 +198,28 @@ fn lite_eligible(translated: &str) -> bool {
 
 pub(crate) fn clear_cache() {
     CACHE.with(|c| c.borrow_mut().clear());
+    WEIGHTS.with(|c| c.borrow_mut().clear());
+    REPLACED.with(|c| c.borrow_mut().clear());
 }
+
+thread_local! {
+    /// [`program_weight`] by pattern: the work budget asks for it on every call, and a long
+    /// pattern is parsed to answer.
+    static WEIGHTS: std::cell::RefCell<std::collections::HashMap<String, u64, crate::track::FxBuild>> =
+        std::cell::RefCell::default();
+    /// Results of `regexReplaceAll` and its variants by their arguments' hash, with the
+    /// arguments to tell collisions apart: charts clean the same label values (chart version,
+    /// release name) with the same pattern in every file.
+    static REPLACED: std::cell::RefCell<std::collections::HashMap<u64, Replaced, crate::track::FxBuild>> =
+        std::cell::RefCell::default();
+}
+
+/// One remembered replacement: pattern, source, replacement, literal, result.
+type Replaced = (Box<str>, Box<str>, Box<str>, bool, std::rc::Rc<str>);
+
+/// Entries of [`REPLACED`] kept, and the longest source remembered.
+const REPLACED_LIMIT: usize = 1024;
+const REPLACED_MAX_SOURCE: usize = 4096;
 
 /// `regexp.Compile`: the compiled pattern or Go's error text. Shared, not cloned: a cloned
 /// `Regex` gets a new pool of match caches, and building one (the lazy DFA's tables) costs more
@@ -260,10 +281,21 @@ pub(crate) fn program_weight(pattern: &str) -> u64 {
     if pattern.len() < 32 && !pattern.contains('{') {
         return pattern.len() as u64;
     }
+    if let Some(w) = WEIGHTS.with(|c| c.borrow().get(pattern).copied()) {
+        return w;
+    }
     let hir = go_syntax::translate(pattern)
         .ok()
         .and_then(|t| regex_syntax::Parser::new().parse(&t).ok());
-    hir.map_or(pattern.len() as u64, |h| hir_weight(&h))
+    let w = hir.map_or(pattern.len() as u64, |h| hir_weight(&h));
+    WEIGHTS.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), w);
+    });
+    w
 }
 
 /// The parser's nesting limit (250) bounds the recursion.
@@ -490,22 +522,74 @@ fn expand(out: &mut String, template: &str, re: &Engine<'_>, locs: &Locs, src: &
 
 fn regex_replace_all(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, repl) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    replace_all(&*must_compile(pattern)?, s, repl, false)
+    remembered(pattern, s, repl, false, || {
+        replace_all(&*must_compile(pattern)?, s, repl, false)
+    })
 }
 
 fn must_regex_replace_all(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, repl) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    replace_all(&*compile(pattern)?, s, repl, false)
+    remembered(pattern, s, repl, false, || {
+        replace_all(&*compile(pattern)?, s, repl, false)
+    })
 }
 
 fn regex_replace_all_literal(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, repl) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    replace_all(&*must_compile(pattern)?, s, repl, true)
+    remembered(pattern, s, repl, true, || {
+        replace_all(&*must_compile(pattern)?, s, repl, true)
+    })
 }
 
 fn must_regex_replace_all_literal(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     let (pattern, s, repl) = (string(&a, 0)?, string(&a, 1)?, string(&a, 2)?);
-    replace_all(&*compile(pattern)?, s, repl, true)
+    remembered(pattern, s, repl, true, || {
+        replace_all(&*compile(pattern)?, s, repl, true)
+    })
+}
+
+/// A replacement's result from [`REPLACED`], or `run`'s (remembered when it succeeds: a failure
+/// is an error message, rare and cheap to make again).
+fn remembered(
+    pattern: &str,
+    src: &str,
+    repl: &str,
+    literal: bool,
+    run: impl FnOnce() -> Result<Value, String>,
+) -> Result<Value, String> {
+    use std::hash::BuildHasher;
+    if src.len() > REPLACED_MAX_SOURCE {
+        return run();
+    }
+    let key = crate::track::FxBuild::default().hash_one((pattern, src, repl, literal));
+    let hit = REPLACED.with(|c| {
+        c.borrow().get(&key).and_then(|(p, s, r, l, out)| {
+            (**p == *pattern && **s == *src && **r == *repl && *l == literal).then(|| out.clone())
+        })
+    });
+    if let Some(out) = hit {
+        return Ok(Value::Str(out));
+    }
+    let result = run()?;
+    if let Value::Str(out) = &result {
+        REPLACED.with(|c| {
+            let mut cache = c.borrow_mut();
+            if cache.len() >= REPLACED_LIMIT {
+                cache.clear();
+            }
+            cache.insert(
+                key,
+                (
+                    pattern.into(),
+                    src.into(),
+                    repl.into(),
+                    literal,
+                    out.clone(),
+                ),
+            );
+        });
+    }
+    Ok(result)
 }
 
 /// Go's `Regexp.Split`.
@@ -1062,6 +1146,24 @@ mod tests {
 
     fn shown(v: Value) -> String {
         super::super::sprint_v(&v)
+    }
+
+    #[test]
+    fn remembered_replacements_keep_every_argument_apart() {
+        let r = |f: &str, p: &str, src: &str, repl: &str| {
+            shown(call(f, vec![s(p), s(src), s(repl)]).unwrap())
+        };
+        for _ in 0..2 {
+            assert_eq!(r("regexReplaceAll", "a(x*)b", "-axb-", "${1}W"), "-xW-");
+            assert_eq!(
+                r("regexReplaceAllLiteral", "a(x*)b", "-axb-", "${1}W"),
+                "-${1}W-"
+            );
+            assert_eq!(r("regexReplaceAll", "a(x*)b", "-axb-", "${1}V"), "-xV-");
+            assert_eq!(r("regexReplaceAll", "a(x*)b", "-axxb-", "${1}W"), "-xxW-");
+            assert_eq!(r("regexReplaceAll", "a(x+)b", "-axb-", "${1}W"), "-xW-");
+            assert_eq!(r("regexReplaceAll", "a(x+)b", "-ab-", "${1}W"), "-ab-");
+        }
     }
 
     #[test]

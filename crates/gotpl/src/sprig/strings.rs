@@ -447,7 +447,10 @@ fn cat(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
     ok_str(parts.join(" "))
 }
 
-fn indent_str(spaces: i64, s: &str) -> Result<String, String> {
+/// Go's `pad + strings.Replace(s, "\n", "\n"+pad, -1)` (after a newline for `nindent`),
+/// written once into a buffer of the final size: `nindent` runs on every `include` a chart
+/// places, often on kilobytes of text.
+fn indent_str(spaces: i64, s: &str, newline: bool) -> Result<String, String> {
     // strings.Repeat panics on a negative count.
     if spaces < 0 {
         return Err("strings: negative Repeat count".into());
@@ -459,16 +462,27 @@ fn indent_str(spaces: i64, s: &str) -> Result<String, String> {
             "indent: the result would be {total} bytes, over kforge's limit of {MAX_STRING}"
         ));
     }
-    let pad = " ".repeat(spaces as usize);
-    Ok(pad.clone() + &s.replace('\n', &format!("\n{pad}")))
+    let spaces = spaces as usize;
+    let mut out = String::with_capacity(total as usize + usize::from(newline));
+    if newline {
+        out.push('\n');
+    }
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', spaces));
+        out.push_str(line);
+    }
+    Ok(out)
 }
 
 fn indent(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
-    ok_str(indent_str(int(&a, 0)?, string(&a, 1)?)?)
+    ok_str(indent_str(int(&a, 0)?, string(&a, 1)?, false)?)
 }
 
 fn nindent(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
-    ok_str("\n".to_string() + &indent_str(int(&a, 0)?, string(&a, 1)?)?)
+    ok_str(indent_str(int(&a, 0)?, string(&a, 1)?, true)?)
 }
 
 fn replace(_: &mut FuncEnv, a: Vec<Value>) -> Result<Value, String> {
