@@ -230,6 +230,17 @@ pub fn parse<'a>(
     })
 }
 
+impl Parsed<'_> {
+    /// Frees the parse trees on another thread of the pool (they are the largest thing a render
+    /// builds, and freeing them node by node was 3% of a render in a long-lived process) while
+    /// this one goes on with the rendered output.
+    pub fn dispose(self) {
+        let templates = self.templates;
+        rayon::spawn(move || crate::memory::dispose(templates));
+        crate::memory::dispose((self.units, self.order, self.files));
+    }
+}
+
 /// A parse error as Helm prints it (`parse error at (NAME:LINE): MSG`), at the token Go
 /// stopped at.
 fn parse_diagnostic(

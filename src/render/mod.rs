@@ -212,7 +212,7 @@ fn render_inner(
                     limits.max_memory_bytes,
                     sources,
                 );
-                crate::memory::dispose(parsed);
+                parsed.dispose();
                 if let Some(watched) = watched
                     && let Some(tracker) = kforge_gotpl::track::finish()
                     && let Some(slot) = reads.as_deref_mut()
