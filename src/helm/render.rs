@@ -580,7 +580,49 @@ fn inner_origins(
 
 #[cfg(test)]
 mod tests {
-    use super::helm_order;
+    use std::sync::Arc;
+
+    use super::{helm_order, parse_balanced};
+
+    /// Files of every size and a text vendored twice come back in the order given, each parsed
+    /// under its own name, the one that does not parse as its error.
+    #[test]
+    fn balanced_parse_keeps_the_order_and_names_of_the_files() {
+        let small: Arc<str> = Arc::from("{{ define \"x\" }}x{{ end }}");
+        let big: Arc<str> = Arc::from(format!(
+            "{{{{ define \"y\" }}}}{}{{{{ end }}}}",
+            "y".repeat(5000)
+        ));
+        let broken: Arc<str> = Arc::from("{{ if }}");
+        let files = [
+            ("app/charts/common/templates/_x.tpl", &small),
+            ("app/templates/broken.yaml", &broken),
+            ("app/templates/_y.tpl", &big),
+            ("app/charts/db/charts/common/templates/_x.tpl", &small),
+        ];
+        let results = parse_balanced(&files);
+        let shown: Vec<String> = results
+            .iter()
+            .map(|r| match r {
+                Ok(p) => p
+                    .trees
+                    .iter()
+                    .map(|t| format!("{} in {}", t.name, t.parse_name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Err(e) => e.helm_message(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                "app/charts/common/templates/_x.tpl in app/charts/common/templates/_x.tpl, x in app/charts/common/templates/_x.tpl".to_string(),
+                "parse error at (app/templates/broken.yaml:1): missing value for if".to_string(),
+                "app/templates/_y.tpl in app/templates/_y.tpl, y in app/templates/_y.tpl".to_string(),
+                "app/charts/db/charts/common/templates/_x.tpl in app/charts/db/charts/common/templates/_x.tpl, x in app/charts/db/charts/common/templates/_x.tpl".to_string(),
+            ]
+        );
+    }
 
     #[test]
     fn templates_sort_deepest_first_then_reverse_alphabetical() {
