@@ -404,8 +404,16 @@ fn values_and_render(
                     None => std::borrow::Cow::Borrowed(&options.values),
                 };
                 let mut diags = Vec::new();
-                let (rendered_chart, values, user) =
-                    chart_values(&chart, &values_args, run, &mut diags);
+                // The second core parses the templates while the first reads the values.
+                let jobs = match helm::engine::declared(&chart, &mut Vec::new()) {
+                    _ if input.fatal_so_far => Vec::new(),
+                    Some(helm::engine::Engine::Jinja) => Vec::new(),
+                    _ => helm::render::parse_ahead(&chart, &run.sources),
+                };
+                let ((rendered_chart, values, user), ahead) = rayon::join(
+                    || chart_values(&chart, &values_args, run, &mut diags),
+                    || helm::render::parse_files(jobs),
+                );
                 values_fatal |= diags.iter().any(Diagnostic::is_fatal);
                 let fatal_since_loading = values_fatal;
                 diagnostics.extend(diags);
@@ -417,6 +425,7 @@ fn values_and_render(
                         values,
                         loaded: *chart,
                         user,
+                        ahead,
                     })));
                 }
             }
@@ -436,6 +445,7 @@ fn values_and_render(
                     values,
                     loaded,
                     user,
+                    ahead,
                 } = *prepared;
                 if options.stages.schema {
                     diagnostics.extend(schema::check_values(&chart, &values, &run.sources));
@@ -451,13 +461,14 @@ fn values_and_render(
                 };
                 // Which values the render read is judged with the values' schema (`kforge
                 // template` runs neither, and renders without recording reads).
-                let (rendered, diags, reads) = if options.stages.schema {
-                    render::render_reading(&chart, &values, &render_options, &mut run.sources)
-                } else {
-                    let (rendered, diags) =
-                        render::render(&chart, &values, &render_options, &mut run.sources);
-                    (rendered, diags, None)
-                };
+                let (rendered, diags, reads) = render::render_ahead(
+                    &chart,
+                    &values,
+                    &render_options,
+                    &mut run.sources,
+                    ahead,
+                    options.stages.schema,
+                );
                 if let Some(reads) = reads {
                     let judging = values::unused::Judging {
                         strict,
@@ -522,21 +533,32 @@ fn parse_in_batches(
 ) {
     /// Enough text per batch for both cores to share the parse.
     const BATCH_BYTES: usize = 1 << 20;
-    let mut batch = Vec::new();
-    let mut bytes = 0;
-    for (i, &file) in files.iter().enumerate() {
-        batch.push(file);
-        bytes += sources.text(file).len();
-        if bytes < BATCH_BYTES && i + 1 < files.len() {
-            continue;
+    let total: usize = files.iter().map(|&f| sources.text(f).len()).sum();
+    let mut parse = || {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for (i, &file) in files.iter().enumerate() {
+            batch.push(file);
+            bytes += sources.text(file).len();
+            if bytes < BATCH_BYTES && i + 1 < files.len() {
+                continue;
+            }
+            let parsed = object::parse_each(sources, &batch, limits);
+            for (&file, parsed) in batch.iter().zip(parsed) {
+                take(file, parsed);
+            }
+            sources.release_texts(&batch);
+            batch.clear();
+            bytes = 0;
         }
-        let parsed = object::parse_each(sources, &batch, limits);
-        for (&file, parsed) in batch.iter().zip(parsed) {
-            take(file, parsed);
-        }
-        sources.release_texts(&batch);
-        batch.clear();
-        bytes = 0;
+    };
+    // The trees of a megabyte of YAML fill several megabytes, densely, and live to the end of
+    // the run: huge pages for them (fewer page faults, issue 19); a few small files would
+    // only round their pages up to 2 MiB.
+    if total >= BATCH_BYTES {
+        memory::with_huge_pages(parse);
+    } else {
+        parse();
     }
 }
 
@@ -647,6 +669,8 @@ struct PreparedChart {
     values: yaml::Node,
     loaded: chart::Chart,
     user: yaml::Node,
+    /// Its template files, parsed while its values were read.
+    ahead: helm::render::Preparsed,
 }
 
 /// A file that mentions a CRD, parsed before the charts render: its objects, and how many

@@ -5,32 +5,28 @@
 static GLOBAL: kforge::memory::Guarded<kforge::memory::Mimalloc> =
     kforge::memory::Guarded::new(kforge::memory::Mimalloc);
 
-/// mimalloc's defaults for kforge, set before anything allocates: mimalloc reads its options
-/// and reserves its arena before `main` (at its own constructor or the first allocation), so
-/// this runs from `.preinit_array`, before every constructor. `mi_option_set_default` leaves
-/// the `MIMALLOC_*` environment variables in charge.
+/// What the process asks of the kernel and of mimalloc before anything allocates: mimalloc
+/// reserves its arena (and asks for huge pages on it, `madvise(MADV_HUGEPAGE)`) at its first
+/// allocation, before `main`, so this runs from `.preinit_array`, before every constructor.
 ///
-/// `arena_eager_commit` off: committing the whole 1 GiB arena up front made 3 MiB of resident
-/// memory a one-file lint never uses (issue 19: 14.3 → 11.0 MiB; rendered charts −1.6 MiB).
+/// Transparent huge pages off from the start (`memory::no_huge_pages`): switched off only in
+/// `main`, the first allocations had already faulted in one 2 MiB page, 3 MiB of a one-file
+/// lint's 12.6 (issue 19). Round 3 traced that 3 MiB to the arena's eager commit and turned it
+/// off, which cost every run ~580 `mprotect` commits; with the huge page gone, mimalloc's
+/// default (commit the arena up front, untouched pages cost nothing) is back: a one-file lint
+/// stays at 9.6 MiB, and the arena is one mapping, where `lib.rs` can allow huge pages while
+/// the YAML trees are built. `kforge template` keeps the huge page: it renders one chart and
+/// ends, and the page saved it ~360 page faults (issue 14: redis 780 → 1,140 without).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod allocator_options {
-    unsafe extern "C" {
-        fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
-    }
-
-    /// `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_t`.
-    const ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
-
     /// glibc calls `.preinit_array` functions with `main`'s arguments.
     extern "C" fn set(
         argc: std::ffi::c_int,
         argv: *const *const std::ffi::c_char,
         _envp: *const *const std::ffi::c_char,
     ) {
-        // `kforge template` renders one chart and ends: committing on demand cost it ~380 page
-        // faults (22%) and a third more CPU time on redis (issue 14), for a peak that is not
-        // what it is judged by. Any argument spelled `template` counts: a wrong guess only
-        // changes this option.
+        // Any argument spelled `template` counts: a wrong guess only changes when huge pages
+        // are turned off.
         let args = usize::try_from(argc).unwrap_or(0);
         let rendering = (1..args).any(|i| {
             // SAFETY: glibc passes `argc` valid, NUL-terminated `argv` entries.
@@ -38,8 +34,7 @@ mod allocator_options {
             !arg.is_null() && unsafe { std::ffi::CStr::from_ptr(arg) }.to_bytes() == b"template"
         });
         if !rendering {
-            // SAFETY: sets one entry of mimalloc's static option table; nothing is allocated.
-            unsafe { mi_option_set_default(ARENA_EAGER_COMMIT, 0) }
+            kforge::memory::no_huge_pages();
         }
     }
 

@@ -11,11 +11,10 @@
 //! template line, and the other files still render.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use kforge_gotpl::Value;
 use kforge_gotpl::exec::{ErrorKind, ExecEnv, Output, Templates};
-use rayon::prelude::*;
 
 use super::objects;
 use crate::catalog::render as catalog;
@@ -70,9 +69,101 @@ fn is_partial(name: &str) -> bool {
         .is_some_and(|base| base.starts_with('_'))
 }
 
-/// Parses every template of the chart tree. `Err`: the parse errors, one per file that does not
-/// parse (Helm stops at the first).
-pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Vec<Diagnostic>> {
+/// One template file's parse.
+type ParseResult = Result<kforge_gotpl::parse::Parsed, kforge_gotpl::parse::ParseError>;
+
+/// Template files parsed ahead of rendering ([`parse_ahead`]), by file.
+#[derive(Default)]
+pub struct Preparsed {
+    by_file: HashMap<FileId, (String, ParseResult)>,
+}
+
+/// The template files of `chart`'s whole tree (subcharts a condition may still disable
+/// included: the enabled ones are only known once values are read), to parse with
+/// [`parse_files`] while values are coalesced: the second core parses the common library while
+/// the first reads values (a few percent of the parsing is for disabled subcharts, and is
+/// dropped).
+pub fn parse_ahead(chart: &Chart, sources: &SourceMap) -> Vec<(String, FileId, Arc<str>)> {
+    let mut jobs = Vec::new();
+    let mut stack = vec![chart];
+    while let Some(c) = stack.pop() {
+        for t in &c.templates {
+            if c.metadata.is_library() && !is_partial(&t.name) {
+                continue;
+            }
+            if let Some(text) = sources.shared_text(t.file) {
+                jobs.push((t.name.clone(), t.file, Arc::clone(text)));
+            }
+        }
+        stack.extend(c.subcharts.iter());
+    }
+    jobs
+}
+
+/// Parses [`parse_ahead`]'s files.
+pub fn parse_files(jobs: Vec<(String, FileId, Arc<str>)>) -> Preparsed {
+    let texts: Vec<(&str, &Arc<str>)> = jobs.iter().map(|(n, _, t)| (n.as_str(), t)).collect();
+    let results = parse_balanced(&texts);
+    Preparsed {
+        by_file: jobs
+            .into_iter()
+            .zip(results)
+            .map(|((name, file, _), r)| (file, (name, r)))
+            .collect(),
+    }
+}
+
+/// Parses `(name, text)` files on every thread of the pool, largest first, each thread taking
+/// the next file when it is done with one (rayon's halving of the list left one thread with
+/// most of the `common` library and the other idle); results in the order of `files`.
+/// A text that also appears earlier in `files` (the same `common` helpers vendored in several
+/// subcharts) goes last: the parse cache renames the first copy's trees for it, where parsing
+/// both at once would have one thread wait for the other.
+fn parse_balanced(files: &[(&str, &Arc<str>)]) -> Vec<ParseResult> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut seen = std::collections::HashSet::new();
+    let mut order: Vec<(bool, usize, usize)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (_, text))| {
+            // A cheap key: only the schedule depends on it.
+            let head = text.get(..64.min(text.len())).unwrap_or("");
+            let repeat = !seen.insert((text.len(), head));
+            (repeat, usize::MAX - text.len(), i)
+        })
+        .collect();
+    order.sort_unstable();
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, ParseResult)>> = Mutex::new(Vec::with_capacity(files.len()));
+    let work = || {
+        let mut mine = Vec::new();
+        while let Some(&(_, _, i)) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            if let Some((name, text)) = files.get(i) {
+                mine.push((i, kforge_gotpl::exec::parse_file_shared(name, text)));
+            }
+        }
+        if let Ok(mut d) = done.lock() {
+            d.append(&mut mine);
+        }
+    };
+    rayon::scope(|s| {
+        for _ in 1..rayon::current_num_threads() {
+            s.spawn(|_| work());
+        }
+        work();
+    });
+    let mut done = done.into_inner().unwrap_or_default();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Parses every template of the chart tree, taking the parses of `ahead` where it has them.
+/// `Err`: the parse errors, one per file that does not parse (Helm stops at the first).
+pub fn parse<'a>(
+    chart: &'a Chart,
+    sources: &SourceMap,
+    mut ahead: Preparsed,
+) -> Result<Parsed<'a>, Vec<Diagnostic>> {
     let mut units = Vec::new();
     collect(chart, chart.metadata.name.clone(), true, &mut units);
     let mut order = Vec::new();
@@ -89,21 +180,43 @@ pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Ve
     // Files parse independently (a third of a chart's render time goes to parsing, most of it
     // the `common` library's helpers): in parallel, then added in Helm's order so the right
     // `define` wins.
-    let parsed: Vec<_> = order
-        .par_iter()
-        .map(|(name, file, _)| match sources.shared_text(*file) {
-            Some(text) => kforge_gotpl::exec::parse_file_shared(name, text),
-            None => kforge_gotpl::exec::parse_file(name, ""),
+    let mut parsed: Vec<Option<ParseResult>> = order
+        .iter()
+        .map(|(name, file, _)| match ahead.by_file.remove(file) {
+            Some((n, r)) if n == *name => Some(r),
+            _ => None,
         })
         .collect();
+    let empty: Arc<str> = Arc::from("");
+    let missing: Vec<(usize, (&str, &Arc<str>))> = order
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| parsed.get(*i).is_some_and(Option::is_none))
+        .map(|(i, (name, file, _))| {
+            (
+                i,
+                (name.as_str(), sources.shared_text(*file).unwrap_or(&empty)),
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        let files: Vec<(&str, &Arc<str>)> = missing.iter().map(|(_, f)| *f).collect();
+        for ((i, _), r) in missing.iter().zip(parse_balanced(&files)) {
+            if let Some(slot) = parsed.get_mut(*i) {
+                *slot = Some(r);
+            }
+        }
+    }
+    drop(ahead);
     let mut templates = Templates::new();
     let mut errors = Vec::new();
     let mut files = HashMap::new();
     for ((name, file, _), result) in order.iter().zip(parsed) {
         files.insert(name.clone(), *file);
         match result {
-            Ok(p) => templates.add_trees(p.trees),
-            Err(e) => errors.push(parse_diagnostic(&e, *file, sources)),
+            Some(Ok(p)) => templates.add_trees(p.trees),
+            Some(Err(e)) => errors.push(parse_diagnostic(&e, *file, sources)),
+            None => {}
         }
     }
     if !errors.is_empty() {
@@ -115,6 +228,17 @@ pub fn parse<'a>(chart: &'a Chart, sources: &SourceMap) -> Result<Parsed<'a>, Ve
         order,
         files,
     })
+}
+
+impl Parsed<'_> {
+    /// Frees the parse trees on another thread of the pool (they are the largest thing a render
+    /// builds, and freeing them node by node was 3% of a render in a long-lived process) while
+    /// this one goes on with the rendered output.
+    pub fn dispose(self) {
+        let templates = self.templates;
+        rayon::spawn(move || crate::memory::dispose(templates));
+        crate::memory::dispose((self.units, self.order, self.files));
+    }
 }
 
 /// A parse error as Helm prints it (`parse error at (NAME:LINE): MSG`), at the token Go
@@ -145,50 +269,78 @@ pub fn execute(
     }
     let mut env = ExecEnv::new();
     let mut diagnostics = Vec::new();
-    let mut outputs: Vec<(String, FileId, Output)> = Vec::new();
-    for (name, file, unit) in &parsed.order {
-        if is_partial(name) {
-            continue;
-        }
-        let (Some(dot), Some(u)) = (dots.get(*unit), parsed.units.get(*unit)) else {
-            continue;
-        };
-        let is_notes = name
-            .strip_prefix(u.base_path.as_str())
-            .is_some_and(|r| r == "/NOTES.txt");
-        if let Value::Map(m) = dot {
-            m.borrow_mut()
-                .insert("Template".into(), objects::template(name, &u.base_path));
-        }
-        let result = crate::memory::rendering(name, max_memory, || {
-            parsed.templates.execute(name, dot.clone(), &mut env)
-        });
-        match result {
-            Ok(out) => {
-                // Helm renders every NOTES.txt (its errors count) but shows only the top chart's.
-                let keep = !is_notes || (options.include_notes && u.is_root);
-                if keep && !out.text.trim().is_empty() {
-                    outputs.push((name.clone(), *file, out));
+    // Each output's origin maps are made on another thread while the next template executes
+    // (execution is serial: a `set` in one template is seen by the next).
+    let done: Mutex<Vec<Finished>> = Mutex::new(Vec::new());
+    let shared: &SourceMap = sources;
+    rayon::in_place_scope(|scope| {
+        for (name, file, unit) in &parsed.order {
+            if is_partial(name) {
+                continue;
+            }
+            let (Some(dot), Some(u)) = (dots.get(*unit), parsed.units.get(*unit)) else {
+                continue;
+            };
+            let is_notes = name
+                .strip_prefix(u.base_path.as_str())
+                .is_some_and(|r| r == "/NOTES.txt");
+            if let Value::Map(m) = dot {
+                m.borrow_mut()
+                    .insert("Template".into(), objects::template(name, &u.base_path));
+            }
+            let result = crate::memory::rendering(name, max_memory, || {
+                parsed.templates.execute(name, dot.clone(), &mut env)
+            });
+            match result {
+                Ok(out) => {
+                    // Helm renders every NOTES.txt (its errors count) but shows only the top
+                    // chart's.
+                    let keep = !is_notes || (options.include_notes && u.is_root);
+                    if keep && !out.text.trim().is_empty() {
+                        let (files, done) = (&parsed.files, &done);
+                        let file = *file;
+                        scope.spawn(move |_| {
+                            let origin = origin_map(&out, file, files, shared);
+                            let inner = inner_origins(&out, &origin, files, shared);
+                            if let Ok(mut d) = done.lock() {
+                                d.push(Finished {
+                                    name,
+                                    text: out.text,
+                                    origin,
+                                    inner,
+                                });
+                            }
+                        });
+                    }
+                }
+                Err(e) => {
+                    diagnostics.push(exec_diagnostic(&e, *file, &parsed.files, shared));
                 }
             }
-            Err(e) => diagnostics.push(exec_diagnostic(&e, *file, &parsed.files, sources)),
         }
-    }
+    });
     diagnostics.extend(lookup_diagnostic(&env.lookups, &parsed.files, sources));
-    outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut outputs = done.into_inner().unwrap_or_default();
+    outputs.sort_by(|a, b| a.name.cmp(b.name));
     let mut rendered = Vec::new();
-    for (name, file, out) in outputs {
-        let origin = origin_map(&out, file, &parsed.files, sources);
-        let inner = inner_origins(&out, &origin, &parsed.files, sources);
-        let id = sources.add_rendered(name.as_str(), out.text, origin);
-        sources.set_inner_origins(id, inner);
+    for out in outputs {
+        let id = sources.add_rendered(out.name.as_str(), out.text, out.origin);
+        sources.set_inner_origins(id, out.inner);
         rendered.push(RenderedFile {
-            template: name,
+            template: out.name.clone(),
             file: id,
         });
     }
     crate::memory::dispose((dots, env));
     (rendered, diagnostics)
+}
+
+/// A rendered template with its origin maps.
+struct Finished<'a> {
+    name: &'a String,
+    text: String,
+    origin: OriginMap,
+    inner: Vec<InnerOrigin>,
 }
 
 /// Each unit's dot (Helm's `recAllTpls`), built parents first so a subchart's `.Values` is the
@@ -428,7 +580,49 @@ fn inner_origins(
 
 #[cfg(test)]
 mod tests {
-    use super::helm_order;
+    use std::sync::Arc;
+
+    use super::{helm_order, parse_balanced};
+
+    /// Files of every size and a text vendored twice come back in the order given, each parsed
+    /// under its own name, the one that does not parse as its error.
+    #[test]
+    fn balanced_parse_keeps_the_order_and_names_of_the_files() {
+        let small: Arc<str> = Arc::from("{{ define \"x\" }}x{{ end }}");
+        let big: Arc<str> = Arc::from(format!(
+            "{{{{ define \"y\" }}}}{}{{{{ end }}}}",
+            "y".repeat(5000)
+        ));
+        let broken: Arc<str> = Arc::from("{{ if }}");
+        let files = [
+            ("app/charts/common/templates/_x.tpl", &small),
+            ("app/templates/broken.yaml", &broken),
+            ("app/templates/_y.tpl", &big),
+            ("app/charts/db/charts/common/templates/_x.tpl", &small),
+        ];
+        let results = parse_balanced(&files);
+        let shown: Vec<String> = results
+            .iter()
+            .map(|r| match r {
+                Ok(p) => p
+                    .trees
+                    .iter()
+                    .map(|t| format!("{} in {}", t.name, t.parse_name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Err(e) => e.helm_message(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                "app/charts/common/templates/_x.tpl in app/charts/common/templates/_x.tpl, x in app/charts/common/templates/_x.tpl".to_string(),
+                "parse error at (app/templates/broken.yaml:1): missing value for if".to_string(),
+                "app/templates/_y.tpl in app/templates/_y.tpl, y in app/templates/_y.tpl".to_string(),
+                "app/charts/db/charts/common/templates/_x.tpl in app/charts/db/charts/common/templates/_x.tpl, x in app/charts/db/charts/common/templates/_x.tpl".to_string(),
+            ]
+        );
+    }
 
     #[test]
     fn templates_sort_deepest_first_then_reverse_alphabetical() {

@@ -5,7 +5,7 @@
 //! its message.
 
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 use std::sync::Arc;
 
 use walkdir::{DirEntry, WalkDir};
@@ -357,7 +357,17 @@ fn io_reason(e: &walkdir::Error) -> String {
 
 /// `path` below `root` as a `/`-separated string; `None` when a name is not UTF-8.
 pub(crate) fn relative_path(path: &Path, root: &Path) -> Option<String> {
-    let rel: PathBuf = path.strip_prefix(root).ok()?.to_path_buf();
+    let rel = path.strip_prefix(root).ok()?;
+    // What a walk yields (names joined by single `/`s) is already that string: one copy, where
+    // splitting into components allocated per name (a few times per file of every chart
+    // loaded: 3% of `kforge template` on a chart with many subcharts).
+    if let Some(text) = rel.to_str()
+        && text
+            .split('/')
+            .all(|name| !name.is_empty() && name != "." && name != "..")
+    {
+        return Some(text.to_string());
+    }
     let mut parts = Vec::new();
     for c in rel.components() {
         match c {

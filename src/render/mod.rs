@@ -133,6 +133,19 @@ pub fn render_reading(
     options: &RenderOptions,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>, Option<Reads>) {
+    render_ahead(chart, values, options, sources, Default::default(), true)
+}
+
+/// [`render`] (with `reading`, [`render_reading`]) of a chart whose template files were parsed
+/// ahead ([`helm::render::parse_ahead`]) while its values were read.
+pub fn render_ahead(
+    chart: &Chart,
+    values: &Node,
+    options: &RenderOptions,
+    sources: &mut SourceMap,
+    ahead: helm::render::Preparsed,
+    reading: bool,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>, Option<Reads>) {
     let mut reads = None;
     let (rendered, diags) = render_inner(
         chart,
@@ -140,7 +153,8 @@ pub fn render_reading(
         options,
         &Limits::default(),
         sources,
-        Some(&mut reads),
+        reading.then_some(&mut reads),
+        ahead,
     );
     (rendered, diags, reads)
 }
@@ -156,7 +170,15 @@ pub fn render_with_limits(
     limits: &Limits,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
-    render_inner(chart, values, options, limits, sources, None)
+    render_inner(
+        chart,
+        values,
+        options,
+        limits,
+        sources,
+        None,
+        Default::default(),
+    )
 }
 
 fn render_inner(
@@ -166,13 +188,14 @@ fn render_inner(
     limits: &Limits,
     sources: &mut SourceMap,
     mut reads: Option<&mut Option<Reads>>,
+    ahead: helm::render::Preparsed,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let declared = helm::engine::declared(chart, &mut diagnostics);
     let (rendered, diags) = if declared == Some(Engine::Jinja) {
         render_jinja_reading(chart, values, options, limits, sources, reads)
     } else {
-        match helm::render::parse(chart, sources) {
+        match helm::render::parse(chart, sources, ahead) {
             Ok(parsed) => {
                 let (dot_values, watched) = match reads {
                     Some(_) => {
@@ -189,7 +212,7 @@ fn render_inner(
                     limits.max_memory_bytes,
                     sources,
                 );
-                crate::memory::dispose(parsed);
+                parsed.dispose();
                 if let Some(watched) = watched
                     && let Some(tracker) = kforge_gotpl::track::finish()
                     && let Some(slot) = reads.as_deref_mut()

@@ -78,13 +78,17 @@ fn open_regular(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
 /// [`read_regular_limited`] straight into the shared buffer a file tree keeps: read into a
 /// `Vec` and then copied into an `Arc`, each file's bytes were written twice, to two fresh
 /// allocations (a CRD-heavy folder's 17 MB: issue 19). A file that changes length while it is
-/// read is read as [`read_regular_limited`] reads it.
+/// read is read as [`read_regular_limited`] reads it. Large files are mapped instead
+/// ([`crate::memory::map_file`]: the page cache's pages, not fresh ones).
 pub fn read_regular_shared(path: &Path, limit: u64) -> io::Result<Option<Arc<[u8]>>> {
     let (mut file, metadata) = open_regular(path)?;
     let len = match usize::try_from(metadata.len()) {
         Ok(len) if metadata.len() <= limit => len,
         _ => return Ok(read_regular_limited(path, limit)?.map(Arc::from)),
     };
+    if let Some(mapped) = crate::memory::map_file(&file, len) {
+        return Ok(Some(mapped));
+    }
     let mut shared: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
     let Some(buf) = Arc::get_mut(&mut shared) else {
         return Ok(None);

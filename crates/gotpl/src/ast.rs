@@ -5,6 +5,11 @@
 
 use std::sync::Arc;
 
+/// A name or short string of the template text (a function, field or variable name, a string
+/// constant): up to 23 bytes are held inline, so most cost no allocation (a template has tens
+/// of thousands of them and parsing allocated one `String` each).
+pub type Name = smol_str::SmolStr;
+
 /// A byte range in the template text the tree was parsed from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -119,7 +124,7 @@ pub struct Command {
 pub struct Variable {
     pub span: Span,
     /// `["$x", "Field", "Chain"]`, as Go's VariableNode.Ident.
-    pub ident: Vec<String>,
+    pub ident: Vec<Name>,
 }
 
 #[derive(Debug)]
@@ -132,14 +137,14 @@ pub enum Arg {
     /// argument that size.
     Number(Span, Box<Number>),
     /// A quoted or raw string, unquoted.
-    String(Span, String),
+    String(Span, Name),
     /// A function name.
-    Identifier(Span, String),
+    Identifier(Span, Name),
     /// `.A.B` (fields of dot).
-    Field(Span, Vec<String>),
+    Field(Span, Vec<Name>),
     Variable(Variable),
     /// `(pipeline).A.B` or `$x.A` after a parenthesised term (Go's ChainNode).
-    Chain(Span, Box<Arg>, Vec<String>),
+    Chain(Span, Box<Arg>, Vec<Name>),
     /// `( pipeline )`
     Pipe(Span, Box<Pipe>),
 }

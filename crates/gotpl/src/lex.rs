@@ -76,21 +76,24 @@ impl ItemType {
     }
 }
 
-fn keyword(word: &str) -> Option<ItemType> {
-    Some(match word {
-        "block" => ItemType::Block,
-        "break" => ItemType::Break,
-        "continue" => ItemType::Continue,
-        "define" => ItemType::Define,
-        "else" => ItemType::Else,
-        "end" => ItemType::End,
-        "if" => ItemType::If,
-        "range" => ItemType::Range,
-        "nil" => ItemType::Nil,
-        "template" => ItemType::Template,
-        "with" => ItemType::With,
-        _ => return None,
-    })
+/// The keyword, `true`/`false` ([`ItemType::Bool`]) or plain identifier `word` is. Matched on
+/// bytes: a `match` on `&str` compares with `memcmp` calls, one per candidate of that length.
+fn word_type(word: &str) -> ItemType {
+    match word.as_bytes() {
+        b"block" => ItemType::Block,
+        b"break" => ItemType::Break,
+        b"continue" => ItemType::Continue,
+        b"define" => ItemType::Define,
+        b"else" => ItemType::Else,
+        b"end" => ItemType::End,
+        b"if" => ItemType::If,
+        b"range" => ItemType::Range,
+        b"nil" => ItemType::Nil,
+        b"template" => ItemType::Template,
+        b"with" => ItemType::With,
+        b"true" | b"false" => ItemType::Bool,
+        _ => ItemType::Identifier,
+    }
 }
 
 /// A token. `val` is the token's text; for an `Error` item it is empty and the message is
@@ -101,8 +104,6 @@ pub struct Item<'a> {
     /// Byte offset of the token in the input.
     pub pos: usize,
     pub val: &'a str,
-    /// 1-based line of the token's start, counted as Go counts it.
-    pub line: usize,
 }
 
 impl Item<'_> {
@@ -110,7 +111,6 @@ impl Item<'_> {
         typ: ItemType::Eof,
         pos: 0,
         val: "",
-        line: 0,
     };
 
     /// Byte offset just past the token.
@@ -163,8 +163,6 @@ pub struct Lexer<'a> {
     start: usize,
     at_eof: bool,
     paren_depth: i64,
-    line: usize,
-    start_line: usize,
     inside_action: bool,
     error_message: String,
     /// Emit comment items (Go's `ParseComments` mode).
@@ -187,8 +185,6 @@ impl<'a> Lexer<'a> {
             start: 0,
             at_eof: false,
             paren_depth: 0,
-            line: 1,
-            start_line: 1,
             inside_action: false,
             error_message: String::new(),
             emit_comment: true,
@@ -219,6 +215,11 @@ impl<'a> Lexer<'a> {
         self.input.get(a..b).unwrap_or("")
     }
 
+    /// The input from `i` on, as bytes (slicing a `str` checks character boundaries).
+    fn bytes_from(&self, i: usize) -> &'a [u8] {
+        self.input.as_bytes().get(i..).unwrap_or(&[])
+    }
+
     fn byte_at(&self, i: usize) -> Option<u8> {
         self.input.as_bytes().get(i).copied()
     }
@@ -233,9 +234,6 @@ impl<'a> Lexer<'a> {
             Some(_) => self.rest().chars().next()?,
         };
         self.pos += r.len_utf8();
-        if r == '\n' {
-            self.line += 1;
-        }
         Some(r)
     }
 
@@ -259,9 +257,6 @@ impl<'a> Lexer<'a> {
             },
         };
         self.pos -= r.len_utf8();
-        if r == '\n' {
-            self.line -= 1;
-        }
     }
 
     fn this_item(&mut self, typ: ItemType) -> Item<'a> {
@@ -269,17 +264,13 @@ impl<'a> Lexer<'a> {
             typ,
             pos: self.start,
             val: self.slice(self.start, self.pos),
-            line: self.start_line,
         };
         self.start = self.pos;
-        self.start_line = self.line;
         i
     }
 
     fn ignore(&mut self) {
-        self.line += count_newlines(self.slice(self.start, self.pos));
         self.start = self.pos;
-        self.start_line = self.line;
     }
 
     fn accept(&mut self, valid: &str) -> bool {
@@ -304,7 +295,6 @@ impl<'a> Lexer<'a> {
             typ: ItemType::Error,
             pos: self.start,
             val: "",
-            line: self.start_line,
         };
         self.error_message = message;
         self.start = 0;
@@ -313,19 +303,18 @@ impl<'a> Lexer<'a> {
         item
     }
 
-    /// Offset from `pos` of the next `{{` (a byte search for `{`, which memchr makes fast).
+    /// Offset from `pos` of the next `{{` (`memchr` for `{`: the `memchr` crate's vector loop
+    /// costs a third of what `str::find` does on template text).
     fn find_left_delim(&self) -> Option<usize> {
-        let rest = self.rest();
-        let bytes = rest.as_bytes();
+        let bytes = self.input.as_bytes().get(self.pos..).unwrap_or(&[]);
         let mut from = 0;
-        while let Some(i) = rest.get(from..).and_then(|r| r.find('{')) {
-            let at = from + i;
+        loop {
+            let at = from + memchr::memchr(b'{', bytes.get(from..)?)?;
             if bytes.get(at + 1) == Some(&b'{') {
                 return Some(at);
             }
             from = at + 1;
         }
-        None
     }
 
     /// Go's `lexText`, with `lexLeftDelim` and `lexComment` (a comment that is not emitted
@@ -335,7 +324,6 @@ impl<'a> Lexer<'a> {
             let Some(x) = self.find_left_delim() else {
                 self.pos = self.input.len();
                 if self.pos > self.start {
-                    self.line += count_newlines(self.slice(self.start, self.pos));
                     return self.this_item(ItemType::Text);
                 }
                 return self.this_item(ItemType::Eof);
@@ -343,13 +331,17 @@ impl<'a> Lexer<'a> {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
-                let trim = if has_left_trim_marker(self.input.get(delim_end..).unwrap_or("")) {
-                    right_trim_length(self.slice(self.start, self.pos))
+                let trim = if has_left_trim_marker(self.bytes_from(delim_end)) {
+                    let text = self
+                        .input
+                        .as_bytes()
+                        .get(self.start..self.pos)
+                        .unwrap_or(&[]);
+                    right_trim_length(text)
                 } else {
                     0
                 };
                 self.pos -= trim;
-                self.line += count_newlines(self.slice(self.start, self.pos));
                 let i = self.this_item(ItemType::Text);
                 self.pos += trim;
                 self.ignore();
@@ -364,7 +356,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn at_right_delim(&self) -> (bool, bool) {
-        let rest = self.rest();
+        let rest = self.bytes_from(self.pos);
         if has_right_trim_marker(rest) && starts_with_right_delim(rest.get(TRIM_MARKER_LEN..)) {
             return (true, true);
         }
@@ -374,12 +366,11 @@ impl<'a> Lexer<'a> {
     /// `None` when a comment was skipped.
     fn lex_left_delim(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_DELIM.len();
-        let trim = has_left_trim_marker(self.rest());
+        let trim = has_left_trim_marker(self.bytes_from(self.pos));
         let after_marker = if trim { TRIM_MARKER_LEN } else { 0 };
         if self
-            .input
-            .get(self.pos + after_marker..)
-            .is_some_and(|r| r.starts_with(LEFT_COMMENT))
+            .bytes_from(self.pos + after_marker)
+            .starts_with(LEFT_COMMENT.as_bytes())
         {
             self.pos += after_marker;
             self.ignore();
@@ -395,7 +386,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_comment(&mut self) -> Option<Item<'a>> {
         self.pos += LEFT_COMMENT.len();
-        let Some(x) = self.rest().find(RIGHT_COMMENT) else {
+        let Some(x) = find_comment_end(self.input.as_bytes().get(self.pos..).unwrap_or(&[])) else {
             return Some(self.errorf("unclosed comment".to_owned()));
         };
         self.pos += x + RIGHT_COMMENT.len();
@@ -403,14 +394,13 @@ impl<'a> Lexer<'a> {
         if !delim {
             return Some(self.errorf("comment ends before closing delimiter".to_owned()));
         }
-        self.line += count_newlines(self.slice(self.start, self.pos));
         let i = self.this_item(ItemType::Comment);
         if trim {
             self.pos += TRIM_MARKER_LEN;
         }
         self.pos += RIGHT_DELIM.len();
         if trim {
-            self.pos += left_trim_length(self.rest());
+            self.pos += left_trim_length(self.bytes_from(self.pos));
         }
         self.ignore();
         self.emit_comment.then_some(i)
@@ -424,7 +414,7 @@ impl<'a> Lexer<'a> {
         self.pos += RIGHT_DELIM.len();
         let i = self.this_item(ItemType::RightDelim);
         if trim {
-            self.pos += left_trim_length(self.rest());
+            self.pos += left_trim_length(self.bytes_from(self.pos));
             self.ignore();
         }
         self.inside_action = false;
@@ -443,7 +433,7 @@ impl<'a> Lexer<'a> {
         let delim = match b {
             b'}' => (b1 == Some(b'}')).then_some(false),
             _ if is_space_byte(b) => (b1 == Some(b'-')
-                && starts_with_right_delim(self.input.get(p + 2..)))
+                && starts_with_right_delim(self.input.as_bytes().get(p + 2..)))
             .then_some(true),
             _ => None,
         };
@@ -531,18 +521,15 @@ impl<'a> Lexer<'a> {
     fn lex_space(&mut self) -> Item<'a> {
         let bytes = self.input.as_bytes();
         let mut p = self.pos;
-        while let Some(&b) = bytes.get(p)
-            && is_space_byte(b)
-        {
-            if b == b'\n' {
-                self.line += 1;
-            }
+        while bytes.get(p).is_some_and(|&b| is_space_byte(b)) {
             p += 1;
         }
         let num_spaces = p - self.pos;
         self.pos = p;
         // The last space read, then `-}}`.
-        if bytes.get(p) == Some(&b'-') && starts_with_right_delim(self.input.get(p + 1..)) {
+        if bytes.get(p) == Some(&b'-')
+            && starts_with_right_delim(self.input.as_bytes().get(p + 1..))
+        {
             self.backup();
             if num_spaces == 1 {
                 return self.lex_right_delim(true);
@@ -584,12 +571,10 @@ impl<'a> Lexer<'a> {
             return self.errorf(format!("bad character {}", format_rune(r)));
         }
         let word = self.slice(self.start, self.pos);
-        match keyword(word) {
-            Some(ItemType::Break) if !self.break_ok => self.this_item(ItemType::Identifier),
-            Some(ItemType::Continue) if !self.continue_ok => self.this_item(ItemType::Identifier),
-            Some(k) => self.this_item(k),
-            None if word == "true" || word == "false" => self.this_item(ItemType::Bool),
-            None => self.this_item(ItemType::Identifier),
+        match word_type(word) {
+            ItemType::Break if !self.break_ok => self.this_item(ItemType::Identifier),
+            ItemType::Continue if !self.continue_ok => self.this_item(ItemType::Identifier),
+            t => self.this_item(t),
         }
     }
 
@@ -654,11 +639,9 @@ impl<'a> Lexer<'a> {
 
     fn lex_raw_quote(&mut self) -> Item<'a> {
         let Some(x) = self.rest().find('`') else {
-            self.line += count_newlines(self.rest());
             self.pos = self.input.len();
             return self.errorf("unterminated raw quoted string".to_owned());
         };
-        self.line += count_newlines(self.slice(self.pos, self.pos + x));
         self.pos += x + 1;
         self.this_item(ItemType::RawString)
     }
@@ -721,16 +704,32 @@ fn format_rune(r: Option<char>) -> String {
     r.map_or_else(|| "U+FFFFFFFFFFFFFFFF".to_owned(), format_unicode)
 }
 
-fn count_newlines(s: &str) -> usize {
-    s.bytes().filter(|&b| b == b'\n').count()
+/// Offset of the `*/` that ends a comment (`str::find` sets up a Two-Way searcher per call).
+fn find_comment_end(s: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let at = from + memchr::memchr(b'*', s.get(from..)?)?;
+        if s.get(at + 1) == Some(&b'/') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
 }
 
-fn right_trim_length(s: &str) -> usize {
-    s.bytes().rev().take_while(|&b| is_space_byte(b)).count()
+/// The 1-based line of byte offset `pos` in `text`, as Go's lexer counts it for the token
+/// starting there (one more than the newlines before it). Go keeps a running count per token;
+/// only error messages print a line, so it is worked out when one is needed.
+pub fn line_at(text: &str, pos: usize) -> usize {
+    let before = text.as_bytes().get(..pos).unwrap_or(text.as_bytes());
+    1 + before.iter().filter(|&&b| b == b'\n').count()
 }
 
-fn left_trim_length(s: &str) -> usize {
-    s.bytes().take_while(|&b| is_space_byte(b)).count()
+fn right_trim_length(s: &[u8]) -> usize {
+    s.iter().rev().take_while(|&&b| is_space_byte(b)).count()
+}
+
+fn left_trim_length(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| is_space_byte(b)).count()
 }
 
 /// Go's `isSpace` inside actions: space, tab, CR and LF.
@@ -745,17 +744,15 @@ fn is_alphanumeric(r: char) -> bool {
 }
 
 /// `s` starts with `}}` (compared by the byte: `str::starts_with` calls `memcmp`).
-fn starts_with_right_delim(s: Option<&str>) -> bool {
-    s.is_some_and(|s| s.as_bytes().get(..2) == Some(RIGHT_DELIM.as_bytes()))
+fn starts_with_right_delim(s: Option<&[u8]>) -> bool {
+    s.is_some_and(|s| s.get(..2) == Some(RIGHT_DELIM.as_bytes()))
 }
 
-fn has_left_trim_marker(s: &str) -> bool {
-    let b = s.as_bytes();
+fn has_left_trim_marker(b: &[u8]) -> bool {
     b.first() == Some(&b'-') && b.get(1).is_some_and(|&c| is_space(char::from(c)))
 }
 
-fn has_right_trim_marker(s: &str) -> bool {
-    let b = s.as_bytes();
+fn has_right_trim_marker(b: &[u8]) -> bool {
     b.first().is_some_and(|&c| is_space(char::from(c))) && b.get(1) == Some(&b'-')
 }
 
@@ -770,7 +767,7 @@ mod tests {
             let i = l.next_item();
             let s = match i.typ {
                 ItemType::Error => format!("ERR({})", l.error_message()),
-                t => format!("{t:?}:{:?}@{}:{}", i.val, i.pos, i.line),
+                t => format!("{t:?}:{:?}@{}:{}", i.val, i.pos, line_at(input, i.pos)),
             };
             out.push(s);
             if matches!(i.typ, ItemType::Eof | ItemType::Error) {
@@ -919,7 +916,7 @@ mod go_tests {
             } else {
                 i.val.to_owned()
             };
-            out.push((i.typ, val, i.pos, i.line));
+            out.push((i.typ, val, i.pos, line_at(input, i.pos)));
             if matches!(i.typ, Eof | Error) {
                 return out;
             }

@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 type FxMap<K, V> = HashMap<K, V, crate::track::FxBuild>;
 
-use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, Span, Tree, Variable};
+use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe, Span, Tree, Variable};
 use crate::lex::{Item, ItemType, Lexer};
 
 /// Nesting limit for parenthesised expressions.
@@ -135,9 +135,9 @@ pub fn parse_shared(
         control_depth: 0,
         scratch: Scratch::default(),
     };
-    let root = p.parse_top()?;
+    let root = p.parse_top().map_err(|e| *e)?;
     let last = p.t.token0();
-    p.add(parse_name.to_owned(), root, last)?;
+    p.add(parse_name.to_owned(), root, last).map_err(|e| *e)?;
     let mut trees = p.trees;
     if let Some(i) = trees.iter().position(|t| t.name == parse_name) {
         let top = trees.remove(i);
@@ -146,7 +146,9 @@ pub fn parse_shared(
     Ok(Parsed { trees })
 }
 
-type PResult<T> = Result<T, ParseError>;
+/// Boxed: every parse function returns one of these, and a result as large as the error (two
+/// strings) made each return and `?` move that many bytes.
+type PResult<T> = Result<T, Box<ParseError>>;
 
 /// What `textOrAction` can return: a node, or the `{{end}}`/`{{else}}` that closes a list.
 enum Step {
@@ -185,7 +187,8 @@ struct TreeState<'a> {
     vars: Vec<&'a str>,
     /// How many times each name is in `vars`, so a lookup is O(1) however many are declared.
     var_count: FxMap<&'a str, usize>,
-    action_line: usize,
+    /// Where the `{{` of the action being parsed is (Go keeps its line, for error messages).
+    action_pos: Option<usize>,
     range_depth: usize,
     paren_depth: usize,
 }
@@ -197,7 +200,7 @@ impl<'a> TreeState<'a> {
             peek_count: 0,
             vars: Vec::new(),
             var_count: FxMap::default(),
-            action_line: 0,
+            action_pos: None,
             range_depth: 0,
             paren_depth: 0,
         }
@@ -248,7 +251,7 @@ struct Scratch {
     nodes: Vec<Node>,
     cmds: Vec<Command>,
     args: Vec<Arg>,
-    idents: Vec<String>,
+    idents: Vec<Name>,
 }
 
 /// Moves `stack[base..]` into a vector of its exact size (`split_off` copies the elements in
@@ -321,13 +324,14 @@ impl<'a> Parser<'a, '_> {
     // ---- errors ----
 
     /// Go's `errorf`: the line is that of the last token read into the current tree's buffer.
-    fn error_at(&self, at: Item<'_>, message: String) -> ParseError {
-        ParseError {
+    #[cold]
+    fn error_at(&self, at: Item<'_>, message: String) -> Box<ParseError> {
+        Box::new(ParseError {
             parse_name: self.parse_name.to_owned(),
             offset: u32::try_from(at.pos).unwrap_or(u32::MAX),
-            line: at.line,
+            line: crate::lex::line_at(&self.text, at.pos),
             message,
-        }
+        })
     }
 
     fn errorf<T>(&self, message: String) -> PResult<T> {
@@ -346,14 +350,18 @@ impl<'a> Parser<'a, '_> {
         if token.typ == ItemType::Error {
             let msg = self.lex.error_message();
             let mut extra = String::new();
-            if self.t.action_line != 0 && self.t.action_line != token.line {
+            let action_line = self
+                .t
+                .action_pos
+                .map(|p| crate::lex::line_at(&self.text, p));
+            let token_line = crate::lex::line_at(&self.text, token.pos);
+            if let Some(action_line) = action_line
+                && action_line != token_line
+            {
                 extra = if msg.ends_with(" action") {
-                    format!(" started at {}:{}", self.parse_name, self.t.action_line)
+                    format!(" started at {}:{action_line}", self.parse_name)
                 } else {
-                    format!(
-                        " in action started at {}:{}",
-                        self.parse_name, self.t.action_line
-                    )
+                    format!(" in action started at {}:{action_line}", self.parse_name)
                 };
             }
             return self.errorf(format!("{msg}{extra}"));
@@ -468,9 +476,9 @@ impl<'a> Parser<'a, '_> {
                 span: Span::new(token.pos, token.end()),
             })),
             ItemType::LeftDelim => {
-                self.t.action_line = token.line;
+                self.t.action_pos = Some(token.pos);
                 let result = self.action(token.pos);
-                self.t.action_line = 0;
+                self.t.action_pos = None;
                 result
             }
             ItemType::Comment => Ok(Step::Node(Node::Comment {
@@ -565,14 +573,14 @@ impl<'a> Parser<'a, '_> {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![v.val.to_owned()],
+                    ident: vec![Name::new(v.val)],
                 });
                 self.t.push_var(v.val);
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![v.val.to_owned()],
+                    ident: vec![Name::new(v.val)],
                 });
                 self.t.push_var(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
@@ -841,7 +849,7 @@ impl<'a> Parser<'a, '_> {
             let f = self.next();
             self.scratch
                 .idents
-                .push(f.val.get(1..).unwrap_or("").to_owned());
+                .push(Name::new(f.val.get(1..).unwrap_or("")));
             end = f.end();
         }
         let span = Span::new(chain_pos, end);
@@ -893,7 +901,7 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
-                Arg::Identifier(span, token.val.to_owned())
+                Arg::Identifier(span, Name::new(token.val))
             }
             ItemType::Dot => Arg::Dot(span),
             ItemType::Nil => Arg::Nil(span),
@@ -904,7 +912,7 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
-                self.scratch.idents.push(token.val.to_owned());
+                self.scratch.idents.push(Name::new(token.val));
                 Arg::Variable(Variable {
                     span,
                     ident: Vec::new(),
@@ -913,7 +921,7 @@ impl<'a> Parser<'a, '_> {
             ItemType::Field => {
                 self.scratch
                     .idents
-                    .push(token.val.get(1..).unwrap_or("").to_owned());
+                    .push(Name::new(token.val.get(1..).unwrap_or("")));
                 Arg::Field(span, Vec::new())
             }
             ItemType::Bool => Arg::Bool(span, token.val == "true"),
@@ -933,7 +941,7 @@ impl<'a> Parser<'a, '_> {
                 let (pipe, end) = result?;
                 Arg::Pipe(Span::new(pipe.span.start as usize, end), Box::new(pipe))
             }
-            ItemType::String | ItemType::RawString => match strconv::unquote(token.val) {
+            ItemType::String | ItemType::RawString => match strconv::unquote_name(token.val) {
                 Some(s) => Arg::String(span, s),
                 None => return self.errorf("invalid syntax".to_owned()),
             },

@@ -692,7 +692,7 @@ impl<'a> State<'a> {
         fr: &mut Frame<'n>,
         dot: &Rv,
         node: &'n Arg,
-        idents: &'n [String],
+        idents: &'n [crate::ast::Name],
         args: &'n [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
@@ -749,7 +749,7 @@ impl<'a> State<'a> {
         dot: &Rv,
         mut receiver: Rv,
         node: &'n Arg,
-        idents: &'n [String],
+        idents: &'n [crate::ast::Name],
         args: &'n [Arg],
         fin: Option<Rv>,
     ) -> R<Rv> {
@@ -935,7 +935,7 @@ impl<'a> State<'a> {
 }
 
 fn var_name(v: &Variable) -> &str {
-    v.ident.first().map_or("$", String::as_str)
+    v.ident.first().map_or("$", crate::ast::Name::as_str)
 }
 
 /// Go's `setTopVar`: the n-th variable from the top of the stack.

@@ -96,6 +96,23 @@ pub fn unquote_char(s: &str, quote: u8) -> Option<(u32, bool, &str)> {
 /// Go's `strconv.Unquote` for `"…"`, `` `…` `` and `'…'` literals. `None` is Go's
 /// "invalid syntax". Go strings may hold any bytes (`"\xff"`); Rust strings cannot, so bytes
 /// that are not UTF-8 become U+FFFD here.
+/// [`unquote`] into a parse tree's [`Name`](crate::ast::Name): a string with nothing to
+/// unescape is its text between the quotes, taken without building a `String` first.
+pub fn unquote_name(s: &str) -> Option<crate::ast::Name> {
+    let inner = s.get(1..s.len().checked_sub(1)?);
+    let plain = match s.as_bytes().first() {
+        Some(b'"') => inner.filter(|i| !i.bytes().any(|b| matches!(b, b'\n' | b'\\' | b'"'))),
+        Some(b'`') => inner.filter(|i| !i.bytes().any(|b| matches!(b, b'\r' | b'`'))),
+        _ => None,
+    };
+    match plain {
+        Some(text) if s.len() >= 2 && s.as_bytes().last() == s.as_bytes().first() => {
+            Some(crate::ast::Name::new(text))
+        }
+        _ => unquote(s).map(crate::ast::Name::from),
+    }
+}
+
 pub fn unquote(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let n = bytes.len();

@@ -989,7 +989,7 @@ fn positions_are_gos() {
     };
     assert_eq!(
         pipe.decl.first().map(|v| (v.span, v.ident.clone())),
-        Some((Span::new(3, 5), vec!["$x".to_owned()]))
+        Some((Span::new(3, 5), vec![crate::ast::Name::new("$x")]))
     );
     assert_eq!(pipe.span, Span::new(3, 10));
 }
