@@ -306,15 +306,7 @@ impl<'a> Lexer<'a> {
     /// Offset from `pos` of the next `{{` (`memchr` for `{`: the `memchr` crate's vector loop
     /// costs a third of what `str::find` does on template text).
     fn find_left_delim(&self) -> Option<usize> {
-        let bytes = self.input.as_bytes().get(self.pos..).unwrap_or(&[]);
-        let mut from = 0;
-        loop {
-            let at = from + memchr::memchr(b'{', bytes.get(from..)?)?;
-            if bytes.get(at + 1) == Some(&b'{') {
-                return Some(at);
-            }
-            from = at + 1;
-        }
+        find_pair(self.input.as_bytes().get(self.pos..)?, b'{', b'{')
     }
 
     /// Go's `lexText`, with `lexLeftDelim` and `lexComment` (a comment that is not emitted
@@ -706,10 +698,15 @@ fn format_rune(r: Option<char>) -> String {
 
 /// Offset of the `*/` that ends a comment (`str::find` sets up a Two-Way searcher per call).
 fn find_comment_end(s: &[u8]) -> Option<usize> {
+    find_pair(s, b'*', b'/')
+}
+
+/// Offset of the first `first` that `second` follows in `s`.
+fn find_pair(s: &[u8], first: u8, second: u8) -> Option<usize> {
     let mut from = 0;
     loop {
-        let at = from + memchr::memchr(b'*', s.get(from..)?)?;
-        if s.get(at + 1) == Some(&b'/') {
+        let at = from + memchr::memchr(first, s.get(from..)?)?;
+        if s.get(at + 1) == Some(&second) {
             return Some(at);
         }
         from = at + 1;
