@@ -928,18 +928,26 @@ impl<'a> Fast<'a> {
                 out.extend(std::iter::repeat_n('\n', empties));
             }
         }
+        let style = if double {
+            ScalarStyle::DoubleQuoted
+        } else {
+            ScalarStyle::SingleQuoted
+        };
+        let span = self.span(c, close + 1);
+        Ok((self.scalar_from_scratch(out, span, style), close))
+    }
+
+    /// A string node of the text built in `out` (the scratch buffer, handed back for the next
+    /// scalar).
+    fn scalar_from_scratch(&mut self, out: String, span: Span, style: ScalarStyle) -> Node {
         let node = Node {
             value: Value::Str(CompactStr::new(&out)),
-            span: self.span(c, close + 1),
-            style: if double {
-                ScalarStyle::DoubleQuoted
-            } else {
-                ScalarStyle::SingleQuoted
-            },
+            span,
+            style,
             alias: None,
         };
         self.scratch = out;
-        Ok((node, close))
+        node
     }
 
     /// `|` or `>` at `c`, with an optional `-` chomping indicator; the content is the deeper
@@ -1017,17 +1025,13 @@ impl<'a> Fast<'a> {
         if !strip {
             out.push('\n');
         }
-        let node = Node {
-            value: Value::Str(CompactStr::new(&out)),
-            span: self.span(c, last_end),
-            style: if literal {
-                ScalarStyle::Literal
-            } else {
-                ScalarStyle::Folded
-            },
-            alias: None,
+        let style = if literal {
+            ScalarStyle::Literal
+        } else {
+            ScalarStyle::Folded
         };
-        self.scratch = out;
+        let span = self.span(c, last_end);
+        let node = self.scalar_from_scratch(out, span, style);
         // Empty lines after the content belong to nobody: the next line is read as usual.
         let next = i.min(self.b.len());
         Ok((node, next))
