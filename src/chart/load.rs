@@ -913,9 +913,11 @@ impl ChartLoader<'_> {
     }
 
     /// Adds a file to the source map, or reports it when it is not UTF-8 text.
-    fn text_file(&mut self, name: &str, bytes: &[u8], kind: SourceKind) -> Option<FileId> {
+    fn text_file(&mut self, name: &str, bytes: &Arc<[u8]>, kind: SourceKind) -> Option<FileId> {
         match text_of(bytes) {
-            Ok(text) => Some(self.sources.add(name, text, kind)),
+            // Shares the file's bytes: a chart's templates (the `common` library's among them)
+            // are read once per render, and a copy costs its fresh pages (issue 14).
+            Ok(text) => Some(self.sources.add(name, shared_text(bytes, text), kind)),
             Err(offset) => {
                 self.diags.push(not_text(name, offset));
                 None
