@@ -120,6 +120,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
+    /// The generator's position: equal positions give equal draws from here on.
+    pub fn state(&self) -> u64 {
+        self.0
+    }
+
     /// A number in `0..n` (`n > 0`), without modulo bias worth caring about for n ≪ 2^64.
     pub fn below(&mut self, n: u64) -> u64 {
         if n == 0 { 0 } else { self.next_u64() % n }

@@ -267,6 +267,11 @@ fn on() -> bool {
     ON.with(Cell::get)
 }
 
+/// Whether a tracker records this thread's reads (a reused result would skip them).
+pub(crate) fn recording() -> bool {
+    on()
+}
+
 fn with(f: impl FnOnce(&mut Tracker)) {
     TRACKER.with(|t| {
         if let Ok(mut t) = t.try_borrow_mut()

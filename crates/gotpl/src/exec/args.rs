@@ -87,6 +87,10 @@ struct Resolved {
     walks_containers: bool,
     is_len: bool,
     is_call: bool,
+    /// Mutates a map argument in place (see [`super::memo`]).
+    mutates: bool,
+    /// Only stores its arguments in what it returns (`dict`, `list`): reads nothing of them.
+    stores_only: bool,
 }
 
 impl Resolved {
@@ -98,6 +102,11 @@ impl Resolved {
             walks_containers: walks_containers(name),
             is_len: name == "len",
             is_call: name == "call" && matches!(callee, Callee::Func(_)),
+            mutates: matches!(
+                name,
+                "set" | "unset" | "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite"
+            ),
+            stores_only: matches!(name, "dict" | "list"),
         }
     }
 }
@@ -339,6 +348,13 @@ impl State<'_> {
                 }
                 self.burn(fr, units)?;
                 crate::track::call(name, &argv);
+                if info.mutates {
+                    self.mutations += 1;
+                    self.env.memo.clear();
+                }
+                if !info.stores_only {
+                    self.note_template_reads(&argv);
+                }
                 let r = (f.body)(&mut self.env.funcs, argv).map_err(Chain::plain);
                 if let Ok(v) = &r {
                     self.burn(fr, crate::cost::result(info.cost, v))?;

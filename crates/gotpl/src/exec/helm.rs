@@ -147,8 +147,67 @@ impl State<'_> {
                 go_quote(ROOT_NAME)
             )));
         };
-        let out = self.render_into_buffer(fr, &entry, Rv::val(data))?;
-        Ok(self.tracked_string(out))
+        // See `super::memo`.
+        let memo = self.overlays.is_empty() && !crate::track::recording();
+        let execution = self.env.executions;
+        if memo && let Some((result, runs, cost)) = self.env.memo.get(&entry, &data, execution) {
+            let limits = self.env.limits;
+            if self.fuel >= cost.fuel
+                && self.depth.saturating_add(cost.depth) <= limits.max_depth
+                && self.stack_used().saturating_add(cost.stack) <= limits.max_stack
+            {
+                self.fuel -= cost.fuel;
+                if cost.read_template {
+                    self.template_reads += 1;
+                }
+                if let (Value::Str(s), Some(runs)) = (&result, &runs) {
+                    self.tracked.add_shared(s, runs);
+                }
+                return Ok(result);
+            }
+        }
+        if !memo {
+            let out = self.render_into_buffer(fr, &entry, Rv::val(data))?;
+            return Ok(self.tracked_string(out));
+        }
+        let before = (
+            self.fuel,
+            self.mutations,
+            self.env.funcs.rng.state(),
+            self.env.lookups.len(),
+            self.template_reads,
+        );
+        let (depth, stack) = (self.depth, self.stack_used());
+        let peaks = (self.peak_depth, self.peak_stack);
+        (self.peak_depth, self.peak_stack) = (depth, stack);
+        self.memo_active += 1;
+        let out = self.render_into_buffer(fr, &entry, Rv::val(data.clone()));
+        self.memo_active -= 1;
+        let cost = super::memo::Cost {
+            fuel: before.0.saturating_sub(self.fuel),
+            read_template: before.4 != self.template_reads,
+            depth: self.peak_depth.saturating_sub(depth),
+            stack: self.peak_stack.saturating_sub(stack),
+        };
+        self.peak_depth = self.peak_depth.max(peaks.0);
+        self.peak_stack = self.peak_stack.max(peaks.1);
+        let result = self.tracked_string(out?);
+        let pure = before.1 == self.mutations
+            && before.2 == self.env.funcs.rng.state()
+            && before.3 == self.env.lookups.len();
+        if pure {
+            let only_here = cost.read_template.then_some(execution);
+            let runs = match &result {
+                Value::Str(s) => self.tracked.get(s),
+                _ => None,
+            };
+            self.env
+                .memo
+                .insert(&entry, data, (result.clone(), runs), cost, only_here);
+        } else {
+            data.drop_iteratively();
+        }
+        Ok(result)
     }
 
     /// Executes a template into an empty buffer, one template level deeper.

@@ -14,6 +14,7 @@
 mod args;
 mod errors;
 mod helm;
+mod memo;
 mod output;
 mod state;
 
@@ -323,6 +324,8 @@ impl Templates {
             return Err(ExecError::from_chain(chain, name));
         };
         let entry = entry.clone();
+        env.executions += 1;
+        env.memo.new_execution();
         let mut st = state::State::new(self, env);
         match st.run_root(&entry, dot) {
             Ok(mut out) => {
@@ -390,6 +393,11 @@ pub struct ExecEnv {
     /// Every `lookup` executed: the parse name of the template that called it and the byte
     /// offset of the call, so the caller can say where output depends on a cluster it lacks.
     pub lookups: Vec<(String, u32)>,
+    /// Results of `include` kept across the files of a chart (see [`memo`]).
+    pub(crate) memo: memo::Memo,
+    /// Executions started with this environment: results that depend on the file (on the
+    /// dot's `.Template`) are kept for the one that made them.
+    pub(crate) executions: u64,
 }
 
 impl ExecEnv {

@@ -214,6 +214,15 @@ impl Tracked {
         self.map.insert(key(s), (s.clone(), runs));
     }
 
+    /// Records `runs` as the runs of `s` unless it has some (a kept `include` result).
+    pub fn add_shared(&mut self, s: &Rc<str>, runs: &Rc<[Origin]>) {
+        if self.map.len() < MAX_TRACKED {
+            self.map
+                .entry(key(s))
+                .or_insert_with(|| (s.clone(), runs.clone()));
+        }
+    }
+
     pub fn get(&self, s: &Rc<str>) -> Option<Rc<[Origin]>> {
         self.map
             .get(&key(s))

@@ -110,6 +110,16 @@ pub(crate) struct State<'a> {
     pub overlays: Vec<Arc<TplOverlay>>,
     /// Helm's `includedNames`: how many includes of each name are executing.
     pub included: super::FxMap<String, u32>,
+    /// Calls of functions that mutate maps so far: an include that spans one is not kept.
+    pub mutations: u64,
+    /// Times a template may have read a dot's `.Template` so far (see [`super::memo`]).
+    pub template_reads: u64,
+    /// Includes executing whose result may be kept: while there are none, reads of
+    /// `.Template` need not be looked for.
+    pub memo_active: u32,
+    /// The deepest nesting level and stack use reached so far (see [`super::memo::Cost`]).
+    pub peak_depth: u32,
+    pub peak_stack: usize,
     /// Where the stack was when execution started (see [`Limits::max_stack`]).
     ///
     /// [`Limits::max_stack`]: super::Limits::max_stack
@@ -136,6 +146,11 @@ impl<'a> State<'a> {
             tracked: Tracked::default(),
             overlays: Vec::new(),
             included: super::FxMap::default(),
+            mutations: 0,
+            template_reads: 0,
+            memo_active: 0,
+            peak_depth: 0,
+            peak_stack: 0,
             stack_base: stack_pos(),
         }
     }
@@ -237,7 +252,8 @@ impl<'a> State<'a> {
             return Err(self.error_kind(fr, msg, None, ErrorKind::Limit));
         }
         let budget = self.env.limits.max_stack;
-        if self.stack_base.abs_diff(stack_pos()) > budget {
+        let used = self.stack_used();
+        if used > budget {
             let msg = format!(
                 "nesting too deep: templates nested {} levels use more than kforge's stack budget ({budget} bytes)",
                 self.depth
@@ -245,7 +261,22 @@ impl<'a> State<'a> {
             return Err(self.error_kind(fr, msg, None, ErrorKind::Limit));
         }
         self.depth += 1;
+        self.peak_depth = self.peak_depth.max(self.depth);
+        self.peak_stack = self.peak_stack.max(used);
         Ok(())
+    }
+
+    /// Counts a possible read of `.Template` when `args` (a function's, a method's, a printed
+    /// value) reach a chart's dot: functions walk what they are given.
+    pub fn note_template_reads(&mut self, args: &[Value]) {
+        if self.memo_active > 0 && self.env.memo.reaches_dot(args) {
+            self.template_reads += 1;
+        }
+    }
+
+    /// Bytes of stack used since execution started, as [`State::enter`] counts them.
+    pub fn stack_used(&self) -> usize {
+        self.stack_base.abs_diff(stack_pos())
     }
 
     pub fn leave(&mut self) {
@@ -401,6 +432,9 @@ impl<'a> State<'a> {
             }
             Value::Map(m) => {
                 crate::track::read_whole(&val.v);
+                if m.borrow().contains_key("Template") || m.borrow().contains_key("Subcharts") {
+                    self.template_reads += 1;
+                }
                 // Go sorts the keys once (fmtsort) and visits the values it read then.
                 let entries: Vec<(String, Value)> = m
                     .borrow()
@@ -774,6 +808,9 @@ impl<'a> State<'a> {
         fin: Option<Rv>,
         receiver: Rv,
     ) -> R<Rv> {
+        if name == "Template" {
+            self.template_reads += 1;
+        }
         if receiver.is_invalid() {
             if self.env.strict {
                 let msg = format!(
@@ -861,6 +898,7 @@ impl<'a> State<'a> {
         if let Some(f) = fin {
             argv.push(f.v);
         }
+        self.note_template_reads(&argv);
         let result = match o.call(name, &argv) {
             // An object may answer argument-less methods as fields.
             None if argv.is_empty() => o.field(name).map(Ok),
@@ -915,6 +953,7 @@ impl<'a> State<'a> {
         }
         let units = crate::cost::of_printing(&v.v, self.fuel);
         self.burn(fr, units)?;
+        self.note_template_reads(std::slice::from_ref(&v.v));
         crate::track::read_whole(&v.v);
         let printed;
         let text: &str = match &v.v {

@@ -583,3 +583,132 @@ fn is_func_is_the_table_and_the_executors_own() {
         assert!(!super::is_func(name), "{name}");
     }
 }
+
+/// Renders `files` in order with one environment and one dot whose `.Template.Name` is set in
+/// place before each, as the chart layer does.
+fn render_in_order(t: &Templates, files: &[&str], root: &Value) -> Vec<String> {
+    let mut env = ExecEnv::new();
+    files
+        .iter()
+        .map(|name| {
+            if let Value::Map(m) = root {
+                let mut tpl = BTreeMap::new();
+                tpl.insert("Name".to_string(), Value::str(name));
+                m.borrow_mut().insert("Template".into(), Value::map(tpl));
+            }
+            t.execute(name, root.clone(), &mut env).unwrap().text
+        })
+        .collect()
+}
+
+#[test]
+fn kept_includes_follow_template_sets_and_randomness() {
+    let helpers = concat!(
+        "{{ define \"name\" }}n-{{ .Values.n }}{{ end }}",
+        "{{ define \"file\" }}{{ .Template.Name }}{{ end }}",
+        "{{ define \"indirect\" }}{{ include \"file\" . }}{{ end }}",
+        "{{ define \"ctx\" }}{{ .context.Template.Name }}{{ end }}",
+        "{{ define \"dump\" }}{{ toJson .context }}{{ end }}",
+        "{{ define \"got\" }}{{ get . \"Template\" }}{{ end }}",
+        "{{ define \"ranged\" }}{{ range $k, $v := . }}{{ $k }}={{ $v }};{{ end }}{{ end }}",
+        "{{ define \"rand\" }}{{ randAlphaNum 4 }}{{ end }}",
+    );
+    let body = concat!(
+        "{{ include \"name\" . }} {{ include \"indirect\" . }} ",
+        "{{ include \"ctx\" (dict \"context\" $) }} {{ include \"dump\" (dict \"context\" $) }} ",
+        "{{ include \"got\" . }} {{ include \"ranged\" . }} ",
+        "{{ include \"rand\" . }} {{ include \"rand\" . }}",
+    );
+    let last = "{{ include \"name\" . }} {{ $_ := set .Values \"n\" 2 }}{{ include \"name\" . }}";
+    let t = set(&[
+        ("t/templates/_h.tpl", helpers),
+        ("t/templates/a.yaml", body),
+        ("t/templates/b.yaml", body),
+        ("t/templates/c.yaml", last),
+    ]);
+    let root = dot(&[("n", Value::Int(1))]);
+    let files = [
+        "t/templates/a.yaml",
+        "t/templates/b.yaml",
+        "t/templates/c.yaml",
+    ];
+    let out = render_in_order(&t, &files, &root);
+    assert_eq!(out[2], "n-1 n-2", "set is seen by the next include");
+    for (text, file) in [(&out[0], "a"), (&out[1], "b")] {
+        let first: Vec<&str> = text.split(' ').collect();
+        assert_eq!(first[0], "n-1");
+        let name = format!("t/templates/{file}.yaml");
+        assert_eq!(first[1], name, "an include of an include reads .Template");
+        assert_eq!(first[2], name, "through a dict");
+        assert!(
+            first[3].contains(&name),
+            "toJson of the context: {}",
+            first[3]
+        );
+        assert_eq!(first[4], format!("map[Name:{name}]"), "get");
+        assert!(
+            first[5].contains(&format!("Template=map[Name:{name}]")),
+            "range"
+        );
+        // Each call draws new characters.
+        assert_ne!(first[6], first[7]);
+    }
+    assert_ne!(out[0], out[1]);
+}
+
+#[test]
+fn kept_includes_spend_the_same_work_and_keep_their_origins() {
+    let t = set(&[
+        (
+            "t/templates/_h.tpl",
+            "{{ define \"labels\" }}a: 1\nb: {{ .Values.n }}{{ end }}",
+        ),
+        (
+            "t/templates/a.yaml",
+            "x:\n{{ include \"labels\" . | indent 2 }}\ny:\n{{ include \"labels\" . | indent 2 }}\n",
+        ),
+    ]);
+    let d = dot(&[("n", Value::Int(1))]);
+    let mut env = ExecEnv::new();
+    let first = t
+        .execute("t/templates/a.yaml", d.clone(), &mut env)
+        .unwrap();
+    let again = t
+        .execute("t/templates/a.yaml", d.clone(), &mut env)
+        .unwrap();
+    assert_eq!(first.text, "x:\n  a: 1\n  b: 1\ny:\n  a: 1\n  b: 1\n");
+    assert_eq!(again.text, first.text);
+    let h = "t/templates/_h.tpl".to_string();
+    for out in [&first, &again] {
+        assert_eq!(origin_line(&t, out, 2), (h.clone(), 1));
+        assert_eq!(origin_line(&t, out, 6), (h.clone(), 2));
+    }
+    // The work limit fails at the same point whether the include is kept or not.
+    for fuel in 1..40 {
+        let limits = Limits {
+            fuel,
+            ..Limits::default()
+        };
+        let fresh = t.execute(
+            "t/templates/a.yaml",
+            d.clone(),
+            &mut ExecEnv {
+                limits,
+                ..ExecEnv::new()
+            },
+        );
+        env.limits = limits;
+        let reused = t.execute("t/templates/a.yaml", d.clone(), &mut env);
+        assert_eq!(
+            fresh
+                .as_ref()
+                .map(|o| o.text.clone())
+                .map_err(|e| e.helm_message()),
+            reused
+                .as_ref()
+                .map(|o| o.text.clone())
+                .map_err(|e| e.helm_message()),
+            "fuel {fuel}"
+        );
+    }
+}
