@@ -349,8 +349,7 @@ impl State<'_> {
                 self.burn(fr, units)?;
                 crate::track::call(name, &argv);
                 if info.mutates {
-                    self.mutations += 1;
-                    self.env.memo.clear();
+                    self.note_mutation(argv.first().unwrap_or(&Value::Nil));
                 }
                 if !info.stores_only {
                     self.note_template_reads(&argv);
@@ -358,6 +357,7 @@ impl State<'_> {
                 let r = (f.body)(&mut self.env.funcs, argv).map_err(Chain::plain);
                 if let Ok(v) = &r {
                     self.burn(fr, crate::cost::result(info.cost, v))?;
+                    self.note_fresh(v);
                 }
                 if let (Ok(Value::Str(out)), Some((input, runs))) = (&r, tracked_in) {
                     self.track_derived(name, &input, &runs, out, pad);

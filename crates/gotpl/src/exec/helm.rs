@@ -172,7 +172,7 @@ impl State<'_> {
         }
         let before = (
             self.fuel,
-            self.mutations,
+            (),
             self.env.funcs.rng.state(),
             self.env.lookups.len(),
             self.template_reads,
@@ -180,9 +180,12 @@ impl State<'_> {
         let (depth, stack) = (self.depth, self.stack_used());
         let peaks = (self.peak_depth, self.peak_stack);
         (self.peak_depth, self.peak_stack) = (depth, stack);
-        self.memo_active += 1;
+        self.active.push((self.seq, false));
         let out = self.render_into_buffer(fr, &entry, Rv::val(data.clone()));
-        self.memo_active -= 1;
+        let impure = self.active.pop().is_none_or(|(_, impure)| impure);
+        if self.active.is_empty() {
+            self.fresh.clear();
+        }
         let cost = super::memo::Cost {
             fuel: before.0.saturating_sub(self.fuel),
             read_template: before.4 != self.template_reads,
@@ -192,9 +195,8 @@ impl State<'_> {
         self.peak_depth = self.peak_depth.max(peaks.0);
         self.peak_stack = self.peak_stack.max(peaks.1);
         let result = self.tracked_string(out?);
-        let pure = before.1 == self.mutations
-            && before.2 == self.env.funcs.rng.state()
-            && before.3 == self.env.lookups.len();
+        let pure =
+            !impure && before.2 == self.env.funcs.rng.state() && before.3 == self.env.lookups.len();
         if pure {
             let only_here = cost.read_template.then_some(execution);
             let runs = match &result {

@@ -5,8 +5,12 @@
 //!
 //! An include's string is a function of its template and its argument as long as nothing else
 //! it can see changes. What could:
-//! - a map reachable from the argument: Sprig's `set`, `unset` and `merge*` mutate in place, so
-//!   any call of one empties the memo, and an execution that spans one is not kept;
+//! - a map reachable from the argument: Sprig's `set`, `unset` and `merge*` mutate in place.
+//!   Before each such call the maps and lists the changed map reaches are looked up among those
+//!   the kept arguments reach, and a hit forgets every kept result. An include executing is not
+//!   kept if it changes a map older than itself (a reuse would skip the change); maps that
+//!   functions made while it executed (`dict`, `fromYaml`: `merge` on them is common) are its
+//!   own. Objects (`.Capabilities`, `.Files`) lend no map a template could change;
 //! - the dot's `.Template`, which the chart layer sets in place before each file: a result is
 //!   kept for other files only if its execution read no field named `Template`, ranged over no
 //!   map holding that key, and gave no function, method or print a value reaching such a map
@@ -64,6 +68,10 @@ pub(crate) struct Memo {
     /// Maps and lists that reach no dot (see [`Memo::reaches_dot`]) in this execution, by
     /// address; held, so that the address stays theirs.
     clean: super::FxMap<usize, Value>,
+    /// Every map and list the kept arguments reach, by address (see [`Memo::mutated`]).
+    reached: std::collections::HashSet<usize, crate::track::FxBuild>,
+    /// Set when `reached` would pass its bound: any change then forgets everything.
+    reached_all: bool,
 }
 
 /// Results kept per template: a helper called with many different arguments (one per
@@ -73,6 +81,8 @@ const PER_TEMPLATE: usize = 8;
 const MAX_KEPT: usize = 1 << 12;
 /// Containers known clean, at most.
 const MAX_CLEAN: usize = 1 << 14;
+/// Containers the kept arguments reach, at most.
+const MAX_REACHED: usize = 1 << 16;
 /// Entries one look for a dot may visit (past it: assumed found).
 const WALK_BUDGET: usize = 1 << 16;
 /// Entries of a map or list built for the call that are compared one by one.
@@ -104,6 +114,7 @@ impl Memo {
             dot.drop_iteratively();
             return;
         }
+        self.reach(&dot);
         let kept = self.map.entry(key(entry)).or_default();
         if kept.len() >= PER_TEMPLATE {
             let old = kept.remove(0);
@@ -121,9 +132,91 @@ impl Memo {
         self.len += 1;
     }
 
+    /// Adds what `dot` reaches to `reached`.
+    fn reach(&mut self, dot: &Value) {
+        let mut budget = WALK_BUDGET;
+        let mut stack = vec![dot.clone()];
+        while let Some(v) = stack.pop() {
+            let Some(addr) = address(&v) else { continue };
+            if self.reached_all || !self.reached.insert(addr) {
+                continue;
+            }
+            if self.reached.len() > MAX_REACHED {
+                self.reached_all = true;
+                return;
+            }
+            let children: Vec<Value> = match &v {
+                Value::Map(m) => m
+                    .borrow()
+                    .values()
+                    .filter(|v| is_container(v))
+                    .cloned()
+                    .collect(),
+                Value::List(l) => l
+                    .items
+                    .borrow()
+                    .iter()
+                    .filter(|v| is_container(v))
+                    .cloned()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let Some(rest) = budget.checked_sub(children.len().max(1)) else {
+                self.reached_all = true;
+                return;
+            };
+            budget = rest;
+            stack.extend(children);
+        }
+    }
+
+    /// `target` (and maybe the maps and lists in it) is about to change: kept results whose
+    /// arguments reach any of them are forgotten. Returns the oldest of them by when a function
+    /// made it (`fresh`, see [`super::state::State::note_fresh`]; 0: not made by one).
+    pub fn mutated(&mut self, target: &Value, fresh: &super::FxMap<usize, u64>) -> u64 {
+        let mut budget = WALK_BUDGET;
+        let mut oldest = u64::MAX;
+        let mut seen = std::collections::HashSet::<usize, crate::track::FxBuild>::default();
+        let mut stack = vec![target.clone()];
+        let mut touched = false;
+        while let Some(v) = stack.pop() {
+            let Some(addr) = address(&v) else { continue };
+            if !seen.insert(addr) {
+                continue;
+            }
+            touched |= self.reached_all || self.reached.contains(&addr);
+            oldest = oldest.min(fresh.get(&addr).copied().unwrap_or(0));
+            let before = stack.len();
+            match &v {
+                Value::Map(m) => {
+                    stack.extend(m.borrow().values().filter(|v| is_container(v)).cloned())
+                }
+                Value::List(l) => {
+                    stack.extend(l.items.borrow().iter().filter(|v| is_container(v)).cloned())
+                }
+                _ => {}
+            }
+            let Some(rest) = budget.checked_sub((stack.len() - before).max(1)) else {
+                touched = true;
+                oldest = 0;
+                break;
+            };
+            budget = rest;
+        }
+        if touched {
+            self.clear();
+        } else {
+            // A map found clean may be given a dot.
+            self.new_execution();
+        }
+        oldest
+    }
+
     /// Forgets everything (a map may have changed).
     pub fn clear(&mut self) {
         self.new_execution();
+        self.reached.clear();
+        self.reached_all = false;
         if self.len == 0 {
             return;
         }
@@ -195,6 +288,14 @@ impl Memo {
 impl Drop for Memo {
     fn drop(&mut self) {
         self.clear();
+    }
+}
+
+fn address(v: &Value) -> Option<usize> {
+    match v {
+        Value::Map(m) => Some(Rc::as_ptr(m) as usize),
+        Value::List(l) => Some(Rc::as_ptr(&l.items) as usize),
+        _ => None,
     }
 }
 

@@ -110,13 +110,16 @@ pub(crate) struct State<'a> {
     pub overlays: Vec<Arc<TplOverlay>>,
     /// Helm's `includedNames`: how many includes of each name are executing.
     pub included: super::FxMap<String, u32>,
-    /// Calls of functions that mutate maps so far: an include that spans one is not kept.
-    pub mutations: u64,
+    /// Maps and lists functions returned while an include was executing, by address, with
+    /// the order they came in (see [`State::note_mutation`]).
+    pub fresh: super::FxMap<usize, u64>,
+    pub seq: u64,
+    /// The includes executing whose result may be kept, outermost first: the `seq` when each
+    /// started, and whether it mutated a map that existed before it (so it is not kept).
+    pub active: Vec<(u64, bool)>,
     /// Times a template may have read a dot's `.Template` so far (see [`super::memo`]).
     pub template_reads: u64,
-    /// Includes executing whose result may be kept: while there are none, reads of
-    /// `.Template` need not be looked for.
-    pub memo_active: u32,
+
     /// The deepest nesting level and stack use reached so far (see [`super::memo::Cost`]).
     pub peak_depth: u32,
     pub peak_stack: usize,
@@ -146,9 +149,10 @@ impl<'a> State<'a> {
             tracked: Tracked::default(),
             overlays: Vec::new(),
             included: super::FxMap::default(),
-            mutations: 0,
+            fresh: super::FxMap::default(),
+            seq: 0,
+            active: Vec::new(),
             template_reads: 0,
-            memo_active: 0,
             peak_depth: 0,
             peak_stack: 0,
             stack_base: stack_pos(),
@@ -269,8 +273,38 @@ impl<'a> State<'a> {
     /// Counts a possible read of `.Template` when `args` (a function's, a method's, a printed
     /// value) reach a chart's dot: functions walk what they are given.
     pub fn note_template_reads(&mut self, args: &[Value]) {
-        if self.memo_active > 0 && self.env.memo.reaches_dot(args) {
+        if !self.active.is_empty() && self.env.memo.reaches_dot(args) {
             self.template_reads += 1;
+        }
+    }
+
+    /// A function returned `v` while an include was executing: a map or list seen for the
+    /// first time is new, made by that include or one it called.
+    pub fn note_fresh(&mut self, v: &Value) {
+        const MAX_FRESH: usize = 1 << 16;
+        let addr = match v {
+            Value::Map(m) => Rc::as_ptr(m) as usize,
+            Value::List(l) => Rc::as_ptr(&l.items) as usize,
+            _ => return,
+        };
+        if self.active.is_empty() || self.fresh.len() >= MAX_FRESH {
+            return;
+        }
+        self.seq += 1;
+        let seq = self.seq;
+        self.fresh.entry(addr).or_insert(seq);
+    }
+
+    /// `target` is about to be changed in place (by `set`, `unset`, `merge…`, which may change
+    /// the maps in it too). Kept results whose arguments reach any of them are forgotten, and
+    /// the executing includes that are older than one of them are not kept: a reuse would skip
+    /// the change. Maps a function made after an include started are that include's own.
+    pub fn note_mutation(&mut self, target: &Value) {
+        let oldest = self.env.memo.mutated(target, &self.fresh);
+        for (start, impure) in &mut self.active {
+            if oldest <= *start {
+                *impure = true;
+            }
         }
     }
 

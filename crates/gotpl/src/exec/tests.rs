@@ -712,3 +712,33 @@ fn kept_includes_spend_the_same_work_and_keep_their_origins() {
         );
     }
 }
+
+#[test]
+fn kept_includes_see_changes_to_the_maps_they_read() {
+    let helpers = concat!(
+        "{{ define \"own\" }}{{ $d := dict \"a\" 1 }}{{ $_ := set $d \"b\" 2 }}{{ toJson $d }}{{ end }}",
+        "{{ define \"count\" }}{{ $_ := set . \"x\" (add1 (default 0 .x)) }}{{ .x }}{{ end }}",
+        "{{ define \"read\" }}{{ .a.b }}{{ end }}",
+        "{{ define \"outer\" }}{{ $x := dict \"b\" 1 }}{{ include \"read\" (dict \"a\" $x) }}",
+        "{{ $_ := set $x \"b\" 2 }}{{ include \"read\" (dict \"a\" $x) }}{{ end }}",
+        "{{ define \"bump\" }}{{ $_ := set .Values \"n\" (add1 .Values.n) }}{{ .Values.n }}{{ end }}",
+        "{{ define \"wrap\" }}[{{ include \"bump\" . }}]{{ end }}",
+    );
+    let body = concat!(
+        "{{ include \"own\" . }} {{ include \"own\" . }}|",
+        "{{ $c := dict }}{{ include \"count\" $c }}{{ include \"count\" $c }}|",
+        "{{ $inner := dict \"b\" 1 }}{{ $d := dict \"a\" $inner }}{{ include \"read\" $d }}",
+        "{{ $_ := set $inner \"b\" 2 }}{{ include \"read\" $d }}|",
+        "{{ include \"outer\" . }}{{ include \"outer\" . }}|",
+        "{{ include \"wrap\" . }}{{ include \"wrap\" . }}",
+    );
+    let t = set(&[
+        ("t/templates/_h.tpl", helpers),
+        ("t/templates/a.yaml", body),
+    ]);
+    let out = run(&t, "t/templates/a.yaml", dot(&[("n", Value::Int(0))])).unwrap();
+    assert_eq!(
+        out.text,
+        "{\"a\":1,\"b\":2} {\"a\":1,\"b\":2}|12|12|1212|[1][2]"
+    );
+}
