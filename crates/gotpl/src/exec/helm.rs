@@ -185,6 +185,7 @@ impl State<'_> {
         let impure = self.active.pop().is_none_or(|(_, impure)| impure);
         if self.active.is_empty() {
             self.fresh.clear();
+            self.env.memo.end_fresh();
         }
         let cost = super::memo::Cost {
             fuel: before.0.saturating_sub(self.fuel),
@@ -203,9 +204,14 @@ impl State<'_> {
                 Value::Str(s) => self.tracked.get(s),
                 _ => None,
             };
-            self.env
-                .memo
-                .insert(&entry, data, (result.clone(), runs), cost, only_here);
+            self.env.memo.insert(
+                &entry,
+                data,
+                (result.clone(), runs),
+                cost,
+                only_here,
+                &self.fresh,
+            );
         } else {
             data.drop_iteratively();
         }

@@ -65,10 +65,11 @@ struct Kept {
 pub(crate) struct Memo {
     map: super::FxMap<usize, Vec<Kept>>,
     len: usize,
-    /// Maps and lists that reach no dot (see [`Memo::reaches_dot`]) in this execution, by
-    /// address; held, so that the address stays theirs.
+    /// Maps and lists that reach no dot (see [`Memo::reaches_dot`]), by address; held, so
+    /// that the address stays theirs.
     clean: super::FxMap<usize, Value>,
-    /// Every map and list the kept arguments reach, by address (see [`Memo::mutated`]).
+    /// The maps and lists made by the executing includes that kept arguments reach, by address
+    /// (see [`Memo::mutated`]).
     reached: std::collections::HashSet<usize, crate::track::FxBuild>,
     /// Set when `reached` would pass its bound: any change then forgets everything.
     reached_all: bool,
@@ -109,12 +110,13 @@ impl Memo {
         result: (Value, Runs),
         cost: Cost,
         only_in: Option<u64>,
+        fresh: &super::FxMap<usize, u64>,
     ) {
         if self.len >= MAX_KEPT {
             dot.drop_iteratively();
             return;
         }
-        self.reach(&dot);
+        self.reach(&dot, fresh);
         let kept = self.map.entry(key(entry)).or_default();
         if kept.len() >= PER_TEMPLATE {
             let old = kept.remove(0);
@@ -132,60 +134,64 @@ impl Memo {
         self.len += 1;
     }
 
-    /// Adds what `dot` reaches to `reached`.
-    fn reach(&mut self, dot: &Value) {
+    /// Adds the maps and lists made by the executing includes (`fresh`) that `dot` reaches to
+    /// `reached`; any change to one that was not made so forgets everything anyway.
+    fn reach(&mut self, dot: &Value, fresh: &super::FxMap<usize, u64>) {
         let mut budget = WALK_BUDGET;
         let mut stack = vec![dot.clone()];
         while let Some(v) = stack.pop() {
             let Some(addr) = address(&v) else { continue };
-            if self.reached_all || !self.reached.insert(addr) {
+            if self.reached_all || !fresh.contains_key(&addr) || !self.reached.insert(addr) {
                 continue;
             }
             if self.reached.len() > MAX_REACHED {
                 self.reached_all = true;
                 return;
             }
-            let children: Vec<Value> = match &v {
-                Value::Map(m) => m
-                    .borrow()
-                    .values()
-                    .filter(|v| is_container(v))
-                    .cloned()
-                    .collect(),
-                Value::List(l) => l
-                    .items
-                    .borrow()
-                    .iter()
-                    .filter(|v| is_container(v))
-                    .cloned()
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let Some(rest) = budget.checked_sub(children.len().max(1)) else {
+            let before = stack.len();
+            match &v {
+                Value::Map(m) => {
+                    stack.extend(m.borrow().values().filter(|v| is_container(v)).cloned())
+                }
+                Value::List(l) => {
+                    stack.extend(l.items.borrow().iter().filter(|v| is_container(v)).cloned());
+                }
+                _ => {}
+            }
+            let Some(rest) = budget.checked_sub((stack.len() - before).max(1)) else {
                 self.reached_all = true;
                 return;
             };
             budget = rest;
-            stack.extend(children);
         }
     }
 
+    /// The executing includes are done: what they made is no longer theirs, and a change to
+    /// it forgets everything.
+    pub fn end_fresh(&mut self) {
+        self.reached.clear();
+        self.reached_all = false;
+    }
+
     /// `target` (and maybe the maps and lists in it) is about to change: kept results whose
-    /// arguments reach any of them are forgotten. Returns the oldest of them by when a function
+    /// arguments may reach any of them are forgotten (all of them, unless each changed map was
+    /// made by the executing includes and no kept argument reaches it). Returns the oldest of them by when a function
     /// made it (`fresh`, see [`super::state::State::note_fresh`]; 0: not made by one).
     pub fn mutated(&mut self, target: &Value, fresh: &super::FxMap<usize, u64>) -> u64 {
         let mut budget = WALK_BUDGET;
         let mut oldest = u64::MAX;
         let mut seen = std::collections::HashSet::<usize, crate::track::FxBuild>::default();
         let mut stack = vec![target.clone()];
-        let mut touched = false;
+        let (mut touched, mut dirty) = (false, false);
         while let Some(v) = stack.pop() {
             let Some(addr) = address(&v) else { continue };
             if !seen.insert(addr) {
                 continue;
             }
-            touched |= self.reached_all || self.reached.contains(&addr);
-            oldest = oldest.min(fresh.get(&addr).copied().unwrap_or(0));
+            let made = fresh.get(&addr).copied();
+            touched |= made.is_none() || self.reached_all || self.reached.contains(&addr);
+            dirty |= self.clean.contains_key(&addr);
+            oldest = oldest.min(made.unwrap_or(0));
             let before = stack.len();
             match &v {
                 Value::Map(m) => {
@@ -205,16 +211,16 @@ impl Memo {
         }
         if touched {
             self.clear();
-        } else {
+        } else if dirty {
             // A map found clean may be given a dot.
-            self.new_execution();
+            self.forget_clean();
         }
         oldest
     }
 
     /// Forgets everything (a map may have changed).
     pub fn clear(&mut self) {
-        self.new_execution();
+        self.forget_clean();
         self.reached.clear();
         self.reached_all = false;
         if self.len == 0 {
@@ -228,9 +234,9 @@ impl Memo {
         self.len = 0;
     }
 
-    /// A file starts executing: the chart layer may have changed the dots since the last one
-    /// (a dot that had no `.Template` has one now).
-    pub fn new_execution(&mut self) {
+    /// Forgets which maps reach no dot. (The chart layer's change before each file, a new
+    /// `.Template`, is made in a dot, which no clean map reaches.)
+    fn forget_clean(&mut self) {
         for (_, v) in self.clean.drain() {
             v.drop_iteratively();
         }
@@ -238,7 +244,7 @@ impl Memo {
 
     /// Whether any of `values` reaches a chart's dot (a map with a `Template` or `Subcharts`
     /// key), whose `.Template` a function given it could read. Maps and lists found clean are
-    /// remembered for the rest of the execution, so that `.Values`, handed to functions again
+    /// remembered until one of them changes, so that `.Values`, handed to functions again
     /// and again, is walked once.
     pub fn reaches_dot(&mut self, values: &[Value]) -> bool {
         let mut budget = WALK_BUDGET;
@@ -397,7 +403,7 @@ mod tests {
         assert!(!memo.reaches_dot(&[values]));
         let big = Value::list((0..WALK_BUDGET as i64 + 1).map(Value::Int).collect());
         assert!(memo.reaches_dot(&[big]));
-        memo.new_execution();
+        memo.clear();
         assert!(memo.clean.is_empty());
     }
 }

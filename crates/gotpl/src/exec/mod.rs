@@ -325,7 +325,6 @@ impl Templates {
         };
         let entry = entry.clone();
         env.executions += 1;
-        env.memo.new_execution();
         let mut st = state::State::new(self, env);
         match st.run_root(&entry, dot) {
             Ok(mut out) => {
