@@ -51,8 +51,9 @@ unsafe extern "C" {
 ///
 /// An arena's bitmaps (free, committed, dirty, purge slices and one per size bin) are sized
 /// for the whole arena and written when it is made: for 1 GiB that was ~30 of the ~260 page
-/// faults of `kforge --version`, paid by every process (each `kforge template` of a chart
-/// loop, issue 14; issue 19). The largest measured run (×10 the rendered corpus) peaks at
+/// faults of `kforge --version` (issue 19). Not for `kforge template`, which runs with huge
+/// pages from the start: there the bitmaps share the first huge page, and a smaller arena
+/// cost it ~50 faults (main.rs). The largest measured run (×10 the rendered corpus) peaks at
 /// 136 MiB; a larger one gets a second arena.
 pub fn smaller_arena() {
     // SAFETY: `mi_option_set` only stores an option value; mimalloc reads it when it makes
