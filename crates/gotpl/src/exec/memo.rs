@@ -13,8 +13,9 @@
 //!   own. Objects (`.Capabilities`, `.Files`) lend no map a template could change;
 //! - the dot's `.Template`, which the chart layer sets in place before each file: a result is
 //!   kept for other files only if its execution read no field named `Template`, ranged over no
-//!   map holding that key, and gave no function, method or print a value reaching such a map
-//!   (`dict` and `list` only store theirs); otherwise it is kept for the file that made it;
+//!   map holding that key, and gave no function, method or print a value reaching a chart's
+//!   dot (a map with a `Template` or `Subcharts` key; `dict` and `list` only store their
+//!   arguments); otherwise it is kept for the file that made it;
 //! - the run's random generator (an execution that draws from it is not kept), `lookup`
 //!   (recorded per call: not kept), `tpl` definitions in scope (no memo inside a `tpl` string),
 //!   the read tracker (no memo while it records).
