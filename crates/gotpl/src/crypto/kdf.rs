@@ -231,12 +231,13 @@ fn bcrypt_b64(data: &[u8]) -> String {
 
 /// The raw bcrypt hash (24 bytes) of a key that already carries its NUL and is ≤ 72 bytes.
 fn bcrypt_raw(cost: u32, salt: &[u8; 16], key: &[u8]) -> [u8; 24] {
-    use blowfish::Blowfish;
-    let mut state = Blowfish::bc_init_state();
-    state.salted_expand_key(salt, key);
+    use super::eks::{Eks, words};
+    let key_words = words(key);
+    let salt_words = words(salt);
+    let mut state = Eks::salted(salt, &key_words);
     for _ in 0..1u64 << cost {
-        state.bc_expand_key(key);
-        state.bc_expand_key(salt);
+        state.expand(&key_words);
+        state.expand(&salt_words);
     }
     // "OrpheanBeholderScryDoubt"
     let mut ctext = [
@@ -251,7 +252,8 @@ fn bcrypt_raw(cost: u32, salt: &[u8; 16], key: &[u8]) -> [u8; 24] {
     for (pair, dest) in ctext.chunks_exact_mut(2).zip(out.chunks_exact_mut(8)) {
         let mut lr: [u32; 2] = (&*pair).try_into().unwrap_or_default();
         for _ in 0..64 {
-            lr = state.bc_encrypt(lr);
+            let (l, r) = state.encrypt(lr[0], lr[1]);
+            lr = [l, r];
         }
         let bytes = lr[0].to_be_bytes().into_iter().chain(lr[1].to_be_bytes());
         for (d, b) in dest.iter_mut().zip(bytes) {

@@ -22,6 +22,7 @@ mod aes;
 mod bigint;
 mod der;
 mod ec;
+mod eks;
 mod kdf;
 mod keys;
 mod pem;
