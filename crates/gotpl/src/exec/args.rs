@@ -347,13 +347,7 @@ impl State<'_> {
                     fr.at(call_node);
                 }
                 self.burn(fr, units)?;
-                crate::track::call(name, &argv);
-                if info.mutates {
-                    self.note_mutation(argv.first().unwrap_or(&Value::Nil));
-                }
-                if !info.stores_only {
-                    self.note_template_reads(&argv);
-                }
+                self.note_call(name, info, &argv);
                 let r = (f.body)(&mut self.env.funcs, argv).map_err(Chain::plain);
                 if let Ok(v) = &r {
                     self.burn(fr, crate::cost::result(info.cost, v))?;
@@ -376,6 +370,17 @@ impl State<'_> {
                 let msg = format!("error calling {name}: {}", inner.top());
                 Err(self.error_kind(fr, msg, Some(inner), ErrorKind::Template))
             }
+        }
+    }
+
+    /// What a native call may do that the read tracker and the include memo must know.
+    fn note_call(&mut self, name: &str, info: &Resolved, argv: &[Value]) {
+        crate::track::call(name, argv);
+        if info.mutates {
+            self.note_mutation(argv.first().unwrap_or(&Value::Nil));
+        }
+        if !info.stores_only {
+            self.note_template_reads(argv);
         }
     }
 

@@ -263,7 +263,7 @@ impl Memo {
             match &v {
                 Value::Map(m) => {
                     let m = m.borrow();
-                    if m.contains_key("Template") || m.contains_key("Subcharts") {
+                    if is_dot(&m) {
                         return true;
                     }
                     let Some(rest) = budget.checked_sub(m.len()) else {
@@ -296,6 +296,12 @@ impl Drop for Memo {
     fn drop(&mut self) {
         self.clear();
     }
+}
+
+/// Whether a map is a chart's dot (the chart layer's: `.Subcharts` from the start, `.Template`
+/// set before each file).
+pub(crate) fn is_dot(m: &std::collections::BTreeMap<String, Value>) -> bool {
+    m.contains_key("Template") || m.contains_key("Subcharts")
 }
 
 fn address(v: &Value) -> Option<usize> {

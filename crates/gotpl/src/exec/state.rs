@@ -278,6 +278,16 @@ impl<'a> State<'a> {
         }
     }
 
+    /// `range` over a map reads it whole, a chart's dot's `.Template` included.
+    fn note_ranged_map(&mut self, v: &Value) {
+        crate::track::read_whole(v);
+        if let Value::Map(m) = v
+            && super::memo::is_dot(&m.borrow())
+        {
+            self.template_reads += 1;
+        }
+    }
+
     /// A function returned `v` while an include was executing: a map or list seen for the
     /// first time is new, made by that include or one it called.
     pub fn note_fresh(&mut self, v: &Value) {
@@ -465,10 +475,7 @@ impl<'a> State<'a> {
                 !b.is_empty()
             }
             Value::Map(m) => {
-                crate::track::read_whole(&val.v);
-                if m.borrow().contains_key("Template") || m.borrow().contains_key("Subcharts") {
-                    self.template_reads += 1;
-                }
+                self.note_ranged_map(&val.v);
                 // Go sorts the keys once (fmtsort) and visits the values it read then.
                 let entries: Vec<(String, Value)> = m
                     .borrow()
