@@ -225,63 +225,6 @@ fn mont_mul_fixed<const N: usize>(
     t
 }
 
-/// `a·a·R⁻¹ mod m` for `a < m` of `N ≤ 32` limbs: the square's cross products computed once
-/// and doubled, then a word-by-word Montgomery reduction. Exponentiation is mostly squarings,
-/// and this does three quarters of [`mont_mul_fixed`]'s multiplications.
-#[allow(clippy::indexing_slicing)] // indexes below 2N ≤ 64 on an array of 64, and below N
-fn mont_sqr_fixed<const N: usize>(a: &[u64; N], m: &[u64; N], m_inv: u64) -> [u64; N] {
-    if 2 * N > 64 {
-        return mont_mul_fixed(a, a, m, m_inv);
-    }
-    let mut t = [0u64; 64];
-    for i in 0..N {
-        let ai = u128::from(a[i]);
-        let mut c = 0u128;
-        for j in i + 1..N {
-            let s = u128::from(t[i + j]) + ai * u128::from(a[j]) + c;
-            t[i + j] = s as u64;
-            c = s >> 64;
-        }
-        t[i + N] = c as u64;
-    }
-    let mut carry = 0u64;
-    for x in t.iter_mut().take(2 * N) {
-        let v = *x;
-        *x = (v << 1) | carry;
-        carry = v >> 63;
-    }
-    let mut c = 0u128;
-    for i in 0..N {
-        let sq = u128::from(a[i]) * u128::from(a[i]);
-        let lo = u128::from(t[2 * i]) + (sq & u128::from(u64::MAX)) + c;
-        t[2 * i] = lo as u64;
-        let hi = u128::from(t[2 * i + 1]) + (sq >> 64) + (lo >> 64);
-        t[2 * i + 1] = hi as u64;
-        c = hi >> 64;
-    }
-    // Reduction: row i clears limb i; `extra` carries out of limb i+N into the next row's.
-    let mut extra = 0u64;
-    for i in 0..N {
-        let u = u128::from(t[i].wrapping_mul(m_inv));
-        let mut c = 0u128;
-        for j in 0..N {
-            let s = u128::from(t[i + j]) + u * u128::from(m[j]) + c;
-            t[i + j] = s as u64;
-            c = s >> 64;
-        }
-        let s = u128::from(t[i + N]) + c + u128::from(extra);
-        t[i + N] = s as u64;
-        extra = (s >> 64) as u64;
-    }
-    let mut out = [0u64; N];
-    out.copy_from_slice(&t[N..2 * N]);
-    // The result is below 2m: one conditional subtraction.
-    if extra != 0 || !less_than(&out, m) {
-        sub_in_place(&mut out, m);
-    }
-    out
-}
-
 fn shl1(limbs: &mut [u64], low: bool) {
     let mut carry = u64::from(low);
     for l in limbs.iter_mut() {
@@ -501,7 +444,7 @@ impl Mont {
         let mut acc = one;
         for w in (0..exp.bits().div_ceil(4)).rev() {
             for _ in 0..4 {
-                acc = mont_sqr_fixed(&acc, &m, self.m_inv);
+                acc = mont_mul_fixed(&acc, &acc, &m, self.m_inv);
             }
             let mut idx = 0usize;
             for k in (0..4).rev() {
@@ -629,47 +572,6 @@ mod tests {
                     mont.pow(&base, &Big::from_u64(2)),
                     mont.plain(&mont.mul(&mont.to_mont(&base), &mont.to_mont(&base)))
                 );
-            }
-        }
-    }
-
-    #[test]
-    fn fixed_squares_are_fixed_products() {
-        fn check<const N: usize>(m: &Big, x: &Big) {
-            let mont = Mont::new(m).unwrap();
-            let fixed = |v: &Big| {
-                let mut a = [0u64; N];
-                for (d, s) in a.iter_mut().zip(&v.0) {
-                    *d = *s;
-                }
-                a
-            };
-            let (a, mm) = (fixed(&x.rem(m)), fixed(m));
-            assert_eq!(
-                mont_sqr_fixed(&a, &mm, mont.m_inv),
-                mont_mul_fixed(&a, &a, &mm, mont.m_inv),
-                "{N} limbs"
-            );
-        }
-        for n in [4usize, 16, 32] {
-            let mut m = Big::from_be(&vec![0xff; 8 * n]);
-            m.0[0] = 0xffff_ffff_ffff_ff61;
-            let mut small = Big::from_be(&vec![0x80; 8 * n]);
-            small.0[n - 1] = 1;
-            let samples = [
-                m.sub(&Big::from_u64(1)).unwrap(),
-                Big::from_be(&vec![0x80; 8 * n]),
-                Big::from_be(&(0..8 * n).map(|i| (i * 37 + 11) as u8).collect::<Vec<_>>()),
-                small,
-                Big::from_u64(3),
-                Big::zero(),
-            ];
-            for x in &samples {
-                match n {
-                    4 => check::<4>(&m, x),
-                    16 => check::<16>(&m, x),
-                    _ => check::<32>(&m, x),
-                }
             }
         }
     }
