@@ -6,7 +6,8 @@
 
 use std::fs;
 use std::path::{Component, Path};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use walkdir::{DirEntry, WalkDir};
 
@@ -90,62 +91,118 @@ pub fn read_dir_tree_filtered(
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            // Worked out once per entry: the ignore file, the messages and `keep` all take it.
+            let rel = relative_path(entry.path(), root);
             keep_entry(
                 entry,
-                root,
+                rel.as_deref(),
                 &canonical_root,
                 (&matcher, ignore_file),
                 &shown,
                 &mut escapes,
-            ) && (entry.depth() == 0
-                || relative_path(entry.path(), root)
-                    .is_none_or(|rel| keep(&rel, entry.file_type().is_dir())))
+            ) && rel.is_none_or(|rel| keep(&rel, entry.file_type().is_dir()))
         });
+
+    // The walk stays on this thread (its filter is the caller's); the files it finds are read
+    // by the pool's threads meanwhile, a batch at a time ([`Batch`]), and taken in walk order
+    // below: diagnostics, limits and the tree are what reading them one by one here made.
+    let budget = ReadBudget {
+        limit: limits.max_total_bytes,
+        read: AtomicU64::new(0),
+    };
+    let mut steps: Vec<Step> = Vec::new();
+    let mut batches: Vec<Arc<Batch>> = Vec::new();
+    let mut pending: Vec<std::path::PathBuf> = Vec::new();
+    rayon::in_place_scope(|scope| {
+        let send = |pending: &mut Vec<std::path::PathBuf>, batches: &mut Vec<Arc<Batch>>| {
+            if pending.is_empty() {
+                return;
+            }
+            let batch = Arc::new(Batch::new(std::mem::take(pending)));
+            let task = Arc::clone(&batch);
+            let budget = &budget;
+            scope.spawn(move |_| task.read(limits.max_file_bytes, budget));
+            batches.push(batch);
+        };
+        let mut walked: usize = 0;
+        for item in walker {
+            let entry = match item {
+                Ok(e) => e,
+                Err(e) => {
+                    steps.push(Step::Diagnostic(Box::new(walk_error(&e, root, &shown))));
+                    continue;
+                }
+            };
+            // Folders count too: a tree of empty folders is work as well.
+            walked += usize::from(entry.depth() > 0);
+            if walked > limits.max_files {
+                let at = relative_path(entry.path(), root)
+                    .unwrap_or_else(|| entry.path().display().to_string());
+                steps.push(Step::TooMany(at));
+                break;
+            }
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Some(rel) = relative_path(entry.path(), root) else {
+                steps.push(Step::Diagnostic(Box::new(Diagnostic::new(
+                    &UNREADABLE,
+                    format!(
+                        "{}: file name is not valid UTF-8; it is left out",
+                        entry.path().display()
+                    ),
+                ))));
+                continue;
+            };
+            steps.push(Step::File {
+                rel,
+                batch: batches.len(),
+                index: pending.len(),
+            });
+            pending.push(entry.into_path());
+            if pending.len() == BATCH_FILES {
+                send(&mut pending, &mut batches);
+            }
+        }
+        send(&mut pending, &mut batches);
+        // This thread reads what the pool has not started on yet.
+        for batch in &batches {
+            batch.read(limits.max_file_bytes, &budget);
+        }
+    });
 
     let mut tree = FileTree::default();
     let mut total: u64 = 0;
-    let mut walked: usize = 0;
-    for item in walker {
-        let entry = match item {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(walk_error(&e, root, &shown));
+    for step in steps {
+        let (rel, batch, index) = match step {
+            Step::Diagnostic(d) => {
+                diags.push(*d);
                 continue;
             }
-        };
-        // Folders count too: a tree of empty folders is work as well.
-        walked += usize::from(entry.depth() > 0);
-        if walked > limits.max_files {
-            let at = relative_path(entry.path(), root)
-                .unwrap_or_else(|| entry.path().display().to_string());
-            diags.push(
-                Diagnostic::new(
-                    &LIMIT,
-                    format!(
-                        "{shown} has more than {} files and folders (limit reached at {at})",
-                        limits.max_files
+            Step::TooMany(at) => {
+                diags.push(
+                    Diagnostic::new(
+                        &LIMIT,
+                        format!(
+                            "{shown} has more than {} files and folders (limit reached at {at})",
+                            limits.max_files
+                        ),
+                    )
+                    .with_help(
+                        "add folders that are not part of the chart to .kforgeignore, or raise the file limit",
                     ),
-                )
-                .with_help(
-                    "add folders that are not part of the chart to .kforgeignore, or raise the file limit",
-                ),
-            );
-            return (None, merge(diags, escapes));
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Some(rel) = relative_path(entry.path(), root) else {
-            diags.push(Diagnostic::new(
-                &UNREADABLE,
-                format!(
-                    "{}: file name is not valid UTF-8; it is left out",
-                    entry.path().display()
-                ),
-            ));
-            continue;
+                );
+                return (None, merge(diags, escapes));
+            }
+            Step::File { rel, batch, index } => (rel, batch, index),
         };
-        let Some(data) = read_file(entry.path(), &shown, &rel, limits, &mut diags) else {
+        let read = batches
+            .get(batch)
+            .and_then(|b| b.take(index, limits.max_file_bytes));
+        let Some(data) = read_file(read, &shown, &rel, limits, &mut diags) else {
             continue;
         };
         total = total.saturating_add(data.len() as u64);
@@ -164,15 +221,100 @@ pub fn read_dir_tree_filtered(
     (Some(tree), merge(diags, escapes))
 }
 
+/// Files read per task of the pool: enough that a task is worth its hand-over, few enough that
+/// a chart's files are shared among the threads.
+const BATCH_FILES: usize = 8;
+
+/// What the walk found, in its order.
+enum Step {
+    Diagnostic(Box<Diagnostic>),
+    /// A file to take from `batches[batch]`, at `index`.
+    File {
+        rel: String,
+        batch: usize,
+        index: usize,
+    },
+    /// Past the file limit at this path: the walk stopped.
+    TooMany(String),
+}
+
+/// A file's bytes as [`crate::source::read_regular_shared`] gave them.
+type FileRead = std::io::Result<Option<Arc<[u8]>>>;
+
+/// Bytes read ahead so far: past the tree's limit, files are left for the ordered pass to read
+/// (it stops at the limit), so that reading ahead never holds more than the limit and a batch.
+struct ReadBudget {
+    limit: u64,
+    read: AtomicU64,
+}
+
+/// Files read together by whichever thread claims them first.
+struct Batch {
+    claimed: AtomicBool,
+    paths: Vec<std::path::PathBuf>,
+    /// Each file's read, `None` until read (or when left to the ordered pass).
+    reads: Mutex<Vec<Option<FileRead>>>,
+}
+
+impl Batch {
+    fn new(paths: Vec<std::path::PathBuf>) -> Batch {
+        Batch {
+            claimed: AtomicBool::new(false),
+            reads: Mutex::new(Vec::new()),
+            paths,
+        }
+    }
+
+    /// Reads the files unless another thread has claimed them.
+    fn read(&self, max_file_bytes: u64, budget: &ReadBudget) {
+        if self.claimed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let reads: Vec<Option<FileRead>> = self
+            .paths
+            .iter()
+            .map(|path| {
+                if budget.read.load(Ordering::Relaxed) > budget.limit {
+                    return None;
+                }
+                let read = crate::source::read_regular_shared(path, max_file_bytes);
+                if let Ok(Some(data)) = &read {
+                    budget.read.fetch_add(data.len() as u64, Ordering::Relaxed);
+                }
+                Some(read)
+            })
+            .collect();
+        if let Ok(mut slot) = self.reads.lock() {
+            *slot = reads;
+        }
+    }
+
+    /// The read of file `index`, read now if it was left (the batch is read: its scope ended).
+    fn take(&self, index: usize, max_file_bytes: u64) -> Option<FileRead> {
+        let ahead = self
+            .reads
+            .lock()
+            .ok()
+            .and_then(|mut reads| reads.get_mut(index).and_then(Option::take));
+        match ahead {
+            Some(read) => Some(read),
+            None => {
+                let path = self.paths.get(index)?;
+                Some(crate::source::read_regular_shared(path, max_file_bytes))
+            }
+        }
+    }
+}
+
 /// A walked file's bytes, or `None` when it is too large or unreadable (reported, left out).
 fn read_file(
-    path: &Path,
+    read: Option<FileRead>,
     shown: &str,
     rel: &str,
     limits: &TreeLimits,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Arc<[u8]>> {
-    match crate::source::read_regular_shared(path, limits.max_file_bytes) {
+    match read? {
         Ok(Some(data)) => Some(data),
         Ok(None) => {
             diags.push(
@@ -262,23 +404,19 @@ fn load_ignore_file(
 /// Decides whether the walk enters (or yields) an entry. Ignored folders are pruned whole.
 fn keep_entry(
     entry: &DirEntry,
-    root: &Path,
+    rel: Option<&str>,
     canonical_root: &Path,
     (matcher, ignore_file): (&IgnoreMatcher, &str),
     shown: &str,
     escapes: &mut Vec<Diagnostic>,
 ) -> bool {
-    if entry.depth() == 0 {
-        return true;
-    }
     let is_dir = entry.file_type().is_dir();
     let name = entry.file_name().to_string_lossy();
     if never_included(&name, is_dir) {
         return false;
     }
     if has_control(&name) {
-        let rel = relative_path(entry.path(), root)
-            .unwrap_or_else(|| entry.path().to_string_lossy().into_owned());
+        let rel = rel.map_or_else(|| entry.path().to_string_lossy(), Into::into);
         escapes.push(
             Diagnostic::new(
                 &UNSAFE_NAME,
@@ -291,14 +429,13 @@ fn keep_entry(
         );
         return false;
     }
-    if let Some(rel) = relative_path(entry.path(), root)
-        && matcher.is_ignored(&rel, is_dir)
+    if let Some(rel) = rel
+        && matcher.is_ignored(rel, is_dir)
     {
         return false;
     }
     if entry.path_is_symlink() {
-        let rel =
-            relative_path(entry.path(), root).unwrap_or_else(|| entry.path().display().to_string());
+        let rel = rel.map_or_else(|| entry.path().display().to_string(), str::to_string);
         match fs::canonicalize(entry.path()) {
             Ok(target) if target.starts_with(canonical_root) => {}
             Ok(_) if entry.depth() == 1 && name == ignore_file => {
