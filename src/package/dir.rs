@@ -53,8 +53,12 @@ fn never_included(name: &str, is_dir: bool) -> bool {
 }
 
 pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec<Diagnostic>) {
-    read_dir_tree_filtered(root, limits, &mut |_, _| true)
+    read_dir_tree_filtered(root, limits, &mut |_, _| true, None)
 }
+
+/// Called with each file of a tree as soon as it is read (relative path, bytes), on whichever
+/// thread read it, before the walk is over: chart loading starts parsing templates with it.
+pub type OnRead = dyn Fn(&str, &Arc<[u8]>) + Sync;
 
 /// [`read_dir_tree`] that also leaves out what `keep(relative path, is_dir)` refuses (a folder
 /// refused is not walked, a file refused is not read): walks of manifest folders use it for
@@ -63,6 +67,7 @@ pub fn read_dir_tree_filtered(
     root: &Path,
     limits: &TreeLimits,
     keep: &mut dyn FnMut(&str, bool) -> bool,
+    on_read: Option<&OnRead>,
 ) -> (Option<FileTree>, Vec<Diagnostic>) {
     let shown = root.display().to_string();
     let canonical_root = match fs::canonicalize(root) {
@@ -115,16 +120,17 @@ pub fn read_dir_tree_filtered(
     };
     let mut steps: Vec<Step> = Vec::new();
     let mut batches: Vec<Arc<Batch>> = Vec::new();
-    let mut pending: Vec<std::path::PathBuf> = Vec::new();
+    let mut pending: Vec<(String, std::path::PathBuf)> = Vec::new();
     rayon::in_place_scope(|scope| {
-        let send = |pending: &mut Vec<std::path::PathBuf>, batches: &mut Vec<Arc<Batch>>| {
+        let send = |pending: &mut Vec<(String, std::path::PathBuf)>,
+                    batches: &mut Vec<Arc<Batch>>| {
             if pending.is_empty() {
                 return;
             }
             let batch = Arc::new(Batch::new(std::mem::take(pending)));
             let task = Arc::clone(&batch);
             let budget = &budget;
-            scope.spawn(move |_| task.read(limits.max_file_bytes, budget));
+            scope.spawn(move |_| task.read(limits.max_file_bytes, budget, on_read));
             batches.push(batch);
         };
         let mut walked: usize = 0;
@@ -158,11 +164,10 @@ pub fn read_dir_tree_filtered(
                 continue;
             };
             steps.push(Step::File {
-                rel,
                 batch: batches.len(),
                 index: pending.len(),
             });
-            pending.push(entry.into_path());
+            pending.push((rel, entry.into_path()));
             if pending.len() == BATCH_FILES {
                 send(&mut pending, &mut batches);
             }
@@ -170,14 +175,14 @@ pub fn read_dir_tree_filtered(
         send(&mut pending, &mut batches);
         // This thread reads what the pool has not started on yet.
         for batch in &batches {
-            batch.read(limits.max_file_bytes, &budget);
+            batch.read(limits.max_file_bytes, &budget, on_read);
         }
     });
 
     let mut tree = FileTree::default();
     let mut total: u64 = 0;
     for step in steps {
-        let (rel, batch, index) = match step {
+        let (batch, index) = match step {
             Step::Diagnostic(d) => {
                 diags.push(*d);
                 continue;
@@ -197,11 +202,14 @@ pub fn read_dir_tree_filtered(
                 );
                 return (None, merge(diags, escapes));
             }
-            Step::File { rel, batch, index } => (rel, batch, index),
+            Step::File { batch, index } => (batch, index),
         };
-        let read = batches
+        let Some((rel, read)) = batches
             .get(batch)
-            .and_then(|b| b.take(index, limits.max_file_bytes));
+            .and_then(|b| b.take(index, limits.max_file_bytes))
+        else {
+            continue;
+        };
         let Some(data) = read_file(read, &shown, &rel, limits, &mut diags) else {
             continue;
         };
@@ -230,7 +238,6 @@ enum Step {
     Diagnostic(Box<Diagnostic>),
     /// A file to take from `batches[batch]`, at `index`.
     File {
-        rel: String,
         batch: usize,
         index: usize,
     },
@@ -251,13 +258,14 @@ struct ReadBudget {
 /// Files read together by whichever thread claims them first.
 struct Batch {
     claimed: AtomicBool,
-    paths: Vec<std::path::PathBuf>,
+    /// Each file's path relative to the root, and on disk.
+    paths: Vec<(String, std::path::PathBuf)>,
     /// Each file's read, `None` until read (or when left to the ordered pass).
     reads: Mutex<Vec<Option<FileRead>>>,
 }
 
 impl Batch {
-    fn new(paths: Vec<std::path::PathBuf>) -> Batch {
+    fn new(paths: Vec<(String, std::path::PathBuf)>) -> Batch {
         Batch {
             claimed: AtomicBool::new(false),
             reads: Mutex::new(Vec::new()),
@@ -266,20 +274,23 @@ impl Batch {
     }
 
     /// Reads the files unless another thread has claimed them.
-    fn read(&self, max_file_bytes: u64, budget: &ReadBudget) {
+    fn read(&self, max_file_bytes: u64, budget: &ReadBudget, on_read: Option<&OnRead>) {
         if self.claimed.swap(true, Ordering::AcqRel) {
             return;
         }
         let reads: Vec<Option<FileRead>> = self
             .paths
             .iter()
-            .map(|path| {
+            .map(|(rel, path)| {
                 if budget.read.load(Ordering::Relaxed) > budget.limit {
                     return None;
                 }
                 let read = crate::source::read_regular_shared(path, max_file_bytes);
                 if let Ok(Some(data)) = &read {
                     budget.read.fetch_add(data.len() as u64, Ordering::Relaxed);
+                    if let Some(on_read) = on_read {
+                        on_read(rel, data);
+                    }
                 }
                 Some(read)
             })
@@ -289,32 +300,30 @@ impl Batch {
         }
     }
 
-    /// The read of file `index`, read now if it was left (the batch is read: its scope ended).
-    fn take(&self, index: usize, max_file_bytes: u64) -> Option<FileRead> {
+    /// File `index`'s relative path and read, read now if it was left (the batch is read: its
+    /// scope ended).
+    fn take(&self, index: usize, max_file_bytes: u64) -> Option<(String, FileRead)> {
         let ahead = self
             .reads
             .lock()
             .ok()
             .and_then(|mut reads| reads.get_mut(index).and_then(Option::take));
-        match ahead {
-            Some(read) => Some(read),
-            None => {
-                let path = self.paths.get(index)?;
-                Some(crate::source::read_regular_shared(path, max_file_bytes))
-            }
-        }
+        let (rel, path) = self.paths.get(index)?;
+        let read =
+            ahead.unwrap_or_else(|| crate::source::read_regular_shared(path, max_file_bytes));
+        Some((rel.clone(), read))
     }
 }
 
 /// A walked file's bytes, or `None` when it is too large or unreadable (reported, left out).
 fn read_file(
-    read: Option<FileRead>,
+    read: FileRead,
     shown: &str,
     rel: &str,
     limits: &TreeLimits,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Arc<[u8]>> {
-    match read? {
+    match read {
         Ok(Some(data)) => Some(data),
         Ok(None) => {
             diags.push(
