@@ -58,6 +58,7 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
 
 /// Called with each file of a tree as soon as it is read (relative path, bytes), on whichever
 /// thread read it, before the walk is over: chart loading starts parsing templates with it.
+/// With one, the files are read by the pool's threads while the walk goes on.
 pub type OnRead = dyn Fn(&str, &Arc<[u8]>) + Sync;
 
 /// [`read_dir_tree`] that also leaves out what `keep(relative path, is_dir)` refuses (a folder
@@ -128,9 +129,14 @@ pub fn read_dir_tree_filtered(
                 return;
             }
             let batch = Arc::new(Batch::new(std::mem::take(pending)));
-            let task = Arc::clone(&batch);
-            let budget = &budget;
-            scope.spawn(move |_| task.read(limits.max_file_bytes, budget, on_read));
+            // Only a chart's files (the caller follows them) are read ahead: read on other
+            // threads, a folder of manifests' texts land in those threads' heaps and are freed
+            // there after they are parsed, which raised the peak of a lint run (issue 19).
+            if on_read.is_some() {
+                let task = Arc::clone(&batch);
+                let budget = &budget;
+                scope.spawn(move |_| task.read(limits.max_file_bytes, budget, on_read));
+            }
             batches.push(batch);
         };
         let mut walked: usize = 0;
