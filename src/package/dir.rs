@@ -71,19 +71,10 @@ pub fn read_dir_tree_filtered(
     on_read: Option<&OnRead>,
 ) -> (Option<FileTree>, Vec<Diagnostic>) {
     let shown = root.display().to_string();
-    let canonical_root = match fs::canonicalize(root) {
+    let canonical_root = match canonical_dir(root, &shown) {
         Ok(p) => p,
-        Err(e) => {
-            let d = Diagnostic::new(&UNREADABLE, format!("cannot read directory {shown}: {e}"))
-                .with_severity(Severity::Fatal);
-            return (None, vec![d]);
-        }
+        Err(d) => return (None, d),
     };
-    if !canonical_root.is_dir() {
-        let d = Diagnostic::new(&UNREADABLE, format!("{shown} is not a directory"))
-            .with_severity(Severity::Fatal);
-        return (None, vec![d]);
-    }
     let mut diags = Vec::new();
     let ignore_file = [IGNORE_FILE, HELM_IGNORE_FILE]
         .into_iter()
@@ -185,6 +176,36 @@ pub fn read_dir_tree_filtered(
         }
     });
 
+    let tree = assemble(steps, &batches, &shown, limits, &mut diags);
+    (tree, merge(diags, escapes))
+}
+
+/// `root` resolved, or the fatal finding that it is not a readable directory.
+fn canonical_dir(root: &Path, shown: &str) -> Result<std::path::PathBuf, Vec<Diagnostic>> {
+    let canonical_root = fs::canonicalize(root).map_err(|e| {
+        vec![
+            Diagnostic::new(&UNREADABLE, format!("cannot read directory {shown}: {e}"))
+                .with_severity(Severity::Fatal),
+        ]
+    })?;
+    if !canonical_root.is_dir() {
+        return Err(vec![
+            Diagnostic::new(&UNREADABLE, format!("{shown} is not a directory"))
+                .with_severity(Severity::Fatal),
+        ]);
+    }
+    Ok(canonical_root)
+}
+
+/// The tree of the walk's files in its order, with its diagnostics in `diags`; `None` when a
+/// limit stopped it.
+fn assemble(
+    steps: Vec<Step>,
+    batches: &[Arc<Batch>],
+    shown: &str,
+    limits: &TreeLimits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FileTree> {
     let mut tree = FileTree::default();
     let mut total: u64 = 0;
     for step in steps {
@@ -206,7 +227,7 @@ pub fn read_dir_tree_filtered(
                         "add folders that are not part of the chart to .kforgeignore, or raise the file limit",
                     ),
                 );
-                return (None, merge(diags, escapes));
+                return None;
             }
             Step::File { batch, index } => (batch, index),
         };
@@ -216,7 +237,7 @@ pub fn read_dir_tree_filtered(
         else {
             continue;
         };
-        let Some(data) = read_file(read, &shown, &rel, limits, &mut diags) else {
+        let Some(data) = read_file(read, shown, &rel, limits, diags) else {
             continue;
         };
         total = total.saturating_add(data.len() as u64);
@@ -228,11 +249,11 @@ pub fn read_dir_tree_filtered(
                 )
                 .with_help("add large files that are not part of the chart to .kforgeignore, or raise the size limit"),
             );
-            return (None, merge(diags, escapes));
+            return None;
         }
         tree.files.insert(rel, data);
     }
-    (Some(tree), merge(diags, escapes))
+    Some(tree)
 }
 
 /// Files read per task of the pool: enough that a task is worth its hand-over, few enough that
