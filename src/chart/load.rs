@@ -103,12 +103,8 @@ fn load_path(
         return load_manifest_dir(path, &shown, options, sources);
     }
     if meta.is_dir() {
-        let (tree, mut diags) = package::read_dir_tree_filtered(
-            path,
-            &limits(options),
-            &mut |_, _| true,
-            Some(&parse_template_early),
-        );
+        let (tree, mut diags) =
+            package::read_dir_tree_filtered(path, &limits(options), &mut |_, _| true, true);
         let Some(tree) = tree else {
             return (None, diags);
         };
@@ -267,38 +263,6 @@ pub(super) fn text_of(bytes: &[u8]) -> Result<&str, usize> {
     }
 }
 
-/// Starts parsing a chart's template as soon as it is read, on another thread of the pool: the
-/// parse cache keeps the trees under the text ([`kforge_gotpl::exec::parse_file_shared`]), and
-/// the render's parse of the file takes them, renamed, instead of parsing it again (or waits
-/// for this parse if it is still running). Until now the pool parsed templates only once the
-/// chart was loaded, while the main thread read values and then waited for the last ones (issue
-/// 14). A file that does not parse is parsed again then, under its name, for the message.
-fn parse_template_early(rel: &str, bytes: &Arc<[u8]>) {
-    if !is_template_path(rel) {
-        return;
-    }
-    let Ok(text) = text_of(bytes) else { return };
-    let text = shared_text(bytes, text);
-    let name = rel.to_string();
-    rayon::spawn(move || {
-        let _ = kforge_gotpl::exec::parse_file_shared(&name, &text);
-    });
-}
-
-/// Whether `rel` is a template of the chart or of a subchart folder under `charts/`.
-fn is_template_path(rel: &str) -> bool {
-    let mut rest = rel;
-    loop {
-        if let Some(file) = rest.strip_prefix("templates/") {
-            return !file.is_empty();
-        }
-        let Some((_, below)) = rest.strip_prefix("charts/").and_then(|r| r.split_once('/')) else {
-            return false;
-        };
-        rest = below;
-    }
-}
-
 /// `text`, which [`text_of`] made of `bytes`, as a `str` sharing their allocation: the source
 /// map keeps the file's bytes rather than a copy of them (issue 19).
 fn shared_text(bytes: &Arc<[u8]>, text: &str) -> Arc<str> {
@@ -348,7 +312,7 @@ fn load_manifest_dir(
         path,
         &limits,
         &mut |rel, is_dir| filter.keep(rel, is_dir),
-        None,
+        false,
     );
     let Some(tree) = tree else {
         return (None, diags);
@@ -1018,27 +982,5 @@ impl ChartMetadata {
     /// Whether this is a library chart (renders nothing itself).
     pub fn is_library(&self) -> bool {
         self.chart_type == "library"
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn template_paths_are_the_charts_and_its_folder_subcharts() {
-        for (rel, want) in [
-            ("templates/a.yaml", true),
-            ("templates/sub/_h.tpl", true),
-            ("charts/common/templates/_labels.tpl", true),
-            ("charts/a/charts/b/templates/x.yaml", true),
-            ("templates/", false),
-            ("values.yaml", false),
-            ("crds/a.yaml", false),
-            ("files/templates/a.yaml", false),
-            ("charts/templates/a.yaml", false),
-            ("charts/common/values.yaml", false),
-            ("charts/a.tgz", false),
-        ] {
-            assert_eq!(super::is_template_path(rel), want, "{rel}");
-        }
     }
 }

@@ -53,22 +53,18 @@ fn never_included(name: &str, is_dir: bool) -> bool {
 }
 
 pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec<Diagnostic>) {
-    read_dir_tree_filtered(root, limits, &mut |_, _| true, None)
+    read_dir_tree_filtered(root, limits, &mut |_, _| true, false)
 }
-
-/// Called with each file of a tree as soon as it is read (relative path, bytes), on whichever
-/// thread read it, before the walk is over: chart loading starts parsing templates with it.
-/// With one, the files are read by the pool's threads while the walk goes on.
-pub type OnRead = dyn Fn(&str, &Arc<[u8]>) + Sync;
 
 /// [`read_dir_tree`] that also leaves out what `keep(relative path, is_dir)` refuses (a folder
 /// refused is not walked, a file refused is not read): walks of manifest folders use it for
-/// `.gitignore`, `exclude:` and file extensions.
+/// `.gitignore`, `exclude:` and file extensions. With `read_ahead` (a chart), the pool's
+/// threads read the files the walk finds while it goes on.
 pub fn read_dir_tree_filtered(
     root: &Path,
     limits: &TreeLimits,
     keep: &mut dyn FnMut(&str, bool) -> bool,
-    on_read: Option<&OnRead>,
+    read_ahead: bool,
 ) -> (Option<FileTree>, Vec<Diagnostic>) {
     let shown = root.display().to_string();
     let canonical_root = match canonical_dir(root, &shown) {
@@ -120,13 +116,13 @@ pub fn read_dir_tree_filtered(
                 return;
             }
             let batch = Arc::new(Batch::new(std::mem::take(pending)));
-            // Only a chart's files (the caller follows them) are read ahead: read on other
-            // threads, a folder of manifests' texts land in those threads' heaps and are freed
-            // there after they are parsed, which raised the peak of a lint run (issue 19).
-            if on_read.is_some() {
+            // Only a chart's files are read ahead: read on other threads, a folder of
+            // manifests' texts land in those threads' heaps and are freed there after they are
+            // parsed, which raised the peak of a lint run (issue 19).
+            if read_ahead {
                 let task = Arc::clone(&batch);
                 let budget = &budget;
-                scope.spawn(move |_| task.read(limits.max_file_bytes, budget, on_read));
+                scope.spawn(move |_| task.read(limits.max_file_bytes, budget));
             }
             batches.push(batch);
         };
@@ -172,7 +168,7 @@ pub fn read_dir_tree_filtered(
         send(&mut pending, &mut batches);
         // This thread reads what the pool has not started on yet.
         for batch in &batches {
-            batch.read(limits.max_file_bytes, &budget, on_read);
+            batch.read(limits.max_file_bytes, &budget);
         }
     });
 
@@ -301,23 +297,20 @@ impl Batch {
     }
 
     /// Reads the files unless another thread has claimed them.
-    fn read(&self, max_file_bytes: u64, budget: &ReadBudget, on_read: Option<&OnRead>) {
+    fn read(&self, max_file_bytes: u64, budget: &ReadBudget) {
         if self.claimed.swap(true, Ordering::AcqRel) {
             return;
         }
         let reads: Vec<Option<FileRead>> = self
             .paths
             .iter()
-            .map(|(rel, path)| {
+            .map(|(_, path)| {
                 if budget.read.load(Ordering::Relaxed) > budget.limit {
                     return None;
                 }
                 let read = crate::source::read_regular_shared(path, max_file_bytes);
                 if let Ok(Some(data)) = &read {
                     budget.read.fetch_add(data.len() as u64, Ordering::Relaxed);
-                    if let Some(on_read) = on_read {
-                        on_read(rel, data);
-                    }
                 }
                 Some(read)
             })
@@ -572,12 +565,41 @@ mod tests {
     }
 
     /// The paths read (`None` when reading stopped) and the messages.
+    /// Read on this thread alone and read ahead by the pool: both must give the same.
     fn read(root: &Path, limits: &TreeLimits) -> (Option<Vec<String>>, Vec<String>) {
-        let (tree, diags) = read_dir_tree(root, limits);
-        (
-            tree.map(|t| t.files.keys().cloned().collect()),
-            diags.into_iter().map(|d| d.message).collect(),
-        )
+        let [alone, ahead] = [false, true].map(|ahead| {
+            let (tree, diags) = read_dir_tree_filtered(root, limits, &mut |_, _| true, ahead);
+            (
+                tree.map(|t| t.files.keys().cloned().collect::<Vec<_>>()),
+                diags.into_iter().map(|d| d.message).collect::<Vec<_>>(),
+            )
+        });
+        assert_eq!(alone, ahead, "read ahead by the pool");
+        alone
+    }
+
+    /// Many batches: the tree and where each limit stops are the walk's order's.
+    #[test]
+    fn files_read_ahead_keep_the_walk_order_and_limits() {
+        let tmp = folder(|root| {
+            for i in 0..40 {
+                fs::create_dir_all(root.join(format!("d{}", i % 3))).unwrap();
+                fs::write(root.join(format!("d{}/f{i:02}", i % 3)), [b'x'; 10]).unwrap();
+            }
+        });
+        let root = tmp.path();
+        let (all, diags) = read(root, &TreeLimits::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(all.map(|files| files.len()), Some(42));
+        for total in [100, 255, 300] {
+            let limits = TreeLimits {
+                max_total_bytes: total,
+                ..TreeLimits::default()
+            };
+            let (tree, diags) = read(root, &limits);
+            assert!(tree.is_none());
+            assert_eq!(diags.len(), 1, "{diags:?}");
+        }
     }
 
     fn both() -> Option<Vec<String>> {
