@@ -114,8 +114,13 @@ pub fn parse_reusing(
         .copied()
         .filter(|f| !unused.remove(f))
         .collect();
-    let mut fresh = parse_each(sources, &todo, limits).into_iter();
-    let mut objects = Vec::new();
+    let fresh = parse_each(sources, &todo, limits);
+    // Sized once: grown by doubling, the vector was copied into fresh pages at each step
+    // (issue 19: page faults).
+    let room = |parsed: &Parsed| parsed.0.len();
+    let capacity = done.values().map(room).sum::<usize>() + fresh.iter().map(room).sum::<usize>();
+    let mut fresh = fresh.into_iter();
+    let mut objects = Vec::with_capacity(capacity);
     let mut diags = Vec::new();
     for file in files {
         let Some((o, d)) = done.remove(file).or_else(|| fresh.next()) else {

@@ -197,6 +197,9 @@ impl<'a> Applier<'a> {
 
     /// Applies every run object in Helm's install order.
     pub fn apply_all(&mut self) {
+        // Room for every run object at once: growing the map by doubling copies its entries
+        // (a few hundred bytes each) into fresh pages at each step (issue 19: page faults).
+        self.state.objects.reserve(self.ctx.objects.len());
         let mut prepared = self.prepare_all();
         let mut order: Vec<(usize, &Object)> = self.ctx.objects.iter().enumerate().collect();
         order.sort_by_key(|(_, o)| object::install_order_key(&o.kind));

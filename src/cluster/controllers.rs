@@ -363,6 +363,8 @@ pub fn expand(state: &mut ClusterState, objects: &[Object], max_pods: u64) -> Re
     if planned > max_pods {
         return Err(planned);
     }
+    // One growth for all of them (see `Applier::apply_all`).
+    state.objects.reserve(made.iter().map(Vec::len).sum());
     for stored in made.into_iter().flatten() {
         let stored = unique_name(state, stored);
         state.insert(stored);
@@ -1048,6 +1050,7 @@ pub fn endpoints(state: &mut ClusterState) {
     }
     // Inserted after the scan, in Service order: Endpoints are neither Services nor Pods, so
     // the scan above could not have seen them.
+    state.objects.reserve(made.len());
     for stored in made {
         state.insert(stored);
     }

@@ -87,5 +87,5 @@ impl<'a> Crds<'a> {
 }
 
 fn compile(node: &Node) -> Schema {
-    Schema::compile(&node.to_json(), &|_| None, true)
+    Schema::compile(node, &|_| None, true)
 }

@@ -6,6 +6,9 @@ use std::sync::OnceLock;
 
 use serde_json::Value as J;
 
+use crate::yaml::Node;
+use crate::yaml::Value as NodeValue;
+
 pub const STRING: u8 = 1;
 pub const INTEGER: u8 = 2;
 pub const NUMBER: u8 = 4;
@@ -150,7 +153,11 @@ impl Schema {
     /// `structural`: CRD semantics (an object without properties or additionalProperties prunes
     /// every field, i.e. unknown fields are reported); built-in definitions say
     /// `additionalProperties: false` themselves where they are strict.
-    pub fn compile(json: &J, resolve: &dyn Fn(&str) -> Option<u32>, structural: bool) -> Schema {
+    pub fn compile<D: Doc>(
+        json: &D,
+        resolve: &dyn Fn(&str) -> Option<u32>,
+        structural: bool,
+    ) -> Schema {
         compile(json, resolve, structural, 0)
     }
 
@@ -189,21 +196,22 @@ fn len_then_bytes(a: &str, b: &str) -> std::cmp::Ordering {
 /// Deeper CRD schemas than this are cut off (accept anything below): bounded work on any input.
 const MAX_DEPTH: usize = 64;
 
-fn compile(
-    json: &J,
+fn compile<D: Doc>(
+    json: &D,
     resolve: &dyn Fn(&str) -> Option<u32>,
     structural: bool,
     depth: usize,
 ) -> Schema {
     let mut s = Schema::default();
-    let Some(obj) = json.as_object() else {
+    if !json.is_map() {
         return s;
-    };
+    }
+    let obj = json;
     if depth > MAX_DEPTH {
         s.preserve_unknown = true;
         return s;
     }
-    if let Some(r) = obj.get("$ref").and_then(J::as_str) {
+    if let Some(r) = obj.field("$ref").and_then(D::text) {
         let name = r
             .strip_prefix("#/$defs/")
             .or_else(|| r.strip_prefix("#/definitions/"))
@@ -211,29 +219,29 @@ fn compile(
         s.reference = resolve(name);
         return s;
     }
-    let flag = |key: &str| obj.get(key).and_then(J::as_bool).unwrap_or(false);
+    let flag = |key: &str| obj.field(key).and_then(D::flag).unwrap_or(false);
     s.int_or_string = flag("x-kubernetes-int-or-string");
     s.quantity = flag("x-kforge-quantity");
     s.enum_allows_empty = flag("x-kforge-enum-allows-empty");
     s.preserve_unknown = flag("x-kubernetes-preserve-unknown-fields");
     s.embedded_resource = flag("x-kubernetes-embedded-resource");
-    match obj.get("type") {
-        Some(J::String(t)) => s.types = type_bit(t),
-        Some(J::Array(ts)) => {
+    if let Some(t) = obj.field("type") {
+        if let Some(t) = t.text() {
+            s.types = type_bit(t);
+        } else if let Some(ts) = t.items() {
             s.types = ts
                 .iter()
-                .filter_map(J::as_str)
+                .filter_map(D::text)
                 .map(type_bit)
                 .fold(0, |a, b| a | b)
         }
-        _ => {}
     }
-    if let Some(props) = obj.get("properties").and_then(J::as_object) {
+    if let Some(props) = obj.field("properties").filter(|p| p.is_map()) {
         s.properties = props
-            .iter()
-            .map(|(k, v)| (k.clone(), compile(v, resolve, structural, depth + 1)))
+            .named_fields()
+            .into_iter()
+            .map(|(k, v)| (k, compile(v, resolve, structural, depth + 1)))
             .collect();
-        s.properties.sort_by(|a, b| a.0.cmp(&b.0));
         let mut by_len: Vec<u16> = (0..s.properties.len().min(u16::MAX as usize) as u16).collect();
         by_len.sort_by(|&a, &b| {
             let name = |i: u16| {
@@ -247,51 +255,51 @@ fn compile(
         });
         s.by_len = by_len;
     }
-    if let Some(req) = obj.get("required").and_then(J::as_array) {
+    if let Some(req) = obj.field("required").and_then(D::items) {
         // The API server applies a CRD schema's defaults before validating: a required field
         // with a default is never missing (kuberay's RayCluster leaves `minReplicas` to it).
         let defaulted = |name: &str| {
             structural
                 && obj
-                    .get("properties")
-                    .and_then(|p| p.get(name))
-                    .and_then(|p| p.get("default"))
-                    .is_some_and(|d| !d.is_null())
+                    .field("properties")
+                    .and_then(|p| p.named(name))
+                    .and_then(|p| p.field("default"))
+                    .is_some_and(|d| !d.null())
         };
         s.required = req
             .iter()
-            .filter_map(J::as_str)
+            .filter_map(D::text)
             .filter(|name| !defaulted(name))
             .map(str::to_string)
             .collect();
     }
-    s.additional = match obj.get("additionalProperties") {
-        Some(J::Bool(false)) => Additional::Forbidden,
-        Some(J::Bool(true)) => Additional::Any,
-        Some(sub @ J::Object(_)) => {
+    s.additional = match obj.field("additionalProperties") {
+        Some(a) if a.flag() == Some(false) => Additional::Forbidden,
+        Some(a) if a.flag() == Some(true) => Additional::Any,
+        Some(sub) if sub.is_map() => {
             Additional::Schema(Box::new(compile(sub, resolve, structural, depth + 1)))
         }
         _ if structural && s.types & OBJECT != 0 && !s.preserve_unknown => Additional::Forbidden,
         _ => Additional::Any,
     };
-    if let Some(items) = obj.get("items").filter(|i| i.is_object()) {
+    if let Some(items) = obj.field("items").filter(|i| i.is_map()) {
         s.items = Some(Box::new(compile(items, resolve, structural, depth + 1)));
     }
-    if let Some(e) = obj.get("enum").and_then(J::as_array) {
-        s.enumeration = e.clone();
+    if let Some(e) = obj.field("enum").and_then(D::items) {
+        s.enumeration = e.iter().map(D::json).collect();
     }
-    s.format = match obj.get("format").and_then(J::as_str) {
+    s.format = match obj.field("format").and_then(D::text) {
         Some("byte") => Format::Byte,
         Some("int32") => Format::Int32,
         Some("int64") => Format::Int64,
         _ => Format::None,
     };
-    if obj.get("x-kubernetes-list-type").and_then(J::as_str) == Some("map")
-        && let Some(keys) = obj.get("x-kubernetes-list-map-keys").and_then(J::as_array)
+    if obj.field("x-kubernetes-list-type").and_then(D::text) == Some("map")
+        && let Some(keys) = obj.field("x-kubernetes-list-map-keys").and_then(D::items)
     {
         s.list_map_keys = keys
             .iter()
-            .filter_map(J::as_str)
+            .filter_map(D::text)
             .map(str::to_string)
             .collect();
     }
@@ -300,19 +308,19 @@ fn compile(
 }
 
 /// The constraints of one schema node, in one pass over its keys (most have none of them).
-fn constraints(obj: &serde_json::Map<String, J>, structural: bool) -> Option<Box<Constraints>> {
+fn constraints<D: Doc>(obj: &D, structural: bool) -> Option<Box<Constraints>> {
     let mut c = Constraints::default();
     let mut found = false;
     let mut exclusive_min = false;
     let mut exclusive_max = false;
-    for (key, v) in obj {
+    for (key, v) in obj.fields() {
         let bound = || {
-            v.as_f64().map(|value| Bound {
+            v.float().map(|value| Bound {
                 value,
                 exclusive: false,
             })
         };
-        found |= match key.as_str() {
+        found |= match key {
             "minimum" => {
                 c.minimum = bound();
                 true
@@ -322,16 +330,16 @@ fn constraints(obj: &serde_json::Map<String, J>, structural: bool) -> Option<Box
                 true
             }
             "exclusiveMinimum" => {
-                exclusive_min = v.as_bool() == Some(true);
+                exclusive_min = v.flag() == Some(true);
                 false
             }
             "exclusiveMaximum" => {
-                exclusive_max = v.as_bool() == Some(true);
+                exclusive_max = v.flag() == Some(true);
                 false
             }
             // Not positive: the API server reports the schema, not the value; nothing to check.
             "multipleOf" => {
-                c.multiple_of = v.as_f64().filter(|n| *n > 0.0 && n.is_finite());
+                c.multiple_of = v.float().filter(|n| *n > 0.0 && n.is_finite());
                 true
             }
             "minLength" => {
@@ -343,7 +351,7 @@ fn constraints(obj: &serde_json::Map<String, J>, structural: bool) -> Option<Box
                 true
             }
             "pattern" => {
-                c.pattern = v.as_str().map(Pattern::new);
+                c.pattern = v.text().map(Pattern::new);
                 true
             }
             "minItems" => {
@@ -354,13 +362,13 @@ fn constraints(obj: &serde_json::Map<String, J>, structural: bool) -> Option<Box
                 c.max_items = count(v);
                 true
             }
-            "uniqueItems" if v.as_bool() == Some(true) => {
+            "uniqueItems" if v.flag() == Some(true) => {
                 c.unique_items = true;
                 true
             }
             // Built-in sets (finalizers, ...) are left to the API server's own validation,
             // which does not reject duplicates.
-            "x-kubernetes-list-type" if structural && v.as_str() == Some("set") => {
+            "x-kubernetes-list-type" if structural && v.text() == Some("set") => {
                 c.unique_items = true;
                 true
             }
@@ -387,10 +395,161 @@ fn constraints(obj: &serde_json::Map<String, J>, structural: bool) -> Option<Box
     Some(Box::new(c))
 }
 
+/// What [`Schema::compile`] reads a schema from: JSON (the embedded definitions) or a CRD's
+/// YAML tree read as its JSON form ([`Node::to_json`]) would be, without making that copy (a
+/// CRD's schema runs to megabytes: the copy was most of the CRD-heavy corpus's schema-stage
+/// page faults, issue 19).
+pub trait Doc: Sized {
+    fn is_map(&self) -> bool;
+    /// A map's value under the string key `key` (what schema keywords are).
+    fn field(&self, key: &str) -> Option<&Self>;
+    /// A map's value under the key whose JSON form is `name` (property names may be written
+    /// as numbers or booleans in YAML).
+    fn named(&self, name: &str) -> Option<&Self>;
+    /// A map's string-keyed entries, each key once.
+    fn fields(&self) -> impl Iterator<Item = (&str, &Self)>;
+    /// A map's entries by the JSON form of their keys, each once (the last value of keys with
+    /// the same form), sorted by name.
+    fn named_fields(&self) -> Vec<(String, &Self)>;
+    fn items(&self) -> Option<&[Self]>;
+    fn text(&self) -> Option<&str>;
+    fn flag(&self) -> Option<bool>;
+    fn float(&self) -> Option<f64>;
+    fn int(&self) -> Option<i64>;
+    fn null(&self) -> bool;
+    fn json(&self) -> J;
+}
+
+impl Doc for J {
+    fn is_map(&self) -> bool {
+        self.is_object()
+    }
+    fn field(&self, key: &str) -> Option<&J> {
+        self.as_object()?.get(key)
+    }
+    fn named(&self, name: &str) -> Option<&J> {
+        self.as_object()?.get(name)
+    }
+    fn fields(&self) -> impl Iterator<Item = (&str, &J)> {
+        self.as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v))
+    }
+    fn named_fields(&self) -> Vec<(String, &J)> {
+        let mut all: Vec<(String, &J)> = self
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+    fn items(&self) -> Option<&[J]> {
+        self.as_array().map(Vec::as_slice)
+    }
+    fn text(&self) -> Option<&str> {
+        self.as_str()
+    }
+    fn flag(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn float(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn int(&self) -> Option<i64> {
+        self.as_i64()
+    }
+    fn null(&self) -> bool {
+        self.is_null()
+    }
+    fn json(&self) -> J {
+        self.clone()
+    }
+}
+
+/// Read as [`Node::to_json`] makes it: a key's JSON form is its scalar text (or its JSON
+/// text), later keys with the same form replace earlier ones, and a float that is not finite
+/// is `null`. The loader has already dropped duplicate keys of the same type.
+impl Doc for Node {
+    fn is_map(&self) -> bool {
+        self.as_map().is_some()
+    }
+    fn field(&self, key: &str) -> Option<&Node> {
+        self.get(key)
+    }
+    fn named(&self, name: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| key_text(k) == name)
+            .map(|(_, v)| v)
+    }
+    fn fields(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.entries().map(|(k, _, v)| (k, v))
+    }
+    fn named_fields(&self) -> Vec<(String, &Node)> {
+        let mut all: Vec<(String, &Node)> = self
+            .as_map()
+            .unwrap_or(&[])
+            .iter()
+            .map(|(k, v)| (key_text(k).into_owned(), v))
+            .collect();
+        // Stable: of equal names, the last in the map is the last of its run.
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut out: Vec<(String, &Node)> = Vec::with_capacity(all.len());
+        for (name, v) in all {
+            match out.last_mut() {
+                Some(last) if last.0 == name => last.1 = v,
+                _ => out.push((name, v)),
+            }
+        }
+        out
+    }
+    fn items(&self) -> Option<&[Node]> {
+        self.as_seq()
+    }
+    fn text(&self) -> Option<&str> {
+        self.as_str()
+    }
+    fn flag(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn float(&self) -> Option<f64> {
+        match self.value {
+            NodeValue::Int(i) => Some(i as f64),
+            NodeValue::Float(f) if f.is_finite() => Some(f),
+            _ => None,
+        }
+    }
+    fn int(&self) -> Option<i64> {
+        self.as_i64()
+    }
+    fn null(&self) -> bool {
+        match self.value {
+            NodeValue::Null => true,
+            NodeValue::Float(f) => !f.is_finite(),
+            _ => false,
+        }
+    }
+    fn json(&self) -> J {
+        self.to_json()
+    }
+}
+
+/// A map key's JSON form, as [`Node::to_json`] writes it.
+fn key_text(k: &Node) -> std::borrow::Cow<'_, str> {
+    match k.as_str() {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(k.scalar_text().unwrap_or_else(|| k.to_json().to_string())),
+    }
+}
+
 /// A length or count limit (int64 in the CRD; `3.0` from YAML is 3).
-fn count(v: &J) -> Option<i64> {
-    v.as_i64().or_else(|| {
-        v.as_f64()
+fn count<D: Doc>(v: &D) -> Option<i64> {
+    v.int().or_else(|| {
+        v.float()
             .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
             .map(|f| f as i64)
     })

@@ -1218,3 +1218,43 @@ spec: {}
             .assert_clean();
     }
 }
+
+/// A CRD schema compiled from its YAML tree is the schema compiled from the tree's JSON form,
+/// keys written as numbers or booleans, keys whose JSON forms collide (the later value wins
+/// in JSON), floats that are not finite (null in JSON) and merge keys included.
+#[test]
+fn compile_from_the_tree_is_compile_from_its_json() {
+    let text = r##"
+type: object
+required: ["1", "true", b, c, d]
+x-kubernetes-preserve-unknown-fields: false
+properties:
+  1: {type: string, default: x}
+  "true": {type: integer}
+  true: {type: boolean, minimum: 3, exclusiveMinimum: true}
+  "2": {type: string}
+  2: {type: [string, "null", 7], enum: [a, 1, 2.5, null, {k: [v]}]}
+  a: {type: number, multipleOf: .nan, maximum: .inf, maxLength: 3.0, minItems: -2}
+  b: {type: string, default: .nan, pattern: '\d+\w', x-kubernetes-list-type: set}
+  c: {type: string, default: null}
+  d: &d {type: array, items: {type: object, additionalProperties: {type: string}}}
+  e: {<<: *d, x-kubernetes-list-type: map, x-kubernetes-list-map-keys: [name, 3]}
+  f: {type: object, additionalProperties: true, properties: {g: {$ref: "#/definitions/x"}}}
+  h: {type: object, additionalProperties: false, minProperties: 1, maxProperties: 2.5}
+  i: {type: object, additionalProperties: yes, format: int32}
+  ? [k]
+  : {type: string}
+  ~: {type: integer, uniqueItems: true, format: byte}
+  0x1F: {format: int64, minLength: 1e3}
+"##;
+    let mut sources = SourceMap::default();
+    let file = sources.add("schema.yaml", text.to_string(), SourceKind::Manifest);
+    let node = yaml_root(&sources, file);
+    let resolve = |name: &str| Some(name.len() as u32);
+    for structural in [true, false] {
+        let from_tree = super::model::Schema::compile(&node, &resolve, structural);
+        let from_json = super::model::Schema::compile(&node.to_json(), &resolve, structural);
+        assert_eq!(format!("{from_tree:#?}"), format!("{from_json:#?}"));
+        assert_eq!(from_tree.properties.len(), 14, "{from_tree:#?}");
+    }
+}
