@@ -103,7 +103,8 @@ fn load_path(
         return load_manifest_dir(path, &shown, options, sources);
     }
     if meta.is_dir() {
-        let (tree, mut diags) = package::read_dir_tree(path, &limits(options));
+        let (tree, mut diags) =
+            package::read_dir_tree_filtered(path, &limits(options), &mut |_, _| true, true);
         let Some(tree) = tree else {
             return (None, diags);
         };
@@ -307,8 +308,12 @@ fn load_manifest_dir(
         max_total_bytes: options.max_total_bytes.max(options.max_manifest_bytes),
         ..TreeLimits::default()
     };
-    let (tree, mut diags) =
-        package::read_dir_tree_filtered(path, &limits, &mut |rel, is_dir| filter.keep(rel, is_dir));
+    let (tree, mut diags) = package::read_dir_tree_filtered(
+        path,
+        &limits,
+        &mut |rel, is_dir| filter.keep(rel, is_dir),
+        false,
+    );
     let Some(tree) = tree else {
         return (None, diags);
     };

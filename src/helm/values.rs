@@ -22,6 +22,26 @@ pub fn to_value(node: &Node, sources: &SourceMap) -> Value {
     convert(node, sources, &mut None)
 }
 
+/// [`to_value`]'s result made on another thread. Go values share their parts through `Rc`, so
+/// `Value` cannot cross threads; this one can because nothing else holds any part of it: it is
+/// built whole by [`Converted::new`] (fresh `Rc`s only, no cache or tracker sees them) and
+/// leaves only whole, by value, through [`Converted::into_value`].
+pub struct Converted(Value);
+
+// SAFETY: see the type's documentation: every `Rc` inside is reachable only through this
+// value, so moving it moves every owner of each count, and no two threads ever touch them.
+unsafe impl Send for Converted {}
+
+impl Converted {
+    pub fn new(node: &Node, sources: &SourceMap) -> Converted {
+        Converted(to_value(node, sources))
+    }
+
+    pub fn into_value(self) -> Value {
+        self.0
+    }
+}
+
 /// [`to_value`] with every map watched by a read tracker (see [`kforge_gotpl::track`]): install
 /// the tracker for the render, then turn what it saw into [`Reads`] with [`Watched::reads`].
 pub fn to_value_watched(node: &Node, sources: &SourceMap) -> (Value, Tracker, Watched) {

@@ -6,7 +6,8 @@
 
 use std::fs;
 use std::path::{Component, Path};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use walkdir::{DirEntry, WalkDir};
 
@@ -52,31 +53,24 @@ fn never_included(name: &str, is_dir: bool) -> bool {
 }
 
 pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec<Diagnostic>) {
-    read_dir_tree_filtered(root, limits, &mut |_, _| true)
+    read_dir_tree_filtered(root, limits, &mut |_, _| true, false)
 }
 
 /// [`read_dir_tree`] that also leaves out what `keep(relative path, is_dir)` refuses (a folder
 /// refused is not walked, a file refused is not read): walks of manifest folders use it for
-/// `.gitignore`, `exclude:` and file extensions.
+/// `.gitignore`, `exclude:` and file extensions. With `read_ahead` (a chart), the pool's
+/// threads read the files the walk finds while it goes on.
 pub fn read_dir_tree_filtered(
     root: &Path,
     limits: &TreeLimits,
     keep: &mut dyn FnMut(&str, bool) -> bool,
+    read_ahead: bool,
 ) -> (Option<FileTree>, Vec<Diagnostic>) {
     let shown = root.display().to_string();
-    let canonical_root = match fs::canonicalize(root) {
+    let canonical_root = match canonical_dir(root, &shown) {
         Ok(p) => p,
-        Err(e) => {
-            let d = Diagnostic::new(&UNREADABLE, format!("cannot read directory {shown}: {e}"))
-                .with_severity(Severity::Fatal);
-            return (None, vec![d]);
-        }
+        Err(d) => return (None, d),
     };
-    if !canonical_root.is_dir() {
-        let d = Diagnostic::new(&UNREADABLE, format!("{shown} is not a directory"))
-            .with_severity(Severity::Fatal);
-        return (None, vec![d]);
-    }
     let mut diags = Vec::new();
     let ignore_file = [IGNORE_FILE, HELM_IGNORE_FILE]
         .into_iter()
@@ -90,62 +84,156 @@ pub fn read_dir_tree_filtered(
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            // Worked out once per entry: the ignore file, the messages and `keep` all take it.
+            let rel = relative_path(entry.path(), root);
             keep_entry(
                 entry,
-                root,
+                rel.as_deref(),
                 &canonical_root,
                 (&matcher, ignore_file),
                 &shown,
                 &mut escapes,
-            ) && (entry.depth() == 0
-                || relative_path(entry.path(), root)
-                    .is_none_or(|rel| keep(&rel, entry.file_type().is_dir())))
+            ) && rel.is_none_or(|rel| keep(&rel, entry.file_type().is_dir()))
         });
 
-    let mut tree = FileTree::default();
-    let mut total: u64 = 0;
-    let mut walked: usize = 0;
-    for item in walker {
-        let entry = match item {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(walk_error(&e, root, &shown));
+    // The walk stays on this thread (its filter is the caller's); the files it finds are read
+    // by the pool's threads meanwhile, a batch at a time ([`Batch`]), and taken in walk order
+    // below: diagnostics, limits and the tree are what reading them one by one here made.
+    let budget = ReadBudget {
+        limit: limits.max_total_bytes,
+        read: AtomicU64::new(0),
+    };
+    let mut steps: Vec<Step> = Vec::new();
+    let mut batches: Vec<Arc<Batch>> = Vec::new();
+    let mut pending: Vec<(String, std::path::PathBuf)> = Vec::new();
+    rayon::in_place_scope(|scope| {
+        let send = |pending: &mut Vec<(String, std::path::PathBuf)>,
+                    batches: &mut Vec<Arc<Batch>>| {
+            if pending.is_empty() {
+                return;
+            }
+            let batch = Arc::new(Batch::new(std::mem::take(pending)));
+            // Only a chart's files are read ahead: read on other threads, a folder of
+            // manifests' texts land in those threads' heaps and are freed there after they are
+            // parsed, which raised the peak of a lint run (issue 19).
+            if read_ahead {
+                let task = Arc::clone(&batch);
+                let budget = &budget;
+                scope.spawn(move |_| task.read(limits.max_file_bytes, budget));
+            }
+            batches.push(batch);
+        };
+        let mut walked: usize = 0;
+        for item in walker {
+            let entry = match item {
+                Ok(e) => e,
+                Err(e) => {
+                    steps.push(Step::Diagnostic(Box::new(walk_error(&e, root, &shown))));
+                    continue;
+                }
+            };
+            // Folders count too: a tree of empty folders is work as well.
+            walked += usize::from(entry.depth() > 0);
+            if walked > limits.max_files {
+                let at = relative_path(entry.path(), root)
+                    .unwrap_or_else(|| entry.path().display().to_string());
+                steps.push(Step::TooMany(at));
+                break;
+            }
+            if !entry.file_type().is_file() {
                 continue;
             }
-        };
-        // Folders count too: a tree of empty folders is work as well.
-        walked += usize::from(entry.depth() > 0);
-        if walked > limits.max_files {
-            let at = relative_path(entry.path(), root)
-                .unwrap_or_else(|| entry.path().display().to_string());
-            diags.push(
-                Diagnostic::new(
-                    &LIMIT,
+            let Some(rel) = relative_path(entry.path(), root) else {
+                steps.push(Step::Diagnostic(Box::new(Diagnostic::new(
+                    &UNREADABLE,
                     format!(
-                        "{shown} has more than {} files and folders (limit reached at {at})",
-                        limits.max_files
+                        "{}: file name is not valid UTF-8; it is left out",
+                        entry.path().display()
                     ),
-                )
-                .with_help(
-                    "add folders that are not part of the chart to .kforgeignore, or raise the file limit",
-                ),
-            );
-            return (None, merge(diags, escapes));
+                ))));
+                continue;
+            };
+            steps.push(Step::File {
+                batch: batches.len(),
+                index: pending.len(),
+            });
+            pending.push((rel, entry.into_path()));
+            if pending.len() == BATCH_FILES {
+                send(&mut pending, &mut batches);
+            }
         }
-        if !entry.file_type().is_file() {
-            continue;
+        send(&mut pending, &mut batches);
+        // This thread reads what the pool has not started on yet.
+        for batch in &batches {
+            batch.read(limits.max_file_bytes, &budget);
         }
-        let Some(rel) = relative_path(entry.path(), root) else {
-            diags.push(Diagnostic::new(
-                &UNREADABLE,
-                format!(
-                    "{}: file name is not valid UTF-8; it is left out",
-                    entry.path().display()
-                ),
-            ));
+    });
+
+    let tree = assemble(steps, &batches, &shown, limits, &mut diags);
+    (tree, merge(diags, escapes))
+}
+
+/// `root` resolved, or the fatal finding that it is not a readable directory.
+fn canonical_dir(root: &Path, shown: &str) -> Result<std::path::PathBuf, Vec<Diagnostic>> {
+    let canonical_root = fs::canonicalize(root).map_err(|e| {
+        vec![
+            Diagnostic::new(&UNREADABLE, format!("cannot read directory {shown}: {e}"))
+                .with_severity(Severity::Fatal),
+        ]
+    })?;
+    if !canonical_root.is_dir() {
+        return Err(vec![
+            Diagnostic::new(&UNREADABLE, format!("{shown} is not a directory"))
+                .with_severity(Severity::Fatal),
+        ]);
+    }
+    Ok(canonical_root)
+}
+
+/// The tree of the walk's files in its order, with its diagnostics in `diags`; `None` when a
+/// limit stopped it.
+fn assemble(
+    steps: Vec<Step>,
+    batches: &[Arc<Batch>],
+    shown: &str,
+    limits: &TreeLimits,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<FileTree> {
+    let mut tree = FileTree::default();
+    let mut total: u64 = 0;
+    for step in steps {
+        let (batch, index) = match step {
+            Step::Diagnostic(d) => {
+                diags.push(*d);
+                continue;
+            }
+            Step::TooMany(at) => {
+                diags.push(
+                    Diagnostic::new(
+                        &LIMIT,
+                        format!(
+                            "{shown} has more than {} files and folders (limit reached at {at})",
+                            limits.max_files
+                        ),
+                    )
+                    .with_help(
+                        "add folders that are not part of the chart to .kforgeignore, or raise the file limit",
+                    ),
+                );
+                return None;
+            }
+            Step::File { batch, index } => (batch, index),
+        };
+        let Some((rel, read)) = batches
+            .get(batch)
+            .and_then(|b| b.take(index, limits.max_file_bytes))
+        else {
             continue;
         };
-        let Some(data) = read_file(entry.path(), &shown, &rel, limits, &mut diags) else {
+        let Some(data) = read_file(read, shown, &rel, limits, diags) else {
             continue;
         };
         total = total.saturating_add(data.len() as u64);
@@ -157,22 +245,105 @@ pub fn read_dir_tree_filtered(
                 )
                 .with_help("add large files that are not part of the chart to .kforgeignore, or raise the size limit"),
             );
-            return (None, merge(diags, escapes));
+            return None;
         }
         tree.files.insert(rel, data);
     }
-    (Some(tree), merge(diags, escapes))
+    Some(tree)
+}
+
+/// Files read per task of the pool: enough that a task is worth its hand-over, few enough that
+/// a chart's files are shared among the threads.
+const BATCH_FILES: usize = 8;
+
+/// What the walk found, in its order.
+enum Step {
+    Diagnostic(Box<Diagnostic>),
+    /// A file to take from `batches[batch]`, at `index`.
+    File {
+        batch: usize,
+        index: usize,
+    },
+    /// Past the file limit at this path: the walk stopped.
+    TooMany(String),
+}
+
+/// A file's bytes as [`crate::source::read_regular_shared`] gave them.
+type FileRead = std::io::Result<Option<Arc<[u8]>>>;
+
+/// Bytes read ahead so far: past the tree's limit, files are left for the ordered pass to read
+/// (it stops at the limit), so that reading ahead never holds more than the limit and a batch.
+struct ReadBudget {
+    limit: u64,
+    read: AtomicU64,
+}
+
+/// Files read together by whichever thread claims them first.
+struct Batch {
+    claimed: AtomicBool,
+    /// Each file's path relative to the root, and on disk.
+    paths: Vec<(String, std::path::PathBuf)>,
+    /// Each file's read, `None` until read (or when left to the ordered pass).
+    reads: Mutex<Vec<Option<FileRead>>>,
+}
+
+impl Batch {
+    fn new(paths: Vec<(String, std::path::PathBuf)>) -> Batch {
+        Batch {
+            claimed: AtomicBool::new(false),
+            reads: Mutex::new(Vec::new()),
+            paths,
+        }
+    }
+
+    /// Reads the files unless another thread has claimed them.
+    fn read(&self, max_file_bytes: u64, budget: &ReadBudget) {
+        if self.claimed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let reads: Vec<Option<FileRead>> = self
+            .paths
+            .iter()
+            .map(|(_, path)| {
+                if budget.read.load(Ordering::Relaxed) > budget.limit {
+                    return None;
+                }
+                let read = crate::source::read_regular_shared(path, max_file_bytes);
+                if let Ok(Some(data)) = &read {
+                    budget.read.fetch_add(data.len() as u64, Ordering::Relaxed);
+                }
+                Some(read)
+            })
+            .collect();
+        if let Ok(mut slot) = self.reads.lock() {
+            *slot = reads;
+        }
+    }
+
+    /// File `index`'s relative path and read, read now if it was left (the batch is read: its
+    /// scope ended).
+    fn take(&self, index: usize, max_file_bytes: u64) -> Option<(String, FileRead)> {
+        let ahead = self
+            .reads
+            .lock()
+            .ok()
+            .and_then(|mut reads| reads.get_mut(index).and_then(Option::take));
+        let (rel, path) = self.paths.get(index)?;
+        let read =
+            ahead.unwrap_or_else(|| crate::source::read_regular_shared(path, max_file_bytes));
+        Some((rel.clone(), read))
+    }
 }
 
 /// A walked file's bytes, or `None` when it is too large or unreadable (reported, left out).
 fn read_file(
-    path: &Path,
+    read: FileRead,
     shown: &str,
     rel: &str,
     limits: &TreeLimits,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Arc<[u8]>> {
-    match crate::source::read_regular_shared(path, limits.max_file_bytes) {
+    match read {
         Ok(Some(data)) => Some(data),
         Ok(None) => {
             diags.push(
@@ -262,23 +433,19 @@ fn load_ignore_file(
 /// Decides whether the walk enters (or yields) an entry. Ignored folders are pruned whole.
 fn keep_entry(
     entry: &DirEntry,
-    root: &Path,
+    rel: Option<&str>,
     canonical_root: &Path,
     (matcher, ignore_file): (&IgnoreMatcher, &str),
     shown: &str,
     escapes: &mut Vec<Diagnostic>,
 ) -> bool {
-    if entry.depth() == 0 {
-        return true;
-    }
     let is_dir = entry.file_type().is_dir();
     let name = entry.file_name().to_string_lossy();
     if never_included(&name, is_dir) {
         return false;
     }
     if has_control(&name) {
-        let rel = relative_path(entry.path(), root)
-            .unwrap_or_else(|| entry.path().to_string_lossy().into_owned());
+        let rel = rel.map_or_else(|| entry.path().to_string_lossy(), Into::into);
         escapes.push(
             Diagnostic::new(
                 &UNSAFE_NAME,
@@ -291,14 +458,13 @@ fn keep_entry(
         );
         return false;
     }
-    if let Some(rel) = relative_path(entry.path(), root)
-        && matcher.is_ignored(&rel, is_dir)
+    if let Some(rel) = rel
+        && matcher.is_ignored(rel, is_dir)
     {
         return false;
     }
     if entry.path_is_symlink() {
-        let rel =
-            relative_path(entry.path(), root).unwrap_or_else(|| entry.path().display().to_string());
+        let rel = rel.map_or_else(|| entry.path().display().to_string(), str::to_string);
         match fs::canonicalize(entry.path()) {
             Ok(target) if target.starts_with(canonical_root) => {}
             Ok(_) if entry.depth() == 1 && name == ignore_file => {
@@ -399,12 +565,41 @@ mod tests {
     }
 
     /// The paths read (`None` when reading stopped) and the messages.
+    /// Read on this thread alone and read ahead by the pool: both must give the same.
     fn read(root: &Path, limits: &TreeLimits) -> (Option<Vec<String>>, Vec<String>) {
-        let (tree, diags) = read_dir_tree(root, limits);
-        (
-            tree.map(|t| t.files.keys().cloned().collect()),
-            diags.into_iter().map(|d| d.message).collect(),
-        )
+        let [alone, ahead] = [false, true].map(|ahead| {
+            let (tree, diags) = read_dir_tree_filtered(root, limits, &mut |_, _| true, ahead);
+            (
+                tree.map(|t| t.files.keys().cloned().collect::<Vec<_>>()),
+                diags.into_iter().map(|d| d.message).collect::<Vec<_>>(),
+            )
+        });
+        assert_eq!(alone, ahead, "read ahead by the pool");
+        alone
+    }
+
+    /// Many batches: the tree and where each limit stops are the walk's order's.
+    #[test]
+    fn files_read_ahead_keep_the_walk_order_and_limits() {
+        let tmp = folder(|root| {
+            for i in 0..40 {
+                fs::create_dir_all(root.join(format!("d{}", i % 3))).unwrap();
+                fs::write(root.join(format!("d{}/f{i:02}", i % 3)), [b'x'; 10]).unwrap();
+            }
+        });
+        let root = tmp.path();
+        let (all, diags) = read(root, &TreeLimits::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(all.map(|files| files.len()), Some(42));
+        for total in [100, 255, 300] {
+            let limits = TreeLimits {
+                max_total_bytes: total,
+                ..TreeLimits::default()
+            };
+            let (tree, diags) = read(root, &limits);
+            assert!(tree.is_none());
+            assert_eq!(diags.len(), 1, "{diags:?}");
+        }
     }
 
     fn both() -> Option<Vec<String>> {

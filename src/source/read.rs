@@ -71,7 +71,8 @@ fn open_regular(path: &Path) -> io::Result<(File, std::fs::Metadata)> {
             format!("it is {}, not a regular file", describe(&kind)),
         ));
     }
-    set_blocking(&file)?;
+    // Left non-blocking: O_NONBLOCK does not change reads of a regular file (two system calls
+    // fewer per file of a chart).
     Ok((file, metadata))
 }
 
