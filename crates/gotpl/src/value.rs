@@ -167,6 +167,17 @@ impl Value {
         Value::Map(Rc::new(RefCell::new(entries)))
     }
 
+    /// A map of `entries`, for tests.
+    #[cfg(test)]
+    pub fn map_of(entries: &[(&str, Value)]) -> Value {
+        Value::map(
+            entries
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
     pub fn empty_map() -> Value {
         Value::map(BTreeMap::new())
     }

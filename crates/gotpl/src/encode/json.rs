@@ -164,17 +164,11 @@ fn push_u4(out: &mut String, c: u32, hex: &[u8; 16]) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
 
     fn map(entries: &[(&str, Value)]) -> Value {
-        Value::map(
-            entries
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-        )
+        Value::map_of(entries)
     }
 
     #[test]

@@ -288,17 +288,11 @@ fn string_rc(s: Rc<str>, read: &mut Reading) -> Node {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
 
     fn map(entries: &[(&str, Value)]) -> Value {
-        Value::map(
-            entries
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-        )
+        Value::map_of(entries)
     }
 
     #[test]

@@ -362,15 +362,9 @@ fn same(a: &Value, b: &Value, depth: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn map(entries: &[(&str, Value)]) -> Value {
-        Value::map(
-            entries
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect::<BTreeMap<_, _>>(),
-        )
+        Value::map_of(entries)
     }
 
     #[test]
