@@ -483,7 +483,7 @@ impl Doc for Node {
         self.as_map()?
             .iter()
             .rev()
-            .find(|(k, _)| key_text(k) == name)
+            .find(|(k, _)| k.json_key() == name)
             .map(|(_, v)| v)
     }
     fn fields(&self) -> impl Iterator<Item = (&str, &Node)> {
@@ -494,7 +494,7 @@ impl Doc for Node {
             .as_map()
             .unwrap_or(&[])
             .iter()
-            .map(|(k, v)| (key_text(k).into_owned(), v))
+            .map(|(k, v)| (k.json_key().into_owned(), v))
             .collect();
         // Stable: of equal names, the last in the map is the last of its run.
         all.sort_by(|a, b| a.0.cmp(&b.0));
@@ -535,14 +535,6 @@ impl Doc for Node {
     }
     fn json(&self) -> J {
         self.to_json()
-    }
-}
-
-/// A map key's JSON form, as [`Node::to_json`] writes it.
-fn key_text(k: &Node) -> std::borrow::Cow<'_, str> {
-    match k.as_str() {
-        Some(s) => std::borrow::Cow::Borrowed(s),
-        None => std::borrow::Cow::Owned(k.scalar_text().unwrap_or_else(|| k.to_json().to_string())),
     }
 }
 

@@ -151,6 +151,18 @@ impl Node {
     }
 
     /// Plain JSON, for serialising and for libraries that take JSON.
+    /// This node's form as a map key in [`Node::to_json`]: its scalar text, or the JSON text of
+    /// a null or collection key.
+    pub fn json_key(&self) -> std::borrow::Cow<'_, str> {
+        match self.as_str() {
+            Some(s) => std::borrow::Cow::Borrowed(s),
+            None => std::borrow::Cow::Owned(
+                self.scalar_text()
+                    .unwrap_or_else(|| self.to_json().to_string()),
+            ),
+        }
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
@@ -165,8 +177,7 @@ impl Node {
             Value::Map(entries) => {
                 let mut m = serde_json::Map::with_capacity(entries.len());
                 for (k, v) in entries {
-                    let key = k.scalar_text().unwrap_or_else(|| k.to_json().to_string());
-                    m.insert(key, v.to_json());
+                    m.insert(k.json_key().into_owned(), v.to_json());
                 }
                 J::Object(m)
             }
