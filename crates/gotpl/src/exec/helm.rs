@@ -170,13 +170,10 @@ impl State<'_> {
             let out = self.render_into_buffer(fr, &entry, Rv::val(data))?;
             return Ok(self.tracked_string(out));
         }
-        let before = (
-            self.fuel,
-            (),
-            self.env.funcs.rng.state(),
-            self.env.lookups.len(),
-            self.template_reads,
-        );
+        let fuel_before = self.fuel;
+        let rng_before = self.env.funcs.rng.state();
+        let lookups_before = self.env.lookups.len();
+        let template_reads_before = self.template_reads;
         let (depth, stack) = (self.depth, self.stack_used());
         let peaks = (self.peak_depth, self.peak_stack);
         (self.peak_depth, self.peak_stack) = (depth, stack);
@@ -188,16 +185,17 @@ impl State<'_> {
             self.env.memo.end_fresh();
         }
         let cost = super::memo::Cost {
-            fuel: before.0.saturating_sub(self.fuel),
-            read_template: before.4 != self.template_reads,
+            fuel: fuel_before.saturating_sub(self.fuel),
+            read_template: template_reads_before != self.template_reads,
             depth: self.peak_depth.saturating_sub(depth),
             stack: self.peak_stack.saturating_sub(stack),
         };
         self.peak_depth = self.peak_depth.max(peaks.0);
         self.peak_stack = self.peak_stack.max(peaks.1);
         let result = self.tracked_string(out?);
-        let pure =
-            !impure && before.2 == self.env.funcs.rng.state() && before.3 == self.env.lookups.len();
+        let pure = !impure
+            && rng_before == self.env.funcs.rng.state()
+            && lookups_before == self.env.lookups.len();
         if pure {
             let only_here = cost.read_template.then_some(execution);
             let runs = match &result {
