@@ -225,9 +225,12 @@ fn render_inner(
                     (Some(converted), false) => (converted.into_value(), None),
                     (None, false) => (helm::values::to_value(values, sources), None),
                 };
+                // Read tracking watches the one values tree, on this thread.
+                let again = watched.is_none().then_some(values);
                 let (rendered, errors) = helm::render::execute(
                     &parsed,
                     dot_values,
+                    again,
                     options,
                     limits.max_memory_bytes,
                     sources,
@@ -776,4 +779,4 @@ fn render_one(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
