@@ -271,9 +271,8 @@ pub fn execute(
     max_memory: usize,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
-    let split = again.and_then(|_| split_point(&runs(parsed), sources));
     let (rendered, diagnostics, _) =
-        execute_split(parsed, values, again, split, options, max_memory, sources);
+        execute_split(parsed, values, again, None, options, max_memory, sources);
     (rendered, diagnostics)
 }
 
@@ -313,7 +312,6 @@ fn execute_split(
     max_memory: usize,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>, Took) {
-    let split = split.filter(|_| again.is_some());
     let dots = dots(parsed, values, options);
     for dot in &dots {
         if let Value::Map(m) = dot {
@@ -322,6 +320,12 @@ fn execute_split(
     }
     let runs = runs(parsed);
     let shared: &SourceMap = sources;
+    // `split`: tests choose it.
+    let split = match (again, split) {
+        (None, _) => None,
+        (Some(_), Some(at)) => Some(at),
+        (Some(_), None) => split_point(&runs, &dots, shared),
+    };
     let mut env = ExecEnv::new();
     if split.is_some() {
         env.watch_shared(&dots);
@@ -331,7 +335,7 @@ fn execute_split(
     // Each output's origin maps are made on another thread while the next template executes.
     let done: Mutex<Vec<Finished>> = Mutex::new(Vec::new());
     let speculated: Mutex<Option<Speculated>> = Mutex::new(None);
-    let cancel = AtomicBool::new(false);
+    let signals = Signals::default();
     let exec = Exec {
         parsed,
         options,
@@ -342,10 +346,10 @@ fn execute_split(
     let mut pending: &[Run] = &[];
     rayon::in_place_scope(|scope| {
         if let Some(values) = again.filter(|_| !second.is_empty()) {
-            let (slot, cancel, exec) = (&speculated, &cancel, &exec);
+            let (slot, signals, exec) = (&speculated, &signals, &exec);
             let seen = last_templates(first, parsed);
             scope.spawn(move |_| {
-                let result = speculate(exec, values, &seen, second, cancel);
+                let result = speculate(exec, values, &seen, second, signals);
                 if let Ok(mut s) = slot.lock() {
                     *s = result;
                 }
@@ -354,10 +358,19 @@ fn execute_split(
         let mut limit = false;
         for run in first {
             limit |= exec.run(run, &dots, &mut env, scope, &done, &mut diagnostics);
+            if split.is_some() && (limit || env.changed_shared()) {
+                // The later files would see what the earlier ones changed.
+                signals.cancel.store(true, Ordering::SeqCst);
+            }
         }
-        if split.is_some() && (limit || env.changed_shared()) {
-            // The later files would see what the earlier ones changed.
-            cancel.store(true, Ordering::Relaxed);
+        if env.funcs.rng.state() != rng_start {
+            // One of the two sides stops when both drew (whichever sees the other's flag).
+            signals.first_drew.store(true, Ordering::SeqCst);
+            if signals.later_drew.load(Ordering::SeqCst) {
+                signals.cancel.store(true, Ordering::SeqCst);
+            }
+        }
+        if split.is_some() && signals.cancel.load(Ordering::SeqCst) {
             for run in second {
                 exec.run(run, &dots, &mut env, scope, &done, &mut diagnostics);
             }
@@ -377,7 +390,7 @@ fn execute_split(
         match speculated {
             // The later files' draws start where the earlier ones' would have left the
             // generator only when one of the two drew nothing.
-            Some(s) if !(s.limit || drew_first && s.drew) => {
+            Some(s) if !(drew_first && s.drew) => {
                 for (run, result) in pending.iter().zip(s.results) {
                     match result {
                         Ok(Some(finished)) => ahead.push(finished),
@@ -431,26 +444,152 @@ const SPECULATE_MIN_BYTES: usize = 16 << 10;
 const FIRST_SHARE_PERCENT: usize = 55;
 
 /// Where the files split between this thread and the speculating one: the first files whose
-/// text makes [`FIRST_SHARE_PERCENT`] of the whole (by size, so the split is the same on every
-/// run); `None`: execute in order.
-fn split_point(runs: &[Run], sources: &SourceMap) -> Option<usize> {
+/// estimated work ([`estimated_work`]) makes [`FIRST_SHARE_PERCENT`] of the whole (the same on
+/// every run: the estimate reads only the texts and the values); `None`: execute in order.
+fn split_point(runs: &[Run], dots: &[Value], sources: &SourceMap) -> Option<usize> {
     if runs.len() < SPECULATE_MIN_FILES {
         return None;
     }
-    let sizes: Vec<usize> = runs.iter().map(|r| sources.text(r.file).len()).collect();
-    let total: usize = sizes.iter().sum();
+    let work: Vec<usize> = runs
+        .iter()
+        .map(|r| estimated_work(sources.text(r.file), dots.get(r.unit)))
+        .collect();
+    let total: usize = work.iter().sum();
     if total < SPECULATE_MIN_BYTES {
         return None;
     }
     let mut sum = 0;
-    let at = sizes
+    let at = work
         .iter()
-        .position(|s| {
-            sum += s;
+        .position(|w| {
+            sum += w;
             sum * 100 >= total * FIRST_SHARE_PERCENT
         })
         .map_or(runs.len(), |i| i + 1);
     (at > 0 && at < runs.len()).then_some(at)
+}
+
+/// A file's work, for balancing only: its size, or nothing when its first action (after
+/// comments) is an `if` whose condition is false with the values as given (most of a chart's
+/// files render a feature that is off by default: `{{- if .Values.metrics.enabled }}`). Only
+/// conditions of fields of the dot, string and boolean constants, `and`, `or`, `not`, `eq` and
+/// `ne` are judged; any other is taken as true.
+fn estimated_work(text: &str, dot: Option<&Value>) -> usize {
+    let skipped = (|| {
+        let mut rest = text.trim_start();
+        loop {
+            let action = rest.strip_prefix("{{")?;
+            let action = action.strip_prefix('-').unwrap_or(action).trim_start();
+            if let Some(comment) = action.strip_prefix("/*") {
+                let end = comment.find("*/")?;
+                let after = comment.get(end + 2..)?.trim_start();
+                let after = after.strip_prefix('-').unwrap_or(after);
+                rest = after.strip_prefix("}}")?.trim_start();
+                continue;
+            }
+            let cond = action.strip_prefix("if")?;
+            let end = cond.find("}}")?;
+            let cond = cond.get(..end)?.trim_end();
+            let cond = cond.strip_suffix('-').unwrap_or(cond);
+            if !cond.starts_with(char::is_whitespace) {
+                return None;
+            }
+            let mut tokens = Tokens(cond);
+            let v = condition(&mut tokens, dot?)?;
+            return (tokens.next().is_none() && !v.truthy()).then_some(());
+        }
+    })();
+    if skipped.is_some() { 0 } else { text.len() }
+}
+
+/// The tokens of a condition: `(`, `)`, a quoted string, or a word.
+struct Tokens<'a>(&'a str);
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.0.trim_start();
+        let len = match s.chars().next()? {
+            '(' | ')' => 1,
+            '"' => {
+                s.get(1..)?
+                    .find(['"', '\\'])
+                    .filter(|&i| s.get(i + 1..i + 2) == Some("\""))?
+                    + 2
+            }
+            _ => s
+                .find(|c: char| c.is_whitespace() || c == '(' || c == ')')
+                .unwrap_or(s.len()),
+        };
+        let (token, rest) = s.split_at_checked(len)?;
+        self.0 = rest;
+        Some(token)
+    }
+}
+
+/// A command of the condition: a function with its arguments, or one argument. `None`: not
+/// judged.
+fn condition(tokens: &mut Tokens, dot: &Value) -> Option<Value> {
+    let first = tokens.next()?;
+    let mut args = Vec::new();
+    let func = matches!(first, "and" | "or" | "not" | "eq" | "ne");
+    if !func {
+        args.push(argument(first, tokens, dot)?);
+    }
+    loop {
+        let before = tokens.0;
+        match tokens.next() {
+            None => break,
+            Some(")") => {
+                tokens.0 = before;
+                break;
+            }
+            Some(t) => args.push(argument(t, tokens, dot)?),
+        }
+    }
+    let scalar = |v: &Value| match v {
+        Value::Str(s) => Some((0, s.to_string())),
+        Value::Bool(b) => Some((1, b.to_string())),
+        _ => None,
+    };
+    match (first, args.as_slice()) {
+        (_, [v]) if !func => Some(v.clone()),
+        ("and", [_, ..]) => Some(Value::Bool(args.iter().all(Value::truthy))),
+        ("or", [_, ..]) => Some(Value::Bool(args.iter().any(Value::truthy))),
+        ("not", [v]) => Some(Value::Bool(!v.truthy())),
+        ("eq" | "ne", [a, b]) => {
+            let same = scalar(a)? == scalar(b)?;
+            Some(Value::Bool(same == (first == "eq")))
+        }
+        _ => None,
+    }
+}
+
+fn argument(token: &str, tokens: &mut Tokens, dot: &Value) -> Option<Value> {
+    match token {
+        "(" => {
+            let v = condition(tokens, dot)?;
+            (tokens.next()? == ")").then_some(v)
+        }
+        "true" => Some(Value::Bool(true)),
+        "false" => Some(Value::Bool(false)),
+        _ if token.starts_with('"') => {
+            let inner = token.get(1..token.len() - 1)?;
+            (!inner.contains('\\')).then(|| Value::str(inner))
+        }
+        _ if token.starts_with('.') && token.len() > 1 => {
+            let mut v = dot.clone();
+            for field in token.get(1..)?.split('.') {
+                let next = match &v {
+                    Value::Map(m) => m.borrow().get(field).cloned().unwrap_or(Value::Nil),
+                    _ => return None,
+                };
+                v = next;
+            }
+            Some(v)
+        }
+        _ => None,
+    }
 }
 
 /// For each unit, the name of the last of `first` that executed with its dot: what that dot's
@@ -563,24 +702,33 @@ struct Speculated<'a> {
     lookups: Vec<(String, u32)>,
     /// Whether they drew from the random generator.
     drew: bool,
-    /// Whether one of them ended at an execution limit.
-    limit: bool,
+}
+
+/// What the two threads tell each other while they execute.
+#[derive(Default)]
+struct Signals {
+    /// Set by the first thread: the later files' results will not be taken.
+    cancel: AtomicBool,
+    /// Set by each side once it drew a random number.
+    first_drew: AtomicBool,
+    later_drew: AtomicBool,
 }
 
 /// Executes `later` (the files after the first ones) as they would execute after the first
 /// ones, had those changed nothing the later ones can see: on a dot tree of their own
 /// converted from `values`, each dot's `.Template` naming the last of the first files that
 /// used it (`seen`), and an environment of their own (so their random draws start from the
-/// generator's seed, and their include memo empty: the memo changes no result). `None`:
-/// `cancel` was set (the first ones changed a map the later ones may read).
+/// generator's seed, and their include memo empty: the memo changes no result). `None`: the
+/// results are not to be taken (the first thread cancelled, an execution limit, or both
+/// sides drew random numbers), and it stops at once.
 fn speculate<'a>(
     exec: &Exec<'_, 'a>,
     values: &crate::yaml::Node,
     seen: &[(usize, &String)],
     later: &[Run<'a>],
-    cancel: &AtomicBool,
+    signals: &Signals,
 ) -> Option<Speculated<'a>> {
-    if cancel.load(Ordering::Relaxed) {
+    if signals.cancel.load(Ordering::SeqCst) {
         return None;
     }
     let values = super::values::to_value(values, exec.sources);
@@ -594,24 +742,33 @@ fn speculate<'a>(
     let mut env = ExecEnv::new();
     let rng_start = env.funcs.rng.state();
     let mut results = Vec::with_capacity(later.len());
-    let mut limit = false;
+    let mut taken = true;
     for run in later {
-        if cancel.load(Ordering::Relaxed) {
-            crate::memory::dispose((dots, env));
-            return None;
+        if signals.cancel.load(Ordering::SeqCst) {
+            taken = false;
+            break;
         }
         let result = exec.execute(run, &dots, &mut env);
-        limit |= result.as_ref().is_err_and(|e| e.kind() == ErrorKind::Limit);
+        if result.as_ref().is_err_and(|e| e.kind() == ErrorKind::Limit) {
+            taken = false;
+            break;
+        }
+        if env.funcs.rng.state() != rng_start {
+            signals.later_drew.store(true, Ordering::SeqCst);
+            if signals.first_drew.load(Ordering::SeqCst) {
+                taken = false;
+                break;
+            }
+        }
         results.push(result.map(|out| out.map(|out| exec.finish(run.name, run.file, out))));
     }
-    let speculated = Speculated {
+    let speculated = taken.then(|| Speculated {
         results,
         lookups: std::mem::take(&mut env.lookups),
         drew: env.funcs.rng.state() != rng_start,
-        limit,
-    };
+    });
     crate::memory::dispose((dots, env));
-    Some(speculated)
+    speculated
 }
 
 /// A rendered template with its origin maps.
@@ -951,6 +1108,49 @@ mod tests {
         "{{- define \"name\" -}}{{ .Chart.Name }}-{{ .Values.suffix }}{{- end -}}\n\
          {{- define \"labels\" -}}app: {{ include \"name\" . }}\nfile: {{ .Template.Name }}{{- end -}}",
     );
+
+    /// Files whose first action is an `if` that is false with the values count as no work.
+    #[test]
+    fn work_estimate_skips_files_whose_condition_is_false() {
+        use kforge_gotpl::Value;
+        let map = |entries: Vec<(&str, Value)>| {
+            Value::map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
+            )
+        };
+        let values = map(vec![(
+            "Values",
+            map(vec![
+                ("on", Value::Bool(true)),
+                ("arch", Value::str("standalone")),
+            ]),
+        )]);
+        let head = "{{- /*\nCopyright\n*/}}\n\n";
+        let cases = [
+            ("{{- if .Values.off }}x{{ end }}", 0),
+            ("{{- if and .Values.on .Values.off }}x{{ end }}", 0),
+            ("{{- if eq .Values.arch \"replication\" }}x{{ end }}", 0),
+            ("{{- if not (or .Values.on .Values.off) -}}x{{ end }}", 0),
+            ("{{- if ne .Values.arch \"standalone\" }}x{{ end }}", 0),
+            ("{{- if .Values.on }}x{{ end }}", 1),
+            ("{{- if include \"x\" . }}x{{ end }}", 1),
+            ("{{- if and .Values.off (include \"x\" .) }}x{{ end }}", 1),
+            ("{{- if .Values.missing.deeper }}x{{ end }}", 1),
+            ("kind: A\n{{- if .Values.off }}x{{ end }}", 1),
+        ];
+        for (text, work) in cases {
+            let text = format!("{head}{text}");
+            let expected = work * text.len();
+            assert_eq!(
+                super::estimated_work(&text, Some(&values)),
+                expected,
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn later_files_executed_ahead_render_as_in_order() {
