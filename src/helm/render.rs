@@ -11,7 +11,6 @@
 //! template line, and the other files still render.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use kforge_gotpl::Value;
@@ -255,164 +254,73 @@ fn parse_diagnostic(
 
 /// Executes every non-partial template in Helm's order and returns the rendered files (sorted
 /// by name; whitespace-only output and, unless asked for, NOTES.txt left out).
-///
-/// With `again` (the values node `values` was converted from), the later files of a chart large
-/// enough may execute on another thread of the pool while this one executes the earlier ones,
-/// on a dot tree of their own converted from `again` (see [`speculate`]). Their results are
-/// taken only when sequential execution would have given the same; otherwise they execute again
-/// here, after the earlier ones, as without `again`. Either way the output, the diagnostics
-/// and their order are those of executing every file in order. (Read tracking, which watches
-/// one values tree on this thread, executes without `again`.)
 pub fn execute(
     parsed: &Parsed,
     values: Value,
-    again: Option<&crate::yaml::Node>,
     options: &RenderOptions,
     max_memory: usize,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
-    let (rendered, diagnostics, _) =
-        execute_split(parsed, values, again, None, options, max_memory, sources);
-    (rendered, diagnostics)
-}
-
-/// The non-partial templates, in Helm's order.
-fn runs<'a>(parsed: &'a Parsed) -> Vec<Run<'a>> {
-    parsed
-        .order
-        .iter()
-        .filter(|(name, _, unit)| !is_partial(name) && parsed.units.get(*unit).is_some())
-        .map(|(name, file, unit)| Run {
-            name,
-            file: *file,
-            unit: *unit,
-        })
-        .collect()
-}
-
-/// How the files after the split point were executed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Took {
-    /// No split point: all in order on this thread.
-    InOrder,
-    /// Ahead, on another thread: their results were taken.
-    Ahead,
-    /// Again, after the first ones: what was executed ahead could differ.
-    Again,
-}
-
-/// [`execute`] with the first `split` files executed on this thread and the others ahead on
-/// another (`again` and `split` given).
-fn execute_split(
-    parsed: &Parsed,
-    values: Value,
-    again: Option<&crate::yaml::Node>,
-    split: Option<usize>,
-    options: &RenderOptions,
-    max_memory: usize,
-    sources: &mut SourceMap,
-) -> (Vec<RenderedFile>, Vec<Diagnostic>, Took) {
     let dots = dots(parsed, values, options);
     for dot in &dots {
         if let Value::Map(m) = dot {
             kforge_gotpl::track::opaque(m);
         }
     }
-    let runs = runs(parsed);
-    let shared: &SourceMap = sources;
-    // `split`: tests choose it.
-    let split = match (again, split) {
-        (None, _) => None,
-        (Some(_), Some(at)) => Some(at),
-        (Some(_), None) => split_point(&runs, &dots, shared),
-    };
     let mut env = ExecEnv::new();
-    if split.is_some() {
-        env.watch_shared(&dots);
-    }
-    let rng_start = env.funcs.rng.state();
     let mut diagnostics = Vec::new();
-    // Each output's origin maps are made on another thread while the next template executes.
+    // Each output's origin maps are made on another thread while the next template executes
+    // (execution is serial: a `set` in one template is seen by the next).
     let done: Mutex<Vec<Finished>> = Mutex::new(Vec::new());
-    let speculated: Mutex<Option<Speculated>> = Mutex::new(None);
-    let signals = Signals::default();
-    let exec = Exec {
-        parsed,
-        options,
-        max_memory,
-        sources: shared,
-    };
-    let (first, second) = runs.split_at(split.unwrap_or(runs.len()));
-    let mut pending: &[Run] = &[];
+    let shared: &SourceMap = sources;
     rayon::in_place_scope(|scope| {
-        if let Some(values) = again.filter(|_| !second.is_empty()) {
-            let (slot, signals, exec) = (&speculated, &signals, &exec);
-            let seen = last_templates(first, parsed);
-            scope.spawn(move |_| {
-                let result = speculate(exec, values, &seen, second, signals);
-                if let Ok(mut s) = slot.lock() {
-                    *s = result;
-                }
+        for (name, file, unit) in &parsed.order {
+            if is_partial(name) {
+                continue;
+            }
+            let (Some(dot), Some(u)) = (dots.get(*unit), parsed.units.get(*unit)) else {
+                continue;
+            };
+            let is_notes = name
+                .strip_prefix(u.base_path.as_str())
+                .is_some_and(|r| r == "/NOTES.txt");
+            if let Value::Map(m) = dot {
+                m.borrow_mut()
+                    .insert("Template".into(), objects::template(name, &u.base_path));
+            }
+            let result = crate::memory::rendering(name, max_memory, || {
+                parsed.templates.execute(name, dot.clone(), &mut env)
             });
-        }
-        let mut limit = false;
-        for run in first {
-            limit |= exec.run(run, &dots, &mut env, scope, &done, &mut diagnostics);
-            if split.is_some() && (limit || env.changed_shared()) {
-                // The later files would see what the earlier ones changed.
-                signals.cancel.store(true, Ordering::SeqCst);
-            }
-        }
-        if env.funcs.rng.state() != rng_start {
-            // One of the two sides stops when both drew (whichever sees the other's flag).
-            signals.first_drew.store(true, Ordering::SeqCst);
-            if signals.later_drew.load(Ordering::SeqCst) {
-                signals.cancel.store(true, Ordering::SeqCst);
-            }
-        }
-        if split.is_some() && signals.cancel.load(Ordering::SeqCst) {
-            for run in second {
-                exec.run(run, &dots, &mut env, scope, &done, &mut diagnostics);
-            }
-        } else {
-            pending = second;
-        }
-    });
-    let mut ahead = Vec::new();
-    let mut took = if split.is_some() {
-        Took::Again
-    } else {
-        Took::InOrder
-    };
-    if !pending.is_empty() {
-        let speculated = speculated.into_inner().ok().flatten();
-        let drew_first = env.funcs.rng.state() != rng_start;
-        match speculated {
-            // The later files' draws start where the earlier ones' would have left the
-            // generator only when one of the two drew nothing.
-            Some(s) if !(drew_first && s.drew) => {
-                for (run, result) in pending.iter().zip(s.results) {
-                    match result {
-                        Ok(Some(finished)) => ahead.push(finished),
-                        Ok(None) => {}
-                        Err(e) => {
-                            diagnostics.push(exec_diagnostic(&e, run.file, &parsed.files, shared))
-                        }
+            match result {
+                Ok(out) => {
+                    // Helm renders every NOTES.txt (its errors count) but shows only the top
+                    // chart's.
+                    let keep = !is_notes || (options.include_notes && u.is_root);
+                    if keep && !out.text.trim().is_empty() {
+                        let (files, done) = (&parsed.files, &done);
+                        let file = *file;
+                        scope.spawn(move |_| {
+                            let origin = origin_map(&out, file, files, shared);
+                            let inner = inner_origins(&out, &origin, files, shared);
+                            if let Ok(mut d) = done.lock() {
+                                d.push(Finished {
+                                    name,
+                                    text: out.text,
+                                    origin,
+                                    inner,
+                                });
+                            }
+                        });
                     }
                 }
-                env.lookups.extend(s.lookups);
-                took = Took::Ahead;
-            }
-            _ => rayon::in_place_scope(|scope| {
-                for run in pending {
-                    exec.run(run, &dots, &mut env, scope, &done, &mut diagnostics);
+                Err(e) => {
+                    diagnostics.push(exec_diagnostic(&e, *file, &parsed.files, shared));
                 }
-            }),
+            }
         }
-    }
+    });
     diagnostics.extend(lookup_diagnostic(&env.lookups, &parsed.files, sources));
     let mut outputs = done.into_inner().unwrap_or_default();
-    outputs.append(&mut ahead);
     outputs.sort_by(|a, b| a.name.cmp(b.name));
     let mut rendered = Vec::new();
     for out in outputs {
@@ -424,351 +332,7 @@ fn execute_split(
         });
     }
     crate::memory::dispose((dots, env));
-    (rendered, diagnostics, took)
-}
-
-/// A file to execute: its name, file and unit.
-struct Run<'a> {
-    name: &'a String,
-    file: FileId,
-    unit: usize,
-}
-
-/// Charts with fewer files to execute, or less template text in them, execute in order on one
-/// thread: a second dot tree and a second start of the include memo cost more than the other
-/// thread saves.
-const SPECULATE_MIN_FILES: usize = 4;
-const SPECULATE_MIN_BYTES: usize = 16 << 10;
-/// The share of the files' text the first thread executes (the other one first converts the
-/// values again and starts with an empty include memo).
-const FIRST_SHARE_PERCENT: usize = 55;
-
-/// Where the files split between this thread and the speculating one: the first files whose
-/// estimated work ([`estimated_work`]) makes [`FIRST_SHARE_PERCENT`] of the whole (the same on
-/// every run: the estimate reads only the texts and the values); `None`: execute in order.
-fn split_point(runs: &[Run], dots: &[Value], sources: &SourceMap) -> Option<usize> {
-    if runs.len() < SPECULATE_MIN_FILES {
-        return None;
-    }
-    let work: Vec<usize> = runs
-        .iter()
-        .map(|r| estimated_work(sources.text(r.file), dots.get(r.unit)))
-        .collect();
-    let total: usize = work.iter().sum();
-    if total < SPECULATE_MIN_BYTES {
-        return None;
-    }
-    let mut sum = 0;
-    let at = work
-        .iter()
-        .position(|w| {
-            sum += w;
-            sum * 100 >= total * FIRST_SHARE_PERCENT
-        })
-        .map_or(runs.len(), |i| i + 1);
-    (at > 0 && at < runs.len()).then_some(at)
-}
-
-/// A file's work, for balancing only: its size, or nothing when its first action (after
-/// comments) is an `if` whose condition is false with the values as given (most of a chart's
-/// files render a feature that is off by default: `{{- if .Values.metrics.enabled }}`). Only
-/// conditions of fields of the dot, string and boolean constants, `and`, `or`, `not`, `eq` and
-/// `ne` are judged; any other is taken as true.
-fn estimated_work(text: &str, dot: Option<&Value>) -> usize {
-    let skipped = (|| {
-        let mut rest = text.trim_start();
-        loop {
-            let action = rest.strip_prefix("{{")?;
-            let action = action.strip_prefix('-').unwrap_or(action).trim_start();
-            if let Some(comment) = action.strip_prefix("/*") {
-                let end = comment.find("*/")?;
-                let after = comment.get(end + 2..)?.trim_start();
-                let after = after.strip_prefix('-').unwrap_or(after);
-                rest = after.strip_prefix("}}")?.trim_start();
-                continue;
-            }
-            let cond = action.strip_prefix("if")?;
-            let end = cond.find("}}")?;
-            let cond = cond.get(..end)?.trim_end();
-            let cond = cond.strip_suffix('-').unwrap_or(cond);
-            if !cond.starts_with(char::is_whitespace) {
-                return None;
-            }
-            let mut tokens = Tokens(cond);
-            let v = condition(&mut tokens, dot?)?;
-            return (tokens.next().is_none() && !v.truthy()).then_some(());
-        }
-    })();
-    if skipped.is_some() { 0 } else { text.len() }
-}
-
-/// The tokens of a condition: `(`, `)`, a quoted string, or a word.
-struct Tokens<'a>(&'a str);
-
-impl<'a> Iterator for Tokens<'a> {
-    type Item = &'a str;
-    fn next(&mut self) -> Option<&'a str> {
-        let s = self.0.trim_start();
-        let len = match s.chars().next()? {
-            '(' | ')' => 1,
-            '"' => {
-                s.get(1..)?
-                    .find(['"', '\\'])
-                    .filter(|&i| s.get(i + 1..i + 2) == Some("\""))?
-                    + 2
-            }
-            _ => s
-                .find(|c: char| c.is_whitespace() || c == '(' || c == ')')
-                .unwrap_or(s.len()),
-        };
-        let (token, rest) = s.split_at_checked(len)?;
-        self.0 = rest;
-        Some(token)
-    }
-}
-
-/// A command of the condition: a function with its arguments, or one argument. `None`: not
-/// judged.
-fn condition(tokens: &mut Tokens, dot: &Value) -> Option<Value> {
-    let first = tokens.next()?;
-    let mut args = Vec::new();
-    let func = matches!(first, "and" | "or" | "not" | "eq" | "ne");
-    if !func {
-        args.push(argument(first, tokens, dot)?);
-    }
-    loop {
-        let before = tokens.0;
-        match tokens.next() {
-            None => break,
-            Some(")") => {
-                tokens.0 = before;
-                break;
-            }
-            Some(t) => args.push(argument(t, tokens, dot)?),
-        }
-    }
-    let scalar = |v: &Value| match v {
-        Value::Str(s) => Some((0, s.to_string())),
-        Value::Bool(b) => Some((1, b.to_string())),
-        _ => None,
-    };
-    match (first, args.as_slice()) {
-        (_, [v]) if !func => Some(v.clone()),
-        ("and", [_, ..]) => Some(Value::Bool(args.iter().all(Value::truthy))),
-        ("or", [_, ..]) => Some(Value::Bool(args.iter().any(Value::truthy))),
-        ("not", [v]) => Some(Value::Bool(!v.truthy())),
-        ("eq" | "ne", [a, b]) => {
-            let same = scalar(a)? == scalar(b)?;
-            Some(Value::Bool(same == (first == "eq")))
-        }
-        _ => None,
-    }
-}
-
-fn argument(token: &str, tokens: &mut Tokens, dot: &Value) -> Option<Value> {
-    match token {
-        "(" => {
-            let v = condition(tokens, dot)?;
-            (tokens.next()? == ")").then_some(v)
-        }
-        "true" => Some(Value::Bool(true)),
-        "false" => Some(Value::Bool(false)),
-        _ if token.starts_with('"') => {
-            let inner = token.get(1..token.len() - 1)?;
-            (!inner.contains('\\')).then(|| Value::str(inner))
-        }
-        _ if token.starts_with('.') && token.len() > 1 => {
-            let mut v = dot.clone();
-            for field in token.get(1..)?.split('.') {
-                let next = match &v {
-                    Value::Map(m) => m.borrow().get(field).cloned().unwrap_or(Value::Nil),
-                    _ => return None,
-                };
-                v = next;
-            }
-            Some(v)
-        }
-        _ => None,
-    }
-}
-
-/// For each unit, the name of the last of `first` that executed with its dot: what that dot's
-/// `.Template` holds when the files after `first` start.
-fn last_templates<'a>(first: &[Run<'a>], parsed: &Parsed) -> Vec<(usize, &'a String)> {
-    let mut last: Vec<Option<&String>> = vec![None; parsed.units.len()];
-    for run in first {
-        if let Some(slot) = last.get_mut(run.unit) {
-            *slot = Some(run.name);
-        }
-    }
-    last.into_iter()
-        .enumerate()
-        .filter_map(|(unit, name)| Some((unit, name?)))
-        .collect()
-}
-
-/// What executing files needs besides the dots and the environment.
-struct Exec<'e, 'a> {
-    parsed: &'a Parsed<'a>,
-    options: &'e RenderOptions,
-    max_memory: usize,
-    sources: &'e SourceMap,
-}
-
-impl<'a> Exec<'_, 'a> {
-    /// Executes one file with its unit's dot (set to name it first, as Helm does); `None`: the
-    /// output is not kept (blank, or a NOTES.txt not shown).
-    fn execute(
-        &self,
-        run: &Run<'a>,
-        dots: &[Value],
-        env: &mut ExecEnv,
-    ) -> Result<Option<Output>, kforge_gotpl::exec::ExecError> {
-        let (Some(dot), Some(u)) = (dots.get(run.unit), self.parsed.units.get(run.unit)) else {
-            return Ok(None);
-        };
-        let name = run.name;
-        let is_notes = name
-            .strip_prefix(u.base_path.as_str())
-            .is_some_and(|r| r == "/NOTES.txt");
-        if let Value::Map(m) = dot {
-            m.borrow_mut()
-                .insert("Template".into(), objects::template(name, &u.base_path));
-        }
-        let out = crate::memory::rendering(name, self.max_memory, || {
-            self.parsed.templates.execute(name, dot.clone(), env)
-        })?;
-        // Helm renders every NOTES.txt (its errors count) but shows only the top chart's.
-        let keep = !is_notes || (self.options.include_notes && u.is_root);
-        Ok((keep && !out.text.trim().is_empty()).then_some(out))
-    }
-
-    /// A kept output with its origin maps.
-    fn finish(&self, name: &'a String, file: FileId, out: Output) -> Finished<'a> {
-        let files = &self.parsed.files;
-        let origin = origin_map(&out, file, files, self.sources);
-        let inner = inner_origins(&out, &origin, files, self.sources);
-        Finished {
-            name,
-            text: out.text,
-            origin,
-            inner,
-        }
-    }
-
-    /// [`Exec::execute`] on this thread, the origin maps made on another; an error becomes a
-    /// diagnostic. Returns whether it was an execution limit.
-    fn run<'s>(
-        &'s self,
-        run: &Run<'a>,
-        dots: &[Value],
-        env: &mut ExecEnv,
-        scope: &rayon::Scope<'s>,
-        done: &'s Mutex<Vec<Finished<'a>>>,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> bool
-    where
-        'a: 's,
-    {
-        match self.execute(run, dots, env) {
-            Ok(Some(out)) => {
-                let (name, file) = (run.name, run.file);
-                scope.spawn(move |_| {
-                    let finished = self.finish(name, file, out);
-                    if let Ok(mut d) = done.lock() {
-                        d.push(finished);
-                    }
-                });
-                false
-            }
-            Ok(None) => false,
-            Err(e) => {
-                diagnostics.push(exec_diagnostic(
-                    &e,
-                    run.file,
-                    &self.parsed.files,
-                    self.sources,
-                ));
-                e.kind() == ErrorKind::Limit
-            }
-        }
-    }
-}
-
-/// The later files executed ahead by [`speculate`].
-struct Speculated<'a> {
-    /// Per file, in order: the kept output, or the error.
-    results: Vec<Result<Option<Finished<'a>>, kforge_gotpl::exec::ExecError>>,
-    lookups: Vec<(String, u32)>,
-    /// Whether they drew from the random generator.
-    drew: bool,
-}
-
-/// What the two threads tell each other while they execute.
-#[derive(Default)]
-struct Signals {
-    /// Set by the first thread: the later files' results will not be taken.
-    cancel: AtomicBool,
-    /// Set by each side once it drew a random number.
-    first_drew: AtomicBool,
-    later_drew: AtomicBool,
-}
-
-/// Executes `later` (the files after the first ones) as they would execute after the first
-/// ones, had those changed nothing the later ones can see: on a dot tree of their own
-/// converted from `values`, each dot's `.Template` naming the last of the first files that
-/// used it (`seen`), and an environment of their own (so their random draws start from the
-/// generator's seed, and their include memo empty: the memo changes no result). `None`: the
-/// results are not to be taken (the first thread cancelled, an execution limit, or both
-/// sides drew random numbers), and it stops at once.
-fn speculate<'a>(
-    exec: &Exec<'_, 'a>,
-    values: &crate::yaml::Node,
-    seen: &[(usize, &String)],
-    later: &[Run<'a>],
-    signals: &Signals,
-) -> Option<Speculated<'a>> {
-    if signals.cancel.load(Ordering::SeqCst) {
-        return None;
-    }
-    let values = super::values::to_value(values, exec.sources);
-    let dots = dots(exec.parsed, values, exec.options);
-    for &(unit, name) in seen {
-        if let (Some(Value::Map(m)), Some(u)) = (dots.get(unit), exec.parsed.units.get(unit)) {
-            m.borrow_mut()
-                .insert("Template".into(), objects::template(name, &u.base_path));
-        }
-    }
-    let mut env = ExecEnv::new();
-    let rng_start = env.funcs.rng.state();
-    let mut results = Vec::with_capacity(later.len());
-    let mut taken = true;
-    for run in later {
-        if signals.cancel.load(Ordering::SeqCst) {
-            taken = false;
-            break;
-        }
-        let result = exec.execute(run, &dots, &mut env);
-        if result.as_ref().is_err_and(|e| e.kind() == ErrorKind::Limit) {
-            taken = false;
-            break;
-        }
-        if env.funcs.rng.state() != rng_start {
-            signals.later_drew.store(true, Ordering::SeqCst);
-            if signals.first_drew.load(Ordering::SeqCst) {
-                taken = false;
-                break;
-            }
-        }
-        results.push(result.map(|out| out.map(|out| exec.finish(run.name, run.file, out))));
-    }
-    let speculated = taken.then(|| Speculated {
-        results,
-        lookups: std::mem::take(&mut env.lookups),
-        drew: env.funcs.rng.state() != rng_start,
-    });
-    crate::memory::dispose((dots, env));
-    speculated
+    (rendered, diagnostics)
 }
 
 /// A rendered template with its origin maps.
@@ -1018,267 +582,7 @@ fn inner_origins(
 mod tests {
     use std::sync::Arc;
 
-    use super::{Took, execute_split, helm_order, parse, parse_balanced};
-    use crate::chart::{Chart, ChartMetadata, FileTree, Template};
-    use crate::source::{SourceKind, SourceMap, Span};
-    use crate::yaml::Node;
-
-    /// A Helm chart named `name` whose templates are `files`, their names under `prefix`
-    /// (`app`, `app/charts/sub`).
-    fn chart(sources: &mut SourceMap, name: &str, prefix: &str, files: &[(&str, &str)]) -> Chart {
-        let mut templates = Vec::new();
-        for (rel, text) in files {
-            let full = format!("{prefix}/templates/{rel}");
-            let file = sources.add(full.clone(), *text, SourceKind::Template);
-            templates.push(Template { name: full, file });
-        }
-        let meta = serde_json::json!({"apiVersion": "v2", "name": name, "version": "0.1.0"});
-        Chart {
-            metadata: ChartMetadata {
-                api_version: "v2".into(),
-                name: name.into(),
-                version: "0.1.0".into(),
-                app_version: None,
-                description: None,
-                kube_version: None,
-                chart_type: "application".into(),
-                deprecated: false,
-                tree: Node::from_json(&meta, Span::default()),
-            },
-            display_path: name.into(),
-            chart_file: sources.add(format!("{prefix}/Chart.yaml"), "", SourceKind::ChartFile),
-            values_file: None,
-            schema_file: None,
-            templates,
-            crds: Vec::new(),
-            files: FileTree::default(),
-            subcharts: Vec::new(),
-        }
-    }
-
-    /// Renders `chart` with `values` with the later files executed ahead from every split
-    /// point, and checks each gives what executing in order gives (rendered files with their
-    /// origin maps, diagnostics in order); returns how the later files were taken at each
-    /// split point.
-    fn same_at_every_split(
-        chart: &Chart,
-        sources: &SourceMap,
-        values: serde_json::Value,
-    ) -> Vec<Took> {
-        let values = Node::from_json(&values, Span::default());
-        let render = |split: Option<usize>| {
-            let mut sources = sources.clone();
-            let parsed = parse(chart, &sources, Default::default()).unwrap();
-            let value = crate::helm::values::to_value(&values, &sources);
-            let options = crate::render::tests::options();
-            let (files, diags, took) = execute_split(
-                &parsed,
-                value,
-                Some(&values),
-                split,
-                &options,
-                usize::MAX,
-                &mut sources,
-            );
-            let files: Vec<String> = files
-                .iter()
-                .map(|f| format!("{}: {:?}", f.template, sources.get(f.file)))
-                .collect();
-            (
-                files,
-                format!("{diags:?}"),
-                took,
-                super::runs(&parsed).len(),
-            )
-        };
-        let (files, diags, took, n) = render(None);
-        assert_eq!(took, Took::InOrder);
-        (1..n)
-            .map(|k| {
-                let (f, d, took, _) = render(Some(k));
-                assert_eq!(f, files, "split at {k}");
-                assert_eq!(d, diags, "split at {k}");
-                took
-            })
-            .collect()
-    }
-
-    const HELPERS: (&str, &str) = (
-        "_helpers.tpl",
-        "{{- define \"name\" -}}{{ .Chart.Name }}-{{ .Values.suffix }}{{- end -}}\n\
-         {{- define \"labels\" -}}app: {{ include \"name\" . }}\nfile: {{ .Template.Name }}{{- end -}}",
-    );
-
-    /// Files whose first action is an `if` that is false with the values count as no work.
-    #[test]
-    fn work_estimate_skips_files_whose_condition_is_false() {
-        use kforge_gotpl::Value;
-        let map = |entries: Vec<(&str, Value)>| {
-            Value::map(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-            )
-        };
-        let values = map(vec![(
-            "Values",
-            map(vec![
-                ("on", Value::Bool(true)),
-                ("arch", Value::str("standalone")),
-            ]),
-        )]);
-        let head = "{{- /*\nCopyright\n*/}}\n\n";
-        let cases = [
-            ("{{- if .Values.off }}x{{ end }}", 0),
-            ("{{- if and .Values.on .Values.off }}x{{ end }}", 0),
-            ("{{- if eq .Values.arch \"replication\" }}x{{ end }}", 0),
-            ("{{- if not (or .Values.on .Values.off) -}}x{{ end }}", 0),
-            ("{{- if ne .Values.arch \"standalone\" }}x{{ end }}", 0),
-            ("{{- if .Values.on }}x{{ end }}", 1),
-            ("{{- if include \"x\" . }}x{{ end }}", 1),
-            ("{{- if and .Values.off (include \"x\" .) }}x{{ end }}", 1),
-            ("{{- if .Values.missing.deeper }}x{{ end }}", 1),
-            ("kind: A\n{{- if .Values.off }}x{{ end }}", 1),
-        ];
-        for (text, work) in cases {
-            let text = format!("{head}{text}");
-            let expected = work * text.len();
-            assert_eq!(
-                super::estimated_work(&text, Some(&values)),
-                expected,
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn later_files_executed_ahead_render_as_in_order() {
-        let mut sources = SourceMap::default();
-        let files = [
-            HELPERS,
-            ("a.yaml", "a:\n  {{- include \"labels\" . | nindent 2 }}\n"),
-            (
-                "b.yaml",
-                "b: {{ .Values.suffix | upper }}\n{{ lookup \"v1\" \"Pod\" \"\" \"\" }}\n",
-            ),
-            ("c.yaml", "c: {{ .Values.missing.x }}\n"),
-            (
-                "d.yaml",
-                "d: {{ include \"name\" . }}\n{{ lookup \"v1\" \"Pod\" \"\" \"x\" }}\n",
-            ),
-            (
-                "e.yaml",
-                "{{ $d := dict \"k\" 1 }}{{ $_ := set $d \"j\" 2 }}e: {{ toJson $d }}\n",
-            ),
-        ];
-        let app = chart(&mut sources, "app", "app", &files);
-        let took = same_at_every_split(&app, &sources, serde_json::json!({"suffix": "x"}));
-        assert_eq!(took, vec![Took::Ahead; 4]);
-    }
-
-    #[test]
-    fn later_files_execute_again_after_a_change_to_values() {
-        let mut sources = SourceMap::default();
-        let files = [
-            HELPERS,
-            (
-                "a.yaml",
-                "a: {{ .Values.suffix }} {{ .Values.sub.extra }}\n",
-            ),
-            ("b.yaml", "b: {{ include \"name\" . }}\n"),
-            (
-                "c.yaml",
-                "{{ $_ := set .Values \"suffix\" \"changed\" }}c: {{ include \"name\" . }}\n",
-            ),
-            (
-                "d.yaml",
-                "{{ $_ := merge .Values.sub (dict \"extra\" 1) }}d: {{ .Values.sub }}\n",
-            ),
-            ("e.yaml", "e: {{ .Values.suffix }}\n"),
-        ];
-        let app = chart(&mut sources, "app", "app", &files);
-        let values = serde_json::json!({"suffix": "x", "sub": {"a": 1}});
-        let took = same_at_every_split(&app, &sources, values);
-        // In Helm's order e, d, c, b, a: once d or c is among the first files, the later ones
-        // execute again.
-        assert_eq!(
-            took,
-            vec![Took::Ahead, Took::Again, Took::Again, Took::Again]
-        );
-    }
-
-    #[test]
-    fn random_draws_are_taken_ahead_only_when_one_side_drew_nothing() {
-        let mut sources = SourceMap::default();
-        let files = [
-            ("a.yaml", "a: {{ randAlphaNum 8 }}\n"),
-            ("b.yaml", "b: plain\n"),
-            ("c.yaml", "c: plain\n"),
-            ("d.yaml", "d: {{ randAlphaNum 8 }} {{ uuidv4 }}\n"),
-        ];
-        let app = chart(&mut sources, "app", "app", &files);
-        let took = same_at_every_split(&app, &sources, serde_json::json!({}));
-        // Order d, c, b, a: d and a both draw whatever the split.
-        assert_eq!(took, vec![Took::Again; 3]);
-        let mut sources = SourceMap::default();
-        let files = [
-            ("a.yaml", "a: plain\n"),
-            ("b.yaml", "b: {{ randAlphaNum 8 }}\n"),
-            ("c.yaml", "c: {{ randAlphaNum 8 }}\n"),
-            ("d.yaml", "d: plain\n"),
-        ];
-        let app2 = chart(&mut sources, "app", "app", &files);
-        let took = same_at_every_split(&app2, &sources, serde_json::json!({}));
-        // Order d, c, b, a: only the later files draw, both sides, only the first ones.
-        assert_eq!(took, vec![Took::Ahead, Took::Again, Took::Ahead]);
-    }
-
-    #[test]
-    fn later_files_execute_again_after_an_execution_limit() {
-        let mut sources = SourceMap::default();
-        let files = [
-            (
-                "_loop.tpl",
-                "{{- define \"loop\" -}}{{ include \"loop\" . }}{{- end -}}",
-            ),
-            ("a.yaml", "a: 1\n"),
-            ("b.yaml", "b: {{ include \"loop\" . }}\n"),
-            ("c.yaml", "c: 1\n"),
-        ];
-        let app = chart(&mut sources, "app", "app", &files);
-        let took = same_at_every_split(&app, &sources, serde_json::json!({}));
-        assert_eq!(took, vec![Took::Again, Took::Again]);
-    }
-
-    /// A parent's file reads a subchart's `.Template`, which the subchart's last file executed
-    /// before it set.
-    #[test]
-    fn a_dot_named_by_an_earlier_file_keeps_its_name_ahead() {
-        let mut sources = SourceMap::default();
-        let sub = chart(
-            &mut sources,
-            "sub",
-            "app/charts/sub",
-            &[
-                ("x.yaml", "x: {{ .Values.v }}\n"),
-                ("y.yaml", "y: {{ .Values.v }}\n"),
-            ],
-        );
-        let mut app = chart(
-            &mut sources,
-            "app",
-            "app",
-            &[
-                ("a.yaml", "a: {{ .Subcharts.sub.Template.Name }}\n"),
-                ("b.yaml", "b: {{ .Subcharts.sub.Template }}\n"),
-            ],
-        );
-        app.subcharts.push(sub);
-        let values = serde_json::json!({"sub": {"v": 1}});
-        let took = same_at_every_split(&app, &sources, values);
-        assert_eq!(took, vec![Took::Ahead; 3]);
-    }
+    use super::{helm_order, parse_balanced};
 
     /// Files of every size and a text vendored twice come back in the order given, each parsed
     /// under its own name, the one that does not parse as its error.

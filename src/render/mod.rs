@@ -225,12 +225,9 @@ fn render_inner(
                     (Some(converted), false) => (converted.into_value(), None),
                     (None, false) => (helm::values::to_value(values, sources), None),
                 };
-                // Read tracking watches the one values tree, on this thread.
-                let again = watched.is_none().then_some(values);
                 let (rendered, errors) = helm::render::execute(
                     &parsed,
                     dot_values,
-                    again,
                     options,
                     limits.max_memory_bytes,
                     sources,
@@ -779,4 +776,4 @@ fn render_one(
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

@@ -74,16 +74,6 @@ pub(crate) struct Memo {
     reached: std::collections::HashSet<usize, crate::track::FxBuild>,
     /// Set when `reached` would pass its bound: any change then forgets everything.
     reached_all: bool,
-    /// The containers watched by [`Memo::watch_shared`], if any.
-    shared: Option<Shared>,
-}
-
-/// Containers that existed before the executions (see [`Memo::watch_shared`]).
-struct Shared {
-    addrs: std::collections::HashSet<usize, crate::track::FxBuild>,
-    /// Too many to list: every change counts as a change to one of them.
-    all: bool,
-    changed: bool,
 }
 
 /// Results kept per template: a helper called with many different arguments (one per
@@ -199,11 +189,6 @@ impl Memo {
             if !seen.insert(addr) {
                 continue;
             }
-            if let Some(w) = self.shared.as_mut()
-                && (w.all || w.addrs.contains(&addr))
-            {
-                w.changed = true;
-            }
             let made = fresh.get(&addr).copied();
             touched |= made.is_none() || self.reached_all || self.reached.contains(&addr);
             dirty |= self.clean.contains_key(&addr);
@@ -221,9 +206,6 @@ impl Memo {
             let Some(rest) = budget.checked_sub((stack.len() - before).max(1)) else {
                 touched = true;
                 oldest = 0;
-                if let Some(w) = self.shared.as_mut() {
-                    w.changed = true;
-                }
                 break;
             };
             budget = rest;
@@ -235,46 +217,6 @@ impl Memo {
             self.forget_clean();
         }
         oldest
-    }
-
-    /// Records the maps and lists reachable from `roots` (the chart's dots), so that
-    /// [`Memo::changed_shared`] can tell whether a later change reached any of them. An address
-    /// freed and taken by a new container counts as watched: a change to it is reported too.
-    pub fn watch_shared(&mut self, roots: &[Value]) {
-        const MAX_WATCHED: usize = 1 << 18;
-        let mut w = Shared {
-            addrs: Default::default(),
-            all: false,
-            changed: false,
-        };
-        let mut stack: Vec<Value> = roots.iter().filter(|v| is_container(v)).cloned().collect();
-        while let Some(v) = stack.pop() {
-            let Some(addr) = address(&v) else { continue };
-            if !w.addrs.insert(addr) {
-                continue;
-            }
-            if w.addrs.len() > MAX_WATCHED {
-                w.all = true;
-                w.addrs = Default::default();
-                break;
-            }
-            match &v {
-                Value::Map(m) => {
-                    stack.extend(m.borrow().values().filter(|v| is_container(v)).cloned())
-                }
-                Value::List(l) => {
-                    stack.extend(l.items.borrow().iter().filter(|v| is_container(v)).cloned())
-                }
-                _ => {}
-            }
-        }
-        self.shared = Some(w);
-    }
-
-    /// Whether a change was made (`set`, `unset`, `merge…`) to a container [`Memo::watch_shared`]
-    /// recorded, or to one holding one of them, since it was called.
-    pub fn changed_shared(&self) -> bool {
-        self.shared.as_ref().is_some_and(|w| w.changed)
     }
 
     /// Forgets everything (a map may have changed).
@@ -464,55 +406,5 @@ mod tests {
         assert!(memo.reaches_dot(&[big]));
         memo.clear();
         assert!(memo.clean.is_empty());
-    }
-
-    /// A change is to the watched tree when it reaches a container that was in it, inside an
-    /// include or not; maps the templates made (`dict`, `fromYaml`, a `merge` into them) are not.
-    #[test]
-    fn changes_to_watched_containers_are_reported() {
-        let cases = [
-            ("{{ $_ := set .Values \"x\" 1 }}", true),
-            ("{{ $_ := unset .Values.sub \"a\" }}", true),
-            ("{{ $_ := merge .Values.sub (dict \"b\" 2) }}", true),
-            ("{{ include \"h\" . }}", true),
-            (
-                "{{ $d := dict \"k\" .Values.list }}{{ $_ := set $d \"x\" 1 }}",
-                true,
-            ),
-            ("{{ $_ := set (default dict .Values.sub) \"x\" 1 }}", true),
-            (
-                "{{ $d := dict }}{{ $_ := set $d \"x\" .Values.sub }}",
-                false,
-            ),
-            (
-                "{{ $_ := merge (dict) .Values.sub (\"a: 1\" | fromYaml) }}",
-                false,
-            ),
-            (
-                "{{ $_ := mergeOverwrite (toYaml .Values | fromYaml) (dict \"a\" 2) }}",
-                false,
-            ),
-            ("{{ .Values.sub.a }}{{ include \"pure\" . }}", false),
-        ];
-        for (text, changed) in cases {
-            let mut t = super::super::Templates::new();
-            t.add_file(
-                "_h.tpl",
-                "{{ define \"h\" }}{{ $_ := set .Values.sub \"z\" 1 }}{{ end }}\
-                 {{ define \"pure\" }}{{ $d := dict \"a\" 1 }}{{ $_ := set $d \"b\" 2 }}{{ end }}",
-            )
-            .unwrap();
-            t.add_file("f", text).unwrap();
-            let values = map(&[
-                ("sub", map(&[("a", Value::Int(1))])),
-                ("list", Value::list(vec![map(&[])])),
-            ]);
-            let dot = map(&[("Values", values)]);
-            let mut env = super::super::ExecEnv::new();
-            assert!(!env.changed_shared());
-            env.watch_shared(std::slice::from_ref(&dot));
-            t.execute("f", dot, &mut env).unwrap();
-            assert_eq!(env.changed_shared(), changed, "{text}");
-        }
     }
 }

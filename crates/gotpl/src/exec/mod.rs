@@ -403,20 +403,6 @@ impl ExecEnv {
     pub fn new() -> ExecEnv {
         ExecEnv::default()
     }
-
-    /// Watches the maps and lists reachable from `roots` (the dots a chart's files execute
-    /// with): afterwards [`ExecEnv::changed_shared`] says whether an execution with this
-    /// environment changed one of them in place, so that what a later execution sees of them
-    /// may differ from what it saw before.
-    pub fn watch_shared(&mut self, roots: &[Value]) {
-        self.memo.watch_shared(roots);
-    }
-
-    /// Whether `set`, `unset` or `merge…` changed a container [`ExecEnv::watch_shared`] watches
-    /// (or may have: past the walking budget every change counts).
-    pub fn changed_shared(&self) -> bool {
-        self.memo.changed_shared()
-    }
 }
 
 /// A rendered template.
