@@ -204,24 +204,32 @@ impl Memo {
                 _ => {}
             }
             let Some(rest) = budget.checked_sub((stack.len() - before).max(1)) else {
-                touched = true;
+                (touched, dirty) = (true, true);
                 oldest = 0;
                 break;
             };
             budget = rest;
         }
         if touched {
-            self.clear();
-        } else if dirty {
-            // A map found clean may be given a dot.
+            self.forget_kept();
+        }
+        if dirty {
+            // A map found clean may be given a dot. Maps not found clean are reached by none
+            // that is (a walk that finds a map clean finds what it reaches clean too), so a
+            // change to them leaves the clean ones clean.
             self.forget_clean();
         }
         oldest
     }
 
-    /// Forgets everything (a map may have changed).
+    /// Forgets everything.
     pub fn clear(&mut self) {
         self.forget_clean();
+        self.forget_kept();
+    }
+
+    /// Forgets every kept result (a map their arguments may reach may have changed).
+    fn forget_kept(&mut self) {
         self.reached.clear();
         self.reached_all = false;
         if self.len == 0 {
@@ -248,6 +256,14 @@ impl Memo {
     /// remembered until one of them changes, so that `.Values`, handed to functions again
     /// and again, is walked once.
     pub fn reaches_dot(&mut self, values: &[Value]) -> bool {
+        // The usual case, without building a walk: scalars, and containers already known clean
+        // (`.Values` and what is in it, handed to function after function).
+        if values
+            .iter()
+            .all(|v| address(v).is_none_or(|a| self.clean.contains_key(&a)))
+        {
+            return false;
+        }
         let mut budget = WALK_BUDGET;
         let mut stack: Vec<Value> = values.iter().filter(|v| is_container(v)).cloned().collect();
         let mut seen = Vec::new();
