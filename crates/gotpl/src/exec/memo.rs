@@ -178,7 +178,14 @@ impl Memo {
     /// arguments may reach any of them are forgotten (all of them, unless each changed map was
     /// made by the executing includes and no kept argument reaches it). Returns the oldest of them by when a function
     /// made it (`fresh`, see [`super::state::State::note_fresh`]; 0: not made by one).
-    pub fn mutated(&mut self, target: &Value, fresh: &super::FxMap<usize, u64>) -> u64 {
+    /// `adds_dot`: whether what the change puts in may reach a dot; if not, no map found clean
+    /// stops being clean, whatever changes.
+    pub fn mutated(
+        &mut self,
+        target: &Value,
+        fresh: &super::FxMap<usize, u64>,
+        adds_dot: bool,
+    ) -> u64 {
         let mut budget = WALK_BUDGET;
         let mut oldest = u64::MAX;
         let mut seen = std::collections::HashSet::<usize, crate::track::FxBuild>::default();
@@ -213,7 +220,7 @@ impl Memo {
         if touched {
             self.forget_kept();
         }
-        if dirty {
+        if dirty && adds_dot {
             // A map found clean may be given a dot. Maps not found clean are reached by none
             // that is (a walk that finds a map clean finds what it reaches clean too), so a
             // change to them leaves the clean ones clean.
@@ -417,6 +424,14 @@ mod tests {
         let values = map(&[("a", map(&[("b", Value::Int(1))]))]);
         assert!(!memo.reaches_dot(&[values.clone(), Value::str("Template")]));
         assert_eq!(memo.clean.len(), 2, "the map and the one in it");
+        assert!(!memo.reaches_dot(std::slice::from_ref(&values)));
+        // A change that puts in nothing reaching a dot leaves clean maps clean; one that may
+        // put a dot in forgets them all.
+        let fresh = super::super::FxMap::default();
+        memo.mutated(&values, &fresh, false);
+        assert_eq!(memo.clean.len(), 2);
+        memo.mutated(&values, &fresh, true);
+        assert!(memo.clean.is_empty());
         assert!(!memo.reaches_dot(&[values]));
         let big = Value::list((0..WALK_BUDGET as i64 + 1).map(Value::Int).collect());
         assert!(memo.reaches_dot(&[big]));

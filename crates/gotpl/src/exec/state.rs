@@ -309,8 +309,10 @@ impl<'a> State<'a> {
     /// the maps in it too). Kept results whose arguments reach any of them are forgotten, and
     /// the executing includes that are older than one of them are not kept: a reuse would skip
     /// the change. Maps a function made after an include started are that include's own.
-    pub fn note_mutation(&mut self, target: &Value) {
-        let oldest = self.env.memo.mutated(target, &self.fresh);
+    /// `added`: the values the change puts in (`set`'s value, `merge`'s sources).
+    pub fn note_mutation(&mut self, target: &Value, added: &[Value]) {
+        let adds_dot = self.env.memo.reaches_dot(added);
+        let oldest = self.env.memo.mutated(target, &self.fresh, adds_dot);
         for (start, impure) in &mut self.active {
             if oldest <= *start {
                 *impure = true;
