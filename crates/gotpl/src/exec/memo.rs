@@ -89,6 +89,20 @@ const MAX_REACHED: usize = 1 << 16;
 const WALK_BUDGET: usize = 1 << 16;
 /// Entries of a map or list built for the call that are compared one by one.
 const MAX_COMPARED: usize = 16;
+/// Bytes of keys and strings an argument kept may hold in its first level (see [`held_bytes`]).
+const MAX_HELD_BYTES: usize = 1 << 16;
+
+/// Bytes of the keys and strings in the first level of a map built for the call: kept with
+/// the result, they stay in memory as long as it. A `dict` with an odd argument list has the
+/// printed chart root as a key (envoy-gateway: megabytes, `.Files` printed whole), and eight
+/// of those kept per template were most of the process's memory.
+fn held_bytes(dot: &Value) -> usize {
+    let Value::Map(m) = dot else { return 0 };
+    m.borrow()
+        .iter()
+        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+        .sum()
+}
 
 fn key(entry: &Entry) -> usize {
     std::sync::Arc::as_ptr(&entry.tree) as usize
@@ -113,7 +127,7 @@ impl Memo {
         only_in: Option<u64>,
         fresh: &super::FxMap<usize, u64>,
     ) {
-        if self.len >= MAX_KEPT {
+        if self.len >= MAX_KEPT || held_bytes(&dot) > MAX_HELD_BYTES {
             dot.drop_iteratively();
             return;
         }
@@ -388,6 +402,18 @@ mod tests {
 
     fn map(entries: &[(&str, Value)]) -> Value {
         Value::map_of(entries)
+    }
+
+    #[test]
+    fn held_bytes_count_first_level_keys_and_strings() {
+        let inner = map(&[("deep", Value::str(&"x".repeat(100)))]);
+        let dot = map(&[
+            ("ab", Value::str("cde")),
+            ("f", inner),
+            ("g", Value::Int(7)),
+        ]);
+        assert_eq!(held_bytes(&dot), 2 + 3 + 1 + 1);
+        assert_eq!(held_bytes(&Value::str("not a map")), 0);
     }
 
     #[test]
