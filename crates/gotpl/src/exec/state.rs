@@ -288,13 +288,15 @@ impl<'a> State<'a> {
         }
     }
 
-    /// A function returned `v` while an include was executing: a map or list seen for the
-    /// first time is new, made by that include or one it called.
+    /// A function returned `v` while an include was executing: a map or list that nothing but
+    /// `v` holds is new, made by that include or one it called. (One held elsewhere is not,
+    /// even when seen for the first time: `default dict .Values.sub`, `get`, `index`, `first`
+    /// return a map of the values, and a `set` on it must keep the include from being kept.)
     pub fn note_fresh(&mut self, v: &Value) {
         const MAX_FRESH: usize = 1 << 16;
         let addr = match v {
-            Value::Map(m) => Rc::as_ptr(m) as usize,
-            Value::List(l) => Rc::as_ptr(&l.items) as usize,
+            Value::Map(m) if Rc::strong_count(m) == 1 => Rc::as_ptr(m) as usize,
+            Value::List(l) if Rc::strong_count(&l.items) == 1 => Rc::as_ptr(&l.items) as usize,
             _ => return,
         };
         if self.active.is_empty() || self.fresh.len() >= MAX_FRESH {
