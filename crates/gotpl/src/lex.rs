@@ -98,12 +98,20 @@ fn word_type(word: &str) -> ItemType {
 
 /// A token. `val` is the token's text; for an `Error` item it is empty and the message is
 /// [`Lexer::error_message`] (lexing stops at the first error, so there is only one).
+///
+/// Go emits a token for each run of spaces inside an action; here the run is folded into the
+/// token after it (`space`), which saves a lexer step per run (a third of the tokens of a
+/// template). [`Lexer::space_item`] gives Go's space token back where the parser needs Go's
+/// exact token stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Item<'a> {
     pub typ: ItemType,
     /// Byte offset of the token in the input.
     pub pos: usize,
     pub val: &'a str,
+    /// Where the run of spaces before the token starts (Go's space token), or 0 when there is
+    /// none: a space token is never at offset 0, which is in text or the `{{` before it.
+    pub space: usize,
 }
 
 impl Item<'_> {
@@ -111,6 +119,7 @@ impl Item<'_> {
         typ: ItemType::Eof,
         pos: 0,
         val: "",
+        space: 0,
     };
 
     /// Byte offset just past the token.
@@ -159,6 +168,8 @@ fn is_space_byte(b: u8) -> bool {
 
 pub struct Lexer<'a> {
     input: &'a str,
+    /// The whole input, kept when an error drops `input` (space tokens are cut from it).
+    source: &'a str,
     pos: usize,
     start: usize,
     at_eof: bool,
@@ -181,6 +192,7 @@ impl<'a> Lexer<'a> {
     pub fn new(input: &'a str) -> Lexer<'a> {
         Lexer {
             input,
+            source: input,
             pos: 0,
             start: 0,
             at_eof: false,
@@ -198,12 +210,36 @@ impl<'a> Lexer<'a> {
         &self.error_message
     }
 
-    /// The next token (Go's `nextItem`).
+    /// The next token (Go's `nextItem`), except that a run of spaces is not a token of its own
+    /// but [`Item::space`] of the token after it.
     pub fn next_item(&mut self) -> Item<'a> {
         if self.inside_action {
-            self.lex_inside_action()
+            let space = self.skip_space();
+            let mut item = self.lex_inside_action();
+            item.space = space;
+            item
         } else {
             self.lex_text()
+        }
+    }
+
+    /// Go's space token before `item` (`item.space` must be set), as Go's `lexSpace` makes it:
+    /// the run of spaces, less the one that starts a trim-marked ` -}}`.
+    pub fn space_item(&self, item: &Item<'a>) -> Item<'a> {
+        let bytes = self.source.as_bytes();
+        let start = item.space;
+        let mut end = start;
+        while bytes.get(end).is_some_and(|&b| is_space_byte(b)) {
+            end += 1;
+        }
+        if bytes.get(end) == Some(&b'-') && starts_with_right_delim(bytes.get(end + 1..)) {
+            end -= 1;
+        }
+        Item {
+            typ: ItemType::Space,
+            pos: start,
+            val: self.source.get(start..end).unwrap_or(""),
+            space: 0,
         }
     }
 
@@ -264,6 +300,7 @@ impl<'a> Lexer<'a> {
             typ,
             pos: self.start,
             val: self.slice(self.start, self.pos),
+            space: 0,
         };
         self.start = self.pos;
         i
@@ -295,6 +332,7 @@ impl<'a> Lexer<'a> {
             typ: ItemType::Error,
             pos: self.start,
             val: "",
+            space: 0,
         };
         self.error_message = message;
         self.start = 0;
@@ -441,11 +479,6 @@ impl<'a> Lexer<'a> {
         // Every case below consumes the byte, as Go's `next`.
         self.pos = p + 1;
         match b {
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                // Put the space back in case it starts " -}}".
-                self.pos = p;
-                self.lex_space()
-            }
             b'=' => self.this_item(ItemType::Assign),
             b':' => {
                 if self.next() != Some('=') {
@@ -508,26 +541,25 @@ impl<'a> Lexer<'a> {
         ))
     }
 
-    /// A run of spaces; the first is not consumed yet. A trim-marked right delimiter starts with
-    /// a space, which must be left for it.
-    fn lex_space(&mut self) -> Item<'a> {
+    /// Go's `lexSpace` without its token: skips a run of spaces and returns where it started (0
+    /// if there was none). A trim-marked right delimiter starts with a space, which is left for
+    /// it: ` -}}` alone is no space token.
+    fn skip_space(&mut self) -> usize {
         let bytes = self.input.as_bytes();
-        let mut p = self.pos;
+        let start = self.pos;
+        let mut p = start;
         while bytes.get(p).is_some_and(|&b| is_space_byte(b)) {
             p += 1;
         }
-        let num_spaces = p - self.pos;
-        self.pos = p;
-        // The last space read, then `-}}`.
-        if bytes.get(p) == Some(&b'-')
-            && starts_with_right_delim(self.input.as_bytes().get(p + 1..))
-        {
-            self.backup();
-            if num_spaces == 1 {
-                return self.lex_right_delim(true);
-            }
+        if p == start {
+            return 0;
         }
-        self.this_item(ItemType::Space)
+        if bytes.get(p) == Some(&b'-') && starts_with_right_delim(bytes.get(p + 1..)) {
+            p -= 1;
+        }
+        self.pos = p;
+        self.start = p;
+        if p == start { 0 } else { start }
     }
 
     /// Consumes identifier characters: ASCII ones by the byte, the rest as `next` does. Leaves
@@ -757,20 +789,40 @@ fn has_right_trim_marker(b: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// The tokens as Go's lexer emits them: space tokens included.
+    pub(super) fn go_items<'a>(l: &mut Lexer<'a>) -> impl Iterator<Item = Item<'a>> {
+        let mut pending = Vec::new();
+        std::iter::from_fn(move || {
+            if let Some(i) = pending.pop() {
+                return Some(i);
+            }
+            let i = l.next_item();
+            if i.space != 0 {
+                pending.push(Item { space: 0, ..i });
+                return Some(l.space_item(&i));
+            }
+            Some(i)
+        })
+    }
+
     fn lex_all(input: &str) -> Vec<String> {
         let mut l = Lexer::new(input);
         let mut out = Vec::new();
-        loop {
-            let i = l.next_item();
-            let s = match i.typ {
-                ItemType::Error => format!("ERR({})", l.error_message()),
+        for i in go_items(&mut l) {
+            out.push(match i.typ {
+                ItemType::Error => "ERR".to_owned(),
                 t => format!("{t:?}:{:?}@{}:{}", i.val, i.pos, line_at(input, i.pos)),
-            };
-            out.push(s);
+            });
             if matches!(i.typ, ItemType::Eof | ItemType::Error) {
-                return out;
+                break;
             }
         }
+        if let Some(last) = out.last_mut()
+            && last == "ERR"
+        {
+            *last = format!("ERR({})", l.error_message());
+        }
+        out
     }
 
     #[test]
@@ -906,18 +958,18 @@ mod go_tests {
     fn items(input: &str) -> Vec<(ItemType, std::string::String, usize, usize)> {
         let mut l = Lexer::new(input);
         let mut out = Vec::new();
-        loop {
-            let i = l.next_item();
-            let val = if i.typ == Error {
-                l.error_message().to_owned()
-            } else {
-                i.val.to_owned()
-            };
-            out.push((i.typ, val, i.pos, line_at(input, i.pos)));
+        for i in super::tests::go_items(&mut l) {
+            out.push((i.typ, i.val.to_owned(), i.pos, line_at(input, i.pos)));
             if matches!(i.typ, Eof | Error) {
-                return out;
+                break;
             }
         }
+        if let Some(last) = out.last_mut()
+            && last.0 == Error
+        {
+            last.1 = l.error_message().to_owned();
+        }
+        out
     }
 
     fn kinds(input: &str) -> Vec<(ItemType, std::string::String)> {

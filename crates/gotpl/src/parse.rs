@@ -177,11 +177,24 @@ impl Step {
     }
 }
 
+/// Go's space token at `pos` (its text is never printed: a space is no token an error names).
+fn space_token(pos: usize) -> Item<'static> {
+    Item {
+        typ: ItemType::Space,
+        pos,
+        val: "",
+        space: 0,
+    }
+}
+
 /// The state Go keeps per `Tree` while parsing: a `define` or `block` body is parsed with a
 /// fresh one (own look-ahead buffer, variables `$` only, not inside any `range`).
 struct TreeState<'a> {
     token: [Item<'a>; 3],
     peek_count: usize,
+    /// Go has read the space token before `token[0]` (at `space_pos`) but not `token[0]`.
+    space_only: bool,
+    space_pos: usize,
     /// The variables declared, innermost last; `$` is always there and not listed, so a tree
     /// that declares none allocates nothing.
     vars: Vec<&'a str>,
@@ -198,6 +211,8 @@ impl<'a> TreeState<'a> {
         TreeState {
             token: [Item::EMPTY; 3],
             peek_count: 0,
+            space_only: false,
+            space_pos: 0,
             vars: Vec::new(),
             var_count: FxMap::default(),
             action_pos: None,
@@ -206,7 +221,11 @@ impl<'a> TreeState<'a> {
         }
     }
 
+    /// The last token Go read.
     fn token0(&self) -> Item<'a> {
+        if self.space_only {
+            return space_token(self.space_pos);
+        }
         self.token[0]
     }
 
@@ -263,56 +282,111 @@ fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
 
 impl<'a> Parser<'a, '_> {
     // ---- tokens (Go's next/backup/peek with a three-token look-ahead) ----
+    //
+    // Go's lexer emits a token for each run of spaces inside an action; this one folds the run
+    // into the token after it (`Item::space`). The buffer holds the lexer's tokens, and a
+    // buffered token whose `space` is set still has Go's space token before it: `next` and
+    // `peek` hand that out as a space token of its own, `next_non_space` and `peek_non_space`
+    // step over it. Which token Go read last (the line an error names) is `token[0]`, or the
+    // space before it when Go has read only that (`TreeState::space_only`).
 
     fn next(&mut self) -> Item<'a> {
-        if self.t.peek_count > 0 {
-            self.t.peek_count -= 1;
-        } else {
-            self.t.token[0] = self.lex.next_item();
+        let t = &mut self.t;
+        if t.peek_count == 0 {
+            let item = self.lex.next_item();
+            t.token[0] = item;
+            if item.space != 0 {
+                t.token[0].space = 0;
+                t.peek_count = 1;
+                t.space_only = true;
+                t.space_pos = item.space;
+                return space_token(item.space);
+            }
+            t.space_only = false;
+            return item;
         }
-        self.t
-            .token
-            .get(self.t.peek_count)
-            .copied()
-            .unwrap_or(Item::EMPTY)
+        let i = t.peek_count - 1;
+        let Some(slot) = t.token.get_mut(i) else {
+            return Item::EMPTY;
+        };
+        if slot.space != 0 {
+            let pos = slot.space;
+            slot.space = 0;
+            return space_token(pos);
+        }
+        let item = *slot;
+        t.peek_count = i;
+        if i == 0 {
+            t.space_only = false;
+        }
+        item
     }
 
+    /// Go's `backup` after a token other than a space: its space (if any) stays read.
     fn backup(&mut self) {
-        self.t.peek_count += 1;
+        let t = &mut self.t;
+        t.peek_count += 1;
+        if let Some(slot) = t.token.get_mut(t.peek_count - 1) {
+            slot.space = 0;
+        }
     }
 
+    /// Go's `backup2`: `t1` before the last token read, which follows it without a space.
     fn backup2(&mut self, t1: Item<'a>) {
-        self.t.token[1] = t1;
+        self.t.token[1] = Item { space: 0, ..t1 };
+        self.t.token[0].space = 0;
         self.t.peek_count = 2;
     }
 
+    /// Go's `backup3` with `t1` a space token: `t2`, then the last token read after the space.
     fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
-        self.t.token[1] = t1;
-        self.t.token[2] = t2;
-        self.t.peek_count = 3;
+        self.t.token[1] = Item { space: 0, ..t2 };
+        self.t.token[0].space = t1.pos;
+        self.t.peek_count = 2;
     }
 
     fn peek(&mut self) -> Item<'a> {
-        if self.t.peek_count > 0 {
-            return self
-                .t
-                .token
-                .get(self.t.peek_count - 1)
-                .copied()
-                .unwrap_or(Item::EMPTY);
+        let t = &mut self.t;
+        if t.peek_count == 0 {
+            let item = self.lex.next_item();
+            t.token[0] = item;
+            t.peek_count = 1;
+            if item.space != 0 {
+                t.space_only = true;
+                t.space_pos = item.space;
+                return space_token(item.space);
+            }
+            t.space_only = false;
+            return item;
         }
-        self.t.peek_count = 1;
-        self.t.token[0] = self.lex.next_item();
-        self.t.token[0]
+        let item = t
+            .token
+            .get(t.peek_count - 1)
+            .copied()
+            .unwrap_or(Item::EMPTY);
+        if item.space != 0 {
+            return space_token(item.space);
+        }
+        if t.peek_count == 1 {
+            t.space_only = false;
+        }
+        item
     }
 
     fn next_non_space(&mut self) -> Item<'a> {
-        loop {
-            let t = self.next();
-            if t.typ != ItemType::Space {
-                return t;
-            }
+        let t = &mut self.t;
+        if t.peek_count == 0 {
+            let item = self.lex.next_item();
+            t.token[0] = item;
+            t.space_only = false;
+            return item;
         }
+        t.peek_count -= 1;
+        if t.peek_count == 0 {
+            // Go reads `token[0]` now if it had read only the space before it.
+            t.space_only = false;
+        }
+        t.token.get(t.peek_count).copied().unwrap_or(Item::EMPTY)
     }
 
     fn peek_non_space(&mut self) -> Item<'a> {
