@@ -310,19 +310,24 @@ impl<'a> Lexer<'a> {
         self.start = self.pos;
     }
 
-    fn accept(&mut self, valid: &str) -> bool {
-        match self.next() {
-            Some(r) if valid.contains(r) => true,
-            _ => {
-                self.backup();
+    /// Go's `accept` of a set of ASCII characters, given as a test on the byte: a character
+    /// outside ASCII is never in the set, and Go's `backup` puts it back.
+    fn accept(&mut self, valid: impl Fn(u8) -> bool) -> bool {
+        match self.byte_at(self.pos) {
+            None => {
+                self.at_eof = true;
                 false
             }
+            Some(b) if valid(b) => {
+                self.pos += 1;
+                true
+            }
+            Some(_) => false,
         }
     }
 
-    fn accept_run(&mut self, valid: &str) {
-        while matches!(self.next(), Some(r) if valid.contains(r)) {}
-        self.backup();
+    fn accept_run(&mut self, valid: impl Fn(u8) -> bool + Copy) {
+        while self.accept(valid) {}
     }
 
     /// Ends lexing with an error item; the input is dropped as Go does, so later calls give EOF.
@@ -644,9 +649,7 @@ impl<'a> Lexer<'a> {
         loop {
             // Skip to the next byte that matters; UTF-8 continuation bytes never equal these.
             let rest = self.input.as_bytes().get(self.pos..).unwrap_or(&[]);
-            let skip = rest
-                .iter()
-                .position(|&b| b == quote_byte || b == b'\\' || b == b'\n');
+            let skip = memchr::memchr3(quote_byte, b'\\', b'\n', rest);
             self.pos += skip.unwrap_or(rest.len());
             match self.next() {
                 Some('\\') => match self.next() {
@@ -688,33 +691,45 @@ impl<'a> Lexer<'a> {
     }
 
     fn scan_number(&mut self) -> bool {
-        const DEC: &str = "0123456789_";
-        const HEX: &str = "0123456789abcdefABCDEF_";
-        self.accept("+-");
-        let mut digits = DEC;
-        if self.accept("0") {
+        fn dec(b: u8) -> bool {
+            b.is_ascii_digit() || b == b'_'
+        }
+        fn hex(b: u8) -> bool {
+            b.is_ascii_hexdigit() || b == b'_'
+        }
+        fn oct(b: u8) -> bool {
+            matches!(b, b'0'..=b'7' | b'_')
+        }
+        fn bin(b: u8) -> bool {
+            matches!(b, b'0' | b'1' | b'_')
+        }
+        let sign = |b: u8| b == b'+' || b == b'-';
+        self.accept(sign);
+        let mut digits: fn(u8) -> bool = dec;
+        let mut base = 10;
+        if self.accept(|b| b == b'0') {
             // A leading 0 does not make a float octal.
-            if self.accept("xX") {
-                digits = HEX;
-            } else if self.accept("oO") {
-                digits = "01234567_";
-            } else if self.accept("bB") {
-                digits = "01_";
+            if self.accept(|b| b == b'x' || b == b'X') {
+                (digits, base) = (hex, 16);
+            } else if self.accept(|b| b == b'o' || b == b'O') {
+                (digits, base) = (oct, 8);
+            } else if self.accept(|b| b == b'b' || b == b'B') {
+                (digits, base) = (bin, 2);
             }
         }
         self.accept_run(digits);
-        if self.accept(".") {
+        if self.accept(|b| b == b'.') {
             self.accept_run(digits);
         }
-        if digits == DEC && self.accept("eE") {
-            self.accept("+-");
-            self.accept_run(DEC);
+        if base == 10 && self.accept(|b| b == b'e' || b == b'E') {
+            self.accept(sign);
+            self.accept_run(dec);
         }
-        if digits == HEX && self.accept("pP") {
-            self.accept("+-");
-            self.accept_run(DEC);
+        if base == 16 && self.accept(|b| b == b'p' || b == b'P') {
+            self.accept(sign);
+            self.accept_run(dec);
         }
-        self.accept("i");
+        self.accept(|b| b == b'i');
         if self.peek().is_some_and(is_alphanumeric) {
             self.next();
             return false;
