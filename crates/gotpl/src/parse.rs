@@ -697,8 +697,7 @@ impl<'a> Parser<'a, '_> {
                 | ItemType::String
                 | ItemType::Variable
                 | ItemType::LeftParen => {
-                    self.backup();
-                    let cmd = self.command()?;
+                    let cmd = self.command(token)?;
                     self.scratch.cmds.push(cmd);
                     if self.scratch.cmds.len() - base > MAX_PIPELINE_CMDS {
                         return self.errorf("pipeline too long".to_owned());
@@ -865,12 +864,15 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// `operand (space operand)*` up to `|` (consumed) or `}}`/`)` (left for the pipeline).
-    fn command(&mut self) -> PResult<Command> {
-        let start = self.peek_non_space().pos;
+    /// `first` is the command's first token, already read. (Go backs it up and peeks at it
+    /// twice before reading it again, and peeks before each operand: none of that changes which
+    /// tokens are read.)
+    fn command(&mut self, first: Item<'a>) -> PResult<Command> {
+        let start = first.pos;
         let base = self.scratch.args.len();
+        let mut first = Some(first);
         loop {
-            self.peek_non_space();
-            if let Some(operand) = self.operand()? {
+            if let Some(operand) = self.operand(first.take())? {
                 self.scratch.args.push(operand);
             }
             let token = self.next();
@@ -891,10 +893,10 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// `term .Field*`.
-    fn operand(&mut self) -> PResult<Option<Arg>> {
+    fn operand(&mut self, token: Option<Item<'a>>) -> PResult<Option<Arg>> {
         // A field's or variable's segments are gathered on the stack: `term` leaves the first.
         let base = self.scratch.idents.len();
-        let Some(mut node) = self.term()? else {
+        let Some(mut node) = self.term(token)? else {
             return Ok(None);
         };
         if self.peek().typ != ItemType::Field {
@@ -963,9 +965,13 @@ impl<'a> Parser<'a, '_> {
 
     /// A literal, function name, `.`, `.Field`, `$var` or `( pipeline )`; `None` (and nothing
     /// consumed) if the next token is none of these. A field or variable comes with its name
-    /// left on `scratch.idents` for `operand` to collect.
-    fn term(&mut self) -> PResult<Option<Arg>> {
-        let token = self.next_non_space();
+    /// left on `scratch.idents` for `operand` to collect. `token` is the term's token if the
+    /// caller has read it.
+    fn term(&mut self, token: Option<Item<'a>>) -> PResult<Option<Arg>> {
+        let token = match token {
+            Some(t) => t,
+            None => self.next_non_space(),
+        };
         let span = Span::new(token.pos, token.end());
         Ok(Some(match token.typ {
             ItemType::Identifier => {
