@@ -403,10 +403,9 @@ impl<'a> Lexer<'a> {
         self.pos += LEFT_DELIM.len();
         let trim = has_left_trim_marker(self.bytes_from(self.pos));
         let after_marker = if trim { TRIM_MARKER_LEN } else { 0 };
-        if self
-            .bytes_from(self.pos + after_marker)
-            .starts_with(LEFT_COMMENT.as_bytes())
-        {
+        // By the byte: `starts_with` on a slice is a call.
+        let comment = self.pos + after_marker;
+        if self.byte_at(comment) == Some(b'/') && self.byte_at(comment + 1) == Some(b'*') {
             self.pos += after_marker;
             self.ignore();
             return self.lex_comment();

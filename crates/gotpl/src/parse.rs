@@ -495,7 +495,8 @@ impl<'a> Parser<'a, '_> {
                 }
                 self.backup2(delim);
             }
-            match self.text_or_action()? {
+            let token = self.next_non_space();
+            match self.text_or_action(token)? {
                 Step::Node(n) => self.scratch.nodes.push(n),
                 step => return self.errorf(format!("unexpected {}", step.go_string())),
             }
@@ -527,8 +528,13 @@ impl<'a> Parser<'a, '_> {
     fn item_list(&mut self) -> PResult<(List, Step)> {
         let start = self.peek_non_space().pos;
         let base = self.scratch.nodes.len();
-        while self.peek_non_space().typ != ItemType::Eof {
-            match self.text_or_action()? {
+        loop {
+            // Go peeks, then reads the token in `textOrAction`: the same tokens are read.
+            let token = self.next_non_space();
+            if token.typ == ItemType::Eof {
+                break;
+            }
+            match self.text_or_action(token)? {
                 Step::Node(n) => self.scratch.nodes.push(n),
                 step => {
                     let end = match step {
@@ -543,8 +549,8 @@ impl<'a> Parser<'a, '_> {
         self.errorf("unexpected EOF".to_owned())
     }
 
-    fn text_or_action(&mut self) -> PResult<Step> {
-        let token = self.next_non_space();
+    /// `token` has been read.
+    fn text_or_action(&mut self, token: Item<'a>) -> PResult<Step> {
         match token.typ {
             ItemType::Text => Ok(Step::Node(Node::Text {
                 span: Span::new(token.pos, token.end()),
@@ -632,8 +638,13 @@ impl<'a> Parser<'a, '_> {
             ..Pipe::default()
         };
         // Declarations: `$x :=`, `$x =`, `$k, $v :=` (range only).
+        let mut peeked = Some(token);
         loop {
-            let v = self.peek_non_space();
+            // (Peeking twice reads no more than peeking once.)
+            let v = match peeked.take() {
+                Some(t) => t,
+                None => self.peek_non_space(),
+            };
             if v.typ != ItemType::Variable {
                 break;
             }
