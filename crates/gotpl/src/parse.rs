@@ -129,6 +129,7 @@ pub fn parse_shared(
         parse_name,
         text: Arc::clone(&text),
         is_func,
+        func_cache: [("", false); 32],
         t: TreeState::new(),
         trees: Vec::new(),
         by_name: FxMap::default(),
@@ -254,6 +255,9 @@ struct Parser<'a, 'f> {
     parse_name: &'a str,
     text: Arc<str>,
     is_func: &'f dyn Fn(&str) -> bool,
+    /// `is_func`'s answers for names of this file, by a hash of the name: a file calls a few
+    /// dozen functions many times each, and the function table hashes the whole name.
+    func_cache: [(&'a str, bool); 32],
     t: TreeState<'a>,
     trees: Vec<Tree>,
     by_name: FxMap<String, usize>,
@@ -393,6 +397,23 @@ impl<'a> Parser<'a, '_> {
         let t = self.next_non_space();
         self.backup();
         t
+    }
+
+    /// `is_func(name)`, remembered for the file (`name` is never empty).
+    fn is_func_cached(&mut self, name: &'a str) -> bool {
+        let b = name.as_bytes();
+        let first = usize::from(b.first().copied().unwrap_or(0));
+        let last = usize::from(b.last().copied().unwrap_or(0));
+        let slot = (b.len() ^ (first << 1) ^ (last * 3)) % 32;
+        let Some(entry) = self.func_cache.get_mut(slot) else {
+            return (self.is_func)(name);
+        };
+        if entry.0 == name {
+            return entry.1;
+        }
+        let known = (self.is_func)(name);
+        *entry = (name, known);
+        known
     }
 
     // ---- errors ----
@@ -986,7 +1007,7 @@ impl<'a> Parser<'a, '_> {
         let span = Span::new(token.pos, token.end());
         Ok(Some(match token.typ {
             ItemType::Identifier => {
-                if !(self.is_func)(token.val) {
+                if !self.is_func_cached(token.val) {
                     return self.errorf(format!(
                         "function {} not defined",
                         crate::fmt::quote(token.val)
