@@ -679,14 +679,14 @@ impl<'a> Parser<'a, '_> {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![Name::new(v.val)],
+                    ident: vec![name(v.val)],
                 });
                 self.t.push_var(v.val);
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![Name::new(v.val)],
+                    ident: vec![name(v.val)],
                 });
                 self.t.push_var(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
@@ -955,9 +955,7 @@ impl<'a> Parser<'a, '_> {
         let mut end = chain_pos;
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            self.scratch
-                .idents
-                .push(Name::new(f.val.get(1..).unwrap_or("")));
+            self.scratch.idents.push(name(f.val.get(1..).unwrap_or("")));
             end = f.end();
         }
         let span = Span::new(chain_pos, end);
@@ -1013,7 +1011,7 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
-                Arg::Identifier(span, Name::new(token.val))
+                Arg::Identifier(span, name(token.val))
             }
             ItemType::Dot => Arg::Dot(span),
             ItemType::Nil => Arg::Nil(span),
@@ -1024,7 +1022,7 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
-                self.scratch.idents.push(Name::new(token.val));
+                self.scratch.idents.push(name(token.val));
                 Arg::Variable(Variable {
                     span,
                     ident: Vec::new(),
@@ -1033,7 +1031,7 @@ impl<'a> Parser<'a, '_> {
             ItemType::Field => {
                 self.scratch
                     .idents
-                    .push(Name::new(token.val.get(1..).unwrap_or("")));
+                    .push(name(token.val.get(1..).unwrap_or("")));
                 Arg::Field(span, Vec::new())
             }
             ItemType::Bool => Arg::Bool(span, token.val == "true"),
@@ -1062,6 +1060,16 @@ impl<'a> Parser<'a, '_> {
                 return Ok(None);
             }
         }))
+    }
+}
+
+/// A name of the template text as a [`Name`]. Names are short and `SmolStr::new` copies
+/// them inline with a `memcpy` call sized at run time; `new_inline`'s loop costs half that.
+pub(crate) fn name(s: &str) -> Name {
+    if s.len() <= 23 {
+        Name::new_inline(s)
+    } else {
+        Name::new(s)
     }
 }
 
