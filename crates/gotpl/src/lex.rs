@@ -568,7 +568,26 @@ impl<'a> Lexer<'a> {
 
     /// Consumes identifier characters: ASCII ones by the byte, the rest as `next` does. Leaves
     /// the lexer where Go's `next`/`backup` loop leaves it (`at_eof` set if the input ended).
+    /// Inlined into the three callers (a name is a third of a template's tokens); the rare
+    /// non-ASCII case is a call.
+    #[inline(always)]
     fn skip_alphanumeric(&mut self) {
+        let bytes = self.input.as_bytes();
+        let mut p = self.pos;
+        while bytes.get(p).is_some_and(|&b| is_alnum_byte(b)) {
+            p += 1;
+        }
+        self.pos = p;
+        match bytes.get(p) {
+            None => self.at_eof = true,
+            Some(b) if b.is_ascii() => {}
+            Some(_) => self.skip_alphanumeric_unicode(),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn skip_alphanumeric_unicode(&mut self) {
         loop {
             let bytes = self.input.as_bytes();
             let mut p = self.pos;
@@ -632,6 +651,7 @@ impl<'a> Lexer<'a> {
 
     /// Whether the next character may follow an identifier (Go breaks `.X.Y` in two here and
     /// rejects `$x+2`).
+    #[inline(always)]
     fn at_terminator(&self) -> bool {
         match self.byte_at(self.pos) {
             None => true,
