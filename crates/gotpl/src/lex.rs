@@ -611,6 +611,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(always)]
     fn lex_identifier(&mut self) -> Item<'a> {
         self.skip_alphanumeric();
         if !self.at_terminator() {
@@ -633,6 +634,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// `.Name` or `$name`; the `.` or `$` has been consumed.
+    #[inline(always)]
     fn lex_field_or_variable(&mut self, typ: ItemType) -> Item<'a> {
         if self.at_terminator() {
             return self.this_item(if typ == ItemType::Variable {
