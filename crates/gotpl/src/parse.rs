@@ -281,6 +281,13 @@ struct Scratch {
 /// one block, where `drain().collect()` moved them one by one).
 fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
     let base = base.min(stack.len());
+    // Most lists, commands and fields have one element: moved by value, not by a `memcpy`
+    // call.
+    if stack.len() == base + 1
+        && let Some(only) = stack.pop()
+    {
+        return vec![only];
+    }
     stack.split_off(base)
 }
 
