@@ -247,6 +247,7 @@ impl<'a> Lexer<'a> {
         self.input.get(self.pos..).unwrap_or("")
     }
 
+    #[inline(always)]
     fn slice(&self, a: usize, b: usize) -> &'a str {
         self.input.get(a..b).unwrap_or("")
     }
@@ -295,6 +296,7 @@ impl<'a> Lexer<'a> {
         self.pos -= r.len_utf8();
     }
 
+    #[inline(always)]
     fn this_item(&mut self, typ: ItemType) -> Item<'a> {
         let i = Item {
             typ,
@@ -789,12 +791,21 @@ pub fn line_at(text: &str, pos: usize) -> usize {
     1 + before.iter().filter(|&&b| b == b'\n').count()
 }
 
+// Plain loops: `rev().take_while().count()` was a call per trim marker.
 fn right_trim_length(s: &[u8]) -> usize {
-    s.iter().rev().take_while(|&&b| is_space_byte(b)).count()
+    let mut n = s.len();
+    while n > 0 && s.get(n - 1).is_some_and(|&b| is_space_byte(b)) {
+        n -= 1;
+    }
+    s.len() - n
 }
 
 fn left_trim_length(s: &[u8]) -> usize {
-    s.iter().take_while(|&&b| is_space_byte(b)).count()
+    let mut n = 0;
+    while s.get(n).is_some_and(|&b| is_space_byte(b)) {
+        n += 1;
+    }
+    n
 }
 
 /// Go's `isSpace` inside actions: space, tab, CR and LF.
