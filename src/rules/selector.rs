@@ -323,9 +323,11 @@ pub fn explain<'s, 'a>(
     let mut best: Option<Candidate> = None;
     // Every template of the namespace is a candidate for every empty selector, and most label
     // values repeat across them (a chart's name, component): each pair is spelt out once.
-    let mut spelled: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    let mut spelled: std::collections::HashMap<(&str, &str), usize, kforge_gotpl::track::FxBuild> =
+        Default::default();
+    let mut differing = Vec::new();
     for t in &templates {
-        let mut differing = Vec::new();
+        differing.clear();
         let mut all_keys = true;
         for r in &known {
             match t.label(r.key) {
@@ -360,7 +362,7 @@ pub fn explain<'s, 'a>(
             .fold(0, usize::saturating_add);
         let key = (differing.len(), distance);
         if best.as_ref().is_none_or(|(n, d, _, _)| key < (*n, *d)) {
-            best = Some((key.0, key.1, t, differing));
+            best = Some((key.0, key.1, t, differing.clone()));
         }
     }
     if let Some((_, _, template, differing)) = best {
