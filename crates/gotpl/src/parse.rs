@@ -1058,9 +1058,12 @@ impl<'a> Parser<'a, '_> {
                 let (pipe, end) = result?;
                 Arg::Pipe(Span::new(pipe.span.start as usize, end), Box::new(pipe))
             }
-            ItemType::String | ItemType::RawString => match strconv::unquote_name(token.val) {
-                Some(s) => Arg::String(span, s),
-                None => return self.errorf("invalid syntax".to_owned()),
+            ItemType::String | ItemType::RawString => match plain_string(token) {
+                Some(s) => Arg::String(span, name(s)),
+                None => match strconv::unquote_name(token.val) {
+                    Some(s) => Arg::String(span, s),
+                    None => return self.errorf("invalid syntax".to_owned()),
+                },
             },
             _ => {
                 self.backup();
@@ -1068,6 +1071,18 @@ impl<'a> Parser<'a, '_> {
             }
         }))
     }
+}
+
+/// The text of a string token with no escape to undo: a quoted string without a backslash
+/// (the lexer has ended it at the first unescaped quote and rejected a newline) or a raw
+/// string without a carriage return. One byte search instead of `unquote_name`'s three.
+fn plain_string<'a>(token: Item<'a>) -> Option<&'a str> {
+    let inner = token.val.get(1..token.val.len().checked_sub(1)?)?;
+    let special = match token.typ {
+        ItemType::String => b'\\',
+        _ => b'\r',
+    };
+    (!inner.as_bytes().contains(&special)).then_some(inner)
 }
 
 /// A name of the template text as a [`Name`]. Names are short and `SmolStr::new` copies
