@@ -2,6 +2,7 @@
 //! byte range in it. Rendered files carry an [`OriginMap`] so a span in rendered output can be
 //! resolved back to the template line that produced it.
 
+mod chunks;
 mod read;
 
 pub use read::{
@@ -359,7 +360,7 @@ pub struct Location {
 
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: chunks::Chunks<SourceFile>,
 }
 
 impl SourceMap {
