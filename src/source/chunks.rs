@@ -95,9 +95,9 @@ mod tests {
             addresses.push(list.get(i).unwrap() as *const usize);
         }
         assert_eq!(list.len(), 1000);
-        for i in 0..1000 {
+        for (i, &address) in addresses.iter().enumerate() {
             assert_eq!(list.get(i), Some(&i));
-            assert_eq!(list.get(i).unwrap() as *const usize, addresses[i]);
+            assert_eq!(list.get(i).unwrap() as *const usize, address);
         }
         assert_eq!(list.get(1000), None);
         assert_eq!(
