@@ -207,7 +207,26 @@ pub fn did_you_mean<'a>(
 }
 
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+    // A common prefix or suffix changes nothing in the distance (names that differ only in a
+    // release or a suffix are much of what is compared): only the middles go to the table.
+    let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y);
+    let prefix_len: usize = prefix.map(|(x, _)| x.len_utf8()).sum();
+    let (a, b) = (
+        a.get(prefix_len..).unwrap_or(""),
+        b.get(prefix_len..).unwrap_or(""),
+    );
+    let suffix = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y);
+    let suffix_len: usize = suffix.map(|(x, _)| x.len_utf8()).sum();
+    let a = a.get(..a.len() - suffix_len).unwrap_or("");
+    let b: Vec<char> = b
+        .get(..b.len() - suffix_len)
+        .unwrap_or("")
+        .chars()
+        .collect();
     // One row of the Levenshtein table at a time; `diagonal` is the previous row's value at j-1.
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -232,6 +251,46 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole Levenshtein table, as the textbook has it.
+    fn levenshtein(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut table = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for (i, row) in table.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        table[0] = (0..=b.len()).collect();
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let change = usize::from(a[i - 1] != b[j - 1]);
+                table[i][j] = (table[i - 1][j - 1] + change)
+                    .min(table[i - 1][j] + 1)
+                    .min(table[i][j - 1] + 1);
+            }
+        }
+        table[a.len()][b.len()]
+    }
+
+    #[test]
+    fn edit_distance_is_levenshtein_with_common_ends_left_out() {
+        for (a, b) in [
+            ("frontend", "fronted"),
+            ("web", "api"),
+            ("", "abc"),
+            ("kitten", "sitting"),
+            ("app", "app"),
+            ("ü-label", "u-label"),
+            ("release-postgresql", "release-postgresql-hl"),
+            ("r3-redis-master", "r7-redis-master"),
+            ("aXbXc", "aYbYc"),
+            ("prefix-ä", "prefix-äö"),
+            ("same", "same"),
+        ] {
+            assert_eq!(edit_distance(a, b), levenshtein(a, b), "{a} {b}");
+            assert_eq!(edit_distance(b, a), levenshtein(a, b), "{b} {a}");
+        }
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
 
     #[test]
     fn did_you_mean_finds_typos_only() {

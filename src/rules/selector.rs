@@ -321,8 +321,13 @@ pub fn explain<'s, 'a>(
     // A typo: the template sets every known key, and only values differ. Prefer the template
     // with the fewest differences, then the closest spelling.
     let mut best: Option<Candidate> = None;
+    // Every template of the namespace is a candidate for every empty selector, and most label
+    // values repeat across them (a chart's name, component): each pair is spelt out once.
+    let mut spelled: std::collections::HashMap<(&str, &str), usize, kforge_gotpl::track::FxBuild> =
+        Default::default();
+    let mut differing = Vec::new();
     for t in &templates {
-        let mut differing = Vec::new();
+        differing.clear();
         let mut all_keys = true;
         for r in &known {
             match t.label(r.key) {
@@ -334,19 +339,30 @@ pub fn explain<'s, 'a>(
         if !all_keys || differing.is_empty() {
             continue;
         }
-        let distance: usize = differing
+        // More differences than the best so far can never win: skip the spelling.
+        if best
+            .as_ref()
+            .is_some_and(|(n, _, _, _)| differing.len() > *n)
+        {
+            continue;
+        }
+        let distance = differing
             .iter()
             .map(|(r, l)| {
                 r.values
                     .iter()
-                    .map(|v| crate::diag::edit_distance(v, &l.value))
+                    .map(|v| {
+                        *spelled
+                            .entry((v, &l.value))
+                            .or_insert_with(|| crate::diag::edit_distance(v, &l.value))
+                    })
                     .min()
                     .unwrap_or(usize::MAX / 4)
             })
-            .sum();
+            .fold(0, usize::saturating_add);
         let key = (differing.len(), distance);
         if best.as_ref().is_none_or(|(n, d, _, _)| key < (*n, *d)) {
-            best = Some((key.0, key.1, t, differing));
+            best = Some((key.0, key.1, t, differing.clone()));
         }
     }
     if let Some((_, _, template, differing)) = best {

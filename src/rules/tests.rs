@@ -1084,3 +1084,61 @@ apiVersion: test.kforge.dev/v1\nkind: Selectors\nmetadata: {name: s}\nitems:\n\
         "the selectors select too little to test anything"
     );
 }
+
+fn deployment(name: &str, app: &str, tier: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+spec:
+  selector:
+    matchLabels:
+      app: {app}
+      tier: {tier}
+  template:
+    metadata:
+      labels:
+        app: {app}
+        tier: {tier}
+    spec:
+      containers:
+        - name: main
+          image: shop:1.0
+---
+"
+    )
+}
+
+/// Of every pod template in the namespace, the suggestion names the one with the fewest
+/// differing labels, then the closest spelling, then the first in the run.
+#[test]
+fn a_selector_typo_suggests_the_closest_template_first_in_the_run_on_a_tie() {
+    let yaml = [
+        deployment("far", "shop-backend", "web"),
+        deployment("two-differences", "shop-frontnd", "api"),
+        deployment("closest", "shop-frontend", "web"),
+        deployment("closest-again", "shop-frontend", "web"),
+        deployment("farther", "shop-frontends", "web"),
+    ]
+    .concat()
+        + "apiVersion: v1
+kind: Service
+metadata:
+  name: shop
+spec:
+  selector:
+    app: shop-frontnd
+    tier: web
+  ports:
+    - port: 80
+";
+    let (_, d) = only_error(&yaml);
+    assert_eq!(d.rule.id, "rules/service-selects-nothing");
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "did you mean app: shop-frontend? Make the selector and the labels of Deployment \"closest\" agree"
+        )
+    );
+}
