@@ -679,9 +679,13 @@ impl<'a> State<'a> {
 
     pub fn not_a_function(&self, fr: &Frame<'_>, args: &[Arg], fin: &Option<Rv>) -> R<()> {
         if args.len() > 1 || fin.is_some() {
-            let first = args
-                .first()
-                .map_or(String::new(), |a| At::Arg(a).context(&fr.tree.text));
+            // Go formats the node with `%s`: a parenthesised pipeline is the PipeNode itself,
+            // printed without the parentheses its command would give it.
+            let first = match args.first() {
+                Some(Arg::Pipe(_, p)) => At::Pipe(p).context(&fr.tree.text),
+                Some(a) => At::Arg(a).context(&fr.tree.text),
+                None => String::new(),
+            };
             return Err(self.errorf(fr, format!("can't give argument to non-function {first}")));
         }
         Ok(())
