@@ -2,6 +2,8 @@
 //! byte range in it. Rendered files carry an [`OriginMap`] so a span in rendered output can be
 //! resolved back to the template line that produced it.
 
+mod chunks;
+mod lines;
 mod read;
 
 pub use read::{
@@ -121,7 +123,7 @@ pub struct SourceFile {
     inner_origins: Vec<InnerOrigin>,
     /// Byte offsets of the lines, found when a position is first asked for (most files of a
     /// `kforge template` run never are), and before the text is released.
-    line_starts: OnceLock<Vec<u32>>,
+    line_starts: OnceLock<lines::LineStarts>,
 }
 
 /// A file's text: all of `whole`, or the stretch `start..end` of it when the file is one
@@ -253,8 +255,9 @@ impl SourceFile {
         }
     }
 
-    fn line_starts(&self) -> &[u32] {
-        self.line_starts.get_or_init(|| line_starts(self.text()))
+    fn line_starts(&self) -> &lines::LineStarts {
+        self.line_starts
+            .get_or_init(|| lines::LineStarts::new(self.text()))
     }
 
     /// Number of lines (a trailing newline does not start a new line).
@@ -265,29 +268,25 @@ impl SourceFile {
     /// 0-based line index and 0-based byte column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let starts = self.line_starts();
-        let line = match starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = starts.get(line).copied().unwrap_or(0);
+        let line = starts.line_of(offset);
+        let start = starts.get(line).unwrap_or(0);
         (line as u32, offset.saturating_sub(start))
     }
 
     /// Byte range of a 0-based line, without its line terminator.
     pub fn line_range(&self, line: u32) -> Option<(u32, u32)> {
         let starts = self.line_starts();
-        let start = *starts.get(line as usize)?;
+        let start = starts.get(line as usize)?;
         if let Some(b) = self.backing.as_ref().filter(|b| b.plain) {
             // Every line but the last ends with one `\n`, the last with at most one.
             let end = match starts.get(line as usize + 1) {
-                Some(&next) => next - 1,
+                Some(next) => next - 1,
                 None => b.len as u32 - u32::from(b.final_newline),
             };
             return Some((start, end.max(start)));
         }
         let next = starts
             .get(line as usize + 1)
-            .copied()
             .unwrap_or(self.text().len() as u32);
         let bytes = self.text().as_bytes();
         let mut end = next;
@@ -327,25 +326,6 @@ fn fingerprint(text: &str) -> (u64, bool) {
     (h, high & 0x8080_8080_8080_8080 == 0)
 }
 
-fn line_starts(text: &str) -> Vec<u32> {
-    // Every template, values file and rendered output is indexed once: the memchr crate's
-    // vectorised search (core's `match_indices('\n')` was 4% of a chart's `kforge template`).
-    // Counted first, so the index is allocated once at its size: it is kept for the whole run
-    // (an estimate from the length was a third too large on CRDs, and doubled on short lines).
-    let bytes = text.as_bytes();
-    let newlines = memchr::memchr_iter(b'\n', bytes).count();
-    let ends_in_newline = bytes.last() == Some(&b'\n');
-    let mut starts = Vec::with_capacity(1 + newlines - usize::from(ends_in_newline));
-    starts.push(0u32);
-    starts.extend(
-        memchr::memchr_iter(b'\n', bytes)
-            .map(|i| i + 1)
-            .filter(|&next| next < text.len())
-            .map(|next| next as u32),
-    );
-    starts
-}
-
 /// A resolved, human-facing location: 1-based line and column (columns count characters).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
@@ -359,7 +339,7 @@ pub struct Location {
 
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: chunks::Chunks<SourceFile>,
 }
 
 impl SourceMap {

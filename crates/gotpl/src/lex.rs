@@ -98,12 +98,20 @@ fn word_type(word: &str) -> ItemType {
 
 /// A token. `val` is the token's text; for an `Error` item it is empty and the message is
 /// [`Lexer::error_message`] (lexing stops at the first error, so there is only one).
+///
+/// Go emits a token for each run of spaces inside an action; here the run is folded into the
+/// token after it (`space`), which saves a lexer step per run (a third of the tokens of a
+/// template). [`Lexer::space_item`] gives Go's space token back where the parser needs Go's
+/// exact token stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Item<'a> {
     pub typ: ItemType,
     /// Byte offset of the token in the input.
     pub pos: usize,
     pub val: &'a str,
+    /// Where the run of spaces before the token starts (Go's space token), or 0 when there is
+    /// none: a space token is never at offset 0, which is in text or the `{{` before it.
+    pub space: usize,
 }
 
 impl Item<'_> {
@@ -111,6 +119,7 @@ impl Item<'_> {
         typ: ItemType::Eof,
         pos: 0,
         val: "",
+        space: 0,
     };
 
     /// Byte offset just past the token.
@@ -159,6 +168,8 @@ fn is_space_byte(b: u8) -> bool {
 
 pub struct Lexer<'a> {
     input: &'a str,
+    /// The whole input, kept when an error drops `input` (space tokens are cut from it).
+    source: &'a str,
     pos: usize,
     start: usize,
     at_eof: bool,
@@ -181,6 +192,7 @@ impl<'a> Lexer<'a> {
     pub fn new(input: &'a str) -> Lexer<'a> {
         Lexer {
             input,
+            source: input,
             pos: 0,
             start: 0,
             at_eof: false,
@@ -198,12 +210,36 @@ impl<'a> Lexer<'a> {
         &self.error_message
     }
 
-    /// The next token (Go's `nextItem`).
+    /// The next token (Go's `nextItem`), except that a run of spaces is not a token of its own
+    /// but [`Item::space`] of the token after it.
     pub fn next_item(&mut self) -> Item<'a> {
         if self.inside_action {
-            self.lex_inside_action()
+            let space = self.skip_space();
+            let mut item = self.lex_inside_action();
+            item.space = space;
+            item
         } else {
             self.lex_text()
+        }
+    }
+
+    /// Go's space token before `item` (`item.space` must be set), as Go's `lexSpace` makes it:
+    /// the run of spaces, less the one that starts a trim-marked ` -}}`.
+    pub fn space_item(&self, item: &Item<'a>) -> Item<'a> {
+        let bytes = self.source.as_bytes();
+        let start = item.space;
+        let mut end = start;
+        while bytes.get(end).is_some_and(|&b| is_space_byte(b)) {
+            end += 1;
+        }
+        if bytes.get(end) == Some(&b'-') && starts_with_right_delim(bytes.get(end + 1..)) {
+            end -= 1;
+        }
+        Item {
+            typ: ItemType::Space,
+            pos: start,
+            val: self.source.get(start..end).unwrap_or(""),
+            space: 0,
         }
     }
 
@@ -211,6 +247,7 @@ impl<'a> Lexer<'a> {
         self.input.get(self.pos..).unwrap_or("")
     }
 
+    #[inline(always)]
     fn slice(&self, a: usize, b: usize) -> &'a str {
         self.input.get(a..b).unwrap_or("")
     }
@@ -259,11 +296,13 @@ impl<'a> Lexer<'a> {
         self.pos -= r.len_utf8();
     }
 
+    #[inline(always)]
     fn this_item(&mut self, typ: ItemType) -> Item<'a> {
         let i = Item {
             typ,
             pos: self.start,
             val: self.slice(self.start, self.pos),
+            space: 0,
         };
         self.start = self.pos;
         i
@@ -273,19 +312,24 @@ impl<'a> Lexer<'a> {
         self.start = self.pos;
     }
 
-    fn accept(&mut self, valid: &str) -> bool {
-        match self.next() {
-            Some(r) if valid.contains(r) => true,
-            _ => {
-                self.backup();
+    /// Go's `accept` of a set of ASCII characters, given as a test on the byte: a character
+    /// outside ASCII is never in the set, and Go's `backup` puts it back.
+    fn accept(&mut self, valid: impl Fn(u8) -> bool) -> bool {
+        match self.byte_at(self.pos) {
+            None => {
+                self.at_eof = true;
                 false
             }
+            Some(b) if valid(b) => {
+                self.pos += 1;
+                true
+            }
+            Some(_) => false,
         }
     }
 
-    fn accept_run(&mut self, valid: &str) {
-        while matches!(self.next(), Some(r) if valid.contains(r)) {}
-        self.backup();
+    fn accept_run(&mut self, valid: impl Fn(u8) -> bool + Copy) {
+        while self.accept(valid) {}
     }
 
     /// Ends lexing with an error item; the input is dropped as Go does, so later calls give EOF.
@@ -295,6 +339,7 @@ impl<'a> Lexer<'a> {
             typ: ItemType::Error,
             pos: self.start,
             val: "",
+            space: 0,
         };
         self.error_message = message;
         self.start = 0;
@@ -360,10 +405,9 @@ impl<'a> Lexer<'a> {
         self.pos += LEFT_DELIM.len();
         let trim = has_left_trim_marker(self.bytes_from(self.pos));
         let after_marker = if trim { TRIM_MARKER_LEN } else { 0 };
-        if self
-            .bytes_from(self.pos + after_marker)
-            .starts_with(LEFT_COMMENT.as_bytes())
-        {
+        // By the byte: `starts_with` on a slice is a call.
+        let comment = self.pos + after_marker;
+        if self.byte_at(comment) == Some(b'/') && self.byte_at(comment + 1) == Some(b'*') {
             self.pos += after_marker;
             self.ignore();
             return self.lex_comment();
@@ -441,11 +485,6 @@ impl<'a> Lexer<'a> {
         // Every case below consumes the byte, as Go's `next`.
         self.pos = p + 1;
         match b {
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                // Put the space back in case it starts " -}}".
-                self.pos = p;
-                self.lex_space()
-            }
             b'=' => self.this_item(ItemType::Assign),
             b':' => {
                 if self.next() != Some('=') {
@@ -508,31 +547,49 @@ impl<'a> Lexer<'a> {
         ))
     }
 
-    /// A run of spaces; the first is not consumed yet. A trim-marked right delimiter starts with
-    /// a space, which must be left for it.
-    fn lex_space(&mut self) -> Item<'a> {
+    /// Go's `lexSpace` without its token: skips a run of spaces and returns where it started (0
+    /// if there was none). A trim-marked right delimiter starts with a space, which is left for
+    /// it: ` -}}` alone is no space token.
+    fn skip_space(&mut self) -> usize {
         let bytes = self.input.as_bytes();
-        let mut p = self.pos;
+        let start = self.pos;
+        let mut p = start;
         while bytes.get(p).is_some_and(|&b| is_space_byte(b)) {
             p += 1;
         }
-        let num_spaces = p - self.pos;
-        self.pos = p;
-        // The last space read, then `-}}`.
-        if bytes.get(p) == Some(&b'-')
-            && starts_with_right_delim(self.input.as_bytes().get(p + 1..))
-        {
-            self.backup();
-            if num_spaces == 1 {
-                return self.lex_right_delim(true);
-            }
+        if p == start {
+            return 0;
         }
-        self.this_item(ItemType::Space)
+        if bytes.get(p) == Some(&b'-') && starts_with_right_delim(bytes.get(p + 1..)) {
+            p -= 1;
+        }
+        self.pos = p;
+        self.start = p;
+        if p == start { 0 } else { start }
     }
 
     /// Consumes identifier characters: ASCII ones by the byte, the rest as `next` does. Leaves
     /// the lexer where Go's `next`/`backup` loop leaves it (`at_eof` set if the input ended).
+    /// Inlined into the three callers (a name is a third of a template's tokens); the rare
+    /// non-ASCII case is a call.
+    #[inline(always)]
     fn skip_alphanumeric(&mut self) {
+        let bytes = self.input.as_bytes();
+        let mut p = self.pos;
+        while bytes.get(p).is_some_and(|&b| is_alnum_byte(b)) {
+            p += 1;
+        }
+        self.pos = p;
+        match bytes.get(p) {
+            None => self.at_eof = true,
+            Some(b) if b.is_ascii() => {}
+            Some(_) => self.skip_alphanumeric_unicode(),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn skip_alphanumeric_unicode(&mut self) {
         loop {
             let bytes = self.input.as_bytes();
             let mut p = self.pos;
@@ -556,6 +613,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(always)]
     fn lex_identifier(&mut self) -> Item<'a> {
         self.skip_alphanumeric();
         if !self.at_terminator() {
@@ -578,6 +636,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// `.Name` or `$name`; the `.` or `$` has been consumed.
+    #[inline(always)]
     fn lex_field_or_variable(&mut self, typ: ItemType) -> Item<'a> {
         if self.at_terminator() {
             return self.this_item(if typ == ItemType::Variable {
@@ -596,6 +655,7 @@ impl<'a> Lexer<'a> {
 
     /// Whether the next character may follow an identifier (Go breaks `.X.Y` in two here and
     /// rejects `$x+2`).
+    #[inline(always)]
     fn at_terminator(&self) -> bool {
         match self.byte_at(self.pos) {
             None => true,
@@ -612,9 +672,7 @@ impl<'a> Lexer<'a> {
         loop {
             // Skip to the next byte that matters; UTF-8 continuation bytes never equal these.
             let rest = self.input.as_bytes().get(self.pos..).unwrap_or(&[]);
-            let skip = rest
-                .iter()
-                .position(|&b| b == quote_byte || b == b'\\' || b == b'\n');
+            let skip = memchr::memchr3(quote_byte, b'\\', b'\n', rest);
             self.pos += skip.unwrap_or(rest.len());
             match self.next() {
                 Some('\\') => match self.next() {
@@ -656,33 +714,45 @@ impl<'a> Lexer<'a> {
     }
 
     fn scan_number(&mut self) -> bool {
-        const DEC: &str = "0123456789_";
-        const HEX: &str = "0123456789abcdefABCDEF_";
-        self.accept("+-");
-        let mut digits = DEC;
-        if self.accept("0") {
+        fn dec(b: u8) -> bool {
+            b.is_ascii_digit() || b == b'_'
+        }
+        fn hex(b: u8) -> bool {
+            b.is_ascii_hexdigit() || b == b'_'
+        }
+        fn oct(b: u8) -> bool {
+            matches!(b, b'0'..=b'7' | b'_')
+        }
+        fn bin(b: u8) -> bool {
+            matches!(b, b'0' | b'1' | b'_')
+        }
+        let sign = |b: u8| b == b'+' || b == b'-';
+        self.accept(sign);
+        let mut digits: fn(u8) -> bool = dec;
+        let mut base = 10;
+        if self.accept(|b| b == b'0') {
             // A leading 0 does not make a float octal.
-            if self.accept("xX") {
-                digits = HEX;
-            } else if self.accept("oO") {
-                digits = "01234567_";
-            } else if self.accept("bB") {
-                digits = "01_";
+            if self.accept(|b| b == b'x' || b == b'X') {
+                (digits, base) = (hex, 16);
+            } else if self.accept(|b| b == b'o' || b == b'O') {
+                (digits, base) = (oct, 8);
+            } else if self.accept(|b| b == b'b' || b == b'B') {
+                (digits, base) = (bin, 2);
             }
         }
         self.accept_run(digits);
-        if self.accept(".") {
+        if self.accept(|b| b == b'.') {
             self.accept_run(digits);
         }
-        if digits == DEC && self.accept("eE") {
-            self.accept("+-");
-            self.accept_run(DEC);
+        if base == 10 && self.accept(|b| b == b'e' || b == b'E') {
+            self.accept(sign);
+            self.accept_run(dec);
         }
-        if digits == HEX && self.accept("pP") {
-            self.accept("+-");
-            self.accept_run(DEC);
+        if base == 16 && self.accept(|b| b == b'p' || b == b'P') {
+            self.accept(sign);
+            self.accept_run(dec);
         }
-        self.accept("i");
+        self.accept(|b| b == b'i');
         if self.peek().is_some_and(is_alphanumeric) {
             self.next();
             return false;
@@ -721,12 +791,21 @@ pub fn line_at(text: &str, pos: usize) -> usize {
     1 + before.iter().filter(|&&b| b == b'\n').count()
 }
 
+// Plain loops: `rev().take_while().count()` was a call per trim marker.
 fn right_trim_length(s: &[u8]) -> usize {
-    s.iter().rev().take_while(|&&b| is_space_byte(b)).count()
+    let mut n = s.len();
+    while n > 0 && s.get(n - 1).is_some_and(|&b| is_space_byte(b)) {
+        n -= 1;
+    }
+    s.len() - n
 }
 
 fn left_trim_length(s: &[u8]) -> usize {
-    s.iter().take_while(|&&b| is_space_byte(b)).count()
+    let mut n = 0;
+    while s.get(n).is_some_and(|&b| is_space_byte(b)) {
+        n += 1;
+    }
+    n
 }
 
 /// Go's `isSpace` inside actions: space, tab, CR and LF.
@@ -757,20 +836,40 @@ fn has_right_trim_marker(b: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// The tokens as Go's lexer emits them: space tokens included.
+    pub(super) fn go_items<'a>(l: &mut Lexer<'a>) -> impl Iterator<Item = Item<'a>> {
+        let mut pending = Vec::new();
+        std::iter::from_fn(move || {
+            if let Some(i) = pending.pop() {
+                return Some(i);
+            }
+            let i = l.next_item();
+            if i.space != 0 {
+                pending.push(Item { space: 0, ..i });
+                return Some(l.space_item(&i));
+            }
+            Some(i)
+        })
+    }
+
     fn lex_all(input: &str) -> Vec<String> {
         let mut l = Lexer::new(input);
         let mut out = Vec::new();
-        loop {
-            let i = l.next_item();
-            let s = match i.typ {
-                ItemType::Error => format!("ERR({})", l.error_message()),
+        for i in go_items(&mut l) {
+            out.push(match i.typ {
+                ItemType::Error => "ERR".to_owned(),
                 t => format!("{t:?}:{:?}@{}:{}", i.val, i.pos, line_at(input, i.pos)),
-            };
-            out.push(s);
+            });
             if matches!(i.typ, ItemType::Eof | ItemType::Error) {
-                return out;
+                break;
             }
         }
+        if let Some(last) = out.last_mut()
+            && last == "ERR"
+        {
+            *last = format!("ERR({})", l.error_message());
+        }
+        out
     }
 
     #[test]
@@ -906,18 +1005,18 @@ mod go_tests {
     fn items(input: &str) -> Vec<(ItemType, std::string::String, usize, usize)> {
         let mut l = Lexer::new(input);
         let mut out = Vec::new();
-        loop {
-            let i = l.next_item();
-            let val = if i.typ == Error {
-                l.error_message().to_owned()
-            } else {
-                i.val.to_owned()
-            };
-            out.push((i.typ, val, i.pos, line_at(input, i.pos)));
+        for i in super::tests::go_items(&mut l) {
+            out.push((i.typ, i.val.to_owned(), i.pos, line_at(input, i.pos)));
             if matches!(i.typ, Eof | Error) {
-                return out;
+                break;
             }
         }
+        if let Some(last) = out.last_mut()
+            && last.0 == Error
+        {
+            last.1 = l.error_message().to_owned();
+        }
+        out
     }
 
     fn kinds(input: &str) -> Vec<(ItemType, std::string::String)> {

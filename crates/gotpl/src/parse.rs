@@ -129,6 +129,7 @@ pub fn parse_shared(
         parse_name,
         text: Arc::clone(&text),
         is_func,
+        func_cache: [("", false); 32],
         t: TreeState::new(),
         trees: Vec::new(),
         by_name: FxMap::default(),
@@ -177,11 +178,24 @@ impl Step {
     }
 }
 
+/// Go's space token at `pos` (its text is never printed: a space is no token an error names).
+fn space_token(pos: usize) -> Item<'static> {
+    Item {
+        typ: ItemType::Space,
+        pos,
+        val: "",
+        space: 0,
+    }
+}
+
 /// The state Go keeps per `Tree` while parsing: a `define` or `block` body is parsed with a
 /// fresh one (own look-ahead buffer, variables `$` only, not inside any `range`).
 struct TreeState<'a> {
     token: [Item<'a>; 3],
     peek_count: usize,
+    /// Go has read the space token before `token[0]` (at `space_pos`) but not `token[0]`.
+    space_only: bool,
+    space_pos: usize,
     /// The variables declared, innermost last; `$` is always there and not listed, so a tree
     /// that declares none allocates nothing.
     vars: Vec<&'a str>,
@@ -198,6 +212,8 @@ impl<'a> TreeState<'a> {
         TreeState {
             token: [Item::EMPTY; 3],
             peek_count: 0,
+            space_only: false,
+            space_pos: 0,
             vars: Vec::new(),
             var_count: FxMap::default(),
             action_pos: None,
@@ -206,7 +222,11 @@ impl<'a> TreeState<'a> {
         }
     }
 
+    /// The last token Go read.
     fn token0(&self) -> Item<'a> {
+        if self.space_only {
+            return space_token(self.space_pos);
+        }
         self.token[0]
     }
 
@@ -235,6 +255,9 @@ struct Parser<'a, 'f> {
     parse_name: &'a str,
     text: Arc<str>,
     is_func: &'f dyn Fn(&str) -> bool,
+    /// `is_func`'s answers for names of this file, by a hash of the name: a file calls a few
+    /// dozen functions many times each, and the function table hashes the whole name.
+    func_cache: [(&'a str, bool); 32],
     t: TreeState<'a>,
     trees: Vec<Tree>,
     by_name: FxMap<String, usize>,
@@ -258,67 +281,146 @@ struct Scratch {
 /// one block, where `drain().collect()` moved them one by one).
 fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
     let base = base.min(stack.len());
+    // Most lists, commands and fields have one element: moved by value, not by a `memcpy`
+    // call.
+    if stack.len() == base + 1
+        && let Some(only) = stack.pop()
+    {
+        return vec![only];
+    }
     stack.split_off(base)
 }
 
 impl<'a> Parser<'a, '_> {
     // ---- tokens (Go's next/backup/peek with a three-token look-ahead) ----
+    //
+    // Go's lexer emits a token for each run of spaces inside an action; this one folds the run
+    // into the token after it (`Item::space`). The buffer holds the lexer's tokens, and a
+    // buffered token whose `space` is set still has Go's space token before it: `next` and
+    // `peek` hand that out as a space token of its own, `next_non_space` and `peek_non_space`
+    // step over it. Which token Go read last (the line an error names) is `token[0]`, or the
+    // space before it when Go has read only that (`TreeState::space_only`).
 
     fn next(&mut self) -> Item<'a> {
-        if self.t.peek_count > 0 {
-            self.t.peek_count -= 1;
-        } else {
-            self.t.token[0] = self.lex.next_item();
+        let t = &mut self.t;
+        if t.peek_count == 0 {
+            let item = self.lex.next_item();
+            t.token[0] = item;
+            if item.space != 0 {
+                t.token[0].space = 0;
+                t.peek_count = 1;
+                t.space_only = true;
+                t.space_pos = item.space;
+                return space_token(item.space);
+            }
+            t.space_only = false;
+            return item;
         }
-        self.t
-            .token
-            .get(self.t.peek_count)
-            .copied()
-            .unwrap_or(Item::EMPTY)
+        let i = t.peek_count - 1;
+        let Some(slot) = t.token.get_mut(i) else {
+            return Item::EMPTY;
+        };
+        if slot.space != 0 {
+            let pos = slot.space;
+            slot.space = 0;
+            return space_token(pos);
+        }
+        let item = *slot;
+        t.peek_count = i;
+        if i == 0 {
+            t.space_only = false;
+        }
+        item
     }
 
+    /// Go's `backup` after a token other than a space: its space (if any) stays read.
     fn backup(&mut self) {
-        self.t.peek_count += 1;
+        let t = &mut self.t;
+        t.peek_count += 1;
+        if let Some(slot) = t.token.get_mut(t.peek_count - 1) {
+            slot.space = 0;
+        }
     }
 
+    /// Go's `backup2`: `t1` before the last token read, which follows it without a space.
     fn backup2(&mut self, t1: Item<'a>) {
-        self.t.token[1] = t1;
+        self.t.token[1] = Item { space: 0, ..t1 };
+        self.t.token[0].space = 0;
         self.t.peek_count = 2;
     }
 
+    /// Go's `backup3` with `t1` a space token: `t2`, then the last token read after the space.
     fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
-        self.t.token[1] = t1;
-        self.t.token[2] = t2;
-        self.t.peek_count = 3;
+        self.t.token[1] = Item { space: 0, ..t2 };
+        self.t.token[0].space = t1.pos;
+        self.t.peek_count = 2;
     }
 
     fn peek(&mut self) -> Item<'a> {
-        if self.t.peek_count > 0 {
-            return self
-                .t
-                .token
-                .get(self.t.peek_count - 1)
-                .copied()
-                .unwrap_or(Item::EMPTY);
+        let t = &mut self.t;
+        if t.peek_count == 0 {
+            let item = self.lex.next_item();
+            t.token[0] = item;
+            t.peek_count = 1;
+            if item.space != 0 {
+                t.space_only = true;
+                t.space_pos = item.space;
+                return space_token(item.space);
+            }
+            t.space_only = false;
+            return item;
         }
-        self.t.peek_count = 1;
-        self.t.token[0] = self.lex.next_item();
-        self.t.token[0]
+        let item = t
+            .token
+            .get(t.peek_count - 1)
+            .copied()
+            .unwrap_or(Item::EMPTY);
+        if item.space != 0 {
+            return space_token(item.space);
+        }
+        if t.peek_count == 1 {
+            t.space_only = false;
+        }
+        item
     }
 
     fn next_non_space(&mut self) -> Item<'a> {
-        loop {
-            let t = self.next();
-            if t.typ != ItemType::Space {
-                return t;
-            }
+        let t = &mut self.t;
+        if t.peek_count == 0 {
+            let item = self.lex.next_item();
+            t.token[0] = item;
+            t.space_only = false;
+            return item;
         }
+        t.peek_count -= 1;
+        if t.peek_count == 0 {
+            // Go reads `token[0]` now if it had read only the space before it.
+            t.space_only = false;
+        }
+        t.token.get(t.peek_count).copied().unwrap_or(Item::EMPTY)
     }
 
     fn peek_non_space(&mut self) -> Item<'a> {
         let t = self.next_non_space();
         self.backup();
         t
+    }
+
+    /// `is_func(name)`, remembered for the file (`name` is never empty).
+    fn is_func_cached(&mut self, name: &'a str) -> bool {
+        let b = name.as_bytes();
+        let first = usize::from(b.first().copied().unwrap_or(0));
+        let last = usize::from(b.last().copied().unwrap_or(0));
+        let slot = (b.len() ^ (first << 1) ^ (last * 3)) % 32;
+        let Some(entry) = self.func_cache.get_mut(slot) else {
+            return (self.is_func)(name);
+        };
+        if entry.0 == name {
+            return entry.1;
+        }
+        let known = (self.is_func)(name);
+        *entry = (name, known);
+        known
     }
 
     // ---- errors ----
@@ -421,7 +523,8 @@ impl<'a> Parser<'a, '_> {
                 }
                 self.backup2(delim);
             }
-            match self.text_or_action()? {
+            let token = self.next_non_space();
+            match self.text_or_action(token)? {
                 Step::Node(n) => self.scratch.nodes.push(n),
                 step => return self.errorf(format!("unexpected {}", step.go_string())),
             }
@@ -453,8 +556,13 @@ impl<'a> Parser<'a, '_> {
     fn item_list(&mut self) -> PResult<(List, Step)> {
         let start = self.peek_non_space().pos;
         let base = self.scratch.nodes.len();
-        while self.peek_non_space().typ != ItemType::Eof {
-            match self.text_or_action()? {
+        loop {
+            // Go peeks, then reads the token in `textOrAction`: the same tokens are read.
+            let token = self.next_non_space();
+            if token.typ == ItemType::Eof {
+                break;
+            }
+            match self.text_or_action(token)? {
                 Step::Node(n) => self.scratch.nodes.push(n),
                 step => {
                     let end = match step {
@@ -469,8 +577,8 @@ impl<'a> Parser<'a, '_> {
         self.errorf("unexpected EOF".to_owned())
     }
 
-    fn text_or_action(&mut self) -> PResult<Step> {
-        let token = self.next_non_space();
+    /// `token` has been read.
+    fn text_or_action(&mut self, token: Item<'a>) -> PResult<Step> {
         match token.typ {
             ItemType::Text => Ok(Step::Node(Node::Text {
                 span: Span::new(token.pos, token.end()),
@@ -558,8 +666,13 @@ impl<'a> Parser<'a, '_> {
             ..Pipe::default()
         };
         // Declarations: `$x :=`, `$x =`, `$k, $v :=` (range only).
+        let mut peeked = Some(token);
         loop {
-            let v = self.peek_non_space();
+            // (Peeking twice reads no more than peeking once.)
+            let v = match peeked.take() {
+                Some(t) => t,
+                None => self.peek_non_space(),
+            };
             if v.typ != ItemType::Variable {
                 break;
             }
@@ -573,14 +686,14 @@ impl<'a> Parser<'a, '_> {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![Name::new(v.val)],
+                    ident: vec![name(v.val)],
                 });
                 self.t.push_var(v.val);
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![Name::new(v.val)],
+                    ident: vec![name(v.val)],
                 });
                 self.t.push_var(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
@@ -623,8 +736,7 @@ impl<'a> Parser<'a, '_> {
                 | ItemType::String
                 | ItemType::Variable
                 | ItemType::LeftParen => {
-                    self.backup();
-                    let cmd = self.command()?;
+                    let cmd = self.command(token)?;
                     self.scratch.cmds.push(cmd);
                     if self.scratch.cmds.len() - base > MAX_PIPELINE_CMDS {
                         return self.errorf("pipeline too long".to_owned());
@@ -791,12 +903,15 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// `operand (space operand)*` up to `|` (consumed) or `}}`/`)` (left for the pipeline).
-    fn command(&mut self) -> PResult<Command> {
-        let start = self.peek_non_space().pos;
+    /// `first` is the command's first token, already read. (Go backs it up and peeks at it
+    /// twice before reading it again, and peeks before each operand: none of that changes which
+    /// tokens are read.)
+    fn command(&mut self, first: Item<'a>) -> PResult<Command> {
+        let start = first.pos;
         let base = self.scratch.args.len();
+        let mut first = Some(first);
         loop {
-            self.peek_non_space();
-            if let Some(operand) = self.operand()? {
+            if let Some(operand) = self.operand(first.take())? {
                 self.scratch.args.push(operand);
             }
             let token = self.next();
@@ -817,10 +932,10 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// `term .Field*`.
-    fn operand(&mut self) -> PResult<Option<Arg>> {
+    fn operand(&mut self, token: Option<Item<'a>>) -> PResult<Option<Arg>> {
         // A field's or variable's segments are gathered on the stack: `term` leaves the first.
         let base = self.scratch.idents.len();
-        let Some(mut node) = self.term()? else {
+        let Some(mut node) = self.term(token)? else {
             return Ok(None);
         };
         if self.peek().typ != ItemType::Field {
@@ -847,9 +962,7 @@ impl<'a> Parser<'a, '_> {
         let mut end = chain_pos;
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            self.scratch
-                .idents
-                .push(Name::new(f.val.get(1..).unwrap_or("")));
+            self.scratch.idents.push(name(f.val.get(1..).unwrap_or("")));
             end = f.end();
         }
         let span = Span::new(chain_pos, end);
@@ -889,19 +1002,23 @@ impl<'a> Parser<'a, '_> {
 
     /// A literal, function name, `.`, `.Field`, `$var` or `( pipeline )`; `None` (and nothing
     /// consumed) if the next token is none of these. A field or variable comes with its name
-    /// left on `scratch.idents` for `operand` to collect.
-    fn term(&mut self) -> PResult<Option<Arg>> {
-        let token = self.next_non_space();
+    /// left on `scratch.idents` for `operand` to collect. `token` is the term's token if the
+    /// caller has read it.
+    fn term(&mut self, token: Option<Item<'a>>) -> PResult<Option<Arg>> {
+        let token = match token {
+            Some(t) => t,
+            None => self.next_non_space(),
+        };
         let span = Span::new(token.pos, token.end());
         Ok(Some(match token.typ {
             ItemType::Identifier => {
-                if !(self.is_func)(token.val) {
+                if !self.is_func_cached(token.val) {
                     return self.errorf(format!(
                         "function {} not defined",
                         crate::fmt::quote(token.val)
                     ));
                 }
-                Arg::Identifier(span, Name::new(token.val))
+                Arg::Identifier(span, name(token.val))
             }
             ItemType::Dot => Arg::Dot(span),
             ItemType::Nil => Arg::Nil(span),
@@ -912,7 +1029,7 @@ impl<'a> Parser<'a, '_> {
                         crate::fmt::quote(token.val)
                     ));
                 }
-                self.scratch.idents.push(Name::new(token.val));
+                self.scratch.idents.push(name(token.val));
                 Arg::Variable(Variable {
                     span,
                     ident: Vec::new(),
@@ -921,7 +1038,7 @@ impl<'a> Parser<'a, '_> {
             ItemType::Field => {
                 self.scratch
                     .idents
-                    .push(Name::new(token.val.get(1..).unwrap_or("")));
+                    .push(name(token.val.get(1..).unwrap_or("")));
                 Arg::Field(span, Vec::new())
             }
             ItemType::Bool => Arg::Bool(span, token.val == "true"),
@@ -941,15 +1058,40 @@ impl<'a> Parser<'a, '_> {
                 let (pipe, end) = result?;
                 Arg::Pipe(Span::new(pipe.span.start as usize, end), Box::new(pipe))
             }
-            ItemType::String | ItemType::RawString => match strconv::unquote_name(token.val) {
-                Some(s) => Arg::String(span, s),
-                None => return self.errorf("invalid syntax".to_owned()),
+            ItemType::String | ItemType::RawString => match plain_string(token) {
+                Some(s) => Arg::String(span, name(s)),
+                None => match strconv::unquote_name(token.val) {
+                    Some(s) => Arg::String(span, s),
+                    None => return self.errorf("invalid syntax".to_owned()),
+                },
             },
             _ => {
                 self.backup();
                 return Ok(None);
             }
         }))
+    }
+}
+
+/// The text of a string token with no escape to undo: a quoted string without a backslash
+/// (the lexer has ended it at the first unescaped quote and rejected a newline) or a raw
+/// string without a carriage return. One byte search instead of `unquote_name`'s three.
+fn plain_string<'a>(token: Item<'a>) -> Option<&'a str> {
+    let inner = token.val.get(1..token.val.len().checked_sub(1)?)?;
+    let special = match token.typ {
+        ItemType::String => b'\\',
+        _ => b'\r',
+    };
+    (!inner.as_bytes().contains(&special)).then_some(inner)
+}
+
+/// A name of the template text as a [`Name`]. Names are short and `SmolStr::new` copies
+/// them inline with a `memcpy` call sized at run time; `new_inline`'s loop costs half that.
+pub(crate) fn name(s: &str) -> Name {
+    if s.len() <= 23 {
+        Name::new_inline(s)
+    } else {
+        Name::new(s)
     }
 }
 

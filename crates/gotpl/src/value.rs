@@ -274,6 +274,16 @@ impl Value {
     /// value nested 100,000 deep (a template can build one with `dict` in a loop) would overflow
     /// the stack. Containers this value owns alone are taken apart on an explicit stack.
     pub fn drop_iteratively(self) {
+        // A scalar, or a container someone else holds too: dropping it frees no nesting (the
+        // usual case, a variable going out of scope), so no stack is built.
+        let owned = match &self {
+            Value::Map(m) => Rc::strong_count(m) == 1,
+            Value::List(l) => Rc::strong_count(&l.items) == 1,
+            _ => false,
+        };
+        if !owned {
+            return;
+        }
         let mut stack = vec![self];
         while let Some(v) = stack.pop() {
             match v {

@@ -377,7 +377,13 @@ impl State<'_> {
     fn note_call(&mut self, name: &str, info: &Resolved, argv: &[Value]) {
         crate::track::call(name, argv);
         if info.mutates {
-            self.note_mutation(argv.first().unwrap_or(&Value::Nil));
+            // `unset` puts nothing in; `set` its value (after the key), `merge…` its sources.
+            let added = match name {
+                "unset" => &[],
+                "set" => argv.get(2..).unwrap_or(&[]),
+                _ => argv.get(1..).unwrap_or(&[]),
+            };
+            self.note_mutation(argv.first().unwrap_or(&Value::Nil), added);
         }
         if !info.stores_only {
             self.note_template_reads(argv);

@@ -89,6 +89,20 @@ const MAX_REACHED: usize = 1 << 16;
 const WALK_BUDGET: usize = 1 << 16;
 /// Entries of a map or list built for the call that are compared one by one.
 const MAX_COMPARED: usize = 16;
+/// Bytes of keys and strings an argument kept may hold in its first level (see [`held_bytes`]).
+const MAX_HELD_BYTES: usize = 1 << 16;
+
+/// Bytes of the keys and strings in the first level of a map built for the call: kept with
+/// the result, they stay in memory as long as it. A `dict` with an odd argument list has the
+/// printed chart root as a key (envoy-gateway: megabytes, `.Files` printed whole), and eight
+/// of those kept per template were most of the process's memory.
+fn held_bytes(dot: &Value) -> usize {
+    let Value::Map(m) = dot else { return 0 };
+    m.borrow()
+        .iter()
+        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+        .sum()
+}
 
 fn key(entry: &Entry) -> usize {
     std::sync::Arc::as_ptr(&entry.tree) as usize
@@ -113,7 +127,7 @@ impl Memo {
         only_in: Option<u64>,
         fresh: &super::FxMap<usize, u64>,
     ) {
-        if self.len >= MAX_KEPT {
+        if self.len >= MAX_KEPT || held_bytes(&dot) > MAX_HELD_BYTES {
             dot.drop_iteratively();
             return;
         }
@@ -178,7 +192,14 @@ impl Memo {
     /// arguments may reach any of them are forgotten (all of them, unless each changed map was
     /// made by the executing includes and no kept argument reaches it). Returns the oldest of them by when a function
     /// made it (`fresh`, see [`super::state::State::note_fresh`]; 0: not made by one).
-    pub fn mutated(&mut self, target: &Value, fresh: &super::FxMap<usize, u64>) -> u64 {
+    /// `adds_dot`: whether what the change puts in may reach a dot; if not, no map found clean
+    /// stops being clean, whatever changes.
+    pub fn mutated(
+        &mut self,
+        target: &Value,
+        fresh: &super::FxMap<usize, u64>,
+        adds_dot: bool,
+    ) -> u64 {
         let mut budget = WALK_BUDGET;
         let mut oldest = u64::MAX;
         let mut seen = std::collections::HashSet::<usize, crate::track::FxBuild>::default();
@@ -204,24 +225,32 @@ impl Memo {
                 _ => {}
             }
             let Some(rest) = budget.checked_sub((stack.len() - before).max(1)) else {
-                touched = true;
+                (touched, dirty) = (true, true);
                 oldest = 0;
                 break;
             };
             budget = rest;
         }
         if touched {
-            self.clear();
-        } else if dirty {
-            // A map found clean may be given a dot.
+            self.forget_kept();
+        }
+        if dirty && adds_dot {
+            // A map found clean may be given a dot. Maps not found clean are reached by none
+            // that is (a walk that finds a map clean finds what it reaches clean too), so a
+            // change to them leaves the clean ones clean.
             self.forget_clean();
         }
         oldest
     }
 
-    /// Forgets everything (a map may have changed).
+    /// Forgets everything.
     pub fn clear(&mut self) {
         self.forget_clean();
+        self.forget_kept();
+    }
+
+    /// Forgets every kept result (a map their arguments may reach may have changed).
+    fn forget_kept(&mut self) {
         self.reached.clear();
         self.reached_all = false;
         if self.len == 0 {
@@ -248,6 +277,14 @@ impl Memo {
     /// remembered until one of them changes, so that `.Values`, handed to functions again
     /// and again, is walked once.
     pub fn reaches_dot(&mut self, values: &[Value]) -> bool {
+        // The usual case, without building a walk: scalars, and containers already known clean
+        // (`.Values` and what is in it, handed to function after function).
+        if values
+            .iter()
+            .all(|v| address(v).is_none_or(|a| self.clean.contains_key(&a)))
+        {
+            return false;
+        }
         let mut budget = WALK_BUDGET;
         let mut stack: Vec<Value> = values.iter().filter(|v| is_container(v)).cloned().collect();
         let mut seen = Vec::new();
@@ -368,6 +405,18 @@ mod tests {
     }
 
     #[test]
+    fn held_bytes_count_first_level_keys_and_strings() {
+        let inner = map(&[("deep", Value::str(&"x".repeat(100)))]);
+        let dot = map(&[
+            ("ab", Value::str("cde")),
+            ("f", inner),
+            ("g", Value::Int(7)),
+        ]);
+        assert_eq!(held_bytes(&dot), 2 + 3 + 1 + 1);
+        assert_eq!(held_bytes(&Value::str("not a map")), 0);
+    }
+
+    #[test]
     fn arguments_compare_by_type_value_and_identity() {
         let root = map(&[("Values", map(&[]))]);
         let other_root = map(&[("Values", map(&[]))]);
@@ -401,6 +450,14 @@ mod tests {
         let values = map(&[("a", map(&[("b", Value::Int(1))]))]);
         assert!(!memo.reaches_dot(&[values.clone(), Value::str("Template")]));
         assert_eq!(memo.clean.len(), 2, "the map and the one in it");
+        assert!(!memo.reaches_dot(std::slice::from_ref(&values)));
+        // A change that puts in nothing reaching a dot leaves clean maps clean; one that may
+        // put a dot in forgets them all.
+        let fresh = super::super::FxMap::default();
+        memo.mutated(&values, &fresh, false);
+        assert_eq!(memo.clean.len(), 2);
+        memo.mutated(&values, &fresh, true);
+        assert!(memo.clean.is_empty());
         assert!(!memo.reaches_dot(&[values]));
         let big = Value::list((0..WALK_BUDGET as i64 + 1).map(Value::Int).collect());
         assert!(memo.reaches_dot(&[big]));

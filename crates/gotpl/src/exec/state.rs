@@ -311,8 +311,10 @@ impl<'a> State<'a> {
     /// the maps in it too). Kept results whose arguments reach any of them are forgotten, and
     /// the executing includes that are older than one of them are not kept: a reuse would skip
     /// the change. Maps a function made after an include started are that include's own.
-    pub fn note_mutation(&mut self, target: &Value) {
-        let oldest = self.env.memo.mutated(target, &self.fresh);
+    /// `added`: the values the change puts in (`set`'s value, `merge`'s sources).
+    pub fn note_mutation(&mut self, target: &Value, added: &[Value]) {
+        let adds_dot = self.env.memo.reaches_dot(added);
+        let oldest = self.env.memo.mutated(target, &self.fresh, adds_dot);
         for (start, impure) in &mut self.active {
             if oldest <= *start {
                 *impure = true;
@@ -677,9 +679,13 @@ impl<'a> State<'a> {
 
     pub fn not_a_function(&self, fr: &Frame<'_>, args: &[Arg], fin: &Option<Rv>) -> R<()> {
         if args.len() > 1 || fin.is_some() {
-            let first = args
-                .first()
-                .map_or(String::new(), |a| At::Arg(a).context(&fr.tree.text));
+            // Go formats the node with `%s`: a parenthesised pipeline is the PipeNode itself,
+            // printed without the parentheses its command would give it.
+            let first = match args.first() {
+                Some(Arg::Pipe(_, p)) => At::Pipe(p).context(&fr.tree.text),
+                Some(a) => At::Arg(a).context(&fr.tree.text),
+                None => String::new(),
+            };
             return Err(self.errorf(fr, format!("can't give argument to non-function {first}")));
         }
         Ok(())

@@ -71,6 +71,15 @@ pub fn sprint_one(v: &Value) -> String {
     sprint(std::slice::from_ref(v))
 }
 
+/// Printed bytes as text: Go's output may hold any bytes (`%s` of a `[]byte`); kforge's is
+/// UTF-8, invalid sequences replaced.
+fn bytes_to_text(buf: Vec<u8>) -> String {
+    match String::from_utf8(buf) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
 const LOWER: &[u8; 17] = b"0123456789abcdefx";
 const UPPER: &[u8; 17] = b"0123456789ABCDEFX";
 
@@ -107,6 +116,10 @@ enum Culprit<'a> {
 #[derive(Default)]
 struct Printer {
     buf: Vec<u8>,
+    /// Output before `buf`, already text: a large printed form an object lends (Helm's
+    /// `.Files`, megabytes when a chart's root is printed) goes here as it is, rather than
+    /// into `buf` to be checked for UTF-8 again.
+    done: String,
     f: Flags,
     wid: usize,
     prec: usize,
@@ -114,10 +127,34 @@ struct Printer {
 }
 
 impl Printer {
-    fn finish(self) -> String {
-        match String::from_utf8(self.buf) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    fn finish(mut self) -> String {
+        if self.done.is_empty() {
+            return bytes_to_text(self.buf);
+        }
+        self.flush();
+        self.done
+    }
+
+    /// Moves `buf` into `done`. Text that follows `buf` cannot start inside a character, so
+    /// converting `buf` alone replaces the same bytes as converting it with what follows.
+    fn flush(&mut self) {
+        let buf = std::mem::take(&mut self.buf);
+        self.done.push_str(&bytes_to_text(buf));
+    }
+
+    /// Bytes written so far.
+    fn len(&self) -> usize {
+        self.done.len() + self.buf.len()
+    }
+
+    /// Appends text that needs no check: large text straight to `done`.
+    fn write_text(&mut self, s: &str) {
+        const LARGE: usize = 1 << 12;
+        if s.len() >= LARGE {
+            self.flush();
+            self.done.push_str(s);
+        } else {
+            self.write(s);
         }
     }
 
@@ -593,7 +630,7 @@ impl Printer {
 
     /// Go's printValue: a value at any depth (`depth > 0` inside a map or list).
     fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
-        if depth > MAX_DEPTH || self.buf.len() > MAX_OUTPUT {
+        if depth > MAX_DEPTH || self.len() > MAX_OUTPUT {
             self.write("...");
             return;
         }
@@ -658,6 +695,10 @@ impl Printer {
                 // Go calls String() for the string-like verbs; kforge's objects render that
                 // form (or their struct form) through go_string.
                 match verb {
+                    // What fmt_string does for these when nothing pads, cuts or quotes.
+                    'v' | 's' if !self.f.sharp_v && !self.f.wid_present && !self.f.prec_present => {
+                        o.with_go_string(&mut |s| self.write_text(s));
+                    }
                     'v' | 's' | 'x' | 'X' | 'q' => {
                         o.with_go_string(&mut |s| self.fmt_string(s.as_bytes(), verb, culprit));
                     }

@@ -259,3 +259,55 @@ fn random_floats_match_helm() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(table.lines().count(), 600);
 }
+
+/// An object with a large printed form, as Helm's `.Files` has.
+#[derive(Debug)]
+struct Big(String);
+
+impl crate::value::Object for Big {
+    fn type_name(&self) -> &str {
+        "big"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn has_method(&self, _: &str) -> bool {
+        false
+    }
+    fn go_string(&self) -> String {
+        self.0.clone()
+    }
+    fn to_json(&self) -> Value {
+        Value::Nil
+    }
+}
+
+#[test]
+fn large_object_text_prints_as_small_text_does() {
+    let text = "é1".repeat(3000);
+    let big = Value::Object(std::rc::Rc::new(Big(text.clone())));
+    let bytes = |b: &[u8]| Value::Bytes(std::rc::Rc::from(b));
+    // Raw bytes cut inside a character on both sides of the object's text: each cut is one
+    // U+FFFD, as when the whole output is converted at once.
+    let out = sprintf(
+        "%s%v%s|%s",
+        &[
+            bytes(b"x\xe2\x82"),
+            big.clone(),
+            bytes(b"\xac"),
+            bytes(b"\xe2\x82\xac"),
+        ],
+    );
+    assert_eq!(out, format!("x\u{FFFD}{text}\u{FFFD}|€"));
+    let map = Value::map_of(&[("a", big.clone()), ("b", Value::Int(1))]);
+    assert_eq!(sprint_one(&map), format!("map[a:{text} b:1]"));
+    assert_eq!(sprintf("%.3v", std::slice::from_ref(&big)), "é1é");
+    assert_eq!(
+        sprintf("%-6003s|", std::slice::from_ref(&big)),
+        format!("{text}   |")
+    );
+    assert_eq!(sprintf("%q", &[big]).len(), text.len() + 2);
+}

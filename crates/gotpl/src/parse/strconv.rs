@@ -107,7 +107,7 @@ pub fn unquote_name(s: &str) -> Option<crate::ast::Name> {
     };
     match plain {
         Some(text) if s.len() >= 2 && s.as_bytes().last() == s.as_bytes().first() => {
-            Some(crate::ast::Name::new(text))
+            Some(super::name(text))
         }
         _ => unquote(s).map(crate::ast::Name::from),
     }
