@@ -567,7 +567,7 @@ fn parse_in_batches(
     // the run: huge pages for them (fewer page faults, issue 19); a few small files would
     // only round their pages up to 2 MiB.
     if total >= BATCH_BYTES {
-        memory::with_huge_pages(parse);
+        memory::with_huge_pages(total, parse);
     } else {
         parse();
     }

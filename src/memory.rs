@@ -85,8 +85,11 @@ fn huge_pages(allowed: bool) {
 /// whatever its size on this kind of VM (issue 19: the CRD-heavy corpus's 12,400 page faults
 /// fell to 4,900, system time 47 → 28 ms, for 6.8 MiB more at the peak). Not for stages
 /// that allocate and free as they go: a huge page holding a few live blocks stays resident.
-pub fn with_huge_pages<R>(f: impl FnOnce() -> R) -> R {
+/// `bytes` (the text `f` parses) sizes the fresh arena `f` and everything after it allocate
+/// from (`trees`), so that the trees get whole huge pages.
+pub fn with_huge_pages<R>(bytes: usize, f: impl FnOnce() -> R) -> R {
     huge_pages(true);
+    trees::open(bytes);
     // Forbidden again however `f` ends.
     struct Forbid;
     impl Drop for Forbid {
@@ -618,10 +621,74 @@ mod mapped {
     }
 }
 
+/// A fresh mimalloc arena for the YAML trees and for everything allocated after them
+/// ([`with_huge_pages`]).
+///
+/// Before the parse, the loading stage has touched a few 4 KiB pages in most of the 2 MiB
+/// regions of mimalloc's main arena, and a region with one small page mapped stays
+/// small-paged: the trees put there faulted 4 KiB at a time (issue 19: ~900 faults of the
+/// rendered corpus). A fresh arena, reserved when the parse starts and asked for huge pages by
+/// mimalloc, has no page touched yet, so the trees fill whole huge pages. From then on
+/// [`Mimalloc`] serves every thread's allocations from a heap in that arena (mimalloc v3's
+/// heaps allocate from any thread; `mi_free` frees a block of any heap from any thread): the
+/// later stages fill the free room of the trees' huge pages and the arena's next regions
+/// rather than the main arena's half-used ones (rendered corpus 2,797 → 1,948 faults, CRD-heavy
+/// 3,420 → 1,711). Only the trees' stage itself gets huge pages, as before. The arena is
+/// exclusive to that heap: when it is full an allocation there fails, and [`Mimalloc`] then
+/// serves it from the main heap.
+mod trees {
+    use std::ffi::c_void;
+    use std::sync::atomic::{AtomicPtr, Ordering};
+
+    unsafe extern "C" {
+        fn mi_reserve_os_memory_ex(
+            size: usize,
+            commit: bool,
+            allow_large: bool,
+            exclusive: bool,
+            arena_id: *mut *mut c_void,
+        ) -> std::ffi::c_int;
+        fn mi_heap_new_in_arena(arena_id: *mut c_void) -> *mut c_void;
+    }
+
+    /// The heap allocations go to once the parse has started (null before: the thread's
+    /// default heap). Made once; a later parse in the same process (tests) keeps it.
+    pub(super) static ROUTED: AtomicPtr<c_void> = AtomicPtr::new(std::ptr::null_mut());
+
+    /// Address space for the trees and what follows: a few times the text (CRD-heavy corpus:
+    /// ~34 MiB of trees, 53 MiB at the peak); what is reserved and never touched costs only
+    /// the arena's bitmaps, and past it the main heap serves.
+    fn reserve_for(bytes: usize) -> usize {
+        bytes.saturating_mul(16).clamp(64 << 20, 1 << 30)
+    }
+
+    /// Routes allocations to the fresh arena from now on, unless already done or mimalloc
+    /// cannot make it (then nothing changes).
+    pub(super) fn open(bytes: usize) {
+        if !ROUTED.load(Ordering::Acquire).is_null() {
+            return;
+        }
+        let mut arena = std::ptr::null_mut();
+        // SAFETY: reserves (and, on Linux's overcommit, only maps) address space and writes
+        // the new arena's id into `arena`. Committed, so that mimalloc maps it readable and
+        // asks for huge pages on it as on its own arenas.
+        if unsafe { mi_reserve_os_memory_ex(reserve_for(bytes), true, true, true, &mut arena) } != 0
+        {
+            return;
+        }
+        // SAFETY: `arena` is the id mimalloc just returned.
+        let heap = unsafe { mi_heap_new_in_arena(arena) };
+        if !heap.is_null() {
+            ROUTED.store(heap, Ordering::Release);
+        }
+    }
+}
+
 /// mimalloc, asked for what Rust asks: most allocations need no more alignment than
 /// mimalloc's blocks always have (8 bytes: every size class is a multiple of a word), and for
 /// those the plain entry points skip the alignment checks of the `_aligned` ones (which the
-/// `mimalloc` crate always calls): 2% of a chart's render instructions.
+/// `mimalloc` crate always calls): 2% of a chart's render instructions. Once the parse has
+/// started, in the heap of `trees`.
 pub struct Mimalloc;
 
 /// The alignment of every block mimalloc hands out.
@@ -632,6 +699,11 @@ const MI_WORD: usize = std::mem::size_of::<usize>();
 unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let routed = trees::ROUTED.load(Ordering::Relaxed);
+        if !routed.is_null() {
+            // SAFETY: as below, in the trees' heap.
+            return unsafe { in_heap::alloc(routed, layout, false) };
+        }
         // SAFETY: plain C allocation calls; any size is valid input.
         unsafe {
             if layout.align() <= MI_WORD {
@@ -644,6 +716,11 @@ unsafe impl GlobalAlloc for Mimalloc {
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let routed = trees::ROUTED.load(Ordering::Relaxed);
+        if !routed.is_null() {
+            // SAFETY: as below, in the trees' heap.
+            return unsafe { in_heap::alloc(routed, layout, true) };
+        }
         // SAFETY: as for `alloc`.
         unsafe {
             if layout.align() <= MI_WORD {
@@ -656,12 +733,17 @@ unsafe impl GlobalAlloc for Mimalloc {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
-        // SAFETY: `ptr` came from mimalloc.
+        // SAFETY: `ptr` came from mimalloc (any of its heaps).
         unsafe { libmimalloc_sys::mi_free(ptr.cast()) }
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let routed = trees::ROUTED.load(Ordering::Relaxed);
+        if !routed.is_null() {
+            // SAFETY: as below, in the trees' heap.
+            return unsafe { in_heap::realloc(routed, ptr, layout.align(), new_size) };
+        }
         // SAFETY: `ptr` came from mimalloc with `layout`'s alignment.
         unsafe {
             if layout.align() <= MI_WORD {
@@ -669,6 +751,87 @@ unsafe impl GlobalAlloc for Mimalloc {
             } else {
                 libmimalloc_sys::mi_realloc_aligned(ptr.cast(), new_size, layout.align()).cast()
             }
+        }
+    }
+}
+
+/// Allocation in a given mimalloc heap: the trees' (`trees`), or the main one for what the
+/// trees' arena cannot serve.
+mod in_heap {
+    use std::alloc::Layout;
+    use std::ffi::c_void;
+
+    unsafe extern "C" {
+        fn mi_heap_main() -> *mut c_void;
+        fn mi_heap_malloc(heap: *mut c_void, size: usize) -> *mut c_void;
+        fn mi_heap_zalloc(heap: *mut c_void, size: usize) -> *mut c_void;
+        fn mi_heap_realloc(heap: *mut c_void, p: *mut c_void, size: usize) -> *mut c_void;
+        fn mi_heap_malloc_aligned(heap: *mut c_void, size: usize, align: usize) -> *mut c_void;
+        fn mi_heap_zalloc_aligned(heap: *mut c_void, size: usize, align: usize) -> *mut c_void;
+        fn mi_heap_realloc_aligned(
+            heap: *mut c_void,
+            p: *mut c_void,
+            size: usize,
+            align: usize,
+        ) -> *mut c_void;
+    }
+
+    pub(super) fn main() -> *mut c_void {
+        // SAFETY: returns mimalloc's main heap, usable from any thread.
+        unsafe { mi_heap_main() }
+    }
+
+    /// Falls back to the main heap when `heap` (an exclusive arena's) is full.
+    #[inline]
+    pub(super) unsafe fn alloc(heap: *mut c_void, layout: Layout, zeroed: bool) -> *mut u8 {
+        let align = layout.align();
+        // SAFETY: allocation calls on a live mimalloc heap.
+        unsafe {
+            let p = match (zeroed, align <= super::MI_WORD) {
+                (false, true) => mi_heap_malloc(heap, layout.size()),
+                (true, true) => mi_heap_zalloc(heap, layout.size()),
+                (false, false) => mi_heap_malloc_aligned(heap, layout.size(), align),
+                (true, false) => mi_heap_zalloc_aligned(heap, layout.size(), align),
+            };
+            if p.is_null() {
+                return fallback(heap, layout, zeroed);
+            }
+            p.cast()
+        }
+    }
+
+    /// The main heap's turn, when `heap` could not serve (its arena full; for the main heap,
+    /// the system refused, and [`super::Guarded`] reports it).
+    #[cold]
+    unsafe fn fallback(heap: *mut c_void, layout: Layout, zeroed: bool) -> *mut u8 {
+        let main = main();
+        if heap == main {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: as for `alloc`.
+        unsafe { alloc(main, layout, zeroed) }
+    }
+
+    #[inline]
+    pub(super) unsafe fn realloc(
+        heap: *mut c_void,
+        ptr: *mut u8,
+        align: usize,
+        new_size: usize,
+    ) -> *mut u8 {
+        // SAFETY: `ptr` is a mimalloc block of any heap; a failed call leaves it as it was.
+        unsafe {
+            let p = if align <= super::MI_WORD {
+                mi_heap_realloc(heap, ptr.cast(), new_size)
+            } else {
+                mi_heap_realloc_aligned(heap, ptr.cast(), new_size, align)
+            };
+            let align = align.max(super::MI_WORD);
+            let main = main();
+            if p.is_null() && heap != main {
+                return mi_heap_realloc_aligned(main, ptr.cast(), new_size, align).cast();
+            }
+            p.cast()
         }
     }
 }
