@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 type FxMap<K, V> = HashMap<K, V, crate::track::FxBuild>;
 
-use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe, Span, Tree, Variable};
+use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe, Seq, Span, Tree, Variable};
 use crate::lex::{Item, ItemType, Lexer};
 
 /// Nesting limit for parenthesised expressions.
@@ -277,20 +277,6 @@ struct Scratch {
     idents: Vec<Name>,
 }
 
-/// Moves `stack[base..]` into a vector of its exact size (`split_off` copies the elements in
-/// one block, where `drain().collect()` moved them one by one).
-fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
-    let base = base.min(stack.len());
-    // Most lists, commands and fields have one element: moved by value, not by a `memcpy`
-    // call.
-    if stack.len() == base + 1
-        && let Some(only) = stack.pop()
-    {
-        return vec![only];
-    }
-    stack.split_off(base)
-}
-
 impl<'a> Parser<'a, '_> {
     // ---- tokens (Go's next/backup/peek with a three-token look-ahead) ----
     //
@@ -500,7 +486,7 @@ impl<'a> Parser<'a, '_> {
         Ok(())
     }
 
-    fn new_list(&self, start: usize, end: usize, nodes: Vec<Node>) -> List {
+    fn new_list(&self, start: usize, end: usize, nodes: Seq<Node>) -> List {
         List {
             span: Span::new(start, end),
             nodes,
@@ -529,7 +515,7 @@ impl<'a> Parser<'a, '_> {
                 step => return self.errorf(format!("unexpected {}", step.go_string())),
             }
         }
-        let nodes = take_from(&mut self.scratch.nodes, base);
+        let nodes = Seq::take_from(&mut self.scratch.nodes, base);
         Ok(self.new_list(start, self.text.len(), nodes))
     }
 
@@ -569,7 +555,7 @@ impl<'a> Parser<'a, '_> {
                         Step::End { delim, .. } | Step::Else { delim, .. } => delim,
                         Step::Node(_) => start,
                     };
-                    let nodes = take_from(&mut self.scratch.nodes, base);
+                    let nodes = Seq::take_from(&mut self.scratch.nodes, base);
                     return Ok((self.new_list(start, end, nodes), step));
                 }
             }
@@ -666,6 +652,7 @@ impl<'a> Parser<'a, '_> {
             ..Pipe::default()
         };
         // Declarations: `$x :=`, `$x =`, `$k, $v :=` (range only).
+        let mut decl: Vec<Variable> = Vec::new();
         let mut peeked = Some(token);
         loop {
             // (Peeking twice reads no more than peeking once.)
@@ -684,19 +671,23 @@ impl<'a> Parser<'a, '_> {
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                pipe.decl.push(Variable {
+                // Most declare one variable: no spare capacity for `into_boxed_slice` to
+                // reallocate away.
+                decl.reserve_exact(1);
+                decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![name(v.val)],
+                    ident: Seq::One(name(v.val)),
                 });
                 self.t.push_var(v.val);
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(Variable {
+                decl.reserve_exact(2);
+                decl.push(Variable {
                     span: Span::new(v.pos, v.end()),
-                    ident: vec![name(v.val)],
+                    ident: Seq::One(name(v.val)),
                 });
                 self.t.push_var(v.val);
-                if context == "range" && pipe.decl.len() < 2 {
+                if context == "range" && decl.len() < 2 {
                     match self.peek_non_space().typ {
                         ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
                             continue;
@@ -712,11 +703,12 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
+        pipe.decl = decl.into_boxed_slice();
         let base = self.scratch.cmds.len();
         loop {
             let token = self.next_non_space();
             if token.typ == end {
-                pipe.cmds = take_from(&mut self.scratch.cmds, base);
+                pipe.cmds = Seq::take_from(&mut self.scratch.cmds, base);
                 self.check_pipeline(&pipe, context)?;
                 if let Some(last) = pipe.cmds.last() {
                     pipe.span.end = last.span.end;
@@ -819,7 +811,7 @@ impl<'a> Parser<'a, '_> {
             self.next();
             let node = self.control(kind)?;
             let end = node.span().end as usize;
-            return Ok((Some(self.new_list(pos, end, vec![node])), end));
+            return Ok((Some(self.new_list(pos, end, Seq::One(node))), end));
         }
         let (l, next) = self.item_list()?;
         let Step::End { end, .. } = next else {
@@ -923,7 +915,7 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
-        let args = take_from(&mut self.scratch.args, base);
+        let args = Seq::take_from(&mut self.scratch.args, base);
         let Some(last) = args.last() else {
             return self.errorf("empty command".to_owned());
         };
@@ -940,7 +932,7 @@ impl<'a> Parser<'a, '_> {
         };
         if self.peek().typ != ItemType::Field {
             if let Arg::Field(_, ident) | Arg::Variable(Variable { ident, .. }) = &mut node {
-                *ident = take_from(&mut self.scratch.idents, base);
+                *ident = Seq::take_from(&mut self.scratch.idents, base);
             }
             return Ok(Some(node));
         }
@@ -966,7 +958,7 @@ impl<'a> Parser<'a, '_> {
             end = f.end();
         }
         let span = Span::new(chain_pos, end);
-        let fields = take_from(&mut self.scratch.idents, base);
+        let fields = Seq::take_from(&mut self.scratch.idents, base);
         Ok(Some(match &mut node {
             Arg::Field(s, ident) => {
                 *s = span;
@@ -988,7 +980,7 @@ impl<'a> Parser<'a, '_> {
             Arg::Bool(_, b) => b.to_string(),
             Arg::Nil(_) => "nil".to_owned(),
             Arg::Dot(_) => ".".to_owned(),
-            Arg::Number(_, n) => n.text.clone(),
+            Arg::Number(_, n) => n.text.to_string(),
             // The quoted text as written.
             other => {
                 let s = other.span();
@@ -1032,14 +1024,14 @@ impl<'a> Parser<'a, '_> {
                 self.scratch.idents.push(name(token.val));
                 Arg::Variable(Variable {
                     span,
-                    ident: Vec::new(),
+                    ident: Seq::default(),
                 })
             }
             ItemType::Field => {
                 self.scratch
                     .idents
                     .push(name(token.val.get(1..).unwrap_or("")));
-                Arg::Field(span, Vec::new())
+                Arg::Field(span, Seq::default())
             }
             ItemType::Bool => Arg::Bool(span, token.val == "true"),
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
@@ -1099,7 +1091,7 @@ pub(crate) fn name(s: &str) -> Name {
 /// can represent it. The error is Go's message.
 fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
     let mut n = Number {
-        text: text.to_owned(),
+        text: name(text),
         ..Number::default()
     };
     match typ {
