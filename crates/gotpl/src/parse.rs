@@ -45,6 +45,8 @@ use crate::lex::{Item, ItemType, Lexer};
 pub const MAX_PAREN_DEPTH: usize = 100;
 /// Nesting limit for control structures.
 pub const MAX_CONTROL_DEPTH: usize = 100;
+/// How many trees a file has before its trees are found by a map rather than a scan.
+const BY_NAME_FROM: usize = 16;
 /// Go's `maxPipelineCmds`.
 const MAX_PIPELINE_CMDS: usize = 100_000;
 
@@ -134,11 +136,14 @@ pub fn parse_shared(
         trees: Vec::new(),
         by_name: FxMap::default(),
         control_depth: 0,
-        scratch: Scratch::default(),
+        scratch: SCRATCH.take().unwrap_or_default(),
     };
-    let root = p.parse_top().map_err(|e| *e)?;
-    let last = p.t.token0();
-    p.add(parse_name.to_owned(), root, last).map_err(|e| *e)?;
+    let result = p.parse_top().and_then(|root| {
+        let last = p.t.token0();
+        p.add(parse_name.to_owned(), root, last)
+    });
+    p.scratch.put_back();
+    result.map_err(|e| *e)?;
     let mut trees = p.trees;
     if let Some(i) = trees.iter().position(|t| t.name == parse_name) {
         let top = trees.remove(i);
@@ -276,6 +281,33 @@ struct Scratch {
     cmds: Vec<Command>,
     args: Vec<Arg>,
     idents: Vec<Name>,
+}
+
+thread_local! {
+    /// The stacks of the thread's last parse, emptied, so that a parse does not grow them
+    /// from nothing again (each file did, a few times per stack).
+    static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+}
+
+impl Scratch {
+    /// Empties the stacks (an error leaves some behind) and keeps them for the thread's next
+    /// parse, unless a deeply nested file made them large.
+    fn put_back(&mut self) {
+        const KEEP: usize = 1024;
+        let mut s = std::mem::take(self);
+        if s.nodes.capacity() > KEEP
+            || s.cmds.capacity() > KEEP
+            || s.args.capacity() > KEEP
+            || s.idents.capacity() > KEEP
+        {
+            return;
+        }
+        s.nodes.clear();
+        s.cmds.clear();
+        s.args.clear();
+        s.idents.clear();
+        SCRATCH.set(Some(s));
+    }
 }
 
 impl<'a> Parser<'a, '_> {
@@ -467,28 +499,48 @@ impl<'a> Parser<'a, '_> {
     /// Go's `Tree.add` into the file's tree set. `at` is the current token of the tree being
     /// added (for the error's line).
     fn add(&mut self, name: String, root: List, at: Item<'a>) -> PResult<()> {
-        let tree = Tree {
-            name: name.clone(),
+        // A file has a few trees: a scan finds a name faster than hashing it, and needs no
+        // copy of it as a key. The map is built once a file has many.
+        let found = if self.by_name.is_empty() {
+            self.trees.iter().position(|t| t.name == name)
+        } else {
+            self.by_name.get(&name).copied()
+        };
+        let Some(i) = found else {
+            if self.trees.len() + 1 >= BY_NAME_FROM {
+                if self.by_name.is_empty() {
+                    let names = self.trees.iter().enumerate();
+                    self.by_name = names.map(|(i, t)| (t.name.clone(), i)).collect();
+                }
+                self.by_name.insert(name.clone(), self.trees.len());
+            }
+            let tree = self.new_tree(name, root);
+            self.trees.push(tree);
+            return Ok(());
+        };
+        let tree = self.new_tree(name, root);
+        let Some(old) = self.trees.get_mut(i) else {
+            return Ok(());
+        };
+        if old.root.is_empty_tree(&old.text) {
+            *old = tree;
+        } else if !tree.root.is_empty_tree(&tree.text) {
+            let msg = format!(
+                "template: multiple definition of template {}",
+                crate::fmt::quote(&tree.name)
+            );
+            return Err(self.error_at(at, msg));
+        }
+        Ok(())
+    }
+
+    fn new_tree(&self, name: String, root: List) -> Tree {
+        Tree {
+            name,
             parse_name: self.parse_name.to_owned(),
             text: Arc::clone(&self.text),
             root: Arc::new(root),
-        };
-        match self.by_name.get(&name).and_then(|&i| self.trees.get_mut(i)) {
-            None => {
-                self.by_name.insert(name, self.trees.len());
-                self.trees.push(tree);
-            }
-            Some(old) if old.root.is_empty_tree(&old.text) => *old = tree,
-            Some(_) if tree.root.is_empty_tree(&tree.text) => {}
-            Some(_) => {
-                let msg = format!(
-                    "template: multiple definition of template {}",
-                    crate::fmt::quote(&name)
-                );
-                return Err(self.error_at(at, msg));
-            }
         }
-        Ok(())
     }
 
     fn new_list(&self, start: usize, end: usize, nodes: Seq<Node>) -> List {
