@@ -704,10 +704,10 @@ impl<'a> Parser<'a, '_> {
     /// Returns the pipeline and the offset just past `end`.
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<(Pipe, usize)> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe {
-            span: Span::new(token.pos(), token.pos()),
-            ..Pipe::default()
-        };
+        // The pipe is built whole at the end: assigning a field of a default one drops the
+        // field's old value, a call each.
+        let start = token.pos();
+        let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$k, $v :=` (range only).
         let mut decl: Vec<Variable> = Vec::new();
         let mut peeked = Some(token);
@@ -726,7 +726,7 @@ impl<'a> Parser<'a, '_> {
             let after = self.peek();
             let next = self.peek_non_space();
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
-                pipe.is_assign = next.typ == ItemType::Assign;
+                is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
                 // Most declare one variable: no spare capacity for `into_boxed_slice` to
                 // reallocate away.
@@ -760,16 +760,20 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
-        pipe.decl = decl.into_boxed_slice();
+        let decl = decl.into_boxed_slice();
         let base = self.scratch.cmds.len();
         loop {
             let token = self.next_non_space();
             if token.typ == end {
-                pipe.cmds = Seq::take_from(&mut self.scratch.cmds, base);
-                self.check_pipeline(&pipe, context)?;
-                if let Some(last) = pipe.cmds.last() {
-                    pipe.span.end = last.span.end;
-                }
+                let cmds = Seq::take_from(&mut self.scratch.cmds, base);
+                self.check_pipeline(&cmds, context)?;
+                let end_pos = cmds.last().map_or(start, |last| last.span.end as usize);
+                let pipe = Pipe {
+                    span: Span::new(start, end_pos),
+                    is_assign,
+                    decl,
+                    cmds,
+                };
                 return Ok((pipe, token.end()));
             }
             match token.typ {
@@ -796,12 +800,12 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
-        if pipe.cmds.is_empty() {
+    fn check_pipeline(&self, cmds: &[Command], context: &str) -> PResult<()> {
+        if cmds.is_empty() {
             return self.errorf(format!("missing value for {context}"));
         }
         // Only the first command of a pipeline may start with a non-executable operand.
-        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+        for (i, c) in cmds.iter().enumerate().skip(1) {
             if let Some(
                 Arg::Bool(..) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(..) | Arg::String(..),
             ) = c.args.first()
@@ -991,7 +995,7 @@ impl<'a> Parser<'a, '_> {
         };
         if self.peek().typ != ItemType::Field {
             if let Arg::Field(_, ident) | Arg::Variable(Variable { ident, .. }) = &mut node {
-                *ident = Seq::take_from(&mut self.scratch.idents, base);
+                set_empty(ident, Seq::take_from(&mut self.scratch.idents, base));
             }
             return Ok(Some(node));
         }
@@ -1023,12 +1027,12 @@ impl<'a> Parser<'a, '_> {
         Ok(Some(match &mut node {
             Arg::Field(s, ident) => {
                 *s = span;
-                *ident = fields;
+                set_empty(ident, fields);
                 node
             }
             Arg::Variable(v) => {
                 v.span = span;
-                v.ident = fields;
+                set_empty(&mut v.ident, fields);
                 node
             }
             _ => Arg::Chain(span, Box::new(node), fields),
@@ -1126,6 +1130,15 @@ impl<'a> Parser<'a, '_> {
             }
         }))
     }
+}
+
+/// Fills the segments `term` left empty (`Seq::default()`, which holds no allocation): the
+/// empty value is forgotten rather than dropped, which is a call the compiler cannot see
+/// through.
+fn set_empty(slot: &mut Seq<Name>, value: Seq<Name>) {
+    let empty = std::mem::replace(slot, value);
+    debug_assert!(empty.is_empty());
+    std::mem::forget(empty);
 }
 
 /// The text of a string token with no escape to undo: a quoted string without a backslash
