@@ -23,7 +23,8 @@
 //! exceeded"), so the recursive descent, the executor's walk and dropping a tree stay well
 //! within a 2 MiB stack: a debug build spends about 7 KiB of stack per level of either kind
 //! (release: about 1 to 3 KiB), so both limits at once take ~1.4 MiB. The bitnami charts nest
-//! at most 19 control structures and 5 parentheses deep.
+//! at most 19 control structures and 5 parentheses deep. A text over 4 GiB is an error
+//! ("template text over 4 GiB"): offsets are `u32`.
 //!
 //! Known differences from Go, none seen in charts: identifiers take Rust's alphabetic and
 //! numeric characters where Go takes letters and decimal digits (they differ outside ASCII for
@@ -123,6 +124,14 @@ pub fn parse_shared(
     text: Arc<str>,
     is_func: &dyn Fn(&str) -> bool,
 ) -> Result<Parsed, ParseError> {
+    if text.len() > crate::lex::MAX_TEXT {
+        return Err(ParseError {
+            parse_name: parse_name.to_owned(),
+            offset: 0,
+            line: 1,
+            message: "template text over 4 GiB".to_owned(),
+        });
+    }
     let mut lex = Lexer::new(&text);
     lex.break_ok = !is_func("break");
     lex.continue_ok = !is_func("continue");
