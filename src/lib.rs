@@ -325,8 +325,14 @@ pub fn finish(loaded: LoadedRun, options: &Options) -> Run {
             diagnostics.extend(input.diagnostics.iter().cloned());
         }
         let settings = (&config, extra_crds.as_slice(), strict);
-        let (files, parsed_crds) =
-            values_and_render(group, options, settings, &mut run, &mut diagnostics);
+        let (files, parsed_crds) = values_and_render(
+            group,
+            options,
+            settings,
+            &mut run,
+            &mut diagnostics,
+            options.budgets.objects.saturating_sub(documents),
+        );
         // Counted before parsing: a template loop can emit more objects than memory holds.
         // The CRD files were counted when they were parsed (their texts are released).
         documents += files
@@ -395,15 +401,18 @@ fn append<T>(to: &mut Vec<T>, mut more: Vec<T>) {
     }
 }
 
-/// Values and render for the inputs of one run: the files to parse as objects. Everything is
-/// loaded (and each chart's subcharts chosen) before anything renders: the CRDs of the whole run
-/// are part of `.Capabilities.APIVersions` in every chart of it.
+/// Values and render for the inputs of one run: the files to parse as objects, and those
+/// already parsed (CRDs, and rendered outputs parsed during the render, at most
+/// `documents_left` documents). Everything is loaded (and each chart's subcharts chosen)
+/// before anything renders: the CRDs of the whole run are part of `.Capabilities.APIVersions`
+/// in every chart of it.
 fn values_and_render(
     group: Vec<LoadedInput>,
     options: &Options,
     (config, extra_crds, strict): (&Config, &[Object], bool),
     run: &mut Run,
     diagnostics: &mut Vec<Diagnostic>,
+    documents_left: usize,
 ) -> (Vec<FileId>, HashMap<FileId, ParsedCrds>) {
     let mut files: Vec<FileId> = Vec::new();
     let mut loaded_inputs = Vec::new();
@@ -451,8 +460,11 @@ fn values_and_render(
             None => {}
         }
     }
-    let (api_versions, parsed_crds) =
+    let (api_versions, mut parsed_crds) =
         run_api_versions(&loaded_inputs, extra_crds, options, &mut run.sources);
+    // The outputs are parsed into objects as they are rendered, up to the documents the run
+    // may still parse: past that the parse stage reports the budget.
+    let objects = helm::render::ObjectParse::new(&options.yaml, documents_left);
     for prepared in loaded_inputs {
         match prepared {
             Prepared::Chart(prepared) => {
@@ -477,14 +489,25 @@ fn values_and_render(
                 };
                 // Which values the render read is judged with the values' schema (`kforge
                 // template` runs neither, and renders without recording reads).
-                let (rendered, diags, reads) = render::render_ahead(
+                let (rendered, diags, reads, parsed) = render::render_ahead(
                     &chart,
                     &values,
                     &render_options,
                     &mut run.sources,
                     ahead,
                     options.stages.schema,
+                    Some(&objects),
                 );
+                for p in parsed {
+                    let documents = p.documents;
+                    parsed_crds.insert(
+                        p.file,
+                        ParsedCrds {
+                            parsed: p.parsed,
+                            documents,
+                        },
+                    );
+                }
                 if let Some(reads) = reads {
                     let judging = values::unused::Judging {
                         strict,
@@ -694,8 +717,9 @@ struct PreparedChart {
     ahead: helm::render::Preparsed,
 }
 
-/// A file that mentions a CRD, parsed before the charts render: its objects, and how many
-/// YAML documents it holds (counted while its text was at hand: it is released once parsed).
+/// A file parsed before the parse stage (a file that mentions a CRD, before the charts render;
+/// a rendered output, as it was rendered): its objects, and how many YAML documents it holds
+/// (counted while its text was at hand: a CRD file's is released once parsed).
 struct ParsedCrds {
     parsed: object::Parsed,
     documents: usize,

@@ -11,7 +11,10 @@
 //! template line, and the other files still render.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use kforge_gotpl::Value;
 use kforge_gotpl::exec::{ErrorKind, ExecEnv, Output, Templates};
@@ -20,8 +23,10 @@ use super::objects;
 use crate::catalog::render as catalog;
 use crate::chart::Chart;
 use crate::diag::Diagnostic;
+use crate::object;
 use crate::render::{RenderOptions, RenderedFile};
-use crate::source::{FileId, InnerOrigin, LineOrigin, OriginMap, SourceMap, Span};
+use crate::source::{FileId, InnerOrigin, LineOrigin, OriginMap, SourceKind, SourceMap, Span};
+use crate::yaml::{self, Node};
 
 /// One chart of the tree: its templates' base path and its dot.
 struct Unit<'a> {
@@ -120,7 +125,6 @@ pub fn parse_files(jobs: Vec<(String, FileId, Arc<str>)>) -> Preparsed {
 /// subcharts) goes last: the parse cache renames the first copy's trees for it, where parsing
 /// both at once would have one thread wait for the other.
 fn parse_balanced(files: &[(&str, &Arc<str>)]) -> Vec<ParseResult> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
     let mut seen = std::collections::HashSet::new();
     let mut order: Vec<(bool, usize, usize)> = files
         .iter()
@@ -260,7 +264,8 @@ pub fn execute(
     options: &RenderOptions,
     max_memory: usize,
     sources: &mut SourceMap,
-) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
+    objects: Option<&ObjectParse>,
+) -> (Vec<RenderedFile>, Vec<Diagnostic>, Vec<ParsedOutput>) {
     let dots = dots(parsed, values, options);
     for dot in &dots {
         if let Value::Map(m) = dot {
@@ -299,15 +304,20 @@ pub fn execute(
                     if keep && !out.text.trim().is_empty() {
                         let (files, done) = (&parsed.files, &done);
                         let file = *file;
+                        // NOTES.txt is text for people, not manifests.
+                        let objects = objects.filter(|_| !is_notes);
                         scope.spawn(move |_| {
                             let origin = origin_map(&out, file, files, shared);
                             let inner = inner_origins(&out, &origin, files, shared);
+                            let text: Arc<str> = Arc::from(out.text);
+                            let objects = objects.and_then(|o| o.parse(name, &text));
                             if let Ok(mut d) = done.lock() {
                                 d.push(Finished {
                                     name,
-                                    text: out.text,
+                                    text,
                                     origin,
                                     inner,
+                                    objects,
                                 });
                             }
                         });
@@ -322,7 +332,25 @@ pub fn execute(
     diagnostics.extend(lookup_diagnostic(&env.lookups, &parsed.files, sources));
     let mut outputs = done.into_inner().unwrap_or_default();
     outputs.sort_by(|a, b| a.name.cmp(b.name));
-    let mut rendered = Vec::new();
+    // The outputs take the next ids in name order; their objects were parsed in a map of
+    // their own and now point into the run's.
+    let first = sources.len();
+    let mut parsed_outputs: Vec<ParsedOutput> = outputs
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, out)| {
+            let (parsed, documents) = out.objects.take()?;
+            Some(ParsedOutput {
+                file: FileId(u32::try_from(first + i).ok()?),
+                parsed,
+                documents,
+            })
+        })
+        .collect();
+    parsed_outputs
+        .par_iter_mut()
+        .for_each(|p| refile(&mut p.parsed, p.file));
+    let mut rendered = Vec::with_capacity(outputs.len());
     for out in outputs {
         let id = sources.add_rendered(out.name.as_str(), out.text, out.origin);
         sources.set_inner_origins(id, out.inner);
@@ -332,15 +360,90 @@ pub fn execute(
         });
     }
     crate::memory::dispose((dots, env));
-    (rendered, diagnostics)
+    (rendered, diagnostics, parsed_outputs)
 }
 
-/// A rendered template with its origin maps.
+/// A rendered template with its origin maps, and its objects when they were parsed.
 struct Finished<'a> {
     name: &'a String,
-    text: String,
+    text: Arc<str>,
     origin: OriginMap,
     inner: Vec<InnerOrigin>,
+    objects: Option<(object::Parsed, usize)>,
+}
+
+/// How [`execute`] parses each output into objects while the next templates execute (the
+/// second core is mostly idle then; parsed after the render, the objects were ~10% of a
+/// chart's `kforge template` on the critical path, issue 14).
+pub struct ObjectParse {
+    limits: yaml::Limits,
+    /// What may be parsed ahead: beyond it the outputs are left for the parse stage, which
+    /// reports the budget (a template loop can emit more objects than memory holds).
+    max_documents: usize,
+    documents: AtomicUsize,
+}
+
+impl ObjectParse {
+    pub fn new(limits: &yaml::Limits, max_documents: usize) -> ObjectParse {
+        ObjectParse {
+            limits: limits.clone(),
+            max_documents,
+            documents: AtomicUsize::new(0),
+        }
+    }
+
+    /// The objects of one output as [`object::parse_each`] makes them, their spans in a map of
+    /// their own (`FileId(0)`), and how many YAML documents it holds.
+    fn parse(&self, name: &str, text: &Arc<str>) -> Option<(object::Parsed, usize)> {
+        let documents = yaml::document_count(text);
+        let before = self.documents.fetch_add(documents, Ordering::Relaxed);
+        if before.saturating_add(documents) > self.max_documents {
+            return None;
+        }
+        let mut own = SourceMap::new();
+        let id = own.add(name, Arc::clone(text), SourceKind::Rendered);
+        let parsed = object::parse_each(&own, &[id], &self.limits).pop()?;
+        Some((parsed, documents))
+    }
+}
+
+/// Objects of a rendered output parsed while the render ran ([`ObjectParse`]).
+pub struct ParsedOutput {
+    pub file: FileId,
+    pub parsed: object::Parsed,
+    /// How many YAML documents the output holds.
+    pub documents: usize,
+}
+
+/// Points every span of `parsed` (parsed in a map of its own) at `file`.
+fn refile(parsed: &mut object::Parsed, file: FileId) {
+    let (objects, diags) = parsed;
+    let mut stack: Vec<&mut Node> = Vec::new();
+    for o in objects.iter_mut() {
+        o.span.file = file;
+        stack.push(&mut o.root);
+    }
+    while let Some(node) = stack.pop() {
+        node.span.file = file;
+        if let Some(alias) = node.alias.as_deref_mut() {
+            alias.file = file;
+        }
+        match &mut node.value {
+            yaml::Value::Map(entries) => {
+                for (k, v) in entries.iter_mut() {
+                    stack.push(k);
+                    stack.push(v);
+                }
+            }
+            yaml::Value::Seq(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    for d in diags.iter_mut() {
+        for label in d.primary.iter_mut().chain(d.secondary.iter_mut()) {
+            label.span.file = file;
+        }
+    }
 }
 
 /// Each unit's dot (Helm's `recAllTpls`), built parents first so a subchart's `.Values` is the
@@ -582,7 +685,65 @@ fn inner_origins(
 mod tests {
     use std::sync::Arc;
 
-    use super::{helm_order, parse_balanced};
+    use super::{ObjectParse, helm_order, parse_balanced, refile};
+    use crate::object;
+    use crate::source::{SourceKind, SourceMap};
+
+    /// An output parsed in a map of its own and refiled is what the parse stage makes of it in
+    /// the run's map: every span (nodes, aliases, list items, documents, findings' labels).
+    #[test]
+    fn outputs_parsed_ahead_match_the_parse_stage() {
+        let text = "\
+# Source: app/templates/a.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+data: &d
+  k: v
+copy: *d
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Secret
+    metadata: {name: s}
+---
+- not an object
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: a
+  name: b
+---
+key: [unclosed
+";
+        let mut sources = SourceMap::new();
+        for i in 0..3 {
+            sources.add(format!("other{i}"), "x: 1\n", SourceKind::Manifest);
+        }
+        let file = sources.add("app/templates/a.yaml", text, SourceKind::Rendered);
+        let limits = crate::yaml::Limits::default();
+        let expected = object::parse_each(&sources, &[file], &limits);
+        let ahead = ObjectParse::new(&limits, 100);
+        let text: Arc<str> = Arc::from(text);
+        let (mut parsed, documents) = ahead.parse("app/templates/a.yaml", &text).unwrap();
+        refile(&mut parsed, file);
+        assert_eq!(documents, 5);
+        assert!(!parsed.1.is_empty(), "findings to refile");
+        assert_eq!(format!("{parsed:?}"), format!("{:?}", expected[0]));
+    }
+
+    /// Past the documents the run may parse, outputs are left to the parse stage.
+    #[test]
+    fn outputs_past_the_budget_are_not_parsed_ahead() {
+        let ahead = ObjectParse::new(&crate::yaml::Limits::default(), 3);
+        let two: Arc<str> = Arc::from("a: 1\n---\nb: 2\n");
+        assert!(ahead.parse("x", &two).is_some());
+        assert!(ahead.parse("y", &two).is_none());
+    }
 
     /// Files of every size and a text vendored twice come back in the order given, each parsed
     /// under its own name, the one that does not parse as its error.

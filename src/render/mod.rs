@@ -133,11 +133,21 @@ pub fn render_reading(
     options: &RenderOptions,
     sources: &mut SourceMap,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>, Option<Reads>) {
-    render_ahead(chart, values, options, sources, Default::default(), true)
+    let (rendered, diags, reads, _) = render_ahead(
+        chart,
+        values,
+        options,
+        sources,
+        Default::default(),
+        true,
+        None,
+    );
+    (rendered, diags, reads)
 }
 
 /// [`render`] (with `reading`, [`render_reading`]) of a chart whose template files were parsed
-/// ahead ([`helm::render::parse_ahead`]) while its values were read.
+/// ahead ([`helm::render::parse_ahead`]) while its values were read. With `objects`, a Helm
+/// chart's outputs are also parsed into objects as they are rendered (the last element).
 pub fn render_ahead(
     chart: &Chart,
     values: &Node,
@@ -145,8 +155,10 @@ pub fn render_ahead(
     sources: &mut SourceMap,
     ahead: helm::render::Preparsed,
     reading: bool,
-) -> (Vec<RenderedFile>, Vec<Diagnostic>, Option<Reads>) {
+    objects: Option<&helm::render::ObjectParse>,
+) -> RenderedAhead {
     let mut reads = None;
+    let mut parsed = Vec::new();
     let (rendered, diags) = render_inner(
         chart,
         values,
@@ -155,9 +167,19 @@ pub fn render_ahead(
         sources,
         reading.then_some(&mut reads),
         ahead,
+        objects.map(|o| (o, &mut parsed)),
     );
-    (rendered, diags, reads)
+    (rendered, diags, reads, parsed)
 }
+
+/// What [`render_ahead`] returns: the rendered files, the render's findings, what the
+/// templates read of the values, and the objects of the outputs parsed during the render.
+pub type RenderedAhead = (
+    Vec<RenderedFile>,
+    Vec<Diagnostic>,
+    Option<Reads>,
+    Vec<helm::render::ParsedOutput>,
+);
 
 /// [`render`] with explicit limits (tests, fuzzing). The engine is the one Chart.yaml declares
 /// (`kforge.dev/engine`); without a declaration the chart is a Helm chart, unless its templates
@@ -178,9 +200,11 @@ pub fn render_with_limits(
         sources,
         None,
         Default::default(),
+        None,
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_inner(
     chart: &Chart,
     values: &Node,
@@ -189,6 +213,10 @@ fn render_inner(
     sources: &mut SourceMap,
     mut reads: Option<&mut Option<Reads>>,
     ahead: helm::render::Preparsed,
+    objects: Option<(
+        &helm::render::ObjectParse,
+        &mut Vec<helm::render::ParsedOutput>,
+    )>,
 ) -> (Vec<RenderedFile>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let declared = helm::engine::declared(chart, &mut diagnostics);
@@ -225,12 +253,17 @@ fn render_inner(
                     (Some(converted), false) => (converted.into_value(), None),
                     (None, false) => (helm::values::to_value(values, sources), None),
                 };
-                let (rendered, errors) = helm::render::execute(
+                let (parse_objects, parsed_out) = match objects {
+                    Some((o, out)) => (Some(o), Some(out)),
+                    None => (None, None),
+                };
+                let (rendered, errors, parsed_objects) = helm::render::execute(
                     &parsed,
                     dot_values,
                     options,
                     limits.max_memory_bytes,
                     sources,
+                    parse_objects,
                 );
                 parsed.dispose();
                 if let Some(watched) = watched
@@ -255,6 +288,9 @@ fn render_inner(
                         diagnostics.extend(jinja_errors);
                         return (jinja, diagnostics);
                     }
+                }
+                if let Some(out) = parsed_out {
+                    *out = parsed_objects;
                 }
                 (rendered, errors)
             }

@@ -226,7 +226,7 @@ pub fn rsa_sign(k: &RsaKey, hash: &[u8]) -> Result<Vec<u8>, String> {
     let m1 = mp.pow(&m, &k.dp);
     let m2 = mq.pow(&m, &k.dq);
     // h = qinv·(m1 − m2) mod p; s = m2 + h·q.
-    let diff = mp.sub(&m1, &m2.rem(&k.p));
+    let diff = mp.sub(&m1, &mp.plain(&mp.to_mont(&m2)));
     let h = mp.plain(&mp.mul(&mp.to_mont(&diff), &mp.to_mont(&k.qinv)));
     let s = m2.add(&h.mul(&k.q));
     Ok(s.to_be(size))
