@@ -987,7 +987,7 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
-        let args = Seq::take_from(&mut self.scratch.args, base);
+        let args = crate::ast::take_exact(&mut self.scratch.args, base).into_boxed_slice();
         let Some(last) = args.last() else {
             return self.errorf("empty command".to_owned());
         };
