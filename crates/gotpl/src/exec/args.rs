@@ -414,6 +414,7 @@ impl State<'_> {
                 _ => argv.get(1..).unwrap_or(&[]),
             };
             self.note_mutation(argv.first().unwrap_or(&Value::Nil), added);
+            self.fields.forget();
         }
         let names_template = || argv.iter().any(|v| v.as_str() == Some("Template"));
         if !info.stores_only && (!info.reads_named_keys || names_template()) {

@@ -13,6 +13,7 @@
 
 mod args;
 mod errors;
+mod fields;
 mod helm;
 mod memo;
 mod output;

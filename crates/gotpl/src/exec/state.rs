@@ -119,6 +119,8 @@ pub(crate) struct State<'a> {
     pub active: Vec<(u64, bool)>,
     /// Times a template may have read a dot's `.Template` so far (see [`super::memo`]).
     pub template_reads: u64,
+    /// Recent map field lookups (see [`super::fields`]).
+    pub fields: super::fields::Fields,
 
     /// The deepest nesting level and stack use reached so far (see [`super::memo::Cost`]).
     pub peak_depth: u32,
@@ -153,6 +155,7 @@ impl<'a> State<'a> {
             seq: 0,
             active: Vec::new(),
             template_reads: 0,
+            fields: super::fields::Fields::default(),
             peak_depth: 0,
             peak_stack: 0,
             stack_base: stack_pos(),
@@ -851,7 +854,7 @@ impl<'a> State<'a> {
         &mut self,
         fr: &mut Frame<'n>,
         dot: &Rv,
-        name: &str,
+        name: &crate::ast::Name,
         node: &'n Arg,
         args: &'n [Arg],
         fin: Option<Rv>,
@@ -907,7 +910,7 @@ impl<'a> State<'a> {
                     );
                 }
                 crate::track::read_key(m, name);
-                let v = m.borrow().get(name).cloned();
+                let v = self.fields.get(m, name);
                 return match v {
                     Some(v) => Ok(Rv::boxed(v)),
                     None if self.env.strict => {
