@@ -638,7 +638,7 @@ mod mapped {
 /// serves it from the main heap.
 mod trees {
     use std::ffi::c_void;
-    use std::sync::atomic::{AtomicPtr, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
     unsafe extern "C" {
         fn mi_reserve_os_memory_ex(
@@ -655,6 +655,19 @@ mod trees {
     /// default heap). Made once; a later parse in the same process (tests) keeps it.
     pub(super) static ROUTED: AtomicPtr<c_void> = AtomicPtr::new(std::ptr::null_mut());
 
+    /// The arena was full once: allocations went back to the main heap for good ([`spent`]).
+    static SPENT: AtomicBool = AtomicBool::new(false);
+
+    /// Stops routing to the arena's heap, which could not serve an allocation: mimalloc
+    /// collects the whole heap (every page it holds) before it gives up, and did that for
+    /// each allocation once the arena was full, O(pages) each: a run ten times the rendered
+    /// corpus took 43.9 G instructions instead of ~6 G, 52 times the user time of one copy
+    /// (issue 19). What the arena holds stays there and is freed as usual.
+    pub(super) fn spent() {
+        SPENT.store(true, Ordering::Relaxed);
+        ROUTED.store(std::ptr::null_mut(), Ordering::Release);
+    }
+
     /// Address space for the trees and what follows: a few times the text (CRD-heavy corpus:
     /// ~34 MiB of trees, 53 MiB at the peak); what is reserved and never touched costs only
     /// the arena's bitmaps, and past it the main heap serves.
@@ -665,7 +678,7 @@ mod trees {
     /// Routes allocations to the fresh arena from now on, unless already done or mimalloc
     /// cannot make it (then nothing changes).
     pub(super) fn open(bytes: usize) {
-        if !ROUTED.load(Ordering::Acquire).is_null() {
+        if !ROUTED.load(Ordering::Acquire).is_null() || SPENT.load(Ordering::Relaxed) {
             return;
         }
         let mut arena = std::ptr::null_mut();
@@ -808,6 +821,7 @@ mod in_heap {
         if heap == main {
             return std::ptr::null_mut();
         }
+        super::trees::spent();
         // SAFETY: as for `alloc`.
         unsafe { alloc(main, layout, zeroed) }
     }
@@ -829,6 +843,7 @@ mod in_heap {
             let align = align.max(super::MI_WORD);
             let main = main();
             if p.is_null() && heap != main {
+                super::trees::spent();
                 return mi_heap_realloc_aligned(main, ptr.cast(), new_size, align).cast();
             }
             p.cast()

@@ -81,6 +81,43 @@ fn stateful_set_makes_ordered_pods_and_claims() {
     );
 }
 
+/// A StatefulSet pod's claims follow its template's volumes: in the pod as printed, and for
+/// the scheduler, which waits for a claim the template names as for one of its own.
+#[test]
+fn stateful_set_pods_add_their_claims_to_the_template_volumes() {
+    let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 2\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      affinity:\n        podAntiAffinity:\n          preferredDuringSchedulingIgnoredDuringExecution:\n            - weight: 1\n              podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: db}}}\n      containers:\n        - name: db\n          image: postgres:16\n      volumes:\n        - name: config\n          configMap: {name: db}\n        - name: shared\n          persistentVolumeClaim: {claimName: SHARED}\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec:\n        accessModes: [ReadWriteOnce]\n        resources: {requests: {storage: 1Gi}}\n";
+    let claim = "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: shared\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";
+    let s = sim(&format!("{}{claim}", text.replace("SHARED", "shared")));
+    s.clean();
+    let pod = s.state.get("", "Pod", "default", "db-1").unwrap();
+    let body = pod.body(&s.objects);
+    assert_eq!(
+        body["spec"]["volumes"],
+        serde_json::json!([
+            {"name": "config", "configMap": {"name": "db", "defaultMode": 420}},
+            {"name": "shared", "persistentVolumeClaim": {"claimName": "shared"}},
+            {"name": "data", "persistentVolumeClaim": {"claimName": "data-db-1"}},
+        ])
+    );
+    assert_eq!(
+        body["spec"]["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+            [0]["weight"],
+        1
+    );
+    assert_eq!(pod.json["status"]["phase"], "Running");
+    // A claim of the template's volumes that cannot bind: every pod waits for it.
+    let unbound = claim.replace("spec:\n", "spec:\n  storageClassName: fast\n");
+    let s = sim(&format!("{}{unbound}", text.replace("SHARED", "shared")));
+    for name in ["db-0", "db-1"] {
+        let pod = s.state.get("", "Pod", "default", name).unwrap();
+        assert_eq!(
+            pod.json["status"]["conditions"][0]["message"],
+            "0/4 nodes are available: pod has unbound immediate PersistentVolumeClaims.",
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn pvc_binding() {
     let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n";

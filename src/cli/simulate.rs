@@ -18,6 +18,7 @@ pub fn run(args: SimulateArgs) -> Status {
     };
     options.config_file = common::config_file(&args.check, &args.paths);
     options.stages.cluster = true;
+    options.cluster_state = true;
     // One cluster: every PATH is applied to it (see `crate::inputs`).
     options.grouping = crate::inputs::Grouping::Together;
     let run = crate::run(&inputs, &options);

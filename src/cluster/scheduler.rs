@@ -730,11 +730,7 @@ fn locate_node<'a>(root: &'a crate::yaml::Node, path: &FieldPath) -> Option<&'a 
 }
 
 fn claims_of(spec: SpecView) -> Vec<String> {
-    spec.get("volumes")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
+    spec.list("volumes")
         .filter_map(|v| {
             v.at(&["persistentVolumeClaim", "claimName"])
                 .and_then(Value::as_str)

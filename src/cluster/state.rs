@@ -122,6 +122,25 @@ impl<'a> SpecView<'a> {
             .or_else(|| self.shared.and_then(|s| s.get(key)))
     }
 
+    /// The items of the list `key`: the shared spec's, then those the pod adds to them (a
+    /// StatefulSet pod's claims follow its template's volumes). A list that is not a list
+    /// has none.
+    pub fn list(&self, key: &str) -> impl Iterator<Item = &'a Value> + use<'a> {
+        let items = |s: Option<&'a Value>| {
+            s.and_then(|s| s.get(key))
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+        };
+        let hidden = self.hidden == Some(key);
+        let (shared, own) = if hidden {
+            (&[][..], &[][..])
+        } else {
+            (items(self.shared), items(self.own))
+        };
+        shared.iter().chain(own)
+    }
+
     /// The same spec with `key` absent.
     pub fn without(self, key: &'static str) -> SpecView<'a> {
         SpecView {
@@ -173,6 +192,13 @@ impl Stored {
                         self.json.get("spec").and_then(Value::as_object),
                     ) {
                         for (k, v) in own {
+                            // A pod's own volumes follow its template's ([`SpecView::list`]).
+                            if let (true, Some(Value::Array(all)), Some(more)) =
+                                (k == "volumes", spec.get_mut(k), v.as_array())
+                            {
+                                all.extend(more.iter().cloned());
+                                continue;
+                            }
                             spec.insert(k.clone(), v.clone());
                         }
                     }

@@ -465,20 +465,41 @@ fn print_files(files: &BTreeMap<String, Arc<[u8]>>) -> String {
         }
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b":[");
-        for &b in bytes.iter() {
-            let (word, len) = BYTE_WORDS.get(usize::from(b)).copied().unwrap_or_default();
-            // Four bytes at once, then the unused ones dropped: cheaper than a copy of `len`.
-            out.extend_from_slice(&word);
-            out.truncate(out.len() - (4 - len));
-        }
-        if !bytes.is_empty() {
-            out.pop();
-        }
+        push_decimal_bytes(&mut out, bytes);
         out.push(b']');
     }
     out.push(b']');
     // Names are strings and the rest is ASCII.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Appends `bytes` as Go prints a `[]byte`'s elements: decimals separated by spaces. A
+/// chart's files can be megabytes (envoy-gateway's CRDs), printed when a template prints the
+/// root: each byte is one table load and one 4-byte store into a stack buffer whose bound the
+/// compiler knows, copied out a chunk at a time (growing the vector byte by byte cost four
+/// times as much).
+fn push_decimal_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    const CHUNK: usize = 1024;
+    let mut tmp = [0u8; 4 * CHUNK + 4];
+    for chunk in bytes.chunks(CHUNK) {
+        let mut pos = 0;
+        for &b in chunk {
+            let (word, n) = BYTE_WORDS.get(usize::from(b)).copied().unwrap_or_default();
+            // An array store, never a call to `memcpy` (which `copy_from_slice` of a slice
+            // became in some builds).
+            if pos <= 4 * CHUNK
+                && let Some(dst) = tmp.get_mut(pos..).and_then(|s| s.first_chunk_mut::<4>())
+            {
+                *dst = word;
+            }
+            pos += n;
+        }
+        out.extend_from_slice(tmp.get(..pos).unwrap_or_default());
+    }
+    // Without the last byte's space.
+    if !bytes.is_empty() {
+        out.pop();
+    }
 }
 
 impl Object for Files {
@@ -654,6 +675,22 @@ mod tests {
             assert_eq!(
                 obj(&printed).go_string(),
                 "map[b:[0 9 10 99 100 255] c/d:[]]"
+            );
+        }
+        // Files longer than a print chunk (1024 bytes), ending on and off its boundary.
+        for len in [1023, 1024, 1025, 2048, 3000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 256) as u8).collect();
+            let want = bytes
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut tree = BTreeMap::new();
+            tree.insert("big".to_string(), Arc::from(&bytes[..]));
+            tree.insert("z".to_string(), Arc::from(&[1u8][..]));
+            assert_eq!(
+                obj(&Files::value(tree)).go_string(),
+                format!("map[big:[{want}] z:[1]]")
             );
         }
         let call = |name: &str, arg: &str| obj(&f).call(name, &[Value::str(arg)]).unwrap().unwrap();

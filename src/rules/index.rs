@@ -106,10 +106,13 @@ pub struct Index<'a> {
     /// selectors look up their candidates instead of testing every template of the namespace
     /// (Services × templates was quadratic).
     templates_by_label: HashMap<(&'a str, &'a str), HashMap<String, Vec<usize>>>,
-    /// Custom resources whose kind is cluster-scoped per a CRD of the run (or `--crd`).
-    crd_scopes: BTreeMap<(String, String), bool>,
-    /// Custom resources of kinds not known to only configure things (see [`NOT_POD_MAKING`]).
-    custom_resources: Vec<&'a Object>,
+    /// Custom resources whose kind is cluster-scoped per a CRD of the run (or `--crd`), by
+    /// (group, kind): looked up without allocating (every object asks once).
+    crd_scopes: BTreeMap<(&'a str, &'a str), bool>,
+    /// Custom resources of kinds not known to only configure things (see [`NOT_POD_MAKING`]),
+    /// with the namespace each lands in (`None`: cluster-scoped): every selector that selects
+    /// nothing looks through them, so they are resolved once, not once per selector.
+    custom_resources: Vec<(&'a Object, Option<&'a str>)>,
 }
 
 impl<'a> Index<'a> {
@@ -126,7 +129,7 @@ impl<'a> Index<'a> {
                 .and_then(Node::as_str);
             let scope = crd.root.path(&["spec", "scope"]).and_then(Node::as_str);
             if let (Some(g), Some(k)) = (group, kind) {
-                crd_scopes.insert((g.to_string(), k.to_string()), scope == Some("Cluster"));
+                crd_scopes.insert((g, k), scope == Some("Cluster"));
             }
         }
         let mut ix = Index {
@@ -140,7 +143,8 @@ impl<'a> Index<'a> {
             custom_resources: Vec::new(),
         };
         for obj in ctx.objects {
-            let ns = ix.namespace_of(obj).unwrap_or("");
+            let resolved = ix.namespace_of(obj);
+            let ns = resolved.unwrap_or("");
             ix.by_key
                 .entry((obj.kind.as_str(), ns, obj.name.as_str()))
                 .or_default()
@@ -148,7 +152,7 @@ impl<'a> Index<'a> {
             if object::builtin_cluster_scoped(obj.group(), &obj.kind).is_none()
                 && !NOT_POD_MAKING.contains(&obj.kind.as_str())
             {
-                ix.custom_resources.push(obj);
+                ix.custom_resources.push((obj, resolved));
             }
             if let Some(t) = pod_template(obj, ns) {
                 let i = ix.templates.len();
@@ -179,7 +183,7 @@ impl<'a> Index<'a> {
     pub fn cluster_scoped(&self, obj: &Object) -> Option<bool> {
         object::builtin_cluster_scoped(obj.group(), &obj.kind).or_else(|| {
             self.crd_scopes
-                .get(&(obj.group().to_string(), obj.kind.clone()))
+                .get(&(obj.group(), obj.kind.as_str()))
                 .copied()
         })
     }
@@ -222,6 +226,26 @@ impl<'a> Index<'a> {
             .unwrap_or(&[])
             .iter()
             .filter_map(|&i| self.templates.get(i))
+    }
+
+    /// The first template (in input order) outside `namespace` for which `pred` holds: the
+    /// other namespaces' lists only, not every template of the run (a selector of a
+    /// namespace with many templates asked that for each miss).
+    pub fn first_template_outside(
+        &self,
+        namespace: &str,
+        mut pred: impl FnMut(&PodTemplate<'a>) -> bool,
+    ) -> Option<&PodTemplate<'a>> {
+        self.templates_by_ns
+            .iter()
+            .filter(|(ns, _)| **ns != namespace)
+            .filter_map(|(_, list)| {
+                list.iter()
+                    .copied()
+                    .find(|&i| self.templates.get(i).is_some_and(&mut pred))
+            })
+            .min()
+            .and_then(|i| self.templates.get(i))
     }
 
     /// How many templates [`Index::templates_labelled`] gives (a template listed under two of
@@ -279,8 +303,8 @@ impl<'a> Index<'a> {
     ) -> impl Iterator<Item = &'a Object> + 's {
         self.custom_resources
             .iter()
-            .copied()
-            .filter(move |o| self.namespace_of(o).is_none_or(|ns| ns == namespace))
+            .filter(move |(_, ns)| ns.is_none_or(|ns| ns == namespace))
+            .map(|&(o, _)| o)
     }
 }
 

@@ -76,15 +76,11 @@ pub fn selects_nothing(
     rule: &'static Rule,
 ) -> Option<Diagnostic> {
     let what = format!("{} \"{}\"", obj.kind, obj.name);
-    let miss = selector::explain(ix, ns, sel);
     // A template in another namespace that matches: objects only select pods of their own
     // namespace, a common slip when a chart sets namespaces explicitly.
-    let elsewhere = ix
-        .templates
-        .iter()
-        .find(|t| t.namespace != ns && sel.matches_template(t));
-    let no_templates = matches!(miss, Miss::NoTemplates);
-    let finding = selects_nothing_here(ix, ns, sel, rule, miss, elsewhere, &what)?;
+    let elsewhere = ix.first_template_outside(ns, |t| sel.matches_template(t));
+    let no_templates = ix.templates_in(ns).next().is_none();
+    let finding = selects_nothing_here(ix, ns, sel, rule, no_templates, elsewhere, &what)?;
     Some(match elsewhere {
         Some(t) if !no_templates => finding.with_label(
             t.labels_site(),
@@ -103,17 +99,20 @@ fn selects_nothing_here(
     ns: &str,
     sel: &Selector,
     rule: &'static Rule,
-    miss: Miss,
+    no_templates: bool,
     elsewhere: Option<&PodTemplate>,
     what: &str,
 ) -> Option<Diagnostic> {
-    if matches!(miss, Miss::NoTemplates) {
+    if no_templates {
         return no_templates_here(ix, ns, sel, rule, elsewhere, what);
     }
     if let Some(d) = operator_warning(ix, ns, sel, rule, what) {
         return Some(d);
     }
-    match miss {
+    // Explained only now: it compares the selector with every template of the namespace,
+    // and a run with an operator's custom resources never needs it (issue 19: most misses
+    // of the bitnami corpus, and quadratic on a corpus of many releases in one namespace).
+    match selector::explain(ix, ns, sel) {
         Miss::NoTemplates => None,
         Miss::Typo {
             template,

@@ -48,11 +48,90 @@ impl Tree {
     }
 }
 
+/// The elements of a tree's lists, pipelines, commands and field chains: one element held
+/// inline, more in a boxed slice of their exact size. Most pipelines have one command and most
+/// variables one segment, and a `Vec` allocated for each was most of a parse's allocations
+/// (and of dropping a tree). Reads as a slice.
+#[derive(Debug, Clone)]
+pub enum Seq<T> {
+    One(T),
+    Many(Box<[T]>),
+}
+
+impl<T> Default for Seq<T> {
+    fn default() -> Self {
+        Seq::Many(Box::default())
+    }
+}
+
+impl<T> std::ops::Deref for Seq<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        match self {
+            Seq::One(t) => std::slice::from_ref(t),
+            Seq::Many(b) => b,
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Seq<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: PartialEq<U>, U, const N: usize> PartialEq<[U; N]> for Seq<T> {
+    fn eq(&self, other: &[U; N]) -> bool {
+        **self == other[..]
+    }
+}
+
+impl<T> From<Vec<T>> for Seq<T> {
+    fn from(mut v: Vec<T>) -> Self {
+        if v.len() == 1
+            && let Some(only) = v.pop()
+        {
+            return Seq::One(only);
+        }
+        Seq::Many(v.into_boxed_slice())
+    }
+}
+
+impl<T> Seq<T> {
+    /// `v[base..]` moved out (`v` keeps `v[..base]`): one element by value, more in one
+    /// block of their exact size.
+    #[inline]
+    pub(crate) fn take_from(v: &mut Vec<T>, base: usize) -> Self {
+        let base = base.min(v.len());
+        if v.len() == base + 1
+            && let Some(only) = v.pop()
+        {
+            return Seq::One(only);
+        }
+        Seq::Many(take_exact(v, base).into_boxed_slice())
+    }
+}
+
+/// `v[base..]` moved into a vector of its exact size, in one block; `v` keeps `v[..base]` and
+/// its capacity. (`split_off(0)` would hand over `v`'s whole buffer, and `drain().collect()`
+/// moves the elements one by one.)
+pub(crate) fn take_exact<T>(v: &mut Vec<T>, base: usize) -> Vec<T> {
+    if base == 0 {
+        let mut out = Vec::with_capacity(v.len());
+        out.append(v);
+        return out;
+    }
+    v.split_off(base)
+}
+
 /// A sequence of nodes (Go's ListNode).
 #[derive(Debug, Default)]
 pub struct List {
     pub span: Span,
-    pub nodes: Vec<Node>,
+    pub nodes: Seq<Node>,
 }
 
 #[derive(Debug)]
@@ -108,15 +187,15 @@ pub struct Pipe {
     /// `=` rather than `:=`.
     pub is_assign: bool,
     /// Declared or assigned variables: none, one, or two in `range $k, $v :=`.
-    pub decl: Vec<Variable>,
-    pub cmds: Vec<Command>,
+    pub decl: Box<[Variable]>,
+    pub cmds: Seq<Command>,
 }
 
 /// One stage of a pipeline: a function call, method call or single operand.
 #[derive(Debug)]
 pub struct Command {
     pub span: Span,
-    pub args: Vec<Arg>,
+    pub args: Seq<Arg>,
 }
 
 /// `$name.Field.Chain` (`$` alone is the template's starting dot).
@@ -124,7 +203,7 @@ pub struct Command {
 pub struct Variable {
     pub span: Span,
     /// `["$x", "Field", "Chain"]`, as Go's VariableNode.Ident.
-    pub ident: Vec<Name>,
+    pub ident: Seq<Name>,
 }
 
 #[derive(Debug)]
@@ -141,10 +220,10 @@ pub enum Arg {
     /// A function name.
     Identifier(Span, Name),
     /// `.A.B` (fields of dot).
-    Field(Span, Vec<Name>),
+    Field(Span, Seq<Name>),
     Variable(Variable),
     /// `(pipeline).A.B` or `$x.A` after a parenthesised term (Go's ChainNode).
-    Chain(Span, Box<Arg>, Vec<Name>),
+    Chain(Span, Box<Arg>, Seq<Name>),
     /// `( pipeline )`
     Pipe(Span, Box<Pipe>),
 }
@@ -170,7 +249,7 @@ impl Arg {
 /// (`1` is int, uint and float); the executor picks by context (Go's `idealConstant`).
 #[derive(Debug, Clone, Default)]
 pub struct Number {
-    pub text: String,
+    pub text: Name,
     pub int: Option<i64>,
     pub uint: Option<u64>,
     pub float: Option<f64>,

@@ -103,41 +103,62 @@ fn word_type(word: &str) -> ItemType {
 /// token after it (`space`), which saves a lexer step per run (a third of the tokens of a
 /// template). [`Lexer::space_item`] gives Go's space token back where the parser needs Go's
 /// exact token stream.
+///
+/// Offsets are `u32` and the text is found through the lexer ([`Lexer::val`]): 16 bytes, so
+/// an item is returned and copied in two registers (the parser moves each token several
+/// times through its look-ahead buffer). Offsets past 4 GiB saturate, as spans do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Item<'a> {
     pub typ: ItemType,
-    /// Byte offset of the token in the input.
-    pub pos: usize,
-    pub val: &'a str,
+    /// Byte offset of the token in the input ([`Item::pos`]).
+    pub at: u32,
+    /// The length of the token's text.
+    pub len: u32,
     /// Where the run of spaces before the token starts (Go's space token), or 0 when there is
     /// none: a space token is never at offset 0, which is in text or the `{{` before it.
-    pub space: usize,
+    pub space: u32,
+    pub src: std::marker::PhantomData<&'a str>,
 }
 
-impl Item<'_> {
+/// An offset as an item holds it.
+#[inline(always)]
+pub(crate) fn off(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+impl<'a> Item<'a> {
     pub const EMPTY: Item<'static> = Item {
         typ: ItemType::Eof,
-        pos: 0,
-        val: "",
+        at: 0,
+        len: 0,
         space: 0,
+        src: std::marker::PhantomData,
     };
 
+    /// Byte offset of the token in the input.
+    #[inline(always)]
+    pub fn pos(&self) -> usize {
+        self.at as usize
+    }
+
     /// Byte offset just past the token.
+    #[inline(always)]
     pub fn end(&self) -> usize {
-        self.pos + self.val.len()
+        self.at as usize + self.len as usize
     }
 
     /// Go's `item.String()`, as error messages print a token (`unexpected "}" in operand`).
-    pub fn go_string(&self, error_message: &str) -> String {
+    /// `val` is the token's text ([`Lexer::val`]).
+    pub fn go_string(&self, val: &str, error_message: &str) -> String {
         match self.typ {
             ItemType::Eof => "EOF".to_owned(),
             ItemType::Error => error_message.to_owned(),
-            t if t.is_keyword() => format!("<{}>", self.val),
+            t if t.is_keyword() => format!("<{val}>"),
             // `%.10q...`: the length test is in bytes, the cut in runes.
-            _ if self.val.len() > 10 => {
-                format!("{}...", crate::parse::strconv::quote_prefix(self.val, 10))
+            _ if val.len() > 10 => {
+                format!("{}...", crate::parse::strconv::quote_prefix(val, 10))
             }
-            _ => quote(self.val),
+            _ => quote(val),
         }
     }
 }
@@ -205,6 +226,12 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The text of a token this lexer returned.
+    #[inline(always)]
+    pub fn val(&self, item: &Item<'a>) -> &'a str {
+        self.source.get(item.pos()..item.end()).unwrap_or("")
+    }
+
     /// The message of the error item, once one has been returned.
     pub fn error_message(&self) -> &str {
         &self.error_message
@@ -216,7 +243,7 @@ impl<'a> Lexer<'a> {
         if self.inside_action {
             let space = self.skip_space();
             let mut item = self.lex_inside_action();
-            item.space = space;
+            item.space = off(space);
             item
         } else {
             self.lex_text()
@@ -227,7 +254,7 @@ impl<'a> Lexer<'a> {
     /// the run of spaces, less the one that starts a trim-marked ` -}}`.
     pub fn space_item(&self, item: &Item<'a>) -> Item<'a> {
         let bytes = self.source.as_bytes();
-        let start = item.space;
+        let start = item.space as usize;
         let mut end = start;
         while bytes.get(end).is_some_and(|&b| is_space_byte(b)) {
             end += 1;
@@ -237,9 +264,10 @@ impl<'a> Lexer<'a> {
         }
         Item {
             typ: ItemType::Space,
-            pos: start,
-            val: self.source.get(start..end).unwrap_or(""),
+            at: off(start),
+            len: off(end - start),
             space: 0,
+            src: std::marker::PhantomData,
         }
     }
 
@@ -300,9 +328,10 @@ impl<'a> Lexer<'a> {
     fn this_item(&mut self, typ: ItemType) -> Item<'a> {
         let i = Item {
             typ,
-            pos: self.start,
-            val: self.slice(self.start, self.pos),
+            at: off(self.start),
+            len: off(self.pos.saturating_sub(self.start)),
             space: 0,
+            src: std::marker::PhantomData,
         };
         self.start = self.pos;
         i
@@ -337,9 +366,10 @@ impl<'a> Lexer<'a> {
     fn errorf(&mut self, message: String) -> Item<'a> {
         let item = Item {
             typ: ItemType::Error,
-            pos: self.start,
-            val: "",
+            at: off(self.start),
+            len: 0,
             space: 0,
+            src: std::marker::PhantomData,
         };
         self.error_message = message;
         self.start = 0;
@@ -382,7 +412,7 @@ impl<'a> Lexer<'a> {
                 let i = self.this_item(ItemType::Text);
                 self.pos += trim;
                 self.ignore();
-                if !i.val.is_empty() {
+                if i.len != 0 {
                     return i;
                 }
             }
@@ -858,7 +888,12 @@ mod tests {
         for i in go_items(&mut l) {
             out.push(match i.typ {
                 ItemType::Error => "ERR".to_owned(),
-                t => format!("{t:?}:{:?}@{}:{}", i.val, i.pos, line_at(input, i.pos)),
+                t => format!(
+                    "{t:?}:{:?}@{}:{}",
+                    input.get(i.pos()..i.end()).unwrap_or(""),
+                    i.pos(),
+                    line_at(input, i.pos())
+                ),
             });
             if matches!(i.typ, ItemType::Eof | ItemType::Error) {
                 break;
@@ -1006,7 +1041,12 @@ mod go_tests {
         let mut l = Lexer::new(input);
         let mut out = Vec::new();
         for i in super::tests::go_items(&mut l) {
-            out.push((i.typ, i.val.to_owned(), i.pos, line_at(input, i.pos)));
+            out.push((
+                i.typ,
+                input.get(i.pos()..i.end()).unwrap_or("").to_owned(),
+                i.pos(),
+                line_at(input, i.pos()),
+            ));
             if matches!(i.typ, Eof | Error) {
                 break;
             }

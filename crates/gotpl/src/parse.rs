@@ -38,13 +38,15 @@ use std::sync::Arc;
 
 type FxMap<K, V> = HashMap<K, V, crate::track::FxBuild>;
 
-use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe, Span, Tree, Variable};
+use crate::ast::{Arg, Branch, Command, List, Name, Node, Number, Pipe, Seq, Span, Tree, Variable};
 use crate::lex::{Item, ItemType, Lexer};
 
 /// Nesting limit for parenthesised expressions.
 pub const MAX_PAREN_DEPTH: usize = 100;
 /// Nesting limit for control structures.
 pub const MAX_CONTROL_DEPTH: usize = 100;
+/// How many trees a file has before its trees are found by a map rather than a scan.
+const BY_NAME_FROM: usize = 16;
 /// Go's `maxPipelineCmds`.
 const MAX_PIPELINE_CMDS: usize = 100_000;
 
@@ -134,11 +136,14 @@ pub fn parse_shared(
         trees: Vec::new(),
         by_name: FxMap::default(),
         control_depth: 0,
-        scratch: Scratch::default(),
+        scratch: SCRATCH.take().unwrap_or_default(),
     };
-    let root = p.parse_top().map_err(|e| *e)?;
-    let last = p.t.token0();
-    p.add(parse_name.to_owned(), root, last).map_err(|e| *e)?;
+    let result = p.parse_top().and_then(|root| {
+        let last = p.t.token0();
+        p.add(parse_name.to_owned(), root, last)
+    });
+    p.scratch.put_back();
+    result.map_err(|e| *e)?;
     let mut trees = p.trees;
     if let Some(i) = trees.iter().position(|t| t.name == parse_name) {
         let top = trees.remove(i);
@@ -179,12 +184,13 @@ impl Step {
 }
 
 /// Go's space token at `pos` (its text is never printed: a space is no token an error names).
-fn space_token(pos: usize) -> Item<'static> {
+fn space_token(pos: u32) -> Item<'static> {
     Item {
         typ: ItemType::Space,
-        pos,
-        val: "",
+        at: pos,
+        len: 0,
         space: 0,
+        src: std::marker::PhantomData,
     }
 }
 
@@ -195,7 +201,7 @@ struct TreeState<'a> {
     peek_count: usize,
     /// Go has read the space token before `token[0]` (at `space_pos`) but not `token[0]`.
     space_only: bool,
-    space_pos: usize,
+    space_pos: u32,
     /// The variables declared, innermost last; `$` is always there and not listed, so a tree
     /// that declares none allocates nothing.
     vars: Vec<&'a str>,
@@ -277,18 +283,31 @@ struct Scratch {
     idents: Vec<Name>,
 }
 
-/// Moves `stack[base..]` into a vector of its exact size (`split_off` copies the elements in
-/// one block, where `drain().collect()` moved them one by one).
-fn take_from<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
-    let base = base.min(stack.len());
-    // Most lists, commands and fields have one element: moved by value, not by a `memcpy`
-    // call.
-    if stack.len() == base + 1
-        && let Some(only) = stack.pop()
-    {
-        return vec![only];
+thread_local! {
+    /// The stacks of the thread's last parse, emptied, so that a parse does not grow them
+    /// from nothing again (each file did, a few times per stack).
+    static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+}
+
+impl Scratch {
+    /// Empties the stacks (an error leaves some behind) and keeps them for the thread's next
+    /// parse, unless a deeply nested file made them large.
+    fn put_back(&mut self) {
+        const KEEP: usize = 1024;
+        let mut s = std::mem::take(self);
+        if s.nodes.capacity() > KEEP
+            || s.cmds.capacity() > KEEP
+            || s.args.capacity() > KEEP
+            || s.idents.capacity() > KEEP
+        {
+            return;
+        }
+        s.nodes.clear();
+        s.cmds.clear();
+        s.args.clear();
+        s.idents.clear();
+        SCRATCH.set(Some(s));
     }
-    stack.split_off(base)
 }
 
 impl<'a> Parser<'a, '_> {
@@ -352,7 +371,7 @@ impl<'a> Parser<'a, '_> {
     /// Go's `backup3` with `t1` a space token: `t2`, then the last token read after the space.
     fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.t.token[1] = Item { space: 0, ..t2 };
-        self.t.token[0].space = t1.pos;
+        self.t.token[0].space = t1.at;
         self.t.peek_count = 2;
     }
 
@@ -430,8 +449,8 @@ impl<'a> Parser<'a, '_> {
     fn error_at(&self, at: Item<'_>, message: String) -> Box<ParseError> {
         Box::new(ParseError {
             parse_name: self.parse_name.to_owned(),
-            offset: u32::try_from(at.pos).unwrap_or(u32::MAX),
-            line: crate::lex::line_at(&self.text, at.pos),
+            offset: u32::try_from(at.pos()).unwrap_or(u32::MAX),
+            line: crate::lex::line_at(&self.text, at.pos()),
             message,
         })
     }
@@ -456,7 +475,7 @@ impl<'a> Parser<'a, '_> {
                 .t
                 .action_pos
                 .map(|p| crate::lex::line_at(&self.text, p));
-            let token_line = crate::lex::line_at(&self.text, token.pos);
+            let token_line = crate::lex::line_at(&self.text, token.pos());
             if let Some(action_line) = action_line
                 && action_line != token_line
             {
@@ -468,7 +487,11 @@ impl<'a> Parser<'a, '_> {
             }
             return self.errorf(format!("{msg}{extra}"));
         }
-        self.errorf(format!("unexpected {} in {}", token.go_string(""), context))
+        self.errorf(format!(
+            "unexpected {} in {}",
+            token.go_string(self.lex.val(&token), ""),
+            context
+        ))
     }
 
     // ---- trees ----
@@ -476,31 +499,51 @@ impl<'a> Parser<'a, '_> {
     /// Go's `Tree.add` into the file's tree set. `at` is the current token of the tree being
     /// added (for the error's line).
     fn add(&mut self, name: String, root: List, at: Item<'a>) -> PResult<()> {
-        let tree = Tree {
-            name: name.clone(),
-            parse_name: self.parse_name.to_owned(),
-            text: Arc::clone(&self.text),
-            root: Arc::new(root),
+        // A file has a few trees: a scan finds a name faster than hashing it, and needs no
+        // copy of it as a key. The map is built once a file has many.
+        let found = if self.by_name.is_empty() {
+            self.trees.iter().position(|t| t.name == name)
+        } else {
+            self.by_name.get(&name).copied()
         };
-        match self.by_name.get(&name).and_then(|&i| self.trees.get_mut(i)) {
-            None => {
-                self.by_name.insert(name, self.trees.len());
-                self.trees.push(tree);
+        let Some(i) = found else {
+            if self.trees.len() + 1 >= BY_NAME_FROM {
+                if self.by_name.is_empty() {
+                    let names = self.trees.iter().enumerate();
+                    self.by_name = names.map(|(i, t)| (t.name.clone(), i)).collect();
+                }
+                self.by_name.insert(name.clone(), self.trees.len());
             }
-            Some(old) if old.root.is_empty_tree(&old.text) => *old = tree,
-            Some(_) if tree.root.is_empty_tree(&tree.text) => {}
-            Some(_) => {
-                let msg = format!(
-                    "template: multiple definition of template {}",
-                    crate::fmt::quote(&name)
-                );
-                return Err(self.error_at(at, msg));
-            }
+            let tree = self.new_tree(name, root);
+            self.trees.push(tree);
+            return Ok(());
+        };
+        let tree = self.new_tree(name, root);
+        let Some(old) = self.trees.get_mut(i) else {
+            return Ok(());
+        };
+        if old.root.is_empty_tree(&old.text) {
+            *old = tree;
+        } else if !tree.root.is_empty_tree(&tree.text) {
+            let msg = format!(
+                "template: multiple definition of template {}",
+                crate::fmt::quote(&tree.name)
+            );
+            return Err(self.error_at(at, msg));
         }
         Ok(())
     }
 
-    fn new_list(&self, start: usize, end: usize, nodes: Vec<Node>) -> List {
+    fn new_tree(&self, name: String, root: List) -> Tree {
+        Tree {
+            name,
+            parse_name: self.parse_name.to_owned(),
+            text: Arc::clone(&self.text),
+            root: Arc::new(root),
+        }
+    }
+
+    fn new_list(&self, start: usize, end: usize, nodes: Seq<Node>) -> List {
         List {
             span: Span::new(start, end),
             nodes,
@@ -509,7 +552,7 @@ impl<'a> Parser<'a, '_> {
 
     /// The top level of a file: `itemList` that also accepts `define`, up to EOF.
     fn parse_top(&mut self) -> PResult<List> {
-        let start = self.peek().pos;
+        let start = self.peek().pos();
         let base = self.scratch.nodes.len();
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
@@ -529,7 +572,7 @@ impl<'a> Parser<'a, '_> {
                 step => return self.errorf(format!("unexpected {}", step.go_string())),
             }
         }
-        let nodes = take_from(&mut self.scratch.nodes, base);
+        let nodes = Seq::take_from(&mut self.scratch.nodes, base);
         Ok(self.new_list(start, self.text.len(), nodes))
     }
 
@@ -540,7 +583,7 @@ impl<'a> Parser<'a, '_> {
         if token.typ != ItemType::String && token.typ != ItemType::RawString {
             return self.unexpected(token, CONTEXT);
         }
-        let Some(name) = strconv::unquote(token.val) else {
+        let Some(name) = strconv::unquote(self.lex.val(&token)) else {
             return self.errorf("invalid syntax".to_owned());
         };
         self.expect(ItemType::RightDelim, CONTEXT)?;
@@ -554,7 +597,7 @@ impl<'a> Parser<'a, '_> {
 
     /// `textOrAction*` up to `{{end}}` or `{{else}}`, which is returned separately.
     fn item_list(&mut self) -> PResult<(List, Step)> {
-        let start = self.peek_non_space().pos;
+        let start = self.peek_non_space().pos();
         let base = self.scratch.nodes.len();
         loop {
             // Go peeks, then reads the token in `textOrAction`: the same tokens are read.
@@ -569,7 +612,7 @@ impl<'a> Parser<'a, '_> {
                         Step::End { delim, .. } | Step::Else { delim, .. } => delim,
                         Step::Node(_) => start,
                     };
-                    let nodes = take_from(&mut self.scratch.nodes, base);
+                    let nodes = Seq::take_from(&mut self.scratch.nodes, base);
                     return Ok((self.new_list(start, end, nodes), step));
                 }
             }
@@ -581,16 +624,16 @@ impl<'a> Parser<'a, '_> {
     fn text_or_action(&mut self, token: Item<'a>) -> PResult<Step> {
         match token.typ {
             ItemType::Text => Ok(Step::Node(Node::Text {
-                span: Span::new(token.pos, token.end()),
+                span: Span::new(token.pos(), token.end()),
             })),
             ItemType::LeftDelim => {
-                self.t.action_pos = Some(token.pos);
-                let result = self.action(token.pos);
+                self.t.action_pos = Some(token.pos());
+                let result = self.action(token.pos());
                 self.t.action_pos = None;
                 result
             }
             ItemType::Comment => Ok(Step::Node(Node::Comment {
-                span: Span::new(token.pos, token.end()),
+                span: Span::new(token.pos(), token.end()),
             })),
             _ => self.unexpected(token, "input"),
         }
@@ -631,7 +674,7 @@ impl<'a> Parser<'a, '_> {
         // Variables declared here persist until the enclosing `end`.
         let (pipe, end) = self.pipeline("command", ItemType::RightDelim)?;
         Ok(Step::Node(Node::Action {
-            span: Span::new(token.pos, end),
+            span: Span::new(token.pos(), end),
             pipe,
         }))
     }
@@ -649,7 +692,7 @@ impl<'a> Parser<'a, '_> {
         if self.t.range_depth == 0 {
             return self.errorf(format!("{{{{{word}}}}} outside {{{{range}}}}"));
         }
-        let span = Span::new(keyword.pos, token.end());
+        let span = Span::new(keyword.pos(), token.end());
         Ok(if keyword.typ == ItemType::Break {
             Node::Break { span }
         } else {
@@ -661,11 +704,12 @@ impl<'a> Parser<'a, '_> {
     /// Returns the pipeline and the offset just past `end`.
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<(Pipe, usize)> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe {
-            span: Span::new(token.pos, token.pos),
-            ..Pipe::default()
-        };
+        // The pipe is built whole at the end: assigning a field of a default one drops the
+        // field's old value, a call each.
+        let start = token.pos();
+        let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$k, $v :=` (range only).
+        let mut decl: Vec<Variable> = Vec::new();
         let mut peeked = Some(token);
         loop {
             // (Peeking twice reads no more than peeking once.)
@@ -682,21 +726,25 @@ impl<'a> Parser<'a, '_> {
             let after = self.peek();
             let next = self.peek_non_space();
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
-                pipe.is_assign = next.typ == ItemType::Assign;
+                is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                pipe.decl.push(Variable {
-                    span: Span::new(v.pos, v.end()),
-                    ident: vec![name(v.val)],
+                // Most declare one variable: no spare capacity for `into_boxed_slice` to
+                // reallocate away.
+                decl.reserve_exact(1);
+                decl.push(Variable {
+                    span: Span::new(v.pos(), v.end()),
+                    ident: Seq::One(name(self.lex.val(&v))),
                 });
-                self.t.push_var(v.val);
-            } else if next.typ == ItemType::Char && next.val == "," {
+                self.t.push_var(self.lex.val(&v));
+            } else if next.typ == ItemType::Char && self.lex.val(&next) == "," {
                 self.next_non_space();
-                pipe.decl.push(Variable {
-                    span: Span::new(v.pos, v.end()),
-                    ident: vec![name(v.val)],
+                decl.reserve_exact(2);
+                decl.push(Variable {
+                    span: Span::new(v.pos(), v.end()),
+                    ident: Seq::One(name(self.lex.val(&v))),
                 });
-                self.t.push_var(v.val);
-                if context == "range" && pipe.decl.len() < 2 {
+                self.t.push_var(self.lex.val(&v));
+                if context == "range" && decl.len() < 2 {
                     match self.peek_non_space().typ {
                         ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
                             continue;
@@ -712,15 +760,20 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
+        let decl = decl.into_boxed_slice();
         let base = self.scratch.cmds.len();
         loop {
             let token = self.next_non_space();
             if token.typ == end {
-                pipe.cmds = take_from(&mut self.scratch.cmds, base);
-                self.check_pipeline(&pipe, context)?;
-                if let Some(last) = pipe.cmds.last() {
-                    pipe.span.end = last.span.end;
-                }
+                let cmds = Seq::take_from(&mut self.scratch.cmds, base);
+                self.check_pipeline(&cmds, context)?;
+                let end_pos = cmds.last().map_or(start, |last| last.span.end as usize);
+                let pipe = Pipe {
+                    span: Span::new(start, end_pos),
+                    is_assign,
+                    decl,
+                    cmds,
+                };
                 return Ok((pipe, token.end()));
             }
             match token.typ {
@@ -747,12 +800,12 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
-        if pipe.cmds.is_empty() {
+    fn check_pipeline(&self, cmds: &[Command], context: &str) -> PResult<()> {
+        if cmds.is_empty() {
             return self.errorf(format!("missing value for {context}"));
         }
         // Only the first command of a pipeline may start with a non-executable operand.
-        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+        for (i, c) in cmds.iter().enumerate().skip(1) {
             if let Some(
                 Arg::Bool(..) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(..) | Arg::String(..),
             ) = c.args.first()
@@ -819,7 +872,7 @@ impl<'a> Parser<'a, '_> {
             self.next();
             let node = self.control(kind)?;
             let end = node.span().end as usize;
-            return Ok((Some(self.new_list(pos, end, vec![node])), end));
+            return Ok((Some(self.new_list(pos, end, Seq::One(node))), end));
         }
         let (l, next) = self.item_list()?;
         let Step::End { end, .. } = next else {
@@ -834,13 +887,13 @@ impl<'a> Parser<'a, '_> {
         if peek.typ == ItemType::If || peek.typ == ItemType::With {
             return Ok(Step::Else {
                 delim,
-                pos: peek.pos,
+                pos: peek.pos(),
             });
         }
         let token = self.expect(ItemType::RightDelim, "else")?;
         Ok(Step::Else {
             delim,
-            pos: token.pos,
+            pos: token.pos(),
         })
     }
 
@@ -865,7 +918,7 @@ impl<'a> Parser<'a, '_> {
         };
         self.add(name.clone(), list, block.token0())?;
         Ok(Step::Node(Node::Template {
-            span: Span::new(token.pos, end),
+            span: Span::new(token.pos(), end),
             name,
             pipe: Some(Box::new(pipe)),
         }))
@@ -886,7 +939,7 @@ impl<'a> Parser<'a, '_> {
             (Some(Box::new(pipe)), end)
         };
         Ok(Node::Template {
-            span: Span::new(token.pos, end),
+            span: Span::new(token.pos(), end),
             name,
             pipe,
         })
@@ -894,10 +947,12 @@ impl<'a> Parser<'a, '_> {
 
     fn parse_template_name(&self, token: Item<'a>, context: &str) -> PResult<String> {
         match token.typ {
-            ItemType::String | ItemType::RawString => match strconv::unquote(token.val) {
-                Some(s) => Ok(s),
-                None => self.errorf("invalid syntax".to_owned()),
-            },
+            ItemType::String | ItemType::RawString => {
+                match strconv::unquote(self.lex.val(&token)) {
+                    Some(s) => Ok(s),
+                    None => self.errorf("invalid syntax".to_owned()),
+                }
+            }
             _ => self.unexpected(token, context),
         }
     }
@@ -907,7 +962,7 @@ impl<'a> Parser<'a, '_> {
     /// twice before reading it again, and peeks before each operand: none of that changes which
     /// tokens are read.)
     fn command(&mut self, first: Item<'a>) -> PResult<Command> {
-        let start = first.pos;
+        let start = first.pos();
         let base = self.scratch.args.len();
         let mut first = Some(first);
         loop {
@@ -923,7 +978,7 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
-        let args = take_from(&mut self.scratch.args, base);
+        let args = Seq::take_from(&mut self.scratch.args, base);
         let Some(last) = args.last() else {
             return self.errorf("empty command".to_owned());
         };
@@ -940,13 +995,13 @@ impl<'a> Parser<'a, '_> {
         };
         if self.peek().typ != ItemType::Field {
             if let Arg::Field(_, ident) | Arg::Variable(Variable { ident, .. }) = &mut node {
-                *ident = take_from(&mut self.scratch.idents, base);
+                set_empty(ident, Seq::take_from(&mut self.scratch.idents, base));
             }
             return Ok(Some(node));
         }
         // Go's chain node is at the first field after the term, and so are the field and
         // variable nodes it is folded back into.
-        let chain_pos = self.peek().pos;
+        let chain_pos = self.peek().pos();
         if let Arg::Bool(..) | Arg::String(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) = node
         {
             // Go reads the fields first; the error names the line of the last one.
@@ -962,20 +1017,22 @@ impl<'a> Parser<'a, '_> {
         let mut end = chain_pos;
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            self.scratch.idents.push(name(f.val.get(1..).unwrap_or("")));
+            self.scratch
+                .idents
+                .push(name(self.lex.val(&f).get(1..).unwrap_or("")));
             end = f.end();
         }
         let span = Span::new(chain_pos, end);
-        let fields = take_from(&mut self.scratch.idents, base);
+        let fields = Seq::take_from(&mut self.scratch.idents, base);
         Ok(Some(match &mut node {
             Arg::Field(s, ident) => {
                 *s = span;
-                *ident = fields;
+                set_empty(ident, fields);
                 node
             }
             Arg::Variable(v) => {
                 v.span = span;
-                v.ident = fields;
+                set_empty(&mut v.ident, fields);
                 node
             }
             _ => Arg::Chain(span, Box::new(node), fields),
@@ -988,7 +1045,7 @@ impl<'a> Parser<'a, '_> {
             Arg::Bool(_, b) => b.to_string(),
             Arg::Nil(_) => "nil".to_owned(),
             Arg::Dot(_) => ".".to_owned(),
-            Arg::Number(_, n) => n.text.clone(),
+            Arg::Number(_, n) => n.text.to_string(),
             // The quoted text as written.
             other => {
                 let s = other.span();
@@ -1009,41 +1066,41 @@ impl<'a> Parser<'a, '_> {
             Some(t) => t,
             None => self.next_non_space(),
         };
-        let span = Span::new(token.pos, token.end());
+        let span = Span::new(token.pos(), token.end());
         Ok(Some(match token.typ {
             ItemType::Identifier => {
-                if !self.is_func_cached(token.val) {
+                if !self.is_func_cached(self.lex.val(&token)) {
                     return self.errorf(format!(
                         "function {} not defined",
-                        crate::fmt::quote(token.val)
+                        crate::fmt::quote(self.lex.val(&token))
                     ));
                 }
-                Arg::Identifier(span, name(token.val))
+                Arg::Identifier(span, name(self.lex.val(&token)))
             }
             ItemType::Dot => Arg::Dot(span),
             ItemType::Nil => Arg::Nil(span),
             ItemType::Variable => {
-                if !self.t.has_var(token.val) {
+                if !self.t.has_var(self.lex.val(&token)) {
                     return self.errorf(format!(
                         "undefined variable {}",
-                        crate::fmt::quote(token.val)
+                        crate::fmt::quote(self.lex.val(&token))
                     ));
                 }
-                self.scratch.idents.push(name(token.val));
+                self.scratch.idents.push(name(self.lex.val(&token)));
                 Arg::Variable(Variable {
                     span,
-                    ident: Vec::new(),
+                    ident: Seq::default(),
                 })
             }
             ItemType::Field => {
                 self.scratch
                     .idents
-                    .push(name(token.val.get(1..).unwrap_or("")));
-                Arg::Field(span, Vec::new())
+                    .push(name(self.lex.val(&token).get(1..).unwrap_or("")));
+                Arg::Field(span, Seq::default())
             }
-            ItemType::Bool => Arg::Bool(span, token.val == "true"),
+            ItemType::Bool => Arg::Bool(span, self.lex.val(&token) == "true"),
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                match new_number(token.val, token.typ) {
+                match new_number(self.lex.val(&token), token.typ) {
                     Ok(n) => Arg::Number(span, Box::new(n)),
                     Err(msg) => return self.errorf(msg),
                 }
@@ -1058,13 +1115,15 @@ impl<'a> Parser<'a, '_> {
                 let (pipe, end) = result?;
                 Arg::Pipe(Span::new(pipe.span.start as usize, end), Box::new(pipe))
             }
-            ItemType::String | ItemType::RawString => match plain_string(token) {
-                Some(s) => Arg::String(span, name(s)),
-                None => match strconv::unquote_name(token.val) {
-                    Some(s) => Arg::String(span, s),
-                    None => return self.errorf("invalid syntax".to_owned()),
-                },
-            },
+            ItemType::String | ItemType::RawString => {
+                match plain_string(token, self.lex.val(&token)) {
+                    Some(s) => Arg::String(span, name(s)),
+                    None => match strconv::unquote_name(self.lex.val(&token)) {
+                        Some(s) => Arg::String(span, s),
+                        None => return self.errorf("invalid syntax".to_owned()),
+                    },
+                }
+            }
             _ => {
                 self.backup();
                 return Ok(None);
@@ -1073,11 +1132,20 @@ impl<'a> Parser<'a, '_> {
     }
 }
 
+/// Fills the segments `term` left empty (`Seq::default()`, which holds no allocation): the
+/// empty value is forgotten rather than dropped, which is a call the compiler cannot see
+/// through.
+fn set_empty(slot: &mut Seq<Name>, value: Seq<Name>) {
+    let empty = std::mem::replace(slot, value);
+    debug_assert!(empty.is_empty());
+    std::mem::forget(empty);
+}
+
 /// The text of a string token with no escape to undo: a quoted string without a backslash
 /// (the lexer has ended it at the first unescaped quote and rejected a newline) or a raw
 /// string without a carriage return. One byte search instead of `unquote_name`'s three.
-fn plain_string<'a>(token: Item<'a>) -> Option<&'a str> {
-    let inner = token.val.get(1..token.val.len().checked_sub(1)?)?;
+fn plain_string<'a>(token: Item<'a>, val: &'a str) -> Option<&'a str> {
+    let inner = val.get(1..val.len().checked_sub(1)?)?;
     let special = match token.typ {
         ItemType::String => b'\\',
         _ => b'\r',
@@ -1099,7 +1167,7 @@ pub(crate) fn name(s: &str) -> Name {
 /// can represent it. The error is Go's message.
 fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
     let mut n = Number {
-        text: text.to_owned(),
+        text: name(text),
         ..Number::default()
     };
     match typ {

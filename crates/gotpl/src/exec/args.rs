@@ -91,6 +91,8 @@ struct Resolved {
     mutates: bool,
     /// Only stores its arguments in what it returns (`dict`, `list`): reads nothing of them.
     stores_only: bool,
+    /// See [`reads_named_keys`].
+    reads_named_keys: bool,
 }
 
 impl Resolved {
@@ -107,6 +109,7 @@ impl Resolved {
                 "set" | "unset" | "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite"
             ),
             stores_only: matches!(name, "dict" | "list"),
+            reads_named_keys: reads_named_keys(name),
         }
     }
 }
@@ -141,6 +144,33 @@ fn origin_preserving(name: &str) -> Option<usize> {
         "trim" => Some(0),
         _ => None,
     }
+}
+
+/// Functions that read of a map argument at most the keys their string arguments name
+/// (`hasKey`, `get`, `index`, `dig`, `pluck`), or only its size and type (`empty`, `len`,
+/// `kindIs`, …), or return an argument without reading it (`default`, `ternary`, `coalesce`):
+/// given a chart's dot, they read its `.Template` only when an argument is the string
+/// "Template" (see [`super::memo`]). `include "common.labels.standard" (dict … "context" $)`
+/// tests `hasKey . "context"`, which must not keep its result to the file that made it.
+fn reads_named_keys(name: &str) -> bool {
+    matches!(
+        name,
+        "hasKey"
+            | "get"
+            | "index"
+            | "dig"
+            | "pluck"
+            | "empty"
+            | "len"
+            | "kindIs"
+            | "kindOf"
+            | "typeOf"
+            | "typeIs"
+            | "typeIsLike"
+            | "default"
+            | "ternary"
+            | "coalesce"
+    )
 }
 
 /// Functions that walk an `interface{}` argument with reflection as a map or a slice: they see a
@@ -385,7 +415,8 @@ impl State<'_> {
             };
             self.note_mutation(argv.first().unwrap_or(&Value::Nil), added);
         }
-        if !info.stores_only {
+        let names_template = || argv.iter().any(|v| v.as_str() == Some("Template"));
+        if !info.stores_only && (!info.reads_named_keys || names_template()) {
             self.note_template_reads(argv);
         }
     }

@@ -657,6 +657,47 @@ fn kept_includes_follow_template_sets_and_randomness() {
 }
 
 #[test]
+fn key_tests_on_a_dot_keep_an_include_for_every_file_unless_they_name_template() {
+    let helpers = concat!(
+        "{{ define \"labels\" }}{{ if and (hasKey . \"context\") (not (empty .context)) }}",
+        "{{ kindOf .context }}-{{ len (default .context .x) }}{{ end }}{{ end }}",
+        "{{ define \"idx\" }}{{ index .context \"Template\" \"Name\" }}{{ end }}",
+        "{{ define \"built\" }}{{ $k := \"Templ\" }}{{ index .context (print $k \"ate\") \"Name\" }}{{ end }}",
+        "{{ define \"dug\" }}{{ dig \"Template\" \"Name\" \"\" .context }}{{ end }}",
+        "{{ define \"field\" }}{{ if hasKey . \"context\" }}{{ .context.Template.Name }}{{ end }}{{ end }}",
+    );
+    let body = concat!(
+        "{{ include \"labels\" (dict \"context\" $) }} {{ include \"idx\" (dict \"context\" $) }} ",
+        "{{ include \"built\" (dict \"context\" $) }} {{ include \"dug\" (dict \"context\" $) }} ",
+        "{{ include \"field\" (dict \"context\" $) }}",
+    );
+    let t = set(&[
+        ("t/templates/_h.tpl", helpers),
+        ("t/templates/a.yaml", body),
+        ("t/templates/b.yaml", body),
+    ]);
+    let root = dot(&[]);
+    let out = render_in_order(&t, &["t/templates/a.yaml", "t/templates/b.yaml"], &root);
+    for (text, file) in [(&out[0], "a"), (&out[1], "b")] {
+        let name = format!("t/templates/{file}.yaml");
+        assert_eq!(*text, format!("map-2 {name} {name} {name} {name}"));
+    }
+    // The key tests alone leave "labels" reusable in another execution.
+    let mut env = ExecEnv::new();
+    t.execute("t/templates/a.yaml", root.clone(), &mut env)
+        .unwrap();
+    let arg = Value::map_of(&[("context", root.clone())]);
+    let kept = |name: &str| {
+        let entry = t.get(name).unwrap();
+        env.memo.get(entry, &arg, env.executions + 1).is_some()
+    };
+    assert!(kept("labels"));
+    for name in ["idx", "built", "dug", "field"] {
+        assert!(!kept(name), "{name}");
+    }
+}
+
+#[test]
 fn kept_includes_spend_the_same_work_and_keep_their_origins() {
     let t = set(&[
         (

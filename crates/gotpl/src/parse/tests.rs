@@ -988,7 +988,7 @@ fn positions_are_gos() {
         panic!()
     };
     assert_eq!(
-        pipe.decl.first().map(|v| (v.span, v.ident.clone())),
+        pipe.decl.first().map(|v| (v.span, v.ident.to_vec())),
         Some((Span::new(3, 5), vec![crate::ast::Name::new("$x")]))
     );
     assert_eq!(pipe.span, Span::new(3, 10));
