@@ -528,6 +528,9 @@ fn values_and_render(
                 // NOTES.txt is text for people, not manifests.
                 files.extend(rendered.iter().filter(|r| !r.is_notes()).map(|r| r.file));
                 run.rendered.extend(rendered);
+                // The values trees are freed on the pool while this thread goes on.
+                let trees = (chart, values, loaded, user);
+                rayon::spawn(move || memory::dispose(trees));
             }
             Prepared::Manifests(manifests) => files.extend(manifests),
         }

@@ -17,16 +17,35 @@ use crate::yaml::Node;
 /// The version set: built-ins sorted, then CRD versions not already built in (sorted), then
 /// `extra` in the order given (Helm appends `--api-versions` without removing repeats).
 pub fn api_versions(kube: KubeVersion, crds: &[&Object], extra: &[String]) -> Vec<String> {
-    let mut out = crate::schema::api_versions(kube);
-    let known: BTreeSet<String> = out.iter().cloned().collect();
-    let from_crds: BTreeSet<String> = crds
-        .iter()
-        .flat_map(|crd| crd_versions(crd))
-        .filter(|v| !known.contains(v))
-        .collect();
-    out.extend(from_crds);
+    let mut out = built_in(kube);
+    let from_crds: BTreeSet<String> = crds.iter().flat_map(|crd| crd_versions(crd)).collect();
+    if !from_crds.is_empty() {
+        let known: std::collections::HashSet<&str> = out.iter().map(String::as_str).collect();
+        let new: Vec<String> = from_crds
+            .into_iter()
+            .filter(|v| !known.contains(v.as_str()))
+            .collect();
+        out.extend(new);
+    }
     out.extend(extra.iter().cloned());
     out
+}
+
+/// The built-in versions of `kube`, read from the embedded schemas once per process and
+/// version (each chart of a long-lived process asked again: ~1,000 lines split and parsed).
+fn built_in(kube: KubeVersion) -> Vec<String> {
+    static LAST: std::sync::Mutex<Option<(KubeVersion, Vec<String>)>> = std::sync::Mutex::new(None);
+    if let Ok(last) = LAST.lock()
+        && let Some((k, versions)) = last.as_ref()
+        && *k == kube
+    {
+        return versions.clone();
+    }
+    let versions = crate::schema::api_versions(kube);
+    if let Ok(mut last) = LAST.lock() {
+        *last = Some((kube, versions.clone()));
+    }
+    versions
 }
 
 /// `group/version` and `group/version/Kind` for each served version of a CRD object (none for
