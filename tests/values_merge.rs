@@ -198,3 +198,47 @@ fn a_values_file_that_is_not_a_map_is_fatal() {
     // The other file still merges, so later findings are still meaningful.
     assert_eq!(values.to_json()["replicaCount"], json!(2));
 }
+
+/// Coalescing only the paths the subchart conditions read gives the same values there as
+/// coalescing everything, and leaves the rest out.
+#[test]
+fn coalescing_only_some_paths_gives_the_same_values_there() {
+    if !yaml_ready() {
+        return;
+    }
+    let mut sources = SourceMap::new();
+    let (chart, _) = load_fixture("webapp", &LoadOptions::default(), &mut sources);
+    let mut paths = values::Paths::default();
+    for p in ["tags", "redis.enabled", "sessions.enabled", "redis.auth"] {
+        paths.insert(p);
+    }
+    for set in [
+        "",
+        "redis.enabled=false,sessions.enabled=true",
+        "sessions.enabled=null,tags.extras=false",
+        "redis.auth=null,global.tier=x",
+    ] {
+        let a = ValueArgs {
+            set: vec![set.to_string()],
+            ..ValueArgs::default()
+        };
+        let mut diags = Vec::new();
+        let user = values::user_values(&a, &mut sources, &mut diags);
+        let all = values::coalesce_as_written(&chart, user.clone(), None, &sources, &mut diags);
+        let some = values::coalesce_as_written(&chart, user, Some(&paths), &sources, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let (all, some) = (all.to_json(), some.to_json());
+        for p in [
+            "/tags",
+            "/redis/enabled",
+            "/sessions/enabled",
+            "/redis/auth",
+        ] {
+            assert_eq!(all.pointer(p), some.pointer(p), "{p} with --set {set}");
+        }
+        // The parent's keys off the paths, and the subchart's own defaults off them.
+        assert!(all.get("image").is_some() && all["redis"].get("exports").is_some());
+        assert_eq!(some.get("image"), None, "--set {set}");
+        assert_eq!(some["redis"].get("exports"), None, "--set {set}");
+    }
+}

@@ -17,9 +17,13 @@ use crate::yaml::{Node, Value};
 /// `user` is what the user gave (`-f`, `--set`…), before the chart's defaults.
 pub fn enabled_only(chart: &Chart, user: &Node, sources: &SourceMap) -> Chart {
     let mut scratch = Vec::new();
+    // Only the conditions and tags are read of the values: the rest is not coalesced.
+    let mut paths = values::Paths::default();
+    paths.insert("tags");
+    condition_paths(chart, "", &mut paths);
     // Helm decides before `import-values` run: a condition or tag set only by an import is
     // not seen.
-    let all = values::coalesce_as_written(chart, user.clone(), sources, &mut scratch);
+    let all = values::coalesce_as_written(chart, user.clone(), Some(&paths), sources, &mut scratch);
     let mut pruned = chart.clone();
     let tags = all.get("tags").cloned();
     prune(&mut pruned, &all, "", tags.as_ref(), sources);
@@ -46,12 +50,29 @@ fn prune(chart: &mut Chart, top: &Node, prefix: &str, tags: Option<&Node>, sourc
         } else {
             let mut scratch = Vec::new();
             let empty = Node::new(Value::Map(Default::default()), Span::default());
-            let own = values::coalesce_as_written(sub, empty, sources, &mut scratch);
+            let mut wanted = values::Paths::default();
+            wanted.insert("tags");
+            let own = values::coalesce_as_written(sub, empty, Some(&wanted), sources, &mut scratch);
             let tags = level_tags(tags, own.get("tags"));
             crate::memory::dispose(own);
             tags
         };
         prune(sub, top, &sub_prefix, sub_tags.as_ref().or(tags), sources);
+    }
+}
+
+/// The paths [`prune`] reads: each dependency's conditions below its chart's section, at every
+/// level (whether the subchart is enabled or not: that is decided from them).
+fn condition_paths(chart: &Chart, prefix: &str, paths: &mut values::Paths) {
+    for dep in chart.metadata.dependencies() {
+        for path in dep.condition.split(',').map(str::trim) {
+            if !path.is_empty() {
+                paths.insert(&format!("{prefix}{path}"));
+            }
+        }
+    }
+    for sub in &chart.subcharts {
+        condition_paths(sub, &format!("{prefix}{}.", sub.metadata.name), paths);
     }
 }
 

@@ -485,10 +485,12 @@ fn push_decimal_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
         let mut pos = 0;
         for &b in chunk {
             let (word, n) = BYTE_WORDS.get(usize::from(b)).copied().unwrap_or_default();
+            // An array store, never a call to `memcpy` (which `copy_from_slice` of a slice
+            // became in some builds).
             if pos <= 4 * CHUNK
-                && let Some(dst) = tmp.get_mut(pos..pos + 4)
+                && let Some(dst) = tmp.get_mut(pos..).and_then(|s| s.first_chunk_mut::<4>())
             {
-                dst.copy_from_slice(&word);
+                *dst = word;
             }
             pos += n;
         }

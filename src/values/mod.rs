@@ -79,16 +79,20 @@ pub fn coalesce(
         merge: false,
         loaded: true,
     };
-    coalesce_chart(chart, &mut user, pass, sources, diags);
+    coalesce_chart(chart, &mut user, pass, None, sources, diags);
     user
 }
 
 /// [`coalesce`] with each chart's `values.yaml` as written: what Helm's
 /// `processDependencyEnabled` reads conditions and tags from, before `import-values` (and the
-/// rest of `processImportValues`) changed any chart's values.
+/// rest of `processImportValues`) changed any chart's values. With `only`, just what lies on
+/// those paths (and `global`, which subchart sections take) is coalesced: the values there are
+/// the same, the rest is left out (maps coalesce key by key), and so are the defaults of the
+/// subcharts no path enters.
 pub fn coalesce_as_written(
     chart: &Chart,
     mut user: Node,
+    only: Option<&Paths>,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) -> Node {
@@ -96,8 +100,56 @@ pub fn coalesce_as_written(
         merge: false,
         loaded: false,
     };
-    coalesce_chart(chart, &mut user, pass, sources, diags);
+    coalesce_chart(chart, &mut user, pass, only, sources, diags);
     user
+}
+
+/// Dotted key paths into values (`postgresql.enabled`), as a tree: what a reader of coalesced
+/// values needs of them ([`coalesce_as_written`]).
+#[derive(Debug, Default)]
+pub struct Paths {
+    /// Everything below is needed.
+    whole: bool,
+    children: Vec<(String, Paths)>,
+}
+
+impl Paths {
+    /// Adds `path` (keys split at `.`, as Helm's `PathValue` reads it) and all below it.
+    pub fn insert(&mut self, path: &str) {
+        let mut at = self;
+        for key in path.split('.') {
+            if at.whole {
+                return;
+            }
+            let i = match at.children.iter().position(|(k, _)| k == key) {
+                Some(i) => i,
+                None => {
+                    at.children.push((key.to_string(), Paths::default()));
+                    at.children.len() - 1
+                }
+            };
+            let Some((_, next)) = at.children.get_mut(i) else {
+                return;
+            };
+            at = next;
+        }
+        at.whole = true;
+        at.children.clear();
+    }
+
+    /// What is needed below `key`: `Some(None)` all of it, `None` nothing.
+    fn below(&self, key: &str) -> Option<Option<&Paths>> {
+        if self.whole {
+            return Some(None);
+        }
+        let (_, next) = self.children.iter().find(|(k, _)| k == key)?;
+        Some((!next.whole).then_some(next))
+    }
+
+    fn wants(&self, key: &str) -> bool {
+        // Subchart sections take the parent's `global`.
+        self.whole || key == "global" || self.children.iter().any(|(k, _)| k == key)
+    }
 }
 
 /// How values are put together.
@@ -374,6 +426,7 @@ fn coalesce_chart(
     chart: &Chart,
     dest: &mut Node,
     pass: Pass,
+    only: Option<&Paths>,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -390,9 +443,9 @@ fn coalesce_chart(
             .iter()
             .map(|s| s.metadata.name.as_str())
             .collect();
-        coalesce_defaults(dest, defaults, pass.merge, &subcharts);
+        coalesce_defaults(dest, defaults, pass.merge, &subcharts, only);
     }
-    coalesce_subcharts(chart, dest, pass, sources, diags);
+    coalesce_subcharts(chart, dest, pass, only, sources, diags);
 }
 
 /// A chart's default values: the parsed file itself, shared with the parse cache (read, then
@@ -415,23 +468,40 @@ impl Defaults {
 /// deletes the key and a default's nulls are dropped; merging keeps both. A subchart's section
 /// merges keeping nulls either way (Helm's `childChartMergeTrue`), so that the subchart's own
 /// coalescing deletes its defaults with them.
-fn coalesce_defaults(dest: &mut Node, defaults: Defaults, merge: bool, subcharts: &[&str]) {
+fn coalesce_defaults(
+    dest: &mut Node,
+    defaults: Defaults,
+    merge: bool,
+    subcharts: &[&str],
+    only: Option<&Paths>,
+) {
     let Value::Map(dst) = &mut dest.value else {
         return;
     };
+    let wanted = |k: &Node| only.is_none_or(|p| k.as_str().is_some_and(|name| p.wants(name)));
     match defaults {
         Defaults::Owned(Node {
             value: Value::Map(src),
             ..
         }) => {
             for (k, sv) in src {
-                coalesce_default(dst, Cow::Owned(k), Cow::Owned(sv), merge, subcharts);
+                if wanted(&k) {
+                    coalesce_default(dst, Cow::Owned(k), Cow::Owned(sv), merge, subcharts);
+                }
             }
         }
         Defaults::Shared(node) => {
             if let Value::Map(src) = &node.value {
                 for (k, sv) in src {
-                    coalesce_default(dst, Cow::Borrowed(k), Cow::Borrowed(sv), merge, subcharts);
+                    if wanted(k) {
+                        coalesce_default(
+                            dst,
+                            Cow::Borrowed(k),
+                            Cow::Borrowed(sv),
+                            merge,
+                            subcharts,
+                        );
+                    }
                 }
             }
         }
@@ -480,6 +550,7 @@ fn coalesce_subcharts(
     chart: &Chart,
     dest: &mut Node,
     pass: Pass,
+    only: Option<&Paths>,
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -493,6 +564,13 @@ fn coalesce_subcharts(
             return;
         };
         let name = sub.metadata.name.as_str();
+        let sub_only = match only {
+            None => None,
+            Some(paths) => match paths.below(name) {
+                None => continue,
+                Some(below) => below,
+            },
+        };
         let at = match position(entries, name) {
             Some(i) => i,
             None => {
@@ -509,7 +587,7 @@ fn coalesce_subcharts(
             continue;
         }
         coalesce_globals(section, &parent_global);
-        coalesce_chart(sub, section, pass, sources, diags);
+        coalesce_chart(sub, section, pass, sub_only, sources, diags);
     }
 }
 
@@ -550,7 +628,7 @@ fn chart_defaults(
         merge: true,
         loaded: true,
     };
-    coalesce_subcharts(chart, &mut merged, merging, sources, &mut scratch);
+    coalesce_subcharts(chart, &mut merged, merging, None, sources, &mut scratch);
     let imports: Vec<imports::Import> = deps
         .iter()
         .flat_map(|d| {

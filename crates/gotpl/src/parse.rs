@@ -45,6 +45,8 @@ use crate::lex::{Item, ItemType, Lexer};
 pub const MAX_PAREN_DEPTH: usize = 100;
 /// Nesting limit for control structures.
 pub const MAX_CONTROL_DEPTH: usize = 100;
+/// How many trees a file has before its trees are found by a map rather than a scan.
+const BY_NAME_FROM: usize = 16;
 /// Go's `maxPipelineCmds`.
 const MAX_PIPELINE_CMDS: usize = 100_000;
 
@@ -134,11 +136,14 @@ pub fn parse_shared(
         trees: Vec::new(),
         by_name: FxMap::default(),
         control_depth: 0,
-        scratch: Scratch::default(),
+        scratch: SCRATCH.take().unwrap_or_default(),
     };
-    let root = p.parse_top().map_err(|e| *e)?;
-    let last = p.t.token0();
-    p.add(parse_name.to_owned(), root, last).map_err(|e| *e)?;
+    let result = p.parse_top().and_then(|root| {
+        let last = p.t.token0();
+        p.add(parse_name.to_owned(), root, last)
+    });
+    p.scratch.put_back();
+    result.map_err(|e| *e)?;
     let mut trees = p.trees;
     if let Some(i) = trees.iter().position(|t| t.name == parse_name) {
         let top = trees.remove(i);
@@ -276,6 +281,33 @@ struct Scratch {
     cmds: Vec<Command>,
     args: Vec<Arg>,
     idents: Vec<Name>,
+}
+
+thread_local! {
+    /// The stacks of the thread's last parse, emptied, so that a parse does not grow them
+    /// from nothing again (each file did, a few times per stack).
+    static SCRATCH: std::cell::Cell<Option<Scratch>> = const { std::cell::Cell::new(None) };
+}
+
+impl Scratch {
+    /// Empties the stacks (an error leaves some behind) and keeps them for the thread's next
+    /// parse, unless a deeply nested file made them large.
+    fn put_back(&mut self) {
+        const KEEP: usize = 1024;
+        let mut s = std::mem::take(self);
+        if s.nodes.capacity() > KEEP
+            || s.cmds.capacity() > KEEP
+            || s.args.capacity() > KEEP
+            || s.idents.capacity() > KEEP
+        {
+            return;
+        }
+        s.nodes.clear();
+        s.cmds.clear();
+        s.args.clear();
+        s.idents.clear();
+        SCRATCH.set(Some(s));
+    }
 }
 
 impl<'a> Parser<'a, '_> {
@@ -467,28 +499,48 @@ impl<'a> Parser<'a, '_> {
     /// Go's `Tree.add` into the file's tree set. `at` is the current token of the tree being
     /// added (for the error's line).
     fn add(&mut self, name: String, root: List, at: Item<'a>) -> PResult<()> {
-        let tree = Tree {
-            name: name.clone(),
+        // A file has a few trees: a scan finds a name faster than hashing it, and needs no
+        // copy of it as a key. The map is built once a file has many.
+        let found = if self.by_name.is_empty() {
+            self.trees.iter().position(|t| t.name == name)
+        } else {
+            self.by_name.get(&name).copied()
+        };
+        let Some(i) = found else {
+            if self.trees.len() + 1 >= BY_NAME_FROM {
+                if self.by_name.is_empty() {
+                    let names = self.trees.iter().enumerate();
+                    self.by_name = names.map(|(i, t)| (t.name.clone(), i)).collect();
+                }
+                self.by_name.insert(name.clone(), self.trees.len());
+            }
+            let tree = self.new_tree(name, root);
+            self.trees.push(tree);
+            return Ok(());
+        };
+        let tree = self.new_tree(name, root);
+        let Some(old) = self.trees.get_mut(i) else {
+            return Ok(());
+        };
+        if old.root.is_empty_tree(&old.text) {
+            *old = tree;
+        } else if !tree.root.is_empty_tree(&tree.text) {
+            let msg = format!(
+                "template: multiple definition of template {}",
+                crate::fmt::quote(&tree.name)
+            );
+            return Err(self.error_at(at, msg));
+        }
+        Ok(())
+    }
+
+    fn new_tree(&self, name: String, root: List) -> Tree {
+        Tree {
+            name,
             parse_name: self.parse_name.to_owned(),
             text: Arc::clone(&self.text),
             root: Arc::new(root),
-        };
-        match self.by_name.get(&name).and_then(|&i| self.trees.get_mut(i)) {
-            None => {
-                self.by_name.insert(name, self.trees.len());
-                self.trees.push(tree);
-            }
-            Some(old) if old.root.is_empty_tree(&old.text) => *old = tree,
-            Some(_) if tree.root.is_empty_tree(&tree.text) => {}
-            Some(_) => {
-                let msg = format!(
-                    "template: multiple definition of template {}",
-                    crate::fmt::quote(&name)
-                );
-                return Err(self.error_at(at, msg));
-            }
         }
-        Ok(())
     }
 
     fn new_list(&self, start: usize, end: usize, nodes: Seq<Node>) -> List {
@@ -652,10 +704,10 @@ impl<'a> Parser<'a, '_> {
     /// Returns the pipeline and the offset just past `end`.
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<(Pipe, usize)> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe {
-            span: Span::new(token.pos(), token.pos()),
-            ..Pipe::default()
-        };
+        // The pipe is built whole at the end: assigning a field of a default one drops the
+        // field's old value, a call each.
+        let start = token.pos();
+        let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$k, $v :=` (range only).
         let mut decl: Vec<Variable> = Vec::new();
         let mut peeked = Some(token);
@@ -674,7 +726,7 @@ impl<'a> Parser<'a, '_> {
             let after = self.peek();
             let next = self.peek_non_space();
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
-                pipe.is_assign = next.typ == ItemType::Assign;
+                is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
                 // Most declare one variable: no spare capacity for `into_boxed_slice` to
                 // reallocate away.
@@ -708,16 +760,20 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
-        pipe.decl = decl.into_boxed_slice();
+        let decl = decl.into_boxed_slice();
         let base = self.scratch.cmds.len();
         loop {
             let token = self.next_non_space();
             if token.typ == end {
-                pipe.cmds = Seq::take_from(&mut self.scratch.cmds, base);
-                self.check_pipeline(&pipe, context)?;
-                if let Some(last) = pipe.cmds.last() {
-                    pipe.span.end = last.span.end;
-                }
+                let cmds = Seq::take_from(&mut self.scratch.cmds, base);
+                self.check_pipeline(&cmds, context)?;
+                let end_pos = cmds.last().map_or(start, |last| last.span.end as usize);
+                let pipe = Pipe {
+                    span: Span::new(start, end_pos),
+                    is_assign,
+                    decl,
+                    cmds,
+                };
                 return Ok((pipe, token.end()));
             }
             match token.typ {
@@ -744,12 +800,12 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
-    fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
-        if pipe.cmds.is_empty() {
+    fn check_pipeline(&self, cmds: &[Command], context: &str) -> PResult<()> {
+        if cmds.is_empty() {
             return self.errorf(format!("missing value for {context}"));
         }
         // Only the first command of a pipeline may start with a non-executable operand.
-        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+        for (i, c) in cmds.iter().enumerate().skip(1) {
             if let Some(
                 Arg::Bool(..) | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(..) | Arg::String(..),
             ) = c.args.first()
@@ -939,7 +995,7 @@ impl<'a> Parser<'a, '_> {
         };
         if self.peek().typ != ItemType::Field {
             if let Arg::Field(_, ident) | Arg::Variable(Variable { ident, .. }) = &mut node {
-                *ident = Seq::take_from(&mut self.scratch.idents, base);
+                set_empty(ident, Seq::take_from(&mut self.scratch.idents, base));
             }
             return Ok(Some(node));
         }
@@ -971,12 +1027,12 @@ impl<'a> Parser<'a, '_> {
         Ok(Some(match &mut node {
             Arg::Field(s, ident) => {
                 *s = span;
-                *ident = fields;
+                set_empty(ident, fields);
                 node
             }
             Arg::Variable(v) => {
                 v.span = span;
-                v.ident = fields;
+                set_empty(&mut v.ident, fields);
                 node
             }
             _ => Arg::Chain(span, Box::new(node), fields),
@@ -1074,6 +1130,15 @@ impl<'a> Parser<'a, '_> {
             }
         }))
     }
+}
+
+/// Fills the segments `term` left empty (`Seq::default()`, which holds no allocation): the
+/// empty value is forgotten rather than dropped, which is a call the compiler cannot see
+/// through.
+fn set_empty(slot: &mut Seq<Name>, value: Seq<Name>) {
+    let empty = std::mem::replace(slot, value);
+    debug_assert!(empty.is_empty());
+    std::mem::forget(empty);
 }
 
 /// The text of a string token with no escape to undo: a quoted string without a backslash

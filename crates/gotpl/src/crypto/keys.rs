@@ -247,8 +247,34 @@ pub fn rsa_verify(n: &Big, e: &Big, hash: &[u8], sig: &[u8]) -> bool {
     pkcs1v15_em(hash, size).is_ok_and(|em| em == m)
 }
 
-/// Sprig's `parsePrivateKeyPEM`, with its error messages.
+/// Sprig's `parsePrivateKeyPEM`, with its error messages. Charts sign many certificates with
+/// one CA and kforge picks among few embedded keys, so the last keys parsed are kept (per
+/// thread, by their PEM text): decoding and checking a key cost a tenth of `genSignedCert`
+/// besides its signature.
 pub fn parse_private_key_pem(text: &str) -> Result<PrivateKey, String> {
+    const KEPT: usize = 4;
+    thread_local! {
+        static LAST: std::cell::RefCell<Vec<(String, PrivateKey)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(key) = LAST.with_borrow(|last| {
+        last.iter()
+            .find(|(pem, _)| pem == text)
+            .map(|(_, k)| k.clone())
+    }) {
+        return Ok(key);
+    }
+    let key = parse_uncached(text)?;
+    LAST.with_borrow_mut(|last| {
+        if last.len() == KEPT {
+            last.remove(0);
+        }
+        last.push((text.to_string(), key.clone()));
+    });
+    Ok(key)
+}
+
+fn parse_uncached(text: &str) -> Result<PrivateKey, String> {
     let (kind, bytes) = pem::decode(text).ok_or("no PEM data in input")?;
     if kind == "PRIVATE KEY" {
         return parse_pkcs8(&bytes).map_err(|e| format!("decoding PEM as PKCS#8: {e}"));
@@ -435,6 +461,16 @@ mod tests {
             let key = parse_private_key_pem(pem).unwrap();
             assert_eq!(&key.to_pem(), pem);
         }
+    }
+
+    #[test]
+    fn kept_keys_are_the_parsed_keys() {
+        for pem in RSA2048.iter().chain(&RSA4096).chain(&DSA).chain(&RSA2048) {
+            assert_eq!(parse_private_key_pem(pem), parse_uncached(pem));
+        }
+        let bad = pem::encode("RSA PRIVATE KEY", &[0x30, 0]);
+        assert!(parse_private_key_pem(&bad).is_err());
+        assert!(parse_private_key_pem(&bad).is_err());
     }
 
     #[test]
