@@ -415,51 +415,7 @@ fn values_and_render(
     documents_left: usize,
 ) -> (Vec<FileId>, HashMap<FileId, ParsedCrds>) {
     let mut files: Vec<FileId> = Vec::new();
-    let mut loaded_inputs = Vec::new();
-    let mut values_fatal = false;
-    for input in group {
-        match input.loaded {
-            Some(Loaded::Chart(chart)) => {
-                let values_args = match input.values_file {
-                    Some(file) => {
-                        let mut args = options.values.clone();
-                        args.files.insert(0, file);
-                        std::borrow::Cow::Owned(args)
-                    }
-                    None => std::borrow::Cow::Borrowed(&options.values),
-                };
-                let mut diags = Vec::new();
-                // The second core parses the templates while the first reads the values.
-                let jobs = match helm::engine::declared(&chart, &mut Vec::new()) {
-                    _ if input.fatal_so_far => Vec::new(),
-                    Some(helm::engine::Engine::Jinja) => Vec::new(),
-                    _ => helm::render::parse_ahead(&chart, &run.sources),
-                };
-                let ((rendered_chart, values, user), ahead) = rayon::join(
-                    || chart_values(&chart, &values_args, run, &mut diags),
-                    || helm::render::parse_files(jobs),
-                );
-                values_fatal |= diags.iter().any(Diagnostic::is_fatal);
-                let fatal_since_loading = values_fatal;
-                diagnostics.extend(diags);
-                // A chart whose values could not be read (or anything fatal before it) is not
-                // rendered with wrong values.
-                if !input.fatal_so_far && !fatal_since_loading {
-                    loaded_inputs.push(Prepared::Chart(Box::new(PreparedChart {
-                        chart: rendered_chart,
-                        values,
-                        loaded: *chart,
-                        user,
-                        ahead,
-                    })));
-                }
-            }
-            Some(Loaded::Manifests(manifests)) => {
-                loaded_inputs.push(Prepared::Manifests(manifests))
-            }
-            None => {}
-        }
-    }
+    let loaded_inputs = prepare_inputs(group, options, run, diagnostics);
     let (api_versions, mut parsed_crds) =
         run_api_versions(&loaded_inputs, extra_crds, options, &mut run.sources);
     // The outputs are parsed into objects as they are rendered, up to the documents the run
@@ -536,6 +492,62 @@ fn values_and_render(
         }
     }
     (files, parsed_crds)
+}
+
+/// Each input of a run with its values read and its subcharts chosen (a chart's templates
+/// parsed meanwhile): what [`values_and_render`] renders.
+fn prepare_inputs(
+    group: Vec<LoadedInput>,
+    options: &Options,
+    run: &mut Run,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Prepared> {
+    let mut loaded_inputs = Vec::new();
+    let mut values_fatal = false;
+    for input in group {
+        match input.loaded {
+            Some(Loaded::Chart(chart)) => {
+                let values_args = match input.values_file {
+                    Some(file) => {
+                        let mut args = options.values.clone();
+                        args.files.insert(0, file);
+                        std::borrow::Cow::Owned(args)
+                    }
+                    None => std::borrow::Cow::Borrowed(&options.values),
+                };
+                let mut diags = Vec::new();
+                // The second core parses the templates while the first reads the values.
+                let jobs = match helm::engine::declared(&chart, &mut Vec::new()) {
+                    _ if input.fatal_so_far => Vec::new(),
+                    Some(helm::engine::Engine::Jinja) => Vec::new(),
+                    _ => helm::render::parse_ahead(&chart, &run.sources),
+                };
+                let ((rendered_chart, values, user), ahead) = rayon::join(
+                    || chart_values(&chart, &values_args, run, &mut diags),
+                    || helm::render::parse_files(jobs),
+                );
+                values_fatal |= diags.iter().any(Diagnostic::is_fatal);
+                let fatal_since_loading = values_fatal;
+                diagnostics.extend(diags);
+                // A chart whose values could not be read (or anything fatal before it) is not
+                // rendered with wrong values.
+                if !input.fatal_so_far && !fatal_since_loading {
+                    loaded_inputs.push(Prepared::Chart(Box::new(PreparedChart {
+                        chart: rendered_chart,
+                        values,
+                        loaded: *chart,
+                        user,
+                        ahead,
+                    })));
+                }
+            }
+            Some(Loaded::Manifests(manifests)) => {
+                loaded_inputs.push(Prepared::Manifests(manifests))
+            }
+            None => {}
+        }
+    }
+    loaded_inputs
 }
 
 /// Parses `files` a few at a time, dropping the texts of each batch that can be read again
