@@ -83,7 +83,7 @@ struct Counts {
 }
 
 /// One chart's parse, trees dropped at the end as a render drops them (a separate function so
-/// that callgrind can count it alone: `--toggle-collect='*parse_chart*'`).
+/// that callgrind can count it alone: `--toggle-collect='parse_charts::parse_chart'`).
 #[inline(never)]
 fn parse_chart(texts: &[(String, Arc<str>)], n: &mut Counts) {
     let mut parsed = Vec::with_capacity(texts.len());
