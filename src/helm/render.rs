@@ -26,7 +26,7 @@ use crate::diag::Diagnostic;
 use crate::object;
 use crate::render::{RenderOptions, RenderedFile};
 use crate::source::{FileId, InnerOrigin, LineOrigin, OriginMap, SourceKind, SourceMap, Span};
-use crate::yaml::{self, Node};
+use crate::yaml;
 
 /// One chart of the tree: its templates' base path and its dot.
 struct Unit<'a> {
@@ -418,26 +418,14 @@ pub struct ParsedOutput {
 /// Points every span of `parsed` (parsed in a map of its own) at `file`.
 fn refile(parsed: &mut object::Parsed, file: FileId) {
     let (objects, diags) = parsed;
-    let mut stack: Vec<&mut Node> = Vec::new();
     for o in objects.iter_mut() {
         o.span.file = file;
-        stack.push(&mut o.root);
-    }
-    while let Some(node) = stack.pop() {
-        node.span.file = file;
-        if let Some(alias) = node.alias.as_deref_mut() {
-            alias.file = file;
-        }
-        match &mut node.value {
-            yaml::Value::Map(entries) => {
-                for (k, v) in entries.iter_mut() {
-                    stack.push(k);
-                    stack.push(v);
-                }
+        yaml::visit_mut(&mut o.root, |node| {
+            node.span.file = file;
+            if let Some(alias) = node.alias.as_deref_mut() {
+                alias.file = file;
             }
-            yaml::Value::Seq(items) => stack.extend(items.iter_mut()),
-            _ => {}
-        }
+        });
     }
     for d in diags.iter_mut() {
         for label in d.primary.iter_mut().chain(d.secondary.iter_mut()) {

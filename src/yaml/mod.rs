@@ -18,6 +18,7 @@ mod text;
 pub use crate::catalog::yaml::{
     ALIAS_LIMIT, AMBIGUOUS_SCALAR, DOCUMENT_TOO_LARGE, DUPLICATE_KEY, SYNTAX, TOO_DEEP,
 };
+pub(crate) use alias::visit_mut;
 pub use emit::{emit, emit_node};
 pub use node::{Node, ScalarStyle, Value};
 pub use text::CompactStr;

@@ -604,19 +604,25 @@ impl<'a> Lexer<'a> {
         if p == start { 0 } else { start }
     }
 
-    /// Consumes identifier characters: ASCII ones by the byte, the rest as `next` does. Leaves
-    /// the lexer where Go's `next`/`backup` loop leaves it (`at_eof` set if the input ended).
-    /// Inlined into the three callers (a name is a third of a template's tokens); the rare
-    /// non-ASCII case is a call.
+    /// Consumes ASCII identifier bytes; returns the byte it stopped at (`None` at the end).
     #[inline(always)]
-    fn skip_alphanumeric(&mut self) {
+    fn skip_ascii_alphanumeric(&mut self) -> Option<u8> {
         let bytes = self.input.as_bytes();
         let mut p = self.pos;
         while bytes.get(p).is_some_and(|&b| is_alnum_byte(b)) {
             p += 1;
         }
         self.pos = p;
-        match bytes.get(p) {
+        bytes.get(p).copied()
+    }
+
+    /// Consumes identifier characters: ASCII ones by the byte, the rest as `next` does. Leaves
+    /// the lexer where Go's `next`/`backup` loop leaves it (`at_eof` set if the input ended).
+    /// Inlined into the three callers (a name is a third of a template's tokens); the rare
+    /// non-ASCII case is a call.
+    #[inline(always)]
+    fn skip_alphanumeric(&mut self) {
+        match self.skip_ascii_alphanumeric() {
             None => self.at_eof = true,
             Some(b) if b.is_ascii() => {}
             Some(_) => self.skip_alphanumeric_unicode(),
@@ -627,13 +633,7 @@ impl<'a> Lexer<'a> {
     #[inline(never)]
     fn skip_alphanumeric_unicode(&mut self) {
         loop {
-            let bytes = self.input.as_bytes();
-            let mut p = self.pos;
-            while bytes.get(p).is_some_and(|&b| is_alnum_byte(b)) {
-                p += 1;
-            }
-            self.pos = p;
-            match bytes.get(p) {
+            match self.skip_ascii_alphanumeric() {
                 None => {
                     self.at_eof = true;
                     return;
