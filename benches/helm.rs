@@ -207,6 +207,11 @@ criterion_group!(benches, engine, helm);
 /// `--serve`: see the module's documentation.
 fn serve() {
     use std::io::{BufRead, Write};
+    // The binary's thread pool (src/main.rs): the main thread is one of rayon's threads, so a
+    // render's `join`s and scopes run on it rather than waiting for the pool's threads.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global();
     let options = Options {
         kube_version: kforge::version::KubeVersion {
             major: 1,
