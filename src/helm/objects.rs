@@ -381,7 +381,9 @@ pub struct Files {
     /// [`Object::go_string`], made once: bitnami's helpers print the root dot (a `dict` key)
     /// several times per render, and a chart's `crds/` are files too (2.8 MB printed as
     /// decimal bytes 12 times was 90% of envoy-gateway's render).
-    printed: std::cell::OnceCell<String>,
+    /// Shared with the printer ([`Object::shared_go_string`]): printing the root copies it
+    /// once, into the printed string.
+    printed: std::cell::OnceCell<Rc<String>>,
 }
 
 impl fmt::Debug for Files {
@@ -396,6 +398,11 @@ impl Files {
             files,
             printed: std::cell::OnceCell::new(),
         }))
+    }
+
+    fn printed(&self) -> &Rc<String> {
+        self.printed
+            .get_or_init(|| Rc::new(print_files(&self.files)))
     }
 
     fn get_bytes(&self, name: &str) -> &[u8] {
@@ -538,13 +545,15 @@ impl Object for Files {
     }
 
     fn go_string(&self) -> String {
-        self.printed
-            .get_or_init(|| print_files(&self.files))
-            .clone()
+        self.printed().to_string()
     }
 
     fn with_go_string(&self, f: &mut dyn FnMut(&str)) {
-        f(self.printed.get_or_init(|| print_files(&self.files)));
+        f(self.printed());
+    }
+
+    fn shared_go_string(&self) -> Option<Rc<String>> {
+        Some(Rc::clone(self.printed()))
     }
 
     fn to_json(&self) -> Value {
