@@ -830,7 +830,9 @@ fn dict_with_map_keys_prints_them_as_go() {
         ),
     ]);
     let files = "x".repeat(10_000);
-    let f = Value::Object(std::rc::Rc::new(SharedText(std::rc::Rc::new(files.clone()))));
+    let f = Value::Object(std::rc::Rc::new(SharedText(std::rc::Rc::new(
+        files.clone(),
+    ))));
     let m = Value::map_of(&[("a", Value::Int(1)), ("b", Value::str("é"))]);
     let d = dot(&[("m", m)]);
     if let Value::Map(top) = &d {
@@ -839,9 +841,8 @@ fn dict_with_map_keys_prints_them_as_go() {
     let out = run(&t, "t/templates/a.yaml", d).unwrap();
     // The root: `map[Files:<text> Values:map[m:map[a:1 b:é]]]`.
     let root_len = "map[Files: Values:map[m:map[a:1 b:é]]]".len() + files.len();
-    let once = format!(
-        "{root_len}:map[Files:xxxxxx;13:map[a:1 b:é];5:value;true true map[a:1 b:é]|"
-    );
+    let once =
+        format!("{root_len}:map[Files:xxxxxx;13:map[a:1 b:é];5:value;true true map[a:1 b:é]|");
     assert_eq!(
         out.text,
         format!("{}map[Files:xxxxxxxxxxxxxx true 1", once.repeat(3))
