@@ -96,6 +96,13 @@ pub trait Object: fmt::Debug {
     fn with_go_string(&self, f: &mut dyn FnMut(&str)) {
         f(&self.go_string());
     }
+    /// [`Object::go_string`] kept by the object and shared: a large printed form (Helm's
+    /// `.Files`, megabytes) goes into the printer's output as a reference and is copied once,
+    /// into the final string. `Rc<String>` rather than `Rc<str>`: made from the printed
+    /// `String` without copying it. `None`: the object keeps no printed form.
+    fn shared_go_string(&self) -> Option<Rc<String>> {
+        None
+    }
     /// The value as `encoding/json` would marshal it (json tags, omitempty), for toJson/toYaml.
     fn to_json(&self) -> Value;
     /// The concrete value, for functions whose Go parameter has this object's type

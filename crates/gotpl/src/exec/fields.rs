@@ -6,8 +6,15 @@
 //! the last lookups by map and name. Maps change in place only through the functions marked
 //! `mutates` (`set`, `unset`, `merge…`), and each of those calls forgets the whole table; the
 //! chart layer's change of `.Template` happens between executions, each with a table of its own.
+//!
+//! A slot holds its map weakly: the `dict` built for one `include` is read through the table
+//! (`.context`, `.value`) and would otherwise live until the file is done. Such a map can be
+//! large (a `dict` with an odd argument list has the printed chart root as a key: megabytes,
+//! `.Files` printed whole), and each one kept alive made the next one fresh pages, each page a
+//! fault. A weak reference keeps only the map's small shared box, so its address is not reused
+//! while the slot names it: the same address is the same map.
 
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use crate::ast::Name;
 use crate::value::{MapRef, Value};
@@ -17,7 +24,8 @@ const SLOTS: usize = 256;
 struct Slot {
     /// The table's generation when the slot was filled: older ones are forgotten.
     generation: u64,
-    map: MapRef,
+    /// Compared by address only (see the module's comment).
+    map: Weak<std::cell::RefCell<std::collections::BTreeMap<String, Value>>>,
     name: Name,
     value: Value,
 }
@@ -44,7 +52,7 @@ impl Fields {
         let i = index(map, name);
         if let Some(Some(s)) = self.slots.get(i)
             && s.generation == self.generation
-            && Rc::ptr_eq(&s.map, map)
+            && std::ptr::eq(s.map.as_ptr(), Rc::as_ptr(map))
             && s.name == *name
         {
             return Some(s.value.clone());
@@ -56,7 +64,7 @@ impl Fields {
         if let Some(slot) = self.slots.get_mut(i) {
             let old = slot.replace(Slot {
                 generation: self.generation,
-                map: Rc::clone(map),
+                map: Rc::downgrade(map),
                 name: name.clone(),
                 value: value.clone(),
             });
@@ -77,7 +85,6 @@ impl Fields {
 /// The table may be the last holder of a value nested deeper than a recursive drop could go.
 fn drop_slot(s: Slot) {
     s.value.drop_iteratively();
-    Value::Map(s.map).drop_iteratively();
 }
 
 impl Drop for Fields {

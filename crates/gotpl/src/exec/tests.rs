@@ -783,3 +783,68 @@ fn kept_includes_see_changes_to_the_maps_they_read() {
         "{\"a\":1,\"b\":2} {\"a\":1,\"b\":2}|12|12|1212|[1][2]"
     );
 }
+
+/// An object that keeps its large printed form and shares it, as Helm's `.Files` does.
+#[derive(Debug)]
+struct SharedText(std::rc::Rc<String>);
+
+impl crate::value::Object for SharedText {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn has_method(&self, _: &str) -> bool {
+        false
+    }
+    fn go_string(&self) -> String {
+        self.0.to_string()
+    }
+    fn shared_go_string(&self) -> Option<std::rc::Rc<String>> {
+        Some(std::rc::Rc::clone(&self.0))
+    }
+    fn to_json(&self) -> Value {
+        Value::Nil
+    }
+}
+
+/// envoy-gateway's `dict "value" .Values.x .Values.commonAnnotations "context" $`: five
+/// arguments, so a map and the whole root (its large shared `.Files` text included) become
+/// keys, printed as Go's `%v`. Each dict gets the text of the root as it is when the dict is
+/// made (after `set`, the new entry), whatever was printed before.
+#[test]
+fn dict_with_map_keys_prints_them_as_go() {
+    let t = set(&[
+        (
+            "t/templates/_h.tpl",
+            r#"{{- define "keys" }}{{ range $k, $_ := . }}{{ len $k }}:{{ $k | trunc 16 }};{{ end }}{{ end }}"#,
+        ),
+        (
+            "t/templates/a.yaml",
+            r#"{{- range until 3 }}{{ $d := dict "value" $.Values.m $.Values.m "context" $ }}{{ include "keys" $d }}{{ hasKey $d (toString $) }} {{ hasKey $d (printf "%v" $.Values.m) }} {{ index $d "value" | toString }}|{{ end }}
+{{- $_ := set .Values.m "c" 3 }}{{ $d := dict .Values.m 1 $ 2 }}{{ keys $d | sortAlpha | join "," | trunc 24 }} {{ hasKey $d (toString $) }} {{ index $d "map[a:1 b:é c:3]" }}"#,
+        ),
+    ]);
+    let files = "x".repeat(10_000);
+    let f = Value::Object(std::rc::Rc::new(SharedText(std::rc::Rc::new(
+        files.clone(),
+    ))));
+    let m = Value::map_of(&[("a", Value::Int(1)), ("b", Value::str("é"))]);
+    let d = dot(&[("m", m)]);
+    if let Value::Map(top) = &d {
+        top.borrow_mut().insert("Files".into(), f);
+    }
+    let out = run(&t, "t/templates/a.yaml", d).unwrap();
+    // The root: `map[Files:<text> Values:map[m:map[a:1 b:é]]]`.
+    let root_len = "map[Files: Values:map[m:map[a:1 b:é]]]".len() + files.len();
+    let once =
+        format!("{root_len}:map[Files:xxxxxx;13:map[a:1 b:é];5:value;true true map[a:1 b:é]|");
+    assert_eq!(
+        out.text,
+        format!("{}map[Files:xxxxxxxxxxxxxx true 1", once.repeat(3))
+    );
+}

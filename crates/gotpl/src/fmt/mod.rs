@@ -113,13 +113,34 @@ enum Culprit<'a> {
     Byte(u8),
 }
 
+/// Output already printed before the printer's `buf`, as text.
+enum Piece {
+    Text(String),
+    /// A large printed form an object keeps ([`crate::value::Object::shared_go_string`]).
+    Shared(std::rc::Rc<String>),
+}
+
+impl Piece {
+    fn as_str(&self) -> &str {
+        match self {
+            Piece::Text(s) => s,
+            Piece::Shared(s) => s,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Printer {
     buf: Vec<u8>,
     /// Output before `buf`, already text: a large printed form an object lends (Helm's
-    /// `.Files`, megabytes when a chart's root is printed) goes here as it is, rather than
-    /// into `buf` to be checked for UTF-8 again.
-    done: String,
+    /// `.Files`, megabytes when a chart's root is printed) goes here as it is (shared, or
+    /// copied once when only lent), rather than into `buf` to be checked for UTF-8 again.
+    /// The pieces are joined once at the end into a string of the exact size: appending
+    /// megabytes to one growing string doubled it with `realloc` (a fresh block and a copy of
+    /// everything so far, each new page a fault).
+    done: Vec<Piece>,
+    /// Bytes in `done`.
+    done_len: usize,
     f: Flags,
     wid: usize,
     prec: usize,
@@ -132,19 +153,33 @@ impl Printer {
             return bytes_to_text(self.buf);
         }
         self.flush();
-        self.done
+        if let [Piece::Text(_)] = self.done.as_slice()
+            && let Some(Piece::Text(s)) = self.done.pop()
+        {
+            return s;
+        }
+        let mut out = String::with_capacity(self.done_len);
+        for piece in &self.done {
+            out.push_str(piece.as_str());
+        }
+        out
     }
 
-    /// Moves `buf` into `done`. Text that follows `buf` cannot start inside a character, so
+    /// Moves `buf` into `done`, as a piece of its own (only large writes and the end flush, so
+    /// the pieces are few). Text that follows `buf` cannot start inside a character, so
     /// converting `buf` alone replaces the same bytes as converting it with what follows.
     fn flush(&mut self) {
-        let buf = std::mem::take(&mut self.buf);
-        self.done.push_str(&bytes_to_text(buf));
+        if self.buf.is_empty() {
+            return;
+        }
+        let text = bytes_to_text(std::mem::take(&mut self.buf));
+        self.done_len += text.len();
+        self.done.push(Piece::Text(text));
     }
 
     /// Bytes written so far.
     fn len(&self) -> usize {
-        self.done.len() + self.buf.len()
+        self.done_len + self.buf.len()
     }
 
     /// Appends text that needs no check: large text straight to `done`.
@@ -152,10 +187,18 @@ impl Printer {
         const LARGE: usize = 1 << 12;
         if s.len() >= LARGE {
             self.flush();
-            self.done.push_str(s);
+            self.done_len += s.len();
+            self.done.push(Piece::Text(s.to_owned()));
         } else {
             self.write(s);
         }
+    }
+
+    /// Appends a printed form an object keeps, by reference.
+    fn write_shared(&mut self, s: std::rc::Rc<String>) {
+        self.flush();
+        self.done_len += s.len();
+        self.done.push(Piece::Shared(s));
     }
 
     fn write(&mut self, s: &str) {
@@ -697,7 +740,10 @@ impl Printer {
                 match verb {
                     // What fmt_string does for these when nothing pads, cuts or quotes.
                     'v' | 's' if !self.f.sharp_v && !self.f.wid_present && !self.f.prec_present => {
-                        o.with_go_string(&mut |s| self.write_text(s));
+                        match o.shared_go_string() {
+                            Some(s) => self.write_shared(s),
+                            None => o.with_go_string(&mut |s| self.write_text(s)),
+                        }
                     }
                     'v' | 's' | 'x' | 'X' | 'q' => {
                         o.with_go_string(&mut |s| self.fmt_string(s.as_bytes(), verb, culprit));
