@@ -174,3 +174,81 @@ fn an_unknown_engine_name_is_an_error_and_the_chart_is_read_as_helm() {
         )]
     );
 }
+
+// Files that cannot define templates are parsed while the templates before them execute
+// (helm::render::can_defer); what a chart renders must not show it.
+
+#[test]
+fn a_parse_error_in_a_later_file_renders_nothing_and_names_every_failing_file() {
+    // Helm's order is reverse alphabetical: z.yaml and y.yaml execute before m.yaml and a.yaml.
+    let (rendered, messages, _) = render_chart(&[
+        ("Chart.yaml", CHART),
+        (
+            "templates/z.yaml",
+            "kind: ConfigMap\nname: {{ .Release.Name }}\n",
+        ),
+        (
+            "templates/y.yaml",
+            "kind: Secret\nname: {{ .Chart.Name }}\n",
+        ),
+        (
+            "templates/m.yaml",
+            "kind: ConfigMap\nname: {{ .Values.x | nope }}\n",
+        ),
+        ("templates/a.yaml", "kind: ConfigMap\n{{ if }}\n"),
+    ]);
+    assert!(rendered.is_empty(), "{rendered:?}");
+    assert_eq!(
+        messages,
+        vec![
+            "render/syntax: parse error at (web/templates/m.yaml:2): function \"nope\" not defined",
+            "render/syntax: parse error at (web/templates/a.yaml:2): missing value for if",
+        ]
+    );
+}
+
+#[test]
+fn a_later_file_included_by_name_before_its_turn_renders() {
+    let (rendered, messages, _) = render_chart(&[
+        ("Chart.yaml", CHART),
+        (
+            "templates/z.yaml",
+            "kind: Deployment\nchecksum: {{ include (print $.Template.BasePath \"/a.yaml\") . | sha256sum | trunc 8 }}\n",
+        ),
+        (
+            "templates/a.yaml",
+            "kind: ConfigMap\nname: {{ .Release.Name }}\n",
+        ),
+    ]);
+    assert_eq!(messages, Vec::<String>::new());
+    assert_eq!(
+        rendered,
+        vec![
+            (
+                "web/templates/a.yaml".to_string(),
+                "kind: ConfigMap\nname: release\n".to_string()
+            ),
+            (
+                "web/templates/z.yaml".to_string(),
+                "kind: Deployment\nchecksum: 7d8e6226\n".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_define_in_a_later_template_file_is_seen_by_the_earlier_ones() {
+    let (rendered, messages, _) = render_chart(&[
+        ("Chart.yaml", CHART),
+        (
+            "templates/z.yaml",
+            "kind: ConfigMap\nname: {{ template \"x\" }}\n",
+        ),
+        (
+            "templates/a.yaml",
+            "{{- /* a comment */ -}}\n{{- define \"x\" }}from-a{{ end -}}\nkind: Secret\n",
+        ),
+    ]);
+    assert_eq!(messages, Vec::<String>::new());
+    assert_eq!(rendered[1].1, "kind: ConfigMap\nname: from-a\n");
+}

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use kforge_gotpl::Value;
-use kforge_gotpl::exec::{ErrorKind, ExecEnv, Output, Templates};
+use kforge_gotpl::exec::{Deferred, ErrorKind, ExecEnv, Output, Templates};
 
 use super::objects;
 use crate::catalog::render as catalog;
@@ -44,6 +44,29 @@ pub struct Parsed<'a> {
     order: Vec<(String, FileId, usize)>,
     /// Parse name → the file it was read from.
     files: HashMap<String, FileId>,
+    /// For each file of `order`, its parse if it waits for execution ([`can_defer`]).
+    deferred: Vec<Option<Arc<Deferred>>>,
+}
+
+/// Whether a template file can be executed before its parse is done: it is not a partial and
+/// no action in it can be a `define` or `block` (Go's lexer makes those keywords only right
+/// after `{{`, a trim marker and spaces), so it adds no name but its own and nothing another
+/// template calls depends on its parse. Such files (three fifths of the bitnami charts' template
+/// text) are parsed on the other core while the templates before them execute, where they
+/// used to hold up the start of execution (issue 14).
+pub fn can_defer(name: &str, text: &str) -> bool {
+    if is_partial(name) {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let after_open = |at: usize| {
+        let before = bytes.get(..at).unwrap_or_default().trim_ascii_end();
+        let before = before.strip_suffix(b"-").unwrap_or(before);
+        before.trim_ascii_end().ends_with(b"{{")
+    };
+    [&b"define"[..], b"block"]
+        .iter()
+        .all(|word| memchr::memmem::find_iter(bytes, word).all(|at| !after_open(at)))
 }
 
 fn collect<'a>(chart: &'a Chart, full: String, is_root: bool, out: &mut Vec<Unit<'a>>) {
@@ -87,7 +110,7 @@ pub struct Preparsed {
 /// included: the enabled ones are only known once values are read), to parse with
 /// [`parse_files`] while values are coalesced: the second core parses the common library while
 /// the first reads values (a few percent of the parsing is for disabled subcharts, and is
-/// dropped).
+/// dropped). Files [`can_defer`] allows wait for execution.
 pub fn parse_ahead(chart: &Chart, sources: &SourceMap) -> Vec<(String, FileId, Arc<str>)> {
     let mut jobs = Vec::new();
     let mut stack = vec![chart];
@@ -96,7 +119,9 @@ pub fn parse_ahead(chart: &Chart, sources: &SourceMap) -> Vec<(String, FileId, A
             if c.metadata.is_library() && !is_partial(&t.name) {
                 continue;
             }
-            if let Some(text) = sources.shared_text(t.file) {
+            if let Some(text) = sources.shared_text(t.file)
+                && !can_defer(&t.name, text)
+            {
                 jobs.push((t.name.clone(), t.file, Arc::clone(text)));
             }
         }
@@ -192,35 +217,51 @@ pub fn parse<'a>(
         })
         .collect();
     let empty: Arc<str> = Arc::from("");
-    let missing: Vec<(usize, (&str, &Arc<str>))> = order
+    let text_of = |file: FileId| sources.shared_text(file).unwrap_or(&empty);
+    let mut deferred: Vec<Option<Arc<Deferred>>> = order
         .iter()
-        .enumerate()
-        .filter(|(i, _)| parsed.get(*i).is_some_and(Option::is_none))
-        .map(|(i, (name, file, _))| {
-            (
-                i,
-                (name.as_str(), sources.shared_text(*file).unwrap_or(&empty)),
-            )
+        .zip(&parsed)
+        .map(|((name, file, _), done)| {
+            let text = text_of(*file);
+            (done.is_none() && can_defer(name, text))
+                .then(|| Deferred::new(name.clone(), Arc::clone(text)))
         })
         .collect();
-    if !missing.is_empty() {
-        let files: Vec<(&str, &Arc<str>)> = missing.iter().map(|(_, f)| *f).collect();
-        for ((i, _), r) in missing.iter().zip(parse_balanced(&files)) {
-            if let Some(slot) = parsed.get_mut(*i) {
-                *slot = Some(r);
-            }
+    parse_missing(&order, &mut parsed, &deferred, &text_of);
+    drop(ahead);
+    // A deferred file named like a template the others define (absurd, but Go's order then
+    // decides between them) or a parse error elsewhere (every file's error is reported, as
+    // before): those deferred files are parsed now.
+    let defined: std::collections::HashSet<&str> = parsed
+        .iter()
+        .flatten()
+        .flatten()
+        .flat_map(|p| p.trees.iter().map(|t| t.name.as_str()))
+        .collect();
+    let failed = parsed.iter().any(|r| matches!(r, Some(Err(_))));
+    let mut undeferred = false;
+    for d in &mut deferred {
+        if d.as_ref()
+            .is_some_and(|d| failed || defined.contains(d.name()))
+        {
+            *d = None;
+            undeferred = true;
         }
     }
-    drop(ahead);
+    drop(defined);
+    if undeferred {
+        parse_missing(&order, &mut parsed, &deferred, &text_of);
+    }
     let mut templates = Templates::new();
     let mut errors = Vec::new();
     let mut files = HashMap::new();
-    for ((name, file, _), result) in order.iter().zip(parsed) {
+    for (((name, file, _), result), d) in order.iter().zip(parsed).zip(&deferred) {
         files.insert(name.clone(), *file);
-        match result {
-            Some(Ok(p)) => templates.add_trees(p.trees),
-            Some(Err(e)) => errors.push(parse_diagnostic(&e, *file, sources)),
-            None => {}
+        match (result, d) {
+            (_, Some(d)) => templates.defer(Arc::clone(d)),
+            (Some(Ok(p)), None) => templates.add_trees(p.trees),
+            (Some(Err(e)), None) => errors.push(parse_diagnostic(&e, *file, sources)),
+            (None, None) => {}
         }
     }
     if !errors.is_empty() {
@@ -231,7 +272,35 @@ pub fn parse<'a>(
         units,
         order,
         files,
+        deferred,
     })
+}
+
+/// Parses (in parallel) the files of `order` that have no parse yet and are not deferred.
+fn parse_missing<'t>(
+    order: &[(String, FileId, usize)],
+    parsed: &mut [Option<ParseResult>],
+    deferred: &[Option<Arc<Deferred>>],
+    text_of: &impl Fn(FileId) -> &'t Arc<str>,
+) {
+    let missing: Vec<(usize, (&str, &Arc<str>))> = order
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            parsed.get(*i).is_some_and(Option::is_none)
+                && deferred.get(*i).is_some_and(Option::is_none)
+        })
+        .map(|(i, (name, file, _))| (i, (name.as_str(), text_of(*file))))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let files: Vec<(&str, &Arc<str>)> = missing.iter().map(|(_, f)| *f).collect();
+    for ((i, _), r) in missing.iter().zip(parse_balanced(&files)) {
+        if let Some(slot) = parsed.get_mut(*i) {
+            *slot = Some(r);
+        }
+    }
 }
 
 impl Parsed<'_> {
@@ -239,9 +308,21 @@ impl Parsed<'_> {
     /// builds, and freeing them node by node was 3% of a render in a long-lived process) while
     /// this one goes on with the rendered output.
     pub fn dispose(self) {
-        let templates = self.templates;
-        rayon::spawn(move || crate::memory::dispose(templates));
+        let trees = (self.templates, self.deferred);
+        rayon::spawn(move || crate::memory::dispose(trees));
         crate::memory::dispose((self.units, self.order, self.files));
+    }
+}
+
+impl Parsed<'_> {
+    /// The parse errors of the deferred files, in Helm's order (each is parsed first if no
+    /// thread has done it).
+    fn deferred_errors(&self, sources: &SourceMap) -> Vec<Diagnostic> {
+        (self.order.iter().zip(&self.deferred))
+            .filter_map(|((_, file, _), d)| {
+                Some(parse_diagnostic(d.as_ref()?.parse()?, *file, sources))
+            })
+            .collect()
     }
 }
 
@@ -256,8 +337,14 @@ fn parse_diagnostic(
     Diagnostic::new(&catalog::SYNTAX, e.helm_message()).at(span, e.message.clone())
 }
 
+/// What [`execute`] returns: the rendered files, the render's findings, and the objects of the
+/// outputs parsed during the render.
+pub type Executed = (Vec<RenderedFile>, Vec<Diagnostic>, Vec<ParsedOutput>);
+
 /// Executes every non-partial template in Helm's order and returns the rendered files (sorted
-/// by name; whitespace-only output and, unless asked for, NOTES.txt left out).
+/// by name; whitespace-only output and, unless asked for, NOTES.txt left out). The deferred
+/// files are parsed on the pool's other threads as execution goes; `Err`: the parse errors of
+/// those that do not parse (as [`parse`] reports them; nothing is rendered then, as in Helm).
 pub fn execute(
     parsed: &Parsed,
     values: Value,
@@ -265,7 +352,7 @@ pub fn execute(
     max_memory: usize,
     sources: &mut SourceMap,
     objects: Option<&ObjectParse>,
-) -> (Vec<RenderedFile>, Vec<Diagnostic>, Vec<ParsedOutput>) {
+) -> Result<Executed, Vec<Diagnostic>> {
     let dots = dots(parsed, values, options);
     for dot in &dots {
         if let Value::Map(m) = dot {
@@ -279,9 +366,19 @@ pub fn execute(
     let done: Mutex<Vec<Finished>> = Mutex::new(Vec::new());
     let shared: &SourceMap = sources;
     rayon::in_place_scope(|scope| {
-        for (name, file, unit) in &parsed.order {
+        // In Helm's order, ahead of the outputs' jobs: the other threads take the oldest first.
+        for d in parsed.deferred.iter().flatten() {
+            scope.spawn(move |_| {
+                d.parse();
+            });
+        }
+        for ((name, file, unit), d) in parsed.order.iter().zip(&parsed.deferred) {
             if is_partial(name) {
                 continue;
+            }
+            // A file that does not parse: nothing is rendered (the errors are reported below).
+            if d.as_ref().is_some_and(|d| d.parse().is_some()) {
+                break;
             }
             let (Some(dot), Some(u)) = (dots.get(*unit), parsed.units.get(*unit)) else {
                 continue;
@@ -329,6 +426,11 @@ pub fn execute(
             }
         }
     });
+    let parse_errors = parsed.deferred_errors(sources);
+    if !parse_errors.is_empty() {
+        crate::memory::dispose((dots, env, diagnostics, done));
+        return Err(parse_errors);
+    }
     diagnostics.extend(lookup_diagnostic(&env.lookups, &parsed.files, sources));
     let mut outputs = done.into_inner().unwrap_or_default();
     outputs.sort_by(|a, b| a.name.cmp(b.name));
@@ -360,7 +462,7 @@ pub fn execute(
         });
     }
     crate::memory::dispose((dots, env));
-    (rendered, diagnostics, parsed_outputs)
+    Ok((rendered, diagnostics, parsed_outputs))
 }
 
 /// A rendered template with its origin maps, and its objects when they were parsed.
@@ -673,12 +775,39 @@ fn inner_origins(
 mod tests {
     use std::sync::Arc;
 
-    use super::{ObjectParse, helm_order, parse_balanced, refile};
+    use super::{ObjectParse, can_defer, helm_order, parse_balanced, refile};
     use crate::object;
     use crate::source::{SourceKind, SourceMap};
 
     /// An output parsed in a map of its own and refiled is what the parse stage makes of it in
     /// the run's map: every span (nodes, aliases, list items, documents, findings' labels).
+    /// Only a file that cannot hold a `define` or `block` action waits for execution: the
+    /// keyword right after `{{`, a trim marker and spaces (anywhere else it is text, a comment,
+    /// a field or a string); partials never do.
+    #[test]
+    fn files_that_may_define_templates_are_parsed_before_execution() {
+        let t = "web/templates/a.yaml";
+        for text in [
+            "kind: A\n",
+            "define: {{ .Values.define }}\n",
+            "{{/* define \"x\" */}}\n",
+            "{{ \"block\" }} block {{ .block }}",
+            "{{ $define := 1 }}",
+        ] {
+            assert!(can_defer(t, text), "{text:?}");
+        }
+        for text in [
+            "{{define \"x\"}}{{end}}",
+            "{{- define \"x\" -}}{{end}}",
+            "{{-\n\tdefine \"x\" }}{{end}}",
+            "{{ block \"x\" . }}{{end}}",
+            "{{ \"{{ define\" }}",
+        ] {
+            assert!(!can_defer(t, text), "{text:?}");
+        }
+        assert!(!can_defer("web/templates/_helpers.tpl", "kind: A\n"));
+    }
+
     #[test]
     fn outputs_parsed_ahead_match_the_parse_stage() {
         let text = "\

@@ -242,7 +242,13 @@ fn render_inner(
                 (parse, slot.into_inner().ok().flatten())
             }
         };
-        match parse {
+        let (parse_objects, parsed_out) = match objects {
+            Some((o, out)) => (Some(o), Some(out)),
+            None => (None, None),
+        };
+        // Parse errors come from the parse or, for the files whose parse waited for
+        // execution, from the execution.
+        let executed = match parse {
             Ok(parsed) => {
                 let (dot_values, watched) = match (converted, reads.is_some()) {
                     (_, true) => {
@@ -253,11 +259,7 @@ fn render_inner(
                     (Some(converted), false) => (converted.into_value(), None),
                     (None, false) => (helm::values::to_value(values, sources), None),
                 };
-                let (parse_objects, parsed_out) = match objects {
-                    Some((o, out)) => (Some(o), Some(out)),
-                    None => (None, None),
-                };
-                let (rendered, errors, parsed_objects) = helm::render::execute(
+                let executed = helm::render::execute(
                     &parsed,
                     dot_values,
                     options,
@@ -266,14 +268,21 @@ fn render_inner(
                     parse_objects,
                 );
                 parsed.dispose();
-                if let Some(watched) = watched
-                    && let Some(tracker) = kforge_gotpl::track::finish()
-                    && let Some(slot) = reads.as_deref_mut()
+                let tracker = watched.as_ref().and_then(|_| kforge_gotpl::track::finish());
+                if executed.is_ok()
+                    && let (Some(watched), Some(tracker), Some(slot)) =
+                        (watched, tracker, reads.as_deref_mut())
                 {
                     let mut r = watched.reads(&tracker);
                     r.record_helm_reads(chart, values, &[]);
                     *slot = Some(r);
                 }
+                executed
+            }
+            Err(errors) => Err(errors),
+        };
+        match executed {
+            Ok((rendered, errors, parsed_objects)) => {
                 // Jinja such as `{{ values.port }}` can parse as Go (`values` is a Sprig
                 // function) and fail only when run: an undeclared chart whose Go render fails
                 // is tried as Jinja, and taken as Jinja when that renders cleanly.

@@ -20,7 +20,7 @@ mod output;
 mod state;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::ast::{Node, Tree};
 use crate::func::FuncEnv;
@@ -235,6 +235,54 @@ pub const ROOT_NAME: &str = "gotpl";
 #[derive(Default, Clone)]
 pub struct Templates {
     map: FxMap<String, Entry>,
+    /// Files added before their parse is done ([`Templates::defer`]), by name.
+    deferred: FxMap<String, Arc<Deferred>>,
+}
+
+/// A file of the set that may still be being parsed on another thread when execution starts:
+/// one the chart layer knows defines no template (no `define` or `block` action can be in its
+/// text), so its only tree is its own and no other name depends on its parse. It is parsed by
+/// whichever thread first needs it ([`Deferred::parse`]); the other waits for that parse.
+pub struct Deferred {
+    name: String,
+    text: Arc<str>,
+    parsed: OnceLock<Result<Entry, crate::parse::ParseError>>,
+}
+
+impl Deferred {
+    pub fn new(name: String, text: Arc<str>) -> Arc<Deferred> {
+        Arc::new(Deferred {
+            name,
+            text,
+            parsed: OnceLock::new(),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Parses the file, unless that is done (or being done: then waits for it); its parse
+    /// error, if it does not parse.
+    pub fn parse(&self) -> Option<&crate::parse::ParseError> {
+        self.entry().err()
+    }
+
+    fn entry(&self) -> Result<&Entry, &crate::parse::ParseError> {
+        self.parsed
+            .get_or_init(|| {
+                let parsed = parse_file_shared(&self.name, &self.text)?;
+                // The file's own tree comes first; there is no other (see the type's comment).
+                let tree = parsed.trees.into_iter().next().unwrap_or_else(|| Tree {
+                    name: self.name.clone(),
+                    parse_name: self.name.clone(),
+                    text: Arc::clone(&self.text),
+                    root: Arc::default(),
+                });
+                Ok(Entry::new(tree))
+            })
+            .as_ref()
+    }
 }
 
 /// The executor's maps are keyed by template names and addresses, looked up on every call:
@@ -304,19 +352,30 @@ impl Templates {
         Ok(())
     }
 
-    /// Whether a template of that name exists.
-    pub fn contains(&self, name: &str) -> bool {
-        self.map.contains_key(name)
+    /// Adds a file whose parse may still be under way ([`Deferred`]). Its name must not be
+    /// one the set's trees define (the caller parses such a file with the others).
+    pub fn defer(&mut self, file: Arc<Deferred>) {
+        self.deferred.insert(file.name.clone(), file);
     }
 
+    /// Whether a template of that name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.map.contains_key(name) || self.deferred.contains_key(name)
+    }
+
+    /// The template `name`; a deferred file's once parsed (`None` if it does not parse: its
+    /// error is the chart layer's to report).
     pub(crate) fn get(&self, name: &str) -> Option<&Entry> {
-        self.map.get(name)
+        match self.map.get(name) {
+            Some(entry) => Some(entry),
+            None => self.deferred.get(name)?.entry().ok(),
+        }
     }
 
     /// Renders the template `name` with `dot` as Helm renders a file: errors as Go reports them,
     /// `<no value>` removed from the output.
     pub fn execute(&self, name: &str, dot: Value, env: &mut ExecEnv) -> Result<Output, ExecError> {
-        let Some(entry) = self.map.get(name) else {
+        let Some(entry) = self.get(name) else {
             let chain = errors::Chain::plain(format!(
                 "template: no template {} associated with template {}",
                 errors::go_quote(name),
