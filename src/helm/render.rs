@@ -11,7 +11,7 @@
 //! template line, and the other files still render.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -103,6 +103,53 @@ pub fn parse_ahead(chart: &Chart, sources: &SourceMap) -> Vec<(String, FileId, A
         stack.extend(c.subcharts.iter());
     }
     jobs
+}
+
+/// Template files parsed on the pool's other thread while this one still builds the chart
+/// from the files read ([`prime`]). Each parse waits in the parse cache of
+/// [`kforge_gotpl::exec::parse_file_shared`], which gives it, renamed, to [`parse_files`] under
+/// the template's Helm name (known only once Chart.yaml and the dependencies are read). Dropped:
+/// the files not started yet are left to [`parse_files`], so that the priming never runs into
+/// the values' `join` (one task per chart queued there was no faster).
+pub struct Priming {
+    state: Arc<PrimeState>,
+}
+
+struct PrimeState {
+    /// (a name for the parse, the text), largest first: the order [`parse_balanced`] takes.
+    texts: Vec<(String, Arc<str>)>,
+    next: AtomicUsize,
+    stop: AtomicBool,
+}
+
+/// Starts parsing `texts` on the pool (see [`Priming`]). The parse names only matter to a text
+/// that does not parse (its error is made again under the Helm name) or whose `define`s use the
+/// name (parsed again): what [`parse_files`] returns is what it returned without priming.
+pub fn prime(texts: Vec<(String, Arc<str>)>) -> Priming {
+    let state = Arc::new(PrimeState {
+        texts,
+        next: AtomicUsize::new(0),
+        stop: AtomicBool::new(false),
+    });
+    if !state.texts.is_empty() {
+        let job = Arc::clone(&state);
+        rayon::spawn(move || {
+            while !job.stop.load(Ordering::Acquire) {
+                let Some((name, text)) = job.texts.get(job.next.fetch_add(1, Ordering::Relaxed))
+                else {
+                    break;
+                };
+                drop(kforge_gotpl::exec::parse_file_shared(name, text));
+            }
+        });
+    }
+    Priming { state }
+}
+
+impl Drop for Priming {
+    fn drop(&mut self) {
+        self.state.stop.store(true, Ordering::Release);
+    }
 }
 
 /// Parses [`parse_ahead`]'s files.
