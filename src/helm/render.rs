@@ -133,7 +133,13 @@ pub fn prime(texts: Vec<(String, Arc<str>)>) -> Priming {
     });
     if !state.texts.is_empty() {
         let job = Arc::clone(&state);
+        let spawner = rayon::current_thread_index();
         rayon::spawn(move || {
+            // Run by the loading thread itself (waiting in a rayon call while it loads), the
+            // parses would hold up the loading they are meant to overlap: left to parse_files.
+            if spawner.is_some() && rayon::current_thread_index() == spawner {
+                return;
+            }
             while !job.stop.load(Ordering::Acquire) {
                 let Some((name, text)) = job.texts.get(job.next.fetch_add(1, Ordering::Relaxed))
                 else {
@@ -720,9 +726,61 @@ fn inner_origins(
 mod tests {
     use std::sync::Arc;
 
-    use super::{ObjectParse, helm_order, parse_balanced, refile};
+    use super::{ObjectParse, helm_order, parse_balanced, prime, refile};
     use crate::object;
     use crate::source::{SourceKind, SourceMap};
+
+    /// Texts parsed ahead under other names ([`prime`]) parse as they do without: renamed from
+    /// the cache, parsed again when a define takes the name, errors under the Helm name.
+    #[test]
+    fn primed_parses_are_the_parses_under_the_helm_names() {
+        let texts = [
+            "{{ define \"a.x\" }}x{{ end }}top {{ .Values.a }}",
+            "{{ define \"templates/b.tpl\" }}b{{ end }}{{ template \"templates/b.tpl\" }}",
+            "{{ if }}",
+        ];
+        let names = [
+            "c/templates/a.yaml",
+            "c/templates/b.tpl",
+            "c/templates/e.yaml",
+        ];
+        let shown =
+            |r: &Result<kforge_gotpl::parse::Parsed, kforge_gotpl::parse::ParseError>| match r {
+                Ok(p) => p
+                    .trees
+                    .iter()
+                    .map(|t| format!("{} {} {:?}", t.name, t.parse_name, t.root))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                Err(e) => e.helm_message(),
+            };
+        let want: Vec<String> = texts
+            .iter()
+            .zip(names)
+            .map(|(t, n)| {
+                shown(&kforge_gotpl::parse::parse(
+                    n,
+                    t,
+                    &kforge_gotpl::exec::is_func,
+                ))
+            })
+            .collect();
+        crate::render::clear_caches();
+        let shared: Vec<Arc<str>> = texts.iter().map(|t| Arc::from(*t)).collect();
+        let priming = prime(
+            shared
+                .iter()
+                .map(|t| ("templates/b.tpl".to_string(), Arc::clone(t)))
+                .collect(),
+        );
+        // Parsed by the pool or not at all: the same either way.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        drop(priming);
+        let files: Vec<(&str, &Arc<str>)> = names.iter().copied().zip(&shared).collect();
+        let got: Vec<String> = parse_balanced(&files).iter().map(shown).collect();
+        crate::render::clear_caches();
+        assert_eq!(got, want);
+    }
 
     /// An output parsed in a map of its own and refiled is what the parse stage makes of it in
     /// the run's map: every span (nodes, aliases, list items, documents, findings' labels).

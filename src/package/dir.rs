@@ -708,6 +708,38 @@ mod tests {
         alone
     }
 
+    /// The files read ahead that the loader takes as text are the ones its `text_of` accepts;
+    /// bytes of another allocation, even equal, are not taken as checked.
+    #[test]
+    fn text_checked_as_read_is_the_loaders_text() {
+        let tmp = folder(|root| {
+            fs::create_dir_all(root.join("templates")).unwrap();
+            fs::write(root.join("Chart.yaml"), "name: c\n").unwrap();
+            fs::write(root.join("templates/ok.yaml"), "a: é\n").unwrap();
+            fs::write(root.join("templates/nul.yaml"), b"a\0b").unwrap();
+            fs::write(root.join("templates/latin1.yaml"), b"a: \xe9\n").unwrap();
+            fs::write(root.join("notes.txt"), "text, not wanted as text\n").unwrap();
+        });
+        let (tree, diags) = read_chart_dir(tmp.path(), &TreeLimits::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        let (tree, checked) = tree.unwrap();
+        let text = |rel: &str| checked.text(&tree.files[rel]).is_some();
+        assert!(text("Chart.yaml") && text("templates/ok.yaml"));
+        assert!(!text("templates/nul.yaml") && !text("templates/latin1.yaml"));
+        assert!(!text("notes.txt") && !text("a"));
+        let copy: Arc<[u8]> = Arc::from(&*tree.files["templates/ok.yaml"]);
+        assert!(checked.text(&copy).is_none());
+        for rel in [
+            "templates/x",
+            "charts/a/templates/x",
+            "charts/a/crds/c.yaml",
+            "crds/c.yaml",
+        ] {
+            assert!(wanted_as_text(rel), "{rel}");
+        }
+        assert!(!wanted_as_text("files/x.conf"));
+    }
+
     /// Many batches: the tree and where each limit stops are the walk's order's.
     #[test]
     fn files_read_ahead_keep_the_walk_order_and_limits() {
