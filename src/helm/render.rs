@@ -62,10 +62,14 @@ fn collect<'a>(chart: &'a Chart, full: String, is_root: bool, out: &mut Vec<Unit
     });
 }
 
-/// Helm's `sortTemplates`: more `/` first, then reverse byte order.
-fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
+/// `items` in Helm's `sortTemplates` order of their template names: more `/` first, then
+/// reverse byte order. Each name's depth is counted once, not at every comparison (the sort
+/// was 8M instructions of 20 charts' 1,380M: issue 14).
+fn helm_sorted<T>(items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
     let depth = |s: &str| s.bytes().filter(|&c| c == b'/').count();
-    depth(b).cmp(&depth(a)).then_with(|| b.cmp(a))
+    let mut keyed: Vec<(usize, T)> = items.into_iter().map(|t| (depth(name(&t)), t)).collect();
+    keyed.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| name(b).cmp(name(a))));
+    keyed.into_iter().map(|(_, t)| t).collect()
 }
 
 fn is_partial(name: &str) -> bool {
@@ -233,7 +237,7 @@ pub fn parse<'a>(
             order.push((t.name.clone(), t.file, i));
         }
     }
-    order.sort_by(|a, b| helm_order(&a.0, &b.0));
+    let order = helm_sorted(order, |(name, _, _)| name.as_str());
     // Files parse independently (a third of a chart's render time goes to parsing, most of it
     // the `common` library's helpers): in parallel, then added in Helm's order so the right
     // `define` wins.
@@ -726,7 +730,7 @@ fn inner_origins(
 mod tests {
     use std::sync::Arc;
 
-    use super::{ObjectParse, helm_order, parse_balanced, prime, refile};
+    use super::{ObjectParse, helm_sorted, parse_balanced, prime, refile};
     use crate::object;
     use crate::source::{SourceKind, SourceMap};
 
@@ -880,14 +884,14 @@ key: [unclosed
 
     #[test]
     fn templates_sort_deepest_first_then_reverse_alphabetical() {
-        let mut names = vec![
+        let names = vec![
             "app/templates/a.yaml",
             "app/charts/common/templates/_names.tpl",
             "app/templates/_helpers.tpl",
             "app/templates/z/b.yaml",
             "app/charts/db/templates/svc.yaml",
         ];
-        names.sort_by(|a, b| helm_order(a, b));
+        let names = helm_sorted(names, |n| n);
         assert_eq!(
             names,
             vec![
