@@ -173,7 +173,7 @@ fn read_dir_tree_checked(
             if pending.is_empty() {
                 return;
             }
-            let batch = Arc::new(Batch::new(std::mem::take(pending)));
+            let batch = Arc::new(Batch::new(std::mem::take(pending), read_ahead));
             // Only a chart's files are read ahead: read on other threads, a folder of
             // manifests' texts land in those threads' heaps and are freed there after they are
             // parsed, which raised the peak of a lint run (issue 19).
@@ -345,6 +345,10 @@ struct ReadBudget {
 /// Files read together by whichever thread claims them first.
 struct Batch {
     claimed: AtomicBool,
+    /// Whether to find which files are text ([`TextChecked`]): a chart's files, read ahead,
+    /// not a folder of manifests' (read by the walking thread, which the loader of manifests
+    /// checks itself: checking here too would be twice).
+    check_text: bool,
     /// Each file's path relative to the root, and on disk.
     paths: Vec<(String, std::path::PathBuf)>,
     /// Each file's read, `None` until read (or when left to the ordered pass), and whether it
@@ -353,9 +357,10 @@ struct Batch {
 }
 
 impl Batch {
-    fn new(paths: Vec<(String, std::path::PathBuf)>) -> Batch {
+    fn new(paths: Vec<(String, std::path::PathBuf)>, check_text: bool) -> Batch {
         Batch {
             claimed: AtomicBool::new(false),
+            check_text,
             reads: Mutex::new(Vec::new()),
             paths,
         }
@@ -377,7 +382,7 @@ impl Batch {
                 let mut text = false;
                 if let Ok(Some(data)) = &read {
                     budget.read.fetch_add(data.len() as u64, Ordering::Relaxed);
-                    text = wanted_as_text(rel) && is_text(data);
+                    text = self.check_text && wanted_as_text(rel) && is_text(data);
                 }
                 Some((read, text))
             })
