@@ -103,12 +103,14 @@ fn load_path(
         return load_manifest_dir(path, &shown, options, sources);
     }
     if meta.is_dir() {
-        let (tree, mut diags) =
-            package::read_dir_tree_filtered(path, &limits(options), &mut |_, _| true, true);
-        let Some(tree) = tree else {
+        let (tree, mut diags) = package::read_chart_dir(path, &limits(options));
+        let Some((tree, checked)) = tree else {
             return (None, diags);
         };
-        let (loaded, more) = load_dir_tree(tree, &shown, None, options, sources);
+        // The other thread parses the templates meanwhile (issue 14: it was idle here).
+        let priming = crate::helm::render::prime(template_texts(&tree, &checked));
+        let (loaded, more) = load_dir_tree_checked(tree, &shown, None, options, sources, &checked);
+        drop(priming);
         diags.extend(more);
         return (loaded, diags);
     }
@@ -253,6 +255,40 @@ fn load_file(
     }
 }
 
+/// The texts of the tree's template files (`templates/` of the chart and of the folders under
+/// `charts/`, at any depth), largest first, a text vendored twice (the `common` library in
+/// several subcharts) once: what the Go template parse will be asked for.
+fn template_texts(tree: &FileTree, checked: &package::TextChecked) -> Vec<(String, Arc<str>)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut texts: Vec<(String, Arc<str>)> = tree
+        .files
+        .iter()
+        .filter(|(rel, _)| is_template_path(rel))
+        .filter_map(|(rel, bytes)| {
+            let text = checked.text(bytes)?;
+            let head = text.get(..64.min(text.len())).unwrap_or("");
+            seen.insert((text.len(), head))
+                .then(|| (rel.clone(), shared_text(bytes, text)))
+        })
+        .collect();
+    texts.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
+    texts
+}
+
+/// `templates/…`, `charts/<sub>/templates/…`, `charts/<sub>/charts/<sub>/templates/…`…
+fn is_template_path(rel: &str) -> bool {
+    let mut rest = rel;
+    loop {
+        if rest.starts_with("templates/") {
+            return true;
+        }
+        match rest.strip_prefix("charts/").and_then(|r| r.split_once('/')) {
+            Some((_, inner)) => rest = inner,
+            None => return false,
+        }
+    }
+}
+
 /// The bytes as text; `Err(offset)` of the first byte that makes them binary (a NUL, which
 /// no YAML or template contains) or not UTF-8.
 pub(super) fn text_of(bytes: &[u8]) -> Result<&str, usize> {
@@ -331,8 +367,27 @@ pub(super) fn load_dir_tree(
     options: &LoadOptions,
     sources: &mut SourceMap,
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
+    load_dir_tree_checked(
+        tree,
+        shown,
+        root,
+        options,
+        sources,
+        &package::TextChecked::default(),
+    )
+}
+
+/// [`load_dir_tree`] of a tree whose files in `checked` are known to be text.
+fn load_dir_tree_checked(
+    tree: FileTree,
+    shown: &str,
+    root: Option<&Path>,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+    checked: &package::TextChecked,
+) -> (Option<Loaded>, Vec<Diagnostic>) {
     if tree.files.contains_key("Chart.yaml") {
-        let (chart, diags) = load_tree_with_options(tree, shown, options, sources);
+        let (chart, diags) = load_tree_checked(tree, shown, options, sources, checked);
         return (chart.map(|c| Loaded::Chart(Box::new(c))), diags);
     }
     // A misspelt Chart.yaml would otherwise make the chart a folder of odd manifests.
@@ -446,10 +501,27 @@ pub fn load_tree_with_options(
     options: &LoadOptions,
     sources: &mut SourceMap,
 ) -> (Option<Chart>, Vec<Diagnostic>) {
+    load_tree_checked(
+        tree,
+        display_path,
+        options,
+        sources,
+        &package::TextChecked::default(),
+    )
+}
+
+fn load_tree_checked(
+    tree: FileTree,
+    display_path: &str,
+    options: &LoadOptions,
+    sources: &mut SourceMap,
+    checked: &package::TextChecked,
+) -> (Option<Chart>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let size: u64 = tree.files.values().map(|b| b.len() as u64).sum();
     let chart = ChartLoader {
         options,
+        checked,
         sources,
         diags: &mut diags,
         remaining_bytes: options.max_total_bytes.saturating_sub(size),
@@ -469,6 +541,8 @@ struct ChartParts {
 
 struct ChartLoader<'a> {
     options: &'a LoadOptions,
+    /// Files already known to be text (read from a folder): not checked again.
+    checked: &'a package::TextChecked,
     sources: &'a mut SourceMap,
     diags: &'a mut Vec<Diagnostic>,
     /// What archives nested in charts/ may still unpack: one budget for the whole chart, so
@@ -919,7 +993,11 @@ impl ChartLoader<'_> {
 
     /// Adds a file to the source map, or reports it when it is not UTF-8 text.
     fn text_file(&mut self, name: &str, bytes: &Arc<[u8]>, kind: SourceKind) -> Option<FileId> {
-        match text_of(bytes) {
+        let text = match self.checked.text(bytes) {
+            Some(text) => Ok(text),
+            None => text_of(bytes),
+        };
+        match text {
             // Shares the file's bytes: a chart's templates (the `common` library's among them)
             // are read once per render, and a copy costs its fresh pages (issue 14).
             Ok(text) => Some(self.sources.add(name, shared_text(bytes, text), kind)),

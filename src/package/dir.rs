@@ -66,6 +66,64 @@ pub fn read_dir_tree_filtered(
     keep: &mut dyn FnMut(&str, bool) -> bool,
     read_ahead: bool,
 ) -> (Option<FileTree>, Vec<Diagnostic>) {
+    let (tree, diags) = read_dir_tree_checked(root, limits, keep, read_ahead);
+    (tree.map(|(tree, _)| tree), diags)
+}
+
+/// A chart's files as [`read_dir_tree_filtered`] reads them ahead, and which of them the pool's
+/// threads found to be text as they read them ([`TextChecked`]).
+pub fn read_chart_dir(
+    root: &Path,
+    limits: &TreeLimits,
+) -> (Option<(FileTree, TextChecked)>, Vec<Diagnostic>) {
+    read_dir_tree_checked(root, limits, &mut |_, _| true, true)
+}
+
+/// Files of a tree known to be UTF-8 without a NUL (what the chart loader's `text_of` accepts),
+/// checked by the thread that read each while its bytes were at hand: the loader's thread,
+/// alone while it builds the chart, no longer checks a chart's templates itself (issue 14: 40%
+/// of building the chart). Keyed by the address of the bytes, which the map holds so that
+/// no other file's bytes can take it.
+#[derive(Default)]
+pub struct TextChecked {
+    texts: std::collections::HashMap<usize, Arc<[u8]>>,
+}
+
+impl TextChecked {
+    /// `bytes` as text, when they are a file found to be text.
+    pub fn text<'b>(&self, bytes: &'b Arc<[u8]>) -> Option<&'b str> {
+        let held = self.texts.get(&(bytes.as_ptr() as usize))?;
+        if !Arc::ptr_eq(held, bytes) {
+            return None;
+        }
+        // SAFETY: these bytes (the same allocation, immutable behind its `Arc`) were checked
+        // to be UTF-8 by `std::str::from_utf8` when they were read ([`is_text`]).
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
+}
+
+/// Whether the loader will want `rel` as text: Chart.yaml, values, templates and CRDs, the
+/// chart's or a subchart's (a few other files of those names are checked for nothing).
+fn wanted_as_text(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    matches!(name, "Chart.yaml" | "values.yaml" | "values.schema.json")
+        || rel.starts_with("templates/")
+        || rel.starts_with("crds/")
+        || rel.contains("/templates/")
+        || rel.contains("/crds/")
+}
+
+/// What the chart loader's `text_of` accepts: UTF-8 without a NUL.
+fn is_text(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0)
+}
+
+fn read_dir_tree_checked(
+    root: &Path,
+    limits: &TreeLimits,
+    keep: &mut dyn FnMut(&str, bool) -> bool,
+    read_ahead: bool,
+) -> (Option<(FileTree, TextChecked)>, Vec<Diagnostic>) {
     let shown = root.display().to_string();
     let canonical_root = match canonical_dir(root, &shown) {
         Ok(p) => p,
@@ -115,7 +173,7 @@ pub fn read_dir_tree_filtered(
             if pending.is_empty() {
                 return;
             }
-            let batch = Arc::new(Batch::new(std::mem::take(pending)));
+            let batch = Arc::new(Batch::new(std::mem::take(pending), read_ahead));
             // Only a chart's files are read ahead: read on other threads, a folder of
             // manifests' texts land in those threads' heaps and are freed there after they are
             // parsed, which raised the peak of a lint run (issue 19).
@@ -201,8 +259,9 @@ fn assemble(
     shown: &str,
     limits: &TreeLimits,
     diags: &mut Vec<Diagnostic>,
-) -> Option<FileTree> {
+) -> Option<(FileTree, TextChecked)> {
     let mut tree = FileTree::default();
+    let mut checked = TextChecked::default();
     let mut total: u64 = 0;
     for step in steps {
         let (batch, index) = match step {
@@ -227,7 +286,7 @@ fn assemble(
             }
             Step::File { batch, index } => (batch, index),
         };
-        let Some((rel, read)) = batches
+        let Some((rel, read, text)) = batches
             .get(batch)
             .and_then(|b| b.take(index, limits.max_file_bytes))
         else {
@@ -247,9 +306,14 @@ fn assemble(
             );
             return None;
         }
+        if text {
+            checked
+                .texts
+                .insert(data.as_ptr() as usize, Arc::clone(&data));
+        }
         tree.files.insert(rel, data);
     }
-    Some(tree)
+    Some((tree, checked))
 }
 
 /// Files read per task of the pool: enough that a task is worth its hand-over, few enough that
@@ -281,16 +345,22 @@ struct ReadBudget {
 /// Files read together by whichever thread claims them first.
 struct Batch {
     claimed: AtomicBool,
+    /// Whether to find which files are text ([`TextChecked`]): a chart's files, read ahead,
+    /// not a folder of manifests' (read by the walking thread, which the loader of manifests
+    /// checks itself: checking here too would be twice).
+    check_text: bool,
     /// Each file's path relative to the root, and on disk.
     paths: Vec<(String, std::path::PathBuf)>,
-    /// Each file's read, `None` until read (or when left to the ordered pass).
-    reads: Mutex<Vec<Option<FileRead>>>,
+    /// Each file's read, `None` until read (or when left to the ordered pass), and whether it
+    /// was found to be text ([`TextChecked`]).
+    reads: Mutex<Vec<Option<(FileRead, bool)>>>,
 }
 
 impl Batch {
-    fn new(paths: Vec<(String, std::path::PathBuf)>) -> Batch {
+    fn new(paths: Vec<(String, std::path::PathBuf)>, check_text: bool) -> Batch {
         Batch {
             claimed: AtomicBool::new(false),
+            check_text,
             reads: Mutex::new(Vec::new()),
             paths,
         }
@@ -301,18 +371,20 @@ impl Batch {
         if self.claimed.swap(true, Ordering::AcqRel) {
             return;
         }
-        let reads: Vec<Option<FileRead>> = self
+        let reads: Vec<Option<(FileRead, bool)>> = self
             .paths
             .iter()
-            .map(|(_, path)| {
+            .map(|(rel, path)| {
                 if budget.read.load(Ordering::Relaxed) > budget.limit {
                     return None;
                 }
                 let read = crate::source::read_regular_shared(path, max_file_bytes);
+                let mut text = false;
                 if let Ok(Some(data)) = &read {
                     budget.read.fetch_add(data.len() as u64, Ordering::Relaxed);
+                    text = self.check_text && wanted_as_text(rel) && is_text(data);
                 }
-                Some(read)
+                Some((read, text))
             })
             .collect();
         if let Ok(mut slot) = self.reads.lock() {
@@ -322,16 +394,20 @@ impl Batch {
 
     /// File `index`'s relative path and read, read now if it was left (the batch is read: its
     /// scope ended).
-    fn take(&self, index: usize, max_file_bytes: u64) -> Option<(String, FileRead)> {
+    fn take(&self, index: usize, max_file_bytes: u64) -> Option<(String, FileRead, bool)> {
         let ahead = self
             .reads
             .lock()
             .ok()
             .and_then(|mut reads| reads.get_mut(index).and_then(Option::take));
         let (rel, path) = self.paths.get(index)?;
-        let read =
-            ahead.unwrap_or_else(|| crate::source::read_regular_shared(path, max_file_bytes));
-        Some((rel.clone(), read))
+        let (read, text) = ahead.unwrap_or_else(|| {
+            (
+                crate::source::read_regular_shared(path, max_file_bytes),
+                false,
+            )
+        });
+        Some((rel.clone(), read, text))
     }
 }
 
@@ -635,6 +711,38 @@ mod tests {
         });
         assert_eq!(alone, ahead, "read ahead by the pool");
         alone
+    }
+
+    /// The files read ahead that the loader takes as text are the ones its `text_of` accepts;
+    /// bytes of another allocation, even equal, are not taken as checked.
+    #[test]
+    fn text_checked_as_read_is_the_loaders_text() {
+        let tmp = folder(|root| {
+            fs::create_dir_all(root.join("templates")).unwrap();
+            fs::write(root.join("Chart.yaml"), "name: c\n").unwrap();
+            fs::write(root.join("templates/ok.yaml"), "a: é\n").unwrap();
+            fs::write(root.join("templates/nul.yaml"), b"a\0b").unwrap();
+            fs::write(root.join("templates/latin1.yaml"), b"a: \xe9\n").unwrap();
+            fs::write(root.join("notes.txt"), "text, not wanted as text\n").unwrap();
+        });
+        let (tree, diags) = read_chart_dir(tmp.path(), &TreeLimits::default());
+        assert!(diags.is_empty(), "{diags:?}");
+        let (tree, checked) = tree.unwrap();
+        let text = |rel: &str| checked.text(&tree.files[rel]).is_some();
+        assert!(text("Chart.yaml") && text("templates/ok.yaml"));
+        assert!(!text("templates/nul.yaml") && !text("templates/latin1.yaml"));
+        assert!(!text("notes.txt") && !text("a"));
+        let copy: Arc<[u8]> = Arc::from(&*tree.files["templates/ok.yaml"]);
+        assert!(checked.text(&copy).is_none());
+        for rel in [
+            "templates/x",
+            "charts/a/templates/x",
+            "charts/a/crds/c.yaml",
+            "crds/c.yaml",
+        ] {
+            assert!(wanted_as_text(rel), "{rel}");
+        }
+        assert!(!wanted_as_text("files/x.conf"));
     }
 
     /// Many batches: the tree and where each limit stops are the walk's order's.

@@ -69,8 +69,8 @@ impl Plain {
         (literal(glob) && !glob.is_empty()).then(|| Plain::Path(glob.to_string()))
     }
 
-    fn matches(&self, path: &str) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path);
+    /// Whether `path`, whose last name is `name`, matches.
+    fn matches(&self, path: &str, name: &str) -> bool {
         match self {
             Plain::Name(n) => name == n,
             Plain::NameEnd(end) => name.ends_with(end.as_str()),
@@ -164,11 +164,13 @@ impl IgnoreMatcher {
     /// need the difference: a deeper file overrides a shallower one only where it matches).
     pub fn decide(&self, path: &str, is_dir: bool) -> Option<bool> {
         if let Some(plain) = &self.plain {
+            // Found once for all the patterns (every entry of every walk is matched: issue 14).
+            let name = path.rsplit_once('/').map_or(path, |(_, name)| name);
             let last = plain
                 .iter()
                 .zip(&self.patterns)
                 .rev()
-                .find(|(m, p)| (is_dir || !p.dir_only) && m.matches(path));
+                .find(|(m, p)| (is_dir || !p.dir_only) && m.matches(path, name));
             return last.map(|(_, p)| !p.negated);
         }
         let matches = self.set.matches(path);

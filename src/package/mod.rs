@@ -79,4 +79,4 @@ pub fn read_dir_tree(root: &Path, limits: &TreeLimits) -> (Option<FileTree>, Vec
     dir::read_dir_tree(root, limits)
 }
 
-pub use dir::read_dir_tree_filtered;
+pub use dir::{TextChecked, read_chart_dir, read_dir_tree_filtered};
