@@ -642,13 +642,28 @@ fn check_stages(
             })
         },
     );
-    let mut found = Vec::new();
-    append(&mut found, schema_found.unwrap_or_default());
-    append(&mut found, rules_found.unwrap_or_default());
-    let mut state = None;
-    if let Some((s, diags)) = cluster_result {
-        append(&mut found, diags);
-        state = Some(s);
+    let (schema_found, rules_found) = (
+        schema_found.unwrap_or_default(),
+        rules_found.unwrap_or_default(),
+    );
+    let (state, cluster_found) = match cluster_result {
+        Some((s, diags)) => (Some(s), diags),
+        None => (None, Vec::new()),
+    };
+    // One vector sized for all three (or the one that holds any): appended one by one, it
+    // was grown (and copied) twice (issue 19: ~40 page faults of the rendered corpus's ~300
+    // findings).
+    let parts = [schema_found, rules_found, cluster_found];
+    if parts.iter().filter(|p| !p.is_empty()).count() <= 1 {
+        let found = parts
+            .into_iter()
+            .find(|p| !p.is_empty())
+            .unwrap_or_default();
+        return (found, state);
+    }
+    let mut found = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        found.extend(part);
     }
     (found, state)
 }

@@ -409,7 +409,7 @@ pub fn expand(state: &mut ClusterState, objects: &[Object], max_pods: u64) -> Re
         .fold(0u64, u64::saturating_add);
     let mut made = Vec::with_capacity(expanded.len());
     for e in expanded {
-        if let (Some(json), Some((_, w))) = (e.slim, state.objects.get_index_mut(e.at)) {
+        if let (Some(json), Some(w)) = (e.slim, state.objects.get_index_mut(e.at)) {
             w.json = json;
         }
         made.push(e.made);

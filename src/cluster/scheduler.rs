@@ -381,14 +381,14 @@ pub fn schedule(
     let mut shapes: HashMap<String, ShapeFit, FxBuild> = HashMap::default();
     let mut work: u64 = 0;
     for index in unbound {
-        let Some((key, pod)) = state.objects.get_index_mut(index) else {
+        let Some(pod) = state.objects.get_index_mut(index) else {
             continue;
         };
         // VolumeBinding runs before the node filters: a pod whose claim cannot bind waits.
         // The claim already has its own finding; the pod only shows why it is Pending.
         if claims_of(pod.pod_spec())
             .iter()
-            .any(|c| pending_claims.contains(&(key.namespace.clone(), c.clone())))
+            .any(|c| pending_claims.contains(&(pod.key.namespace.clone(), c.clone())))
         {
             let msg = format!(
                 "0/{} nodes are available: pod has unbound immediate PersistentVolumeClaims.",
@@ -452,7 +452,7 @@ pub fn schedule(
                 if reported.insert(pod.source, ()).is_none() {
                     first_pending.push(Pending {
                         source: pod.source,
-                        pod: key.name.clone(),
+                        pod: pod.key.name.clone(),
                         message: msg,
                         reasons,
                     });
@@ -482,7 +482,10 @@ fn place_bound_pods(
 ) -> Vec<usize> {
     // Pods already bound (profile pods, spec.nodeName) take their place first.
     let mut unbound = Vec::new();
-    for (index, pod) in state.objects.values_mut().enumerate() {
+    for index in 0..state.objects.len() {
+        let Some(pod) = state.objects.get_index_mut(index) else {
+            continue;
+        };
         if pod.key.kind != "Pod" || !pod.key.group.is_empty() {
             continue;
         }

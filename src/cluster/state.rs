@@ -3,7 +3,8 @@
 
 use super::profile::NodeSpec;
 use crate::object::Object;
-use indexmap::IndexMap;
+use indexmap::IndexSet;
+use indexmap::set::MutableValues;
 use kforge_gotpl::track::FxBuild;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -229,8 +230,7 @@ impl Stored {
 /// and the scheduler made of them.
 #[derive(Debug, Default)]
 pub struct ClusterState {
-    /// Hashed with Fx: every controller and the scheduler look keys up here.
-    pub objects: IndexMap<Key, Stored, FxBuild>,
+    pub objects: Objects,
     pub nodes: Vec<NodeSpec>,
 }
 
@@ -251,7 +251,92 @@ impl ClusterState {
     }
 
     pub fn insert(&mut self, stored: Stored) {
-        self.objects.insert(stored.key.clone(), stored);
+        self.objects.insert(stored);
+    }
+}
+
+/// The stored objects by [`Key`], in the order they were created; storing an object under a
+/// key already there replaces it in place (an update). Each object's key is its own
+/// `Stored::key`: a map from `Key` to `Stored` held every key twice, four `String`s and their
+/// heap blocks each (issue 19: the entries of the rendered corpus's ~1,500 stored objects
+/// were ~100 page faults). Hashed with Fx: every controller and the scheduler look keys up
+/// here. Whoever changes a stored object keeps its key as it is.
+#[derive(Debug, Default)]
+pub struct Objects(IndexSet<ByKey, FxBuild>);
+
+/// A stored object as an element of [`Objects`]: hashed and compared by its key alone, so
+/// that a `Key` finds it ([`indexmap::Equivalent`]; `Key`'s hash is the same either way).
+#[derive(Debug)]
+struct ByKey(Stored);
+
+impl std::hash::Hash for ByKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.key.hash(state);
+    }
+}
+
+impl PartialEq for ByKey {
+    fn eq(&self, other: &ByKey) -> bool {
+        self.0.key == other.0.key
+    }
+}
+
+impl Eq for ByKey {}
+
+impl indexmap::Equivalent<ByKey> for Key {
+    fn equivalent(&self, stored: &ByKey) -> bool {
+        *self == stored.0.key
+    }
+}
+
+impl Objects {
+    pub fn get(&self, key: &Key) -> Option<&Stored> {
+        self.0.get(key).map(|s| &s.0)
+    }
+
+    /// The object stored under `key`, to change anything but its key.
+    pub fn get_mut(&mut self, key: &Key) -> Option<&mut Stored> {
+        self.0.get_full_mut2(key).map(|(_, s)| &mut s.0)
+    }
+
+    pub fn contains_key(&self, key: &Key) -> bool {
+        self.0.contains(key)
+    }
+
+    /// The `index`-th object stored, to change anything but its key.
+    pub fn get_index_mut(&mut self, index: usize) -> Option<&mut Stored> {
+        self.0.get_index_mut2(index).map(|s| &mut s.0)
+    }
+
+    /// Stores `stored` under its key, in place of the object stored there if any (keeping
+    /// that one's position), else after the others.
+    pub fn insert(&mut self, stored: Stored) {
+        self.0.replace_full(ByKey(stored));
+    }
+
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Stored> + DoubleEndedIterator {
+        self.0.iter().map(|s| &s.0)
+    }
+
+    /// `(key, object)` pairs, in creation order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Key, &Stored)> + DoubleEndedIterator {
+        self.0.iter().map(|s| (&s.0.key, &s.0))
+    }
+
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &Key> + DoubleEndedIterator {
+        self.0.iter().map(|s| &s.0.key)
+    }
+
+    pub fn reserve(&mut self, additional: usize) {
+        self.0.reserve(additional);
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 

@@ -93,10 +93,15 @@ impl<'a> PodTemplate<'a> {
     }
 }
 
+/// What [`Index::get`] finds an object by: kind, resolved namespace, name.
+type ObjectKey<'a> = (&'a str, &'a str, &'a str);
+
 pub struct Index<'a> {
     pub ctx: &'a CheckContext<'a>,
-    /// (kind, resolved namespace or "" for cluster-scoped, name) → objects, in input order.
-    by_key: BTreeMap<(&'a str, &'a str, &'a str), Vec<&'a Object>>,
+    /// (kind, resolved namespace or "" for cluster-scoped, name) and the first object of the
+    /// run with it, sorted by key: searched by [`Index::get`]. A sorted vector, 56 bytes an
+    /// object: a B-tree of vectors of every object was ~130 (issue 19: page faults).
+    by_key: Vec<(ObjectKey<'a>, &'a Object)>,
     pub templates: Vec<PodTemplate<'a>>,
     /// Resolved namespace → indices into `templates`.
     templates_by_ns: BTreeMap<&'a str, Vec<usize>>,
@@ -134,7 +139,7 @@ impl<'a> Index<'a> {
         }
         let mut ix = Index {
             ctx,
-            by_key: BTreeMap::new(),
+            by_key: Vec::with_capacity(ctx.objects.len()),
             templates: Vec::new(),
             templates_by_ns: BTreeMap::new(),
             label_keys_by_ns: BTreeMap::new(),
@@ -146,9 +151,7 @@ impl<'a> Index<'a> {
             let resolved = ix.namespace_of(obj);
             let ns = resolved.unwrap_or("");
             ix.by_key
-                .entry((obj.kind.as_str(), ns, obj.name.as_str()))
-                .or_default()
-                .push(obj);
+                .push(((obj.kind.as_str(), ns, obj.name.as_str()), obj));
             if object::builtin_cluster_scoped(obj.group(), &obj.kind).is_none()
                 && !NOT_POD_MAKING.contains(&obj.kind.as_str())
             {
@@ -175,6 +178,13 @@ impl<'a> Index<'a> {
                 ix.templates.push(t);
             }
         }
+        // Equal keys in input order (the objects are one slice: their addresses are their
+        // order), the first kept.
+        ix.by_key.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(std::ptr::from_ref(a.1).cmp(&std::ptr::from_ref(b.1)))
+        });
+        ix.by_key.dedup_by(|later, first| later.0 == first.0);
         ix
     }
 
@@ -203,9 +213,11 @@ impl<'a> Index<'a> {
 
     /// First object of `kind` named `name` in `namespace` ("" for cluster-scoped kinds).
     pub fn get(&self, kind: &str, namespace: &str, name: &str) -> Option<&'a Object> {
-        self.by_key
-            .get(&(kind, namespace, name))
-            .and_then(|v| v.first().copied())
+        let at = self
+            .by_key
+            .binary_search_by(|(key, _)| key.cmp(&(kind, namespace, name)))
+            .ok()?;
+        self.by_key.get(at).map(|&(_, obj)| obj)
     }
 
     pub fn objects(&self) -> &'a [Object] {

@@ -4,8 +4,7 @@
 //! served API versions (`.Capabilities.APIVersions`) are plain text before the header: a render
 //! reads them without inflating anything.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -36,10 +35,12 @@ pub type Gvk = (String, String, String);
 
 /// One Kubernetes version's definitions.
 pub struct VersionSchemas {
+    /// Sorted (the index's keys, in order): [`VersionSchemas::index_of`] searches them.
     names: Vec<String>,
-    by_name: HashMap<String, u32>,
     blobs: Vec<(u32, u32)>,
-    slots: Vec<OnceLock<Schema>>,
+    /// Boxed: a slot for each of the ~860 definitions, of which a run compiles a few dozen
+    /// (an inline `Schema` made the slots ~145 KB written at once, 35 page faults; issue 19).
+    slots: Vec<OnceLock<Box<Schema>>>,
     /// Every top-level kind: (group, version, kind) → definition index.
     pub kinds: BTreeMap<Gvk, u32>,
 }
@@ -98,12 +99,31 @@ pub fn api_versions_at(minor: u32) -> Vec<String> {
         .collect()
 }
 
+/// Room for the inflated bytes, in multiples of the compressed ones: more than any section
+/// of `k8s.bin` needs (a version's index inflates 6.4 times), so that the output never grows.
+/// Room never written is never touched: it costs address space, not pages.
+const INFLATE_ROOM: usize = 16;
+
+/// A zlib section inflated. Straight into the vector's room: `read_to_end` over a decoder
+/// zeroed the room before each read and grew the vector by copying it (issue 19: ~37 of the
+/// rendered corpus's page faults, inflating one version's 69 KB index).
 fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len() * 4);
-    flate2::read::ZlibDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .ok()?;
-    Some(out)
+    let mut z = flate2::Decompress::new(true);
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(INFLATE_ROOM).max(4096));
+    loop {
+        let (read, written) = (z.total_in(), z.total_out());
+        let rest = bytes.get(usize::try_from(read).ok()?..)?;
+        match z
+            .decompress_vec(rest, &mut out, flate2::FlushDecompress::Finish)
+            .ok()?
+        {
+            flate2::Status::StreamEnd => return Some(out),
+            _ if out.len() == out.capacity() => out.reserve(out.capacity()),
+            // Room left and nothing more came out: the section is cut short.
+            _ if z.total_in() == read && z.total_out() == written => return None,
+            _ => {}
+        }
+    }
 }
 
 fn section(offset: usize, len: usize) -> Option<&'static [u8]> {
@@ -130,27 +150,21 @@ fn load_version(minor: u32) -> Option<VersionSchemas> {
     let e = embedded()?;
     let &(off, len) = e.header.versions.get(&format!("1.{minor}"))?;
     let index: IndexJson = serde_json::from_slice(&inflate(section(off, len)?)?).ok()?;
-    let mut names = Vec::with_capacity(index.defs.len());
-    let mut blobs = Vec::with_capacity(index.defs.len());
-    let mut by_name = HashMap::with_capacity(index.defs.len());
-    for (i, (name, ids)) in index.defs.into_iter().enumerate() {
-        by_name.insert(name.clone(), i as u32);
-        names.push(name);
-        blobs.push(ids);
-    }
-    let kinds = index
-        .gvk
-        .into_iter()
-        .filter_map(|(g, v, k, name)| by_name.get(&name).map(|&i| ((g, v, k), i)))
-        .collect();
+    // The index's keys come sorted (a `BTreeMap`): the names are searched, not hashed again.
+    let (names, blobs): (Vec<String>, Vec<(u32, u32)>) = index.defs.into_iter().unzip();
     let slots = names.iter().map(|_| OnceLock::new()).collect();
-    Some(VersionSchemas {
+    let mut schemas = VersionSchemas {
         names,
-        by_name,
         blobs,
         slots,
-        kinds,
-    })
+        kinds: BTreeMap::new(),
+    };
+    schemas.kinds = index
+        .gvk
+        .into_iter()
+        .filter_map(|(g, v, k, name)| schemas.index_of(&name).map(|i| ((g, v, k), i)))
+        .collect();
+    Some(schemas)
 }
 
 /// Schema used when a definition cannot be read: accepts anything.
@@ -158,7 +172,8 @@ static ANY: OnceLock<Schema> = OnceLock::new();
 
 impl VersionSchemas {
     pub fn index_of(&self, name: &str) -> Option<u32> {
-        self.by_name.get(name).copied()
+        let at = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
+        u32::try_from(at).ok()
     }
 
     pub fn name(&self, def: u32) -> &str {
@@ -173,7 +188,7 @@ impl VersionSchemas {
         let Some(slot) = self.slots.get(def as usize) else {
             return ANY.get_or_init(Schema::default);
         };
-        slot.get_or_init(|| self.load_def(def).unwrap_or_default())
+        slot.get_or_init(|| Box::new(self.load_def(def).unwrap_or_default()))
     }
 
     fn load_def(&self, def: u32) -> Option<Schema> {

@@ -59,10 +59,11 @@ fn selector_matches_template(
 ) {
     let sel = spec.get("selector").filter(|n| !n.is_null());
     let labels = spec.path(&["template", "metadata", "labels"]);
-    let labels_json = labels
-        .map(Node::to_json)
-        .and_then(|j| j.as_object().cloned())
-        .unwrap_or_default();
+    // The labels' map itself, not a copy of it (a second transient copy per workload).
+    let labels_json = match labels.map(Node::to_json) {
+        Some(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
     match sel {
         None if required => e.required(&sp.key("selector"), ""),
         None => {}
