@@ -337,3 +337,37 @@ impl fmt::Debug for Value {
         }
     }
 }
+
+/// An object with a large printed form, as Helm's `.Files` has (tests of printing it):
+/// `shared` says whether it hands that form out shared, as `.Files` does, or as a copy.
+#[cfg(test)]
+#[derive(Debug)]
+pub(crate) struct LargeText {
+    pub text: Rc<String>,
+    pub shared: bool,
+}
+
+#[cfg(test)]
+impl Object for LargeText {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn has_method(&self, _: &str) -> bool {
+        false
+    }
+    fn go_string(&self) -> String {
+        self.text.to_string()
+    }
+    fn shared_go_string(&self) -> Option<Rc<String>> {
+        self.shared.then(|| Rc::clone(&self.text))
+    }
+    fn to_json(&self) -> Value {
+        Value::Nil
+    }
+}

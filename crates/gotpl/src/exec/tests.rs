@@ -784,34 +784,6 @@ fn kept_includes_see_changes_to_the_maps_they_read() {
     );
 }
 
-/// An object that keeps its large printed form and shares it, as Helm's `.Files` does.
-#[derive(Debug)]
-struct SharedText(std::rc::Rc<String>);
-
-impl crate::value::Object for SharedText {
-    fn type_name(&self) -> &str {
-        "engine.files"
-    }
-    fn field(&self, _: &str) -> Option<Value> {
-        None
-    }
-    fn call(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
-        None
-    }
-    fn has_method(&self, _: &str) -> bool {
-        false
-    }
-    fn go_string(&self) -> String {
-        self.0.to_string()
-    }
-    fn shared_go_string(&self) -> Option<std::rc::Rc<String>> {
-        Some(std::rc::Rc::clone(&self.0))
-    }
-    fn to_json(&self) -> Value {
-        Value::Nil
-    }
-}
-
 /// envoy-gateway's `dict "value" .Values.x .Values.commonAnnotations "context" $`: five
 /// arguments, so a map and the whole root (its large shared `.Files` text included) become
 /// keys, printed as Go's `%v`. Each dict gets the text of the root as it is when the dict is
@@ -830,9 +802,10 @@ fn dict_with_map_keys_prints_them_as_go() {
         ),
     ]);
     let files = "x".repeat(10_000);
-    let f = Value::Object(std::rc::Rc::new(SharedText(std::rc::Rc::new(
-        files.clone(),
-    ))));
+    let f = Value::Object(std::rc::Rc::new(crate::value::LargeText {
+        text: std::rc::Rc::new(files.clone()),
+        shared: true,
+    }));
     let m = Value::map_of(&[("a", Value::Int(1)), ("b", Value::str("é"))]);
     let d = dot(&[("m", m)]);
     if let Value::Map(top) = &d {

@@ -260,35 +260,13 @@ fn random_floats_match_helm() {
     assert_eq!(table.lines().count(), 600);
 }
 
-/// An object with a large printed form, as Helm's `.Files` has.
-#[derive(Debug)]
-struct Big(String);
-
-impl crate::value::Object for Big {
-    fn type_name(&self) -> &str {
-        "big"
-    }
-    fn field(&self, _: &str) -> Option<Value> {
-        None
-    }
-    fn call(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
-        None
-    }
-    fn has_method(&self, _: &str) -> bool {
-        false
-    }
-    fn go_string(&self) -> String {
-        self.0.clone()
-    }
-    fn to_json(&self) -> Value {
-        Value::Nil
-    }
-}
-
 #[test]
 fn large_object_text_prints_as_small_text_does() {
     let text = "é1".repeat(3000);
-    let big = Value::Object(std::rc::Rc::new(Big(text.clone())));
+    let big = Value::Object(std::rc::Rc::new(crate::value::LargeText {
+        text: std::rc::Rc::new(text.clone()),
+        shared: false,
+    }));
     let bytes = |b: &[u8]| Value::Bytes(std::rc::Rc::from(b));
     // Raw bytes cut inside a character on both sides of the object's text: each cut is one
     // U+FFFD, as when the whole output is converted at once.
