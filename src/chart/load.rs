@@ -257,9 +257,9 @@ fn load_file(
 
 /// The texts of the tree's template files (`templates/` of the chart and of the folders under
 /// `charts/`, at any depth), a text vendored twice (the `common` library in several subcharts)
-/// once: what the Go template parse will be asked for. First those execution must wait for
-/// (partials, files with `define`s: [`crate::helm::render::can_defer`]), then the others, each
-/// group largest first.
+/// once: what the Go template parse will be asked for. The partials first (execution waits for
+/// their parse; the other files' parse can mostly wait for execution:
+/// [`crate::helm::render::can_defer`]), each group largest first.
 fn template_texts(tree: &FileTree, checked: &package::TextChecked) -> Vec<(String, Arc<str>)> {
     let mut seen = std::collections::HashSet::new();
     let mut texts: Vec<(String, Arc<str>)> = tree
@@ -273,9 +273,9 @@ fn template_texts(tree: &FileTree, checked: &package::TextChecked) -> Vec<(Strin
                 .then(|| (rel.clone(), shared_text(bytes, text)))
         })
         .collect();
-    texts.sort_by_cached_key(|(rel, text)| {
+    texts.sort_by_key(|(rel, text)| {
         (
-            crate::helm::render::can_defer(rel, text),
+            !crate::helm::render::is_partial(rel),
             std::cmp::Reverse(text.len()),
         )
     });

@@ -95,7 +95,7 @@ fn helm_sorted<T>(items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
     keyed.into_iter().map(|(_, t)| t).collect()
 }
 
-fn is_partial(name: &str) -> bool {
+pub(crate) fn is_partial(name: &str) -> bool {
     name.rsplit('/')
         .next()
         .is_some_and(|base| base.starts_with('_'))
@@ -108,14 +108,33 @@ type ParseResult = Result<kforge_gotpl::parse::Parsed, kforge_gotpl::parse::Pars
 #[derive(Default)]
 pub struct Preparsed {
     by_file: HashMap<FileId, (String, ParseResult)>,
+    /// The files [`parse_ahead`] left for execution ([`can_defer`]).
+    deferred: std::collections::HashSet<FileId>,
+    /// Whether [`parse_ahead`] judged the chart's files (else [`parse`] does).
+    judged: bool,
 }
+
+impl Preparsed {
+    /// Whether the file's parse waits for execution, as [`parse_ahead`] judged it.
+    fn defers(&self, name: &str, file: FileId, text: &str) -> bool {
+        if self.judged {
+            self.deferred.contains(&file)
+        } else {
+            can_defer(name, text)
+        }
+    }
+}
+
+/// A template file for [`parse_files`]: name, file, text, and whether its parse waits for
+/// execution ([`can_defer`]).
+pub type ParseJob = (String, FileId, Arc<str>, bool);
 
 /// The template files of `chart`'s whole tree (subcharts a condition may still disable
 /// included: the enabled ones are only known once values are read), to parse with
 /// [`parse_files`] while values are coalesced: the second core parses the common library while
 /// the first reads values (a few percent of the parsing is for disabled subcharts, and is
 /// dropped). Files [`can_defer`] allows wait for execution.
-pub fn parse_ahead(chart: &Chart, sources: &SourceMap) -> Vec<(String, FileId, Arc<str>)> {
+pub fn parse_ahead(chart: &Chart, sources: &SourceMap) -> Vec<ParseJob> {
     let mut jobs = Vec::new();
     let mut stack = vec![chart];
     while let Some(c) = stack.pop() {
@@ -123,10 +142,9 @@ pub fn parse_ahead(chart: &Chart, sources: &SourceMap) -> Vec<(String, FileId, A
             if c.metadata.is_library() && !is_partial(&t.name) {
                 continue;
             }
-            if let Some(text) = sources.shared_text(t.file)
-                && !can_defer(&t.name, text)
-            {
-                jobs.push((t.name.clone(), t.file, Arc::clone(text)));
+            if let Some(text) = sources.shared_text(t.file) {
+                let deferred = can_defer(&t.name, text);
+                jobs.push((t.name.clone(), t.file, Arc::clone(text), deferred));
             }
         }
         stack.extend(c.subcharts.iter());
@@ -187,16 +205,20 @@ impl Drop for Priming {
     }
 }
 
-/// Parses [`parse_ahead`]'s files.
-pub fn parse_files(jobs: Vec<(String, FileId, Arc<str>)>) -> Preparsed {
-    let texts: Vec<(&str, &Arc<str>)> = jobs.iter().map(|(n, _, t)| (n.as_str(), t)).collect();
+/// Parses [`parse_ahead`]'s files, but those left for execution.
+pub fn parse_files(jobs: Vec<ParseJob>) -> Preparsed {
+    let judged = !jobs.is_empty();
+    let (later, now): (Vec<ParseJob>, Vec<ParseJob>) = jobs.into_iter().partition(|j| j.3);
+    let texts: Vec<(&str, &Arc<str>)> = now.iter().map(|(n, _, t, _)| (n.as_str(), t)).collect();
     let results = parse_balanced(&texts);
     Preparsed {
-        by_file: jobs
+        by_file: now
             .into_iter()
             .zip(results)
-            .map(|((name, file, _), r)| (file, (name, r)))
+            .map(|((name, file, _, _), r)| (file, (name, r)))
             .collect(),
+        deferred: later.into_iter().map(|(_, file, _, _)| file).collect(),
+        judged,
     }
 }
 
@@ -280,7 +302,7 @@ pub fn parse<'a>(
         .zip(&parsed)
         .map(|((name, file, _), done)| {
             let text = text_of(*file);
-            (done.is_none() && can_defer(name, text))
+            (done.is_none() && ahead.defers(name, *file, text))
                 .then(|| Deferred::new(name.clone(), Arc::clone(text)))
         })
         .collect();

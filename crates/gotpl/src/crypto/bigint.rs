@@ -269,16 +269,7 @@ fn mont_sqr_fixed<const N: usize>(a: &[u64; N], m: &[u64; N], m_inv: u64) -> [u6
     // doubled, then the diagonal; the two halves apart, as in the product (one loop over all
     // 2N columns with the cases inside ran 20% slower).
     for i in 0..N {
-        let mut cross = Acc::default();
-        let mut j = 0;
-        while 2 * j < i {
-            cross.mac(a[j], a[i - j]);
-            j += 1;
-        }
-        acc.add_doubled(cross);
-        if i % 2 == 0 {
-            acc.mac(a[i / 2], a[i / 2]);
-        }
+        add_square_column(&mut acc, a, i, 0);
         for j in 0..i {
             acc.mac(q[j], m[i - j]);
         }
@@ -288,22 +279,30 @@ fn mont_sqr_fixed<const N: usize>(a: &[u64; N], m: &[u64; N], m_inv: u64) -> [u6
         acc.shift();
     }
     for i in N..2 * N {
-        let mut cross = Acc::default();
-        let mut j = i + 1 - N;
-        while 2 * j < i {
-            cross.mac(a[j], a[i - j]);
-            j += 1;
-        }
-        acc.add_doubled(cross);
-        if i % 2 == 0 {
-            acc.mac(a[i / 2], a[i / 2]);
-        }
+        add_square_column(&mut acc, a, i, i + 1 - N);
         for j in i + 1 - N..N {
             acc.mac(q[j], m[i - j]);
         }
         r[i - N] = acc.shift();
     }
     reduce_once(r, acc.c0, m)
+}
+
+/// Adds column `i` of `a·a` to `acc`: the cross products `a_j·a_(i-j)` (`from <= j < i - j`)
+/// summed apart and added doubled, then the diagonal `a_(i/2)²`.
+#[inline(always)]
+#[allow(clippy::indexing_slicing)] // j and i - j below N, i / 2 below N: callers' columns
+fn add_square_column<const N: usize>(acc: &mut Acc, a: &[u64; N], i: usize, from: usize) {
+    let mut cross = Acc::default();
+    let mut j = from;
+    while 2 * j < i {
+        cross.mac(a[j], a[i - j]);
+        j += 1;
+    }
+    acc.add_doubled(cross);
+    if i.is_multiple_of(2) {
+        acc.mac(a[i / 2], a[i / 2]);
+    }
 }
 
 /// `r + top·R` reduced below `m`, given it is below `2m`.
