@@ -603,9 +603,7 @@ fn refile(parsed: &mut object::Parsed, file: FileId) {
         o.span.file = file;
         yaml::visit_mut(&mut o.root, |node| {
             node.span.file = file;
-            if let Some(alias) = node.alias.as_deref_mut() {
-                alias.file = file;
-            }
+            node.alias = node.alias.map(|site| Span { file, ..site });
         });
     }
     for d in diags.iter_mut() {

@@ -266,7 +266,7 @@ fn move_object(mut object: Object, moved: &impl Fn(Span) -> Span) -> Object {
     let mut stack: Vec<&mut Node> = vec![&mut object.root];
     while let Some(node) = stack.pop() {
         node.span = moved(node.span);
-        node.alias = node.alias.take().map(|site| Box::new(moved(*site)));
+        node.alias = node.alias.map(moved);
         match &mut node.value {
             Value::Seq(items) => stack.extend(items.iter_mut()),
             Value::Map(entries) => {

@@ -8,7 +8,7 @@
 //! references, copies nothing, and adds `nil`s into its source as Helm's does.
 
 use crate::source::Span;
-use crate::yaml::{Node, Value};
+use crate::yaml::{AliasSite, Node, Value};
 
 /// One import: the child's table at `child` (a dotted path below the dependency's section,
 /// itself named `key`), placed at the dotted `parent` path (`.`: the root).
@@ -77,7 +77,7 @@ fn as_arena_returns(node: &mut Node, depth: usize) -> bool {
         return false;
     }
     node.style = Node::new(Value::Null, node.span).style;
-    node.alias = None;
+    node.alias = AliasSite::NONE;
     if !distinct_keys(entries) {
         return false;
     }

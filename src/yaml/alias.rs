@@ -2,6 +2,7 @@
 //! known to fit the node limit; then it becomes a copy of the anchored tree, every node of which
 //! points back at the alias site.
 
+use super::site::AliasSite;
 use super::{Node, ScalarStyle, Value};
 use crate::source::{FileId, Span};
 
@@ -19,7 +20,7 @@ pub(crate) fn placeholder(anchor: usize, site: Span) -> Node {
         value: Value::Null,
         span,
         style: ScalarStyle::Plain,
-        alias: Some(Box::new(site)),
+        alias: AliasSite::new(site),
     }
 }
 
@@ -29,7 +30,8 @@ pub(crate) fn placeholder_id(n: &Node) -> Option<usize> {
 
 /// Every node of an alias expansion points back at the alias site.
 pub(crate) fn mark_alias(node: &mut Node, site: Span) {
-    visit_mut(node, |n| n.alias = Some(Box::new(site)));
+    let site = AliasSite::new(site);
+    visit_mut(node, |n| n.alias = site);
 }
 
 /// Calls `f` on `node` and then on every node below it (including what `f` put there), without

@@ -9,7 +9,7 @@
 
 use super::findings::ambiguous;
 use super::resolve::{self, Ambiguity};
-use super::{CompactStr, Document, Limits, Node, ScalarStyle, ThinVec, Value, keys};
+use super::{AliasSite, CompactStr, Document, Limits, Node, ScalarStyle, ThinVec, Value, keys};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 
@@ -766,7 +766,7 @@ impl<'a> Fast<'a> {
             value: Value::Str(value),
             span: self.span(c, close + 1),
             style,
-            alias: None,
+            alias: AliasSite::NONE,
         })
     }
 
@@ -944,7 +944,7 @@ impl<'a> Fast<'a> {
             value: Value::Str(CompactStr::new(&out)),
             span,
             style,
-            alias: None,
+            alias: AliasSite::NONE,
         };
         self.scratch = out;
         node

@@ -15,7 +15,7 @@ use super::findings::{ambiguous, collection_key, too_deep};
 use super::input::ShortWindow;
 use super::positions::Positions;
 use super::resolve::{self, Ambiguity, Scalar};
-use super::{Document, Limits, Node, ScalarStyle, ThinVec, Value, keys, syntax_help};
+use super::{AliasSite, Document, Limits, Node, ScalarStyle, ThinVec, Value, keys, syntax_help};
 use crate::catalog::yaml::{ALIAS_LIMIT, SYNTAX};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
@@ -247,7 +247,7 @@ impl<'a> ChunkLoader<'a> {
             value,
             span,
             style: node_style(style),
-            alias: None,
+            alias: AliasSite::NONE,
         };
         self.count(1, span)?;
         if anchor != 0 {
@@ -292,7 +292,7 @@ impl<'a> ChunkLoader<'a> {
                 .anchors
                 .get(&id)
                 .map_or_else(|| Node::new(Value::Null, site), |a| a.node.clone());
-            node.alias = Some(Box::new(site));
+            node.alias = AliasSite::new(site);
             node
         };
         self.push(node, raw_start, count);

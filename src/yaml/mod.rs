@@ -12,6 +12,7 @@ mod loader;
 mod node;
 mod positions;
 mod resolve;
+mod site;
 mod syntax_help;
 mod text;
 
@@ -21,6 +22,7 @@ pub use crate::catalog::yaml::{
 pub(crate) use alias::visit_mut;
 pub use emit::{emit, emit_node};
 pub use node::{Node, ScalarStyle, Value};
+pub use site::AliasSite;
 pub use text::CompactStr;
 pub use thin_vec::{ThinVec, thin_vec};
 

@@ -4,6 +4,7 @@
 use thin_vec::ThinVec;
 
 use super::CompactStr;
+use super::site::AliasSite;
 use crate::source::Span;
 
 /// How a scalar was written; collections are `Plain`.
@@ -36,9 +37,9 @@ pub struct Node {
     pub span: Span,
     pub style: ScalarStyle,
     /// Set when the node was produced by expanding an alias (`*name`): the alias's own span.
-    /// `span` then points at the anchored original. Boxed: few nodes come from an alias, and
-    /// an inline `Option<Span>` made every node of every tree 8 bytes larger (issue 19).
-    pub alias: Option<Box<Span>>,
+    /// `span` then points at the anchored original. Three bytes naming an entry of a table
+    /// ([`AliasSite`]): few nodes come from an alias, and the node is 32 bytes with it.
+    pub alias: AliasSite,
 }
 
 impl Node {
@@ -47,13 +48,13 @@ impl Node {
             value,
             span,
             style: ScalarStyle::Plain,
-            alias: None,
+            alias: AliasSite::NONE,
         }
     }
 
     /// Where a finding about this node should point: the alias site when expanded from one.
     pub fn site(&self) -> Span {
-        self.alias.as_deref().copied().unwrap_or(self.span)
+        self.alias.get().unwrap_or(self.span)
     }
 
     /// Map lookup by string key.

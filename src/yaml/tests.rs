@@ -442,7 +442,7 @@ fn alias_to_a_collection_as_key_is_an_error() {
 /// input the node structs alone are a third of the peak memory (issue 19). A field that makes
 /// them larger should be a decision, not an accident.
 #[test]
-fn a_node_takes_40_bytes_and_a_map_entry_80() {
-    assert_eq!(std::mem::size_of::<Node>(), 40);
-    assert_eq!(std::mem::size_of::<(Node, Node)>(), 80);
+fn a_node_takes_32_bytes_and_a_map_entry_64() {
+    assert_eq!(std::mem::size_of::<Node>(), 32);
+    assert_eq!(std::mem::size_of::<(Node, Node)>(), 64);
 }
