@@ -416,8 +416,13 @@ fn values_and_render(
 ) -> (Vec<FileId>, HashMap<FileId, ParsedCrds>) {
     let mut files: Vec<FileId> = Vec::new();
     let loaded_inputs = prepare_inputs(group, options, run, diagnostics);
-    let (api_versions, mut parsed_crds) =
-        run_api_versions(&loaded_inputs, extra_crds, options, &mut run.sources);
+    let (api_versions, mut parsed_crds) = run_api_versions(
+        &loaded_inputs,
+        extra_crds,
+        options,
+        (config, strict),
+        &mut run.sources,
+    );
     // The outputs are parsed into objects as they are rendered, up to the documents the run
     // may still parse: past that the parse stage reports the budget.
     let objects = helm::render::ObjectParse::new(&options.yaml, documents_left);
@@ -571,7 +576,7 @@ fn parse_releasing(
     todo.sort_unstable();
     todo.dedup();
     let whole = todo.iter().map(|&f| sources.text(f).len()).sum();
-    parse_in_batches(sources, &todo, limits, whole, |file, parsed| {
+    parse_in_batches(sources, &todo, limits, whole, &|_, _| {}, |file, parsed| {
         done.insert(file, parsed);
     });
     done
@@ -584,14 +589,17 @@ const BATCH_BYTES: usize = 1 << 20;
 /// sharing each batch, and releases each batch's texts once its objects are made: the texts
 /// of the parsed files make room for the trees of the next batch (issue 19). `whole`: the
 /// bytes of text the run parses into trees, these files and those it parses later: what the
-/// trees' huge pages and arena are for.
+/// trees' huge pages and arena are for. `ahead` sees each file's objects before `take` does,
+/// on both cores, while the batch's texts are still at hand ([`schema::Pruning`]).
 fn parse_in_batches(
     sources: &mut SourceMap,
     files: &[FileId],
     limits: &yaml::Limits,
     whole: usize,
+    ahead: &(dyn Fn(&SourceMap, &mut object::Parsed) + Sync),
     mut take: impl FnMut(FileId, object::Parsed),
 ) {
+    use rayon::prelude::*;
     let mut parse = || {
         let mut batch = Vec::new();
         let mut bytes = 0;
@@ -601,7 +609,9 @@ fn parse_in_batches(
             if bytes < BATCH_BYTES && i + 1 < files.len() {
                 continue;
             }
-            let parsed = object::parse_each(sources, &batch, limits);
+            let mut parsed = object::parse_each(sources, &batch, limits);
+            let texts: &SourceMap = sources;
+            parsed.par_iter_mut().for_each(|p| ahead(texts, p));
             for (&file, parsed) in batch.iter().zip(parsed) {
                 take(file, parsed);
             }
@@ -764,6 +774,7 @@ fn run_api_versions(
     inputs: &[Prepared],
     extra_crds: &[Object],
     options: &Options,
+    (config, strict): (&Config, bool),
     sources: &mut SourceMap,
 ) -> (Vec<String>, HashMap<FileId, ParsedCrds>) {
     let mut files = Vec::new();
@@ -799,17 +810,41 @@ fn run_api_versions(
     } else {
         files.iter().map(|&f| sources.text(f).len()).sum()
     };
+    let pruning = crd_pruning(inputs, options, sources);
+    let ahead = |sources: &SourceMap, parsed: &mut object::Parsed| {
+        let Some(pruning) = &pruning else {
+            return;
+        };
+        let ctx = CheckContext {
+            sources,
+            objects: &[],
+            kube_version: options.kube_version,
+            release_namespace: &options.namespace,
+            config,
+            strict,
+            extra_crds: &[],
+            create_namespace: options.create_namespace,
+        };
+        pruning.prune(options.stages.schema.then_some(&ctx), parsed);
+    };
     let mut parsed = HashMap::with_capacity(files.len());
-    parse_in_batches(sources, &files, &options.yaml, whole, |file, objects| {
-        let documents = documents.remove(&file).unwrap_or(0);
-        parsed.insert(
-            file,
-            ParsedCrds {
-                parsed: objects,
-                documents,
-            },
-        );
-    });
+    parse_in_batches(
+        sources,
+        &files,
+        &options.yaml,
+        whole,
+        &ahead,
+        |file, objects| {
+            let documents = documents.remove(&file).unwrap_or(0);
+            parsed.insert(
+                file,
+                ParsedCrds {
+                    parsed: objects,
+                    documents,
+                },
+            );
+        },
+    );
     let crds: Vec<&Object> = parsed
         .values()
         .flat_map(|crds| &crds.parsed.0)
@@ -818,6 +853,27 @@ fn run_api_versions(
     let versions =
         helm::capabilities::api_versions(options.kube_version, &crds, &options.api_versions);
     (versions, parsed)
+}
+
+/// Which CRDs may lose their schemas once validated ([`schema::Pruning`]): only in a run of
+/// manifests alone (a chart's objects are not known before it renders), and not when the
+/// cluster is printed (`kforge simulate` shows each CRD whole).
+fn crd_pruning(
+    inputs: &[Prepared],
+    options: &Options,
+    sources: &SourceMap,
+) -> Option<schema::Pruning> {
+    if options.cluster_state {
+        return None;
+    }
+    let mut texts = Vec::new();
+    for input in inputs {
+        match input {
+            Prepared::Manifests(files) => texts.extend(files.iter().map(|&f| sources.text(f))),
+            Prepared::Chart(_) => return None,
+        }
+    }
+    schema::Pruning::scan(texts)
 }
 
 fn crds_of(chart: &chart::Chart) -> Vec<FileId> {

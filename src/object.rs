@@ -22,6 +22,10 @@ pub struct Object {
     pub namespace: Option<String>,
     /// Position in the run, in input order; stable across runs.
     pub index: usize,
+    /// Validated against its schema while the run was parsed (a CRD whose schemas no object
+    /// of the run can use, which were then dropped: [`crate::schema::Pruning`]); the schema
+    /// stage leaves it alone.
+    pub schema_checked: bool,
 }
 
 impl Object {
@@ -242,6 +246,7 @@ fn collect(root: Node, span: Span, objects: &mut Vec<Object>, diags: &mut Vec<Di
         root,
         span,
         index: 0,
+        schema_checked: false,
     });
 }
 

@@ -26,6 +26,7 @@ mod cluster_profile;
 mod cluster_validation;
 mod containment;
 mod corpus_pipeline;
+mod crd_pruning;
 mod dependencies;
 mod function_length;
 mod gate;

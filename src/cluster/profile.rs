@@ -101,6 +101,7 @@ fn builtin_object(json: serde_json::Value) -> Option<Object> {
         namespace: text(&["metadata", "namespace"]),
         span: Span::default(),
         index: 0,
+        schema_checked: false,
         root,
     })
 }
@@ -218,6 +219,7 @@ fn object_from(n: &Node) -> Option<Object> {
         namespace: text(&["metadata", "namespace"]).filter(|s| !s.is_empty()),
         span: n.span,
         index: 0,
+        schema_checked: false,
         root: n.clone(),
     })
 }

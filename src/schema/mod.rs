@@ -9,6 +9,7 @@ mod explain;
 mod json_schema;
 mod model;
 mod objects;
+mod prune;
 mod quantity;
 mod store;
 mod validate;
@@ -24,6 +25,7 @@ use crate::yaml::Node;
 pub use crate::catalog::schema::*;
 pub use crate::catalog::values::{VALUES_SCHEMA, VALUES_SCHEMA_INVALID};
 pub use explain::explain;
+pub use prune::Pruning;
 
 /// Validates every object of the run (in parallel; output in object order).
 pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {

@@ -20,12 +20,13 @@ pub fn check(ctx: &CheckContext) -> Vec<Diagnostic> {
     let per_object: Vec<Vec<Diagnostic>> = ctx
         .objects
         .par_iter()
+        .filter(|o| !o.schema_checked)
         .map(|o| check_object(ctx, &crds, o))
         .collect();
     per_object.into_iter().flatten().collect()
 }
 
-fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> {
+pub(super) fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<Diagnostic> {
     let target = embedded_target(ctx.kube_version);
     let mut diags = Vec::new();
     if o.api_version.is_empty() || o.kind.is_empty() {

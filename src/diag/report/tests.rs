@@ -162,6 +162,7 @@ fn object(
         name: name.into(),
         namespace: namespace.map(String::from),
         index,
+        schema_checked: false,
     }
 }
 

@@ -1,0 +1,173 @@
+//! The schemas of CRDs no object of the run can use are dropped once the CRD is validated
+//! (`schema::Pruning`, issue 19): what a run finds must not change, whether a CRD is pruned or
+//! not, and custom resources of the groups the run uses are still validated against theirs.
+
+use kforge::chart::Input;
+use kforge::{Options, Run};
+
+/// Two CRDs: `gadgets.unused.example.com`, whose schema has a mistake the schema stage finds
+/// and whose group no object names, and `widgets.used.example.com`, which a later file's
+/// custom resource breaks.
+const CRDS: &str = "\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.unused.example.com
+spec:
+  group: unused.example.com
+  scope: Namespaced
+  names: {kind: Gadget, plural: gadgets}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer, minimum: lots}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.used.example.com
+spec:
+  group: used.example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: integer, maximum: 5}
+";
+
+const WIDGET: &str = "\
+apiVersion: used.example.com/v1
+kind: Widget
+metadata:
+  name: big
+  namespace: default
+spec:
+  size: 9
+";
+
+/// A ConfigMap whose data names the unused group: with it the scan cannot rule that group out.
+const MENTION: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: note
+  namespace: default
+data:
+  example: 'apiVersion: unused.example.com/v1'
+";
+
+fn lint(files: &[(&str, &str)]) -> (tempfile::TempDir, Run) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let run = kforge::run(
+        &[Input::Path(dir.path().to_path_buf())],
+        &Options::default(),
+    );
+    (dir, run)
+}
+
+/// Each finding as a reader sees it: file name, line, column, rule, message.
+fn findings(run: &Run) -> Vec<String> {
+    run.diagnostics
+        .iter()
+        .map(|d| {
+            let at = d.primary.as_ref().map(|l| run.sources.locate(l.span));
+            let at = at.map(|l| {
+                let file = l.path.rsplit('/').next().unwrap_or_default().to_string();
+                format!("{file}:{}:{}", l.line, l.column)
+            });
+            format!("{} {}: {}", at.unwrap_or_default(), d.rule.id, d.message)
+        })
+        .collect()
+}
+
+fn crd<'a>(run: &'a Run, name: &str) -> &'a kforge::object::Object {
+    run.objects.iter().find(|o| o.name == name).unwrap()
+}
+
+fn schema_of(o: &kforge::object::Object) -> &kforge::yaml::Node {
+    let versions = o
+        .root
+        .path(&["spec", "versions"])
+        .unwrap()
+        .as_seq()
+        .unwrap();
+    versions[0].path(&["schema", "openAPIV3Schema"]).unwrap()
+}
+
+#[test]
+fn a_pruned_crd_is_validated_as_before_and_used_groups_keep_their_schemas() {
+    let (_dir, pruned) = lint(&[("crds.yaml", CRDS), ("widget.yaml", WIDGET)]);
+    let (_dir2, kept) = lint(&[
+        ("crds.yaml", CRDS),
+        ("widget.yaml", WIDGET),
+        ("mention.yaml", MENTION),
+    ]);
+
+    // Pruned: the unused group's CRD lost its schema, and says it was validated already.
+    let gadgets = crd(&pruned, "gadgets.unused.example.com");
+    assert!(gadgets.schema_checked);
+    assert!(schema_of(gadgets).is_null());
+    let widgets = crd(&pruned, "widgets.used.example.com");
+    assert!(!widgets.schema_checked);
+    assert!(schema_of(widgets).as_map().is_some());
+    // Not pruned: a file names the group.
+    let gadgets = crd(&kept, "gadgets.unused.example.com");
+    assert!(!gadgets.schema_checked && schema_of(gadgets).as_map().is_some());
+
+    // The same findings either way (the ConfigMap adds none), the CRD's own mistake and the
+    // custom resource's among them.
+    let found = findings(&pruned);
+    assert_eq!(found, findings(&kept));
+    assert!(
+        found.iter().any(|f| f.starts_with("crds.yaml:20:")),
+        "the pruned CRD's schema mistake (line 20):\n{found:#?}"
+    );
+    assert!(
+        found.iter().any(|f| f.starts_with("widget.yaml:7:")),
+        "the custom resource's size over its CRD's maximum (line 7):\n{found:#?}"
+    );
+}
+
+#[test]
+fn an_api_version_the_scan_cannot_read_keeps_every_schema() {
+    let aliased = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: base
+  namespace: default
+  annotations:
+    version: &v unused.example.com/v1
+---
+apiVersion: *v
+kind: Gadget
+metadata:
+  name: g
+  namespace: default
+spec:
+  size: 3
+";
+    let (_dir, run) = lint(&[("crds.yaml", CRDS), ("aliased.yaml", aliased)]);
+    let gadgets = crd(&run, "gadgets.unused.example.com");
+    assert!(!gadgets.schema_checked && schema_of(gadgets).as_map().is_some());
+}
