@@ -810,22 +810,12 @@ fn run_api_versions(
     } else {
         files.iter().map(|&f| sources.text(f).len()).sum()
     };
-    let pruning = crd_pruning(inputs, options, sources);
+    let pruning = crd_pruning(inputs, &files, options, sources);
     let ahead = |sources: &SourceMap, parsed: &mut object::Parsed| {
-        let Some(pruning) = &pruning else {
-            return;
-        };
-        let ctx = CheckContext {
-            sources,
-            objects: &[],
-            kube_version: options.kube_version,
-            release_namespace: &options.namespace,
-            config,
-            strict,
-            extra_crds: &[],
-            create_namespace: options.create_namespace,
-        };
-        pruning.prune(options.stages.schema.then_some(&ctx), parsed);
+        if let Some(pruning) = &pruning {
+            let ctx = ahead_context(sources, options, (config, strict));
+            pruning.prune(options.stages.schema.then_some(&ctx), parsed);
+        }
     };
     let mut parsed = HashMap::with_capacity(files.len());
     parse_in_batches(
@@ -845,6 +835,11 @@ fn run_api_versions(
             );
         },
     );
+    if let Some(pruning) = &pruning {
+        let ctx = ahead_context(sources, options, (config, strict));
+        let files = parsed.values_mut().map(|crds| &mut crds.parsed);
+        pruning.prune_kinds(options.stages.schema.then_some(&ctx), files);
+    }
     let crds: Vec<&Object> = parsed
         .values()
         .flat_map(|crds| &crds.parsed.0)
@@ -860,20 +855,43 @@ fn run_api_versions(
 /// cluster is printed (`kforge simulate` shows each CRD whole).
 fn crd_pruning(
     inputs: &[Prepared],
+    crd_files: &[FileId],
     options: &Options,
     sources: &SourceMap,
 ) -> Option<schema::Pruning> {
     if options.cluster_state {
         return None;
     }
-    let mut texts = Vec::new();
+    let mut files = Vec::new();
     for input in inputs {
         match input {
-            Prepared::Manifests(files) => texts.extend(files.iter().map(|&f| sources.text(f))),
+            Prepared::Manifests(manifests) => files.extend(manifests),
             Prepared::Chart(_) => return None,
         }
     }
-    schema::Pruning::scan(texts)
+    let without_crds = files.iter().filter(|f| crd_files.binary_search(f).is_err());
+    schema::Pruning::scan(
+        files.iter().map(|&f| sources.text(f)),
+        without_crds.map(|&f| sources.text(f)),
+    )
+}
+
+/// What the schema stage would be given, for validating a CRD before its schemas are pruned.
+fn ahead_context<'a>(
+    sources: &'a SourceMap,
+    options: &'a Options,
+    (config, strict): (&'a Config, bool),
+) -> CheckContext<'a> {
+    CheckContext {
+        sources,
+        objects: &[],
+        kube_version: options.kube_version,
+        release_namespace: &options.namespace,
+        config,
+        strict,
+        extra_crds: &[],
+        create_namespace: options.create_namespace,
+    }
 }
 
 fn crds_of(chart: &chart::Chart) -> Vec<FileId> {

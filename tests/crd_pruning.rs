@@ -1,13 +1,15 @@
 //! The schemas of CRDs no object of the run can use are dropped once the CRD is validated
 //! (`schema::Pruning`, issue 19): what a run finds must not change, whether a CRD is pruned or
-//! not, and custom resources of the groups the run uses are still validated against theirs.
+//! not, and custom resources of the groups and kinds the run uses are still validated against
+//! theirs.
 
 use kforge::chart::Input;
 use kforge::{Options, Run};
 
-/// Two CRDs: `gadgets.unused.example.com`, whose schema has a mistake the schema stage finds
-/// and whose group no object names, and `widgets.used.example.com`, which a later file's
-/// custom resource breaks.
+/// Three CRDs: `gadgets.unused.example.com`, whose schema has a mistake the schema stage finds
+/// and whose group no object names; `widgets.used.example.com`, which a later file's custom
+/// resource breaks; and `sprockets.used.example.com`, of that group but a kind no object is
+/// of, whose schema has a mistake too.
 const CRDS: &str = "\
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -50,6 +52,24 @@ spec:
               type: object
               properties:
                 size: {type: integer, maximum: 5}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: sprockets.used.example.com
+spec:
+  group: used.example.com
+  scope: Namespaced
+  names: {kind: Sprocket, plural: sprockets}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            teeth: {type: integer, maximum: many}
 ";
 
 const WIDGET: &str = "\
@@ -62,7 +82,8 @@ spec:
   size: 9
 ";
 
-/// A ConfigMap whose data names the unused group: with it the scan cannot rule that group out.
+/// A ConfigMap whose data names the unused group and the kinds: with it the scan cannot rule
+/// them out.
 const MENTION: &str = "\
 apiVersion: v1
 kind: ConfigMap
@@ -71,6 +92,8 @@ metadata:
   namespace: default
 data:
   example: 'apiVersion: unused.example.com/v1'
+  gadget: 'kind: Gadget'
+  sprocket: 'kind: Sprocket'
 ";
 
 fn lint(files: &[(&str, &str)]) -> (tempfile::TempDir, Run) {
@@ -130,9 +153,17 @@ fn a_pruned_crd_is_validated_as_before_and_used_groups_keep_their_schemas() {
     let widgets = crd(&pruned, "widgets.used.example.com");
     assert!(!widgets.schema_checked);
     assert!(schema_of(widgets).as_map().is_some());
-    // Not pruned: a file names the group.
-    let gadgets = crd(&kept, "gadgets.unused.example.com");
-    assert!(!gadgets.schema_checked && schema_of(gadgets).as_map().is_some());
+    // Of a used group, but no object is a Sprocket.
+    let sprockets = crd(&pruned, "sprockets.used.example.com");
+    assert!(sprockets.schema_checked && schema_of(sprockets).is_null());
+    // Not pruned: a file names the group, and the kind.
+    for name in ["gadgets.unused.example.com", "sprockets.used.example.com"] {
+        let o = crd(&kept, name);
+        assert!(
+            !o.schema_checked && schema_of(o).as_map().is_some(),
+            "{name}"
+        );
+    }
 
     // The same findings either way (the ConfigMap adds none), the CRD's own mistake and the
     // custom resource's among them.
@@ -141,6 +172,10 @@ fn a_pruned_crd_is_validated_as_before_and_used_groups_keep_their_schemas() {
     assert!(
         found.iter().any(|f| f.starts_with("crds.yaml:20:")),
         "the pruned CRD's schema mistake (line 20):\n{found:#?}"
+    );
+    assert!(
+        found.iter().any(|f| f.starts_with("crds.yaml:59:")),
+        "the CRD pruned by kind, its schema mistake (line 59):\n{found:#?}"
     );
     assert!(
         found.iter().any(|f| f.starts_with("widget.yaml:7:")),
