@@ -810,7 +810,7 @@ fn run_api_versions(
     } else {
         files.iter().map(|&f| sources.text(f).len()).sum()
     };
-    let pruning = crd_pruning(inputs, &files, options, sources);
+    let pruning = crd_pruning(inputs, options, sources);
     let ahead = |sources: &SourceMap, parsed: &mut object::Parsed| {
         if let Some(pruning) = &pruning {
             let ctx = ahead_context(sources, options, (config, strict));
@@ -835,11 +835,6 @@ fn run_api_versions(
             );
         },
     );
-    if let Some(pruning) = &pruning {
-        let ctx = ahead_context(sources, options, (config, strict));
-        let files = parsed.values_mut().map(|crds| &mut crds.parsed);
-        pruning.prune_kinds(options.stages.schema.then_some(&ctx), files);
-    }
     let crds: Vec<&Object> = parsed
         .values()
         .flat_map(|crds| &crds.parsed.0)
@@ -855,25 +850,20 @@ fn run_api_versions(
 /// cluster is printed (`kforge simulate` shows each CRD whole).
 fn crd_pruning(
     inputs: &[Prepared],
-    crd_files: &[FileId],
     options: &Options,
     sources: &SourceMap,
 ) -> Option<schema::Pruning> {
     if options.cluster_state {
         return None;
     }
-    let mut files = Vec::new();
+    let mut texts = Vec::new();
     for input in inputs {
         match input {
-            Prepared::Manifests(manifests) => files.extend(manifests),
+            Prepared::Manifests(files) => texts.extend(files.iter().map(|&f| sources.text(f))),
             Prepared::Chart(_) => return None,
         }
     }
-    let without_crds = files.iter().filter(|f| crd_files.binary_search(f).is_err());
-    schema::Pruning::scan(
-        files.iter().map(|&f| sources.text(f)),
-        without_crds.map(|&f| sources.text(f)),
-    )
+    schema::Pruning::scan(texts)
 }
 
 /// What the schema stage would be given, for validating a CRD before its schemas are pruned.

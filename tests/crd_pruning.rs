@@ -82,18 +82,16 @@ spec:
   size: 9
 ";
 
-/// A ConfigMap whose data names the unused group and the kinds: with it the scan cannot rule
-/// them out.
+/// A ConfigMap whose data names the unused group (any `apiVersion` written counts) and whose
+/// kind is written with a tag (a kind the scan cannot read): with it no CRD is pruned.
 const MENTION: &str = "\
 apiVersion: v1
-kind: ConfigMap
+kind: !!str ConfigMap
 metadata:
   name: note
   namespace: default
 data:
   example: 'apiVersion: unused.example.com/v1'
-  gadget: 'kind: Gadget'
-  sprocket: 'kind: Sprocket'
 ";
 
 fn lint(files: &[(&str, &str)]) -> (tempfile::TempDir, Run) {
@@ -156,7 +154,7 @@ fn a_pruned_crd_is_validated_as_before_and_used_groups_keep_their_schemas() {
     // Of a used group, but no object is a Sprocket.
     let sprockets = crd(&pruned, "sprockets.used.example.com");
     assert!(sprockets.schema_checked && schema_of(sprockets).is_null());
-    // Not pruned: a file names the group, and the kind.
+    // Not pruned: a file names the group, and a kind cannot be read.
     for name in ["gadgets.unused.example.com", "sprockets.used.example.com"] {
         let o = crd(&kept, name);
         assert!(
@@ -205,4 +203,19 @@ spec:
     let (_dir, run) = lint(&[("crds.yaml", CRDS), ("aliased.yaml", aliased)]);
     let gadgets = crd(&run, "gadgets.unused.example.com");
     assert!(!gadgets.schema_checked && schema_of(gadgets).as_map().is_some());
+}
+
+#[test]
+fn a_custom_resource_in_the_file_of_its_crd_keeps_the_crd_s_schema() {
+    let text = format!("{CRDS}---\n{WIDGET}");
+    let (_dir, run) = lint(&[("all.yaml", &text)]);
+    assert!(!crd(&run, "widgets.used.example.com").schema_checked);
+    assert!(crd(&run, "sprockets.used.example.com").schema_checked);
+    let found = findings(&run);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.contains("schema/value-constraint: spec.size")),
+        "{found:#?}"
+    );
 }

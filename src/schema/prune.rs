@@ -2,18 +2,14 @@
 //!
 //! A CRD's `openAPIV3Schema` trees are most of a CRD-heavy run's memory (the CRD-heavy corpus:
 //! 400,000 of its 522,000 YAML nodes), and a run reads a schema only to validate the CRD
-//! itself and the custom resources of the CRD's group. In a run of plain manifests every text is
-//! at hand before anything is parsed, so the groups its objects can be of are known up front:
-//! each `apiVersion` written in any of its files (a superset: nested `apiVersion`s, and the
-//! words of comments and descriptions, count too). The CRD of any other group is validated
-//! right after its file is parsed, and its schemas are dropped: the files parsed next reuse that
-//! memory instead of fresh pages (issue 19: the kernel's time in a run is mostly zeroing fresh
-//! pages).
-//!
-//! Within a group the run uses, a CRD whose kind no object is of goes the same way once every
-//! file holding a CRD is parsed ([`Pruning::prune_kinds`]): the objects of those files are
-//! known then, and the other files hold no CRD, so each `kind` written in them is a kind their
-//! objects may be of (the CRD-heavy corpus: 7.3 of the 9.9 MB of CRDs in used groups).
+//! itself and the custom resources of the CRD's group and kind. In a run of plain manifests
+//! every text is at hand before anything is parsed, so what its objects can be is known up
+//! front, as supersets read from the texts ([`Pruning::scan`]): the groups of every
+//! `apiVersion` written anywhere (nested ones, and words in descriptions, count too), and the
+//! kinds of the documents. Any other CRD is validated right after its file is parsed, and its
+//! schemas are dropped: the files parsed next reuse that memory instead of fresh pages (issue
+//! 19: the kernel's time in a run is mostly zeroing fresh pages). The CRD-heavy corpus uses 7
+//! of its 166 CRD kinds.
 
 use std::collections::HashSet;
 
@@ -23,50 +19,44 @@ use crate::check::CheckContext;
 use crate::object::{Object, Parsed};
 use crate::yaml::{Node, Value};
 
-/// The API groups a run's objects may be of, and the kinds the objects of its files without
-/// CRDs may be of.
+/// What a run's objects may be: their API groups and kinds (supersets).
 pub struct Pruning {
     groups: HashSet<String>,
-    /// `None`: a `kind` of those files could not be read.
+    /// `None`: a document's kind could not be read.
     kinds: Option<HashSet<String>>,
 }
 
 impl Pruning {
-    /// Every group named by an `apiVersion` in `texts`, and every kind written in
-    /// `texts_without_crds` (the texts, among those, that hold no CRD). `None` when an
-    /// `apiVersion` is written in a way whose value a scan cannot read (an alias, a tag, a
-    /// block scalar, an escape): then no group can be ruled out.
-    pub fn scan<'a>(
-        texts: impl IntoIterator<Item = &'a str>,
-        texts_without_crds: impl IntoIterator<Item = &'a str>,
-    ) -> Option<Pruning> {
+    /// Every group named by an `apiVersion` in `texts`, and every kind a document of theirs
+    /// may hold an object of ([`kinds_of_documents`]). `None` when an `apiVersion` is written
+    /// in a way whose value a scan cannot read (an alias, a tag, a block scalar, an escape):
+    /// then no group can be ruled out.
+    pub fn scan<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<Pruning> {
         let mut groups = HashSet::new();
+        let mut kinds = Some(HashSet::new());
         for text in texts {
             for value in values_of(API_VERSION, text) {
                 if let Some((group, _)) = value?.split_once('/') {
                     groups.insert(group.to_string());
                 }
             }
+            if let Some(found) = &mut kinds
+                && kinds_of_documents(text, found).is_none()
+            {
+                kinds = None;
+            }
         }
-        let kinds = texts_without_crds
-            .into_iter()
-            .flat_map(|text| values_of(KIND, text))
-            .map(|value| value.map(str::to_string))
-            .collect();
         Some(Pruning { groups, kinds })
     }
 
-    /// Validates each CRD of `parsed` whose group no object of the run is of (when `ctx` is
-    /// given: the schema stage runs), appends what that finds to `parsed`'s findings, and
-    /// drops the CRD's schemas; the CRD is marked [`schema_checked`](crate::object::Object).
+    /// Validates each CRD of `parsed` whose group or kind no object of the run is of (when
+    /// `ctx` is given: the schema stage runs), appends what that finds to `parsed`'s findings,
+    /// and drops the CRD's schemas; the CRD is marked
+    /// [`schema_checked`](crate::object::Object).
     pub fn prune(&self, ctx: Option<&CheckContext>, parsed: &mut Parsed) {
         let (objects, diagnostics) = parsed;
         for o in objects.iter_mut() {
-            if !is_crd(o) {
-                continue;
-            }
-            let group = o.root.path(&["spec", "group"]).and_then(Node::as_str);
-            if group.is_none_or(|g| self.groups.contains(g)) {
+            if !is_crd(o) || self.may_be_used(o) {
                 continue;
             }
             if let Some(ctx) = ctx {
@@ -77,50 +67,65 @@ impl Pruning {
         }
     }
 
-    /// Once every file holding a CRD is parsed (`parsed`: their objects): prunes, as
-    /// [`Pruning::prune`] does, each CRD whose kind no object of those files is of (in its
-    /// group) and no file without CRDs names.
-    pub fn prune_kinds<'a>(
-        &self,
-        ctx: Option<&CheckContext>,
-        parsed: impl IntoIterator<Item = &'a mut Parsed>,
-    ) {
-        use rayon::prelude::*;
-        let Some(kinds) = &self.kinds else {
-            return;
+    /// Whether an object of the run may be of `crd`'s group and kind.
+    fn may_be_used(&self, crd: &Object) -> bool {
+        let spec = crd.root.get("spec");
+        let group = spec.and_then(|s| s.get("group")).and_then(Node::as_str);
+        let kind = spec
+            .and_then(|s| s.path(&["names", "kind"]))
+            .and_then(Node::as_str);
+        let (Some(group), Some(kind)) = (group, kind) else {
+            return true;
         };
-        let mut parsed: Vec<&mut Parsed> = parsed.into_iter().collect();
-        let used: HashSet<(String, String)> = parsed
-            .iter()
-            .flat_map(|(objects, _)| objects)
-            .map(|o| (o.group().to_string(), o.kind.clone()))
-            .collect();
-        let unused = |o: &Object| {
-            let kind = o
-                .root
-                .path(&["spec", "names", "kind"])
-                .and_then(Node::as_str);
-            let group = o.root.path(&["spec", "group"]).and_then(Node::as_str);
-            match (group, kind) {
-                (Some(group), Some(kind)) => {
-                    !kinds.contains(kind) && !used.contains(&(group.to_string(), kind.to_string()))
-                }
-                _ => false,
-            }
-        };
-        parsed.par_iter_mut().for_each(|parsed| {
-            let (objects, diagnostics) = &mut **parsed;
-            for o in objects.iter_mut() {
-                if is_crd(o) && !o.schema_checked && unused(o) {
-                    if let Some(ctx) = ctx {
-                        diagnostics.extend(check_object(ctx, &Crds::default(), o));
-                    }
-                    drop_schemas(&mut o.root);
-                    o.schema_checked = true;
-                }
-            }
-        });
+        self.groups.contains(group) && self.kinds.as_ref().is_none_or(|k| k.contains(kind))
     }
+}
+
+/// Adds to `kinds` each kind a document of `text` may hold an object of: a block document's
+/// top-level `kind` (a line that starts with it: in a block document nothing else can), or,
+/// in a document without one, of a list kind (whose items are objects) or in flow style (JSON),
+/// every `kind` written in it. `None` when one of those cannot be read.
+fn kinds_of_documents(text: &str, kinds: &mut HashSet<String>) -> Option<()> {
+    let bytes = text.as_bytes();
+    let value = |at: usize| value_at(bytes.get(at + KIND.len()..).unwrap_or_default());
+    let mut keys = key_starts(KIND, bytes).peekable();
+    for (start, end) in crate::yaml::document_ranges(text) {
+        let mut in_document = Vec::new();
+        while let Some(at) = keys.next_if(|&at| at < end) {
+            in_document.push(at);
+        }
+        let mut top = Vec::new();
+        for &at in in_document.iter().filter(|&&at| starts_line(bytes, at)) {
+            top.extend(value(at)?);
+        }
+        let flow = bytes.get(start..end).is_some_and(in_flow_style);
+        if flow || top.is_empty() || top.iter().any(|k| k.ends_with("List")) {
+            top.clear();
+            for &at in &in_document {
+                top.extend(value(at)?);
+            }
+        }
+        kinds.extend(top.into_iter().map(str::to_string));
+    }
+    Some(())
+}
+
+/// Whether the key at `at` starts its line (after its opening quote, if quoted).
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    let line_start = |i: usize| i == 0 || bytes.get(i - 1) == Some(&b'\n');
+    line_start(at)
+        || (at > 0 && matches!(bytes.get(at - 1), Some(b'"' | b'\'')) && line_start(at - 1))
+}
+
+/// Whether a document's content starts with `{` or `[` (after its `---` marker, directives,
+/// comments and blank lines).
+fn in_flow_style(document: &[u8]) -> bool {
+    let content = document.split(|&b| b == b'\n').find_map(|line| {
+        let line = line.strip_prefix(b"---").unwrap_or(line).trim_ascii();
+        let skip = line.is_empty() || line.starts_with(b"#") || line.starts_with(b"%");
+        (!skip).then_some(line)
+    });
+    content.is_some_and(|line| line.starts_with(b"{") || line.starts_with(b"["))
 }
 
 fn is_crd(o: &Object) -> bool {
@@ -130,20 +135,21 @@ fn is_crd(o: &Object) -> bool {
 const API_VERSION: &[u8] = b"apiVersion";
 const KIND: &[u8] = b"kind";
 
-/// The value of each `key:` in `text`, as a scan reads it ([`value_at`]); keys that only end
-/// in `key` (`listKind`) are passed over.
+/// The value of each `key:` in `text`, as a scan reads it ([`value_at`]): `None` for one it
+/// cannot read.
 fn values_of<'t>(key: &'t [u8], text: &'t str) -> impl Iterator<Item = Option<&'t str>> + 't {
     let bytes = text.as_bytes();
-    memchr::memmem::find_iter(bytes, key).filter_map(move |at| {
+    key_starts(key, bytes).filter_map(move |at| match value_at(bytes.get(at + key.len()..)?) {
+        Some(value) => value.map(Some),
+        None => Some(None),
+    })
+}
+
+/// Where each `key` starts in `bytes`, but for words that only end in it (`listKind`).
+fn key_starts<'t>(key: &'t [u8], bytes: &'t [u8]) -> impl Iterator<Item = usize> + 't {
+    memchr::memmem::find_iter(bytes, key).filter(move |&at| {
         let before = at.checked_sub(1).and_then(|i| bytes.get(i));
-        if before.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-            return None;
-        }
-        match value_at(bytes.get(at + key.len()..).unwrap_or(&[])) {
-            Some(None) => None,
-            Some(Some(value)) => Some(Some(value)),
-            None => Some(None),
-        }
+        !before.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     })
 }
 
@@ -185,12 +191,12 @@ fn value_at(rest: &[u8]) -> Option<Option<&str>> {
         })
         .unwrap_or(rest.len());
     let value = std::str::from_utf8(rest.get(..end)?).ok()?;
-    // What YAML would read as something other than these characters.
-    let literal = |v: &str| !v.is_empty() && !v.contains('\\') && !v.starts_with(YAML_SIGNS);
-    if !literal(value) {
-        return None;
-    }
-    Some(Some(value))
+    // What YAML would read as something other than these characters (`""` is read: empty).
+    let literal = match quote {
+        Some(_) => !value.contains('\\'),
+        None => !value.is_empty() && !value.starts_with(YAML_SIGNS),
+    };
+    literal.then_some(Some(value))
 }
 
 /// The line after the one `rest` starts in that holds more than spaces or a comment, without
@@ -269,7 +275,7 @@ mod tests {
     use super::*;
 
     fn groups(texts: &[&str]) -> Option<Vec<String>> {
-        let pruning = Pruning::scan(texts.iter().copied(), [])?;
+        let pruning = Pruning::scan(texts.iter().copied())?;
         let mut groups: Vec<String> = pruning.groups.into_iter().collect();
         groups.sort();
         Some(groups)
@@ -278,6 +284,7 @@ mod tests {
     #[test]
     fn groups_are_read_from_every_way_of_writing_an_api_version() {
         let yaml = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\n---\napiVersion: v1\n";
+        let status = "status:\n  acceptedNames:\n    kind: \"\"\n";
         let json = r#"{"apiVersion": "ray.io/v1", "kind": "RayCluster"}"#;
         let flow = "items: [{apiVersion: 'grafana.integreatly.org/v1beta1', kind: Grafana}]";
         let prose = "description: the apiVersion of the referent (apiVersion is a string)";
@@ -285,7 +292,7 @@ mod tests {
             "properties:\n  apiVersion:\n    description: APIVersion\n    type: string\n";
         let later_line = "apiVersion: # the group\n\n  cert-manager.io/v1\nkind: Issuer\n";
         assert_eq!(
-            groups(&[yaml, json, flow, prose, property, later_line]).unwrap(),
+            groups(&[yaml, status, json, flow, prose, property, later_line]).unwrap(),
             [
                 "cert-manager.io",
                 "grafana.integreatly.org",
@@ -296,18 +303,32 @@ mod tests {
     }
 
     #[test]
-    fn kinds_are_read_from_the_texts_without_crds_and_an_unreadable_one_rules_none_out() {
+    fn a_document_s_kinds_are_its_top_level_one_unless_it_is_a_list_or_has_none() {
         let kinds = |texts: &[&str]| {
-            let pruning = Pruning::scan([], texts.iter().copied()).unwrap();
+            let pruning = Pruning::scan(texts.iter().copied()).unwrap();
             let mut kinds: Vec<String> = pruning.kinds?.into_iter().collect();
             kinds.sort();
             Some(kinds)
         };
-        let list = "kind: List\nitems:\n- apiVersion: ray.io/v1\n  kind: RayCluster\n";
-        let json = r#"{"kind": "Grafana", "spec": {"listKind": "GrafanaList"}}"#;
+        let crd = "kind: CustomResourceDefinition\nspec:\n  names:\n    kind: Gadget\n";
+        let quoted = "---\n\"kind\": Issuer\nspec:\n  ref:\n    kind: Secret\n";
+        let list = "---\nkind: List\nitems:\n- apiVersion: ray.io/v1\n  kind: RayCluster\n";
+        let json = "---\n{\"kind\": \"Grafana\", \"spec\": {\"listKind\": \"GrafanaList\"}}\n";
+        let indented = "---\n  apiVersion: v1\n  kind: ConfigMap\n";
+        let odd_json = "---\n{\n  \"kind\": \"Secret\",\n  \"spec\": {\n\"kind\": \"Inner\"}}\n";
+        let text = [crd, quoted, list, json, indented, odd_json].concat();
         assert_eq!(
-            kinds(&[list, json]).unwrap(),
-            ["Grafana", "List", "RayCluster"]
+            kinds(&[&text]).unwrap(),
+            [
+                "ConfigMap",
+                "CustomResourceDefinition",
+                "Grafana",
+                "Inner",
+                "Issuer",
+                "List",
+                "RayCluster",
+                "Secret"
+            ]
         );
         assert_eq!(kinds(&["kind: !!str Widget\n"]), None);
     }
@@ -317,7 +338,7 @@ mod tests {
         for text in [
             "apiVersion: *version\n",
             "apiVersion: !!str example.com/v1\n",
-            "apiVersion: \"\"\n",
+            "apiVersion: &v example.com/v1\n",
             "apiVersion: >-\n  example.com/v1\n",
             "\"apiVersion\": \"example.com\\/v1\"",
         ] {

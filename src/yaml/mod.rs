@@ -20,6 +20,7 @@ pub use crate::catalog::yaml::{
     ALIAS_LIMIT, AMBIGUOUS_SCALAR, DOCUMENT_TOO_LARGE, DUPLICATE_KEY, SYNTAX, TOO_DEEP,
 };
 pub(crate) use alias::visit_mut;
+pub(crate) use chunks::split as document_ranges;
 pub use emit::{emit, emit_node};
 pub use node::{Node, ScalarStyle, Value};
 pub use site::AliasSite;
