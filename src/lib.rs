@@ -863,7 +863,7 @@ fn crd_pruning(
             Prepared::Chart(_) => return None,
         }
     }
-    schema::Pruning::scan(texts)
+    schema::Pruning::scan(&texts)
 }
 
 /// What the schema stage would be given, for validating a CRD before its schemas are pruned.

@@ -31,22 +31,35 @@ impl Pruning {
     /// may hold an object of ([`kinds_of_documents`]). `None` when an `apiVersion` is written
     /// in a way whose value a scan cannot read (an alias, a tag, a block scalar, an escape):
     /// then no group can be ruled out.
-    pub fn scan<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<Pruning> {
-        let mut groups = HashSet::new();
-        let mut kinds = Some(HashSet::new());
-        for text in texts {
+    pub fn scan(texts: &[&str]) -> Option<Pruning> {
+        use rayon::prelude::*;
+        // The texts are read on both cores (two passes over each: ~1.6% of a CRD-heavy run).
+        let one = |text: &&str| -> Option<Pruning> {
+            let mut groups = HashSet::new();
             for value in values_of(API_VERSION, text) {
                 if let Some((group, _)) = value?.split_once('/') {
                     groups.insert(group.to_string());
                 }
             }
-            if let Some(found) = &mut kinds
-                && kinds_of_documents(text, found).is_none()
-            {
-                kinds = None;
-            }
-        }
-        Some(Pruning { groups, kinds })
+            let mut kinds = HashSet::new();
+            let kinds = kinds_of_documents(text, &mut kinds).map(|()| kinds);
+            Some(Pruning { groups, kinds })
+        };
+        let empty = || {
+            Some(Pruning {
+                groups: HashSet::new(),
+                kinds: Some(HashSet::new()),
+            })
+        };
+        texts.par_iter().map(one).reduce(empty, |a, b| {
+            let (mut a, b) = (a?, b?);
+            a.groups.extend(b.groups);
+            a.kinds = a.kinds.zip(b.kinds).map(|(mut k, more)| {
+                k.extend(more);
+                k
+            });
+            Some(a)
+        })
     }
 
     /// Validates each CRD of `parsed` whose group or kind no object of the run is of (when
@@ -275,7 +288,7 @@ mod tests {
     use super::*;
 
     fn groups(texts: &[&str]) -> Option<Vec<String>> {
-        let pruning = Pruning::scan(texts.iter().copied())?;
+        let pruning = Pruning::scan(texts)?;
         let mut groups: Vec<String> = pruning.groups.into_iter().collect();
         groups.sort();
         Some(groups)
@@ -305,7 +318,7 @@ mod tests {
     #[test]
     fn a_document_s_kinds_are_its_top_level_one_unless_it_is_a_list_or_has_none() {
         let kinds = |texts: &[&str]| {
-            let pruning = Pruning::scan(texts.iter().copied()).unwrap();
+            let pruning = Pruning::scan(texts).unwrap();
             let mut kinds: Vec<String> = pruning.kinds?.into_iter().collect();
             kinds.sort();
             Some(kinds)
