@@ -769,7 +769,9 @@ struct ParsedCrds {
 /// `crds/`, in manifest inputs and in `--crd` files, then `--api-versions`. Only files that
 /// mention a CRD are parsed here, once: the parse stage takes them from what this returns.
 /// Their texts are released as they are parsed (CRD files are the largest a run has: holding
-/// every text and every CRD tree at once was the heap's peak on CRD-heavy input).
+/// every text and every CRD tree at once was the heap's peak on CRD-heavy input), and the
+/// schemas of CRDs no object of the run can use are dropped as soon as each is validated
+/// ([`schema::Pruning`]).
 fn run_api_versions(
     inputs: &[Prepared],
     extra_crds: &[Object],
@@ -810,7 +812,10 @@ fn run_api_versions(
     } else {
         files.iter().map(|&f| sources.text(f).len()).sum()
     };
-    let pruning = crd_pruning(inputs, options, sources);
+    // Without a file holding a CRD there is nothing to prune, nor to scan the texts for.
+    let pruning = (!files.is_empty())
+        .then(|| crd_pruning(inputs, options, sources))
+        .flatten();
     let ahead = |sources: &SourceMap, parsed: &mut object::Parsed| {
         if let Some(pruning) = &pruning {
             let ctx = ahead_context(sources, options, (config, strict));
