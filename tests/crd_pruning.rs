@@ -6,71 +6,59 @@
 use kforge::chart::Input;
 use kforge::{Options, Run};
 
+/// A CRD of `group` and kind `kind` whose schema's `spec.size` is described by `size`.
+fn crd_text(group: &str, kind: &str, size: &str) -> String {
+    let plural = format!("{}s", kind.to_lowercase());
+    format!(
+        "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: {plural}.{group}
+spec:
+  group: {group}
+  scope: Namespaced
+  names: {{kind: {kind}, plural: {plural}}}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {size}
+"
+    )
+}
+
 /// Three CRDs: `gadgets.unused.example.com`, whose schema has a mistake the schema stage finds
 /// and whose group no object names; `widgets.used.example.com`, which a later file's custom
 /// resource breaks; and `sprockets.used.example.com`, of that group but a kind no object is
 /// of, whose schema has a mistake too.
-const CRDS: &str = "\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: gadgets.unused.example.com
-spec:
-  group: unused.example.com
-  scope: Namespaced
-  names: {kind: Gadget, plural: gadgets}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer, minimum: lots}
----
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.used.example.com
-spec:
-  group: used.example.com
-  scope: Namespaced
-  names: {kind: Widget, plural: widgets}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer, maximum: 5}
----
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: sprockets.used.example.com
-spec:
-  group: used.example.com
-  scope: Namespaced
-  names: {kind: Sprocket, plural: sprockets}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            teeth: {type: integer, maximum: many}
-";
+fn crds() -> String {
+    [
+        crd_text(
+            "unused.example.com",
+            "Gadget",
+            "{type: integer, minimum: lots}",
+        ),
+        crd_text("used.example.com", "Widget", "{type: integer, maximum: 5}"),
+        crd_text(
+            "used.example.com",
+            "Sprocket",
+            "{type: integer, maximum: many}",
+        ),
+    ]
+    .join("---\n")
+}
+
+/// The line (1-based) of `text` that holds `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
 
 const WIDGET: &str = "\
 apiVersion: used.example.com/v1
@@ -137,9 +125,10 @@ fn schema_of(o: &kforge::object::Object) -> &kforge::yaml::Node {
 
 #[test]
 fn a_pruned_crd_is_validated_as_before_and_used_groups_keep_their_schemas() {
-    let (_dir, pruned) = lint(&[("crds.yaml", CRDS), ("widget.yaml", WIDGET)]);
+    let crds = crds();
+    let (_dir, pruned) = lint(&[("crds.yaml", &crds), ("widget.yaml", WIDGET)]);
     let (_dir2, kept) = lint(&[
-        ("crds.yaml", CRDS),
+        ("crds.yaml", &crds),
         ("widget.yaml", WIDGET),
         ("mention.yaml", MENTION),
     ]);
@@ -167,14 +156,15 @@ fn a_pruned_crd_is_validated_as_before_and_used_groups_keep_their_schemas() {
     // custom resource's among them.
     let found = findings(&pruned);
     assert_eq!(found, findings(&kept));
-    assert!(
-        found.iter().any(|f| f.starts_with("crds.yaml:20:")),
-        "the pruned CRD's schema mistake (line 20):\n{found:#?}"
-    );
-    assert!(
-        found.iter().any(|f| f.starts_with("crds.yaml:59:")),
-        "the CRD pruned by kind, its schema mistake (line 59):\n{found:#?}"
-    );
+    for mistake in ["minimum: lots", "maximum: many"] {
+        let at = format!("crds.yaml:{}:", line_of(&crds, mistake));
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with(&at) && f.contains("schema/type")),
+            "the pruned CRD's `{mistake}`:\n{found:#?}"
+        );
+    }
     assert!(
         found.iter().any(|f| f.starts_with("widget.yaml:7:")),
         "the custom resource's size over its CRD's maximum (line 7):\n{found:#?}"
@@ -200,14 +190,14 @@ metadata:
 spec:
   size: 3
 ";
-    let (_dir, run) = lint(&[("crds.yaml", CRDS), ("aliased.yaml", aliased)]);
+    let (_dir, run) = lint(&[("crds.yaml", &crds()), ("aliased.yaml", aliased)]);
     let gadgets = crd(&run, "gadgets.unused.example.com");
     assert!(!gadgets.schema_checked && schema_of(gadgets).as_map().is_some());
 }
 
 #[test]
 fn a_custom_resource_in_the_file_of_its_crd_keeps_the_crd_s_schema() {
-    let text = format!("{CRDS}---\n{WIDGET}");
+    let text = format!("{}---\n{WIDGET}", crds());
     let (_dir, run) = lint(&[("all.yaml", &text)]);
     assert!(!crd(&run, "widgets.used.example.com").schema_checked);
     assert!(crd(&run, "sprockets.used.example.com").schema_checked);
