@@ -99,6 +99,11 @@ pub struct Options {
     /// The run's cluster ([`Run::cluster`]) is wanted whole, to print (`kforge simulate`): only
     /// then are its Endpoints made ([`cluster::check_within`]).
     pub cluster_state: bool,
+    /// Only the findings are wanted, not the objects (`kforge lint`): the schemas of CRDs that
+    /// no object of a run of manifests can use are dropped once each CRD is validated
+    /// ([`schema::Pruning`]), and [`Run::objects`] holds those CRDs without them. Off by
+    /// default: a caller of the library gets every object as written.
+    pub prune_crd_schemas: bool,
 }
 
 impl Default for Options {
@@ -123,6 +128,7 @@ impl Default for Options {
             budgets: budget::Budgets::default(),
             grouping: inputs::Grouping::default(),
             cluster_state: false,
+            prune_crd_schemas: false,
         }
     }
 }
@@ -850,15 +856,15 @@ fn run_api_versions(
     (versions, parsed)
 }
 
-/// Which CRDs may lose their schemas once validated ([`schema::Pruning`]): only in a run of
-/// manifests alone (a chart's objects are not known before it renders), and not when the
-/// cluster is printed (`kforge simulate` shows each CRD whole).
+/// Which CRDs may lose their schemas once validated ([`schema::Pruning`]): only when the
+/// caller asks ([`Options::prune_crd_schemas`]), and in a run of manifests alone (a chart's
+/// objects are not known before it renders).
 fn crd_pruning(
     inputs: &[Prepared],
     options: &Options,
     sources: &SourceMap,
 ) -> Option<schema::Pruning> {
-    if options.cluster_state {
+    if !options.prune_crd_schemas {
         return None;
     }
     let mut texts = Vec::new();

@@ -87,10 +87,12 @@ fn lint(files: &[(&str, &str)]) -> (tempfile::TempDir, Run) {
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    let run = kforge::run(
-        &[Input::Path(dir.path().to_path_buf())],
-        &Options::default(),
-    );
+    // As `kforge lint` runs (the library keeps every object whole unless asked).
+    let options = Options {
+        prune_crd_schemas: true,
+        ..Options::default()
+    };
+    let run = kforge::run(&[Input::Path(dir.path().to_path_buf())], &options);
     (dir, run)
 }
 
@@ -208,4 +210,16 @@ fn a_custom_resource_in_the_file_of_its_crd_keeps_the_crd_s_schema() {
             .any(|f| f.contains("schema/value-constraint: spec.size")),
         "{found:#?}"
     );
+}
+
+#[test]
+fn the_library_keeps_every_crd_whole_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("crds.yaml"), crds()).unwrap();
+    let run = kforge::run(
+        &[Input::Path(dir.path().to_path_buf())],
+        &Options::default(),
+    );
+    let gadgets = crd(&run, "gadgets.unused.example.com");
+    assert!(!gadgets.schema_checked && schema_of(gadgets).as_map().is_some());
 }

@@ -32,6 +32,8 @@ pub fn run(args: LintArgs, matches: Option<&ArgMatches>) -> Status {
     };
     options.config_file = common::config_file(&args.check, &paths);
     options.grouping = crate::inputs::grouping(args.together, args.changed);
+    // Reported, not printed: the CRDs' schemas may go once validated.
+    options.prune_crd_schemas = true;
     let destinations = match destinations(&args, matches) {
         Ok(d) => d,
         Err(e) => return common::usage_error(e),
