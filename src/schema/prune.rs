@@ -35,6 +35,9 @@ impl Pruning {
         use rayon::prelude::*;
         // The texts are read on both cores (two passes over each: ~1.6% of a CRD-heavy run).
         let one = |text: &&str| -> Option<Pruning> {
+            if has_explicit_key(text.as_bytes()) {
+                return None;
+            }
             let mut groups = HashSet::new();
             for value in values_of(API_VERSION, text) {
                 if let Some((group, _)) = value?.split_once('/') {
@@ -139,6 +142,37 @@ fn in_flow_style(document: &[u8]) -> bool {
         (!skip).then_some(line)
     });
     content.is_some_and(|line| line.starts_with(b"{") || line.starts_with(b"["))
+}
+
+/// Whether a line of `bytes` gives `kind` or `apiVersion` as YAML's explicit key (`? kind`,
+/// its value after `:` on a later line): a scan reads a key's value on the key's own line, so
+/// such a text is not read at all. (Lines of CEL rules start with `? ` too; they do not count.)
+fn has_explicit_key(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'?', bytes).any(|at| {
+        let before = bytes.get(..at).unwrap_or_default();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let indent = before.get(line_start..).unwrap_or_default();
+        if !indent.iter().all(|&b| b == b' ' || b == b'-') {
+            return false;
+        }
+        let key = bytes
+            .get(at + 1..)
+            .unwrap_or_default()
+            .trim_ascii_start_spaces();
+        let key = key
+            .strip_prefix(b"\"")
+            .or(key.strip_prefix(b"'"))
+            .unwrap_or(key);
+        [KIND, API_VERSION].iter().any(|name| {
+            key.starts_with(name)
+                && key
+                    .get(name.len())
+                    .is_none_or(|&b| !b.is_ascii_alphanumeric() && b != b'_' && b != b'-')
+        })
+    })
 }
 
 fn is_crd(o: &Object) -> bool {
@@ -298,6 +332,7 @@ mod tests {
     fn groups_are_read_from_every_way_of_writing_an_api_version() {
         let yaml = "apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\n---\napiVersion: v1\n";
         let status = "status:\n  acceptedNames:\n    kind: \"\"\n";
+        let cel = "rule: 'has(self.x)\n  ? has(self.port) : true'\n";
         let json = r#"{"apiVersion": "ray.io/v1", "kind": "RayCluster"}"#;
         let flow = "items: [{apiVersion: 'grafana.integreatly.org/v1beta1', kind: Grafana}]";
         let prose = "description: the apiVersion of the referent (apiVersion is a string)";
@@ -305,7 +340,7 @@ mod tests {
             "properties:\n  apiVersion:\n    description: APIVersion\n    type: string\n";
         let later_line = "apiVersion: # the group\n\n  cert-manager.io/v1\nkind: Issuer\n";
         assert_eq!(
-            groups(&[yaml, status, json, flow, prose, property, later_line]).unwrap(),
+            groups(&[yaml, status, cel, json, flow, prose, property, later_line]).unwrap(),
             [
                 "cert-manager.io",
                 "grafana.integreatly.org",
@@ -352,6 +387,8 @@ mod tests {
             "apiVersion: *version\n",
             "apiVersion: !!str example.com/v1\n",
             "apiVersion: &v example.com/v1\n",
+            "? apiVersion\n: example.com/v1\n",
+            "items:\n  - ? kind\n    : Widget\n",
             "apiVersion: >-\n  example.com/v1\n",
             "\"apiVersion\": \"example.com\\/v1\"",
         ] {
