@@ -113,6 +113,14 @@ pub(super) fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<D
             diags.push(version_not_served(versions, o, at));
             return diags;
         };
+        // `schema::Pruning` dropped this CRD's schemas because no object could be of its kind:
+        // an object that is means its scan missed a way of writing `kind` or `apiVersion`.
+        debug_assert!(
+            !v.crd.schema_checked,
+            "{kind} {} was pruned, yet {} is one",
+            v.crd.name,
+            o.name
+        );
         if let Some(schema) = v.schema() {
             let mut w = walker(store::version(target));
             w.custom_root = true;
