@@ -118,8 +118,7 @@ pub(super) fn check_object(ctx: &CheckContext, crds: &Crds, o: &Object) -> Vec<D
         debug_assert!(
             !v.crd.schema_checked,
             "{kind} {} was pruned, yet {} is one",
-            v.crd.name,
-            o.name
+            v.crd.name, o.name
         );
         if let Some(schema) = v.schema() {
             let mut w = walker(store::version(target));
