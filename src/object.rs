@@ -29,6 +29,11 @@ pub struct Object {
 }
 
 impl Object {
+    /// Whether this is a CustomResourceDefinition (of `apiextensions.k8s.io`, any version).
+    pub fn is_crd(&self) -> bool {
+        self.kind == "CustomResourceDefinition" && self.group() == "apiextensions.k8s.io"
+    }
+
     /// API group (`""` for the core group).
     pub fn group(&self) -> &str {
         match self.api_version.rsplit_once('/') {

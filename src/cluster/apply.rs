@@ -26,7 +26,7 @@ struct Crd {
 }
 
 fn crd_of(o: &Object) -> Option<Crd> {
-    if o.kind != "CustomResourceDefinition" || o.group() != "apiextensions.k8s.io" {
+    if !o.is_crd() {
         return None;
     }
     let spec = o.root.get("spec")?;

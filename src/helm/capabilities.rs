@@ -51,7 +51,7 @@ fn built_in(kube: KubeVersion) -> Vec<String> {
 /// `group/version` and `group/version/Kind` for each served version of a CRD object (none for
 /// any other object). `v1beta1` CRDs may name one `version` instead of a `versions` list.
 pub fn crd_versions(object: &Object) -> Vec<String> {
-    if object.kind != "CustomResourceDefinition" || object.group() != "apiextensions.k8s.io" {
+    if !object.is_crd() {
         return Vec::new();
     }
     let Some(spec) = object.root.get("spec") else {

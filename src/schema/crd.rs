@@ -34,7 +34,7 @@ impl<'a> Crds<'a> {
     pub fn collect(objects: impl Iterator<Item = &'a Object>) -> Crds<'a> {
         let mut crds = Crds::default();
         for o in objects {
-            if o.kind != "CustomResourceDefinition" || o.group() != "apiextensions.k8s.io" {
+            if !o.is_crd() {
                 continue;
             }
             let Some(spec) = o.root.get("spec") else {

@@ -72,7 +72,7 @@ impl Pruning {
     pub fn prune(&self, ctx: Option<&CheckContext>, parsed: &mut Parsed) {
         let (objects, diagnostics) = parsed;
         for o in objects.iter_mut() {
-            if !is_crd(o) || self.may_be_used(o) {
+            if !o.is_crd() || self.may_be_used(o) {
                 continue;
             }
             if let Some(ctx) = ctx {
@@ -173,10 +173,6 @@ fn has_explicit_key(bytes: &[u8]) -> bool {
                     .is_none_or(|&b| !b.is_ascii_alphanumeric() && b != b'_' && b != b'-')
         })
     })
-}
-
-fn is_crd(o: &Object) -> bool {
-    o.kind == "CustomResourceDefinition" && o.group() == "apiextensions.k8s.io"
 }
 
 const API_VERSION: &[u8] = b"apiVersion";
@@ -288,32 +284,24 @@ impl TrimSpaces for [u8] {
 /// Replaces each version's `schema.openAPIV3Schema` (and v1beta1's shared
 /// `validation.openAPIV3Schema`) with a null at the same place.
 fn drop_schemas(root: &mut Node) {
-    let Some(spec) = get_mut(root, "spec") else {
+    let Some(spec) = root.get_mut("spec") else {
         return;
     };
-    if let Some(shared) = get_mut(spec, "validation").and_then(|v| get_mut(v, "openAPIV3Schema")) {
+    if let Some(shared) = spec
+        .get_mut("validation")
+        .and_then(|v| v.get_mut("openAPIV3Schema"))
+    {
         shared.value = Value::Null;
     }
-    if let Some(Value::Seq(versions)) = get_mut(spec, "versions").map(|v| &mut v.value) {
+    if let Some(Value::Seq(versions)) = spec.get_mut("versions").map(|v| &mut v.value) {
         for version in versions.iter_mut() {
-            if let Some(schema) =
-                get_mut(version, "schema").and_then(|s| get_mut(s, "openAPIV3Schema"))
+            if let Some(schema) = version
+                .get_mut("schema")
+                .and_then(|s| s.get_mut("openAPIV3Schema"))
             {
                 schema.value = Value::Null;
             }
         }
-    }
-}
-
-/// [`Node::get`], mutable: the last entry of the key.
-fn get_mut<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> {
-    match &mut node.value {
-        Value::Map(entries) => entries
-            .iter_mut()
-            .rev()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v),
-        _ => None,
     }
 }
 

@@ -62,6 +62,18 @@ impl Node {
         self.entry(key).map(|(_, v)| v)
     }
 
+    /// [`Node::get`], mutable.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Map(entries) => entries
+                .iter_mut()
+                .rev()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// Map lookup returning the key node too (for findings that point at the key).
     pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
         match &self.value {
